@@ -1,0 +1,84 @@
+// First-start credentials under the data dir: the cluster CA, the serving certificate, the admin
+// client certificate, the node join token and the admin kubeconfig. Existing files are reused so a
+// restart keeps every client working.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
+
+export interface ClusterCredentials {
+  ca: PemPair;
+  serving: PemPair;
+  admin: PemPair;
+  /** Shared secret agents present to join (bearer token). */
+  joinToken: string;
+  kubeconfigPath: string;
+}
+
+export interface CredentialOptions {
+  dataDir: string;
+  /** Address clients use in the kubeconfig. */
+  serverUrl: string;
+  /** Extra names and IPs for the serving certificate. */
+  dnsNames: string[];
+  ipAddresses: string[];
+}
+
+export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCredentials> {
+  const tls = join(o.dataDir, 'tls');
+  mkdirSync(tls, { recursive: true, mode: 0o700 });
+  const ca = await loadOrCreate(tls, 'ca', () => createCA('k8ts-ca'));
+  const serving = await loadOrCreate(tls, 'serving', () => issueCertificate(ca, {
+    commonName: 'kube-apiserver',
+    usage: 'server',
+    dnsNames: unique(['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', hostname(), ...o.dnsNames]),
+    ipAddresses: unique(['127.0.0.1', '::1', ...o.ipAddresses]),
+  }));
+  const admin = await loadOrCreate(tls, 'admin', () => issueCertificate(ca, { commonName: 'admin', organizations: ['system:masters'], usage: 'client' }));
+  const tokenPath = join(o.dataDir, 'token');
+  if (!existsSync(tokenPath)) writeFileSync(tokenPath, `K10${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  const joinToken = readFileSync(tokenPath, 'utf8').trim();
+  const kubeconfigPath = join(o.dataDir, 'kubeconfig.yaml');
+  writeFileSync(kubeconfigPath, kubeconfig(o.serverUrl, ca.cert, admin), { mode: 0o600 });
+  return { ca, serving, admin, joinToken, kubeconfigPath };
+}
+
+async function loadOrCreate(dir: string, name: string, create: () => Promise<PemPair>): Promise<PemPair> {
+  const certPath = join(dir, `${name}.crt`);
+  const keyPath = join(dir, `${name}.key`);
+  if (existsSync(certPath) && existsSync(keyPath)) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+  const pair = await create();
+  writeFileSync(keyPath, pair.key, { mode: 0o600 });
+  writeFileSync(certPath, pair.cert, { mode: 0o644 });
+  return pair;
+}
+
+export function kubeconfig(serverUrl: string, caPem: string, client: PemPair, user = 'admin'): string {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: k8ts',
+    '  cluster:',
+    `    server: ${serverUrl}`,
+    `    certificate-authority-data: ${b64(caPem)}`,
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    `    client-certificate-data: ${b64(client.cert)}`,
+    `    client-key-data: ${b64(client.key)}`,
+    'contexts:',
+    '- name: k8ts',
+    '  context:',
+    '    cluster: k8ts',
+    `    user: ${user}`,
+    'current-context: k8ts',
+    '',
+  ].join('\n');
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs.filter(Boolean))];
+}

@@ -1,0 +1,81 @@
+// Non-resource endpoints: health, version, metrics, discovery and OpenAPI documents.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StatusError } from '../../api/errors.js';
+import { openapiV2, openapiV3Document, openapiV3Index } from '../../api/openapi-docs.js';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from '../discovery.js';
+import { sendJson } from '../http/respond.js';
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-k8ts',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-23T00:00:00Z',
+  goVersion: 'node' + process.versions.node,
+  compiler: 'tsc',
+  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+/** Paths any client may read without credentials (upstream's system:public-info-viewer). */
+export function isPublicPath(path: string): boolean {
+  return path === '/version' || path === '/healthz' || path === '/livez' || path === '/readyz' ||
+    path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
+}
+
+export interface HealthSource {
+  ready(): boolean;
+}
+
+export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: () => string): void {
+  if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\/.+/.test(path)) {
+    const ok = !path.startsWith('/readyz') || health.ready();
+    res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(ok ? 'ok' : '[-]storage not ready\nreadyz check failed');
+    return;
+  }
+  if (path === '/version') return sendJson(res, 200, VERSION_INFO);
+  if (path === '/metrics') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(metrics());
+    return;
+  }
+  if (path === '/openapi/v2') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(openapiV2());
+    return;
+  }
+  if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index());
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = openapiV3Document(path.slice('/openapi/v3/'.length));
+    if (!doc) throw resourceNotFound();
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable' });
+    res.end(doc);
+    return;
+  }
+  if (path === '/api' || path === '/apis') {
+    const aggregated = negotiateDiscovery(req.headers.accept ?? '');
+    if (aggregated) {
+      const body = JSON.stringify(aggregatedDiscovery(path === '/api' ? 'api' : 'apis', aggregated));
+      res.writeHead(200, { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList` });
+      res.end(body);
+      return;
+    }
+    return sendJson(res, 200, path === '/api' ? apiVersions(serverAddress) : apiGroupList());
+  }
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api' && parts.length === 2) return sendDiscovery(res, apiResourceList('', parts[1]));
+  if (parts[0] === 'apis' && parts.length === 2) return sendDiscovery(res, apiGroup(parts[1]));
+  if (parts[0] === 'apis' && parts.length === 3) return sendDiscovery(res, apiResourceList(parts[1], parts[2]));
+  throw resourceNotFound();
+}
+
+function sendDiscovery(res: ServerResponse, body: unknown): void {
+  if (!body) throw resourceNotFound();
+  sendJson(res, 200, body);
+}
+
+/** Upstream's answer for a path no handler serves. */
+export function resourceNotFound(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}

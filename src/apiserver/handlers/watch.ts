@@ -1,0 +1,114 @@
+// Watch streams: newline-delimited JSON events. Initial state (when asked for), then changes from
+// the watch cache — or from the store's history when resuming from before the cache's window —
+// filtered by selectors, with periodic bookmarks and a server-side timeout.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/object.js';
+import { GoneError } from '../../api/errors.js';
+import { toStatusError } from '../http/respond.js';
+import { namespacePrefix } from '../registry/keys.js';
+import { buildTable } from '../tables/index.js';
+import type { Negotiated } from '../http/negotiate.js';
+import type { GenericStore, ListOptions } from '../registry/generic-store.js';
+import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
+import { cachedJson, partialMetadata, type IncludeObject } from './render.js';
+
+export interface WatchParams {
+  namespace: string;
+  list: ListOptions;
+  allowBookmarks: boolean;
+  sendInitialEvents?: boolean;
+  timeoutSeconds?: number;
+}
+
+const BOOKMARK_INTERVAL_MS = 30_000;
+/** A client that lets this much output pile up is too slow to keep up; its watch is ended. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject): void {
+  const match = store.matcher(p.list);
+  const rv = p.list.resourceVersion;
+  const wantsInitial = p.sendInitialEvents ?? (!rv || rv === '0');
+  let tableHeaderSent = false;
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+
+  const encodeObject = (c: CachedObject): string => {
+    if (neg.transform === 'Table') {
+      const table = buildTable(store.info.group, store.info.resource, [c.object], { includeObject });
+      if (tableHeaderSent) table.columnDefinitions = [];
+      tableHeaderSent = true;
+      return JSON.stringify(table);
+    }
+    if (neg.transform !== 'none') return JSON.stringify(partialMetadata(c.object));
+    return cachedJson(c);
+  };
+  const send = (type: string, objectJson: string): void => {
+    if (res.writableLength > MAX_BUFFERED_BYTES) return close();
+    res.write(`{"type":"${type}","object":${objectJson}}\n`);
+  };
+  const bookmark = (revision: number, annotations?: Record<string, string>): void => {
+    const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
+    if (annotations) metadata.annotations = annotations;
+    const apiVersion = store.info.group ? `${store.info.group}/${store.info.version}` : store.info.version;
+    send('BOOKMARK', JSON.stringify({ kind: store.info.kind, apiVersion, metadata }));
+  };
+  const deliver = (events: CacheEvent[]): void => {
+    for (const e of events) {
+      if (p.namespace && e.current.object.metadata.namespace !== p.namespace) continue;
+      const now = e.type !== 'DELETED' && match(e.current.object);
+      const before = e.type === 'ADDED' ? false : e.type === 'DELETED' ? match(e.current.object) : e.previous ? match(e.previous.object) : now;
+      if (e.type === 'DELETED') { if (before) send('DELETED', encodeObject(e.current)); continue; }
+      if (now && before) send('MODIFIED', encodeObject(e.current));
+      else if (now) send('ADDED', encodeObject(e.current));
+      else if (before) send('DELETED', encodeObject(e.current));
+    }
+  };
+
+  let unsubscribe: () => void = () => {};
+  let closed = false;
+  const timers: NodeJS.Timeout[] = [];
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+    res.end();
+  }
+  req.on('close', close);
+  res.on('error', close);
+
+  try {
+    if (wantsInitial) {
+      const revision = store.cache.revision;
+      for (const c of store.cache.list(namespacePrefix(store.info, p.namespace))) if (match(c.object)) send('ADDED', encodeObject(c));
+      if (p.sendInitialEvents) bookmark(revision, { 'k8s.io/initial-events-end': 'true' });
+      unsubscribe = store.cache.subscribe(deliver);
+    } else {
+      const from = Number(rv);
+      if (!Number.isInteger(from) || from < 0) throw new GoneError(`invalid resource version: ${rv}`);
+      const replay = store.cache.eventsSince(from);
+      if (replay) {
+        unsubscribe = store.cache.subscribe(deliver);
+        deliver(replay);
+      } else {
+        const watcher = store.watchFromStore(p.namespace, from, deliver);
+        unsubscribe = () => watcher.close();
+      }
+    }
+  } catch (err) {
+    send('ERROR', JSON.stringify(toStatusError(err).toStatus()));
+    return close();
+  }
+
+  if (p.allowBookmarks) {
+    const tick = (): void => {
+      bookmark(store.cache.revision);
+      timers[0] = setTimeout(tick, BOOKMARK_INTERVAL_MS);
+    };
+    timers[0] = setTimeout(tick, BOOKMARK_INTERVAL_MS);
+  }
+  // Without a client timeout, end after 30–60 minutes as upstream does, so clients re-list eventually.
+  const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+  timers[1] = setTimeout(close, timeoutMs);
+}

@@ -1,0 +1,55 @@
+// Reading and decoding request bodies: a hard size cap (as upstream's 3 MiB), JSON or YAML by
+// Content-Type, and upstream's error wording for bodies that are not objects.
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '../../api/errors.js';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw new RequestEntityTooLargeError(`the server has received a request body that is too large: limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw new RequestEntityTooLargeError(`the server has received a request body that is too large: limit is ${limit}`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+}
+
+/** Decodes a create/update body into a plain object. */
+export function decodeObject(body: Buffer, mediaType: string): Record<string, any> {
+  let value: unknown;
+  const text = body.toString('utf8');
+  if (mediaType === 'application/json' || mediaType === '' || mediaType === '*/*') {
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new BadRequestError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    }
+  } else if (mediaType === 'application/yaml' || mediaType === 'text/yaml') {
+    try {
+      value = parseYaml(text, { maxAliasCount: 100 });
+    } catch (err) {
+      throw new BadRequestError(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  } else {
+    throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequestError(`Object 'Kind' is missing in '${text.slice(0, 200)}'`);
+  }
+  return value as Record<string, any>;
+}

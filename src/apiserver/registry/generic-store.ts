@@ -1,0 +1,521 @@
+// The one REST store behind every resource: create, get, list, watch, update, patch, delete and
+// deletecollection with upstream's metadata semantics. Per-resource behaviour comes from a
+// ResourceStrategy; reads are served from the resource's WatchCache.
+import { randomUUID } from 'node:crypto';
+import type { ResourceInfo } from '../../api/catalog.js';
+import { applyDefaults } from '../../api/defaults/index.js';
+import {
+  AlreadyExistsError, BadRequestError, ConflictError, GoneError, InvalidError, NotFoundError, StatusError,
+  type FieldError,
+} from '../../api/errors.js';
+import { apiVersionOf, nowTimestamp, type DeleteOptions, type KubeObject } from '../../api/object.js';
+import { validateCreate, validateUpdate } from '../../api/validation/index.js';
+import {
+  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, prefixEnd,
+  type KeyValue, type Store, type StoreEvent, type StoreWatcher,
+} from '../../storage/types.js';
+import type { AdmissionChain, AdmissionOperation } from '../admission/types.js';
+import type { RequestContext } from '../context.js';
+import { defaultFieldManager, updateManagedFields } from '../patch/index.js';
+import { FieldSelector, metadataFields, type FieldGetter } from '../selectors/field-selector.js';
+import { LabelSelector } from '../selectors/label-selector.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
+import type { ResourceStrategy } from './strategy.js';
+import { keepAllButStatus } from './strategy.js';
+import { WatchCache, type CacheEvent, type CachedObject } from './watch-cache.js';
+
+export interface ListOptions {
+  labelSelector: LabelSelector;
+  fieldSelector: FieldSelector;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: CachedObject[];
+  revision: number;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface UpdateOptions {
+  subresource?: string;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** False when the object is only marked for deletion (finalizers, graceful deletion). */
+  deleted: boolean;
+}
+
+/** What a patch handler computes from the live object; may throw StatusErrors. */
+export type PatchFunction = (live: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+const MAX_UPDATE_RETRIES = 16;
+const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class GenericStore {
+  readonly cache: WatchCache;
+  readonly fields: Record<string, FieldGetter>;
+  private readonly apiVersion: string;
+
+  constructor(
+    readonly info: ResourceInfo,
+    private readonly store: Store,
+    readonly strategy: ResourceStrategy,
+    private readonly admission: AdmissionChain,
+  ) {
+    this.apiVersion = apiVersionOf(info.group, info.version);
+    this.fields = { ...metadataFields, ...strategy.fieldSelectors };
+    this.cache = new WatchCache(store, resourcePrefix(info), kv => this.decode(kv));
+  }
+
+  start(): Promise<void> {
+    return this.cache.start();
+  }
+
+  get qualifiedTarget() {
+    return { group: this.info.group, resource: this.info.resource };
+  }
+
+  private target(name: string) {
+    return { ...this.qualifiedTarget, name };
+  }
+
+  private decode(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
+    const obj = JSON.parse(kv.value) as KubeObject;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+
+  private encode(obj: KubeObject): string {
+    return JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } });
+  }
+
+  key(namespace: string, name: string): string {
+    return objectKey(this.info, namespace, name);
+  }
+
+  // ---- reads ----
+
+  get(namespace: string, name: string): KubeObject {
+    const found = this.cache.get(this.key(namespace, name));
+    if (!found) throw new NotFoundError(this.target(name));
+    return found.object;
+  }
+
+  getCached(namespace: string, name: string): CachedObject | undefined {
+    return this.cache.get(this.key(namespace, name));
+  }
+
+  matcher(opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): (o: KubeObject) => boolean {
+    opts.fieldSelector.check(this.fields);
+    const { labelSelector: ls, fieldSelector: fs } = opts;
+    if (ls.empty && fs.empty) return () => true;
+    return o => ls.matches(o.metadata.labels) && fs.matches(o, this.fields);
+  }
+
+  async list(namespace: string, opts: ListOptions): Promise<ListResult> {
+    const match = this.matcher(opts);
+    const prefix = namespacePrefix(this.info, namespace);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const filtered = !opts.labelSelector.empty || !opts.fieldSelector.empty;
+
+    if (opts.continue) {
+      const token = decodeContinue(opts.continue);
+      return this.listFromStore(prefix, token.start, token.rv, limit, match, filtered);
+    }
+    if (opts.resourceVersion && opts.resourceVersionMatch === 'Exact') {
+      const rv = parseRevision(opts.resourceVersion);
+      return this.listFromStore(prefix, prefix, rv, limit, match, filtered);
+    }
+    const revision = this.cache.revision;
+    const all = this.cache.list(prefix);
+    const items: CachedObject[] = [];
+    let i = 0;
+    for (; i < all.length; i++) {
+      if (!match(all[i].object)) continue;
+      if (limit && items.length === limit) break;
+      items.push(all[i]);
+    }
+    const result: ListResult = { items, revision };
+    if (limit && i < all.length) {
+      result.continue = encodeContinue({ rv: revision, start: items[items.length - 1].key + '\x00' });
+      if (!filtered) result.remainingItemCount = all.length - i;
+    }
+    return result;
+  }
+
+  /** Paginated reads at a fixed revision go to the store, which keeps history until compaction. */
+  private async listFromStore(prefix: string, start: string, rv: number, limit: number, match: (o: KubeObject) => boolean, filtered: boolean): Promise<ListResult> {
+    const items: CachedObject[] = [];
+    let from = start;
+    const end = prefixEnd(prefix);
+    try {
+      for (;;) {
+        const page = await this.store.range(from, end, { revision: rv, limit: limit ? Math.max(limit - items.length, 1) : 0 });
+        for (const kv of page.kvs) {
+          const object = this.decode(kv);
+          if (match(object)) items.push({ key: kv.key, object, revision: kv.modRevision });
+        }
+        const last = page.kvs[page.kvs.length - 1];
+        if (!page.more || !last) return { items, revision: rv };
+        from = last.key + '\x00';
+        if (limit && items.length >= limit) {
+          const rest = await this.store.range(from, end, { revision: rv, countOnly: true });
+          const result: ListResult = { items, revision: rv, continue: encodeContinue({ rv, start: from }) };
+          if (!filtered) result.remainingItemCount = rest.count;
+          return result;
+        }
+      }
+    } catch (err) {
+      if (err instanceof CompactedError) {
+        throw new GoneError('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Watches the store's own history from `afterRevision`, for watches that resume from before the
+   * cache's event window. Throws GoneError once that revision is compacted.
+   */
+  watchFromStore(namespace: string, afterRevision: number, onEvents: (events: CacheEvent[]) => void): StoreWatcher {
+    try {
+      return this.store.watch(namespacePrefix(this.info, namespace), {
+        afterRevision,
+        onEvents: evs => onEvents(evs.map(e => this.toCacheEvent(e))),
+      });
+    } catch (err) {
+      if (err instanceof CompactedError) throw tooOldResourceVersion(afterRevision, err.compactRevision);
+      throw err;
+    }
+  }
+
+  private toCacheEvent(e: StoreEvent): CacheEvent {
+    if (e.type === 'DELETE') {
+      const prev = e.prevKv ?? e.kv;
+      const object = this.decode({ value: prev.value, modRevision: e.kv.modRevision });
+      return { type: 'DELETED', revision: e.kv.modRevision, current: { key: e.kv.key, object, revision: e.kv.modRevision } };
+    }
+    const current = { key: e.kv.key, object: this.decode(e.kv), revision: e.kv.modRevision };
+    const previous = e.prevKv ? { key: e.kv.key, object: this.decode(e.prevKv), revision: e.prevKv.modRevision } : undefined;
+    return { type: e.created ? 'ADDED' : 'MODIFIED', revision: e.kv.modRevision, current, previous };
+  }
+
+  // ---- writes ----
+
+  async create(ctx: RequestContext, namespace: string, input: KubeObject): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    this.checkKind(obj);
+    this.placeInNamespace(obj, namespace);
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    await this.strategy.prepareForCreate?.(obj, ctx);
+    applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTimestamp();
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.strategy.tracksGeneration) meta.generation = 1; else delete meta.generation;
+
+    await this.admit('CREATE', ctx, namespace, meta.name ?? '', '', obj);
+    this.check(obj, [...validateCreate(this.info.group, this.info.version, this.info.kind, obj, { namespaced: this.info.namespaced }), ...(this.strategy.validate?.(obj) ?? [])]);
+    await this.admission.validate(this.attrs('CREATE', ctx, namespace, meta.name!, '', obj));
+    const stored = this.withManagedFields(undefined, obj, ctx, '');
+    if (ctx.dryRun) return stored;
+    try {
+      const rev = await this.store.create(this.key(namespace, meta.name!), this.encode(stored));
+      stored.metadata.resourceVersion = String(rev);
+      return stored;
+    } catch (err) {
+      if (err instanceof KeyExistsError) throw new AlreadyExistsError(this.target(meta.name!));
+      throw err;
+    }
+  }
+
+  /** PUT: replaces the object (or its status), optimistic on metadata.resourceVersion. */
+  async update(ctx: RequestContext, namespace: string, name: string, input: KubeObject, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
+    this.checkKind(input);
+    if (input.metadata?.name && input.metadata.name !== name) {
+      throw new BadRequestError(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const preconditionRV = input.metadata?.resourceVersion;
+    return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
+      if (!live) {
+        if (this.strategy.allowCreateOnUpdate && !opts.subresource) return structuredClone(input);
+        throw new NotFoundError(this.target(name));
+      }
+      if (preconditionRV && preconditionRV !== live.metadata.resourceVersion) throw this.modifiedConflict(name);
+      return structuredClone(input);
+    });
+  }
+
+  /** PATCH and apply: `compute` produces the desired object from the live one. */
+  async patch(ctx: RequestContext, namespace: string, name: string, compute: PatchFunction, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
+    return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
+      const next = await compute(live ? structuredClone(live) : undefined);
+      if (live && next.metadata?.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) {
+        throw this.modifiedConflict(name);
+      }
+      return next;
+    });
+  }
+
+  private async guaranteedUpdate(ctx: RequestContext, namespace: string, name: string, opts: UpdateOptions, desired: (live: KubeObject | undefined) => Promise<KubeObject>): Promise<{ object: KubeObject; created: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
+      const cached = this.cache.get(key);
+      const live = cached?.object;
+      const obj = await desired(live);
+      if (!live) {
+        obj.metadata = { ...obj.metadata, name };
+        return { object: await this.create(ctx, namespace, obj), created: true };
+      }
+      const next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts.subresource ?? '');
+      if (sameObject(next, live)) return { object: live, created: false };
+      if (ctx.dryRun) return { object: next, created: false };
+      try {
+        if (this.shouldDeleteDuringUpdate(next)) {
+          const { revision } = await this.store.delete(key, cached.revision);
+          this.strategy.afterDelete?.(next);
+          next.metadata.resourceVersion = String(revision);
+          return { object: next, created: false };
+        }
+        const rev = await this.store.update(key, this.encode(next), cached.revision);
+        next.metadata.resourceVersion = String(rev);
+        return { object: next, created: false };
+      } catch (err) {
+        if (err instanceof CompareFailedError) continue;
+        if (err instanceof KeyNotFoundError) continue;
+        throw err;
+      }
+    }
+    throw new ConflictError(this.target(name), 'too many concurrent updates; please retry');
+  }
+
+  private async prepareUpdate(ctx: RequestContext, namespace: string, name: string, input: KubeObject, live: KubeObject, subresource: string): Promise<KubeObject> {
+    const obj = input;
+    this.checkKind(obj);
+    obj.apiVersion = this.apiVersion;
+    obj.kind = this.info.kind;
+    this.placeInNamespace(obj, namespace);
+    obj.metadata.name = name;
+    const meta = obj.metadata;
+    const old = live.metadata;
+    // Fields the server owns are carried over whatever the client sent.
+    meta.uid = old.uid;
+    meta.creationTimestamp = old.creationTimestamp;
+    meta.deletionTimestamp = old.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    meta.resourceVersion = old.resourceVersion;
+    meta.generation = old.generation;
+    delete meta.selfLink;
+    if (!meta.deletionTimestamp) delete meta.deletionTimestamp;
+    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
+    if (meta.generation === undefined) delete meta.generation;
+
+    // `binding` is computed by the server from the live object, so no client-facing reset applies.
+    const serverComputed = subresource === 'binding';
+    if (subresource === 'status') (this.strategy.prepareForStatusUpdate ?? keepAllButStatus)(obj, live);
+    else if (!serverComputed) await this.strategy.prepareForUpdate?.(obj, live, ctx);
+    applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
+    if (this.strategy.tracksGeneration && specChanged(obj, live)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
+
+    await this.admit('UPDATE', ctx, namespace, name, subresource, obj, live);
+    if (!serverComputed) this.check(obj, [
+      ...validateUpdate(this.info.group, this.info.version, this.info.kind, obj, live, { namespaced: this.info.namespaced }),
+      ...(this.strategy.validateUpdate?.(obj, live) ?? []),
+    ]);
+    await this.admission.validate(this.attrs('UPDATE', ctx, namespace, name, subresource, obj, live));
+    if (sameObject(obj, live)) return live;
+    return this.withManagedFields(live, obj, ctx, subresource);
+  }
+
+  async delete(ctx: RequestContext, namespace: string, name: string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
+      const cached = this.cache.get(key);
+      if (!cached) throw new NotFoundError(this.target(name));
+      const live = cached.object;
+      this.checkPreconditions(live, options, name);
+      await this.admit('DELETE', ctx, namespace, name, '', undefined, live);
+      await this.admission.validate(this.attrs('DELETE', ctx, namespace, name, '', undefined, live));
+
+      const next = this.markForDeletion(live, options);
+      try {
+        if (next) {
+          if (ctx.dryRun) return { object: next, deleted: false };
+          const rev = await this.store.update(key, this.encode(next), cached.revision);
+          next.metadata.resourceVersion = String(rev);
+          return { object: next, deleted: false };
+        }
+        if (ctx.dryRun) return { object: live, deleted: true };
+        const { revision } = await this.store.delete(key, cached.revision);
+        this.strategy.afterDelete?.(live);
+        return { object: { ...live, metadata: { ...live.metadata, resourceVersion: String(revision) } }, deleted: true };
+      } catch (err) {
+        if (err instanceof CompareFailedError || err instanceof KeyNotFoundError) continue;
+        throw err;
+      }
+    }
+    throw new ConflictError(this.target(name), 'too many concurrent updates; please retry');
+  }
+
+  /**
+   * Returns the object to store while deletion is pending (finalizers, graceful deletion), or
+   * undefined when it can be removed now.
+   */
+  private markForDeletion(live: KubeObject, options: DeleteOptions): KubeObject | undefined {
+    const next = structuredClone(live);
+    const meta = next.metadata;
+    const finalizers = new Set(meta.finalizers ?? []);
+    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
+    if (!meta.deletionTimestamp) {
+      if (policy === 'Foreground') finalizers.add('foregroundDeletion');
+      if (policy === 'Orphan') finalizers.add('orphan');
+    }
+    this.strategy.prepareForDeletion?.(next);
+    const pendingByStrategy = this.strategy.deletionBlocked?.(next) ?? false;
+    const grace = meta.deletionTimestamp ? undefined : this.strategy.gracePeriodSeconds?.(live, options);
+
+    if (meta.deletionTimestamp) {
+      // Already terminating: a shorter grace period may hurry it, grace 0 removes it if nothing else holds it.
+      const requested = options.gracePeriodSeconds;
+      const current = meta.deletionGracePeriodSeconds ?? 0;
+      if (finalizers.size || pendingByStrategy) return requested !== undefined && requested < current ? shortenGrace(next, requested) : next;
+      if (requested === 0 || current === 0) return undefined;
+      return requested !== undefined && requested < current ? shortenGrace(next, requested) : next;
+    }
+    if (finalizers.size === 0 && !pendingByStrategy && !grace) return undefined;
+    meta.finalizers = finalizers.size ? [...finalizers] : undefined;
+    if (!meta.finalizers) delete meta.finalizers;
+    const seconds = grace ?? 0;
+    meta.deletionTimestamp = nowTimestamp(new Date(Date.now() + seconds * 1000));
+    meta.deletionGracePeriodSeconds = seconds;
+    if (!meta.generation) delete meta.generation; else meta.generation += 1;
+    return next;
+  }
+
+  private checkPreconditions(live: KubeObject, options: DeleteOptions, name: string): void {
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== live.metadata.uid) {
+      throw new ConflictError(this.target(name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${live.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
+      throw new ConflictError(this.target(name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+    }
+  }
+
+  async deleteCollection(ctx: RequestContext, namespace: string, listOpts: ListOptions, options: DeleteOptions): Promise<KubeObject[]> {
+    const { items } = await this.list(namespace, { ...listOpts, limit: 0, continue: undefined });
+    const deleted: KubeObject[] = [];
+    for (const item of items) {
+      try {
+        deleted.push((await this.delete(ctx, item.object.metadata.namespace ?? '', item.object.metadata.name!, options)).object);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    return deleted;
+  }
+
+  // ---- helpers ----
+
+  private checkKind(obj: KubeObject): void {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new BadRequestError('the body of the request was in an unknown format');
+    if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+    if (obj.kind !== undefined && obj.kind !== this.info.kind) {
+      throw new BadRequestError(`the kind in the data (${obj.kind}) does not match the expected kind (${this.info.kind})`);
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== this.apiVersion) {
+      throw new BadRequestError(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${this.apiVersion})`);
+    }
+    obj.apiVersion = this.apiVersion;
+    obj.kind = this.info.kind;
+  }
+
+  private placeInNamespace(obj: KubeObject, namespace: string): void {
+    if (!this.info.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = namespace;
+  }
+
+  private check(obj: KubeObject, errors: FieldError[]): void {
+    if (errors.length) throw new InvalidError(this.info.kind, obj.metadata.name ?? '', this.info.group, errors);
+  }
+
+  private withManagedFields(old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, subresource: string): KubeObject {
+    return updateManagedFields(old, obj, {
+      manager: ctx.fieldManager ?? defaultFieldManager(ctx.userAgent),
+      operation: 'Update',
+      gvk: { group: this.info.group, version: this.info.version, kind: this.info.kind },
+      apiVersion: this.apiVersion,
+      subresource: subresource || undefined,
+      now: nowTimestamp(),
+    }) as KubeObject;
+  }
+
+  private attrs(operation: AdmissionOperation, ctx: RequestContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject) {
+    return { resource: this.info, operation, namespace, name, subresource, object, oldObject, ctx };
+  }
+
+  private admit(operation: AdmissionOperation, ctx: RequestContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject): Promise<void> {
+    return this.admission.admit(this.attrs(operation, ctx, namespace, name, subresource, object, oldObject));
+  }
+
+  /** An update that clears the last finalizer of an object awaiting deletion completes the deletion. */
+  private shouldDeleteDuringUpdate(obj: KubeObject): boolean {
+    const m = obj.metadata;
+    return !!m.deletionTimestamp && !m.finalizers?.length && (m.deletionGracePeriodSeconds ?? 0) === 0 && !this.strategy.deletionBlocked?.(obj);
+  }
+
+  private modifiedConflict(name: string): StatusError {
+    return new ConflictError(this.target(name), 'the object has been modified; please apply your changes to the latest version and try again');
+  }
+}
+
+function randomSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += GENERATE_NAME_CHARS[Math.floor(Math.random() * GENERATE_NAME_CHARS.length)];
+  return s;
+}
+
+export function tooOldResourceVersion(requested: number, oldest: number): GoneError {
+  return new GoneError(`too old resource version: ${requested} (${oldest})`);
+}
+
+function parseRevision(rv: string): number {
+  const n = Number(rv);
+  if (!Number.isInteger(n) || n < 0) throw new BadRequestError(`invalid resource version "${rv}"`);
+  return n;
+}
+
+/** Everything outside metadata and status: a change here bumps metadata.generation. */
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined, apiVersion: undefined, kind: undefined });
+  return strip(a) !== strip(b);
+}
+
+/** Equal but for bookkeeping that changes on every write (managedFields times). */
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
+  return strip(a) === strip(b);
+}
+
+
+function shortenGrace(obj: KubeObject, seconds: number): KubeObject {
+  obj.metadata.deletionGracePeriodSeconds = seconds;
+  obj.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + seconds * 1000));
+  return obj;
+}

@@ -1,0 +1,47 @@
+// All resource stores of the server, one GenericStore per served group/version/resource.
+import { ResourceCatalog, type ResourceInfo } from '../../api/catalog.js';
+import type { Store } from '../../storage/types.js';
+import type { AdmissionChain } from '../admission/types.js';
+import { GenericStore } from './generic-store.js';
+import type { ResourceStrategy } from './strategy.js';
+
+export type StrategyFactory = (info: ResourceInfo, registry: Registry) => ResourceStrategy;
+
+export class Registry {
+  private readonly stores = new Map<string, GenericStore>();
+
+  constructor(
+    readonly catalog: ResourceCatalog,
+    private readonly store: Store,
+    private readonly admission: AdmissionChain,
+    strategyFor: StrategyFactory,
+  ) {
+    for (const info of catalog.all()) {
+      this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, store, strategyFor(info, this), admission));
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.stores.values()].map(s => s.start()));
+  }
+
+  stop(): void {
+    for (const s of this.stores.values()) s.cache.stop();
+  }
+
+  find(group: string, version: string, resource: string): GenericStore | undefined {
+    return this.stores.get(storeKey(group, version, resource));
+  }
+
+  /** The store of a resource at its preferred version (for in-server lookups such as admission). */
+  get(group: string, resource: string): GenericStore {
+    const version = this.catalog.groups().find(g => g.name === group)?.preferredVersion ?? 'v1';
+    const s = this.find(group, version, resource);
+    if (!s) throw new Error(`no store for ${resource}.${group}`);
+    return s;
+  }
+}
+
+function storeKey(group: string, version: string, resource: string): string {
+  return `${group}/${version}/${resource}`;
+}

@@ -1,0 +1,60 @@
+// What is special about one resource. The generic store does everything else; a strategy only
+// supplies the differences (status handling, defaults beyond the schema, graceful deletion, ...).
+import type { FieldError } from '../../api/errors.js';
+import type { DeleteOptions, KubeObject } from '../../api/object.js';
+import type { RequestContext } from '../context.js';
+import type { FieldGetter } from '../selectors/field-selector.js';
+
+export interface ResourceStrategy {
+  /** Resets fields a client may not set on create (e.g. status). Runs before defaults. */
+  prepareForCreate?(obj: KubeObject, ctx: RequestContext): void | Promise<void>;
+  /** Carries over fields a main-resource update may not change (e.g. status). */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): void | Promise<void>;
+  /** For `<resource>/status` updates: everything but status comes from the old object. */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
+  /** Checks beyond the shared per-kind validation. */
+  validate?(obj: KubeObject): FieldError[];
+  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Selectable fields beyond metadata.name / metadata.namespace. */
+  fieldSelectors?: Record<string, FieldGetter>;
+  /** Whether PUT of a missing object creates it. */
+  allowCreateOnUpdate?: boolean;
+  /** metadata.generation counts spec changes. */
+  tracksGeneration?: boolean;
+  /**
+   * Seconds to wait before removing the object (graceful deletion), 0 to remove now.
+   * Called only when the object is not already terminating.
+   */
+  gracePeriodSeconds?(obj: KubeObject, options: DeleteOptions): number;
+  /** Marks an object whose deletion was requested (e.g. a namespace's phase becomes Terminating). */
+  prepareForDeletion?(obj: KubeObject): void;
+  /** True while something besides metadata.finalizers holds the object (e.g. namespace spec.finalizers). */
+  deletionBlocked?(obj: KubeObject): boolean;
+  /** Delete responses carry the deleted object instead of a Success Status. */
+  returnDeletedObject?: boolean;
+  /** Runs after the object is gone (e.g. releases allocated IPs). */
+  afterDelete?(obj: KubeObject): void;
+}
+
+/** Default for resources with a status subresource: status is written only through `/status`. */
+export function statusSplitStrategy(extra: ResourceStrategy = {}): ResourceStrategy {
+  return {
+    tracksGeneration: true,
+    prepareForCreate(obj) {
+      delete obj.status;
+    },
+    prepareForUpdate(obj, old) {
+      if (old.status === undefined) delete obj.status; else obj.status = old.status;
+    },
+    prepareForStatusUpdate: keepAllButStatus,
+    ...extra,
+  };
+}
+
+/** Status subresource writes change only status (metadata stays the old object's). */
+export function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
+  const status = obj.status;
+  for (const k of Object.keys(obj)) delete obj[k];
+  Object.assign(obj, structuredClone(old));
+  if (status === undefined) delete obj.status; else obj.status = status;
+}
