@@ -28,12 +28,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 
   if (ri.subresource === 'scale') return handleScale(req, res, ri, q, ctx, store);
   if (ri.subresource === 'binding') return handleBinding(req, res, ri, ctx, store);
-  if (ri.subresource && ri.subresource !== 'status' && !(ri.resource === 'namespaces' && ri.subresource === 'finalize')) {
+  const storeHandles = ri.subresource === 'status' || !!store.strategy.subresourceUpdates?.[ri.subresource];
+  if (ri.subresource && !storeHandles) {
     const known = info.subresources.some(s => s.name === ri.subresource);
     if (!known) throw new NotFoundError({ group: ri.group, resource: `${ri.resource}/${ri.subresource}`, name: ri.name });
     throw new MethodNotAllowedError(`the server does not allow this method on the requested resource (${ri.resource}/${ri.subresource})`);
   }
-  const subresource = ri.subresource === 'finalize' ? 'status' : ri.subresource;
+  const subresource = ri.subresource;
   if (!allowed(info, ri, subresource)) {
     throw new MethodNotAllowedError(`the server does not allow this method on the requested resource`);
   }

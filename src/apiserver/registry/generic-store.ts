@@ -322,7 +322,8 @@ export class GenericStore {
 
     // `binding` is computed by the server from the live object, so no client-facing reset applies.
     const serverComputed = subresource === 'binding';
-    if (subresource === 'status') (this.strategy.prepareForStatusUpdate ?? keepAllButStatus)(obj, live);
+    const forSubresource = this.strategy.subresourceUpdates?.[subresource] ?? (subresource === 'status' ? keepAllButStatus : undefined);
+    if (forSubresource) forSubresource(obj, live);
     else if (!serverComputed) await this.strategy.prepareForUpdate?.(obj, live, ctx);
     applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
     if (this.strategy.tracksGeneration && specChanged(obj, live)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;

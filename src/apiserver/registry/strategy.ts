@@ -10,8 +10,11 @@ export interface ResourceStrategy {
   prepareForCreate?(obj: KubeObject, ctx: RequestContext): void | Promise<void>;
   /** Carries over fields a main-resource update may not change (e.g. status). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): void | Promise<void>;
-  /** For `<resource>/status` updates: everything but status comes from the old object. */
-  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
+  /**
+   * Writable subresources (`status`, namespaces' `finalize`): each keeps everything from the old
+   * object except what that subresource owns. `status` defaults to keepAllButStatus.
+   */
+  subresourceUpdates?: Record<string, (obj: KubeObject, old: KubeObject) => void>;
   /** Checks beyond the shared per-kind validation. */
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
@@ -46,7 +49,6 @@ export function statusSplitStrategy(extra: ResourceStrategy = {}): ResourceStrat
     prepareForUpdate(obj, old) {
       if (old.status === undefined) delete obj.status; else obj.status = old.status;
     },
-    prepareForStatusUpdate: keepAllButStatus,
     ...extra,
   };
 }

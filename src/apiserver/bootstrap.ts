@@ -1,0 +1,51 @@
+// Objects every cluster has from the start: the system namespaces and the `kubernetes` Service
+// (first address of the service range) with endpoints pointing at this API server.
+import { AlreadyExistsError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import { systemContext } from './context.js';
+import type { Registry } from './registry/registry.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface BootstrapOptions {
+  kubernetesServiceIP: string;
+  advertiseAddress: string;
+  securePort: number;
+}
+
+export async function bootstrapCluster(registry: Registry, o: BootstrapOptions): Promise<void> {
+  const ctx = systemContext();
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(() => registry.get('', 'namespaces').create(ctx, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  const labels = { component: 'apiserver', provider: 'kubernetes' };
+  await ensure(() => registry.get('', 'services').create(ctx, 'default', {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels },
+    spec: { type: 'ClusterIP', clusterIP: o.kubernetesServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: o.securePort }], sessionAffinity: 'None' },
+  } as KubeObject));
+  const subsets = [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }] }];
+  const endpoints = registry.get('', 'endpoints');
+  const current = endpoints.getCached('default', 'kubernetes')?.object;
+  if (!current) {
+    await ensure(() => endpoints.create(ctx, 'default', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets } as KubeObject));
+  } else if (JSON.stringify(current.subsets) !== JSON.stringify(subsets)) {
+    await endpoints.update(ctx, 'default', 'kubernetes', { ...current, subsets });
+  }
+  const slices = registry.get('discovery.k8s.io', 'endpointslices');
+  await ensure(() => slices.create(ctx, 'default', {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'k8ts-apiserver' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }],
+  } as KubeObject));
+}
+
+async function ensure(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+  }
+}

@@ -1,0 +1,49 @@
+// The k8ts command line: one binary, one subcommand per component.
+import { FlagError } from './flags.js';
+import { runKubectl } from './kubectl-command.js';
+import { startServer, StartupError } from './server-command.js';
+
+const HELP = `k8ts — Kubernetes in TypeScript
+
+Usage: k8ts <command> [flags]
+
+Commands:
+  server     start a single-node cluster (API server and control plane)
+  kubectl    run kubectl against the local cluster
+
+Run 'k8ts <command> --help' for a command's flags.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'server': {
+      const running = await startServer(args);
+      if (!running) return 0;
+      console.log(`k8ts server is running at https://127.0.0.1:${running.port}`);
+      console.log(`kubeconfig: ${running.kubeconfigPath}`);
+      console.log(`try: kubectl --kubeconfig ${running.kubeconfigPath} get namespaces`);
+      await new Promise<void>(resolve => {
+        const shutdown = () => void running.stop().then(resolve, resolve);
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+      return 0;
+    }
+    case 'kubectl':
+      return runKubectl(args);
+    case undefined: case 'help': case '--help': case '-h':
+      console.log(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new FlagError(`unknown command "${command}"; run 'k8ts --help'`);
+  }
+}
+
+main(process.argv.slice(2)).then(code => process.exit(code), (err: unknown) => {
+  if (err instanceof FlagError || err instanceof StartupError) {
+    process.stderr.write(`k8ts: ${err.message}\n`);
+    process.exit(err instanceof FlagError ? 2 : 1);
+  }
+  process.stderr.write(`k8ts: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+// `k8ts server`: a whole single-node control plane in one process, state in SQLite under the
+// data dir. First start creates the CA, certificates, join token and admin kubeconfig.
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiServer } from '../apiserver/server.js';
+import { ensureCredentials } from '../apiserver/auth/credentials.js';
+import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { strategies } from '../apiserver/registry/strategies/index.js';
+import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
+import { openStore } from '../storage/index.js';
+import { logger } from '../util/log.js';
+import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { defaultDataDir } from './data-dir.js';
+
+export const serverFlags: Record<string, FlagSpec> = {
+  'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for state, certificates and the kubeconfig' },
+  'https-listen-port': { type: 'int', default: 6443, help: 'HTTPS port of the API server' },
+  'bind-address': { type: 'string', default: '0.0.0.0', help: 'address the API server listens on' },
+  'advertise-address': { type: 'string', help: 'address other components use to reach this server (default: bind address, or 127.0.0.1 for 0.0.0.0)' },
+  'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'IPv4 range for Service cluster IPs' },
+  'service-node-port-range': { type: 'string', default: '30000-32767', help: 'port range for NodePort Services' },
+  'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite or memory' },
+  'help': { type: 'bool', help: 'show this help' },
+};
+
+export class StartupError extends Error {}
+
+export interface RunningServer {
+  apiServer: ApiServer;
+  port: number;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(args: string[]): Promise<RunningServer | undefined> {
+  const { flags, rest } = parseFlags(args, serverFlags);
+  if (flags.help) {
+    console.log(usage('server', 'Starts a single-node Kubernetes control plane.', serverFlags));
+    return undefined;
+  }
+  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const dataDir = String(flags['data-dir']);
+  const port = Number(flags['https-listen-port']);
+  if (port < 0 || port > 65535) throw new FlagError(`invalid value "${port}" for --https-listen-port: must be 0-65535`);
+  const bind = String(flags['bind-address']);
+  const advertise = String(flags['advertise-address'] ?? (bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind));
+  let serviceCidr;
+  try {
+    serviceCidr = parseCidr(String(flags['service-cidr']));
+  } catch (err) {
+    throw new FlagError(`invalid value for --service-cidr: ${(err as Error).message}`);
+  }
+  const range = String(flags['service-node-port-range']).match(/^(\d+)-(\d+)$/);
+  if (!range || Number(range[1]) > Number(range[2]) || Number(range[2]) > 65535) {
+    throw new FlagError(`invalid value "${flags['service-node-port-range']}" for --service-node-port-range: must be MIN-MAX`);
+  }
+  const datastore = String(flags.datastore);
+  if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
+
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    accessSync(dataDir, constants.W_OK);
+  } catch (err) {
+    throw new StartupError(`data dir ${dataDir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+
+  const log = logger('apiserver');
+  const kubernetesServiceIP = nthAddress(serviceCidr, 1);
+  const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
+  const creds = await ensureCredentials({
+    dataDir,
+    serverUrl: `https://${serverHost}:${port}`,
+    dnsNames: [],
+    ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
+  });
+  const store = await openStore(datastore, join(dataDir, 'db', 'state.db'));
+  const apiServer = new ApiServer({
+    store,
+    tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
+    tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
+    strategies: strategies({ serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) } }),
+    admission: registry => [namespaceLifecycle(registry)],
+    bindAddress: bind,
+    port,
+    log,
+  });
+  let boundPort: number;
+  try {
+    boundPort = await apiServer.start();
+  } catch (err) {
+    await store.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
+    if (code === 'EADDRNOTAVAIL') throw new StartupError(`cannot listen on ${bind}: address not available`);
+    if (code === 'EACCES') throw new StartupError(`permission denied listening on ${bind}:${port}`);
+    throw err;
+  }
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+  log('API server ready', { address: `https://${serverHost}:${boundPort}`, kubeconfig: creds.kubeconfigPath });
+  return {
+    apiServer,
+    port: boundPort,
+    kubeconfigPath: creds.kubeconfigPath,
+    async stop() {
+      await apiServer.stop();
+      await store.close();
+    },
+  };
+}
