@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     case 'server': {
       const running = await startServer(args);
       if (!running) return 0;
-      console.log(`k8ts server is running at https://127.0.0.1:${running.port}`);
+      console.log(`k8ts server is running at ${running.url}`);
       console.log(`kubeconfig: ${running.kubeconfigPath}`);
       console.log(`try: kubectl --kubeconfig ${running.kubeconfigPath} get namespaces`);
       await new Promise<void>(resolve => {

@@ -3,7 +3,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
-import { ensureCredentials } from '../apiserver/auth/credentials.js';
+import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
@@ -28,7 +28,7 @@ export class StartupError extends Error {}
 
 export interface RunningServer {
   apiServer: ApiServer;
-  port: number;
+  url: string;
   kubeconfigPath: string;
   stop(): Promise<void>;
 }
@@ -70,7 +70,6 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const creds = await ensureCredentials({
     dataDir,
-    serverUrl: `https://${serverHost}:${port}`,
     dnsNames: [],
     ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
   });
@@ -97,11 +96,13 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     throw err;
   }
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
-  log('API server ready', { address: `https://${serverHost}:${boundPort}`, kubeconfig: creds.kubeconfigPath });
+  const url = `https://${serverHost}:${boundPort}`;
+  const kubeconfigPath = writeAdminKubeconfig(dataDir, url, creds);
+  log('API server ready', { address: url, kubeconfig: kubeconfigPath });
   return {
     apiServer,
-    port: boundPort,
-    kubeconfigPath: creds.kubeconfigPath,
+    url,
+    kubeconfigPath,
     async stop() {
       await apiServer.stop();
       await store.close();

@@ -13,13 +13,10 @@ export interface ClusterCredentials {
   admin: PemPair;
   /** Shared secret agents present to join (bearer token). */
   joinToken: string;
-  kubeconfigPath: string;
 }
 
 export interface CredentialOptions {
   dataDir: string;
-  /** Address clients use in the kubeconfig. */
-  serverUrl: string;
   /** Extra names and IPs for the serving certificate. */
   dnsNames: string[];
   ipAddresses: string[];
@@ -39,9 +36,14 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
   const tokenPath = join(o.dataDir, 'token');
   if (!existsSync(tokenPath)) writeFileSync(tokenPath, `K10${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
   const joinToken = readFileSync(tokenPath, 'utf8').trim();
-  const kubeconfigPath = join(o.dataDir, 'kubeconfig.yaml');
-  writeFileSync(kubeconfigPath, kubeconfig(o.serverUrl, ca.cert, admin), { mode: 0o600 });
-  return { ca, serving, admin, joinToken, kubeconfigPath };
+  return { ca, serving, admin, joinToken };
+}
+
+/** Writes the admin kubeconfig once the server's address (and bound port) is known. */
+export function writeAdminKubeconfig(dataDir: string, serverUrl: string, creds: ClusterCredentials): string {
+  const path = join(dataDir, 'kubeconfig.yaml');
+  writeFileSync(path, kubeconfig(serverUrl, creds.ca.cert, creds.admin), { mode: 0o600 });
+  return path;
 }
 
 async function loadOrCreate(dir: string, name: string, create: () => Promise<PemPair>): Promise<PemPair> {

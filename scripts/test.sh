@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests beside the code and end-to-end tests in test/e2e, from compiled output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+npx tsc -p tsconfig.json
+# Stale compiled tests of deleted sources must not run.
+find dist -name '*.test.js' | while read -r f; do
+  src="${f#dist/}"; src="${src%.js}.ts"
+  [ -f "$src" ] || rm -f "$f" "$f.map"
+done
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(dist/src dist/test); fi
+node --test --test-reporter=spec --test-timeout=600000 "${targets[@]}"
