@@ -1,0 +1,65 @@
+// Discovery, OpenAPI and identity as kubectl sees them.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestCluster } from './harness.js';
+
+describe('kubectl discovery and schema', () => {
+  let c: TestCluster;
+  before(async () => { c = await TestCluster.start(); });
+  after(async () => { await c?.stop(); });
+
+  test('api-resources lists every served group with short names and scope', async () => {
+    const out = await c.k(['api-resources']);
+    assert.match(out, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND/m);
+    assert.match(out, /^pods\s+po\s+v1\s+true\s+Pod$/m);
+    assert.match(out, /^nodes\s+no\s+v1\s+false\s+Node$/m);
+    assert.match(out, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    assert.match(out, /^cronjobs\s+cj\s+batch\/v1\s+true\s+CronJob$/m);
+    assert.match(out, /^leases\s+coordination.k8s.io\/v1\s+true\s+Lease$/m);
+    assert.match(out, /^clusterroles\s+rbac.authorization.k8s.io\/v1\s+false\s+ClusterRole$/m);
+    const ns = await c.k(['api-resources', '--namespaced=false', '-o', 'name']);
+    assert.match(ns, /^namespaces$/m);
+    assert.doesNotMatch(ns, /^pods$/m);
+  });
+
+  test('api-versions', async () => {
+    const out = (await c.k(['api-versions'])).trim().split('\n');
+    for (const gv of ['v1', 'apps/v1', 'batch/v1', 'autoscaling/v1', 'autoscaling/v2', 'networking.k8s.io/v1', 'policy/v1',
+      'rbac.authorization.k8s.io/v1', 'storage.k8s.io/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'events.k8s.io/v1',
+      'scheduling.k8s.io/v1', 'node.k8s.io/v1', 'certificates.k8s.io/v1', 'admissionregistration.k8s.io/v1']) {
+      assert.ok(out.includes(gv), `${gv} missing from api-versions`);
+    }
+  });
+
+  test('explain reads the OpenAPI v3 schema', async () => {
+    const out = await c.k(['explain', 'pod.spec.containers']);
+    assert.match(out, /KIND:\s+Pod/);
+    assert.match(out, /FIELD:\s+containers <\[\]Container>/);
+    assert.match(out, /image\s+<string>/);
+    const dep = await c.k(['explain', 'deployment.spec.strategy.rollingUpdate']);
+    assert.match(dep, /maxSurge\s+<IntOrString>/);
+  });
+
+  test('get --raw serves OpenAPI v3 and version', async () => {
+    const idx = JSON.parse(await c.k(['get', '--raw', '/openapi/v3']));
+    assert.ok(idx.paths['api/v1'].serverRelativeURL.startsWith('/openapi/v3/api/v1'));
+    const core = JSON.parse(await c.k(['get', '--raw', '/openapi/v3/api/v1']));
+    assert.equal(core.openapi.slice(0, 2), '3.');
+    assert.ok(core.components.schemas['io.k8s.api.core.v1.Pod']);
+    const version = await c.k(['version', '-o', 'json']);
+    assert.equal(JSON.parse(version).serverVersion.minor, '32');
+  });
+
+  test('auth whoami names the admin', async () => {
+    const out = await c.k(['auth', 'whoami']);
+    assert.match(out, /Username\s+admin/);
+    assert.match(out, /Groups\s+\[system:masters system:authenticated\]/);
+  });
+
+  test('health and metrics endpoints', async () => {
+    assert.equal((await c.k(['get', '--raw', '/healthz'])).trim(), 'ok');
+    assert.equal((await c.k(['get', '--raw', '/readyz'])).trim(), 'ok');
+    assert.equal((await c.k(['get', '--raw', '/livez'])).trim(), 'ok');
+    assert.match(await c.k(['get', '--raw', '/metrics']), /apiserver_request_total\{/);
+  });
+});
