@@ -9,6 +9,7 @@ import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.j
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
 import { openStore } from '../storage/index.js';
+import type { Store } from '../storage/types.js';
 import { logger } from '../util/log.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
@@ -21,6 +22,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'IPv4 range for Service cluster IPs' },
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'port range for NodePort Services' },
   'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite or memory' },
+  'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'help': { type: 'bool', help: 'show this help' },
 };
 
@@ -55,6 +57,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   if (!range || Number(range[1]) > Number(range[2]) || Number(range[2]) > 65535) {
     throw new FlagError(`invalid value "${flags['service-node-port-range']}" for --service-node-port-range: must be MIN-MAX`);
   }
+  const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
   const datastore = String(flags.datastore);
   if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
 
@@ -96,6 +99,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     throw err;
   }
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+  const compactor = compactionMs > 0 ? startCompactor(store, compactionMs) : undefined;
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
@@ -104,8 +108,32 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     url,
     kubeconfigPath,
     async stop() {
+      if (compactor) clearInterval(compactor);
       await apiServer.stop();
       await store.close();
     },
   };
+}
+
+/** `30s`, `5m`, `1h` or `0`. */
+function parseDuration(text: string, flag: string): number {
+  const m = text.match(/^(\d+)(ms|s|m|h)?$/);
+  if (!m) throw new FlagError(`invalid value "${text}" for --${flag}: must be a duration like 30s or 5m`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Number(m[1]) * unit;
+}
+
+/**
+ * Like kube-apiserver's --etcd-compaction-interval: each tick compacts up to the revision seen at
+ * the previous tick, so watchers always have at least one interval of history to resume from.
+ */
+function startCompactor(store: Store, intervalMs: number): NodeJS.Timeout {
+  let previous = store.revision;
+  const timer = setInterval(() => {
+    const target = previous;
+    previous = store.revision;
+    if (target > store.compactRevision) void store.compact(target).catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -1,0 +1,43 @@
+// Reads a kubeconfig (current context): server URL, CA, and client certificate or bearer token.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
+
+export interface ClientConfig {
+  server: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  token?: string;
+  insecureSkipTLSVerify?: boolean;
+}
+
+export class KubeconfigError extends Error {}
+
+interface Named<T> { name: string; [k: string]: unknown; cluster?: T; user?: T; context?: T }
+
+export function loadKubeconfig(path: string, contextName?: string): ClientConfig {
+  let doc: Record<string, any>;
+  try {
+    doc = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new KubeconfigError(`cannot read kubeconfig ${path}: ${(err as Error).message}`);
+  }
+  const base = dirname(path);
+  const ctxName = contextName ?? doc['current-context'];
+  const ctx = (doc.contexts as Named<Record<string, string>>[] | undefined)?.find(c => c.name === ctxName)?.context;
+  if (!ctx) throw new KubeconfigError(`kubeconfig ${path} has no context "${ctxName}"`);
+  const cluster = (doc.clusters as Named<Record<string, any>>[] | undefined)?.find(c => c.name === ctx.cluster)?.cluster;
+  if (!cluster?.server) throw new KubeconfigError(`kubeconfig ${path}: cluster "${ctx.cluster}" has no server`);
+  const user = (doc.users as Named<Record<string, string>>[] | undefined)?.find(u => u.name === ctx.user)?.user ?? {};
+  const file = (p: string) => readFileSync(isAbsolute(p) ? p : join(base, p), 'utf8');
+  const data = (inline?: string, filePath?: string) => inline ? Buffer.from(inline, 'base64').toString('utf8') : filePath ? file(filePath) : undefined;
+  return {
+    server: String(cluster.server).replace(/\/$/, ''),
+    ca: data(cluster['certificate-authority-data'], cluster['certificate-authority']),
+    cert: data(user['client-certificate-data'], user['client-certificate']),
+    key: data(user['client-key-data'], user['client-key']),
+    token: user.token ?? (user.tokenFile ? file(user.tokenFile).trim() : undefined),
+    insecureSkipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
+  };
+}
