@@ -1,0 +1,179 @@
+// Informer: list, then watch from the list's resourceVersion, keeping a keyed cache with indexes.
+// A broken watch resumes from the last seen resourceVersion; 410 Gone re-lists and reconciles the
+// cache, emitting the adds, updates and deletes that were missed (level-triggered consumers need
+// nothing else).
+import { StatusError } from '../api/errors.js';
+import type { KubeObject, WatchEvent } from '../api/object.js';
+import type { RestClient, WatchHandle } from './rest-client.js';
+
+export interface InformerHandlers<T extends KubeObject> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+export interface InformerOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Delay before re-watching after an error. */
+  retryDelayMs?: number;
+}
+
+export type IndexFunction<T> = (obj: T) => string[];
+
+export function objectKey(obj: KubeObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name!;
+}
+
+export class Informer<T extends KubeObject = KubeObject> {
+  private readonly items = new Map<string, T>();
+  private readonly handlers: InformerHandlers<T>[] = [];
+  private readonly indexers = new Map<string, IndexFunction<T>>();
+  private readonly indices = new Map<string, Map<string, Set<string>>>();
+  private resourceVersion = '';
+  private watch?: WatchHandle;
+  private stopped = false;
+  private synced = false;
+  private syncWaiters: (() => void)[] = [];
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(private readonly client: RestClient, readonly path: string, private readonly opts: InformerOptions = {}) {}
+
+  on(handlers: InformerHandlers<T>): this {
+    this.handlers.push(handlers);
+    return this;
+  }
+
+  addIndex(name: string, fn: IndexFunction<T>): this {
+    this.indexers.set(name, fn);
+    const index = new Map<string, Set<string>>();
+    this.indices.set(name, index);
+    for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key);
+    return this;
+  }
+
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
+  list(): T[] {
+    return [...this.items.values()];
+  }
+
+  byIndex(name: string, value: string): T[] {
+    const keys = this.indices.get(name)?.get(value);
+    if (!keys) return [];
+    return [...keys].map(k => this.items.get(k)!).filter(Boolean);
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise(resolve => this.syncWaiters.push(resolve));
+  }
+
+  start(): void {
+    void this.relist();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.watch?.stop();
+  }
+
+  private query(): Record<string, string | undefined> {
+    return { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector };
+  }
+
+  private async relist(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const list = await this.client.list<T>(this.path, this.query());
+      const seen = new Set<string>();
+      for (const item of list.items) {
+        const key = objectKey(item);
+        seen.add(key);
+        this.upsert(key, item);
+      }
+      for (const [key, old] of [...this.items]) if (!seen.has(key)) this.remove(key, old);
+      this.resourceVersion = list.metadata.resourceVersion ?? '';
+      if (!this.synced) {
+        this.synced = true;
+        for (const w of this.syncWaiters.splice(0)) w();
+      }
+      this.startWatch();
+    } catch {
+      this.retry(() => this.relist());
+    }
+  }
+
+  private startWatch(): void {
+    if (this.stopped) return;
+    let gone = false;
+    const handle = this.client.watch<T>(this.path, { ...this.query(), resourceVersion: this.resourceVersion, allowWatchBookmarks: true }, (e: WatchEvent<T>) => {
+      if (e.type === 'ERROR') {
+        gone = (e.object as unknown as { code?: number }).code === 410;
+        handle.stop();
+        return;
+      }
+      const obj = e.object;
+      this.resourceVersion = obj.metadata.resourceVersion ?? this.resourceVersion;
+      if (e.type === 'BOOKMARK') return;
+      const key = objectKey(obj);
+      if (e.type === 'DELETED') {
+        const old = this.items.get(key);
+        if (old) this.remove(key, obj);
+      } else {
+        this.upsert(key, obj);
+      }
+    });
+    this.watch = handle;
+    handle.done.then(
+      () => (gone ? this.relist() : this.startWatch()),
+      err => {
+        if (err instanceof StatusError && err.code === 410) this.retry(() => this.relist());
+        else this.retry(() => this.startWatch());
+      },
+    );
+  }
+
+  private retry(fn: () => void): void {
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(fn, this.opts.retryDelayMs ?? 1000);
+  }
+
+  private upsert(key: string, obj: T): void {
+    const old = this.items.get(key);
+    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    this.items.set(key, obj);
+    this.reindex(key, old, obj);
+    for (const h of this.handlers) {
+      if (old) h.update?.(old, obj); else h.add?.(obj);
+    }
+  }
+
+  private remove(key: string, obj: T): void {
+    const old = this.items.get(key);
+    this.items.delete(key);
+    this.reindex(key, old, undefined);
+    for (const h of this.handlers) h.delete?.(obj);
+  }
+
+  private reindex(key: string, old: T | undefined, now: T | undefined): void {
+    for (const [name, fn] of this.indexers) {
+      const index = this.indices.get(name)!;
+      if (old) for (const v of fn(old)) index.get(v)?.delete(key);
+      if (now) for (const v of fn(now)) addTo(index, v, key);
+    }
+  }
+}
+
+function addTo(index: Map<string, Set<string>>, value: string, key: string): void {
+  let set = index.get(value);
+  if (!set) index.set(value, (set = new Set()));
+  set.add(key);
+}
