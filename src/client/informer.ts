@@ -39,8 +39,10 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   constructor(private readonly client: RestClient, readonly path: string, private readonly opts: InformerOptions = {}) {}
 
+  /** Registers handlers; objects already in the cache are replayed to them as adds. */
   on(handlers: InformerHandlers<T>): this {
     this.handlers.push(handlers);
+    for (const obj of this.items.values()) handlers.add?.(obj);
     return this;
   }
 
