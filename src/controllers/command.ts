@@ -1,0 +1,68 @@
+// `k8ts controller-manager --kubeconfig FILE`: the controllers as their own process, leader-elected
+// on the kube-system/kube-controller-manager Lease so that only one replica acts at a time.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { RestClient } from '../client/rest-client.js';
+import { FlagError, parseFlags, usage, type FlagSpec } from '../cli/flags.js';
+import { logger } from '../util/log.js';
+import { allControllers } from './index.js';
+import { LeaderElector } from './leader-election.js';
+import { ControllerManager } from './manager.js';
+
+const flags: Record<string, FlagSpec> = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+  'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range split into per-node pod CIDRs' },
+  'root-ca-file': { type: 'string', help: 'CA certificate published to every namespace as kube-root-ca.crt (default: the kubeconfig CA)' },
+  'leader-elect': { type: 'bool', default: true, help: 'campaign for leadership before running controllers' },
+  'leader-elect-lease-duration': { type: 'int', default: 15, help: 'seconds a leader lease lasts without renewal' },
+  'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before it is NotReady' },
+  help: { type: 'bool', help: 'show this help' },
+};
+
+export async function runControllerManagerCommand(args: string[]): Promise<number> {
+  const { flags: f } = parseFlags(args, flags);
+  if (f.help) {
+    console.log(usage('controller-manager', 'Runs the built-in controllers against an API server.', flags));
+    return 0;
+  }
+  if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
+  const config = loadKubeconfig(String(f.kubeconfig));
+  const client = new RestClient(config, 'k8ts-controller-manager');
+  const caCert = f['root-ca-file'] ? readFileSync(String(f['root-ca-file']), 'utf8') : config.ca ?? '';
+  const log = logger('controller-manager');
+  const manager = new ControllerManager(client, allControllers({
+    clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
+  }));
+  const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
+    start: () => { log('started leading'); void manager.start(); },
+    stop: () => { log('stopped leading'); manager.stop(); },
+  });
+  await waitForSignal();
+  await runner.stop();
+  client.close();
+  return 0;
+}
+
+export interface Runnable { start(): void; stop(): void }
+
+/** Runs `r` while this process holds the named Lease in kube-system (or at once without election). */
+export function leaderElected(client: RestClient, leaseName: string, elect: boolean, leaseSeconds: number, r: Runnable): { stop(): Promise<void> } {
+  if (!elect) {
+    r.start();
+    return { stop: async () => r.stop() };
+  }
+  const elector = new LeaderElector(client, {
+    namespace: 'kube-system', name: leaseName, identity: `${hostname()}_${process.pid}`,
+    leaseDurationSeconds: leaseSeconds, renewDeadlineMs: Math.floor(leaseSeconds * 1000 * 2 / 3), retryPeriodMs: Math.max(500, Math.floor(leaseSeconds * 1000 / 7)),
+  }, { onStartedLeading: () => r.start(), onStoppedLeading: () => r.stop() });
+  elector.start();
+  return { stop: () => elector.stop() };
+}
+
+export function waitForSignal(): Promise<void> {
+  return new Promise(resolve => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

@@ -1,0 +1,14 @@
+// Every built-in controller, as run by `k8ts server` and `k8ts controller-manager`.
+import { clusterControllers } from './cluster/index.js';
+import type { Controller } from './types.js';
+import { workloadControllers } from './workloads/index.js';
+
+export interface ControllerOptions {
+  clusterCidr: string;
+  caCert: string;
+  nodeMonitorGracePeriodSeconds?: number;
+}
+
+export function allControllers(opts: ControllerOptions): Controller[] {
+  return [...workloadControllers, ...clusterControllers(opts)];
+}
