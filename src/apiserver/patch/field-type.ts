@@ -1,0 +1,78 @@
+// How server-side apply sees each position of an object, derived from the OpenAPI schema as
+// upstream's structured-merge-diff derives it: structs and maps are granular (each field owned on
+// its own) unless `x-kubernetes-map-type: atomic`; lists are atomic unless `x-kubernetes-list-type`
+// says `map` (items keyed by `x-kubernetes-list-map-keys`) or `set`; positions the schema does not
+// describe are "deduced" from the value (maps granular, lists atomic).
+import type { OpenApiSpec, SchemaObject } from '../../api/schema.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+
+export type FieldKind = 'struct' | 'map' | 'list-map' | 'list-set' | 'atomic' | 'deduced';
+
+// Key fields the API server defaults, so an applied item that omits them still matches the stored
+// item (upstream gets this from defaults in its own schema, which the published OpenAPI lacks).
+const KEY_FIELD_DEFAULTS: Record<string, JsonValue> = { protocol: 'TCP' };
+
+export class FieldType {
+  readonly kind: FieldKind;
+  readonly keys: string[];
+
+  constructor(private readonly spec: OpenApiSpec, private readonly schema: SchemaObject | undefined) {
+    [this.kind, this.keys] = classify(spec, schema);
+  }
+
+  static root(spec: OpenApiSpec, schema: SchemaObject | undefined): FieldType {
+    return new FieldType(spec, schema);
+  }
+
+  /** The type of a field of a struct or map. */
+  field(name: string): FieldType {
+    if (this.kind === 'deduced') return this;
+    return new FieldType(this.spec, this.spec.property(this.schema, name));
+  }
+
+  /** The type of a list's items. */
+  item(): FieldType {
+    return new FieldType(this.spec, this.spec.items(this.schema));
+  }
+
+  /** What `value` is treated as here: deduced positions follow the value's shape. */
+  kindFor(value: JsonValue | undefined): FieldKind {
+    if (this.kind !== 'deduced') return this.kind;
+    return isJsonObject(value) ? 'map' : 'atomic';
+  }
+
+  /** The path element naming `item` within this list. */
+  itemElement(item: JsonValue, index: number): string {
+    if (this.kind === 'list-set') return 'v:' + JSON.stringify(item);
+    if (this.kind === 'list-map' && isJsonObject(item)) {
+      const key: JsonObject = {};
+      for (const k of [...this.keys].sort()) {
+        const v = item[k] ?? KEY_FIELD_DEFAULTS[k];
+        if (v !== undefined) key[k] = v;
+      }
+      return 'k:' + JSON.stringify(key);
+    }
+    return 'i:' + index;
+  }
+}
+
+function classify(spec: OpenApiSpec, raw: SchemaObject | undefined): [FieldKind, string[]] {
+  const s = spec.resolve(raw);
+  if (!raw || !s) return ['deduced', []];
+  if (s.type === 'array' || s.items) {
+    const listType = raw['x-kubernetes-list-type'] ?? s['x-kubernetes-list-type'];
+    if (listType === 'map') return ['list-map', raw['x-kubernetes-list-map-keys'] ?? s['x-kubernetes-list-map-keys'] ?? []];
+    if (listType === 'set') return ['list-set', []];
+    if (listType === undefined && (raw['x-kubernetes-patch-strategy'] ?? '').split(',').includes('merge')) {
+      // Older schemas only carry the strategic-merge tags; upstream's converter reads them the same way.
+      const mergeKey = raw['x-kubernetes-patch-merge-key'];
+      return mergeKey ? ['list-map', [mergeKey]] : ['list-set', []];
+    }
+    return ['atomic', []];
+  }
+  if ((raw['x-kubernetes-map-type'] ?? s['x-kubernetes-map-type']) === 'atomic') return ['atomic', []];
+  if (s.properties) return ['struct', []];
+  if (typeof s.additionalProperties === 'object') return ['map', []];
+  if (s.type === 'object' || s['x-kubernetes-preserve-unknown-fields']) return ['deduced', []];
+  return ['atomic', []];
+}
