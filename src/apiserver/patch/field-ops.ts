@@ -172,7 +172,10 @@ function mergeLists(live: JsonValue[], config: JsonValue[], t: FieldType, kind: 
   return out;
 }
 
-/** `value` without the members of `remove` (a list item or map field goes with its subtree). */
+/**
+ * `value` without the members of `remove` (a list item or map field goes with its subtree). A map
+ * or list emptied by the removal goes too, as upstream's remove walker leaves it null.
+ */
 export function removeFields(value: JsonValue, remove: FieldSet, type: FieldType): JsonValue {
   const walk = (v: JsonValue, t: FieldType, path: FieldPath): JsonValue | undefined => {
     if (path.length > 0 && remove.has(path)) return undefined;
@@ -184,7 +187,7 @@ export function removeFields(value: JsonValue, remove: FieldSet, type: FieldType
         const kept = walk(child, t.field(k), [...path, 'f:' + k]);
         if (kept !== undefined) out[k] = kept;
       }
-      return out;
+      return Object.keys(out).length > 0 ? out : undefined;
     }
     if (isList(kind) && Array.isArray(v)) {
       const out: JsonValue[] = [];
@@ -192,7 +195,7 @@ export function removeFields(value: JsonValue, remove: FieldSet, type: FieldType
         const kept = kind === 'list-map' ? walk(item, t.item(), [...path, t.itemElement(item, i)]) : (remove.has([...path, t.itemElement(item, i)]) ? undefined : item);
         if (kept !== undefined) out.push(kept);
       });
-      return out;
+      return out.length > 0 ? out : undefined;
     }
     return v;
   };
