@@ -95,7 +95,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
           name: ri.name,
           namespace: info.namespaced ? ri.namespace : undefined,
         }) as KubeObject;
-      }, { subresource });
+      }, { subresource, applied: isApply });
       return respondObject(res, created ? 201 : 200, info, object, neg, q, ctx);
     }
     case 'delete': {

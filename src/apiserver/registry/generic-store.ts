@@ -43,6 +43,8 @@ export interface ListResult {
 
 export interface UpdateOptions {
   subresource?: string;
+  /** Server-side apply has already recorded field ownership; no Update entry is added. */
+  applied?: boolean;
 }
 
 export interface DeleteResult {
@@ -208,7 +210,7 @@ export class GenericStore {
 
   // ---- writes ----
 
-  async create(ctx: RequestContext, namespace: string, input: KubeObject): Promise<KubeObject> {
+  async create(ctx: RequestContext, namespace: string, input: KubeObject, opts: UpdateOptions = {}): Promise<KubeObject> {
     const obj = structuredClone(input);
     this.checkKind(obj);
     this.placeInNamespace(obj, namespace);
@@ -227,7 +229,7 @@ export class GenericStore {
     await this.admit('CREATE', ctx, namespace, meta.name ?? '', '', obj);
     this.check(obj, [...validateCreate(this.info.group, this.info.version, this.info.kind, obj, { namespaced: this.info.namespaced }), ...(this.strategy.validate?.(obj) ?? [])]);
     await this.admission.validate(this.attrs('CREATE', ctx, namespace, meta.name!, '', obj));
-    const stored = this.withManagedFields(undefined, obj, ctx, '');
+    const stored = opts.applied ? obj : this.withManagedFields(undefined, obj, ctx, '');
     if (ctx.dryRun) return stored;
     try {
       const rev = await this.store.create(this.key(namespace, meta.name!), this.encode(stored));
@@ -275,9 +277,9 @@ export class GenericStore {
       const obj = await desired(live);
       if (!live) {
         obj.metadata = { ...obj.metadata, name };
-        return { object: await this.create(ctx, namespace, obj), created: true };
+        return { object: await this.create(ctx, namespace, obj, opts), created: true };
       }
-      const next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts.subresource ?? '');
+      const next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts);
       if (sameObject(next, live)) return { object: live, created: false };
       if (ctx.dryRun) return { object: next, created: false };
       try {
@@ -299,7 +301,8 @@ export class GenericStore {
     throw new ConflictError(this.target(name), 'too many concurrent updates; please retry');
   }
 
-  private async prepareUpdate(ctx: RequestContext, namespace: string, name: string, input: KubeObject, live: KubeObject, subresource: string): Promise<KubeObject> {
+  private async prepareUpdate(ctx: RequestContext, namespace: string, name: string, input: KubeObject, live: KubeObject, opts: UpdateOptions): Promise<KubeObject> {
+    const subresource = opts.subresource ?? '';
     const obj = input;
     this.checkKind(obj);
     obj.apiVersion = this.apiVersion;
@@ -335,7 +338,7 @@ export class GenericStore {
     ]);
     await this.admission.validate(this.attrs('UPDATE', ctx, namespace, name, subresource, obj, live));
     if (sameObject(obj, live)) return live;
-    return this.withManagedFields(live, obj, ctx, subresource);
+    return opts.applied ? obj : this.withManagedFields(live, obj, ctx, subresource);
   }
 
   async delete(ctx: RequestContext, namespace: string, name: string, options: DeleteOptions = {}): Promise<DeleteResult> {
