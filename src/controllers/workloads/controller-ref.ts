@@ -1,0 +1,79 @@
+// Ownership: the controllerRef a controller stamps on what it creates, and claiming — keeping what
+// it owns and still selects, adopting matching orphans, releasing owned objects it no longer
+// selects — with upstream's patches (strategic merge on ownerReferences, guarded by the UID).
+import { StatusError } from '../../api/errors.js';
+import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { RestClient } from '../../client/rest-client.js';
+import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+
+export function controllerRefTo(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
+  return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}
+
+export function controllerOf(obj: KubeObject): OwnerReference | undefined {
+  return obj.metadata.ownerReferences?.find(r => r.controller);
+}
+
+export interface ClaimOptions<T extends KubeObject> {
+  client: RestClient;
+  owner: KubeObject;
+  ownerRef: OwnerReference;
+  selector: LabelSelector;
+  candidates: T[];
+  /** The API path of a candidate, for the adopt/release patches. */
+  pathOf(obj: T): string;
+  /**
+   * Re-reads the owner from the API server before the first adoption: a cached owner may already
+   * be deleted or replaced by a namesake, and adopting into it would leak the orphan.
+   */
+  ownerStillValid(): Promise<boolean>;
+}
+
+/** Returns the candidates the owner controls after adopting and releasing as needed. */
+export async function claim<T extends KubeObject>(o: ClaimOptions<T>): Promise<T[]> {
+  const claimed: T[] = [];
+  const ownerDeleting = Boolean(o.owner.metadata.deletionTimestamp);
+  let canAdopt: boolean | undefined;
+  for (const obj of o.candidates) {
+    const ref = controllerOf(obj);
+    const matches = o.selector.matches(obj.metadata.labels);
+    if (ref) {
+      if (ref.uid !== o.ownerRef.uid) continue;
+      if (matches) { claimed.push(obj); continue; }
+      if (ownerDeleting) continue;
+      await ignoreGone(o.client.patch(o.pathOf(obj), {
+        metadata: { ownerReferences: [{ $patch: 'delete', uid: o.ownerRef.uid }], uid: obj.metadata.uid },
+      }, 'strategic'));
+      continue;
+    }
+    if (ownerDeleting || !matches || obj.metadata.deletionTimestamp) continue;
+    canAdopt ??= await o.ownerStillValid();
+    if (!canAdopt) continue;
+    const adopted = await ignoreGone(o.client.patch<T>(o.pathOf(obj), {
+      metadata: { ownerReferences: [o.ownerRef], uid: obj.metadata.uid },
+    }, 'strategic'));
+    if (adopted) claimed.push(adopted);
+  }
+  return claimed;
+}
+
+/** A write whose target vanished (404) or changed identity (409/422 on the uid guard) is moot. */
+async function ignoreGone<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof StatusError && (err.code === 404 || err.code === 409 || err.code === 422)) return undefined;
+    throw err;
+  }
+}
+
+/** Whether a freshly read owner is still the one we hold (same UID, not being deleted). */
+export async function ownerIsCurrent(client: RestClient, path: string, uid: string): Promise<boolean> {
+  try {
+    const fresh = await client.get<KubeObject>(path);
+    return fresh.metadata.uid === uid && !fresh.metadata.deletionTimestamp;
+  } catch (err) {
+    if (err instanceof StatusError && err.code === 404) return false;
+    throw err;
+  }
+}

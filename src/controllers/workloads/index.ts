@@ -1,0 +1,9 @@
+// The workload controllers run by the controller manager.
+import type { Controller } from '../types.js';
+import { replicaSetController } from './replicaset.js';
+import { replicationControllerController } from './replicationcontroller.js';
+
+export const workloadControllers: Controller[] = [
+  replicaSetController,
+  replicationControllerController,
+];

@@ -1,0 +1,166 @@
+// The replica-keeping loop shared by ReplicaSets and ReplicationControllers (upstream runs the RC
+// controller as the RS controller behind a conversion): claim matching pods, create or delete pods
+// until the count matches spec.replicas, and publish status.
+import { StatusError } from '../../api/errors.js';
+import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { Informer } from '../../client/informer.js';
+import { collectionPath, objectPath, R, type ResourceRef } from '../../client/resources.js';
+import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import type { Controller, ControllerContext } from '../types.js';
+import { splitKey } from '../types.js';
+import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { canonicalJson } from './template-hash.js';
+import { Expectations, expectationsFor } from './expectations.js';
+import { candidatesFor, controlledBy } from './ownership-index.js';
+import { podFromTemplate } from './pod-from-template.js';
+import { podsToDelete } from './pod-deletion-order.js';
+import { isPodActive, msUntilAvailable } from './pod-status.js';
+import { replicaStatus } from './replica-status.js';
+import { slowStartBatch } from './slow-start.js';
+import { writeStatus } from './status-writer.js';
+import type { Pod, PodTemplateSpec, ReplicaSetStatus } from './types.js';
+
+/** Upstream's burstReplicas: the most pods created or deleted in one sync. */
+const BURST_REPLICAS = 500;
+/** Keys of orphan pods are prefixed so reconcile can find the owners that may adopt them. */
+const ORPHAN_POD_PREFIX = 'pod:';
+
+/** What differs between ReplicaSets and ReplicationControllers. */
+export interface ReplicaKind<T extends KubeObject> {
+  controllerName: string;
+  kind: string;
+  apiVersion: string;
+  resource: ResourceRef;
+  selector(obj: T): LabelSelector | null;
+  template(obj: T): PodTemplateSpec | undefined;
+  replicas(obj: T): number;
+  minReadySeconds(obj: T): number;
+  status(obj: T): ReplicaSetStatus | undefined;
+}
+
+export function replicaController<T extends KubeObject>(kind: ReplicaKind<T>): Controller {
+  const expectations = new WeakMap<Informer, Expectations>();
+  return {
+    name: kind.controllerName,
+    workers: 4,
+    watches: [
+      { resource: kind.resource },
+      { resource: R.pods, mapTo: pod => podKeys(kind.kind, pod) },
+    ],
+    async reconcile(key, ctx) {
+      if (key.startsWith(ORPHAN_POD_PREFIX)) return enqueueAdopters(kind, key.slice(ORPHAN_POD_PREFIX.length), ctx);
+      const pods = ctx.informer<Pod>(R.pods);
+      const exp = expectationsFor(expectations, pods as unknown as Informer);
+      const owner = ctx.informer<T>(kind.resource).get(key);
+      if (!owner) { exp.forget(key); return; }
+      await syncReplicas(kind, owner, key, ctx, exp);
+    },
+  };
+}
+
+function podKeys(ownerKind: string, pod: KubeObject): string[] {
+  const ref = controllerOf(pod);
+  if (ref) return ref.kind === ownerKind ? [`${pod.metadata.namespace}/${ref.name}`] : [];
+  return [`${ORPHAN_POD_PREFIX}${pod.metadata.namespace}/${pod.metadata.name}`];
+}
+
+/** An orphan pod changed: every owner in its namespace whose selector matches it may adopt it. */
+function enqueueAdopters<T extends KubeObject>(kind: ReplicaKind<T>, podKey: string, ctx: ControllerContext): void {
+  const pod = ctx.informer<Pod>(R.pods).get(podKey);
+  if (!pod || controllerOf(pod) || !isPodActive(pod)) return;
+  const { namespace } = splitKey(podKey);
+  for (const owner of ctx.informer<T>(kind.resource).list()) {
+    if (owner.metadata.namespace === namespace && kind.selector(owner)?.matches(pod.metadata.labels)) {
+      ctx.requeueAfter(`${namespace}/${owner.metadata.name}`, 0);
+    }
+  }
+}
+
+async function syncReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner: T, key: string, ctx: ControllerContext, exp: Expectations): Promise<void> {
+  const selector = kind.selector(owner);
+  if (!selector) return;
+  const podInformer = ctx.informer<Pod>(R.pods);
+  const ns = owner.metadata.namespace!;
+  const ref = controllerRefTo(owner, kind.apiVersion, kind.kind);
+  const needsSync = exp.satisfied(key);
+  const pods = await claim({
+    client: ctx.client, owner, ownerRef: ref, selector,
+    candidates: candidatesFor(podInformer, owner).filter(isPodActive),
+    pathOf: p => objectPath(R.pods, ns, p.metadata.name!),
+    ownerStillValid: () => ownerIsCurrent(ctx.client, objectPath(kind.resource, ns, owner.metadata.name!), owner.metadata.uid!),
+  });
+
+  let manageError: Error | undefined;
+  if (needsSync && !owner.metadata.deletionTimestamp) {
+    try {
+      await manageReplicas(kind, owner, key, pods, ref, ctx, exp);
+    } catch (err) {
+      manageError = err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  const minReady = kind.minReadySeconds(owner);
+  const status = replicaStatus({
+    replicas: kind.replicas(owner), minReadySeconds: minReady, template: kind.template(owner),
+    status: kind.status(owner), generation: owner.metadata.generation,
+  }, pods, manageError);
+  if (canonicalJson(status) !== canonicalJson(kind.status(owner))) {
+    await writeStatus(ctx.client, kind.resource, owner, status);
+  }
+  // Pods that are ready but not yet available become available with time alone: look again then.
+  const waits = pods.map(p => msUntilAvailable(p, minReady)).filter((ms): ms is number => ms !== undefined);
+  if (waits.length) ctx.requeueAfter(key, Math.min(...waits));
+  if (manageError) throw manageError;
+}
+
+async function manageReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner: T, key: string, pods: Pod[], ref: OwnerReference, ctx: ControllerContext, exp: Expectations): Promise<void> {
+  const ns = owner.metadata.namespace!;
+  const diff = pods.length - kind.replicas(owner);
+  if (diff < 0) {
+    const template = kind.template(owner);
+    if (!template) return;
+    const created: string[] = [];
+    const result = await slowStartBatch(Math.min(-diff, BURST_REPLICAS), 1, async () => {
+      try {
+        const pod = await ctx.client.create<Pod>(collectionPath(R.pods, ns), podFromTemplate(template, ns, ref, owner.metadata.name!));
+        created.push(`${ns}/${pod.metadata.name}`);
+        ctx.recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+      } catch (err) {
+        ctx.recorder.event(owner, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+    });
+    exp.expectCreations(key, created);
+    if (result.error) throw result.error;
+    return;
+  }
+  if (diff > 0) {
+    const victims = podsToDelete(pods, relatedPods(kind, owner, ctx), Math.min(diff, BURST_REPLICAS));
+    const deleted: string[] = [];
+    const results = await Promise.allSettled(victims.map(async pod => {
+      try {
+        await ctx.client.delete(objectPath(R.pods, ns, pod.metadata.name!), { preconditions: { uid: pod.metadata.uid } });
+        deleted.push(`${ns}/${pod.metadata.name}`);
+        ctx.recorder.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) return;
+        ctx.recorder.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+    }));
+    exp.expectDeletions(key, deleted);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+/**
+ * Active pods of every ReplicaSet sharing this one's controller (a Deployment's old and new sets),
+ * so scale-down prefers pods doubled up on a node with their siblings.
+ */
+function relatedPods<T extends KubeObject>(kind: ReplicaKind<T>, owner: T, ctx: ControllerContext): Pod[] {
+  const pods = ctx.informer<Pod>(R.pods);
+  const parent = controllerOf(owner);
+  const siblings = parent ? controlledBy(ctx.informer<T>(kind.resource), parent.uid) : [owner];
+  return siblings.flatMap(s => controlledBy(pods, s.metadata.uid!)).filter(isPodActive);
+}
