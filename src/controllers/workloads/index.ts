@@ -1,9 +1,11 @@
 // The workload controllers run by the controller manager.
 import type { Controller } from '../types.js';
+import { deploymentController } from './deployment.js';
 import { replicaSetController } from './replicaset.js';
 import { replicationControllerController } from './replicationcontroller.js';
 
 export const workloadControllers: Controller[] = [
+  deploymentController,
   replicaSetController,
   replicationControllerController,
 ];
