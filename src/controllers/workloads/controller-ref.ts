@@ -20,6 +20,8 @@ export interface ClaimOptions<T extends KubeObject> {
   ownerRef: OwnerReference;
   selector: LabelSelector;
   candidates: T[];
+  /** A further condition on top of the selector (a StatefulSet claims only `<set>-<n>` pods). */
+  accepts?(obj: T): boolean;
   /** The API path of a candidate, for the adopt/release patches. */
   pathOf(obj: T): string;
   /**
@@ -36,7 +38,7 @@ export async function claim<T extends KubeObject>(o: ClaimOptions<T>): Promise<T
   let canAdopt: boolean | undefined;
   for (const obj of o.candidates) {
     const ref = controllerOf(obj);
-    const matches = o.selector.matches(obj.metadata.labels);
+    const matches = o.selector.matches(obj.metadata.labels) && (o.accepts?.(obj) ?? true);
     if (ref) {
       if (ref.uid !== o.ownerRef.uid) continue;
       if (matches) { claimed.push(obj); continue; }

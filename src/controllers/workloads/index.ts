@@ -3,9 +3,11 @@ import type { Controller } from '../types.js';
 import { deploymentController } from './deployment.js';
 import { replicaSetController } from './replicaset.js';
 import { replicationControllerController } from './replicationcontroller.js';
+import { statefulSetController } from './statefulset.js';
 
 export const workloadControllers: Controller[] = [
   deploymentController,
   replicaSetController,
   replicationControllerController,
+  statefulSetController,
 ];
