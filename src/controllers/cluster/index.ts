@@ -1,0 +1,40 @@
+// The cluster controllers of the controller manager (everything but the workload controllers).
+import type { Controller } from '../types.js';
+import { cronJobController } from './cronjob.js';
+import { endpointsController } from './endpoints.js';
+import { endpointSliceController } from './endpointslice.js';
+import { garbageCollector } from './garbage-collector.js';
+import { jobController } from './job.js';
+import { namespaceController } from './namespace.js';
+import { nodeIpamController } from './node-ipam.js';
+import { nodeLifecycleController } from './node-lifecycle.js';
+import { rootCaPublisher } from './root-ca-publisher.js';
+import { serviceAccountController } from './serviceaccount.js';
+import { taintEvictionController } from './taint-eviction.js';
+import { ttlAfterFinishedController } from './ttl-after-finished.js';
+
+export interface ClusterControllerOptions {
+  /** Pod network split into per-node pod CIDRs (/24 each). */
+  clusterCidr: string;
+  /** PEM of the cluster CA, published as the kube-root-ca.crt ConfigMap. */
+  caCert: string;
+  /** Seconds without a node heartbeat before it is marked unknown (default 40). */
+  nodeMonitorGracePeriodSeconds?: number;
+}
+
+export function clusterControllers(opts: ClusterControllerOptions): Controller[] {
+  return [
+    namespaceController(),
+    garbageCollector(),
+    jobController(),
+    ttlAfterFinishedController(),
+    cronJobController(),
+    endpointsController(),
+    endpointSliceController(),
+    serviceAccountController(),
+    rootCaPublisher(opts.caCert),
+    nodeLifecycleController(opts.nodeMonitorGracePeriodSeconds),
+    taintEvictionController(),
+    nodeIpamController(opts.clusterCidr),
+  ];
+}
