@@ -1,0 +1,145 @@
+// The OpenAPI documents the server publishes: /openapi/v2 (the shipped spec, restricted to served
+// groups) and /openapi/v3 (an index plus one OpenAPI 3.0 document per group-version, converted
+// from v2) — what `kubectl explain`, client-side validation and SMP-aware clients read.
+import { createHash } from 'node:crypto';
+import { SERVED_GROUP_VERSIONS } from './catalog.js';
+import { OpenApiSpec, type SchemaObject } from './schema.js';
+
+interface V2Parameter { name: string; in: string; description?: string; required?: boolean; type?: string; schema?: SchemaObject; uniqueItems?: boolean; $ref?: string }
+interface V2Operation {
+  parameters?: V2Parameter[];
+  responses?: Record<string, { description?: string; schema?: SchemaObject }>;
+  consumes?: string[];
+  produces?: string[];
+  schemes?: string[];
+  [k: string]: unknown;
+}
+
+let v2: Buffer | undefined;
+let v3Docs: Map<string, Buffer> | undefined;
+let v3Hashes: Map<string, string> | undefined;
+
+function served(path: string): string | undefined {
+  for (const gv of SERVED_GROUP_VERSIONS) {
+    const prefix = gv.includes('/') ? `/apis/${gv}/` : `/api/${gv}/`;
+    if (path.startsWith(prefix)) return gv.includes('/') ? `apis/${gv}` : `api/${gv}`;
+  }
+  return undefined;
+}
+
+export function openapiV2(): Buffer {
+  if (!v2) {
+    const doc = OpenApiSpec.shared().doc;
+    const paths = Object.fromEntries(Object.entries(doc.paths).filter(([p]) => served(p) || !/^\/apis?\//.test(p)));
+    v2 = Buffer.from(JSON.stringify({ ...doc, paths }));
+  }
+  return v2;
+}
+
+export function openapiV3Index(): { paths: Record<string, { serverRelativeURL: string }> } {
+  build();
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const [gv, hash] of v3Hashes!) paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash}` };
+  return { paths };
+}
+
+/** The OpenAPI 3 document for e.g. `api/v1` or `apis/apps/v1`. */
+export function openapiV3Document(path: string): Buffer | undefined {
+  build();
+  return v3Docs!.get(path.replace(/\?.*$/, '').replace(/\/$/, ''));
+}
+
+function build(): void {
+  if (v3Docs) return;
+  const spec = OpenApiSpec.shared();
+  const byGv = new Map<string, Record<string, unknown>>();
+  for (const [path, item] of Object.entries(spec.doc.paths)) {
+    const gv = served(path);
+    if (!gv) continue;
+    let paths = byGv.get(gv);
+    if (!paths) byGv.set(gv, (paths = {}));
+    paths[path] = convertPathItem(item as Record<string, unknown>, spec);
+  }
+  v3Docs = new Map();
+  v3Hashes = new Map();
+  for (const [gv, paths] of byGv) {
+    const schemas: Record<string, unknown> = {};
+    const pending = collectRefs(paths);
+    while (pending.length) {
+      const name = pending.pop()!;
+      if (schemas[name]) continue;
+      const def = spec.definition(name);
+      if (!def) continue;
+      schemas[name] = rewriteRefs(def);
+      pending.push(...collectRefs(def));
+    }
+    const doc = {
+      openapi: '3.0.0',
+      info: { title: 'Kubernetes', version: 'v1.32.0' },
+      paths,
+      components: {
+        schemas,
+        securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+      },
+    };
+    const body = Buffer.from(JSON.stringify(doc));
+    v3Docs.set(gv, body);
+    v3Hashes.set(gv, createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase());
+  }
+}
+
+function convertPathItem(item: Record<string, unknown>, spec: OpenApiSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const shared = ((item.parameters ?? []) as V2Parameter[]).map(p => resolveParam(p, spec));
+  const sharedV3 = shared.filter(p => p.in !== 'body').map(paramV3);
+  if (sharedV3.length) out.parameters = sharedV3;
+  for (const [method, raw] of Object.entries(item)) {
+    if (method === 'parameters' || typeof raw !== 'object' || raw === null) continue;
+    const op = raw as V2Operation;
+    const { parameters, responses, consumes, produces, schemes, ...rest } = op;
+    void schemes;
+    const params = (parameters ?? []).map(p => resolveParam(p, spec));
+    const body = params.find(p => p.in === 'body') ?? shared.find(p => p.in === 'body');
+    const converted: Record<string, unknown> = { ...rewriteRefs(rest as SchemaObject) };
+    const nonBody = params.filter(p => p.in !== 'body').map(paramV3);
+    if (nonBody.length) converted.parameters = nonBody;
+    if (body?.schema) {
+      converted.requestBody = {
+        content: Object.fromEntries((consumes ?? ['application/json']).map(ct => [ct, { schema: rewriteRefs(body.schema!) }])),
+        required: body.required ?? false,
+      };
+    }
+    const responsesV3: Record<string, unknown> = {};
+    for (const [code, r] of Object.entries(responses ?? {})) {
+      responsesV3[code] = r.schema
+        ? { description: r.description ?? '', content: Object.fromEntries((produces ?? ['application/json']).map(ct => [ct, { schema: rewriteRefs(r.schema!) }])) }
+        : { description: r.description ?? '' };
+    }
+    converted.responses = responsesV3;
+    out[method] = converted;
+  }
+  return out;
+}
+
+function resolveParam(p: V2Parameter, spec: OpenApiSpec): V2Parameter {
+  if (!p.$ref) return p;
+  const name = p.$ref.replace('#/parameters/', '');
+  return (spec.doc.parameters?.[name] as V2Parameter | undefined) ?? p;
+}
+
+function paramV3(p: V2Parameter): Record<string, unknown> {
+  const { type, uniqueItems, schema, ...rest } = p;
+  void uniqueItems;
+  return { ...rest, schema: schema ? rewriteRefs(schema) : { type: type ?? 'string', ...(p.uniqueItems ? { uniqueItems: true } : {}) } };
+}
+
+function rewriteRefs<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/"#\/definitions\//g, '"#/components/schemas/'));
+}
+
+function collectRefs(value: unknown): string[] {
+  const out: string[] = [];
+  const text = JSON.stringify(value);
+  for (const m of text.matchAll(/"#\/(?:definitions|components\/schemas)\/([^"]+)"/g)) out.push(m[1]);
+  return out;
+}
