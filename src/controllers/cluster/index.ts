@@ -1,6 +1,7 @@
 // The cluster controllers of the controller manager (everything but the workload controllers).
 import type { Controller } from '../types.js';
 import { cronJobController } from './cronjob.js';
+import { disruptionController } from './disruption.js';
 import { endpointsController } from './endpoints.js';
 import { endpointSliceController } from './endpointslice.js';
 import { garbageCollector } from './garbage-collector.js';
@@ -8,6 +9,7 @@ import { jobController } from './job.js';
 import { namespaceController } from './namespace.js';
 import { nodeIpamController } from './node-ipam.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
+import { resourceQuotaController } from './resource-quota.js';
 import { rootCaPublisher } from './root-ca-publisher.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { taintEvictionController } from './taint-eviction.js';
@@ -36,5 +38,7 @@ export function clusterControllers(opts: ClusterControllerOptions): Controller[]
     nodeLifecycleController(opts.nodeMonitorGracePeriodSeconds),
     taintEvictionController(),
     nodeIpamController(opts.clusterCidr),
+    resourceQuotaController(),
+    disruptionController(),
   ];
 }
