@@ -18,6 +18,7 @@ import { deleteOptions, listOptions, nonNegativeInt } from './query.js';
 import { includeObjectParam, renderList, renderObject } from './render.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
+import { handleEviction } from './eviction.js';
 import { serveWatch } from './watch.js';
 
 export async function handleResource(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, q: URLSearchParams, ctx: RequestContext, registry: Registry): Promise<void> {
@@ -28,6 +29,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 
   if (ri.subresource === 'scale') return handleScale(req, res, ri, q, ctx, store);
   if (ri.subresource === 'binding') return handleBinding(req, res, ri, ctx, store);
+  if (ri.subresource === 'eviction') return handleEviction(req, res, ri, ctx, registry);
   const storeHandles = ri.subresource === 'status' || !!store.strategy.subresourceUpdates?.[ri.subresource];
   if (ri.subresource && !storeHandles) {
     const known = info.subresources.some(s => s.name === ri.subresource);
