@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { collectionPath, R } from '../../client/resources.js';
+import { FakeInformer, fakeContext } from './fake-context.js';
+import { jobController, planIndexed, planNonIndexed } from './job.js';
+import { podForJob } from './job-pod-template.js';
+import { backoffDelayMs, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes } from './job-pods.js';
+import { JOB_TRACKING_FINALIZER, type Job } from './job-types.js';
+import type { Pod } from './types.js';
+
+const job = (spec: Partial<Job['spec']> = {}, status?: Job['status']): Job => ({
+  apiVersion: 'batch/v1', kind: 'Job',
+  metadata: { name: 'pi', namespace: 'ns', uid: 'job-uid', resourceVersion: '1' },
+  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c' }] } }, ...spec },
+  status,
+});
+
+let n = 0;
+const podOf = (j: Job, phase: NonNullable<Pod['status']>['phase'], opts: { index?: number; deleting?: boolean; exitCode?: number; finalizer?: boolean } = {}): Pod => {
+  const p = podForJob(j, opts.index);
+  p.metadata.name = `${p.metadata.generateName}${n++}`;
+  p.metadata.uid = `pod-${n}`;
+  p.metadata.creationTimestamp = `2024-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`;
+  if (opts.finalizer === false) p.metadata.finalizers = [];
+  if (opts.deleting) p.metadata.deletionTimestamp = '2024-01-01T00:00:00Z';
+  p.status = { phase, ...(opts.exitCode !== undefined ? { containerStatuses: [{ name: 'c', state: { terminated: { exitCode: opts.exitCode } } }] } : {}) };
+  return p;
+};
+
+function harness(j: Job, pods: Pod[]) {
+  const informers = new Map<string, FakeInformer>();
+  informers.set(collectionPath(R.jobs), new FakeInformer().set(j));
+  informers.set(collectionPath(R.pods), new FakeInformer().set(...pods));
+  let created = 0;
+  const h = fakeContext(informers, c => (c.method === 'POST' ? { ...(c.body as object), metadata: { ...(c.body as Pod).metadata, name: `new-${created++}` } } : c.body));
+  const statuses = () => h.calls.filter(c => c.method === 'PUT' && c.path.endsWith('/status')).map(c => (c.body as Job).status!);
+  return { ...h, statuses, run: () => jobController().reconcile('ns/pi', h.ctx) };
+}
+
+test('pods carry the job labels, tracking finalizer and controller reference; Indexed ones their index', () => {
+  const p = podForJob(job(), undefined);
+  assert.equal(p.metadata.generateName, 'pi-');
+  assert.deepEqual(p.metadata.finalizers, [JOB_TRACKING_FINALIZER]);
+  assert.equal(p.metadata.labels!['batch.kubernetes.io/job-name'], 'pi');
+  assert.equal(p.metadata.labels!['controller-uid'], 'job-uid');
+  assert.deepEqual(p.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'pi', uid: 'job-uid', controller: true, blockOwnerDeletion: true }]);
+  const ip = podForJob(job({ completionMode: 'Indexed' }), 3);
+  assert.equal(ip.metadata.generateName, 'pi-3-');
+  assert.equal(ip.metadata.annotations!['batch.kubernetes.io/job-completion-index'], '3');
+  assert.equal(ip.metadata.labels!['batch.kubernetes.io/job-completion-index'], '3');
+  assert.equal(ip.spec.hostname, 'pi-3');
+  assert.equal(ip.spec.containers[0].env![0].name, 'JOB_COMPLETION_INDEX');
+});
+
+test('completed indexes round-trip in interval notation', () => {
+  assert.equal(formatIndexes(new Set([5, 0, 1, 2, 7, 8])), '0-2,5,7-8');
+  assert.deepEqual([...parseIndexes('0-2,5,7-8')], [0, 1, 2, 5, 7, 8]);
+  assert.equal(formatIndexes(new Set()), '');
+});
+
+test('backoff doubles from 10s up to 10 minutes', () => {
+  assert.deepEqual([0, 1, 2, 3, 10].map(backoffDelayMs), [0, 10_000, 20_000, 40_000, 600_000]);
+});
+
+test('terminating pods count as failed unless a podFailurePolicy waits for the Failed phase', () => {
+  const j = job();
+  assert.equal(isPodFailed(podOf(j, 'Running', { deleting: true }), j), true);
+  assert.equal(isPodFailed(podOf(j, 'Succeeded', { deleting: true }), j), false);
+  const withPolicy = job({ podFailurePolicy: { rules: [] } });
+  assert.equal(isPodFailed(podOf(withPolicy, 'Running', { deleting: true }), withPolicy), false);
+});
+
+test('podFailurePolicy: first matching rule, exit code 0 never matches', () => {
+  const j = job({ podFailurePolicy: { rules: [
+    { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+    { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } },
+    { action: 'Count', onExitCodes: { operator: 'NotIn', values: [42] } },
+  ] } });
+  const failed42 = podOf(j, 'Failed', { exitCode: 42 });
+  assert.deepEqual(matchPodFailurePolicy(j, failed42), { action: 'FailJob', message: `Container c for pod ns/${failed42.metadata.name} failed with exit code 42 matching FailJob rule at index 1` });
+  assert.equal(matchPodFailurePolicy(j, podOf(j, 'Failed', { exitCode: 1 }))?.action, 'Count');
+  assert.equal(matchPodFailurePolicy(j, podOf(j, 'Failed', { exitCode: 0 })), undefined);
+  const disrupted = podOf(j, 'Failed', { exitCode: 42 });
+  disrupted.status!.conditions = [{ type: 'DisruptionTarget', status: 'True' }];
+  assert.equal(matchPodFailurePolicy(j, disrupted)?.action, 'Ignore');
+});
+
+test('plans: NonIndexed keeps min(parallelism, remaining) running', () => {
+  assert.equal(planNonIndexed([], 0, 0, 5, 2).create.length, 2);
+  assert.equal(planNonIndexed([], 0, 4, 5, 2).create.length, 1);
+  assert.equal(planNonIndexed([], 1, 4, 5, 2).create.length, 0);
+  const j = job();
+  const three = [podOf(j, 'Running'), podOf(j, 'Pending'), podOf(j, 'Running')];
+  assert.equal(planNonIndexed(three, 3, 0, 10, 1).remove.length, 2);
+  // Work queue: after a success no new pods.
+  assert.equal(planNonIndexed([], 0, 1, undefined, 3).create.length, 0);
+  assert.equal(planNonIndexed([], 0, 0, undefined, 3).create.length, 3);
+});
+
+test('plans: Indexed creates the lowest missing indexes and removes duplicates', () => {
+  const j = job({ completionMode: 'Indexed', completions: 5, parallelism: 3 });
+  const active = [podOf(j, 'Running', { index: 1 }), podOf(j, 'Running', { index: 1 })];
+  const plan = planIndexed(active, new Map(), new Set([0]), 5, 3);
+  assert.deepEqual(plan.create, [2, 3]);
+  assert.deepEqual(plan.remove, [active[1]]);
+  assert.deepEqual(planIndexed([], new Map([['x', 2]]), new Set([0, 1]), 5, 2).create, [3]);
+});
+
+test('reconcile: a new job gets startTime, pods up to parallelism, and active count', async () => {
+  const h = harness(job({ completions: 3, parallelism: 2 }), []);
+  await h.run();
+  assert.equal(h.calls.filter(c => c.method === 'POST').length, 2);
+  const [status] = h.statuses();
+  assert.equal(status.active, 2);
+  assert.ok(status.startTime);
+});
+
+test('reconcile: finished pods go through uncountedTerminatedPods, lose the finalizer, then count', async () => {
+  const j = job({ completions: 2, parallelism: 2 }, { startTime: '2024-01-01T00:00:00Z', active: 2 });
+  const done = podOf(j, 'Succeeded');
+  const failed = podOf(j, 'Failed', { exitCode: 1 });
+  const h = harness(j, [done, failed]);
+  await h.run();
+  const [first, last] = h.statuses();
+  assert.deepEqual(first.uncountedTerminatedPods, { succeeded: [done.metadata.uid], failed: [failed.metadata.uid] });
+  const patches = h.calls.filter(c => c.method === 'PATCH').map(c => c.path);
+  assert.deepEqual(patches.sort(), [`/api/v1/namespaces/ns/pods/${done.metadata.name}`, `/api/v1/namespaces/ns/pods/${failed.metadata.name}`].sort());
+  assert.equal(last.succeeded, 1);
+  assert.equal(last.failed, 1);
+  assert.deepEqual(last.uncountedTerminatedPods, {});
+  // One more pod to reach two completions.
+  assert.equal(h.calls.filter(c => c.method === 'POST').length, 1);
+});
+
+test('reconcile: reaching completions sets SuccessCriteriaMet and Complete with completionTime', async () => {
+  const j = job({ completions: 1 }, { startTime: '2024-01-01T00:00:00Z', active: 1 });
+  const h = harness(j, [podOf(j, 'Succeeded')]);
+  await h.run();
+  const last = h.statuses().at(-1)!;
+  assert.equal(last.succeeded, 1);
+  assert.deepEqual(last.conditions!.map(c => `${c.type}=${c.status}`), ['SuccessCriteriaMet=True', 'Complete=True']);
+  assert.ok(last.completionTime);
+  assert.ok(h.events.includes('Normal Completed Job completed'));
+});
+
+test('reconcile: backoffLimit exceeded fails the job after its pods are gone', async () => {
+  const j = job({ backoffLimit: 0 }, { startTime: '2024-01-01T00:00:00Z', active: 1 });
+  const h = harness(j, [podOf(j, 'Failed', { exitCode: 1 })]);
+  await h.run();
+  const last = h.statuses().at(-1)!;
+  assert.equal(last.failed, 1);
+  const failed = last.conditions!.find(c => c.type === 'Failed')!;
+  assert.equal(failed.reason, 'BackoffLimitExceeded');
+  assert.equal(failed.message, 'Job has reached the specified backoff limit');
+  assert.equal(h.calls.filter(c => c.method === 'POST').length, 0);
+});
+
+test('reconcile: FailJob rule fails the job with reason PodFailurePolicy; Ignore does not count', async () => {
+  const spec = { backoffLimit: 6, podFailurePolicy: { rules: [{ action: 'FailJob' as const, onExitCodes: { operator: 'In' as const, values: [42] } }, { action: 'Ignore' as const, onExitCodes: { operator: 'In' as const, values: [7] } }] } };
+  const j = job(spec, { startTime: '2024-01-01T00:00:00Z' });
+  const h = harness(j, [podOf(j, 'Failed', { exitCode: 42 })]);
+  await h.run();
+  assert.equal(h.statuses().at(-1)!.conditions!.find(c => c.type === 'Failed')!.reason, 'PodFailurePolicy');
+  const h2 = harness(j, [podOf(j, 'Failed', { exitCode: 7 })]);
+  await h2.run();
+  assert.equal(h2.statuses().at(-1)!.failed, 0);
+});
+
+test('reconcile: activeDeadlineSeconds passed fails the job with DeadlineExceeded and deletes active pods', async () => {
+  const j = job({ activeDeadlineSeconds: 1, parallelism: 1, completions: 1 }, { startTime: '2000-01-01T00:00:00Z', active: 1 });
+  const running = podOf(j, 'Running');
+  const h = harness(j, [running]);
+  await h.run();
+  assert.ok(h.calls.some(c => c.method === 'DELETE' && c.path.endsWith(running.metadata.name!)));
+  const target = h.statuses().at(-1)!.conditions!.find(c => c.type === 'FailureTarget')!;
+  assert.equal(target.reason, 'DeadlineExceeded');
+  assert.equal(target.message, 'Job was active longer than specified deadline');
+});
+
+test('reconcile: Indexed job records completedIndexes and succeeds when all indexes are done', async () => {
+  const j = job({ completionMode: 'Indexed', completions: 2, parallelism: 2 }, { startTime: '2024-01-01T00:00:00Z', completedIndexes: '0', succeeded: 1 });
+  const h = harness(j, [podOf(j, 'Succeeded', { index: 1 })]);
+  await h.run();
+  const last = h.statuses().at(-1)!;
+  assert.equal(last.completedIndexes, '0-1');
+  assert.equal(last.succeeded, 2);
+  assert.ok(last.conditions!.some(c => c.type === 'Complete'));
+});
