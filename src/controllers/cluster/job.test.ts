@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collectionPath, R } from '../../client/resources.js';
 import { FakeInformer, fakeContext } from './fake-context.js';
-import { jobController, planIndexed, planNonIndexed } from './job.js';
+import { jobController, planIndexed, planNonIndexed, strayPods } from './job.js';
 import { podForJob } from './job-pod-template.js';
 import { backoffDelayMs, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes } from './job-pods.js';
 import { JOB_TRACKING_FINALIZER, type Job } from './job-types.js';
@@ -185,4 +185,18 @@ test('reconcile: Indexed job records completedIndexes and succeeds when all inde
   assert.equal(last.completedIndexes, '0-1');
   assert.equal(last.succeeded, 2);
   assert.ok(last.conditions!.some(c => c.type === 'Complete'));
+});
+
+test('pods of a deleted or replaced job, and orphaned ones, are released from the tracking finalizer', async () => {
+  const old = job();
+  const orphan = podOf(old, 'Running');
+  orphan.metadata.ownerReferences = [];
+  const ofOld = podOf(old, 'Running');
+  const replacement = { ...job(), metadata: { ...job().metadata, uid: 'new-uid' } };
+  const current = podOf(replacement, 'Running');
+  assert.deepEqual(strayPods([orphan, ofOld, current], 'pi', 'new-uid'), [orphan, ofOld]);
+  const h = harness(old, [ofOld]);
+  (h.ctx.informer(R.jobs) as unknown as FakeInformer).items.clear();
+  await h.run();
+  assert.deepEqual(h.calls.map(c => `${c.method} ${c.path}`), [`PATCH /api/v1/namespaces/ns/pods/${ofOld.metadata.name}`]);
 });

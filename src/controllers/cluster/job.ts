@@ -7,7 +7,7 @@
 import { nowTimestamp } from '../../api/object.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ownerKey } from '../types.js';
+import { ownerKey, splitKey } from '../types.js';
 import { ignoreNotFound } from './api-errors.js';
 import { isTrue, setCondition } from './conditions.js';
 import { InFlight } from './in-flight.js';
@@ -15,8 +15,8 @@ import { podForJob } from './job-pod-template.js';
 import {
   backoffDelayMs, deletionOrder, formatIndexes, isPodActive, isPodFailed, isPodReady, matchPodFailurePolicy, parseIndexes, podIndex,
 } from './job-pods.js';
-import { JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
-import { ownedBy } from './owner-index.js';
+import { JOB_NAME, JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
+import { controllerRef, inNamespace, ownedBy } from './owner-index.js';
 import type { Condition, Pod } from './types.js';
 
 const MAX_BURST = 500;
@@ -66,13 +66,16 @@ export function jobController(): Controller {
     workers: 4,
     async reconcile(key, ctx) {
       let job = ctx.informer<Job>(R.jobs).get(key);
+      const podInformer = ctx.informer<Pod>(R.pods);
+      // Pods of a deleted job (or orphaned from it) would keep the tracking finalizer forever.
+      await releaseFinalizers(ctx, strayPods(inNamespace(podInformer, splitKey(key).namespace), splitKey(key).name, job?.metadata.uid));
       if (!job) {
         creating.forget(key);
         deleting.forget(key);
         backoff.delete(key);
         return;
       }
-      const pods = ownedBy(ctx.informer<Pod>(R.pods), job.metadata.uid!);
+      const pods = ownedBy(podInformer, job.metadata.uid!);
       if (finishedCondition(job)) {
         await releaseFinalizers(ctx, pods.filter(hasFinalizer));
         return;
@@ -206,6 +209,16 @@ export function jobController(): Controller {
       if (JSON.stringify(status) !== JSON.stringify(job.status ?? {})) await writeStatus(ctx, job, status);
     },
   };
+}
+
+/** Tracked pods of the named job that it does not (or no longer) control. */
+export function strayPods(podsInNamespace: Pod[], jobName: string, jobUid: string | undefined): Pod[] {
+  return podsInNamespace.filter(p => {
+    if (!hasFinalizer(p)) return false;
+    const ref = controllerRef(p);
+    if (ref) return ref.kind === 'Job' && ref.name === jobName && ref.uid !== jobUid;
+    return p.metadata.labels?.[JOB_NAME] === jobName;
+  });
 }
 
 function deadlinePassed(seconds: number | undefined, startTime: string | undefined, now: number): boolean {
