@@ -1,0 +1,89 @@
+// Jobs and CronJobs end to end: a Job runs its pods on simulated nodes to its completions (Indexed
+// too), a finished Job with ttlSecondsAfterFinished is deleted, and a CronJob fires on schedule
+// with upstream's job names and scheduled-time annotation.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { TestCluster, eventually } from './harness.js';
+import { getJson, startSimNodes, type SimNodes } from './cluster-sim.js';
+
+interface JobLike {
+  metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
+  status?: { succeeded?: number; failed?: number; active?: number; completedIndexes?: string; completionTime?: string; conditions?: { type: string; status: string }[] };
+}
+interface PodLike { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] }; status?: { phase?: string } }
+
+const job = (name: string, extra: string) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: ${name}}
+spec:
+${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox, command: [sh, -c, "exit 0"]}]
+`;
+
+describe('Job and CronJob controllers', () => {
+  let c: TestCluster;
+  let nodes: SimNodes;
+
+  before(async () => {
+    c = await TestCluster.start();
+    nodes = await startSimNodes(c, 2, 'jobs-');
+  });
+  after(async () => {
+    await nodes?.stop();
+    await c?.stop();
+  });
+
+  test('a Job reaches its completions with at most `parallelism` pods at a time', async () => {
+    await c.k(['apply', '-f', '-'], job('pi', '  completions: 4\n  parallelism: 2'));
+    await c.k(['wait', '--for=condition=complete', 'job/pi', '--timeout=120s']);
+    const j = await getJson<JobLike>(c, ['get', 'job', 'pi']);
+    assert.equal(j.status?.succeeded, 4);
+    assert.ok(j.status?.completionTime);
+    assert.ok(j.status?.conditions?.some(x => x.type === 'SuccessCriteriaMet' && x.status === 'True'));
+    const pods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'batch.kubernetes.io/job-name=pi'])).items;
+    assert.equal(pods.filter(p => p.status?.phase === 'Succeeded').length, 4);
+    for (const p of pods) {
+      assert.match(p.metadata.name, /^pi-[a-z0-9]{5}$/);
+      assert.equal(p.metadata.labels?.['job-name'], 'pi');
+      assert.ok(!p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'tracking finalizer removed');
+    }
+    assert.match(await c.k(['get', 'job', 'pi']), /pi\s+(Complete\s+)?4\/4/);
+  });
+
+  test('an Indexed Job completes every index', async () => {
+    await c.k(['apply', '-f', '-'], job('idx', '  completions: 3\n  parallelism: 3\n  completionMode: Indexed'));
+    await c.k(['wait', '--for=condition=complete', 'job/idx', '--timeout=120s']);
+    const j = await getJson<JobLike>(c, ['get', 'job', 'idx']);
+    assert.equal(j.status?.completedIndexes, '0-2');
+    const pods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'batch.kubernetes.io/job-name=idx'])).items;
+    assert.deepEqual(pods.map(p => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index']).sort(), ['0', '1', '2']);
+    for (const p of pods) assert.match(p.metadata.name, /^idx-\d-[a-z0-9]{5}$/);
+  });
+
+  test('a finished Job with ttlSecondsAfterFinished is deleted with its pods', async () => {
+    await c.k(['apply', '-f', '-'], job('short', '  ttlSecondsAfterFinished: 1'));
+    await eventually(async () => !(await c.kubectl(['get', 'job', 'short'])).stdout.includes('short'), 60_000, 'job deleted after its TTL');
+    await eventually(async () => (await c.k(['get', 'pods', '-l', 'batch.kubernetes.io/job-name=short', '-o', 'name'])).trim() === '', 30_000, 'its pods gone');
+  });
+
+  test('a CronJob fires on schedule; create job --from=cronjob works', async () => {
+    await c.k(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=* * * * *', '--', 'sh', '-c', 'exit 0']);
+    const j = await eventually(async () => {
+      const list = await getJson<{ items: JobLike[] }>(c, ['get', 'jobs']);
+      return list.items.find(x => x.metadata.ownerReferences?.some(o => o.kind === 'CronJob' && o.name === 'tick'));
+    }, 75_000, 'a job created by the cronjob');
+    const m = /^tick-(\d+)$/.exec(j.metadata.name);
+    assert.ok(m, j.metadata.name);
+    const scheduled = j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'];
+    assert.equal(Date.parse(scheduled!), Number(m[1]) * 60_000);
+    const cj = await getJson<{ status?: { lastScheduleTime?: string } }>(c, ['get', 'cronjob', 'tick']);
+    assert.equal(Date.parse(cj.status!.lastScheduleTime!), Number(m[1]) * 60_000);
+    await eventually(async () => !!(await getJson<{ status?: { lastSuccessfulTime?: string } }>(c, ['get', 'cronjob', 'tick'])).status?.lastSuccessfulTime, 60_000, 'lastSuccessfulTime');
+
+    await c.k(['create', 'job', '--from=cronjob/tick', 'manual']);
+    await c.k(['wait', '--for=condition=complete', 'job/manual', '--timeout=120s']);
+  });
+});
