@@ -129,7 +129,7 @@ export class ServiceAllocator {
   }
 
   private usedIPs(): Set<string> {
-    const used = new Set<string>([intToIp(this.cidr.base + 1)]);
+    const used = new Set<string>();
     for (const s of this.services()) {
       const spec = (s.spec ?? {}) as ServiceSpec;
       for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) if (ipToInt(ip) !== undefined) used.add(ip);
