@@ -133,8 +133,24 @@ function paramV3(p: V2Parameter): Record<string, unknown> {
   return { ...rest, schema: schema ? rewriteRefs(schema) : { type: type ?? 'string', ...(p.uniqueItems ? { uniqueItems: true } : {}) } };
 }
 
+/**
+ * Points refs at components/schemas. A $ref with siblings (e.g. a description) becomes
+ * `allOf: [{$ref}]` as upstream publishes it, since OpenAPI 3.0 ignores a $ref's siblings and
+ * `kubectl explain` names such fields by the referenced type (e.g. <IntOrString>).
+ */
 function rewriteRefs<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replace(/"#\/definitions\//g, '"#/components/schemas/'));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v !== 'object' || v === null) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = k === '$ref' && typeof x === 'string' ? x.replace('#/definitions/', '#/components/schemas/') : walk(x);
+    if (typeof out.$ref === 'string' && Object.keys(out).length > 1) {
+      const { $ref, ...rest } = out;
+      return { allOf: [{ $ref }], ...rest };
+    }
+    return out;
+  };
+  return walk(value) as T;
 }
 
 function collectRefs(value: unknown): string[] {

@@ -19,7 +19,9 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
     await ensure(() => registry.get('', 'namespaces').create(ctx, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   }
   const labels = { component: 'apiserver', provider: 'kubernetes' };
-  await ensure(() => registry.get('', 'services').create(ctx, 'default', {
+  const services = registry.get('', 'services');
+  // Checked first: creating it again would fail on its (taken) cluster IP before the name.
+  if (!services.getCached('default', 'kubernetes')) await ensure(() => services.create(ctx, 'default', {
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels },
     spec: { type: 'ClusterIP', clusterIP: o.kubernetesServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: o.securePort }], sessionAffinity: 'None' },

@@ -36,8 +36,10 @@ describe('kubectl discovery and schema', () => {
     assert.match(out, /KIND:\s+Pod/);
     assert.match(out, /FIELD:\s+containers <\[\]Container>/);
     assert.match(out, /image\s+<string>/);
-    const dep = await c.k(['explain', 'deployment.spec.strategy.rollingUpdate']);
-    assert.match(dep, /maxSurge\s+<IntOrString>/);
+    const dep = await c.k(['explain', 'deployment.spec.strategy']);
+    assert.match(dep, /GROUP:\s+apps/);
+    assert.match(dep, /rollingUpdate\s+<RollingUpdateDeployment>/);
+    assert.match(dep, /type\s+<string>/);
   });
 
   test('get --raw serves OpenAPI v3 and version', async () => {
