@@ -1,3 +1,5 @@
+import { boolParam } from './handlers/query.js';
+
 // Turns a request path and method into what it addresses: group/version/resource, namespace,
 // name, subresource and the Kubernetes verb (as upstream's RequestInfoFactory does).
 
@@ -59,7 +61,7 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   }
   const [resource = '', name = '', subresource = '', ...tail] = rest;
 
-  const isWatch = watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
+  const isWatch = watchPath || boolParam(query, 'watch') === true;
   let verb: Verb;
   switch (method) {
     case 'GET': case 'HEAD':

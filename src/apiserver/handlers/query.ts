@@ -54,9 +54,16 @@ export function deleteOptions(q: URLSearchParams, body: Record<string, any> | un
     opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
   }
   const orphan = q.get('orphanDependents');
-  if (orphan !== null) opts.orphanDependents = orphan === 'true';
+  if (orphan !== null) opts.orphanDependents = boolParam(q, 'orphanDependents');
   if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
     opts.gracePeriodSeconds = 0;
   }
   return opts;
+}
+
+/** Boolean query parameters as Go's strconv.ParseBool reads them (clients send `true`, `True`, `1`). */
+export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);
 }

@@ -14,7 +14,7 @@ import type { GenericStore } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
 import { FieldSelector } from '../selectors/field-selector.js';
-import { deleteOptions, listOptions, nonNegativeInt } from './query.js';
+import { boolParam, deleteOptions, listOptions, nonNegativeInt } from './query.js';
 import { includeObjectParam, renderList, renderObject } from './render.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
@@ -56,12 +56,11 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const list = listOptions(q);
       if (ri.name) list.fieldSelector = new FieldSelector([...list.fieldSelector.requirements, { field: 'metadata.name', value: ri.name, negate: false }]);
       const timeout = q.get('timeoutSeconds');
-      const sie = q.get('sendInitialEvents');
       return serveWatch(req, res, store, {
         namespace: ri.namespace,
         list,
-        allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-        sendInitialEvents: sie === null ? undefined : sie === 'true',
+        allowBookmarks: boolParam(q, 'allowWatchBookmarks') === true,
+        sendInitialEvents: boolParam(q, 'sendInitialEvents'),
         timeoutSeconds: timeout ? nonNegativeInt('timeoutSeconds', timeout) : undefined,
       }, neg, includeObjectParam(q));
     }
@@ -82,7 +81,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
       const body = await readBody(req);
       const contentType = mediaTypeOf(req);
-      const force = q.get('force') === 'true';
+      const force = boolParam(q, 'force') === true;
       const isApply = contentType === 'application/apply-patch+yaml';
       if (isApply && !ctx.fieldManager) throw new BadRequestError('PATCH, fieldManager: Required value: is required for apply patch');
       if (!isApply && q.get('force') !== null) throw new BadRequestError('force: Forbidden: may not be specified for non-apply patch');

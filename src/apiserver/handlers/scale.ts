@@ -10,6 +10,7 @@ import { applyPatchByType } from '../patch/index.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRequest } from '../request-info.js';
 import { LabelSelector } from '../selectors/label-selector.js';
+import { boolParam } from './query.js';
 
 interface Scale extends KubeObject {
   spec: { replicas?: number };
@@ -43,7 +44,7 @@ export async function handleScale(req: IncomingMessage, res: ServerResponse, ri:
     const current = scaleOf(live);
     const desired = (ri.verb === 'update'
       ? decodeObject(body, contentType)
-      : applyPatchByType(contentType, current, body, { gvk, apiVersion: 'autoscaling/v1', manager: ctx.fieldManager ?? '', force: q.get('force') === 'true', name: ri.name, namespace: ri.namespace })) as Scale;
+      : applyPatchByType(contentType, current, body, { gvk, apiVersion: 'autoscaling/v1', manager: ctx.fieldManager ?? '', force: boolParam(q, 'force') === true, name: ri.name, namespace: ri.namespace })) as Scale;
     const replicas = desired.spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw new BadRequestError(`spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
