@@ -6,6 +6,7 @@ import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
+import { ignoreNotFound } from './api-errors.js';
 import { setCondition } from './conditions.js';
 import {
   DELETION_TIMEOUT_MS, countHealthy, disruptionsAllowed, expectedAndDesired, liveDisruptedPods, needsControllerScale, selectsPod,
@@ -86,7 +87,7 @@ export function disruptionController(): Controller {
       status.observedGeneration = pdb.metadata.generation;
       if (!status.disruptedPods) delete status.disruptedPods;
       if (JSON.stringify(status) === JSON.stringify(pdb.status ?? {})) return;
-      await ctx.client.update(objectPath(R.poddisruptionbudgets, namespace, pdb.metadata.name!, 'status'), { ...pdb, status });
+      await ignoreNotFound(ctx.client.update(objectPath(R.poddisruptionbudgets, namespace, pdb.metadata.name!, 'status'), { ...pdb, status }));
     },
   };
 }

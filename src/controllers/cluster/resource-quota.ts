@@ -5,6 +5,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { objectPath, R, type ResourceRef } from '../../client/resources.js';
 import type { Controller } from '../types.js';
+import { ignoreNotFound } from './api-errors.js';
 import { inNamespace } from './owner-index.js';
 import { formatQuantity } from './quantity.js';
 import { resourceForKey, sumUsage, type GroupResource } from './quota-usage.js';
@@ -50,7 +51,7 @@ export function resourceQuotaController(): Controller {
       for (const k of keys.sort()) used[k] = formatQuantity(usage.get(k) ?? 0n);
       const status = { hard, used };
       if (JSON.stringify(status) === JSON.stringify(quota.status ?? {})) return;
-      await ctx.client.update(objectPath(R.resourcequotas, namespace, quota.metadata.name!, 'status'), { ...quota, status });
+      await ignoreNotFound(ctx.client.update(objectPath(R.resourcequotas, namespace, quota.metadata.name!, 'status'), { ...quota, status }));
     },
   };
 }
