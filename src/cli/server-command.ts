@@ -6,6 +6,12 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { RestClient } from '../client/rest-client.js';
+import { leaderElected } from '../controllers/command.js';
+import { allControllers } from '../controllers/index.js';
+import { ControllerManager } from '../controllers/manager.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
 import { openStore } from '../storage/index.js';
@@ -22,6 +28,9 @@ export const serverFlags: Record<string, FlagSpec> = {
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'IPv4 range for Service cluster IPs' },
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'port range for NodePort Services' },
   'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite or memory' },
+  'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range, split into a /24 per node' },
+  'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before the node is NotReady' },
+  'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers run elsewhere)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -82,7 +91,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
     strategies: strategies({ serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) } }),
-    admission: registry => [namespaceLifecycle(registry)],
+    admission: registry => [namespaceLifecycle(registry), resourceQuotaAdmission(registry)],
     bindAddress: bind,
     port,
     log,
@@ -103,11 +112,21 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
+  // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1).
+  const loopClient = new RestClient(loadKubeconfig(kubeconfigPath), 'k8ts-server');
+  const controllers = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
+    const manager = new ControllerManager(loopClient, allControllers({
+      clusterCidr: String(flags['cluster-cidr']), caCert: creds.ca.cert, nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']),
+    }));
+    return { start: () => void manager.start(), stop: () => manager.stop() };
+  })());
   return {
     apiServer,
     url,
     kubeconfigPath,
     async stop() {
+      await controllers?.stop();
+      loopClient.close();
       if (compactor) clearInterval(compactor);
       await apiServer.stop();
       await store.close();
