@@ -1,0 +1,49 @@
+// Node heartbeats: each node's Lease is renewed once per interval, the nodes spread evenly over
+// the interval (one slice per second) so 5,000 nodes cost a steady trickle, not a burst. Status is
+// re-posted every 5 minutes (upstream's nodeStatusReportFrequency) or at once when the node is
+// seen not Ready (the node lifecycle controller marked it Unknown while it was silent).
+import type { Logger } from '../util/log.js';
+import { isReady } from './node-object.js';
+import type { SimNodeOptions } from './options.js';
+import type { NodeRegistry, SimNode } from './registry.js';
+
+const STATUS_REPORT_MS = 5 * 60_000;
+const SLICE_MS = 1000;
+
+export class Heartbeats {
+  private timer?: NodeJS.Timeout;
+  private tick = 0;
+  private readonly posting = new Set<string>();
+
+  constructor(private readonly registry: NodeRegistry, private readonly o: SimNodeOptions, private readonly log: Logger) {}
+
+  start(): void {
+    const slices = Math.max(1, Math.round(this.o.heartbeatIntervalMs / SLICE_MS));
+    const sliceMs = this.o.heartbeatIntervalMs / slices;
+    this.timer = setInterval(() => {
+      const slice = this.tick++ % slices;
+      for (const n of this.registry.nodes.values()) {
+        if (n.index % slices !== slice || !n.heartbeating || !n.node) continue;
+        this.registry.renewLease(n).catch(err => this.log('lease renewal failed', { node: n.name, error: String(err) }));
+        if (Date.now() - n.lastStatusAt > STATUS_REPORT_MS) this.postStatus(n);
+      }
+    }, sliceMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Called with each update of one of our Nodes. */
+  observed(n: SimNode): void {
+    if (n.heartbeating && n.node && !isReady(n.node)) this.postStatus(n);
+  }
+
+  postStatus(n: SimNode): void {
+    if (this.posting.has(n.name)) return;
+    this.posting.add(n.name);
+    this.registry.postStatus(n)
+      .catch(err => this.log('node status update failed', { node: n.name, error: String(err) }))
+      .finally(() => this.posting.delete(n.name));
+  }
+}

@@ -1,0 +1,88 @@
+// The Node a simulated kubelet registers: labels as a real kubelet sets them, capacity equal to
+// allocatable (nothing reserved), and the status conditions of a healthy node.
+import { createHash } from 'node:crypto';
+import { nowTimestamp, type KubeObject } from '../api/object.js';
+import { intToIp } from '../apiserver/registry/strategies/ipv4.js';
+import type { SimNodeOptions, Taint } from './options.js';
+
+export const KUBELET_VERSION = 'v1.32.0';
+
+export interface NodeCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastHeartbeatTime?: string;
+  lastTransitionTime?: string;
+}
+
+export interface NodeObject extends KubeObject {
+  spec?: { podCIDR?: string; podCIDRs?: string[]; taints?: Taint[]; unschedulable?: boolean };
+  status?: { conditions?: NodeCondition[]; [k: string]: unknown };
+}
+
+/** Simulated nodes' InternalIPs: 172.16.0.0/12 is private and wide enough for 10^6 nodes. */
+export function nodeAddress(index: number): string {
+  return intToIp(0xac100000 + 1 + index);
+}
+
+export function nodeName(o: SimNodeOptions, index: number): string {
+  return `${o.namePrefix}${index}`;
+}
+
+export function nodeLabels(o: SimNodeOptions, name: string, index: number): Record<string, string> {
+  return {
+    'kubernetes.io/hostname': name,
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'beta.kubernetes.io/arch': 'amd64',
+    'node.kubernetes.io/instance-type': 'k8ts-sim',
+    'topology.kubernetes.io/region': 'sim',
+    'topology.kubernetes.io/zone': o.zones[index % o.zones.length],
+    ...o.labels,
+  };
+}
+
+export function newNode(o: SimNodeOptions, index: number): NodeObject {
+  const name = nodeName(o, index);
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name, labels: nodeLabels(o, name, index), annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'k8ts.io/simulated': 'true' } },
+    spec: o.taints.length ? { taints: o.taints } : {},
+  };
+}
+
+export function readyConditions(now = nowTimestamp(), since = now): NodeCondition[] {
+  const c = (type: string, status: NodeCondition['status'], reason: string, message: string): NodeCondition =>
+    ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: since });
+  return [
+    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+  ];
+}
+
+export function nodeStatus(o: SimNodeOptions, name: string, index: number, conditions: NodeCondition[]): Record<string, unknown> {
+  const resources = { cpu: o.cpu, memory: o.memory, pods: o.pods, 'ephemeral-storage': o.ephemeralStorage, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0' };
+  const id = createHash('sha1').update(name).digest('hex');
+  const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+  return {
+    capacity: resources,
+    allocatable: resources,
+    conditions,
+    addresses: [{ type: 'InternalIP', address: nodeAddress(index) }, { type: 'Hostname', address: name }],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: id.slice(0, 32), systemUUID: uuid, bootID: uuid,
+      kernelVersion: '6.1.0-k8ts-sim', osImage: 'k8ts simulated node', containerRuntimeVersion: 'k8ts-sim://0.1.0',
+      kubeletVersion: KUBELET_VERSION, kubeProxyVersion: KUBELET_VERSION, operatingSystem: 'linux', architecture: 'amd64',
+    },
+    images: [],
+  };
+}
+
+export function isReady(node: NodeObject | undefined): boolean {
+  return node?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
+}

@@ -1,0 +1,62 @@
+// What one sim-nodes process simulates: node shape, naming, labels, taints and timings. Parsing of
+// the `k=v` and `k=v:Effect` lists lives here so the command and tests share it.
+
+export interface Taint { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }
+
+export interface SimNodeOptions {
+  count: number;
+  namePrefix: string;
+  cpu: string;
+  memory: string;
+  pods: string;
+  ephemeralStorage: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  /** Zones the nodes are spread over round-robin (topology.kubernetes.io/zone). */
+  zones: string[];
+  /** How long a pod with restartPolicy Never/OnFailure runs before it succeeds. */
+  jobDurationMs: number;
+  leaseDurationSeconds: number;
+  heartbeatIntervalMs: number;
+  /** How long to wait for the pod-CIDR controller before falling back to an index-derived range. */
+  podCidrWaitMs: number;
+  /** Maximum API requests in flight. */
+  concurrency: number;
+}
+
+export class OptionError extends Error {}
+
+export const DEFAULTS: SimNodeOptions = {
+  count: 1, namePrefix: 'sim-', cpu: '4', memory: '16Gi', pods: '110', ephemeralStorage: '100Gi',
+  labels: {}, taints: [], zones: ['zone-a', 'zone-b', 'zone-c'], jobDurationMs: 2000,
+  leaseDurationSeconds: 40, heartbeatIntervalMs: 10_000, podCidrWaitMs: 5000, concurrency: 64,
+};
+
+export function parseLabels(text: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(',').map(s => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new OptionError(`invalid label "${part}": must be key=value`);
+    labels[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return labels;
+}
+
+const EFFECTS = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+
+/** `key=value:Effect` or `key:Effect`, comma separated, as `kubectl taint` writes them. */
+export function parseTaints(text: string): Taint[] {
+  return text.split(',').map(s => s.trim()).filter(Boolean).map(part => {
+    const m = part.match(/^([^=:]+)(?:=([^:]*))?:(.+)$/);
+    if (!m || !EFFECTS.has(m[3])) throw new OptionError(`invalid taint "${part}": must be key[=value]:NoSchedule|PreferNoSchedule|NoExecute`);
+    return { key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] as Taint['effect'] };
+  });
+}
+
+/** `500ms`, `2s`, `1m` or a bare number of seconds. */
+export function parseDurationMs(text: string): number {
+  const m = text.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)?$/);
+  if (!m) throw new OptionError(`invalid duration "${text}": use e.g. 500ms, 2s, 1m`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}

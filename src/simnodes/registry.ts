@@ -1,0 +1,111 @@
+// The simulated nodes of this process: registration through the API (create, or adopt a Node left
+// by an earlier run), their latest Node object, Lease, pod IP pool and whether they heartbeat.
+import { StatusError } from '../api/errors.js';
+import { nowTimestamp, type KubeObject } from '../api/object.js';
+import type { RestClient } from '../client/rest-client.js';
+import { collectionPath, objectPath, R } from '../client/resources.js';
+import type { Limiter } from './limiter.js';
+import { isReady, newNode, nodeAddress, nodeName, nodeStatus, readyConditions, type NodeCondition, type NodeObject } from './node-object.js';
+import type { SimNodeOptions } from './options.js';
+import { fallbackCidr, PodIpPool } from './pod-ips.js';
+
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+export interface SimNode {
+  name: string;
+  index: number;
+  hostIP: string;
+  registeredAt: number;
+  /** False while the node plays dead: no lease renewals, no status, no pod work. */
+  heartbeating: boolean;
+  node?: NodeObject;
+  lease?: KubeObject;
+  pool?: PodIpPool;
+  lastStatusAt: number;
+  readySince: string;
+}
+
+export class NodeRegistry {
+  readonly nodes = new Map<string, SimNode>();
+
+  constructor(private readonly client: RestClient, private readonly o: SimNodeOptions, private readonly limiter: Limiter) {
+    for (let i = 0; i < o.count; i++) {
+      const name = nodeName(o, i);
+      this.nodes.set(name, { name, index: i, hostIP: nodeAddress(i), registeredAt: 0, heartbeating: true, lastStatusAt: 0, readySince: nowTimestamp() });
+    }
+  }
+
+  get(name: string | undefined): SimNode | undefined {
+    return name === undefined ? undefined : this.nodes.get(name);
+  }
+
+  registerAll(): Promise<void[]> {
+    return Promise.all([...this.nodes.values()].map(n => this.register(n)));
+  }
+
+  /** Creates (or adopts) the Node, posts its status and creates its Lease. */
+  async register(n: SimNode): Promise<void> {
+    let node: NodeObject;
+    try {
+      node = await this.limiter.run(() => this.client.create<NodeObject>(collectionPath(R.nodes), newNode(this.o, n.index)));
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      node = await this.limiter.run(() => this.client.get<NodeObject>(objectPath(R.nodes, undefined, n.name)));
+    }
+    n.node = node;
+    n.registeredAt = Date.now();
+    await this.postStatus(n);
+    await this.renewLease(n);
+  }
+
+  /** Posts Ready and friends; lastTransitionTime moves only when the node was not Ready. */
+  async postStatus(n: SimNode): Promise<void> {
+    const now = nowTimestamp();
+    if (n.node && !isReady(n.node)) n.readySince = now;
+    const conditions: NodeCondition[] = readyConditions(now, n.readySince);
+    n.lastStatusAt = Date.now();
+    n.node = await this.limiter.run(() => this.client.patch<NodeObject>(objectPath(R.nodes, undefined, n.name, 'status'),
+      { status: nodeStatus(this.o, n.name, n.index, conditions) }, 'merge'));
+  }
+
+  /** Renews the node's Lease from the cached copy; re-reads it on a conflict, creates it if gone. */
+  async renewLease(n: SimNode): Promise<void> {
+    const renewTime = new Date().toISOString().replace('Z', '000Z');
+    const path = objectPath(R.leases, NODE_LEASE_NAMESPACE, n.name);
+    if (n.lease) {
+      try {
+        n.lease = await this.limiter.run(() => this.client.update<KubeObject>(path, { ...n.lease, spec: { ...(n.lease!.spec as object), renewTime } }));
+        return;
+      } catch (err) {
+        if (!(err instanceof StatusError && (err.code === 409 || err.code === 404))) throw err;
+        n.lease = undefined;
+      }
+    }
+    try {
+      const live = await this.limiter.run(() => this.client.get<KubeObject>(path));
+      n.lease = await this.limiter.run(() => this.client.update<KubeObject>(path, { ...live, spec: { ...(live.spec as object), holderIdentity: n.name, renewTime } }));
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      n.lease = await this.limiter.run(() => this.client.create<KubeObject>(collectionPath(R.leases, NODE_LEASE_NAMESPACE), {
+        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+        metadata: {
+          name: n.name, namespace: NODE_LEASE_NAMESPACE,
+          ownerReferences: n.node?.metadata.uid ? [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: n.node.metadata.uid }] : undefined,
+        },
+        spec: { holderIdentity: n.name, leaseDurationSeconds: this.o.leaseDurationSeconds, renewTime },
+      }));
+    }
+  }
+
+  /**
+   * The node's pod IP pool: its spec.podCIDR once assigned; before that, undefined for up to
+   * podCidrWaitMs after registration, then the index-derived fallback range.
+   */
+  pool(n: SimNode): PodIpPool | undefined {
+    if (n.pool) return n.pool;
+    const cidr = n.node?.spec?.podCIDR;
+    if (cidr) return (n.pool = PodIpPool.fromText(cidr));
+    if (Date.now() - n.registeredAt < this.o.podCidrWaitMs) return undefined;
+    return (n.pool = new PodIpPool(fallbackCidr(n.index)));
+  }
+}
