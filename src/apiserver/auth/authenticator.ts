@@ -12,6 +12,9 @@ export interface TokenEntry {
 }
 
 export class Authenticator {
+  // A TLS connection's client certificate never changes, so its user is worked out once per socket.
+  private readonly certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
   constructor(private readonly tokens: TokenEntry[]) {}
 
   authenticate(req: IncomingMessage): UserInfo {
@@ -25,18 +28,23 @@ export class Authenticator {
       throw new UnauthorizedError();
     }
     const socket = req.socket as TLSSocket;
-    if (socket.authorized) {
-      const cert = socket.getPeerCertificate();
-      const subject = cert?.subject as unknown as Record<string, string | string[]> | undefined;
-      const cn = subject?.CN;
-      if (typeof cn === 'string' && cn) {
-        const o = subject?.O;
-        const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-        return withAuthenticated({ username: cn, groups });
-      }
+    let user = this.certUsers.get(socket);
+    if (user === undefined) {
+      user = certificateUser(socket);
+      this.certUsers.set(socket, user);
     }
+    if (user) return user;
     throw new UnauthorizedError();
   }
+}
+
+function certificateUser(socket: TLSSocket): UserInfo | null {
+  if (!socket.authorized) return null;
+  const subject = socket.getPeerCertificate()?.subject as unknown as Record<string, string | string[]> | undefined;
+  const cn = subject?.CN;
+  if (typeof cn !== 'string' || !cn) return null;
+  const o = subject?.O;
+  return withAuthenticated({ username: cn, groups: o === undefined ? [] : Array.isArray(o) ? o : [o] });
 }
 
 function withAuthenticated(u: UserInfo): UserInfo {
