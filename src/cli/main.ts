@@ -1,4 +1,6 @@
 // The k8ts command line: one binary, one subcommand per component.
+import { runControllerManagerCommand } from '../controllers/command.js';
+import { runSimNodesCommand } from '../simnodes/command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
 import { startServer, StartupError } from './server-command.js';
@@ -8,8 +10,10 @@ const HELP = `k8ts — Kubernetes in TypeScript
 Usage: k8ts <command> [flags]
 
 Commands:
-  server     start a single-node cluster (API server and control plane)
-  kubectl    run kubectl against the local cluster
+  server               start a single-node cluster (API server and control plane)
+  controller-manager   run the built-in controllers against an API server
+  sim-nodes            register simulated nodes that play the kubelet
+  kubectl              run kubectl against the local cluster
 
 Run 'k8ts <command> --help' for a command's flags.`;
 
@@ -29,6 +33,10 @@ async function main(argv: string[]): Promise<number> {
       });
       return 0;
     }
+    case 'controller-manager':
+      return runControllerManagerCommand(args);
+    case 'sim-nodes':
+      return runSimNodesCommand(args);
     case 'kubectl':
       return runKubectl(args);
     case undefined: case 'help': case '--help': case '-h':

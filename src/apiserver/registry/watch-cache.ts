@@ -134,7 +134,8 @@ export class WatchCache {
     const last = storeEvents[storeEvents.length - 1];
     if (last) this.cachedRevision = Math.max(this.cachedRevision, last.kv.modRevision);
     for (const e of events) this.window.push(e);
-    if (this.window.length > this.windowSize) this.window.splice(0, this.window.length - this.windowSize);
+    // Trimmed in chunks so a busy resource does not shift the whole window on every event.
+    if (this.window.length > this.windowSize * 1.5) this.window.splice(0, this.window.length - this.windowSize);
     if (events.length) for (const l of this.listeners) l(events);
   }
 }
