@@ -40,7 +40,10 @@ test('rate-limited re-adds back off exponentially and forget resets', async () =
   assert.equal(q.retries('k'), 2);
   assert.equal(q.length, 0, 'delayed, not immediate');
   const start = Date.now();
+  // The queue's timers are unref'd (they must not keep a process alive); this one keeps the test's.
+  const keepAlive = setTimeout(() => undefined, 1000);
   assert.equal(await q.get(), 'k');
+  clearTimeout(keepAlive);
   assert.ok(Date.now() - start >= 15, 'waited for the backoff');
   q.forget('k');
   assert.equal(q.retries('k'), 0);
