@@ -1,9 +1,10 @@
 // In-memory backend with full revision history (until compacted): the reference implementation
 // of the storage contract, used by unit tests and `--datastore memory`.
 import {
-  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError,
+  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, StoreClosedError,
   type KeyValue, type RangeOptions, type RangeResult, type Store, type StoreEvent, type StoreWatcher, type WatchOptions,
 } from './types.js';
+import { insertSorted, lowerBound, removeSorted } from './sorted-keys.js';
 import { WatcherSet } from './watchers.js';
 
 /** One version of a key; `deleted` marks a tombstone (value is the deleted value). */
@@ -14,9 +15,12 @@ interface Version extends KeyValue {
 export class MemoryStore implements Store {
   private rev = 0;
   private compacted = 0;
+  /** Every key's versions, oldest first. */
   private readonly versions = new Map<string, Version[]>();
-  private readonly log: { event: StoreEvent; revision: number }[] = [];
-  private sortedKeys?: string[];
+  /** Keys of `versions`, sorted, for ranges. */
+  private readonly keys: string[] = [];
+  /** Every event after the compact revision, in revision order, for watch replay. */
+  private readonly log: StoreEvent[] = [];
   private readonly watchers = new WatcherSet();
   private closed = false;
 
@@ -24,27 +28,20 @@ export class MemoryStore implements Store {
   get compactRevision(): number { return this.compacted; }
 
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
-    this.checkReadable(revision);
-    return this.visible(key, revision || this.rev);
+    return this.visible(key, this.readRevision(revision));
   }
 
   async range(start: string, end: string, opts: RangeOptions = {}): Promise<RangeResult> {
-    const at = opts.revision || this.rev;
-    this.checkReadable(opts.revision);
-    this.sortedKeys ??= [...this.versions.keys()].sort();
+    const at = this.readRevision(opts.revision);
     const kvs: KeyValue[] = [];
     let count = 0;
-    let more = false;
-    for (const key of this.sortedKeys) {
-      if (key < start || key >= end) continue;
-      const kv = this.visible(key, at);
+    for (let i = lowerBound(this.keys, start); i < this.keys.length && this.keys[i] < end; i++) {
+      const kv = this.visible(this.keys[i], at);
       if (!kv) continue;
       count++;
-      if (opts.countOnly) continue;
-      if (opts.limit && kvs.length >= opts.limit) { more = true; continue; }
-      kvs.push(kv);
+      if (!opts.countOnly && !(opts.limit && kvs.length >= opts.limit)) kvs.push(kv);
     }
-    return { kvs, more, count, revision: at };
+    return { kvs, more: !opts.countOnly && kvs.length < count, count, revision: at };
   }
 
   async create(key: string, value: string): Promise<number> {
@@ -73,43 +70,54 @@ export class MemoryStore implements Store {
   watch(prefix: string, opts: WatchOptions): StoreWatcher {
     this.checkOpen();
     if (opts.afterRevision < this.compacted) throw new CompactedError(opts.afterRevision, this.compacted);
-    const replay = this.log.filter(l => l.revision > opts.afterRevision && l.event.kv.key.startsWith(prefix)).map(l => l.event);
+    const replay = this.log.filter(e => e.kv.modRevision > opts.afterRevision && e.kv.key.startsWith(prefix));
     return this.watchers.add(prefix, opts, replay);
   }
 
   async compact(revision: number): Promise<void> {
-    if (revision <= this.compacted) return;
+    this.checkOpen();
     const target = Math.min(revision, this.rev);
+    if (target <= this.compacted) return;
     for (const [key, vs] of this.versions) {
-      // Keep the newest version at or below the target (unless it is a tombstone) and all newer ones.
-      let keepFrom = 0;
-      for (let i = 0; i < vs.length; i++) if (vs[i].modRevision <= target) keepFrom = i;
-      const kept = vs.slice(keepFrom);
-      if (kept[0] && kept[0].modRevision <= target && kept[0].deleted) kept.shift();
-      if (kept.length) this.versions.set(key, kept); else { this.versions.delete(key); this.sortedKeys = undefined; }
+      // The newest version at or below the target stays (it is the value there) unless it is a
+      // tombstone; everything older goes.
+      let newestAtTarget = -1;
+      while (newestAtTarget + 1 < vs.length && vs[newestAtTarget + 1].modRevision <= target) newestAtTarget++;
+      if (newestAtTarget < 0) continue;
+      const dropTombstone = vs[newestAtTarget].deleted ? 1 : 0;
+      vs.splice(0, newestAtTarget + dropTombstone);
+      if (!vs.length) {
+        this.versions.delete(key);
+        removeSorted(this.keys, key);
+      }
     }
     let drop = 0;
-    while (drop < this.log.length && this.log[drop].revision <= target) drop++;
+    while (drop < this.log.length && this.log[drop].kv.modRevision <= target) drop++;
     this.log.splice(0, drop);
     this.compacted = target;
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    this.watchers.closeAll(new Error('store closed'));
+    this.watchers.closeAll(new StoreClosedError());
   }
 
   private write(key: string, value: string, deleted: boolean): number {
     const prev = this.current(key);
     const revision = ++this.rev;
-    const version: Version = { key, value, createRevision: deleted ? prev!.createRevision : prev ? prev.createRevision : revision, modRevision: revision, deleted };
+    const createRevision = prev ? prev.createRevision : revision;
+    const version: Version = { key, value, createRevision, modRevision: revision, deleted };
     let vs = this.versions.get(key);
-    if (!vs) { this.versions.set(key, (vs = [])); this.sortedKeys = undefined; }
+    if (!vs) {
+      this.versions.set(key, (vs = []));
+      insertSorted(this.keys, key);
+    }
     vs.push(version);
     const event: StoreEvent = deleted
-      ? { type: 'DELETE', kv: { ...strip(prev!), modRevision: revision }, prevKv: strip(prev!), created: false }
-      : { type: 'PUT', kv: strip(version), prevKv: prev ? strip(prev) : undefined, created: !prev };
-    this.log.push({ event, revision });
+      ? { type: 'DELETE', kv: strip(version), prevKv: strip(prev!), created: false }
+      : { type: 'PUT', kv: strip(version), prevKv: prev && strip(prev), created: !prev };
+    this.log.push(event);
     this.watchers.publish([event]);
     return revision;
   }
@@ -130,16 +138,19 @@ export class MemoryStore implements Store {
     return undefined;
   }
 
-  private checkReadable(revision?: number): void {
+  /** The revision a read is served at; rejects compacted ones. */
+  private readRevision(requested?: number): number {
     this.checkOpen();
-    if (revision && revision < this.compacted) throw new CompactedError(revision, this.compacted);
+    if (!requested || requested >= this.rev) return this.rev;
+    if (requested < this.compacted) throw new CompactedError(requested, this.compacted);
+    return requested;
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new Error('store is closed');
+    if (this.closed) throw new StoreClosedError();
   }
 }
 
-function strip(v: Version | KeyValue): KeyValue {
+function strip(v: KeyValue): KeyValue {
   return { key: v.key, value: v.value, createRevision: v.createRevision, modRevision: v.modRevision };
 }

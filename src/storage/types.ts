@@ -12,7 +12,10 @@ export interface KeyValue {
 }
 
 export interface RangeOptions {
-  /** Read as of this revision (0 or absent: current). Throws CompactedError if compacted away. */
+  /**
+   * Read as of this revision (0, absent or above the current revision: current). Throws
+   * CompactedError if below the compact revision.
+   */
   revision?: number;
   /** Return at most this many keys (0 or absent: all). */
   limit?: number;
@@ -72,9 +75,17 @@ export interface Store {
   update(key: string, value: string, expectedModRevision: number): Promise<number>;
   /** Deletes key (if expectedModRevision given, only at that revision). Returns the deleted kv and the new revision. */
   delete(key: string, expectedModRevision?: number): Promise<{ revision: number; prevKv: KeyValue }>;
-  /** Watches keys with the prefix. Throws CompactedError if afterRevision < compactRevision. */
+  /**
+   * Watches keys with the prefix. Throws CompactedError if afterRevision < compactRevision.
+   * History after afterRevision is replayed first (synchronously, before watch returns); then each
+   * commit's events are delivered in revision order before the writers' promises resolve, so
+   * anyone who has seen a write acknowledged can rely on watchers having seen it too.
+   */
   watch(prefix: string, opts: WatchOptions): StoreWatcher;
-  /** Forgets superseded values at or below `revision`. */
+  /**
+   * Forgets superseded values at or below `revision` (clamped to the current revision): reads and
+   * watches below it then throw CompactedError. Current values always stay readable.
+   */
   compact(revision: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -98,6 +109,11 @@ export class CompareFailedError extends StorageError {
   constructor(readonly key: string, readonly current: KeyValue) {
     super(`compare failed for ${key}: modRevision is ${current.modRevision}`);
   }
+}
+
+/** Every operation on a closed store fails with this; watches end with it (via onError). */
+export class StoreClosedError extends StorageError {
+  constructor() { super('store is closed'); }
 }
 
 export class CompactedError extends StorageError {

@@ -11,30 +11,37 @@ interface Registration {
 export class WatcherSet {
   private readonly registrations = new Set<Registration>();
 
+  /** Registers a watcher after handing it `replay` (the history it asked for). */
   add(prefix: string, opts: WatchOptions, replay: StoreEvent[]): StoreWatcher {
     const reg: Registration = { prefix, opts };
-    if (replay.length) opts.onEvents(replay);
     this.registrations.add(reg);
+    if (replay.length) this.deliver(reg, replay);
     return { close: () => this.registrations.delete(reg) };
   }
 
   /** Delivers one commit's events (in revision order) to every interested watcher. */
   publish(events: StoreEvent[]): void {
-    for (const reg of this.registrations) {
+    // A snapshot: a watcher registered by a callback has already replayed these events.
+    for (const reg of [...this.registrations]) {
+      if (!this.registrations.has(reg)) continue;
       const mine = events.filter(e => e.kv.key.startsWith(reg.prefix));
-      if (mine.length) {
-        try {
-          reg.opts.onEvents(mine);
-        } catch (err) {
-          this.registrations.delete(reg);
-          reg.opts.onError?.(err as Error);
-        }
-      }
+      if (mine.length) this.deliver(reg, mine);
     }
   }
 
   closeAll(err: Error): void {
-    for (const reg of this.registrations) reg.opts.onError?.(err);
+    const regs = [...this.registrations];
     this.registrations.clear();
+    for (const reg of regs) reg.opts.onError?.(err);
+  }
+
+  /** A watcher whose callback throws is dropped (and told why) rather than breaking the writer. */
+  private deliver(reg: Registration, events: StoreEvent[]): void {
+    try {
+      reg.opts.onEvents(events);
+    } catch (err) {
+      this.registrations.delete(reg);
+      reg.opts.onError?.(err as Error);
+    }
   }
 }

@@ -1,23 +1,26 @@
-// The SQLite layout: a log of every write (one row per revision, like kine) plus a metadata table
-// for the current and compacted revisions, which must survive even when compaction removes rows.
+// The SQLite layout: a log of every write (one row per revision, like kine) and a metadata table
+// for what compaction must remember durably, since compaction removes the rows it covers.
 import type Database from 'better-sqlite3';
 
 export function initSchema(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk (the WAL is fsynced) before the write is acknowledged.
+  // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
   db.pragma('synchronous = FULL');
   db.exec(`
     CREATE TABLE IF NOT EXISTS kv (
       rev        INTEGER PRIMARY KEY,
       key        TEXT    NOT NULL,
+      -- A tombstone (deleted = 1) keeps the deleted value: its DELETE event carries it.
       value      TEXT    NOT NULL,
       create_rev INTEGER NOT NULL,
+      -- The live version this row supersedes, if any: the compactor removes it.
       prev_rev   INTEGER,
       deleted    INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX IF NOT EXISTS kv_key_rev ON kv (key, rev);
+    -- Newest row per key at a revision, and range counts, come from this index alone.
+    CREATE INDEX IF NOT EXISTS kv_key_rev_deleted ON kv (key, rev, deleted);
     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0), ('compact_revision', 0);
+    INSERT OR IGNORE INTO meta (name, value) VALUES ('compact_revision', 0), ('swept_revision', 0);
   `);
 }
 
@@ -29,3 +32,11 @@ export interface Row {
   prev_rev: number | null;
   deleted: number;
 }
+
+/** A history row with the value it superseded, for watch replay. */
+export interface HistoryRow extends Row {
+  prev_value: string | null;
+  prev_create_rev: number | null;
+}
+
+export type MetaName = 'compact_revision' | 'swept_revision';
