@@ -1,20 +1,32 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runStoreContract } from '../contract.js';
 import { prefixEnd } from '../types.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
 let n = 0;
+const freshPath = () => join(dir, `db-${n++}.sqlite`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-runStoreContract('sqlite', async () => SqliteStore.open(join(dir, `db-${n++}.sqlite`)));
+runStoreContract('sqlite', async () => SqliteStore.open(freshPath()));
+
+function rowRevisions(path: string): number[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT rev FROM kv ORDER BY rev').all() as { rev: number }[]).map(r => r.rev);
+  } finally {
+    db.close();
+  }
+}
 
 test('sqlite: state, revision and compaction survive reopening', async () => {
-  const path = join(dir, 'reopen.sqlite');
+  const path = freshPath();
   let s = SqliteStore.open(path);
   const r1 = await s.create('/r/a', '1');
   const r2 = await s.update('/r/a', '2', r1);
@@ -29,6 +41,35 @@ test('sqlite: state, revision and compaction survive reopening', async () => {
     const cur = await s.range('/r/', prefixEnd('/r/'));
     assert.deepEqual(cur.kvs.map(k => [k.key, k.value, k.modRevision]), [['/r/a', '2', r2]]);
     assert.ok((await s.create('/r/c', 'c')) > r4);
+  } finally {
+    await s.close();
+  }
+});
+
+test('sqlite: compaction removes exactly the superseded rows and tombstones', async () => {
+  const path = freshPath();
+  const s = SqliteStore.open(path);
+  // More revisions than one sweep window, so the sweep takes several steps.
+  const keys = Array.from({ length: 1200 }, (_, i) => `/s/${i}`);
+  const created = await Promise.all(keys.map(k => s.create(k, 'v1')));
+  const updated = await Promise.all(keys.map((k, i) => s.update(k, 'v2', created[i])));
+  const kept = await s.create('/s/kept', 'k');
+  const gone = await s.create('/s/gone', 'g');
+  await s.delete('/s/gone', gone);
+  const beyond = await s.update('/s/0', 'v3', updated[0]);
+  await s.compact(beyond - 1);
+  await s.close();
+  assert.deepEqual(rowRevisions(path), [...updated, kept, beyond], 'the newest value at the compact revision stays, and everything after it');
+});
+
+test('sqlite: auto-compaction keeps the configured number of revisions', async () => {
+  const s = SqliteStore.open(freshPath(), { autoCompaction: { intervalMs: 5, retainRevisions: 3 } });
+  try {
+    let rev = await s.create('/a/k', '0');
+    for (let i = 0; i < 10; i++) rev = await s.update('/a/k', String(i), rev);
+    while (s.compactRevision < rev - 3) await sleep(5);
+    assert.equal(s.compactRevision, rev - 3);
+    assert.equal((await s.get('/a/k'))?.value, '9');
   } finally {
     await s.close();
   }
