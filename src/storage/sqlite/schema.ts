@@ -3,6 +3,9 @@
 import type Database from 'better-sqlite3';
 
 export function initSchema(db: Database.Database): void {
+  // This process owns the database from its first write on: the revision counter lives in memory,
+  // so a second store on the same file would hand out revisions this one already used.
+  db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
   db.pragma('synchronous = FULL');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runStoreContract } from '../contract.js';
-import { prefixEnd } from '../types.js';
+import { StorageError, prefixEnd } from '../types.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
@@ -73,4 +73,16 @@ test('sqlite: auto-compaction keeps the configured number of revisions', async (
   } finally {
     await s.close();
   }
+});
+
+test('sqlite: a database has one owner at a time', async () => {
+  const path = freshPath();
+  const owner = SqliteStore.open(path);
+  await owner.create('/o/a', 'a');
+  assert.throws(() => SqliteStore.open(path), StorageError);
+  assert.ok((await owner.create('/o/b', 'b')) > 0, 'the owner is unaffected');
+  await owner.close();
+  const next = SqliteStore.open(path);
+  assert.equal(next.revision, 2);
+  await next.close();
 });

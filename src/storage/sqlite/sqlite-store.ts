@@ -75,8 +75,14 @@ export class SqliteStore implements Store {
 
   static open(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
     mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    initSchema(db);
+    // A short wait covers a previous owner that is just exiting; a live one means misconfiguration.
+    const db = new Database(path, { timeout: 100 });
+    try {
+      initSchema(db);
+    } catch (err) {
+      db.close();
+      throw new StorageError(`cannot open ${path}: ${(err as Error).message} (is another k8ts server using it?)`);
+    }
     return new SqliteStore(db, new Queries(db), opts);
   }
 
