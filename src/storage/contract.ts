@@ -164,7 +164,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       assert.deepEqual(live.map(e => e.created), [true, false, false, true]);
     }));
 
-    test('a watch from the current revision only sees what comes next', withStore(async s => {
+    test('a watch from the current (or a future) revision only sees what comes after it', withStore(async s => {
       await s.create('/n/a', 'a');
       const events: StoreEvent[] = [];
       const w = s.watch('/n/', { afterRevision: s.revision, onEvents: evs => events.push(...evs) });
@@ -172,6 +172,12 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       await s.create('/n/b', 'b');
       w.close();
       assert.deepEqual(events.map(e => e.kv.key), ['/n/b']);
+      const ahead: StoreEvent[] = [];
+      const w2 = s.watch('/n/', { afterRevision: s.revision + 1, onEvents: evs => ahead.push(...evs) });
+      await s.create('/n/c', 'c');
+      await s.create('/n/d', 'd');
+      w2.close();
+      assert.deepEqual(ahead.map(e => e.kv.key), ['/n/d'], 'a watch from a future revision starts there');
     }));
 
     test('compaction: reads and watches below it fail with CompactedError, current values stay', withStore(async s => {

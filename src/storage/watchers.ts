@@ -24,7 +24,8 @@ export class WatcherSet {
     // A snapshot: a watcher registered by a callback has already replayed these events.
     for (const reg of [...this.registrations]) {
       if (!this.registrations.has(reg)) continue;
-      const mine = events.filter(e => e.kv.key.startsWith(reg.prefix));
+      // A watch may start from a revision not reached yet: it sees nothing up to that one.
+      const mine = events.filter(e => e.kv.key.startsWith(reg.prefix) && e.kv.modRevision > reg.opts.afterRevision);
       if (mine.length) this.deliver(reg, mine);
     }
   }
