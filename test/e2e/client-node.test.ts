@@ -48,8 +48,12 @@ describe('@kubernetes/client-node against k8ts', () => {
     assert.equal(d.spec?.template.spec?.containers[0].imagePullPolicy, 'Always');
     const scale = await apps.readNamespacedDeploymentScale({ name: 'jsdep', namespace: 'default' });
     assert.equal(scale.spec?.replicas, 1);
-    scale.spec = { replicas: 4 };
-    await apps.replaceNamespacedDeploymentScale({ name: 'jsdep', namespace: 'default', body: scale });
+    // The deployment controller writes status concurrently, so replace the scale optimistically.
+    await eventually(async () => {
+      const current = await apps.readNamespacedDeploymentScale({ name: 'jsdep', namespace: 'default' });
+      current.spec = { replicas: 4 };
+      return apps.replaceNamespacedDeploymentScale({ name: 'jsdep', namespace: 'default', body: current });
+    }, 10_000, 'scale replaced');
     assert.equal((await apps.readNamespacedDeployment({ name: 'jsdep', namespace: 'default' })).spec?.replicas, 4);
   });
 
