@@ -96,8 +96,8 @@ function convertPathItem(item: Record<string, unknown>, spec: OpenApiSpec): Reco
   for (const [method, raw] of Object.entries(item)) {
     if (method === 'parameters' || typeof raw !== 'object' || raw === null) continue;
     const op = raw as V2Operation;
-    const { parameters, responses, consumes, produces, schemes, ...rest } = op;
-    void schemes;
+    // `schemes` has no place in OpenAPI 3 (servers replace it), so it is dropped with the rest.
+    const { parameters, responses, consumes, produces, schemes: _schemes, ...rest } = op;
     const params = (parameters ?? []).map(p => resolveParam(p, spec));
     const body = params.find(p => p.in === 'body') ?? shared.find(p => p.in === 'body');
     const converted: Record<string, unknown> = { ...rewriteRefs(rest as SchemaObject) };
@@ -129,8 +129,7 @@ function resolveParam(p: V2Parameter, spec: OpenApiSpec): V2Parameter {
 
 function paramV3(p: V2Parameter): Record<string, unknown> {
   const { type, uniqueItems, schema, ...rest } = p;
-  void uniqueItems;
-  return { ...rest, schema: schema ? rewriteRefs(schema) : { type: type ?? 'string', ...(p.uniqueItems ? { uniqueItems: true } : {}) } };
+  return { ...rest, schema: schema ? rewriteRefs(schema) : { type: type ?? 'string', ...(uniqueItems ? { uniqueItems: true } : {}) } };
 }
 
 /**
