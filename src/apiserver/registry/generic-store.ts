@@ -3,6 +3,7 @@
 // ResourceStrategy; reads are served from the resource's WatchCache.
 import { randomUUID } from 'node:crypto';
 import type { ResourceInfo } from '../../api/catalog.js';
+import type { VersionCodec } from '../../api/conversion/index.js';
 import { applyDefaults } from '../../api/defaults/index.js';
 import {
   AlreadyExistsError, BadRequestError, ConflictError, GoneError, InvalidError, NotFoundError, StatusError,
@@ -69,6 +70,7 @@ export class GenericStore {
     private readonly store: Store,
     readonly strategy: ResourceStrategy,
     private readonly admission: AdmissionChain,
+    private readonly codec?: VersionCodec,
   ) {
     this.apiVersion = apiVersionOf(info.group, info.version);
     this.fields = { ...metadataFields, ...strategy.fieldSelectors };
@@ -88,13 +90,15 @@ export class GenericStore {
   }
 
   private decode(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
-    const obj = JSON.parse(kv.value) as KubeObject;
+    const stored = JSON.parse(kv.value) as KubeObject;
+    const obj = this.codec ? this.codec.fromStorage(stored) : stored;
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
 
   private encode(obj: KubeObject): string {
-    return JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } });
+    const stored = this.codec ? this.codec.toStorage(obj) : obj;
+    return JSON.stringify({ ...stored, metadata: { ...stored.metadata, resourceVersion: undefined } });
   }
 
   key(namespace: string, name: string): string {

@@ -1,5 +1,6 @@
 // All resource stores of the server, one GenericStore per served group/version/resource.
 import { ResourceCatalog, type ResourceInfo } from '../../api/catalog.js';
+import { versionCodec } from '../../api/conversion/index.js';
 import type { Store } from '../../storage/types.js';
 import type { AdmissionChain } from '../admission/types.js';
 import { GenericStore } from './generic-store.js';
@@ -17,7 +18,8 @@ export class Registry {
     strategyFor: StrategyFactory,
   ) {
     for (const info of catalog.all()) {
-      this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, store, strategyFor(info, this), admission));
+      const codec = versionCodec(info.group, info.version, info.resource);
+      this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, store, strategyFor(info, this), admission, codec));
     }
   }
 
