@@ -1,0 +1,87 @@
+// The cluster objects plugins consult besides pods and nodes: namespaces (affinity
+// namespaceSelector), PriorityClasses (pod priority), PodDisruptionBudgets (preemption), and the
+// Services and controllers whose selectors give pods their default spreading.
+import { LabelSelector, type LabelRequirement } from '../apiserver/selectors/label-selector.js';
+import type { KubeObject } from '../api/object.js';
+import { Informer } from '../client/informer.js';
+import type { RestClient } from '../client/rest-client.js';
+import { collectionPath, R, type ResourceRef } from '../client/resources.js';
+import type { DisruptionBudget } from './plugins/default-preemption.js';
+import type { LabelSelectorSpec, Pod } from './types.js';
+
+interface Selecting extends KubeObject { spec?: { selector?: LabelSelectorSpec | Record<string, string> } }
+interface PriorityClass extends KubeObject { value?: number; globalDefault?: boolean; preemptionPolicy?: string }
+
+const CONTROLLER_KINDS: Record<string, ResourceRef> = { ReplicaSet: R.replicasets, ReplicationController: R.replicationcontrollers, StatefulSet: R.statefulsets };
+
+export class ClusterView {
+  readonly namespaces: Informer;
+  readonly priorityClasses: Informer<PriorityClass>;
+  readonly pdbs: Informer;
+  private readonly services: Informer<Selecting>;
+  private readonly controllers = new Map<string, Informer<Selecting>>();
+
+  constructor(client: RestClient) {
+    this.namespaces = new Informer(client, collectionPath(R.namespaces));
+    this.priorityClasses = new Informer<PriorityClass>(client, collectionPath(R.priorityclasses));
+    this.pdbs = new Informer(client, collectionPath(R.poddisruptionbudgets));
+    this.services = new Informer<Selecting>(client, collectionPath(R.services)).addIndex('ns', o => [o.metadata.namespace ?? '']);
+    for (const [kind, ref] of Object.entries(CONTROLLER_KINDS)) this.controllers.set(kind, new Informer<Selecting>(client, collectionPath(ref)));
+  }
+
+  private get all(): Informer<KubeObject>[] {
+    return [this.namespaces, this.priorityClasses, this.pdbs, this.services, ...this.controllers.values()] as Informer<KubeObject>[];
+  }
+
+  start(): Promise<void[]> {
+    for (const i of this.all) i.start();
+    return Promise.all(this.all.map(i => i.waitForSync()));
+  }
+
+  stop(): void {
+    for (const i of this.all) i.stop();
+  }
+
+  namespaceLabels = (ns: string): Record<string, string> | undefined => this.namespaces.get(ns)?.metadata.labels;
+
+  /** spec.priority, else its PriorityClass's value, else the global default class's, else 0. */
+  priorityOf(pod: Pod): number {
+    if (pod.spec.priority !== undefined) return pod.spec.priority;
+    const name = pod.spec.priorityClassName;
+    if (name) return this.priorityClasses.get(name)?.value ?? 0;
+    return this.priorityClasses.list().find(c => c.globalDefault)?.value ?? 0;
+  }
+
+  disruptionBudgets(): DisruptionBudget[] {
+    return this.pdbs.list().map(b => {
+      const spec = b.spec as { selector?: LabelSelectorSpec } | undefined;
+      return {
+        namespace: b.metadata.namespace ?? 'default',
+        selector: LabelSelector.fromObject(spec?.selector ?? null) ?? new LabelSelector([{ key: '\0never', operator: 'Exists', values: [] }]),
+        disruptionsAllowed: (b.status as { disruptionsAllowed?: number } | undefined)?.disruptionsAllowed ?? 0,
+      };
+    });
+  }
+
+  /** Upstream's DefaultSelector: the Services selecting the pod and its owning controller, ANDed. */
+  defaultSelector(pod: Pod): LabelSelector | null {
+    const reqs: LabelRequirement[] = [];
+    const labels = pod.metadata.labels ?? {};
+    for (const svc of this.services.byIndex('ns', pod.metadata.namespace ?? '')) {
+      const sel = svc.spec?.selector as Record<string, string> | undefined;
+      if (!sel || !Object.keys(sel).length) continue;
+      if (Object.entries(sel).every(([k, v]) => labels[k] === v)) for (const [k, v] of Object.entries(sel)) reqs.push({ key: k, operator: 'In', values: [v] });
+    }
+    const owner = pod.metadata.ownerReferences?.find(o => o.controller);
+    const inf = owner && this.controllers.get(owner.kind);
+    const ctl = inf?.get(`${pod.metadata.namespace}/${owner!.name}`);
+    const sel = ctl?.spec?.selector;
+    if (sel) {
+      const compiled = owner!.kind === 'ReplicationController'
+        ? LabelSelector.fromObject({ matchLabels: sel as Record<string, string> })
+        : LabelSelector.fromObject(sel as LabelSelectorSpec);
+      if (compiled) reqs.push(...compiled.requirements);
+    }
+    return reqs.length ? new LabelSelector(reqs) : null;
+  }
+}

@@ -1,0 +1,58 @@
+// `k8ts scheduler --kubeconfig FILE`: the scheduler as its own process, leader-elected on the
+// kube-system/kube-scheduler Lease so that of several replicas exactly one schedules.
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { RestClient } from '../client/rest-client.js';
+import { FlagError, parseFlags, usage, type FlagSpec } from '../cli/flags.js';
+import { leaderElected, waitForSignal } from '../controllers/command.js';
+import { logger } from '../util/log.js';
+import { Scheduler } from './scheduler.js';
+
+const flags: Record<string, FlagSpec> = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+  'leader-elect': { type: 'bool', default: true, help: 'campaign for leadership before scheduling' },
+  'lease-name': { type: 'string', default: 'kube-scheduler', help: 'name of the kube-system Lease used for leader election' },
+  'leader-elect-lease-duration': { type: 'int', default: 15, help: 'seconds a leader lease lasts without renewal' },
+  'scheduler-name': { type: 'string', default: 'default-scheduler', help: 'profiles to serve (spec.schedulerName), comma separated' },
+  'scoring-strategy': { type: 'string', default: 'LeastAllocated', help: 'NodeResourcesFit scoring: LeastAllocated or MostAllocated' },
+  'percentage-of-nodes-to-score': { type: 'int', default: 0, help: 'share of nodes to find feasible before scoring (0 = adaptive)' },
+  help: { type: 'bool', help: 'show this help' },
+};
+
+export async function runSchedulerCommand(args: string[]): Promise<number> {
+  const { flags: f, rest } = parseFlags(args, flags);
+  if (f.help) {
+    console.log(usage('scheduler', 'Assigns pending pods to nodes.', flags));
+    return 0;
+  }
+  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
+  const strategy = String(f['scoring-strategy']);
+  if (strategy !== 'LeastAllocated' && strategy !== 'MostAllocated') throw new FlagError(`invalid value "${strategy}" for --scoring-strategy: must be LeastAllocated or MostAllocated`);
+  const client = new RestClient(loadKubeconfig(String(f.kubeconfig)), 'k8ts-scheduler');
+  const log = logger('scheduler');
+  const opts = {
+    schedulerNames: String(f['scheduler-name']).split(',').map(s => s.trim()).filter(Boolean),
+    scoringStrategy: strategy as 'LeastAllocated' | 'MostAllocated',
+    percentageOfNodesToScore: Number(f['percentage-of-nodes-to-score']),
+    log,
+  };
+  // A fresh Scheduler per term of leadership: a deposed leader's cache and queue are stale.
+  let current: Scheduler | undefined;
+  const runner = leaderElected(client, String(f['lease-name']), Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
+    start: () => {
+      log('started leading');
+      current = new Scheduler(client, opts);
+      current.start().catch(err => log('scheduler failed to start', { error: String(err) }));
+    },
+    stop: () => {
+      log('stopped leading');
+      void current?.stop();
+      current = undefined;
+    },
+  });
+  await waitForSignal();
+  await runner.stop();
+  await current?.stop();
+  client.close();
+  return 0;
+}

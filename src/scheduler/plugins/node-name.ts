@@ -1,0 +1,10 @@
+// NodeName: a pod that names its node (spec.nodeName) fits only there.
+import { unresolvable, type Plugin } from '../framework.js';
+
+const REASON = "node(s) didn't match the requested node name";
+
+export const nodeName: Plugin = {
+  name: 'NodeName',
+  events: ['Node'],
+  filter: (_s, pod, node) => (pod.pod.spec.nodeName && pod.pod.spec.nodeName !== node.name ? unresolvable(REASON) : null),
+};

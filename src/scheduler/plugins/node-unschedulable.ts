@@ -1,0 +1,16 @@
+// NodeUnschedulable: cordoned nodes (spec.unschedulable) take only pods tolerating the
+// node.kubernetes.io/unschedulable:NoSchedule taint.
+import { unresolvable, type Plugin } from '../framework.js';
+import { tolerates } from './taint-toleration.js';
+
+const REASON = 'node(s) were unschedulable';
+const TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+
+export const nodeUnschedulable: Plugin = {
+  name: 'NodeUnschedulable',
+  events: ['Node'],
+  filter(_s, pod, node) {
+    if (!node.node.spec?.unschedulable) return null;
+    return (pod.pod.spec.tolerations ?? []).some(t => tolerates(t, TAINT)) ? null : unresolvable(REASON);
+  },
+};

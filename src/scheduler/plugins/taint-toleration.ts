@@ -1,0 +1,40 @@
+// TaintToleration: NoSchedule and NoExecute taints exclude a node unless tolerated; untolerated
+// PreferNoSchedule taints lower its score.
+import { normalizeByMax, SKIP, unresolvable, type Plugin } from '../framework.js';
+import type { Taint, Toleration } from '../types.js';
+
+export function tolerates(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (!t.key && t.operator !== 'Exists') return false;
+  if (t.operator === 'Exists') return true;
+  return (t.value ?? '') === (taint.value ?? '');
+}
+
+const ENFORCED = new Set(['NoSchedule', 'NoExecute']);
+
+export const taintToleration: Plugin = {
+  name: 'TaintToleration',
+  events: ['Node'],
+  filter(_s, pod, node) {
+    if (node.taints.length === 0) return null;
+    const tolerations = pod.pod.spec.tolerations ?? [];
+    for (const taint of node.taints) {
+      if (!ENFORCED.has(taint.effect)) continue;
+      if (!tolerations.some(t => tolerates(t, taint))) return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+    }
+    return null;
+  },
+  preScore(s, pod, nodes) {
+    if (!nodes.some(n => n.taints.some(t => t.effect === 'PreferNoSchedule'))) return SKIP;
+    s.write('TaintToleration', (pod.pod.spec.tolerations ?? []).filter(t => !t.effect || t.effect === 'PreferNoSchedule'));
+    return null;
+  },
+  score(s, _pod, node) {
+    const tolerations = s.read<Toleration[]>('TaintToleration') ?? [];
+    let n = 0;
+    for (const taint of node.taints) if (taint.effect === 'PreferNoSchedule' && !tolerations.some(t => tolerates(t, taint))) n++;
+    return n;
+  },
+  normalizeScore: (_s, _pod, scores) => normalizeByMax(scores, true),
+};

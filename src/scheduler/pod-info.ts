@@ -1,0 +1,80 @@
+// Everything the plugins need from a pod, computed once when the pod is seen: requests, host ports,
+// tolerations and compiled affinity terms. Plugins never re-parse a pod inside the node loop.
+import { LabelSelector } from '../apiserver/selectors/label-selector.js';
+import { nonZeroRequests, podRequests, type ResourceList } from './resources.js';
+import { podKeyOf, type Pod, type PodAffinityTerm } from './types.js';
+
+export interface AffinityTerm {
+  selector: LabelSelector;
+  /** Namespaces named explicitly, or the pod's own when neither list nor selector is given. */
+  namespaces: Set<string>;
+  namespaceSelector: LabelSelector | null;
+  topologyKey: string;
+}
+
+export interface WeightedAffinityTerm extends AffinityTerm { weight: number }
+
+export interface HostPort { ip: string; protocol: string; port: number }
+
+export type NamespaceLabels = (namespace: string) => Record<string, string> | undefined;
+
+export function compileTerm(pod: Pod, t: PodAffinityTerm): AffinityTerm {
+  const sel = LabelSelector.fromObject(t.labelSelector ?? null) ?? new LabelSelector([{ key: '\0never', operator: 'Exists', values: [] }]);
+  // matchLabelKeys / mismatchLabelKeys fold the incoming pod's own label values into the selector.
+  const labels = pod.metadata.labels ?? {};
+  const extra = [
+    ...(t.matchLabelKeys ?? []).filter(k => k in labels).map(k => ({ key: k, operator: 'In' as const, values: [labels[k]] })),
+    ...(t.mismatchLabelKeys ?? []).filter(k => k in labels).map(k => ({ key: k, operator: 'NotIn' as const, values: [labels[k]] })),
+  ];
+  const selector = extra.length ? new LabelSelector([...sel.requirements, ...extra]) : sel;
+  const namespaceSelector = LabelSelector.fromObject(t.namespaceSelector ?? null);
+  const namespaces = new Set(t.namespaces ?? []);
+  if (namespaces.size === 0 && !namespaceSelector) namespaces.add(pod.metadata.namespace ?? 'default');
+  return { selector, namespaces, namespaceSelector, topologyKey: t.topologyKey };
+}
+
+/** Whether `term` (of some pod) selects `other`. */
+export function termMatches(term: AffinityTerm, other: PodInfo, nsLabels: NamespaceLabels): boolean {
+  if (!term.namespaces.has(other.namespace)) {
+    if (!term.namespaceSelector || !term.namespaceSelector.matches(nsLabels(other.namespace) ?? {})) return false;
+  }
+  return term.selector.matches(other.labels);
+}
+
+export class PodInfo {
+  readonly key: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly priority: number;
+  readonly requests: ResourceList;
+  readonly nonZero: { cpu: number; memory: number };
+  readonly hostPorts: HostPort[];
+  readonly requiredAffinity: AffinityTerm[];
+  readonly requiredAntiAffinity: AffinityTerm[];
+  readonly preferredAffinity: WeightedAffinityTerm[];
+  readonly preferredAntiAffinity: WeightedAffinityTerm[];
+
+  constructor(readonly pod: Pod) {
+    this.key = podKeyOf(pod);
+    this.namespace = pod.metadata.namespace ?? 'default';
+    this.labels = pod.metadata.labels ?? {};
+    this.priority = pod.spec.priority ?? 0;
+    this.requests = podRequests(pod);
+    this.nonZero = nonZeroRequests(pod);
+    this.hostPorts = [];
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+      for (const p of c.ports ?? []) {
+        if (p.hostPort && p.hostPort > 0) this.hostPorts.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort });
+      }
+    }
+    const a = pod.spec.affinity;
+    this.requiredAffinity = (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(t => compileTerm(pod, t));
+    this.requiredAntiAffinity = (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(t => compileTerm(pod, t));
+    this.preferredAffinity = (a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(w => ({ ...compileTerm(pod, w.podAffinityTerm), weight: w.weight }));
+    this.preferredAntiAffinity = (a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(w => ({ ...compileTerm(pod, w.podAffinityTerm), weight: w.weight }));
+  }
+
+  get hasAffinity(): boolean {
+    return this.requiredAffinity.length + this.requiredAntiAffinity.length + this.preferredAffinity.length + this.preferredAntiAffinity.length > 0;
+  }
+}

@@ -1,0 +1,104 @@
+// One scheduling profile (spec.schedulerName): its plugins at each extension point, score weights,
+// and the runners that call them in upstream's order with upstream's short-circuits.
+import { CycleState, type Plugin, type Status } from './framework.js';
+import type { NodeInfo } from './node-info.js';
+import type { PodInfo } from './pod-info.js';
+import type { ClusterEvent, QueuedPodInfo } from './queue.js';
+import type { Pod } from './types.js';
+
+export interface ProfileConfig {
+  schedulerName: string;
+  plugins: Plugin[];
+  /** Score weight per plugin name (default 1). */
+  weights: Record<string, number>;
+}
+
+export class Profile {
+  readonly name: string;
+  private readonly filters: Plugin[];
+  private readonly scorers: Plugin[];
+
+  constructor(readonly config: ProfileConfig) {
+    this.name = config.schedulerName;
+    this.filters = config.plugins.filter(p => p.filter);
+    this.scorers = config.plugins.filter(p => p.score);
+  }
+
+  get plugins(): Plugin[] {
+    return this.config.plugins;
+  }
+
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
+    const sorter = this.config.plugins.find(p => p.less);
+    return sorter ? sorter.less!(a, b) : a.timestamp < b.timestamp;
+  }
+
+  preEnqueue(pod: Pod): Status | null {
+    for (const p of this.config.plugins) {
+      const st = p.preEnqueue?.(pod);
+      if (st) return { ...st, plugin: p.name };
+    }
+    return null;
+  }
+
+  interested(plugin: string, event: ClusterEvent): boolean {
+    const p = this.config.plugins.find(x => x.name === plugin);
+    return !p?.events || p.events.includes(event.resource);
+  }
+
+  /** PreFilter: the first rejection ends the cycle; SKIP drops that plugin's Filter. */
+  runPreFilter(s: CycleState, pod: PodInfo, nodes: NodeInfo[]): Status | null {
+    for (const p of this.config.plugins) {
+      if (!p.preFilter) continue;
+      const st = p.preFilter(s, pod, nodes);
+      if (!st) continue;
+      if (st.code === 'Skip') s.skipFilter.add(p.name);
+      else return { ...st, plugin: p.name };
+    }
+    return null;
+  }
+
+  /** Filter: the first plugin to reject the node decides its status. */
+  runFilter(s: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
+    for (const p of this.filters) {
+      if (s.skipFilter.size && s.skipFilter.has(p.name)) continue;
+      const st = p.filter!(s, pod, node);
+      if (st) return st.plugin ? st : { ...st, plugin: p.name };
+    }
+    return null;
+  }
+
+  /** PreScore, Score, NormalizeScore and weights: the total per node, aligned with `nodes`. */
+  runScore(s: CycleState, pod: PodInfo, nodes: NodeInfo[]): Float64Array {
+    const total = new Float64Array(nodes.length);
+    const scores = new Float64Array(nodes.length);
+    for (const p of this.scorers) {
+      if (p.preScore) {
+        const st = p.preScore(s, pod, nodes);
+        if (st?.code === 'Skip') continue;
+      }
+      for (let i = 0; i < nodes.length; i++) scores[i] = p.score!(s, pod, nodes[i]);
+      p.normalizeScore?.(s, pod, scores, nodes);
+      const w = this.config.weights[p.name] ?? 1;
+      for (let i = 0; i < nodes.length; i++) total[i] += scores[i] * w;
+    }
+    return total;
+  }
+
+  runReserve(s: CycleState, pod: PodInfo, node: string): Status | null {
+    for (const p of this.config.plugins) {
+      const st = p.reserve?.(s, pod, node);
+      if (st) {
+        this.runUnreserve(s, pod, node);
+        return { ...st, plugin: p.name };
+      }
+    }
+    return null;
+  }
+
+  runUnreserve(s: CycleState, pod: PodInfo, node: string): void {
+    for (const p of [...this.config.plugins].reverse()) p.unreserve?.(s, pod, node);
+  }
+}
+
+export { CycleState };

@@ -1,0 +1,98 @@
+// Resource arithmetic as plain numbers: cpu in millicores, everything else in whole units
+// (bytes, pods, devices). Quantities are parsed once per pod or node, never in the hot loop.
+// (The repo's exact bigint parser lives with the controllers; the scheduler needs speed, and
+// float64 is exact for every realistic quantity in these units.)
+import type { Container, Pod } from './types.js';
+
+const SUFFIX: Record<string, number> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The quantity's value in base units; NaN when it does not parse. */
+export function quantityValue(text: string | number | undefined): number {
+  if (text === undefined) return 0;
+  if (typeof text === 'number') return text;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))([a-zA-Z]*|[eE][-+]?\d+)$/.exec(text.trim());
+  if (!m) return NaN;
+  const mult = m[2] in SUFFIX ? SUFFIX[m[2]] : /^[eE]/.test(m[2]) ? 10 ** Number(m[2].slice(1)) : NaN;
+  return Number(m[1]) * mult;
+}
+
+export const CPU = 'cpu';
+export const MEMORY = 'memory';
+export const EPHEMERAL = 'ephemeral-storage';
+export const PODS = 'pods';
+
+/** A resource amount per name; cpu in millicores. */
+export type ResourceList = Map<string, number>;
+
+export function toResourceList(list: Record<string, string> | undefined): ResourceList {
+  const out: ResourceList = new Map();
+  for (const [name, q] of Object.entries(list ?? {})) {
+    const v = quantityValue(q);
+    if (Number.isNaN(v)) continue;
+    out.set(name, name === CPU ? Math.ceil(v * 1000 - 1e-9) : Math.ceil(v - 1e-9));
+  }
+  return out;
+}
+
+function addInto(into: ResourceList, add: ResourceList): void {
+  for (const [k, v] of add) into.set(k, (into.get(k) ?? 0) + v);
+}
+
+function maxInto(into: ResourceList, other: ResourceList): void {
+  for (const [k, v] of other) if (v > (into.get(k) ?? 0)) into.set(k, v);
+}
+
+const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
+
+/**
+ * What a pod asks of a node, as upstream's PodRequests: the containers' sum, raised to any single
+ * init container's need (restartable "sidecar" init containers run alongside and add up), plus
+ * the pod overhead.
+ */
+export function podRequests(pod: Pod): ResourceList {
+  const total: ResourceList = new Map();
+  for (const c of pod.spec.containers ?? []) addInto(total, requestsOf(c));
+  const sidecars: ResourceList = new Map();
+  const initMax: ResourceList = new Map();
+  for (const c of pod.spec.initContainers ?? []) {
+    const r = requestsOf(c);
+    if (c.restartPolicy === 'Always') {
+      addInto(sidecars, r);
+      maxInto(initMax, sidecars);
+    } else {
+      const withSidecars = new Map(sidecars);
+      addInto(withSidecars, r);
+      maxInto(initMax, withSidecars);
+    }
+  }
+  addInto(total, sidecars);
+  maxInto(total, initMax);
+  addInto(total, toResourceList(pod.spec.overhead));
+  return total;
+}
+
+// Scoring counts a container without requests as if it asked for this much (upstream's
+// DefaultMilliCPURequest / DefaultMemoryRequest), so best-effort pods still spread out.
+export const DEFAULT_MILLI_CPU = 100;
+export const DEFAULT_MEMORY = 200 * 1024 * 1024;
+
+/** cpu and memory for scoring: like podRequests, with the non-zero defaults per container. */
+export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
+  let cpu = 0;
+  let memory = 0;
+  for (const c of pod.spec.containers ?? []) {
+    const r = requestsOf(c);
+    cpu += r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU;
+    memory += r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY;
+  }
+  for (const c of pod.spec.initContainers ?? []) {
+    const r = requestsOf(c);
+    cpu = Math.max(cpu, r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU);
+    memory = Math.max(memory, r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY);
+  }
+  const overhead = toResourceList(pod.spec.overhead);
+  return { cpu: cpu + (overhead.get(CPU) ?? 0), memory: memory + (overhead.get(MEMORY) ?? 0) };
+}
