@@ -1,60 +1,90 @@
-// Cell formatting shared by the printers, as upstream's printers render values.
+// Cell formatting shared by the printers: labels, selectors, container lists, "N more" lists,
+// quantities and booleans, each rendered the way upstream's Go values print.
+import type { Obj } from './types.js';
 
-/** Upstream's duration.HumanDuration: "45s", "3m20s", "5h", "2d3h", "3y". */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
-  return `${Math.floor(days / 365)}y`;
-}
-
-/** Time since a timestamp, "<unknown>" when there is none. */
-export function since(ts: string | undefined | null, now: Date): string {
-  if (!ts) return '<unknown>';
-  const t = Date.parse(ts);
-  return Number.isNaN(t) ? '<unknown>' : humanDuration(now.getTime() - t);
-}
-
-export function orNone(v: string | undefined | null): string {
-  return v ? v : '<none>';
-}
-
-/** `a=b,c=d` for a label map, "<none>" when empty (upstream's labels.FormatLabels). */
-export function formatLabels(m: Record<string, string> | undefined): string {
+/** labels.FormatLabels: `a=b,c=d` with keys sorted, "<none>" when empty. */
+export function formatLabels(m: Record<string, string> | undefined | null): string {
   const keys = Object.keys(m ?? {}).sort();
   return keys.length ? keys.map(k => `${k}=${m![k]}`).join(',') : '<none>';
 }
 
-type Obj = Record<string, any>;
-
-/** A metav1.LabelSelector as text: `app=web,tier in (a,b)`; "<none>" for nil, "<none>" for empty. */
-export function formatSelector(sel: Obj | undefined): string {
-  if (!sel) return '<none>';
-  const parts: string[] = [];
-  for (const k of Object.keys(sel.matchLabels ?? {}).sort()) parts.push(`${k}=${sel.matchLabels[k]}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+/**
+ * A metav1.LabelSelector as a labels.Selector prints: requirements sorted by key, matchLabels as
+ * `k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`. Nil and empty selectors print as "".
+ */
+export function selectorString(sel: Obj | undefined | null): string {
+  if (!sel) return '';
+  const reqs: { key: string; text: string }[] = [];
+  for (const [key, value] of Object.entries((sel.matchLabels ?? {}) as Record<string, string>)) reqs.push({ key, text: `${key}=${value}` });
+  for (const e of (sel.matchExpressions ?? []) as Obj[]) {
+    const values = [...new Set<string>(e.values ?? [])].sort().join(',');
+    const text =
+      e.operator === 'In' ? `${e.key} in (${values})`
+      : e.operator === 'NotIn' ? `${e.key} notin (${values})`
+      : e.operator === 'Exists' ? e.key
+      : e.operator === 'DoesNotExist' ? `!${e.key}`
+      : undefined;
+    // An unknown operator makes the whole selector invalid upstream.
+    if (text === undefined) return '<error>';
+    reqs.push({ key: e.key, text });
   }
-  return parts.length ? parts.join(',') : '<none>';
+  // Stable sort by key, as upstream's internalSelector orders its requirements.
+  return reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(r => r.text).join(',');
 }
 
-/** Container names and images of a pod template, comma-joined. */
-export function containersAndImages(podSpec: Obj | undefined): [string, string] {
+/** metav1.FormatLabelSelector: selectorString, but "<none>" when it selects by nothing. */
+export function formatLabelSelector(sel: Obj | undefined | null): string {
+  return selectorString(sel) || '<none>';
+}
+
+/**
+ * The Go struct print of a metav1.LabelSelector (its generated String()), which upstream shows for
+ * an admission policy binding's paramRef selector.
+ */
+export function labelSelectorGoString(sel: Obj): string {
+  const labels = Object.keys(sel.matchLabels ?? {}).sort().map(k => `${k}: ${sel.matchLabels[k]},`).join('');
+  const exprs = ((sel.matchExpressions ?? []) as Obj[])
+    .map(e => `LabelSelectorRequirement{Key:${e.key ?? ''},Operator:${e.operator ?? ''},Values:[${(e.values ?? []).join(' ')}],},`)
+    .join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${exprs}},}`;
+}
+
+/** Container names and images of a pod spec, each comma-joined (layoutContainerCells). */
+export function containerCells(podSpec: Obj | undefined | null): [string, string] {
   const cs: Obj[] = podSpec?.containers ?? [];
-  return [cs.map(c => c.name).join(','), cs.map(c => c.image).join(',')];
+  return [cs.map(c => c.name ?? '').join(','), cs.map(c => c.image ?? '').join(',')];
+}
+
+/** The first `max` items, then " + N more..." (N counts every item); "<unset>" when there are none. */
+export function listWithMore(items: string[], max = 3): string {
+  if (items.length > max) return `${items.slice(0, max).join(',')} + ${items.length - max} more...`;
+  return items.length ? items.join(',') : '<unset>';
+}
+
+/**
+ * A resource.Quantity as text. Stored quantities are already in the user's notation, which is
+ * what upstream prints for the common canonical forms ("10Gi", "500m"); an absent value is "0".
+ */
+export function quantity(q: unknown): string {
+  return q === undefined || q === null || q === '' ? '0' : String(q);
+}
+
+/** A *resource.Quantity that may be nil, which Go prints as "<nil>". */
+export function quantityPtr(q: unknown): string {
+  return q === undefined || q === null ? '<nil>' : String(q);
+}
+
+/** Go's printBoolPtr: "True", "False", or "<unset>" for nil. */
+export function boolPtr(v: unknown): string {
+  return v === undefined || v === null ? '<unset>' : v ? 'True' : 'False';
+}
+
+/** The first condition of a type decides, as upstream's condition helpers read them. */
+export function conditionTrue(conditions: Obj[] | undefined, type: string): boolean {
+  return (conditions ?? []).find(c => c.type === type)?.status === 'True';
+}
+
+/** Net.JoinHostPort: IPv6 addresses in brackets. */
+export function joinHostPort(host: string, port: number | string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -1,105 +1,104 @@
-// apps/v1 workloads, ReplicationControllers and batch/v1 Jobs and CronJobs.
-import { containersAndImages, formatLabels, formatSelector, since } from './format.js';
-import { col, type Printer } from './types.js';
+// apps/v1 Deployments, ReplicaSets, StatefulSets, DaemonSets, ControllerRevisions and core
+// ReplicationControllers.
+import { ageCol, col, containersCol, imagesCol, nameCol } from './columns.js';
+import { since } from './duration.js';
+import { containerCells, formatLabelSelector, formatLabels, selectorString } from './format.js';
+import type { Obj, Printer, TableColumnDefinition } from './types.js';
 
-type Obj = Record<string, any>;
-
-const wideTemplate = [col('Containers', { wide: true }), col('Images', { wide: true }), col('Selector', { wide: true })];
-
-function templateCells(o: Obj, selector: string): unknown[] {
-  const [names, images] = containersAndImages(o.spec?.template?.spec);
-  return [names, images, selector];
-}
+const name = (o: Obj): string => o.metadata?.name ?? '';
+const age = (o: Obj, now: Date): string => since(o.metadata?.creationTimestamp, now);
+const selectorCol = (description: string): TableColumnDefinition => col('Selector', description, { wide: true });
+const SELECTOR_DOC = 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.';
 
 export const deploymentPrinter: Printer = {
-  columns: [col('Name'), col('Ready'), col('Up-to-date', { type: 'integer' }), col('Available', { type: 'integer' }), col('Age'), ...wideTemplate],
-  cells: (o, now) => [
-    o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0,
-    since(o.metadata.creationTimestamp, now), ...templateCells(o, formatSelector(o.spec?.selector)),
+  columns: [
+    nameCol(),
+    col('Ready', 'Number of the pod with ready state'),
+    col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+    col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    ageCol(), containersCol(), imagesCol(), selectorCol(SELECTOR_DOC),
   ],
+  cells(o, now) {
+    const [names, images] = containerCells(o.spec?.template?.spec);
+    // Deployments print the raw selector string: an empty selector is "", not "<none>".
+    return [
+      name(o), `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0,
+      age(o, now), names, images, selectorString(o.spec?.selector),
+    ];
+  },
 };
+
+const replicaColumns = (selectorDoc: string): TableColumnDefinition[] => [
+  nameCol(),
+  col('Desired', 'Replicas is the number of desired replicas.', { type: 'integer' }),
+  col('Current', 'Replicas is the most recently observed number of replicas.', { type: 'integer' }),
+  col('Ready', 'The number of ready replicas for this replica set.', { type: 'integer' }),
+  ageCol(), containersCol(), imagesCol(), selectorCol(selectorDoc),
+];
+
+function replicaCells(o: Obj, now: Date, selector: string): (string | number)[] {
+  const [names, images] = containerCells(o.spec?.template?.spec);
+  return [name(o), o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), names, images, selector];
+}
 
 export const replicaSetPrinter: Printer = {
-  columns: [col('Name'), col('Desired', { type: 'integer' }), col('Current', { type: 'integer' }), col('Ready', { type: 'integer' }), col('Age'), ...wideTemplate],
-  cells: (o, now) => [
-    o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0,
-    since(o.metadata.creationTimestamp, now), ...templateCells(o, formatSelector(o.spec?.selector)),
-  ],
+  columns: replicaColumns('Selector is a label query over pods that should match the replica count.'),
+  cells: (o, now) => replicaCells(o, now, formatLabelSelector(o.spec?.selector)),
 };
 
+// ReplicationControllers select with a plain label map rather than a LabelSelector.
 export const replicationControllerPrinter: Printer = {
-  columns: replicaSetPrinter.columns,
-  cells: (o, now) => [
-    o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0,
-    since(o.metadata.creationTimestamp, now), ...templateCells(o, formatLabels(o.spec?.selector)),
-  ],
+  columns: replicaColumns('Selector is a label query over pods that should match the Replicas count.'),
+  cells: (o, now) => replicaCells(o, now, formatLabels(o.spec?.selector)),
 };
 
 export const statefulSetPrinter: Printer = {
-  columns: [col('Name'), col('Ready'), col('Age'), col('Containers', { wide: true }), col('Images', { wide: true })],
-  cells: (o, now) => {
-    const [names, images] = containersAndImages(o.spec?.template?.spec);
-    return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, since(o.metadata.creationTimestamp, now), names, images];
+  columns: [nameCol(), col('Ready', 'Number of the pod with ready state'), ageCol(), containersCol(), imagesCol()],
+  cells(o, now) {
+    const [names, images] = containerCells(o.spec?.template?.spec);
+    return [name(o), `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, age(o, now), names, images];
   },
 };
 
 export const daemonSetPrinter: Printer = {
   columns: [
-    col('Name'), col('Desired', { type: 'integer' }), col('Current', { type: 'integer' }), col('Ready', { type: 'integer' }),
-    col('Up-to-date', { type: 'integer' }), col('Available', { type: 'integer' }), col('Node Selector'), col('Age'), ...wideTemplate,
+    nameCol(),
+    col('Desired', 'The total number of nodes that should be running the daemon pod.', { type: 'integer' }),
+    col('Current', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', { type: 'integer' }),
+    col('Ready', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', { type: 'integer' }),
+    col('Up-to-date', 'The total number of nodes that are running updated daemon pod', { type: 'integer' }),
+    col('Available', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.', { type: 'integer' }),
+    col('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
+    ageCol(), containersCol(), imagesCol(),
+    selectorCol('A label query over pods that are managed by the daemon set.'),
   ],
-  cells: (o, now) => [
-    o.metadata.name, o.status?.desiredNumberScheduled ?? 0, o.status?.currentNumberScheduled ?? 0, o.status?.numberReady ?? 0,
-    o.status?.updatedNumberScheduled ?? 0, o.status?.numberAvailable ?? 0, formatLabels(o.spec?.template?.spec?.nodeSelector),
-    since(o.metadata.creationTimestamp, now), ...templateCells(o, formatSelector(o.spec?.selector)),
-  ],
-};
-
-function jobStatus(o: Obj): string {
-  const conds: Obj[] = o.status?.conditions ?? [];
-  const has = (t: string) => conds.some(c => c.type === t && c.status === 'True');
-  if (has('Complete')) return 'Complete';
-  if (has('Failed')) return 'Failed';
-  if (o.metadata?.deletionTimestamp) return 'Terminating';
-  if (has('FailureTarget')) return 'FailureTarget';
-  if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
-  if (has('Suspended')) return 'Suspended';
-  return 'Running';
-}
-
-export const jobPrinter: Printer = {
-  columns: [col('Name'), col('Status'), col('Completions'), col('Duration'), col('Age'), ...wideTemplate],
-  cells: (o, now) => {
-    const completions = o.spec?.completions !== undefined && o.spec?.completions !== null
-      ? `${o.status?.succeeded ?? 0}/${o.spec.completions}`
-      : `${o.status?.succeeded ?? 0}/1 of ${o.spec?.parallelism ?? 1}`;
-    const start = o.status?.startTime;
-    const end = o.status?.completionTime;
-    const duration = !start ? '' : end ? since(start, new Date(end)) : since(start, now);
-    return [o.metadata.name, jobStatus(o), completions, duration, since(o.metadata.creationTimestamp, now), ...templateCells(o, formatSelector(o.spec?.selector))];
-  },
-};
-
-export const cronJobPrinter: Printer = {
-  columns: [
-    col('Name'), col('Schedule'), col('Timezone'), col('Suspend', { type: 'boolean' }), col('Active', { type: 'integer' }), col('Last Schedule'), col('Age'),
-    col('Containers', { wide: true }), col('Images', { wide: true }), col('Selector', { wide: true }),
-  ],
-  cells: (o, now) => {
-    const [names, images] = containersAndImages(o.spec?.jobTemplate?.spec?.template?.spec);
+  cells(o, now) {
+    const s: Obj = o.status ?? {};
+    const [names, images] = containerCells(o.spec?.template?.spec);
     return [
-      o.metadata.name, o.spec?.schedule ?? '', o.spec?.timeZone || '<none>', o.spec?.suspend ?? false, (o.status?.active ?? []).length,
-      o.status?.lastScheduleTime ? since(o.status.lastScheduleTime, now) : '<none>', since(o.metadata.creationTimestamp, now),
-      names, images, formatSelector(o.spec?.jobTemplate?.spec?.selector),
+      name(o), s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0,
+      s.numberAvailable ?? 0, formatLabels(o.spec?.template?.spec?.nodeSelector), age(o, now), names, images, formatLabelSelector(o.spec?.selector),
     ];
   },
 };
 
+/** "statefulset.apps/web": the controller owner as lower-case kind.group/name. */
+function controllerName(o: Obj): string {
+  const ref = ((o.metadata?.ownerReferences ?? []) as Obj[]).find(r => r.controller === true);
+  if (!ref) return '<none>';
+  const apiVersion: string = ref.apiVersion ?? '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const kind: string = ref.kind ?? '';
+  if (!group && !kind) return ref.name ?? '';
+  return `${(group ? `${kind}.${group}` : kind).toLowerCase()}/${ref.name ?? ''}`;
+}
+
 export const controllerRevisionPrinter: Printer = {
-  columns: [col('Name'), col('Controller'), col('Revision', { type: 'integer' }), col('Age')],
-  cells: (o, now) => {
-    const owner = (o.metadata.ownerReferences ?? []).find((r: Obj) => r.controller);
-    const controller = owner ? `${owner.kind.toLowerCase()}.${owner.apiVersion.split('/')[0]}/${owner.name}` : '<none>';
-    return [o.metadata.name, controller, o.revision ?? 0, since(o.metadata.creationTimestamp, now)];
-  },
+  columns: [
+    nameCol(),
+    col('Controller', 'Controller of the object'),
+    col('Revision', 'Revision indicates the revision of the state represented by Data.'),
+    ageCol(),
+  ],
+  cells: (o, now) => [name(o), controllerName(o), o.revision ?? 0, age(o, now)],
 };
