@@ -1,6 +1,7 @@
 // The resource catalog: every served resource with its kind, scope, verbs and subresources,
 // derived from the paths of the shipped OpenAPI spec (x-kubernetes-action and
 // x-kubernetes-group-version-kind), restricted to the groups k8ts serves.
+import { createHash } from 'node:crypto';
 import { OpenApiSpec, type GroupVersionKind } from './schema.js';
 import { CATEGORIES, SHORT_NAMES } from './short-names.js';
 
@@ -26,6 +27,8 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** Swagger definition name of the kind, e.g. io.k8s.api.core.v1.Pod. */
   definition: string;
+  /** Upstream's hash of the storage group/version/kind; absent for resources that are not stored. */
+  storageVersionHash?: string;
 }
 
 export interface GroupInfo {
@@ -34,12 +37,23 @@ export interface GroupInfo {
   preferredVersion: string;
 }
 
+/**
+ * Served group-versions in upstream's discovery order (the aggregator's group priorities, highest
+ * first; within a group the preferred version first), which is the order `kubectl api-resources`
+ * and `kubectl api-versions` show.
+ */
 export const SERVED_GROUP_VERSIONS = [
-  'v1', 'apps/v1', 'batch/v1', 'autoscaling/v2', 'autoscaling/v1', 'networking.k8s.io/v1', 'policy/v1',
-  'rbac.authorization.k8s.io/v1', 'storage.k8s.io/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1',
-  'events.k8s.io/v1', 'scheduling.k8s.io/v1', 'node.k8s.io/v1', 'certificates.k8s.io/v1',
-  'admissionregistration.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1',
+  'v1', 'apps/v1', 'events.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1',
+  'autoscaling/v2', 'autoscaling/v1', 'batch/v1', 'certificates.k8s.io/v1', 'networking.k8s.io/v1',
+  'policy/v1', 'rbac.authorization.k8s.io/v1', 'storage.k8s.io/v1', 'admissionregistration.k8s.io/v1',
+  'scheduling.k8s.io/v1', 'coordination.k8s.io/v1', 'node.k8s.io/v1', 'discovery.k8s.io/v1',
 ];
+
+// Resources stored in another group-version than the one served: their storage hash is the stored one's.
+const STORED_AS: Record<string, string> = {
+  'autoscaling/v1/horizontalpodautoscalers': 'autoscaling/v2/HorizontalPodAutoscaler',
+  'events.k8s.io/v1/events': '/v1/Event',
+};
 
 const ACTION_VERBS: Record<string, string> = {
   post: 'create', list: 'list', deletecollection: 'deletecollection', get: 'get', put: 'update',
@@ -158,6 +172,14 @@ function buildCatalog(spec: OpenApiSpec): ResourceInfo[] {
     r.verbs.sort((a, b) => VERB_ORDER.indexOf(a) - VERB_ORDER.indexOf(b));
     for (const s of r.subresources) s.verbs.sort();
     r.subresources.sort((a, b) => a.name.localeCompare(b.name));
+    // Only resources kept in storage carry a hash; those are the watchable ones (not reviews, bindings).
+    if (r.verbs.includes('watch')) r.storageVersionHash = storageVersionHash(STORED_AS[`${r.group}/${r.version}/${r.resource}`] ?? `${r.group}/${r.version}/${r.kind}`);
   }
-  return [...found.values()].sort((a, b) => (a.group + a.resource).localeCompare(b.group + b.resource));
+  const order = (r: ResourceInfo) => SERVED_GROUP_VERSIONS.indexOf(r.group ? `${r.group}/${r.version}` : r.version);
+  return [...found.values()].sort((a, b) => order(a) - order(b) || a.resource.localeCompare(b.resource));
+}
+
+/** Upstream's StorageVersionHash: base64 of the first 8 bytes of sha256("group/version/kind"). */
+function storageVersionHash(gvk: string): string {
+  return createHash('sha256').update(gvk).digest().subarray(0, 8).toString('base64');
 }
