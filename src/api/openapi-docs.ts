@@ -19,18 +19,26 @@ let v2: Buffer | undefined;
 let v3Docs: Map<string, Buffer> | undefined;
 let v3Hashes: Map<string, string> | undefined;
 
-function served(path: string): string | undefined {
-  for (const gv of SERVED_GROUP_VERSIONS) {
-    const prefix = gv.includes('/') ? `/apis/${gv}/` : `/api/${gv}/`;
-    if (path.startsWith(prefix)) return gv.includes('/') ? `apis/${gv}` : `api/${gv}`;
-  }
-  return undefined;
+const SERVED = new Set(SERVED_GROUP_VERSIONS);
+const SERVED_GROUPS = new Set(SERVED_GROUP_VERSIONS.filter(gv => gv.includes('/')).map(gv => gv.split('/')[0]));
+
+/**
+ * The v3 document a v2 path belongs to, named as upstream's /openapi/v3 index names them:
+ * `api/v1`, `apis/apps/v1`, the discovery roots `api`, `apis`, `apis/apps`, and `version`.
+ */
+function documentOf(path: string): string | undefined {
+  if (path === '/api/' || path === '/apis/' || path === '/version/') return path.slice(1, -1);
+  const gv = path.match(/^\/api\/(v1)\//) ?? path.match(/^\/apis\/([^/]+\/[^/]+)\//);
+  if (gv) return SERVED.has(gv[1]) ? path.slice(1, path.indexOf(gv[1]) + gv[1].length) : undefined;
+  const group = path.match(/^\/apis\/([^/]+)\/$/);
+  return group && SERVED_GROUPS.has(group[1]) ? `apis/${group[1]}` : undefined;
 }
 
 export function openapiV2(): Buffer {
   if (!v2) {
     const doc = OpenApiSpec.shared().doc;
-    const paths = Object.fromEntries(Object.entries(doc.paths).filter(([p]) => served(p) || !/^\/apis?\//.test(p)));
+    // Unserved groups' paths are dropped; paths outside /api and /apis (version, logs, ...) stay.
+    const paths = Object.fromEntries(Object.entries(doc.paths).filter(([p]) => documentOf(p) || !/^\/apis?\//.test(p)));
     v2 = Buffer.from(JSON.stringify({ ...doc, paths }));
   }
   return v2;
@@ -39,7 +47,7 @@ export function openapiV2(): Buffer {
 export function openapiV3Index(): { paths: Record<string, { serverRelativeURL: string }> } {
   build();
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const [gv, hash] of v3Hashes!) paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash}` };
+  for (const gv of [...v3Hashes!.keys()].sort()) paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${v3Hashes!.get(gv)}` };
   return { paths };
 }
 
@@ -54,7 +62,7 @@ function build(): void {
   const spec = OpenApiSpec.shared();
   const byGv = new Map<string, Record<string, unknown>>();
   for (const [path, item] of Object.entries(spec.doc.paths)) {
-    const gv = served(path);
+    const gv = documentOf(path);
     if (!gv) continue;
     let paths = byGv.get(gv);
     if (!paths) byGv.set(gv, (paths = {}));
@@ -84,7 +92,7 @@ function build(): void {
     };
     const body = Buffer.from(JSON.stringify(doc));
     v3Docs.set(gv, body);
-    v3Hashes.set(gv, createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase());
+    v3Hashes.set(gv, createHash('sha512').update(body).digest('hex').toUpperCase());
   }
 }
 
