@@ -16,7 +16,7 @@ function nodeStatus(o: Obj): string {
 }
 
 /** Roles from `node-role.kubernetes.io/<role>` keys and the legacy `kubernetes.io/role=<role>` label. */
-export function nodeRoles(o: Obj): string {
+function nodeRoles(o: Obj): string {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries((o.metadata?.labels ?? {}) as Record<string, string>)) {
     if (k.startsWith(ROLE_PREFIX)) {
