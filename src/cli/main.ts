@@ -1,5 +1,6 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from '../controllers/command.js';
+import { runSchedulerCommand } from '../scheduler/command.js';
 import { runSimNodesCommand } from '../simnodes/command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
@@ -12,6 +13,7 @@ Usage: k8ts <command> [flags]
 Commands:
   server               start a single-node cluster (API server and control plane)
   controller-manager   run the built-in controllers against an API server
+  scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
   kubectl              run kubectl against the local cluster
 
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'controller-manager':
       return runControllerManagerCommand(args);
+    case 'scheduler':
+      return runSchedulerCommand(args);
     case 'sim-nodes':
       return runSimNodesCommand(args);
     case 'kubectl':

@@ -12,6 +12,7 @@ import { RestClient } from '../client/rest-client.js';
 import { leaderElected } from '../controllers/command.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
 import { openStore } from '../storage/index.js';
@@ -30,7 +31,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite or memory' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range, split into a /24 per node' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before the node is NotReady' },
-  'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers run elsewhere)' },
+  'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -120,12 +121,20 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     }));
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
+  const scheduler = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-scheduler', true, 15, (() => {
+    let current: Scheduler | undefined;
+    return {
+      start: () => { current = new Scheduler(loopClient); void current.start(); },
+      stop: () => { void current?.stop(); current = undefined; },
+    };
+  })());
   return {
     apiServer,
     url,
     kubeconfigPath,
     async stop() {
       await controllers?.stop();
+      await scheduler?.stop();
       loopClient.close();
       if (compactor) clearInterval(compactor);
       await apiServer.stop();
