@@ -81,3 +81,12 @@ test('documents are looked up without query or trailing slash; unknown ones are 
   assert.ok(doc('apis').paths['/apis/']);
   assert.ok(doc('version').components.schemas['io.k8s.apimachinery.pkg.version.Info']);
 });
+
+test('IntOrString and Quantity are oneOf without a type, as upstream publishes them', () => {
+  const schemas = doc('api/v1').components.schemas;
+  assert.deepEqual(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].oneOf, [{ type: 'integer' }, { type: 'string' }]);
+  assert.equal(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].format, 'int-or-string');
+  assert.equal(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].type, undefined);
+  assert.deepEqual(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity'].oneOf, [{ type: 'string' }, { type: 'number' }]);
+  assert.equal(schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Time'].type, 'string');
+});

@@ -78,7 +78,7 @@ function build(): void {
       if (schemas[name]) continue;
       const def = spec.definition(name);
       if (!def) continue;
-      schemas[name] = rewriteRefs(def);
+      schemas[name] = rewriteRefs(ONE_OF_TYPES[name] ? withOneOf(def, ONE_OF_TYPES[name]) : def);
       pending.push(...collectRefs(def));
     }
     const doc = {
@@ -127,6 +127,21 @@ function convertPathItem(item: Record<string, unknown>, spec: OpenApiSpec): Reco
     out[method] = converted;
   }
   return out;
+}
+
+/**
+ * Types that v2 can only call strings but that accept more; upstream's v3 describes them with
+ * oneOf and no `type` (kube-openapi's OpenAPIV3OneOfTypes), which is also what makes
+ * `kubectl explain` print <IntOrString> and <Quantity> instead of <string>.
+ */
+const ONE_OF_TYPES: Record<string, string[]> = {
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': ['integer', 'string'],
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': ['string', 'number'],
+};
+
+function withOneOf(def: SchemaObject, types: string[]): Record<string, unknown> {
+  const { type: _type, ...rest } = def;
+  return { ...rest, oneOf: types.map(type => ({ type })) };
 }
 
 function resolveParam(p: V2Parameter, spec: OpenApiSpec): V2Parameter {
