@@ -1,0 +1,124 @@
+// The protobuf wire format, read side only: tags, varints, fixed 32/64-bit values and
+// length-delimited fields, each bounds-checked so a truncated body fails cleanly instead of reading
+// past its end. Unknown fields are skipped by wire type, as every protobuf reader must.
+
+/** A body that is not well-formed protobuf (truncated, bad varint, unknown wire type). */
+export class WireError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WireError';
+  }
+}
+
+export const WireType = { Varint: 0, Fixed64: 1, Bytes: 2, Fixed32: 5 } as const;
+export type WireType = (typeof WireType)[keyof typeof WireType];
+
+export interface Tag {
+  field: number;
+  wire: number;
+}
+
+export class Reader {
+  private pos: number;
+  private readonly end: number;
+
+  constructor(private readonly buf: Buffer, start = 0, end = buf.length) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  tag(): Tag {
+    const key = this.uint();
+    const field = Math.floor(key / 8);
+    if (field === 0) throw new WireError('proto: illegal tag 0');
+    return { field, wire: key % 8 };
+  }
+
+  /** An unsigned varint as a number; exact up to 2^53, which covers tags, lengths and int32. */
+  uint(): number {
+    return Number(this.varint());
+  }
+
+  int32(): number {
+    return Number(BigInt.asIntN(32, this.varint()));
+  }
+
+  int64(): number {
+    return Number(BigInt.asIntN(64, this.varint()));
+  }
+
+  bool(): boolean {
+    return this.varint() !== 0n;
+  }
+
+  double(): number {
+    const at = this.take(8);
+    return this.buf.readDoubleLE(at);
+  }
+
+  /** A length-delimited field's bytes (a view, not a copy). */
+  bytes(): Buffer {
+    const len = this.uint();
+    const at = this.take(len);
+    return this.buf.subarray(at, at + len);
+  }
+
+  string(): string {
+    return this.bytes().toString('utf8');
+  }
+
+  /** A reader over an embedded message, sharing this buffer. */
+  message(): Reader {
+    const len = this.uint();
+    const at = this.take(len);
+    return new Reader(this.buf, at, at + len);
+  }
+
+  skip(wire: number): void {
+    switch (wire) {
+      case WireType.Varint: this.varint(); return;
+      case WireType.Fixed64: this.take(8); return;
+      case WireType.Bytes: this.take(this.uint()); return;
+      case WireType.Fixed32: this.take(4); return;
+      default: throw new WireError(`proto: illegal wireType ${wire}`);
+    }
+  }
+
+  /**
+   * A varint of up to 10 bytes, as 64 unsigned bits. Most varints are one or two bytes, so the
+   * first four are gathered as a plain number and BigInt is only used for longer ones (negative
+   * int32/int64 values always take ten bytes).
+   */
+  private varint(): bigint {
+    let small = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = this.byte();
+      small += (b & 0x7f) * 2 ** (7 * i);
+      if (b < 0x80) return BigInt(small);
+    }
+    let big = BigInt(small);
+    for (let shift = 28n; shift < 70n; shift += 7n) {
+      const b = this.byte();
+      big |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return BigInt.asUintN(64, big);
+    }
+    throw new WireError('proto: integer overflow');
+  }
+
+  private byte(): number {
+    if (this.pos >= this.end) throw new WireError('unexpected EOF');
+    return this.buf[this.pos++];
+  }
+
+  /** Claims `n` bytes and returns where they start. */
+  private take(n: number): number {
+    if (n < 0 || this.pos + n > this.end) throw new WireError('unexpected EOF');
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+}
