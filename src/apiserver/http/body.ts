@@ -1,8 +1,9 @@
-// Reading and decoding request bodies: a hard size cap (as upstream's 3 MiB), JSON or YAML by
-// Content-Type, and upstream's error wording for bodies that are not objects.
+// Reading and decoding request bodies: a hard size cap (as upstream's 3 MiB), JSON, YAML or
+// protobuf by Content-Type, and upstream's error wording for bodies that are not objects.
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '../../api/errors.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -31,6 +32,8 @@ export function mediaTypeOf(req: IncomingMessage): string {
 
 /** Decodes a create/update body into a plain object. */
 export function decodeObject(body: Buffer, mediaType: string): Record<string, any> {
+  // kubectl's typed clients send protobuf; the envelope always holds an object.
+  if (mediaType === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(body);
   let value: unknown;
   const text = body.toString('utf8');
   if (mediaType === 'application/json' || mediaType === '' || mediaType === '*/*') {
