@@ -1,18 +1,18 @@
 // Defaults for apps/v1 (pkg/apis/apps/v1/defaults.go).
+import { defaultClaim } from './core.js';
 import { defaultPodTemplate } from './pod-spec.js';
+import type { Defaulter, Obj } from './types.js';
 
-type Obj = Record<string, any>;
-
-export const appsDefaults: Record<string, (o: Obj) => void> = {
+export const appsDefaults: Record<string, Defaulter> = {
   Deployment(o) {
     const spec = (o.spec ??= {});
     spec.replicas ??= 1;
-    spec.strategy ??= {};
-    spec.strategy.type ??= 'RollingUpdate';
-    if (spec.strategy.type === 'RollingUpdate') {
-      spec.strategy.rollingUpdate ??= {};
-      spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
-      spec.strategy.rollingUpdate.maxSurge ??= '25%';
+    const strategy = (spec.strategy ??= {});
+    strategy.type ??= 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      strategy.rollingUpdate ??= {};
+      strategy.rollingUpdate.maxUnavailable ??= '25%';
+      strategy.rollingUpdate.maxSurge ??= '25%';
     }
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
@@ -25,38 +25,39 @@ export const appsDefaults: Record<string, (o: Obj) => void> = {
   },
   StatefulSet(o) {
     const spec = (o.spec ??= {});
-    spec.replicas ??= 1;
     spec.podManagementPolicy ??= 'OrderedReady';
-    spec.updateStrategy ??= {};
-    spec.updateStrategy.type ??= 'RollingUpdate';
-    if (spec.updateStrategy.type === 'RollingUpdate') {
-      spec.updateStrategy.rollingUpdate ??= {};
-      spec.updateStrategy.rollingUpdate.partition ??= 0;
+    const strategy = (spec.updateStrategy ??= {});
+    // Only an unset type brings a rollingUpdate block; an explicit RollingUpdate keeps what it has.
+    if (strategy.type === undefined) {
+      strategy.type = 'RollingUpdate';
+      strategy.rollingUpdate ??= {};
     }
+    if (strategy.type === 'RollingUpdate' && strategy.rollingUpdate) strategy.rollingUpdate.partition ??= 0;
+    const retention = (spec.persistentVolumeClaimRetentionPolicy ??= {});
+    retention.whenDeleted ??= 'Retain';
+    retention.whenScaled ??= 'Retain';
+    spec.replicas ??= 1;
     spec.revisionHistoryLimit ??= 10;
-    spec.persistentVolumeClaimRetentionPolicy ??= {};
-    spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
-    spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
-    for (const claim of spec.volumeClaimTemplates ?? []) {
-      claim.spec ??= {};
-      claim.spec.volumeMode ??= 'Filesystem';
-      claim.status ??= {};
-      claim.status.phase ??= 'Pending';
-      claim.apiVersion ??= 'v1';
-      claim.kind ??= 'PersistentVolumeClaim';
-    }
+    for (const claim of spec.volumeClaimTemplates ?? []) defaultEmbeddedClaim(claim);
     defaultPodTemplate(spec.template);
   },
   DaemonSet(o) {
     const spec = (o.spec ??= {});
-    spec.updateStrategy ??= {};
-    spec.updateStrategy.type ??= 'RollingUpdate';
-    if (spec.updateStrategy.type === 'RollingUpdate') {
-      spec.updateStrategy.rollingUpdate ??= {};
-      spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
-      spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+    const strategy = (spec.updateStrategy ??= {});
+    strategy.type ??= 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      strategy.rollingUpdate ??= {};
+      strategy.rollingUpdate.maxUnavailable ??= 1;
+      strategy.rollingUpdate.maxSurge ??= 0;
     }
     spec.revisionHistoryLimit ??= 10;
     defaultPodTemplate(spec.template);
   },
 };
+
+/** Claim templates are whole PersistentVolumeClaims upstream, so they get a claim's defaults and type. */
+function defaultEmbeddedClaim(claim: Obj): void {
+  claim.apiVersion ??= 'v1';
+  claim.kind ??= 'PersistentVolumeClaim';
+  defaultClaim(claim);
+}

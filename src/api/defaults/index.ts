@@ -1,14 +1,30 @@
-// Applies upstream's defaults to an object of a served kind, in place.
+// applyDefaults: upstream's SetDefaults_* for every served kind, applied in place before admission
+// and validation. policy/v1 and certificates.k8s.io/v1 have no defaulters upstream.
+import { admissionDefaults } from './admissionregistration.js';
 import { appsDefaults } from './apps.js';
+import { autoscalingDefaults } from './autoscaling.js';
 import { batchDefaults } from './batch.js';
 import { coreDefaults } from './core.js';
-import { otherDefaults } from './other-groups.js';
+import { discoveryDefaults } from './discovery.js';
+import { networkingDefaults } from './networking.js';
+import { rbacDefaults } from './rbac.js';
+import { schedulingDefaults } from './scheduling.js';
+import { storageDefaults } from './storage.js';
+import type { Defaulter, Obj } from './types.js';
 
-type Obj = Record<string, any>;
-
-const byGroup: Record<string, Record<string, (o: Obj, version: string) => void>> = { '': coreDefaults, apps: appsDefaults, batch: batchDefaults };
+const byGroup: Record<string, Record<string, Defaulter>> = {
+  '': coreDefaults,
+  apps: appsDefaults,
+  batch: batchDefaults,
+  autoscaling: autoscalingDefaults,
+  'networking.k8s.io': networkingDefaults,
+  'rbac.authorization.k8s.io': rbacDefaults,
+  'storage.k8s.io': storageDefaults,
+  'discovery.k8s.io': discoveryDefaults,
+  'scheduling.k8s.io': schedulingDefaults,
+  'admissionregistration.k8s.io': admissionDefaults,
+};
 
 export function applyDefaults(group: string, version: string, kind: string, obj: Obj): void {
-  const fn = byGroup[group]?.[kind] ?? otherDefaults[`${group}/${kind}`];
-  fn?.(obj, version);
+  byGroup[group]?.[kind]?.(obj, version);
 }

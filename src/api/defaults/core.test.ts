@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyDefaults } from './index.js';
+
+test('service defaults', () => {
+  const svc: any = { spec: { selector: { app: 'a' }, ports: [{ port: 80 }, { port: 53, protocol: 'UDP', targetPort: 'dns' }] } };
+  applyDefaults('', 'v1', 'Service', svc);
+  assert.deepEqual(svc.spec, {
+    selector: { app: 'a' },
+    ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }, { port: 53, protocol: 'UDP', targetPort: 'dns' }],
+    sessionAffinity: 'None', type: 'ClusterIP', internalTrafficPolicy: 'Cluster', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'],
+  });
+  const lb: any = { spec: { type: 'LoadBalancer', sessionAffinity: 'ClientIP', ports: [{ port: 1 }] }, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } };
+  applyDefaults('', 'v1', 'Service', lb);
+  assert.equal(lb.spec.externalTrafficPolicy, 'Cluster');
+  assert.equal(lb.spec.allocateLoadBalancerNodePorts, true);
+  assert.deepEqual(lb.spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
+  assert.equal(lb.status.loadBalancer.ingress[0].ipMode, 'VIP');
+  const ext: any = { spec: { type: 'ExternalName', externalName: 'example.com' } };
+  applyDefaults('', 'v1', 'Service', ext);
+  assert.deepEqual(ext.spec, { type: 'ExternalName', externalName: 'example.com', sessionAffinity: 'None' });
+  const headless: any = { spec: { clusterIP: 'None' } };
+  applyDefaults('', 'v1', 'Service', headless);
+  assert.equal(headless.spec.ipFamilyPolicy, 'RequireDualStack');
+});
+
+test('replication controller takes selector and labels from its template', () => {
+  const rc: any = { metadata: { name: 'r' }, spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [] } } } };
+  applyDefaults('', 'v1', 'ReplicationController', rc);
+  assert.equal(rc.spec.replicas, 1);
+  assert.deepEqual(rc.spec.selector, { app: 'a' });
+  assert.deepEqual(rc.metadata.labels, { app: 'a' });
+  assert.equal(rc.spec.template.spec.dnsPolicy, 'ClusterFirst');
+});
+
+test('secret, namespace, node, volumes and limit ranges', () => {
+  const secret: any = { stringData: { a: 'hi' }, data: { a: 'b2xk', b: 'eA==' } };
+  applyDefaults('', 'v1', 'Secret', secret);
+  assert.deepEqual(secret, { type: 'Opaque', data: { a: 'aGk=', b: 'eA==' } });
+  const ns: any = { metadata: { name: 'team', labels: { x: 'y' } } };
+  applyDefaults('', 'v1', 'Namespace', ns);
+  assert.deepEqual(ns.metadata.labels, { x: 'y', 'kubernetes.io/metadata.name': 'team' });
+  assert.equal(ns.status.phase, 'Active');
+  const node: any = { metadata: { name: 'n' }, status: { capacity: { cpu: '4' } } };
+  applyDefaults('', 'v1', 'Node', node);
+  assert.deepEqual(node.status.allocatable, { cpu: '4' });
+  const pv: any = { spec: {} };
+  applyDefaults('', 'v1', 'PersistentVolume', pv);
+  assert.deepEqual(pv, { spec: { persistentVolumeReclaimPolicy: 'Retain', volumeMode: 'Filesystem' }, status: { phase: 'Pending' } });
+  const pvc: any = { spec: {} };
+  applyDefaults('', 'v1', 'PersistentVolumeClaim', pvc);
+  assert.deepEqual(pvc, { spec: { volumeMode: 'Filesystem' }, status: { phase: 'Pending' } });
+  const lr: any = { spec: { limits: [{ type: 'Container', max: { cpu: '2' }, min: { memory: '1Mi' }, default: { memory: '1Gi' } }, { type: 'Pod', max: { cpu: '4' } }] } };
+  applyDefaults('', 'v1', 'LimitRange', lr);
+  assert.deepEqual(lr.spec.limits[0].default, { cpu: '2', memory: '1Gi' });
+  assert.deepEqual(lr.spec.limits[0].defaultRequest, { cpu: '2', memory: '1Gi' });
+  assert.equal(lr.spec.limits[1].default, undefined);
+});
