@@ -114,7 +114,7 @@ export class ApiServer {
         fieldValidation: fieldValidation(q),
         warnings: [],
       };
-      if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx);
+      if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authz);
       await handleResource(req, res, ri, q, ctx, this.registry);
     } catch (err) {
       const se = toStatusError(err);

@@ -1,25 +1,58 @@
 // Review resources are computed per request, never stored: SelfSubjectReview (`kubectl auth whoami`)
-// echoes the caller's identity.
+// echoes the caller's identity; SelfSubjectAccessReview (`kubectl auth can-i`) asks the authorizer
+// about the caller and the attributes in the spec.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MethodNotAllowedError } from '../../api/errors.js';
+import { FieldError, InvalidError, MethodNotAllowedError } from '../../api/errors.js';
 import { nowTimestamp } from '../../api/object.js';
+import type { Authorizer } from '../auth/authorizer.js';
 import type { RequestContext } from '../context.js';
-import { readBody } from '../http/body.js';
+import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
-import type { ResourceRequest } from '../request-info.js';
+import type { RequestInfo, ResourceRequest, Verb } from '../request-info.js';
 
 export function isReviewRequest(ri: ResourceRequest): boolean {
-  return ri.group === 'authentication.k8s.io' && ri.resource === 'selfsubjectreviews';
+  return (ri.group === 'authentication.k8s.io' && ri.resource === 'selfsubjectreviews')
+    || (ri.group === 'authorization.k8s.io' && ri.resource === 'selfsubjectaccessreviews');
 }
 
-export async function handleReview(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext): Promise<void> {
+export async function handleReview(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, authz: Authorizer): Promise<void> {
   if (ri.verb !== 'create') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
-  await readBody(req);
+  const review = decodeObject(await readBody(req), mediaTypeOf(req));
+  const apiVersion = `${ri.group}/${ri.version}`;
+  if (ri.resource === 'selfsubjectaccessreviews') {
+    const spec = review.spec ?? {};
+    const decision = await authz.authorize(ctx.user, attributes(spec));
+    const status = decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
+    return sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion, metadata: { creationTimestamp: null }, spec, status });
+  }
   const u = ctx.user;
   sendJson(res, 201, {
     kind: 'SelfSubjectReview',
-    apiVersion: `authentication.k8s.io/${ri.version}`,
+    apiVersion,
     metadata: { creationTimestamp: nowTimestamp() },
     status: { userInfo: { username: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) } },
   });
+}
+
+/** The request an access review asks about, validated as upstream: exactly one kind of attributes. */
+function attributes(spec: Record<string, any>): RequestInfo {
+  const ra = spec.resourceAttributes;
+  const nra = spec.nonResourceAttributes;
+  const invalid = (field: string, detail: string) =>
+    new InvalidError('SelfSubjectAccessReview', '', 'authorization.k8s.io', [new FieldError('FieldValueInvalid', field, detail, nra ?? null)]);
+  if (ra && nra) throw invalid('spec.nonResourceAttributes', 'cannot be specified in combination with resourceAttributes');
+  if (nra) return { isResourceRequest: false, path: nra.path ?? '', verb: nra.verb ?? '' };
+  if (!ra) throw invalid('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
+  return {
+    isResourceRequest: true,
+    group: ra.group ?? '',
+    version: ra.version ?? '',
+    resource: ra.resource ?? '',
+    namespace: ra.namespace ?? '',
+    name: ra.name ?? '',
+    subresource: ra.subresource ?? '',
+    // Review verbs are free-form ('*', 'use', 'impersonate'); authorizers compare them as strings.
+    verb: (ra.verb ?? '') as Verb,
+    rest: [],
+  };
 }
