@@ -1,32 +1,48 @@
-// Schema-driven field checks for `fieldValidation`: which fields of a decoded object the kind's
-// OpenAPI schema does not declare, named as upstream's strict decoder names them
-// (e.g. `spec.containers[0].bogus`).
+// Schema-driven decoding checks. Upstream decodes a request body into Go structs, so it rejects
+// values of the wrong JSON type (`json: cannot unmarshal string into Go struct field ...`) and,
+// with fieldValidation=Strict, fields the struct does not have. We have no Go structs; the kind's
+// OpenAPI schema tells us the same things, and these functions word the answers as upstream does.
+import { BadRequestError } from './errors.js';
 import { OpenApiSpec, type GroupVersionKind, type SchemaObject } from './schema.js';
 
-// Types whose content is free-form even though the schema gives them no properties.
-const FREE_FORM = new Set([
-  'io.k8s.apimachinery.pkg.runtime.RawExtension',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1',
-  'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
-  'io.k8s.apimachinery.pkg.api.resource.Quantity',
-]);
+const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
+const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
+const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+const TIMES = new Set(['io.k8s.apimachinery.pkg.apis.meta.v1.Time', 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime']);
 
+// Types whose content is free-form even though the schema gives them no properties.
+const FREE_FORM = new Set([RAW_EXTENSION, FIELDS_V1, INT_OR_STRING, QUANTITY]);
+
+/** A body that cannot be decoded into the kind: upstream's 400 `... cannot be handled as a <Kind>: ...`. */
+export class DecodeError extends BadRequestError {
+  constructor(gvk: GroupVersionKind, readonly detail: string) {
+    super(`${gvk.kind} in version "${gvk.version}" cannot be handled as a ${gvk.kind}: ${detail}`);
+  }
+}
+
+/** The fieldValidation=Strict rejection for the paths findUnknownFields returned. */
+export function strictDecodingError(gvk: GroupVersionKind, unknownFields: string[]): DecodeError {
+  return new DecodeError(gvk, `strict decoding error: ${unknownFields.map(f => `unknown field "${f}"`).join(', ')}`);
+}
+
+/** Paths of fields the schema does not declare, named as upstream's strict decoder names them. */
 export function findUnknownFields(gvk: GroupVersionKind, obj: unknown, spec = OpenApiSpec.shared()): string[] {
   const root = spec.schemaFor(gvk);
   if (!root) return [];
   const out: string[] = [];
-  walk(spec, root, obj, '', out);
+  walkUnknown(spec, root, obj, '', out);
   return out;
 }
 
-function walk(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown, path: string, out: string[]): void {
+function walkUnknown(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown, path: string, out: string[]): void {
   if (value === null || value === undefined) return;
   const ref = spec.refName(schemaRef);
   if (ref && FREE_FORM.has(ref)) return;
   const schema = spec.resolve(schemaRef);
   if (!schema || schema['x-kubernetes-preserve-unknown-fields'] || schema['x-kubernetes-int-or-string']) return;
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((v, i) => walk(spec, schema.items!, v, `${path}[${i}]`, out));
+    if (schema.items) value.forEach((v, i) => walkUnknown(spec, schema.items!, v, `${path}[${i}]`, out));
     return;
   }
   if (typeof value !== 'object') return;
@@ -35,9 +51,194 @@ function walk(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown, path: 
       const child = schema.properties[k];
       const childPath = path ? `${path}.${k}` : k;
       if (!child) out.push(childPath);
-      else walk(spec, child, v, childPath, out);
+      else walkUnknown(spec, child, v, childPath, out);
     }
   } else if (typeof schema.additionalProperties === 'object') {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(spec, schema.additionalProperties, v, path ? `${path}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) walkUnknown(spec, schema.additionalProperties, v, path ? `${path}.${k}` : k, out);
+  }
+}
+
+/**
+ * The error upstream's decoder would report for values of the wrong JSON type, or undefined.
+ * Like Go's encoding/json, a type mismatch is remembered and decoding goes on (the first one is
+ * reported), while a failing custom decoder (quantities, int-or-string, times) stops at once.
+ */
+export function checkTypes(gvk: GroupVersionKind, obj: unknown, spec = OpenApiSpec.shared()): DecodeError | undefined {
+  const name = spec.definitionNameFor(gvk);
+  if (!name) return undefined;
+  const state: TypeWalk = { spec, struct: '', fields: [] };
+  try {
+    checkValue(state, { $ref: `#/definitions/${name}` }, obj);
+  } catch (e) {
+    if (e instanceof Abort) return new DecodeError(gvk, e.message);
+    throw e;
+  }
+  return state.saved ? new DecodeError(gvk, state.saved) : undefined;
+}
+
+interface TypeWalk {
+  spec: OpenApiSpec;
+  /** Go struct holding the current field, and the JSON field names from the root (no indexes or map keys, as Go). */
+  struct: string;
+  fields: string[];
+  saved?: string;
+}
+
+class Abort extends Error {}
+
+function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const ref = w.spec.refName(schemaRef);
+  if (ref === RAW_EXTENSION || ref === FIELDS_V1) return;
+  if (ref === QUANTITY) return checkQuantity(value);
+  if (ref === INT_OR_STRING || schemaRef['x-kubernetes-int-or-string']) {
+    // IntOrString decodes anything but a string as an int32.
+    if (typeof value !== 'string') checkInteger(w, value, 'int32', true);
+    return;
+  }
+  if (ref && TIMES.has(ref)) {
+    if (typeof value !== 'string') throw new Abort(typeErrorText(w, jsonKind(value), 'string'));
+    return;
+  }
+  const schema = w.spec.resolve(schemaRef);
+  if (!schema || schema['x-kubernetes-preserve-unknown-fields']) return;
+  const goType = goTypeOf(w.spec, schemaRef);
+  switch (schema.type) {
+    case 'object':
+      if (schema.properties) return checkStruct(w, schema, ref, value, goType);
+      if (typeof schema.additionalProperties === 'object') {
+        if (!isPlainObject(value)) return save(w, value, goType);
+        for (const v of Object.values(value)) checkValue(w, schema.additionalProperties, v);
+      }
+      return;
+    case 'array':
+      if (!Array.isArray(value)) return save(w, value, goType);
+      if (schema.items) for (const v of value) checkValue(w, schema.items, v);
+      return;
+    case 'string':
+      if (schema.format === 'byte' && typeof value === 'string') return checkBase64(w, value);
+      if (typeof value !== 'string') save(w, value, goType);
+      return;
+    case 'integer':
+      return checkInteger(w, value, goType, false);
+    case 'number':
+      if (typeof value !== 'number') save(w, value, goType);
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') save(w, value, goType);
+      return;
+  }
+}
+
+function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined, value: unknown, goType: string): void {
+  if (!isPlainObject(value)) return save(w, value, goType);
+  const outer = { struct: w.struct, depth: w.fields.length };
+  for (const [k, v] of Object.entries(value)) {
+    const child = schema.properties![k];
+    if (!child) continue; // unknown fields are findUnknownFields' business
+    w.struct = ref ? shortName(ref) : w.struct;
+    w.fields.push(k);
+    checkValue(w, child, v);
+    w.struct = outer.struct;
+    w.fields.length = outer.depth;
+  }
+}
+
+function checkInteger(w: TypeWalk, value: unknown, goType: string, abort: boolean): void {
+  let problem: string | undefined;
+  if (typeof value !== 'number') problem = jsonKind(value);
+  else if (!Number.isInteger(value) || (goType === 'int32' && (value < -(2 ** 31) || value >= 2 ** 31))) problem = `number ${value}`;
+  if (!problem) return;
+  const text = typeErrorText(w, problem, goType);
+  if (abort) throw new Abort(text);
+  w.saved ??= text;
+}
+
+function save(w: TypeWalk, value: unknown, goType: string): void {
+  w.saved ??= typeErrorText(w, jsonKind(value), goType);
+}
+
+/** Go's UnmarshalTypeError text; `what` describes the JSON value ("string", "number 1.5", ...). */
+function typeErrorText(w: TypeWalk, what: string, goType: string): string {
+  return w.fields.length
+    ? `json: cannot unmarshal ${what} into Go struct field ${w.struct}.${w.fields.join('.')} of type ${goType}`
+    : `json: cannot unmarshal ${what} into Go value of type ${goType}`;
+}
+
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value; // string, number, object
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The Go type upstream would name for a schema, e.g. `[]v1.Container`, `map[string]string`, `int32`. */
+function goTypeOf(spec: OpenApiSpec, schemaRef: SchemaObject): string {
+  const ref = spec.refName(schemaRef);
+  if (ref) {
+    const parts = ref.split('.');
+    return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
+  }
+  const s = schemaRef;
+  switch (s.type) {
+    case 'array': return `[]${s.items ? goTypeOf(spec, s.items) : 'interface {}'}`;
+    case 'object': return `map[string]${typeof s.additionalProperties === 'object' ? goTypeOf(spec, s.additionalProperties) : 'interface {}'}`;
+    case 'string': return s.format === 'byte' ? '[]uint8' : 'string';
+    case 'integer': return s.format === 'int32' ? 'int32' : 'int64';
+    case 'number': return 'float64';
+    case 'boolean': return 'bool';
+    default: return 'interface {}';
+  }
+}
+
+function shortName(definition: string): string {
+  return definition.slice(definition.lastIndexOf('.') + 1);
+}
+
+// resource.Quantity's UnmarshalJSON: strings and numbers are parsed; its errors stop the decode.
+const QUANTITY_FORMAT = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const QUANTITY_SUFFIX = /^(|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)$/;
+
+function checkQuantity(value: unknown): void {
+  const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
+  const m = QUANTITY_FORMAT.exec(text);
+  if (!m) throw new Abort(`quantities must match the regular expression '${QUANTITY_FORMAT.source}'`);
+  if (!QUANTITY_SUFFIX.test(m[2])) throw new Abort("unable to parse quantity's suffix");
+}
+
+// []byte fields take standard base64 (Secret data, CA bundles); Go's decoder names the first bad byte.
+const BASE64_ALPHABET = /[A-Za-z0-9+/]/;
+
+function checkBase64(w: TypeWalk, s: string): void {
+  const at = base64ErrorOffset(s);
+  if (at !== undefined) w.saved ??= `illegal base64 data at input byte ${at}`;
+}
+
+/** Where Go's base64.StdEncoding.Decode fails on s, if it does (newlines are skipped, as Go does). */
+export function base64ErrorOffset(s: string): number | undefined {
+  let si = 0;
+  const skipNewlines = () => { while (si < s.length && (s[si] === '\n' || s[si] === '\r')) si++; };
+  for (;;) {
+    let j = 0;
+    while (j < 4) {
+      if (si === s.length) return j === 0 ? undefined : si - j;
+      const c = s[si++];
+      if (BASE64_ALPHABET.test(c)) { j++; continue; }
+      if (c === '\n' || c === '\r') continue;
+      if (c !== '=') return si - 1;
+      // Padding: legal only as the third or fourth character of the last quantum.
+      if (j < 2) return si - 1;
+      if (j === 2) {
+        skipNewlines();
+        if (si === s.length) return s.length;
+        if (s[si] !== '=') return si - 1;
+        si++;
+      }
+      skipNewlines();
+      return si < s.length ? si : undefined;
+    }
   }
 }
