@@ -80,7 +80,8 @@ describe('cordon and drain respect a PodDisruptionBudget', () => {
     await eventually(async () => (await c.k(['get', 'pdb', 'web', '-o', 'jsonpath={.status.disruptionsAllowed}'])) === '1', 30_000, '1 disruption allowed');
     const watch = new Informer<PodLike>(client, '/api/v1/namespaces/default/pods', { labelSelector: 'app=web' });
     let minReady = Infinity;
-    const check = () => { minReady = Math.min(minReady, watch.list().filter(p => !p.metadata.deletionTimestamp && isReady(p)).length); };
+    // The initial listing adds pods one by one; only whole states count.
+    const check = () => { if (watch.hasSynced) minReady = Math.min(minReady, watch.list().filter(p => !p.metadata.deletionTimestamp && isReady(p)).length); };
     watch.on({ add: check, update: check, delete: check });
     watch.start();
     await watch.waitForSync();

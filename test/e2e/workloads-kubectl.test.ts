@@ -61,6 +61,8 @@ describe('workload controllers with kubectl and simulated nodes', () => {
     const pods = new Informer<PodLike>(client, '/api/v1/namespaces/default/pods', { labelSelector: 'app=web' });
     const sets = new Informer<RsLike>(client, '/apis/apps/v1/namespaces/default/replicasets', { labelSelector: 'app=web' });
     const check = () => {
+      // The initial listing adds pods one by one; only whole states count.
+      if (!pods.hasSynced || !sets.hasSynced) return;
       const wanted = sets.list().reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
       const live = pods.list().filter(p => !p.metadata.deletionTimestamp);
       if (wanted > 5) violations.push(`replica sets want ${wanted} pods`);
