@@ -1,6 +1,8 @@
 // `npm run bench -- <name> [flags]`: runs one benchmark and prints its JSON figures.
 import { parseFlags } from '../src/cli/flags.js';
 import { apiBench } from './api.js';
+import { scaleBench } from './scale.js';
+import { schedulerBench } from './scheduler.js';
 
 const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
   async api(args) {
@@ -15,6 +17,35 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     return apiBench({
       kubeconfig: String(flags.kubeconfig), objects: Number(flags.objects), concurrency: Number(flags.concurrency),
       watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
+    });
+  },
+  async scheduler(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+      nodes: { type: 'int', default: 5000, help: 'simulated nodes' },
+      'initial-pods': { type: 'int', default: 1000, help: 'pods scheduled before measuring' },
+      pods: { type: 'int', default: 10_000, help: 'measured pods' },
+      external: { type: 'bool', default: false, help: 'time creation and scheduling together (the cluster runs its own scheduler)' },
+      concurrency: { type: 'int', default: 32, help: 'concurrent creates' },
+    });
+    if (!flags.kubeconfig) throw new Error('scheduler: --kubeconfig FILE is required');
+    return schedulerBench({
+      kubeconfig: String(flags.kubeconfig), nodes: Number(flags.nodes), initialPods: Number(flags['initial-pods']),
+      pods: Number(flags.pods), external: Boolean(flags.external), concurrency: Number(flags.concurrency),
+    });
+  },
+  async scale(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+      nodes: { type: 'int', default: 5000, help: 'simulated nodes' },
+      pods: { type: 'int', default: 150_000, help: 'pods, spread over the Deployments' },
+      deployments: { type: 'int', default: 150, help: 'Deployments' },
+      'server-pid': { type: 'int', help: 'PID of the API server, to report its RSS' },
+    });
+    if (!flags.kubeconfig) throw new Error('scale: --kubeconfig FILE is required');
+    return scaleBench({
+      kubeconfig: String(flags.kubeconfig), nodes: Number(flags.nodes), pods: Number(flags.pods),
+      deployments: Number(flags.deployments), serverPid: flags['server-pid'] === undefined ? undefined : Number(flags['server-pid']),
     });
   },
 };
