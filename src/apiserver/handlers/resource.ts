@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../../api/catalog.js';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
-import { findUnknownFields } from '../../api/validate-schema.js';
+import { checkTypes, findUnknownFields, strictDecodingError } from '../../api/validate-schema.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { negotiate, type Negotiated } from '../http/negotiate.js';
@@ -133,18 +133,19 @@ function respondObject(res: ServerResponse, code: number, info: ResourceInfo, ob
 /** Reads a create/update body and applies fieldValidation to unknown fields. */
 export async function readObject(req: IncomingMessage, store: GenericStore, ctx: RequestContext): Promise<KubeObject> {
   const obj = decodeObject(await readBody(req), mediaTypeOf(req)) as KubeObject;
-  checkUnknownFields(store.info, obj, ctx);
+  checkDecodable(store.info, obj, ctx);
   return obj;
 }
 
-export function checkUnknownFields(info: ResourceInfo, obj: KubeObject, ctx: RequestContext): void {
+/** What decoding into the Go type would reject: wrong JSON types always, unknown fields per fieldValidation. */
+export function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext): void {
+  const gvk = { group: info.group, version: info.version, kind: info.kind };
+  const typeError = checkTypes(gvk, obj);
+  if (typeError) throw typeError;
   if (ctx.fieldValidation === 'Ignore') return;
-  const unknown = findUnknownFields({ group: info.group, version: info.version, kind: info.kind }, obj);
+  const unknown = findUnknownFields(gvk, obj);
   if (!unknown.length) return;
-  if (ctx.fieldValidation === 'Strict') {
-    const detail = unknown.map(f => `unknown field "${f}"`).join(', ');
-    throw new BadRequestError(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${detail}`);
-  }
+  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown);
   for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
 }
 
