@@ -1,10 +1,13 @@
 // Records core/v1 Events about objects, aggregating repeats as upstream does: the same
-// (object, reason, message, type, source) bumps count and lastTimestamp on one Event.
+// (object, reason, message, type, source) bumps count and lastTimestamp on one Event. Posting is
+// bounded: beyond a backlog, events are dropped (as upstream's broadcaster drops when its queue is
+// full), so a busy component never waits behind its own bookkeeping.
 import { createHash } from 'node:crypto';
 import { StatusError } from '../api/errors.js';
 import { nowTimestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
+import { Limiter } from '../util/limiter.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -14,13 +17,34 @@ export interface EventRecorder {
 
 interface Seen { name: string; count: number; first: string }
 
-export class ApiEventRecorder implements EventRecorder {
-  private readonly seen = new Map<string, Seen>();
+export interface RecorderOptions {
+  host?: string;
+  maxInFlight?: number;
+  maxBacklog?: number;
+}
 
-  constructor(private readonly client: RestClient, private readonly component: string, private readonly host?: string) {}
+export class ApiEventRecorder implements EventRecorder {
+  /** Events dropped because the backlog was full. */
+  dropped = 0;
+  private backlog = 0;
+  private readonly seen = new Map<string, Seen>();
+  private readonly limiter: Limiter;
+  private readonly host?: string;
+  private readonly maxBacklog: number;
+
+  constructor(private readonly client: RestClient, private readonly component: string, opts: RecorderOptions = {}) {
+    this.host = opts.host;
+    this.maxBacklog = opts.maxBacklog ?? 1000;
+    this.limiter = new Limiter(opts.maxInFlight ?? 16);
+  }
 
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    void this.record(obj, type, reason, message).catch(() => undefined);
+    if (this.backlog >= this.maxBacklog) {
+      this.dropped++;
+      return;
+    }
+    this.backlog++;
+    void this.limiter.run(() => this.record(obj, type, reason, message)).catch(() => undefined).finally(() => this.backlog--);
   }
 
   private async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {

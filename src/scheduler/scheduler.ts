@@ -7,12 +7,12 @@ import { nowTimestamp } from '../api/object.js';
 import { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import { Limiter } from '../simnodes/limiter.js';
+import { Limiter } from '../util/limiter.js';
 import { logger, type Logger } from '../util/log.js';
 import { Algorithm, unschedulableMessage } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { ClusterView } from './cluster-view.js';
-import { EventSink } from './events.js';
+import { ApiEventRecorder } from '../controllers/event-recorder.js';
 import { CycleState, type Handle } from './framework.js';
 import { Nominator } from './nominator.js';
 import type { PodInfo } from './pod-info.js';
@@ -45,7 +45,7 @@ export class Scheduler {
   private readonly profiles = new Map<string, Profile>();
   private readonly nominator = new Nominator();
   private readonly algorithm: Algorithm;
-  private readonly events: EventSink;
+  private readonly events: ApiEventRecorder;
   private readonly binds: Limiter;
   private readonly log: Logger;
   private running = false;
@@ -58,7 +58,7 @@ export class Scheduler {
     this.view = new ClusterView(client);
     this.pods = new Informer<Pod>(client, collectionPath(R.pods));
     this.nodes = new Informer<Node>(client, collectionPath(R.nodes));
-    this.events = new EventSink(client);
+    this.events = new ApiEventRecorder(client, 'default-scheduler');
     this.binds = new Limiter(opts.bindConcurrency ?? 64);
     const handle: Handle = {
       cache: this.cache,

@@ -8,7 +8,7 @@ import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
-import type { Limiter } from './limiter.js';
+import type { Limiter } from '../util/limiter.js';
 import type { SimNodeOptions } from './options.js';
 import { podKey, runningStatus, runsToCompletion, terminatedStatus, type PodObject } from './pod-status.js';
 import type { NodeRegistry, SimNode } from './registry.js';

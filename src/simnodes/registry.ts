@@ -4,7 +4,7 @@ import { StatusError } from '../api/errors.js';
 import { nowTimestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import type { Limiter } from './limiter.js';
+import type { Limiter } from '../util/limiter.js';
 import { isReady, newNode, nodeAddress, nodeName, nodeStatus, readyConditions, type NodeCondition, type NodeObject } from './node-object.js';
 import type { SimNodeOptions } from './options.js';
 import { fallbackCidr, PodIpPool } from './pod-ips.js';

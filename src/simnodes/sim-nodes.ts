@@ -7,7 +7,7 @@ import type { Logger } from '../util/log.js';
 import { Heartbeats } from './heartbeat.js';
 import { HeartbeatSwitch } from './heartbeat-switch.js';
 import { SimKubelet } from './kubelet.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from '../util/limiter.js';
 import type { NodeObject } from './node-object.js';
 import type { SimNodeOptions } from './options.js';
 import type { PodObject } from './pod-status.js';
