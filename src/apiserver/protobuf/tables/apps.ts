@@ -1,4 +1,4 @@
-// Field tables for apps/v1 (k8s.io/api apps/v1/generated.proto).
+// Field tables for apps/v1 (k8s.io/api v0.32, apps/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const APPS: Tables = {
@@ -28,7 +28,6 @@ export const APPS: Tables = {
     6: ['conditions', '[]DeploymentCondition'],
     7: ['readyReplicas', 'int32'],
     8: ['collisionCount', '*int32'],
-    9: ['terminatingReplicas', '*int32'],
   },
   DeploymentCondition: {
     1: ['type', '*string'],

@@ -1,4 +1,4 @@
-// Field tables for authentication/v1 (k8s.io/api authentication/v1/generated.proto).
+// Field tables for authentication/v1 (k8s.io/api v0.32, authentication/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const AUTHENTICATION: Tables = {
@@ -19,7 +19,6 @@ export const AUTHENTICATION: Tables = {
     1: ['audiences', '[]string'],
     3: ['boundObjectRef', 'BoundObjectReference'],
     4: ['expirationSeconds', '*int64'],
-    5: ['attestations', '{}AttestationValue'],
   },
   BoundObjectReference: {
     1: ['kind', 'string'],
@@ -27,6 +26,5 @@ export const AUTHENTICATION: Tables = {
     3: ['name', 'string'],
     4: ['uid', 'string'],
   },
-  AttestationValue: { 1: ['items', '[]string'] },
   TokenRequestStatus: { 1: ['token', '*string'], 2: ['expirationTimestamp', 'Time'] },
 };

@@ -1,4 +1,4 @@
-// Field tables for authorization/v1 (k8s.io/api authorization/v1/generated.proto).
+// Field tables for authorization/v1 (k8s.io/api v0.32, authorization/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const AUTHORIZATION: Tables = {

@@ -1,4 +1,4 @@
-// Field tables for autoscaling/v1 (k8s.io/api autoscaling/v1/generated.proto).
+// Field tables for autoscaling/v1 (k8s.io/api v0.32, autoscaling/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const AUTOSCALING: Tables = {

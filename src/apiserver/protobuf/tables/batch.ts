@@ -1,4 +1,4 @@
-// Field tables for batch/v1 (k8s.io/api batch/v1/generated.proto).
+// Field tables for batch/v1 (k8s.io/api v0.32, batch/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const BATCH: Tables = {
@@ -20,7 +20,6 @@ export const BATCH: Tables = {
     14: ['podReplacementPolicy', '*string'],
     15: ['managedBy', '*string'],
     16: ['successPolicy', 'SuccessPolicy'],
-    17: ['scheduling', 'JobSchedulingConfiguration'],
   },
   PodFailurePolicy: { 1: ['rules', '[]PodFailurePolicyRule'] },
   PodFailurePolicyRule: {
@@ -36,12 +35,6 @@ export const BATCH: Tables = {
   PodFailurePolicyOnPodConditionsPattern: { 1: ['type', '*string'], 2: ['status', '*string'] },
   SuccessPolicy: { 1: ['rules', '[]SuccessPolicyRule'] },
   SuccessPolicyRule: { 1: ['succeededIndexes', '*string'], 2: ['succeededCount', '*int32'] },
-  JobSchedulingConfiguration: {
-    1: ['schedulingPolicy', '*k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy'],
-    2: ['schedulingConstraints', '*k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints'],
-    3: ['disruptionMode', '*k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode'],
-    4: ['resourceClaims', '[]k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim'],
-  },
   JobStatus: {
     1: ['conditions', '[]JobCondition'],
     2: ['startTime', 'Time'],

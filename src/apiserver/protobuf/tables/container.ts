@@ -1,4 +1,5 @@
-// Field tables for core/v1 containers: ports, env, resources, probes, lifecycle, security context.
+// Field tables for core/v1 containers (k8s.io/api v0.32, core/v1/generated.proto): ports, env,
+// resources, probes, lifecycle, security context.
 import { INLINE, type Tables } from '../schema.js';
 
 export const CONTAINER: Tables = {
@@ -27,7 +28,6 @@ export const CONTAINER: Tables = {
     22: ['startupProbe', 'Probe'],
     23: ['resizePolicy', '[]ContainerResizePolicy'],
     24: ['restartPolicy', '*string'],
-    25: ['restartPolicyRules', '[]ContainerRestartRule'],
   },
   ContainerPort: {
     1: ['name', 'string'],
@@ -49,7 +49,6 @@ export const CONTAINER: Tables = {
     2: ['resourceFieldRef', 'ResourceFieldSelector'],
     3: ['configMapKeyRef', 'ConfigMapKeySelector'],
     4: ['secretKeyRef', 'SecretKeySelector'],
-    5: ['fileKeyRef', 'FileKeySelector'],
   },
   ConfigMapKeySelector: {
     1: [INLINE, 'LocalObjectReference'],
@@ -57,12 +56,6 @@ export const CONTAINER: Tables = {
     3: ['optional', '*bool'],
   },
   SecretKeySelector: { 1: [INLINE, 'LocalObjectReference'], 2: ['key', '*string'], 3: ['optional', '*bool'] },
-  FileKeySelector: {
-    1: ['volumeName', '*string'],
-    2: ['path', '*string'],
-    3: ['key', '*string'],
-    4: ['optional', '*bool'],
-  },
   ResourceRequirements: {
     1: ['limits', '{}Quantity'],
     2: ['requests', '{}Quantity'],
@@ -70,8 +63,6 @@ export const CONTAINER: Tables = {
   },
   ResourceClaim: { 1: ['name', '*string'], 2: ['request', 'string'] },
   ContainerResizePolicy: { 1: ['resourceName', '*string'], 2: ['restartPolicy', '*string'] },
-  ContainerRestartRule: { 1: ['action', 'string'], 2: ['exitCodes', 'ContainerRestartRuleOnExitCodes'] },
-  ContainerRestartRuleOnExitCodes: { 1: ['operator', 'string'], 2: ['values', '[]int32'] },
   VolumeMount: {
     1: ['name', '*string'],
     2: ['readOnly', 'bool'],
@@ -80,7 +71,6 @@ export const CONTAINER: Tables = {
     5: ['mountPropagation', '*string'],
     6: ['subPathExpr', 'string'],
     7: ['recursiveReadOnly', '*string'],
-    8: ['bindMountOptions', '[]string'],
   },
   VolumeDevice: { 1: ['name', '*string'], 2: ['devicePath', '*string'] },
   Probe: {
@@ -105,16 +95,11 @@ export const CONTAINER: Tables = {
     3: ['host', 'string'],
     4: ['scheme', 'string'],
     5: ['httpHeaders', '[]HTTPHeader'],
-    6: ['protocol', '*string'],
   },
   HTTPHeader: { 1: ['name', '*string'], 2: ['value', '*string'] },
   TCPSocketAction: { 1: ['port', 'IntOrString'], 2: ['host', 'string'] },
-  GRPCAction: { 1: ['port', '*int32'], 2: ['service', '*string'], 3: ['mode', '*string'] },
-  Lifecycle: {
-    1: ['postStart', 'LifecycleHandler'],
-    2: ['preStop', 'LifecycleHandler'],
-    3: ['stopSignal', '*string'],
-  },
+  GRPCAction: { 1: ['port', '*int32'], 2: ['service', '*string'] },
+  Lifecycle: { 1: ['postStart', 'LifecycleHandler'], 2: ['preStop', 'LifecycleHandler'] },
   LifecycleHandler: {
     1: ['exec', 'ExecAction'],
     2: ['httpGet', 'HTTPGetAction'],
@@ -177,6 +162,5 @@ export const CONTAINER: Tables = {
     22: ['startupProbe', 'Probe'],
     23: ['resizePolicy', '[]ContainerResizePolicy'],
     24: ['restartPolicy', '*string'],
-    25: ['restartPolicyRules', '[]ContainerRestartRule'],
   },
 };

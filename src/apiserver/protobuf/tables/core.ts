@@ -1,4 +1,5 @@
-// Field tables for core/v1 (k8s.io/api core/v1/generated.proto): namespaces, config, services, service accounts, quotas.
+// Field tables for core/v1 (k8s.io/api v0.32, core/v1/generated.proto): namespaces, config,
+// services, service accounts, quotas, bindings.
 import type { Tables } from '../schema.js';
 
 export const CORE: Tables = {

@@ -1,4 +1,5 @@
-// Field tables for meta/v1 (k8s.io/apimachinery pkg/apis/meta/v1/generated.proto): object metadata, selectors, delete options.
+// Field tables for meta/v1 (k8s.io/apimachinery v0.32, pkg/apis/meta/v1/generated.proto): object
+// metadata, selectors, delete options. Time and FieldsV1 are special decoders, not tables.
 import type { Tables } from '../schema.js';
 
 export const META: Tables = {

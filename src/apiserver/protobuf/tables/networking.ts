@@ -1,4 +1,4 @@
-// Field tables for networking/v1 (k8s.io/api networking/v1/generated.proto).
+// Field tables for networking/v1 (k8s.io/api v0.32, networking/v1/generated.proto).
 import { INLINE, type Tables } from '../schema.js';
 
 export const NETWORKING: Tables = {

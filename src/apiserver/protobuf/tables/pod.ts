@@ -1,4 +1,5 @@
-// Field tables for core/v1 pods: PodSpec, scheduling constraints, pod security context, PodStatus.
+// Field tables for core/v1 pods (k8s.io/api v0.32, core/v1/generated.proto): PodSpec, scheduling
+// constraints, pod security context, PodStatus.
 import type { Tables } from '../schema.js';
 
 export const POD: Tables = {
@@ -44,9 +45,6 @@ export const POD: Tables = {
     38: ['schedulingGates', '[]PodSchedulingGate'],
     39: ['resourceClaims', '[]PodResourceClaim'],
     40: ['resources', 'ResourceRequirements'],
-    41: ['hostnameOverride', '*string'],
-    43: ['schedulingGroup', 'PodSchedulingGroup'],
-    44: ['evictionResponders', '[]EvictionResponder'],
   },
   PodSecurityContext: {
     1: ['seLinuxOptions', 'SELinuxOptions'],
@@ -129,8 +127,6 @@ export const POD: Tables = {
     3: ['resourceClaimName', '*string'],
     4: ['resourceClaimTemplateName', '*string'],
   },
-  PodSchedulingGroup: { 1: ['podGroupName', '*string'] },
-  EvictionResponder: { 1: ['name', '*string'], 2: ['priority', '*int32'] },
   PodStatus: {
     1: ['phase', 'string'],
     2: ['conditions', '[]PodCondition'],
@@ -148,12 +144,6 @@ export const POD: Tables = {
     14: ['resize', 'string'],
     15: ['resourceClaimStatuses', '[]PodResourceClaimStatus'],
     16: ['hostIPs', '[]HostIP'],
-    17: ['observedGeneration', 'int64'],
-    18: ['extendedResourceClaimStatus', 'PodExtendedResourceClaimStatus'],
-    19: ['allocatedResources', '{}Quantity'],
-    20: ['resources', 'ResourceRequirements'],
-    21: ['nodeAllocatableResourceClaimStatuses', '[]NodeAllocatableResourceClaimStatus'],
-    22: ['volumeHealth', '[]PodVolumeHealth'],
   },
   PodCondition: {
     1: ['type', '*string'],
@@ -162,7 +152,6 @@ export const POD: Tables = {
     4: ['lastTransitionTime', 'Time'],
     5: ['reason', 'string'],
     6: ['message', 'string'],
-    7: ['observedGeneration', 'int64'],
   },
   HostIP: { 1: ['ip', '*string'] },
   PodIP: { 1: ['ip', '*string'] },
@@ -181,7 +170,6 @@ export const POD: Tables = {
     12: ['volumeMounts', '[]VolumeMountStatus'],
     13: ['user', 'ContainerUser'],
     14: ['allocatedResourcesStatus', '[]ResourceStatus'],
-    15: ['stopSignal', '*string'],
   },
   ContainerState: {
     1: ['waiting', 'ContainerStateWaiting'],
@@ -204,41 +192,11 @@ export const POD: Tables = {
     2: ['mountPath', '*string'],
     3: ['readOnly', 'bool'],
     4: ['recursiveReadOnly', '*string'],
-    5: ['volumeStatus', 'VolumeStatus'],
   },
-  VolumeStatus: { 1: ['image', 'ImageVolumeStatus'] },
-  ImageVolumeStatus: { 1: ['imageRef', 'string'] },
   ContainerUser: { 1: ['linux', 'LinuxContainerUser'] },
   LinuxContainerUser: { 1: ['uid', '*int64'], 2: ['gid', '*int64'], 3: ['supplementalGroups', '[]int64'] },
   ResourceStatus: { 1: ['name', '*string'], 2: ['resources', '[]ResourceHealth'] },
-  ResourceHealth: { 1: ['resourceID', '*string'], 2: ['health', 'string'], 6: ['message', '*string'] },
+  ResourceHealth: { 1: ['resourceID', '*string'], 2: ['health', 'string'] },
   PodResourceClaimStatus: { 1: ['name', '*string'], 2: ['resourceClaimName', '*string'] },
-  PodExtendedResourceClaimStatus: {
-    1: ['requestMappings', '[]ContainerExtendedResourceRequest'],
-    2: ['resourceClaimName', '*string'],
-  },
-  ContainerExtendedResourceRequest: {
-    1: ['containerName', '*string'],
-    2: ['resourceName', '*string'],
-    3: ['requestName', '*string'],
-  },
-  NodeAllocatableResourceClaimStatus: {
-    1: ['resourceClaimName', '*string'],
-    2: ['containers', '[]string'],
-    4: ['mapping', '[]NodeAllocatableMappedResources'],
-    5: ['overhead', '[]NodeAllocatableOverheadResources'],
-  },
-  NodeAllocatableMappedResources: { 1: ['name', '*string'], 2: ['quantity', 'Quantity'] },
-  NodeAllocatableOverheadResources: {
-    1: ['name', '*string'],
-    2: ['perPod', 'Quantity'],
-    3: ['perContainer', 'Quantity'],
-  },
-  PodVolumeHealth: {
-    1: ['name', '*string'],
-    2: ['healthConditions', '[]VolumeHealthCondition'],
-    3: ['lastTransitionTime', 'Time'],
-  },
-  VolumeHealthCondition: { 1: ['status', '*string'], 2: ['reason', '*string'], 3: ['message', 'string'] },
   PodTemplateSpec: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'PodSpec'] },
 };

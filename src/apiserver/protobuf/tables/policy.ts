@@ -1,4 +1,4 @@
-// Field tables for policy/v1 (k8s.io/api policy/v1/generated.proto).
+// Field tables for policy/v1 (k8s.io/api v0.32, policy/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const POLICY: Tables = {

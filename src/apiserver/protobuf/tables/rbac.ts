@@ -1,4 +1,4 @@
-// Field tables for rbac/v1 (k8s.io/api rbac/v1/generated.proto).
+// Field tables for rbac/v1 (k8s.io/api v0.32, rbac/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const RBAC: Tables = {

@@ -1,4 +1,4 @@
-// Field tables for scheduling/v1 (k8s.io/api scheduling/v1/generated.proto).
+// Field tables for scheduling/v1 (k8s.io/api v0.32, scheduling/v1/generated.proto).
 import type { Tables } from '../schema.js';
 
 export const SCHEDULING: Tables = {

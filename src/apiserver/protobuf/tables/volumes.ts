@@ -1,4 +1,5 @@
-// Field tables for core/v1 volumes: every VolumeSource, projections, ephemeral claim templates.
+// Field tables for core/v1 volumes (k8s.io/api v0.32, core/v1/generated.proto): every VolumeSource,
+// projections, ephemeral claim templates.
 import { INLINE, type Tables } from '../schema.js';
 
 export const VOLUMES: Tables = {
@@ -36,7 +37,7 @@ export const VOLUMES: Tables = {
     30: ['image', 'ImageVolumeSource'],
   },
   HostPathVolumeSource: { 1: ['path', '*string'], 2: ['type', '*string'] },
-  EmptyDirVolumeSource: { 1: ['medium', 'string'], 2: ['sizeLimit', 'Quantity'], 3: ['mode', '*int32'] },
+  EmptyDirVolumeSource: { 1: ['medium', 'string'], 2: ['sizeLimit', 'Quantity'] },
   GCEPersistentDiskVolumeSource: {
     1: ['pdName', '*string'],
     2: ['fsType', 'string'],
@@ -59,9 +60,8 @@ export const VOLUMES: Tables = {
     2: ['items', '[]KeyToPath'],
     3: ['defaultMode', '*int32'],
     4: ['optional', '*bool'],
-    5: ['defaultUser', '*int64'],
   },
-  KeyToPath: { 1: ['key', '*string'], 2: ['path', '*string'], 3: ['mode', '*int32'], 4: ['user', '*int64'] },
+  KeyToPath: { 1: ['key', '*string'], 2: ['path', '*string'], 3: ['mode', '*int32'] },
   NFSVolumeSource: { 1: ['server', '*string'], 2: ['path', '*string'], 3: ['readOnly', 'bool'] },
   ISCSIVolumeSource: {
     1: ['targetPortal', '*string'],
@@ -110,17 +110,12 @@ export const VOLUMES: Tables = {
     6: ['readOnly', 'bool'],
   },
   FlockerVolumeSource: { 1: ['datasetName', 'string'], 2: ['datasetUUID', 'string'] },
-  DownwardAPIVolumeSource: {
-    1: ['items', '[]DownwardAPIVolumeFile'],
-    2: ['defaultMode', '*int32'],
-    3: ['defaultUser', '*int64'],
-  },
+  DownwardAPIVolumeSource: { 1: ['items', '[]DownwardAPIVolumeFile'], 2: ['defaultMode', '*int32'] },
   DownwardAPIVolumeFile: {
     1: ['path', '*string'],
     2: ['fieldRef', 'ObjectFieldSelector'],
     3: ['resourceFieldRef', 'ResourceFieldSelector'],
     4: ['mode', '*int32'],
-    5: ['user', '*int64'],
   },
   ObjectFieldSelector: { 1: ['apiVersion', 'string'], 2: ['fieldPath', '*string'] },
   ResourceFieldSelector: {
@@ -145,7 +140,6 @@ export const VOLUMES: Tables = {
     2: ['items', '[]KeyToPath'],
     3: ['defaultMode', '*int32'],
     4: ['optional', '*bool'],
-    5: ['defaultUser', '*int64'],
   },
   VsphereVirtualDiskVolumeSource: {
     1: ['volumePath', '*string'],
@@ -170,18 +164,13 @@ export const VOLUMES: Tables = {
     6: ['kind', '*string'],
   },
   PhotonPersistentDiskVolumeSource: { 1: ['pdID', '*string'], 2: ['fsType', 'string'] },
-  ProjectedVolumeSource: {
-    1: ['sources', '[]VolumeProjection'],
-    2: ['defaultMode', '*int32'],
-    3: ['defaultUser', '*int64'],
-  },
+  ProjectedVolumeSource: { 1: ['sources', '[]VolumeProjection'], 2: ['defaultMode', '*int32'] },
   VolumeProjection: {
     1: ['secret', 'SecretProjection'],
     2: ['downwardAPI', 'DownwardAPIProjection'],
     3: ['configMap', 'ConfigMapProjection'],
     4: ['serviceAccountToken', 'ServiceAccountTokenProjection'],
     5: ['clusterTrustBundle', 'ClusterTrustBundleProjection'],
-    6: ['podCertificate', 'PodCertificateProjection'],
   },
   SecretProjection: {
     1: [INLINE, 'LocalObjectReference'],
@@ -198,7 +187,6 @@ export const VOLUMES: Tables = {
     1: ['audience', 'string'],
     2: ['expirationSeconds', '*int64'],
     3: ['path', '*string'],
-    4: ['user', '*int64'],
   },
   ClusterTrustBundleProjection: {
     1: ['name', '*string'],
@@ -206,17 +194,6 @@ export const VOLUMES: Tables = {
     3: ['labelSelector', 'LabelSelector'],
     4: ['path', '*string'],
     5: ['optional', '*bool'],
-    6: ['user', '*int64'],
-  },
-  PodCertificateProjection: {
-    1: ['signerName', 'string'],
-    2: ['keyType', 'string'],
-    3: ['maxExpirationSeconds', '*int32'],
-    4: ['credentialBundlePath', 'string'],
-    5: ['keyPath', 'string'],
-    6: ['certificateChainPath', 'string'],
-    7: ['userAnnotations', '{}string'],
-    8: ['user', '*int64'],
   },
   PortworxVolumeSource: { 1: ['volumeID', '*string'], 2: ['fsType', 'string'], 3: ['readOnly', 'bool'] },
   ScaleIOVolumeSource: {
