@@ -6,6 +6,7 @@ import { AUTHENTICATION } from './authentication.js';
 import { AUTHORIZATION } from './authorization.js';
 import { AUTOSCALING } from './autoscaling.js';
 import { BATCH } from './batch.js';
+import { CERTIFICATES } from './certificates.js';
 import { CONTAINER } from './container.js';
 import { CORE } from './core.js';
 import { META } from './meta.js';
@@ -18,14 +19,14 @@ import { VOLUMES } from './volumes.js';
 
 export const TABLE_GROUPS: readonly Tables[] = [
   META, CORE, VOLUMES, CONTAINER, POD, APPS, BATCH, POLICY, SCHEDULING, RBAC, NETWORKING,
-  AUTHENTICATION, AUTHORIZATION, AUTOSCALING,
+  AUTHENTICATION, AUTHORIZATION, AUTOSCALING, CERTIFICATES,
 ];
 
 export const MESSAGES: Tables = Object.assign({}, ...TABLE_GROUPS);
 
 /**
  * Kinds decodable per apiVersion; each kind's message has the kind's name. The list is what
- * kubectl and client-go send through typed clients (create, run, drain, auth, scale).
+ * kubectl and client-go send through typed clients (create, drain, auth, autoscale, certificate).
  */
 export const ROOT_KINDS: Readonly<Record<string, readonly string[]>> = {
   'v1': ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Pod', 'ResourceQuota', 'Binding'],
@@ -37,7 +38,8 @@ export const ROOT_KINDS: Readonly<Record<string, readonly string[]>> = {
   'networking.k8s.io/v1': ['Ingress'],
   'authentication.k8s.io/v1': ['SelfSubjectReview', 'TokenRequest'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'],
-  'autoscaling/v1': ['Scale'],
+  'autoscaling/v1': ['Scale', 'HorizontalPodAutoscaler'],
+  'certificates.k8s.io/v1': ['CertificateSigningRequest'],
 };
 
 /** meta/v1 option kinds are registered in every group version, so any apiVersion carries them. */
