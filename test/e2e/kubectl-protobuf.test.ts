@@ -1,4 +1,4 @@
-// kubectl's typed-client commands (`create <kind>`, `auth`) send protobuf request bodies. Each
+// kubectl's typed-client commands (`create <kind>`, `autoscale`, `auth`) send protobuf request bodies. Each
 // command here must succeed, must really have sent protobuf (checked in kubectl's -v=8 log), and
 // `get -o json` must show the fields that were sent.
 import { after, before, describe, test } from 'node:test';
@@ -95,6 +95,14 @@ describe('kubectl protobuf request bodies', () => {
     const cron = await getJson('cronjob', 'tick', '-n', NS);
     assert.equal(cron.spec.schedule, '*/5 * * * *');
     assert.equal(cron.spec.jobTemplate.spec.template.spec.containers[0].image, 'busybox');
+  });
+
+  test('autoscale a deployment (autoscaling/v1 HorizontalPodAutoscaler)', async () => {
+    await sendsProtobuf(['autoscale', 'deployment', 'web', '-n', NS, '--min=2', '--max=5', '--cpu-percent=60']);
+    const hpa = await getJson('hpa', 'web', '-n', NS);
+    assert.equal(hpa.spec.minReplicas, 2);
+    assert.equal(hpa.spec.maxReplicas, 5);
+    assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' });
   });
 
   test('create serviceaccount, role, clusterrole, rolebinding, clusterrolebinding', async () => {
