@@ -16,11 +16,6 @@ export class MessageDecoder {
 
   constructor(private readonly tables: Tables) {}
 
-  /** Whether `message` can be decoded (has a table or a special decoder). */
-  knows(message: string): boolean {
-    return message in this.tables || message in SPECIAL;
-  }
-
   decode(r: Reader, message: string): unknown {
     const special = SPECIAL[message];
     if (special) return special(r);

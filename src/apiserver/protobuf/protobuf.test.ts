@@ -271,12 +271,11 @@ describe('tables', () => {
   });
 
   test('every referenced message has a table or a special decoder, and every kind has a table', () => {
-    const decoder = new MessageDecoder(MESSAGES);
     const missing: string[] = [];
     for (const [name, table] of Object.entries(MESSAGES)) {
       for (const spec of Object.values(table)) {
         const f = parseField(spec);
-        if (f.message && !decoder.knows(f.message)) missing.push(`${name}.${f.name}: ${f.message}`);
+        if (f.message && !(f.message in MESSAGES) && !(f.message in SPECIAL)) missing.push(`${name}.${f.name}: ${f.message}`);
         if (f.inline && (!f.message || f.message in SPECIAL)) missing.push(`${name}: inline ${f.message ?? f.scalar}`);
       }
     }
