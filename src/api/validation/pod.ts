@@ -1,105 +1,114 @@
-// Pod and pod-template checks (pkg/apis/core/validation): containers, ports, env, volumes, policies,
-// and which pod spec fields an update may change.
+// Pod spec checks (ValidatePodSpec in pkg/apis/core/validation): volumes, every container list,
+// policies, scheduling fields. Pods and all pod templates use it.
 import { fieldErrors, type FieldError } from '../errors.js';
-import { dns1123Label, envVarName } from './names.js';
-
-type Obj = Record<string, any>;
+import { validateContainer, enumField, type ContainerContext, type ContainerKind } from './container.js';
+import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './names.js';
+import { validateLabels } from './object-meta.js';
+import type { Obj } from './types.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
-const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
-const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
-const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
+const MAX_INT32 = 2147483647;
+const MAX_FILE_MODE = 0o777;
+
+// Upstream's order of VolumeSource members: the second one present is the one reported.
+const VOLUME_SOURCES = [
+  'hostPath', 'emptyDir', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'flocker', 'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'quobyte', 'downwardAPI', 'fc', 'azureFile', 'configMap',
+  'vsphereVolume', 'photonPersistentDisk', 'projected', 'portworxVolume', 'azureDisk', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+];
 
 export function validatePodSpec(spec: Obj | undefined, path: string): FieldError[] {
   if (!spec || typeof spec !== 'object') return [fieldErrors.required(path)];
   const errs: FieldError[] = [];
-  const volumes = new Set<string>();
-  for (const [i, v] of (spec.volumes ?? []).entries()) {
-    const p = `${path}.volumes[${i}]`;
-    if (!v.name) errs.push(fieldErrors.required(`${p}.name`));
-    else {
-      for (const msg of dns1123Label(v.name)) errs.push(fieldErrors.invalid(`${p}.name`, v.name, msg));
-      if (volumes.has(v.name)) errs.push(fieldErrors.duplicate(`${p}.name`, v.name));
-      volumes.add(v.name);
-    }
-    const sources = Object.keys(v).filter(k => k !== 'name');
-    if (sources.length > 1) errs.push(fieldErrors.forbidden(`${p}.${sources[1]}`, `may not specify more than 1 volume type`));
+  const ctx: ContainerContext = { names: new Set(), volumes: new Set() };
+  errs.push(...validateVolumes(spec.volumes ?? [], `${path}.volumes`, ctx.volumes));
+  if (!Array.isArray(spec.containers) || !spec.containers.length) errs.push(fieldErrors.required(`${path}.containers`));
+  const lists: [string, ContainerKind][] = [['containers', 'regular'], ['initContainers', 'init'], ['ephemeralContainers', 'ephemeral']];
+  for (const [field, kind] of lists) {
+    for (const [i, c] of ((spec[field] ?? []) as Obj[]).entries()) errs.push(...validateContainer(c ?? {}, `${path}.${field}[${i}]`, kind, ctx));
   }
-  const names = new Set<string>();
-  const containers = spec.containers;
-  if (!Array.isArray(containers) || containers.length === 0) errs.push(fieldErrors.required(`${path}.containers`));
-  for (const [field, list] of [['initContainers', spec.initContainers], ['containers', containers], ['ephemeralContainers', spec.ephemeralContainers]] as const) {
-    for (const [i, c] of ((list as Obj[] | undefined) ?? []).entries()) errs.push(...validateContainer(c, `${path}.${field}[${i}]`, names, volumes));
+  errs.push(...enumField(spec.restartPolicy, `${path}.restartPolicy`, RESTART_POLICIES));
+  errs.push(...enumField(spec.dnsPolicy, `${path}.dnsPolicy`, DNS_POLICIES));
+  if (spec.dnsPolicy === 'None' && !spec.dnsConfig) errs.push(fieldErrors.required(`${path}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
+  for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName']) {
+    if (spec[f]) for (const msg of dns1123Subdomain(spec[f])) errs.push(fieldErrors.invalid(`${path}.${f}`, spec[f], msg));
   }
-  if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
-    errs.push(fieldErrors.notSupported(`${path}.restartPolicy`, spec.restartPolicy, RESTART_POLICIES));
+  for (const f of ['hostname', 'subdomain']) {
+    if (spec[f]) for (const msg of dns1123Label(spec[f])) errs.push(fieldErrors.invalid(`${path}.${f}`, spec[f], msg));
   }
-  if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy)) {
-    errs.push(fieldErrors.notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES));
+  if (spec.activeDeadlineSeconds !== undefined && !(spec.activeDeadlineSeconds >= 1 && spec.activeDeadlineSeconds <= MAX_INT32)) {
+    errs.push(fieldErrors.invalid(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, `must be between 1 and ${MAX_INT32}, inclusive`));
   }
-  if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0) {
-    errs.push(fieldErrors.invalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be >= 0'));
-  }
-  if (spec.activeDeadlineSeconds !== undefined && !(spec.activeDeadlineSeconds > 0)) {
-    errs.push(fieldErrors.invalid(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
-  }
+  errs.push(...validateTolerations(spec.tolerations ?? [], `${path}.tolerations`));
   return errs;
 }
 
-function validateContainer(c: Obj, path: string, names: Set<string>, volumes: Set<string>): FieldError[] {
+function validateVolumes(volumes: Obj[], path: string, names: Set<string>): FieldError[] {
   const errs: FieldError[] = [];
-  if (!c || typeof c !== 'object') return [fieldErrors.required(path)];
-  if (!c.name) errs.push(fieldErrors.required(`${path}.name`));
-  else {
-    for (const msg of dns1123Label(c.name)) errs.push(fieldErrors.invalid(`${path}.name`, c.name, msg));
-    if (names.has(c.name)) errs.push(fieldErrors.duplicate(`${path}.name`, c.name));
-    names.add(c.name);
+  volumes.forEach((v, i) => {
+    const p = `${path}[${i}]`;
+    errs.push(...validateVolumeSource(v, p));
+    if (!v.name) errs.push(fieldErrors.required(`${p}.name`));
+    else for (const msg of dns1123Label(v.name)) errs.push(fieldErrors.invalid(`${p}.name`, v.name, msg));
+    if (names.has(v.name)) errs.push(fieldErrors.duplicate(`${p}.name`, v.name));
+    names.add(v.name);
+  });
+  return errs;
+}
+
+function validateVolumeSource(v: Obj, path: string): FieldError[] {
+  const present = VOLUME_SOURCES.filter(s => v[s]);
+  if (!present.length) return [fieldErrors.required(path, 'must specify a volume type')];
+  const errs = present.slice(1).map(s => fieldErrors.forbidden(`${path}.${s}`, 'may not specify more than 1 volume type'));
+  const [type] = present;
+  const src = v[type];
+  const p = `${path}.${type}`;
+  if (type === 'configMap' && !src.name) errs.push(fieldErrors.required(`${p}.name`));
+  if (type === 'secret' && !src.secretName) errs.push(fieldErrors.required(`${p}.secretName`));
+  if (type === 'persistentVolumeClaim' && !src.claimName) errs.push(fieldErrors.required(`${p}.claimName`));
+  if (type === 'hostPath') {
+    if (!src.path) errs.push(fieldErrors.required(`${p}.path`));
+    if (src.type !== undefined && !HOST_PATH_TYPES.includes(src.type)) errs.push(fieldErrors.notSupported(`${p}.type`, src.type, HOST_PATH_TYPES));
   }
-  if (!c.image || (typeof c.image === 'string' && !c.image.trim())) errs.push(fieldErrors.required(`${path}.image`));
-  if (c.imagePullPolicy !== undefined && !PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(fieldErrors.notSupported(`${path}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
-  const portNames = new Set<string>();
-  for (const [i, p] of (c.ports ?? []).entries()) {
-    const pp = `${path}.ports[${i}]`;
-    if (!validPort(p.containerPort)) errs.push(fieldErrors.invalid(`${pp}.containerPort`, p.containerPort, 'must be between 1 and 65535, inclusive'));
-    if (p.hostPort !== undefined && p.hostPort !== 0 && !validPort(p.hostPort)) errs.push(fieldErrors.invalid(`${pp}.hostPort`, p.hostPort, 'must be between 1 and 65535, inclusive'));
-    if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) errs.push(fieldErrors.notSupported(`${pp}.protocol`, p.protocol, PROTOCOLS));
-    if (p.name) {
-      if (portNames.has(p.name)) errs.push(fieldErrors.duplicate(`${pp}.name`, p.name));
-      portNames.add(p.name);
-    }
-  }
-  for (const [i, e] of (c.env ?? []).entries()) {
-    const ep = `${path}.env[${i}]`;
-    if (!e.name) errs.push(fieldErrors.required(`${ep}.name`));
-    else for (const msg of envVarName(e.name)) errs.push(fieldErrors.invalid(`${ep}.name`, e.name, msg));
-    if (e.value !== undefined && e.valueFrom !== undefined) {
-      errs.push(fieldErrors.invalid(`${ep}.valueFrom`, '', 'may not be specified when `value` is not empty'));
-    }
-  }
-  for (const [i, m] of (c.volumeMounts ?? []).entries()) {
-    const mp = `${path}.volumeMounts[${i}]`;
-    if (!m.name) errs.push(fieldErrors.required(`${mp}.name`));
-    else if (!volumes.has(m.name)) errs.push(fieldErrors.notFound(`${mp}.name`, m.name));
-    if (!m.mountPath) errs.push(fieldErrors.required(`${mp}.mountPath`));
+  if (typeof src.defaultMode === 'number' && (src.defaultMode < 0 || src.defaultMode > MAX_FILE_MODE)) {
+    errs.push(fieldErrors.invalid(`${p}.defaultMode`, src.defaultMode, 'must be a number between 0 and 0777 (octal), both inclusive'));
   }
   return errs;
 }
 
-function validPort(p: unknown): boolean {
-  return typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 65535;
+function validateTolerations(tolerations: Obj[], path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  tolerations.forEach((t, i) => {
+    const p = `${path}[${i}]`;
+    if (t.key) for (const msg of qualifiedName(t.key)) errs.push(fieldErrors.invalid(`${p}.key`, t.key, msg));
+    if (!t.key && t.operator !== 'Exists') {
+      errs.push(fieldErrors.invalid(`${p}.operator`, t.operator ?? '', 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      errs.push(fieldErrors.invalid(`${p}.effect`, t.effect ?? '', "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    }
+    if (t.operator === undefined || t.operator === '' || t.operator === 'Equal') {
+      const msgs = labelValue(t.value ?? '');
+      if (msgs.length) errs.push(fieldErrors.invalid(`${p}.operator`, t.value, msgs.join(';')));
+    } else if (t.operator === 'Exists') {
+      if (t.value) errs.push(fieldErrors.invalid(`${p}.operator`, t, "value must be empty when `operator` is 'Exists'"));
+    } else {
+      errs.push(fieldErrors.notSupported(`${p}.operator`, t.operator, ['Equal', 'Exists']));
+    }
+    if (t.effect && !TAINT_EFFECTS.includes(t.effect)) errs.push(fieldErrors.notSupported(`${p}.effect`, t.effect, TAINT_EFFECTS));
+  });
+  return errs;
 }
 
-/** Only images, activeDeadlineSeconds, tolerations (additions) and a few more may change on a pod. */
-export function validatePodSpecUpdate(spec: Obj, old: Obj): FieldError[] {
-  const normalize = (s: Obj) => {
-    const c = structuredClone(s);
-    for (const list of [c.containers, c.initContainers]) for (const x of list ?? []) delete x.image;
-    delete c.activeDeadlineSeconds;
-    delete c.tolerations;
-    delete c.terminationGracePeriodSeconds;
-    delete c.schedulingGates;
-    return JSON.stringify(c);
-  };
-  if (normalize(spec) === normalize(old)) return [];
-  return [fieldErrors.forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)')];
+/** A pod template: its labels and its pod spec (ValidatePodTemplateSpec). */
+export function validatePodTemplate(template: Obj | undefined, path: string): FieldError[] {
+  if (!template) return [fieldErrors.required(path)];
+  return [
+    ...validateLabels(template.metadata?.labels, `${path}.metadata.labels`),
+    ...validatePodSpec(template.spec, `${path}.spec`),
+  ];
 }

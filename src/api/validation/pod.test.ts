@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateCreate, validateUpdate } from './index.js';
+import { defaulted, messages, namespaced, podSpec } from './testing.js';
+
+const pod = (spec: object) => defaulted('', 'Pod', { spec });
+
+test('a defaulted pod is valid', () => {
+  assert.deepEqual(validateCreate('', 'v1', 'Pod', pod(podSpec()), namespaced), []);
+  const full = pod({
+    volumes: [{ name: 'data' }, { name: 'cfg', configMap: { name: 'c' } }],
+    initContainers: [{ name: 'init', image: 'i', command: ['true'] }],
+    containers: [{
+      name: 'web', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }],
+      env: [{ name: 'A', value: '1' }, { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+      volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'cfg', mountPath: '/etc/cfg' }],
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
+      livenessProbe: { httpGet: { port: 'http' } }, readinessProbe: { tcpSocket: { port: 80 } },
+    }],
+    tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }],
+  });
+  assert.deepEqual(messages(validateCreate('', 'v1', 'Pod', full, namespaced)), []);
+});
+
+test('containers: duplicate names, missing image, bad ports, env, mounts', () => {
+  const errs = messages(validateCreate('', 'v1', 'Pod', pod({
+    initContainers: [{ name: 'c', image: 'i' }],
+    containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 70000 }, { containerPort: 80, name: 'Http', protocol: 'ICMP' }], env: [{ name: 'A=B' }], volumeMounts: [{ name: 'nope', mountPath: '/x' }] }, { name: 'd' }],
+  }), namespaced));
+  assert.deepEqual(errs, [
+    'spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+    'spec.containers[0].ports[1].name: Invalid value: "Http": must contain only alphanumeric characters (a-z, 0-9), and hyphens (-)',
+    'spec.containers[0].ports[1].protocol: Unsupported value: "ICMP": supported values: "SCTP", "TCP", "UDP"',
+    'spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\'',
+    'spec.containers[0].volumeMounts[0].name: Not found: "nope"',
+    'spec.containers[1].image: Required value',
+    'spec.initContainers[0].name: Duplicate value: "c"',
+  ]);
+  assert.deepEqual(messages(validateCreate('', 'v1', 'Pod', pod({ containers: [] }), namespaced)), ['spec.containers: Required value']);
+});
+
+test('resources: quantities and requests within limits', () => {
+  const errs = messages(validateCreate('', 'v1', 'Pod', pod({
+    containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '2', memory: 'lots', 'example.com/gpu': '1' }, limits: { cpu: '1', 'example.com/gpu': '2' } } }],
+  }), namespaced));
+  assert.deepEqual(errs, [
+    'spec.containers[0].resources.requests[memory]: Invalid value: "lots": quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'',
+    'spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1',
+    'spec.containers[0].resources.requests: Invalid value: "1": must be equal to example.com/gpu limit of 2',
+  ]);
+});
+
+test('probes need exactly one handler; policies are enums', () => {
+  const errs = messages(validateCreate('', 'v1', 'Pod', pod({
+    restartPolicy: 'Sometimes',
+    containers: [{ name: 'c', image: 'i', livenessProbe: { periodSeconds: 5 }, readinessProbe: { exec: { command: ['x'] }, tcpSocket: { port: 1 } } }],
+  }), namespaced));
+  assert.deepEqual(errs, [
+    'spec.containers[0].livenessProbe: Required value: must specify a handler type',
+    'spec.containers[0].readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type',
+    'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+  ]);
+});
+
+test('volumes: names unique, one source each', () => {
+  const errs = messages(validateCreate('', 'v1', 'Pod', pod({ ...podSpec(), volumes: [{ name: 'v', emptyDir: {}, hostPath: { path: '/x' } }, { name: 'v', secret: {} }] }), namespaced));
+  assert.deepEqual(errs, [
+    'spec.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type',
+    'spec.volumes[1].secret.secretName: Required value',
+    'spec.volumes[1].name: Duplicate value: "v"',
+  ]);
+});
+
+test('pod updates may only change images, deadlines, tolerations', () => {
+  const old = pod(podSpec());
+  const image = structuredClone(old);
+  image.spec.containers[0].image = 'busybox:1.37';
+  image.spec.tolerations = [{ key: 'k', operator: 'Exists' }];
+  image.metadata.labels = { new: 'label' };
+  assert.deepEqual(validateUpdate('', 'v1', 'Pod', image, old, namespaced), []);
+  const restart = structuredClone(old);
+  restart.spec.restartPolicy = 'Never';
+  assert.deepEqual(messages(validateUpdate('', 'v1', 'Pod', restart, old, namespaced)), [
+    'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+  ]);
+});
