@@ -56,3 +56,15 @@ test('secret, namespace, node, volumes and limit ranges', () => {
   assert.deepEqual(lr.spec.limits[0].defaultRequest, { cpu: '2', memory: '1Gi' });
   assert.equal(lr.spec.limits[1].default, undefined);
 });
+
+test('resource quantities are rounded to milli units and stored canonically', () => {
+  const pod: any = { spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '0.5', memory: '1.5Gi' }, requests: { cpu: 0.0001, 'example.com/gpu': 1 } } }] } };
+  applyDefaults('', 'v1', 'Pod', pod);
+  assert.deepEqual(pod.spec.containers[0].resources, { limits: { cpu: '500m', memory: '1536Mi' }, requests: { cpu: '1m', 'example.com/gpu': '1', memory: '1536Mi' } });
+  const quota: any = { spec: { hard: { pods: 10, 'requests.memory': '1000' } } };
+  applyDefaults('', 'v1', 'ResourceQuota', quota);
+  assert.deepEqual(quota.spec.hard, { pods: '10', 'requests.memory': '1k' });
+  const bad: any = { spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: 'lots' } } }] } };
+  applyDefaults('', 'v1', 'Pod', bad);
+  assert.equal(bad.spec.containers[0].resources.limits.cpu, 'lots');
+});

@@ -1,5 +1,6 @@
 // Defaults for core/v1 kinds (pkg/apis/core/v1/defaults.go and declarative `+default=` markers).
 import { defaultPod, defaultPodTemplate } from './pod-spec.js';
+import { canonicalizeResourceList } from './resource-list.js';
 import type { Defaulter, Obj } from './types.js';
 
 const CLIENT_IP_TIMEOUT = 10800;
@@ -79,8 +80,12 @@ export const coreDefaults: Record<string, Defaulter> = {
   PersistentVolumeClaim(o) {
     defaultClaim(o);
   },
+  ResourceQuota(o) {
+    canonicalizeResourceList(o.spec?.hard);
+  },
   LimitRange(o) {
     for (const item of o.spec?.limits ?? []) {
+      for (const f of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) canonicalizeResourceList(item[f]);
       if (item.type !== 'Container') continue;
       // Limits default from max; requests default from the default limit, then from min.
       item.default = { ...item.max, ...item.default };
@@ -91,6 +96,8 @@ export const coreDefaults: Record<string, Defaulter> = {
 
 export function defaultClaim(claim: Obj): void {
   claim.spec ??= {};
+  canonicalizeResourceList(claim.spec.resources?.requests);
+  canonicalizeResourceList(claim.spec.resources?.limits);
   claim.spec.volumeMode ??= 'Filesystem';
   claim.status ??= {};
   claim.status.phase ??= 'Pending';

@@ -1,5 +1,6 @@
 // Defaults for PodSpec and everything inside it (pkg/apis/core/v1/defaults.go plus the declarative
 // `+default=` markers in k8s.io/api/core/v1/types.go). Pods and every pod template share them.
+import { canonicalizeResourceList } from './resource-list.js';
 import type { Obj } from './types.js';
 
 const PROBE_DEFAULTS: Obj = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
@@ -43,6 +44,8 @@ function defaultContainer(c: Obj): void {
   c.terminationMessagePolicy ??= 'File';
   // ResourceRequirements is a non-pointer struct upstream, so it always serializes as at least {}.
   c.resources ??= {};
+  canonicalizeResourceList(c.resources.limits);
+  canonicalizeResourceList(c.resources.requests);
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
   for (const e of c.env ?? []) {
     if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= 'v1';
