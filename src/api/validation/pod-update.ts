@@ -17,9 +17,11 @@ export function validatePodSpecUpdate(spec: Obj, old: Obj): FieldError[] {
     if (spec.activeDeadlineSeconds === undefined) errs.push(fieldErrors.invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'));
     else if (spec.activeDeadlineSeconds > old.activeDeadlineSeconds) errs.push(fieldErrors.invalid('spec.activeDeadlineSeconds', spec.activeDeadlineSeconds, 'must be less than or equal to previous value'));
   }
-  const oldTolerations: Obj[] = old.tolerations ?? [];
-  const kept = oldTolerations.every(t => (spec.tolerations ?? []).some((n: Obj) => sameToleration(n, t)));
-  if (!kept) errs.push(fieldErrors.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
+  ((old.tolerations ?? []) as Obj[]).forEach((t, i) => {
+    if (!(spec.tolerations ?? []).some((n: Obj) => sameToleration(n, t))) {
+      errs.push(fieldErrors.forbidden(`spec.tolerations[${i}]`, 'existing toleration can not be modified except its tolerationSeconds'));
+    }
+  });
   if (comparable(spec, old) !== comparable(old, old)) errs.push(fieldErrors.forbidden('spec', `pod updates may not change fields other than ${UPDATABLE.join(',')}`));
   return errs;
 }

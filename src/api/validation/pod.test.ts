@@ -80,6 +80,9 @@ test('pod updates may only change images, deadlines, tolerations', () => {
   assert.deepEqual(validateUpdate('', 'v1', 'Pod', image, old, namespaced), []);
   const restart = structuredClone(old);
   restart.spec.restartPolicy = 'Never';
+  const dropped = structuredClone(image);
+  dropped.spec.tolerations = [];
+  assert.deepEqual(messages(validateUpdate('', 'v1', 'Pod', dropped, image, namespaced)), ['spec.tolerations[0]: Forbidden: existing toleration can not be modified except its tolerationSeconds']);
   assert.deepEqual(messages(validateUpdate('', 'v1', 'Pod', restart, old, namespaced)), [
     'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
   ]);
