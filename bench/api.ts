@@ -28,7 +28,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
     await Promise.all(Array.from({ length: o.concurrency }, async () => {
       for (let i = next++; i < o.objects; i = next++) {
         const s = nowMs();
-        await client.create(cms, { metadata: { name: `cm-${i}` }, data: { payload } });
+        await client.create(cms, { metadata: { name: `cm-${i}`, labels: { 'k8ts-bench': 'api' } }, data: { payload } });
         createLatencies.push(nowMs() - s);
       }
     }));
@@ -48,7 +48,8 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
     const listTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
       const s = nowMs();
-      const list = await client.list(cms);
+      // Selected by label: a cluster may add its own objects to a new namespace (kube-root-ca.crt).
+      const list = await client.list(cms, { labelSelector: 'k8ts-bench=api' });
       listTimes.push(nowMs() - s);
       if (list.items.length !== o.objects) throw new Error(`LIST returned ${list.items.length} of ${o.objects}`);
     }
