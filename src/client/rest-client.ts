@@ -22,20 +22,19 @@ export interface WatchHandle {
 
 export class RestClient {
   private readonly agent: Agent;
+  // Watches hold their connection for minutes; pooled with requests they would use up the pool's
+  // sockets and leave ordinary requests waiting forever, so they get an unlimited agent of their own.
+  private readonly watchAgent: Agent;
 
   constructor(readonly config: ClientConfig, readonly userAgent = 'k8ts') {
-    this.agent = new Agent({
-      keepAlive: true,
-      maxSockets: 64,
-      ca: config.ca,
-      cert: config.cert,
-      key: config.key,
-      rejectUnauthorized: !config.insecureSkipTLSVerify,
-    });
+    const tls = { ca: config.ca, cert: config.cert, key: config.key, rejectUnauthorized: !config.insecureSkipTLSVerify };
+    this.agent = new Agent({ keepAlive: true, maxSockets: 64, ...tls });
+    this.watchAgent = new Agent({ keepAlive: false, ...tls });
   }
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   async request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -81,7 +80,7 @@ export class RestClient {
     let res: IncomingMessage | undefined;
     let stopped = false;
     const done = (async () => {
-      res = await this.send(path, { query: { ...query, watch: 'true' } });
+      res = await this.send(path, { query: { ...query, watch: 'true' } }, this.watchAgent);
       if (stopped) { res.destroy(); return; }
       if ((res.statusCode ?? 0) >= 300) throw toError(res.statusCode ?? 0, await readAll(res));
       res.setEncoding('utf8');
@@ -109,7 +108,7 @@ export class RestClient {
     };
   }
 
-  private send(path: string, opts: RequestOptions): Promise<IncomingMessage> {
+  private send(path: string, opts: RequestOptions, agent = this.agent): Promise<IncomingMessage> {
     const url = new URL(this.config.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
@@ -120,7 +119,7 @@ export class RestClient {
     }
     if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: opts.method ?? 'GET', headers, agent: this.agent }, resolve);
+      const req = request(url, { method: opts.method ?? 'GET', headers, agent }, resolve);
       req.on('error', reject);
       req.end(body);
     });
