@@ -39,7 +39,7 @@ export class TestCluster {
     });
     const logs: string[] = [];
     proc.stderr!.on('data', d => logs.push(String(d)));
-    const { url, kubeconfig } = await new Promise<{ url: string; kubeconfig: string }>((resolve, reject) => {
+    const started = new Promise<{ url: string; kubeconfig: string }>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`k8ts server did not start:\n${out}\n${logs.join('')}`)), 60_000);
       proc.stdout!.on('data', d => {
@@ -56,7 +56,15 @@ export class TestCluster {
         reject(new Error(`k8ts server exited with ${code}:\n${out}\n${logs.join('')}`));
       });
     });
-    return new TestCluster(dataDir, url, kubeconfig, proc, ownsDataDir, logs);
+    try {
+      const { url, kubeconfig } = await started;
+      return new TestCluster(dataDir, url, kubeconfig, proc, ownsDataDir, logs);
+    } catch (err) {
+      // A server that never came up still leaves nothing behind: its process and its data dir.
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   get pid(): number {
