@@ -15,8 +15,7 @@ import { ControllerManager } from '../controllers/manager.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
-import { openStore } from '../storage/index.js';
-import type { Store } from '../storage/types.js';
+import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
@@ -109,7 +108,10 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     throw err;
   }
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
-  const compactor = compactionMs > 0 ? startCompactor(store, compactionMs) : undefined;
+  // Like kube-apiserver's --etcd-compaction-interval: each run keeps one interval of history.
+  const stopCompaction = compactionMs > 0
+    ? startAutoCompaction(store, { intervalMs: compactionMs, onError: err => log('compaction failed', { error: err.message }) })
+    : undefined;
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
@@ -136,7 +138,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
       await controllers?.stop();
       await scheduler?.stop();
       loopClient.close();
-      if (compactor) clearInterval(compactor);
+      stopCompaction?.();
       await apiServer.stop();
       await store.close();
     },
@@ -149,19 +151,4 @@ function parseDuration(text: string, flag: string): number {
   if (!m) throw new FlagError(`invalid value "${text}" for --${flag}: must be a duration like 30s or 5m`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
   return Number(m[1]) * unit;
-}
-
-/**
- * Like kube-apiserver's --etcd-compaction-interval: each tick compacts up to the revision seen at
- * the previous tick, so watchers always have at least one interval of history to resume from.
- */
-function startCompactor(store: Store, intervalMs: number): NodeJS.Timeout {
-  let previous = store.revision;
-  const timer = setInterval(() => {
-    const target = previous;
-    previous = store.revision;
-    if (target > store.compactRevision) void store.compact(target).catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return timer;
 }
