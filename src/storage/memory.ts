@@ -1,7 +1,7 @@
 // In-memory backend with full revision history (until compacted): the reference implementation
 // of the storage contract, used by unit tests and `--datastore memory`.
 import {
-  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, StoreClosedError,
+  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, StoreClosedError, servedRevision,
   type KeyValue, type RangeOptions, type RangeResult, type Store, type StoreEvent, type StoreWatcher, type WatchOptions,
 } from './types.js';
 import { insertSorted, lowerBound, removeSorted } from './sorted-keys.js';
@@ -141,9 +141,7 @@ export class MemoryStore implements Store {
   /** The revision a read is served at; rejects compacted ones. */
   private readRevision(requested?: number): number {
     this.checkOpen();
-    if (!requested || requested >= this.rev) return this.rev;
-    if (requested < this.compacted) throw new CompactedError(requested, this.compacted);
-    return requested;
+    return servedRevision(requested, this.rev, this.compacted);
   }
 
   private checkOpen(): void {

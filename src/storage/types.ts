@@ -126,3 +126,10 @@ export class CompactedError extends StorageError {
 export function prefixEnd(prefix: string): string {
   return prefix + '\uffff';
 }
+
+/** The revision a read asking for `requested` is served at: absent, 0 or future means current. */
+export function servedRevision(requested: number | undefined, current: number, compacted: number): number {
+  if (!requested || requested >= current) return current;
+  if (requested < compacted) throw new CompactedError(requested, compacted);
+  return requested;
+}

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startAutoCompaction, type AutoCompactionOptions } from '../auto-compaction.js';
 import {
-  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, StorageError, StoreClosedError,
+  CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, StorageError, StoreClosedError, servedRevision,
   type KeyValue, type RangeOptions, type RangeResult, type Store, type StoreEvent, type StoreWatcher, type WatchOptions,
 } from '../types.js';
 import { WatcherSet } from '../watchers.js';
@@ -203,9 +203,7 @@ export class SqliteStore implements Store {
   /** The revision a read is served at; rejects compacted ones. */
   private readRevision(requested?: number): number {
     this.checkOpen();
-    if (!requested || requested >= this.rev) return this.rev;
-    if (requested < this.compacted) throw new CompactedError(requested, this.compacted);
-    return requested;
+    return servedRevision(requested, this.rev, this.compacted);
   }
 
   private checkOpen(): void {
