@@ -396,8 +396,8 @@ export class GenericStore {
       // Already terminating: a shorter grace period may hurry it, grace 0 removes it if nothing else holds it.
       const requested = options.gracePeriodSeconds;
       const current = meta.deletionGracePeriodSeconds ?? 0;
-      if (finalizers.size || pendingByStrategy) return requested !== undefined && requested < current ? shortenGrace(next, requested) : next;
-      if (requested === 0 || current === 0) return undefined;
+      const held = finalizers.size > 0 || pendingByStrategy;
+      if (!held && (requested === 0 || current === 0)) return undefined;
       return requested !== undefined && requested < current ? shortenGrace(next, requested) : next;
     }
     if (finalizers.size === 0 && !pendingByStrategy && !grace) return undefined;
