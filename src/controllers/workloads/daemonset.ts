@@ -91,7 +91,7 @@ function nodeChanged(name: string, ctx: ControllerContext): void {
 }
 
 /** The node a daemon pod is for: its binding, or the node-name affinity it was created with. */
-export function targetNode(pod: Pod): string | undefined {
+function targetNode(pod: Pod): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
   for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
     for (const f of term.matchFields ?? []) {
