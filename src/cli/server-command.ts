@@ -31,6 +31,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range, split into a /24 per node' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before the node is NotReady' },
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
+  'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'help': { type: 'bool', help: 'show this help' },
 };

@@ -19,6 +19,8 @@ export interface RunResult {
 export interface StartOptions {
   dataDir?: string;
   extraArgs?: string[];
+  /** Run the server's embedded node agent (needs containerd); off by default so API tests run anywhere. */
+  withAgent?: boolean;
 }
 
 export class TestCluster {
@@ -34,7 +36,7 @@ export class TestCluster {
   static async start(opts: StartOptions = {}): Promise<TestCluster> {
     const ownsDataDir = !opts.dataDir;
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
-    const proc = spawn(process.execPath, [K8TS_BIN, 'server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', ...(opts.extraArgs ?? [])], {
+    const proc = spawn(process.execPath, [K8TS_BIN, 'server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', ...(opts.withAgent ? [] : ['--disable-agent']), ...(opts.extraArgs ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: string[] = [];
