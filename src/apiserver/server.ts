@@ -11,6 +11,7 @@ import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
 import type { RequestContext } from './context.js';
+import { CACERTS_PATH, serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { handleNonResource, isPublicPath } from './handlers/non-resource.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
@@ -26,6 +27,8 @@ export interface ApiServerOptions {
   strategies: StrategyFactory;
   admission: (registry: () => Registry) => AdmissionPlugin[];
   authorizer?: Authorizer;
+  /** Serves `/cacerts` to joining agents when set. */
+  joinCA?: JoinCA;
   bindAddress: string;
   port: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -96,6 +99,8 @@ export class ApiServer {
       if (!(ri.isResourceRequest && ri.verb === 'watch')) this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
     });
     try {
+      // Joining agents do not trust our certificate yet, so they cannot authenticate either.
+      if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA);
       const publicPath = !ri.isResourceRequest && isPublicPath(url.pathname);
       const user = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
         ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }

@@ -1,25 +1,9 @@
 // The Node a simulated kubelet registers: labels as a real kubelet sets them, capacity equal to
 // allocatable (nothing reserved), and the status conditions of a healthy node.
 import { createHash } from 'node:crypto';
-import { nowTimestamp, type KubeObject } from '../api/object.js';
 import { intToIp } from '../apiserver/registry/strategies/ipv4.js';
-import type { SimNodeOptions, Taint } from './options.js';
-
-export const KUBELET_VERSION = 'v1.32.0';
-
-export interface NodeCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastHeartbeatTime?: string;
-  lastTransitionTime?: string;
-}
-
-export interface NodeObject extends KubeObject {
-  spec?: { podCIDR?: string; podCIDRs?: string[]; taints?: Taint[]; unschedulable?: boolean };
-  status?: { conditions?: NodeCondition[]; [k: string]: unknown };
-}
+import { KUBELET_VERSION, wellKnownLabels, type NodeCondition, type NodeObject } from '../kubelet/node/node-object.js';
+import type { SimNodeOptions } from './options.js';
 
 /** Simulated nodes' InternalIPs: 172.16.0.0/12 is private and wide enough for 10^6 nodes. */
 export function nodeAddress(index: number): string {
@@ -32,11 +16,7 @@ export function nodeName(o: SimNodeOptions, index: number): string {
 
 export function nodeLabels(o: SimNodeOptions, name: string, index: number): Record<string, string> {
   return {
-    'kubernetes.io/hostname': name,
-    'kubernetes.io/os': 'linux',
-    'kubernetes.io/arch': 'amd64',
-    'beta.kubernetes.io/os': 'linux',
-    'beta.kubernetes.io/arch': 'amd64',
+    ...wellKnownLabels(name, 'linux', 'amd64'),
     'node.kubernetes.io/instance-type': 'k8ts-sim',
     'topology.kubernetes.io/region': 'sim',
     'topology.kubernetes.io/zone': o.zones[index % o.zones.length],
@@ -51,17 +31,6 @@ export function newNode(o: SimNodeOptions, index: number): NodeObject {
     metadata: { name, labels: nodeLabels(o, name, index), annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'k8ts.io/simulated': 'true' } },
     spec: o.taints.length ? { taints: o.taints } : {},
   };
-}
-
-export function readyConditions(now = nowTimestamp(), since = now): NodeCondition[] {
-  const c = (type: string, status: NodeCondition['status'], reason: string, message: string): NodeCondition =>
-    ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: since });
-  return [
-    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-  ];
 }
 
 export function nodeStatus(o: SimNodeOptions, name: string, index: number, conditions: NodeCondition[]): Record<string, unknown> {
@@ -81,8 +50,4 @@ export function nodeStatus(o: SimNodeOptions, name: string, index: number, condi
     },
     images: [],
   };
-}
-
-export function isReady(node: NodeObject | undefined): boolean {
-  return node?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
 }

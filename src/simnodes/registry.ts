@@ -4,12 +4,12 @@ import { StatusError } from '../api/errors.js';
 import { nowTimestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
+import { renewNodeLease } from '../kubelet/node/node-lease.js';
+import { HEALTHY, nodeConditions, type NodeObject } from '../kubelet/node/node-object.js';
 import type { Limiter } from '../util/limiter.js';
-import { isReady, newNode, nodeAddress, nodeName, nodeStatus, readyConditions, type NodeCondition, type NodeObject } from './node-object.js';
+import { newNode, nodeAddress, nodeName, nodeStatus } from './node-object.js';
 import type { SimNodeOptions } from './options.js';
 import { fallbackCidr, PodIpPool } from './pod-ips.js';
-
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 export interface SimNode {
   name: string;
@@ -22,7 +22,6 @@ export interface SimNode {
   lease?: KubeObject;
   pool?: PodIpPool;
   lastStatusAt: number;
-  readySince: string;
 }
 
 export class NodeRegistry {
@@ -31,7 +30,7 @@ export class NodeRegistry {
   constructor(private readonly client: RestClient, private readonly o: SimNodeOptions, private readonly limiter: Limiter) {
     for (let i = 0; i < o.count; i++) {
       const name = nodeName(o, i);
-      this.nodes.set(name, { name, index: i, hostIP: nodeAddress(i), registeredAt: 0, heartbeating: true, lastStatusAt: 0, readySince: nowTimestamp() });
+      this.nodes.set(name, { name, index: i, hostIP: nodeAddress(i), registeredAt: 0, heartbeating: true, lastStatusAt: 0 });
     }
   }
 
@@ -60,41 +59,18 @@ export class NodeRegistry {
 
   /** Posts Ready and friends; lastTransitionTime moves only when the node was not Ready. */
   async postStatus(n: SimNode): Promise<void> {
-    const now = nowTimestamp();
-    if (n.node && !isReady(n.node)) n.readySince = now;
-    const conditions: NodeCondition[] = readyConditions(now, n.readySince);
+    const conditions = nodeConditions(HEALTHY, n.node?.status?.conditions, nowTimestamp());
     n.lastStatusAt = Date.now();
     n.node = await this.limiter.run(() => this.client.patch<NodeObject>(objectPath(R.nodes, undefined, n.name, 'status'),
       { status: nodeStatus(this.o, n.name, n.index, conditions) }, 'merge'));
   }
 
-  /** Renews the node's Lease from the cached copy; re-reads it on a conflict, creates it if gone. */
+  /** Renews the node's Lease from the cached copy. */
   async renewLease(n: SimNode): Promise<void> {
-    const renewTime = new Date().toISOString().replace('Z', '000Z');
-    const path = objectPath(R.leases, NODE_LEASE_NAMESPACE, n.name);
-    if (n.lease) {
-      try {
-        n.lease = await this.limiter.run(() => this.client.update<KubeObject>(path, { ...n.lease, spec: { ...(n.lease!.spec as object), renewTime } }));
-        return;
-      } catch (err) {
-        if (!(err instanceof StatusError && (err.code === 409 || err.code === 404))) throw err;
-        n.lease = undefined;
-      }
-    }
-    try {
-      const live = await this.limiter.run(() => this.client.get<KubeObject>(path));
-      n.lease = await this.limiter.run(() => this.client.update<KubeObject>(path, { ...live, spec: { ...(live.spec as object), holderIdentity: n.name, renewTime } }));
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-      n.lease = await this.limiter.run(() => this.client.create<KubeObject>(collectionPath(R.leases, NODE_LEASE_NAMESPACE), {
-        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-        metadata: {
-          name: n.name, namespace: NODE_LEASE_NAMESPACE,
-          ownerReferences: n.node?.metadata.uid ? [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: n.node.metadata.uid }] : undefined,
-        },
-        spec: { holderIdentity: n.name, leaseDurationSeconds: this.o.leaseDurationSeconds, renewTime },
-      }));
-    }
+    n.lease = await renewNodeLease({
+      client: this.client, nodeName: n.name, nodeUid: n.node?.metadata.uid, durationSeconds: this.o.leaseDurationSeconds,
+      run: f => this.limiter.run(f),
+    }, n.lease);
   }
 
   /**

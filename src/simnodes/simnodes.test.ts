@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newNode, nodeStatus, readyConditions } from './node-object.js';
+import { HEALTHY, nodeConditions } from '../kubelet/node/node-object.js';
+import { newNode, nodeStatus } from './node-object.js';
 import { DEFAULTS, parseDurationMs, parseLabels, parseTaints } from './options.js';
 import { fallbackCidr, PodIpPool } from './pod-ips.js';
 import { runningStatus, terminatedStatus, type PodObject } from './pod-status.js';
@@ -25,7 +26,7 @@ test('nodes carry hostname, os and zone labels spread round-robin, and the given
   assert.deepEqual(nodes.map(n => n.metadata.labels!['topology.kubernetes.io/zone']), ['zone-a', 'zone-b', 'zone-c', 'zone-a']);
   assert.equal(nodes[0].metadata.labels!.extra, '1');
   assert.deepEqual(nodes[0].spec!.taints, [{ key: 'x', value: 'y', effect: 'NoExecute' }]);
-  const status = nodeStatus(o, 'n-0', 0, readyConditions()) as { allocatable: Record<string, string>; conditions: { type: string; status: string }[] };
+  const status = nodeStatus(o, 'n-0', 0, nodeConditions(HEALTHY)) as { allocatable: Record<string, string>; conditions: { type: string; status: string }[] };
   assert.equal(status.allocatable.cpu, '4');
   assert.ok(status.conditions.some(c => c.type === 'Ready' && c.status === 'True'));
 });

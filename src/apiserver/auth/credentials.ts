@@ -56,8 +56,12 @@ async function loadOrCreate(dir: string, name: string, create: () => Promise<Pem
   return pair;
 }
 
-export function kubeconfig(serverUrl: string, caPem: string, client: PemPair, user = 'admin'): string {
+/** A kubeconfig for one user, authenticated by a client certificate or a bearer token. */
+export function kubeconfig(serverUrl: string, caPem: string, client: PemPair | { token: string }, user = 'admin'): string {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const credentials = 'token' in client
+    ? [`    token: ${client.token}`]
+    : [`    client-certificate-data: ${b64(client.cert)}`, `    client-key-data: ${b64(client.key)}`];
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -69,8 +73,7 @@ export function kubeconfig(serverUrl: string, caPem: string, client: PemPair, us
     'users:',
     `- name: ${user}`,
     '  user:',
-    `    client-certificate-data: ${b64(client.cert)}`,
-    `    client-key-data: ${b64(client.key)}`,
+    ...credentials,
     'contexts:',
     '- name: k8ts',
     '  context:',

@@ -1,0 +1,103 @@
+// The kubelet's heartbeats: the node Lease renewed every 10 s (a quarter of its 40 s duration), and
+// the Node status recomputed every 10 s but posted only when it changed or every 5 minutes
+// (upstream's nodeStatusUpdateFrequency and nodeStatusReportFrequency). The status is compared with
+// the Node as the API has it, so conditions the node lifecycle controller set to Unknown while we
+// were silent are corrected at once.
+import { StatusError } from '../../api/errors.js';
+import { nowTimestamp, type KubeObject } from '../../api/object.js';
+import type { RestClient } from '../../client/rest-client.js';
+import { objectPath, R } from '../../client/resources.js';
+import type { Logger } from '../../util/log.js';
+import { filesystemUsage, readMachineInfo, readMemory, type MachineInfo } from './machine-info.js';
+import type { NodeAddress } from './node-addresses.js';
+import { renewNodeLease } from './node-lease.js';
+import type { NodeObject } from './node-object.js';
+import { registerNode, type NodeRegistration } from './node-registration.js';
+import { composeNodeStatus, statusChanged, type RuntimeFacts } from './node-status.js';
+
+export interface NodeStatusLoopOptions {
+  client: RestClient;
+  registration: NodeRegistration;
+  /** The kubelet's root dir: its filesystem is the node's ephemeral storage. */
+  rootDir: string;
+  addresses: NodeAddress[];
+  kubeletPort: number;
+  runtimeFacts: () => Promise<RuntimeFacts>;
+  log: Logger;
+  statusIntervalMs?: number;
+  leaseIntervalMs?: number;
+  reportIntervalMs?: number;
+}
+
+export class NodeStatusLoop {
+  private readonly machine: MachineInfo = readMachineInfo();
+  private lease?: KubeObject;
+  private node?: NodeObject;
+  private lastPostAt = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private syncing?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly o: NodeStatusLoopOptions) {}
+
+  get name(): string {
+    return this.o.registration.name;
+  }
+
+  /** Registers the Node, posts its first status and Lease, then keeps both fresh. */
+  async start(): Promise<NodeObject> {
+    this.node = await registerNode(this.o.client, this.o.registration);
+    await this.syncStatus(true);
+    await this.renewLease();
+    this.timers.push(setInterval(() => void this.renewLease().catch(err => this.o.log('lease renewal failed', { error: String(err) })), this.o.leaseIntervalMs ?? 10_000));
+    this.timers.push(setInterval(() => void this.sync(), this.o.statusIntervalMs ?? 10_000));
+    return this.node!;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Recomputes the status now (e.g. after the CNI config appeared); never runs twice at once. */
+  sync(): Promise<void> {
+    this.syncing ??= this.syncStatus(false)
+      .catch(err => this.o.log('node status update failed', { error: String(err) }))
+      .finally(() => { this.syncing = undefined; });
+    return this.syncing;
+  }
+
+  private async renewLease(): Promise<void> {
+    if (this.stopped) return;
+    this.lease = await renewNodeLease({ client: this.o.client, nodeName: this.name, nodeUid: this.node?.metadata.uid }, this.lease);
+  }
+
+  private async syncStatus(force: boolean): Promise<void> {
+    if (this.stopped) return;
+    const path = objectPath(R.nodes, undefined, this.name);
+    let live: NodeObject;
+    try {
+      live = await this.o.client.get<NodeObject>(path);
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      this.o.log('node object is gone; registering again', { node: this.name });
+      live = await registerNode(this.o.client, this.o.registration);
+      this.lease = undefined;
+      force = true;
+    }
+    this.node = live;
+    const desired = composeNodeStatus({
+      machine: this.machine,
+      fs: filesystemUsage(this.o.rootDir),
+      memory: readMemory(),
+      runtime: await this.o.runtimeFacts(),
+      addresses: this.o.addresses,
+      kubeletPort: this.o.kubeletPort,
+    }, live.status?.conditions, nowTimestamp());
+    const due = Date.now() - this.lastPostAt >= (this.o.reportIntervalMs ?? 5 * 60_000);
+    if (!force && !due && !statusChanged(live.status, desired)) return;
+    this.node = await this.o.client.patch<NodeObject>(objectPath(R.nodes, undefined, this.name, 'status'), { status: desired }, 'merge');
+    this.lastPostAt = Date.now();
+  }
+}
