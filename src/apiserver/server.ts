@@ -3,14 +3,15 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ForbiddenError } from '../api/errors.js';
+import type { Duplex } from 'node:stream';
+import { ForbiddenError, ServiceUnavailableError } from '../api/errors.js';
 import { ResourceCatalog } from '../api/catalog.js';
 import type { Store } from '../storage/types.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH, serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { handleNonResource, isPublicPath } from './handlers/non-resource.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
@@ -18,7 +19,11 @@ import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
 import { sendError, toStatusError } from './http/respond.js';
 import { Registry, type StrategyFactory } from './registry/registry.js';
-import { parseRequestInfo } from './request-info.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubeletUpgrade } from './kubelet/handler.js';
+import { KubeletProxy } from './kubelet/proxy.js';
+import type { PemPair } from '../pki/certificates.js';
+import { plainResponse } from '../util/http-upgrade.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -31,6 +36,8 @@ export interface ApiServerOptions {
   joinCA?: JoinCA;
   bindAddress: string;
   port: number;
+  /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
+  kubeletClient?: PemPair;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -42,6 +49,7 @@ export class ApiServer {
   private readonly inflight = this.metrics.gauge('apiserver_current_inflight_requests', 'Number of requests currently being served.');
   private readonly authn: Authenticator;
   private readonly authz: Authorizer;
+  private readonly kubelets?: KubeletProxy;
   private server?: Server;
   private inflightCount = 0;
   private ready = false;
@@ -51,6 +59,7 @@ export class ApiServer {
     this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
     this.authn = new Authenticator(opts.tokens);
     this.authz = opts.authorizer ?? allowAllAuthorizer;
+    if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.inflight.set(() => this.inflightCount);
   }
 
@@ -64,6 +73,8 @@ export class ApiServer {
       // kubectl keeps long-lived watches; never time them out at the socket level.
       requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000,
     }, (req, res) => void this.handle(req, res));
+    // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -101,12 +112,7 @@ export class ApiServer {
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA);
-      const publicPath = !ri.isResourceRequest && isPublicPath(url.pathname);
-      const user = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
-        ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
-        : this.authn.authenticate(req);
-      const decision = await this.authz.authorize(user, ri);
-      if (!decision.allowed) throw new ForbiddenError(decision.reason);
+      const user = await this.admit(req, ri, url);
       const q = url.searchParams;
       if (!ri.isResourceRequest) {
         return handleNonResource(req, res, url.pathname, `${req.socket.localAddress}:${req.socket.localPort}`, { ready: () => this.ready }, () => this.metrics.render());
@@ -120,11 +126,50 @@ export class ApiServer {
         warnings: [],
       };
       if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authz);
+      if (isKubeletSubresource(ri)) return await serveKubeletRequest(req, res, ri, url, registrySource(this.registry), this.kubeletProxy());
       await handleResource(req, res, ri, q, ctx, this.registry);
     } catch (err) {
       const se = toStatusError(err);
       if (se.code >= 500) this.opts.log?.('request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
       sendError(res, se);
+    }
+  }
+
+  /** Authentication and authorization, the same for plain and upgrade requests. */
+  private async admit(req: IncomingMessage, ri: RequestInfo, url: URL): Promise<UserInfo> {
+    const publicPath = !ri.isResourceRequest && isPublicPath(url.pathname);
+    const user = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
+      ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
+      : this.authn.authenticate(req);
+    const decision = await this.authz.authorize(user, ri);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    return user;
+  }
+
+  private kubeletProxy(): KubeletProxy {
+    if (!this.kubelets) throw new ServiceUnavailableError('the API server has no kubelet client credentials');
+    return this.kubelets;
+  }
+
+  /**
+   * Upgrade requests for kubelet-backed subresources are relayed to the kubelet; any other request
+   * that happens to ask for an upgrade is served as a plain request (HTTP lets a server ignore Upgrade).
+   */
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://k8ts');
+    const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    if (!ri.isResourceRequest || !isKubeletSubresource(ri) || ri.subresource === 'log') {
+      if (head.length) socket.unshift(head);
+      return this.handle(req, plainResponse(req, socket));
+    }
+    socket.on('error', () => socket.destroy());
+    try {
+      await this.admit(req, ri, url);
+      await serveKubeletUpgrade(req, socket, head, ri, url, registrySource(this.registry), this.kubeletProxy());
+    } catch (err) {
+      const se = toStatusError(err);
+      if (se.code >= 500) this.opts.log?.('upgrade request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
+      sendError(plainResponse(req, socket), se);
     }
   }
 }

@@ -91,6 +91,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     store,
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
     joinCA: { caPem: creds.ca.cert, joinToken: creds.joinToken },
+    kubeletClient: creds.kubeletClient,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
     strategies: strategies({ serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) } }),
     admission: registry => [namespaceLifecycle(registry), resourceQuotaAdmission(registry)],

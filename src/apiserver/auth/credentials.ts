@@ -11,6 +11,8 @@ export interface ClusterCredentials {
   ca: PemPair;
   serving: PemPair;
   admin: PemPair;
+  /** The API server's client certificate towards kubelets (logs, exec, port-forward, node proxy). */
+  kubeletClient: PemPair;
   /** Shared secret agents present to join (bearer token). */
   joinToken: string;
 }
@@ -33,10 +35,14 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
     ipAddresses: unique(['127.0.0.1', '::1', ...o.ipAddresses]),
   }));
   const admin = await loadOrCreate(tls, 'admin', () => issueCertificate(ca, { commonName: 'admin', organizations: ['system:masters'], usage: 'client' }));
+  // Upstream's kubeadm names this identity kube-apiserver-kubelet-client, in group system:masters.
+  const kubeletClient = await loadOrCreate(tls, 'kubelet-client', () => issueCertificate(ca, {
+    commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client',
+  }));
   const tokenPath = join(o.dataDir, 'token');
   if (!existsSync(tokenPath)) writeFileSync(tokenPath, `K10${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
   const joinToken = readFileSync(tokenPath, 'utf8').trim();
-  return { ca, serving, admin, joinToken };
+  return { ca, serving, admin, kubeletClient, joinToken };
 }
 
 /** Writes the admin kubeconfig once the server's address (and bound port) is known. */

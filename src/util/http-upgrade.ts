@@ -1,0 +1,53 @@
+// Relaying an HTTP Upgrade (WebSocket, SPDY) to another server: re-send the request line and headers
+// on a fresh connection, then copy bytes both ways. The relay never parses the upgraded protocol,
+// so the backend's answer — 101 or an error — reaches the client exactly as sent.
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** Header names (lower case) never passed to the backend: our own credentials stand in for the client's. */
+const CLIENT_ONLY_HEADERS = new Set(['host', 'authorization', 'proxy-authorization']);
+
+/** The request head to send upstream: `method path`, the client's headers (original case and order), a new Host. */
+export function upgradeRequestHead(req: IncomingMessage, path: string, host: string, drop: (name: string) => boolean = () => false): string {
+  const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${host}`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (CLIENT_ONLY_HEADERS.has(name) || name.startsWith('impersonate-') || drop(name)) continue;
+    lines.push(`${raw[i]}: ${raw[i + 1]}`);
+  }
+  return lines.join('\r\n') + '\r\n\r\n';
+}
+
+/**
+ * Copies bytes between the client's socket and the backend's until either side goes away. A side
+ * that ends gets its peer ended (not destroyed), so data already in flight is still delivered.
+ */
+export function splice(client: Duplex, backend: Duplex): void {
+  client.pipe(backend);
+  backend.pipe(client);
+  const teardown = () => {
+    client.destroy();
+    backend.destroy();
+  };
+  client.on('error', teardown);
+  backend.on('error', teardown);
+  client.on('close', () => backend.end());
+  backend.on('close', () => client.end());
+}
+
+/**
+ * An ordinary response object on an upgrade request's socket, for answering without upgrading
+ * (errors, refusals, or serving the request as a plain one). The socket closes once it is sent.
+ */
+export function plainResponse(req: IncomingMessage, socket: Duplex): ServerResponse {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.on('finish', () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  });
+  return res;
+}
