@@ -1,0 +1,77 @@
+// Gets k8ts's own images to where pods need them without internet access: into a containerd
+// directly (import of the built archive) or into a registry (push), from which containerd pulls
+// `k8ts.local/...` by name through its registry mirror.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ImageClient } from '../cri/client.js';
+import { BUILTIN_REGISTRY, PAUSE_IMAGE, type BuiltinImage } from './builtin.js';
+import { NETNS_DIR } from '../../util/daemon.js';
+import { ensureImageArchive, type ImageCacheOptions } from './build.js';
+
+const run = promisify(execFile);
+
+/** The namespace in which containerd's CRI plugin keeps its images. */
+export const CRI_CONTAINERD_NAMESPACE = 'k8s.io';
+
+export class ImageLoadError extends Error {}
+
+function socketPath(endpoint: string): string {
+  return endpoint.replace(/^unix:\/\//, '');
+}
+
+/** Imports a docker-archive tar into the containerd at `endpoint`, where CRI sees it. */
+export async function importImage(endpoint: string, archive: string): Promise<void> {
+  try {
+    await run('ctr', ['--address', socketPath(endpoint), '--namespace', CRI_CONTAINERD_NAMESPACE, 'images', 'import', archive], { maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new ImageLoadError(`importing ${archive}: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
+/** Builds (or takes from cache) and imports each image the runtime does not have yet. Returns those imported. */
+export async function ensureBuiltinImages(endpoint: string, images: readonly BuiltinImage[], opts: ImageCacheOptions = {}): Promise<BuiltinImage[]> {
+  const client = new ImageClient(endpoint);
+  const imported: BuiltinImage[] = [];
+  try {
+    for (const image of images) {
+      if (await client.imageStatus(image)) continue;
+      await importImage(endpoint, await ensureImageArchive(image, opts));
+      if (!(await client.imageStatus(image))) throw new ImageLoadError(`${image} was imported but the runtime does not list it`);
+      imported.push(image);
+    }
+  } finally {
+    client.close();
+  }
+  return imported;
+}
+
+/** Makes sure the sandbox image is present, so pods start on a machine without internet. */
+export async function ensurePauseImage(endpoint: string, opts: ImageCacheOptions = {}): Promise<void> {
+  await ensureBuiltinImages(endpoint, [PAUSE_IMAGE], opts);
+}
+
+/** `k8ts.local/busybox:1` at registry `10.0.0.1:5000` → `10.0.0.1:5000/busybox:1`. */
+export function registryReference(image: BuiltinImage, registryAddress: string): string {
+  return `${registryAddress}/${image.slice(BUILTIN_REGISTRY.length + 1)}`;
+}
+
+export interface PushOptions extends ImageCacheOptions {
+  /** Network namespace (name under /var/run/netns) from which the registry address is reachable. */
+  netns?: string;
+}
+
+/** Pushes a builtin image to a plain-HTTP registry under the same repository and tag. Returns the pushed reference. */
+export async function pushImage(image: BuiltinImage, registryAddress: string, opts: PushOptions = {}): Promise<string> {
+  const archive = await ensureImageArchive(image, opts);
+  const destination = registryReference(image, registryAddress);
+  const copy = ['skopeo', 'copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${destination}`];
+  const [command, ...args] = opts.netns ? ['nsenter', `--net=${NETNS_DIR}/${opts.netns}`, '--', ...copy] : copy;
+  try {
+    await run(command, args, { maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new ImageLoadError(`pushing ${image} to ${destination}: ${e.stderr?.trim() || e.message}`);
+  }
+  return destination;
+}
