@@ -8,6 +8,9 @@ import { test } from 'node:test';
 import { RuntimeClient } from '../../src/kubelet/cri/client.js';
 import { cleanupContainerd, mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
 import { ContainerdProcess, ContainerdStartError } from '../../src/kubelet/containerd/process.js';
+import { PAUSE_IMAGE } from '../../src/kubelet/images/builtin.js';
+import { ensurePauseImage } from '../../src/kubelet/images/load.js';
+import { processesMentioning, removeCgroup } from './support/leftovers.js';
 import { TestNetns } from './support/netns.js';
 
 test('containerd starts in a netns, answers CRI Version, and stops by PID', async () => {
@@ -40,6 +43,52 @@ test('containerd starts in a netns, answers CRI Version, and stops by PID', asyn
   }
   assert.deepEqual(mountsUnder(dir), []);
   assert.equal(netns.exists, false);
+});
+
+test('after containerd is killed with a pod running, cleanup leaves no process, mount or cgroup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-containerd-'));
+  const netns = TestNetns.create('ctrd');
+  const cgroupParent = `/k8ts-containerd-crash-${process.pid}`;
+  let containerd: ContainerdProcess | undefined;
+  try {
+    containerd = await ContainerdProcess.start({ dir, netns: netns.name, cniConfDir: join(dir, 'cni') });
+    await ensurePauseImage(containerd.endpoint);
+    const runtime = new RuntimeClient(containerd.endpoint);
+    // The node's network (the test netns): no CNI needed for this.
+    const sandboxConfig = {
+      metadata: { name: 'crash', namespace: 'default', uid: 'uid-crash', attempt: 0 },
+      linux: { cgroupParent, securityContext: { namespaceOptions: { network: 'NODE' as const } } },
+    };
+    let containerId: string;
+    try {
+      const sandboxId = await runtime.runPodSandbox(sandboxConfig);
+      containerId = await runtime.createContainer(sandboxId, { metadata: { name: 'c', attempt: 0 }, image: { image: PAUSE_IMAGE } }, sandboxConfig);
+      await runtime.startContainer(containerId);
+    } finally {
+      runtime.close();
+    }
+    const memoryCgroup = join('/sys/fs/cgroup/memory', cgroupParent, containerId);
+    assert.ok(existsSync(memoryCgroup));
+    assert.ok(mountsUnder(dir).length >= 2, 'sandbox and container rootfs are mounted');
+
+    process.kill(containerd.pid, 'SIGKILL');
+    await containerd.exited;
+    // Containers outlive containerd in their shims, as upstream.
+    assert.ok(processesMentioning(dir).some(cmd => cmd.includes('containerd-shim')));
+
+    const result = await cleanupContainerd(containerd.paths);
+    assert.equal(result.deletedContainers.length, 2);
+    assert.ok(result.killedPids.length >= 1);
+    assert.deepEqual(processesMentioning(dir), []);
+    assert.deepEqual(mountsUnder(dir), []);
+    assert.equal(existsSync(memoryCgroup), false);
+  } finally {
+    await containerd?.stop();
+    if (containerd) await cleanupContainerd(containerd.paths, { removeDir: true });
+    removeCgroup(cgroupParent);
+    netns.delete();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a containerd that cannot start is reported with its log', async () => {

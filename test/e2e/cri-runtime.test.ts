@@ -3,7 +3,7 @@
 // from a local registry through containerd's mirror), a pod sandbox and busybox containers driven
 // through the CRI client. Afterwards nothing may remain: no process, mount, netns or directory.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,7 @@ import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
 import { eventually } from './harness.js';
+import { cgroupExists, processesMentioning, removeCgroup } from './support/leftovers.js';
 import { TestNetns } from './support/netns.js';
 import { TestRegistry } from './support/registry.js';
 
@@ -80,14 +81,14 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
       if (containerd) await cleanupContainerd(containerd.paths);
       await registry?.stop();
       netns?.delete();
-      removeCgroupParent();
+      removeCgroup(CGROUP_PARENT);
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
     // Nothing left: mounts, processes started from our dir, the netns, the cgroups.
     assert.deepEqual(mountsUnder(dir), []);
     assert.deepEqual(processesMentioning(dir), []);
     assert.equal(netns.exists, false);
-    assert.equal(existsSync(join('/sys/fs/cgroup/memory', CGROUP_PARENT)), false);
+    assert.equal(cgroupExists(CGROUP_PARENT), false);
   });
 
   test('the network is ready once the conflist is in place', async () => {
@@ -225,25 +226,3 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
     assert.equal(await images.imageStatus(BUSYBOX_IMAGE), null);
   });
 });
-
-function processesMentioning(path: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(path)) found.push(`${entry}: ${cmdline}`);
-    } catch {
-      // exited
-    }
-  }
-  return found;
-}
-
-// runc removes the containers' cgroups; the parent directories it created for them are ours.
-function removeCgroupParent(): void {
-  for (const controller of readdirSync('/sys/fs/cgroup')) {
-    const path = join('/sys/fs/cgroup', controller, CGROUP_PARENT);
-    if (existsSync(path)) rmdirSync(path);
-  }
-}

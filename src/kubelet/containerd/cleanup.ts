@@ -1,13 +1,15 @@
 // Leaves nothing of a containerd instance behind. Two levels:
 //  - removeAllPodSandboxes: the orderly way, through CRI while containerd runs, so CNI releases
 //    pod IPs and port mappings;
-//  - cleanupContainerd: after containerd has stopped (or crashed), kill the shims it started and
-//    every process under them, and unmount whatever is still mounted under its directory.
+//  - cleanupContainerd: after containerd has stopped (or crashed), have runc delete every container
+//    still in this instance's runc state (kills its processes, removes its cgroups), kill the
+//    shims it started and anything left under them, and unmount what is still mounted under its
+//    directory.
 // Processes are found by their command line naming this instance's socket, never by name alone,
 // so other nodes' containerds on the same machine are untouched.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeClient } from '../cri/client.js';
 import type { ContainerdPaths } from './config.js';
@@ -23,6 +25,8 @@ export async function removeAllPodSandboxes(runtime: RuntimeClient): Promise<num
 }
 
 export interface ContainerdCleanupResult {
+  /** Containers runc had to delete. */
+  deletedContainers: string[];
   /** Shims and the processes under them that had to be killed. */
   killedPids: number[];
   unmounted: string[];
@@ -35,10 +39,34 @@ export class ContainerdCleanupError extends Error {}
  * under `paths.dir`, and with `removeDir` deletes the directory. Call after containerd has stopped.
  */
 export async function cleanupContainerd(paths: ContainerdPaths, opts: { removeDir?: boolean } = {}): Promise<ContainerdCleanupResult> {
+  const deletedContainers = deleteRuncContainers(paths.runcRoot);
   const killedPids = await killShims(paths.socket);
   const unmounted = unmountUnder(paths.dir);
   if (opts.removeDir) rmSync(paths.dir, { recursive: true, force: true });
-  return { killedPids, unmounted };
+  return { deletedContainers, killedPids, unmounted };
+}
+
+function deleteRuncContainers(root: string): string[] {
+  const deleted: string[] = [];
+  for (const namespace of listDir(root)) {
+    for (const id of listDir(join(root, namespace))) {
+      try {
+        execFileSync('runc', ['--root', join(root, namespace), 'delete', '--force', id], { stdio: 'pipe' });
+      } catch (err) {
+        throw new ContainerdCleanupError(`runc delete --force ${id}: ${(err as { stderr?: Buffer }).stderr ?? err}`);
+      }
+      deleted.push(id);
+    }
+  }
+  return deleted;
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 interface ProcInfo {

@@ -11,6 +11,8 @@ export interface ContainerdPaths {
   root: string;
   /** Runtime state: sockets, task bundles, runc state, sandbox netns mounts. */
   state: string;
+  /** runc's state root (one subdirectory per containerd namespace). */
+  runcRoot: string;
   /** The gRPC (CRI) socket. */
   socket: string;
   config: string;
@@ -22,6 +24,7 @@ export function containerdPaths(dir: string): ContainerdPaths {
     dir,
     root: join(dir, 'root'),
     state: join(dir, 'state'),
+    runcRoot: join(dir, 'state', 'runc'),
     socket: join(dir, 'containerd.sock'),
     config: join(dir, 'config.toml'),
     log: join(dir, 'containerd.log'),
@@ -86,7 +89,7 @@ export function renderContainerdConfig(opts: ContainerdConfigOptions): string {
     '',
     // runc's own state defaults to the machine-wide /run/containerd/runc; keep it per instance.
     `[${cri}.containerd.runtimes.runc.options]`,
-    `  Root = ${str(join(paths.state, 'runc'))}`,
+    `  Root = ${str(paths.runcRoot)}`,
     '',
     `[${cri}.cni]`,
     `  bin_dir = ${str(opts.cniBinDir ?? DEFAULT_CNI_BIN_DIR)}`,
