@@ -11,7 +11,12 @@ import { CACERTS_PATH } from '../apiserver/handlers/cacerts.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { CA_PROOF_HEADER, isValidCaProof, newNonce } from '../pki/ca-proof.js';
 
-export class JoinError extends Error {}
+export class JoinError extends Error {
+  /** True when trying again later may help (server unreachable or not answering yet). */
+  constructor(message: string, readonly retriable: boolean) {
+    super(message);
+  }
+}
 
 export interface JoinOptions {
   serverUrl: string;
@@ -47,22 +52,22 @@ export function fetchClusterCA(serverUrl: string, token: string, timeoutMs: numb
       res.setEncoding('utf8');
       res.on('data', d => (body += d));
       res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new JoinError(`${url.origin}${CACERTS_PATH} answered ${res.statusCode}: ${body.slice(0, 200)}`));
+        if (res.statusCode !== 200) return reject(new JoinError(`${url.origin}${CACERTS_PATH} answered ${res.statusCode}: ${body.slice(0, 200)}`, (res.statusCode ?? 0) >= 500));
         const proof = String(res.headers[CA_PROOF_HEADER] ?? '');
         if (!isValidCaProof(token, nonce, body, proof)) {
-          return reject(new JoinError(`the CA served by ${url.origin} does not match the join token (wrong token, or not the cluster's server)`));
+          return reject(new JoinError(`the CA served by ${url.origin} does not match the join token (wrong token, or not the cluster's server)`, false));
         }
         try {
-          if (!new X509Certificate(body).ca) return reject(new JoinError(`${url.origin} served a certificate that is not a CA`));
+          if (!new X509Certificate(body).ca) return reject(new JoinError(`${url.origin} served a certificate that is not a CA`, false));
         } catch (err) {
-          return reject(new JoinError(`${url.origin} served no valid certificate: ${(err as Error).message}`));
+          return reject(new JoinError(`${url.origin} served no valid certificate: ${(err as Error).message}`, false));
         }
         resolve(body);
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new JoinError(`no answer from ${url.origin} within ${timeoutMs} ms`)));
-    req.on('error', err => reject(err instanceof JoinError ? err : new JoinError(`cannot reach ${url.origin}: ${err.message}`)));
+    req.on('timeout', () => req.destroy(new JoinError(`no answer from ${url.origin} within ${timeoutMs} ms`, true)));
+    req.on('error', err => reject(err instanceof JoinError ? err : new JoinError(`cannot reach ${url.origin}: ${err.message}`, true)));
     req.end();
   });
 }

@@ -4,6 +4,8 @@ import { runSchedulerCommand } from '../scheduler/command.js';
 import { runSimNodesCommand } from '../simnodes/command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
+import { JoinError } from '../agent/join.js';
+import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
 
 const HELP = `k8ts — Kubernetes in TypeScript
@@ -11,7 +13,8 @@ const HELP = `k8ts — Kubernetes in TypeScript
 Usage: k8ts <command> [flags]
 
 Commands:
-  server               start a single-node cluster (API server and control plane)
+  server               start a cluster: API server, control plane and this machine as its first node
+  agent                join this machine to a cluster as a node
   controller-manager   run the built-in controllers against an API server
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
@@ -27,12 +30,16 @@ async function main(argv: string[]): Promise<number> {
       if (!running) return 0;
       console.log(`k8ts server is running at ${running.url}`);
       console.log(`kubeconfig: ${running.kubeconfigPath}`);
-      console.log(`try: kubectl --kubeconfig ${running.kubeconfigPath} get namespaces`);
-      await new Promise<void>(resolve => {
-        const shutdown = () => void running.stop().then(resolve, resolve);
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-      });
+      if (running.nodeName) console.log(`node: ${running.nodeName}`);
+      console.log(`try: kubectl --kubeconfig ${running.kubeconfigPath} get nodes`);
+      await untilSignal(() => running.stop());
+      return 0;
+    }
+    case 'agent': {
+      const running = await startAgent(args);
+      if (!running) return 0;
+      console.log(`k8ts agent is running: node ${running.nodeName}`);
+      await untilSignal(() => running.stop());
       return 0;
     }
     case 'controller-manager':
@@ -51,8 +58,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Waits for SIGINT or SIGTERM, then stops gracefully. */
+function untilSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>(resolve => {
+    const shutdown = () => void stop().then(resolve, resolve);
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}
+
 main(process.argv.slice(2)).then(code => process.exit(code), (err: unknown) => {
-  if (err instanceof FlagError || err instanceof StartupError) {
+  if (err instanceof FlagError || err instanceof StartupError || err instanceof JoinError) {
     process.stderr.write(`k8ts: ${err.message}\n`);
     process.exit(err instanceof FlagError ? 2 : 1);
   }

@@ -19,6 +19,7 @@ import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
+import { nodeAgentFlags, startNodeAgent, type RunningAgent } from './agent-command.js';
 
 export const serverFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for state, certificates and the kubeconfig' },
@@ -33,6 +34,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
+  ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
 
@@ -42,13 +44,15 @@ export interface RunningServer {
   apiServer: ApiServer;
   url: string;
   kubeconfigPath: string;
+  /** The embedded agent's node, unless --disable-agent. */
+  nodeName?: string;
   stop(): Promise<void>;
 }
 
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
   const { flags, rest } = parseFlags(args, serverFlags);
   if (flags.help) {
-    console.log(usage('server', 'Starts a single-node Kubernetes control plane.', serverFlags));
+    console.log(usage('server', 'Starts a cluster: the API server and control plane, with this machine as its first node (unless --disable-agent).', serverFlags));
     return undefined;
   }
   if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
@@ -133,17 +137,33 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
       stop: () => { void current?.stop(); current = undefined; },
     };
   })());
+  const stopControlPlane = async () => {
+    await controllers?.stop();
+    await scheduler?.stop();
+    loopClient.close();
+    stopCompaction?.();
+    await apiServer.stop();
+    await store.close();
+  };
+  // This machine is the cluster's first node (k3s's embedded agent), reaching the API like any agent.
+  let agent: RunningAgent | undefined;
+  if (!flags['disable-agent']) {
+    try {
+      agent = await startNodeAgent(flags, { server: url, ca: creds.ca.cert, token: creds.joinToken }, join(dataDir, 'agent'),
+        { 'node-role.kubernetes.io/control-plane': 'true' });
+    } catch (err) {
+      await stopControlPlane();
+      throw err;
+    }
+  }
   return {
     apiServer,
     url,
     kubeconfigPath,
+    nodeName: agent?.nodeName,
     async stop() {
-      await controllers?.stop();
-      await scheduler?.stop();
-      loopClient.close();
-      stopCompaction?.();
-      await apiServer.stop();
-      await store.close();
+      await agent?.stop();
+      await stopControlPlane();
     },
   };
 }

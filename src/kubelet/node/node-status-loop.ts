@@ -11,7 +11,7 @@ import type { Logger } from '../../util/log.js';
 import { filesystemUsage, readMachineInfo, readMemory, type MachineInfo } from './machine-info.js';
 import type { NodeAddress } from './node-addresses.js';
 import { renewNodeLease } from './node-lease.js';
-import type { NodeObject } from './node-object.js';
+import { isReady, type NodeObject } from './node-object.js';
 import { registerNode, type NodeRegistration } from './node-registration.js';
 import { composeNodeStatus, statusChanged, type RuntimeFacts } from './node-status.js';
 
@@ -42,6 +42,11 @@ export class NodeStatusLoop {
 
   get name(): string {
     return this.o.registration.name;
+  }
+
+  /** Whether the status we last saw or posted says Ready. */
+  get ready(): boolean {
+    return isReady(this.node);
   }
 
   /** Registers the Node, posts its first status and Lease, then keeps both fresh. */

@@ -2,6 +2,7 @@
 // the runtime's version, status and images, the node's addresses and the kubelet's port.
 import { isDeepStrictEqual } from 'node:util';
 import type { ContainerImage } from '../../api/types/generated.js';
+import type { Image, RuntimeCondition } from '../cri/types.js';
 import type { FilesystemUsage, MachineInfo, MemoryUsage } from './machine-info.js';
 import type { NodeAddress } from './node-addresses.js';
 import { KUBELET_VERSION, nodeConditions, type NodeCondition, type NodeHealth, type NodeObject } from './node-object.js';
@@ -10,9 +11,10 @@ import { diskPressure, memoryPressure, nodeAllocatable, nodeCapacity } from './n
 /** Upstream's --node-status-max-images. */
 export const MAX_IMAGES = 50;
 
-/** The parts of a CRI RuntimeClient/ImageClient the node status needs. */
-export interface RuntimeCondition { type: string; status: boolean; reason: string; message: string }
-export interface RuntimeImage { repoTags: string[]; repoDigests: string[]; size: number }
+/** The parts of a CRI image the node status lists. */
+export type RuntimeImage = Pick<Image, 'repoTags' | 'repoDigests' | 'size'>;
+
+/** What the runtime told us (CRI Version, Status and ListImages). */
 export interface RuntimeFacts {
   /** `containerd://1.6.20`, or undefined when the runtime did not answer. */
   runtimeVersion?: string;

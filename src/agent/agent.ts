@@ -1,0 +1,113 @@
+// The node agent: everything that makes this machine (or network namespace) a node of the cluster.
+// It starts the container runtime, registers the Node and keeps it heartbeating, waits for the
+// node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, and
+// runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Informer } from '../client/informer.js';
+import type { ClientConfig } from '../client/kubeconfig.js';
+import { RestClient } from '../client/rest-client.js';
+import { collectionPath, R } from '../client/resources.js';
+import { nodeAddresses } from '../kubelet/node/node-addresses.js';
+import type { NodeObject } from '../kubelet/node/node-object.js';
+import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
+import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
+import type { Logger } from '../util/log.js';
+import { writeCniConfig } from './cni-config.js';
+import { NodeRuntime } from './node-runtime.js';
+import { PodRoutes } from './pod-routes.js';
+
+export interface AgentOptions {
+  client: ClientConfig;
+  nodeName: string;
+  /** InternalIP; default the first non-loopback IPv4. */
+  nodeIP?: string;
+  /** The agent's own directory (containerd, CNI state, kubelet root). */
+  agentDir: string;
+  /** An existing CRI socket instead of our own containerd. */
+  runtimeEndpoint?: string;
+  /** Where the CNI conflist goes; with our own containerd, under agentDir. */
+  cniConfDir?: string;
+  kubeletPort: number;
+  registryMirrors?: Record<string, string>;
+  labels?: Record<string, string>;
+  log: Logger;
+}
+
+export class Agent {
+  private readonly client: RestClient;
+  private readonly nodes: Informer<NodeObject>;
+  private runtime?: NodeRuntime;
+  private status?: NodeStatusLoop;
+  private routes?: PodRoutes;
+  private podCIDR?: string;
+
+  constructor(private readonly o: AgentOptions) {
+    this.client = new RestClient(o.client, `k8ts-agent/${o.nodeName}`);
+    this.nodes = new Informer<NodeObject>(this.client, collectionPath(R.nodes));
+  }
+
+  get cniConfDir(): string {
+    return this.o.cniConfDir ?? join(this.o.agentDir, 'etc', 'cni', 'net.d');
+  }
+
+  get containerdPid(): number | undefined {
+    return this.runtime?.containerdPid;
+  }
+
+  async start(): Promise<void> {
+    const { o } = this;
+    const addresses = nodeAddresses(o.nodeName, o.nodeIP);
+    this.runtime = await NodeRuntime.start({
+      endpoint: o.runtimeEndpoint, containerdDir: join(o.agentDir, 'containerd'), cniConfDir: this.cniConfDir,
+      registryMirrors: o.registryMirrors, log: o.log,
+    });
+    const runtime = this.runtime;
+    this.status = new NodeStatusLoop({
+      client: this.client,
+      registration: { name: o.nodeName, labels: o.labels },
+      rootDir: o.agentDir,
+      addresses,
+      kubeletPort: o.kubeletPort,
+      runtimeFacts: () => readRuntimeFacts(runtime.runtime, runtime.images),
+      log: o.log,
+    });
+    await this.status.start();
+    o.log('node registered', { node: o.nodeName, address: addresses[0].address });
+    // Routes need forwarding between the node's interface and the pods' bridge.
+    writeFileSync('/proc/sys/net/ipv4/ip_forward', '1\n');
+    this.nodes.on({ add: n => this.nodeSeen(n), update: (_, n) => this.nodeSeen(n) });
+    this.nodes.start();
+    this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
+    await this.routes.start();
+  }
+
+  async stop(): Promise<void> {
+    this.routes?.stop();
+    this.nodes.stop();
+    this.status?.stop();
+    await this.runtime?.stop();
+    this.client.close();
+  }
+
+  /** Our own Node got (or changed) its pod CIDR: write the CNI network, then report at once. */
+  private nodeSeen(n: NodeObject): void {
+    if (n.metadata.name !== this.o.nodeName) return;
+    const cidr = n.spec?.podCIDR;
+    if (!cidr || cidr === this.podCIDR) return;
+    this.podCIDR = cidr;
+    if (writeCniConfig(this.cniConfDir, cidr, join(this.o.agentDir, 'cni', 'networks'))) {
+      this.o.log('pod network configured', { podCIDR: cidr, confDir: this.cniConfDir });
+    }
+    void this.reportReadySoon();
+  }
+
+  /** containerd notices the new network within a moment; post Ready then, not at the next tick. */
+  private async reportReadySoon(): Promise<void> {
+    for (let i = 0; i < 20 && this.status && !this.status.ready; i++) {
+      await sleep(500);
+      await this.status.sync();
+    }
+  }
+}

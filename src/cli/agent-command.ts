@@ -1,0 +1,103 @@
+// `k8ts agent --server URL --token TOKEN`: joins this machine (or network namespace) to a cluster
+// as a node. The same agent flags are accepted by `k8ts server` for its embedded agent.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '../agent/agent.js';
+import { joinCluster, JoinError } from '../agent/join.js';
+import type { ClientConfig } from '../client/kubeconfig.js';
+import { logger } from '../util/log.js';
+import { defaultDataDir } from './data-dir.js';
+import { FlagError, parseFlags, usage, type FlagSpec, type FlagValues } from './flags.js';
+
+/** Flags of the node agent, shared by `k8ts agent` and `k8ts server`. */
+export const nodeAgentFlags: Record<string, FlagSpec> = {
+  'node-name': { type: 'string', help: 'name of this node (default: the host name)' },
+  'node-ip': { type: 'string', help: 'InternalIP of this node (default: the first non-loopback IPv4 address)' },
+  'container-runtime-endpoint': { type: 'string', help: 'CRI socket of an existing containerd (unix:///...); default: run our own' },
+  'cni-conf-dir': { type: 'string', help: 'where to write the CNI network config (default: our containerd\'s, under the data dir)' },
+  'kubelet-port': { type: 'int', default: 10250, help: 'HTTPS port of the kubelet (logs, exec, port-forward)' },
+  'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
+};
+
+export const agentFlags: Record<string, FlagSpec> = {
+  'server': { type: 'string', help: 'URL of the API server to join (https://HOST:PORT)' },
+  'token': { type: 'string', help: 'join token (the server\'s <data-dir>/token)' },
+  'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for the agent\'s state (under <data-dir>/agent)' },
+  ...nodeAgentFlags,
+  'help': { type: 'bool', help: 'show this help' },
+};
+
+export interface RunningAgent {
+  agent: Agent;
+  nodeName: string;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the node agent from its flags, against an API server reached with `client`. */
+export async function startNodeAgent(flags: FlagValues, client: ClientConfig, agentDir: string, labels?: Record<string, string>): Promise<RunningAgent> {
+  const nodeName = String(flags['node-name'] ?? hostname()).toLowerCase();
+  const runtimeEndpoint = flags['container-runtime-endpoint'] as string | undefined;
+  if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
+  const port = Number(flags['kubelet-port']);
+  if (port < 1 || port > 65535) throw new FlagError(`invalid value "${port}" for --kubelet-port: must be 1-65535`);
+  const agent = new Agent({
+    client,
+    nodeName,
+    nodeIP: flags['node-ip'] as string | undefined,
+    agentDir,
+    runtimeEndpoint,
+    cniConfDir: flags['cni-conf-dir'] as string | undefined,
+    kubeletPort: port,
+    registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
+    labels,
+    log: logger('agent'),
+  });
+  try {
+    await agent.start();
+  } catch (err) {
+    await agent.stop();
+    throw err;
+  }
+  return { agent, nodeName, stop: () => agent.stop() };
+}
+
+export async function startAgent(args: string[]): Promise<RunningAgent | undefined> {
+  const { flags, rest } = parseFlags(args, agentFlags);
+  if (flags.help) {
+    console.log(usage('agent', 'Joins this machine to a cluster as a node (containerd, kubelet, pod network).', agentFlags));
+    return undefined;
+  }
+  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  if (!flags.server) throw new FlagError('--server is required');
+  if (!flags.token) throw new FlagError('--token is required');
+  const serverUrl = String(flags.server);
+  if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
+  const agentDir = join(String(flags['data-dir']), 'agent');
+  const log = logger('agent');
+  // Agents may start before their server: keep trying to reach it, but a CA that fails the token
+  // check is an error, not a transient condition.
+  let joined;
+  for (;;) {
+    try {
+      joined = await joinCluster({ serverUrl, token: String(flags.token), agentDir });
+      break;
+    } catch (err) {
+      if (!(err instanceof JoinError) || !err.retriable) throw err;
+      log('waiting for the server', { error: err.message });
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+  return startNodeAgent(flags, joined.client, agentDir);
+}
+
+/** `k8ts.local=http://10.0.0.1:5000,docker.io=http://...` → { host: url }. */
+export function parseMirrors(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const mirrors: Record<string, string> = {};
+  for (const part of text.split(',').map(s => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || !/^https?:\/\//.test(part.slice(eq + 1))) throw new FlagError(`invalid value "${part}" for --registry-mirror: must be HOST=http(s)://ADDRESS`);
+    mirrors[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return mirrors;
+}
