@@ -183,6 +183,28 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
 
     const streamUrl = await runtime.exec({ containerId: sleeperId, cmd: ['sh'], stdin: true, stdout: true });
     assert.match(streamUrl, /^http:\/\/127\.0\.0\.1:\d+\/exec\//);
+
+    await runtime.updateContainerResources(sleeperId, { memoryLimitInBytes: 2 * MEMORY_LIMIT });
+    const limit = await runtime.execSync(sleeperId, ['cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes'], 10);
+    assert.equal(limit.stdout.toString(), `${2 * MEMORY_LIMIT}\n`);
+  });
+
+  test('the pod is reachable from the node over the CNI bridge, and through its hostPort', async () => {
+    const webId = await runtime.createContainer(sandboxId, {
+      metadata: { name: 'httpd', attempt: 0 },
+      image: { image: BUSYBOX_IMAGE },
+      command: ['sh', '-c', 'mkdir -p /www && echo served by the pod > /www/index.html && exec httpd -f -p 80 -h /www'],
+      labels: { 'io.kubernetes.container.name': 'httpd' },
+      logPath: 'httpd/0.log',
+    }, sandboxConfig);
+    await runtime.startContainer(webId);
+    const podIp = (await runtime.podSandboxStatus(sandboxId)).network!.ip;
+    // From the node (the test's netns), to the pod IP and to the hostPort on the bridge's gateway address.
+    const direct = await eventually(() => netns.run('busybox', ['wget', '-q', '-O', '-', `http://${podIp}:80/`]), 10_000, 'httpd on the pod IP');
+    assert.equal(direct, 'served by the pod\n');
+    assert.equal(netns.run('busybox', ['wget', '-q', '-O', '-', 'http://10.244.7.1:8080/']), 'served by the pod\n');
+    await runtime.stopContainer(webId, 0);
+    await runtime.removeContainer(webId);
   });
 
   test('an exiting container reports its exit code and reason', async () => {
