@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ObjectSource } from '../object-source.js';
+import type { ConfigMapObject, PodObject, SecretObject } from '../types.js';
+import { writeAtomically, InvalidPathError } from './atomic-writer.js';
+import { PodVolumes, containerMounts, apiDataVolumeNames } from './pod-volumes.js';
+
+const files = (o: Record<string, string>, mode = 0o644) => new Map(Object.entries(o).map(([k, v]) => [k, { data: Buffer.from(v), mode }]));
+
+test('atomic writer: ..data symlink swap, user links through it, stale entries removed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-aw-'));
+  try {
+    assert.equal(writeAtomically(dir, files({ a: '1', 'sub/b': '2' })), true);
+    assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
+    assert.equal(readFileSync(join(dir, 'sub/b'), 'utf8'), '2');
+    assert.equal(readlinkSync(join(dir, 'a')), '..data/a');
+    const first = readlinkSync(join(dir, '..data'));
+    assert.equal(writeAtomically(dir, files({ a: '1', 'sub/b': '2' })), false, 'unchanged payload is not rewritten');
+    assert.equal(writeAtomically(dir, files({ a: 'new' })), true);
+    assert.notEqual(readlinkSync(join(dir, '..data')), first);
+    assert.equal(readFileSync(join(dir, 'a'), 'utf8'), 'new');
+    assert.deepEqual(readdirSync(dir).filter(n => !n.startsWith('..')), ['a']);
+    assert.equal(readdirSync(dir).filter(n => n.startsWith('..') && n !== '..data').length, 1, 'old payload removed');
+    assert.throws(() => writeAtomically(dir, files({ '../x': '1' })), InvalidPathError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('pod volumes: configMap items and modes, secret, downwardAPI, projected, emptyDir, hostPath', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'k8ts-vol-'));
+  try {
+    const objects: ObjectSource = {
+      async configMap(_ns, name) { return name === 'cfg' ? { metadata: { name }, data: { 'app.conf': 'x=1', other: 'o' } } as ConfigMapObject : undefined; },
+      async secret(_ns, name) { return name === 'sec' ? { metadata: { name }, data: { token: Buffer.from('t0k').toString('base64') } } as SecretObject : undefined; },
+    };
+    const pod: PodObject = {
+      metadata: { name: 'p', namespace: 'ns', uid: 'uid-1', labels: { b: '2', a: '1' } },
+      spec: {
+        containers: [{ name: 'c', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'scratch', mountPath: '/scratch', subPath: 'part' }] }],
+        volumes: [
+          { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'app.conf', path: 'conf/app.conf', mode: 0o600 }] } },
+          { name: 'sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
+          { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+          { name: 'all', projected: { sources: [{ configMap: { name: 'cfg' } }, { secret: { name: 'missing', optional: true } }] } },
+          { name: 'scratch', emptyDir: {} },
+          { name: 'host', hostPath: { path: join(root, 'made'), type: 'DirectoryOrCreate' } },
+        ],
+      },
+    };
+    const vols = new PodVolumes(root);
+    const paths = await vols.setUp({ pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects });
+    const cfg = paths.get('cfg')!;
+    assert.equal(cfg, join(root, 'pods/uid-1/volumes/kubernetes.io~configmap/cfg'));
+    assert.equal(readFileSync(join(cfg, 'conf/app.conf'), 'utf8'), 'x=1');
+    assert.equal(statSync(join(cfg, 'conf/app.conf')).mode & 0o777, 0o600);
+    assert.equal(readFileSync(join(paths.get('sec')!, 'token'), 'utf8'), 't0k');
+    assert.equal(statSync(join(paths.get('sec')!, 'token')).mode & 0o777, 0o400);
+    assert.equal(readFileSync(join(paths.get('info')!, 'labels'), 'utf8'), 'a="1"\nb="2"');
+    assert.deepEqual(readdirSync(paths.get('all')!).filter(n => !n.startsWith('..')).sort(), ['app.conf', 'other']);
+    assert.ok(statSync(join(root, 'made')).isDirectory());
+    const mounts = containerMounts(pod.spec.containers[0], paths, '/hosts', apiDataVolumeNames(pod));
+    assert.deepEqual(mounts.map(m => [m.containerPath, m.readonly]), [['/etc/cfg', true], ['/scratch', false], ['/etc/hosts', false]]);
+    assert.ok(mounts[1].hostPath.endsWith('kubernetes.io~empty-dir/scratch/part'));
+
+    const broken: PodObject = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'cfg', configMap: { name: 'nope' } }] } };
+    await assert.rejects(vols.setUp({ pod: broken, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects }),
+      /MountVolume.SetUp failed for volume "cfg" : configmap "nope" not found/);
+    await vols.tearDown('uid-1');
+    assert.deepEqual(vols.knownPods(), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
