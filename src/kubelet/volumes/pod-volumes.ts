@@ -82,19 +82,27 @@ export class PodVolumes {
     return file;
   }
 
-  /** Unmounts the pod's tmpfs volumes and removes its directory (containers must be gone). */
+  /**
+   * Unmounts the pod's tmpfs volumes and removes its directory and its log directory
+   * (`<ns>_<name>_<uid>`, beside it); its containers must be gone.
+   */
   async tearDown(uid: string): Promise<void> {
     const dir = podDir(this.root, uid);
-    if (!existsSync(dir)) return;
-    for (const m of mountsUnder(dir).reverse()) await run('umount', [m]);
-    rmSync(dir, { recursive: true, force: true });
+    if (existsSync(dir)) {
+      for (const m of mountsUnder(dir).reverse()) await run('umount', [m]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const name of this.entries()) if (name.endsWith(`_${uid}`)) rmSync(join(this.root, 'pods', name), { recursive: true, force: true });
   }
 
-  /** The uids that have a pod directory. */
+  /** The uids that have a pod or log directory on this node. */
   knownPods(): string[] {
+    return [...new Set(this.entries().map(n => n.split('_').pop()!))];
+  }
+
+  private entries(): string[] {
     const dir = join(this.root, 'pods');
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir);
+    return existsSync(dir) ? readdirSync(dir) : [];
   }
 }
 

@@ -1,0 +1,193 @@
+// CRI sandbox and container configs built from a Pod, as upstream's kuberuntime does: labels,
+// log layout, hostname, DNS, host ports, namespaces, resources as cgroup settings (cpu shares from
+// requests, CFS quota from limits, memory limit, OOM score by QoS) and the security context.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { milliValue, parseQuantity } from '../api/validation/quantity.js';
+import type { Container, SecurityContext } from '../api/types/generated.js';
+import type {
+  ContainerConfig, DNSConfig, KeyValue, LinuxContainerResources, LinuxContainerSecurityContext, Mount, NamespaceOption, PodSandboxConfig, PortMapping, Protocol,
+} from './cri/types.js';
+import * as L from './labels.js';
+import type { PodObject } from './types.js';
+import type { HostMount } from './volumes/pod-volumes.js';
+
+export interface DnsSettings {
+  /** The cluster DNS service IPs (kubelet --cluster-dns); empty: pods use the node's resolv.conf. */
+  clusterDNS: string[];
+  clusterDomain: string;
+}
+
+/** `<root>/pods/<ns>_<name>_<uid>`: the pod's log directory, as upstream's /var/log/pods layout. */
+export function podLogDirectory(root: string, pod: PodObject): string {
+  return join(root, 'pods', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`);
+}
+
+export function podLabels(pod: PodObject): Record<string, string> {
+  return { [L.POD_NAME]: pod.metadata.name!, [L.POD_NAMESPACE]: pod.metadata.namespace!, [L.POD_UID]: pod.metadata.uid! };
+}
+
+export function sandboxConfig(pod: PodObject, attempt: number, root: string, dns: DnsSettings | undefined, cgroupParent?: string): PodSandboxConfig {
+  const spec = pod.spec;
+  const hostNetwork = !!spec.hostNetwork;
+  const portMappings: PortMapping[] = [];
+  for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      portMappings.push({ protocol: (p.protocol ?? 'TCP') as Protocol, containerPort: p.containerPort, hostPort: p.hostPort, ...(p.hostIP ? { hostIp: p.hostIP } : {}) });
+    }
+  }
+  const psc = spec.securityContext;
+  return {
+    metadata: { name: pod.metadata.name!, uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, attempt },
+    hostname: hostNetwork ? undefined : (spec.hostname ?? pod.metadata.name!).slice(0, 63),
+    logDirectory: podLogDirectory(root, pod),
+    dnsConfig: dnsConfig(pod, dns),
+    portMappings,
+    labels: { ...(pod.metadata.labels ?? {}), ...podLabels(pod) },
+    annotations: { ...(pod.metadata.annotations ?? {}) },
+    linux: {
+      ...(cgroupParent ? { cgroupParent } : {}),
+      securityContext: {
+        namespaceOptions: namespaces(pod),
+        ...(psc?.runAsUser !== undefined ? { runAsUser: { value: psc.runAsUser } } : {}),
+        ...(psc?.runAsGroup !== undefined ? { runAsGroup: { value: psc.runAsGroup } } : {}),
+        supplementalGroups: psc?.supplementalGroups ?? [],
+      },
+      sysctls: Object.fromEntries((psc?.sysctls ?? []).map(s => [s.name, s.value])),
+    },
+  };
+}
+
+function namespaces(pod: PodObject): NamespaceOption {
+  return {
+    network: pod.spec.hostNetwork ? 'NODE' : 'POD',
+    pid: pod.spec.hostPID ? 'NODE' : pod.spec.shareProcessNamespace ? 'POD' : 'CONTAINER',
+    ipc: pod.spec.hostIPC ? 'NODE' : 'POD',
+  };
+}
+
+/** Upstream's dnsPolicy rules; with no cluster DNS, ClusterFirst falls back to the node's config. */
+export function dnsConfig(pod: PodObject, dns: DnsSettings | undefined): DNSConfig | undefined {
+  const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
+  const custom = pod.spec.dnsConfig;
+  let base: DNSConfig | undefined;
+  const clusterFirst = policy === 'ClusterFirst' ? !pod.spec.hostNetwork : policy === 'ClusterFirstWithHostNet';
+  if (clusterFirst && dns?.clusterDNS.length) {
+    const d = dns.clusterDomain;
+    base = { servers: [...dns.clusterDNS], searches: [`${pod.metadata.namespace}.svc.${d}`, `svc.${d}`, d], options: ['ndots:5'] };
+  } else if (policy === 'None') {
+    base = { servers: [], searches: [], options: [] };
+  }
+  if (!custom) return base;
+  const merged = base ?? { servers: [], searches: [], options: [] };
+  const options = new Map((merged.options ?? []).map(o => [o.split(':')[0], o]));
+  for (const o of custom.options ?? []) options.set(o.name ?? '', o.value !== undefined ? `${o.name}:${o.value}` : o.name ?? '');
+  return {
+    servers: [...new Set([...(merged.servers ?? []), ...(custom.nameservers ?? [])])],
+    searches: [...new Set([...(merged.searches ?? []), ...(custom.searches ?? [])])],
+    options: [...options.values()],
+  };
+}
+
+/** A hash of the container's spec; a changed hash means the container must be recreated. */
+export function containerHash(c: Container): string {
+  return createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 16);
+}
+
+export interface ContainerRuntimeInputs {
+  image: string;
+  command: string[];
+  args: string[];
+  env: { name: string; value: string }[];
+  mounts: HostMount[];
+  attempt: number;
+  /** Node memory capacity in bytes, for the Burstable OOM score. */
+  nodeMemory: number;
+  qosClass: string;
+}
+
+export function containerConfig(pod: PodObject, c: Container, inputs: ContainerRuntimeInputs): ContainerConfig {
+  const envs: KeyValue[] = inputs.env.map(e => ({ key: e.name, value: e.value }));
+  const mounts: Mount[] = inputs.mounts.map(m => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly }));
+  return {
+    metadata: { name: c.name, attempt: inputs.attempt },
+    image: { image: inputs.image, userSpecifiedImage: c.image },
+    command: inputs.command,
+    args: inputs.args,
+    workingDir: c.workingDir,
+    envs,
+    mounts,
+    labels: { ...podLabels(pod), [L.CONTAINER_NAME]: c.name },
+    annotations: {
+      [L.CONTAINER_HASH]: containerHash(c),
+      [L.RESTART_COUNT]: String(inputs.attempt),
+      [L.TERMINATION_GRACE]: String(pod.spec.terminationGracePeriodSeconds ?? 30),
+      [L.TERMINATION_MESSAGE_PATH]: c.terminationMessagePath ?? '/dev/termination-log',
+      [L.TERMINATION_MESSAGE_POLICY]: c.terminationMessagePolicy ?? 'File',
+      ...(c.lifecycle?.preStop ? { [L.PRE_STOP_HANDLER]: JSON.stringify(c.lifecycle.preStop) } : {}),
+    },
+    logPath: `${c.name}/${inputs.attempt}.log`,
+    stdin: !!c.stdin,
+    stdinOnce: !!c.stdinOnce,
+    tty: !!c.tty,
+    linux: {
+      resources: linuxResources(c, inputs.qosClass, inputs.nodeMemory),
+      securityContext: securityContext(pod, c.securityContext),
+    },
+  };
+}
+
+const MIN_SHARES = 2;
+const MAX_SHARES = 262144;
+const QUOTA_PERIOD = 100_000;
+const MIN_QUOTA = 1000;
+
+function milli(q: string | number | undefined): number | undefined {
+  return q === undefined ? undefined : Number(milliValue(parseQuantity(q)));
+}
+
+/** Requests and limits as cgroup settings (upstream's MilliCPUToShares / MilliCPUToQuota / OOM score). */
+export function linuxResources(c: Container, qosClass: string, nodeMemory: number): LinuxContainerResources {
+  const cpuRequest = milli(c.resources?.requests?.cpu) ?? milli(c.resources?.limits?.cpu);
+  const cpuLimit = milli(c.resources?.limits?.cpu);
+  const memLimit = milli(c.resources?.limits?.memory);
+  const memRequest = milli(c.resources?.requests?.memory) ?? memLimit;
+  const shares = cpuRequest === undefined || cpuRequest === 0 ? MIN_SHARES : Math.min(MAX_SHARES, Math.max(MIN_SHARES, Math.floor((cpuRequest * 1024) / 1000)));
+  const r: LinuxContainerResources = { cpuShares: shares, cpuPeriod: QUOTA_PERIOD };
+  if (cpuLimit !== undefined && cpuLimit > 0) r.cpuQuota = Math.max(MIN_QUOTA, Math.floor((cpuLimit * QUOTA_PERIOD) / 1000));
+  if (memLimit !== undefined) r.memoryLimitInBytes = Math.floor(memLimit / 1000);
+  r.oomScoreAdj = oomScoreAdj(qosClass, memRequest === undefined ? 0 : memRequest / 1000, nodeMemory);
+  return r;
+}
+
+/** Upstream's policy: Guaranteed -997, BestEffort 1000, Burstable by share of the node's memory. */
+function oomScoreAdj(qos: string, memoryRequest: number, nodeMemory: number): number {
+  if (qos === 'Guaranteed') return -997;
+  if (qos === 'BestEffort') return 1000;
+  const adj = nodeMemory > 0 ? 1000 - Math.floor((1000 * memoryRequest) / nodeMemory) : 999;
+  return Math.min(999, Math.max(2, adj));
+}
+
+// Upstream's default masked and read-only /proc and /sys paths for unprivileged containers.
+const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
+const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+function securityContext(pod: PodObject, sc: SecurityContext | undefined): LinuxContainerSecurityContext {
+  const psc = pod.spec.securityContext;
+  const runAsUser = sc?.runAsUser ?? psc?.runAsUser;
+  const runAsGroup = sc?.runAsGroup ?? psc?.runAsGroup;
+  const privileged = !!sc?.privileged;
+  return {
+    namespaceOptions: namespaces(pod),
+    ...(runAsUser !== undefined ? { runAsUser: { value: runAsUser } } : {}),
+    ...(runAsGroup !== undefined ? { runAsGroup: { value: runAsGroup } } : {}),
+    supplementalGroups: [...(psc?.supplementalGroups ?? []), ...(psc?.fsGroup !== undefined ? [psc.fsGroup] : [])],
+    readonlyRootfs: !!sc?.readOnlyRootFilesystem,
+    privileged,
+    noNewPrivs: sc?.allowPrivilegeEscalation === false,
+    capabilities: { addCapabilities: sc?.capabilities?.add ?? [], dropCapabilities: sc?.capabilities?.drop ?? [] },
+    maskedPaths: privileged || sc?.procMount === 'Unmasked' ? [] : MASKED_PATHS,
+    readonlyPaths: privileged || sc?.procMount === 'Unmasked' ? [] : READONLY_PATHS,
+  };
+}

@@ -1,0 +1,188 @@
+// The kubelet: turns the pods bound to this node into containers through CRI and reports their
+// status. Pods arrive through an informer (fieldSelector spec.nodeName); each pod's uid is a key in
+// a work queue, so one pod is never synced by two workers at once. A pod is synced when its object
+// changes, when the runtime's state of it changes (a PLEG-like relist of CRI every second), when a
+// probe result flips, when a backoff ends, and periodically. On start, whatever the runtime holds is
+// adopted: containers of existing pods keep running, those of pods that no longer exist are removed.
+import type { Node, Service } from '../api/types/generated.js';
+import { Informer } from '../client/informer.js';
+import type { RestClient } from '../client/rest-client.js';
+import { collectionPath, objectPath, R } from '../client/resources.js';
+import { ApiEventRecorder, type EventRecorder } from '../controllers/event-recorder.js';
+import { logger, type Logger } from '../util/log.js';
+import { WorkQueue } from '../client/work-queue.js';
+import { milliValue, parseQuantity } from '../api/validation/quantity.js';
+import type { DnsSettings } from './cri-config.js';
+import type { ImageClient, RuntimeClient } from './cri/client.js';
+import type { NodeFacts } from './downward-api.js';
+import { ImageManager } from './images.js';
+import * as L from './labels.js';
+import { ApiObjectSource } from './object-source.js';
+import { PodSyncer } from './pod-sync.js';
+import { probeKindText, ProberManager } from './prober/prober-manager.js';
+import type { NodeObject, PodObject, ServiceObject } from './types.js';
+import { PodVolumes } from './volumes/pod-volumes.js';
+
+export interface KubeletOptions {
+  client: RestClient;
+  nodeName: string;
+  runtime: RuntimeClient;
+  images: ImageClient;
+  /** Pod volumes under `<rootDir>/pods/<uid>`, logs under `<rootDir>/pods/<ns>_<name>_<uid>`. */
+  rootDir: string;
+  /** Defaults to an ApiEventRecorder with component "kubelet". */
+  recorder?: EventRecorder;
+  /** Cluster DNS for ClusterFirst pods; without it pods use the node's resolv.conf. */
+  dns?: DnsSettings;
+  /** The node's IPs (status.hostIP(s)); defaults to the Node object's InternalIP addresses. */
+  nodeIPs?: string[];
+  cgroupParent?: string;
+  /** Periodic sync of every pod (default 5 s). */
+  resyncIntervalMs?: number;
+  /** CRI relist for container state changes (default 1 s). */
+  relistIntervalMs?: number;
+  /** Pods synced in parallel (default 16). */
+  workers?: number;
+  log?: Logger;
+}
+
+export class Kubelet {
+  private readonly pods: Informer<PodObject>;
+  private readonly services: Informer<ServiceObject>;
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 500, maxDelayMs: 30_000 });
+  private readonly prober: ProberManager;
+  private readonly syncer: PodSyncer;
+  private readonly volumes: PodVolumes;
+  private readonly log: Logger;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly workers: Promise<void>[] = [];
+  /** Container/sandbox id → state, from the last relist. */
+  private lastRelist = new Map<string, string>();
+  private nodeFacts: NodeFacts & { memoryBytes: number } = { hostIPs: [], allocatable: {}, memoryBytes: 0 };
+  private stopped = false;
+
+  constructor(private readonly o: KubeletOptions) {
+    this.log = o.log ?? logger('kubelet');
+    const recorder = o.recorder ?? new ApiEventRecorder(o.client, 'kubelet', { host: o.nodeName });
+    this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { fieldSelector: `spec.nodeName=${o.nodeName}` });
+    this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
+    this.services = new Informer<ServiceObject>(o.client, collectionPath(R.services));
+    this.volumes = new PodVolumes(o.rootDir);
+    this.prober = new ProberManager(o.runtime, {
+      failed: (pod, c, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
+      changed: uid => this.queue.add(uid),
+    });
+    const objects = new ApiObjectSource(o.client);
+    this.syncer = new PodSyncer({
+      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, volumes: this.volumes,
+      prober: this.prober, recorder, rootDir: o.rootDir, dns: o.dns, cgroupParent: o.cgroupParent,
+      node: () => this.nodeFacts, services: () => this.services.list() as unknown as Service[], log: this.log,
+    });
+  }
+
+  /** Starts watching and syncing; resolves once existing pods and runtime state are adopted. */
+  async start(): Promise<void> {
+    await this.refreshNode();
+    this.pods.on({
+      add: p => this.queue.add(p.metadata.uid!),
+      update: (_, p) => this.queue.add(p.metadata.uid!),
+      delete: p => this.queue.add(p.metadata.uid!),
+    });
+    this.pods.start();
+    this.services.start();
+    await Promise.all([this.pods.waitForSync(), this.services.waitForSync()]);
+    // Adoption: every pod the runtime or the disk knows of gets a sync; pods still in the API keep
+    // their running containers, the rest are cleaned up.
+    await this.relist();
+    for (const uid of this.volumes.knownPods()) this.queue.add(uid);
+    for (let i = 0; i < (this.o.workers ?? 16); i++) this.workers.push(this.work());
+    this.every(this.o.relistIntervalMs ?? 1000, () => this.relist());
+    this.every(this.o.resyncIntervalMs ?? 5000, async () => {
+      await this.refreshNode();
+      for (const p of this.pods.list()) this.queue.add(p.metadata.uid!);
+    });
+  }
+
+  /** Stops syncing; containers keep running (a restarted kubelet adopts them). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.pods.stop();
+    this.services.stop();
+    this.prober.stop();
+    this.queue.shutdown();
+    await Promise.all(this.workers);
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const uid = await this.queue.get();
+      if (uid === undefined) return;
+      try {
+        const pod = this.pods.byIndex('uid', uid)[0];
+        if (pod) {
+          const r = await this.syncer.sync(pod);
+          if (r.retryAfterMs !== undefined && !this.stopped) this.queue.addAfter(uid, r.retryAfterMs);
+        } else {
+          await this.syncer.cleanup(uid);
+        }
+        this.queue.forget(uid);
+      } catch (err) {
+        this.log('pod sync failed', { uid, error: err instanceof Error ? err.message : String(err) });
+        if (!this.stopped) this.queue.addRateLimited(uid);
+      } finally {
+        this.queue.done(uid);
+      }
+    }
+  }
+
+  /** Lists CRI sandboxes and containers; pods whose runtime state changed are synced. */
+  private async relist(): Promise<void> {
+    const [sandboxes, containers] = await Promise.all([this.o.runtime.listPodSandbox(), this.o.runtime.listContainers()]);
+    const now = new Map<string, string>();
+    const owner = new Map<string, string>();
+    for (const s of sandboxes) {
+      const uid = s.labels[L.POD_UID];
+      if (!uid) continue;
+      now.set(s.id, s.state);
+      owner.set(s.id, uid);
+    }
+    for (const c of containers) {
+      const uid = c.labels[L.POD_UID];
+      if (!uid) continue;
+      now.set(c.id, c.state);
+      owner.set(c.id, uid);
+    }
+    const dirty = new Set<string>();
+    for (const [id, st] of now) if (this.lastRelist.get(id) !== st) dirty.add(owner.get(id)!);
+    this.lastRelist = now;
+    for (const uid of dirty) this.queue.add(uid);
+  }
+
+  private async refreshNode(): Promise<void> {
+    let node: NodeObject | undefined;
+    try {
+      node = await this.o.client.get<NodeObject>(objectPath(R.nodes, undefined, this.o.nodeName));
+    } catch {
+      // Not registered yet: the options' IPs and no allocatable until it is.
+    }
+    const addrs = (node as Node | undefined)?.status?.addresses?.filter(a => a.type === 'InternalIP').map(a => a.address) ?? [];
+    const allocatable = ((node as Node | undefined)?.status?.allocatable ?? {}) as Record<string, string>;
+    const capacityMemory = (node as Node | undefined)?.status?.capacity?.memory;
+    this.nodeFacts = {
+      hostIPs: this.o.nodeIPs?.length ? this.o.nodeIPs : addrs,
+      allocatable,
+      memoryBytes: capacityMemory ? Number(milliValue(parseQuantity(capacityMemory)) / 1000n) : 0,
+    };
+  }
+
+  private every(ms: number, fn: () => Promise<void>): void {
+    let running = false;
+    const t = setInterval(() => {
+      if (running || this.stopped) return;
+      running = true;
+      fn().catch(err => this.log('periodic task failed', { error: err instanceof Error ? err.message : String(err) })).finally(() => (running = false));
+    }, ms);
+    this.timers.push(t);
+  }
+}

@@ -1,0 +1,467 @@
+// One pass of a pod's worker, level-triggered as upstream's SyncPod: read what the runtime holds,
+// make it match the spec (sandbox, volumes, init containers and sidecars in order, app containers,
+// restarts with CrashLoopBackOff, probe-driven kills), then report the status computed from
+// scratch. Deleted pods are killed within their grace period and removed from the API; pods whose
+// object is gone have everything of theirs removed from the node.
+import { StatusError } from '../api/errors.js';
+import type { Container, PodStatus, Service } from '../api/types/generated.js';
+import type { RestClient } from '../client/rest-client.js';
+import { objectPath, R } from '../client/resources.js';
+import type { EventRecorder, EventType } from '../controllers/event-recorder.js';
+import type { Logger } from '../util/log.js';
+import { Backoff, goDuration } from './backoff.js';
+import { containerConfig, containerHash, sandboxConfig, type DnsSettings } from './cri-config.js';
+import { isCriNotFound, type RuntimeClient } from './cri/client.js';
+import { DownwardApiError, type NodeFacts } from './downward-api.js';
+import { containerEnv, ContainerConfigError, expandCommand } from './env.js';
+import { HookError, runHook } from './hooks.js';
+import { ImageError, type ImageManager } from './images.js';
+import { initProgress } from './init-progress.js';
+import * as L from './labels.js';
+import { CachedObjectSource, type ObjectSource } from './object-source.js';
+import { computePodStatus, statusChanged, type Waiting } from './pod-status.js';
+import { probeKindText, type ProberManager } from './prober/prober-manager.js';
+import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
+import { isSidecar, podDescription, type PodObject } from './types.js';
+import { apiDataVolumeNames, containerMounts, type PodVolumes } from './volumes/pod-volumes.js';
+import { VolumeSetupError } from './volumes/projections.js';
+
+/** Upstream never gives a container less than this to stop, even when the grace period is spent. */
+const MIN_GRACE_SECONDS = 2;
+
+export interface SyncDeps {
+  client: RestClient;
+  runtime: RuntimeClient;
+  images: ImageManager;
+  objects: ObjectSource;
+  volumes: PodVolumes;
+  prober: ProberManager;
+  recorder: EventRecorder;
+  rootDir: string;
+  dns?: DnsSettings;
+  cgroupParent?: string;
+  node(): NodeFacts & { memoryBytes: number };
+  services(): Service[];
+  log: Logger;
+}
+
+/** What a sync asks of its caller: when to look at the pod again. */
+export interface SyncResult {
+  /** Sync again after this long (a backoff ending); undefined: the periodic resync is enough. */
+  retryAfterMs?: number;
+}
+
+export class PodSyncer {
+  private readonly crashBackoff = new Backoff(10_000, 300_000);
+  /** Why containers are not running, per pod uid, as the last sync found. */
+  private readonly waiting = new Map<string, Map<string, Waiting>>();
+  /** The status last written per pod uid, so unchanged statuses are not written again. */
+  private readonly written = new Map<string, PodStatus>();
+
+  constructor(private readonly d: SyncDeps) {}
+
+  /** Syncs a pod that exists in the API. */
+  async sync(pod: PodObject): Promise<SyncResult> {
+    const uid = pod.metadata.uid!;
+    let state = await readPodState(this.d.runtime, uid);
+    if (pod.metadata.deletionTimestamp) {
+      await this.terminate(pod, state, pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+      state = await readPodState(this.d.runtime, uid);
+      await this.writeStatus(pod, state, finalPhase(pod, state));
+      await this.deleteFromApi(pod);
+      return {};
+    }
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      // Finished pods run nothing; their last status stands.
+      await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
+      this.d.prober.removePod(uid);
+      return {};
+    }
+
+    const objects = new CachedObjectSource(this.d.objects);
+    const waiting = new Map<string, Waiting>();
+    this.waiting.set(uid, waiting);
+    const result: SyncResult = {};
+    try {
+      state = await this.reconcile(pod, state, objects, waiting, result);
+    } finally {
+      const status = await this.writeStatus(pod, state);
+      if (status?.phase === 'Succeeded' || status?.phase === 'Failed') {
+        // The pod has finished: stop what still runs (sidecars) and the sandbox.
+        await this.stopAll(pod, await readPodState(this.d.runtime, uid), pod.spec.terminationGracePeriodSeconds ?? 30);
+      }
+    }
+    return result;
+  }
+
+  /** Removes everything of a pod whose API object is gone (deleted, or never seen by us). */
+  async cleanup(uid: string): Promise<void> {
+    this.d.prober.removePod(uid);
+    const state = await readPodState(this.d.runtime, uid);
+    await Promise.all(state.containers.filter(c => c.state === 'CONTAINER_RUNNING').map(c =>
+      this.stopContainer(c.id, Number(c.annotations[L.TERMINATION_GRACE] ?? 30))));
+    for (const c of state.containers) await ignoreNotFound(this.d.runtime.removeContainer(c.id));
+    for (const s of state.sandboxes) {
+      await ignoreNotFound(this.d.runtime.stopPodSandbox(s.id));
+      await ignoreNotFound(this.d.runtime.removePodSandbox(s.id));
+    }
+    await this.d.volumes.tearDown(uid);
+    this.waiting.delete(uid);
+    this.written.delete(uid);
+  }
+
+  // ---- the running pod ----
+
+  private async reconcile(pod: PodObject, state: PodRuntimeState, objects: ObjectSource, waiting: Map<string, Waiting>, result: SyncResult): Promise<PodRuntimeState> {
+    const uid = pod.metadata.uid!;
+    const node = this.d.node();
+
+    // Volumes come first (upstream waits for them before the sandbox) and are refreshed every sync.
+    let volumes: Map<string, string>;
+    try {
+      volumes = await this.d.volumes.setUp({ pod, node, podIPs: state.sandboxes[0]?.ips ?? [], objects });
+    } catch (err) {
+      if (!(err instanceof VolumeSetupError)) throw err;
+      this.event(pod, 'Warning', 'FailedMount', err.message);
+      result.retryAfterMs = 2000;
+      return state;
+    }
+
+    let sandbox = state.sandboxes[0];
+    if (!sandbox || sandbox.state !== 'SANDBOX_READY') {
+      if (sandbox) {
+        this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+        await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
+      }
+      // A Never pod whose containers already ran does not get a second sandbox: it is done.
+      if (sandbox && pod.spec.restartPolicy === 'Never' && state.containers.length) return state;
+      try {
+        const config = sandboxConfig(pod, sandbox ? sandbox.attempt + 1 : 0, this.d.rootDir, this.d.dns, this.d.cgroupParent);
+        await this.d.runtime.runPodSandbox(config);
+      } catch (err) {
+        this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(err)}`);
+        result.retryAfterMs = 2000;
+        return state;
+      }
+      state = await readPodState(this.d.runtime, uid);
+      sandbox = state.sandboxes[0];
+      if (!sandbox) return state;
+    }
+    // Older sandboxes are stopped; their removal is the garbage collector's part.
+    for (const old of state.sandboxes.slice(1)) if (old.state === 'SANDBOX_READY') await ignoreNotFound(this.d.runtime.stopPodSandbox(old.id));
+
+    const podIPs = pod.spec.hostNetwork ? node.hostIPs : sandbox.ips;
+    const hostsFile = pod.spec.hostNetwork ? undefined : this.d.volumes.writeHosts(pod, podIPs);
+    const env = { node, podIPs, objects, volumes, hostsFile, sandboxAttempt: sandbox.attempt, sandboxId: sandbox.id };
+    const started = (id: string) => {
+      const rec = state.containers.find(c => c.id === id);
+      const c = rec && containerByName(pod, rec.name);
+      return !!c && this.d.prober.started(c, id);
+    };
+
+    this.syncProbes(pod, state, podIPs[0] ?? '');
+    let changed = await this.killUnhealthy(pod, state);
+    if (changed) state = await readPodState(this.d.runtime, uid);
+
+    // Init containers, one at a time; sidecars stay up.
+    const initializedBefore = pod.status?.conditions?.some(c => c.type === 'Initialized' && c.status === 'True') ?? false;
+    const progress = initProgress(pod, state, started, initializedBefore);
+    const latest = latestByName(state);
+    for (const c of pod.spec.initContainers ?? []) {
+      if (!isSidecar(c) || c === progress.current) continue;
+      const rec = latest.get(c.name);
+      // Sidecars that already came up before and died are restarted regardless of the pod's policy.
+      if (rec && rec.state !== 'CONTAINER_RUNNING') changed = (await this.restart(pod, c, rec, waiting, result, env)) || changed;
+    }
+    if (progress.current) {
+      const c = progress.current;
+      const rec = progress.record;
+      if (progress.failed) {
+        if ((pod.spec.restartPolicy ?? 'Always') !== 'Never') changed = (await this.restart(pod, c, rec!, waiting, result, env)) || changed;
+      } else if (!rec) {
+        changed = (await this.start(pod, c, 0, waiting, env)) || changed;
+      } else if (rec.state === 'CONTAINER_EXITED' && isSidecar(c)) {
+        changed = (await this.restart(pod, c, rec, waiting, result, env)) || changed;
+      } else if (rec.state === 'CONTAINER_CREATED') {
+        changed = (await this.startCreated(pod, c, rec, waiting)) || changed;
+      }
+      if (!progress.done) return changed ? readPodState(this.d.runtime, uid) : state;
+    }
+
+    for (const c of pod.spec.containers) {
+      const rec = latest.get(c.name);
+      if (!rec) changed = (await this.start(pod, c, restartCountFromStatus(pod, c.name), waiting, env)) || changed;
+      else if (rec.state === 'CONTAINER_CREATED') changed = (await this.startCreated(pod, c, rec, waiting)) || changed;
+      else if (rec.state !== 'CONTAINER_RUNNING' && shouldRestart(pod, rec)) changed = (await this.restart(pod, c, rec, waiting, result, env)) || changed;
+    }
+    return changed ? readPodState(this.d.runtime, uid) : state;
+  }
+
+  /** Kills containers whose liveness/startup probe failed, or whose spec changed. */
+  private async killUnhealthy(pod: PodObject, state: PodRuntimeState): Promise<boolean> {
+    let killed = false;
+    for (const rec of latestByName(state).values()) {
+      if (rec.state !== 'CONTAINER_RUNNING') continue;
+      const c = containerByName(pod, rec.name);
+      if (!c) continue;
+      const failed = this.d.prober.failure(rec.id);
+      let message: string | undefined;
+      let grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+      if (failed) {
+        message = `Container ${c.name} failed ${failed} probe, will be restarted`;
+        const probe = failed === 'liveness' ? c.livenessProbe : c.startupProbe;
+        grace = probe?.terminationGracePeriodSeconds ?? grace;
+      } else if (rec.hash && rec.hash !== containerHash(c)) {
+        message = `Container ${c.name} definition changed, will be restarted`;
+      }
+      if (!message) continue;
+      this.event(pod, 'Normal', 'Killing', message);
+      await this.killContainer(pod, c, rec, grace);
+      killed = true;
+    }
+    return killed;
+  }
+
+  private syncProbes(pod: PodObject, state: PodRuntimeState, podIP: string): void {
+    const running = [...latestByName(state).values()].filter(r => r.state === 'CONTAINER_RUNNING').flatMap(r => {
+      const c = containerByName(pod, r.name);
+      return c ? [{ pod, container: c, id: r.id, startedAt: r.startedAt || r.createdAt, podIP }] : [];
+    });
+    this.d.prober.syncPod(pod.metadata.uid!, running);
+  }
+
+  /** Restarts an exited container unless it is backing off (CrashLoopBackOff). */
+  private async restart(pod: PodObject, c: Container, rec: ContainerRecord, waiting: Map<string, Waiting>, result: SyncResult, env: StartEnv): Promise<boolean> {
+    const key = `${pod.metadata.uid}/${c.name}`;
+    const finished = rec.finishedAt || rec.createdAt;
+    // A container that ran long enough (10 minutes) starts its backoff over, as upstream.
+    if (rec.startedAt && finished - rec.startedAt > 600_000) this.crashBackoff.reset(key);
+    if (this.crashBackoff.inBackoffSince(key, finished)) {
+      const delay = goDuration(this.crashBackoff.get(key));
+      waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podDescription(pod)}` });
+      this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podDescription(pod)}`);
+      const remaining = this.crashBackoff.remaining(key, finished);
+      result.retryAfterMs = Math.min(result.retryAfterMs ?? Infinity, remaining + 50);
+      return false;
+    }
+    this.crashBackoff.next(key, finished);
+    return this.start(pod, c, rec.restartCount + 1, waiting, env);
+  }
+
+  /** Pulls, creates and starts one container (attempt = its restart count), then runs postStart. */
+  private async start(pod: PodObject, c: Container, attempt: number, waiting: Map<string, Waiting>, env: StartEnv): Promise<boolean> {
+    let imageRef: string;
+    try {
+      imageRef = await this.d.images.ensure(pod, c, (type, reason, message) => this.event(pod, type, reason, message));
+    } catch (err) {
+      if (!(err instanceof ImageError)) throw err;
+      waiting.set(c.name, { reason: err.reason, message: err.message });
+      if (err.reason === 'ErrImagePull' || err.reason === 'ImagePullBackOff') this.event(pod, 'Warning', 'Failed', `Error: ${err.reason}`);
+      return false;
+    }
+    let id: string;
+    try {
+      const { env: vars, warnings } = await containerEnv({ pod, container: c, node: env.node, podIPs: env.podIPs, objects: env.objects, services: this.d.services() });
+      for (const w of warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
+      const { command, args } = expandCommand(c, vars);
+      const mounts = containerMounts(c, env.volumes, env.hostsFile, apiDataVolumeNames(pod));
+      const node = this.d.node();
+      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
+      const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
+      id = await this.d.runtime.createContainer(env.sandboxId, config, sandbox);
+    } catch (err) {
+      const reason = err instanceof ContainerConfigError || err instanceof VolumeSetupError || err instanceof DownwardApiError ? 'CreateContainerConfigError' : 'CreateContainerError';
+      waiting.set(c.name, { reason, message: errText(err) });
+      this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
+      return false;
+    }
+    this.event(pod, 'Normal', 'Created', `Created container ${c.name}`);
+    try {
+      await this.d.runtime.startContainer(id);
+    } catch (err) {
+      waiting.set(c.name, { reason: 'RunContainerError', message: errText(err) });
+      this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
+      return true;
+    }
+    this.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    await this.removeOldInstances(pod.metadata.uid!, c.name, id);
+    if (c.lifecycle?.postStart) {
+      try {
+        await runHook(c.lifecycle.postStart, c, id, env.podIPs[0] ?? '', this.d.runtime, pod.spec.terminationGracePeriodSeconds ?? 30);
+      } catch (err) {
+        const msg = errText(err);
+        this.event(pod, 'Warning', 'FailedPostStartHook', msg);
+        this.event(pod, 'Normal', 'Killing', `FailedPostStartHook`);
+        await this.stopContainer(id, pod.spec.terminationGracePeriodSeconds ?? 30);
+        if (!(err instanceof HookError)) throw err;
+      }
+    }
+    return true;
+  }
+
+  /** A container created but never started (a start that failed): start it again. */
+  private async startCreated(pod: PodObject, c: Container, rec: ContainerRecord, waiting: Map<string, Waiting>): Promise<boolean> {
+    try {
+      await this.d.runtime.startContainer(rec.id);
+      this.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+      return true;
+    } catch (err) {
+      waiting.set(c.name, { reason: 'RunContainerError', message: errText(err) });
+      this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
+      await ignoreNotFound(this.d.runtime.removeContainer(rec.id));
+      return true;
+    }
+  }
+
+  /** Keeps the running instance and the newest dead one of a container; removes the rest. */
+  private async removeOldInstances(uid: string, name: string, keep: string): Promise<void> {
+    const state = await readPodState(this.d.runtime, uid);
+    const dead = state.containers.filter(c => c.name === name && c.id !== keep && c.state !== 'CONTAINER_RUNNING');
+    for (const c of dead.slice(1)) await ignoreNotFound(this.d.runtime.removeContainer(c.id));
+  }
+
+  // ---- stopping ----
+
+  /** Kills every container (apps first, then sidecars and init containers) and stops the sandbox. */
+  private async stopAll(pod: PodObject, state: PodRuntimeState, graceSeconds: number): Promise<void> {
+    const running = state.containers.filter(c => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
+    const isApp = (r: ContainerRecord) => pod.spec.containers.some(c => c.name === r.name);
+    const deadline = Date.now() + graceSeconds * 1000;
+    for (const group of [running.filter(isApp), running.filter(r => !isApp(r))]) {
+      await Promise.all(group.map(r => {
+        const c = containerByName(pod, r.name);
+        this.event(pod, 'Normal', 'Killing', `Stopping container ${r.name}`);
+        const left = Math.max(MIN_GRACE_SECONDS, Math.ceil((deadline - Date.now()) / 1000));
+        return c ? this.killContainer(pod, c, r, left) : this.stopContainer(r.id, left);
+      }));
+    }
+    for (const s of state.sandboxes) if (s.state === 'SANDBOX_READY') await ignoreNotFound(this.d.runtime.stopPodSandbox(s.id));
+  }
+
+  private async terminate(pod: PodObject, state: PodRuntimeState, graceSeconds: number): Promise<void> {
+    this.d.prober.removePod(pod.metadata.uid!);
+    await this.stopAll(pod, state, graceSeconds);
+  }
+
+  /** preStop within the grace period, then StopContainer with what is left of it. */
+  private async killContainer(pod: PodObject, c: Container, rec: ContainerRecord, graceSeconds: number): Promise<void> {
+    const start = Date.now();
+    if (c.lifecycle?.preStop && rec.state === 'CONTAINER_RUNNING') {
+      const podIP = (await readPodState(this.d.runtime, pod.metadata.uid!)).sandboxes[0]?.ips[0] ?? '';
+      try {
+        await withTimeout(runHook(c.lifecycle.preStop, c, rec.id, podIP, this.d.runtime, graceSeconds), graceSeconds * 1000);
+      } catch (err) {
+        this.event(pod, 'Warning', 'FailedPreStopHook', errText(err));
+      }
+    }
+    const left = Math.max(MIN_GRACE_SECONDS, graceSeconds - Math.floor((Date.now() - start) / 1000));
+    await this.stopContainer(rec.id, left);
+  }
+
+  private async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    await ignoreNotFound(this.d.runtime.stopContainer(id, graceSeconds));
+  }
+
+  // ---- API writes ----
+
+  private async writeStatus(pod: PodObject, state: PodRuntimeState, terminal?: 'Succeeded' | 'Failed'): Promise<PodStatus | undefined> {
+    const uid = pod.metadata.uid!;
+    const status = computePodStatus({
+      pod, state, hostIPs: this.d.node().hostIPs, terminal,
+      ready: id => this.readiness(pod, state, id),
+      started: id => this.startup(pod, state, id),
+      waiting: this.waiting.get(uid) ?? new Map(),
+    });
+    const before = this.written.get(uid) ?? pod.status;
+    if (!statusChanged(before, status)) return status;
+    try {
+      await this.d.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge');
+      this.written.set(uid, status);
+    } catch (err) {
+      if (err instanceof StatusError && [404, 409].includes(err.code)) return status;
+      throw err;
+    }
+    return status;
+  }
+
+  private readiness(pod: PodObject, state: PodRuntimeState, id: string): boolean {
+    const rec = state.containers.find(c => c.id === id);
+    const c = rec && containerByName(pod, rec.name);
+    return !!c && this.d.prober.ready(c, id);
+  }
+
+  private startup(pod: PodObject, state: PodRuntimeState, id: string): boolean {
+    const rec = state.containers.find(c => c.id === id);
+    const c = rec && containerByName(pod, rec.name);
+    return !!c && this.d.prober.started(c, id);
+  }
+
+  /** The final delete: grace 0 and the uid as precondition, so a namesake pod is never removed. */
+  private async deleteFromApi(pod: PodObject): Promise<void> {
+    try {
+      await this.d.client.delete(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!),
+        { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (err) {
+      if (err instanceof StatusError && [404, 409].includes(err.code)) return;
+      throw err;
+    }
+  }
+
+  private event(pod: PodObject, type: EventType, reason: string, message: string): void {
+    this.d.recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, type, reason, message);
+  }
+}
+
+interface StartEnv {
+  node: NodeFacts;
+  podIPs: string[];
+  objects: ObjectSource;
+  volumes: Map<string, string>;
+  hostsFile: string | undefined;
+  sandboxAttempt: number;
+  sandboxId: string;
+}
+
+function containerByName(pod: PodObject, name: string): Container | undefined {
+  return pod.spec.containers.find(c => c.name === name) ?? pod.spec.initContainers?.find(c => c.name === name);
+}
+
+function shouldRestart(pod: PodObject, rec: ContainerRecord): boolean {
+  const policy = pod.spec.restartPolicy ?? 'Always';
+  return policy === 'Always' || (policy === 'OnFailure' && rec.exitCode !== 0);
+}
+
+/** A container with no instance left keeps counting from the restart count last reported. */
+function restartCountFromStatus(pod: PodObject, name: string): number {
+  const s = pod.status?.containerStatuses?.find(s => s.name === name);
+  return s?.lastState?.terminated || s?.state?.terminated ? s.restartCount + 1 : (s?.restartCount ?? 0);
+}
+
+/** A deleted pod ends Succeeded only when every app container exited 0, else Failed (as upstream). */
+function finalPhase(pod: PodObject, state: PodRuntimeState): 'Succeeded' | 'Failed' {
+  const latest = latestByName(state);
+  return pod.spec.containers.every(c => {
+    const r = latest.get(c.name);
+    return r?.state === 'CONTAINER_EXITED' && r.exitCode === 0;
+  }) ? 'Succeeded' : 'Failed';
+}
+
+async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isCriNotFound(err)) throw err;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new HookError(`hook did not finish within ${Math.round(ms / 1000)}s`)), ms);
+    p.then(v => { clearTimeout(t); resolve(v); }, e => { clearTimeout(t); reject(e); });
+  });
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
