@@ -3,12 +3,13 @@
 // by type), and API-data volumes written atomically. Also the kubelet-managed /etc/hosts. Teardown
 // unmounts what was mounted, then removes the pod's directory.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { milliValue, parseQuantity } from '../../api/validation/quantity.js';
 import type { Container, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
+import { mountsUnder } from '../containerd/cleanup.js';
 import { writeAtomically } from './atomic-writer.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
 
@@ -89,7 +90,7 @@ export class PodVolumes {
   async tearDown(uid: string): Promise<void> {
     const dir = podDir(this.root, uid);
     if (existsSync(dir)) {
-      for (const m of mountsUnder(dir).reverse()) await run('umount', [m]);
+      for (const m of mountsUnder(dir)) await run('umount', [m]);
       rmSync(dir, { recursive: true, force: true });
     }
     for (const name of this.entries()) if (name.endsWith(`_${uid}`)) rmSync(join(this.root, 'pods', name), { recursive: true, force: true });
@@ -146,15 +147,6 @@ function hostPath(path: string, type: string): string {
     case 'BlockDevice': if (!st?.isBlockDevice()) throw fail('block device'); break;
   }
   return path;
-}
-
-/** Mount points at or below `dir`, from this process's mount table. */
-export function mountsUnder(dir: string): string[] {
-  const prefix = dir.endsWith('/') ? dir : dir + '/';
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map(l => l.split(' ')[4])
-    .filter((p): p is string => !!p && (p === dir || p.startsWith(prefix)))
-    .map(p => p.replace(/\\040/g, ' '));
 }
 
 function isMountPoint(dir: string): boolean {

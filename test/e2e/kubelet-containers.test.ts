@@ -1,0 +1,308 @@
+// The kubelet on a real containerd in a test network namespace, driven by the real kubectl against
+// a real k8ts server: pods become Ready through probes, restart on liveness failure, go
+// CrashLoopBackOff, get OOMKilled, complete as Job pods, see their configMap/secret volumes and env,
+// stop on deletion, and keep running across a kubelet restart.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { writeCniConfig } from '../../src/agent/cni-config.js';
+import { loadKubeconfig } from '../../src/client/kubeconfig.js';
+import { RestClient } from '../../src/client/rest-client.js';
+import { collectionPath, objectPath, R } from '../../src/client/resources.js';
+import { RuntimeClient } from '../../src/kubelet/cri/client.js';
+import { cleanupContainerd, removeAllPodSandboxes } from '../../src/kubelet/containerd/cleanup.js';
+import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
+import { BUILTIN_IMAGES, BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
+import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
+import { Daemon } from '../../src/util/daemon.js';
+import { eventually, TestCluster } from './harness.js';
+import type { KubeletNodeConfig } from './support/kubelet-node.js';
+import { TestNetns } from './support/netns.js';
+import { relayUnixToTcp } from './support/unix-relay.js';
+
+const NODE = 'kubelet-e2e';
+const POD_CIDR = '10.244.9.0/24';
+const NODE_IP = '10.244.9.1'; // the cni0 bridge: the node's address inside its namespace
+const KUBELET_MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'support', 'kubelet-node.js');
+
+interface PodJson {
+  metadata: { uid: string; name: string };
+  status?: {
+    phase?: string; podIP?: string; hostIP?: string;
+    conditions?: { type: string; status: string; reason?: string }[];
+    containerStatuses?: {
+      name: string; ready: boolean; restartCount: number; containerID?: string;
+      state?: { running?: object; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };
+      lastState?: { terminated?: { reason?: string; exitCode?: number } };
+    }[];
+  };
+}
+
+describe('kubelet on containerd', { timeout: 300_000 }, () => {
+  let dir: string;
+  let netns: TestNetns;
+  let containerd: ContainerdProcess | undefined;
+  let cluster: TestCluster | undefined;
+  let relay: Server | undefined;
+  let kubelet: Daemon | undefined;
+  let runtime: RuntimeClient | undefined;
+  let rest: RestClient | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let kubeletConfigPath: string;
+
+  const k = (args: string[], input?: string) => cluster!.k(args, input);
+  const pod = async (name: string) => JSON.parse(await k(['get', 'pod', name, '-o', 'json'])) as PodJson;
+  const cond = (p: PodJson, type: string) => p.status?.conditions?.find(c => c.type === type)?.status;
+  const cs = (p: PodJson, name?: string) => p.status?.containerStatuses?.find(c => !name || c.name === name);
+  const events = async (name: string) => (await k(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}'])).trim().split('\n');
+
+  async function startKubelet(): Promise<Daemon> {
+    const d = Daemon.start({ command: process.execPath, args: [KUBELET_MAIN, kubeletConfigPath], logFile: join(dir, 'kubelet.log'), netns: netns.name });
+    await eventually(() => readFileSync(join(dir, 'kubelet.log'), 'utf8').split('\n').filter(l => l === 'kubelet started').length > kubeletStarts || !d.running, 30_000, 'kubelet start');
+    assert.ok(d.running, readFileSync(join(dir, 'kubelet.log'), 'utf8'));
+    kubeletStarts++;
+    return d;
+  }
+  let kubeletStarts = 0;
+
+  async function podsOfUid(uid: string) {
+    return (await runtime!.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } }));
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-e2e-'));
+    netns = TestNetns.create('kubelet');
+    writeCniConfig(join(dir, 'cni'), POD_CIDR, join(dir, 'ipam'));
+    containerd = await ContainerdProcess.start({ dir: join(dir, 'containerd'), netns: netns.name, cniConfDir: join(dir, 'cni') });
+    await ensureBuiltinImages(containerd.endpoint, BUILTIN_IMAGES);
+    runtime = new RuntimeClient(containerd.endpoint);
+    cluster = await TestCluster.start();
+    const port = Number(new URL(cluster.url).port);
+    relay = await relayUnixToTcp(join(dir, 'api.sock'), port);
+    rest = new RestClient(loadKubeconfig(cluster.kubeconfig));
+    await rest.create(collectionPath(R.nodes), { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE } }, spec: { podCIDR: POD_CIDR } });
+    // The node's status and heartbeat, as the agent would keep them (this test runs no agent).
+    const beat = () => rest!.patch(objectPath(R.nodes, undefined, NODE, 'status'), {
+      status: {
+        addresses: [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE }],
+        capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z/, 'Z'), lastTransitionTime: '2026-01-01T00:00:00Z' }],
+      },
+    }, 'merge');
+    await beat();
+    heartbeat = setInterval(() => void beat().catch(() => undefined), 10_000);
+    const config: KubeletNodeConfig = {
+      kubeconfig: cluster.kubeconfig, apiSocket: join(dir, 'api.sock'), criEndpoint: containerd.endpoint,
+      nodeName: NODE, nodeIPs: [NODE_IP], rootDir: join(dir, 'kubelet'),
+    };
+    kubeletConfigPath = join(dir, 'kubelet.json');
+    writeFileSync(kubeletConfigPath, JSON.stringify(config));
+    mkdirSync(config.rootDir, { recursive: true });
+    kubelet = await startKubelet();
+  });
+
+  after(async () => {
+    clearInterval(heartbeat);
+    await kubelet?.stop(5_000);
+    if (runtime) {
+      await removeAllPodSandboxes(runtime).catch(() => undefined);
+      runtime.close();
+    }
+    rest?.close();
+    await containerd?.stop(5_000);
+    if (containerd) await cleanupContainerd(containerd.paths, { removeDir: true });
+    relay?.close();
+    await cluster?.stop();
+    netns?.delete();
+    if (dir) {
+      if (process.env.K8TS_KEEP_LOGS) process.stderr.write(readFileSync(join(dir, 'kubelet.log'), 'utf8'));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an httpd pod becomes Ready through its readiness probe and reports IPs and events', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' },
+      spec: {
+        nodeName: NODE,
+        containers: [{
+          name: 'httpd', image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 80 -h /www'],
+          ports: [{ containerPort: 80 }],
+          readinessProbe: { httpGet: { path: '/index.html', port: 80 }, periodSeconds: 1 },
+          livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 2 },
+        }],
+      },
+    }));
+    const p = await eventually(async () => { const p = await pod('web'); return cond(p, 'Ready') === 'True' && p; }, 60_000, 'web Ready');
+    assert.equal(p.status?.phase, 'Running');
+    assert.match(p.status?.podIP ?? '', /^10\.244\.9\./);
+    assert.equal(p.status?.hostIP, NODE_IP);
+    assert.equal(cond(p, 'ContainersReady'), 'True');
+    assert.equal(cond(p, 'Initialized'), 'True');
+    assert.equal(cond(p, 'PodReadyToStartContainers'), 'True');
+    assert.match(cs(p)?.containerID ?? '', /^containerd:\/\/[0-9a-f]{64}$/);
+    const ev = await events('web');
+    assert.ok(ev.includes('Created: Created container httpd'), ev.join('\n'));
+    assert.ok(ev.includes('Started: Started container httpd'), ev.join('\n'));
+    const wide = await k(['get', 'pod', 'web', '-o', 'wide']);
+    assert.match(wide, /web\s+1\/1\s+Running\s+0/);
+  });
+
+  test('configMap and secret volumes, env and the downward API are visible inside', async () => {
+    await k(['create', 'configmap', 'app-config', '--from-literal=greeting=hello-from-cm']);
+    await k(['create', 'secret', 'generic', 'app-secret', '--from-literal=password=s3cr3t']);
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader', labels: { app: 'reader' } },
+      spec: {
+        nodeName: NODE, restartPolicy: 'Never',
+        containers: [{
+          name: 'c', image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'echo "cm=$(cat /cfg/greeting) secret=$(cat /sec/password) env=$GREETING pw=$PW pod=$POD ip=$IP msg=$(MSG) mem=$MEM"; cat /info/labels; echo; ls /sec; echo; stat -c %a /sec/..data/password'],
+          env: [
+            { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'greeting' } } },
+            { name: 'PW', valueFrom: { secretKeyRef: { name: 'app-secret', key: 'password' } } },
+            { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+            { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+            { name: 'MSG', value: '$(POD)-says-$(GREETING)' },
+          ],
+          resources: { limits: { memory: '64Mi' } },
+          volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }, { name: 'sec', mountPath: '/sec' }, { name: 'info', mountPath: '/info' }],
+        }],
+        volumes: [
+          { name: 'cfg', configMap: { name: 'app-config' } },
+          { name: 'sec', secret: { secretName: 'app-secret', defaultMode: 0o400 } },
+          { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+        ],
+      },
+    }));
+    const p = await eventually(async () => { const p = await pod('reader'); return p.status?.phase === 'Succeeded' && p; }, 60_000, 'reader Succeeded');
+    assert.equal(cs(p)?.state?.terminated?.reason, 'Completed');
+    assert.equal(cond(p, 'Ready'), 'False');
+    const logFile = join(dir, 'kubelet', 'pods', `default_reader_${p.metadata.uid}`, 'c', '0.log');
+    const out = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map(l => l.split(' ').slice(3).join(' '));
+    assert.match(out[0], new RegExp(`^cm=hello-from-cm secret=s3cr3t env=hello-from-cm pw=s3cr3t pod=reader ip=${p.status!.podIP!.replace(/\./g, '\\.')} msg=reader-says-hello-from-cm mem=64$`));
+    assert.equal(out[1], 'app="reader"');
+    assert.ok(out.includes('password'), out.join('\n'));
+    assert.equal(out.at(-1), '400');
+  });
+
+  test('a failing liveness probe restarts the container and records Unhealthy and Killing', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'liveness' },
+      spec: {
+        nodeName: NODE, terminationGracePeriodSeconds: 2,
+        containers: [{
+          name: 'c', image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 600'],
+          livenessProbe: { exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2 },
+        }],
+      },
+    }));
+    const p = await eventually(async () => { const p = await pod('liveness'); return (cs(p)?.restartCount ?? 0) >= 1 && p; }, 60_000, 'liveness restart');
+    assert.ok(cs(p)?.lastState?.terminated, JSON.stringify(cs(p)));
+    const ev = await events('liveness');
+    assert.ok(ev.some(e => e.startsWith('Unhealthy: Liveness probe failed: cat: can\'t open \'/tmp/alive\'')), ev.join('\n'));
+    assert.ok(ev.includes('Killing: Container c failed liveness probe, will be restarted'), ev.join('\n'));
+  });
+
+  test('readiness follows the probe: Ready goes True, then False', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'flappy' },
+      spec: {
+        nodeName: NODE, terminationGracePeriodSeconds: 1,
+        containers: [{
+          name: 'c', image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'touch /tmp/ready; sleep 4; rm /tmp/ready; exec sleep 600'],
+          readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 },
+        }],
+      },
+    }));
+    await eventually(async () => cond(await pod('flappy'), 'Ready') === 'True', 60_000, 'flappy Ready');
+    const p = await eventually(async () => { const p = await pod('flappy'); return cond(p, 'Ready') === 'False' && p; }, 30_000, 'flappy unready');
+    assert.equal(p.status?.phase, 'Running');
+    assert.equal(p.status?.conditions?.find(c => c.type === 'Ready')?.reason, 'ContainersNotReady');
+  });
+
+  test('a memory hog over its limit is OOMKilled', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hog' },
+      spec: {
+        nodeName: NODE, restartPolicy: 'Never',
+        containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'x=a; while true; do x=$x$x; done'], resources: { limits: { memory: '20Mi' } } }],
+      },
+    }));
+    const p = await eventually(async () => { const p = await pod('hog'); return p.status?.phase === 'Failed' && p; }, 60_000, 'hog Failed');
+    assert.equal(cs(p)?.state?.terminated?.reason, 'OOMKilled');
+    assert.equal(cs(p)?.state?.terminated?.exitCode, 137);
+  });
+
+  test('a crashing container goes CrashLoopBackOff with upstream wording', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crash' },
+      spec: { nodeName: NODE, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo dying; exit 3'] }] },
+    }));
+    const p = await eventually(async () => { const p = await pod('crash'); return cs(p)?.state?.waiting?.reason === 'CrashLoopBackOff' && p; }, 60_000, 'CrashLoopBackOff');
+    const c = cs(p)!;
+    assert.equal(c.state?.waiting?.message, `back-off 10s restarting failed container=c pod=crash_default(${p.metadata.uid})`);
+    assert.equal(c.lastState?.terminated?.exitCode, 3);
+    assert.equal(c.lastState?.terminated?.reason, 'Error');
+    assert.ok(c.restartCount >= 1);
+    assert.equal(p.status?.phase, 'Running');
+    assert.match(await k(['get', 'pod', 'crash']), /crash\s+0\/1\s+CrashLoopBackOff/);
+    const ev = await events('crash');
+    assert.ok(ev.includes(`BackOff: Back-off restarting failed container c in pod crash_default(${p.metadata.uid})`), ev.join('\n'));
+  });
+
+  test('a Job pod runs to completion, init container first', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            initContainers: [{ name: 'prep', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo prepared > /work/state'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+            containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'grep -q prepared /work/state'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+            volumes: [{ name: 'work', emptyDir: {} }],
+          },
+        },
+      },
+    }));
+    await k(['wait', '--for=condition=complete', 'job/once', '--timeout=90s']);
+    const pods = JSON.parse(await k(['get', 'pods', '-l', 'job-name=once', '-o', 'json'])) as { items: PodJson[] };
+    assert.equal(pods.items[0].status?.phase, 'Succeeded');
+  });
+
+  test('deleting a pod stops its containers within the grace period and removes it', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'doomed' },
+      spec: { nodeName: NODE, terminationGracePeriodSeconds: 3, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+    }));
+    const p = await eventually(async () => { const p = await pod('doomed'); return p.status?.phase === 'Running' && p; }, 60_000, 'doomed Running');
+    await k(['delete', 'pod', 'doomed', '--timeout=60s']);
+    const r = await cluster!.kubectl(['get', 'pod', 'doomed']);
+    assert.match(r.stderr, /NotFound/);
+    await eventually(async () => (await podsOfUid(p.metadata.uid)).length === 0, 30_000, 'containers removed');
+    assert.equal(existsSync(join(dir, 'kubelet', 'pods', p.metadata.uid)), false);
+  });
+
+  test('a restarted kubelet adopts running containers instead of restarting them', async () => {
+    const before = await pod('web');
+    const id = cs(before)?.containerID;
+    assert.ok(id);
+    await kubelet!.stop(5_000);
+    kubelet = await startKubelet();
+    // The new kubelet has synced the pod (probes run again) without replacing its container.
+    const after = await eventually(async () => { const p = await pod('web'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'web Ready again');
+    assert.equal(cs(after)?.containerID, id);
+    assert.equal(cs(after)?.restartCount, cs(before)?.restartCount);
+    const running = (await podsOfUid(before.metadata.uid)).filter(c => c.state === 'CONTAINER_RUNNING');
+    assert.deepEqual(running.map(c => `containerd://${c.id}`), [id]);
+  });
+});
