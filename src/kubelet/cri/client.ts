@@ -28,6 +28,8 @@ const PULL_TIMEOUT_MS = 30 * 60_000;
 // gRPC's own default of 4 MiB would reject them.
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+const MAX_RECONNECT_BACKOFF_MS = 2_000;
+
 /** A CRI call that failed; `code` is the gRPC status (grpc.status.NOT_FOUND, ...). */
 export class CriError extends Error {
   constructor(readonly method: string, readonly code: grpc.status, readonly details: string) {
@@ -87,6 +89,8 @@ abstract class CriService {
     this.stub = new Ctor(criTarget(endpoint), grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      // A restarted containerd is back within seconds; gRPC's default backoff grows to 2 minutes.
+      'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
     }) as ServiceStub;
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
