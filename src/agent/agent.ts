@@ -9,6 +9,7 @@ import { Informer } from '../client/informer.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
+import { ensurePauseImage } from '../kubelet/images/load.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
@@ -64,6 +65,8 @@ export class Agent {
       registryMirrors: o.registryMirrors, log: o.log,
     });
     const runtime = this.runtime;
+    // Pods must start without internet access: the sandbox image is built locally if missing.
+    await ensurePauseImage(runtime.endpoint);
     this.status = new NodeStatusLoop({
       client: this.client,
       registration: { name: o.nodeName, labels: o.labels },

@@ -144,7 +144,8 @@ export function mountsUnder(dir: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-function unmountUnder(dir: string): string[] {
+/** Unmounts everything at or below `dir` (deepest first); returns the mount points removed. */
+export function unmountUnder(dir: string): string[] {
   const unmounted: string[] = [];
   // A mount point can be stacked several times; go until nothing is left or nothing moves.
   for (let round = 0; round < 10; round++) {

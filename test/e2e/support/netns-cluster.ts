@@ -1,0 +1,240 @@
+// A multi-node cluster on one machine, each node in its own network namespace: a "lan" namespace
+// holds a Linux bridge, every node namespace is plugged into it by a veth pair (10.99.0.2, .3, ...)
+// and nothing has a route out. The server (`k8ts server`, whose embedded agent is the first node)
+// and each `k8ts agent` run inside their namespace with their own containerd and data dir; a local
+// registry on the bridge (10.99.0.1:5000) is every containerd's mirror for `k8ts.local`. kubectl
+// runs inside the server's namespace, so no test traffic leaves namespaces the test created.
+//
+// destroy() removes everything whatever state the cluster is in: processes by PID (agents, the
+// server, orphaned containerds, shims and their containers), mounts under the data dirs, the
+// registry, the namespaces and the temporary directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanupContainerd, mountsUnder, unmountUnder } from '../../../src/kubelet/containerd/cleanup.js';
+import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
+import { BUSYBOX_IMAGE } from '../../../src/kubelet/images/builtin.js';
+import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
+import { TestNetns } from './netns.js';
+import { TestRegistry } from './registry.js';
+
+const SUBNET_PREFIX = '10.99.0';
+const BRIDGE = 'br0';
+const REGISTRY_ADDRESS = `${SUBNET_PREFIX}.1:5000`;
+const API_PORT = 6443;
+const START_TIMEOUT_MS = 90_000;
+
+export interface ClusterNode {
+  name: string;
+  role: 'server' | 'agent';
+  ip: string;
+  netns: TestNetns;
+  dataDir: string;
+  proc?: ChildProcess;
+  /** The process's stderr (JSON log lines), kept for failure messages. */
+  log: string[];
+}
+
+export interface NetnsClusterOptions {
+  /** Agents besides the server's own node. */
+  agents: number;
+  /** Extra `k8ts server` flags, e.g. a short --node-monitor-grace-period. */
+  serverArgs?: string[];
+}
+
+export class NetnsClusterError extends Error {}
+
+export class NetnsCluster {
+  readonly nodes: ClusterNode[] = [];
+  private lan?: TestNetns;
+  private registry?: TestRegistry;
+  private token = '';
+
+  private constructor(readonly root: string) {}
+
+  static async start(o: NetnsClusterOptions): Promise<NetnsCluster> {
+    const cluster = new NetnsCluster(mkdtempSync(join(tmpdir(), 'k8ts-netns-cluster-')));
+    try {
+      await cluster.build(o);
+      return cluster;
+    } catch (err) {
+      await cluster.destroy();
+      throw err;
+    }
+  }
+
+  get server(): ClusterNode {
+    return this.nodes[0];
+  }
+
+  get kubeconfig(): string {
+    return join(this.server.dataDir, 'kubeconfig.yaml');
+  }
+
+  node(name: string): ClusterNode {
+    const n = this.nodes.find(x => x.name === name);
+    if (!n) throw new NetnsClusterError(`no node ${name}`);
+    return n;
+  }
+
+  /** kubectl inside the server's namespace. */
+  kubectl(args: string[], input?: string): Promise<RunResult> {
+    return run('nsenter', [`--net=${this.server.netns.path}`, '--', KUBECTL, '--kubeconfig', this.kubeconfig, ...args], input);
+  }
+
+  /** kubectl that must succeed; returns stdout. */
+  async k(args: string[], input?: string): Promise<string> {
+    const r = await this.kubectl(args, input);
+    if (r.code !== 0) throw new NetnsClusterError(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  }
+
+  /** Runs a command inside a node's namespace; returns stdout. */
+  inNode(name: string, command: string, args: string[]): string {
+    return this.node(name).netns.run(command, args);
+  }
+
+  /** The last lines of a node process's log, for assertion messages. */
+  logTail(name: string, lines = 40): string {
+    return this.node(name).log.join('').split('\n').slice(-lines).join('\n');
+  }
+
+  /** Stops a node's k8ts process (SIGKILL: a crash). Its containerd and containers stay. */
+  async stopNode(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const n = this.node(name);
+    if (n.proc) await stopProcess(n.proc, signal);
+    n.proc = undefined;
+  }
+
+  /** Starts a stopped agent again with the same data dir, as after a reboot or upgrade. */
+  async restartAgent(name: string): Promise<void> {
+    const n = this.node(name);
+    if (n.role !== 'agent') throw new NetnsClusterError(`${name} is not an agent`);
+    if (n.proc) throw new NetnsClusterError(`${name} is running`);
+    await this.startAgent(n);
+  }
+
+  private async build(o: NetnsClusterOptions): Promise<void> {
+    this.lan = TestNetns.create('lan');
+    this.lan.run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+    this.lan.run('ip', ['addr', 'add', `${SUBNET_PREFIX}.1/24`, 'dev', BRIDGE]);
+    this.lan.run('ip', ['link', 'set', BRIDGE, 'up']);
+    const names = ['server', ...Array.from({ length: o.agents }, (_, i) => `agent-${i + 1}`)];
+    names.forEach((name, i) => this.addNode(name, i === 0 ? 'server' : 'agent', `${SUBNET_PREFIX}.${i + 2}`));
+    this.registry = await TestRegistry.start({ address: REGISTRY_ADDRESS, netns: this.lan.name });
+    await this.registry.push([BUSYBOX_IMAGE]);
+
+    await this.startServer(o.serverArgs ?? []);
+    this.token = readFileSync(join(this.server.dataDir, 'token'), 'utf8').trim();
+    await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
+  }
+
+  private addNode(name: string, role: ClusterNode['role'], ip: string): void {
+    const netns = TestNetns.create(role === 'server' ? 'srv' : 'agt');
+    const dataDir = join(this.root, name);
+    mkdirSync(dataDir);
+    this.nodes.push({ name, role, ip, netns, dataDir, log: [] });
+    const lanSide = `veth-${this.nodes.length}`;
+    this.lan!.run('ip', ['link', 'add', lanSide, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns.name]);
+    this.lan!.run('ip', ['link', 'set', lanSide, 'master', BRIDGE, 'up']);
+    netns.run('ip', ['addr', 'add', `${ip}/24`, 'dev', 'eth0']);
+    netns.run('ip', ['link', 'set', 'eth0', 'up']);
+  }
+
+  private nodeFlags(n: ClusterNode): string[] {
+    return ['--data-dir', n.dataDir, '--node-name', n.name, '--node-ip', n.ip, '--registry-mirror', `k8ts.local=http://${REGISTRY_ADDRESS}`];
+  }
+
+  private async startServer(extra: string[]): Promise<void> {
+    const n = this.server;
+    await this.spawnNode(n, ['server', ...this.nodeFlags(n), '--bind-address', '0.0.0.0', '--advertise-address', n.ip,
+      '--https-listen-port', String(API_PORT), ...extra], /^node: /m);
+  }
+
+  private async startAgent(n: ClusterNode): Promise<void> {
+    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token', this.token],
+      /k8ts agent is running/);
+  }
+
+  /** Starts `k8ts ...` in the node's namespace (nsenter execs node, so the PID is node's). */
+  private async spawnNode(n: ClusterNode, args: string[], ready: RegExp): Promise<void> {
+    const proc = spawn('nsenter', [`--net=${n.netns.path}`, '--', process.execPath, K8TS_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    n.proc = proc;
+    proc.stderr!.on('data', d => n.log.push(String(d)));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new NetnsClusterError(`${n.name} did not start within ${START_TIMEOUT_MS} ms:\n${out}\n${this.logTail(n.name)}`)), START_TIMEOUT_MS);
+      proc.stdout!.on('data', d => {
+        out += String(d);
+        if (ready.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.once('exit', code => {
+        clearTimeout(timer);
+        reject(new NetnsClusterError(`${n.name} exited with ${code}:\n${out}\n${this.logTail(n.name)}`));
+      });
+    });
+  }
+
+  /** Tears everything down; every step runs even if an earlier one failed. Throws the first error. */
+  async destroy(): Promise<void> {
+    const errors: unknown[] = [];
+    const step = async (f: () => unknown) => {
+      try {
+        await f();
+      } catch (err) {
+        errors.push(err);
+      }
+    };
+    await Promise.all(this.nodes.map(n => step(async () => {
+      if (n.proc) await stopProcess(n.proc, 'SIGTERM');
+      n.proc = undefined;
+    })));
+    for (const n of this.nodes) {
+      const paths = containerdPaths(join(n.dataDir, 'agent', 'containerd'));
+      await step(() => killOrphanContainerd(join(paths.dir, 'containerd.pid')));
+      await step(() => cleanupContainerd(paths));
+      await step(() => unmountUnder(n.dataDir));
+    }
+    await step(() => this.registry?.stop());
+    for (const ns of [...this.nodes.map(n => n.netns), this.lan]) await step(() => ns?.delete());
+    await step(() => {
+      if (mountsUnder(this.root).length === 0) rmSync(this.root, { recursive: true, force: true });
+    });
+    if (errors.length) throw errors[0];
+  }
+}
+
+async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals, graceMs = 20_000): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise(resolve => proc.once('exit', resolve));
+  proc.kill(signal);
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A containerd whose agent was killed keeps running; its PID is in the agent's pid file. */
+async function killOrphanContainerd(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const alive = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('containerd');
+    } catch {
+      return false;
+    }
+  };
+  if (!pid || !alive()) return;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && alive(); i++) await sleep(50);
+}
+
+/** `ip route` of a node's namespace as "dst via gw" lines, for route assertions. */
+export function routesOf(netns: TestNetns): string[] {
+  return netns.run('ip', ['-4', 'route', 'show']).split('\n').filter(Boolean);
+}
