@@ -3,7 +3,7 @@
 // from a local registry through containerd's mirror), a pod sandbox and busybox containers driven
 // through the CRI client. Afterwards nothing may remain: no process, mount, netns or directory.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -176,6 +176,11 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
       return text.includes('hello from sleeper') && text;
     }, 10_000, 'container log line');
     assert.match(log, /^\S+ stdout F hello from sleeper$/m);
+
+    // Log rotation as the kubelet does it: move the file away, have the runtime reopen its path.
+    renameSync(status.logPath, `${status.logPath}.1`);
+    await runtime.reopenContainerLog(sleeperId);
+    assert.ok(existsSync(status.logPath), 'reopened log file');
 
     const stats = await runtime.containerStats(sleeperId);
     assert.equal(stats.attributes?.id, sleeperId);

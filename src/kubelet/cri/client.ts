@@ -192,6 +192,11 @@ export class RuntimeClient extends CriService {
     await this.call('UpdateContainerResources', { containerId, linux });
   }
 
+  /** Makes the runtime reopen the container's log file at its logPath, after the kubelet rotated it. */
+  async reopenContainerLog(containerId: string): Promise<void> {
+    await this.call('ReopenContainerLog', { containerId });
+  }
+
   // ---- exec, attach, port-forward ----
 
   /** Runs `cmd` in the container and collects its output; `timeoutSeconds` 0 means no limit. */
