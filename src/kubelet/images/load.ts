@@ -3,9 +3,9 @@
 // `k8ts.local/...` by name through its registry mirror.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { NETNS_DIR } from '../../util/daemon.js';
 import { ImageClient } from '../cri/client.js';
 import { BUILTIN_REGISTRY, PAUSE_IMAGE, type BuiltinImage } from './builtin.js';
-import { NETNS_DIR } from '../../util/daemon.js';
 import { ensureImageArchive, type ImageCacheOptions } from './build.js';
 
 const run = promisify(execFile);
