@@ -7,9 +7,15 @@
 // Group commit: writes that arrive in one event-loop turn form a batch. Each is evaluated in order
 // inside one transaction, against the state its predecessors left (so a create and an update of
 // the same key in one batch behave as if sequential), and gets its own revision; one that fails
-// its check is rejected without affecting the others. One fsync covers the whole batch.
+// its check is rejected without affecting the others.
+//
+// Durability: the commit only writes the WAL; an fsync of the WAL on libuv's thread pool makes it
+// durable while the event loop goes on serving requests and committing the next batches. Batches
+// are acknowledged and published strictly in commit order, each only after an fsync that started
+// after its commit, so no reader or watcher ever sees a write that a crash could take back. Until
+// then `revision` (what reads are served at) stays below the batch's rows.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startAutoCompaction, type AutoCompactionOptions } from '../auto-compaction.js';
 import {
@@ -45,23 +51,36 @@ interface Pending {
 
 type Outcome = { ok: true; result: WriteResult; event: StoreEvent } | { ok: false; err: Error };
 
+/** A committed batch waiting for the fsync that makes it durable. */
+interface Committed {
+  batch: Pending[];
+  outcomes: Outcome[];
+}
+
 export class SqliteStore implements Store {
+  /** Highest durable, published revision: reads are served at it. */
   private rev: number;
+  /** Highest committed revision (possibly not yet durable): new writes are numbered after it. */
+  private committedRev: number;
   private compacted: number;
   private batch: Pending[] = [];
+  private unsynced: Committed[] = [];
+  private syncing: Committed[] = [];
+  private syncInFlight = false;
   private readonly watchers = new WatcherSet();
   private readonly compactor: Compactor;
   private readonly commitBatch: (batch: Pending[]) => Outcome[];
   private stopAutoCompaction?: () => void;
   private closed = false;
 
-  private constructor(private readonly db: Database.Database, private readonly q: Queries, opts: SqliteStoreOptions) {
+  private constructor(private readonly db: Database.Database, private readonly q: Queries, private readonly walFd: number, opts: SqliteStoreOptions) {
     this.compacted = q.meta('compact_revision');
     // Compaction may have removed the newest rows (tombstones), never any above the compact revision.
     this.rev = Math.max(q.maxRevision(), this.compacted);
+    this.committedRev = this.rev;
     this.compactor = new Compactor(q);
     this.commitBatch = q.transaction((batch: Pending[]) => {
-      let next = this.rev + 1;
+      let next = this.committedRev + 1;
       return batch.map(p => {
         const outcome = this.apply(p.op, next);
         if (outcome.ok) next++;
@@ -77,13 +96,16 @@ export class SqliteStore implements Store {
     mkdirSync(dirname(path), { recursive: true });
     // A short wait covers a previous owner that is just exiting; a live one means misconfiguration.
     const db = new Database(path, { timeout: 100 });
+    let walFd: number;
     try {
       initSchema(db);
+      // The schema set-up wrote to the WAL, so it exists; it lives (same inode) until close.
+      walFd = openSync(`${path}-wal`, 'r');
     } catch (err) {
       db.close();
       throw new StorageError(`cannot open ${path}: ${(err as Error).message} (is another k8ts server using it?)`);
     }
-    return new SqliteStore(db, new Queries(db), opts);
+    return new SqliteStore(db, new Queries(db), walFd, opts);
   }
 
   get revision(): number { return this.rev; }
@@ -140,11 +162,21 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
+    // Whatever is committed is made durable and acknowledged now; an fsync still in flight finds
+    // nothing left to settle.
+    const pending = [...this.syncing, ...this.unsynced];
+    this.syncing = [];
+    this.unsynced = [];
+    if (pending.length) {
+      fsyncSync(this.walFd);
+      for (const c of pending) this.settle(c);
+    }
     this.closed = true;
     this.stopAutoCompaction?.();
     this.compactor.stop();
     this.watchers.closeAll(new StoreClosedError());
     this.db.close();
+    closeSync(this.walFd);
   }
 
   private enqueue(op: WriteOp): Promise<WriteResult> {
@@ -155,7 +187,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Commits the open batch, then publishes its events and settles its writers, in order. */
+  /** Commits the open batch; it is acknowledged once an fsync covers it. */
   private flush(): void {
     const batch = this.batch;
     if (!batch.length || this.closed) return;
@@ -168,6 +200,31 @@ export class SqliteStore implements Store {
       for (const p of batch) p.reject(failure);
       return;
     }
+    for (const o of outcomes) if (o.ok) this.committedRev = o.result.revision;
+    // Failed compares wait too: their retry must find the batches before them published.
+    this.unsynced.push({ batch, outcomes });
+    this.syncWal();
+  }
+
+  /** One fsync at a time; batches committed meanwhile share the next one. */
+  private syncWal(): void {
+    if (this.syncInFlight || !this.unsynced.length) return;
+    this.syncInFlight = true;
+    this.syncing = this.unsynced;
+    this.unsynced = [];
+    fsync(this.walFd, err => {
+      this.syncInFlight = false;
+      const covered = this.syncing;
+      this.syncing = [];
+      if (this.closed) return;
+      if (err) return this.failDurability(err, covered);
+      for (const c of covered) this.settle(c);
+      this.syncWal();
+    });
+  }
+
+  /** Publishes a durable batch's events, then settles its writers, in order. */
+  private settle({ batch, outcomes }: Committed): void {
     const events: StoreEvent[] = [];
     for (const o of outcomes) {
       if (o.ok) {
@@ -177,6 +234,23 @@ export class SqliteStore implements Store {
     }
     if (events.length) this.watchers.publish(events);
     outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.err)));
+  }
+
+  /**
+   * The WAL could not be made durable: what it holds can no longer be trusted to survive, so the
+   * store stops (as etcd panics on a failed fsync) rather than acknowledge anything more.
+   */
+  private failDurability(err: Error, covered: Committed[]): void {
+    const failure = new StorageError(`fsync of the write-ahead log failed: ${err.message}`);
+    for (const c of [...covered, ...this.unsynced]) for (const p of c.batch) p.reject(failure);
+    for (const p of this.batch) p.reject(failure);
+    this.unsynced = [];
+    this.batch = [];
+    this.closed = true;
+    this.compactor.stop();
+    this.watchers.closeAll(failure);
+    this.db.close();
+    closeSync(this.walFd);
   }
 
   /** Checks one write against the key's newest row and, if it passes, appends its row at `rev`. */
