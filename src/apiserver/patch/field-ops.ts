@@ -70,6 +70,8 @@ export function compare(oldValue: JsonValue | undefined, newValue: JsonValue | u
       return;
     }
     if (isGranular(kind)) {
+      // Equal subtrees hold no changes; the untyped comparison is far cheaper than walking them.
+      if (deepEqual(a, b)) return;
       // A free-form map appearing or disappearing is itself a change (upstream's `.` on labels).
       if (kind === 'map' && path.length > 0) {
         if (a === undefined) changed.add(path);

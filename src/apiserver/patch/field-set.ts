@@ -9,6 +9,8 @@ export type FieldPath = readonly string[];
 export class FieldSet {
   private readonly members = new Map<string, FieldPath>();
   private prefixCache?: Set<string>;
+  /** The FieldsV1 encoding, made once: managedFields entries nobody touched are re-encoded on every write. */
+  private encoded?: JsonObject;
 
   constructor(paths: Iterable<FieldPath> = []) {
     for (const p of paths) this.add(p);
@@ -17,6 +19,7 @@ export class FieldSet {
   add(path: FieldPath): void {
     this.members.set(keyOf(path), [...path]);
     this.prefixCache = undefined;
+    this.encoded = undefined;
   }
 
   has(path: FieldPath): boolean {
@@ -40,7 +43,10 @@ export class FieldSet {
     return [...this.members.values()];
   }
 
+  // Set operations return `this` (sets are not changed after construction) when nothing changes,
+  // so an untouched manager keeps its cached encoding.
   union(other: FieldSet): FieldSet {
+    if (other.size === 0) return this;
     return new FieldSet([...this.paths(), ...other.paths()]);
   }
 
@@ -53,7 +59,8 @@ export class FieldSet {
   }
 
   filter(keep: (p: FieldPath) => boolean): FieldSet {
-    return new FieldSet(this.paths().filter(keep));
+    const kept = this.paths().filter(keep);
+    return kept.length === this.size ? this : new FieldSet(kept);
   }
 
   /** Decodes a FieldsV1 trie. */
@@ -71,6 +78,11 @@ export class FieldSet {
 
   /** Encodes as a FieldsV1 trie with `.` first and children sorted, as upstream serializes it. */
   toFieldsV1(): JsonObject {
+    this.encoded ??= this.encodeFieldsV1();
+    return this.encoded;
+  }
+
+  private encodeFieldsV1(): JsonObject {
     interface Node { member: boolean; children: Map<string, Node> }
     const root: Node = { member: false, children: new Map() };
     for (const path of this.members.values()) {

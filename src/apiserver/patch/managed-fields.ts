@@ -7,7 +7,7 @@ import { OpenApiSpec, type GroupVersionKind } from '../../api/schema.js';
 import { compare } from './field-ops.js';
 import { FieldSet, type FieldPath } from './field-set.js';
 import { FieldType } from './field-type.js';
-import { clone, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
 export interface ManagedEntry {
   manager: string;
@@ -70,10 +70,19 @@ export function typeOf(gvk: GroupVersionKind, spec: OpenApiSpec): FieldType {
   return FieldType.root(spec, spec.schemaFor(gvk));
 }
 
+/**
+ * Decoded entries by the managedFields array they came from. Stored objects are never mutated in
+ * place, so every write to an object reuses the decoding of its live version instead of parsing
+ * the FieldsV1 tries again. Callers must treat the entries as read-only.
+ */
+const decoded = new WeakMap<JsonValue[], ManagedEntry[]>();
+
 /** Decodes metadata.managedFields; entries that are not FieldsV1 are dropped, as upstream. */
 export function decodeManagedFields(obj: JsonValue | undefined): ManagedEntry[] {
   const raw = isJsonObject(obj) && isJsonObject(obj.metadata) ? obj.metadata.managedFields : undefined;
   if (!Array.isArray(raw)) return [];
+  const known = decoded.get(raw);
+  if (known) return known;
   const out: ManagedEntry[] = [];
   for (const e of raw) {
     if (!isJsonObject(e) || typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) continue;
@@ -86,6 +95,7 @@ export function decodeManagedFields(obj: JsonValue | undefined): ManagedEntry[] 
       fields: FieldSet.fromFieldsV1(e.fieldsV1),
     });
   }
+  decoded.set(raw, out);
   return out;
 }
 
@@ -117,20 +127,24 @@ export function sameIdentity(e: ManagedEntry, manager: string, operation: string
     && (operation === 'Apply' || e.apiVersion === apiVersion);
 }
 
-/** `obj` with metadata.managedFields set to `entries` (or removed when there are none). */
+/**
+ * `obj` with metadata.managedFields set to `entries` (or removed when there are none). A new top
+ * level and metadata; everything else is shared with `obj`, which the caller hands over.
+ */
 export function withManagedFields(obj: JsonObject, entries: ManagedEntry[]): JsonObject {
-  const out = clone(obj);
-  const meta = isJsonObject(out.metadata) ? out.metadata : (out.metadata = {});
+  const meta: JsonObject = isJsonObject(obj.metadata) ? { ...obj.metadata } : {};
   const encoded = encodeManagedFields(entries);
   if (encoded.length > 0) meta.managedFields = encoded;
   else delete meta.managedFields;
-  return out;
+  return { ...obj, metadata: meta };
 }
 
+/** A read-only view of `obj` without metadata.managedFields (shares everything else). */
 export function withoutManagedFields(obj: JsonValue | undefined): JsonObject {
-  const out = isJsonObject(obj) ? clone(obj) : {};
-  if (isJsonObject(out.metadata)) delete out.metadata.managedFields;
-  return out;
+  if (!isJsonObject(obj)) return {};
+  if (!isJsonObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _, ...meta } = obj.metadata;
+  return { ...obj, metadata: meta };
 }
 
 /** A request that sets managedFields to `[{}]` asks for them to be cleared (upstream's reset). */
