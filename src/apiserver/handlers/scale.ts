@@ -7,6 +7,7 @@ import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
 import { applyPatchByType } from '../patch/index.js';
+import { clone } from '../patch/json.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRequest } from '../request-info.js';
 import { LabelSelector } from '../selectors/label-selector.js';
@@ -49,7 +50,7 @@ export async function handleScale(req: IncomingMessage, res: ServerResponse, ri:
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw new BadRequestError(`spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
     }
-    const next = structuredClone(live);
+    const next = clone(live);
     (next.spec as { replicas?: number }).replicas = replicas;
     if (desired.metadata?.resourceVersion) next.metadata.resourceVersion = desired.metadata.resourceVersion;
     return next;

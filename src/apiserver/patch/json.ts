@@ -24,7 +24,15 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ak.every(k => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
 }
 
-/** A deep copy, so that patch functions never mutate what they were given. */
+/**
+ * A deep copy of a JSON value, so that patch functions never mutate what they were given. Plain
+ * recursion: several times faster than structuredClone, which serialises through a generic
+ * format, and every write of the API server copies objects.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = clone((v as Record<string, unknown>)[k]);
+  return out as T;
 }

@@ -18,6 +18,7 @@ import {
 import type { AdmissionChain, AdmissionOperation } from '../admission/types.js';
 import type { RequestContext } from '../context.js';
 import { defaultFieldManager, updateManagedFields } from '../patch/index.js';
+import { clone } from '../patch/json.js';
 import { FieldSelector, metadataFields, type FieldGetter } from '../selectors/field-selector.js';
 import { LabelSelector } from '../selectors/label-selector.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
@@ -215,7 +216,7 @@ export class GenericStore {
   // ---- writes ----
 
   async create(ctx: RequestContext, namespace: string, input: KubeObject, opts: UpdateOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
+    const obj = clone(input);
     this.checkKind(obj);
     this.placeInNamespace(obj, namespace);
     const meta = obj.metadata;
@@ -254,18 +255,18 @@ export class GenericStore {
     const preconditionRV = input.metadata?.resourceVersion;
     return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
       if (!live) {
-        if (this.strategy.allowCreateOnUpdate && !opts.subresource) return structuredClone(input);
+        if (this.strategy.allowCreateOnUpdate && !opts.subresource) return clone(input);
         throw new NotFoundError(this.target(name));
       }
       if (preconditionRV && preconditionRV !== live.metadata.resourceVersion) throw this.modifiedConflict(name);
-      return structuredClone(input);
+      return clone(input);
     });
   }
 
   /** PATCH and apply: `compute` produces the desired object from the live one. */
   async patch(ctx: RequestContext, namespace: string, name: string, compute: PatchFunction, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
     return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
-      const next = await compute(live ? structuredClone(live) : undefined);
+      const next = await compute(live ? clone(live) : undefined);
       if (live && next.metadata?.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) {
         throw this.modifiedConflict(name);
       }
@@ -380,7 +381,7 @@ export class GenericStore {
    * undefined when it can be removed now.
    */
   private markForDeletion(live: KubeObject, options: DeleteOptions): KubeObject | undefined {
-    const next = structuredClone(live);
+    const next = clone(live);
     const meta = next.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);

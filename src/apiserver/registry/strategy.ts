@@ -4,6 +4,7 @@ import type { FieldError } from '../../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../../api/object.js';
 import type { RequestContext } from '../context.js';
 import type { FieldGetter } from '../selectors/field-selector.js';
+import { clone } from '../patch/json.js';
 
 export interface ResourceStrategy {
   /** Resets fields a client may not set on create (e.g. status). Runs before defaults. */
@@ -57,6 +58,6 @@ export function statusSplitStrategy(extra: ResourceStrategy = {}): ResourceStrat
 export function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
   const status = obj.status;
   for (const k of Object.keys(obj)) delete obj[k];
-  Object.assign(obj, structuredClone(old));
+  Object.assign(obj, clone(old));
   if (status === undefined) delete obj.status; else obj.status = status;
 }
