@@ -25,13 +25,15 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       nodes: { type: 'int', default: 5000, help: 'simulated nodes' },
       'initial-pods': { type: 'int', default: 1000, help: 'pods scheduled before measuring' },
       pods: { type: 'int', default: 10_000, help: 'measured pods' },
-      external: { type: 'bool', default: false, help: 'time creation and scheduling together (the cluster runs its own scheduler)' },
+      cluster: { type: 'bool', default: false, help: "measure the whole cluster (its own scheduler and controllers, simulated kubelets) instead of upstream's API server + scheduler" },
       concurrency: { type: 'int', default: 32, help: 'concurrent creates' },
+      'server-pid': { type: 'int', help: 'PID of the API server, to report the CPU time it spends per pod' },
     });
     if (!flags.kubeconfig) throw new Error('scheduler: --kubeconfig FILE is required');
     return schedulerBench({
       kubeconfig: String(flags.kubeconfig), nodes: Number(flags.nodes), initialPods: Number(flags['initial-pods']),
-      pods: Number(flags.pods), external: Boolean(flags.external), concurrency: Number(flags.concurrency),
+      pods: Number(flags.pods), cluster: Boolean(flags.cluster), concurrency: Number(flags.concurrency),
+      serverPid: flags['server-pid'] === undefined ? undefined : Number(flags['server-pid']),
     });
   },
   async scale(args) {

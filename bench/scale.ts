@@ -1,14 +1,13 @@
 // Scale: pods through Deployments on simulated nodes (default 150,000 pods on 5,000 nodes, 30
 // pods per node): time from applying the Deployments to every pod Running, and the API server's
 // RSS (read from /proc when the server runs on this machine and its pid is given).
-import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../src/api/object.js';
 import { Informer } from '../src/client/informer.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { deleteNodes } from './scheduler.js';
 import { spawnSimNodes, stopProcess } from './sim-process.js';
-import { nowMs } from './stats.js';
+import { nowMs, rssBytes } from './stats.js';
 
 export interface ScaleBenchOptions {
   kubeconfig: string;
@@ -20,16 +19,6 @@ export interface ScaleBenchOptions {
 }
 
 interface PodLike extends KubeObject { status?: { phase?: string } }
-
-function rssBytes(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function scaleBench(o: ScaleBenchOptions): Promise<Record<string, unknown>> {
   const client = new RestClient(loadKubeconfig(o.kubeconfig), 'k8ts-bench');
