@@ -91,6 +91,12 @@ test('after containerd is killed with a pod running, cleanup leaves no process, 
   }
 });
 
+test('a directory too deep for unix sockets is refused up front', async () => {
+  const dir = join(tmpdir(), 'k8ts-containerd-'.padEnd(100, 'x'));
+  await assert.rejects(ContainerdProcess.start({ dir, cniConfDir: join(dir, 'cni') }), (err: unknown) => err instanceof ContainerdStartError && /too deep/.test(err.message));
+  assert.equal(existsSync(dir), false);
+});
+
 test('a containerd that cannot start is reported with its log', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-containerd-'));
   try {

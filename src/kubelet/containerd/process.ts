@@ -8,9 +8,11 @@ import { Daemon } from '../../util/daemon.js';
 import { RuntimeClient } from '../cri/client.js';
 import { containerdPaths, renderContainerdConfig, type ContainerdConfigOptions, type ContainerdPaths } from './config.js';
 
+const MAX_UNIX_SOCKET_PATH = 107;
+
 export class ContainerdStartError extends Error {
-  constructor(message: string, readonly log: string) {
-    super(`${message}\n--- containerd log ---\n${log}`);
+  constructor(message: string, readonly log = '') {
+    super(log ? `${message}\n--- containerd log ---\n${log}` : message);
     this.name = 'ContainerdStartError';
   }
 }
@@ -30,6 +32,10 @@ export class ContainerdProcess {
 
   static async start(opts: ContainerdStartOptions): Promise<ContainerdProcess> {
     const paths = containerdPaths(opts.dir);
+    // containerd also listens on "<socket>.ttrpc"; a unix socket path holds at most 107 bytes.
+    if (Buffer.byteLength(`${paths.socket}.ttrpc`) > MAX_UNIX_SOCKET_PATH) {
+      throw new ContainerdStartError(`directory ${opts.dir} is too deep for containerd's sockets (${paths.socket}.ttrpc is over ${MAX_UNIX_SOCKET_PATH} bytes)`);
+    }
     mkdirSync(paths.dir, { recursive: true });
     mkdirSync(opts.cniConfDir, { recursive: true });
     writeFileSync(paths.config, renderContainerdConfig({ ...opts, paths }));
