@@ -20,7 +20,8 @@ import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../src/client/resources.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
-import { newNode, nodeStatus, readyConditions } from '../src/simnodes/node-object.js';
+import { HEALTHY, nodeConditions } from '../src/kubelet/node/node-object.js';
+import { newNode, nodeStatus } from '../src/simnodes/node-object.js';
 import { DEFAULTS } from '../src/simnodes/options.js';
 import { spawnSimNodes, stopProcess } from './sim-process.js';
 import { cpuSeconds, nowMs, percentile } from './stats.js';
@@ -81,7 +82,7 @@ async function requireBareApiServer(client: RestClient): Promise<void> {
 /** Upstream's config/templates/node-default.yaml shape, through the simulated nodes' Node builder. */
 function registerNodes(client: RestClient, prefix: string, count: number, concurrency: number): Promise<void> {
   const o = { ...DEFAULTS, count, namePrefix: prefix, cpu: '4', memory: '32Gi', pods: '110' };
-  const conditions = readyConditions();
+  const conditions = nodeConditions(HEALTHY);
   return createAll(count, concurrency, i => {
     const node = newNode(o, i);
     return client.create(collectionPath(R.nodes), { ...node, status: nodeStatus(o, node.metadata.name!, i, conditions) });
