@@ -17,6 +17,7 @@ import { containerEnv, ContainerConfigError, expandCommand } from './env.js';
 import { HookError, runHook } from './hooks.js';
 import { ImageError, type ImageManager } from './images.js';
 import { initProgress } from './init-progress.js';
+import { newTerminationMessageFile } from './termination-message.js';
 import * as L from './labels.js';
 import { CachedObjectSource, type ObjectSource } from './object-source.js';
 import { computePodStatus, statusChanged, type Waiting } from './pod-status.js';
@@ -86,10 +87,15 @@ export class PodSyncer {
     try {
       state = await this.reconcile(pod, state, objects, waiting, result);
     } finally {
-      const status = await this.writeStatus(pod, state);
-      if (status?.phase === 'Succeeded' || status?.phase === 'Failed') {
-        // The pod has finished: stop what still runs (sidecars) and the sandbox.
+      const phase = (await this.writeStatus(pod, state, undefined, false)).phase;
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        // The pod has finished: stop what still runs (sidecars) and the sandbox, then report the
+        // final status with every container terminated.
         await this.stopAll(pod, await readPodState(this.d.runtime, uid), pod.spec.terminationGracePeriodSeconds ?? 30);
+        this.d.prober.removePod(uid);
+        await this.writeStatus(pod, await readPodState(this.d.runtime, uid), phase);
+      } else {
+        await this.writeStatus(pod, state);
       }
     }
     return result;
@@ -266,6 +272,10 @@ export class PodSyncer {
       for (const w of warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
       const { command, args } = expandCommand(c, vars);
       const mounts = containerMounts(c, env.volumes, env.hostsFile, apiDataVolumeNames(pod));
+      const messagePath = c.terminationMessagePath ?? '/dev/termination-log';
+      if (messagePath && !mounts.some(m => m.containerPath === messagePath)) {
+        mounts.push({ containerPath: messagePath, hostPath: newTerminationMessageFile(this.d.rootDir, pod.metadata.uid!, c.name), readonly: false });
+      }
       const node = this.d.node();
       const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
       const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
@@ -365,7 +375,8 @@ export class PodSyncer {
 
   // ---- API writes ----
 
-  private async writeStatus(pod: PodObject, state: PodRuntimeState, terminal?: 'Succeeded' | 'Failed'): Promise<PodStatus | undefined> {
+  /** Computes the status and, unless `write` is false, writes it when it changed. */
+  private async writeStatus(pod: PodObject, state: PodRuntimeState, terminal?: 'Succeeded' | 'Failed', write = true): Promise<PodStatus> {
     const uid = pod.metadata.uid!;
     const status = computePodStatus({
       pod, state, hostIPs: this.d.node().hostIPs, terminal,
@@ -374,7 +385,7 @@ export class PodSyncer {
       waiting: this.waiting.get(uid) ?? new Map(),
     });
     const before = this.written.get(uid) ?? pod.status;
-    if (!statusChanged(before, status)) return status;
+    if (!write || !statusChanged(before, status)) return status;
     try {
       await this.d.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge');
       this.written.set(uid, status);

@@ -4,6 +4,7 @@
 import { isCriNotFound, type RuntimeClient } from './cri/client.js';
 import type { ContainerState, PodSandboxState } from './cri/types.js';
 import * as L from './labels.js';
+import { terminationMessage } from './termination-message.js';
 
 export interface SandboxState {
   id: string;
@@ -67,7 +68,8 @@ export async function readPodState(runtime: RuntimeClient, uid: string): Promise
         restartCount: Number(st.annotations[L.RESTART_COUNT] ?? c.metadata?.attempt ?? 0),
         hash: st.annotations[L.CONTAINER_HASH] ?? '',
         state: st.state, createdAt: ms(st.createdAt), startedAt: ms(st.startedAt), finishedAt: ms(st.finishedAt),
-        exitCode: st.exitCode, reason: st.reason, message: st.message,
+        exitCode: st.exitCode, reason: st.reason,
+        message: st.message || (st.state === 'CONTAINER_EXITED' ? await terminationMessage(st) : ''),
         image: st.image?.userSpecifiedImage || st.image?.image || c.image?.image || '', imageRef: st.imageRef,
         logPath: st.logPath, annotations: st.annotations,
       });

@@ -36,8 +36,8 @@ interface PodJson {
     conditions?: { type: string; status: string; reason?: string }[];
     containerStatuses?: {
       name: string; ready: boolean; restartCount: number; containerID?: string;
-      state?: { running?: object; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };
-      lastState?: { terminated?: { reason?: string; exitCode?: number } };
+      state?: { running?: object; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number; message?: string } };
+      lastState?: { terminated?: { reason?: string; exitCode?: number; message?: string } };
     }[];
   };
 }
@@ -162,7 +162,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
         nodeName: NODE, restartPolicy: 'Never',
         containers: [{
           name: 'c', image: BUSYBOX_IMAGE,
-          command: ['sh', '-c', 'echo "cm=$(cat /cfg/greeting) secret=$(cat /sec/password) env=$GREETING pw=$PW pod=$POD ip=$IP msg=$(MSG) mem=$MEM"; cat /info/labels; echo; ls /sec; echo; stat -c %a /sec/..data/password'],
+          command: ['sh', '-c', 'echo "cm=$(cat /cfg/greeting) secret=$(cat /sec/password) env=$GREETING pw=$PW pod=$POD ip=$IP msg=$(MSG) mem=$MEM"; cat /info/labels; echo; ls /sec; echo; stat -c %a /sec/..data/password; echo -n all read > /dev/termination-log'],
           env: [
             { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'greeting' } } },
             { name: 'PW', valueFrom: { secretKeyRef: { name: 'app-secret', key: 'password' } } },
@@ -183,6 +183,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     }));
     const p = await eventually(async () => { const p = await pod('reader'); return p.status?.phase === 'Succeeded' && p; }, 60_000, 'reader Succeeded');
     assert.equal(cs(p)?.state?.terminated?.reason, 'Completed');
+    assert.equal(cs(p)?.state?.terminated?.message, 'all read');
     assert.equal(cond(p, 'Ready'), 'False');
     const logFile = join(dir, 'kubelet', 'pods', `default_reader_${p.metadata.uid}`, 'c', '0.log');
     const out = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map(l => l.split(' ').slice(3).join(' '));
@@ -245,13 +246,14 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
   test('a crashing container goes CrashLoopBackOff with upstream wording', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crash' },
-      spec: { nodeName: NODE, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo dying; exit 3'] }] },
+      spec: { nodeName: NODE, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo dying; exit 3'], terminationMessagePolicy: 'FallbackToLogsOnError' }] },
     }));
     const p = await eventually(async () => { const p = await pod('crash'); return cs(p)?.state?.waiting?.reason === 'CrashLoopBackOff' && p; }, 60_000, 'CrashLoopBackOff');
     const c = cs(p)!;
     assert.equal(c.state?.waiting?.message, `back-off 10s restarting failed container=c pod=crash_default(${p.metadata.uid})`);
     assert.equal(c.lastState?.terminated?.exitCode, 3);
     assert.equal(c.lastState?.terminated?.reason, 'Error');
+    assert.equal(c.lastState?.terminated?.message, 'dying\n');
     assert.ok(c.restartCount >= 1);
     assert.equal(p.status?.phase, 'Running');
     assert.match(await k(['get', 'pod', 'crash']), /crash\s+0\/1\s+CrashLoopBackOff/);
@@ -267,29 +269,64 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
         template: {
           spec: {
             restartPolicy: 'Never',
-            initContainers: [{ name: 'prep', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo prepared > /work/state'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
-            containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'grep -q prepared /work/state'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+            initContainers: [
+              { name: 'prep', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo prepared > /work/state'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+              // A sidecar: kept running beside the main container, stopped once it has finished.
+              { name: 'helper', image: BUSYBOX_IMAGE, restartPolicy: 'Always', command: ['sh', '-c', 'trap "exit 0" TERM; touch /work/helper; while true; do sleep 1; done'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+            ],
+            containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'grep -q prepared /work/state && test -e /work/helper'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
             volumes: [{ name: 'work', emptyDir: {} }],
           },
         },
       },
     }));
     await k(['wait', '--for=condition=complete', 'job/once', '--timeout=90s']);
-    const pods = JSON.parse(await k(['get', 'pods', '-l', 'job-name=once', '-o', 'json'])) as { items: PodJson[] };
-    assert.equal(pods.items[0].status?.phase, 'Succeeded');
+    const pods = JSON.parse(await k(['get', 'pods', '-l', 'job-name=once', '-o', 'json'])) as { items: (PodJson & { status: { initContainerStatuses?: { name: string; state?: { terminated?: { reason?: string } } }[] } })[] };
+    const p = await eventually(async () => { const p = await pod(pods.items[0].metadata.name); return p.status?.phase === 'Succeeded' && p; }, 30_000, 'job pod Succeeded');
+    const inits = (p as typeof pods.items[0]).status.initContainerStatuses!;
+    assert.equal(inits.find(s => s.name === 'prep')?.state?.terminated?.reason, 'Completed');
+    assert.ok(inits.find(s => s.name === 'helper')?.state?.terminated, 'the sidecar was stopped');
   });
 
   test('deleting a pod stops its containers within the grace period and removes it', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'doomed' },
-      spec: { nodeName: NODE, terminationGracePeriodSeconds: 3, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+      spec: {
+        nodeName: NODE, terminationGracePeriodSeconds: 3,
+        containers: [{
+          name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'],
+          volumeMounts: [{ name: 'host', mountPath: '/host' }],
+          lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo started > /host/poststart'] } }, preStop: { exec: { command: ['sh', '-c', 'echo stopping > /host/prestop'] } } },
+        }],
+        volumes: [{ name: 'host', hostPath: { path: join(dir, 'hooks'), type: 'DirectoryOrCreate' } }],
+      },
     }));
     const p = await eventually(async () => { const p = await pod('doomed'); return p.status?.phase === 'Running' && p; }, 60_000, 'doomed Running');
+    assert.equal(readFileSync(join(dir, 'hooks', 'poststart'), 'utf8'), 'started\n');
     await k(['delete', 'pod', 'doomed', '--timeout=60s']);
+    assert.equal(readFileSync(join(dir, 'hooks', 'prestop'), 'utf8'), 'stopping\n');
     const r = await cluster!.kubectl(['get', 'pod', 'doomed']);
     assert.match(r.stderr, /NotFound/);
     await eventually(async () => (await podsOfUid(p.metadata.uid)).length === 0, 30_000, 'containers removed');
-    assert.equal(existsSync(join(dir, 'kubelet', 'pods', p.metadata.uid)), false);
+    await eventually(() => !existsSync(join(dir, 'kubelet', 'pods', p.metadata.uid)), 10_000, 'pod directory removed');
+  });
+
+  test('an image that cannot be pulled: ErrImagePull, then ImagePullBackOff', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'noimage' },
+      spec: { nodeName: NODE, containers: [{ name: 'c', image: 'k8ts.local/does-not-exist:1' }] },
+    }));
+    const seen = new Set<string>();
+    await eventually(async () => {
+      const reason = cs(await pod('noimage'))?.state?.waiting?.reason;
+      if (reason) seen.add(reason);
+      return seen.has('ImagePullBackOff');
+    }, 60_000, 'ImagePullBackOff');
+    const ev = await events('noimage');
+    assert.ok(ev.some(e => e.startsWith('Failed: Failed to pull image "k8ts.local/does-not-exist:1"')), ev.join('\n'));
+    assert.ok(ev.includes('Failed: Error: ErrImagePull'), ev.join('\n'));
+    assert.ok(ev.includes('BackOff: Back-off pulling image "k8ts.local/does-not-exist:1"'), ev.join('\n'));
+    assert.match(await k(['get', 'pod', 'noimage']), /noimage\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/);
   });
 
   test('a restarted kubelet adopts running containers instead of restarting them', async () => {
