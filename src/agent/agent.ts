@@ -9,7 +9,9 @@ import { Informer } from '../client/informer.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
-import { ensurePauseImage } from '../kubelet/images/load.js';
+import { BUILTIN_IMAGES, BUILTIN_REGISTRY, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
+import { ensureBuiltinImages } from '../kubelet/images/load.js';
+import { Kubelet } from '../kubelet/kubelet.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
@@ -31,6 +33,8 @@ export interface AgentOptions {
   /** Where the CNI conflist goes; with our own containerd, under agentDir. */
   cniConfDir?: string;
   kubeletPort: number;
+  /** Parent cgroup of every pod (upstream's --cgroup-root). */
+  cgroupRoot: string;
   registryMirrors?: Record<string, string>;
   labels?: Record<string, string>;
   log: Logger;
@@ -42,6 +46,7 @@ export class Agent {
   private runtime?: NodeRuntime;
   private status?: NodeStatusLoop;
   private routes?: PodRoutes;
+  private kubelet?: Kubelet;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -65,8 +70,9 @@ export class Agent {
       registryMirrors: o.registryMirrors, log: o.log,
     });
     const runtime = this.runtime;
-    // Pods must start without internet access: the sandbox image is built locally if missing.
-    await ensurePauseImage(runtime.endpoint);
+    // Pods must start without internet access: k8ts's own images are built locally if missing —
+    // the sandbox image always, the others unless a registry mirror serves them by name.
+    await ensureBuiltinImages(runtime.endpoint, o.registryMirrors?.[BUILTIN_REGISTRY] ? [PAUSE_IMAGE] : BUILTIN_IMAGES);
     this.status = new NodeStatusLoop({
       client: this.client,
       registration: { name: o.nodeName, labels: o.labels },
@@ -84,9 +90,16 @@ export class Agent {
     this.nodes.start();
     this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
     await this.routes.start();
+    this.kubelet = new Kubelet({
+      client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
+      rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot,
+    });
+    await this.kubelet.start();
   }
 
+  /** Stops the agent; pods keep running in their containers, and the next start adopts them. */
   async stop(): Promise<void> {
+    await this.kubelet?.stop();
     this.routes?.stop();
     this.nodes.stop();
     this.status?.stop();

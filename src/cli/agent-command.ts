@@ -16,6 +16,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'container-runtime-endpoint': { type: 'string', help: 'CRI socket of an existing containerd (unix:///...); default: run our own' },
   'cni-conf-dir': { type: 'string', help: 'where to write the CNI network config (default: our containerd\'s, under the data dir)' },
   'kubelet-port': { type: 'int', default: 10250, help: 'HTTPS port of the kubelet (logs, exec, port-forward)' },
+  'cgroup-root': { type: 'string', default: '/kubepods', help: 'parent cgroup of all pods' },
   'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
 };
 
@@ -48,6 +49,7 @@ export async function startNodeAgent(flags: FlagValues, client: ClientConfig, ag
     runtimeEndpoint,
     cniConfDir: flags['cni-conf-dir'] as string | undefined,
     kubeletPort: port,
+    cgroupRoot: String(flags['cgroup-root']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
     labels,
     log: logger('agent'),

@@ -1,12 +1,17 @@
 // Real nodes on one machine, each in its own network namespace (support/netns-cluster.ts): the
-// server's own node and two agents that join with the token, register and become Ready; each node
-// routes the others' pod CIDRs over the shared LAN (host-gw); a killed agent's node goes NotReady.
+// server's own node and two agents join with the token, register and become Ready; each node routes
+// the others' pod CIDRs over the shared LAN (host-gw), so a busybox httpd Deployment's pods answer
+// pods on other nodes by pod IP; an agent restart leaves its pods running; a killed agent's node
+// goes NotReady and its pods are rescheduled elsewhere. Nothing is left afterwards.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from './harness.js';
-import { NetnsCluster, routesOf } from './support/netns-cluster.js';
+import { mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
+import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
+import { processesMentioning } from './support/leftovers.js';
+import { NetnsCluster, nodeCgroupsLeft, routesOf } from './support/netns-cluster.js';
 
 interface NodeLike {
   metadata: { name: string; labels?: Record<string, string> };
@@ -20,7 +25,52 @@ interface NodeLike {
   };
 }
 
-const readyOf = (n: NodeLike) => n.status?.conditions?.find(c => c.type === 'Ready');
+interface PodLike {
+  metadata: { name: string; uid: string; deletionTimestamp?: string };
+  spec: { nodeName?: string };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    conditions?: { type: string; status: string; reason?: string }[];
+    containerStatuses?: { containerID?: string; restartCount: number; state?: Record<string, unknown> }[];
+  };
+}
+
+const readyOf = (n: NodeLike | PodLike) => n.status?.conditions?.find(c => c.type === 'Ready');
+
+// Each pod serves its own name; it tolerates an unreachable or not-ready node for 2 s only, so a
+// dead node's pods are replaced quickly.
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: httpd
+        image: ${BUSYBOX_IMAGE}
+        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
+      tolerations:
+      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+      topologySpreadConstraints:
+      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}
+`;
+
+/** A pod on `node` that fetches http://ip:8080/ and succeeds only if `expect` answered. */
+const fetcher = (name: string, node: string, ip: string, expect: string) => JSON.stringify({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name },
+  spec: {
+    nodeName: node, restartPolicy: 'Never', terminationGracePeriodSeconds: 1,
+    containers: [{ name: 'wget', image: BUSYBOX_IMAGE, command: ['sh', '-c', `wget -qO /tmp/page http://${ip}:8080/ && grep -qx ${expect} /tmp/page`] }],
+  },
+});
 
 // Grace must exceed the 10 s lease renewal interval, or healthy nodes would flap.
 const GRACE_SECONDS = 15;
@@ -28,12 +78,29 @@ const GRACE_SECONDS = 15;
 describe('multi-node cluster in network namespaces', () => {
   let c: NetnsCluster;
   const nodes = async () => (JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])) as { items: NodeLike[] }).items;
+  const pods = async (selector: string) => (JSON.parse(await c.k(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: PodLike[] }).items;
+  const pod = async (name: string) => JSON.parse(await c.k(['get', 'pod', name, '-o', 'json'])) as PodLike;
+  const readyWeb = async () => {
+    const live = (await pods('app=web')).filter(p => !p.metadata.deletionTimestamp);
+    return live.length === 3 && live.every(p => readyOf(p)?.status === 'True') ? live : undefined;
+  };
+  const nodeReady = async (name: string, status: string) => {
+    const n = (await nodes()).find(x => x.metadata.name === name);
+    return n && readyOf(n)?.status === status ? n : undefined;
+  };
 
   before(async () => {
     c = await NetnsCluster.start({ agents: 2, serverArgs: ['--node-monitor-grace-period', String(GRACE_SECONDS)] });
   });
   after(async () => {
-    await c?.destroy();
+    if (!c) return;
+    await c.destroy();
+    // Nothing left: processes started from the cluster's dirs, mounts, namespaces, pod cgroups.
+    assert.deepEqual(processesMentioning(c.root), []);
+    assert.deepEqual(mountsUnder(c.root), []);
+    assert.equal(existsSync(c.root), false);
+    for (const n of c.nodes) assert.equal(n.netns.exists, false, n.netns.name);
+    assert.deepEqual(nodeCgroupsLeft(c), []);
   });
 
   test('the server\'s node and two agents register and become Ready, each with its own pod CIDR', async () => {
@@ -71,26 +138,78 @@ describe('multi-node cluster in network namespaces', () => {
     }
   });
 
-  test('a killed agent\'s node goes NotReady (NodeStatusUnknown) and is tainted unreachable', async () => {
-    await c.stopNode('agent-2', 'SIGKILL');
-    const node = await eventually(async () => {
-      const n = (await nodes()).find(x => x.metadata.name === 'agent-2');
-      return n && readyOf(n)?.status === 'Unknown' ? n : undefined;
-    }, (GRACE_SECONDS + 30) * 1000, 'agent-2 NotReady');
-    assert.equal(readyOf(node)!.reason, 'NodeStatusUnknown');
-    const taints = await eventually(async () => {
-      const t = await c.k(['get', 'node', 'agent-2', '-o', 'jsonpath={.spec.taints[*].key}']);
-      return t.includes('node.kubernetes.io/unreachable') ? t : undefined;
-    }, 20_000, 'unreachable taint');
-    assert.match(taints, /node\.kubernetes\.io\/unreachable/);
-    assert.match(await c.k(['get', 'nodes']), /agent-2\s+NotReady/);
+
+  test('a busybox httpd Deployment becomes Ready, spread over the nodes', async () => {
+    await c.k(['apply', '-f', '-'], WEB);
+    const web = await eventually(readyWeb, 120_000, 'three ready web pods');
+    const on = new Set(web.map(p => p.spec.nodeName));
+    assert.ok(on.size >= 2, `pods on ${[...on].join(', ')}`);
+    for (const p of web) assert.match(p.status!.podIP!, /^10\.42\.\d+\.\d+$/);
+    assert.match(await c.k(['get', 'deployment', 'web']), /web\s+3\/3\s+3\s+3/);
   });
 
-  test('the agent, restarted with its data dir, brings its node back to Ready', async () => {
-    await c.restartAgent('agent-2');
-    await eventually(async () => {
-      const n = (await nodes()).find(x => x.metadata.name === 'agent-2');
-      return n && readyOf(n)?.status === 'True' ? n : undefined;
-    }, 60_000, 'agent-2 Ready again');
+  test('pods on different nodes reach each other by pod IP', async () => {
+    const web = (await readyWeb())!;
+    const names = c.nodes.map(n => n.name);
+    // One target per node that has one, fetched from a pod on another node.
+    const targets = [...new Map(web.map(p => [p.spec.nodeName!, p])).values()];
+    for (const [i, target] of targets.entries()) {
+      const from = names.find(n => n !== target.spec.nodeName)!;
+      const name = `fetch-${i}`;
+      await c.k(['apply', '-f', '-'], fetcher(name, from, target.status!.podIP!, target.metadata.name));
+      const done = await eventually(async () => {
+        const p = await pod(name);
+        return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
+      }, 60_000, `${name} on ${from} fetching from ${target.spec.nodeName}`);
+      assert.equal(done.status!.phase, 'Succeeded', `${from} → ${target.metadata.name} on ${target.spec.nodeName} (${target.status!.podIP}): ${JSON.stringify(done.status!.containerStatuses)}`);
+      await c.k(['delete', 'pod', name, '--wait=false']);
+    }
+  });
+
+  test('an agent restart (after a crash) leaves its pods running: same containers, no restarts', async () => {
+    await c.k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'keeper' },
+      spec: { nodeName: 'agent-1', terminationGracePeriodSeconds: 1, containers: [{ name: 'sleep', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+    }));
+    const before = await eventually(async () => {
+      const p = await pod('keeper');
+      return readyOf(p)?.status === 'True' ? p : undefined;
+    }, 60_000, 'keeper running');
+    const containerID = before.status!.containerStatuses![0].containerID;
+    assert.ok(containerID);
+    await c.stopNode('agent-1', 'SIGKILL');
+    await c.restartAgent('agent-1');
+    await eventually(() => nodeReady('agent-1', 'True'), 30_000, 'agent-1 Ready');
+    // Several kubelet sync periods: a kubelet that failed to adopt would have replaced the container.
+    for (let i = 0; i < 8; i++) {
+      const p = await pod('keeper');
+      assert.equal(p.metadata.uid, before.metadata.uid);
+      assert.equal(p.status!.containerStatuses![0].containerID, containerID);
+      assert.equal(p.status!.containerStatuses![0].restartCount, 0);
+      assert.equal(readyOf(p)?.status, 'True');
+      await new Promise(r => setTimeout(r, 1000));
+    }
+    await c.k(['delete', 'pod', 'keeper', '--wait=false']);
+  });
+
+  test('a killed agent\'s node goes NotReady (NodeStatusUnknown) and its pods are rescheduled elsewhere', async () => {
+    const web = (await readyWeb())!;
+    const victim = ['agent-2', 'agent-1'].find(n => web.some(p => p.spec.nodeName === n));
+    assert.ok(victim, `no web pod on an agent: ${web.map(p => p.spec.nodeName).join(', ')}`);
+    await c.stopNode(victim, 'SIGKILL');
+    const node = await eventually(() => nodeReady(victim, 'Unknown'), (GRACE_SECONDS + 30) * 1000, `${victim} NotReady`);
+    assert.equal(readyOf(node)!.reason, 'NodeStatusUnknown');
+    assert.match(await c.k(['get', 'node', victim, '-o', 'jsonpath={.spec.taints[*].key}']), /node\.kubernetes\.io\/unreachable/);
+    assert.match(await c.k(['get', 'nodes']), new RegExp(`${victim}\\s+NotReady`));
+    const replaced = await eventually(async () => {
+      const live = await readyWeb();
+      return live?.every(p => p.spec.nodeName !== victim) ? live : undefined;
+    }, 90_000, `web pods replaced away from ${victim}`);
+    assert.equal(replaced.length, 3);
+
+    // Back again: the node is Ready and its kubelet finishes the evicted pods.
+    await c.restartAgent(victim);
+    await eventually(() => nodeReady(victim, 'True'), 60_000, `${victim} Ready again`);
+    await eventually(async () => (await pods('app=web')).every(p => p.spec.nodeName !== victim), 60_000, `evicted pods on ${victim} gone`);
   });
 });

@@ -31,3 +31,15 @@ export function removeCgroup(cgroupPath: string): void {
     if (existsSync(dir)) rmdirSync(dir);
   }
 }
+
+/** Removes a cgroup and every cgroup below it (deepest first) from every controller. */
+export function removeCgroupTree(cgroupPath: string): void {
+  for (const controller of readdirSync(CGROUP_ROOT)) {
+    const removeDir = (dir: string): void => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeDir(join(dir, entry.name));
+      rmdirSync(dir);
+    };
+    removeDir(join(CGROUP_ROOT, controller, cgroupPath));
+  }
+}

@@ -17,6 +17,7 @@ import { cleanupContainerd, mountsUnder, unmountUnder } from '../../../src/kubel
 import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
 import { BUSYBOX_IMAGE } from '../../../src/kubelet/images/builtin.js';
 import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
+import { cgroupExists, removeCgroupTree } from './leftovers.js';
 import { TestNetns } from './netns.js';
 import { TestRegistry } from './registry.js';
 
@@ -144,7 +145,13 @@ export class NetnsCluster {
   }
 
   private nodeFlags(n: ClusterNode): string[] {
-    return ['--data-dir', n.dataDir, '--node-name', n.name, '--node-ip', n.ip, '--registry-mirror', `k8ts.local=http://${REGISTRY_ADDRESS}`];
+    return ['--data-dir', n.dataDir, '--node-name', n.name, '--node-ip', n.ip, '--registry-mirror', `k8ts.local=http://${REGISTRY_ADDRESS}`,
+      '--cgroup-root', this.cgroupRoot(n)];
+  }
+
+  /** Each node's pods under a cgroup of their own, so teardown can remove exactly those. */
+  cgroupRoot(n: ClusterNode): string {
+    return `/k8ts-e2e-${process.pid}-${n.name}`;
   }
 
   private async startServer(extra: string[]): Promise<void> {
@@ -199,6 +206,7 @@ export class NetnsCluster {
       await step(() => killOrphanContainerd(join(paths.dir, 'containerd.pid')));
       await step(() => cleanupContainerd(paths));
       await step(() => unmountUnder(n.dataDir));
+      await step(() => removeCgroupTree(this.cgroupRoot(n)));
     }
     await step(() => this.registry?.stop());
     for (const ns of [...this.nodes.map(n => n.netns), this.lan]) await step(() => ns?.delete());
@@ -232,6 +240,11 @@ async function killOrphanContainerd(pidFile: string): Promise<void> {
   if (!pid || !alive()) return;
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && alive(); i++) await sleep(50);
+}
+
+/** Whether anything of the cluster is left: cgroups of its nodes (the rest is checked by path). */
+export function nodeCgroupsLeft(c: NetnsCluster): string[] {
+  return c.nodes.map(n => c.cgroupRoot(n)).filter(cgroupExists);
 }
 
 /** `ip route` of a node's namespace as "dst via gw" lines, for route assertions. */
