@@ -174,9 +174,21 @@ function podPhase(pod: PodObject, apps: ContainerStatus[], initDone: boolean, in
   return 'Pending';
 }
 
-/** The status without the fields that change on every computation, to tell real changes apart. */
+/**
+ * Whether two statuses differ in what the kubelet reports (transition times aside), compared
+ * canonically so that a status read back from the API server, keys in any order, equals the one sent.
+ */
 export function statusChanged(a: PodStatus | undefined, b: PodStatus): boolean {
-  return JSON.stringify(normalise(a ?? {})) !== JSON.stringify(normalise(b));
+  return canonicalJson(normalise(a ?? {})) !== canonicalJson(normalise(b));
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined && x !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
 }
 
 function normalise(s: PodStatus): unknown {

@@ -56,8 +56,8 @@ export class PodSyncer {
   private readonly crashBackoff = new Backoff(10_000, 300_000);
   /** Why containers are not running, per pod uid, as the last sync found. */
   private readonly waiting = new Map<string, Map<string, Waiting>>();
-  /** The status last written per pod uid, so unchanged statuses are not written again. */
-  private readonly written = new Map<string, PodStatus>();
+  /** The status last written per pod uid, and the resourceVersion the write produced. */
+  private readonly written = new Map<string, { status: PodStatus; resourceVersion: number }>();
 
   constructor(private readonly d: SyncDeps) {}
 
@@ -384,11 +384,14 @@ export class PodSyncer {
       started: id => this.startup(pod, state, id),
       waiting: this.waiting.get(uid) ?? new Map(),
     });
-    const before = this.written.get(uid) ?? pod.status;
+    // Compared with the API's copy once the informer has seen our last write (someone else may
+    // have changed the status since, e.g. the node lifecycle controller), else with what we wrote.
+    const mine = this.written.get(uid);
+    const before = mine && Number(pod.metadata.resourceVersion) < mine.resourceVersion ? mine.status : pod.status;
     if (!write || !statusChanged(before, status)) return status;
     try {
-      await this.d.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge');
-      this.written.set(uid, status);
+      const updated = await this.d.client.patch<PodObject>(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge');
+      this.written.set(uid, { status, resourceVersion: Number(updated.metadata.resourceVersion) });
     } catch (err) {
       if (err instanceof StatusError && [404, 409].includes(err.code)) return status;
       throw err;

@@ -153,6 +153,13 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.match(wide, /web\s+1\/1\s+Running\s+0/);
   });
 
+  test('a steady pod\'s status is not rewritten by periodic resyncs', async () => {
+    const rv = JSON.parse(await k(['get', 'pod', 'web', '-o', 'json'])).metadata.resourceVersion as string;
+    // Several resyncs (every 2 s here) and probe runs (every 1 s) later, nothing was written.
+    await new Promise(r => setTimeout(r, 5000));
+    assert.equal(JSON.parse(await k(['get', 'pod', 'web', '-o', 'json'])).metadata.resourceVersion, rv);
+  });
+
   test('configMap and secret volumes, env and the downward API are visible inside', async () => {
     await k(['create', 'configmap', 'app-config', '--from-literal=greeting=hello-from-cm']);
     await k(['create', 'secret', 'generic', 'app-secret', '--from-literal=password=s3cr3t']);
