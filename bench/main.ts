@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [flags]`: runs one benchmark and prints its JSON figures.
 import { parseFlags } from '../src/cli/flags.js';
 import { apiBench } from './api.js';
+import { podStartupBench } from './pod-startup.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
 
@@ -34,6 +35,20 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       kubeconfig: String(flags.kubeconfig), nodes: Number(flags.nodes), initialPods: Number(flags['initial-pods']),
       pods: Number(flags.pods), cluster: Boolean(flags.cluster), concurrency: Number(flags.concurrency),
       serverPid: flags['server-pid'] === undefined ? undefined : Number(flags['server-pid']),
+    });
+  },
+  async 'pod-startup'(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of a cluster with one real node' },
+      pods: { type: 'int', default: 100, help: 'pods to start on the node' },
+      qps: { type: 'int', default: 5, help: 'pod creates per second (0: all at once)' },
+      node: { type: 'string', help: 'node to fill (default: the only Ready real node)' },
+      'agent-pid': { type: 'int', help: 'PID of the process running the kubelet, to report its RSS' },
+    });
+    if (!flags.kubeconfig) throw new Error('pod-startup: --kubeconfig FILE is required');
+    return podStartupBench({
+      kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), qps: Number(flags.qps),
+      node: flags.node as string | undefined, agentPid: flags['agent-pid'] === undefined ? undefined : Number(flags['agent-pid']),
     });
   },
   async scale(args) {
