@@ -9,12 +9,12 @@ import type { Duplex } from 'node:stream';
 const CLIENT_ONLY_HEADERS = new Set(['host', 'authorization', 'proxy-authorization']);
 
 /** The request head to send upstream: `method path`, the client's headers (original case and order), a new Host. */
-export function upgradeRequestHead(req: IncomingMessage, path: string, host: string, drop: (name: string) => boolean = () => false): string {
+export function upgradeRequestHead(req: IncomingMessage, path: string, host: string): string {
   const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${host}`];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (CLIENT_ONLY_HEADERS.has(name) || name.startsWith('impersonate-') || drop(name)) continue;
+    if (CLIENT_ONLY_HEADERS.has(name) || name.startsWith('impersonate-')) continue;
     lines.push(`${raw[i]}: ${raw[i + 1]}`);
   }
   return lines.join('\r\n') + '\r\n\r\n';

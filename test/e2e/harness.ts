@@ -21,6 +21,8 @@ export interface StartOptions {
   extraArgs?: string[];
   /** Run the server's embedded node agent (needs containerd); off by default so API tests run anywhere. */
   withAgent?: boolean;
+  /** Network namespace path (/var/run/netns/NAME) to run the server — and kubectl — in. */
+  netns?: string;
 }
 
 export class TestCluster {
@@ -31,12 +33,14 @@ export class TestCluster {
     private readonly proc: ChildProcess,
     private readonly ownsDataDir: boolean,
     readonly logs: string[],
+    readonly netns?: string,
   ) {}
 
   static async start(opts: StartOptions = {}): Promise<TestCluster> {
     const ownsDataDir = !opts.dataDir;
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
-    const proc = spawn(process.execPath, [K8TS_BIN, 'server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', ...(opts.withAgent ? [] : ['--disable-agent']), ...(opts.extraArgs ?? [])], {
+    const [cmd, ...prefix] = inNetns(opts.netns, process.execPath);
+    const proc = spawn(cmd, [...prefix, K8TS_BIN, 'server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', ...(opts.withAgent ? [] : ['--disable-agent']), ...(opts.extraArgs ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: string[] = [];
@@ -60,7 +64,7 @@ export class TestCluster {
     });
     try {
       const { url, kubeconfig } = await started;
-      return new TestCluster(dataDir, url, kubeconfig, proc, ownsDataDir, logs);
+      return new TestCluster(dataDir, url, kubeconfig, proc, ownsDataDir, logs, opts.netns);
     } catch (err) {
       // A server that never came up still leaves nothing behind: its process and its data dir.
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -74,7 +78,13 @@ export class TestCluster {
   }
 
   kubectl(args: string[], input?: string, env: Record<string, string> = {}): Promise<RunResult> {
-    return run(KUBECTL, ['--kubeconfig', this.kubeconfig, ...args], input, env);
+    const [cmd, ...argv] = this.kubectlCommand(args);
+    return run(cmd, argv, input, env);
+  }
+
+  /** The command line running kubectl against this cluster (inside its netns, if any), for spawning. */
+  kubectlCommand(args: string[]): string[] {
+    return [...inNetns(this.netns, KUBECTL), '--kubeconfig', this.kubeconfig, ...args];
   }
 
   /** kubectl that must succeed; returns stdout. */
@@ -93,6 +103,11 @@ export class TestCluster {
     }
     if (this.ownsDataDir && !keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** `nsenter --net=PATH -- cmd` (network namespace only, as the test network rule asks) or just `cmd`. */
+export function inNetns(netns: string | undefined, cmd: string): string[] {
+  return netns ? ['nsenter', `--net=${netns}`, '--', cmd] : [cmd];
 }
 
 export function run(cmd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<RunResult> {

@@ -1,0 +1,156 @@
+// The kubelet's HTTPS server (upstream's port 10250): health, container logs, exec, attach,
+// port-forward, the runtime's pods and a stats summary. Clients must present a certificate signed by
+// the cluster CA; only system:masters may use it (the API server's kubelet-client identity), since
+// there is no webhook authorizer to ask per request.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { hostname } from 'node:os';
+import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
+import { plainResponse } from '../../util/http-upgrade.js';
+import type { RuntimeClient } from '../cri/client.js';
+import { serveContainerLogs } from './container-logs.js';
+import { KubeletRequestError } from './pod-containers.js';
+import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
+import { podList, statsSummary } from './stats.js';
+
+export interface KubeletServerOptions {
+  port: number;
+  bindAddress: string;
+  /** Serving certificate; a self-signed one (own CA, like upstream's kubelet) is made when absent. */
+  tls?: PemPair;
+  /** Extra IPs and names for a generated serving certificate. */
+  servingAddresses?: string[];
+  /** PEM of the CA client certificates must chain to (the cluster CA). */
+  clientCA: string;
+  runtime: RuntimeClient;
+  nodeName: string;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const STREAM_ROUTES: Record<string, { kind: StreamKind; parts: number }> = {
+  exec: { kind: 'exec', parts: 3 },
+  attach: { kind: 'attach', parts: 3 },
+  portForward: { kind: 'portForward', parts: 2 },
+};
+
+export class KubeletServer {
+  private server?: Server;
+
+  constructor(private readonly opts: KubeletServerOptions) {}
+
+  async start(): Promise<number> {
+    const tls = this.opts.tls ?? await selfSignedServing(this.opts.nodeName, this.opts.servingAddresses ?? []);
+    const server = createServer({
+      cert: tls.cert, key: tls.key, ca: this.opts.clientCA,
+      requestCert: true, rejectUnauthorized: true,
+      requestTimeout: 0, headersTimeout: 60_000,
+    }, (req, res) => void this.handle(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.bindAddress, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>(resolve => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      authorize(req);
+      const url = new URL(req.url ?? '/', 'https://kubelet');
+      const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      const [root, ...rest] = parts;
+      if (url.pathname === '/healthz') return text(res, 200, 'ok');
+      if (root === 'containerLogs' && rest.length === 3 && req.method === 'GET') {
+        const [namespace, pod, container] = rest;
+        return await serveContainerLogs(req, res, this.opts.runtime, namespace, pod, container, url.searchParams);
+      }
+      if (root && STREAM_ROUTES[root]) throw new KubeletRequestError(400, 'Upgrade request required');
+      if (url.pathname === '/pods' && req.method === 'GET') return json(res, await podList(this.opts.runtime));
+      if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName));
+      throw new KubeletRequestError(404, '404 page not found');
+    } catch (err) {
+      this.fail(res, err, req);
+    }
+  }
+
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const [root, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const route = root ? STREAM_ROUTES[root] : undefined;
+    if (!route) {
+      if (head.length) socket.unshift(head);
+      return this.handle(req, plainResponse(req, socket));
+    }
+    socket.on('error', () => socket.destroy());
+    try {
+      authorize(req);
+      if (rest.length !== route.parts) throw new KubeletRequestError(404, '404 page not found');
+      const target = await runtimeStreamUrl(this.opts.runtime, route.kind, rest, url.searchParams);
+      await relayToRuntime(req, socket, head, target, url.search.slice(1));
+    } catch (err) {
+      this.fail(plainResponse(req, socket), err, req);
+    }
+  }
+
+  private fail(res: ServerResponse, err: unknown, req: IncomingMessage): void {
+    const code = err instanceof KubeletRequestError ? err.code : criHttpCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (code >= 500) this.opts.log?.('kubelet server request failed', { method: req.method, url: req.url, error: message });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    text(res, code, message);
+  }
+}
+
+/** Only the API server's identity (group system:masters) may use the kubelet API. */
+function authorize(req: IncomingMessage): void {
+  const socket = req.socket as TLSSocket;
+  const subject = socket.getPeerCertificate?.()?.subject as unknown as Record<string, string | string[]> | undefined;
+  const o = subject?.O;
+  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+  if (!groups.includes('system:masters')) {
+    const user = typeof subject?.CN === 'string' ? subject.CN : 'system:anonymous';
+    throw new KubeletRequestError(403, `Forbidden (user=${user}, verb=${(req.method ?? 'get').toLowerCase()}, resource=nodes, subresource=proxy)`);
+  }
+}
+
+/** CRI NotFound (the container or sandbox vanished) is a 404; anything else from the runtime a 500. */
+function criHttpCode(err: unknown): number {
+  return (err as { code?: unknown })?.code === 5 ? 404 : 500;
+}
+
+function text(res: ServerResponse, code: number, body: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+/** Like upstream's kubelet without --tls-cert-file: a serving certificate signed by its own CA. */
+async function selfSignedServing(nodeName: string, addresses: string[]): Promise<PemPair> {
+  const host = nodeName || hostname();
+  const ca = await createCA(`${host}-ca@${Math.floor(Date.now() / 1000)}`, 365);
+  const ips = addresses.filter(a => /^[\d.]+$/.test(a) || a.includes(':'));
+  const names = addresses.filter(a => !ips.includes(a));
+  return issueCertificate(ca, { commonName: `${host}@${Math.floor(Date.now() / 1000)}`, usage: 'server', dnsNames: [host, ...names], ipAddresses: ['127.0.0.1', ...ips] });
+}
