@@ -2,12 +2,8 @@
 // kubelet server works from CRI state alone (it needs nothing from the pod workers).
 import type { RuntimeClient } from '../cri/client.js';
 import type { Container, PodSandbox } from '../cri/types.js';
+import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT } from '../labels.js';
 
-export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
-export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
-export const POD_UID_LABEL = 'io.kubernetes.pod.uid';
-export const CONTAINER_NAME_LABEL = 'io.kubernetes.container.name';
-export const RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.restartCount';
 
 /** An HTTP-facing failure of the kubelet server: status code and upstream's message. */
 export class KubeletRequestError extends Error {
@@ -21,7 +17,7 @@ export class PodContainers {
 
   /** The pod's newest sandbox (a pod recreated under the same name has a newer one). */
   async sandbox(namespace: string, name: string): Promise<PodSandbox> {
-    const sandboxes = await this.runtime.listPodSandbox({ labelSelector: { [POD_NAMESPACE_LABEL]: namespace, [POD_NAME_LABEL]: name } });
+    const sandboxes = await this.runtime.listPodSandbox({ labelSelector: { [POD_NAMESPACE]: namespace, [POD_NAME]: name } });
     if (!sandboxes.length) throw new KubeletRequestError(404, `pod "${name}" does not exist`);
     return sandboxes.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
   }
@@ -29,9 +25,9 @@ export class PodContainers {
   /** Every instance of a container of the pod, newest first (by restart count, then creation). */
   async instances(namespace: string, name: string, container: string): Promise<Container[]> {
     const sandbox = await this.sandbox(namespace, name);
-    const selector: Record<string, string> = { [POD_NAMESPACE_LABEL]: namespace, [POD_NAME_LABEL]: name, [CONTAINER_NAME_LABEL]: container };
-    const uid = sandbox.labels[POD_UID_LABEL];
-    if (uid) selector[POD_UID_LABEL] = uid;
+    const selector: Record<string, string> = { [POD_NAMESPACE]: namespace, [POD_NAME]: name, [CONTAINER_NAME]: container };
+    const uid = sandbox.labels[POD_UID];
+    if (uid) selector[POD_UID] = uid;
     const found = await this.runtime.listContainers({ labelSelector: selector });
     return found.sort((a, b) => restartCount(b) - restartCount(a) || b.createdAt - a.createdAt);
   }
@@ -45,6 +41,6 @@ export class PodContainers {
 }
 
 function restartCount(c: Container): number {
-  const n = Number(c.annotations[RESTART_COUNT_ANNOTATION]);
+  const n = Number(c.annotations[RESTART_COUNT]);
   return Number.isFinite(n) ? n : c.metadata?.attempt ?? 0;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { RuntimeClient } from '../cri/client.js';
 import type { ContainerStats, UInt64Value } from '../cri/types.js';
 import { readMemory } from '../node/machine-info.js';
-import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from './pod-containers.js';
+import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from '../labels.js';
 
 interface CpuStats { time: string; usageNanoCores?: number; usageCoreNanoSeconds?: number }
 interface MemoryStats { time: string; availableBytes?: number; usageBytes?: number; workingSetBytes?: number; rssBytes?: number; pageFaults?: number; majorPageFaults?: number }
@@ -32,19 +32,19 @@ export async function statsSummary(runtime: RuntimeClient, nodeName: string): Pr
   const [sandboxes, stats] = await Promise.all([runtime.listPodSandbox(), runtime.listContainerStats()]);
   const pods = new Map<string, PodSummary>();
   for (const s of sandboxes) {
-    const uid = s.labels[POD_UID_LABEL] ?? s.metadata?.uid ?? '';
+    const uid = s.labels[POD_UID] ?? s.metadata?.uid ?? '';
     if (s.state !== 'SANDBOX_READY') continue;
     pods.set(uid, {
-      podRef: { name: s.labels[POD_NAME_LABEL] ?? s.metadata?.name ?? '', namespace: s.labels[POD_NAMESPACE_LABEL] ?? s.metadata?.namespace ?? '', uid },
+      podRef: { name: s.labels[POD_NAME] ?? s.metadata?.name ?? '', namespace: s.labels[POD_NAMESPACE] ?? s.metadata?.namespace ?? '', uid },
       startTime: nsToIso(s.createdAt),
       containers: [],
     });
   }
   for (const c of stats) {
     const labels = c.attributes?.labels ?? {};
-    const pod = pods.get(labels[POD_UID_LABEL] ?? '');
+    const pod = pods.get(labels[POD_UID] ?? '');
     if (!pod) continue;
-    pod.containers.push({ name: labels[CONTAINER_NAME_LABEL] ?? c.attributes?.metadata?.name ?? '', ...containerUsage(c) });
+    pod.containers.push({ name: labels[CONTAINER_NAME] ?? c.attributes?.metadata?.name ?? '', ...containerUsage(c) });
   }
   for (const pod of pods.values()) {
     pod.cpu = sum(pod.containers.map(c => c.cpu), now, ['usageNanoCores', 'usageCoreNanoSeconds']);
@@ -59,10 +59,10 @@ export async function podList(runtime: RuntimeClient): Promise<unknown> {
   const items = await Promise.all(sandboxes.filter(s => s.state === 'SANDBOX_READY').map(async s => {
     const status = await runtime.podSandboxStatus(s.id).catch(() => undefined);
     const own = containers.filter(c => c.podSandboxId === s.id);
-    const names = [...new Set(own.map(c => c.labels[CONTAINER_NAME_LABEL] ?? c.metadata?.name ?? ''))];
+    const names = [...new Set(own.map(c => c.labels[CONTAINER_NAME] ?? c.metadata?.name ?? ''))];
     return {
-      metadata: { name: s.labels[POD_NAME_LABEL] ?? s.metadata?.name, namespace: s.labels[POD_NAMESPACE_LABEL] ?? s.metadata?.namespace, uid: s.labels[POD_UID_LABEL] ?? s.metadata?.uid, creationTimestamp: nsToIso(s.createdAt) },
-      spec: { containers: names.map(name => ({ name, image: own.find(c => (c.labels[CONTAINER_NAME_LABEL] ?? c.metadata?.name) === name)?.image?.image ?? '' })) },
+      metadata: { name: s.labels[POD_NAME] ?? s.metadata?.name, namespace: s.labels[POD_NAMESPACE] ?? s.metadata?.namespace, uid: s.labels[POD_UID] ?? s.metadata?.uid, creationTimestamp: nsToIso(s.createdAt) },
+      spec: { containers: names.map(name => ({ name, image: own.find(c => (c.labels[CONTAINER_NAME] ?? c.metadata?.name) === name)?.image?.image ?? '' })) },
       status: { podIP: status?.network?.ip || undefined },
     };
   }));
