@@ -22,6 +22,8 @@ export interface StatusInputs {
   waiting: Map<string, Waiting>;
   /** The pod is being torn down (deleted, or finished): nothing will be restarted. */
   terminal?: 'Succeeded' | 'Failed';
+  /** Why the pod as a whole is in its phase (e.g. DeadlineExceeded), with a message. */
+  reason?: { reason: string; message: string };
   now?: Date;
 }
 
@@ -117,6 +119,7 @@ export function computePodStatus(inp: StatusInputs): PodStatus {
     hostIPs: inp.hostIPs.map(ip => ({ ip })),
     ...(podIPs.length ? { podIP: podIPs[0], podIPs: podIPs.map(ip => ({ ip })) } : {}),
     startTime: old.startTime ?? now,
+    ...(inp.reason ? { reason: inp.reason.reason, message: inp.reason.message } : {}),
     qosClass: old.qosClass,
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
@@ -194,7 +197,7 @@ function canonicalJson(v: unknown): string {
 function normalise(s: PodStatus): unknown {
   const cs = (l?: ContainerStatus[]) => (l ?? []).map(c => ({ ...c, lastState: c.lastState ?? {} }));
   return {
-    phase: s.phase, podIP: s.podIP, podIPs: s.podIPs, hostIP: s.hostIP,
+    phase: s.phase, podIP: s.podIP, podIPs: s.podIPs, hostIP: s.hostIP, reason: s.reason, message: s.message,
     conditions: (s.conditions ?? []).map(c => [c.type, c.status, c.reason ?? '', c.message ?? '']).sort(),
     containerStatuses: cs(s.containerStatuses), initContainerStatuses: cs(s.initContainerStatuses),
   };

@@ -20,7 +20,7 @@ import { initProgress } from './init-progress.js';
 import { newTerminationMessageFile } from './termination-message.js';
 import * as L from './labels.js';
 import { CachedObjectSource, type ObjectSource } from './object-source.js';
-import { computePodStatus, statusChanged, type Waiting } from './pod-status.js';
+import { computePodStatus, statusChanged, type StatusInputs, type Waiting } from './pod-status.js';
 import { probeKindText, type ProberManager } from './prober/prober-manager.js';
 import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
 import { isSidecar, podDescription, type PodObject } from './types.js';
@@ -80,6 +80,17 @@ export class PodSyncer {
       return {};
     }
 
+    const deadline = activeDeadline(pod);
+    if (deadline !== undefined && Date.now() >= deadline) {
+      // activeDeadlineSeconds passed: the pod fails and everything in it is stopped, as upstream.
+      const message = 'Pod was active on the node longer than the specified deadline';
+      this.event(pod, 'Warning', 'DeadlineExceeded', message);
+      await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
+      this.d.prober.removePod(uid);
+      await this.writeStatus(pod, await readPodState(this.d.runtime, uid), 'Failed', true, { reason: 'DeadlineExceeded', message });
+      return {};
+    }
+
     const objects = new CachedObjectSource(this.d.objects);
     const waiting = new Map<string, Waiting>();
     this.waiting.set(uid, waiting);
@@ -98,6 +109,7 @@ export class PodSyncer {
         await this.writeStatus(pod, state);
       }
     }
+    if (deadline !== undefined) result.retryAfterMs = Math.min(result.retryAfterMs ?? Infinity, deadline - Date.now() + 10);
     return result;
   }
 
@@ -376,10 +388,10 @@ export class PodSyncer {
   // ---- API writes ----
 
   /** Computes the status and, unless `write` is false, writes it when it changed. */
-  private async writeStatus(pod: PodObject, state: PodRuntimeState, terminal?: 'Succeeded' | 'Failed', write = true): Promise<PodStatus> {
+  private async writeStatus(pod: PodObject, state: PodRuntimeState, terminal?: 'Succeeded' | 'Failed', write = true, reason?: StatusInputs['reason']): Promise<PodStatus> {
     const uid = pod.metadata.uid!;
     const status = computePodStatus({
-      pod, state, hostIPs: this.d.node().hostIPs, terminal,
+      pod, state, hostIPs: this.d.node().hostIPs, terminal, reason,
       ready: id => this.readiness(pod, state, id),
       started: id => this.startup(pod, state, id),
       waiting: this.waiting.get(uid) ?? new Map(),
@@ -439,6 +451,13 @@ interface StartEnv {
 
 function containerByName(pod: PodObject, name: string): Container | undefined {
   return pod.spec.containers.find(c => c.name === name) ?? pod.spec.initContainers?.find(c => c.name === name);
+}
+
+/** When the pod's activeDeadlineSeconds runs out, counted from its startTime (epoch ms). */
+function activeDeadline(pod: PodObject): number | undefined {
+  const seconds = pod.spec.activeDeadlineSeconds;
+  const start = Date.parse(pod.status?.startTime ?? '');
+  return seconds === undefined || Number.isNaN(start) ? undefined : start + seconds * 1000;
 }
 
 function shouldRestart(pod: PodObject, rec: ContainerRecord): boolean {

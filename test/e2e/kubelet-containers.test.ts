@@ -318,6 +318,18 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     await eventually(() => !existsSync(join(dir, 'kubelet', 'pods', p.metadata.uid)), 10_000, 'pod directory removed');
   });
 
+  test('a pod past its activeDeadlineSeconds is stopped and fails with DeadlineExceeded', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'deadline' },
+      spec: { nodeName: NODE, activeDeadlineSeconds: 3, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+    }));
+    const p = await eventually(async () => { const p = await pod('deadline'); return p.status?.phase === 'Failed' && p; }, 30_000, 'deadline Failed');
+    assert.equal((p.status as { reason?: string }).reason, 'DeadlineExceeded');
+    assert.equal(cs(p)?.state?.terminated?.exitCode, 137);
+    assert.deepEqual((await podsOfUid(p.metadata.uid)).filter(c => c.state === 'CONTAINER_RUNNING'), []);
+    assert.ok((await events('deadline')).includes('DeadlineExceeded: Pod was active on the node longer than the specified deadline'));
+  });
+
   test('an image that cannot be pulled: ErrImagePull, then ImagePullBackOff', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'noimage' },
