@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Informer } from '../client/informer.js';
+import { ApiEventRecorder } from '../controllers/event-recorder.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
@@ -43,6 +44,8 @@ export interface AgentOptions {
 export class Agent {
   private readonly client: RestClient;
   private readonly nodes: Informer<NodeObject>;
+  /** Events from the kubelet, about its pods and its Node. */
+  private readonly recorder: ApiEventRecorder;
   private runtime?: NodeRuntime;
   private status?: NodeStatusLoop;
   private routes?: PodRoutes;
@@ -52,6 +55,7 @@ export class Agent {
   constructor(private readonly o: AgentOptions) {
     this.client = new RestClient(o.client, `k8ts-agent/${o.nodeName}`);
     this.nodes = new Informer<NodeObject>(this.client, collectionPath(R.nodes));
+    this.recorder = new ApiEventRecorder(this.client, 'kubelet', { host: o.nodeName });
   }
 
   get cniConfDir(): string {
@@ -80,6 +84,7 @@ export class Agent {
       addresses,
       kubeletPort: o.kubeletPort,
       runtimeFacts: () => readRuntimeFacts(runtime.runtime, runtime.images),
+      recorder: this.recorder,
       log: o.log,
     });
     await this.status.start();
@@ -92,7 +97,7 @@ export class Agent {
     await this.routes.start();
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
-      rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot,
+      rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
     });
     await this.kubelet.start();
   }

@@ -2,7 +2,7 @@
 // as a node. The same agent flags are accepted by `k8ts server` for its embedded agent.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { logger } from '../util/log.js';
@@ -34,33 +34,33 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Builds and starts the node agent from its flags, against an API server reached with `client`. */
-export async function startNodeAgent(flags: FlagValues, client: ClientConfig, agentDir: string, labels?: Record<string, string>): Promise<RunningAgent> {
-  const nodeName = String(flags['node-name'] ?? hostname()).toLowerCase();
+/** The node agent's settings from its flags, checked before anything touches the network. */
+export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client' | 'agentDir' | 'labels' | 'log'> {
   const runtimeEndpoint = flags['container-runtime-endpoint'] as string | undefined;
   if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
   const port = Number(flags['kubelet-port']);
   if (port < 1 || port > 65535) throw new FlagError(`invalid value "${port}" for --kubelet-port: must be 1-65535`);
-  const agent = new Agent({
-    client,
-    nodeName,
+  return {
+    nodeName: String(flags['node-name'] ?? hostname()).toLowerCase(),
     nodeIP: flags['node-ip'] as string | undefined,
-    agentDir,
     runtimeEndpoint,
     cniConfDir: flags['cni-conf-dir'] as string | undefined,
     kubeletPort: port,
     cgroupRoot: String(flags['cgroup-root']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
-    labels,
-    log: logger('agent'),
-  });
+  };
+}
+
+/** Starts the node agent against an API server reached with `client`. */
+export async function startNodeAgent(settings: ReturnType<typeof nodeAgentSettings>, client: ClientConfig, agentDir: string, labels?: Record<string, string>): Promise<RunningAgent> {
+  const agent = new Agent({ ...settings, client, agentDir, labels, log: logger('agent') });
   try {
     await agent.start();
   } catch (err) {
     await agent.stop();
     throw err;
   }
-  return { agent, nodeName, stop: () => agent.stop() };
+  return { agent, nodeName: settings.nodeName, stop: () => agent.stop() };
 }
 
 export async function startAgent(args: string[]): Promise<RunningAgent | undefined> {
@@ -74,6 +74,7 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   if (!flags.token) throw new FlagError('--token is required');
   const serverUrl = String(flags.server);
   if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
+  const settings = nodeAgentSettings(flags);
   const agentDir = join(String(flags['data-dir']), 'agent');
   const log = logger('agent');
   // Agents may start before their server: keep trying to reach it, but a CA that fails the token
@@ -89,7 +90,7 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
       await new Promise(r => setTimeout(r, 2000));
     }
   }
-  return startNodeAgent(flags, joined.client, agentDir);
+  return startNodeAgent(settings, joined.client, agentDir);
 }
 
 /** `k8ts.local=http://10.0.0.1:5000,docker.io=http://...` → { host: url }. */

@@ -19,7 +19,7 @@ import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
-import { nodeAgentFlags, startNodeAgent, type RunningAgent } from './agent-command.js';
+import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
 
 export const serverFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for state, certificates and the kubeconfig' },
@@ -72,6 +72,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     throw new FlagError(`invalid value "${flags['service-node-port-range']}" for --service-node-port-range: must be MIN-MAX`);
   }
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
+  const agentSettings = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const datastore = String(flags.datastore);
   if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
 
@@ -147,9 +148,9 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   };
   // This machine is the cluster's first node (k3s's embedded agent), reaching the API like any agent.
   let agent: RunningAgent | undefined;
-  if (!flags['disable-agent']) {
+  if (agentSettings) {
     try {
-      agent = await startNodeAgent(flags, { server: url, ca: creds.ca.cert, token: creds.joinToken }, join(dataDir, 'agent'),
+      agent = await startNodeAgent(agentSettings, { server: url, ca: creds.ca.cert, token: creds.joinToken }, join(dataDir, 'agent'),
         { 'node-role.kubernetes.io/control-plane': 'true' });
     } catch (err) {
       await stopControlPlane();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { eventually } from './harness.js';
+import { K8TS_BIN, eventually, run } from './harness.js';
 import { mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
 import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { processesMentioning } from './support/leftovers.js';
@@ -124,7 +124,19 @@ describe('multi-node cluster in network namespaces', () => {
     assert.equal(list.find(n => n.metadata.name === 'server')!.metadata.labels!['node-role.kubernetes.io/control-plane'], 'true');
     const out = await c.k(['get', 'nodes']);
     assert.match(out, /agent-1\s+Ready\s+<none>/);
-    assert.match(out, /server\s+Ready\s+control-plane/);
+    assert.match(out, /server\s+Ready\s+control-plane/);    // The kubelet's events, found by kubectl describe's node reference.
+    await eventually(async () => {
+      const d = await c.k(['describe', 'node', 'agent-1']);
+      return /Starting\s+.*Starting kubelet\./.test(d) && /NodeReady\s+.*Node agent-1 status is now: NodeReady/.test(d) ? d : undefined;
+    }, 20_000, 'Starting and NodeReady events on agent-1');
+  });
+
+  test('an agent with a wrong token is refused before it sends the token', async () => {
+    const r = await run('nsenter', [`--net=${c.node('agent-2').netns.path}`, '--', process.execPath, K8TS_BIN, 'agent',
+      '--server', `https://${c.server.ip}:6443`, '--token', 'K10wrong', '--data-dir', join(c.root, 'intruder'), '--node-name', 'intruder']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /does not match the join token/);
+    assert.doesNotMatch(await c.k(['get', 'nodes']), /intruder/);
   });
 
   test('each node routes every other node\'s pod CIDR via that node (host-gw)', async () => {

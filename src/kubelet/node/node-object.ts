@@ -72,6 +72,25 @@ export function nodeConditions(health: NodeHealth, previous: NodeCondition[] = [
   ];
 }
 
+/** The event the kubelet records when a condition takes this status (NodeReady, NodeHasDiskPressure, ...). */
+export function conditionEventReason(type: string, status: NodeCondition['status']): string | undefined {
+  const reasons: Record<string, Partial<Record<NodeCondition['status'], string>>> = {
+    MemoryPressure: { False: 'NodeHasSufficientMemory', True: 'NodeHasInsufficientMemory' },
+    DiskPressure: { False: 'NodeHasNoDiskPressure', True: 'NodeHasDiskPressure' },
+    PIDPressure: { False: 'NodeHasSufficientPID', True: 'NodeHasInsufficientPID' },
+    Ready: { True: 'NodeReady', False: 'NodeNotReady' },
+  };
+  return reasons[type]?.[status];
+}
+
+/**
+ * How the kubelet refers to its Node in events: upstream uses the node name as the UID, and
+ * `kubectl describe node` searches events by exactly that reference.
+ */
+export function nodeEventRef(name: string): NodeObject {
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
+}
+
 export function isReady(node: NodeObject | undefined): boolean {
   return node?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
 }

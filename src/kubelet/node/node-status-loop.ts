@@ -11,7 +11,8 @@ import type { Logger } from '../../util/log.js';
 import { filesystemUsage, readMachineInfo, readMemory, type MachineInfo } from './machine-info.js';
 import type { NodeAddress } from './node-addresses.js';
 import { renewNodeLease } from './node-lease.js';
-import { isReady, type NodeObject } from './node-object.js';
+import type { EventRecorder } from '../../controllers/event-recorder.js';
+import { conditionEventReason, isReady, nodeEventRef, type NodeCondition, type NodeObject } from './node-object.js';
 import { registerNode, type NodeRegistration } from './node-registration.js';
 import { composeNodeStatus, statusChanged, type RuntimeFacts } from './node-status.js';
 
@@ -23,6 +24,8 @@ export interface NodeStatusLoopOptions {
   addresses: NodeAddress[];
   kubeletPort: number;
   runtimeFacts: () => Promise<RuntimeFacts>;
+  /** Records "Starting kubelet." and each condition change (NodeReady, NodeNotReady, ...). */
+  recorder?: EventRecorder;
   log: Logger;
   statusIntervalMs?: number;
   leaseIntervalMs?: number;
@@ -51,6 +54,7 @@ export class NodeStatusLoop {
 
   /** Registers the Node, posts its first status and Lease, then keeps both fresh. */
   async start(): Promise<NodeObject> {
+    this.o.recorder?.event(nodeEventRef(this.name), 'Normal', 'Starting', 'Starting kubelet.');
     this.node = await registerNode(this.o.client, this.o.registration);
     await this.syncStatus(true);
     await this.renewLease();
@@ -104,5 +108,14 @@ export class NodeStatusLoop {
     if (!force && !due && !statusChanged(live.status, desired)) return;
     this.node = await this.o.client.patch<NodeObject>(objectPath(R.nodes, undefined, this.name, 'status'), { status: desired }, 'merge');
     this.lastPostAt = Date.now();
+    this.recordTransitions(live.status?.conditions ?? [], desired.conditions ?? []);
+  }
+
+  private recordTransitions(before: NodeCondition[], after: NodeCondition[]): void {
+    for (const c of after) {
+      if (before.find(b => b.type === c.type)?.status === c.status) continue;
+      const reason = conditionEventReason(c.type, c.status);
+      if (reason) this.o.recorder?.event(nodeEventRef(this.name), 'Normal', reason, `Node ${this.name} status is now: ${reason}`);
+    }
   }
 }
