@@ -17,6 +17,7 @@ import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
+import { KubeletServer } from '../kubelet/server/server.js';
 import type { Logger } from '../util/log.js';
 import { writeCniConfig } from './cni-config.js';
 import { NodeRuntime } from './node-runtime.js';
@@ -50,6 +51,7 @@ export class Agent {
   private status?: NodeStatusLoop;
   private routes?: PodRoutes;
   private kubelet?: Kubelet;
+  private kubeletServer?: KubeletServer;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -100,10 +102,22 @@ export class Agent {
       rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
     });
     await this.kubelet.start();
+    // The API server reaches logs, exec, attach and port-forward here, with a client certificate
+    // from the cluster CA; without that CA there is no way to tell the API server from anyone else.
+    if (o.client.ca) {
+      this.kubeletServer = new KubeletServer({
+        port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.client.ca, runtime: runtime.runtime,
+        nodeName: o.nodeName, servingAddresses: addresses.map(a => a.address), log: o.log,
+      });
+      await this.kubeletServer.start();
+    } else {
+      o.log('kubelet server not started: no cluster CA to verify the API server with', { node: o.nodeName });
+    }
   }
 
   /** Stops the agent; pods keep running in their containers, and the next start adopts them. */
   async stop(): Promise<void> {
+    await this.kubeletServer?.stop();
     await this.kubelet?.stop();
     this.routes?.stop();
     this.nodes.stop();
