@@ -6,7 +6,7 @@ import { Backoff } from './backoff.js';
 import type { ImageClient } from './cri/client.js';
 import type { AuthConfig } from './cri/types.js';
 import type { ObjectSource } from './object-source.js';
-import type { PodObject } from './types.js';
+import type { PodObject, SecretObject } from './types.js';
 
 /** An image that could not be made present; `reason` is the container's waiting reason. */
 export class ImageError extends Error {
@@ -88,30 +88,38 @@ export class ImageManager {
     }
   }
 
-  /** Credentials from the pod's dockerconfigjson / dockercfg secrets matching the image's registry. */
   private async credentials(pod: PodObject, image: string): Promise<AuthConfig[]> {
-    const host = registryHost(image);
-    const out: AuthConfig[] = [];
-    for (const ref of pod.spec.imagePullSecrets ?? []) {
-      const secret = await this.objects.secret(pod.metadata.namespace ?? 'default', ref.name ?? '');
-      const raw = secret?.data?.['.dockerconfigjson'] ?? secret?.data?.['.dockercfg'];
-      if (!raw) continue;
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const auths = (parsed.auths ?? parsed) as Record<string, { username?: string; password?: string; auth?: string; identitytoken?: string; registrytoken?: string }>;
-      for (const [server, entry] of Object.entries(auths)) {
-        if (!matchesRegistry(server, host)) continue;
-        let { username, password } = entry;
-        if (entry.auth && !username) [username, password] = Buffer.from(entry.auth, 'base64').toString('utf8').split(/:(.*)/s);
-        out.push({ username, password, serverAddress: server, identityToken: entry.identitytoken, registryToken: entry.registrytoken });
-      }
-    }
-    return out;
+    const secrets: (SecretObject | undefined)[] = [];
+    for (const ref of pod.spec.imagePullSecrets ?? []) secrets.push(await this.objects.secret(pod.metadata.namespace ?? 'default', ref.name ?? ''));
+    return pullCredentials(secrets.filter((x): x is SecretObject => !!x), image);
   }
+}
+
+/**
+ * Credentials for `image` from imagePullSecrets (kubernetes.io/dockerconfigjson or the older
+ * dockercfg), every entry whose registry matches the image's, in order; the pull tries each.
+ */
+export function pullCredentials(secrets: SecretObject[], image: string): AuthConfig[] {
+  const host = registryHost(image);
+  const out: AuthConfig[] = [];
+  for (const secret of secrets) {
+    const raw = secret.data?.['.dockerconfigjson'] ?? secret.data?.['.dockercfg'];
+    if (!raw) continue;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const auths = (parsed.auths ?? parsed) as Record<string, { username?: string; password?: string; auth?: string; identitytoken?: string; registrytoken?: string }>;
+    for (const [server, entry] of Object.entries(auths)) {
+      if (!matchesRegistry(server, host)) continue;
+      let { username, password } = entry;
+      if (entry.auth && !username) [username, password] = Buffer.from(entry.auth, 'base64').toString('utf8').split(/:(.*)/s);
+      out.push({ username, password, serverAddress: server, ...(entry.identitytoken ? { identityToken: entry.identitytoken } : {}), ...(entry.registrytoken ? { registryToken: entry.registrytoken } : {}) });
+    }
+  }
+  return out;
 }
 
 function matchesRegistry(server: string, host: string): boolean {

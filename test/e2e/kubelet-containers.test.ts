@@ -14,7 +14,7 @@ import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../src/client/resources.js';
 import { RuntimeClient } from '../../src/kubelet/cri/client.js';
-import { cleanupContainerd, removeAllPodSandboxes } from '../../src/kubelet/containerd/cleanup.js';
+import { cleanupContainerd, mountsUnder, removeAllPodSandboxes } from '../../src/kubelet/containerd/cleanup.js';
 import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
 import { BUILTIN_IMAGES, BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
@@ -302,20 +302,23 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
         nodeName: NODE, terminationGracePeriodSeconds: 3,
         containers: [{
           name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'],
-          volumeMounts: [{ name: 'host', mountPath: '/host' }],
+          volumeMounts: [{ name: 'host', mountPath: '/host' }, { name: 'mem', mountPath: '/mem' }],
           lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo started > /host/poststart'] } }, preStop: { exec: { command: ['sh', '-c', 'echo stopping > /host/prestop'] } } },
         }],
-        volumes: [{ name: 'host', hostPath: { path: join(dir, 'hooks'), type: 'DirectoryOrCreate' } }],
+        volumes: [{ name: 'host', hostPath: { path: join(dir, 'hooks'), type: 'DirectoryOrCreate' } }, { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }],
       },
     }));
     const p = await eventually(async () => { const p = await pod('doomed'); return p.status?.phase === 'Running' && p; }, 60_000, 'doomed Running');
     assert.equal(readFileSync(join(dir, 'hooks', 'poststart'), 'utf8'), 'started\n');
+    const podDir = join(dir, 'kubelet', 'pods', p.metadata.uid);
+    assert.deepEqual(mountsUnder(podDir), [join(podDir, 'volumes', 'kubernetes.io~empty-dir', 'mem')], 'a Memory emptyDir is a tmpfs');
     await k(['delete', 'pod', 'doomed', '--timeout=60s']);
     assert.equal(readFileSync(join(dir, 'hooks', 'prestop'), 'utf8'), 'stopping\n');
     const r = await cluster!.kubectl(['get', 'pod', 'doomed']);
     assert.match(r.stderr, /NotFound/);
     await eventually(async () => (await podsOfUid(p.metadata.uid)).length === 0, 30_000, 'containers removed');
-    await eventually(() => !existsSync(join(dir, 'kubelet', 'pods', p.metadata.uid)), 10_000, 'pod directory removed');
+    await eventually(() => !existsSync(podDir), 10_000, 'pod directory removed');
+    assert.deepEqual(mountsUnder(podDir), []);
   });
 
   test('a pod past its activeDeadlineSeconds is stopped and fails with DeadlineExceeded', async () => {
