@@ -1,8 +1,9 @@
 // Real nodes on one machine, each in its own network namespace (support/netns-cluster.ts): the
 // server's own node and two agents join with the token, register and become Ready; each node routes
 // the others' pod CIDRs over the shared LAN (host-gw), so a busybox httpd Deployment's pods answer
-// pods on other nodes by pod IP; an agent restart leaves its pods running; a killed agent's node
-// goes NotReady and its pods are rescheduled elsewhere. Nothing is left afterwards.
+// pods on other nodes by pod IP (kubectl exec and logs reach every node's kubelet server through the
+// API server); an agent restart leaves its pods running; a killed agent's node goes NotReady and its
+// pods are rescheduled elsewhere. Nothing is left afterwards.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,28 +161,31 @@ describe('multi-node cluster in network namespaces', () => {
     assert.match(await c.k(['get', 'deployment', 'web']), /web\s+3\/3\s+3\s+3/);
   });
 
-  test('pods on different nodes reach each other by pod IP', async () => {
+  test('pods on different nodes reach each other by pod IP (kubectl exec through each node\'s kubelet)', async () => {
     const web = (await readyWeb())!;
-    const names = c.nodes.map(n => n.name);
-    // One target per node that has one, fetched from a pod on another node.
-    const targets = [...new Map(web.map(p => [p.spec.nodeName!, p])).values()];
-    for (const [i, target] of targets.entries()) {
-      const from = names.find(n => n !== target.spec.nodeName)!;
-      const name = `fetch-${i}`;
-      await c.k(['apply', '-f', '-'], fetcher(name, from, target.status!.podIP!, target.metadata.name));
-      const done = await eventually(async () => {
-        const p = await pod(name);
-        return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
-      }, 60_000, `${name} on ${from} fetching from ${target.spec.nodeName}`);
-      assert.equal(done.status!.phase, 'Succeeded', `${from} → ${target.metadata.name} on ${target.spec.nodeName} (${target.status!.podIP}): ${JSON.stringify(done.status!.containerStatuses)}`);
-      await c.k(['delete', 'pod', name, '--wait=false']);
+    // Every pair of web pods on different nodes, in both directions.
+    for (const from of web) {
+      for (const to of web.filter(p => p.spec.nodeName !== from.spec.nodeName)) {
+        const page = await c.k(['exec', from.metadata.name, '--', 'wget', '-qO-', `http://${to.status!.podIP}:8080/`]);
+        assert.equal(page.trim(), to.metadata.name, `${from.spec.nodeName} → ${to.spec.nodeName}`);
+      }
     }
+    // A pod that is not a kubectl exec: its own network namespace on another node, exit code 0.
+    const target = web.find(p => p.spec.nodeName !== 'agent-1') ?? web[0];
+    const from = target.spec.nodeName === 'agent-1' ? 'agent-2' : 'agent-1';
+    await c.k(['apply', '-f', '-'], fetcher('fetch', from, target.status!.podIP!, target.metadata.name));
+    const done = await eventually(async () => {
+      const p = await pod('fetch');
+      return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
+    }, 60_000, `fetch on ${from} from ${target.spec.nodeName}`);
+    assert.equal(done.status!.phase, 'Succeeded', `${from} → ${target.spec.nodeName} (${target.status!.podIP}): ${JSON.stringify(done.status!.containerStatuses)}`);
+    await c.k(['delete', 'pod', 'fetch', '--wait=false']);
   });
 
   test('an agent restart (after a crash) leaves its pods running: same containers, no restarts', async () => {
     await c.k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'keeper' },
-      spec: { nodeName: 'agent-1', terminationGracePeriodSeconds: 1, containers: [{ name: 'sleep', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+      spec: { nodeName: 'agent-1', terminationGracePeriodSeconds: 1, containers: [{ name: 'sleep', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo keeper started; exec sleep 3600'] }] },
     }));
     const before = await eventually(async () => {
       const p = await pod('keeper');
@@ -189,6 +193,7 @@ describe('multi-node cluster in network namespaces', () => {
     }, 60_000, 'keeper running');
     const containerID = before.status!.containerStatuses![0].containerID;
     assert.ok(containerID);
+    assert.equal(await c.k(['logs', 'keeper']), 'keeper started\n');
     await c.stopNode('agent-1', 'SIGKILL');
     await c.restartAgent('agent-1');
     await eventually(() => nodeReady('agent-1', 'True'), 30_000, 'agent-1 Ready');
@@ -201,6 +206,8 @@ describe('multi-node cluster in network namespaces', () => {
       assert.equal(readyOf(p)?.status, 'True');
       await new Promise(r => setTimeout(r, 1000));
     }
+    // The restarted agent's kubelet server serves the same container's log.
+    assert.equal(await c.k(['logs', 'keeper']), 'keeper started\n');
     await c.k(['delete', 'pod', 'keeper', '--wait=false']);
   });
 
