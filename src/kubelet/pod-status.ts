@@ -74,6 +74,7 @@ export function computePodStatus(inp: StatusInputs): PodStatus {
       imageID: rec?.imageRef ?? '',
       ...(rec ? { containerID: CRI_PREFIX + rec.id } : {}),
       started: running && inp.started(rec!.id),
+      ...(rec ? { volumeMounts: volumeMountStatuses(c) } : {}),
     };
   };
 
@@ -124,6 +125,13 @@ export function computePodStatus(inp: StatusInputs): PodStatus {
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
   };
+}
+
+/** The mounts of a container the runtime has, as 1.32 reports them (RecursiveReadOnlyMounts on). */
+function volumeMountStatuses(c: Container): ContainerStatus['volumeMounts'] {
+  return (c.volumeMounts ?? []).map(m => ({
+    name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: m.recursiveReadOnly === 'Enabled' ? 'Enabled' : 'Disabled' } : {}),
+  }));
 }
 
 function cond(type: string, ok: boolean, reason?: string, message?: string): PodCondition {

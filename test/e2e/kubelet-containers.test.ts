@@ -279,7 +279,12 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
             initContainers: [
               { name: 'prep', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo prepared > /work/state'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
               // A sidecar: kept running beside the main container, stopped once it has finished.
-              { name: 'helper', image: BUSYBOX_IMAGE, restartPolicy: 'Always', command: ['sh', '-c', 'trap "exit 0" TERM; touch /work/helper; while true; do sleep 1; done'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+              // Its startup probe must pass before the main container starts.
+              {
+                name: 'helper', image: BUSYBOX_IMAGE, restartPolicy: 'Always', volumeMounts: [{ name: 'work', mountPath: '/work' }],
+                command: ['sh', '-c', 'trap "exit 0" TERM; sleep 2; touch /work/helper; while true; do sleep 1; done'],
+                startupProbe: { exec: { command: ['test', '-e', '/work/helper'] }, periodSeconds: 1, failureThreshold: 30 },
+              },
             ],
             containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'grep -q prepared /work/state && test -e /work/helper'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
             volumes: [{ name: 'work', emptyDir: {} }],
@@ -319,6 +324,18 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     await eventually(async () => (await podsOfUid(p.metadata.uid)).length === 0, 30_000, 'containers removed');
     await eventually(() => !existsSync(podDir), 10_000, 'pod directory removed');
     assert.deepEqual(mountsUnder(podDir), []);
+  });
+
+  test('a host-network pod runs in the node\'s network namespace with the node\'s IP', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hostnet' },
+      spec: { nodeName: NODE, hostNetwork: true, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'ip -o -4 addr show cni0; exec sleep 3600'] }] },
+    }));
+    const p = await eventually(async () => { const p = await pod('hostnet'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'hostnet Ready');
+    assert.equal(p.status?.podIP, NODE_IP);
+    const log = join(dir, 'kubelet', 'pods', `default_hostnet_${p.metadata.uid}`, 'c', '0.log');
+    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes(`inet ${NODE_IP}/24`), 10_000, 'cni0 visible from the pod');
+    await k(['delete', 'pod', 'hostnet', '--timeout=30s']);
   });
 
   test('a pod past its activeDeadlineSeconds is stopped and fails with DeadlineExceeded', async () => {
