@@ -22,7 +22,8 @@ import { TestNetns } from './support/netns.js';
 const POD_SUBNET = '10.244.8.0/24';
 const NODE = 'stream-node';
 const CGROUP_PARENT = `/k8ts-stream-test-${process.pid}`;
-const KUBELET_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'support', 'kubelet-server-main.js');
+const SUPPORT = join(dirname(fileURLToPath(import.meta.url)), 'support');
+const KUBELET_MAIN = join(SUPPORT, 'kubelet-server-main.js');
 
 function cniConflist(dir: string): string {
   return JSON.stringify({
@@ -110,7 +111,10 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
       metadata: { name: 'web', namespace: 'default', annotations: { 'kubectl.kubernetes.io/default-container': 'httpd' } },
       spec: {
         nodeName: NODE,
-        containers: ['httpd', 'counter', 'follower', 'echoer'].map(name => ({ name, image: BUSYBOX_IMAGE })),
+        containers: [
+          ...['httpd', 'counter', 'follower', 'echoer'].map(name => ({ name, image: BUSYBOX_IMAGE })),
+          { name: 'shell', image: BUSYBOX_IMAGE, stdin: true, tty: true },
+        ],
       },
     }));
     const uid = (await cluster.k(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.uid}'])).trim();
@@ -133,13 +137,14 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     ids.counter = await startContainer('counter', 1, { command: ['sh', '-c', 'echo run 1; echo line b; sleep 1; echo line c >&2; exec sleep 3600'] });
     ids.follower = await startContainer('follower', 0, { command: ['sh', '-c', 'echo first; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo second; exec sleep 3600'] });
     ids.echoer = await startContainer('echoer', 0, { command: ['sh', '-c', 'while read line; do echo "got $line"; done; echo stdin closed'], stdin: true, stdinOnce: true });
+    ids.shell = await startContainer('shell', 0, { command: ['sh'], stdin: true, tty: true });
 
     const now = new Date().toISOString();
     await cluster.k(['patch', 'pod', 'web', '--subresource=status', '--type=merge', '-p', JSON.stringify({
       status: {
         phase: 'Running', podIP, podIPs: [{ ip: podIP }], hostIP: '127.0.0.1', startTime: now,
         conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
-        containerStatuses: ['httpd', 'counter', 'follower', 'echoer'].map(name => ({
+        containerStatuses: ['httpd', 'counter', 'follower', 'echoer', 'shell'].map(name => ({
           name, image: BUSYBOX_IMAGE, imageID: '', ready: true, started: true, restartCount: name === 'counter' ? 1 : 0,
           containerID: `containerd://${ids[name]}`, state: { running: { startedAt: now } },
         })),
@@ -184,7 +189,7 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     assert.equal(noPrevious.code, 1);
     assert.match(noPrevious.stderr, /Error from server \(BadRequest\): previous terminated container "httpd" in pod "web" not found/);
     const unnamed = await cluster!.kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/web/log']);
-    assert.match(unnamed.stderr, /a container name must be specified for pod web, choose one of: \[httpd counter follower echoer\]/);
+    assert.match(unnamed.stderr, /a container name must be specified for pod web, choose one of: \[httpd counter follower echoer shell\]/);
     const invalid = await cluster!.kubectl(['logs', 'web', '-c', 'nope']);
     assert.match(invalid.stderr, /container nope is not valid for pod web/);
   });
@@ -212,6 +217,19 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     assert.equal(piped.stdout.replace(/^\s+/, ''), '11\ndone\n');
     const missing = await cluster!.kubectl(['exec', 'web', '--', 'no-such-binary']);
     assert.notEqual(missing.code, 0);
+  });
+
+  test('the official JavaScript client execs over WebSocket (v4.channel.k8s.io, served by containerd)', async () => {
+    const [cmd, ...args] = inNetns(netns.path, process.execPath);
+    const r = await run(cmd, [...args, join(SUPPORT, 'client-node-exec.js'), cluster!.kubeconfig, 'default', 'web', 'counter', 'sh', '-c', 'echo js; echo err >&2; exit 4']);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.equal(result.protocol, 'v4.channel.k8s.io');
+    assert.equal(result.stdout, 'js\n');
+    assert.equal(result.stderr, 'err\n');
+    assert.equal(result.status.status, 'Failure');
+    assert.equal(result.status.reason, 'NonZeroExitCode');
+    assert.deepEqual(result.status.details.causes, [{ reason: 'ExitCode', message: '4' }]);
   });
 
   test('kubectl exec -it: a terminal in the container, sized like the local one', async () => {
@@ -248,6 +266,15 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     const r = await cluster!.kubectl(['attach', '-i', 'web', '-c', 'echoer'], 'one\ntwo\n');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /got one\ngot two\n/);
+  });
+
+  test('kubectl attach -it: the container\'s own terminal, resized to the local one', async () => {
+    const attach = cluster!.kubectlCommand(['attach', '-it', 'web', '-c', 'shell']).join(' ');
+    const r = await run('script', ['-qec', `stty rows 40 cols 120; ${attach}`, '/dev/null'], 'stty size; exit\n');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // kubectl attach first sends the size plus one, then the size, to make the program redraw.
+    assert.match(r.stdout, /(40 120|41 121)\r?\n/);
+    assert.match(r.stdout, /Session ended/);
   });
 
   test('nodes/proxy reaches the kubelet: healthz, pods, stats summary', async () => {

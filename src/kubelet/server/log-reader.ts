@@ -68,17 +68,24 @@ class LogCopier {
       if (bytesRead > 0) {
         pos += bytesRead;
         pending = pending.length ? Buffer.concat([pending, buf.subarray(0, bytesRead)]) : Buffer.from(buf.subarray(0, bytesRead));
+        // One write per block read, not per line: big logs stay cheap to send.
+        const batch: Buffer[] = [];
+        let more = true;
         let nl: number;
-        while ((nl = pending.indexOf(0x0a)) >= 0) {
+        while (more && (nl = pending.indexOf(0x0a)) >= 0) {
           const line = pending.subarray(0, nl + 1);
           pending = pending.subarray(nl + 1);
-          if (!(await this.emit(line))) return;
+          more = this.emit(line, batch);
         }
+        if (batch.length) await this.sink.write(Buffer.concat(batch));
+        if (!more) return;
         continue;
       }
       if (!this.opts.follow || !follow) {
         // The file ends without a newline: upstream still shows that last incomplete record.
-        if (pending.length) await this.emit(pending);
+        const batch: Buffer[] = [];
+        if (pending.length) this.emit(pending, batch);
+        if (batch.length) await this.sink.write(Buffer.concat(batch));
         return;
       }
       if (lastPass) return;
@@ -88,8 +95,8 @@ class LogCopier {
     }
   }
 
-  /** Writes one record; false once the byte or line limit is reached. */
-  private async emit(line: Buffer): Promise<boolean> {
+  /** Adds one record's output to `out`; false once the byte or line limit is reached. */
+  private emit(line: Buffer, out: Buffer[]): boolean {
     let rec: CriLogRecord;
     try {
       rec = parseCriLogLine(line);
@@ -101,10 +108,10 @@ class LogCopier {
     this.atLineStart = rec.content.length === 0 || rec.content[rec.content.length - 1] === 0x0a;
     this.linesLeft--;
     if (this.opts.sinceMs !== undefined && rec.timeMs < this.opts.sinceMs) return this.linesLeft > 0;
-    let out = prefixed ? Buffer.concat([Buffer.from(formatRfc3339Nano(rec.time) + ' '), rec.content]) : rec.content;
-    if (out.length > this.remaining) out = out.subarray(0, this.remaining);
-    if (out.length) await this.sink.write(out);
-    this.remaining -= out.length;
+    let text = prefixed ? Buffer.concat([Buffer.from(formatRfc3339Nano(rec.time) + ' '), rec.content]) : rec.content;
+    if (text.length > this.remaining) text = text.subarray(0, this.remaining);
+    if (text.length) out.push(text);
+    this.remaining -= text.length;
     return this.remaining > 0 && this.linesLeft > 0;
   }
 }
