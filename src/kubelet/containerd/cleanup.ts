@@ -8,7 +8,7 @@
 // Processes are found by their command line naming this instance's socket, never by name alone,
 // so other nodes' containerds on the same machine are untouched.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeClient } from '../cri/client.js';
@@ -30,6 +30,8 @@ export interface ContainerdCleanupResult {
   /** Shims and the processes under them that had to be killed. */
   killedPids: number[];
   unmounted: string[];
+  /** libcni's cached results of sandboxes that never got a CNI DEL. */
+  removedCniResults: string[];
 }
 
 export class ContainerdCleanupError extends Error {}
@@ -42,8 +44,30 @@ export async function cleanupContainerd(paths: ContainerdPaths, opts: { removeDi
   const deletedContainers = deleteRuncContainers(paths.runcRoot);
   const killedPids = await killShims(paths.socket);
   const unmounted = unmountUnder(paths.dir);
+  const removedCniResults = removeCniResults(paths.root);
   if (opts.removeDir) rmSync(paths.dir, { recursive: true, force: true });
-  return { deletedContainers, killedPids, unmounted };
+  return { deletedContainers, killedPids, unmounted, removedCniResults };
+}
+
+/** Where libcni (inside containerd's CRI plugin) caches each attachment; not configurable in 1.6. */
+export const CNI_RESULTS_DIR = '/var/lib/cni/results';
+
+/**
+ * A sandbox whose network was never torn down (its containerd stopped, its shim killed) leaves
+ * `<network>-<sandbox id>-<ifname>` files in the machine-wide CNI cache; remove this instance's.
+ */
+function removeCniResults(root: string): string[] {
+  const sandboxes = join(root, 'io.containerd.grpc.v1.cri', 'sandboxes');
+  const ids = new Set(existsSync(sandboxes) ? readdirSync(sandboxes) : []);
+  if (ids.size === 0 || !existsSync(CNI_RESULTS_DIR)) return [];
+  const removed: string[] = [];
+  for (const file of readdirSync(CNI_RESULTS_DIR)) {
+    const id = /-([0-9a-f]{64})-[^-]+$/.exec(file)?.[1];
+    if (!id || !ids.has(id)) continue;
+    rmSync(join(CNI_RESULTS_DIR, file), { force: true });
+    removed.push(file);
+  }
+  return removed;
 }
 
 function deleteRuncContainers(root: string): string[] {
