@@ -231,4 +231,14 @@ describe('multi-node cluster in network namespaces', () => {
     await eventually(() => nodeReady(victim, 'True'), 60_000, `${victim} Ready again`);
     await eventually(async () => (await pods('app=web')).every(p => p.spec.nodeName !== victim), 60_000, `evicted pods on ${victim} gone`);
   });
+
+  test('a deleted node\'s pod CIDR is no longer routed by the other nodes', async () => {
+    const cidr = (await nodes()).find(n => n.metadata.name === 'agent-2')!.spec!.podCIDR!;
+    const routed = (name: string) => routesOf(c.node(name).netns).some(r => r.startsWith(`${cidr} via `));
+    assert.ok(routed('server') && routed('agent-1'));
+    // Stopped first: a running kubelet would register its Node again.
+    await c.stopNode('agent-2', 'SIGTERM');
+    await c.k(['delete', 'node', 'agent-2']);
+    await eventually(() => !routed('server') && !routed('agent-1'), 20_000, `routes to ${cidr} removed`);
+  });
 });
