@@ -108,6 +108,7 @@ export class Agent {
       this.kubeletServer = new KubeletServer({
         port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.client.ca, runtime: runtime.runtime,
         nodeName: o.nodeName, servingAddresses: addresses.map(a => a.address), log: o.log,
+        pod: (namespace, name) => this.kubelet?.pod(namespace, name),
       });
       await this.kubeletServer.start();
     } else {

@@ -103,6 +103,11 @@ export class Kubelet {
     });
   }
 
+  /** The pod as this kubelet last saw it in the API (the kubelet server's log messages use its status). */
+  pod(namespace: string, name: string): PodObject | undefined {
+    return this.pods.get(`${namespace}/${name}`);
+  }
+
   /** Stops syncing; containers keep running (a restarted kubelet adopts them). */
   async stop(): Promise<void> {
     this.stopped = true;

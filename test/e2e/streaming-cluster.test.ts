@@ -98,6 +98,17 @@ describe('streaming in a netns cluster: kubectl → API server → kubelet serve
     }
   });
 
+  test('logs of a container that cannot start say why, as upstream', async () => {
+    await c.k(['run', 'nopull', '--image=k8ts.local/no-such-image:1', '--restart=Never', '--overrides', JSON.stringify({ spec: { nodeName: 'agent-1' } })]);
+    await eventually(async () => {
+      const p = JSON.parse(await c.k(['get', 'pod', 'nopull', '-o', 'json']));
+      return ['ErrImagePull', 'ImagePullBackOff'].includes(p.status?.containerStatuses?.[0]?.state?.waiting?.reason);
+    }, 60_000, 'the image pull to fail');
+    const r = await c.kubectl(['logs', 'nopull']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Error from server \(BadRequest\): container "nopull" in pod "nopull" is waiting to start: (image can't be pulled|trying and failing to pull image)/);
+  });
+
   test('nodes/proxy reaches each node\'s kubelet', async () => {
     for (const node of ['server', 'agent-1']) {
       assert.equal(await c.k(['get', '--raw', `/api/v1/nodes/${node}/proxy/healthz`]), 'ok');

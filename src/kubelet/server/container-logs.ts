@@ -1,24 +1,25 @@
 // GET /containerLogs/{namespace}/{pod}/{container}: a container's log (or, with `previous`, its
 // prior instance's) read from the file CRI reports, with upstream's query options.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { Pod } from '../../api/types/generated.js';
 import type { RuntimeClient } from '../cri/client.js';
 import { readContainerLog, type LogReadOptions } from './log-reader.js';
 import { KubeletRequestError, PodContainers } from './pod-containers.js';
 
+/** The pod as the kubelet knows it, when the server runs beside one (for upstream's waiting messages). */
+export type PodLookup = (namespace: string, name: string) => Pod | undefined;
+
 export async function serveContainerLogs(
-  req: IncomingMessage, res: ServerResponse, runtime: RuntimeClient,
-  namespace: string, pod: string, container: string, q: URLSearchParams,
+  res: ServerResponse, runtime: RuntimeClient, namespace: string, pod: string, container: string,
+  q: URLSearchParams, lookup?: PodLookup,
 ): Promise<void> {
   const opts = logReadOptions(q);
   const previous = flag(q, 'previous');
   const instances = await new PodContainers(runtime).instances(namespace, pod, container);
   const chosen = previous ? instances[1] : instances[0];
   if (!chosen) {
-    // Upstream's validateContainerLogStatus wording (it knows the waiting reason; CRI only knows
-    // that no instance exists yet, which is the ContainerCreating case).
-    throw new KubeletRequestError(400, previous
-      ? `previous terminated container "${container}" in pod "${pod}" not found`
-      : `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`);
+    if (previous) throw new KubeletRequestError(400, `previous terminated container "${container}" in pod "${pod}" not found`);
+    throw new KubeletRequestError(400, `container "${container}" in pod "${pod}" is waiting to start: ${waitingText(lookup?.(namespace, pod), container)}`);
   }
   const status = await runtime.containerStatus(chosen.id);
   if (!status.logPath) throw new KubeletRequestError(400, `container "${container}" in pod "${pod}" has no log file`);
@@ -50,6 +51,16 @@ export async function serveContainerLogs(
   } finally {
     res.end();
   }
+}
+
+/** Upstream's validateContainerLogStatus wording for a container with no instance yet. */
+function waitingText(pod: Pod | undefined, container: string): string {
+  const statuses = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])];
+  const reason = statuses.find(s => s.name === container)?.state?.waiting?.reason;
+  if (reason === 'ErrImagePull') return 'image can\'t be pulled';
+  if (reason === 'ImagePullBackOff') return 'trying and failing to pull image';
+  // Without a status the runtime knows only that nothing was created yet.
+  return reason || 'ContainerCreating';
 }
 
 function logReadOptions(q: URLSearchParams): LogReadOptions {

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 import { plainResponse } from '../../util/http-upgrade.js';
 import type { RuntimeClient } from '../cri/client.js';
-import { serveContainerLogs } from './container-logs.js';
+import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
 import { podList, statsSummary } from './stats.js';
@@ -27,6 +27,8 @@ export interface KubeletServerOptions {
   clientCA: string;
   runtime: RuntimeClient;
   nodeName: string;
+  /** The kubelet's view of a pod, for upstream's messages about containers still waiting. */
+  pod?: PodLookup;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -76,7 +78,7 @@ export class KubeletServer {
       if (url.pathname === '/healthz') return text(res, 200, 'ok');
       if (root === 'containerLogs' && rest.length === 3 && req.method === 'GET') {
         const [namespace, pod, container] = rest;
-        return await serveContainerLogs(req, res, this.opts.runtime, namespace, pod, container, url.searchParams);
+        return await serveContainerLogs(res, this.opts.runtime, namespace, pod, container, url.searchParams, this.opts.pod);
       }
       if (root && STREAM_ROUTES[root]) throw new KubeletRequestError(400, 'Upgrade request required');
       if (url.pathname === '/pods' && req.method === 'GET') return json(res, await podList(this.opts.runtime));
