@@ -58,7 +58,7 @@ export class Kubelet {
   private readonly workers: Promise<void>[] = [];
   /** Container/sandbox id → state, from the last relist. */
   private lastRelist = new Map<string, string>();
-  private nodeFacts: NodeFacts & { memoryBytes: number } = { hostIPs: [], allocatable: {}, memoryBytes: 0 };
+  private nodeFacts: NodeFacts & { memoryBytes: number; labels: Record<string, string> } = { hostIPs: [], allocatable: {}, memoryBytes: 0, labels: {} };
   private stopped = false;
 
   constructor(private readonly o: KubeletOptions) {
@@ -76,7 +76,7 @@ export class Kubelet {
     this.syncer = new PodSyncer({
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, dns: o.dns, cgroupParent: o.cgroupParent,
-      node: () => this.nodeFacts, services: () => this.services.list() as unknown as Service[], log: this.log,
+      node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[], log: this.log,
     });
   }
 
@@ -178,6 +178,7 @@ export class Kubelet {
       hostIPs: this.o.nodeIPs?.length ? this.o.nodeIPs : addrs,
       allocatable,
       memoryBytes: capacityMemory ? Number(milliValue(parseQuantity(capacityMemory)) / 1000n) : 0,
+      labels: node?.metadata.labels ?? {},
     };
   }
 

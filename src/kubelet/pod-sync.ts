@@ -9,6 +9,7 @@ import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
 import type { EventRecorder, EventType } from '../controllers/event-recorder.js';
 import type { Logger } from '../util/log.js';
+import { admit, type Rejection } from './admission.js';
 import { Backoff, goDuration } from './backoff.js';
 import { containerConfig, containerHash, sandboxConfig, type DnsSettings } from './cri-config.js';
 import { isCriNotFound, type RuntimeClient } from './cri/client.js';
@@ -41,7 +42,9 @@ export interface SyncDeps {
   rootDir: string;
   dns?: DnsSettings;
   cgroupParent?: string;
-  node(): NodeFacts & { memoryBytes: number };
+  node(): NodeFacts & { memoryBytes: number; labels: Record<string, string> };
+  /** The pods bound to this node, as the informer has them. */
+  pods(): PodObject[];
   services(): Service[];
   log: Logger;
 }
@@ -56,6 +59,8 @@ export class PodSyncer {
   private readonly crashBackoff = new Backoff(10_000, 300_000);
   /** Why containers are not running, per pod uid, as the last sync found. */
   private readonly waiting = new Map<string, Map<string, Waiting>>();
+  /** Pods admitted to the node (uids); the others are checked against what these use. */
+  private readonly admitted = new Set<string>();
   /** The status last written per pod uid, and the resourceVersion the write produced. */
   private readonly written = new Map<string, { status: PodStatus; resourceVersion: number }>();
 
@@ -78,6 +83,18 @@ export class PodSyncer {
       await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
       this.d.prober.removePod(uid);
       return {};
+    }
+
+    if (!this.admitted.has(uid)) {
+      const rejection = this.admission(pod, state);
+      if (rejection) {
+        // As upstream's rejectPod: only the phase, reason and message; no container ever ran.
+        this.event(pod, 'Warning', rejection.reason, rejection.message);
+        const status = { phase: 'Failed', reason: rejection.reason, message: `Pod was rejected: ${rejection.message}`, qosClass: pod.status?.qosClass };
+        await this.ignoreGone(this.d.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge'));
+        return {};
+      }
+      this.admitted.add(uid);
     }
 
     const deadline = activeDeadline(pod);
@@ -113,6 +130,18 @@ export class PodSyncer {
     return result;
   }
 
+  /**
+   * Admission for a pod not yet admitted. A pod the runtime already runs something of, or that
+   * already has container statuses, was admitted before (by us, before a restart).
+   */
+  private admission(pod: PodObject, state: PodRuntimeState): Rejection | undefined {
+    if (state.sandboxes.length || state.containers.length || pod.status?.containerStatuses?.length) return undefined;
+    const others = this.d.pods().filter(p => this.admitted.has(p.metadata.uid!) && p.metadata.uid !== pod.metadata.uid
+      && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const node = this.d.node();
+    return admit(pod, others, { allocatable: node.allocatable, labels: node.labels });
+  }
+
   /** Removes everything of a pod whose API object is gone (deleted, or never seen by us). */
   async cleanup(uid: string): Promise<void> {
     this.d.prober.removePod(uid);
@@ -127,6 +156,8 @@ export class PodSyncer {
     await this.d.volumes.tearDown(uid);
     this.waiting.delete(uid);
     this.written.delete(uid);
+    this.admitted.delete(uid);
+    this.crashBackoff.gc();
   }
 
   // ---- the running pod ----
@@ -424,10 +455,15 @@ export class PodSyncer {
   }
 
   /** The final delete: grace 0 and the uid as precondition, so a namesake pod is never removed. */
-  private async deleteFromApi(pod: PodObject): Promise<void> {
+  private deleteFromApi(pod: PodObject): Promise<void> {
+    return this.ignoreGone(this.d.client.delete(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!),
+      { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }));
+  }
+
+  /** A write about a pod that is gone or was replaced by a namesake (uid precondition) is moot. */
+  private async ignoreGone(p: Promise<unknown>): Promise<void> {
     try {
-      await this.d.client.delete(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!),
-        { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+      await p;
     } catch (err) {
       if (err instanceof StatusError && [404, 409].includes(err.code)) return;
       throw err;

@@ -326,16 +326,39 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.deepEqual(mountsUnder(podDir), []);
   });
 
-  test('a host-network pod runs in the node\'s network namespace with the node\'s IP', async () => {
+  test('a host-network pod runs in the node\'s network namespace with the node\'s IP, as its user, read-only', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hostnet' },
-      spec: { nodeName: NODE, hostNetwork: true, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'ip -o -4 addr show cni0; exec sleep 3600'] }] },
+      spec: {
+        nodeName: NODE, hostNetwork: true, terminationGracePeriodSeconds: 1,
+        containers: [{
+          name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'ip -o -4 addr show cni0; echo "uid=$(id -u) gid=$(id -g)"; touch /probe-rootfs 2>/dev/null && echo rootfs=writable || echo rootfs=readonly; exec sleep 3600'],
+          securityContext: { runAsUser: 1234, runAsGroup: 2345, readOnlyRootFilesystem: true },
+        }],
+      },
     }));
     const p = await eventually(async () => { const p = await pod('hostnet'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'hostnet Ready');
     assert.equal(p.status?.podIP, NODE_IP);
     const log = join(dir, 'kubelet', 'pods', `default_hostnet_${p.metadata.uid}`, 'c', '0.log');
-    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes(`inet ${NODE_IP}/24`), 10_000, 'cni0 visible from the pod');
+    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('rootfs='), 10_000, 'the pod\'s output');
+    const out = readFileSync(log, 'utf8');
+    assert.ok(out.includes(`inet ${NODE_IP}/24`), out);
+    assert.ok(out.includes('uid=1234 gid=2345'), out);
+    assert.ok(out.includes('rootfs=readonly'), out);
     await k(['delete', 'pod', 'hostnet', '--timeout=30s']);
+  });
+
+  test('a pod that does not fit the node is rejected: Failed with OutOfcpu', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'toobig' },
+      spec: { nodeName: NODE, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'], resources: { requests: { cpu: '3' } } }] },
+    }));
+    const p = await eventually(async () => { const p = await pod('toobig'); return p.status?.phase === 'Failed' && p; }, 30_000, 'toobig rejected');
+    const st = p.status as { reason?: string; message?: string };
+    assert.equal(st.reason, 'OutOfcpu');
+    assert.match(st.message ?? '', /^Pod was rejected: Node didn't have enough resource: cpu, requested: 3000, used: \d+, capacity: 2000$/);
+    assert.deepEqual(await podsOfUid(p.metadata.uid), []);
+    assert.match(await k(['get', 'pod', 'toobig']), /toobig\s+0\/1\s+OutOfcpu/);
   });
 
   test('a pod past its activeDeadlineSeconds is stopped and fails with DeadlineExceeded', async () => {
