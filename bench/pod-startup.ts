@@ -10,7 +10,7 @@ import { RestClient } from '../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../src/client/resources.js';
 import { BUSYBOX_IMAGE } from '../src/kubelet/images/builtin.js';
 import { isReady, type NodeObject } from '../src/kubelet/node/node-object.js';
-import { nowMs, rssBytes, summarize } from './stats.js';
+import { cpuSeconds, nowMs, rssBytes, summarize } from './stats.js';
 
 export interface PodStartupBenchOptions {
   kubeconfig: string;
@@ -72,6 +72,7 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
     const rssIdle = rssBytes(o.agentPid);
 
     const names = Array.from({ length: o.pods }, (_, i) => `p-${String(i).padStart(4, '0')}`);
+    const cpu0 = cpuSeconds(o.agentPid);
     const t0 = nowMs();
     const creates: Promise<unknown>[] = [];
     for (const [i, name] of names.entries()) {
@@ -86,6 +87,7 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
     await until(() => names.every(n => runningAt.has(n)), timeoutMs, `${o.pods} pods to run (${names.filter(n => runningAt.has(n)).length} running)`);
     const allRunningSeconds = (nowMs() - t0) / 1000;
     const rssAllRunning = rssBytes(o.agentPid);
+    const cpuStarting = o.agentPid ? round(cpuSeconds(o.agentPid)! - cpu0!) : undefined;
     const wrongNode = names.filter(n => pods.get(`${ns}/${n}`)?.spec?.nodeName !== node);
     if (wrongNode.length) throw new PodStartupBenchError(`pods not on ${node}: ${wrongNode.join(', ')}`);
 
@@ -104,6 +106,8 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
       allRunningSeconds: round(allRunningSeconds),
       deleteAllSeconds: round(deleteSeconds),
       agentRssBytes: o.agentPid ? { idle: rssIdle, allRunning: rssAllRunning, peak: peakRss } : undefined,
+      /** CPU the kubelet's process used from the first create until all pods ran. */
+      agentCpuSeconds: cpuStarting,
     };
   } finally {
     clearInterval(sampler);
@@ -115,13 +119,18 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
   }
 }
 
+/** The one Ready node that is not simulated, waiting up to a minute for a just-started agent. */
 async function onlyRealNode(client: RestClient): Promise<string> {
-  const nodes = (await client.list<NodeObject>(collectionPath(R.nodes))).items
-    .filter(n => isReady(n) && !n.metadata.annotations?.['k8ts.io/simulated']);
-  if (nodes.length !== 1) {
-    throw new PodStartupBenchError(`expected exactly one Ready real node, found ${nodes.length} (${nodes.map(n => n.metadata.name).join(', ')}); pass --node NAME`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const nodes = (await client.list<NodeObject>(collectionPath(R.nodes))).items
+      .filter(n => isReady(n) && !n.metadata.annotations?.['k8ts.io/simulated']);
+    if (nodes.length === 1) return nodes[0].metadata.name!;
+    if (nodes.length > 1 || Date.now() > deadline) {
+      throw new PodStartupBenchError(`expected exactly one Ready real node, found ${nodes.length} (${nodes.map(n => n.metadata.name).join(', ')}); pass --node NAME`);
+    }
+    await new Promise(r => setTimeout(r, 500));
   }
-  return nodes[0].metadata.name!;
 }
 
 async function until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {

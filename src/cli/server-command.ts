@@ -154,7 +154,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
         { 'node-role.kubernetes.io/control-plane': 'true' });
     } catch (err) {
       await stopControlPlane();
-      throw err;
+      throw new StartupError(`the node agent did not start (--disable-agent runs the control plane alone): ${(err as Error).message}`);
     }
   }
   return {
