@@ -21,5 +21,5 @@ test('pods fit beside the admitted ones, or are rejected as upstream words it', 
   assert.deepEqual(admit(pod('a', undefined, { disk: 'ssd' }), [], node), {
     reason: 'NodeAffinity', message: "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector",
   });
-  assert.equal(admit(pod('a', '64'), [], { allocatable: {}, labels: {} }), undefined, 'an unknown node admits');
+  assert.equal(admit(pod('a', '64', { disk: 'ssd' }), [], { allocatable: {} }), undefined, 'an unknown node admits');
 });

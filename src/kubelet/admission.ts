@@ -10,12 +10,13 @@ export interface Rejection { reason: string; message: string }
 
 export interface NodeForAdmission {
   allocatable: Record<string, string | number>;
-  labels: Record<string, string>;
+  /** Undefined while the Node object has not been read: selectors are not checked then. */
+  labels?: Record<string, string>;
 }
 
 export function admit(pod: PodObject, admitted: PodObject[], node: NodeForAdmission): Rejection | undefined {
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
-    if (node.labels[k] !== v) return reject('NodeAffinity', "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
+  for (const [k, v] of Object.entries(node.labels ? pod.spec.nodeSelector ?? {} : {})) {
+    if (node.labels![k] !== v) return reject('NodeAffinity', "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
   }
   const allocatable = toResourceList(Object.fromEntries(Object.entries(node.allocatable).map(([k, v]) => [k, String(v)])));
   if (!allocatable.size) return undefined; // nothing known about the node yet: nothing to check against

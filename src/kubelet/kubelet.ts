@@ -58,7 +58,7 @@ export class Kubelet {
   private readonly workers: Promise<void>[] = [];
   /** Container/sandbox id → state, from the last relist. */
   private lastRelist = new Map<string, string>();
-  private nodeFacts: NodeFacts & { memoryBytes: number; labels: Record<string, string> } = { hostIPs: [], allocatable: {}, memoryBytes: 0, labels: {} };
+  private nodeFacts: NodeFacts & { memoryBytes: number; labels?: Record<string, string> } = { hostIPs: [], allocatable: {}, memoryBytes: 0 };
   private stopped = false;
 
   constructor(private readonly o: KubeletOptions) {
@@ -169,7 +169,8 @@ export class Kubelet {
     try {
       node = await this.o.client.get<NodeObject>(objectPath(R.nodes, undefined, this.o.nodeName));
     } catch {
-      // Not registered yet: the options' IPs and no allocatable until it is.
+      // Not registered yet (the options' IPs, nothing else known), or unreachable: what we knew stands.
+      if (this.nodeFacts.labels) return;
     }
     const addrs = (node as Node | undefined)?.status?.addresses?.filter(a => a.type === 'InternalIP').map(a => a.address) ?? [];
     const allocatable = ((node as Node | undefined)?.status?.allocatable ?? {}) as Record<string, string>;
@@ -178,7 +179,7 @@ export class Kubelet {
       hostIPs: this.o.nodeIPs?.length ? this.o.nodeIPs : addrs,
       allocatable,
       memoryBytes: capacityMemory ? Number(milliValue(parseQuantity(capacityMemory)) / 1000n) : 0,
-      labels: node?.metadata.labels ?? {},
+      labels: node ? (node.metadata.labels ?? {}) : undefined,
     };
   }
 

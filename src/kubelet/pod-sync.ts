@@ -42,7 +42,7 @@ export interface SyncDeps {
   rootDir: string;
   dns?: DnsSettings;
   cgroupParent?: string;
-  node(): NodeFacts & { memoryBytes: number; labels: Record<string, string> };
+  node(): NodeFacts & { memoryBytes: number; labels?: Record<string, string> };
   /** The pods bound to this node, as the informer has them. */
   pods(): PodObject[];
   services(): Service[];
