@@ -69,14 +69,14 @@ export class Kubelet {
     this.services = new Informer<ServiceObject>(o.client, collectionPath(R.services));
     this.volumes = new PodVolumes(o.rootDir);
     this.prober = new ProberManager(o.runtime, {
-      failed: (pod, c, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
+      failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
       changed: uid => this.queue.add(uid),
     });
     const objects = new ApiObjectSource(o.client);
     this.syncer = new PodSyncer({
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, dns: o.dns, cgroupParent: o.cgroupParent,
-      node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[], log: this.log,
+      node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],
     });
   }
 

@@ -8,7 +8,6 @@ import type { Container, PodStatus, Service } from '../api/types/generated.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
 import type { EventRecorder, EventType } from '../controllers/event-recorder.js';
-import type { Logger } from '../util/log.js';
 import { admit, type Rejection } from './admission.js';
 import { Backoff, goDuration } from './backoff.js';
 import { containerConfig, containerHash, sandboxConfig, type DnsSettings } from './cri-config.js';
@@ -22,7 +21,7 @@ import { newTerminationMessageFile } from './termination-message.js';
 import * as L from './labels.js';
 import { CachedObjectSource, type ObjectSource } from './object-source.js';
 import { computePodStatus, statusChanged, type StatusInputs, type Waiting } from './pod-status.js';
-import { probeKindText, type ProberManager } from './prober/prober-manager.js';
+import type { ProberManager } from './prober/prober-manager.js';
 import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
 import { isSidecar, podDescription, type PodObject } from './types.js';
 import { apiDataVolumeNames, containerMounts, type PodVolumes } from './volumes/pod-volumes.js';
@@ -46,7 +45,6 @@ export interface SyncDeps {
   /** The pods bound to this node, as the informer has them. */
   pods(): PodObject[];
   services(): Service[];
-  log: Logger;
 }
 
 /** What a sync asks of its caller: when to look at the pod again. */

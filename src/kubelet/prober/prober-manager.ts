@@ -12,7 +12,7 @@ export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
 export interface ProbeEvents {
   /** A probe run failed (each failure, for the Unhealthy event). */
-  failed(pod: PodObject, container: Container, kind: ProbeKind, output: string): void;
+  failed(pod: PodObject, kind: ProbeKind, output: string): void;
   /** A result flipped: the pod must be synced. */
   changed(podUid: string): void;
 }
@@ -151,7 +151,7 @@ export class ProberManager {
       w.busy = false;
     }
     if (this.workers.get(w.key) !== w) return;
-    if (!outcome.ok) this.events.failed(w.target.pod, w.target.container, w.kind, outcome.output.trimEnd());
+    if (!outcome.ok) this.events.failed(w.target.pod, w.kind, outcome.output.trimEnd());
     w.run = w.lastOk === outcome.ok ? w.run + 1 : 1;
     w.lastOk = outcome.ok;
     const threshold = outcome.ok ? (w.probe.successThreshold ?? 1) : (w.probe.failureThreshold ?? 3);

@@ -84,7 +84,7 @@ test('manager: readiness needs successThreshold, liveness fails after failureThr
   const port = await listen(server);
   const failures: string[] = [];
   let changes = 0;
-  const m = new ProberManager(noRuntime, { failed: (_p, _c, kind, out) => failures.push(`${kind}: ${out}`), changed: () => changes++ });
+  const m = new ProberManager(noRuntime, { failed: (_p, kind, out) => failures.push(`${kind}: ${out}`), changed: () => changes++ });
   const fast = { periodSeconds: 0.05 as number, timeoutSeconds: 1 };
   const c: Container = {
     name: 'c',
