@@ -46,7 +46,7 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
     apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { bench: 'pod-startup' } },
     spec: {
       nodeSelector: { 'kubernetes.io/hostname': node },
-      terminationGracePeriodSeconds: 0,
+      terminationGracePeriodSeconds: 1,
       containers: [{ name: 'c', image, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
     },
   });
@@ -67,7 +67,7 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
     // Warm-up: pulls the image if the node lacks it, so the measured pods find it present.
     await client.create(podsPath, pod('warmup'));
     await until(() => runningAt.has('warmup'), timeoutMs, 'the warm-up pod to run');
-    await client.delete(objectPath(R.pods, ns, 'warmup'), { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0 });
+    await client.delete(objectPath(R.pods, ns, 'warmup'));
     await until(() => !pods.get(`${ns}/warmup`), timeoutMs, 'the warm-up pod to go');
     const rssIdle = rssBytes(o.agentPid);
 

@@ -42,6 +42,8 @@ export interface AgentOptions {
   log: Logger;
 }
 
+const KUBELET_STOP_WAIT_MS = 5_000;
+
 export class Agent {
   private readonly client: RestClient;
   private readonly nodes: Informer<NodeObject>;
@@ -119,7 +121,12 @@ export class Agent {
   /** Stops the agent; pods keep running in their containers, and the next start adopts them. */
   async stop(): Promise<void> {
     await this.kubeletServer?.stop();
-    await this.kubelet?.stop();
+    // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
+    // like upstream's kubelet we do not wait that long — the next start adopts and resumes.
+    const kubeletStopped = this.kubelet?.stop().then(() => true);
+    if (kubeletStopped && !(await Promise.race([kubeletStopped, sleep(KUBELET_STOP_WAIT_MS).then(() => false)]))) {
+      this.o.log('kubelet still busy at shutdown (pods terminating); the next start resumes', { waitedMs: KUBELET_STOP_WAIT_MS });
+    }
     this.routes?.stop();
     this.nodes.stop();
     this.status?.stop();
