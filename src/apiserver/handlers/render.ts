@@ -12,10 +12,20 @@ export function partialMetadata(obj: KubeObject): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
-/** JSON of a cached object, computed once and shared by every response that sends it. */
+/**
+ * JSON of stored objects, made once and shared by every response and watch event that sends the
+ * object. Keyed by the object itself: stored objects are never changed in place.
+ */
+const encoded = new WeakMap<KubeObject, string>();
+
+export function objectJson(obj: KubeObject): string {
+  let json = encoded.get(obj);
+  if (json === undefined) encoded.set(obj, json = JSON.stringify(obj));
+  return json;
+}
+
 export function cachedJson(c: CachedObject): string {
-  c.json ??= JSON.stringify(c.object);
-  return c.json;
+  return objectJson(c.object);
 }
 
 /** The JSON text of a list, assembled from the items' cached encodings. */

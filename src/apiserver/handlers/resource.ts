@@ -15,7 +15,7 @@ import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
 import { FieldSelector } from '../selectors/field-selector.js';
 import { boolParam, deleteOptions, listOptions, nonNegativeInt } from './query.js';
-import { includeObjectParam, renderList, renderObject } from './render.js';
+import { includeObjectParam, objectJson, renderList, renderObject } from './render.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
@@ -127,6 +127,8 @@ function allowed(info: ResourceInfo, ri: ResourceRequest, subresource: string): 
 }
 
 function respondObject(res: ServerResponse, code: number, info: ResourceInfo, obj: KubeObject, neg: Negotiated, q: URLSearchParams, ctx: RequestContext): void {
+  // The store hands back its cached objects, often already encoded for a watch event.
+  if (neg.transform === 'none' && neg.encoding === 'json') return sendText(res, code, objectJson(obj), 'json', ctx.warnings);
   sendJson(res, code, renderObject(info, obj, neg, includeObjectParam(q)), neg.encoding, ctx.warnings);
 }
 

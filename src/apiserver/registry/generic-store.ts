@@ -237,9 +237,9 @@ export class GenericStore {
     const stored = opts.applied ? obj : this.withManagedFields(undefined, obj, ctx, '');
     if (ctx.dryRun) return stored;
     try {
-      const rev = await this.store.create(this.key(namespace, meta.name!), this.encode(stored));
-      stored.metadata.resourceVersion = String(rev);
-      return stored;
+      const key = this.key(namespace, meta.name!);
+      const rev = await this.store.create(key, this.encode(stored));
+      return this.committed(key, rev, stored);
     } catch (err) {
       if (err instanceof KeyExistsError) throw new AlreadyExistsError(this.target(meta.name!));
       throw err;
@@ -295,8 +295,7 @@ export class GenericStore {
           return { object: next, created: false };
         }
         const rev = await this.store.update(key, this.encode(next), cached.revision);
-        next.metadata.resourceVersion = String(rev);
-        return { object: next, created: false };
+        return { object: this.committed(key, rev, next), created: false };
       } catch (err) {
         if (err instanceof CompareFailedError) continue;
         if (err instanceof KeyNotFoundError) continue;
@@ -435,6 +434,17 @@ export class GenericStore {
   }
 
   // ---- helpers ----
+
+  /**
+   * The object as written at `rev`: the watch cache's copy (the store publishes before it
+   * acknowledges), whose encoding responses and watch events then share.
+   */
+  private committed(key: string, rev: number, written: KubeObject): KubeObject {
+    const cached = this.cache.get(key);
+    if (cached?.revision === rev) return cached.object;
+    written.metadata.resourceVersion = String(rev);
+    return written;
+  }
 
   private checkKind(obj: KubeObject): void {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new BadRequestError('the body of the request was in an unknown format');

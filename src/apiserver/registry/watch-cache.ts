@@ -10,8 +10,6 @@ export interface CachedObject {
   key: string;
   object: KubeObject;
   revision: number;
-  /** JSON of `object`, made on first use and shared by every response that sends it. */
-  json?: string;
 }
 
 export interface CacheEvent {
@@ -122,7 +120,6 @@ export class WatchCache {
         const gone = { ...previous, revision: ev.kv.modRevision };
         // A deleted object is reported with the deletion's revision as its resourceVersion.
         gone.object = { ...previous.object, metadata: { ...previous.object.metadata, resourceVersion: String(ev.kv.modRevision) } };
-        gone.json = undefined;
         events.push({ type: 'DELETED', revision: ev.kv.modRevision, current: gone, previous });
       } else {
         const current: CachedObject = { key: ev.kv.key, object: this.decode(ev.kv), revision: ev.kv.modRevision };
