@@ -43,9 +43,16 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     if (neg.transform !== 'none') return JSON.stringify(partialMetadata(c.object));
     return cachedJson(c);
   };
+  // Lines of one delivery go out in one write: one TLS record and chunk for a whole commit batch.
+  let pending: string[] | undefined;
   const send = (type: string, objectJson: string): void => {
+    const line = `{"type":"${type}","object":${objectJson}}\n`;
+    if (pending) pending.push(line);
+    else write(line);
+  };
+  const write = (text: string): void => {
     if (res.writableLength > MAX_BUFFERED_BYTES) return close();
-    res.write(`{"type":"${type}","object":${objectJson}}\n`);
+    res.write(text);
   };
   const bookmark = (revision: number, annotations?: Record<string, string>): void => {
     const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
@@ -54,14 +61,21 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     send('BOOKMARK', JSON.stringify({ kind: store.info.kind, apiVersion, metadata }));
   };
   const deliver = (events: CacheEvent[]): void => {
-    for (const e of events) {
-      if (p.namespace && e.current.object.metadata.namespace !== p.namespace) continue;
-      const now = e.type !== 'DELETED' && match(e.current.object);
-      const before = e.type === 'ADDED' ? false : e.type === 'DELETED' ? match(e.current.object) : e.previous ? match(e.previous.object) : now;
-      if (e.type === 'DELETED') { if (before) send('DELETED', encodeObject(e.current)); continue; }
-      if (now && before) send('MODIFIED', encodeObject(e.current));
-      else if (now) send('ADDED', encodeObject(e.current));
-      else if (before) send('DELETED', encodeObject(e.current));
+    pending = [];
+    try {
+      for (const e of events) {
+        if (p.namespace && e.current.object.metadata.namespace !== p.namespace) continue;
+        const now = e.type !== 'DELETED' && match(e.current.object);
+        const before = e.type === 'ADDED' ? false : e.type === 'DELETED' ? match(e.current.object) : e.previous ? match(e.previous.object) : now;
+        if (e.type === 'DELETED') { if (before) send('DELETED', encodeObject(e.current)); continue; }
+        if (now && before) send('MODIFIED', encodeObject(e.current));
+        else if (now) send('ADDED', encodeObject(e.current));
+        else if (before) send('DELETED', encodeObject(e.current));
+      }
+    } finally {
+      const lines = pending;
+      pending = undefined;
+      if (lines.length) write(lines.join(''));
     }
   };
 
