@@ -1,7 +1,7 @@
 // Everything the plugins need from a pod, computed once when the pod is seen: requests, host ports,
 // tolerations and compiled affinity terms. Plugins never re-parse a pod inside the node loop.
 import { LabelSelector } from '../apiserver/selectors/label-selector.js';
-import { nonZeroRequests, podRequests, type ResourceList } from './resources.js';
+import { CPU, EPHEMERAL, MEMORY, nonZeroRequests, PODS, podRequests, type ResourceList } from './resources.js';
 import { podKeyOf, type Pod, type PodAffinityTerm } from './types.js';
 
 export interface AffinityTerm {
@@ -41,12 +41,19 @@ export function termMatches(term: AffinityTerm, other: PodInfo, nsLabels: Namesp
   return term.selector.matches(other.labels);
 }
 
+const BUILTIN = new Set([CPU, MEMORY, EPHEMERAL, PODS]);
+
 export class PodInfo {
   readonly key: string;
   readonly namespace: string;
   readonly labels: Record<string, string>;
   readonly priority: number;
   readonly requests: ResourceList;
+  readonly cpuRequest: number;
+  readonly memoryRequest: number;
+  readonly ephemeralRequest: number;
+  /** Requests of extended resources (anything but cpu, memory, ephemeral-storage, pods), non-zero. */
+  readonly extendedRequests: [string, number][];
   readonly nonZero: { cpu: number; memory: number };
   readonly hostPorts: HostPort[];
   readonly requiredAffinity: AffinityTerm[];
@@ -60,6 +67,10 @@ export class PodInfo {
     this.labels = pod.metadata.labels ?? {};
     this.priority = pod.spec.priority ?? 0;
     this.requests = podRequests(pod);
+    this.cpuRequest = this.requests.get(CPU) ?? 0;
+    this.memoryRequest = this.requests.get(MEMORY) ?? 0;
+    this.ephemeralRequest = this.requests.get(EPHEMERAL) ?? 0;
+    this.extendedRequests = [...this.requests].filter(([name, want]) => want !== 0 && !BUILTIN.has(name));
     this.nonZero = nonZeroRequests(pod);
     this.hostPorts = [];
     for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
