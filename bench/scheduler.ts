@@ -99,10 +99,13 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
   const sim = o.cluster
     ? spawnSimNodes(['--kubeconfig', o.kubeconfig, '--count', String(o.nodes), '--name-prefix', prefix, '--cpu', '4', '--memory', '32Gi', '--pods', '110'])
     : undefined;
-  const pods = new Informer<PodLike>(client, `/api/v1/namespaces/${ns}/pods`);
-  let bound = 0;
-  pods.on({ add: p => { if (p.spec?.nodeName) bound++; }, update: (a, b) => { if (!a.spec?.nodeName && b.spec?.nodeName) bound++; } });
   const scheduler = o.cluster ? undefined : new Scheduler(client, {});
+  // Bound pods are counted as upstream's throughputCollector does, from the scheduler's own view
+  // (its successful bindings); a cluster's scheduler is watched from outside instead.
+  const pods = new Informer<PodLike>(client, `/api/v1/namespaces/${ns}/pods`);
+  let watchedBound = 0;
+  pods.on({ add: p => { if (p.spec?.nodeName) watchedBound++; }, update: (a, b) => { if (!a.spec?.nodeName && b.spec?.nodeName) watchedBound++; } });
+  const boundCount = () => scheduler ? scheduler.scheduled : watchedBound;
   let sampler: NodeJS.Timeout | undefined;
   try {
     const t0 = nowMs();
@@ -112,24 +115,26 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
     await until(() => nodes.list().filter(n => n.metadata.name!.startsWith(prefix)).length >= o.nodes, 600_000, `${o.nodes} nodes`);
     nodes.stop();
     const nodesSeconds = (nowMs() - t0) / 1000;
-    pods.start();
-    await pods.waitForSync();
-    await scheduler?.start();
+    if (scheduler) await scheduler.start();
+    else {
+      pods.start();
+      await pods.waitForSync();
+    }
 
     const create = (name: string) => client.create(`/api/v1/namespaces/${ns}/pods`, podBody(name));
     await createAll(o.initialPods, o.concurrency, i => create(`init-${i}`));
-    await until(() => bound >= o.initialPods, 600_000, 'initial pods bound');
+    await until(() => boundCount() >= o.initialPods, 600_000, 'initial pods bound');
 
     // upstream's throughputCollector: the scheduled count sampled every second.
     const samples: number[] = [];
-    let last = bound;
-    sampler = setInterval(() => { samples.push(bound - last); last = bound; }, 1000);
+    let last = boundCount();
+    sampler = setInterval(() => { const now = boundCount(); samples.push(now - last); last = now; }, 1000);
     const start = nowMs();
     const serverCpu0 = cpuSeconds(o.serverPid);
     const benchCpu0 = process.cpuUsage();
     await createAll(o.pods, o.concurrency, i => create(`measured-${i}`));
     const createSeconds = (nowMs() - start) / 1000;
-    await until(() => bound >= o.initialPods + o.pods, 600_000, 'measured pods bound');
+    await until(() => boundCount() >= o.initialPods + o.pods, 600_000, 'measured pods bound');
     const seconds = (nowMs() - start) / 1000;
     clearInterval(sampler);
     const serverCpu = o.serverPid ? cpuSeconds(o.serverPid)! - serverCpu0! : undefined;
