@@ -70,19 +70,10 @@ export function typeOf(gvk: GroupVersionKind, spec: OpenApiSpec): FieldType {
   return FieldType.root(spec, spec.schemaFor(gvk));
 }
 
-/**
- * Decoded entries by the managedFields array they came from. Stored objects are never mutated in
- * place, so every write to an object reuses the decoding of its live version instead of parsing
- * the FieldsV1 tries again. Callers must treat the entries as read-only.
- */
-const decoded = new WeakMap<JsonValue[], ManagedEntry[]>();
-
 /** Decodes metadata.managedFields; entries that are not FieldsV1 are dropped, as upstream. */
 export function decodeManagedFields(obj: JsonValue | undefined): ManagedEntry[] {
   const raw = isJsonObject(obj) && isJsonObject(obj.metadata) ? obj.metadata.managedFields : undefined;
   if (!Array.isArray(raw)) return [];
-  const known = decoded.get(raw);
-  if (known) return known;
   const out: ManagedEntry[] = [];
   for (const e of raw) {
     if (!isJsonObject(e) || typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) continue;
@@ -95,7 +86,6 @@ export function decodeManagedFields(obj: JsonValue | undefined): ManagedEntry[] 
       fields: FieldSet.fromFieldsV1(e.fieldsV1),
     });
   }
-  decoded.set(raw, out);
   return out;
 }
 
