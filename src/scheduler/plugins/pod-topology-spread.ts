@@ -43,20 +43,37 @@ export function podTopologySpread(h: Handle): Plugin {
     (!c.honorAffinity || nodeMatchesPod(pod.pod, node)) &&
     (!c.honorTaints || node.taints.every(t => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || (pod.pod.spec.tolerations ?? []).some(x => tolerates(x, t))));
 
+  /** Whether the constraint leaves some node out for this pod (node affinity or taints to honour). */
+  const restricts = (pod: PodInfo, c: Constraint) =>
+    (c.honorAffinity && (!!pod.pod.spec.nodeSelector || !!pod.pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)) || c.honorTaints;
+  const hasKeys = (n: NodeInfo, keys: string[]) => {
+    for (const k of keys) if (!(k in n.labels)) return false;
+    return true;
+  };
+
   /** Matching pods per domain of `c.key`, over nodes eligible for the pod and carrying all keys. */
   function domainCounts(pod: PodInfo, c: Constraint, keys: string[], nodes: NodeInfo[]): Map<string, number> {
+    // Runs per pod over thousands of nodes: without affinity or taints to honour, every node with
+    // the keys counts, and no per-node set is built.
     const counts = new Map<string, number>();
-    const ok = new Set<string>();
+    const eligibleNodes = restricts(pod, c) ? new Set<NodeInfo>() : undefined;
+    const among = nodes.length === h.cache.nodeCount ? undefined : new Set(nodes);
     for (const n of nodes) {
-      if (!keys.every(k => k in n.labels) || !eligible(pod, c, n)) continue;
-      ok.add(n.name);
-      if (!counts.has(n.labels[c.key])) counts.set(n.labels[c.key], 0);
+      if (!hasKeys(n, keys)) continue;
+      if (eligibleNodes) {
+        if (!eligible(pod, c, n)) continue;
+        eligibleNodes.add(n);
+      }
+      const v = n.labels[c.key];
+      if (!counts.has(v)) counts.set(v, 0);
     }
     for (const p of h.cache.candidates(c.selector)) {
       if (p.namespace !== pod.namespace || p.pod.metadata.deletionTimestamp || !c.selector.matches(p.labels)) continue;
-      const node = h.cache.nodeOf(p.key);
-      if (!node || !ok.has(node)) continue;
-      const v = h.cache.nodes.get(node)!.labels[c.key];
+      const name = h.cache.nodeOf(p.key);
+      const node = name === undefined ? undefined : h.cache.nodes.get(name);
+      if (!node?.hasNode || (among && !among.has(node))) continue;
+      if (eligibleNodes ? !eligibleNodes.has(node) : !hasKeys(node, keys)) continue;
+      const v = node.labels[c.key];
       counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     return counts;
@@ -107,7 +124,8 @@ export function podTopologySpread(h: Handle): Plugin {
       const keys = list.map(c => c.key);
       const ignored = new Set<string>();
       if (!defaulted) for (const n of nodes) if (!keys.every(k => k in n.labels)) ignored.add(n.name);
-      const counts = list.map(c => domainCounts(pod, c, defaulted ? [c.key] : keys, h.cache.nodeList()));
+      // A hostname domain is one node: only the nodes being scored need counting (as upstream).
+      const counts = list.map(c => domainCounts(pod, c, defaulted ? [c.key] : keys, c.key === HOSTNAME ? nodes : h.cache.nodeList()));
       const weights = list.map(c => {
         const domains = new Set<string>();
         let size = 0;
