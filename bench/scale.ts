@@ -2,7 +2,7 @@
 // pods per node): time from applying the Deployments to every pod Running, and the API server's
 // RSS (read from /proc when the server runs on this machine and its pid is given).
 import type { KubeObject } from '../src/api/object.js';
-import { Informer } from '../src/client/informer.js';
+import { Informer, stripManagedFields } from '../src/client/informer.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { deleteNodes } from './scheduler.js';
@@ -26,7 +26,7 @@ export async function scaleBench(o: ScaleBenchOptions): Promise<Record<string, u
   const prefix = `sc${Date.now().toString(36)}-`;
   await client.create('/api/v1/namespaces', { metadata: { name: ns } });
   const sim = spawnSimNodes(['--kubeconfig', o.kubeconfig, '--count', String(o.nodes), '--name-prefix', prefix, '--cpu', '64', '--memory', '256Gi', '--pods', '110']);
-  const pods = new Informer<PodLike>(client, `/api/v1/namespaces/${ns}/pods`);
+  const pods = new Informer<PodLike>(client, `/api/v1/namespaces/${ns}/pods`, { transform: stripManagedFields });
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssBytes(o.serverPid) ?? 0); }, 1000);
   try {

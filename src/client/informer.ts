@@ -17,6 +17,19 @@ export interface InformerOptions {
   fieldSelector?: string;
   /** Delay before re-watching after an error. */
   retryDelayMs?: number;
+  /** Applied to every object before it is cached (client-go's informer transform). */
+  transform?: (obj: KubeObject) => KubeObject;
+}
+
+/**
+ * Drops metadata.managedFields, as upstream's controller manager and scheduler do for their caches
+ * (client-go's TransformStripManagedFields): controllers never read them, and they are a large
+ * share of every object. A write sent without them keeps the stored ones.
+ */
+export function stripManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 export type IndexFunction<T> = (obj: T) => string[];
@@ -148,9 +161,10 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.retryTimer = setTimeout(fn, this.opts.retryDelayMs ?? 1000);
   }
 
-  private upsert(key: string, obj: T): void {
+  private upsert(key: string, received: T): void {
     const old = this.items.get(key);
-    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    if (old && old.metadata.resourceVersion === received.metadata.resourceVersion) return;
+    const obj = this.opts.transform ? this.opts.transform(received) as T : received;
     this.items.set(key, obj);
     this.reindex(key, old, obj);
     for (const h of this.handlers) {

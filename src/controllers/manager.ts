@@ -1,7 +1,7 @@
 // Runs controllers: one shared informer per watched resource, one work queue and a few workers per
 // controller, and events from any watched resource mapped to the keys a controller reconciles.
 import type { KubeObject } from '../api/object.js';
-import { Informer, objectKey } from '../client/informer.js';
+import { Informer, objectKey, stripManagedFields } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, type ResourceRef } from '../client/resources.js';
 import { WorkQueue } from '../client/work-queue.js';
@@ -18,7 +18,7 @@ export class SharedInformers {
     const path = collectionPath(r);
     let inf = this.informers.get(path);
     if (!inf) {
-      inf = new Informer(this.client, path);
+      inf = new Informer(this.client, path, { transform: stripManagedFields });
       this.informers.set(path, inf);
       inf.start();
     }

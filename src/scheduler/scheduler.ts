@@ -4,7 +4,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { StatusError } from '../api/errors.js';
 import { nowTimestamp } from '../api/object.js';
-import { Informer } from '../client/informer.js';
+import { Informer, stripManagedFields } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
 import { Limiter } from '../util/limiter.js';
@@ -56,8 +56,8 @@ export class Scheduler {
   constructor(private readonly client: RestClient, opts: SchedulerOptions = {}) {
     this.log = opts.log ?? logger('scheduler');
     this.view = new ClusterView(client);
-    this.pods = new Informer<Pod>(client, collectionPath(R.pods));
-    this.nodes = new Informer<Node>(client, collectionPath(R.nodes));
+    this.pods = new Informer<Pod>(client, collectionPath(R.pods), { transform: stripManagedFields });
+    this.nodes = new Informer<Node>(client, collectionPath(R.nodes), { transform: stripManagedFields });
     this.events = new ApiEventRecorder(client, 'default-scheduler');
     this.binds = new Limiter(opts.bindConcurrency ?? 64);
     const handle: Handle = {

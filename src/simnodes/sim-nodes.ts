@@ -1,6 +1,6 @@
 // A fleet of simulated nodes in one process: registers them, keeps them heartbeating and runs
 // their pods. One node informer and one pod informer (bound pods only) serve the whole fleet.
-import { Informer } from '../client/informer.js';
+import { Informer, stripManagedFields } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
@@ -25,8 +25,8 @@ export class SimNodes {
   constructor(client: RestClient, o: SimNodeOptions, log: Logger, stopHeartbeatFile?: string) {
     this.limiter = new Limiter(o.concurrency);
     this.registry = new NodeRegistry(client, o, this.limiter);
-    this.nodeInformer = new Informer<NodeObject>(client, collectionPath(R.nodes));
-    this.podInformer = new Informer<PodObject>(client, collectionPath(R.pods), { fieldSelector: 'spec.nodeName!=' });
+    this.nodeInformer = new Informer<NodeObject>(client, collectionPath(R.nodes), { transform: stripManagedFields });
+    this.podInformer = new Informer<PodObject>(client, collectionPath(R.pods), { fieldSelector: 'spec.nodeName!=', transform: stripManagedFields });
     this.kubelet = new SimKubelet(client, this.registry, this.podInformer, this.limiter, o, log);
     this.heartbeats = new Heartbeats(this.registry, o, log);
     this.switch = new HeartbeatSwitch(stopHeartbeatFile, () => this.applySwitch());
