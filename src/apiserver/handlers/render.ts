@@ -13,14 +13,20 @@ export function partialMetadata(obj: KubeObject): KubeObject {
 }
 
 /**
- * JSON of stored objects, made once and shared by every response and watch event that sends the
- * object. Keyed by the object itself: stored objects are never changed in place.
+ * JSON of recently written objects, made once and shared by the write's response and every watch
+ * event that sends the object (stored objects are never changed in place). Only the most recent
+ * ones are kept: holding an encoding beside each of 100,000s of cached objects would double their
+ * memory for the sake of rare lists.
  */
-const encoded = new WeakMap<KubeObject, string>();
+const RECENT_ENCODINGS = 4096;
+const encoded = new Map<KubeObject, string>();
 
 export function objectJson(obj: KubeObject): string {
   let json = encoded.get(obj);
-  if (json === undefined) encoded.set(obj, json = JSON.stringify(obj));
+  if (json === undefined) {
+    encoded.set(obj, json = JSON.stringify(obj));
+    if (encoded.size > RECENT_ENCODINGS) encoded.delete(encoded.keys().next().value!);
+  }
   return json;
 }
 
