@@ -37,7 +37,10 @@ export interface KubeletOptions {
   /** The node's IPs (status.hostIP(s)); defaults to the Node object's InternalIP addresses. */
   nodeIPs?: string[];
   cgroupParent?: string;
-  /** Periodic sync of every pod (default 5 s). */
+  /**
+   * Periodic sync of every pod (default 10 s): refreshes API-data volumes and node facts. Exits,
+   * probe results, backoff ends and deadlines trigger syncs of their own, so this can be slow.
+   */
   resyncIntervalMs?: number;
   /** CRI relist for container state changes (default 1 s). */
   relistIntervalMs?: number;
@@ -97,7 +100,7 @@ export class Kubelet {
     for (const uid of this.volumes.knownPods()) this.queue.add(uid);
     for (let i = 0; i < (this.o.workers ?? 16); i++) this.workers.push(this.work());
     this.every(this.o.relistIntervalMs ?? 1000, () => this.relist());
-    this.every(this.o.resyncIntervalMs ?? 5000, async () => {
+    this.every(this.o.resyncIntervalMs ?? 10_000, async () => {
       await this.refreshNode();
       for (const p of this.pods.list()) this.queue.add(p.metadata.uid!);
     });

@@ -266,6 +266,13 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.match(await k(['get', 'pod', 'crash']), /crash\s+0\/1\s+CrashLoopBackOff/);
     const ev = await events('crash');
     assert.ok(ev.includes(`BackOff: Back-off restarting failed container c in pod crash_default(${p.metadata.uid})`), ev.join('\n'));
+    // After the 10 s back-off, one more run and a doubled back-off; of the dead instances only the
+    // newest is kept beside the current one (for logs --previous).
+    const again = await eventually(async () => { const p = await pod('crash'); return (cs(p)?.restartCount ?? 0) >= 2 && cs(p)?.state?.waiting?.reason === 'CrashLoopBackOff' && p; }, 40_000, 'second back-off');
+    assert.equal(cs(again)?.state?.waiting?.message, `back-off 20s restarting failed container=c pod=crash_default(${p.metadata.uid})`);
+    const instances = await podsOfUid(p.metadata.uid);
+    assert.equal(instances.length, 2, JSON.stringify(instances.map(c => [c.id, c.metadata?.attempt, c.state])));
+    assert.deepEqual(instances.map(c => c.metadata?.attempt).sort(), [1, 2]);
   });
 
   test('a Job pod runs to completion, init container first', async () => {
