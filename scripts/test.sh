@@ -9,5 +9,7 @@ find dist -name '*.test.js' | while read -r f; do
   src="${f#dist/}"; src="${src%.js}.ts"
   [ -f "$src" ] || rm -f "$f" "$f.map"
 done
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(dist/src dist/test); fi
+# Only *.test.js files are tests: node's directory scan would also run every module under test/
+# (the e2e support programs) as if it were one.
+if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(find dist/src dist/test -name '*.test.js' | sort); fi
 node --test --test-reporter=spec --test-timeout=600000 "${targets[@]}"
