@@ -53,9 +53,11 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
   await client.create(collectionPath(R.namespaces), { metadata: { name: ns } });
   const pods = new Informer<PodLike>(client, podsPath);
   const sentAt = new Map<string, number>();
+  const scheduledAt = new Map<string, number>();
   const runningAt = new Map<string, number>();
   const seen = (p: PodLike) => {
     const name = p.metadata.name!;
+    if (!scheduledAt.has(name) && p.spec?.nodeName) scheduledAt.set(name, nowMs());
     if (!runningAt.has(name) && started(p)) runningAt.set(name, nowMs());
   };
   pods.on({ add: seen, update: (_, p) => seen(p) });
@@ -103,6 +105,9 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
       pods: o.pods,
       qps: o.qps,
       createToRunningMs: summarize(names.map(n => runningAt.get(n)! - sentAt.get(n)!)),
+      // The two parts, as seen by the same watch: the scheduler's, then the kubelet's and runtime's.
+      createToScheduledMs: summarize(names.map(n => scheduledAt.get(n)! - sentAt.get(n)!)),
+      scheduledToRunningMs: summarize(names.map(n => runningAt.get(n)! - scheduledAt.get(n)!)),
       allRunningSeconds: round(allRunningSeconds),
       deleteAllSeconds: round(deleteSeconds),
       agentRssBytes: o.agentPid ? { idle: rssIdle, allRunning: rssAllRunning, peak: peakRss } : undefined,
