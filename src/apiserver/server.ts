@@ -50,6 +50,8 @@ export class ApiServer {
   private readonly authn: Authenticator;
   private readonly authz: Authorizer;
   private readonly kubelets?: KubeletProxy;
+  /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
+  private readonly upgraded = new Set<Duplex>();
   private server?: Server;
   private inflightCount = 0;
   private ready = false;
@@ -92,6 +94,7 @@ export class ApiServer {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
@@ -163,6 +166,8 @@ export class ApiServer {
       return this.handle(req, plainResponse(req, socket));
     }
     socket.on('error', () => socket.destroy());
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
     try {
       await this.admit(req, ri, url);
       await serveKubeletUpgrade(req, socket, head, ri, url, registrySource(this.registry), this.kubeletProxy());

@@ -155,9 +155,9 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
 
   after(async () => {
     try {
-      if (kubelet && kubelet.exitCode === null) {
+      if (kubelet && kubelet.exitCode === null && kubelet.signalCode === null) {
         const exited = new Promise(resolve => kubelet!.once('exit', resolve));
-        kubelet.kill('SIGTERM');
+        kubelet.kill('SIGKILL');
         await exited;
       }
       await cluster?.stop();
@@ -286,6 +286,20 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     assert.ok(summary.node.memory.availableBytes > 0);
     const web = summary.pods.find((p: { podRef: { name: string } }) => p.podRef.name === 'web');
     assert.ok(web.containers.some((c: { name: string; memory?: { workingSetBytes?: number } }) => c.name === 'httpd' && (c.memory?.workingSetBytes ?? 0) > 0), JSON.stringify(web));
+  });
+
+  // Last: it stops the kubelet server.
+  test('stopping the kubelet server ends the exec sessions it relays', async () => {
+    const session = spawnCollect(cluster!.kubectlCommand(['exec', '-i', 'web', '--', 'sh', '-c', 'echo open; cat']), 'pipe');
+    await eventually(() => session.out().includes('open\n'), 20_000, 'the exec session to open');
+    const exited = new Promise<number | null>(resolve => kubelet!.once('exit', code => resolve(code)));
+    kubelet!.kill('SIGTERM');
+    // A server waiting for relayed sessions to end by themselves would never exit.
+    const code = await Promise.race([exited, new Promise(resolve => setTimeout(() => resolve('still running'), 20_000))]);
+    assert.equal(code, 0);
+    // kubectl sees its connection end (it reports no error for a stream cut without a status).
+    await session.exit;
+    assert.equal(session.out(), 'open\n');
   });
 });
 

@@ -40,6 +40,8 @@ const STREAM_ROUTES: Record<string, { kind: StreamKind; parts: number }> = {
 
 export class KubeletServer {
   private server?: Server;
+  /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
+  private readonly upgraded = new Set<Duplex>();
 
   constructor(private readonly opts: KubeletServerOptions) {}
 
@@ -66,6 +68,7 @@ export class KubeletServer {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
@@ -98,6 +101,8 @@ export class KubeletServer {
       return this.handle(req, plainResponse(req, socket));
     }
     socket.on('error', () => socket.destroy());
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
     try {
       authorize(req);
       if (rest.length !== route.parts) throw new KubeletRequestError(404, '404 page not found');
