@@ -14,6 +14,7 @@ import { containerConfig, containerHash, sandboxConfig, type DnsSettings } from 
 import { isCriNotFound, type RuntimeClient } from './cri/client.js';
 import { DownwardApiError, type NodeFacts } from './downward-api.js';
 import { containerEnv, ContainerConfigError, expandCommand } from './env.js';
+import { envLookup } from './expand.js';
 import { HookError, runHook } from './hooks.js';
 import { ImageError, type ImageManager } from './images.js';
 import { initProgress } from './init-progress.js';
@@ -312,7 +313,7 @@ export class PodSyncer {
       const { env: vars, warnings } = await containerEnv({ pod, container: c, node: env.node, podIPs: env.podIPs, objects: env.objects, services: this.d.services() });
       for (const w of warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
       const { command, args } = expandCommand(c, vars);
-      const mounts = containerMounts(c, env.volumes, env.hostsFile, apiDataVolumeNames(pod));
+      const mounts = containerMounts(c, env.volumes, env.hostsFile, apiDataVolumeNames(pod), envLookup(vars));
       const messagePath = c.terminationMessagePath ?? '/dev/termination-log';
       if (messagePath && !mounts.some(m => m.containerPath === messagePath)) {
         mounts.push({ containerPath: messagePath, hostPath: newTerminationMessageFile(this.d.rootDir, pod.metadata.uid!, c.name), readonly: false });

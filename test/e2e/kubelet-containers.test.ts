@@ -333,15 +333,19 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.deepEqual(mountsUnder(podDir), []);
   });
 
-  test('a host-network pod runs in the node\'s network namespace with the node\'s IP, as its user, read-only', async () => {
+  test('a host-network pod runs in the node\'s network namespace with the node\'s IP, as its user and fsGroup, read-only', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hostnet' },
       spec: {
         nodeName: NODE, hostNetwork: true, terminationGracePeriodSeconds: 1,
+        securityContext: { fsGroup: 5555 },
         containers: [{
-          name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'ip -o -4 addr show cni0; echo "uid=$(id -u) gid=$(id -g)"; touch /probe-rootfs 2>/dev/null && echo rootfs=writable || echo rootfs=readonly; exec sleep 3600'],
+          name: 'c', image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'ip -o -4 addr show cni0; echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "secret=$(cat /sec/password)"; touch /tmp/x && echo tmp=writable; touch /probe-rootfs 2>/dev/null && echo rootfs=writable || echo rootfs=readonly; exec sleep 3600'],
           securityContext: { runAsUser: 1234, runAsGroup: 2345, readOnlyRootFilesystem: true },
+          volumeMounts: [{ name: 'sec', mountPath: '/sec' }, { name: 'tmp', mountPath: '/tmp' }],
         }],
+        volumes: [{ name: 'sec', secret: { secretName: 'app-secret', defaultMode: 0o400 } }, { name: 'tmp', emptyDir: {} }],
       },
     }));
     const p = await eventually(async () => { const p = await pod('hostnet'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'hostnet Ready');
@@ -350,7 +354,9 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('rootfs='), 10_000, 'the pod\'s output');
     const out = readFileSync(log, 'utf8');
     assert.ok(out.includes(`inet ${NODE_IP}/24`), out);
-    assert.ok(out.includes('uid=1234 gid=2345'), out);
+    assert.ok(out.includes('uid=1234 gid=2345 groups=2345 5555'), out);
+    assert.ok(out.includes('secret=s3cr3t'), out);
+    assert.ok(out.includes('tmp=writable'), out);
     assert.ok(out.includes('rootfs=readonly'), out);
     await k(['delete', 'pod', 'hostnet', '--timeout=30s']);
   });

@@ -2,7 +2,7 @@
 // contents, with upstream's layout: the payload lives in a timestamped `..<ts>` directory, `..data`
 // is a symlink to the current one (swapped with one rename), and each top-level user path is a
 // symlink through `..data`. Unchanged payloads are left alone.
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
 export interface FileProjection {
@@ -14,12 +14,15 @@ export class InvalidPathError extends Error {}
 
 const DATA = '..data';
 
-/** Replaces the payload of `dir` with `files` (relative path → content) unless it is unchanged. */
-export function writeAtomically(dir: string, files: Map<string, FileProjection>): boolean {
+/**
+ * Replaces the payload of `dir` with `files` (relative path → content) unless it is unchanged.
+ * With `gid` (the pod's fsGroup), the payload belongs to that group, as upstream's volume ownership.
+ */
+export function writeAtomically(dir: string, files: Map<string, FileProjection>, gid?: number): boolean {
   for (const p of files.keys()) checkPath(p);
   mkdirSync(dir, { recursive: true });
   const current = existsSync(join(dir, DATA)) ? join(dir, readlinkSync(join(dir, DATA))) : undefined;
-  if (current && unchanged(current, files)) return false;
+  if (current && unchanged(current, files, gid)) return false;
 
   const tsDir = `..${new Date().toISOString().replace(/[:.]/g, '_')}.${process.hrtime.bigint().toString(36)}`;
   const payload = join(dir, tsDir);
@@ -29,7 +32,9 @@ export function writeAtomically(dir: string, files: Map<string, FileProjection>)
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, f.data);
     chmodSync(target, f.mode);
+    if (gid !== undefined) chownSync(target, 0, gid);
   }
+  if (gid !== undefined) for (const d of listDirs(payload)) chownSync(d, 0, gid);
   const tmpLink = join(dir, '..data_tmp');
   rmSync(tmpLink, { force: true });
   symlinkSync(tsDir, tmpLink);
@@ -58,14 +63,15 @@ function existsLink(p: string): boolean {
   }
 }
 
-function unchanged(payload: string, files: Map<string, FileProjection>): boolean {
+function unchanged(payload: string, files: Map<string, FileProjection>, gid: number | undefined): boolean {
   const existing = listFiles(payload);
   if (existing.length !== files.size) return false;
   for (const p of existing) {
     const f = files.get(p);
     if (!f) return false;
     const full = join(payload, p);
-    if ((statSync(full).mode & 0o7777) !== f.mode || !readFileSync(full).equals(f.data)) return false;
+    const st = statSync(full);
+    if ((st.mode & 0o7777) !== f.mode || (gid !== undefined && st.gid !== gid) || !readFileSync(full).equals(f.data)) return false;
   }
   return true;
 }
@@ -78,6 +84,10 @@ function listFiles(root: string, prefix = ''): string[] {
     else out.push(rel);
   }
   return out;
+}
+
+function listDirs(root: string): string[] {
+  return [root, ...readdirSync(root, { withFileTypes: true }).filter(e => e.isDirectory()).flatMap(e => listDirs(join(root, e.name)))];
 }
 
 /** Upstream's rules: relative, no `..` element, not starting with `..`. */

@@ -3,8 +3,9 @@
 // by type), and API-data volumes written atomically. Also the kubelet-managed /etc/hosts. Teardown
 // unmounts what was mounted, then removes the pod's directory.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { expand, type Lookup } from '../expand.js';
 import { promisify } from 'node:util';
 import { milliValue, parseQuantity } from '../../api/validation/quantity.js';
 import type { Container, Volume } from '../../api/types/generated.js';
@@ -54,16 +55,23 @@ export class PodVolumes {
     const kind = Object.keys(PLUGIN_DIR).find(k => (v as unknown as Record<string, unknown>)[k] !== undefined);
     if (!kind) throw new VolumeSetupError('volume type not supported on this node');
     const dir = join(base, PLUGIN_DIR[kind], v.name);
-    mkdirSync(dir, { recursive: true, mode: 0o777 });
+    mkdirSync(dir, { recursive: true });
+    const fsGroup = ctx.pod.spec.securityContext?.fsGroup;
     if (v.emptyDir) {
       if (v.emptyDir.medium === 'Memory' && !isMountPoint(dir)) {
         const size = v.emptyDir.sizeLimit !== undefined ? `,size=${milliValue(parseQuantity(v.emptyDir.sizeLimit)) / 1000n}` : '';
         await run('mount', ['-t', 'tmpfs', '-o', `mode=0777${size}`, 'tmpfs', dir]);
       }
+      // World-writable as upstream's emptyDir, so containers of any user can use it; with an
+      // fsGroup, owned by that group with setgid so new files join it.
+      if (fsGroup !== undefined) chownSync(dir, 0, fsGroup);
+      chmodSync(dir, fsGroup !== undefined ? 0o2777 : 0o777);
       return dir;
     }
-    const files = await volumeFiles(v, ctx);
-    writeAtomically(dir, files!);
+    const files = (await volumeFiles(v, ctx))!;
+    // With an fsGroup, files are readable by the group whatever their mode (upstream's ownership rule).
+    if (fsGroup !== undefined) for (const f of files.values()) f.mode |= 0o440;
+    writeAtomically(dir, files, fsGroup);
     return dir;
   }
 
@@ -107,14 +115,16 @@ export class PodVolumes {
   }
 }
 
-/** The CRI mounts of a container: its volumeMounts (with subPath) and /etc/hosts. */
-export function containerMounts(c: Container, volumes: Map<string, string>, hostsFile: string | undefined, apiDataVolumes: Set<string>): HostMount[] {
+/** The CRI mounts of a container: its volumeMounts (subPath, or subPathExpr over its env) and /etc/hosts. */
+export function containerMounts(c: Container, volumes: Map<string, string>, hostsFile: string | undefined, apiDataVolumes: Set<string>, env: Lookup): HostMount[] {
   const mounts: HostMount[] = [];
   for (const m of c.volumeMounts ?? []) {
     let hostPath = volumes.get(m.name);
     if (!hostPath) throw new VolumeSetupError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
-    if (m.subPath) {
-      hostPath = join(hostPath, m.subPath);
+    const sub = m.subPathExpr ? expand(m.subPathExpr, env) : m.subPath;
+    if (sub) {
+      if (isAbsolute(sub) || sub.split('/').includes('..')) throw new VolumeSetupError(`subPath "${sub}" must be a relative path without ".."`);
+      hostPath = join(hostPath, sub);
       if (!existsSync(hostPath)) mkdirSync(hostPath, { recursive: true });
     }
     // API-data volumes are always read-only, as upstream mounts them.

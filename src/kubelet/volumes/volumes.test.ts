@@ -40,7 +40,7 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
     const pod: PodObject = {
       metadata: { name: 'p', namespace: 'ns', uid: 'uid-1', labels: { b: '2', a: '1' } },
       spec: {
-        containers: [{ name: 'c', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'scratch', mountPath: '/scratch', subPath: 'part' }] }],
+        containers: [{ name: 'c', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'scratch', mountPath: '/scratch', subPath: 'part' }, { name: 'scratch', mountPath: '/mine', subPathExpr: 'by-pod/$(POD)' }] }],
         volumes: [
           { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'app.conf', path: 'conf/app.conf', mode: 0o600 }] } },
           { name: 'sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
@@ -62,15 +62,46 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
     assert.equal(readFileSync(join(paths.get('info')!, 'labels'), 'utf8'), 'a="1"\nb="2"');
     assert.deepEqual(readdirSync(paths.get('all')!).filter(n => !n.startsWith('..')).sort(), ['app.conf', 'other']);
     assert.ok(statSync(join(root, 'made')).isDirectory());
-    const mounts = containerMounts(pod.spec.containers[0], paths, '/hosts', apiDataVolumeNames(pod));
-    assert.deepEqual(mounts.map(m => [m.containerPath, m.readonly]), [['/etc/cfg', true], ['/scratch', false], ['/etc/hosts', false]]);
+    const mounts = containerMounts(pod.spec.containers[0], paths, '/hosts', apiDataVolumeNames(pod), n => (n === 'POD' ? 'p' : undefined));
+    assert.deepEqual(mounts.map(m => [m.containerPath, m.readonly]), [['/etc/cfg', true], ['/scratch', false], ['/mine', false], ['/etc/hosts', false]]);
     assert.ok(mounts[1].hostPath.endsWith('kubernetes.io~empty-dir/scratch/part'));
+    assert.ok(mounts[2].hostPath.endsWith('kubernetes.io~empty-dir/scratch/by-pod/p'));
+    assert.equal(statSync(paths.get('scratch')!).mode & 0o7777, 0o777, 'emptyDir is world-writable');
 
     const broken: PodObject = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'cfg', configMap: { name: 'nope' } }] } };
     await assert.rejects(vols.setUp({ pod: broken, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects }),
       /MountVolume.SetUp failed for volume "cfg" : configmap "nope" not found/);
     await vols.tearDown('uid-1');
     assert.deepEqual(vols.knownPods(), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('fsGroup: API-data files and emptyDir belong to the group and are group-readable', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'k8ts-vol-'));
+  try {
+    const objects: ObjectSource = {
+      async configMap() { return undefined; },
+      async secret(_ns, name) { return { metadata: { name }, data: { key: Buffer.from('k').toString('base64') } } as SecretObject; },
+    };
+    const pod: PodObject = {
+      metadata: { name: 'p', namespace: 'ns', uid: 'uid-2' },
+      spec: { securityContext: { fsGroup: 4321 }, containers: [], volumes: [{ name: 'sec', secret: { secretName: 's', defaultMode: 0o400 } }, { name: 'tmp', emptyDir: {} }] },
+    };
+    const vols = new PodVolumes(root);
+    const ctx = { pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects };
+    const paths = await vols.setUp(ctx);
+    const key = statSync(join(paths.get('sec')!, 'key'));
+    assert.equal(key.gid, 4321);
+    assert.equal(key.mode & 0o777, 0o440);
+    const tmp = statSync(paths.get('tmp')!);
+    assert.equal(tmp.gid, 4321);
+    assert.equal(tmp.mode & 0o7777, 0o2777);
+    const data = readlinkSync(join(paths.get('sec')!, '..data'));
+    await vols.setUp(ctx);
+    assert.equal(readlinkSync(join(paths.get('sec')!, '..data')), data, 'an unchanged payload with its group is not rewritten');
+    await vols.tearDown('uid-2');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
