@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { unknownConditions } from './node-lifecycle.js';
-import { NOT_READY, UNREACHABLE, UNSCHEDULABLE, desiredTaints, evictionTime, tolerates } from './taints.js';
+import { NOT_READY, UNREACHABLE, UNSCHEDULABLE, desiredTaints, evictionTime } from './taints.js';
 import type { Node, Pod, Taint } from './types.js';
 
 const node = (ready: 'True' | 'False' | 'Unknown' | undefined, extra: Partial<NonNullable<Node['spec']>> = {}): Node => ({
@@ -36,15 +36,6 @@ test('a silent node: every condition Unknown with NodeStatusUnknown; Ready added
   ]);
   assert.equal(c[0].lastHeartbeatTime, '2024-01-01T00:00:00Z');
   assert.deepEqual(unknownConditions(node(undefined), 'now').map(x => x.reason), ['NodeStatusNeverUpdated']);
-});
-
-test('toleration matching', () => {
-  const taint: Taint = { key: UNREACHABLE, effect: 'NoExecute' };
-  assert.ok(tolerates({ key: UNREACHABLE, operator: 'Exists', effect: 'NoExecute' }, taint));
-  assert.ok(tolerates({ operator: 'Exists' }, taint));
-  assert.ok(!tolerates({ key: UNREACHABLE, operator: 'Exists', effect: 'NoSchedule' }, taint));
-  assert.ok(tolerates({ key: 'k', value: 'v', effect: 'NoExecute' }, { key: 'k', value: 'v', effect: 'NoExecute' }));
-  assert.ok(!tolerates({ key: 'k', value: 'w' }, { key: 'k', value: 'v', effect: 'NoExecute' }));
 });
 
 test('eviction time: now if untolerated, never if tolerated without bound, else after tolerationSeconds', () => {

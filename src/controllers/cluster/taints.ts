@@ -1,5 +1,6 @@
 // Taints the node lifecycle controller owns (derived from node conditions and spec.unschedulable)
 // and toleration matching for NoExecute eviction, as upstream's taint helpers.
+import { tolerates } from '../../api/node-selection.js';
 import { findCondition } from './conditions.js';
 import type { Node, Pod, Taint, Toleration } from './types.js';
 
@@ -31,13 +32,6 @@ export function desiredTaints(node: Node, now: string): Taint[] {
     kept.push(w.effect === 'NoExecute' ? { ...w, timeAdded: now } : w);
   }
   return kept;
-}
-
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
 }
 
 /**

@@ -1,7 +1,7 @@
 // NodeUnschedulable: cordoned nodes (spec.unschedulable) take only pods tolerating the
 // node.kubernetes.io/unschedulable:NoSchedule taint.
 import { unresolvable, type Plugin } from '../framework.js';
-import { tolerates } from './taint-toleration.js';
+import { tolerates } from '../../api/node-selection.js';
 
 const REASON = 'node(s) were unschedulable';
 const TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };

@@ -7,8 +7,7 @@ import { MAX_NODE_SCORE, SKIP, unresolvable, unschedulable, type CycleState, typ
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../pod-info.js';
 import type { TopologySpreadConstraint } from '../types.js';
-import { nodeMatchesPod } from './node-affinity.js';
-import { tolerates } from './taint-toleration.js';
+import { matchesNodeSelection, tolerates } from '../../api/node-selection.js';
 
 const SKEW = "node(s) didn't match pod topology spread constraints";
 const MISSING_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
@@ -40,7 +39,7 @@ function compile(pod: PodInfo, c: TopologySpreadConstraint): Constraint {
 
 export function podTopologySpread(h: Handle): Plugin {
   const eligible = (pod: PodInfo, c: Constraint, node: NodeInfo) =>
-    (!c.honorAffinity || nodeMatchesPod(pod.pod, node)) &&
+    (!c.honorAffinity || matchesNodeSelection(pod.pod.spec, node)) &&
     (!c.honorTaints || node.taints.every(t => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || (pod.pod.spec.tolerations ?? []).some(x => tolerates(x, t))));
 
   /** Whether the constraint leaves some node out for this pod (node affinity or taints to honour). */

@@ -1,15 +1,8 @@
 // TaintToleration: NoSchedule and NoExecute taints exclude a node unless tolerated; untolerated
 // PreferNoSchedule taints lower its score.
 import { normalizeByMax, SKIP, unresolvable, type Plugin } from '../framework.js';
-import type { Taint, Toleration } from '../types.js';
-
-export function tolerates(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
+import { tolerates } from '../../api/node-selection.js';
+import type { Toleration } from '../types.js';
 
 const ENFORCED = new Set(['NoSchedule', 'NoExecute']);
 
