@@ -1,5 +1,6 @@
 // `k8ts agent --server URL --token TOKEN`: joins this machine (or network namespace) to a cluster
 // as a node. The same agent flags are accepted by `k8ts server` for its embedded agent.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
@@ -23,6 +24,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
 export const agentFlags: Record<string, FlagSpec> = {
   'server': { type: 'string', help: 'URL of the API server to join (https://HOST:PORT)' },
   'token': { type: 'string', help: 'join token (the server\'s <data-dir>/token)' },
+  'token-file': { type: 'string', help: 'file holding the join token (keeps it out of the process list)' },
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for the agent\'s state (under <data-dir>/agent)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -71,7 +73,8 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   }
   if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
   if (!flags.server) throw new FlagError('--server is required');
-  if (!flags.token) throw new FlagError('--token is required');
+  if (!flags.token === !flags['token-file']) throw new FlagError('one of --token and --token-file is required');
+  const token = flags.token ? String(flags.token) : readToken(String(flags['token-file']));
   const serverUrl = String(flags.server);
   if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
   const settings = nodeAgentSettings(flags);
@@ -82,7 +85,7 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   let joined;
   for (;;) {
     try {
-      joined = await joinCluster({ serverUrl, token: String(flags.token), agentDir });
+      joined = await joinCluster({ serverUrl, token, agentDir });
       break;
     } catch (err) {
       if (!(err instanceof JoinError) || !err.retriable) throw err;
@@ -91,6 +94,14 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
     }
   }
   return startNodeAgent(settings, joined.client, agentDir);
+}
+
+function readToken(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new FlagError(`cannot read --token-file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** `k8ts.local=http://10.0.0.1:5000,docker.io=http://...` → { host: url }. */

@@ -16,6 +16,7 @@ test('unknown flag and bad values: one line, exit 2', async () => {
     [['server', '--https-listen-port', 'abc'], /^k8ts: invalid value "abc" for --https-listen-port: must be an integer\n$/],
     [['server', '--service-cidr', '10.0.0.0/99'], /^k8ts: invalid value for --service-cidr: invalid IPv4 CIDR "10.0.0.0\/99"\n$/],
     [['agent', '--token', 'K10x'], /^k8ts: --server is required\n$/],
+    [['agent', '--server', 'https://127.0.0.1:1'], /^k8ts: one of --token and --token-file is required\n$/],
     [['agent', '--server', 'http://127.0.0.1:1', '--token', 'K10x'], /^k8ts: invalid value "http:\/\/127.0.0.1:1" for --server: must be https:\/\/HOST:PORT\n$/],
     [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--registry-mirror', 'k8ts.local'], /^k8ts: invalid value "k8ts.local" for --registry-mirror/],
     [['nonsense'], /^k8ts: unknown command "nonsense"/],

@@ -51,7 +51,6 @@ export class NetnsCluster {
   readonly nodes: ClusterNode[] = [];
   private lan?: TestNetns;
   private registry?: TestRegistry;
-  private token = '';
 
   private constructor(readonly root: string) {}
 
@@ -128,7 +127,6 @@ export class NetnsCluster {
     await this.registry.push([BUSYBOX_IMAGE]);
 
     await this.startServer(o.serverArgs ?? []);
-    this.token = readFileSync(join(this.server.dataDir, 'token'), 'utf8').trim();
     await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
   }
 
@@ -161,7 +159,7 @@ export class NetnsCluster {
   }
 
   private async startAgent(n: ClusterNode): Promise<void> {
-    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token', this.token],
+    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token-file', join(this.server.dataDir, 'token')],
       /k8ts agent is running/);
   }
 
