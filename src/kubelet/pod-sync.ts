@@ -201,7 +201,7 @@ export class PodSyncer {
 
     const podIPs = pod.spec.hostNetwork ? node.hostIPs : sandbox.ips;
     const hostsFile = pod.spec.hostNetwork ? undefined : this.d.volumes.writeHosts(pod, podIPs);
-    const env = { node, podIPs, objects, volumes, hostsFile, sandboxAttempt: sandbox.attempt, sandboxId: sandbox.id };
+    const env: StartEnv = { node, podIPs, objects, volumes, hostsFile, sandboxAttempt: sandbox.attempt, sandboxId: sandbox.id, state };
     const started = (id: string) => {
       const rec = state.containers.find(c => c.id === id);
       const c = rec && containerByName(pod, rec.name);
@@ -210,7 +210,7 @@ export class PodSyncer {
 
     this.syncProbes(pod, state, podIPs[0] ?? '');
     let changed = await this.killUnhealthy(pod, state);
-    if (changed) state = await readPodState(this.d.runtime, uid);
+    if (changed) env.state = state = await readPodState(this.d.runtime, uid);
 
     // Init containers, one at a time; sidecars stay up.
     const initializedBefore = pod.status?.conditions?.some(c => c.type === 'Initialized' && c.status === 'True') ?? false;
@@ -337,7 +337,7 @@ export class PodSyncer {
       return true;
     }
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
-    await this.removeOldInstances(pod.metadata.uid!, c.name, id);
+    await this.removeOldInstances(env.state, c.name);
     if (c.lifecycle?.postStart) {
       try {
         await runHook(c.lifecycle.postStart, c, id, env.podIPs[0] ?? '', this.d.runtime, pod.spec.terminationGracePeriodSeconds ?? 30);
@@ -366,10 +366,12 @@ export class PodSyncer {
     }
   }
 
-  /** Keeps the running instance and the newest dead one of a container; removes the rest. */
-  private async removeOldInstances(uid: string, name: string, keep: string): Promise<void> {
-    const state = await readPodState(this.d.runtime, uid);
-    const dead = state.containers.filter(c => c.name === name && c.id !== keep && c.state !== 'CONTAINER_RUNNING');
+  /**
+   * After a new instance of a container started: of the instances the sync began with, the newest
+   * dead one is kept (for logs --previous), older ones are removed.
+   */
+  private async removeOldInstances(before: PodRuntimeState, name: string): Promise<void> {
+    const dead = before.containers.filter(c => c.name === name && c.state !== 'CONTAINER_RUNNING');
     for (const c of dead.slice(1)) await ignoreNotFound(this.d.runtime.removeContainer(c.id));
   }
 
@@ -482,6 +484,8 @@ interface StartEnv {
   hostsFile: string | undefined;
   sandboxAttempt: number;
   sandboxId: string;
+  /** The runtime's state of the pod this sync works from. */
+  state: PodRuntimeState;
 }
 
 function containerByName(pod: PodObject, name: string): Container | undefined {
