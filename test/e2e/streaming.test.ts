@@ -277,7 +277,7 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     assert.match(r.stdout, /Session ended/);
   });
 
-  test('nodes/proxy reaches the kubelet: healthz, pods, stats summary', async () => {
+  test('nodes/proxy reaches the kubelet: healthz, pods, stats summary, resource metrics', async () => {
     assert.equal(await cluster!.k(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/healthz`]), 'ok');
     const pods = JSON.parse(await cluster!.k(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/pods`]));
     assert.deepEqual(pods.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['web']);
@@ -286,6 +286,9 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     assert.ok(summary.node.memory.availableBytes > 0);
     const web = summary.pods.find((p: { podRef: { name: string } }) => p.podRef.name === 'web');
     assert.ok(web.containers.some((c: { name: string; memory?: { workingSetBytes?: number } }) => c.name === 'httpd' && (c.memory?.workingSetBytes ?? 0) > 0), JSON.stringify(web));
+    const metrics = await cluster!.k(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/metrics/resource`]);
+    assert.match(metrics, /^container_memory_working_set_bytes\{container="httpd",namespace="default",pod="web"\} [1-9]\d*$/m);
+    assert.match(metrics, /^node_cpu_usage_seconds_total \d/m);
   });
 
   // Last: it stops the kubelet server.

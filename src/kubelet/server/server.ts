@@ -1,7 +1,8 @@
 // The kubelet's HTTPS server (upstream's port 10250): health, container logs, exec, attach,
-// port-forward, the runtime's pods and a stats summary. Clients must present a certificate signed by
-// the cluster CA; only system:masters may use it (the API server's kubelet-client identity), since
-// there is no webhook authorizer to ask per request.
+// port-forward, the runtime's pods, a stats summary and resource metrics (what metrics-server
+// reads). Clients must present a certificate signed by the cluster CA; only system:masters may use
+// it (the API server's kubelet-client identity), since there is no webhook authorizer to ask per
+// request.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,8 @@ import type { RuntimeClient } from '../cri/client.js';
 import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
-import { podList, statsSummary } from './stats.js';
+import { podList, resourceMetrics, statsSummary } from './stats.js';
+import { MetricsRegistry } from '../../metrics/registry.js';
 
 export interface KubeletServerOptions {
   port: number;
@@ -40,6 +42,7 @@ const STREAM_ROUTES: Record<string, { kind: StreamKind; parts: number }> = {
 
 export class KubeletServer {
   private server?: Server;
+  private readonly metrics = new MetricsRegistry().withProcessMetrics();
   /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
   private readonly upgraded = new Set<Duplex>();
 
@@ -86,6 +89,10 @@ export class KubeletServer {
       if (root && STREAM_ROUTES[root]) throw new KubeletRequestError(400, 'Upgrade request required');
       if (url.pathname === '/pods' && req.method === 'GET') return json(res, await podList(this.opts.runtime));
       if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName));
+      if (url.pathname === '/metrics/resource' && req.method === 'GET') {
+        return prometheus(res, resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName)));
+      }
+      if (url.pathname === '/metrics' && req.method === 'GET') return prometheus(res, this.metrics.render());
       throw new KubeletRequestError(404, '404 page not found');
     } catch (err) {
       this.fail(res, err, req);
@@ -144,6 +151,11 @@ function criHttpCode(err: unknown): number {
 
 function text(res: ServerResponse, code: number, body: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function prometheus(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
