@@ -38,6 +38,8 @@ export interface AgentOptions {
   /** Parent cgroup of every pod (upstream's --cgroup-root). */
   cgroupRoot: string;
   registryMirrors?: Record<string, string>;
+  /** The pod sandbox image of our containerd (default k8ts's own, built offline). */
+  pauseImage: string;
   labels?: Record<string, string>;
   log: Logger;
 }
@@ -75,12 +77,14 @@ export class Agent {
     const addresses = nodeAddresses(o.nodeName, o.nodeIP);
     this.runtime = await NodeRuntime.start({
       endpoint: o.runtimeEndpoint, containerdDir: join(o.agentDir, 'containerd'), cniConfDir: this.cniConfDir,
-      registryMirrors: o.registryMirrors, log: o.log,
+      registryMirrors: o.registryMirrors, sandboxImage: o.pauseImage, log: o.log,
     });
     const runtime = this.runtime;
-    // Pods must start without internet access: k8ts's own images are built locally if missing —
-    // the sandbox image always, the others unless a registry mirror serves them by name.
-    await ensureBuiltinImages(runtime.endpoint, o.registryMirrors?.[BUILTIN_REGISTRY] ? [PAUSE_IMAGE] : BUILTIN_IMAGES);
+    // Pods must start without internet access: k8ts's own images are built locally when missing —
+    // our sandbox image always, the others unless a registry mirror serves them by name. Another
+    // sandbox image comes from its registry.
+    await ensureBuiltinImages(runtime.endpoint, BUILTIN_IMAGES.filter(i => (i === PAUSE_IMAGE ? o.pauseImage === PAUSE_IMAGE : !o.registryMirrors?.[BUILTIN_REGISTRY])));
+    if (o.pauseImage !== PAUSE_IMAGE && !(await runtime.images.imageStatus(o.pauseImage))) await runtime.images.pullImage(o.pauseImage);
     this.status = new NodeStatusLoop({
       client: this.client,
       registration: { name: o.nodeName, labels: o.labels },

@@ -18,6 +18,7 @@ export interface NodeRuntimeOptions {
   containerdDir: string;
   cniConfDir: string;
   registryMirrors?: Record<string, string>;
+  sandboxImage?: string;
   log: Logger;
 }
 
@@ -76,7 +77,7 @@ const pidFile = (dir: string) => join(dir, 'containerd.pid');
 
 async function startContainerd(o: NodeRuntimeOptions): Promise<ContainerdProcess> {
   await stopOrphan(o.containerdDir, o.log);
-  const containerd = await ContainerdProcess.start({ dir: o.containerdDir, cniConfDir: o.cniConfDir, registryMirrors: o.registryMirrors });
+  const containerd = await ContainerdProcess.start({ dir: o.containerdDir, cniConfDir: o.cniConfDir, registryMirrors: o.registryMirrors, sandboxImage: o.sandboxImage });
   writeFileSync(pidFile(o.containerdDir), `${containerd.pid}\n`);
   o.log('containerd running', { pid: containerd.pid, endpoint: containerd.endpoint });
   return containerd;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
+import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { logger } from '../util/log.js';
 import { defaultDataDir } from './data-dir.js';
 import { FlagError, parseFlags, usage, type FlagSpec, type FlagValues } from './flags.js';
@@ -17,6 +18,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'container-runtime-endpoint': { type: 'string', help: 'CRI socket of an existing containerd (unix:///...); default: run our own' },
   'cni-conf-dir': { type: 'string', help: 'where to write the CNI network config (default: our containerd\'s, under the data dir)' },
   'kubelet-port': { type: 'int', default: 10250, help: 'HTTPS port of the kubelet (logs, exec, port-forward)' },
+  'pause-image': { type: 'string', default: PAUSE_IMAGE, help: 'pod sandbox image of our containerd (k8ts\'s own is built offline)' },
   'cgroup-root': { type: 'string', default: '/kubepods', help: 'parent cgroup of all pods' },
   'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
 };
@@ -49,6 +51,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     cniConfDir: flags['cni-conf-dir'] as string | undefined,
     kubeletPort: port,
     cgroupRoot: String(flags['cgroup-root']),
+    pauseImage: String(flags['pause-image']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
   };
 }
