@@ -99,3 +99,18 @@ test('no container yet: ContainerCreating, and the pod keeps its IP and transiti
   assert.equal(statusChanged(first, later), true);
   assert.equal(statusChanged(later, compute(pod({}, later), [rec('app', {})])), false);
 });
+
+test('conditions others own are kept; readiness gates hold Ready back until their condition is True', () => {
+  const others = [
+    { type: 'PodScheduled', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' },
+    { type: 'example.com/lb', status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' },
+  ];
+  const gated = pod({ readinessGates: [{ conditionType: 'example.com/lb' }, { conditionType: 'example.com/dns' }] }, { phase: 'Running', conditions: others });
+  const s = compute(gated, [rec('app', {})]);
+  assert.deepEqual(s.conditions!.map(c => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'example.com/lb']);
+  assert.equal(cond(s, 'ContainersReady')?.status, 'True');
+  assert.deepEqual([cond(s, 'Ready')?.status, cond(s, 'Ready')?.reason, cond(s, 'Ready')?.message], ['False', 'ReadinessGatesNotReady',
+    'the status of pod readiness gate "example.com/lb" is not "True", but False, corresponding condition of pod readiness gate "example.com/dns" does not exist.']);
+  const open = compute(pod(gated.spec, { phase: 'Running', conditions: [{ type: 'example.com/lb', status: 'True' }, { type: 'example.com/dns', status: 'True' }] }), [rec('app', {})]);
+  assert.equal(cond(open, 'Ready')?.status, 'True');
+});

@@ -98,20 +98,21 @@ export function computePodStatus(inp: StatusInputs): PodStatus {
     return isSidecar(c) ? !s.started : !(s.state?.terminated?.exitCode === 0);
   }).map(s => s.name);
   const completed = phase === 'Succeeded' || phase === 'Failed';
-  const conds: PodCondition[] = [
+  const containersReady = readyCond('ContainersReady', unready, completed && phase === 'Succeeded');
+  const owned: PodCondition[] = [
     cond('PodReadyToStartContainers', sandboxReady && !completed),
     initDone || (completed && !progress.failed) ? cond('Initialized', true)
       : cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
-    readyCond('ContainersReady', unready, completed && phase === 'Succeeded'),
-    readyCond('Ready', unready, completed && phase === 'Succeeded'),
+    containersReady.status === 'True' ? readinessGates(pod, old) : { ...containersReady, type: 'Ready' },
+    containersReady,
   ];
-  const scheduled = condition(old, 'PodScheduled');
-  if (scheduled) conds.push(scheduled);
-  for (const c of conds) {
+  for (const c of owned) {
     const before = condition(old, c.type);
     c.lastTransitionTime = before && before.status === c.status ? before.lastTransitionTime : now;
     c.lastProbeTime = before?.lastProbeTime ?? null as unknown as undefined;
   }
+  // Conditions others own (PodScheduled, DisruptionTarget, readiness-gate conditions) stay as they are.
+  const conds = [...owned, ...(old.conditions ?? []).filter(c => !KUBELET_CONDITIONS.has(c.type))];
 
   return {
     phase,
@@ -132,6 +133,19 @@ function volumeMountStatuses(c: Container): ContainerStatus['volumeMounts'] {
   return (c.volumeMounts ?? []).map(m => ({
     name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: m.recursiveReadOnly === 'Enabled' ? 'Enabled' : 'Disabled' } : {}),
   }));
+}
+
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
+
+/** Ready once the containers are: True only if every readiness gate's condition is True too. */
+function readinessGates(pod: PodObject, old: PodStatus): PodCondition {
+  const unready: string[] = [];
+  for (const gate of pod.spec.readinessGates ?? []) {
+    const c = condition(old, gate.conditionType);
+    if (!c) unready.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
+    else if (c.status !== 'True') unready.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`);
+  }
+  return unready.length ? cond('Ready', false, 'ReadinessGatesNotReady', unready.join(', ')) : cond('Ready', true);
 }
 
 function cond(type: string, ok: boolean, reason?: string, message?: string): PodCondition {
