@@ -25,6 +25,12 @@ export function upgradeRequestHead(req: IncomingMessage, path: string, host: str
  * that ends gets its peer ended (not destroyed), so data already in flight is still delivered.
  */
 export function splice(client: Duplex, backend: Duplex): void {
+  // A client that left while the backend was being dialled will never close again: drop both now.
+  if (client.destroyed || backend.destroyed) {
+    client.destroy();
+    backend.destroy();
+    return;
+  }
   client.pipe(backend);
   backend.pipe(client);
   const teardown = () => {

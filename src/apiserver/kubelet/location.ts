@@ -88,15 +88,13 @@ export interface PodLogOptions {
   sinceTime?: string;
   tailLines?: number;
   limitBytes?: number;
-  insecureSkipTLSVerifyBackend: boolean;
 }
 
 /** Decodes and validates PodLogOptions from the query (upstream's ValidatePodLogOptions). */
 export function podLogOptions(name: string, q: URLSearchParams): PodLogOptions {
-  const opts: PodLogOptions = {
-    follow: bool(q, 'follow'), previous: bool(q, 'previous'), timestamps: bool(q, 'timestamps'),
-    insecureSkipTLSVerifyBackend: bool(q, 'insecureSkipTLSVerifyBackend'),
-  };
+  const opts: PodLogOptions = { follow: bool(q, 'follow'), previous: bool(q, 'previous'), timestamps: bool(q, 'timestamps') };
+  // insecureSkipTLSVerifyBackend is always in effect: kubelet serving certificates are never verified.
+  bool(q, 'insecureSkipTLSVerifyBackend');
   const sinceSeconds = int(q, 'sinceSeconds');
   if (sinceSeconds !== undefined) opts.sinceSeconds = sinceSeconds;
   const tailLines = int(q, 'tailLines');

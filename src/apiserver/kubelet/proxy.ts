@@ -107,6 +107,8 @@ function pump(req: IncomingMessage, upstream: IncomingMessage, res: ServerRespon
       upstream.destroy();
       resolve();
     };
+    // The client may have gone while the kubelet was still answering.
+    if (res.destroyed || req.socket.destroyed) return done();
     res.once('close', done);
     req.socket.once('close', done);
     upstream.once('error', () => {
