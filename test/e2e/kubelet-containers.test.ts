@@ -219,22 +219,30 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.ok(ev.includes('Killing: Container c failed liveness probe, will be restarted'), ev.join('\n'));
   });
 
-  test('readiness follows the probe: Ready goes True, then False', async () => {
+  test('readiness follows the probe: Ready and the Service endpoints go True, then False', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'flappy' },
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'flappy' },
+      spec: { selector: { app: 'flappy' }, ports: [{ port: 80 }] },
+    }));
+    const endpoints = async () => JSON.parse(await k(['get', 'endpoints', 'flappy', '-o', 'json'])) as { subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[] }[] };
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'flappy', labels: { app: 'flappy' } },
       spec: {
         nodeName: NODE, terminationGracePeriodSeconds: 1,
         containers: [{
           name: 'c', image: BUSYBOX_IMAGE,
-          command: ['sh', '-c', 'touch /tmp/ready; sleep 4; rm /tmp/ready; exec sleep 600'],
+          command: ['sh', '-c', 'touch /tmp/ready; sleep 8; rm /tmp/ready; exec sleep 600'],
           readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 },
         }],
       },
     }));
-    await eventually(async () => cond(await pod('flappy'), 'Ready') === 'True', 60_000, 'flappy Ready');
+    const ready = await eventually(async () => { const p = await pod('flappy'); return cond(p, 'Ready') === 'True' && p; }, 60_000, 'flappy Ready');
+    const ip = ready.status!.podIP!;
+    await eventually(async () => (await endpoints()).subsets?.[0]?.addresses?.[0]?.ip === ip, 30_000, 'ready endpoint');
     const p = await eventually(async () => { const p = await pod('flappy'); return cond(p, 'Ready') === 'False' && p; }, 30_000, 'flappy unready');
     assert.equal(p.status?.phase, 'Running');
     assert.equal(p.status?.conditions?.find(c => c.type === 'Ready')?.reason, 'ContainersNotReady');
+    await eventually(async () => (await endpoints()).subsets?.[0]?.notReadyAddresses?.[0]?.ip === ip, 30_000, 'not-ready endpoint');
   });
 
   test('a memory hog over its limit is OOMKilled', async () => {
