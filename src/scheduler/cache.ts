@@ -22,13 +22,29 @@ export class SchedulerCache {
   /** How many nodes hold each image, for ImageLocality's spread factor. */
   readonly imageNodes = new Map<string, number>();
 
+  /** Distinct values of a label over the nodes, per key, until a node changes. */
+  private readonly labelValues = new Map<string, string[]>();
+
   /** Nodes with a Node object, in a stable order (the sampling rotates over it). */
   nodeList(): NodeInfo[] {
     if (this.listDirty) {
       this.list = [...this.nodes.values()].filter(n => n.hasNode);
+      this.labelValues.clear();
       this.listDirty = false;
     }
     return this.list;
+  }
+
+  /** The values `key` takes on the nodes that have it (topology domains, e.g. the zones). */
+  domainsOf(key: string): string[] {
+    const nodes = this.nodeList();
+    let values = this.labelValues.get(key);
+    if (!values) {
+      const seen = new Set<string>();
+      for (const n of nodes) if (key in n.labels) seen.add(n.labels[key]);
+      this.labelValues.set(key, values = [...seen]);
+    }
+    return values;
   }
 
   get nodeCount(): number {

@@ -57,14 +57,19 @@ export function podTopologySpread(h: Handle): Plugin {
     const counts = new Map<string, number>();
     const eligibleNodes = restricts(pod, c) ? new Set<NodeInfo>() : undefined;
     const among = nodes.length === h.cache.nodeCount ? undefined : new Set(nodes);
-    for (const n of nodes) {
-      if (!hasKeys(n, keys)) continue;
-      if (eligibleNodes) {
-        if (!eligible(pod, c, n)) continue;
-        eligibleNodes.add(n);
+    if (!eligibleNodes && !among && keys.length === 1 && keys[0] === c.key) {
+      // Every node with the key counts: its domains are the cache's, not a walk over the nodes.
+      for (const v of h.cache.domainsOf(c.key)) counts.set(v, 0);
+    } else {
+      for (const n of nodes) {
+        if (!hasKeys(n, keys)) continue;
+        if (eligibleNodes) {
+          if (!eligible(pod, c, n)) continue;
+          eligibleNodes.add(n);
+        }
+        const v = n.labels[c.key];
+        if (!counts.has(v)) counts.set(v, 0);
       }
-      const v = n.labels[c.key];
-      if (!counts.has(v)) counts.set(v, 0);
     }
     for (const p of h.cache.candidates(c.selector)) {
       if (p.namespace !== pod.namespace || p.pod.metadata.deletionTimestamp || !c.selector.matches(p.labels)) continue;
