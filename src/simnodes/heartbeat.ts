@@ -14,6 +14,8 @@ export class Heartbeats {
   private timer?: NodeJS.Timeout;
   private tick = 0;
   private readonly posting = new Set<string>();
+  /** Nodes whose last renewal is still in flight: a slow server gets no second, conflicting PUT. */
+  private readonly renewing = new Set<string>();
 
   constructor(private readonly registry: NodeRegistry, private readonly o: SimNodeOptions, private readonly log: Logger) {}
 
@@ -23,8 +25,11 @@ export class Heartbeats {
     this.timer = setInterval(() => {
       const slice = this.tick++ % slices;
       for (const n of this.registry.nodes.values()) {
-        if (n.index % slices !== slice || !n.heartbeating || !n.node) continue;
-        this.registry.renewLease(n).catch(err => this.log('lease renewal failed', { node: n.name, error: String(err) }));
+        if (n.index % slices !== slice || !n.heartbeating || !n.node || this.renewing.has(n.name)) continue;
+        this.renewing.add(n.name);
+        this.registry.renewLease(n)
+          .catch(err => this.log('lease renewal failed', { node: n.name, error: String(err) }))
+          .finally(() => this.renewing.delete(n.name));
         if (Date.now() - n.lastStatusAt > STATUS_REPORT_MS) this.postStatus(n);
       }
     }, sliceMs);
