@@ -37,3 +37,11 @@ test('field set: paths print as upstream prints them in conflicts', () => {
   assert.equal(formatPath(['f:ports', 'k:{"containerPort":80,"protocol":"TCP"}']), '.ports[containerPort=80,protocol="TCP"]');
   assert.equal(formatPath(['f:metadata', 'f:finalizers', 'v:"a"']), '.metadata.finalizers[="a"]');
 });
+
+test('field set: paths stay distinct whatever characters their field names hold', () => {
+  const odd = [['f:a\0f:b'], ['f:a', 'f:b'], ['f:a\0', 'f:b'], ['\0["f:a"]'], []];
+  const set = new FieldSet(odd);
+  assert.equal(set.size, odd.length);
+  for (const p of odd) assert.ok(set.has(p));
+  assert.ok(!set.has(['f:a']));
+});
