@@ -196,8 +196,12 @@ export class PodSyncer {
       sandbox = state.sandboxes[0];
       if (!sandbox) return state;
     }
-    // Older sandboxes are stopped; their removal is the garbage collector's part.
-    for (const old of state.sandboxes.slice(1)) if (old.state === 'SANDBOX_READY') await ignoreNotFound(this.d.runtime.stopPodSandbox(old.id));
+    // Older sandboxes are stopped, and removed once no container of theirs is left (the dead
+    // instances kept for logs --previous hold theirs), as upstream's garbage collector does.
+    for (const old of state.sandboxes.slice(1)) {
+      if (old.state === 'SANDBOX_READY') await ignoreNotFound(this.d.runtime.stopPodSandbox(old.id));
+      if (!state.containers.some(c => c.sandboxId === old.id)) await ignoreNotFound(this.d.runtime.removePodSandbox(old.id));
+    }
 
     const podIPs = pod.spec.hostNetwork ? node.hostIPs : sandbox.ips;
     const hostsFile = pod.spec.hostNetwork ? undefined : this.d.volumes.writeHosts(pod, podIPs);

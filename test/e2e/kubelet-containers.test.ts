@@ -412,6 +412,25 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.match(await k(['get', 'pod', 'noimage']), /noimage\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/);
   });
 
+  test('a pod whose sandbox dies gets a new sandbox and restarted containers', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'phoenix' },
+      spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+    }));
+    const p = await eventually(async () => { const p = await pod('phoenix'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'phoenix Ready');
+    const [sandbox] = await runtime!.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
+    const info = JSON.parse((await runtime!.podSandboxStatusVerbose(sandbox.id)).info.info) as { pid: number };
+    process.kill(info.pid, 'SIGKILL');
+    const again = await eventually(async () => { const p = await pod('phoenix'); return cs(p)?.restartCount === 1 && cond(p, 'Ready') === 'True' && p; }, 30_000, 'phoenix back');
+    assert.notEqual(cs(again)?.containerID, cs(p)?.containerID);
+    const sandboxes = await runtime!.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
+    assert.deepEqual(sandboxes.filter(s => s.state === 'SANDBOX_READY').map(s => s.metadata?.attempt), [1]);
+    // The old sandbox stays while it holds the dead instance kept for logs --previous.
+    assert.deepEqual(sandboxes.map(s => s.metadata?.attempt).sort(), [0, 1]);
+    assert.ok((await events('phoenix')).includes('SandboxChanged: Pod sandbox changed, it will be killed and re-created.'));
+    await k(['delete', 'pod', 'phoenix', '--timeout=30s']);
+  });
+
   test('a restarted kubelet adopts running containers instead of restarting them', async () => {
     const before = await pod('web');
     const id = cs(before)?.containerID;
