@@ -80,6 +80,7 @@ export class PodRoutes {
     if (!replace.length && !remove.length) return;
     const commands = [...replace.map(replaceCommand), ...remove.map(deleteCommand)];
     const failed = await runRouteCommands(commands);
+    const refused: string[] = [];
     replace.forEach((r, i) => {
       const error = failed.get(i);
       if (error === undefined) {
@@ -88,9 +89,11 @@ export class PodRoutes {
         this.log('route to pod network added', { podCIDR: r.dst, via: r.via });
       } else {
         this.refused.set(r.dst, r.via);
-        this.log('route to pod network refused', { podCIDR: r.dst, via: r.via, error });
+        refused.push(`${r.dst} via ${r.via}: ${error}`);
       }
     });
+    // One line however many: nodes off this L2 segment (e.g. simulated ones) are refused in bulk.
+    if (refused.length) this.log('routes to pod networks refused', { count: refused.length, first: refused.slice(0, 3) });
     remove.forEach((dst, i) => {
       const error = failed.get(replace.length + i);
       // "No such process": already gone, which is what we wanted.

@@ -152,6 +152,19 @@ describe('multi-node cluster in network namespaces', () => {
   });
 
 
+  test('a node off the LAN (its InternalIP not on-link) gets no route and disturbs no other', async () => {
+    await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'far-away' }, spec: { podCIDR: '10.42.250.0/24', podCIDRs: ['10.42.250.0/24'] } }));
+    await c.k(['patch', 'node', 'far-away', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { addresses: [{ type: 'InternalIP', address: '192.0.2.10' }] } })]);
+    await eventually(() => /routes to pod networks refused.*10\.42\.250\.0\/24 via 192\.0\.2\.10/.test(c.node('agent-1').log.join('')), 20_000, 'the refusal logged on agent-1');
+    assert.ok(!routesOf(c.node('agent-1').netns).some(r => r.startsWith('10.42.250.0/24')));
+    await c.k(['delete', 'node', 'far-away']);
+    // The other nodes' routes are all still there.
+    const list = await nodes();
+    for (const n of list.filter(x => x.metadata.name !== 'agent-1')) {
+      assert.ok(routesOf(c.node('agent-1').netns).some(r => r.startsWith(`${n.spec!.podCIDR} via ${c.node(n.metadata.name).ip}`)), n.metadata.name);
+    }
+  });
+
   test('a busybox httpd Deployment becomes Ready, spread over the nodes', async () => {
     await c.k(['apply', '-f', '-'], WEB);
     const web = await eventually(readyWeb, 120_000, 'three ready web pods');
