@@ -13,10 +13,13 @@ export interface InitProgress {
   record?: ContainerRecord;
   /** The regular init container that exited non-zero, if that is where things stand. */
   failed?: Container;
+  /** `current` completed, but in an earlier sandbox: it runs again in the new one (as upstream). */
+  rerun?: boolean;
 }
 
 export function initProgress(pod: PodObject, state: PodRuntimeState, started: (id: string) => boolean, initializedBefore: boolean): InitProgress {
   const latest = latestByName(state);
+  const sandbox = state.sandboxes[0]?.id;
   for (const c of pod.spec.initContainers ?? []) {
     const rec = latest.get(c.name);
     if (isSidecar(c)) {
@@ -25,7 +28,10 @@ export function initProgress(pod: PodObject, state: PodRuntimeState, started: (i
       if (initializedBefore) continue;
       return { done: false, current: c, record: rec };
     }
-    if (rec?.state === 'CONTAINER_EXITED' && rec.exitCode === 0) continue;
+    if (rec?.state === 'CONTAINER_EXITED' && rec.exitCode === 0) {
+      if (!sandbox || rec.sandboxId === sandbox) continue;
+      return { done: false, current: c, record: rec, rerun: true };
+    }
     if (initializedBefore && !rec) continue;
     if (rec?.state === 'CONTAINER_EXITED') return { done: false, current: c, record: rec, failed: c };
     return { done: false, current: c, record: rec };

@@ -229,7 +229,9 @@ export class PodSyncer {
     if (progress.current) {
       const c = progress.current;
       const rec = progress.record;
-      if (progress.failed) {
+      if (progress.rerun) {
+        changed = (await this.start(pod, c, rec!.restartCount + 1, waiting, env)) || changed;
+      } else if (progress.failed) {
         if ((pod.spec.restartPolicy ?? 'Always') !== 'Never') changed = (await this.restart(pod, c, rec!, waiting, result, env)) || changed;
       } else if (!rec) {
         changed = (await this.start(pod, c, 0, waiting, env)) || changed;

@@ -415,7 +415,12 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
   test('a pod whose sandbox dies gets a new sandbox and restarted containers', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'phoenix' },
-      spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+      spec: {
+        nodeName: NODE, terminationGracePeriodSeconds: 1,
+        initContainers: [{ name: 'init', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo run >> /work/runs'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+        containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+        volumes: [{ name: 'work', emptyDir: {} }],
+      },
     }));
     const p = await eventually(async () => { const p = await pod('phoenix'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'phoenix Ready');
     const [sandbox] = await runtime!.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
@@ -428,6 +433,12 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     // The old sandbox stays while it holds the dead instance kept for logs --previous.
     assert.deepEqual(sandboxes.map(s => s.metadata?.attempt).sort(), [0, 1]);
     assert.ok((await events('phoenix')).includes('SandboxChanged: Pod sandbox changed, it will be killed and re-created.'));
+    // The init container ran again in the new sandbox, before the app container.
+    const volume = join(dir, 'kubelet', 'pods', p.metadata.uid, 'volumes', 'kubernetes.io~empty-dir', 'work', 'runs');
+    assert.equal(readFileSync(volume, 'utf8'), 'run\nrun\n');
+    const inits = (again.status as { initContainerStatuses?: { restartCount: number; state?: { terminated?: { reason?: string } } }[] }).initContainerStatuses!;
+    assert.equal(inits[0].restartCount, 1);
+    assert.equal(inits[0].state?.terminated?.reason, 'Completed');
     await k(['delete', 'pod', 'phoenix', '--timeout=30s']);
   });
 
