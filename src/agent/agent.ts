@@ -128,7 +128,7 @@ export class Agent {
     // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
     // like upstream's kubelet we do not wait that long — the next start adopts and resumes.
     const kubeletStopped = this.kubelet?.stop().then(() => true);
-    if (kubeletStopped && !(await Promise.race([kubeletStopped, sleep(KUBELET_STOP_WAIT_MS).then(() => false)]))) {
+    if (kubeletStopped && !(await Promise.race([kubeletStopped, sleep(KUBELET_STOP_WAIT_MS, false, { ref: false })]))) {
       this.o.log('kubelet still busy at shutdown (pods terminating); the next start resumes', { waitedMs: KUBELET_STOP_WAIT_MS });
     }
     this.routes?.stop();
