@@ -15,7 +15,7 @@ export async function runHook(h: LifecycleHandler, container: Container, contain
     const r = await httpGetAction(h.httpGet, target);
     if (!r.ok) throw new HookError(`HTTP lifecycle hook (${h.httpGet.path ?? '/'}) for Container "${container.name}" failed - error: ${r.output}`);
   } else if (h.tcpSocket) {
-    // Deprecated and never executed as a hook upstream except for the connection attempt.
+    // A deprecated hook kind kept for compatibility: the connection is attempted, the hook never fails.
     await tcpSocketAction(h.tcpSocket, target);
   } else if (h.sleep) {
     const ms = Math.min(h.sleep.seconds * 1000, timeoutSeconds * 1000);
