@@ -22,6 +22,7 @@ test('the CNI network: gateway bridge, host-local in the pod CIDR with its own d
   assert.equal(c.plugins[0].bridge, 'cni0');
   assert.equal(c.plugins[0].isGateway, true);
   assert.equal(c.plugins[0].hairpinMode, true);
+  assert.equal(c.plugins[0].forceAddress, true, 'a new pod CIDR replaces the bridge gateway');
   assert.deepEqual(c.plugins[0].ipam.ranges, [[{ subnet: '10.42.1.0/24' }]]);
   assert.equal(c.plugins[0].ipam.dataDir, '/d/agent/cni');
 });

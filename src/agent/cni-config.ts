@@ -18,6 +18,9 @@ export function cniConflist(podCIDR: string, ipamDataDir: string): Record<string
         type: 'bridge',
         bridge: CNI_BRIDGE,
         isGateway: true,
+        // A node deleted and registered again may get another pod CIDR; its bridge must then take
+        // the new gateway address instead of refusing every new pod.
+        forceAddress: true,
         hairpinMode: true,
         ipam: {
           type: 'host-local',

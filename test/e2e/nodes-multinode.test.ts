@@ -245,7 +245,7 @@ describe('multi-node cluster in network namespaces', () => {
     await eventually(async () => (await pods('app=web')).every(p => p.spec.nodeName !== victim), 60_000, `evicted pods on ${victim} gone`);
   });
 
-  test('a deleted node\'s pod CIDR is no longer routed by the other nodes', async () => {
+  test('a deleted node\'s pod CIDR is no longer routed; registered again with another range, it works', async () => {
     const cidr = (await nodes()).find(n => n.metadata.name === 'agent-2')!.spec!.podCIDR!;
     const routed = (name: string) => routesOf(c.node(name).netns).some(r => r.startsWith(`${cidr} via `));
     assert.ok(routed('server') && routed('agent-1'));
@@ -253,5 +253,31 @@ describe('multi-node cluster in network namespaces', () => {
     await c.stopNode('agent-2', 'SIGTERM');
     await c.k(['delete', 'node', 'agent-2']);
     await eventually(() => !routed('server') && !routed('agent-1'), 20_000, `routes to ${cidr} removed`);
+
+    // Registered again while its old range is taken, it gets another one: its CNI network (bridge
+    // gateway included) and the other nodes' routes follow, and its pods are reachable again.
+    await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'squatter' }, spec: { podCIDR: cidr, podCIDRs: [cidr] } }));
+    await c.restartAgent('agent-2');
+    const again = await eventually(async () => {
+      const n = await nodeReady('agent-2', 'True');
+      return n?.spec?.podCIDR ? n : undefined;
+    }, 60_000, 'agent-2 registered again');
+    assert.notEqual(again.spec!.podCIDR, cidr);
+    await c.k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'moved' },
+      spec: {
+        nodeName: 'agent-2', terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'httpd', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'] }],
+      },
+    }));
+    const moved = await eventually(async () => {
+      const p = await pod('moved');
+      return readyOf(p)?.status === 'True' ? p : undefined;
+    }, 60_000, 'a pod in agent-2\'s new range');
+    assert.ok(moved.status!.podIP!.startsWith(again.spec!.podCIDR!.split('.').slice(0, 3).join('.') + '.'), moved.status!.podIP);
+    const from = (await readyWeb())![0];
+    await eventually(async () => (await c.k(['exec', from.metadata.name, '--', 'wget', '-qO-', `http://${moved.status!.podIP}:8080/`])).trim() === 'moved',
+      20_000, `${from.spec.nodeName} reaching ${moved.status!.podIP}`);
+    await c.k(['delete', 'node', 'squatter']);
   });
 });
