@@ -11,12 +11,14 @@ import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
+import { registryClaimObjects, ServiceAccountTokens } from './auth/serviceaccount/tokens.js';
 import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH, serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { handleNonResource, isPublicPath } from './handlers/non-resource.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
+import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js';
 import { sendError, toStatusError } from './http/respond.js';
 import { Registry, type StrategyFactory } from './registry/registry.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
@@ -36,6 +38,8 @@ export interface ApiServerOptions {
   joinCA?: JoinCA;
   bindAddress: string;
   port: number;
+  /** PEM private key signing service-account tokens; without it there is no TokenRequest API. */
+  serviceAccountKey?: string;
   /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
   kubeletClient?: PemPair;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -49,6 +53,7 @@ export class ApiServer {
   private readonly inflight = this.metrics.gauge('apiserver_current_inflight_requests', 'Number of requests currently being served.');
   private readonly authn: Authenticator;
   private readonly authz: Authorizer;
+  private readonly serviceAccountTokens?: ServiceAccountTokens;
   private readonly kubelets?: KubeletProxy;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
   private readonly upgraded = new Set<Duplex>();
@@ -59,7 +64,8 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     const admission = new AdmissionChain(opts.admission(() => this.registry));
     this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
-    this.authn = new Authenticator(opts.tokens);
+    if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
+    this.authn = new Authenticator(opts.tokens, this.serviceAccountTokens);
     this.authz = opts.authorizer ?? allowAllAuthorizer;
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.inflight.set(() => this.inflightCount);
@@ -128,7 +134,11 @@ export class ApiServer {
         fieldValidation: fieldValidation(q),
         warnings: [],
       };
-      if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authz);
+      if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authn, this.authz);
+      if (isTokenRequest(ri)) {
+        if (!this.serviceAccountTokens) throw new ServiceUnavailableError('the API server has no service-account signing key');
+        return await handleTokenRequest(req, res, ri, this.registry, this.serviceAccountTokens);
+      }
       if (isKubeletSubresource(ri)) return await serveKubeletRequest(req, res, ri, url, registrySource(this.registry), this.kubeletProxy());
       await handleResource(req, res, ri, q, ctx, this.registry);
     } catch (err) {

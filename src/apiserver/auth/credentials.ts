@@ -1,10 +1,11 @@
 // First-start credentials under the data dir: the cluster CA, the serving certificate, the admin
-// client certificate, the node join token and the admin kubeconfig. Existing files are reused so a
+// client certificate, the service-account signing key, the node join token and the admin kubeconfig. Existing files are reused so a
 // restart keeps every client working.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 
 export interface ClusterCredentials {
@@ -15,6 +16,8 @@ export interface ClusterCredentials {
   kubeletClient: PemPair;
   /** Shared secret agents present to join (bearer token). */
   joinToken: string;
+  /** PEM private key that signs service-account tokens (upstream's --service-account-signing-key-file). */
+  serviceAccountKey: string;
 }
 
 export interface CredentialOptions {
@@ -42,7 +45,14 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
   const tokenPath = join(o.dataDir, 'token');
   if (!existsSync(tokenPath)) writeFileSync(tokenPath, `K10${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
   const joinToken = readFileSync(tokenPath, 'utf8').trim();
-  return { ca, serving, admin, kubeletClient, joinToken };
+  // Tokens signed with this key stay valid across restarts only because the key is kept.
+  const saKeyPath = join(tls, 'service.key');
+  if (!existsSync(saKeyPath)) {
+    const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+    writeFileSync(saKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  const serviceAccountKey = readFileSync(saKeyPath, 'utf8');
+  return { ca, serving, admin, kubeletClient, joinToken, serviceAccountKey };
 }
 
 /** Writes the admin kubeconfig once the server's address (and bound port) is known. */

@@ -1,21 +1,23 @@
 // Review resources are computed per request, never stored: SelfSubjectReview (`kubectl auth whoami`)
-// echoes the caller's identity; SelfSubjectAccessReview (`kubectl auth can-i`) asks the authorizer
+// echoes the caller's identity; TokenReview says whose a bearer token is (for webhook-style
+// authenticators in workloads); SelfSubjectAccessReview (`kubectl auth can-i`) asks the authorizer
 // about the caller and the attributes in the spec.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FieldError, InvalidError, MethodNotAllowedError } from '../../api/errors.js';
+import { BadRequestError, FieldError, InvalidError, MethodNotAllowedError } from '../../api/errors.js';
 import { nowTimestamp } from '../../api/object.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Authorizer } from '../auth/authorizer.js';
-import type { RequestContext } from '../context.js';
+import type { RequestContext, UserInfo } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
 import type { RequestInfo, ResourceRequest, Verb } from '../request-info.js';
 
 export function isReviewRequest(ri: ResourceRequest): boolean {
-  return (ri.group === 'authentication.k8s.io' && ri.resource === 'selfsubjectreviews')
+  return (ri.group === 'authentication.k8s.io' && (ri.resource === 'selfsubjectreviews' || ri.resource === 'tokenreviews'))
     || (ri.group === 'authorization.k8s.io' && ri.resource === 'selfsubjectaccessreviews');
 }
 
-export async function handleReview(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, authz: Authorizer): Promise<void> {
+export async function handleReview(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, authn: Authenticator, authz: Authorizer): Promise<void> {
   if (ri.verb !== 'create') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
   const review = decodeObject(await readBody(req), mediaTypeOf(req));
   const apiVersion = `${ri.group}/${ri.version}`;
@@ -25,13 +27,25 @@ export async function handleReview(req: IncomingMessage, res: ServerResponse, ri
     const status = decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
     return sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion, metadata: { creationTimestamp: null }, spec, status });
   }
-  const u = ctx.user;
+  if (ri.resource === 'tokenreviews') {
+    const spec = review.spec ?? {};
+    if (!spec.token) throw new BadRequestError(`token is required for TokenReview in ${apiVersion}`);
+    const result = authn.authenticateToken(String(spec.token), spec.audiences?.length ? spec.audiences : undefined);
+    const status = 'error' in result
+      ? { authenticated: false, user: {}, error: result.error }
+      : { authenticated: true, user: userInfo(result.user), audiences: result.audiences };
+    return sendJson(res, 201, { kind: 'TokenReview', apiVersion, metadata: { creationTimestamp: null }, spec, status });
+  }
   sendJson(res, 201, {
     kind: 'SelfSubjectReview',
     apiVersion,
     metadata: { creationTimestamp: nowTimestamp() },
-    status: { userInfo: { username: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) } },
+    status: { userInfo: userInfo(ctx.user) },
   });
+}
+
+function userInfo(u: UserInfo): Record<string, unknown> {
+  return { username: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) };
 }
 
 /** The request an access review asks about, validated as upstream: exactly one kind of attributes. */
