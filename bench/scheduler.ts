@@ -96,6 +96,8 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
   const ns = `bench-sched-${stamp}`;
   const prefix = `bs${stamp}-`;
   await client.create('/api/v1/namespaces', { metadata: { name: ns } });
+  // A bare API server has no controller to create the `default` ServiceAccount new pods run as.
+  if (!o.cluster) await client.create(`/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name: 'default' } });
   const sim = o.cluster
     ? spawnSimNodes(['--kubeconfig', o.kubeconfig, '--count', String(o.nodes), '--name-prefix', prefix, '--cpu', '4', '--memory', '32Gi', '--pods', '110'])
     : undefined;

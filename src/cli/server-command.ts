@@ -7,6 +7,7 @@ import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/crede
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
+import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { leaderElected } from '../controllers/command.js';
@@ -97,9 +98,10 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
     joinCA: { caPem: creds.ca.cert, joinToken: creds.joinToken },
     kubeletClient: creds.kubeletClient,
+    serviceAccountKey: creds.serviceAccountKey,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
     strategies: strategies({ serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) } }),
-    admission: registry => [namespaceLifecycle(registry), resourceQuotaAdmission(registry)],
+    admission: registry => [namespaceLifecycle(registry), serviceAccountAdmission(registry), resourceQuotaAdmission(registry)],
     bindAddress: bind,
     port,
     log,

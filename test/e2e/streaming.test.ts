@@ -106,6 +106,8 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     await cluster.k(['patch', 'node', NODE, '--subresource=status', '--type=merge', '-p', JSON.stringify({
       status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE }], daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } } },
     })]);
+    // No controllers run here to create the `default` ServiceAccount the pod runs as.
+    await cluster.k(['create', 'serviceaccount', 'default']);
     await cluster.k(['create', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod',
       metadata: { name: 'web', namespace: 'default', annotations: { 'kubectl.kubernetes.io/default-container': 'httpd' } },

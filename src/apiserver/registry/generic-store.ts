@@ -504,7 +504,8 @@ export class GenericStore {
   }
 }
 
-function randomSuffix(): string {
+/** Five characters from upstream's generateName alphabet. */
+export function randomSuffix(): string {
   let s = '';
   for (let i = 0; i < 5; i++) s += GENERATE_NAME_CHARS[Math.floor(Math.random() * GENERATE_NAME_CHARS.length)];
   return s;
