@@ -21,6 +21,7 @@ import { ApiObjectSource } from './object-source.js';
 import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
+import { TokenManager } from './token/token-manager.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
 
 export interface KubeletOptions {
@@ -77,7 +78,7 @@ export class Kubelet {
     });
     const objects = new ApiObjectSource(o.client);
     this.syncer = new PodSyncer({
-      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, volumes: this.volumes,
+      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, dns: o.dns, cgroupParent: o.cgroupParent,
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],
     });

@@ -27,6 +27,7 @@ import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState 
 import { isSidecar, podDescription, type PodObject } from './types.js';
 import { apiDataVolumeNames, containerMounts, type PodVolumes } from './volumes/pod-volumes.js';
 import { VolumeSetupError } from './volumes/projections.js';
+import type { TokenSource } from './token/token-manager.js';
 
 /** Upstream never gives a container less than this to stop, even when the grace period is spent. */
 const MIN_GRACE_SECONDS = 2;
@@ -36,6 +37,7 @@ export interface SyncDeps {
   runtime: RuntimeClient;
   images: ImageManager;
   objects: ObjectSource;
+  tokens: TokenSource;
   volumes: PodVolumes;
   prober: ProberManager;
   recorder: EventRecorder;
@@ -153,6 +155,7 @@ export class PodSyncer {
       await ignoreNotFound(this.d.runtime.removePodSandbox(s.id));
     }
     await this.d.volumes.tearDown(uid);
+    this.d.tokens.forgetPod(uid);
     this.waiting.delete(uid);
     this.written.delete(uid);
     this.admitted.delete(uid);
@@ -168,7 +171,7 @@ export class PodSyncer {
     // Volumes come first (upstream waits for them before the sandbox) and are refreshed every sync.
     let volumes: Map<string, string>;
     try {
-      volumes = await this.d.volumes.setUp({ pod, node, podIPs: state.sandboxes[0]?.ips ?? [], objects });
+      volumes = await this.d.volumes.setUp({ pod, node, podIPs: state.sandboxes[0]?.ips ?? [], objects, tokens: this.d.tokens });
     } catch (err) {
       if (!(err instanceof VolumeSetupError)) throw err;
       this.event(pod, 'Warning', 'FailedMount', err.message);

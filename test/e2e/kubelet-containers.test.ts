@@ -200,6 +200,22 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.equal(out.at(-1), '400');
   });
 
+  test('the service account token, CA and namespace are mounted; the token authenticates as the pod', async () => {
+    const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+    await k(['run', 'sa-reader', '--restart=Never', `--image=${BUSYBOX_IMAGE}`, '--overrides', JSON.stringify({ spec: { nodeName: NODE } }), '--command', '--', 'sh', '-c',
+      `cat ${sa}/namespace; echo; head -1 ${sa}/ca.crt; cat ${sa}/token; echo; stat -c %a ${sa}/..data/token`]);
+    const p = await eventually(async () => { const p = await pod('sa-reader'); return p.status?.phase === 'Succeeded' && p; }, 60_000, 'sa-reader Succeeded');
+    const logFile = join(dir, 'kubelet', 'pods', `default_sa-reader_${p.metadata.uid}`, 'sa-reader', '0.log');
+    const [ns, caLine, token, mode] = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map(l => l.split(' ').slice(3).join(' '));
+    assert.equal(ns, 'default');
+    assert.equal(caLine, '-----BEGIN CERTIFICATE-----');
+    assert.equal(mode, '644');
+    // The kubelet asked for a token bound to this pod; the API server takes it from anyone holding it.
+    const r = await cluster!.kubectl(['--kubeconfig', '/dev/null', '--server', cluster!.url, '--certificate-authority', join(cluster!.dataDir, 'tls', 'ca.crt'),
+      '--token', token, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/pod-uid[0]}']);
+    assert.equal(r.stdout, `system:serviceaccount:default:default ${p.metadata.uid}`, r.stderr);
+  });
+
   test('a failing liveness probe restarts the container and records Unhealthy and Killing', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'liveness' },

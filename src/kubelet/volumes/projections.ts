@@ -6,6 +6,7 @@ import type {
 } from '../../api/types/generated.js';
 import { fieldValue, resourceValue, type NodeFacts } from '../downward-api.js';
 import type { ObjectSource } from '../object-source.js';
+import type { TokenSource } from '../token/token-manager.js';
 import type { PodObject } from '../types.js';
 import type { FileProjection } from './atomic-writer.js';
 
@@ -19,6 +20,7 @@ export interface ProjectionContext {
   node: NodeFacts;
   podIPs: string[];
   objects: ObjectSource;
+  tokens: TokenSource;
 }
 
 type Files = Map<string, FileProjection>;
@@ -38,8 +40,13 @@ export async function volumeFiles(v: Volume, ctx: ProjectionContext): Promise<Fi
       if (s.configMap) await addConfigMap(files, s.configMap.name ?? '', s.configMap, mode, ctx);
       else if (s.secret) await addSecret(files, s.secret.name ?? '', s.secret, mode, ctx);
       else if (s.downwardAPI) addDownward(files, s.downwardAPI.items ?? [], mode, ctx);
-      // serviceAccountToken and clusterTrustBundle need the TokenRequest / trust bundle APIs,
-      // which this API server does not serve; such sources contribute no files.
+      else if (s.serviceAccountToken) {
+        // With an fsGroup the token is 0600 and the group bit is added for it, as upstream.
+        const tokenMode = ctx.pod.spec.securityContext?.fsGroup !== undefined ? 0o600 : mode;
+        files.set(s.serviceAccountToken.path, { data: Buffer.from(await ctx.tokens.podToken(ctx.pod, s.serviceAccountToken), 'utf8'), mode: tokenMode });
+      }
+      // clusterTrustBundle needs the (alpha) trust bundle API, which this API server does not
+      // serve; such sources contribute no files.
     }
   } else {
     return undefined;

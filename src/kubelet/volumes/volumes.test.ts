@@ -4,9 +4,16 @@ import { mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ObjectSource } from '../object-source.js';
+import type { TokenSource } from '../token/token-manager.js';
 import type { ConfigMapObject, PodObject, SecretObject } from '../types.js';
 import { writeAtomically, InvalidPathError } from './atomic-writer.js';
 import { PodVolumes, containerMounts, apiDataVolumeNames } from './pod-volumes.js';
+
+/** Tokens named after what they were asked for, so the test sees the projection's parameters. */
+const tokens: TokenSource = {
+  async podToken(pod, p) { return `token-for-${pod.metadata.name}-${p.audience ?? 'api'}-${p.expirationSeconds}`; },
+  forgetPod() {},
+};
 
 const files = (o: Record<string, string>, mode = 0o644) => new Map(Object.entries(o).map(([k, v]) => [k, { data: Buffer.from(v), mode }]));
 
@@ -45,14 +52,14 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
           { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'app.conf', path: 'conf/app.conf', mode: 0o600 }] } },
           { name: 'sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
           { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
-          { name: 'all', projected: { sources: [{ configMap: { name: 'cfg' } }, { secret: { name: 'missing', optional: true } }] } },
+          { name: 'all', projected: { sources: [{ configMap: { name: 'cfg' } }, { secret: { name: 'missing', optional: true } }, { serviceAccountToken: { path: 'sa/token', audience: 'vault', expirationSeconds: 600 } }] } },
           { name: 'scratch', emptyDir: {} },
           { name: 'host', hostPath: { path: join(root, 'made'), type: 'DirectoryOrCreate' } },
         ],
       },
     };
     const vols = new PodVolumes(root);
-    const paths = await vols.setUp({ pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects });
+    const paths = await vols.setUp({ pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens });
     const cfg = paths.get('cfg')!;
     assert.equal(cfg, join(root, 'pods/uid-1/volumes/kubernetes.io~configmap/cfg'));
     assert.equal(readFileSync(join(cfg, 'conf/app.conf'), 'utf8'), 'x=1');
@@ -60,7 +67,8 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
     assert.equal(readFileSync(join(paths.get('sec')!, 'token'), 'utf8'), 't0k');
     assert.equal(statSync(join(paths.get('sec')!, 'token')).mode & 0o777, 0o400);
     assert.equal(readFileSync(join(paths.get('info')!, 'labels'), 'utf8'), 'a="1"\nb="2"');
-    assert.deepEqual(readdirSync(paths.get('all')!).filter(n => !n.startsWith('..')).sort(), ['app.conf', 'other']);
+    assert.deepEqual(readdirSync(paths.get('all')!).filter(n => !n.startsWith('..')).sort(), ['app.conf', 'other', 'sa']);
+    assert.equal(readFileSync(join(paths.get('all')!, 'sa/token'), 'utf8'), 'token-for-p-vault-600');
     assert.ok(statSync(join(root, 'made')).isDirectory());
     const mounts = containerMounts(pod.spec.containers[0], paths, '/hosts', apiDataVolumeNames(pod), n => (n === 'POD' ? 'p' : undefined));
     assert.deepEqual(mounts.map(m => [m.containerPath, m.readonly]), [['/etc/cfg', true], ['/scratch', false], ['/mine', false], ['/etc/hosts', false]]);
@@ -69,7 +77,7 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
     assert.equal(statSync(paths.get('scratch')!).mode & 0o7777, 0o777, 'emptyDir is world-writable');
 
     const broken: PodObject = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'cfg', configMap: { name: 'nope' } }] } };
-    await assert.rejects(vols.setUp({ pod: broken, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects }),
+    await assert.rejects(vols.setUp({ pod: broken, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens }),
       /MountVolume.SetUp failed for volume "cfg" : configmap "nope" not found/);
     await vols.tearDown('uid-1');
     assert.deepEqual(vols.knownPods(), []);
@@ -87,14 +95,18 @@ test('fsGroup: API-data files and emptyDir belong to the group and are group-rea
     };
     const pod: PodObject = {
       metadata: { name: 'p', namespace: 'ns', uid: 'uid-2' },
-      spec: { securityContext: { fsGroup: 4321 }, containers: [], volumes: [{ name: 'sec', secret: { secretName: 's', defaultMode: 0o400 } }, { name: 'tmp', emptyDir: {} }] },
+      spec: {
+        securityContext: { fsGroup: 4321 }, containers: [],
+        volumes: [{ name: 'sec', secret: { secretName: 's', defaultMode: 0o400 } }, { name: 'tmp', emptyDir: {} }, { name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+      },
     };
     const vols = new PodVolumes(root);
-    const ctx = { pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects };
+    const ctx = { pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens };
     const paths = await vols.setUp(ctx);
     const key = statSync(join(paths.get('sec')!, 'key'));
     assert.equal(key.gid, 4321);
     assert.equal(key.mode & 0o777, 0o440);
+    assert.equal(statSync(join(paths.get('api')!, 'token')).mode & 0o777, 0o640, 'a token is 0600 plus the group bit');
     const tmp = statSync(paths.get('tmp')!);
     assert.equal(tmp.gid, 4321);
     assert.equal(tmp.mode & 0o7777, 0o2777);
