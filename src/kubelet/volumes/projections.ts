@@ -1,8 +1,10 @@
-// The files of API-data volumes (configMap, secret, downwardAPI, projected) as upstream computes
-// them: all keys or only the listed items, per-item modes over the volume's defaultMode (0644),
-// optional sources that may be missing, and upstream's error texts for what must exist.
+// The files of API-data volumes (configMap, secret, downwardAPI, projected with service-account
+// tokens) as upstream computes them: all keys or only the listed items, per-item modes over the
+// volume's defaultMode (0644), optional sources that may be missing, and upstream's error texts
+// for what must exist.
 import type {
-  ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIVolumeFile, KeyToPath, SecretProjection, SecretVolumeSource, Volume,
+  ConfigMapProjection, ConfigMapVolumeSource, DownwardAPIVolumeFile, KeyToPath, SecretProjection, SecretVolumeSource,
+  ServiceAccountTokenProjection, Volume,
 } from '../../api/types/generated.js';
 import { fieldValue, resourceValue, type NodeFacts } from '../downward-api.js';
 import type { ObjectSource } from '../object-source.js';
@@ -40,11 +42,7 @@ export async function volumeFiles(v: Volume, ctx: ProjectionContext): Promise<Fi
       if (s.configMap) await addConfigMap(files, s.configMap.name ?? '', s.configMap, mode, ctx);
       else if (s.secret) await addSecret(files, s.secret.name ?? '', s.secret, mode, ctx);
       else if (s.downwardAPI) addDownward(files, s.downwardAPI.items ?? [], mode, ctx);
-      else if (s.serviceAccountToken) {
-        // With an fsGroup the token is 0600 and the group bit is added for it, as upstream.
-        const tokenMode = ctx.pod.spec.securityContext?.fsGroup !== undefined ? 0o600 : mode;
-        files.set(s.serviceAccountToken.path, { data: Buffer.from(await ctx.tokens.podToken(ctx.pod, s.serviceAccountToken), 'utf8'), mode: tokenMode });
-      }
+      else if (s.serviceAccountToken) await addToken(files, s.serviceAccountToken, mode, ctx);
       // clusterTrustBundle needs the (alpha) trust bundle API, which this API server does not
       // serve; such sources contribute no files.
     }
@@ -89,6 +87,17 @@ function addKeys(files: Files, data: Map<string, Buffer>, items: KeyToPath[] | u
     }
     files.set(item.path, { data: v, mode: item.mode ?? mode });
   }
+}
+
+async function addToken(files: Files, p: ServiceAccountTokenProjection, mode: number, ctx: ProjectionContext): Promise<void> {
+  let token: string;
+  try {
+    token = await ctx.tokens.podToken(ctx.pod, p);
+  } catch (err) {
+    throw new VolumeSetupError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  // With an fsGroup the token is 0600 and gets the group bit for it, as upstream.
+  files.set(p.path, { data: Buffer.from(token, 'utf8'), mode: ctx.pod.spec.securityContext?.fsGroup !== undefined ? 0o600 : mode });
 }
 
 function addDownward(files: Files, items: DownwardAPIVolumeFile[], mode: number, ctx: ProjectionContext): void {

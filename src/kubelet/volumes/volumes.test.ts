@@ -79,6 +79,10 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
     const broken: PodObject = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'cfg', configMap: { name: 'nope' } }] } };
     await assert.rejects(vols.setUp({ pod: broken, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens }),
       /MountVolume.SetUp failed for volume "cfg" : configmap "nope" not found/);
+    const noTokens: TokenSource = { async podToken() { throw new Error('serviceaccounts "app" not found'); }, forgetPod() {} };
+    const tokenless: PodObject = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] } };
+    await assert.rejects(vols.setUp({ pod: tokenless, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens: noTokens }),
+      /MountVolume.SetUp failed for volume "api" : failed to fetch token: serviceaccounts "app" not found/);
     await vols.tearDown('uid-1');
     assert.deepEqual(vols.knownPods(), []);
   } finally {
