@@ -132,6 +132,22 @@ describe('service account tokens', () => {
     assert.match(late.stderr, /pods "bound" not found/);
   });
 
+  test('secret- and node-bound tokens need their object, with its uid', async () => {
+    await c.k(['create', 'secret', 'generic', 'key', '-n', 'tok', '--from-literal=a=b']);
+    const st = await token(['default', '-n', 'tok', '--bound-object-kind', 'Secret', '--bound-object-name', 'key']);
+    assert.equal((await whoami(st)).username, 'system:serviceaccount:tok:default');
+    const wrongUid = await c.kubectl(['create', 'token', 'default', '-n', 'tok', '--bound-object-kind', 'Secret', '--bound-object-name', 'key', '--bound-object-uid', '0d4691ed-659b-4935-a832-355f77ee47cc']);
+    assert.match(wrongUid.stderr, /the UID in the bound object reference \(0d4691ed-659b-4935-a832-355f77ee47cc\) does not match the UID in record/);
+    await c.k(['delete', 'secret', 'key', '-n', 'tok']);
+    await rejected(st);
+
+    await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'tok-node' } }));
+    const nt = await token(['default', '-n', 'tok', '--bound-object-kind', 'Node', '--bound-object-name', 'tok-node']);
+    assert.deepEqual((await whoami(nt)).extra?.['authentication.kubernetes.io/node-name'], ['tok-node']);
+    await c.k(['delete', 'node', 'tok-node']);
+    await rejected(nt);
+  });
+
   test('admission: pods run as default, get the kube-api-access volume, unless automount is off', async () => {
     await c.k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api', namespace: 'tok' },

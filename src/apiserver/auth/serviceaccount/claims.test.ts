@@ -10,11 +10,12 @@ const pod = obj('web', 'pod-uid');
 const node = { metadata: { name: 'n1', uid: 'node-uid' } } as KubeObject;
 const NOW = 1_800_000_000;
 
-function objects(o: { sa?: KubeObject; pod?: KubeObject; secret?: KubeObject } = { sa, pod }): ClaimObjects {
+function objects(o: { sa?: KubeObject; pod?: KubeObject; secret?: KubeObject; node?: KubeObject } = { sa, pod }): ClaimObjects {
   return {
     serviceAccount: (ns, name) => (o.sa && ns === 'ns' && name === o.sa.metadata.name ? o.sa : undefined),
     pod: (ns, name) => (o.pod && ns === 'ns' && name === o.pod.metadata.name ? o.pod : undefined),
     secret: (ns, name) => (o.secret && ns === 'ns' && name === o.secret.metadata.name ? o.secret : undefined),
+    node: name => (o.node && name === o.node.metadata.name ? o.node : undefined),
   };
 }
 
@@ -70,4 +71,10 @@ test('time, audience, issuer and the named objects are all checked', () => {
   const bySecret = buildClaims(sa, { secret }, [ISSUER], 3600, NOW);
   assert.equal(validateClaims(bySecret, [ISSUER], objects({ sa, secret }), NOW).user.extra?.['authentication.kubernetes.io/pod-name'], undefined);
   rejects(bySecret, /secret ns\/s has been deleted/, objects({ sa }));
+  // A node-bound token needs its node; a pod-bound one only names it.
+  const byNode = buildClaims(sa, { node }, [ISSUER], 3600, NOW);
+  assert.equal(validateClaims(byNode, [ISSUER], objects({ sa, node }), NOW).user.extra?.['authentication.kubernetes.io/node-name']?.[0], 'n1');
+  rejects(byNode, /service account token has been invalidated/, objects({ sa }));
+  rejects(byNode, /node UID \(n2\) does not match claim \(node-uid\)/, objects({ sa, node: { metadata: { name: 'n1', uid: 'n2' } } as KubeObject }));
+  validateClaims(buildClaims(sa, { pod, node }, [ISSUER], 3600, NOW), [ISSUER], objects({ sa, pod }), NOW);
 });

@@ -79,6 +79,7 @@ export interface ClaimObjects {
   serviceAccount(namespace: string, name: string): KubeObject | undefined;
   pod(namespace: string, name: string): KubeObject | undefined;
   secret(namespace: string, name: string): KubeObject | undefined;
+  node(name: string): KubeObject | undefined;
 }
 
 /**
@@ -110,6 +111,12 @@ export function validateClaims(raw: object, audiences: string[], objects: ClaimO
   check('service account', k8s.serviceaccount, objects.serviceAccount(ns, k8s.serviceaccount.name), 'service account');
   if (k8s.secret) check('secret', k8s.secret, objects.secret(ns, k8s.secret.name), 'secret');
   if (k8s.pod) check('pod', k8s.pod, objects.pod(ns, k8s.pod.name), 'pod');
+  // A node-bound token needs its node; in a pod-bound one the node is information only.
+  if (k8s.node && !k8s.pod) {
+    const node = objects.node(k8s.node.name);
+    if (!node) throw new TokenRejectedError('service account token has been invalidated');
+    if (node.metadata.uid !== k8s.node.uid) throw new TokenRejectedError(`node UID (${node.metadata.uid}) does not match claim (${k8s.node.uid})`);
+  }
 
   const extra: Record<string, string[]> = {};
   if (k8s.pod) {

@@ -38,5 +38,6 @@ export function registryClaimObjects(registry: () => Registry): ClaimObjects {
     serviceAccount: (ns, name) => cached('serviceaccounts', ns, name),
     pod: (ns, name) => cached('pods', ns, name),
     secret: (ns, name) => cached('secrets', ns, name),
+    node: name => cached('nodes', '', name),
   };
 }
