@@ -16,6 +16,7 @@ const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 interface PodJson {
   spec: {
     serviceAccountName?: string;
+    serviceAccount?: string;
     volumes?: { name: string; projected?: { defaultMode?: number; sources: Record<string, any>[] } }[];
     containers: { name: string; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] }[];
     initContainers?: { name: string; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] }[];
@@ -159,6 +160,7 @@ describe('service account tokens', () => {
     }));
     const p = await getPod('tok', 'api');
     assert.equal(p.spec.serviceAccountName, 'default');
+    assert.equal(p.spec.serviceAccount, 'default', 'the deprecated alias, as upstream writes it');
     const vol = p.spec.volumes!.find(v => v.name.startsWith('kube-api-access-'))!;
     assert.match(vol.name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     assert.deepEqual(vol.projected, {

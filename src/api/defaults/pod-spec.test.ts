@@ -81,3 +81,15 @@ test('image pull policy follows the tag', () => {
   assert.equal(imagePullPolicy('localhost:5000/nginx:1.25'), 'IfNotPresent');
   assert.equal(imagePullPolicy('nginx@sha256:0123'), 'IfNotPresent');
 });
+
+test('the deprecated serviceAccount aliases serviceAccountName both ways', () => {
+  const fromOld: any = { spec: { containers: [], serviceAccount: 'old' } };
+  applyDefaults('', 'v1', 'Pod', fromOld);
+  assert.deepEqual([fromOld.spec.serviceAccountName, fromOld.spec.serviceAccount], ['old', 'old']);
+  const fromName: any = { spec: { containers: [], serviceAccountName: 'new', serviceAccount: 'stale' } };
+  applyDefaults('', 'v1', 'Pod', fromName);
+  assert.deepEqual([fromName.spec.serviceAccountName, fromName.spec.serviceAccount], ['new', 'new']);
+  const none: any = { spec: { containers: [] } };
+  applyDefaults('', 'v1', 'Pod', none);
+  assert.equal('serviceAccount' in none.spec, false);
+});

@@ -29,6 +29,10 @@ export function defaultPodSpec(spec: Obj): void {
   spec.securityContext ??= {};
   spec.terminationGracePeriodSeconds ??= 30;
   spec.schedulerName ??= 'default-scheduler';
+  // v1's deprecated `serviceAccount` aliases serviceAccountName: upstream's conversion takes the
+  // name from it when unset and always writes it back from the name.
+  if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   for (const c of containersOf(spec, true)) defaultContainer(c);
   for (const v of spec.volumes ?? []) defaultVolume(v);
 }

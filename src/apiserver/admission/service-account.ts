@@ -50,6 +50,8 @@ export function serviceAccountAdmission(registry: () => Registry): AdmissionPlug
       if (!namespaceUsable(a.namespace)) return;
       const spec = pod.spec;
       spec.serviceAccountName ||= DEFAULT_SERVICE_ACCOUNT;
+      // Defaulting ran before this plugin, so the deprecated alias is kept in step here.
+      spec.serviceAccount = spec.serviceAccountName;
       const sa = await lookUp(a.namespace, spec.serviceAccountName);
       if (!sa) {
         const name = pod.metadata.name || pod.metadata.generateName || a.name;
