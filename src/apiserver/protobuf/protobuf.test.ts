@@ -181,6 +181,16 @@ describe('decodeProtobufObject', () => {
     });
   });
 
+  test('a TokenRequest (kubectl create token) and a TokenReview', () => {
+    const tr = decodeProtobufObject(envelope('authentication.k8s.io/v1', 'TokenRequest', objectMeta(''),
+      msg(2, str(1, 'vault'), msg(3, str(1, 'Pod'), str(2, 'v1'), str(3, 'web'), str(4, '')), int(4, 3600)), msg(3)));
+    assert.deepEqual(tr.spec.audiences, ['vault']);
+    assert.equal(tr.spec.expirationSeconds, 3600);
+    assert.deepEqual([tr.spec.boundObjectRef.kind, tr.spec.boundObjectRef.apiVersion, tr.spec.boundObjectRef.name], ['Pod', 'v1', 'web']);
+    const review = decodeProtobufObject(envelope('authentication.k8s.io/v1', 'TokenReview', objectMeta(''), msg(2, str(1, 'a.b.c'), str(2, 'api')), msg(3)));
+    assert.deepEqual([review.kind, review.spec.token, review.spec.audiences], ['TokenReview', 'a.b.c', ['api']]);
+  });
+
   test('truncated bodies are BadRequest', () => {
     const full = envelope('v1', 'ConfigMap', objectMeta('cm'), msg(2, str(1, 'k'), str(2, 'value')));
     for (const cut of [6, 12, full.length - 12, full.length - 9, full.length - 1]) {

@@ -27,4 +27,16 @@ export const AUTHENTICATION: Tables = {
     4: ['uid', 'string'],
   },
   TokenRequestStatus: { 1: ['token', '*string'], 2: ['expirationTimestamp', 'Time'] },
+  TokenReview: {
+    1: ['metadata', 'ObjectMeta'],
+    2: ['spec', 'TokenReviewSpec'],
+    3: ['status', 'TokenReviewStatus'],
+  },
+  TokenReviewSpec: { 1: ['token', 'string'], 2: ['audiences', '[]string'] },
+  TokenReviewStatus: {
+    1: ['authenticated', 'bool'],
+    2: ['user', 'UserInfo'],
+    3: ['error', 'string'],
+    4: ['audiences', '[]string'],
+  },
 };

@@ -36,7 +36,7 @@ export const ROOT_KINDS: Readonly<Record<string, readonly string[]>> = {
   'scheduling.k8s.io/v1': ['PriorityClass'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   'networking.k8s.io/v1': ['Ingress'],
-  'authentication.k8s.io/v1': ['SelfSubjectReview', 'TokenRequest'],
+  'authentication.k8s.io/v1': ['SelfSubjectReview', 'TokenRequest', 'TokenReview'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'],
   'autoscaling/v1': ['Scale', 'HorizontalPodAutoscaler'],
   'certificates.k8s.io/v1': ['CertificateSigningRequest'],
