@@ -14,6 +14,7 @@ import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
 import { registryClaimObjects, ServiceAccountTokens } from './auth/serviceaccount/tokens.js';
 import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH, serveCaCerts, type JoinCA } from './handlers/cacerts.js';
+import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource, isPublicPath } from './handlers/non-resource.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
@@ -123,6 +124,9 @@ export class ApiServer {
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA);
       const user = await this.admit(req, ri, url);
       const q = url.searchParams;
+      if (!ri.isResourceRequest && this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
+        return serveIssuerDiscovery(res, url.pathname, hostPort(req.socket.localAddress, req.socket.localPort), this.serviceAccountTokens);
+      }
       if (!ri.isResourceRequest) {
         return handleNonResource(req, res, url.pathname, `${req.socket.localAddress}:${req.socket.localPort}`, { ready: () => this.ready }, () => this.metrics.render());
       }
@@ -187,4 +191,8 @@ export class ApiServer {
       sendError(plainResponse(req, socket), se);
     }
   }
+}
+
+function hostPort(address: string | undefined, port: number | undefined): string {
+  return `${address?.includes(':') ? `[${address}]` : address}:${port}`;
 }

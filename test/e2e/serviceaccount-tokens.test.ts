@@ -1,10 +1,10 @@
 // Service-account tokens end to end with the real kubectl: `kubectl create token` (TokenRequest),
 // the API server authenticating those tokens (`kubectl --token ... auth whoami`) and rejecting
 // expired, foreign, orphaned and unbound ones, TokenReview, and the ServiceAccount admission
-// plugin's defaulting and kube-api-access volume.
+// plugin's defaulting and kube-api-access volume, and issuer discovery (OIDC configuration, JWKS).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClaims } from '../../src/apiserver/auth/serviceaccount/claims.js';
@@ -188,6 +188,19 @@ describe('service account tokens', () => {
 
     const r = await c.kubectl(['run', 'stranger', '-n', 'tok', '--image=busybox', '--overrides', JSON.stringify({ spec: { serviceAccountName: 'ghost' } })]);
     assert.match(r.stderr, /pods "stranger" is forbidden: error looking up service account tok\/ghost: serviceaccount "ghost" not found/);
+  });
+
+  test('issuer discovery: the OpenID configuration and JWK set verify a token offline', async () => {
+    const config = JSON.parse(await c.k(['get', '--raw', '/.well-known/openid-configuration']));
+    assert.equal(config.issuer, 'https://kubernetes.default.svc.cluster.local');
+    assert.equal(config.jwks_uri, `${c.url}/openid/v1/jwks`);
+    assert.deepEqual(config.id_token_signing_alg_values_supported, ['RS256']);
+    const jwks = JSON.parse(await c.k(['get', '--raw', '/openid/v1/jwks']));
+    const t = await token(['default']);
+    const [h, p, sig] = t.split('.');
+    const jwk = jwks.keys.find((k: { kid: string }) => k.kid === JSON.parse(Buffer.from(h, 'base64url').toString()).kid);
+    assert.equal(jwk.use, 'sig');
+    assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(sig, 'base64url')));
   });
 
   test('tokens stay valid across a server restart (the signing key is kept)', async () => {

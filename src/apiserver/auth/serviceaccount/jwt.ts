@@ -12,7 +12,7 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 export class JwtSigner {
   readonly keyId: string;
-  private readonly alg: 'RS256' | 'ES256';
+  readonly alg: 'RS256' | 'ES256';
 
   constructor(private readonly privateKey: KeyObject) {
     const type = privateKey.asymmetricKeyType;

@@ -11,13 +11,21 @@ import { JwtSigner, JwtVerifier } from './jwt.js';
 export class ServiceAccountTokens {
   /** The audiences the API server itself accepts (upstream's --api-audiences, default the issuer). */
   readonly apiAudiences = [ISSUER];
+  /** The verification keys as a JWK set (served for OIDC discovery). */
+  readonly jwks: { keys: Record<string, unknown>[] };
   private readonly signer: JwtSigner;
   private readonly verifier: JwtVerifier;
 
   constructor(privateKeyPem: string, private readonly objects: ClaimObjects) {
     const key = createPrivateKey(privateKeyPem);
+    const publicKey = createPublicKey(key);
     this.signer = new JwtSigner(key);
-    this.verifier = new JwtVerifier([createPublicKey(key)]);
+    this.verifier = new JwtVerifier([publicKey]);
+    this.jwks = { keys: [{ use: 'sig', ...publicKey.export({ format: 'jwk' }), kid: this.signer.keyId, alg: this.signer.alg }] };
+  }
+
+  get signingAlgorithm(): string {
+    return this.signer.alg;
   }
 
   issue(sa: KubeObject, bound: BoundObjects, audiences: string[], expirationSeconds: number, nowSeconds: number, warnAfterSeconds?: number): string {
