@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
@@ -32,6 +33,8 @@ export const serverFlags: Record<string, FlagSpec> = {
   'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite or memory' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range, split into a /24 per node' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before the node is NotReady' },
+  'default-not-ready-toleration-seconds': { type: 'int', default: DEFAULT_TOLERATION_SECONDS, help: 'tolerationSeconds of the not-ready:NoExecute toleration added to every pod without one' },
+  'default-unreachable-toleration-seconds': { type: 'int', default: DEFAULT_TOLERATION_SECONDS, help: 'tolerationSeconds of the unreachable:NoExecute toleration added to every pod without one' },
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
@@ -75,6 +78,10 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
   const agentSettings = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const datastore = String(flags.datastore);
+  const tolerationSeconds = {
+    notReadySeconds: Number(flags['default-not-ready-toleration-seconds']),
+    unreachableSeconds: Number(flags['default-unreachable-toleration-seconds']),
+  };
   if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
 
   try {
@@ -101,7 +108,12 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     serviceAccountKey: creds.serviceAccountKey,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
     strategies: strategies({ serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) } }),
-    admission: registry => [namespaceLifecycle(registry), serviceAccountAdmission(registry), resourceQuotaAdmission(registry)],
+    admission: registry => [
+      namespaceLifecycle(registry),
+      serviceAccountAdmission(registry),
+      defaultTolerationSeconds(tolerationSeconds),
+      resourceQuotaAdmission(registry),
+    ],
     bindAddress: bind,
     port,
     log,

@@ -1,12 +1,14 @@
 // Node lifecycle end to end: every node gets its own pod CIDR; a node whose simulated kubelet dies
 // goes Unknown (NodeStatusUnknown) and is tainted unreachable, its pods are evicted by the NoExecute
-// taint manager and the Deployment's replacements land on the healthy nodes.
+// taint manager once their tolerationSeconds run out and the Deployment's replacements land on the
+// healthy nodes; a pod that named no toleration has the DefaultTolerationSeconds admission's
+// (set long here by the server flags) and stays.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestCluster, eventually } from './harness.js';
 import { fastNodeMonitorArgs, getJson, startSimNodes, type NodeLike, type SimNodes } from './cluster-sim.js';
 
-interface PodLike { metadata: { name: string; deletionTimestamp?: string }; spec?: { nodeName?: string }; status?: { conditions?: { type: string; status: string; reason?: string }[] } }
+interface PodLike { metadata: { name: string; deletionTimestamp?: string }; spec?: { nodeName?: string; tolerations?: object[] }; status?: { conditions?: { type: string; status: string; reason?: string }[] } }
 
 // Spread over all three nodes, tolerating an unreachable or not-ready node for 2 s only.
 const deployment = `apiVersion: apps/v1
@@ -26,13 +28,17 @@ spec:
       - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}
 `;
 
+/** What pods that name no not-ready/unreachable toleration tolerate, via the server flags. */
+const DEFAULT_TOLERATION_SECONDS = 600;
+
 describe('node lifecycle, taint eviction and pod CIDRs', () => {
   let c: TestCluster;
   let healthy: SimNodes;
   let doomed: SimNodes;
 
   before(async () => {
-    c = await TestCluster.start({ extraArgs: await fastNodeMonitorArgs(8) });
+    c = await TestCluster.start({ extraArgs: [...await fastNodeMonitorArgs(8),
+      '--default-not-ready-toleration-seconds', String(DEFAULT_TOLERATION_SECONDS), '--default-unreachable-toleration-seconds', String(DEFAULT_TOLERATION_SECONDS)] });
     healthy = await startSimNodes(c, 2, 'ok-');
     doomed = await startSimNodes(c, 1, 'doomed-');
   });
@@ -61,6 +67,13 @@ describe('node lifecycle, taint eviction and pod CIDRs', () => {
     const doomedNode = (await getJson<{ items: NodeLike[] }>(c, ['get', 'nodes'])).items.find(n => n.metadata.name.startsWith('doomed-'))!.metadata.name;
     const pods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'app=web'])).items;
     const victims = pods.filter(p => p.spec?.nodeName === doomedNode).map(p => p.metadata.name);
+    // A pod without tolerations of its own, bound straight to the doomed node.
+    await c.k(['run', 'patient', '--image', 'busybox', '--restart', 'Never', '--overrides', JSON.stringify({ spec: { nodeName: doomedNode } })]);
+    const patient = await getJson<PodLike>(c, ['get', 'pod', 'patient']);
+    assert.deepEqual(patient.spec?.tolerations, [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS },
+    ]);
 
     await doomed.stop('SIGKILL');
     // Default grace period is 40 s; the test server may shorten it.
@@ -87,6 +100,10 @@ describe('node lifecycle, taint eviction and pod CIDRs', () => {
       const now = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'app=web'])).items.filter(p => !p.metadata.deletionTimestamp);
       return now.length === 6 && now.every(p => p.spec?.nodeName?.startsWith('ok-'));
     }, 60_000, 'replacements on the healthy nodes');
+    // The admission's toleration keeps the bare pod on the unreachable node well past the 2 s.
+    const stayed = await getJson<PodLike>(c, ['get', 'pod', 'patient']);
+    assert.equal(stayed.spec?.nodeName, doomedNode);
+    assert.equal(stayed.metadata.deletionTimestamp, undefined);
     // The taint manager leaves pods on healthy nodes alone.
     const healthyPods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'app=web'])).items.filter(p => p.spec?.nodeName?.startsWith('ok-'));
     assert.ok(healthyPods.every(p => !p.status?.conditions?.some(x => x.type === 'DisruptionTarget')));
