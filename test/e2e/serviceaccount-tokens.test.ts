@@ -71,6 +71,8 @@ describe('service account tokens', () => {
     // The table form, as a user reads it.
     const table = await asToken(t, ['auth', 'whoami']);
     assert.match(table.stdout, /Username\s+system:serviceaccount:default:default/);
+    // With a client certificate as well, the certificate decides, as upstream.
+    assert.match(await c.k(['--token', t, 'auth', 'whoami']), /Username\s+admin\n/);
 
     const long = payload(await token(['default', '--duration', '2h', '--audience', 'vault']));
     assert.equal(long.exp - long.iat, 7200);

@@ -24,13 +24,8 @@ export class Authenticator {
 
   constructor(private readonly tokens: TokenEntry[], private readonly serviceAccounts?: ServiceAccountTokens) {}
 
+  /** The client certificate's user first, then the bearer token's, as upstream's authenticator union orders them. */
   authenticate(req: IncomingMessage): UserInfo {
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) {
-      const result = this.authenticateToken(auth.slice(7).trim());
-      if ('error' in result) throw new UnauthorizedError();
-      return result.user;
-    }
     const socket = req.socket as TLSSocket;
     let user = this.certUsers.get(socket);
     if (user === undefined) {
@@ -38,6 +33,12 @@ export class Authenticator {
       this.certUsers.set(socket, user);
     }
     if (user) return user;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      const result = this.authenticateToken(auth.slice(7).trim());
+      if ('error' in result) throw new UnauthorizedError();
+      return result.user;
+    }
     throw new UnauthorizedError();
   }
 
