@@ -27,6 +27,7 @@ import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubelet
 import { KubeletProxy } from './kubelet/proxy.js';
 import type { PemPair } from '../pki/certificates.js';
 import { plainResponse } from '../util/http-upgrade.js';
+import { listen } from '../util/listen.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -85,13 +86,7 @@ export class ApiServer {
     // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, this.opts.bindAddress, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, this.opts.port, this.opts.bindAddress);
     return (server.address() as AddressInfo).port;
   }
 

@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 import { plainResponse } from '../../util/http-upgrade.js';
+import { listen } from '../../util/listen.js';
 import type { RuntimeClient } from '../cri/client.js';
 import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
@@ -57,13 +58,7 @@ export class KubeletServer {
     }, (req, res) => void this.handle(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, this.opts.bindAddress, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, this.opts.port, this.opts.bindAddress);
     return (server.address() as AddressInfo).port;
   }
 
