@@ -238,7 +238,9 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     // `script` gives kubectl a pseudo terminal of 30x100, which kubectl sends as the first resize.
     const r = await run('script', ['-qec', `stty rows 30 cols 100; ${cluster!.kubectlCommand(['exec', '-it', 'web', '--', 'sh', '-c', 'tty; stty size']).join(' ')}`, '/dev/null']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /\/dev\/pts\/\d+\r?\n30 100\r?\n/);
+    // When `script`'s own (empty) stdin ends, the container's terminal sometimes echoes a NUL as ^@
+    // between the command's lines (seen once in CI); only the command's output is checked.
+    assert.match(r.stdout.replaceAll('^@', ''), /\/dev\/pts\/\d+\r?\n30 100\r?\n/);
   });
 
   test('kubectl cp copies a file into the container and back', async () => {
