@@ -26,7 +26,7 @@ import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubeletUpgrade } from './kubelet/handler.js';
 import { KubeletProxy } from './kubelet/proxy.js';
 import type { PemPair } from '../pki/certificates.js';
-import { plainResponse } from '../util/http-upgrade.js';
+import { plainResponse, UpgradedSockets } from '../util/http-upgrade.js';
 import { listen } from '../util/listen.js';
 
 export interface ApiServerOptions {
@@ -58,7 +58,7 @@ export class ApiServer {
   private readonly serviceAccountTokens?: ServiceAccountTokens;
   private readonly kubelets?: KubeletProxy;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
-  private readonly upgraded = new Set<Duplex>();
+  private readonly upgraded = new UpgradedSockets();
   private server?: Server;
   private inflightCount = 0;
   private ready = false;
@@ -96,7 +96,7 @@ export class ApiServer {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
-    for (const socket of this.upgraded) socket.destroy();
+    this.upgraded.destroyAll();
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
@@ -174,9 +174,7 @@ export class ApiServer {
       if (head.length) socket.unshift(head);
       return this.handle(req, plainResponse(req, socket));
     }
-    socket.on('error', () => socket.destroy());
-    this.upgraded.add(socket);
-    socket.once('close', () => this.upgraded.delete(socket));
+    this.upgraded.track(socket);
     try {
       await this.admit(req, ri, url);
       await serveKubeletUpgrade(req, socket, head, ri, url, registrySource(this.registry), this.kubeletProxy());

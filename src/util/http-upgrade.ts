@@ -57,3 +57,22 @@ export function plainResponse(req: IncomingMessage, socket: Duplex): ServerRespo
   });
   return res;
 }
+
+/**
+ * The sockets a server has handed over to upgraded sessions (exec, attach, port-forward). The HTTP
+ * server no longer owns them, so stopping it does not end them: `destroyAll` does.
+ */
+export class UpgradedSockets {
+  private readonly sockets = new Set<Duplex>();
+
+  /** Tracks a socket until it closes; a socket error destroys it rather than going unhandled. */
+  track(socket: Duplex): void {
+    socket.on('error', () => socket.destroy());
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+}

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
-import { plainResponse } from '../../util/http-upgrade.js';
+import { plainResponse, UpgradedSockets } from '../../util/http-upgrade.js';
 import { listen } from '../../util/listen.js';
 import type { RuntimeClient } from '../cri/client.js';
 import { serveContainerLogs, type PodLookup } from './container-logs.js';
@@ -45,7 +45,7 @@ export class KubeletServer {
   private server?: Server;
   private readonly metrics = new MetricsRegistry().withProcessMetrics();
   /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
-  private readonly upgraded = new Set<Duplex>();
+  private readonly upgraded = new UpgradedSockets();
 
   constructor(private readonly opts: KubeletServerOptions) {}
 
@@ -66,7 +66,7 @@ export class KubeletServer {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
-    for (const socket of this.upgraded) socket.destroy();
+    this.upgraded.destroyAll();
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
@@ -102,9 +102,7 @@ export class KubeletServer {
       if (head.length) socket.unshift(head);
       return this.handle(req, plainResponse(req, socket));
     }
-    socket.on('error', () => socket.destroy());
-    this.upgraded.add(socket);
-    socket.once('close', () => this.upgraded.delete(socket));
+    this.upgraded.track(socket);
     try {
       authorize(req);
       if (rest.length !== route.parts) throw new KubeletRequestError(404, '404 page not found');
