@@ -1,21 +1,20 @@
-// Records core/v1 Events about objects, aggregating repeats as upstream does: the same
-// (object, reason, message, type, source) bumps count and lastTimestamp on one Event. Posting is
-// bounded: beyond a backlog, events are dropped (as upstream's broadcaster drops when its queue is
-// full), so a busy component never waits behind its own bookkeeping.
-import { createHash } from 'node:crypto';
+// Records core/v1 Events about objects. What each report becomes (a new Event, a higher count on
+// an earlier one, a combined event, or nothing when a source floods one object) is the
+// EventCorrelator's call, as in upstream's event broadcaster. Posting is bounded: beyond a
+// backlog, events are dropped (as upstream's broadcaster drops when its queue is full), so a busy
+// component never waits behind its own bookkeeping.
 import { StatusError } from '../api/errors.js';
-import { nowTimestamp, type KubeObject } from '../api/object.js';
+import { nowTimestamp as timestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
 import { Limiter } from '../util/limiter.js';
+import { EventCorrelator, type CorrelatedEvent } from './event-correlator.js';
 
 export type EventType = 'Normal' | 'Warning';
 
 export interface EventRecorder {
   event(obj: KubeObject, type: EventType, reason: string, message: string): void;
 }
-
-interface Seen { name: string; count: number; first: string }
 
 export interface RecorderOptions {
   host?: string;
@@ -27,52 +26,73 @@ export class ApiEventRecorder implements EventRecorder {
   /** Events dropped because the backlog was full. */
   dropped = 0;
   private backlog = 0;
-  private readonly seen = new Map<string, Seen>();
+  private readonly correlator: EventCorrelator;
   private readonly limiter: Limiter;
   private readonly host?: string;
   private readonly maxBacklog: number;
+  /** The last write queued per Event name. */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(private readonly client: RestClient, private readonly component: string, opts: RecorderOptions = {}) {
     this.host = opts.host;
     this.maxBacklog = opts.maxBacklog ?? 1000;
     this.limiter = new Limiter(opts.maxInFlight ?? 16);
+    // Upstream names an Event after its object and the time; the random tail keeps two names
+    // made in one millisecond (no nanoseconds here) apart.
+    this.correlator = new EventCorrelator((e, now) =>
+      `${e.involvedObject.name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 0xfff).toString(16).padStart(3, '0')}`);
   }
 
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    // Correlated when reported, so counts follow the order things happened in.
+    const correlation = this.correlator.correlate({
+      source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
+      involvedObject: { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
+      type, reason, message,
+    });
+    if (correlation.skip) return;
     if (this.backlog >= this.maxBacklog) {
       this.dropped++;
       return;
     }
     this.backlog++;
-    void this.limiter.run(() => this.record(obj, type, reason, message)).catch(() => undefined).finally(() => this.backlog--);
+    const e = correlation.event;
+    // Writes to one Event go in order (create, then each higher count); different Events in parallel.
+    const write = (this.writing.get(e.name) ?? Promise.resolve())
+      .then(() => this.limiter.run(() => this.write(e)))
+      .catch(() => undefined)
+      .finally(() => {
+        this.backlog--;
+        if (this.writing.get(e.name) === write) this.writing.delete(e.name);
+      });
+    this.writing.set(e.name, write);
   }
 
-  private async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
-    const namespace = obj.metadata.namespace || 'default';
-    const id = createHash('sha1').update([obj.kind, namespace, obj.metadata.name, obj.metadata.uid, reason, message, type].join('\x00')).digest('hex');
-    const now = nowTimestamp();
-    const prior = this.seen.get(id);
-    if (prior) {
-      prior.count++;
-      try {
-        await this.client.patch(objectPath(R.events, namespace, prior.name), { count: prior.count, lastTimestamp: now }, 'merge');
-        return;
-      } catch (err) {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
-      }
-    }
-    const name = `${obj.metadata.name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xfff).toString(16)}`;
-    const seen: Seen = { name, count: 1, first: now };
-    if (this.seen.size > 4096) this.seen.clear();
-    this.seen.set(id, seen);
-    await this.client.create(collectionPath(R.events, namespace), {
+  /**
+   * A first occurrence creates the Event, a repeat updates it; a repeat of an Event removed
+   * meanwhile (404, e.g. by its TTL) creates it again with the count so far, as upstream does.
+   */
+  private async write(e: CorrelatedEvent): Promise<void> {
+    const namespace = e.involvedObject.namespace || 'default';
+    const update = () => this.client.patch(objectPath(R.events, namespace, e.name),
+      { count: e.count, lastTimestamp: timestamp(e.lastTimestamp), message: e.message }, 'merge');
+    const create = () => this.client.create(collectionPath(R.events, namespace), {
       apiVersion: 'v1', kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject: { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
-      reason, message, type,
-      source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
-      firstTimestamp: now, lastTimestamp: now, count: 1,
+      metadata: { name: e.name, namespace },
+      involvedObject: e.involvedObject,
+      reason: e.reason, message: e.message, type: e.type, source: e.source,
+      firstTimestamp: timestamp(e.firstTimestamp), lastTimestamp: timestamp(e.lastTimestamp), count: e.count,
       reportingComponent: this.component, reportingInstance: this.host ?? '',
     });
+    if (e.count === 1) {
+      await create();
+      return;
+    }
+    try {
+      await update();
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      await create();
+    }
   }
 }
