@@ -1,32 +1,47 @@
 // pods/binding: the scheduler's way to assign a pod to a node. Only an unassigned pod can be bound.
+// As upstream's BindingREST, the pod is written straight through storage: no pod strategy,
+// validation or admission of the pod, and no managedFields entry for the binding.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ConflictError, MethodNotAllowedError } from '../../api/errors.js';
-import { nowTimestamp } from '../../api/object.js';
+import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson, successStatus } from '../http/respond.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRequest } from '../request-info.js';
 
-interface PodCondition { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null; reason?: string; message?: string }
+interface PodCondition { type: string; status: string; lastProbeTime?: string | null; lastTransitionTime?: string; reason?: string; message?: string }
+interface Binding extends KubeObject { target?: { kind?: string; name?: string } }
 
 export async function handleBinding(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, store: GenericStore): Promise<void> {
   if (ri.verb !== 'create') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
-  const binding = decodeObject(await readBody(req), mediaTypeOf(req));
+  const binding = decodeObject(await readBody(req), mediaTypeOf(req)) as Binding;
+  binding.metadata ??= {};
   const target = binding.target?.name;
   if (!target) throw new BadRequestError('Binding.target.name: Required value');
-  const podName = ri.name || binding.metadata?.name;
-  await store.patch(ctx, ri.namespace, podName, live => {
-    if (!live) throw new BadRequestError(`pods "${podName}" not found`);
-    const spec = live.spec as { nodeName?: string };
-    if (spec.nodeName) throw new ConflictError({ group: '', resource: 'pods', name: podName }, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
-    if (live.metadata.deletionTimestamp) throw new ConflictError({ group: '', resource: 'pods', name: podName }, 'pod is being deleted, cannot be assigned to a host');
+  const podName = ri.name || binding.metadata.name || '';
+  if (binding.metadata.name && binding.metadata.name !== podName) throw new BadRequestError('name in URL does not match name in Binding object');
+  await store.admitSubresourceCreate(ctx, ri.namespace, podName, 'binding', binding);
+  const conflict = (why: string) => new ConflictError({ group: '', resource: 'pods/binding', name: podName }, why);
+  await store.updateInStorage(ctx, ri.namespace, podName, pod => {
+    const spec = pod.spec as { nodeName?: string };
+    if (pod.metadata.deletionTimestamp) throw conflict(`pod ${podName} is being deleted, cannot be assigned to a host`);
+    if (spec.nodeName) throw conflict(`pod ${podName} is already assigned to node "${spec.nodeName}"`);
     spec.nodeName = target;
-    const status = (live.status ??= {}) as { conditions?: PodCondition[] };
-    const conditions = (status.conditions ?? []).filter(c => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
-    status.conditions = conditions;
-    return live;
-  }, { subresource: 'binding' });
+    if (binding.metadata.annotations) pod.metadata.annotations = { ...pod.metadata.annotations, ...binding.metadata.annotations };
+    setCondition((pod.status ??= {}) as { conditions?: PodCondition[] }, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+  });
   sendJson(res, 201, successStatus({}));
+}
+
+/** Upstream's UpdatePodCondition: replaces the condition of the same type in place, keeping its transition time while the status holds. */
+function setCondition(status: { conditions?: PodCondition[] }, condition: PodCondition): void {
+  const conditions = status.conditions ??= [];
+  const i = conditions.findIndex(c => c.type === condition.type);
+  if (i < 0) {
+    conditions.push(condition);
+    return;
+  }
+  if (conditions[i].status === condition.status) condition.lastTransitionTime = conditions[i].lastTransitionTime;
+  conditions[i] = condition;
 }

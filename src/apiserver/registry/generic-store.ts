@@ -305,6 +305,36 @@ export class GenericStore {
     throw new ConflictError(this.target(name), 'too many concurrent updates; please retry');
   }
 
+  /**
+   * A subresource's own write, as upstream's subresource REST handlers call the storage's
+   * GuaranteedUpdate (pods/binding): `mutate` changes a copy of the live object, which is stored as
+   * it is — no strategy, defaulting, validation, admission of the object or managedFields entry.
+   */
+  async updateInStorage(ctx: RequestContext, namespace: string, name: string, mutate: (obj: KubeObject) => void): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
+      const cached = this.cache.get(key);
+      if (!cached) throw new NotFoundError(this.target(name));
+      const next = clone(cached.object);
+      mutate(next);
+      if (ctx.dryRun) return next;
+      try {
+        const rev = await this.store.update(key, this.encode(next), cached.revision);
+        return this.committed(key, rev, next);
+      } catch (err) {
+        if (err instanceof CompareFailedError || err instanceof KeyNotFoundError) continue;
+        throw err;
+      }
+    }
+    throw new ConflictError(this.target(name), 'too many concurrent updates; please retry');
+  }
+
+  /** Admission of a create on a subresource with its own request object (pods/binding's Binding), as upstream's create handler runs it. */
+  async admitSubresourceCreate(ctx: RequestContext, namespace: string, name: string, subresource: string, request: KubeObject): Promise<void> {
+    await this.admit('CREATE', ctx, namespace, name, subresource, request);
+    await this.admission.validate(this.attrs('CREATE', ctx, namespace, name, subresource, request));
+  }
+
   private async prepareUpdate(ctx: RequestContext, namespace: string, name: string, input: KubeObject, live: KubeObject, opts: UpdateOptions): Promise<KubeObject> {
     const subresource = opts.subresource ?? '';
     const obj = input;
@@ -327,16 +357,14 @@ export class GenericStore {
     if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
     if (meta.generation === undefined) delete meta.generation;
 
-    // `binding` is computed by the server from the live object, so no client-facing reset applies.
-    const serverComputed = subresource === 'binding';
     const forSubresource = this.strategy.subresourceUpdates?.[subresource] ?? (subresource === 'status' ? keepAllButStatus : undefined);
     if (forSubresource) forSubresource(obj, live);
-    else if (!serverComputed) await this.strategy.prepareForUpdate?.(obj, live, ctx);
+    else await this.strategy.prepareForUpdate?.(obj, live, ctx);
     applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
     if (this.strategy.tracksGeneration && specChanged(obj, live)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
 
     await this.admit('UPDATE', ctx, namespace, name, subresource, obj, live);
-    if (!serverComputed) this.check(obj, [
+    this.check(obj, [
       ...validateUpdate(this.info.group, this.info.version, this.info.kind, obj, live, { namespaced: this.info.namespaced }),
       ...(this.strategy.validateUpdate?.(obj, live) ?? []),
     ]);
