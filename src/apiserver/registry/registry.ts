@@ -10,6 +10,7 @@ export type StrategyFactory = (info: ResourceInfo, registry: Registry) => Resour
 
 export class Registry {
   private readonly stores = new Map<string, GenericStore>();
+  private readonly preferred = new Map<string, GenericStore>();
 
   constructor(
     readonly catalog: ResourceCatalog,
@@ -37,9 +38,14 @@ export class Registry {
 
   /** The store of a resource at its preferred version (for in-server lookups such as admission). */
   get(group: string, resource: string): GenericStore {
+    // Admission looks stores up on every write: remember them rather than search the groups again.
+    const key = `${group}/${resource}`;
+    let s = this.preferred.get(key);
+    if (s) return s;
     const version = this.catalog.groups().find(g => g.name === group)?.preferredVersion ?? 'v1';
-    const s = this.find(group, version, resource);
+    s = this.find(group, version, resource);
     if (!s) throw new Error(`no store for ${resource}.${group}`);
+    this.preferred.set(key, s);
     return s;
   }
 }
