@@ -12,27 +12,47 @@ export type FieldKind = 'struct' | 'map' | 'list-map' | 'list-set' | 'atomic' | 
 // item (upstream gets this from defaults in its own schema, which the published OpenAPI lacks).
 const KEY_FIELD_DEFAULTS: Record<string, JsonValue> = { protocol: 'TCP' };
 
+/**
+ * Types made so far, per spec and schema object: a type depends on nothing else, and every write
+ * walks the same positions of the same few kinds (one FieldType per field per write otherwise).
+ */
+const made = new WeakMap<OpenApiSpec, { deduced: FieldType; bySchema: WeakMap<SchemaObject, FieldType> }>();
+
 export class FieldType {
   readonly kind: FieldKind;
   readonly keys: string[];
+  /** Types of named fields and of list items, resolved on first use. */
+  private readonly fields = new Map<string, FieldType>();
+  private itemType?: FieldType;
 
-  constructor(private readonly spec: OpenApiSpec, private readonly schema: SchemaObject | undefined) {
+  private constructor(private readonly spec: OpenApiSpec, private readonly schema: SchemaObject | undefined) {
     [this.kind, this.keys] = classify(spec, schema);
   }
 
   static root(spec: OpenApiSpec, schema: SchemaObject | undefined): FieldType {
-    return new FieldType(spec, schema);
+    let types = made.get(spec);
+    if (!types) made.set(spec, types = { deduced: new FieldType(spec, undefined), bySchema: new WeakMap() });
+    if (!schema) return types.deduced;
+    let t = types.bySchema.get(schema);
+    if (!t) types.bySchema.set(schema, t = new FieldType(spec, schema));
+    return t;
   }
 
   /** The type of a field of a struct or map. */
   field(name: string): FieldType {
     if (this.kind === 'deduced') return this;
-    return new FieldType(this.spec, this.spec.property(this.schema, name));
+    // Only declared fields are remembered by name: a map's keys (labels, ConfigMap keys) and unknown
+    // fields are data, whose types are found through the schema cache.
+    let t = this.fields.get(name);
+    if (t) return t;
+    t = FieldType.root(this.spec, this.spec.property(this.schema, name));
+    if (this.kind === 'struct' && Object.hasOwn(this.spec.resolve(this.schema)?.properties ?? {}, name)) this.fields.set(name, t);
+    return t;
   }
 
   /** The type of a list's items. */
   item(): FieldType {
-    return new FieldType(this.spec, this.spec.items(this.schema));
+    return this.itemType ??= FieldType.root(this.spec, this.spec.items(this.schema));
   }
 
   /** What `value` is treated as here: deduced positions follow the value's shape. */
