@@ -1,7 +1,7 @@
 // The operations server-side apply needs on typed values: the set of fields a value sets, the
 // fields that differ between two values, merging an applied configuration into a live object,
 // and removing a set of fields. All follow upstream's structured-merge-diff semantics.
-import { FieldSet, type FieldPath } from './field-set.js';
+import { FieldSet, FieldsTrie, type FieldPath } from './field-set.js';
 import type { FieldType } from './field-type.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
@@ -100,6 +100,46 @@ export function compare(oldValue: JsonValue | undefined, newValue: JsonValue | u
   };
   walk(oldValue, newValue, type, []);
   return { changed, removed };
+}
+
+/**
+ * What a create records: the FieldsV1 of compare(undefined, value).changed restricted to the paths
+ * `keep` accepts, in one walk (undefined when nothing is kept). Every create would otherwise build,
+ * filter and encode a FieldSet of all the object's fields.
+ */
+export function createdFieldsV1(value: JsonValue, type: FieldType, keep: (path: FieldPath) => boolean): JsonObject | undefined {
+  const path: string[] = [];
+  const mark = (node: FieldsTrie) => {
+    if (path.length > 0 && keep(path)) node.member = true;
+  };
+  // compare's walk with nothing on the old side: every position the new value reaches is a change.
+  const walk = (b: JsonValue, t: FieldType, node: FieldsTrie) => {
+    const kind = t.kindFor(b);
+    if (!fitsKind(b, kind) || isEmpty(b)) {
+      mark(node);
+      return;
+    }
+    if (isGranular(kind)) {
+      if (kind === 'map') mark(node);
+      for (const [k, child] of Object.entries(b as JsonObject)) {
+        if (child === undefined) continue;
+        path.push('f:' + k);
+        walk(child, t.field(k), node.child(path[path.length - 1]));
+        path.pop();
+      }
+      return;
+    }
+    for (const [el, item] of indexItems(b as JsonValue[], t)) {
+      path.push(el);
+      const itemNode = node.child(el);
+      mark(itemNode);
+      if (kind === 'list-map' && item !== undefined) walk(item, t.item(), itemNode);
+      path.pop();
+    }
+  };
+  const root = new FieldsTrie();
+  walk(value, type, root);
+  return root.encode();
 }
 
 function indexItems(items: JsonValue[], t: FieldType): Map<string, JsonValue> {

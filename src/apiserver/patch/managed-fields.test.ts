@@ -124,3 +124,38 @@ test('defaultFieldManager: the user agent up to its first slash', () => {
   assert.equal(defaultFieldManager('a'.repeat(200)).length, 128);
   assert.equal(defaultFieldManager(''), '');
 });
+
+test('managed fields: a create records what the general comparison would, for every kind of position', async () => {
+  const { OpenApiSpec } = await import('../../api/schema.js');
+  const { compare, createdFieldsV1 } = await import('./field-ops.js');
+  const { isTracked, trackedOnly, typeOf } = await import('./managed-fields.js');
+  const spec = OpenApiSpec.shared();
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', labels: { a: '1' }, annotations: {}, finalizers: ['x', 'y'], ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u' }], generation: undefined },
+    spec: {
+      containers: [
+        { name: 'c', image: 'i', command: ['sh', '-c'], ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }], env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }], resources: {} },
+        { name: 'd', image: 'i', securityContext: null },
+      ],
+      nodeSelector: { zone: 'a' }, tolerations: [{ key: 'k', operator: 'Exists' }], volumes: [], securityContext: {},
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'In', values: ['v'] }] }] } } },
+    },
+    status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] },
+  };
+  const custom = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { list: [1, 2], nested: { a: { b: 1 } }, empty: {} }, status: { ok: true } };
+  const cases: [object, { group: string; version: string; kind: string }][] = [
+    [pod, { group: '', version: 'v1', kind: 'Pod' }],
+    [deployment(), GVK],
+    [custom, { group: 'example.com', version: 'v1', kind: 'Widget' }],
+  ];
+  for (const [value, gvk] of cases) {
+    for (const subresource of [undefined, 'status']) {
+      const type = typeOf(gvk, spec);
+      const general = trackedOnly(compare(undefined, value as any, type).changed, subresource);
+      const fast = createdFieldsV1(value as any, type, p => isTracked(p, subresource));
+      assert.deepEqual(fast, general.size ? general.toFieldsV1() : undefined, `${gvk.kind} ${subresource ?? ''}`);
+      assert.equal(JSON.stringify(fast), general.size ? JSON.stringify(general.toFieldsV1()) : undefined);
+    }
+  }
+});

@@ -4,7 +4,7 @@
 // operation, subresource, and the apiVersion for Update entries — appliers keep one entry across
 // versions, as upstream's BuildManagerIdentifier).
 import { OpenApiSpec, type GroupVersionKind } from '../../api/schema.js';
-import { compare } from './field-ops.js';
+import { compare, createdFieldsV1 } from './field-ops.js';
 import { FieldSet, type FieldPath } from './field-set.js';
 import { FieldType } from './field-type.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
@@ -45,19 +45,22 @@ export function defaultFieldManager(userAgent: string): string {
   return out;
 }
 
-/** Fields nobody owns: identity and server-maintained metadata (upstream's stripMetaManager). */
-const NEVER_OWNED = ['apiVersion', 'kind', 'metadata.name', 'metadata.namespace', 'metadata.creationTimestamp',
-  'metadata.selfLink', 'metadata.uid', 'metadata.clusterName', 'metadata.generation', 'metadata.managedFields',
-  'metadata.resourceVersion'].map(p => p.split('.').map(f => 'f:' + f));
+/** Fields nobody owns, with all below them: identity and server-maintained metadata (upstream's stripMetaManager). */
+const NEVER_OWNED_TOP = new Set(['f:apiVersion', 'f:kind']);
+const NEVER_OWNED_METADATA = new Set(['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName',
+  'generation', 'managedFields', 'resourceVersion'].map(f => 'f:' + f));
 
 /**
  * Whether `path` is tracked for a write to `subresource`: the main resource does not own status
  * and the status subresource owns only status (upstream's per-strategy reset fields).
  */
 export function isTracked(path: FieldPath, subresource: string | undefined): boolean {
-  if (path.length === 1 && path[0] === 'f:metadata') return false;
-  if (NEVER_OWNED.some(n => n.every((el, i) => path[i] === el))) return false;
   const top = path[0];
+  if (top === 'f:metadata') {
+    if (path.length === 1 || NEVER_OWNED_METADATA.has(path[1])) return false;
+  } else if (NEVER_OWNED_TOP.has(top)) {
+    return false;
+  }
   if (subresource === 'status') return top === 'f:status' || top === 'f:metadata';
   return top !== 'f:status';
 }
@@ -94,14 +97,16 @@ export function encodeManagedFields(entries: ManagedEntry[]): JsonObject[] {
   const sorted = entries.filter(e => e.fields.size > 0).sort((p, q) =>
     cmp(p.operation, q.operation) || cmp(seconds(p.time), seconds(q.time)) || cmp(p.manager, q.manager)
     || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''));
-  return sorted.map(e => {
-    const out: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
-    if (e.time) out.time = e.time;
-    out.fieldsType = 'FieldsV1';
-    out.fieldsV1 = e.fields.toFieldsV1();
-    if (e.subresource) out.subresource = e.subresource;
-    return out;
-  });
+  return sorted.map(e => encodeEntry(e, e.fields.toFieldsV1()));
+}
+
+function encodeEntry(e: Omit<ManagedEntry, 'fields'>, fieldsV1: JsonObject): JsonObject {
+  const out: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+  if (e.time) out.time = e.time;
+  out.fieldsType = 'FieldsV1';
+  out.fieldsV1 = fieldsV1;
+  if (e.subresource) out.subresource = e.subresource;
+  return out;
 }
 
 function cmp<T extends string | number>(a: T, b: T): number {
@@ -122,8 +127,11 @@ export function sameIdentity(e: ManagedEntry, manager: string, operation: string
  * level and metadata; everything else is shared with `obj`, which the caller hands over.
  */
 export function withManagedFields(obj: JsonObject, entries: ManagedEntry[]): JsonObject {
+  return withEncodedManagedFields(obj, encodeManagedFields(entries));
+}
+
+function withEncodedManagedFields(obj: JsonObject, encoded: JsonObject[]): JsonObject {
   const meta: JsonObject = isJsonObject(obj.metadata) ? { ...obj.metadata } : {};
-  const encoded = encodeManagedFields(entries);
   if (encoded.length > 0) meta.managedFields = encoded;
   else delete meta.managedFields;
   return { ...obj, metadata: meta };
@@ -156,6 +164,12 @@ export function updateManagedFields(oldObj: object | undefined, newObj: object, 
   const entries = fromRequest.length > 0 ? fromRequest : decodeManagedFields(oldObj as JsonValue | undefined);
 
   const type = typeOf(opts.gvk, spec);
+  if (oldObj === undefined && entries.length === 0) {
+    // A create: every field it sets is the manager's, the one entry there is.
+    const fieldsV1 = createdFieldsV1(withoutManagedFields(next), type, p => isTracked(p, opts.subresource));
+    const entry = { manager: opts.manager, operation: 'Update' as const, apiVersion: opts.apiVersion, subresource: opts.subresource, time: opts.now };
+    return withEncodedManagedFields(next, fieldsV1 ? [encodeEntry(entry, fieldsV1)] : []);
+  }
   const { changed } = compare(withoutManagedFields(oldObj as JsonValue | undefined), withoutManagedFields(next), type);
   const owned = trackedOnly(changed, opts.subresource);
   if (owned.size === 0) return withManagedFields(next, entries);
