@@ -106,6 +106,7 @@ export class FieldsTrie {
 
   /** FieldsV1 with `.` first and children sorted, as upstream serializes it; undefined when no member lies here or below. */
   encode(): JsonObject | undefined {
+    if (this.children.size === 0) return this.member ? {} : undefined;
     const children: [string, JsonObject][] = [];
     for (const k of [...this.children.keys()].sort()) {
       const encoded = this.children.get(k)!.encode();
