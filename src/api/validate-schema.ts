@@ -31,31 +31,43 @@ export function findUnknownFields(gvk: GroupVersionKind, obj: unknown, spec = Op
   const root = spec.schemaFor(gvk);
   if (!root) return [];
   const out: string[] = [];
-  walkUnknown(spec, root, obj, '', out);
+  walkUnknown(spec, root, obj, [], out);
   return out;
 }
 
-function walkUnknown(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown, path: string, out: string[]): void {
+/** `path` holds field names and list indexes; it is spelled out only for an unknown field (`spec.containers[0].x`). */
+function walkUnknown(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown, path: (string | number)[], out: string[]): void {
   if (value === null || value === undefined) return;
   const ref = spec.refName(schemaRef);
   if (ref && FREE_FORM.has(ref)) return;
   const schema = spec.resolve(schemaRef);
   if (!schema || schema['x-kubernetes-preserve-unknown-fields'] || schema['x-kubernetes-int-or-string']) return;
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((v, i) => walkUnknown(spec, schema.items!, v, `${path}[${i}]`, out));
+    if (!schema.items) return;
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walkUnknown(spec, schema.items, value[i], path, out);
+      path.pop();
+    }
     return;
   }
   if (typeof value !== 'object') return;
-  if (schema.properties) {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const child = schema.properties[k];
-      const childPath = path ? `${path}.${k}` : k;
-      if (!child) out.push(childPath);
-      else walkUnknown(spec, child, v, childPath, out);
-    }
-  } else if (typeof schema.additionalProperties === 'object') {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) walkUnknown(spec, schema.additionalProperties, v, path ? `${path}.${k}` : k, out);
+  const declared = schema.properties;
+  const values = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  if (!declared && !values) return;
+  for (const k of Object.keys(value as Record<string, unknown>)) {
+    const child = declared ? declared[k] : values;
+    path.push(k);
+    if (!child) out.push(spellPath(path));
+    else walkUnknown(spec, child, (value as Record<string, unknown>)[k], path, out);
+    path.pop();
   }
+}
+
+function spellPath(path: (string | number)[]): string {
+  let out = '';
+  for (const el of path) out += typeof el === 'number' ? `[${el}]` : out ? `.${el}` : el;
+  return out;
 }
 
 /**
@@ -93,7 +105,7 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
   if (ref === QUANTITY) return checkQuantity(value);
   if (ref === INT_OR_STRING || schemaRef['x-kubernetes-int-or-string']) {
     // IntOrString decodes anything but a string as an int32.
-    if (typeof value !== 'string') checkInteger(w, value, 'int32', true);
+    if (typeof value !== 'string') checkInteger(w, value, () => 'int32', true);
     return;
   }
   if (ref && TIMES.has(ref)) {
@@ -102,7 +114,8 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
   }
   const schema = w.spec.resolve(schemaRef);
   if (!schema || schema['x-kubernetes-preserve-unknown-fields']) return;
-  const goType = goTypeOf(w.spec, schemaRef);
+  // Named only in error texts (and for integer ranges), so worked out only then.
+  const goType = () => goTypeOf(w.spec, schemaRef);
   switch (schema.type) {
     case 'object':
       if (schema.properties) return checkStruct(w, schema, ref, value, goType);
@@ -130,13 +143,14 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
   }
 }
 
-function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined, value: unknown, goType: string): void {
+function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined, value: unknown, goType: () => string): void {
   if (!isPlainObject(value)) return save(w, value, goType);
   const outer = { struct: w.struct, depth: w.fields.length };
+  const struct = ref ? shortName(ref) : w.struct;
   for (const [k, v] of Object.entries(value)) {
     const child = schema.properties![k];
     if (!child) continue; // unknown fields are findUnknownFields' business
-    w.struct = ref ? shortName(ref) : w.struct;
+    w.struct = struct;
     w.fields.push(k);
     checkValue(w, child, v);
     w.struct = outer.struct;
@@ -144,18 +158,18 @@ function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined,
   }
 }
 
-function checkInteger(w: TypeWalk, value: unknown, goType: string, abort: boolean): void {
+function checkInteger(w: TypeWalk, value: unknown, goType: () => string, abort: boolean): void {
   let problem: string | undefined;
   if (typeof value !== 'number') problem = jsonKind(value);
-  else if (!Number.isInteger(value) || (goType === 'int32' && (value < -(2 ** 31) || value >= 2 ** 31))) problem = `number ${value}`;
+  else if (!Number.isInteger(value) || ((value < -(2 ** 31) || value >= 2 ** 31) && goType() === 'int32')) problem = `number ${value}`;
   if (!problem) return;
-  const text = typeErrorText(w, problem, goType);
+  const text = typeErrorText(w, problem, goType());
   if (abort) throw new Abort(text);
   w.saved ??= text;
 }
 
-function save(w: TypeWalk, value: unknown, goType: string): void {
-  w.saved ??= typeErrorText(w, jsonKind(value), goType);
+function save(w: TypeWalk, value: unknown, goType: () => string): void {
+  w.saved ??= typeErrorText(w, jsonKind(value), goType());
 }
 
 /** Go's UnmarshalTypeError text; `what` describes the JSON value ("string", "number 1.5", ...). */
