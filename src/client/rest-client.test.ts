@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { StatusError } from '../api/errors.js';
+import { createCA, issueCertificate } from '../pki/certificates.js';
+import { RestClient } from './rest-client.js';
+
+interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string; socket: number }
+
+describe('RestClient', () => {
+  let server: Server;
+  let base: string;
+  let ca: string;
+  const seen: Seen[] = [];
+  const sockets = new WeakMap<object, number>();
+  let nextSocket = 0;
+
+  before(async () => {
+    const authority = await createCA('test-ca');
+    const leaf = await issueCertificate(authority, { commonName: 'server', ipAddresses: ['127.0.0.1'], usage: 'server' });
+    ca = authority.cert;
+    server = createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        if (!sockets.has(req.socket)) sockets.set(req.socket, nextSocket++);
+        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), socket: sockets.get(req.socket)! });
+        if (req.url!.includes('/missing')) {
+          res.writeHead(404, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', message: 'pods "x" not found', code: 404, details: { name: 'x', kind: 'pods' } }));
+        } else if (req.url!.includes('/broken')) {
+          res.writeHead(502);
+          res.end('bad gateway');
+        } else {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ ok: true, url: req.url }));
+        }
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(() => server.close());
+
+  const last = () => seen[seen.length - 1];
+
+  it('sends the path and query as URL parsing would, with the server prefix', async () => {
+    const c = new RestClient({ server: `${base}/prefix`, ca });
+    try {
+      await c.get('/api/v1/pods', { labelSelector: 'app in (a b),tier!=x', limit: 5, watch: undefined });
+      assert.equal(last().url, '/prefix/api/v1/pods?labelSelector=app+in+%28a+b%29%2Ctier%21%3Dx&limit=5');
+      await c.get('/api/v1/namespaces/a b/pods/../configmaps');
+      assert.equal(last().url, '/prefix/api/v1/namespaces/a%20b/configmaps');
+      await c.get('/api/v1/pods?resourceVersion=1', { limit: 2 });
+      assert.equal(last().url, '/prefix/api/v1/pods?resourceVersion=1&limit=2');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('sends JSON bodies with their headers over one kept-alive connection', async () => {
+    const c = new RestClient({ server: base, ca, token: 'abc' }, 'tester');
+    try {
+      const got = await c.create<{ ok: boolean }>('/api/v1/namespaces/ns/pods', { metadata: { name: 'é' } });
+      assert.deepEqual(got, { ok: true, url: '/api/v1/namespaces/ns/pods' });
+      const r = last();
+      assert.equal(r.method, 'POST');
+      assert.equal(r.body, JSON.stringify({ metadata: { name: 'é' } }));
+      assert.equal(r.headers['content-length'], String(Buffer.byteLength(r.body)));
+      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers.host, base.slice('https://'.length));
+      assert.equal(r.headers.authorization, 'Bearer abc');
+      assert.equal(r.headers['user-agent'], 'tester');
+      await c.patch('/api/v1/namespaces/ns/pods/x', { a: 1 }, 'strategic');
+      assert.equal(last().headers['content-type'], 'application/strategic-merge-patch+json');
+      assert.equal(last().socket, r.socket);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('turns error responses into StatusErrors', async () => {
+    const c = new RestClient({ server: base, ca });
+    try {
+      await assert.rejects(c.get('/api/v1/missing'), (e: unknown) => e instanceof StatusError && e.code === 404 && e.reason === 'NotFound' && e.message === 'pods "x" not found');
+      await assert.rejects(c.get('/api/v1/broken'), (e: unknown) => e instanceof StatusError && e.code === 502 && e.reason === 'InternalError' && e.message === 'bad gateway');
+    } finally {
+      c.close();
+    }
+  });
+});
