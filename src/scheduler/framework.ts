@@ -23,7 +23,11 @@ export const SKIP: Status = { code: 'Skip', reasons: [] };
 /** Data plugins compute in PreFilter/PreScore and read in Filter/Score, for one pod's cycle. */
 export class CycleState {
   private readonly data = new Map<string, unknown>();
-  readonly skipFilter = new Set<string>();
+  /**
+   * The Filter plugins to run this cycle: the profile's, minus those whose PreFilter returned
+   * Skip (upstream's SkipFilterPlugins, resolved once rather than looked up for every node).
+   */
+  filters?: readonly Plugin[];
   readonly skipScore = new Set<string>();
 
   read<T>(key: string): T | undefined {

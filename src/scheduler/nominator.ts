@@ -26,6 +26,8 @@ export class Nominator {
   }
 
   podsOn(node: string): PodInfo[] {
+    // Asked for every node the filter loop visits; nominations are rare.
+    if (this.byNode.size === 0) return NONE;
     const m = this.byNode.get(node);
     return m ? [...m.values()] : NONE;
   }

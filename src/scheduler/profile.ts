@@ -48,22 +48,24 @@ export class Profile {
 
   /** PreFilter: the first rejection ends the cycle; SKIP drops that plugin's Filter. */
   runPreFilter(s: CycleState, pod: PodInfo, nodes: NodeInfo[]): Status | null {
+    let skipped: Set<Plugin> | undefined;
     for (const p of this.config.plugins) {
       if (!p.preFilter) continue;
       const st = p.preFilter(s, pod, nodes);
       if (!st) continue;
-      if (st.code === 'Skip') s.skipFilter.add(p.name);
+      if (st.code === 'Skip') (skipped ??= new Set()).add(p);
       else return { ...st, plugin: p.name };
     }
+    s.filters = skipped ? this.filters.filter(p => !skipped.has(p)) : this.filters;
     return null;
   }
 
   /** Filter: the first plugin to reject the node decides its status. */
   runFilter(s: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
-    for (const p of this.filters) {
-      if (s.skipFilter.size && s.skipFilter.has(p.name)) continue;
-      const st = p.filter!(s, pod, node);
-      if (st) return st.plugin ? st : { ...st, plugin: p.name };
+    const filters = s.filters ?? this.filters;
+    for (let i = 0; i < filters.length; i++) {
+      const st = filters[i].filter!(s, pod, node);
+      if (st) return st.plugin ? st : { ...st, plugin: filters[i].name };
     }
     return null;
   }

@@ -10,7 +10,7 @@ export type ScoringStrategy = 'LeastAllocated' | 'MostAllocated';
 /** Why the pod does not fit, in upstream's order and wording; empty when it fits. */
 export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
   // Runs for every pod on hundreds of nodes: the common "fits" answer allocates nothing.
-  const tooManyPods = node.pods.size + 1 > node.allocPods;
+  const tooManyPods = node.podCount + 1 > node.allocPods;
   const cpu = pod.cpuRequest > 0 && pod.cpuRequest > node.allocCpu - node.reqCpu;
   const mem = pod.memoryRequest > 0 && pod.memoryRequest > node.allocMemory - node.reqMemory;
   const eph = pod.ephemeralRequest > 0 && pod.ephemeralRequest > node.allocEphemeral - node.reqEphemeral;

@@ -10,7 +10,7 @@ export const nodeUnschedulable: Plugin = {
   name: 'NodeUnschedulable',
   events: ['Node'],
   filter(_s, pod, node) {
-    if (!node.node.spec?.unschedulable) return null;
+    if (!node.unschedulable) return null;
     return (pod.pod.spec.tolerations ?? []).some(t => tolerates(t, TAINT)) ? null : unresolvable(REASON);
   },
 };

@@ -2,9 +2,15 @@
 // PreferNoSchedule taints lower its score.
 import { normalizeByMax, SKIP, unresolvable, type Plugin } from '../framework.js';
 import { tolerates } from '../../api/node-selection.js';
+import type { NodeInfo } from '../node-info.js';
 import type { Toleration } from '../types.js';
 
 const ENFORCED = new Set(['NoSchedule', 'NoExecute']);
+
+function hasPreferNoSchedule(node: NodeInfo): boolean {
+  for (const t of node.taints) if (t.effect === 'PreferNoSchedule') return true;
+  return false;
+}
 
 export const taintToleration: Plugin = {
   name: 'TaintToleration',
@@ -19,7 +25,7 @@ export const taintToleration: Plugin = {
     return null;
   },
   preScore(s, pod, nodes) {
-    if (!nodes.some(n => n.taints.some(t => t.effect === 'PreferNoSchedule'))) return SKIP;
+    if (!nodes.some(hasPreferNoSchedule)) return SKIP;
     s.write('TaintToleration', (pod.pod.spec.tolerations ?? []).filter(t => !t.effect || t.effect === 'PreferNoSchedule'));
     return null;
   },
