@@ -11,6 +11,7 @@ import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
+import { SharedInformers } from '../client/shared-informers.js';
 import { leaderElected } from '../controllers/command.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
@@ -139,22 +140,26 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
   // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1).
   const loopClient = new RestClient(loadKubeconfig(kubeconfigPath), 'k8ts-server');
+  // The controllers and the scheduler read one set of caches: every pod is received and kept once
+  // in this process, not once per component (the caches outlive a lost term of leadership).
+  const loopInformers = new SharedInformers(loopClient);
   const controllers = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(loopClient, allControllers({
       clusterCidr: String(flags['cluster-cidr']), caCert: creds.ca.cert, nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']),
-    }));
+    }), 'controller-manager', loopInformers);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
   const scheduler = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-scheduler', true, 15, (() => {
     let current: Scheduler | undefined;
     return {
-      start: () => { current = new Scheduler(loopClient); void current.start(); },
+      start: () => { current = new Scheduler(loopClient, { informers: loopInformers }); void current.start(); },
       stop: () => { void current?.stop(); current = undefined; },
     };
   })());
   const stopControlPlane = async () => {
     await controllers?.stop();
     await scheduler?.stop();
+    loopInformers.stop();
     loopClient.close();
     stopCompaction?.();
     await apiServer.stop();

@@ -40,7 +40,8 @@ export function objectKey(obj: KubeObject): string {
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly items = new Map<string, T>();
-  private readonly handlers: InformerHandlers<T>[] = [];
+  /** Replaced, never changed in place: a handler may unregister while events are delivered. */
+  private handlers: InformerHandlers<T>[] = [];
   private readonly indexers = new Map<string, IndexFunction<T>>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();
   private resourceVersion = '';
@@ -54,9 +55,14 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** Registers handlers; objects already in the cache are replayed to them as adds. */
   on(handlers: InformerHandlers<T>): this {
-    this.handlers.push(handlers);
+    this.handlers = [...this.handlers, handlers];
     for (const obj of this.items.values()) handlers.add?.(obj);
     return this;
+  }
+
+  /** Unregisters handlers given to on(). */
+  off(handlers: InformerHandlers<T>): void {
+    this.handlers = this.handlers.filter(h => h !== handlers);
   }
 
   addIndex(name: string, fn: IndexFunction<T>): this {

@@ -3,9 +3,9 @@
 // Services and controllers whose selectors give pods their default spreading.
 import { LabelSelector, type LabelRequirement } from '../apiserver/selectors/label-selector.js';
 import type { KubeObject } from '../api/object.js';
-import { Informer } from '../client/informer.js';
-import type { RestClient } from '../client/rest-client.js';
-import { collectionPath, R, type ResourceRef } from '../client/resources.js';
+import type { Informer } from '../client/informer.js';
+import { R, type ResourceRef } from '../client/resources.js';
+import type { SharedInformers } from '../client/shared-informers.js';
 import type { DisruptionBudget } from './plugins/default-preemption.js';
 import type { LabelSelectorSpec, Pod } from './types.js';
 
@@ -21,25 +21,21 @@ export class ClusterView {
   private readonly services: Informer<Selecting>;
   private readonly controllers = new Map<string, Informer<Selecting>>();
 
-  constructor(client: RestClient) {
-    this.namespaces = new Informer(client, collectionPath(R.namespaces));
-    this.priorityClasses = new Informer<PriorityClass>(client, collectionPath(R.priorityclasses));
-    this.pdbs = new Informer(client, collectionPath(R.poddisruptionbudgets));
-    this.services = new Informer<Selecting>(client, collectionPath(R.services)).addIndex('ns', o => [o.metadata.namespace ?? '']);
-    for (const [kind, ref] of Object.entries(CONTROLLER_KINDS)) this.controllers.set(kind, new Informer<Selecting>(client, collectionPath(ref)));
+  /** The informers come from `informers` (started there; their owner stops them). */
+  constructor(informers: SharedInformers) {
+    this.namespaces = informers.get(R.namespaces);
+    this.priorityClasses = informers.get<PriorityClass>(R.priorityclasses);
+    this.pdbs = informers.get(R.poddisruptionbudgets);
+    this.services = informers.get<Selecting>(R.services).addIndex('namespace', o => [o.metadata.namespace ?? '']);
+    for (const [kind, ref] of Object.entries(CONTROLLER_KINDS)) this.controllers.set(kind, informers.get<Selecting>(ref));
   }
 
   private get all(): Informer<KubeObject>[] {
     return [this.namespaces, this.priorityClasses, this.pdbs, this.services, ...this.controllers.values()] as Informer<KubeObject>[];
   }
 
-  start(): Promise<void[]> {
-    for (const i of this.all) i.start();
+  waitForSync(): Promise<void[]> {
     return Promise.all(this.all.map(i => i.waitForSync()));
-  }
-
-  stop(): void {
-    for (const i of this.all) i.stop();
   }
 
   namespaceLabels = (ns: string): Record<string, string> | undefined => this.namespaces.get(ns)?.metadata.labels;
@@ -67,7 +63,7 @@ export class ClusterView {
   defaultSelector(pod: Pod): LabelSelector | null {
     const reqs: LabelRequirement[] = [];
     const labels = pod.metadata.labels ?? {};
-    for (const svc of this.services.byIndex('ns', pod.metadata.namespace ?? '')) {
+    for (const svc of this.services.byIndex('namespace', pod.metadata.namespace ?? '')) {
       const sel = svc.spec?.selector as Record<string, string> | undefined;
       if (!sel || !Object.keys(sel).length) continue;
       if (Object.entries(sel).every(([k, v]) => labels[k] === v)) for (const [k, v] of Object.entries(sel)) reqs.push({ key: k, operator: 'In', values: [v] });

@@ -4,9 +4,10 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { StatusError } from '../api/errors.js';
 import { nowTimestamp } from '../api/object.js';
-import { Informer, stripManagedFields } from '../client/informer.js';
+import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
-import { collectionPath, objectPath, R } from '../client/resources.js';
+import { objectPath, R } from '../client/resources.js';
+import { HandlerRegistrations, SharedInformers } from '../client/shared-informers.js';
 import { Limiter } from '../util/limiter.js';
 import { logger, type Logger } from '../util/log.js';
 import { Algorithm, unschedulableMessage } from './algorithm.js';
@@ -31,6 +32,11 @@ export interface SchedulerOptions {
   /** Binding requests in flight. */
   bindConcurrency?: number;
   log?: Logger;
+  /**
+   * Informers owned by the caller (`k8ts server` shares its controllers'); without them the
+   * scheduler starts its own and stops them in stop().
+   */
+  informers?: SharedInformers;
 }
 
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
@@ -40,6 +46,9 @@ export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
   private readonly view: ClusterView;
+  private readonly informers: SharedInformers;
+  private readonly ownsInformers: boolean;
+  private readonly registrations = new HandlerRegistrations();
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly profiles = new Map<string, Profile>();
@@ -55,9 +64,11 @@ export class Scheduler {
 
   constructor(private readonly client: RestClient, opts: SchedulerOptions = {}) {
     this.log = opts.log ?? logger('scheduler');
-    this.view = new ClusterView(client);
-    this.pods = new Informer<Pod>(client, collectionPath(R.pods), { transform: stripManagedFields });
-    this.nodes = new Informer<Node>(client, collectionPath(R.nodes), { transform: stripManagedFields });
+    this.ownsInformers = !opts.informers;
+    this.informers = opts.informers ?? new SharedInformers(client);
+    this.view = new ClusterView(this.informers);
+    this.pods = this.informers.get<Pod>(R.pods);
+    this.nodes = this.informers.get<Node>(R.nodes);
     this.events = new ApiEventRecorder(client, 'default-scheduler');
     this.binds = new Limiter(opts.bindConcurrency ?? 64);
     const handle: Handle = {
@@ -83,17 +94,16 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.view.start();
-    this.nodes.on({
+    await this.view.waitForSync();
+    // Nodes first: bound pods then find their nodes in the cache.
+    await this.nodes.waitForSync();
+    this.registrations.add(this.nodes, {
       add: n => this.nodeChanged(undefined, n),
       update: (o, n) => this.nodeChanged(o, n),
       delete: n => this.cache.removeNode(n.metadata.name!),
     });
-    this.pods.on({ add: p => this.podAdded(p), update: (o, p) => this.podUpdated(o, p), delete: p => this.podDeleted(p) });
-    this.nodes.start();
-    await this.nodes.waitForSync();
-    this.pods.start();
     await this.pods.waitForSync();
+    this.registrations.add(this.pods, { add: p => this.podAdded(p), update: (o, p) => this.podUpdated(o, p), delete: p => this.podDeleted(p) });
     this.queue.run();
     this.loopDone = this.loop();
     this.log('scheduler started', { nodes: this.cache.nodeCount, profiles: [...this.profiles.keys()] });
@@ -103,9 +113,8 @@ export class Scheduler {
     if (!this.running) return;
     this.running = false;
     this.queue.close();
-    this.pods.stop();
-    this.nodes.stop();
-    this.view.stop();
+    this.registrations.removeAll();
+    if (this.ownsInformers) this.informers.stop();
     await this.loopDone;
   }
 
