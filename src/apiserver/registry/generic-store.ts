@@ -23,6 +23,7 @@ import { FieldSelector, metadataFields, type FieldGetter } from '../selectors/fi
 import { LabelSelector } from '../selectors/label-selector.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
+import { shareEmptyFieldLeaves } from './shared-empty-fields.js';
 import type { ResourceStrategy } from './strategy.js';
 import { keepAllButStatus } from './strategy.js';
 import { WatchCache, type CacheEvent, type CachedObject } from './watch-cache.js';
@@ -94,6 +95,7 @@ export class GenericStore {
     const stored = JSON.parse(kv.value) as KubeObject;
     const obj = this.codec ? this.codec.fromStorage(stored) : stored;
     obj.metadata.resourceVersion = String(kv.modRevision);
+    shareEmptyFieldLeaves(obj);
     return obj;
   }
 
