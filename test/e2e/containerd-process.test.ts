@@ -10,7 +10,7 @@ import { cleanupContainerd, mountsUnder } from '../../src/kubelet/containerd/cle
 import { ContainerdProcess, ContainerdStartError } from '../../src/kubelet/containerd/process.js';
 import { PAUSE_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { ensurePauseImage } from '../../src/kubelet/images/load.js';
-import { processesMentioning, removeCgroup } from './support/leftovers.js';
+import { processesMentioning, removeCgroup, watchRuntimeDefaultCgroup } from './support/leftovers.js';
 import { TestNetns } from './support/netns.js';
 
 test('containerd starts in a netns, answers CRI Version, and stops by PID', async () => {
@@ -49,6 +49,7 @@ test('after containerd is killed with a pod running, cleanup leaves no process, 
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-containerd-'));
   const netns = TestNetns.create('ctrd');
   const cgroupParent = `/k8ts-containerd-crash-${process.pid}`;
+  const defaultCgroup = watchRuntimeDefaultCgroup();
   let containerd: ContainerdProcess | undefined;
   try {
     containerd = await ContainerdProcess.start({ dir, netns: netns.name, cniConfDir: join(dir, 'cni') });
@@ -82,6 +83,7 @@ test('after containerd is killed with a pod running, cleanup leaves no process, 
     assert.deepEqual(processesMentioning(dir), []);
     assert.deepEqual(mountsUnder(dir), []);
     assert.equal(existsSync(memoryCgroup), false);
+    assert.equal(defaultCgroup.createdSince(), false);
   } finally {
     await containerd?.stop();
     if (containerd) await cleanupContainerd(containerd.paths, { removeDir: true });

@@ -14,7 +14,7 @@ import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
 import { eventually } from './harness.js';
-import { cgroupExists, processesMentioning, removeCgroup } from './support/leftovers.js';
+import { cgroupExists, processesMentioning, removeCgroup, watchRuntimeDefaultCgroup } from './support/leftovers.js';
 import { TestNetns } from './support/netns.js';
 import { TestRegistry } from './support/registry.js';
 
@@ -52,6 +52,7 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
   let sandboxId: string;
   let sandboxConfig: PodSandboxConfig;
   let sleeperId: string;
+  const defaultCgroup = watchRuntimeDefaultCgroup();
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-cri-'));
@@ -89,6 +90,7 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
     assert.deepEqual(processesMentioning(dir), []);
     assert.equal(netns.exists, false);
     assert.equal(cgroupExists(CGROUP_PARENT), false);
+    assert.equal(defaultCgroup.createdSince(), false, 'a sandbox without our cgroup parent left containerd\'s /k8s.io cgroup');
   });
 
   test('the network is ready once the conflist is in place', async () => {

@@ -21,12 +21,15 @@ import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
 import { Daemon } from '../../src/util/daemon.js';
 import { eventually, TestCluster } from './harness.js';
 import type { KubeletNodeConfig } from './support/kubelet-node.js';
+import { cgroupExists, removeCgroupTree, watchRuntimeDefaultCgroup } from './support/leftovers.js';
 import { TestNetns } from './support/netns.js';
 import { relayUnixToTcp } from './support/unix-relay.js';
 
 const NODE = 'kubelet-e2e';
 const POD_CIDR = '10.244.9.0/24';
 const NODE_IP = '10.244.9.1'; // the cni0 bridge: the node's address inside its namespace
+// The pods' cgroup parent, ours to remove (the kubelet of a real node has --cgroup-root).
+const CGROUP_PARENT = `/k8ts-kubelet-test-${process.pid}`;
 const KUBELET_MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'support', 'kubelet-node.js');
 
 interface PodJson {
@@ -73,6 +76,8 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     return (await runtime!.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } }));
   }
 
+  const defaultCgroup = watchRuntimeDefaultCgroup();
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-e2e-'));
     netns = TestNetns.create('kubelet');
@@ -97,7 +102,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     heartbeat = setInterval(() => void beat().catch(() => undefined), 10_000);
     const config: KubeletNodeConfig = {
       kubeconfig: cluster.kubeconfig, apiSocket: join(dir, 'api.sock'), criEndpoint: containerd.endpoint,
-      nodeName: NODE, nodeIPs: [NODE_IP], rootDir: join(dir, 'kubelet'),
+      nodeName: NODE, nodeIPs: [NODE_IP], rootDir: join(dir, 'kubelet'), cgroupParent: CGROUP_PARENT,
     };
     kubeletConfigPath = join(dir, 'kubelet.json');
     writeFileSync(kubeletConfigPath, JSON.stringify(config));
@@ -118,10 +123,13 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     relay?.close();
     await cluster?.stop();
     netns?.delete();
+    removeCgroupTree(CGROUP_PARENT);
     if (dir) {
       if (process.env.K8TS_KEEP_LOGS) process.stderr.write(readFileSync(join(dir, 'kubelet.log'), 'utf8'));
       rmSync(dir, { recursive: true, force: true });
     }
+    assert.equal(cgroupExists(CGROUP_PARENT), false);
+    assert.equal(defaultCgroup.createdSince(), false, 'a sandbox without our cgroup parent left containerd\'s /k8s.io cgroup');
   });
 
   test('an httpd pod becomes Ready through its readiness probe and reports IPs and events', async () => {

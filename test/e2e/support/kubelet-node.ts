@@ -17,6 +17,8 @@ export interface KubeletNodeConfig {
   nodeName: string;
   nodeIPs: string[];
   rootDir: string;
+  /** The sandboxes' cgroup parent (the test's own; without one containerd uses /k8s.io). */
+  cgroupParent: string;
 }
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as KubeletNodeConfig;
@@ -28,7 +30,7 @@ const runtime = new RuntimeClient(config.criEndpoint);
 const images = new ImageClient(config.criEndpoint);
 const kubelet = new Kubelet({
   client: rest, nodeName: config.nodeName, runtime, images, rootDir: config.rootDir, nodeIPs: config.nodeIPs,
-  resyncIntervalMs: 2000,
+  cgroupParent: config.cgroupParent, resyncIntervalMs: 2000,
 });
 await kubelet.start();
 process.stdout.write('kubelet started\n');

@@ -24,6 +24,22 @@ export function cgroupExists(cgroupPath: string): boolean {
   return readdirSync(CGROUP_ROOT).some(controller => existsSync(join(CGROUP_ROOT, controller, cgroupPath)));
 }
 
+/**
+ * containerd's cgroup for sandboxes and containers created without a cgroup_parent ("/" + its CRI
+ * namespace): runc removes each container's cgroup below it, never this parent. Runtime tests give
+ * every sandbox a cgroup parent of their own, which they remove, so none of them may create it.
+ */
+const RUNTIME_DEFAULT_CGROUP = '/k8s.io';
+
+/**
+ * Notes whether containerd's default cgroup exists now; `createdSince()` then tells whether it
+ * appeared afterwards (only judged when it was absent at first: another runtime may own it).
+ */
+export function watchRuntimeDefaultCgroup(): { createdSince(): boolean } {
+  const existed = cgroupExists(RUNTIME_DEFAULT_CGROUP);
+  return { createdSince: () => !existed && cgroupExists(RUNTIME_DEFAULT_CGROUP) };
+}
+
 /** Removes an (empty) cgroup directory from every controller; runc removes the containers' own. */
 export function removeCgroup(cgroupPath: string): void {
   for (const controller of readdirSync(CGROUP_ROOT)) {
