@@ -1,7 +1,7 @@
 // The operations server-side apply needs on typed values: the set of fields a value sets, the
 // fields that differ between two values, merging an applied configuration into a live object,
 // and removing a set of fields. All follow upstream's structured-merge-diff semantics.
-import { FieldSet, FieldsTrie, type FieldPath } from './field-set.js';
+import { FieldSet, type FieldPath } from './field-set.js';
 import type { FieldType } from './field-type.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
@@ -104,42 +104,49 @@ export function compare(oldValue: JsonValue | undefined, newValue: JsonValue | u
 
 /**
  * What a create records: the FieldsV1 of compare(undefined, value).changed restricted to the paths
- * `keep` accepts, in one walk (undefined when nothing is kept). Every create would otherwise build,
- * filter and encode a FieldSet of all the object's fields.
+ * `keep` accepts, in one walk that emits the sorted trie directly (undefined when nothing is kept).
+ * `descend` says whether anything below a path may be kept, so untracked subtrees (a node's status)
+ * are not walked. Every create would otherwise build, filter and encode a FieldSet of all its fields.
  */
-export function createdFieldsV1(value: JsonValue, type: FieldType, keep: (path: FieldPath) => boolean): JsonObject | undefined {
+export function createdFieldsV1(value: JsonValue, type: FieldType, keep: (path: FieldPath) => boolean, descend: (path: FieldPath) => boolean): JsonObject | undefined {
   const path: string[] = [];
-  const mark = (node: FieldsTrie) => {
-    if (path.length > 0 && keep(path)) node.member = true;
-  };
   // compare's walk with nothing on the old side: every position the new value reaches is a change.
-  const walk = (b: JsonValue, t: FieldType, node: FieldsTrie) => {
+  // `member`: the position is already a member (a list item); the result is its FieldsV1 node.
+  const walk = (b: JsonValue, t: FieldType, member: boolean): JsonObject | undefined => {
     const kind = t.kindFor(b);
-    if (!fitsKind(b, kind) || isEmpty(b)) {
-      mark(node);
-      return;
-    }
-    if (isGranular(kind)) {
-      if (kind === 'map') mark(node);
-      for (const [k, child] of Object.entries(b as JsonObject)) {
-        if (child === undefined) continue;
-        path.push('f:' + k);
-        walk(child, t.field(k), node.child(path[path.length - 1]));
-        path.pop();
+    const marked = () => member || (path.length > 0 && keep(path));
+    if (!fitsKind(b, kind) || isEmpty(b)) return marked() ? {} : undefined;
+    const children: [string, JsonObject][] = [];
+    if (path.length === 0 || descend(path)) {
+      if (isGranular(kind)) {
+        const obj = b as JsonObject;
+        for (const k of Object.keys(obj).sort()) {
+          if (obj[k] === undefined) continue;
+          path.push('f:' + k);
+          const node = walk(obj[k], t.field(k), false);
+          if (node) children.push([path[path.length - 1], node]);
+          path.pop();
+        }
+      } else {
+        const items = indexItems(b as JsonValue[], t);
+        for (const el of [...items.keys()].sort()) {
+          path.push(el);
+          const item = items.get(el);
+          const itemMember = keep(path);
+          const node = kind === 'list-map' && item !== undefined ? walk(item, t.item(), itemMember) : itemMember ? {} : undefined;
+          if (node) children.push([el, node]);
+          path.pop();
+        }
       }
-      return;
     }
-    for (const [el, item] of indexItems(b as JsonValue[], t)) {
-      path.push(el);
-      const itemNode = node.child(el);
-      mark(itemNode);
-      if (kind === 'list-map' && item !== undefined) walk(item, t.item(), itemNode);
-      path.pop();
-    }
+    const isMember = kind === 'map' ? marked() : member;
+    if (!isMember && children.length === 0) return undefined;
+    const out: JsonObject = {};
+    if (isMember && children.length > 0) out['.'] = {};
+    for (const [k, v] of children) out[k] = v;
+    return out;
   };
-  const root = new FieldsTrie();
-  walk(value, type, root);
-  return root.encode();
+  return walk(value, type, false);
 }
 
 function indexItems(items: JsonValue[], t: FieldType): Map<string, JsonValue> {

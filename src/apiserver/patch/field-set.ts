@@ -83,40 +83,24 @@ export class FieldSet {
   }
 
   private encodeFieldsV1(): JsonObject {
-    const root = new FieldsTrie();
+    interface Node { member: boolean; children: Map<string, Node> }
+    const root: Node = { member: false, children: new Map() };
     for (const path of this.members.values()) {
       let node = root;
-      for (const el of path) node = node.child(el);
+      for (const el of path) {
+        let next = node.children.get(el);
+        if (!next) node.children.set(el, next = { member: false, children: new Map() });
+        node = next;
+      }
       node.member = true;
     }
-    return root.encode() ?? {};
-  }
-}
-
-/** A FieldsV1 trie being built: one node per path element, marked where a path is a member. */
-export class FieldsTrie {
-  member = false;
-  private readonly children = new Map<string, FieldsTrie>();
-
-  child(el: string): FieldsTrie {
-    let next = this.children.get(el);
-    if (!next) this.children.set(el, next = new FieldsTrie());
-    return next;
-  }
-
-  /** FieldsV1 with `.` first and children sorted, as upstream serializes it; undefined when no member lies here or below. */
-  encode(): JsonObject | undefined {
-    if (this.children.size === 0) return this.member ? {} : undefined;
-    const children: [string, JsonObject][] = [];
-    for (const k of [...this.children.keys()].sort()) {
-      const encoded = this.children.get(k)!.encode();
-      if (encoded) children.push([k, encoded]);
-    }
-    if (!this.member && children.length === 0) return undefined;
-    const out: JsonObject = {};
-    if (this.member && children.length > 0) out['.'] = {};
-    for (const [k, v] of children) out[k] = v;
-    return out;
+    const encode = (node: Node): JsonObject => {
+      const out: JsonObject = {};
+      if (node.member && node.children.size > 0) out['.'] = {};
+      for (const k of [...node.children.keys()].sort()) out[k] = encode(node.children.get(k)!);
+      return out;
+    };
+    return encode(root);
   }
 }
 

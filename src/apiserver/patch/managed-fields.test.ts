@@ -128,7 +128,7 @@ test('defaultFieldManager: the user agent up to its first slash', () => {
 test('managed fields: a create records what the general comparison would, for every kind of position', async () => {
   const { OpenApiSpec } = await import('../../api/schema.js');
   const { compare, createdFieldsV1 } = await import('./field-ops.js');
-  const { isTracked, trackedOnly, typeOf } = await import('./managed-fields.js');
+  const { hasTrackedBelow, isTracked, trackedOnly, typeOf } = await import('./managed-fields.js');
   const spec = OpenApiSpec.shared();
   const pod = {
     apiVersion: 'v1', kind: 'Pod',
@@ -153,7 +153,7 @@ test('managed fields: a create records what the general comparison would, for ev
     for (const subresource of [undefined, 'status']) {
       const type = typeOf(gvk, spec);
       const general = trackedOnly(compare(undefined, value as any, type).changed, subresource);
-      const fast = createdFieldsV1(value as any, type, p => isTracked(p, subresource));
+      const fast = createdFieldsV1(value as any, type, p => isTracked(p, subresource), p => hasTrackedBelow(p, subresource));
       assert.deepEqual(fast, general.size ? general.toFieldsV1() : undefined, `${gvk.kind} ${subresource ?? ''}`);
       assert.equal(JSON.stringify(fast), general.size ? JSON.stringify(general.toFieldsV1()) : undefined);
     }

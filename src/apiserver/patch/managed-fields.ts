@@ -65,6 +65,11 @@ export function isTracked(path: FieldPath, subresource: string | undefined): boo
   return top !== 'f:status';
 }
 
+/** Whether paths below `path` may be tracked: below an untracked path none is, but for metadata's own fields. */
+export function hasTrackedBelow(path: FieldPath, subresource: string | undefined): boolean {
+  return isTracked(path, subresource) || (path.length === 1 && path[0] === 'f:metadata');
+}
+
 export function trackedOnly(set: FieldSet, subresource: string | undefined): FieldSet {
   return set.filter(p => isTracked(p, subresource));
 }
@@ -166,7 +171,7 @@ export function updateManagedFields(oldObj: object | undefined, newObj: object, 
   const type = typeOf(opts.gvk, spec);
   if (oldObj === undefined && entries.length === 0) {
     // A create: every field it sets is the manager's, the one entry there is.
-    const fieldsV1 = createdFieldsV1(withoutManagedFields(next), type, p => isTracked(p, opts.subresource));
+    const fieldsV1 = createdFieldsV1(withoutManagedFields(next), type, p => isTracked(p, opts.subresource), p => hasTrackedBelow(p, opts.subresource));
     const entry = { manager: opts.manager, operation: 'Update' as const, apiVersion: opts.apiVersion, subresource: opts.subresource, time: opts.now };
     return withEncodedManagedFields(next, fieldsV1 ? [encodeEntry(entry, fieldsV1)] : []);
   }
