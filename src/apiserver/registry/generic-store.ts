@@ -66,6 +66,8 @@ export class GenericStore {
   readonly cache: WatchCache;
   readonly fields: Record<string, FieldGetter>;
   private readonly apiVersion: string;
+  /** Objects being written, by their stored text (see write). */
+  private readonly writing = new Map<string, KubeObject>();
 
   constructor(
     readonly info: ResourceInfo,
@@ -92,6 +94,13 @@ export class GenericStore {
   }
 
   private decode(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
+    const written = this.writing.get(kv.value);
+    if (written) {
+      // As parsed: resourceVersion comes last in metadata (the stored text has none).
+      const { resourceVersion: _, ...meta } = written.metadata;
+      written.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
+      return written;
+    }
     const stored = JSON.parse(kv.value) as KubeObject;
     const obj = this.codec ? this.codec.fromStorage(stored) : stored;
     obj.metadata.resourceVersion = String(kv.modRevision);
@@ -240,8 +249,7 @@ export class GenericStore {
     if (ctx.dryRun) return stored;
     try {
       const key = this.key(namespace, meta.name!);
-      const rev = await this.store.create(key, this.encode(stored));
-      return this.committed(key, rev, stored);
+      return await this.write(key, stored, value => this.store.create(key, value));
     } catch (err) {
       if (err instanceof KeyExistsError) throw new AlreadyExistsError(this.target(meta.name!));
       throw err;
@@ -296,8 +304,7 @@ export class GenericStore {
           next.metadata.resourceVersion = String(revision);
           return { object: next, created: false };
         }
-        const rev = await this.store.update(key, this.encode(next), cached.revision);
-        return { object: this.committed(key, rev, next), created: false };
+        return { object: await this.write(key, next, value => this.store.update(key, value, cached.revision)), created: false };
       } catch (err) {
         if (err instanceof CompareFailedError) continue;
         if (err instanceof KeyNotFoundError) continue;
@@ -321,8 +328,7 @@ export class GenericStore {
       mutate(next);
       if (ctx.dryRun) return next;
       try {
-        const rev = await this.store.update(key, this.encode(next), cached.revision);
-        return this.committed(key, rev, next);
+        return await this.write(key, next, value => this.store.update(key, value, cached.revision));
       } catch (err) {
         if (err instanceof CompareFailedError || err instanceof KeyNotFoundError) continue;
         throw err;
@@ -464,6 +470,22 @@ export class GenericStore {
   }
 
   // ---- helpers ----
+
+  /**
+   * Stores `obj` (which the caller hands over) and answers with the watch cache's copy. While the
+   * write is under way the object is known by its text, so that the watch cache takes it as it is
+   * rather than parse the text back: every write would otherwise be decoded once more. A store
+   * whose event carries other text (another write's, a conversion's) is decoded as usual.
+   */
+  private async write(key: string, obj: KubeObject, put: (value: string) => Promise<number>): Promise<KubeObject> {
+    const value = this.encode(obj);
+    if (!this.codec) this.writing.set(value, obj);
+    try {
+      return this.committed(key, await put(value), obj);
+    } finally {
+      this.writing.delete(value);
+    }
+  }
 
   /**
    * The object as written at `rev`: the watch cache's copy (the store publishes before it
