@@ -68,7 +68,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
       if (ri.name && ri.resource !== 'namespaces') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
       const obj = await readObject(req, store, ctx);
-      const created = await store.create(ctx, ri.namespace, obj);
+      const created = await store.create(ctx, ri.namespace, obj, { owned: true });
       return respondObject(res, 201, info, created, neg, q, ctx);
     }
     case 'update': {

@@ -48,6 +48,8 @@ export interface UpdateOptions {
   subresource?: string;
   /** Server-side apply has already recorded field ownership; no Update entry is added. */
   applied?: boolean;
+  /** The caller hands the object over (a freshly decoded body): it is changed in place, not copied. */
+  owned?: boolean;
 }
 
 export interface DeleteResult {
@@ -227,7 +229,7 @@ export class GenericStore {
   // ---- writes ----
 
   async create(ctx: RequestContext, namespace: string, input: KubeObject, opts: UpdateOptions = {}): Promise<KubeObject> {
-    const obj = clone(input);
+    const obj = opts.owned ? input : clone(input);
     this.checkKind(obj);
     this.placeInNamespace(obj, namespace);
     const meta = obj.metadata;
@@ -292,7 +294,7 @@ export class GenericStore {
       const obj = await desired(live);
       if (!live) {
         obj.metadata = { ...obj.metadata, name };
-        return { object: await this.create(ctx, namespace, obj, opts), created: true };
+        return { object: await this.create(ctx, namespace, obj, { ...opts, owned: true }), created: true };
       }
       const next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts);
       if (sameObject(next, live)) return { object: live, created: false };
