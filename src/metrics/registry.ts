@@ -9,7 +9,15 @@ interface Metric {
 
 function labelKey(labels: Labels): string {
   const keys = Object.keys(labels).sort();
-  return keys.map(k => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',');
+  return keys.map(k => `${k}="${escapeLabelValue(String(labels[k]))}"`).join(',');
+}
+
+// Runs for every label of every request; values rarely need escaping.
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+function escapeLabelValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function header(name: string, help: string, type: string): string {
