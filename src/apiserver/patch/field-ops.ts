@@ -114,8 +114,7 @@ export function createdFieldsV1(value: JsonValue, type: FieldType, keep: (path: 
   // `member`: the position is already a member (a list item); the result is its FieldsV1 node.
   const walk = (b: JsonValue, t: FieldType, member: boolean): JsonObject | undefined => {
     const kind = t.kindFor(b);
-    const marked = () => member || (path.length > 0 && keep(path));
-    if (!fitsKind(b, kind) || isEmpty(b)) return marked() ? {} : undefined;
+    if (!fitsKind(b, kind) || isEmpty(b)) return member || (path.length > 0 && keep(path)) ? {} : undefined;
     const children: [string, JsonObject][] = [];
     if (path.length === 0 || descend(path)) {
       if (isGranular(kind)) {
@@ -139,7 +138,7 @@ export function createdFieldsV1(value: JsonValue, type: FieldType, keep: (path: 
         }
       }
     }
-    const isMember = kind === 'map' ? marked() : member;
+    const isMember = member || (kind === 'map' && path.length > 0 && keep(path));
     if (!isMember && children.length === 0) return undefined;
     const out: JsonObject = {};
     if (isMember && children.length > 0) out['.'] = {};
