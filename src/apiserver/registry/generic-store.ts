@@ -97,15 +97,17 @@ export class GenericStore {
 
   private decode(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
     const written = this.writing.get(kv.value);
+    let obj: KubeObject;
     if (written) {
       // As parsed: resourceVersion comes last in metadata (the stored text has none).
       const { resourceVersion: _, ...meta } = written.metadata;
       written.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
-      return written;
+      obj = written;
+    } else {
+      const stored = JSON.parse(kv.value) as KubeObject;
+      obj = this.codec ? this.codec.fromStorage(stored) : stored;
+      obj.metadata.resourceVersion = String(kv.modRevision);
     }
-    const stored = JSON.parse(kv.value) as KubeObject;
-    const obj = this.codec ? this.codec.fromStorage(stored) : stored;
-    obj.metadata.resourceVersion = String(kv.modRevision);
     shareEmptyFieldLeaves(obj);
     return obj;
   }
