@@ -31,6 +31,7 @@ export class Compactor {
   }
 
   private async sweepTo(target: number): Promise<void> {
+    if (this.stopped) return;
     let from = this.q.meta('swept_revision');
     while (from < target && !this.stopped) {
       const to = Math.min(from + WINDOW, target);

@@ -2,15 +2,18 @@
 // for what compaction must remember durably, since compaction removes the rows it covers.
 import type Database from 'better-sqlite3';
 
-export function initSchema(db: Database.Database): void {
-  // This process owns the database from its first write on: the revision counter lives in memory,
-  // so a second store on the same file would hand out revisions this one already used.
-  db.pragma('locking_mode = EXCLUSIVE');
+/** Per-connection settings: the store's reading connection and the commit worker's both need them. */
+export function configureConnection(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  // NORMAL: a commit only writes the WAL; SqliteStore fsyncs the WAL itself, off the event loop,
-  // before it acknowledges or publishes the commit (group commit, as etcd's batched fsync), so an
-  // acknowledged write still survives a crash. Checkpoints still sync before copying the WAL.
+  // NORMAL: a commit only writes the WAL; the commit worker fsyncs the WAL itself, off the
+  // store's event loop, before the store acknowledges or publishes the commit (group commit, as
+  // etcd's batched fsync), so an acknowledged write still survives a crash. Checkpoints still
+  // sync before copying the WAL.
   db.pragma('synchronous = NORMAL');
+}
+
+export function initSchema(db: Database.Database): void {
+  configureConnection(db);
   db.exec(`
     CREATE TABLE IF NOT EXISTS kv (
       rev        INTEGER PRIMARY KEY,

@@ -9,13 +9,14 @@
 // the same key in one batch behave as if sequential), and gets its own revision; one that fails
 // its check is rejected without affecting the others.
 //
-// Durability: the commit only writes the WAL; an fsync of the WAL on libuv's thread pool makes it
-// durable while the event loop goes on serving requests and committing the next batches. Batches
-// are acknowledged and published strictly in commit order, each only after an fsync that started
-// after its commit, so no reader or watcher ever sees a write that a crash could take back. Until
-// then `revision` (what reads are served at) stays below the batch's rows.
+// The transactions run on a worker thread with its own connection (commit-worker.ts), so the
+// event loop only hands batches over and takes outcomes back. A commit only writes the WAL; the
+// worker's fsync makes it durable while the next batches commit. Batches are acknowledged and
+// published strictly in commit order, each only after an fsync that started after its commit,
+// so no reader or watcher ever sees a write that a crash could take back. Until then `revision`
+// (what reads on this thread's connection are served at) stays below the batch's rows.
 import Database from 'better-sqlite3';
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startAutoCompaction, type AutoCompactionOptions } from '../auto-compaction.js';
 import {
@@ -23,20 +24,17 @@ import {
   type KeyValue, type RangeOptions, type RangeResult, type Store, type StoreEvent, type StoreWatcher, type WatchOptions,
 } from '../types.js';
 import { WatcherSet } from '../watchers.js';
-import { Compactor } from './compactor.js';
+import type { BatchOutcome, WriteOp } from './commit-protocol.js';
+import { CommitThread } from './commit-thread.js';
+import { lockOwnership } from './owner-lock.js';
 import { Queries } from './queries.js';
 import { historyEvent, rowToKv } from './rows.js';
-import { initSchema, type Row } from './schema.js';
+import { initSchema } from './schema.js';
 
 export interface SqliteStoreOptions {
   /** Compact periodically (off by default: the API server decides when to compact). */
   autoCompaction?: AutoCompactionOptions;
 }
-
-type WriteOp =
-  | { kind: 'create'; key: string; value: string }
-  | { kind: 'update'; key: string; value: string; expected: number }
-  | { kind: 'delete'; key: string; expected?: number };
 
 interface WriteResult {
   revision: number;
@@ -49,63 +47,44 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-type Outcome = { ok: true; result: WriteResult; event: StoreEvent } | { ok: false; err: Error };
-
-/** A committed batch waiting for the fsync that makes it durable. */
-interface Committed {
-  batch: Pending[];
-  outcomes: Outcome[];
-}
-
 export class SqliteStore implements Store {
   /** Highest durable, published revision: reads are served at it. */
   private rev: number;
-  /** Highest committed revision (possibly not yet durable): new writes are numbered after it. */
-  private committedRev: number;
   private compacted: number;
   private batch: Pending[] = [];
-  private unsynced: Committed[] = [];
-  private syncing: Committed[] = [];
-  private syncInFlight = false;
+  /** Batches handed to the commit worker and not yet settled, oldest first. */
+  private inFlight: Pending[][] = [];
   private readonly watchers = new WatcherSet();
-  private readonly compactor: Compactor;
-  private readonly commitBatch: (batch: Pending[]) => Outcome[];
+  private readonly writer: CommitThread;
   private stopAutoCompaction?: () => void;
   private closed = false;
+  private closing?: Promise<void>;
 
-  private constructor(private readonly db: Database.Database, private readonly q: Queries, private readonly walFd: number, opts: SqliteStoreOptions) {
+  private constructor(private readonly db: Database.Database, private readonly q: Queries, private readonly releaseOwnership: () => void, path: string, opts: SqliteStoreOptions) {
     this.compacted = q.meta('compact_revision');
     // Compaction may have removed the newest rows (tombstones), never any above the compact revision.
     this.rev = Math.max(q.maxRevision(), this.compacted);
-    this.committedRev = this.rev;
-    this.compactor = new Compactor(q);
-    this.commitBatch = q.transaction((batch: Pending[]) => {
-      let next = this.committedRev + 1;
-      return batch.map(p => {
-        const outcome = this.apply(p.op, next);
-        if (outcome.ok) next++;
-        return outcome;
-      });
+    this.writer = new CommitThread({ path, revision: this.rev }, {
+      durable: batches => { for (const outcome of batches) this.settle(this.inFlight.shift()!, outcome); },
+      failed: message => this.stop(new StorageError(message)),
     });
-    // A sweep cut short by a crash or close resumes; it only removes unreachable rows.
-    if (q.meta('swept_revision') < this.compacted) this.compactor.sweep(this.compacted).catch(() => undefined);
     if (opts.autoCompaction) this.stopAutoCompaction = startAutoCompaction(this, opts.autoCompaction);
   }
 
   static open(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
     mkdirSync(dirname(path), { recursive: true });
-    // A short wait covers a previous owner that is just exiting; a live one means misconfiguration.
-    const db = new Database(path, { timeout: 100 });
-    let walFd: number;
+    let releaseOwnership: (() => void) | undefined;
+    let db: Database.Database | undefined;
     try {
+      releaseOwnership = lockOwnership(path);
+      db = new Database(path, { timeout: 100 });
       initSchema(db);
-      // The schema set-up wrote to the WAL, so it exists; it lives (same inode) until close.
-      walFd = openSync(`${path}-wal`, 'r');
     } catch (err) {
-      db.close();
+      db?.close();
+      releaseOwnership?.();
       throw new StorageError(`cannot open ${path}: ${(err as Error).message} (is another k8ts server using it?)`);
     }
-    return new SqliteStore(db, new Queries(db), walFd, opts);
+    return new SqliteStore(db, new Queries(db), releaseOwnership, path, opts);
   }
 
   get revision(): number { return this.rev; }
@@ -152,31 +131,23 @@ export class SqliteStore implements Store {
     this.checkOpen();
     const target = Math.min(revision, this.rev);
     if (target <= this.compacted) return;
-    // Recorded first: from here on nothing below the target may be read, so the sweep that
-    // follows can remove rows in any number of steps.
-    this.q.setMeta('compact_revision', target);
+    // From here on nothing below the target may be read; the worker records it before sweeping.
     this.compacted = target;
-    await this.compactor.sweep(target);
+    await this.writer.compact(target);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
     if (this.closed) return;
     this.flush();
-    // Whatever is committed is made durable and acknowledged now; an fsync still in flight finds
-    // nothing left to settle.
-    const pending = [...this.syncing, ...this.unsynced];
-    this.syncing = [];
-    this.unsynced = [];
-    if (pending.length) {
-      fsyncSync(this.walFd);
-      for (const c of pending) this.settle(c);
-    }
     this.closed = true;
     this.stopAutoCompaction?.();
-    this.compactor.stop();
-    this.watchers.closeAll(new StoreClosedError());
-    this.db.close();
-    closeSync(this.walFd);
+    // Whatever is committed is made durable and acknowledged before the worker lets go.
+    await this.writer.close();
+    this.stop(new StoreClosedError());
   }
 
   private enqueue(op: WriteOp): Promise<WriteResult> {
@@ -187,91 +158,56 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Commits the open batch; it is acknowledged once an fsync covers it. */
+  /** Hands the open batch to the commit worker; it is settled once an fsync covers it. */
   private flush(): void {
     const batch = this.batch;
     if (!batch.length || this.closed) return;
     this.batch = [];
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.commitBatch(batch);
-    } catch (err) {
-      const failure = new StorageError(`commit failed: ${(err as Error).message}`);
-      for (const p of batch) p.reject(failure);
-      return;
-    }
-    for (const o of outcomes) if (o.ok) this.committedRev = o.result.revision;
-    // Failed compares wait too: their retry must find the batches before them published.
-    this.unsynced.push({ batch, outcomes });
-    this.syncWal();
-  }
-
-  /** One fsync at a time; batches committed meanwhile share the next one. */
-  private syncWal(): void {
-    if (this.syncInFlight || !this.unsynced.length) return;
-    this.syncInFlight = true;
-    this.syncing = this.unsynced;
-    this.unsynced = [];
-    fsync(this.walFd, err => {
-      this.syncInFlight = false;
-      const covered = this.syncing;
-      this.syncing = [];
-      if (this.closed) return;
-      if (err) return this.failDurability(err, covered);
-      for (const c of covered) this.settle(c);
-      this.syncWal();
-    });
+    this.inFlight.push(batch);
+    this.writer.commit(batch.map(p => p.op));
   }
 
   /** Publishes a durable batch's events, then settles its writers, in order. */
-  private settle({ batch, outcomes }: Committed): void {
-    const events: StoreEvent[] = [];
-    for (const o of outcomes) {
-      if (o.ok) {
-        events.push(o.event);
-        this.rev = o.result.revision;
-      }
+  private settle(batch: Pending[], outcome: BatchOutcome): void {
+    if (typeof outcome === 'string') {
+      const failure = new StorageError(outcome);
+      for (const p of batch) p.reject(failure);
+      return;
     }
+    const events: StoreEvent[] = [];
+    const results = outcome.map((o, i): WriteResult | StorageError => {
+      const { op } = batch[i];
+      if ('failed' in o) {
+        if (o.failed === 'exists') return new KeyExistsError(op.key);
+        if (o.failed === 'notFound') return new KeyNotFoundError(op.key);
+        return new CompareFailedError(op.key, { key: op.key, ...o.current });
+      }
+      const prevKv: KeyValue | undefined = o.prev && { key: op.key, ...o.prev };
+      const kv: KeyValue = op.kind === 'delete'
+        ? { key: op.key, value: prevKv!.value, createRevision: prevKv!.createRevision, modRevision: o.revision }
+        : { key: op.key, value: op.value, createRevision: prevKv?.createRevision ?? o.revision, modRevision: o.revision };
+      events.push({ type: op.kind === 'delete' ? 'DELETE' : 'PUT', kv, prevKv, created: !prevKv });
+      this.rev = o.revision;
+      return { revision: o.revision, prevKv };
+    });
     if (events.length) this.watchers.publish(events);
-    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.err)));
+    results.forEach((r, i) => (r instanceof StorageError ? batch[i].reject(r) : batch[i].resolve(r)));
   }
 
   /**
-   * The WAL could not be made durable: what it holds can no longer be trusted to survive, so the
-   * store stops (as etcd panics on a failed fsync) rather than acknowledge anything more.
+   * Stops the store: writes not yet settled fail with `err`, watches end with it. After a failed
+   * fsync this is what keeps anything more from being acknowledged (as etcd panics).
    */
-  private failDurability(err: Error, covered: Committed[]): void {
-    const failure = new StorageError(`fsync of the write-ahead log failed: ${err.message}`);
-    for (const c of [...covered, ...this.unsynced]) for (const p of c.batch) p.reject(failure);
-    for (const p of this.batch) p.reject(failure);
-    this.unsynced = [];
-    this.batch = [];
+  private stop(err: StorageError): void {
+    if (!this.db.open) return;
     this.closed = true;
-    this.compactor.stop();
-    this.watchers.closeAll(failure);
+    for (const batch of [...this.inFlight, this.batch]) for (const p of batch) p.reject(err);
+    this.inFlight = [];
+    this.batch = [];
+    this.stopAutoCompaction?.();
+    this.watchers.closeAll(err);
     this.db.close();
-    closeSync(this.walFd);
-  }
-
-  /** Checks one write against the key's newest row and, if it passes, appends its row at `rev`. */
-  private apply(op: WriteOp, rev: number): Outcome {
-    const newest = this.q.newest(op.key);
-    const cur = newest && !newest.deleted ? rowToKv(newest) : undefined;
-    if (op.kind === 'create') {
-      if (cur) return { ok: false, err: new KeyExistsError(op.key) };
-    } else {
-      if (!cur) return { ok: false, err: new KeyNotFoundError(op.key) };
-      if (op.expected !== undefined && cur.modRevision !== op.expected) return { ok: false, err: new CompareFailedError(op.key, cur) };
-    }
-    const row: Row = op.kind === 'delete'
-      ? { rev, key: op.key, value: cur!.value, create_rev: cur!.createRevision, prev_rev: cur!.modRevision, deleted: 1 }
-      : { rev, key: op.key, value: op.value, create_rev: cur?.createRevision ?? rev, prev_rev: cur?.modRevision ?? null, deleted: 0 };
-    this.q.insert(row);
-    const kv = rowToKv(row);
-    const event: StoreEvent = op.kind === 'delete'
-      ? { type: 'DELETE', kv, prevKv: cur, created: false }
-      : { type: 'PUT', kv, prevKv: cur, created: !cur };
-    return { ok: true, result: { revision: rev, prevKv: cur }, event };
+    this.releaseOwnership();
   }
 
   /** The revision a read is served at; rejects compacted ones. */
