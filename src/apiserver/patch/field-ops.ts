@@ -114,38 +114,43 @@ export function createdFieldsV1(value: JsonValue, type: FieldType, keep: (path: 
   // `member`: the position is already a member (a list item); the result is its FieldsV1 node.
   const walk = (b: JsonValue, t: FieldType, member: boolean): JsonObject | undefined => {
     const kind = t.kindFor(b);
-    if (!fitsKind(b, kind) || isEmpty(b)) return member || (path.length > 0 && keep(path)) ? {} : undefined;
-    const children: [string, JsonObject][] = [];
+    const keys = isGranular(kind) && isJsonObject(b) ? Object.keys(b) : undefined;
+    const items = isList(kind) && Array.isArray(b) ? b : undefined;
+    // A leaf: a value that does not fit its position's kind, or an empty map or list.
+    if (keys ? keys.length === 0 : !items?.length) return member || (path.length > 0 && keep(path)) ? {} : undefined;
+    const isMember = member || (kind === 'map' && path.length > 0 && keep(path));
+    // Children go in sorted, after `.` when this position is itself a member.
+    let out: JsonObject | undefined;
     if (path.length === 0 || descend(path)) {
-      if (isGranular(kind)) {
+      if (keys) {
         const obj = b as JsonObject;
-        for (const k of Object.keys(obj).sort()) {
+        for (const k of keys.sort()) {
           if (obj[k] === undefined) continue;
           path.push('f:' + k);
           const node = walk(obj[k], t.field(k), false);
-          if (node) children.push([path[path.length - 1], node]);
+          if (node) (out ??= started(isMember))[path[path.length - 1]] = node;
           path.pop();
         }
       } else {
-        const items = indexItems(b as JsonValue[], t);
-        for (const el of [...items.keys()].sort()) {
+        const byElement = indexItems(items!, t);
+        for (const el of [...byElement.keys()].sort()) {
           path.push(el);
-          const item = items.get(el);
+          const item = byElement.get(el);
           const itemMember = keep(path);
           const node = kind === 'list-map' && item !== undefined ? walk(item, t.item(), itemMember) : itemMember ? {} : undefined;
-          if (node) children.push([el, node]);
+          if (node) (out ??= started(isMember))[el] = node;
           path.pop();
         }
       }
     }
-    const isMember = member || (kind === 'map' && path.length > 0 && keep(path));
-    if (!isMember && children.length === 0) return undefined;
-    const out: JsonObject = {};
-    if (isMember && children.length > 0) out['.'] = {};
-    for (const [k, v] of children) out[k] = v;
-    return out;
+    return out ?? (isMember ? {} : undefined);
   };
   return walk(value, type, false);
+}
+
+/** A FieldsV1 node about to get children: `.` first when the position is itself a member. */
+function started(member: boolean): JsonObject {
+  return member ? { '.': {} } : {};
 }
 
 function indexItems(items: JsonValue[], t: FieldType): Map<string, JsonValue> {

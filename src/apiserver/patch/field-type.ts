@@ -24,9 +24,12 @@ export class FieldType {
   /** Types of named fields and of list items, resolved on first use. */
   private readonly fields = new Map<string, FieldType>();
   private itemType?: FieldType;
+  /** `keys` in the order item elements spell them. */
+  private readonly sortedKeys: string[];
 
   private constructor(private readonly spec: OpenApiSpec, private readonly schema: SchemaObject | undefined) {
     [this.kind, this.keys] = classify(spec, schema);
+    this.sortedKeys = [...this.keys].sort();
   }
 
   static root(spec: OpenApiSpec, schema: SchemaObject | undefined): FieldType {
@@ -66,7 +69,7 @@ export class FieldType {
     if (this.kind === 'list-set') return 'v:' + JSON.stringify(item);
     if (this.kind === 'list-map' && isJsonObject(item)) {
       const key: JsonObject = {};
-      for (const k of [...this.keys].sort()) {
+      for (const k of this.sortedKeys) {
         const v = item[k] ?? KEY_FIELD_DEFAULTS[k];
         if (v !== undefined) key[k] = v;
       }
