@@ -42,6 +42,10 @@ test('binding assigns the node, sets PodScheduled and copies annotations, withou
   assert.deepEqual(pod.metadata.annotations, { a: '1', b: '2' });
   assert.deepEqual(pod.status.conditions.map(c => [c.type, c.status]), [['PodScheduled', 'True']]);
   assert.deepEqual(pod.metadata.managedFields, before.metadata.managedFields);
+  // The cached pod the binding started from is untouched.
+  assert.equal((before.spec as { nodeName?: string }).nodeName, undefined);
+  assert.deepEqual(before.metadata.annotations, { a: '1' });
+  assert.equal((before.status as { conditions?: unknown[] } | undefined)?.conditions, undefined);
   registry.stop();
 });
 

@@ -1,6 +1,7 @@
 // pods/binding: the scheduler's way to assign a pod to a node. Only an unassigned pod can be bound.
 // As upstream's BindingREST, the pod is written straight through storage: no pod strategy,
-// validation or admission of the pod, and no managedFields entry for the binding.
+// validation or admission of the pod, and no managedFields entry for the binding. The new pod
+// shares all it does not change with the cached one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ConflictError, MethodNotAllowedError } from '../../api/errors.js';
 import { nowTimestamp, type KubeObject } from '../../api/object.js';
@@ -23,25 +24,27 @@ export async function handleBinding(req: IncomingMessage, res: ServerResponse, r
   if (binding.metadata.name && binding.metadata.name !== podName) throw new BadRequestError('name in URL does not match name in Binding object');
   await store.admitSubresourceCreate(ctx, ri.namespace, podName, 'binding', binding);
   const conflict = (why: string) => new ConflictError({ group: '', resource: 'pods/binding', name: podName }, why);
-  await store.updateInStorage(ctx, ri.namespace, podName, pod => {
-    const spec = pod.spec as { nodeName?: string };
-    if (pod.metadata.deletionTimestamp) throw conflict(`pod ${podName} is being deleted, cannot be assigned to a host`);
+  await store.updateInStorage(ctx, ri.namespace, podName, live => {
+    const spec = live.spec as { nodeName?: string };
+    if (live.metadata.deletionTimestamp) throw conflict(`pod ${podName} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(`pod ${podName} is already assigned to node "${spec.nodeName}"`);
-    spec.nodeName = target;
-    if (binding.metadata.annotations) pod.metadata.annotations = { ...pod.metadata.annotations, ...binding.metadata.annotations };
-    setCondition((pod.status ??= {}) as { conditions?: PodCondition[] }, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+    const annotations = binding.metadata.annotations;
+    const status = (live.status ?? {}) as { conditions?: PodCondition[] };
+    const scheduled: PodCondition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() };
+    return {
+      ...live,
+      metadata: annotations ? { ...live.metadata, annotations: { ...live.metadata.annotations, ...annotations } } : { ...live.metadata },
+      spec: { ...spec, nodeName: target },
+      status: { ...status, conditions: withCondition(status.conditions ?? [], scheduled) },
+    };
   });
   sendJson(res, 201, successStatus({}));
 }
 
-/** Upstream's UpdatePodCondition: replaces the condition of the same type in place, keeping its transition time while the status holds. */
-function setCondition(status: { conditions?: PodCondition[] }, condition: PodCondition): void {
-  const conditions = status.conditions ??= [];
+/** Upstream's UpdatePodCondition: the condition of the same type is replaced in place, keeping its transition time while the status holds. */
+function withCondition(conditions: PodCondition[], condition: PodCondition): PodCondition[] {
   const i = conditions.findIndex(c => c.type === condition.type);
-  if (i < 0) {
-    conditions.push(condition);
-    return;
-  }
+  if (i < 0) return [...conditions, condition];
   if (conditions[i].status === condition.status) condition.lastTransitionTime = conditions[i].lastTransitionTime;
-  conditions[i] = condition;
+  return conditions.map((c, j) => j === i ? condition : c);
 }

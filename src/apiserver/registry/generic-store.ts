@@ -320,16 +320,17 @@ export class GenericStore {
 
   /**
    * A subresource's own write, as upstream's subresource REST handlers call the storage's
-   * GuaranteedUpdate (pods/binding): `mutate` changes a copy of the live object, which is stored as
-   * it is — no strategy, defaulting, validation, admission of the object or managedFields entry.
+   * GuaranteedUpdate (pods/binding): `update` makes the new object from the live one, which is
+   * stored as it is — no strategy, defaulting, validation, admission of the object or managedFields
+   * entry. `update` must not change the live (cached) object: it copies what it changes, with a new
+   * top level and metadata, and may share the rest (a deep copy per write would cost more than the write).
    */
-  async updateInStorage(ctx: RequestContext, namespace: string, name: string, mutate: (obj: KubeObject) => void): Promise<KubeObject> {
+  async updateInStorage(ctx: RequestContext, namespace: string, name: string, update: (live: KubeObject) => KubeObject): Promise<KubeObject> {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
       const cached = this.cache.get(key);
       if (!cached) throw new NotFoundError(this.target(name));
-      const next = clone(cached.object);
-      mutate(next);
+      const next = update(cached.object);
       if (ctx.dryRun) return next;
       try {
         return await this.write(key, next, value => this.store.update(key, value, cached.revision));
