@@ -9,6 +9,8 @@ const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
 const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+/** IntOrString's integer side. */
+const INT32: SchemaObject = { type: 'integer', format: 'int32' };
 const TIMES = new Set(['io.k8s.apimachinery.pkg.apis.meta.v1.Time', 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime']);
 
 // Types whose content is free-form even though the schema gives them no properties.
@@ -105,7 +107,7 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
   if (ref === QUANTITY) return checkQuantity(value);
   if (ref === INT_OR_STRING || schemaRef['x-kubernetes-int-or-string']) {
     // IntOrString decodes anything but a string as an int32.
-    if (typeof value !== 'string') checkInteger(w, value, () => 'int32', true);
+    if (typeof value !== 'string') checkInteger(w, value, INT32, true);
     return;
   }
   if (ref && TIMES.has(ref)) {
@@ -114,37 +116,35 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
   }
   const schema = w.spec.resolve(schemaRef);
   if (!schema || schema['x-kubernetes-preserve-unknown-fields']) return;
-  // Named only in error texts (and for integer ranges), so worked out only then.
-  const goType = () => goTypeOf(w.spec, schemaRef);
   switch (schema.type) {
     case 'object':
-      if (schema.properties) return checkStruct(w, schema, ref, value, goType);
+      if (schema.properties) return checkStruct(w, schema, ref, value, schemaRef);
       if (typeof schema.additionalProperties === 'object') {
-        if (!isPlainObject(value)) return save(w, value, goType);
+        if (!isPlainObject(value)) return save(w, value, schemaRef);
         for (const v of Object.values(value)) checkValue(w, schema.additionalProperties, v);
       }
       return;
     case 'array':
-      if (!Array.isArray(value)) return save(w, value, goType);
+      if (!Array.isArray(value)) return save(w, value, schemaRef);
       if (schema.items) for (const v of value) checkValue(w, schema.items, v);
       return;
     case 'string':
       if (schema.format === 'byte' && typeof value === 'string') return checkBase64(w, value);
-      if (typeof value !== 'string') save(w, value, goType);
+      if (typeof value !== 'string') save(w, value, schemaRef);
       return;
     case 'integer':
-      return checkInteger(w, value, goType, false);
+      return checkInteger(w, value, schemaRef, false);
     case 'number':
-      if (typeof value !== 'number') save(w, value, goType);
+      if (typeof value !== 'number') save(w, value, schemaRef);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') save(w, value, goType);
+      if (typeof value !== 'boolean') save(w, value, schemaRef);
       return;
   }
 }
 
-function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined, value: unknown, goType: () => string): void {
-  if (!isPlainObject(value)) return save(w, value, goType);
+function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined, value: unknown, schemaRef: SchemaObject): void {
+  if (!isPlainObject(value)) return save(w, value, schemaRef);
   const outer = { struct: w.struct, depth: w.fields.length };
   const struct = ref ? shortName(ref) : w.struct;
   for (const [k, v] of Object.entries(value)) {
@@ -158,18 +158,20 @@ function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined,
   }
 }
 
-function checkInteger(w: TypeWalk, value: unknown, goType: () => string, abort: boolean): void {
+// Go type names are needed only in error texts and for integer ranges, so the schema is passed
+// along and named only then.
+function checkInteger(w: TypeWalk, value: unknown, schemaRef: SchemaObject, abort: boolean): void {
   let problem: string | undefined;
   if (typeof value !== 'number') problem = jsonKind(value);
-  else if (!Number.isInteger(value) || ((value < -(2 ** 31) || value >= 2 ** 31) && goType() === 'int32')) problem = `number ${value}`;
+  else if (!Number.isInteger(value) || ((value < -(2 ** 31) || value >= 2 ** 31) && goTypeOf(w.spec, schemaRef) === 'int32')) problem = `number ${value}`;
   if (!problem) return;
-  const text = typeErrorText(w, problem, goType());
+  const text = typeErrorText(w, problem, goTypeOf(w.spec, schemaRef));
   if (abort) throw new Abort(text);
   w.saved ??= text;
 }
 
-function save(w: TypeWalk, value: unknown, goType: () => string): void {
-  w.saved ??= typeErrorText(w, jsonKind(value), goType());
+function save(w: TypeWalk, value: unknown, schemaRef: SchemaObject): void {
+  w.saved ??= typeErrorText(w, jsonKind(value), goTypeOf(w.spec, schemaRef));
 }
 
 /** Go's UnmarshalTypeError text; `what` describes the JSON value ("string", "number 1.5", ...). */
