@@ -5,29 +5,12 @@ import { buildTable } from '../tables/index.js';
 import type { Negotiated } from '../http/negotiate.js';
 import type { CachedObject } from '../registry/watch-cache.js';
 import type { ListResult } from '../registry/generic-store.js';
+import { objectJson } from '../registry/object-json.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 export function partialMetadata(obj: KubeObject): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
-}
-
-/**
- * JSON of recently written objects, made once and shared by the write's response and every watch
- * event that sends the object (stored objects are never changed in place). Only the most recent
- * ones are kept: holding an encoding beside each of 100,000s of cached objects would double their
- * memory for the sake of rare lists.
- */
-const RECENT_ENCODINGS = 4096;
-const encoded = new Map<KubeObject, string>();
-
-export function objectJson(obj: KubeObject): string {
-  let json = encoded.get(obj);
-  if (json === undefined) {
-    encoded.set(obj, json = JSON.stringify(obj));
-    if (encoded.size > RECENT_ENCODINGS) encoded.delete(encoded.keys().next().value!);
-  }
-  return json;
 }
 
 export function cachedJson(c: CachedObject): string {

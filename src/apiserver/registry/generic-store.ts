@@ -23,6 +23,7 @@ import { FieldSelector, metadataFields, type FieldGetter } from '../selectors/fi
 import { LabelSelector } from '../selectors/label-selector.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
+import { StoredText } from './object-json.js';
 import { shareEmptyFieldLeaves } from './shared-empty-fields.js';
 import type { ResourceStrategy } from './strategy.js';
 import { keepAllButStatus } from './strategy.js';
@@ -69,7 +70,7 @@ export class GenericStore {
   readonly fields: Record<string, FieldGetter>;
   private readonly apiVersion: string;
   /** Objects being written, by their stored text (see write). */
-  private readonly writing = new Map<string, KubeObject>();
+  private readonly writing = new Map<string, { object: KubeObject; stored: StoredText }>();
 
   constructor(
     readonly info: ResourceInfo,
@@ -99,10 +100,12 @@ export class GenericStore {
     const written = this.writing.get(kv.value);
     let obj: KubeObject;
     if (written) {
-      // As parsed: resourceVersion comes last in metadata (the stored text has none).
-      const { resourceVersion: _, ...meta } = written.metadata;
-      written.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
-      obj = written;
+      // As parsed: resourceVersion comes last in metadata (the stored text has none). Its JSON,
+      // for the response and watch events, is the stored text with the revision.
+      obj = written.object;
+      const { resourceVersion: _, ...meta } = obj.metadata;
+      obj.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
+      written.stored.rememberAs(obj, kv.modRevision);
     } else {
       const stored = JSON.parse(kv.value) as KubeObject;
       obj = this.codec ? this.codec.fromStorage(stored) : stored;
@@ -483,12 +486,13 @@ export class GenericStore {
    * whose event carries other text (another write's, a conversion's) is decoded as usual.
    */
   private async write(key: string, obj: KubeObject, put: (value: string) => Promise<number>): Promise<KubeObject> {
-    const value = this.encode(obj);
-    if (!this.codec) this.writing.set(value, obj);
+    if (this.codec) return this.committed(key, await put(this.encode(obj)), obj);
+    const stored = new StoredText(obj);
+    this.writing.set(stored.text, { object: obj, stored });
     try {
-      return this.committed(key, await put(value), obj);
+      return this.committed(key, await put(stored.text), obj);
     } finally {
-      this.writing.delete(value);
+      this.writing.delete(stored.text);
     }
   }
 

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../../api/object.js';
+import { objectJson, StoredText } from './object-json.js';
+
+const objects = (): KubeObject[] => [
+  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '4', labels: { a: '"q"' }, uid: undefined }, spec: { x: [1, null, 'y'] }, status: undefined },
+  { kind: 'ConfigMap', metadata: {}, data: { k: 'v\n' } } as KubeObject,
+  { metadata: { resourceVersion: '9' }, apiVersion: 'v1', kind: 'Namespace' } as KubeObject,
+];
+
+test('the stored text is the JSON without resourceVersion; the remembered JSON is the object read back', () => {
+  for (const obj of objects()) {
+    const stored = new StoredText(obj);
+    assert.equal(stored.text, JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }));
+    // As the store's reader leaves it: resourceVersion last.
+    const { resourceVersion: _, ...meta } = obj.metadata;
+    obj.metadata = { ...meta, resourceVersion: '12' };
+    stored.rememberAs(obj, 12);
+    assert.equal(objectJson(obj), JSON.stringify(obj));
+    assert.deepEqual(JSON.parse(objectJson(obj)), JSON.parse(JSON.stringify(obj)));
+  }
+});
