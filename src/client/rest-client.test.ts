@@ -30,6 +30,19 @@ describe('RestClient', () => {
         if (req.url!.includes('/missing')) {
           res.writeHead(404, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', message: 'pods "x" not found', code: 404, details: { name: 'x', kind: 'pods' } }));
+        } else if (req.url!.startsWith('/api/v1/pods?') && req.url!.includes('watch=true')) {
+          // Events split across writes, a blank line between them; held open when asked to.
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          const a = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a' } } });
+          res.write(a.slice(0, 10));
+          setTimeout(() => {
+            res.write(`${a.slice(10)}\n\n{"type":"DELETED","object":{"metadata":{"name":"a"}}}\n{"type":"ADD`);
+            setTimeout(() => {
+              res.write('ED","object":{"metadata":{"name":"b"}}}\n');
+              if (!req.url!.includes('hold')) res.end();
+            }, 5);
+          }, 5);
+          return;
         } else if (req.url!.includes('/broken')) {
           res.writeHead(502);
           res.end('bad gateway');
@@ -77,6 +90,27 @@ describe('RestClient', () => {
       await c.patch('/api/v1/namespaces/ns/pods/x', { a: 1 }, 'strategic');
       assert.equal(last().headers['content-type'], 'application/strategic-merge-patch+json');
       assert.equal(last().socket, r.socket);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('decodes watch events split across chunks, and ends with the stream or stop()', async () => {
+    const c = new RestClient({ server: base, ca });
+    try {
+      const seenEvents: string[] = [];
+      await c.watch('/api/v1/pods', {}, e => seenEvents.push(`${e.type} ${e.object.metadata.name}`)).done;
+      assert.deepEqual(seenEvents, ['ADDED a', 'DELETED a', 'ADDED b']);
+
+      const held: string[] = [];
+      const h = c.watch('/api/v1/pods', { hold: 1 }, e => {
+        held.push(e.object.metadata.name!);
+        if (held.length === 3) h.stop();
+      });
+      await h.done;
+      assert.deepEqual(held, ['a', 'a', 'b']);
+
+      await assert.rejects(c.watch('/api/v1/pods', { hold: 1 }, () => { throw new Error('handler failed'); }).done, /handler failed/);
     } finally {
       c.close();
     }

@@ -113,20 +113,9 @@ export class RestClient {
       if (stopped) { res.destroy(); return; }
       if ((res.statusCode ?? 0) >= 300) throw toError(res.statusCode ?? 0, await readAll(res));
       res.setEncoding('utf8');
-      let buf = '';
-      try {
-        for await (const chunk of res) {
-          buf += chunk;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, nl);
-            buf = buf.slice(nl + 1);
-            if (line.trim()) onEvent(JSON.parse(line) as WatchEvent<T>);
-          }
-        }
-      } catch (err) {
+      await decodeLines(res, line => onEvent(JSON.parse(line) as WatchEvent<T>)).catch(err => {
         if (!stopped) throw err;
-      }
+      });
     })();
     return {
       done,
@@ -165,6 +154,38 @@ export class RestClient {
     if (params) for (const [k, v] of params) url.searchParams.set(k, v);
     return url.pathname + url.search;
   }
+}
+
+/**
+ * Calls `onLine` for each non-blank line of a text stream, as chunks arrive (data events: a watch
+ * delivers an event or two per chunk, and an async iterator would cost a promise per chunk).
+ * Resolves at the stream's end; rejects if it fails, closes early, or `onLine` throws (the stream
+ * is then destroyed).
+ */
+function decodeLines(res: IncomingMessage, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    res.on('data', (chunk: string) => {
+      buf += chunk;
+      let start = 0;
+      let nl: number;
+      try {
+        while ((nl = buf.indexOf('\n', start)) >= 0) {
+          const line = buf.slice(start, nl);
+          start = nl + 1;
+          if (line.trim()) onLine(line);
+        }
+      } catch (err) {
+        res.destroy();
+        reject(err);
+        return;
+      }
+      buf = buf.slice(start);
+    });
+    res.on('end', resolve);
+    res.on('error', reject);
+    res.on('close', () => reject(new Error('stream closed before its end')));
+  });
 }
 
 /** The whole body as text; rejects if the stream fails or closes before its end. */
