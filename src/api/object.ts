@@ -85,6 +85,11 @@ export function isObject(v: unknown): v is Record<string, any> {
 }
 
 /** RFC 3339 timestamp at second precision, as Kubernetes writes metav1.Time. */
-export function nowTimestamp(d = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function nowTimestamp(d?: Date): string {
+  // Every write stamps several times; within one second the text is the same.
+  const second = Math.floor((d ? d.getTime() : Date.now()) / 1000);
+  if (second !== lastStamp.second) lastStamp = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return lastStamp.text;
 }
+
+let lastStamp = { second: NaN, text: '' };
