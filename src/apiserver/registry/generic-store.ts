@@ -69,7 +69,7 @@ export class GenericStore {
   readonly cache: WatchCache;
   readonly fields: Record<string, FieldGetter>;
   private readonly apiVersion: string;
-  /** Objects being written, by their stored text (see write). */
+  /** Objects being written, by key, with their stored text (see write). */
   private readonly writing = new Map<string, { object: KubeObject; stored: StoredText }>();
 
   constructor(
@@ -81,7 +81,7 @@ export class GenericStore {
   ) {
     this.apiVersion = apiVersionOf(info.group, info.version);
     this.fields = { ...metadataFields, ...strategy.fieldSelectors };
-    this.cache = new WatchCache(store, resourcePrefix(info), kv => this.decode(kv));
+    this.cache = new WatchCache(store, resourcePrefix(info), kv => this.decodeForCache(kv));
   }
 
   start(): Promise<void> {
@@ -97,20 +97,23 @@ export class GenericStore {
   }
 
   private decode(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
-    const written = this.writing.get(kv.value);
-    let obj: KubeObject;
-    if (written) {
-      // As parsed: resourceVersion comes last in metadata (the stored text has none). Its JSON,
-      // for the response and watch events, is the stored text with the revision.
-      obj = written.object;
-      const { resourceVersion: _, ...meta } = obj.metadata;
-      obj.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
-      written.stored.rememberAs(obj, kv.modRevision);
-    } else {
-      const stored = JSON.parse(kv.value) as KubeObject;
-      obj = this.codec ? this.codec.fromStorage(stored) : stored;
-      obj.metadata.resourceVersion = String(kv.modRevision);
-    }
+    const stored = JSON.parse(kv.value) as KubeObject;
+    const obj = this.codec ? this.codec.fromStorage(stored) : stored;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    shareEmptyFieldLeaves(obj);
+    return obj;
+  }
+
+  /** The watch cache's decoding: an object this store is writing is taken as it is (see write). */
+  private decodeForCache(kv: Pick<KeyValue, 'key' | 'value' | 'modRevision'>): KubeObject {
+    const written = this.writing.get(kv.key);
+    if (written?.stored.text !== kv.value) return this.decode(kv);
+    // As parsed: resourceVersion comes last in metadata (the stored text has none). Its JSON, for
+    // the response and watch events, is the stored text with the revision.
+    const obj = written.object;
+    const { resourceVersion: _, ...meta } = obj.metadata;
+    obj.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
+    written.stored.rememberAs(obj, kv.modRevision);
     shareEmptyFieldLeaves(obj);
     return obj;
   }
@@ -481,18 +484,19 @@ export class GenericStore {
 
   /**
    * Stores `obj` (which the caller hands over) and answers with the watch cache's copy. While the
-   * write is under way the object is known by its text, so that the watch cache takes it as it is
-   * rather than parse the text back: every write would otherwise be decoded once more. A store
-   * whose event carries other text (another write's, a conversion's) is decoded as usual.
+   * write is under way the object is known by its key and text, so that the watch cache takes it
+   * as it is rather than parse the text back: every write would otherwise be decoded once more. An
+   * event with other text for the key (another write's) is decoded as usual.
    */
   private async write(key: string, obj: KubeObject, put: (value: string) => Promise<number>): Promise<KubeObject> {
     if (this.codec) return this.committed(key, await put(this.encode(obj)), obj);
     const stored = new StoredText(obj);
-    this.writing.set(stored.text, { object: obj, stored });
+    const writing = { object: obj, stored };
+    this.writing.set(key, writing);
     try {
       return this.committed(key, await put(stored.text), obj);
     } finally {
-      this.writing.delete(stored.text);
+      if (this.writing.get(key) === writing) this.writing.delete(key);
     }
   }
 

@@ -35,7 +35,7 @@ export class WatchCache {
   constructor(
     private readonly store: Store,
     readonly prefix: string,
-    private readonly decode: (kv: { value: string; modRevision: number }) => KubeObject,
+    private readonly decode: (kv: { key: string; value: string; modRevision: number }) => KubeObject,
     private readonly windowSize = DEFAULT_WINDOW,
   ) {}
 
