@@ -53,11 +53,13 @@ export function resourceQuotaAdmission(registry: () => Registry): AdmissionPlugi
       if (a.subresource || !a.object || !a.resource.namespaced || (a.operation !== 'CREATE' && a.operation !== 'UPDATE')) return;
       const gr = { group: a.resource.group, resource: a.resource.resource };
       if (gr.group === '' && gr.resource === 'resourcequotas' && a.operation === 'UPDATE') return;
+      const quotas = registry().get('', 'resourcequotas');
+      // Most namespaces have no quota: nothing to weigh the request against.
+      const inNamespace = quotas.cache.list(namespacePrefix(quotas.info, a.namespace));
+      if (!inNamespace.length) return;
       const requested = requestedUsage(gr, a);
       if (![...requested.values()].some(v => v > 0n)) return;
-      const quotas = registry().get('', 'resourcequotas');
-      const prefix = namespacePrefix(quotas.info, a.namespace);
-      for (const { object } of quotas.cache.list(prefix)) {
+      for (const { object } of inNamespace) {
         const quota = object as ResourceQuota;
         if (!matchesScopes(gr, a.object, quota.spec?.scopes)) continue;
         const covered = Object.keys(quota.spec?.hard ?? {}).filter(k => (requested.get(k) ?? 0n) > 0n);
