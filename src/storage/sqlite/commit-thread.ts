@@ -26,7 +26,12 @@ export class CommitThread {
   private stopped = false;
 
   constructor(data: CommitWorkerData, private readonly listener: CommitListener) {
-    this.worker = new Worker(new URL('./commit-worker.js', import.meta.url), { workerData: data });
+    this.worker = new Worker(new URL('./commit-worker.js', import.meta.url), {
+      workerData: data,
+      // The worker inherits node's options (so --cpu-prof profiles it too), except the one that
+      // only applies to an --eval script: a process started that way could not start a worker.
+      execArgv: process.execArgv.filter(arg => !arg.startsWith('--input-type')),
+    });
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.receive(m));
     this.worker.on('error', err => this.fail(`commit worker failed: ${err.message}`));

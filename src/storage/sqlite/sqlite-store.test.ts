@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,13 +91,13 @@ test('sqlite: a database has one owner at a time', async () => {
 
 test('sqlite: the commit worker keeps the process alive while a write is under way, and only then', async () => {
   // A script that never closes its store must still exit, and not before its writes are settled,
-  // including one issued while the worker is idle.
-  const script = join(dir, 'write-and-exit.mjs');
-  writeFileSync(script, `import { SqliteStore } from ${JSON.stringify(new URL('./sqlite-store.js', import.meta.url).href)};
+  // including one issued while the worker is idle. It runs as an --eval module, as the e2e tests
+  // and benchmarks run commands, which a worker must cope with.
+  const script = `import { SqliteStore } from ${JSON.stringify(new URL('./sqlite-store.js', import.meta.url).href)};
     const s = SqliteStore.open(${JSON.stringify(freshPath())});
     console.log(await s.create('/a', 'v'));
     await new Promise(resolve => setTimeout(resolve, 200));
-    console.log(await s.create('/b', 'v'));`);
-  const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 10_000 });
+    console.log(await s.create('/b', 'v'));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
   assert.equal(stdout, '1\n2\n');
 });
