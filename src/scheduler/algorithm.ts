@@ -66,12 +66,14 @@ export class Algorithm {
     }
 
     const want = numFeasibleNodesToFind(n, this.percentageOfNodesToScore);
-    const feasible: NodeInfo[] = [];
+    // Sized up front, as upstream's: growing it by push reallocates it several times per pod.
+    const feasible: NodeInfo[] = new Array(want);
+    let found = 0;
     let processed = 0;
-    for (; processed < n && feasible.length < want; processed++) {
+    for (; processed < n && found < want; processed++) {
       const node = nodes[(this.nextStart + processed) % n];
       const st = this.filterWithNominated(profile, s, pod, node);
-      if (!st) feasible.push(node);
+      if (!st) feasible[found++] = node;
       else {
         if (st.code === 'Error') return { kind: 'error', message: st.reasons.join(', ') };
         diagnosis.statuses.set(node.name, st);
@@ -79,6 +81,7 @@ export class Algorithm {
       }
     }
     this.nextStart = (this.nextStart + processed) % n;
+    feasible.length = found;
     if (feasible.length === 0) return { kind: 'unschedulable', numAllNodes: n, diagnosis };
     if (feasible.length === 1) return { kind: 'scheduled', node: feasible[0].name, evaluated: processed, feasible: 1 };
     const scores = profile.runScore(s, pod, feasible);
@@ -86,19 +89,25 @@ export class Algorithm {
   }
 }
 
-/** Index of the highest score; ties are broken uniformly at random (reservoir sampling). */
+/**
+ * Index of the highest score; ties are broken uniformly at random. Upstream samples a reservoir,
+ * one random number per tie; counting the ties first picks with the same odds and one number
+ * (hundreds of nodes often tie, and each random number is an allocation).
+ */
 export function selectHost(scores: Float64Array): number {
-  let best = 0;
-  let ties = 1;
-  for (let i = 1; i < scores.length; i++) {
-    if (scores[i] > scores[best]) {
-      best = i;
+  let max = scores[0];
+  let ties = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] > max) {
+      max = scores[i];
       ties = 1;
-    } else if (scores[i] === scores[best] && Math.random() * ++ties < 1) {
-      best = i;
+    } else if (scores[i] === max) {
+      ties++;
     }
   }
-  return best;
+  let pick = Math.floor(Math.random() * ties);
+  for (let i = 0; i < scores.length; i++) if (scores[i] === max && pick-- === 0) return i;
+  return 0;
 }
 
 export function unschedulableMessage(r: Extract<ScheduleResult, { kind: 'unschedulable' }>): string {

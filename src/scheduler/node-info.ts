@@ -5,7 +5,8 @@ import type { PodInfo } from './pod-info.js';
 import { CPU, EPHEMERAL, MEMORY, PODS, toResourceList, type ResourceList } from './resources.js';
 import type { Node, Taint } from './types.js';
 
-const NO_TAINTS: readonly Taint[] = Object.freeze([]);
+// Not frozen: frozen arrays miss V8's fast paths (a for-of over one allocates an iterator).
+const NO_TAINTS: readonly Taint[] = [];
 
 export class NodeInfo {
   // The fields every Filter and Score reads come first and are plain values on the object itself:

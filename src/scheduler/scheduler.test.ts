@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Algorithm, numFeasibleNodesToFind, unschedulableMessage } from './algorithm.js';
+import { Algorithm, numFeasibleNodesToFind, selectHost, unschedulableMessage } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { fitErrorMessage } from './fit-error.js';
 import { CycleState, unresolvable } from './framework.js';
@@ -26,6 +26,15 @@ function setup(nodes: ReturnType<typeof node>[], placed: [ReturnType<typeof pod>
 function schedule(env: ReturnType<typeof setup>, p: ReturnType<typeof pod>) {
   return env.algo.schedule(env.profile, new CycleState(), new PodInfo(p));
 }
+
+test('selectHost: the highest score wins, ties are broken uniformly', () => {
+  assert.equal(selectHost(new Float64Array([3, 9, 1])), 1);
+  assert.equal(selectHost(new Float64Array([7])), 0);
+  const picks = [0, 0, 0, 0, 0];
+  for (let i = 0; i < 3000; i++) picks[selectHost(new Float64Array([1, 5, 5, 2, 5]))]++;
+  assert.equal(picks[0] + picks[3], 0);
+  for (const i of [1, 2, 4]) assert.ok(picks[i] > 850 && picks[i] < 1150, `index ${i} picked ${picks[i]} times of 3000`);
+});
 
 test('requests: containers summed, init containers as a floor, overhead added', () => {
   const p = pod('p', { cpu: '500m', memory: '1Gi' });

@@ -8,14 +8,14 @@ import type { PodInfo } from '../pod-info.js';
 export type ScoringStrategy = 'LeastAllocated' | 'MostAllocated';
 
 /** Why the pod does not fit, in upstream's order and wording; empty when it fits. */
-export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
+export function insufficientResources(pod: PodInfo, node: NodeInfo): readonly string[] {
   // Runs for every pod on hundreds of nodes: the common "fits" answer allocates nothing.
   const tooManyPods = node.podCount + 1 > node.allocPods;
   const cpu = pod.cpuRequest > 0 && pod.cpuRequest > node.allocCpu - node.reqCpu;
   const mem = pod.memoryRequest > 0 && pod.memoryRequest > node.allocMemory - node.reqMemory;
   const eph = pod.ephemeralRequest > 0 && pod.ephemeralRequest > node.allocEphemeral - node.reqEphemeral;
   const short = pod.extendedRequests.length ? pod.extendedRequests.filter(([name, want]) => want > (node.allocatable.get(name) ?? 0) - (node.requested.get(name) ?? 0)) : NONE;
-  if (!tooManyPods && !cpu && !mem && !eph && !short.length) return [];
+  if (!tooManyPods && !cpu && !mem && !eph && !short.length) return FITS;
   const reasons: string[] = [];
   if (tooManyPods) reasons.push('Too many pods');
   if (cpu) reasons.push('Insufficient cpu');
@@ -26,6 +26,7 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
 }
 
 const NONE: [string, number][] = [];
+const FITS: readonly string[] = [];
 
 function allocationScore(requested: number, allocatable: number, strategy: ScoringStrategy): number {
   if (allocatable === 0 || requested > allocatable) return 0;

@@ -7,8 +7,12 @@ import type { Toleration } from '../types.js';
 
 const ENFORCED = new Set(['NoSchedule', 'NoExecute']);
 
-function hasPreferNoSchedule(node: NodeInfo): boolean {
-  for (const t of node.taints) if (t.effect === 'PreferNoSchedule') return true;
+// Runs over every feasible node per pod: an indexed loop allocates no iterator.
+function hasPreferNoSchedule(nodes: NodeInfo[]): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    const taints = nodes[i].taints;
+    for (let j = 0; j < taints.length; j++) if (taints[j].effect === 'PreferNoSchedule') return true;
+  }
   return false;
 }
 
@@ -25,7 +29,7 @@ export const taintToleration: Plugin = {
     return null;
   },
   preScore(s, pod, nodes) {
-    if (!nodes.some(hasPreferNoSchedule)) return SKIP;
+    if (!hasPreferNoSchedule(nodes)) return SKIP;
     s.write('TaintToleration', (pod.pod.spec.tolerations ?? []).filter(t => !t.effect || t.effect === 'PreferNoSchedule'));
     return null;
   },
