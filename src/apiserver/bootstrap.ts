@@ -1,7 +1,9 @@
-// Objects every cluster has from the start: the system namespaces and the `kubernetes` Service
-// (first address of the service range) with endpoints pointing at this API server.
+// Objects every cluster has from the start: the system namespaces, the system PriorityClasses and
+// the `kubernetes` Service (first address of the service range) with endpoints pointing at this
+// API server.
 import { AlreadyExistsError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../api/system-priority-classes.js';
 import { systemContext } from './context.js';
 import type { Registry } from './registry/registry.js';
 
@@ -17,6 +19,11 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
   const ctx = systemContext();
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(() => registry.get('', 'namespaces').create(ctx, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  const priorityClasses = registry.get('scheduling.k8s.io', 'priorityclasses');
+  for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
+    if (priorityClasses.getCached('', name)) continue;
+    await ensure(() => priorityClasses.create(ctx, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description } as KubeObject));
   }
   const labels = { component: 'apiserver', provider: 'kubernetes' };
   const services = registry.get('', 'services');

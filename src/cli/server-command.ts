@@ -8,6 +8,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
+import { priorityAdmission } from '../apiserver/admission/priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
@@ -113,6 +114,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
       namespaceLifecycle(registry),
       serviceAccountAdmission(registry),
       defaultTolerationSeconds(tolerationSeconds),
+      priorityAdmission(registry),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

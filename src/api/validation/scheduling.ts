@@ -1,11 +1,11 @@
 // scheduling.k8s.io/v1 PriorityClass: user values stay below the system range, and never change.
 import { fieldErrors, type FieldError } from '../errors.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../system-priority-classes.js';
 import { immutable } from './object-meta.js';
 import type { KindRules, Obj } from './types.js';
 
 const HIGHEST_USER_PRIORITY = 1000000000;
 const SYSTEM_PREFIX = 'system-';
-const SYSTEM_CLASSES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
 const PREEMPTION_POLICIES = ['Never', 'PreemptLowerPriority'];
 
 function validatePriorityClass(pc: Obj): FieldError[] {
@@ -24,7 +24,7 @@ function validatePriorityClass(pc: Obj): FieldError[] {
 }
 
 function systemClassError(name: string, value: number, globalDefault: boolean): string | undefined {
-  const want = SYSTEM_CLASSES[name];
+  const want = SYSTEM_PRIORITY_CLASSES.find(c => c.name === name)?.value;
   if (want === undefined) return `${name} is not a known system priority class`;
   if (value !== want) return `value of ${name} PriorityClass must be ${want}`;
   if (globalDefault) return `globalDefault of ${name} PriorityClass must be false`;
