@@ -4,11 +4,12 @@
 //
 // Each batch the store sends is evaluated in order in one transaction, every write against the
 // state its predecessors left, each successful one at the next revision. The commit only writes
-// the WAL; an fsync on the thread pool makes it durable while the next batches commit, and once
-// it is done the outcomes of every batch it covers go back to the store in one message, in commit
-// order: nothing is reported before an fsync that started after its commit.
+// the WAL; once the batches already queued for this thread are committed, one fsync makes them
+// all durable and their outcomes go back to the store in one message, in commit order: nothing is
+// reported before an fsync that started after its commit. Batches that arrive during an fsync
+// wait in the port and commit together as soon as it returns (group commit).
 import Database from 'better-sqlite3';
-import { closeSync, fsync, fsyncSync, openSync, readlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BatchOutcome, CommitWorkerData, Found, FromWorker, ToWorker, WriteOp, WriteOutcome } from './commit-protocol.js';
@@ -20,8 +21,7 @@ class Committer {
   /** Highest committed revision (possibly not yet durable): new writes are numbered after it. */
   private committedRev: number;
   private unsynced: BatchOutcome[] = [];
-  private syncInFlight = false;
-  private closing = false;
+  private syncScheduled = false;
   private released = false;
   private readonly commitBatch: (ops: WriteOp[]) => WriteOutcome[];
   private readonly compactor: Compactor;
@@ -63,22 +63,28 @@ class Committer {
     }
     // A failed batch waits its turn too: its writers' retries must find the batches before it published.
     this.unsynced.push(outcome);
-    this.syncWal();
+    // Batches already queued for this thread commit first, and share the fsync.
+    if (!this.syncScheduled) {
+      this.syncScheduled = true;
+      setImmediate(() => this.syncWal());
+    }
   }
 
-  /** One fsync at a time; batches committed meanwhile share the next one. */
+  /**
+   * Makes every committed batch durable and reports them, oldest first. The fsync runs right here
+   * rather than on the thread pool: batches arriving meanwhile queue up and commit together as
+   * soon as it returns, covered by the next one, and no thread but this one is woken.
+   */
   private syncWal(): void {
-    if (this.syncInFlight || !this.unsynced.length) return;
-    this.syncInFlight = true;
-    const covered = this.unsynced;
+    this.syncScheduled = false;
+    if (this.released || !this.unsynced.length) return;
+    try {
+      fsyncSync(this.walFd);
+    } catch (err) {
+      return this.fail(`fsync of the write-ahead log failed: ${(err as Error).message}`);
+    }
+    this.post({ type: 'durable', batches: this.unsynced });
     this.unsynced = [];
-    fsync(this.walFd, err => {
-      this.syncInFlight = false;
-      if (err) return this.fail(`fsync of the write-ahead log failed: ${err.message}`);
-      this.post({ type: 'durable', batches: covered });
-      if (this.closing) this.finishClose();
-      else this.syncWal();
-    });
   }
 
   /** Records the compact revision first: the sweep that follows may then take any number of steps. */
@@ -92,24 +98,12 @@ class Committer {
     this.compactor.sweep(target).then(() => swept(), (err: Error) => swept(err.message));
   }
 
+  /** Makes whatever is committed durable now, reports it, and lets go of the database. */
   private close(): void {
-    this.closing = true;
     // The durable sweep progress lets the next open resume.
     this.compactor.stop();
-    if (!this.syncInFlight) this.finishClose();
-  }
-
-  /** Makes whatever is committed durable now, reports it, and lets go of the database. */
-  private finishClose(): void {
-    if (this.unsynced.length) {
-      try {
-        fsyncSync(this.walFd);
-      } catch (err) {
-        return this.fail(`fsync of the write-ahead log failed: ${(err as Error).message}`);
-      }
-      this.post({ type: 'durable', batches: this.unsynced });
-      this.unsynced = [];
-    }
+    this.syncWal();
+    if (this.released) return;
     this.release();
     this.post({ type: 'closed' });
   }

@@ -11,10 +11,10 @@
 //
 // The transactions run on a worker thread with its own connection (commit-worker.ts), so the
 // event loop only hands batches over and takes outcomes back. A commit only writes the WAL; the
-// worker's fsync makes it durable while the next batches commit. Batches are acknowledged and
-// published strictly in commit order, each only after an fsync that started after its commit,
-// so no reader or watcher ever sees a write that a crash could take back. Until then `revision`
-// (what reads on this thread's connection are served at) stays below the batch's rows.
+// worker's next fsync, shared by every batch committed before it, makes it durable. Batches are
+// acknowledged and published strictly in commit order, each only after an fsync that started
+// after its commit, so no reader or watcher ever sees a write that a crash could take back. Until
+// then `revision` (what reads on this thread's connection are served at) stays below its rows.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
