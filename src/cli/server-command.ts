@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
@@ -39,6 +40,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'default-unreachable-toleration-seconds': { type: 'int', default: DEFAULT_TOLERATION_SECONDS, help: 'tolerationSeconds of the unreachable:NoExecute toleration added to every pod without one' },
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
+  'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -78,6 +80,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     throw new FlagError(`invalid value "${flags['service-node-port-range']}" for --service-node-port-range: must be MIN-MAX`);
   }
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
+  const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
+  if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
   const agentSettings = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const datastore = String(flags.datastore);
   const tolerationSeconds = {
@@ -137,6 +141,12 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const stopCompaction = compactionMs > 0
     ? startAutoCompaction(store, { intervalMs: compactionMs, onError: err => log('compaction failed', { error: err.message }) })
     : undefined;
+  // A sweep a tenth of the TTL apart (at most a minute) removes Events close to when upstream's
+  // leases would expire them.
+  const stopEventExpiry = startEventExpiry(apiServer.registry, {
+    ttlMs: eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, eventTtlMs / 10)),
+    onError: err => log('event expiry failed', { error: err.message }),
+  });
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
@@ -164,6 +174,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     loopInformers.stop();
     loopClient.close();
     stopCompaction?.();
+    stopEventExpiry();
     await apiServer.stop();
     await store.close();
   };

@@ -58,3 +58,35 @@ describe('event correlation with kubectl', () => {
     assert.deepEqual(events.filter(e => e !== combined).map(e => e.message).sort(), Array.from({ length: 9 }, (_, i) => `attempt ${i + 1}`).sort());
   });
 });
+
+describe('event expiry (--event-ttl)', () => {
+  let c: TestCluster;
+
+  before(async () => {
+    c = await TestCluster.start({ extraArgs: ['--event-ttl', '4s'] });
+  });
+
+  after(async () => {
+    await c?.stop();
+  });
+
+  const event = (name: string) => JSON.stringify({
+    apiVersion: 'v1', kind: 'Event', metadata: { name },
+    involvedObject: { kind: 'Node', name: 'n1' }, reason: 'Test', message: name, type: 'Normal', count: 1,
+  });
+  const exists = async (name: string) => (await c.kubectl(['get', 'event', name])).code === 0;
+
+  test('an Event not written for the TTL is removed; one written meanwhile stays', async () => {
+    await c.k(['create', '-f', '-'], event('idle'));
+    await c.k(['create', '-f', '-'], event('busy'));
+    const start = Date.now();
+    // Written every second, `busy` outlives the TTL several times over while `idle` expires.
+    for (let i = 1; Date.now() - start < 9000; i++) {
+      await c.k(['patch', 'event', 'busy', '--type', 'merge', '-p', JSON.stringify({ count: i + 1 })]);
+      await new Promise(r => setTimeout(r, 1000));
+    }
+    assert.equal(await exists('idle'), false, 'idle Event expired');
+    assert.equal(await exists('busy'), true, 'busy Event kept');
+    await eventually(async () => !(await exists('busy')), 20_000, 'busy Event to expire once left alone');
+  });
+});
