@@ -27,7 +27,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       'initial-pods': { type: 'int', default: 1000, help: 'pods scheduled before measuring' },
       pods: { type: 'int', default: 10_000, help: 'measured pods' },
       cluster: { type: 'bool', default: false, help: "measure the whole cluster (its own scheduler and controllers, simulated kubelets) instead of upstream's API server + scheduler" },
-      concurrency: { type: 'int', default: 32, help: 'concurrent creates' },
+      concurrency: { type: 'int', default: 30, help: "concurrent pod creates (upstream's scheduler_perf creates with 30)" },
       'server-pid': { type: 'int', help: 'PID of the API server, to report the CPU time it spends per pod' },
     });
     if (!flags.kubeconfig) throw new Error('scheduler: --kubeconfig FILE is required');

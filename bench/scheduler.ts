@@ -5,7 +5,8 @@
 //   createPods 10000  — measured (collectMetrics): created at full speed while the scheduler runs.
 // Upstream's harness runs only kube-apiserver and the scheduler under test: no kubelets (nothing
 // marks pods Running, no Lease renewals), no controller manager. So does this bench by default:
-// the scheduler runs in this process (as in upstream's test binary) and the server must run
+// the scheduler runs in this process (as in upstream's test binary; the pods are created from a
+// worker thread, as upstream's creating goroutines run beside the scheduler) and the server must run
 // without its own loops (`k8ts server --disable-controllers`; a node lifecycle controller would
 // taint heartbeat-less nodes, a second scheduler would race for the pods). Throughput is upstream's
 // SchedulingThroughput: measured pods / seconds from the first measured create to the last of
@@ -23,6 +24,7 @@ import { Scheduler } from '../src/scheduler/scheduler.js';
 import { HEALTHY, nodeConditions } from '../src/kubelet/node/node-object.js';
 import { newNode, nodeStatus } from '../src/simnodes/node-object.js';
 import { DEFAULTS } from '../src/simnodes/options.js';
+import { createAll, createPodsInWorker } from './pod-creator.js';
 import { spawnSimNodes, stopProcess } from './sim-process.js';
 import { cpuSeconds, nowMs, percentile } from './stats.js';
 
@@ -40,19 +42,6 @@ export interface SchedulerBenchOptions {
 
 interface PodLike extends KubeObject { spec?: { nodeName?: string } }
 interface LeaseLike extends KubeObject { spec?: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } }
-
-/** Upstream's config/templates/pod-default.yaml. */
-const podBody = (name: string) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { bench: 'scheduler' } },
-  spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '500Mi' }, limits: { cpu: '100m', memory: '500Mi' } } }] },
-});
-
-async function createAll(count: number, concurrency: number, create: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < count; i = next++) await create(i);
-  }));
-}
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -123,8 +112,9 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
       await pods.waitForSync();
     }
 
-    const create = (name: string) => client.create(`/api/v1/namespaces/${ns}/pods`, podBody(name));
-    await createAll(o.initialPods, o.concurrency, i => create(`init-${i}`));
+    const create = (prefix: string, count: number) =>
+      createPodsInWorker({ kubeconfig: o.kubeconfig, namespace: ns, prefix, count, concurrency: o.concurrency });
+    await create('init-', o.initialPods);
     await until(() => boundCount() >= o.initialPods, 600_000, 'initial pods bound');
 
     // upstream's throughputCollector: the scheduled count sampled every second.
@@ -134,7 +124,7 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
     const start = nowMs();
     const serverCpu0 = cpuSeconds(o.serverPid);
     const benchCpu0 = process.cpuUsage();
-    await createAll(o.pods, o.concurrency, i => create(`measured-${i}`));
+    await create('measured-', o.pods);
     const createSeconds = (nowMs() - start) / 1000;
     await until(() => boundCount() >= o.initialPods + o.pods, 600_000, 'measured pods bound');
     const seconds = (nowMs() - start) / 1000;
@@ -144,7 +134,7 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
     const sorted = [...samples].sort((a, b) => a - b);
     return {
       mode: o.cluster ? 'cluster (server scheduler + controllers + simulated kubelets)' : 'upstream scheduler_perf (API server + scheduler only)',
-      nodes: o.nodes, initialPods: o.initialPods, measuredPods: o.pods,
+      nodes: o.nodes, initialPods: o.initialPods, measuredPods: o.pods, createConcurrency: o.concurrency,
       nodeRegistrationSeconds: round(nodesSeconds), podCreationSeconds: round(createSeconds), schedulingSeconds: round(seconds),
       podsPerSecond: round(o.pods / seconds),
       samplesPodsPerSecond: { perc50: percentile(sorted, 50), perc90: percentile(sorted, 90), perc99: percentile(sorted, 99), count: sorted.length },
