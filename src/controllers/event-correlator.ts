@@ -6,24 +6,15 @@
 // - a source may report 25 events about one object at once, then one per 5 minutes (token bucket),
 //   so an object that is always unhealthy cannot flood the store.
 // All three memories are LRU-bounded (4096 keys), so a long-running component's memory stays flat.
+import type { ObjectReference } from '../api/types/generated.js';
 import { LruMap } from '../util/lru-map.js';
 
 export interface EventSource { component: string; host?: string }
 
-export interface InvolvedObject {
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  apiVersion?: string;
-  resourceVersion?: string;
-  fieldPath?: string;
-}
-
 /** What a component reports: one occurrence. */
 export interface EventOccurrence {
   source: EventSource;
-  involvedObject: InvolvedObject;
+  involvedObject: ObjectReference;
   type: string;
   reason: string;
   message: string;
