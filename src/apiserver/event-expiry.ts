@@ -3,6 +3,7 @@
 // DELETED watch event, like any delete). Without it a busy cluster's Events only ever grow. Here a
 // sweep removes Events whose last write is older than the TTL; the last write is read from the
 // object itself (its managedFields times, else its creation), so a restart loses nothing.
+import { ConflictError, NotFoundError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { systemContext } from './context.js';
 import type { Registry } from './registry/registry.js';
@@ -19,12 +20,10 @@ export interface EventExpiryOptions {
 
 /** When the object was last written, to the second (metav1.Time), or undefined if it does not say. */
 export function lastWriteMs(o: KubeObject): number | undefined {
-  let last = Date.parse(o.metadata.creationTimestamp ?? '');
-  for (const entry of o.metadata.managedFields ?? []) {
-    const t = Date.parse(entry.time ?? '');
-    if (!(t <= last)) last = t;
-  }
-  return Number.isNaN(last) ? undefined : last;
+  const times = [o.metadata.creationTimestamp, ...(o.metadata.managedFields ?? []).map(e => e.time)]
+    .map(t => Date.parse(t ?? ''))
+    .filter(t => !Number.isNaN(t));
+  return times.length ? Math.max(...times) : undefined;
 }
 
 /** Deletes every Event last written before `now - ttlMs`; returns how many went. */
@@ -41,8 +40,9 @@ export async function expireEvents(registry: Registry, ttlMs: number, now = Date
         // The precondition keeps an Event written since the list.
         await store.delete(ctx, namespace, name, { preconditions: { resourceVersion } });
         expired++;
-      } catch {
+      } catch (err) {
         // Deleted or written meanwhile: the next sweep looks again.
+        if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err;
       }
     }
   }
