@@ -17,7 +17,7 @@ export interface CreatePodsTask {
 }
 
 /** Upstream's config/templates/pod-default.yaml. */
-export const podBody = (name: string) => ({
+const podBody = (name: string) => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { bench: 'scheduler' } },
   spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '500Mi' }, limits: { cpu: '100m', memory: '500Mi' } } }] },
 });
