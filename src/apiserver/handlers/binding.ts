@@ -4,14 +4,15 @@
 // shares all it does not change with the cached one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ConflictError, MethodNotAllowedError } from '../../api/errors.js';
-import { nowTimestamp, type KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/object.js';
+import { setCondition } from '../../controllers/cluster/conditions.js';
+import type { Condition } from '../../controllers/cluster/types.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson, successStatus } from '../http/respond.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRequest } from '../request-info.js';
 
-interface PodCondition { type: string; status: string; lastProbeTime?: string | null; lastTransitionTime?: string; reason?: string; message?: string }
 interface Binding extends KubeObject { target?: { kind?: string; name?: string } }
 
 export async function handleBinding(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, store: GenericStore): Promise<void> {
@@ -29,22 +30,14 @@ export async function handleBinding(req: IncomingMessage, res: ServerResponse, r
     if (live.metadata.deletionTimestamp) throw conflict(`pod ${podName} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(`pod ${podName} is already assigned to node "${spec.nodeName}"`);
     const annotations = binding.metadata.annotations;
-    const status = (live.status ?? {}) as { conditions?: PodCondition[] };
-    const scheduled: PodCondition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() };
+    const status = (live.status ?? {}) as { conditions?: Condition[] };
+    const scheduled: Condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null };
     return {
       ...live,
       metadata: annotations ? { ...live.metadata, annotations: { ...live.metadata.annotations, ...annotations } } : { ...live.metadata },
       spec: { ...spec, nodeName: target },
-      status: { ...status, conditions: withCondition(status.conditions ?? [], scheduled) },
+      status: { ...status, conditions: setCondition(status.conditions, scheduled) },
     };
   });
   sendJson(res, 201, successStatus({}));
-}
-
-/** Upstream's UpdatePodCondition: the condition of the same type is replaced in place, keeping its transition time while the status holds. */
-function withCondition(conditions: PodCondition[], condition: PodCondition): PodCondition[] {
-  const i = conditions.findIndex(c => c.type === condition.type);
-  if (i < 0) return [...conditions, condition];
-  if (conditions[i].status === condition.status) condition.lastTransitionTime = conditions[i].lastTransitionTime;
-  return conditions.map((c, j) => j === i ? condition : c);
 }
