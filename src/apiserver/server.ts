@@ -1,5 +1,6 @@
 // The API server: HTTPS, the request pipeline (authenticate → authorize → handler → admission →
 // store) and the registry of all resources, over one revisioned store.
+import { joinHostPort } from './tables/format.js';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,11 +120,12 @@ export class ApiServer {
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA);
       const user = await this.admit(req, ri, url);
       const q = url.searchParams;
-      if (!ri.isResourceRequest && this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
-        return serveIssuerDiscovery(res, url.pathname, hostPort(req.socket.localAddress, req.socket.localPort), this.serviceAccountTokens);
-      }
       if (!ri.isResourceRequest) {
-        return handleNonResource(req, res, url.pathname, `${req.socket.localAddress}:${req.socket.localPort}`, { ready: () => this.ready }, () => this.metrics.render());
+        const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);
+        if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
+          return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
+        }
+        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render());
       }
       const ctx: RequestContext = {
         user,
@@ -184,8 +186,4 @@ export class ApiServer {
       sendError(plainResponse(req, socket), se);
     }
   }
-}
-
-function hostPort(address: string | undefined, port: number | undefined): string {
-  return `${address?.includes(':') ? `[${address}]` : address}:${port}`;
 }
