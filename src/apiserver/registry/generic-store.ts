@@ -100,22 +100,23 @@ export class GenericStore {
     const stored = JSON.parse(kv.value) as KubeObject;
     const obj = this.codec ? this.codec.fromStorage(stored) : stored;
     obj.metadata.resourceVersion = String(kv.modRevision);
-    shareEmptyFieldLeaves(obj);
     return obj;
   }
 
-  /** The watch cache's decoding: an object this store is writing is taken as it is (see write). */
+  /**
+   * The watch cache's decoding: an object this store is writing is taken as it is (see write).
+   * Only the cache's long-lived objects share managedFields' empty leaves.
+   */
   private decodeForCache(kv: Pick<KeyValue, 'key' | 'value' | 'modRevision'>): KubeObject {
     const written = this.writing.get(kv.key);
-    if (written?.stored.text !== kv.value) return this.decode(kv);
+    if (written?.stored.text !== kv.value) return shareEmptyFieldLeaves(this.decode(kv));
     // As parsed: resourceVersion comes last in metadata (the stored text has none). Its JSON, for
     // the response and watch events, is the stored text with the revision.
     const obj = written.object;
     const { resourceVersion: _, ...meta } = obj.metadata;
     obj.metadata = { ...meta, resourceVersion: String(kv.modRevision) };
     written.stored.rememberAs(obj, kv.modRevision);
-    shareEmptyFieldLeaves(obj);
-    return obj;
+    return shareEmptyFieldLeaves(obj);
   }
 
   private encode(obj: KubeObject): string {

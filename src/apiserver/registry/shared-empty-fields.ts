@@ -7,10 +7,12 @@ import type { KubeObject } from '../../api/object.js';
 
 const EMPTY: Record<string, unknown> = Object.freeze({});
 
-export function shareEmptyFieldLeaves(obj: KubeObject): void {
+/** Points `obj`'s empty managedFields leaves at the shared frozen one; returns `obj`. */
+export function shareEmptyFieldLeaves<T extends KubeObject>(obj: T): T {
   for (const entry of obj.metadata.managedFields ?? []) {
     if (entry.fieldsV1) shareIn(entry.fieldsV1);
   }
+  return obj;
 }
 
 function shareIn(node: Record<string, unknown>): void {
