@@ -97,12 +97,16 @@ export class Scheduler {
     await this.view.waitForSync();
     // Nodes first: bound pods then find their nodes in the cache.
     await this.nodes.waitForSync();
+    // A stop() during a wait (leadership lost while starting) has removed the handlers already;
+    // the informers are shared and outlive this scheduler, so none may be added after it.
+    if (!this.running) return;
     this.registrations.add(this.nodes, {
       add: n => this.nodeChanged(undefined, n),
       update: (o, n) => this.nodeChanged(o, n),
       delete: n => this.cache.removeNode(n.metadata.name!),
     });
     await this.pods.waitForSync();
+    if (!this.running) return;
     this.registrations.add(this.pods, { add: p => this.podAdded(p), update: (o, p) => this.podUpdated(o, p), delete: p => this.podDeleted(p) });
     this.queue.run();
     this.loopDone = this.loop();
