@@ -6,6 +6,8 @@
 import { ForbiddenError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Container, PodSpec, ServiceAccount, Volume } from '../../api/types/generated.js';
+// The volume's token lifetime is the one the API server extends (see token-request).
+import { WARN_ONLY_EXPIRATION_SECONDS } from '../handlers/token-request.js';
 import { randomSuffix } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
@@ -14,8 +16,6 @@ export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const VOLUME_PREFIX = 'kube-api-access-';
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
-/** The kubelet's token lifetime for this volume; the API server extends such tokens (see token-request). */
-const TOKEN_EXPIRATION_SECONDS = 3607;
 /**
  * The `default` account is created by a controller shortly after its namespace, so a pod created
  * right after the namespace waits for it a little, as upstream (10 tries, 100-200 ms apart).
@@ -87,7 +87,7 @@ function tokenVolume(name: string): Volume {
       // Explicit, as upstream sets it (kubernetes#104464).
       defaultMode: 0o644,
       sources: [
-        { serviceAccountToken: { path: 'token', expirationSeconds: TOKEN_EXPIRATION_SECONDS } },
+        { serviceAccountToken: { path: 'token', expirationSeconds: WARN_ONLY_EXPIRATION_SECONDS } },
         { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
         { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
       ],

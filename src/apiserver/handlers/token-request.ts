@@ -19,7 +19,7 @@ const MAX_EXPIRATION_SECONDS = 2 ** 32;
  * upstream (--service-account-extend-token-expiration, on by default) makes those valid for a year
  * and marks when the client should have refreshed, so old clients that never re-read the file keep working.
  */
-const WARN_ONLY_EXPIRATION_SECONDS = 3607;
+export const WARN_ONLY_EXPIRATION_SECONDS = 3607;
 const EXTENDED_EXPIRATION_SECONDS = 365 * 24 * 60 * 60;
 
 interface TokenRequestSpec {
