@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../api/object.js';
 import type { PodSpec, Toleration } from '../../api/types/generated.js';
 import { NOT_READY, UNREACHABLE } from '../../controllers/cluster/taints.js';
-import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
+import { isPodCreate, type AdmissionAttributes, type AdmissionPlugin } from './types.js';
 
 export interface DefaultTolerationSecondsOptions {
   notReadySeconds: number;
@@ -18,7 +18,7 @@ export function defaultTolerationSeconds(options: DefaultTolerationSecondsOption
   return {
     name: 'DefaultTolerationSeconds',
     admit(a: AdmissionAttributes): void {
-      if (a.operation !== 'CREATE' || a.subresource || a.resource.group !== '' || a.resource.resource !== 'pods' || !a.object) return;
+      if (!isPodCreate(a)) return;
       const spec = (a.object as KubeObject & { spec: PodSpec }).spec;
       const added: Toleration[] = [];
       if (!toleratesNoExecute(spec.tolerations, NOT_READY)) added.push(bounded(NOT_READY, options.notReadySeconds));

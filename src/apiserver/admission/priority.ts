@@ -11,7 +11,7 @@ import { ForbiddenError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { PodSpec, PriorityClass } from '../../api/types/generated.js';
 import type { Registry } from '../registry/registry.js';
-import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
+import { isPodCreate, type AdmissionAttributes, type AdmissionPlugin } from './types.js';
 
 type Pod = KubeObject & { spec: PodSpec };
 type Class = KubeObject & Omit<PriorityClass, 'metadata'>;
@@ -67,11 +67,11 @@ export function priorityAdmission(registry: () => Registry): AdmissionPlugin {
   return {
     name: 'Priority',
     admit(a: AdmissionAttributes): void {
-      if (a.subresource || a.resource.group !== '' || a.resource.resource !== 'pods' || !a.object) return;
-      const pod = a.object as Pod;
-      if (a.operation === 'CREATE') return admitNewPod(a, pod);
+      if (isPodCreate(a)) return admitNewPod(a, a.object as Pod);
+      if (a.operation !== 'UPDATE' || a.subresource || a.resource.group !== '' || a.resource.resource !== 'pods') return;
+      const pod = a.object as Pod | undefined;
       const old = a.oldObject as Pod | undefined;
-      if (a.operation !== 'UPDATE' || !old || !pod.spec) return;
+      if (!pod?.spec || !old) return;
       pod.spec.priority ??= old.spec.priority;
       pod.spec.preemptionPolicy ??= old.spec.preemptionPolicy;
     },

@@ -10,7 +10,7 @@ import type { Container, PodSpec, ServiceAccount, Volume } from '../../api/types
 import { WARN_ONLY_EXPIRATION_SECONDS } from '../handlers/token-request.js';
 import { randomSuffix } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
-import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
+import { isPodCreate, type AdmissionAttributes, type AdmissionPlugin } from './types.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -44,7 +44,7 @@ export function serviceAccountAdmission(registry: () => Registry): AdmissionPlug
   return {
     name: 'ServiceAccount',
     async admit(a: AdmissionAttributes): Promise<void> {
-      if (a.operation !== 'CREATE' || a.subresource || a.resource.group !== '' || a.resource.resource !== 'pods' || !a.object) return;
+      if (!isPodCreate(a)) return;
       const pod = a.object as KubeObject & { spec: PodSpec };
       if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
       if (!namespaceUsable(a.namespace)) return;

@@ -17,6 +17,11 @@ export interface AdmissionAttributes {
   ctx: RequestContext;
 }
 
+/** A new pod itself (not a subresource): what the pod-defaulting plugins act on. */
+export function isPodCreate(a: AdmissionAttributes): a is AdmissionAttributes & { object: KubeObject } {
+  return a.operation === 'CREATE' && !a.subresource && a.resource.group === '' && a.resource.resource === 'pods' && !!a.object;
+}
+
 export interface AdmissionPlugin {
   readonly name: string;
   /** Mutating phase: may change attrs.object. Throws a StatusError to reject. */

@@ -104,13 +104,13 @@ export function validateClaims(raw: object, audiences: string[], objects: ClaimO
   const ns = k8s.namespace;
   // Objects deleted more than the leeway ago no longer back a token.
   const gone = (o: KubeObject | undefined) => !o || (!!o.metadata.deletionTimestamp && Date.parse(o.metadata.deletionTimestamp) / 1000 < nowSeconds - LEEWAY_SECONDS);
-  const check = (kind: string, r: Ref, o: KubeObject | undefined, uidLabel: string) => {
+  const check = (kind: string, r: Ref, o: KubeObject | undefined) => {
     if (gone(o)) throw new TokenRejectedError(`${kind} ${ns}/${r.name} has been deleted`);
-    if (o!.metadata.uid !== r.uid) throw new TokenRejectedError(`${uidLabel} UID (${o!.metadata.uid}) does not match claim (${r.uid})`);
+    if (o!.metadata.uid !== r.uid) throw new TokenRejectedError(`${kind} UID (${o!.metadata.uid}) does not match claim (${r.uid})`);
   };
-  check('service account', k8s.serviceaccount, objects.serviceAccount(ns, k8s.serviceaccount.name), 'service account');
-  if (k8s.secret) check('secret', k8s.secret, objects.secret(ns, k8s.secret.name), 'secret');
-  if (k8s.pod) check('pod', k8s.pod, objects.pod(ns, k8s.pod.name), 'pod');
+  check('service account', k8s.serviceaccount, objects.serviceAccount(ns, k8s.serviceaccount.name));
+  if (k8s.secret) check('secret', k8s.secret, objects.secret(ns, k8s.secret.name));
+  if (k8s.pod) check('pod', k8s.pod, objects.pod(ns, k8s.pod.name));
   // A node-bound token needs its node; in a pod-bound one the node is information only.
   if (k8s.node && !k8s.pod) {
     const node = objects.node(k8s.node.name);
