@@ -4,6 +4,7 @@
 import type { KubeObject } from '../src/api/object.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
+import { concurrently } from './concurrently.js';
 import { nowMs, summarize } from './stats.js';
 
 export interface ApiBenchOptions {
@@ -22,28 +23,22 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
   try {
     const payload = 'x'.repeat(1024 - 64);
     // Creates: `concurrency` clients in closed loops until `objects` are created.
-    let next = 0;
     const createLatencies: number[] = [];
     const t0 = nowMs();
-    await Promise.all(Array.from({ length: o.concurrency }, async () => {
-      for (let i = next++; i < o.objects; i = next++) {
-        const s = nowMs();
-        await client.create(cms, { metadata: { name: `cm-${i}`, labels: { 'k8ts-bench': 'api' } }, data: { payload } });
-        createLatencies.push(nowMs() - s);
-      }
-    }));
+    await concurrently(o.objects, o.concurrency, async i => {
+      const s = nowMs();
+      await client.create(cms, { metadata: { name: `cm-${i}`, labels: { 'k8ts-bench': 'api' } }, data: { payload } });
+      createLatencies.push(nowMs() - s);
+    });
     const createSeconds = (nowMs() - t0) / 1000;
 
     const getLatencies: number[] = [];
-    next = 0;
     const gets = Math.min(2000, o.objects);
-    await Promise.all(Array.from({ length: o.concurrency }, async () => {
-      for (let i = next++; i < gets; i = next++) {
-        const s = nowMs();
-        await client.get(`${cms}/cm-${(i * 7919) % o.objects}`);
-        getLatencies.push(nowMs() - s);
-      }
-    }));
+    await concurrently(gets, o.concurrency, async i => {
+      const s = nowMs();
+      await client.get(`${cms}/cm-${(i * 7919) % o.objects}`);
+      getLatencies.push(nowMs() - s);
+    });
 
     const listTimes: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -2,19 +2,22 @@
 // pods from goroutines that Go runs on other cores than the scheduler under test; on one Node
 // event loop the creates would instead take turns with the scheduler and the measured figure would
 // be the two together. Here the creator has its own event loop and connections, and the scheduler
-// keeps the main thread.
+// keeps the main thread. One thread serves every batch, so the measured one starts on warm
+// connections and no thread start-up falls inside the measurement.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
+import { concurrently } from './concurrently.js';
 
-export interface CreatePodsTask {
+interface CreatorSettings {
   kubeconfig: string;
   namespace: string;
-  /** Pod names are `${prefix}${i}` for i in [0, count). */
-  prefix: string;
-  count: number;
   concurrency: number;
 }
+
+/** A batch: pods `${prefix}${i}` for i in [0, count); `undefined` ends the thread. */
+type Batch = { prefix: string; count: number } | undefined;
+type Reply = { error?: string };
 
 /** Upstream's config/templates/pod-default.yaml. */
 const podBody = (name: string) => ({
@@ -22,34 +25,46 @@ const podBody = (name: string) => ({
   spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '500Mi' }, limits: { cpu: '100m', memory: '500Mi' } } }] },
 });
 
-/** Runs `create(i)` for i in [0, count) with `concurrency` in flight. */
-export async function createAll(count: number, concurrency: number, create: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < count; i = next++) await create(i);
-  }));
-}
+export class PodCreator {
+  private readonly worker: Worker;
 
-/** Creates the pods on a worker thread; resolves once every create was answered. */
-export function createPodsInWorker(task: CreatePodsTask): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: task });
-    worker.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
-    worker.once('error', reject);
-    worker.once('exit', code => reject(new Error(`pod creator exited with ${code} before finishing`)));
-  });
-}
+  constructor(settings: CreatorSettings) {
+    this.worker = new Worker(new URL(import.meta.url), { workerData: settings });
+  }
 
-async function runTask(t: CreatePodsTask): Promise<void> {
-  const client = new RestClient(loadKubeconfig(t.kubeconfig), 'k8ts-bench');
-  try {
-    await createAll(t.count, t.concurrency, i => client.create(`/api/v1/namespaces/${t.namespace}/pods`, podBody(`${t.prefix}${i}`)));
-  } finally {
-    client.close();
+  /** Creates the batch's pods; resolves once every create was answered. */
+  create(prefix: string, count: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`pod creator exited with ${code} before finishing`));
+      this.worker.once('error', reject);
+      this.worker.once('exit', onExit);
+      this.worker.once('message', (m: Reply) => {
+        this.worker.off('error', reject);
+        this.worker.off('exit', onExit);
+        if (m.error) reject(new Error(m.error));
+        else resolve();
+      });
+      this.worker.postMessage({ prefix, count } satisfies Batch);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.postMessage(undefined satisfies Batch);
+    await new Promise(resolve => this.worker.once('exit', resolve));
   }
 }
 
-if (parentPort && workerData) {
-  const port = parentPort;
-  runTask(workerData as CreatePodsTask).then(() => port.postMessage({}), err => port.postMessage({ error: (err as Error).message }));
+function serve(port: NonNullable<typeof parentPort>, s: CreatorSettings): void {
+  const client = new RestClient(loadKubeconfig(s.kubeconfig), 'k8ts-bench');
+  port.on('message', (batch: Batch) => {
+    if (!batch) {
+      client.close();
+      port.close();
+      return;
+    }
+    concurrently(batch.count, s.concurrency, i => client.create(`/api/v1/namespaces/${s.namespace}/pods`, podBody(`${batch.prefix}${i}`)))
+      .then(() => port.postMessage({} satisfies Reply), err => port.postMessage({ error: (err as Error).message } satisfies Reply));
+  });
 }
+
+if (parentPort && workerData) serve(parentPort, workerData as CreatorSettings);

@@ -24,7 +24,8 @@ import { Scheduler } from '../src/scheduler/scheduler.js';
 import { HEALTHY, nodeConditions } from '../src/kubelet/node/node-object.js';
 import { newNode, nodeStatus } from '../src/simnodes/node-object.js';
 import { DEFAULTS } from '../src/simnodes/options.js';
-import { createAll, createPodsInWorker } from './pod-creator.js';
+import { concurrently } from './concurrently.js';
+import { PodCreator } from './pod-creator.js';
 import { spawnSimNodes, stopProcess } from './sim-process.js';
 import { cpuSeconds, nowMs, percentile } from './stats.js';
 
@@ -72,7 +73,7 @@ async function requireBareApiServer(client: RestClient): Promise<void> {
 function registerNodes(client: RestClient, prefix: string, count: number, concurrency: number): Promise<void> {
   const o = { ...DEFAULTS, count, namePrefix: prefix, cpu: '4', memory: '32Gi', pods: '110' };
   const conditions = nodeConditions(HEALTHY);
-  return createAll(count, concurrency, i => {
+  return concurrently(count, concurrency, i => {
     const node = newNode(o, i);
     return client.create(collectionPath(R.nodes), { ...node, status: nodeStatus(o, node.metadata.name!, i, conditions) });
   });
@@ -98,6 +99,7 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
   pods.on({ add: p => { if (p.spec?.nodeName) watchedBound++; }, update: (a, b) => { if (!a.spec?.nodeName && b.spec?.nodeName) watchedBound++; } });
   const boundCount = () => scheduler ? scheduler.scheduled : watchedBound;
   let sampler: NodeJS.Timeout | undefined;
+  const creator = new PodCreator({ kubeconfig: o.kubeconfig, namespace: ns, concurrency: o.concurrency });
   try {
     const t0 = nowMs();
     if (!sim) await registerNodes(client, prefix, o.nodes, o.concurrency);
@@ -112,9 +114,7 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
       await pods.waitForSync();
     }
 
-    const create = (prefix: string, count: number) =>
-      createPodsInWorker({ kubeconfig: o.kubeconfig, namespace: ns, prefix, count, concurrency: o.concurrency });
-    await create('init-', o.initialPods);
+    await creator.create('init-', o.initialPods);
     await until(() => boundCount() >= o.initialPods, 600_000, 'initial pods bound');
 
     // upstream's throughputCollector: the scheduled count sampled every second.
@@ -124,7 +124,7 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
     const start = nowMs();
     const serverCpu0 = cpuSeconds(o.serverPid);
     const benchCpu0 = process.cpuUsage();
-    await create('measured-', o.pods);
+    await creator.create('measured-', o.pods);
     const createSeconds = (nowMs() - start) / 1000;
     await until(() => boundCount() >= o.initialPods + o.pods, 600_000, 'measured pods bound');
     const seconds = (nowMs() - start) / 1000;
@@ -146,6 +146,7 @@ export async function schedulerBench(o: SchedulerBenchOptions): Promise<Record<s
     };
   } finally {
     clearInterval(sampler);
+    await creator.close();
     await scheduler?.stop();
     pods.stop();
     // Without a controller manager nothing empties a deleted namespace: remove the pods first.
@@ -161,5 +162,5 @@ const round = (v: number) => Math.round(v * 100) / 100;
 
 /** Removes the nodes this run registered (by name: never anyone else's). */
 export async function deleteNodes(client: RestClient, prefix: string, count: number, concurrency: number): Promise<void> {
-  await createAll(count, concurrency, i => client.delete(`/api/v1/nodes/${prefix}${i}`).catch(() => undefined));
+  await concurrently(count, concurrency, i => client.delete(`/api/v1/nodes/${prefix}${i}`).catch(() => undefined));
 }
