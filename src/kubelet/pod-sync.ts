@@ -10,21 +10,21 @@ import { objectPath, R } from '../client/resources.js';
 import type { EventRecorder, EventType } from '../controllers/event-recorder.js';
 import { admit, type Rejection } from './admission.js';
 import { Backoff, goDuration } from './backoff.js';
-import { containerConfig, containerHash, sandboxConfig, type DnsSettings } from './cri-config.js';
+import { containerConfig, sandboxConfig, type DnsSettings } from './cri-config.js';
 import { isCriNotFound, type RuntimeClient } from './cri/client.js';
 import { DownwardApiError, type NodeFacts } from './downward-api.js';
 import { containerEnv, ContainerConfigError, expandCommand } from './env.js';
 import { envLookup } from './expand.js';
 import { HookError, runHook } from './hooks.js';
 import { ImageError, type ImageManager } from './images.js';
-import { initProgress } from './init-progress.js';
 import { newTerminationMessageFile } from './termination-message.js';
 import * as L from './labels.js';
 import { CachedObjectSource, type ObjectSource } from './object-source.js';
+import { containerActions, containerByName, containersToKill, oldSandboxActions, sandboxActions } from './pod-actions.js';
 import { computePodStatus, statusChanged, type StatusInputs, type Waiting } from './pod-status.js';
 import type { ProberManager } from './prober/prober-manager.js';
 import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
-import { isSidecar, podDescription, type PodObject } from './types.js';
+import { podDescription, type PodObject } from './types.js';
 import { apiDataVolumeNames, containerMounts, type PodVolumes } from './volumes/pod-volumes.js';
 import { VolumeSetupError } from './volumes/projections.js';
 import type { TokenSource } from './token/token-manager.js';
@@ -179,16 +179,15 @@ export class PodSyncer {
       return state;
     }
 
-    let sandbox = state.sandboxes[0];
-    if (!sandbox || sandbox.state !== 'SANDBOX_READY') {
-      if (sandbox) {
-        this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-        await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
-      }
-      // A Never pod whose containers already ran does not get a second sandbox: it is done.
-      if (sandbox && pod.spec.restartPolicy === 'Never' && state.containers.length) return state;
+    const sandboxPlan = sandboxActions(pod, state);
+    if (sandboxPlan.killPod) {
+      this.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
+    }
+    if (sandboxPlan.killPod && !sandboxPlan.createSandbox) return state;
+    if (sandboxPlan.createSandbox) {
       try {
-        const config = sandboxConfig(pod, sandbox ? sandbox.attempt + 1 : 0, this.d.rootDir, this.d.dns, this.d.cgroupParent);
+        const config = sandboxConfig(pod, sandboxPlan.attempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
         await this.d.runtime.runPodSandbox(config);
       } catch (err) {
         this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(err)}`);
@@ -196,88 +195,35 @@ export class PodSyncer {
         return state;
       }
       state = await readPodState(this.d.runtime, uid);
-      sandbox = state.sandboxes[0];
-      if (!sandbox) return state;
     }
-    // Older sandboxes are stopped, and removed once no container of theirs is left (the dead
-    // instances kept for logs --previous hold theirs), as upstream's garbage collector does.
-    for (const old of state.sandboxes.slice(1)) {
-      if (old.state === 'SANDBOX_READY') await ignoreNotFound(this.d.runtime.stopPodSandbox(old.id));
-      if (!state.containers.some(c => c.sandboxId === old.id)) await ignoreNotFound(this.d.runtime.removePodSandbox(old.id));
-    }
+    const sandbox = state.sandboxes[0];
+    if (!sandbox) return state;
+    const oldSandboxes = oldSandboxActions(state);
+    for (const id of oldSandboxes.stop) await ignoreNotFound(this.d.runtime.stopPodSandbox(id));
+    for (const id of oldSandboxes.remove) await ignoreNotFound(this.d.runtime.removePodSandbox(id));
 
     const podIPs = pod.spec.hostNetwork ? node.hostIPs : sandbox.ips;
     const hostsFile = pod.spec.hostNetwork ? undefined : this.d.volumes.writeHosts(pod, podIPs);
     const env: StartEnv = { node, podIPs, objects, volumes, hostsFile, sandboxAttempt: sandbox.attempt, sandboxId: sandbox.id, state };
-    const started = (id: string) => {
-      const rec = state.containers.find(c => c.id === id);
-      const c = rec && containerByName(pod, rec.name);
-      return !!c && this.d.prober.started(c, id);
-    };
 
     this.syncProbes(pod, state, podIPs[0] ?? '');
-    let changed = await this.killUnhealthy(pod, state);
+    let changed = false;
+    for (const kill of containersToKill(pod, state, id => this.d.prober.failure(id))) {
+      this.event(pod, 'Normal', 'Killing', kill.message);
+      await this.killContainer(pod, kill.container, kill.record, kill.graceSeconds);
+      changed = true;
+    }
     if (changed) env.state = state = await readPodState(this.d.runtime, uid);
 
-    // Init containers, one at a time; sidecars stay up.
-    const initializedBefore = pod.status?.conditions?.some(c => c.type === 'Initialized' && c.status === 'True') ?? false;
-    const progress = initProgress(pod, state, started, initializedBefore);
-    const latest = latestByName(state);
-    for (const c of pod.spec.initContainers ?? []) {
-      if (!isSidecar(c) || c === progress.current) continue;
-      const rec = latest.get(c.name);
-      // Sidecars that already came up before and died are restarted regardless of the pod's policy.
-      if (rec && rec.state !== 'CONTAINER_RUNNING') changed = (await this.restart(pod, c, rec, waiting, result, env)) || changed;
-    }
-    if (progress.current) {
-      const c = progress.current;
-      const rec = progress.record;
-      if (progress.rerun) {
-        changed = (await this.start(pod, c, rec!.restartCount + 1, waiting, env)) || changed;
-      } else if (progress.failed) {
-        if ((pod.spec.restartPolicy ?? 'Always') !== 'Never') changed = (await this.restart(pod, c, rec!, waiting, result, env)) || changed;
-      } else if (!rec) {
-        changed = (await this.start(pod, c, 0, waiting, env)) || changed;
-      } else if (rec.state === 'CONTAINER_EXITED' && isSidecar(c)) {
-        changed = (await this.restart(pod, c, rec, waiting, result, env)) || changed;
-      } else if (rec.state === 'CONTAINER_CREATED') {
-        changed = (await this.startCreated(pod, c, rec, waiting)) || changed;
-      }
-      if (!progress.done) return changed ? readPodState(this.d.runtime, uid) : state;
-    }
-
-    for (const c of pod.spec.containers) {
-      const rec = latest.get(c.name);
-      if (!rec) changed = (await this.start(pod, c, restartCountFromStatus(pod, c.name), waiting, env)) || changed;
-      else if (rec.state === 'CONTAINER_CREATED') changed = (await this.startCreated(pod, c, rec, waiting)) || changed;
-      else if (rec.state !== 'CONTAINER_RUNNING' && shouldRestart(pod, rec)) changed = (await this.restart(pod, c, rec, waiting, result, env)) || changed;
+    const started = (id: string) => this.startup(pod, state, id);
+    for (const action of containerActions(pod, state, started)) {
+      const c = action.container;
+      const did = action.kind === 'start' ? await this.start(pod, c, action.attempt, waiting, env)
+        : action.kind === 'restart' ? await this.restart(pod, c, action.record, waiting, result, env)
+        : await this.startCreated(pod, c, action.record, waiting);
+      changed = did || changed;
     }
     return changed ? readPodState(this.d.runtime, uid) : state;
-  }
-
-  /** Kills containers whose liveness/startup probe failed, or whose spec changed. */
-  private async killUnhealthy(pod: PodObject, state: PodRuntimeState): Promise<boolean> {
-    let killed = false;
-    for (const rec of latestByName(state).values()) {
-      if (rec.state !== 'CONTAINER_RUNNING') continue;
-      const c = containerByName(pod, rec.name);
-      if (!c) continue;
-      const failed = this.d.prober.failure(rec.id);
-      let message: string | undefined;
-      let grace = pod.spec.terminationGracePeriodSeconds ?? 30;
-      if (failed) {
-        message = `Container ${c.name} failed ${failed} probe, will be restarted`;
-        const probe = failed === 'liveness' ? c.livenessProbe : c.startupProbe;
-        grace = probe?.terminationGracePeriodSeconds ?? grace;
-      } else if (rec.hash && rec.hash !== containerHash(c)) {
-        message = `Container ${c.name} definition changed, will be restarted`;
-      }
-      if (!message) continue;
-      this.event(pod, 'Normal', 'Killing', message);
-      await this.killContainer(pod, c, rec, grace);
-      killed = true;
-    }
-    return killed;
   }
 
   private syncProbes(pod: PodObject, state: PodRuntimeState, podIP: string): void {
@@ -497,26 +443,11 @@ interface StartEnv {
   state: PodRuntimeState;
 }
 
-function containerByName(pod: PodObject, name: string): Container | undefined {
-  return pod.spec.containers.find(c => c.name === name) ?? pod.spec.initContainers?.find(c => c.name === name);
-}
-
 /** When the pod's activeDeadlineSeconds runs out, counted from its startTime (epoch ms). */
 function activeDeadline(pod: PodObject): number | undefined {
   const seconds = pod.spec.activeDeadlineSeconds;
   const start = Date.parse(pod.status?.startTime ?? '');
   return seconds === undefined || Number.isNaN(start) ? undefined : start + seconds * 1000;
-}
-
-function shouldRestart(pod: PodObject, rec: ContainerRecord): boolean {
-  const policy = pod.spec.restartPolicy ?? 'Always';
-  return policy === 'Always' || (policy === 'OnFailure' && rec.exitCode !== 0);
-}
-
-/** A container with no instance left keeps counting from the restart count last reported. */
-function restartCountFromStatus(pod: PodObject, name: string): number {
-  const s = pod.status?.containerStatuses?.find(s => s.name === name);
-  return s?.lastState?.terminated || s?.state?.terminated ? s.restartCount + 1 : (s?.restartCount ?? 0);
 }
 
 /** A deleted pod ends Succeeded only when every app container exited 0, else Failed (as upstream). */
