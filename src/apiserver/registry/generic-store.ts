@@ -63,6 +63,8 @@ export interface DeleteResult {
 export type PatchFunction = (live: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 const MAX_UPDATE_RETRIES = 16;
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 export class GenericStore {
@@ -404,8 +406,11 @@ export class GenericStore {
       await this.admission.validate(this.attrs('DELETE', ctx, namespace, name, '', undefined, live));
 
       const next = this.markForDeletion(live, options);
+      // A graceful deletion under way that this request does not shorten, or nothing to change:
+      // nothing is written (as upstream's GuaranteedUpdate skips a write of the same object).
+      if (next === 'pending' || (next !== 'now' && sameObject(next, live))) return { object: live, deleted: false };
       try {
-        if (next) {
+        if (next !== 'now') {
           if (ctx.dryRun) return { object: next, deleted: false };
           const rev = await this.store.update(key, this.encode(next), cached.revision);
           next.metadata.resourceVersion = String(rev);
@@ -424,37 +429,38 @@ export class GenericStore {
   }
 
   /**
-   * Returns the object to store while deletion is pending (finalizers, graceful deletion), or
-   * undefined when it can be removed now.
+   * What a delete request does, as upstream's BeforeDelete and updateForGracefulDeletionAndFinalizers:
+   * 'pending' when a graceful deletion is under way and this request does not shorten it (the
+   * finalizers then stay as they are), 'now' when nothing holds the object, else the object to
+   * store while its grace period runs or its finalizers are pending.
    */
-  private markForDeletion(live: KubeObject, options: DeleteOptions): KubeObject | undefined {
+  private markForDeletion(live: KubeObject, options: DeleteOptions): KubeObject | 'pending' | 'now' {
     const next = clone(live);
     const meta = next.metadata;
-    const finalizers = new Set(meta.finalizers ?? []);
-    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
-    if (!meta.deletionTimestamp) {
-      if (policy === 'Foreground') finalizers.add('foregroundDeletion');
-      if (policy === 'Orphan') finalizers.add('orphan');
-    }
-    this.strategy.prepareForDeletion?.(next);
-    const pendingByStrategy = this.strategy.deletionBlocked?.(next) ?? false;
-    const grace = meta.deletionTimestamp ? undefined : this.strategy.gracePeriodSeconds?.(live, options);
-
+    const graceful = !!this.strategy.gracePeriodSeconds;
+    /** The grace period this request leaves, when it starts or shortens a graceful deletion. */
+    let grace: number | undefined;
     if (meta.deletionTimestamp) {
-      // Already terminating: a shorter grace period may hurry it, grace 0 removes it if nothing else holds it.
-      const requested = options.gracePeriodSeconds;
       const current = meta.deletionGracePeriodSeconds ?? 0;
-      const held = finalizers.size > 0 || pendingByStrategy;
-      if (!held && (requested === 0 || current === 0)) return undefined;
-      return requested !== undefined && requested < current ? shortenGrace(next, requested) : next;
+      if (graceful && current > 0) {
+        const requested = options.gracePeriodSeconds;
+        if (requested === undefined || requested >= current) return 'pending';
+        // Only shortened, counted from when the first request set the deadline.
+        meta.deletionTimestamp = nowTimestamp(new Date(Date.parse(meta.deletionTimestamp) + (requested - current) * 1000));
+        meta.deletionGracePeriodSeconds = grace = requested;
+      }
+    } else if (graceful) {
+      grace = this.strategy.gracePeriodSeconds!(live, options);
+      meta.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
+      meta.deletionGracePeriodSeconds = grace;
+      if (meta.generation) meta.generation += 1;
     }
-    if (finalizers.size === 0 && !pendingByStrategy && !grace) return undefined;
-    meta.finalizers = finalizers.size ? [...finalizers] : undefined;
-    if (!meta.finalizers) delete meta.finalizers;
-    const seconds = grace ?? 0;
-    meta.deletionTimestamp = nowTimestamp(new Date(Date.now() + seconds * 1000));
-    meta.deletionGracePeriodSeconds = seconds;
-    if (!meta.generation) delete meta.generation; else meta.generation += 1;
+    const finalizers = propagationFinalizers(meta.finalizers ?? [], options);
+    if (finalizers.length) meta.finalizers = finalizers; else delete meta.finalizers;
+    this.strategy.prepareForDeletion?.(next);
+    const held = finalizers.length > 0 || (this.strategy.deletionBlocked?.(next) ?? false);
+    if (!held && !grace) return 'now';
+    if (grace === undefined) markAsDeleting(next);
     return next;
   }
 
@@ -599,9 +605,30 @@ function sameObject(a: KubeObject, b: KubeObject): boolean {
   return strip(a) === strip(b);
 }
 
+/**
+ * The finalizers after a delete request, as upstream's deletionFinalizersForGarbageCollection:
+ * `orphan` and `foregroundDeletion` follow orphanDependents, else propagationPolicy, else the one
+ * already there (Background removes both); other finalizers stay. Unchanged as a set: as it was.
+ */
+function propagationFinalizers(current: string[], options: DeleteOptions): string[] {
+  const policy = options.orphanDependents !== undefined ? (options.orphanDependents ? 'Orphan' : 'Background')
+    : options.propagationPolicy ?? (current.find(f => f === ORPHAN || f === FOREGROUND) === ORPHAN ? 'Orphan'
+      : current.includes(FOREGROUND) ? 'Foreground' : 'Background');
+  const next = current.filter(f => f !== ORPHAN && f !== FOREGROUND);
+  if (policy === 'Orphan') next.push(ORPHAN);
+  if (policy === 'Foreground') next.push(FOREGROUND);
+  const same = next.length === new Set(current).size && next.every(f => current.includes(f));
+  return same ? current : next;
+}
 
-function shortenGrace(obj: KubeObject, seconds: number): KubeObject {
-  obj.metadata.deletionGracePeriodSeconds = seconds;
-  obj.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + seconds * 1000));
-  return obj;
+/**
+ * Deletion without a grace period, held by finalizers: deletionTimestamp is now (or kept if
+ * earlier), the grace period 0; the first time, generation is bumped, as upstream's markAsDeleting.
+ */
+function markAsDeleting(obj: KubeObject): void {
+  const meta = obj.metadata;
+  const now = Date.now();
+  if (!meta.deletionTimestamp && meta.generation) meta.generation += 1;
+  if (!meta.deletionTimestamp || Date.parse(meta.deletionTimestamp) > now) meta.deletionTimestamp = nowTimestamp(new Date(now));
+  meta.deletionGracePeriodSeconds = 0;
 }
