@@ -464,13 +464,15 @@ export class GenericStore {
     return next;
   }
 
+  /** As upstream's BeforeDelete, which names the kind where other conflicts name the resource. */
   private checkPreconditions(live: KubeObject, options: DeleteOptions, name: string): void {
     const pre = options.preconditions;
+    const target = { group: this.info.group, resource: this.info.kind, name };
     if (pre?.uid && pre.uid !== live.metadata.uid) {
-      throw new ConflictError(this.target(name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${live.metadata.uid}`);
+      throw new ConflictError(target, `the UID in the precondition (${pre.uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
     }
     if (pre?.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
-      throw new ConflictError(this.target(name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+      throw new ConflictError(target, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${live.metadata.resourceVersion}). The object might have been modified`);
     }
   }
 
