@@ -276,7 +276,13 @@ export class GenericStore {
       throw new BadRequestError(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
     const preconditionRV = input.metadata?.resourceVersion;
+    // A uid in the body is a precondition (upstream's defaultUpdatedObjectInfo), checked before
+    // anything else: an object that is missing or was re-created fails it.
+    const preconditionUID = input.metadata?.uid;
     return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
+      if (preconditionUID && preconditionUID !== live?.metadata.uid) {
+        throw new ConflictError(this.target(name), invalidObject(this.key(namespace, name), `Precondition failed: UID in precondition: ${preconditionUID}, UID in object meta: ${live?.metadata.uid ?? ''}`));
+      }
       if (!live) {
         if (this.strategy.allowCreateOnUpdate && !opts.subresource) return clone(input);
         throw new NotFoundError(this.target(name));
@@ -587,6 +593,11 @@ export function randomSuffix(): string {
 
 export function tooOldResourceVersion(requested: number, oldest: number): GoneError {
   return new GoneError(`too old resource version: ${requested} (${oldest})`);
+}
+
+/** The text of upstream's storage.StorageError for an invalid object, which update conflicts quote. */
+function invalidObject(key: string, message: string): string {
+  return `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: ${message}`;
 }
 
 function parseRevision(rv: string): number {
