@@ -57,6 +57,24 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The server's flags, checked and parsed. */
+interface ServerSettings {
+  dataDir: string;
+  port: number;
+  bind: string;
+  advertise: string;
+  serviceCidr: ReturnType<typeof parseCidr>;
+  nodePortRange: { min: number; max: number };
+  compactionMs: number;
+  eventTtlMs: number;
+  datastore: 'sqlite' | 'memory';
+  tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
+  /** Undefined with --disable-controllers. */
+  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number };
+  /** Undefined with --disable-agent. */
+  agent?: ReturnType<typeof nodeAgentSettings>;
+}
+
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
   const { flags, rest } = parseFlags(args, serverFlags);
   if (flags.help) {
@@ -64,6 +82,56 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     return undefined;
   }
   if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const settings = serverSettings(flags);
+  ensureDataDir(settings.dataDir);
+
+  const log = logger('apiserver');
+  const kubernetesServiceIP = nthAddress(settings.serviceCidr, 1);
+  const { bind, advertise } = settings;
+  const creds = await ensureCredentials({
+    dataDir: settings.dataDir,
+    dnsNames: [],
+    ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
+  });
+  const store = await openStore(settings.datastore, join(settings.dataDir, 'db', 'state.db'));
+  const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+  const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
+  const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
+  const url = `https://${serverHost}:${boundPort}`;
+  const kubeconfigPath = writeAdminKubeconfig(settings.dataDir, url, creds);
+  log('API server ready', { address: url, kubeconfig: kubeconfigPath });
+  const stopControlLoops = startControlLoops(settings, kubeconfigPath, creds.ca.cert);
+  const stopControlPlane = async () => {
+    await stopControlLoops();
+    stopHousekeeping();
+    await apiServer.stop();
+    await store.close();
+  };
+  // This machine is the cluster's first node (k3s's embedded agent), reaching the API like any agent.
+  let agent: RunningAgent | undefined;
+  if (settings.agent) {
+    try {
+      agent = await startNodeAgent(settings.agent, { server: url, ca: creds.ca.cert, token: creds.joinToken }, join(settings.dataDir, 'agent'),
+        { 'node-role.kubernetes.io/control-plane': 'true' });
+    } catch (err) {
+      await stopControlPlane();
+      throw new StartupError(`the node agent did not start (--disable-agent runs the control plane alone): ${(err as Error).message}`);
+    }
+  }
+  return {
+    apiServer,
+    url,
+    kubeconfigPath,
+    nodeName: agent?.nodeName,
+    async stop() {
+      await agent?.stop();
+      await stopControlPlane();
+    },
+  };
+}
+
+function serverSettings(flags: ReturnType<typeof parseFlags>['flags']): ServerSettings {
   const dataDir = String(flags['data-dir']);
   const port = Number(flags['https-listen-port']);
   if (port < 0 || port > 65535) throw new FlagError(`invalid value "${port}" for --https-listen-port: must be 0-65535`);
@@ -82,30 +150,36 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
-  const agentSettings = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
+  const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const datastore = String(flags.datastore);
   const tolerationSeconds = {
     notReadySeconds: Number(flags['default-not-ready-toleration-seconds']),
     unreachableSeconds: Number(flags['default-unreachable-toleration-seconds']),
   };
   if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
+  const controllers = flags['disable-controllers'] ? undefined
+    : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']) };
+  return {
+    dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+    compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,
+  };
+}
 
+function ensureDataDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     accessSync(dataDir, constants.W_OK);
   } catch (err) {
     throw new StartupError(`data dir ${dataDir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
 
-  const log = logger('apiserver');
-  const kubernetesServiceIP = nthAddress(serviceCidr, 1);
-  const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
-  const creds = await ensureCredentials({
-    dataDir,
-    dnsNames: [],
-    ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
-  });
-  const store = await openStore(datastore, join(dataDir, 'db', 'state.db'));
+type Credentials = Awaited<ReturnType<typeof ensureCredentials>>;
+type StateStore = Awaited<ReturnType<typeof openStore>>;
+
+/** The API server with its strategies and admission plugins, listening; the store is closed if it cannot listen. */
+async function startApiServer(settings: ServerSettings, creds: Credentials, store: StateStore, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
+  const { bind, port } = settings;
   const apiServer = new ApiServer({
     store,
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
@@ -113,11 +187,11 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     kubeletClient: creds.kubeletClient,
     serviceAccountKey: creds.serviceAccountKey,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
-    strategies: strategies({ serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) } }),
+    strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
     admission: registry => [
       namespaceLifecycle(registry),
       serviceAccountAdmission(registry),
-      defaultTolerationSeconds(tolerationSeconds),
+      defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       resourceQuotaAdmission(registry),
     ],
@@ -125,9 +199,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     port,
     log,
   });
-  let boundPort: number;
   try {
-    boundPort = await apiServer.start();
+    return { apiServer, boundPort: await apiServer.start() };
   } catch (err) {
     await store.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -136,68 +209,50 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     if (code === 'EACCES') throw new StartupError(`permission denied listening on ${bind}:${port}`);
     throw err;
   }
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+}
+
+/** Compaction of the store and expiry of Events; returns what stops both. */
+function startHousekeeping(settings: ServerSettings, store: StateStore, apiServer: ApiServer, log: ReturnType<typeof logger>): () => void {
   // Like kube-apiserver's --etcd-compaction-interval: each run keeps one interval of history.
-  const stopCompaction = compactionMs > 0
-    ? startAutoCompaction(store, { intervalMs: compactionMs, onError: err => log('compaction failed', { error: err.message }) })
+  const stopCompaction = settings.compactionMs > 0
+    ? startAutoCompaction(store, { intervalMs: settings.compactionMs, onError: err => log('compaction failed', { error: err.message }) })
     : undefined;
   // A sweep a tenth of the TTL apart (at most a minute) removes Events close to when upstream's
   // leases would expire them.
   const stopEventExpiry = startEventExpiry(apiServer.registry, {
-    ttlMs: eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, eventTtlMs / 10)),
+    ttlMs: settings.eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, settings.eventTtlMs / 10)),
     onError: err => log('event expiry failed', { error: err.message }),
   });
-  const url = `https://${serverHost}:${boundPort}`;
-  const kubeconfigPath = writeAdminKubeconfig(dataDir, url, creds);
-  log('API server ready', { address: url, kubeconfig: kubeconfigPath });
+  return () => {
+    stopCompaction?.();
+    stopEventExpiry();
+  };
+}
+
+/** The controller manager and the scheduler, each under leader election; returns what stops them. */
+function startControlLoops(settings: ServerSettings, kubeconfigPath: string, caCert: string): () => Promise<void> {
   // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1).
   const loopClient = new RestClient(loadKubeconfig(kubeconfigPath), 'k8ts-server');
   // The controllers and the scheduler read one set of caches: every pod is received and kept once
   // in this process, not once per component (the caches outlive a lost term of leadership).
   const loopInformers = new SharedInformers(loopClient);
-  const controllers = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
-    const manager = new ControllerManager(loopClient, allControllers({
-      clusterCidr: String(flags['cluster-cidr']), caCert: creds.ca.cert, nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']),
-    }), 'controller-manager', loopInformers);
+  const options = settings.controllers;
+  const controllers = !options ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
+    const manager = new ControllerManager(loopClient, allControllers({ ...options, caCert }), 'controller-manager', loopInformers);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
-  const scheduler = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-scheduler', true, 15, (() => {
+  const scheduler = !options ? undefined : leaderElected(loopClient, 'kube-scheduler', true, 15, (() => {
     let current: Scheduler | undefined;
     return {
       start: () => { current = new Scheduler(loopClient, { informers: loopInformers }); void current.start(); },
       stop: () => { void current?.stop(); current = undefined; },
     };
   })());
-  const stopControlPlane = async () => {
+  return async () => {
     await controllers?.stop();
     await scheduler?.stop();
     loopInformers.stop();
     loopClient.close();
-    stopCompaction?.();
-    stopEventExpiry();
-    await apiServer.stop();
-    await store.close();
-  };
-  // This machine is the cluster's first node (k3s's embedded agent), reaching the API like any agent.
-  let agent: RunningAgent | undefined;
-  if (agentSettings) {
-    try {
-      agent = await startNodeAgent(agentSettings, { server: url, ca: creds.ca.cert, token: creds.joinToken }, join(dataDir, 'agent'),
-        { 'node-role.kubernetes.io/control-plane': 'true' });
-    } catch (err) {
-      await stopControlPlane();
-      throw new StartupError(`the node agent did not start (--disable-agent runs the control plane alone): ${(err as Error).message}`);
-    }
-  }
-  return {
-    apiServer,
-    url,
-    kubeconfigPath,
-    nodeName: agent?.nodeName,
-    async stop() {
-      await agent?.stop();
-      await stopControlPlane();
-    },
   };
 }
 
