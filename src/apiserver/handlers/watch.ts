@@ -1,16 +1,17 @@
 // Watch streams: newline-delimited JSON events. Initial state (when asked for), then changes from
 // the watch cache — or from the store's history when resuming from before the cache's window —
 // filtered by selectors, with periodic bookmarks and a server-side timeout.
+// Which events a watcher sees is decided in watch-events.ts, how objects are encoded in watch-encoding.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject } from '../../api/object.js';
 import { GoneError } from '../../api/errors.js';
 import { toStatusError } from '../http/respond.js';
 import { namespacePrefix } from '../registry/keys.js';
-import { buildTable } from '../tables/index.js';
 import type { Negotiated } from '../http/negotiate.js';
 import type { GenericStore, ListOptions } from '../registry/generic-store.js';
-import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
-import { cachedJson, partialMetadata, type IncludeObject } from './render.js';
+import type { CacheEvent } from '../registry/watch-cache.js';
+import type { IncludeObject } from './render.js';
+import { WatchEncoder } from './watch-encoding.js';
+import { watchEventsFor } from './watch-events.js';
 
 export interface WatchParams {
   namespace: string;
@@ -28,21 +29,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   const match = store.matcher(p.list);
   const rv = p.list.resourceVersion;
   const wantsInitial = p.sendInitialEvents ?? (!rv || rv === '0');
-  let tableHeaderSent = false;
+  const encode = new WatchEncoder(store.info, neg, includeObject);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
 
-  const encodeObject = (c: CachedObject): string => {
-    if (neg.transform === 'Table') {
-      const table = buildTable(store.info.group, store.info.resource, [c.object], { includeObject });
-      if (tableHeaderSent) table.columnDefinitions = [];
-      tableHeaderSent = true;
-      return JSON.stringify(table);
-    }
-    if (neg.transform !== 'none') return JSON.stringify(partialMetadata(c.object));
-    return cachedJson(c);
-  };
   // Lines of one delivery go out in one write: one TLS record and chunk for a whole commit batch.
   let pending: string[] | undefined;
   const send = (type: string, objectJson: string): void => {
@@ -54,24 +45,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     if (res.writableLength > MAX_BUFFERED_BYTES) return close();
     res.write(text);
   };
-  const bookmark = (revision: number, annotations?: Record<string, string>): void => {
-    const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
-    if (annotations) metadata.annotations = annotations;
-    const apiVersion = store.info.group ? `${store.info.group}/${store.info.version}` : store.info.version;
-    send('BOOKMARK', JSON.stringify({ kind: store.info.kind, apiVersion, metadata }));
-  };
+  const bookmark = (revision: number, annotations?: Record<string, string>): void => send('BOOKMARK', encode.bookmark(revision, annotations));
   const deliver = (events: CacheEvent[]): void => {
     pending = [];
     try {
-      for (const e of events) {
-        if (p.namespace && e.current.object.metadata.namespace !== p.namespace) continue;
-        const now = e.type !== 'DELETED' && match(e.current.object);
-        const before = e.type === 'ADDED' ? false : e.type === 'DELETED' ? match(e.current.object) : e.previous ? match(e.previous.object) : now;
-        if (e.type === 'DELETED') { if (before) send('DELETED', encodeObject(e.current)); continue; }
-        if (now && before) send('MODIFIED', encodeObject(e.current));
-        else if (now) send('ADDED', encodeObject(e.current));
-        else if (before) send('DELETED', encodeObject(e.current));
-      }
+      for (const e of watchEventsFor(events, p.namespace, match)) send(e.type, encode.object(e.object));
     } finally {
       const lines = pending;
       pending = undefined;
@@ -95,7 +73,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   try {
     if (wantsInitial) {
       const revision = store.cache.revision;
-      for (const c of store.cache.list(namespacePrefix(store.info, p.namespace))) if (match(c.object)) send('ADDED', encodeObject(c));
+      for (const c of store.cache.list(namespacePrefix(store.info, p.namespace))) if (match(c.object)) send('ADDED', encode.object(c));
       if (p.sendInitialEvents) bookmark(revision, { 'k8s.io/initial-events-end': 'true' });
       unsubscribe = store.cache.subscribe(deliver);
     } else {

@@ -1,0 +1,33 @@
+// How a watch stream's objects are written: as stored (the cached JSON), as
+// PartialObjectMetadata, or as Table rows whose column definitions go out with the first row
+// only; and the BOOKMARK object, which carries just a resourceVersion (and annotations).
+import type { KubeObject } from '../../api/object.js';
+import type { Negotiated } from '../http/negotiate.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import type { CachedObject } from '../registry/watch-cache.js';
+import { buildTable } from '../tables/index.js';
+import { cachedJson, partialMetadata, type IncludeObject } from './render.js';
+
+export class WatchEncoder {
+  private tableHeaderSent = false;
+
+  constructor(private readonly info: GenericStore['info'], private readonly neg: Negotiated, private readonly includeObject: IncludeObject) {}
+
+  object(c: CachedObject): string {
+    if (this.neg.transform === 'Table') {
+      const table = buildTable(this.info.group, this.info.resource, [c.object], { includeObject: this.includeObject });
+      if (this.tableHeaderSent) table.columnDefinitions = [];
+      this.tableHeaderSent = true;
+      return JSON.stringify(table);
+    }
+    if (this.neg.transform !== 'none') return JSON.stringify(partialMetadata(c.object));
+    return cachedJson(c);
+  }
+
+  bookmark(revision: number, annotations?: Record<string, string>): string {
+    const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
+    if (annotations) metadata.annotations = annotations;
+    const apiVersion = this.info.group ? `${this.info.group}/${this.info.version}` : this.info.version;
+    return JSON.stringify({ kind: this.info.kind, apiVersion, metadata });
+  }
+}
