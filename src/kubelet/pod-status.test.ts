@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computePodStatus, statusChanged, type Waiting } from './pod-status.js';
+import type { Waiting } from './container-statuses.js';
+import { computePodStatus } from './pod-status.js';
+import { statusChanged } from './pod-status-diff.js';
 import type { ContainerRecord, PodRuntimeState, SandboxState } from './runtime-state.js';
 import type { PodObject } from './types.js';
 
