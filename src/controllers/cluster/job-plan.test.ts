@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { testJob } from './job-fixtures.js';
 import { podForJob } from './job-pod-template.js';
-import { MAX_BURST, planJob, type JobObservation } from './job-plan.js';
+import { MAX_BURST, planIndexed, planJob, planNonIndexed, type JobObservation } from './job-plan.js';
 import type { Job } from './job-types.js';
 import type { Pod } from './types.js';
 
 const NOW = Date.parse('2024-01-01T01:00:00Z');
 const NOW_TS = '2024-01-01T01:00:00Z';
 
-const job = (spec: Partial<Job['spec']> = {}, status?: Job['status']): Job => ({
-  apiVersion: 'batch/v1', kind: 'Job',
-  metadata: { name: 'pi', namespace: 'ns', uid: 'job-uid', resourceVersion: '1' },
-  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c' }] } }, ...spec },
-  status,
-});
+const job = testJob;
 
 let n = 0;
 function pod(j: Job, phase: NonNullable<Pod['status']>['phase'], opts: { index?: number; deleting?: boolean; ready?: boolean } = {}): Pod {
@@ -170,4 +166,25 @@ test('the plan does not change the observed job', () => {
   const before = structuredClone(j);
   planJob(observe(j, [pod(j, 'Succeeded')]));
   assert.deepEqual(j, before);
+});
+
+test('plans: NonIndexed keeps min(parallelism, remaining) running', () => {
+  assert.equal(planNonIndexed([], 0, 0, 5, 2).create.length, 2);
+  assert.equal(planNonIndexed([], 0, 4, 5, 2).create.length, 1);
+  assert.equal(planNonIndexed([], 1, 4, 5, 2).create.length, 0);
+  const j = job();
+  const three = [pod(j, 'Running'), pod(j, 'Pending'), pod(j, 'Running')];
+  assert.equal(planNonIndexed(three, 3, 0, 10, 1).remove.length, 2);
+  // Work queue: after a success no new pods.
+  assert.equal(planNonIndexed([], 0, 1, undefined, 3).create.length, 0);
+  assert.equal(planNonIndexed([], 0, 0, undefined, 3).create.length, 3);
+});
+
+test('plans: Indexed creates the lowest missing indexes and removes duplicates', () => {
+  const j = job({ completionMode: 'Indexed', completions: 5, parallelism: 3 });
+  const active = [pod(j, 'Running', { index: 1 }), pod(j, 'Running', { index: 1 })];
+  const plan = planIndexed(active, new Map(), new Set([0]), 5, 3);
+  assert.deepEqual(plan.create, [2, 3]);
+  assert.deepEqual(plan.remove, [active[1]]);
+  assert.deepEqual(planIndexed([], new Map([['x', 2]]), new Set([0, 1]), 5, 2).create, [3]);
 });

@@ -3,18 +3,13 @@ import { test } from 'node:test';
 import { collectionPath, R } from '../../client/resources.js';
 import { FakeInformer, fakeContext } from './fake-context.js';
 import { jobController, strayPods } from './job.js';
-import { planIndexed, planNonIndexed } from './job-plan.js';
+import { testJob } from './job-fixtures.js';
 import { podForJob } from './job-pod-template.js';
 import { backoffDelayMs, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes } from './job-pods.js';
 import { JOB_TRACKING_FINALIZER, type Job } from './job-types.js';
 import type { Pod } from './types.js';
 
-const job = (spec: Partial<Job['spec']> = {}, status?: Job['status']): Job => ({
-  apiVersion: 'batch/v1', kind: 'Job',
-  metadata: { name: 'pi', namespace: 'ns', uid: 'job-uid', resourceVersion: '1' },
-  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c' }] } }, ...spec },
-  status,
-});
+const job = testJob;
 
 let n = 0;
 const podOf = (j: Job, phase: NonNullable<Pod['status']>['phase'], opts: { index?: number; deleting?: boolean; exitCode?: number; finalizer?: boolean } = {}): Pod => {
@@ -84,27 +79,6 @@ test('podFailurePolicy: first matching rule, exit code 0 never matches', () => {
   const disrupted = podOf(j, 'Failed', { exitCode: 42 });
   disrupted.status!.conditions = [{ type: 'DisruptionTarget', status: 'True' }];
   assert.equal(matchPodFailurePolicy(j, disrupted)?.action, 'Ignore');
-});
-
-test('plans: NonIndexed keeps min(parallelism, remaining) running', () => {
-  assert.equal(planNonIndexed([], 0, 0, 5, 2).create.length, 2);
-  assert.equal(planNonIndexed([], 0, 4, 5, 2).create.length, 1);
-  assert.equal(planNonIndexed([], 1, 4, 5, 2).create.length, 0);
-  const j = job();
-  const three = [podOf(j, 'Running'), podOf(j, 'Pending'), podOf(j, 'Running')];
-  assert.equal(planNonIndexed(three, 3, 0, 10, 1).remove.length, 2);
-  // Work queue: after a success no new pods.
-  assert.equal(planNonIndexed([], 0, 1, undefined, 3).create.length, 0);
-  assert.equal(planNonIndexed([], 0, 0, undefined, 3).create.length, 3);
-});
-
-test('plans: Indexed creates the lowest missing indexes and removes duplicates', () => {
-  const j = job({ completionMode: 'Indexed', completions: 5, parallelism: 3 });
-  const active = [podOf(j, 'Running', { index: 1 }), podOf(j, 'Running', { index: 1 })];
-  const plan = planIndexed(active, new Map(), new Set([0]), 5, 3);
-  assert.deepEqual(plan.create, [2, 3]);
-  assert.deepEqual(plan.remove, [active[1]]);
-  assert.deepEqual(planIndexed([], new Map([['x', 2]]), new Set([0, 1]), 5, 2).create, [3]);
 });
 
 test('reconcile: a new job gets startTime, pods up to parallelism, and active count', async () => {
