@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDefaults } from './index.js';
+import { admissionDefaults } from './admissionregistration.js';
+import { autoscalingDefaults } from './autoscaling.js';
+import { discoveryDefaults } from './discovery.js';
+import { networkingDefaults } from './networking.js';
+import { rbacDefaults } from './rbac.js';
+import { schedulingDefaults } from './scheduling.js';
+import { storageDefaults } from './storage.js';
 
 test('horizontal pod autoscaler v2: metrics and behavior', () => {
   const hpa: any = { spec: { maxReplicas: 5, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } };
-  applyDefaults('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa);
+  autoscalingDefaults.HorizontalPodAutoscaler(hpa, 'v2');
   assert.equal(hpa.spec.minReplicas, 1);
   assert.deepEqual(hpa.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
   assert.deepEqual(hpa.spec.behavior, {
@@ -12,30 +18,30 @@ test('horizontal pod autoscaler v2: metrics and behavior', () => {
     scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
   });
   const v1: any = { spec: { maxReplicas: 5 } };
-  applyDefaults('autoscaling', 'v1', 'HorizontalPodAutoscaler', v1);
+  autoscalingDefaults.HorizontalPodAutoscaler(v1, 'v1');
   assert.deepEqual(v1.spec, { maxReplicas: 5, minReplicas: 1 });
 });
 
 test('network policy, RBAC, storage, discovery, scheduling and webhooks', () => {
   const np: any = { spec: { podSelector: {}, egress: [{ ports: [{ port: 53 }] }] } };
-  applyDefaults('networking.k8s.io', 'v1', 'NetworkPolicy', np);
+  networkingDefaults.NetworkPolicy(np, 'v1');
   assert.deepEqual(np.spec.policyTypes, ['Ingress', 'Egress']);
   assert.equal(np.spec.egress[0].ports[0].protocol, 'TCP');
   const rb: any = { roleRef: { kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'u' }, { kind: 'ServiceAccount', name: 's', namespace: 'n' }] };
-  applyDefaults('rbac.authorization.k8s.io', 'v1', 'RoleBinding', rb);
+  rbacDefaults.RoleBinding(rb, 'v1');
   assert.equal(rb.roleRef.apiGroup, 'rbac.authorization.k8s.io');
   assert.deepEqual(rb.subjects.map((s: any) => s.apiGroup), ['rbac.authorization.k8s.io', '']);
   const sc: any = { provisioner: 'x' };
-  applyDefaults('storage.k8s.io', 'v1', 'StorageClass', sc);
+  storageDefaults.StorageClass(sc, 'v1');
   assert.deepEqual(sc, { provisioner: 'x', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
   const es: any = { addressType: 'IPv4', ports: [{ port: 80 }] };
-  applyDefaults('discovery.k8s.io', 'v1', 'EndpointSlice', es);
+  discoveryDefaults.EndpointSlice(es, 'v1');
   assert.deepEqual(es.ports, [{ port: 80, name: '', protocol: 'TCP' }]);
   const pc: any = { value: 10 };
-  applyDefaults('scheduling.k8s.io', 'v1', 'PriorityClass', pc);
+  schedulingDefaults.PriorityClass(pc, 'v1');
   assert.equal(pc.preemptionPolicy, 'PreemptLowerPriority');
   const mwc: any = { webhooks: [{ name: 'w.example.com', clientConfig: { service: { name: 's', namespace: 'n' } }, rules: [{ operations: ['CREATE'] }] }] };
-  applyDefaults('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', mwc);
+  admissionDefaults.MutatingWebhookConfiguration(mwc, 'v1');
   const [w] = mwc.webhooks;
   assert.deepEqual([w.failurePolicy, w.matchPolicy, w.timeoutSeconds, w.reinvocationPolicy, w.rules[0].scope, w.clientConfig.service.port], ['Fail', 'Equivalent', 10, 'Never', '*', 443]);
   assert.deepEqual([w.namespaceSelector, w.objectSelector], [{}, {}]);
