@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDefaults } from './index.js';
 import { imagePullPolicy } from './pod-spec.js';
+import { coreDefaults } from './core.js';
 
 test('a bare pod gets exactly upstream defaults', () => {
   const pod: any = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
-  applyDefaults('', 'v1', 'Pod', pod);
+  coreDefaults.Pod(pod, 'v1');
   assert.deepEqual(pod.spec, {
     containers: [{
       name: 'c', image: 'busybox', imagePullPolicy: 'Always', resources: {},
@@ -29,7 +29,7 @@ test('containers: ports, probes, env, lifecycle, requests from limits', () => {
       }],
     },
   };
-  applyDefaults('', 'v1', 'Pod', pod);
+  coreDefaults.Pod(pod, 'v1');
   const [c] = pod.spec.containers;
   assert.equal(c.imagePullPolicy, 'IfNotPresent');
   assert.deepEqual(c.ports, [{ containerPort: 80, protocol: 'TCP', hostPort: 80 }, { containerPort: 53, protocol: 'UDP', hostPort: 1053 }]);
@@ -53,7 +53,7 @@ test('volumes: emptyDir when sourceless, modes, hostPath type, token expiry, eph
       ],
     },
   };
-  applyDefaults('', 'v1', 'Pod', pod);
+  coreDefaults.Pod(pod, 'v1');
   const [a, b, c, d, e, f] = pod.spec.volumes;
   assert.deepEqual(a, { name: 'a', emptyDir: {} });
   assert.equal(b.configMap.defaultMode, 420);
@@ -67,7 +67,7 @@ test('volumes: emptyDir when sourceless, modes, hostPath type, token expiry, eph
 
 test('pod templates get pod spec defaults but not the pod-only ones', () => {
   const tmpl: any = { template: { spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '1' } } }] } } };
-  applyDefaults('', 'v1', 'PodTemplate', tmpl);
+  coreDefaults.PodTemplate(tmpl, 'v1');
   const spec = tmpl.template.spec;
   assert.equal(spec.restartPolicy, 'Always');
   assert.equal(spec.enableServiceLinks, undefined);
@@ -84,12 +84,12 @@ test('image pull policy follows the tag', () => {
 
 test('the deprecated serviceAccount aliases serviceAccountName both ways', () => {
   const fromOld: any = { spec: { containers: [], serviceAccount: 'old' } };
-  applyDefaults('', 'v1', 'Pod', fromOld);
+  coreDefaults.Pod(fromOld, 'v1');
   assert.deepEqual([fromOld.spec.serviceAccountName, fromOld.spec.serviceAccount], ['old', 'old']);
   const fromName: any = { spec: { containers: [], serviceAccountName: 'new', serviceAccount: 'stale' } };
-  applyDefaults('', 'v1', 'Pod', fromName);
+  coreDefaults.Pod(fromName, 'v1');
   assert.deepEqual([fromName.spec.serviceAccountName, fromName.spec.serviceAccount], ['new', 'new']);
   const none: any = { spec: { containers: [] } };
-  applyDefaults('', 'v1', 'Pod', none);
+  coreDefaults.Pod(none, 'v1');
   assert.equal('serviceAccount' in none.spec, false);
 });

@@ -3,17 +3,19 @@ import assert from 'node:assert/strict';
 import { cronScheduleError } from './cron.js';
 import { validateCreate, validateUpdate } from './index.js';
 import { defaulted, messages, namespaced, podSpec } from './testing.js';
+import { batchDefaults } from '../defaults/batch.js';
+import { batchRules } from './batch.js';
 
-const job = (extra: object = {}) => defaulted('batch', 'Job', { spec: { template: { spec: { ...podSpec(), restartPolicy: 'Never' } }, ...extra } });
-const cronJob = (schedule: string, extra: object = {}) => defaulted('batch', 'CronJob', { spec: { schedule, jobTemplate: { spec: { template: { spec: { ...podSpec(), restartPolicy: 'OnFailure' } } } }, ...extra } });
+const job = (extra: object = {}) => defaulted(batchDefaults.Job, { spec: { template: { spec: { ...podSpec(), restartPolicy: 'Never' } }, ...extra } });
+const cronJob = (schedule: string, extra: object = {}) => defaulted(batchDefaults.CronJob, { spec: { schedule, jobTemplate: { spec: { template: { spec: { ...podSpec(), restartPolicy: 'OnFailure' } } } }, ...extra } });
 
 test('jobs: restart policy, counts, immutable template', () => {
-  assert.deepEqual(validateCreate('batch', 'v1', 'Job', job(), namespaced), []);
-  const always = defaulted('batch', 'Job', { spec: { template: { spec: podSpec() } } });
-  assert.deepEqual(messages(validateCreate('batch', 'v1', 'Job', always, namespaced)), [
+  assert.deepEqual(validateCreate(batchRules.Job, job(), namespaced), []);
+  const always = defaulted(batchDefaults.Job, { spec: { template: { spec: podSpec() } } });
+  assert.deepEqual(messages(validateCreate(batchRules.Job, always, namespaced)), [
     'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
   ]);
-  assert.deepEqual(messages(validateCreate('batch', 'v1', 'Job', job({ parallelism: -2, completionMode: 'Indexed', completions: undefined }), namespaced)), [
+  assert.deepEqual(messages(validateCreate(batchRules.Job, job({ parallelism: -2, completionMode: 'Indexed', completions: undefined }), namespaced)), [
     'spec.parallelism: Invalid value: -2: must be greater than or equal to 0',
     'spec.completions: Required value: when completion mode is Indexed',
   ]);
@@ -21,14 +23,14 @@ test('jobs: restart policy, counts, immutable template', () => {
   const next = structuredClone(old);
   next.spec.template.spec.containers[0].image = 'other';
   next.spec.completions = 3;
-  assert.deepEqual(messages(validateUpdate('batch', 'v1', 'Job', next, old, namespaced)), [
+  assert.deepEqual(messages(validateUpdate(batchRules.Job, next, old, namespaced)), [
     'spec.completions: Invalid value: 3: field is immutable',
     'spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable',
   ]);
   const suspended = job({ suspend: true });
   const moved = structuredClone(suspended);
   moved.spec.template.spec.nodeSelector = { zone: 'a' };
-  assert.deepEqual(validateUpdate('batch', 'v1', 'Job', moved, suspended, namespaced), []);
+  assert.deepEqual(validateUpdate(batchRules.Job, moved, suspended, namespaced), []);
 });
 
 test('cron schedules parse like robfig/cron', () => {
@@ -43,19 +45,19 @@ test('cron schedules parse like robfig/cron', () => {
 });
 
 test('cronjobs: schedule, time zones, job template', () => {
-  assert.deepEqual(validateCreate('batch', 'v1', 'CronJob', cronJob('*/5 * * * *', { timeZone: 'Europe/Paris' }), namespaced), []);
-  assert.deepEqual(messages(validateCreate('batch', 'v1', 'CronJob', cronJob('61 * * * *'), namespaced)), [
+  assert.deepEqual(validateCreate(batchRules.CronJob, cronJob('*/5 * * * *', { timeZone: 'Europe/Paris' }), namespaced), []);
+  assert.deepEqual(messages(validateCreate(batchRules.CronJob, cronJob('61 * * * *'), namespaced)), [
     'spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61',
   ]);
-  assert.deepEqual(messages(validateCreate('batch', 'v1', 'CronJob', cronJob('CRON_TZ=UTC 0 * * * *'), namespaced)), [
+  assert.deepEqual(messages(validateCreate(batchRules.CronJob, cronJob('CRON_TZ=UTC 0 * * * *'), namespaced)), [
     'spec.schedule: Invalid value: "CRON_TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
   ]);
-  assert.deepEqual(messages(validateCreate('batch', 'v1', 'CronJob', cronJob('0 * * * *', { timeZone: 'Mars/Olympus' }), namespaced)), [
+  assert.deepEqual(messages(validateCreate(batchRules.CronJob, cronJob('0 * * * *', { timeZone: 'Mars/Olympus' }), namespaced)), [
     'spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus',
   ]);
   const long = cronJob('@daily');
   long.metadata.name = 'a'.repeat(53);
-  assert.deepEqual(messages(validateCreate('batch', 'v1', 'CronJob', long, namespaced)), [
+  assert.deepEqual(messages(validateCreate(batchRules.CronJob, long, namespaced)), [
     `metadata.name: Invalid value: "${'a'.repeat(53)}": must be no more than 52 characters`,
   ]);
 });

@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateCreate, validateUpdate } from './index.js';
 import { defaulted, messages, namespaced, podSpec } from './testing.js';
+import { coreDefaults } from '../defaults/core.js';
+import { coreWorkloadRules } from './core-workloads.js';
 
-const pod = (spec: object) => defaulted('', 'Pod', { spec });
+const pod = (spec: object) => defaulted(coreDefaults.Pod, { spec });
 
 test('a defaulted pod is valid', () => {
-  assert.deepEqual(validateCreate('', 'v1', 'Pod', pod(podSpec()), namespaced), []);
+  assert.deepEqual(validateCreate(coreWorkloadRules.Pod, pod(podSpec()), namespaced), []);
   const full = pod({
     volumes: [{ name: 'data' }, { name: 'cfg', configMap: { name: 'c' } }],
     initContainers: [{ name: 'init', image: 'i', command: ['true'] }],
@@ -19,11 +21,11 @@ test('a defaulted pod is valid', () => {
     }],
     tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }],
   });
-  assert.deepEqual(messages(validateCreate('', 'v1', 'Pod', full, namespaced)), []);
+  assert.deepEqual(messages(validateCreate(coreWorkloadRules.Pod, full, namespaced)), []);
 });
 
 test('containers: duplicate names, missing image, bad ports, env, mounts', () => {
-  const errs = messages(validateCreate('', 'v1', 'Pod', pod({
+  const errs = messages(validateCreate(coreWorkloadRules.Pod, pod({
     initContainers: [{ name: 'c', image: 'i' }],
     containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 70000 }, { containerPort: 80, name: 'Http', protocol: 'ICMP' }], env: [{ name: 'A=B' }], volumeMounts: [{ name: 'nope', mountPath: '/x' }] }, { name: 'd' }],
   }), namespaced));
@@ -36,11 +38,11 @@ test('containers: duplicate names, missing image, bad ports, env, mounts', () =>
     'spec.containers[1].image: Required value',
     'spec.initContainers[0].name: Duplicate value: "c"',
   ]);
-  assert.deepEqual(messages(validateCreate('', 'v1', 'Pod', pod({ containers: [] }), namespaced)), ['spec.containers: Required value']);
+  assert.deepEqual(messages(validateCreate(coreWorkloadRules.Pod, pod({ containers: [] }), namespaced)), ['spec.containers: Required value']);
 });
 
 test('resources: quantities and requests within limits', () => {
-  const errs = messages(validateCreate('', 'v1', 'Pod', pod({
+  const errs = messages(validateCreate(coreWorkloadRules.Pod, pod({
     containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '2', memory: 'lots', 'example.com/gpu': '1' }, limits: { cpu: '1', 'example.com/gpu': '2' } } }],
   }), namespaced));
   assert.deepEqual(errs, [
@@ -51,7 +53,7 @@ test('resources: quantities and requests within limits', () => {
 });
 
 test('probes need exactly one handler; policies are enums', () => {
-  const errs = messages(validateCreate('', 'v1', 'Pod', pod({
+  const errs = messages(validateCreate(coreWorkloadRules.Pod, pod({
     restartPolicy: 'Sometimes',
     containers: [{ name: 'c', image: 'i', livenessProbe: { periodSeconds: 5 }, readinessProbe: { exec: { command: ['x'] }, tcpSocket: { port: 1 } } }],
   }), namespaced));
@@ -63,7 +65,7 @@ test('probes need exactly one handler; policies are enums', () => {
 });
 
 test('volumes: names unique, one source each', () => {
-  const errs = messages(validateCreate('', 'v1', 'Pod', pod({ ...podSpec(), volumes: [{ name: 'v', emptyDir: {}, hostPath: { path: '/x' } }, { name: 'v', secret: {} }] }), namespaced));
+  const errs = messages(validateCreate(coreWorkloadRules.Pod, pod({ ...podSpec(), volumes: [{ name: 'v', emptyDir: {}, hostPath: { path: '/x' } }, { name: 'v', secret: {} }] }), namespaced));
   assert.deepEqual(errs, [
     'spec.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type',
     'spec.volumes[1].secret.secretName: Required value',
@@ -77,13 +79,13 @@ test('pod updates may only change images, deadlines, tolerations', () => {
   image.spec.containers[0].image = 'busybox:1.37';
   image.spec.tolerations = [{ key: 'k', operator: 'Exists' }];
   image.metadata.labels = { new: 'label' };
-  assert.deepEqual(validateUpdate('', 'v1', 'Pod', image, old, namespaced), []);
+  assert.deepEqual(validateUpdate(coreWorkloadRules.Pod, image, old, namespaced), []);
   const restart = structuredClone(old);
   restart.spec.restartPolicy = 'Never';
   const dropped = structuredClone(image);
   dropped.spec.tolerations = [];
-  assert.deepEqual(messages(validateUpdate('', 'v1', 'Pod', dropped, image, namespaced)), ['spec.tolerations[0]: Forbidden: existing toleration can not be modified except its tolerationSeconds']);
-  assert.deepEqual(messages(validateUpdate('', 'v1', 'Pod', restart, old, namespaced)), [
+  assert.deepEqual(messages(validateUpdate(coreWorkloadRules.Pod, dropped, image, namespaced)), ['spec.tolerations[0]: Forbidden: existing toleration can not be modified except its tolerationSeconds']);
+  assert.deepEqual(messages(validateUpdate(coreWorkloadRules.Pod, restart, old, namespaced)), [
     'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
   ]);
 });

@@ -1,5 +1,5 @@
 // Fixtures and helpers shared by the validation tests.
-import { applyDefaults } from '../defaults/index.js';
+import type { Defaulter } from '../defaults/types.js';
 import type { FieldError } from '../errors.js';
 import type { Obj } from './types.js';
 
@@ -9,9 +9,9 @@ export const clusterScoped = { namespaced: false };
 export const messages = (errs: FieldError[]): string[] => errs.map(e => e.toString());
 
 /** An object as the server validates it: named, in a namespace (null for cluster scope), defaulted. */
-export function defaulted(group: string, kind: string, body: Obj, namespace: string | null = 'default'): Obj {
+export function defaulted(defaults: Defaulter, body: Obj, namespace: string | null = 'default'): Obj {
   const obj: Obj = { ...structuredClone(body), metadata: { name: 'x', ...(namespace ? { namespace } : {}), ...body.metadata } };
-  applyDefaults(group, 'v1', kind, obj);
+  defaults(obj, 'v1');
   return obj;
 }
 

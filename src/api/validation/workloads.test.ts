@@ -2,24 +2,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateCreate, validateUpdate } from './index.js';
 import { defaulted, messages, namespaced, template } from './testing.js';
+import { appsDefaults } from '../defaults/apps.js';
+import { coreDefaults } from '../defaults/core.js';
+import { appsRules } from './apps.js';
+import { coreWorkloadRules } from './core-workloads.js';
 
-const deployment = (selector: object, labels: Record<string, string>) => defaulted('apps', 'Deployment', { spec: { selector, template: template(labels) } });
+const deployment = (selector: object, labels: Record<string, string>) => defaulted(appsDefaults.Deployment, { spec: { selector, template: template(labels) } });
 
 test('valid workloads pass', () => {
-  assert.deepEqual(validateCreate('apps', 'v1', 'Deployment', deployment({ matchLabels: { app: 'a' } }, { app: 'a', tier: 'web' }), namespaced), []);
+  assert.deepEqual(validateCreate(appsRules.Deployment, deployment({ matchLabels: { app: 'a' } }, { app: 'a', tier: 'web' }), namespaced), []);
   for (const kind of ['ReplicaSet', 'StatefulSet', 'DaemonSet']) {
-    const obj = defaulted('apps', kind, { spec: { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['a'] }] }, template: template() } });
-    assert.deepEqual(messages(validateCreate('apps', 'v1', kind, obj, namespaced)), [], kind);
+    const obj = defaulted(appsDefaults[kind], { spec: { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['a'] }] }, template: template() } });
+    assert.deepEqual(messages(validateCreate(appsRules[kind], obj, namespaced)), [], kind);
   }
-  const rc = defaulted('', 'ReplicationController', { spec: { template: template() } });
-  assert.deepEqual(validateCreate('', 'v1', 'ReplicationController', rc, namespaced), []);
+  const rc = defaulted(coreDefaults.ReplicationController, { spec: { template: template() } });
+  assert.deepEqual(validateCreate(coreWorkloadRules.ReplicationController, rc, namespaced), []);
 });
 
 test('selector must match template labels', () => {
-  assert.deepEqual(messages(validateCreate('apps', 'v1', 'Deployment', deployment({ matchLabels: { app: 'a' } }, { app: 'b', x: 'y' }), namespaced)), [
+  assert.deepEqual(messages(validateCreate(appsRules.Deployment, deployment({ matchLabels: { app: 'a' } }, { app: 'b', x: 'y' }), namespaced)), [
     'spec.template.metadata.labels: Invalid value: map[string]string{"app":"b", "x":"y"}: `selector` does not match template `labels`',
   ]);
-  assert.deepEqual(messages(validateCreate('apps', 'v1', 'Deployment', deployment({}, { app: 'a' }), namespaced)), [
+  assert.deepEqual(messages(validateCreate(appsRules.Deployment, deployment({}, { app: 'a' }), namespaced)), [
     'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment',
   ]);
 });
@@ -29,7 +33,7 @@ test('replicas, strategy and restart policy', () => {
   dep.spec.replicas = -1;
   dep.spec.strategy.rollingUpdate = { maxUnavailable: 0, maxSurge: '0%' };
   dep.spec.template.spec.restartPolicy = 'Never';
-  assert.deepEqual(messages(validateCreate('apps', 'v1', 'Deployment', dep, namespaced)), [
+  assert.deepEqual(messages(validateCreate(appsRules.Deployment, dep, namespaced)), [
     'spec.replicas: Invalid value: -1: must be greater than or equal to 0',
     'spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
     'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0',
@@ -40,18 +44,18 @@ test('selectors are immutable in apps/v1', () => {
   const old = deployment({ matchLabels: { app: 'a' } }, { app: 'a', v: '2' });
   const next = structuredClone(old);
   next.spec.selector.matchLabels = { app: 'a', v: '2' };
-  assert.deepEqual(messages(validateUpdate('apps', 'v1', 'Deployment', next, old, namespaced)), [
+  assert.deepEqual(messages(validateUpdate(appsRules.Deployment, next, old, namespaced)), [
     'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"a", "v":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
   ]);
   const scaled = structuredClone(old);
   scaled.spec.replicas = 5;
   scaled.spec.template.spec.containers[0].image = 'new';
-  assert.deepEqual(validateUpdate('apps', 'v1', 'Deployment', scaled, old, namespaced), []);
+  assert.deepEqual(validateUpdate(appsRules.Deployment, scaled, old, namespaced), []);
 });
 
 test('statefulset updates are limited to upstream\'s mutable fields', () => {
-  const old = defaulted('apps', 'StatefulSet', { spec: { serviceName: 's', selector: { matchLabels: { app: 'a' } }, template: template() } });
+  const old = defaulted(appsDefaults.StatefulSet, { spec: { serviceName: 's', selector: { matchLabels: { app: 'a' } }, template: template() } });
   const next = structuredClone(old);
   next.spec.serviceName = 'other';
-  assert.match(messages(validateUpdate('apps', 'v1', 'StatefulSet', next, old, namespaced))[0], /^spec: Forbidden: updates to statefulset spec for fields other than 'replicas'/);
+  assert.match(messages(validateUpdate(appsRules.StatefulSet, next, old, namespaced))[0], /^spec: Forbidden: updates to statefulset spec for fields other than 'replicas'/);
 });

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceInfo } from '../../api/catalog.js';
 import type { VersionCodec } from '../../api/conversion/index.js';
-import { applyDefaults } from '../../api/defaults/index.js';
 import {
   AlreadyExistsError, BadRequestError, ConflictError, GoneError, InvalidError, NotFoundError, StatusError,
   type FieldError,
@@ -246,7 +245,7 @@ export class GenericStore {
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
     await this.strategy.prepareForCreate?.(obj, ctx);
-    applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
+    this.strategy.defaults?.(obj, this.info.version);
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     delete meta.resourceVersion;
@@ -256,7 +255,7 @@ export class GenericStore {
     if (this.strategy.tracksGeneration) meta.generation = 1; else delete meta.generation;
 
     await this.admit('CREATE', ctx, namespace, meta.name ?? '', '', obj);
-    this.check(obj, [...validateCreate(this.info.group, this.info.version, this.info.kind, obj, { namespaced: this.info.namespaced }), ...(this.strategy.validate?.(obj) ?? [])]);
+    this.check(obj, validateCreate(this.strategy.rules ?? {}, obj, { namespaced: this.info.namespaced }));
     await this.admission.validate(this.attrs('CREATE', ctx, namespace, meta.name!, '', obj));
     const stored = opts.applied ? obj : this.withManagedFields(undefined, obj, ctx, '');
     if (ctx.dryRun) return stored;
@@ -388,14 +387,11 @@ export class GenericStore {
     const forSubresource = this.strategy.subresourceUpdates?.[subresource] ?? (subresource === 'status' ? keepAllButStatus : undefined);
     if (forSubresource) forSubresource(obj, live);
     else await this.strategy.prepareForUpdate?.(obj, live, ctx);
-    applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
+    this.strategy.defaults?.(obj, this.info.version);
     if (this.strategy.tracksGeneration && specChanged(obj, live)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
 
     await this.admit('UPDATE', ctx, namespace, name, subresource, obj, live);
-    this.check(obj, [
-      ...validateUpdate(this.info.group, this.info.version, this.info.kind, obj, live, { namespaced: this.info.namespaced }),
-      ...(this.strategy.validateUpdate?.(obj, live) ?? []),
-    ]);
+    this.check(obj, validateUpdate(this.strategy.rules ?? {}, obj, live, { namespaced: this.info.namespaced }));
     await this.admission.validate(this.attrs('UPDATE', ctx, namespace, name, subresource, obj, live));
     if (sameObject(obj, live)) return live;
     return opts.applied ? obj : this.withManagedFields(live, obj, ctx, subresource);

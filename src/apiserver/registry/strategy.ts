@@ -1,7 +1,8 @@
 // What is special about one resource. The generic store does everything else; a strategy only
-// supplies the differences (status handling, defaults beyond the schema, graceful deletion, ...).
-import type { FieldError } from '../../api/errors.js';
+// supplies the differences (defaults, validation, status handling, graceful deletion, ...).
+import type { Defaulter } from '../../api/defaults/types.js';
 import type { DeleteOptions, KubeObject } from '../../api/object.js';
+import type { KindRules } from '../../api/validation/types.js';
 import type { RequestContext } from '../context.js';
 import type { FieldGetter } from '../selectors/field-selector.js';
 import { clone } from '../patch/json.js';
@@ -16,9 +17,10 @@ export interface ResourceStrategy {
    * object except what that subresource owns. `status` defaults to keepAllButStatus.
    */
   subresourceUpdates?: Record<string, (obj: KubeObject, old: KubeObject) => void>;
-  /** Checks beyond the shared per-kind validation. */
-  validate?(obj: KubeObject): FieldError[];
-  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** The kind's defaults (upstream's SetDefaults_X), applied after prepare and before admission. */
+  defaults?: Defaulter;
+  /** The kind's validation beyond ObjectMeta: name format, ValidateX, ValidateXUpdate. */
+  rules?: KindRules;
   /** Selectable fields beyond metadata.name / metadata.namespace. */
   fieldSelectors?: Record<string, FieldGetter>;
   /** Whether PUT of a missing object creates it. */
@@ -43,7 +45,6 @@ export interface ResourceStrategy {
 /** Default for resources with a status subresource: status is written only through `/status`. */
 export function statusSplitStrategy(extra: ResourceStrategy = {}): ResourceStrategy {
   return {
-    tracksGeneration: true,
     prepareForCreate(obj) {
       delete obj.status;
     },

@@ -4,6 +4,10 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
+import type { ProtoGrpcType } from './generated/api.js';
+import type { ImageServiceDefinition } from './generated/runtime/v1/ImageService.js';
+import type { RuntimeServiceDefinition } from './generated/runtime/v1/RuntimeService.js';
+import { CRI_LOADER_OPTIONS } from './loader-options.js';
 import type {
   AttachRequest, AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter,
   ContainerStatus, ContainerStatusResponse, ExecRequest, ExecSyncResponse, Image, ImageFsInfoResponse, ImageSpec,
@@ -55,22 +59,21 @@ type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
 type UnaryMethod = (request: object, options: grpc.CallOptions, callback: Callback) => void;
 type ServiceStub = grpc.Client & Record<string, UnaryMethod>;
 type ServiceName = 'RuntimeService' | 'ImageService';
+type ServiceDefinition = RuntimeServiceDefinition | ImageServiceDefinition;
 
-let services: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
+// A method's request as the kubelet may send it and its response as the loader decodes it, read
+// from the generated service definition.
+type RequestOf<M> = M extends protoLoader.MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
+type ResponseOf<M> = M extends protoLoader.MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
+
+let services: ProtoGrpcType['runtime']['v1'] | undefined;
 
 function serviceConstructor(name: ServiceName): grpc.ServiceClientConstructor {
   if (!services) {
-    const definition = protoLoader.loadSync(CRI_PROTO_PATH, {
-      keepCase: false,
-      longs: Number,
-      enums: String,
-      defaults: true,
-      oneofs: false,
-    });
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as { runtime: { v1: Record<ServiceName, grpc.ServiceClientConstructor> } };
-    services = pkg.runtime.v1;
+    const definition = protoLoader.loadSync(CRI_PROTO_PATH, CRI_LOADER_OPTIONS);
+    services = (grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType).runtime.v1;
   }
-  return services[name];
+  return services[name] as unknown as grpc.ServiceClientConstructor;
 }
 
 /** `unix:///run/containerd/containerd.sock` or a bare socket path → a gRPC target. */
@@ -80,7 +83,7 @@ export function criTarget(endpoint: string): string {
   throw new Error(`CRI endpoint must be a unix socket (unix:///path or /path), got ${JSON.stringify(endpoint)}`);
 }
 
-abstract class CriService {
+abstract class CriService<D extends ServiceDefinition> {
   private readonly stub: ServiceStub;
   protected readonly timeoutMs: number;
 
@@ -96,12 +99,12 @@ abstract class CriService {
   }
 
   /** Calls `method`; `timeoutMs` null means no deadline. */
-  protected call<T>(method: string, request: object, timeoutMs: number | null = this.timeoutMs): Promise<T> {
+  protected call<M extends keyof D & string>(method: M, request: RequestOf<D[M]>, timeoutMs: number | null = this.timeoutMs): Promise<ResponseOf<D[M]>> {
     const options: grpc.CallOptions = timeoutMs === null ? {} : { deadline: Date.now() + timeoutMs };
     return new Promise((resolve, reject) => {
-      this.stub[method](request, options, (err, response) => {
+      this.stub[method](request as object, options, (err, response) => {
         if (err) reject(new CriError(method, err.code, err.details || err.message));
-        else resolve(response as T);
+        else resolve(response as ResponseOf<D[M]>);
       });
     });
   }
@@ -111,7 +114,7 @@ abstract class CriService {
   }
 }
 
-export class RuntimeClient extends CriService {
+export class RuntimeClient extends CriService<RuntimeServiceDefinition> {
   constructor(endpoint: string, opts: CriClientOptions = {}) {
     super('RuntimeService', endpoint, opts);
   }
@@ -128,7 +131,7 @@ export class RuntimeClient extends CriService {
 
   /** Returns the new sandbox's id. */
   async runPodSandbox(config: PodSandboxConfig, runtimeHandler = ''): Promise<string> {
-    const res = await this.call<{ podSandboxId: string }>('RunPodSandbox', { config, runtimeHandler });
+    const res = await this.call('RunPodSandbox', { config, runtimeHandler });
     return res.podSandboxId;
   }
 
@@ -150,14 +153,14 @@ export class RuntimeClient extends CriService {
   }
 
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
-    return (await this.call<{ items: PodSandbox[] }>('ListPodSandbox', { filter })).items;
+    return (await this.call('ListPodSandbox', { filter })).items;
   }
 
   // ---- containers ----
 
   /** Returns the new container's id. */
   async createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
-    const res = await this.call<{ containerId: string }>('CreateContainer', { podSandboxId, config, sandboxConfig });
+    const res = await this.call('CreateContainer', { podSandboxId, config, sandboxConfig });
     return res.containerId;
   }
 
@@ -176,7 +179,7 @@ export class RuntimeClient extends CriService {
   }
 
   async listContainers(filter?: ContainerFilter): Promise<Container[]> {
-    return (await this.call<{ containers: Container[] }>('ListContainers', { filter })).containers;
+    return (await this.call('ListContainers', { filter })).containers;
   }
 
   async containerStatus(containerId: string): Promise<ContainerStatus> {
@@ -208,47 +211,47 @@ export class RuntimeClient extends CriService {
 
   /** Returns the runtime's streaming URL for the exec session. */
   async exec(request: ExecRequest): Promise<string> {
-    return (await this.call<{ url: string }>('Exec', request)).url;
+    return (await this.call('Exec', request)).url;
   }
 
   /** Returns the runtime's streaming URL for the attach session. */
   async attach(request: AttachRequest): Promise<string> {
-    return (await this.call<{ url: string }>('Attach', request)).url;
+    return (await this.call('Attach', request)).url;
   }
 
   /** Returns the runtime's streaming URL for forwarding ports of the sandbox. */
   async portForward(podSandboxId: string, ports: number[] = []): Promise<string> {
-    return (await this.call<{ url: string }>('PortForward', { podSandboxId, port: ports })).url;
+    return (await this.call('PortForward', { podSandboxId, port: ports })).url;
   }
 
   // ---- stats ----
 
   async containerStats(containerId: string): Promise<ContainerStats> {
-    return required('ContainerStats', (await this.call<{ stats: ContainerStats | null }>('ContainerStats', { containerId })).stats);
+    return required('ContainerStats', (await this.call('ContainerStats', { containerId })).stats);
   }
 
   async listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]> {
-    return (await this.call<{ stats: ContainerStats[] }>('ListContainerStats', { filter })).stats;
+    return (await this.call('ListContainerStats', { filter })).stats;
   }
 }
 
-export class ImageClient extends CriService {
+export class ImageClient extends CriService<ImageServiceDefinition> {
   constructor(endpoint: string, opts: CriClientOptions = {}) {
     super('ImageService', endpoint, opts);
   }
 
   async listImages(filter?: ImageSpec): Promise<Image[]> {
-    return (await this.call<{ images: Image[] }>('ListImages', { filter: filter ? { image: filter } : undefined })).images;
+    return (await this.call('ListImages', { filter: filter ? { image: filter } : undefined })).images;
   }
 
   /** The image, or null when the runtime does not have it (CRI reports absence this way, not as an error). */
   async imageStatus(image: string | ImageSpec): Promise<Image | null> {
-    return (await this.call<{ image: Image | null }>('ImageStatus', { image: imageSpec(image) })).image;
+    return (await this.call('ImageStatus', { image: imageSpec(image) })).image;
   }
 
   /** Pulls the image and returns its reference (the image id). */
   async pullImage(image: string | ImageSpec, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig): Promise<string> {
-    const res = await this.call<{ imageRef: string }>('PullImage', { image: imageSpec(image), auth, sandboxConfig }, PULL_TIMEOUT_MS);
+    const res = await this.call('PullImage', { image: imageSpec(image), auth, sandboxConfig }, PULL_TIMEOUT_MS);
     return res.imageRef;
   }
 

@@ -1,356 +1,49 @@
-// TypeScript shapes of the CRI v1 messages declared in api.proto, as @grpc/proto-loader hands them
-// over with our options: camelCase field names, 64-bit integers as numbers, enums as their names,
-// `bytes` as Buffers, and every declared field present in responses (scalars default to 0/''/false,
-// lists to [], maps to {}, unset sub-messages to null).
+// The kubelet's names for CRI v1 messages. The shapes are generated from api.proto into generated/
+// (npm run gen:cri) with the options the client decodes with (loader-options.ts).
 //
-// What the kubelet sends (configs, filters) has optional fields: proto3 leaves out what is unset.
-// What the runtime returns (statuses, lists) has every field, nested messages possibly null.
+// Each message has two generated shapes: what may be sent (`X`: every field optional, as proto3
+// leaves out what is unset; 64-bit integers also as strings or Longs) and what is received
+// (`X__Output`: every field present, nested messages possibly null, 64-bit integers as numbers,
+// enums as their names). The kubelet builds configs, filters and requests, and reads statuses and
+// lists, so each name below is the side it is used on.
 
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
-export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
-export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
-export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+// ---- what the kubelet sends ----
+export type { AttachRequest } from './generated/runtime/v1/AttachRequest.js';
+export type { AuthConfig } from './generated/runtime/v1/AuthConfig.js';
+export type { ContainerConfig } from './generated/runtime/v1/ContainerConfig.js';
+export type { ContainerFilter } from './generated/runtime/v1/ContainerFilter.js';
+export type { ContainerStatsFilter } from './generated/runtime/v1/ContainerStatsFilter.js';
+export type { DNSConfig } from './generated/runtime/v1/DNSConfig.js';
+export type { ExecRequest } from './generated/runtime/v1/ExecRequest.js';
+export type { ImageSpec } from './generated/runtime/v1/ImageSpec.js';
+export type { Int64Value } from './generated/runtime/v1/Int64Value.js';
+export type { KeyValue } from './generated/runtime/v1/KeyValue.js';
+export type { LinuxContainerResources } from './generated/runtime/v1/LinuxContainerResources.js';
+export type { LinuxContainerSecurityContext } from './generated/runtime/v1/LinuxContainerSecurityContext.js';
+export type { Mount } from './generated/runtime/v1/Mount.js';
+export type { NamespaceOption } from './generated/runtime/v1/NamespaceOption.js';
+export type { PodSandboxConfig } from './generated/runtime/v1/PodSandboxConfig.js';
+export type { PodSandboxFilter } from './generated/runtime/v1/PodSandboxFilter.js';
+export type { PortForwardRequest } from './generated/runtime/v1/PortForwardRequest.js';
+export type { PortMapping } from './generated/runtime/v1/PortMapping.js';
 
-export type StringMap = Record<string, string>;
+// ---- enums, by name ----
+export type { ContainerState__Output as ContainerState } from './generated/runtime/v1/ContainerState.js';
+export type { PodSandboxState__Output as PodSandboxState } from './generated/runtime/v1/PodSandboxState.js';
+export type { Protocol__Output as Protocol } from './generated/runtime/v1/Protocol.js';
 
-export interface Int64Value { value: number }
-export interface UInt64Value { value: number }
-export interface KeyValue { key: string; value: string }
-
-// ---- version and runtime status ----
-
-export interface VersionResponse {
-  version: string;
-  runtimeName: string;
-  runtimeVersion: string;
-  runtimeApiVersion: string;
-}
-
-export interface RuntimeCondition {
-  type: string;
-  status: boolean;
-  reason: string;
-  message: string;
-}
-
-export interface StatusResponse {
-  status: { conditions: RuntimeCondition[] } | null;
-  info: StringMap;
-}
-
-// ---- shared pieces ----
-
-export interface DNSConfig {
-  servers?: string[];
-  searches?: string[];
-  options?: string[];
-}
-
-export interface PortMapping {
-  protocol?: Protocol;
-  containerPort?: number;
-  hostPort?: number;
-  hostIp?: string;
-}
-
-export interface Mount {
-  containerPath: string;
-  hostPath: string;
-  readonly?: boolean;
-  selinuxRelabel?: boolean;
-  propagation?: MountPropagation;
-}
-
-export interface NamespaceOption {
-  network?: NamespaceMode;
-  pid?: NamespaceMode;
-  ipc?: NamespaceMode;
-  targetId?: string;
-}
-
-export interface ImageSpec {
-  image: string;
-  annotations?: StringMap;
-  userSpecifiedImage?: string;
-}
-
-// ---- pod sandboxes ----
-
-export interface LinuxSandboxSecurityContext {
-  namespaceOptions?: NamespaceOption;
-  runAsUser?: Int64Value;
-  runAsGroup?: Int64Value;
-  readonlyRootfs?: boolean;
-  supplementalGroups?: number[];
-  privileged?: boolean;
-}
-
-export interface LinuxPodSandboxConfig {
-  cgroupParent?: string;
-  securityContext?: LinuxSandboxSecurityContext;
-  sysctls?: StringMap;
-}
-
-export interface PodSandboxMetadata {
-  name: string;
-  uid: string;
-  namespace: string;
-  attempt: number;
-}
-
-export interface PodSandboxConfig {
-  metadata: PodSandboxMetadata;
-  hostname?: string;
-  logDirectory?: string;
-  dnsConfig?: DNSConfig;
-  portMappings?: PortMapping[];
-  labels?: StringMap;
-  annotations?: StringMap;
-  linux?: LinuxPodSandboxConfig;
-}
-
-export interface PodSandboxNetworkStatus {
-  ip: string;
-  additionalIps: { ip: string }[];
-}
-
-export interface PodSandboxStatus {
-  id: string;
-  metadata: PodSandboxMetadata | null;
-  state: PodSandboxState;
-  /** Nanoseconds since the epoch. */
-  createdAt: number;
-  network: PodSandboxNetworkStatus | null;
-  linux: { namespaces: { options: Required<NamespaceOption> | null } | null } | null;
-  labels: StringMap;
-  annotations: StringMap;
-  runtimeHandler: string;
-}
-
-export interface PodSandboxStatusResponse {
-  status: PodSandboxStatus | null;
-  info: StringMap;
-}
-
-export interface PodSandboxFilter {
-  id?: string;
-  state?: { state: PodSandboxState };
-  labelSelector?: StringMap;
-}
-
-export interface PodSandbox {
-  id: string;
-  metadata: PodSandboxMetadata | null;
-  state: PodSandboxState;
-  /** Nanoseconds since the epoch. */
-  createdAt: number;
-  labels: StringMap;
-  annotations: StringMap;
-  runtimeHandler: string;
-}
-
-// ---- containers ----
-
-export interface LinuxContainerResources {
-  cpuPeriod?: number;
-  cpuQuota?: number;
-  cpuShares?: number;
-  memoryLimitInBytes?: number;
-  oomScoreAdj?: number;
-  cpusetCpus?: string;
-  cpusetMems?: string;
-}
-
-export interface Capability {
-  addCapabilities?: string[];
-  dropCapabilities?: string[];
-}
-
-export interface LinuxContainerSecurityContext {
-  capabilities?: Capability;
-  privileged?: boolean;
-  namespaceOptions?: NamespaceOption;
-  runAsUser?: Int64Value;
-  runAsGroup?: Int64Value;
-  runAsUsername?: string;
-  readonlyRootfs?: boolean;
-  supplementalGroups?: number[];
-  noNewPrivs?: boolean;
-  maskedPaths?: string[];
-  readonlyPaths?: string[];
-}
-
-export interface LinuxContainerConfig {
-  resources?: LinuxContainerResources;
-  securityContext?: LinuxContainerSecurityContext;
-}
-
-export interface ContainerMetadata {
-  name: string;
-  attempt: number;
-}
-
-export interface ContainerConfig {
-  metadata: ContainerMetadata;
-  image: ImageSpec;
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  envs?: KeyValue[];
-  mounts?: Mount[];
-  labels?: StringMap;
-  annotations?: StringMap;
-  /** Relative to the sandbox's logDirectory. */
-  logPath?: string;
-  stdin?: boolean;
-  stdinOnce?: boolean;
-  tty?: boolean;
-  linux?: LinuxContainerConfig;
-}
-
-export interface ContainerFilter {
-  id?: string;
-  state?: { state: ContainerState };
-  podSandboxId?: string;
-  labelSelector?: StringMap;
-}
-
-export interface Container {
-  id: string;
-  podSandboxId: string;
-  metadata: ContainerMetadata | null;
-  image: ImageSpec | null;
-  imageRef: string;
-  state: ContainerState;
-  /** Nanoseconds since the epoch. */
-  createdAt: number;
-  labels: StringMap;
-  annotations: StringMap;
-  imageId: string;
-}
-
-export interface ContainerStatus {
-  id: string;
-  metadata: ContainerMetadata | null;
-  state: ContainerState;
-  /** Nanoseconds since the epoch; startedAt/finishedAt are 0 until the event happened. */
-  createdAt: number;
-  startedAt: number;
-  finishedAt: number;
-  exitCode: number;
-  image: ImageSpec | null;
-  imageRef: string;
-  /** e.g. "Completed", "Error", "OOMKilled" once exited. */
-  reason: string;
-  message: string;
-  labels: StringMap;
-  annotations: StringMap;
-  mounts: Required<Mount>[];
-  /** Absolute path of the container's log file on the host. */
-  logPath: string;
-  resources: { linux: Required<LinuxContainerResources> | null } | null;
-  imageId: string;
-}
-
-export interface ContainerStatusResponse {
-  status: ContainerStatus | null;
-  info: StringMap;
-}
-
-// ---- exec, attach, port-forward ----
-
-export interface ExecSyncResponse {
-  stdout: Buffer;
-  stderr: Buffer;
-  exitCode: number;
-}
-
-export interface ExecRequest {
-  containerId: string;
-  cmd: string[];
-  tty?: boolean;
-  stdin?: boolean;
-  stdout?: boolean;
-  stderr?: boolean;
-}
-
-export interface AttachRequest {
-  containerId: string;
-  stdin?: boolean;
-  tty?: boolean;
-  stdout?: boolean;
-  stderr?: boolean;
-}
-
-export interface PortForwardRequest {
-  podSandboxId: string;
-  port: number[];
-}
-
-// ---- stats ----
-
-export interface FilesystemUsage {
-  timestamp: number;
-  fsId: { mountpoint: string } | null;
-  usedBytes: UInt64Value | null;
-  inodesUsed: UInt64Value | null;
-}
-
-export interface CpuUsage {
-  timestamp: number;
-  usageCoreNanoSeconds: UInt64Value | null;
-  usageNanoCores: UInt64Value | null;
-}
-
-export interface MemoryUsage {
-  timestamp: number;
-  workingSetBytes: UInt64Value | null;
-  availableBytes: UInt64Value | null;
-  usageBytes: UInt64Value | null;
-  rssBytes: UInt64Value | null;
-  pageFaults: UInt64Value | null;
-  majorPageFaults: UInt64Value | null;
-}
-
-export interface ContainerStats {
-  attributes: { id: string; metadata: ContainerMetadata | null; labels: StringMap; annotations: StringMap } | null;
-  cpu: CpuUsage | null;
-  memory: MemoryUsage | null;
-  writableLayer: FilesystemUsage | null;
-}
-
-export interface ContainerStatsFilter {
-  id?: string;
-  podSandboxId?: string;
-  labelSelector?: StringMap;
-}
-
-// ---- images ----
-
-export interface Image {
-  id: string;
-  repoTags: string[];
-  repoDigests: string[];
-  size: number;
-  uid: Int64Value | null;
-  username: string;
-  spec: ImageSpec | null;
-  pinned: boolean;
-}
-
-/** Registry credentials, as the kubelet derives them from imagePullSecrets. */
-export interface AuthConfig {
-  username?: string;
-  password?: string;
-  /** base64("username:password"), as in a docker config.json. */
-  auth?: string;
-  serverAddress?: string;
-  identityToken?: string;
-  registryToken?: string;
-}
-
-export interface ImageFsInfoResponse {
-  imageFilesystems: FilesystemUsage[];
-  containerFilesystems: FilesystemUsage[];
-}
+// ---- what the runtime returns ----
+export type { Container__Output as Container } from './generated/runtime/v1/Container.js';
+export type { ContainerStats__Output as ContainerStats } from './generated/runtime/v1/ContainerStats.js';
+export type { ContainerStatus__Output as ContainerStatus } from './generated/runtime/v1/ContainerStatus.js';
+export type { ContainerStatusResponse__Output as ContainerStatusResponse } from './generated/runtime/v1/ContainerStatusResponse.js';
+export type { ExecSyncResponse__Output as ExecSyncResponse } from './generated/runtime/v1/ExecSyncResponse.js';
+export type { Image__Output as Image } from './generated/runtime/v1/Image.js';
+export type { ImageFsInfoResponse__Output as ImageFsInfoResponse } from './generated/runtime/v1/ImageFsInfoResponse.js';
+export type { PodSandbox__Output as PodSandbox } from './generated/runtime/v1/PodSandbox.js';
+export type { PodSandboxStatus__Output as PodSandboxStatus } from './generated/runtime/v1/PodSandboxStatus.js';
+export type { PodSandboxStatusResponse__Output as PodSandboxStatusResponse } from './generated/runtime/v1/PodSandboxStatusResponse.js';
+export type { RuntimeCondition__Output as RuntimeCondition } from './generated/runtime/v1/RuntimeCondition.js';
+export type { StatusResponse__Output as StatusResponse } from './generated/runtime/v1/StatusResponse.js';
+export type { UInt64Value__Output as UInt64Value } from './generated/runtime/v1/UInt64Value.js';
+export type { VersionResponse__Output as VersionResponse } from './generated/runtime/v1/VersionResponse.js';

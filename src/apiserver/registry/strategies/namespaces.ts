@@ -1,11 +1,15 @@
 // Namespaces: Active on create; deletion moves them to Terminating until the namespace controller
 // has emptied them and cleared spec.finalizers through /finalize.
+import { coreDefaults } from '../../../api/defaults/core.js';
 import type { KubeObject } from '../../../api/object.js';
+import { clusterRules } from '../../../api/validation/cluster.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 const specFinalizers = (o: KubeObject) => ((o.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []);
 
 export const namespaceStrategy: ResourceStrategy = {
+  defaults: coreDefaults.Namespace,
+  rules: clusterRules.Namespace,
   fieldSelectors: { 'status.phase': o => o.status?.phase },
   prepareForCreate(obj) {
     obj.status = { phase: 'Active' };

@@ -1,6 +1,8 @@
 // Pods: created Pending with a QoS class, status written only by the kubelet through /status,
 // graceful deletion for pods a node is running, and the field selectors the kubelet relies on.
+import { coreDefaults } from '../../../api/defaults/core.js';
 import type { DeleteOptions, KubeObject } from '../../../api/object.js';
+import { coreWorkloadRules } from '../../../api/validation/core-workloads.js';
 import type { FieldGetter } from '../../selectors/field-selector.js';
 import type { ResourceStrategy } from '../strategy.js';
 
@@ -47,6 +49,8 @@ export function qosClass(s: PodSpecLike): 'Guaranteed' | 'Burstable' | 'BestEffo
 }
 
 export const podStrategy: ResourceStrategy = {
+  defaults: coreDefaults.Pod,
+  rules: coreWorkloadRules.Pod,
   fieldSelectors: podFieldSelectors,
   prepareForCreate(obj) {
     obj.status = { phase: 'Pending', qosClass: qosClass(spec(obj)) };

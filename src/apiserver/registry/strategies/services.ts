@@ -1,6 +1,8 @@
 // Services: cluster IPs and node ports are allocated by the server; status is the load balancer's.
+import { coreDefaults } from '../../../api/defaults/core.js';
 import { InvalidError } from '../../../api/errors.js';
 import type { KubeObject } from '../../../api/object.js';
+import { serviceRules } from '../../../api/validation/service.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { ServiceAllocator } from './service-allocator.js';
 
@@ -9,6 +11,8 @@ export function serviceStrategy(allocator: ServiceAllocator): ResourceStrategy {
     if (errors.length) throw new InvalidError('Service', svc.metadata.name ?? '', '', errors);
   };
   return {
+    defaults: coreDefaults.Service,
+    rules: serviceRules,
     fieldSelectors: {
       'spec.clusterIP': o => o.spec?.clusterIP,
       'spec.type': o => o.spec?.type,

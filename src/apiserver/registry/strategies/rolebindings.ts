@@ -1,0 +1,10 @@
+// RoleBindings (upstream pkg/registry/rbac/rolebinding): roleRef and subjects get their API group
+// by default; the roleRef never changes.
+import { rbacDefaults } from '../../../api/defaults/rbac.js';
+import { rbacRules } from '../../../api/validation/rbac.js';
+import type { ResourceStrategy } from '../strategy.js';
+
+export const roleBindingStrategy: ResourceStrategy = {
+  defaults: rbacDefaults.RoleBinding,
+  rules: rbacRules.RoleBinding,
+};

@@ -1,0 +1,8 @@
+// Original file: src/kubelet/cri/api.proto
+
+
+export interface ReopenContainerLogResponse {
+}
+
+export interface ReopenContainerLogResponse__Output {
+}
