@@ -23,7 +23,7 @@ async function storeOf(group: string, version: string, resource: string, strateg
 }
 
 /** Pods with a graceful strategy that honours the requested grace period (30s by default), as upstream's test strategy. */
-const gracefulPods = () => storeOf('', 'v1', 'pods', statusSplitStrategy({ gracePeriodSeconds: (_obj, options) => options.gracePeriodSeconds ?? 30 }));
+const gracefulPods = () => storeOf('', 'v1', 'pods', statusSplitStrategy({ tracksGeneration: true, gracePeriodSeconds: (_obj, options) => options.gracePeriodSeconds ?? 30 }));
 /** ConfigMaps: no graceful deletion, no status, no generation. */
 const configMaps = (strategy: ResourceStrategy = {}) => storeOf('', 'v1', 'configmaps', strategy);
 
