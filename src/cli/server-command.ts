@@ -6,6 +6,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
+import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
@@ -119,6 +120,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
       serviceAccountAdmission(registry),
       defaultTolerationSeconds(tolerationSeconds),
       priorityAdmission(registry),
+      defaultIngressClass(registry),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,
@@ -136,7 +138,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     if (code === 'EACCES') throw new StartupError(`permission denied listening on ${bind}:${port}`);
     throw err;
   }
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, ingressClass: !flags['disable-ingress'] });
   // Like kube-apiserver's --etcd-compaction-interval: each run keeps one interval of history.
   const stopCompaction = compactionMs > 0
     ? startAutoCompaction(store, { intervalMs: compactionMs, onError: err => log('compaction failed', { error: err.message }) })
