@@ -73,6 +73,17 @@ export class NetnsCluster {
     return join(this.server.dataDir, 'kubeconfig.yaml');
   }
 
+  /** The LAN namespace: outside every node, where a client of the cluster's nodes would be. */
+  get lanNetns(): TestNetns {
+    if (!this.lan) throw new NetnsClusterError('the cluster has no LAN namespace');
+    return this.lan;
+  }
+
+  /** The LAN's own address on the bridge (the registry's). */
+  get lanAddress(): string {
+    return `${SUBNET_PREFIX}.1`;
+  }
+
   node(name: string): ClusterNode {
     const n = this.nodes.find(x => x.name === name);
     if (!n) throw new NetnsClusterError(`no node ${name}`);
