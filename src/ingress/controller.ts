@@ -96,7 +96,16 @@ export class IngressController {
     this.https = createHttpsServer({
       keepAliveTimeout: CLIENT_KEEPALIVE_MS, headersTimeout: CLIENT_KEEPALIVE_MS + 5_000, requestTimeout: 0,
       cert: this.fallback.cert, key: this.fallback.key,
-      SNICallback: (name, cb) => cb(null, this.contextFor(findCertificate(this.table, name) ?? this.table.defaultCertificate)),
+      SNICallback: (name, cb) => {
+        let ctx: SecureContext | undefined;
+        try {
+          ctx = this.contextFor(findCertificate(this.table, name) ?? this.table.defaultCertificate);
+        } catch (err) {
+          cb(err as Error);
+          return;
+        }
+        cb(null, ctx);
+      },
     }, (req, res) => this.proxy.handle(req, res, { scheme: 'https', port: httpsPort }));
     this.serve(this.http, { scheme: 'http', port: httpPort });
     this.serve(this.https, { scheme: 'https', port: httpsPort });
@@ -123,10 +132,15 @@ export class IngressController {
   /** Listens on the port, and keeps trying if it is taken (another server on the node). */
   private serve(server: HttpServer | HttpsServer, via: Listener): void {
     server.on('upgrade', (req, socket, head) => this.proxy.upgrade(req, socket, head, via));
+    let lastError: string | undefined;
     const attempt = () => {
       if (this.stopped) return;
       server.once('error', (err: NodeJS.ErrnoException) => {
-        this.o.log('ingress cannot listen; retrying', { port: via.port, error: err.code ?? err.message, retryInSeconds: LISTEN_RETRY_MS / 1000 });
+        // Said once per cause, not at every retry.
+        if ((err.code ?? err.message) !== lastError) {
+          this.o.log('ingress cannot listen; retrying', { port: via.port, error: err.code ?? err.message, retryEverySeconds: LISTEN_RETRY_MS / 1000 });
+        }
+        lastError = err.code ?? err.message;
         const t = setTimeout(() => { this.listenTimers.delete(t); attempt(); }, LISTEN_RETRY_MS);
         this.listenTimers.add(t);
       });
@@ -148,6 +162,15 @@ export class IngressController {
 
   private rebuild(): void {
     if (this.stopped) return;
+    try {
+      this.rebuildTable();
+    } catch (err) {
+      // Input the API accepted but we did not foresee: keep serving the previous table.
+      this.o.log('ingress route table not rebuilt', { error: (err as Error).message });
+    }
+  }
+
+  private rebuildTable(): void {
     this.table = buildRouteTable({
       ingresses: this.ingresses.list(), ingressClasses: this.classes.list(), services: this.services.list(),
       endpointSlices: this.slices.list(), secrets: this.secrets.list(),
