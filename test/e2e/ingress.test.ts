@@ -3,7 +3,8 @@
 // IP: routing by Host header and path, the default backend, 404 and 503, TLS certificates chosen by
 // SNI from a Secret, the forwarding headers and a WebSocket relayed to a backend outside the
 // cluster (a Service without selector and a hand-made EndpointSlice), Ingresses of another class
-// left alone, status.loadBalancer, and Warning Events for what an Ingress names but does not exist.
+// left alone, status.loadBalancer, Warning Events for what an Ingress names but does not exist, and
+// an agent restarted with --disable-ingress.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -198,10 +199,11 @@ describe('built-in ingress controller', () => {
     }
   });
 
-  test('requests to one Service take turns over its ready pods', async () => {
+  test('requests to one Service take turns over its ready pods, on one kept-alive client connection', async () => {
     const answers = await probe(Array.from({ length: 6 }, () => ({ url: `http://${nodeIPs[1]}/`, headers: { Host: 'web.test' } })));
     const pods = new Set(answers.map(a => a.body!.trim()));
     assert.equal(pods.size, 2, [...pods].join(', '));
+    assert.deepEqual(answers.map(a => a.reused), [false, true, true, true, true, true]);
   });
 
   test('unknown hosts get the default backend; a known host with no matching path is 404', async () => {
@@ -286,10 +288,22 @@ describe('built-in ingress controller', () => {
     assert.match((await get(nodeIPs[0], 'web.test')).body!, /^web /);
   });
 
+  test('an agent restarted with --disable-ingress stops serving and leaves the status', async () => {
+    const off = c.node('agent-2');
+    await c.stopNode(off.name);
+    await c.restartAgent(off.name, ['--disable-ingress']);
+    const rest = nodeIPs.filter(ip => ip !== off.ip).map(ip => ({ ip }));
+    await eventually(async () => JSON.stringify((await ingress('site')).status?.loadBalancer?.ingress) === JSON.stringify(rest), 30_000, 'status without the disabled node');
+    const label = await c.k(['get', 'node', off.name, '-o', 'jsonpath={.metadata.labels.node\\.k8ts\\.io/ingress-controller}']);
+    assert.equal(label, 'false');
+    assert.equal((await get(off.ip, 'web.test')).error, 'ECONNREFUSED');
+    assert.match((await get(rest[0].ip, 'web.test')).body!, /^web /);
+  });
+
   test('a Service scaled to zero answers 503, and serves again when scaled back', async () => {
     await c.k(['scale', 'deployment/api', '--replicas=0']);
-    await eventually(async () => (await get(nodeIPs[2], 'web.test', '/api/v1')).status === 503, 60_000, '503 after scale-down');
+    await eventually(async () => (await get(nodeIPs[0], 'web.test', '/api/v1')).status === 503, 60_000, '503 after scale-down');
     await c.k(['scale', 'deployment/api', '--replicas=1']);
-    await eventually(async () => (await get(nodeIPs[2], 'web.test', '/api/v1')).body?.startsWith('api '), 60_000, 'api answering again');
+    await eventually(async () => (await get(nodeIPs[0], 'web.test', '/api/v1')).body?.startsWith('api '), 60_000, 'api answering again');
   });
 });

@@ -21,6 +21,8 @@ export interface ProbeResult {
   status?: number;
   headers?: IncomingMessage['headers'];
   body?: string;
+  /** Whether the request went on a connection kept alive from an earlier one. */
+  reused?: boolean;
   /** Subject CN of the server's certificate, and whether it verified against `ca`. */
   certificate?: { subjectCN: string; authorized: boolean };
   error?: string;
@@ -42,7 +44,7 @@ function fetchOne(p: Probe): Promise<ProbeResult> {
       res.setEncoding('utf8');
       res.on('data', d => (body += d));
       res.on('end', () => {
-        const result: ProbeResult = { status: res.statusCode, headers: res.headers, body };
+        const result: ProbeResult = { status: res.statusCode, headers: res.headers, body, reused: req.reusedSocket };
         if (tls) {
           const socket = res.socket as TLSSocket;
           result.certificate = { subjectCN: String(socket.getPeerCertificate().subject?.CN ?? ''), authorized: socket.authorized };

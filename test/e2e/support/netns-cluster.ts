@@ -119,12 +119,12 @@ export class NetnsCluster {
     n.proc = undefined;
   }
 
-  /** Starts a stopped agent again with the same data dir, as after a reboot or upgrade. */
-  async restartAgent(name: string): Promise<void> {
+  /** Starts a stopped agent again with the same data dir, as after a reboot or upgrade (plus `extraArgs`). */
+  async restartAgent(name: string, extraArgs: string[] = []): Promise<void> {
     const n = this.node(name);
     if (n.role !== 'agent') throw new NetnsClusterError(`${name} is not an agent`);
     if (n.proc) throw new NetnsClusterError(`${name} is running`);
-    await this.startAgent(n);
+    await this.startAgent(n, extraArgs);
   }
 
   private async build(o: NetnsClusterOptions): Promise<void> {
@@ -169,8 +169,8 @@ export class NetnsCluster {
       '--https-listen-port', String(API_PORT), ...extra], /^node: /m);
   }
 
-  private async startAgent(n: ClusterNode): Promise<void> {
-    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token-file', join(this.server.dataDir, 'token')],
+  private async startAgent(n: ClusterNode, extraArgs: string[] = []): Promise<void> {
+    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token-file', join(this.server.dataDir, 'token'), ...extraArgs],
       /k8ts agent is running/);
   }
 
