@@ -107,6 +107,7 @@ export class IngressController {
         cb(null, ctx);
       },
     }, (req, res) => this.proxy.handle(req, res, { scheme: 'https', port: httpsPort }));
+    this.refreshCertificates();
     this.serve(this.http, { scheme: 'http', port: httpPort });
     this.serve(this.https, { scheme: 'https', port: httpsPort });
   }
