@@ -305,5 +305,8 @@ describe('built-in ingress controller', () => {
     await eventually(async () => (await get(nodeIPs[0], 'web.test', '/api/v1')).status === 503, 60_000, '503 after scale-down');
     await c.k(['scale', 'deployment/api', '--replicas=1']);
     await eventually(async () => (await get(nodeIPs[0], 'web.test', '/api/v1')).body?.startsWith('api '), 60_000, 'api answering again');
+    // Those changes rebuilt every route table many times; a problem is still reported once per node.
+    const counts = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=broken,reason=ServiceNotFound', '-o', 'jsonpath={range .items[*]}{.source.host}={.count}{"\\n"}{end}']);
+    assert.deepEqual(counts.trim().split('\n').sort(), ['agent-1=1', 'agent-2=1', 'server=1']);
   });
 });
