@@ -179,7 +179,7 @@ function clientAddress(req: IncomingMessage): string {
  * The client's headers for the backend (raw, in order): hop-by-hop ones dropped unless the request
  * is an upgrade (which needs its Connection and Upgrade), the forwarding headers set by us.
  */
-export function forwardedHeaders(req: IncomingMessage, via: Listener, upgrade: boolean): string[] {
+function forwardedHeaders(req: IncomingMessage, via: Listener, upgrade: boolean): string[] {
   const connectionTokens = upgrade ? new Set<string>() : connectionNamed(req.headers.connection);
   const out: string[] = [];
   const raw = req.rawHeaders;

@@ -234,7 +234,7 @@ function lookupHost<T>(map: Map<string, T>, host: string): T | undefined {
   return dot > 0 ? map.get(`*${host.slice(dot)}`) : undefined;
 }
 
-export function pathMatches(route: Pick<Route, 'path' | 'type'>, requestPath: string): boolean {
+function pathMatches(route: Pick<Route, 'path' | 'type'>, requestPath: string): boolean {
   const path = requestPath.split('?', 1)[0];
   if (route.type === 'Exact') return path === route.path;
   // Element-wise: "/foo" covers "/foo", "/foo/" and "/foo/bar", never "/foobar".
