@@ -10,6 +10,8 @@ import { ApiEventRecorder } from '../controllers/event-recorder.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
+import { IngressController } from '../ingress/controller.js';
+import { ingressNodeLabels } from '../ingress/status.js';
 import { BUILTIN_IMAGES, BUILTIN_REGISTRY, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { ensureBuiltinImages } from '../kubelet/images/load.js';
 import { Kubelet } from '../kubelet/kubelet.js';
@@ -41,6 +43,8 @@ export interface AgentOptions {
   /** The pod sandbox image of our containerd (default k8ts's own, built offline). */
   pauseImage: string;
   labels?: Record<string, string>;
+  /** The built-in ingress controller's ports; undefined disables it on this node. */
+  ingress?: { httpPort: number; httpsPort: number };
   log: Logger;
 }
 
@@ -56,6 +60,7 @@ export class Agent {
   private routes?: PodRoutes;
   private kubelet?: Kubelet;
   private kubeletServer?: KubeletServer;
+  private ingress?: IngressController;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -87,7 +92,7 @@ export class Agent {
     if (o.pauseImage !== PAUSE_IMAGE && !(await runtime.images.imageStatus(o.pauseImage))) await runtime.images.pullImage(o.pauseImage);
     this.status = new NodeStatusLoop({
       client: this.client,
-      registration: { name: o.nodeName, labels: o.labels },
+      registration: { name: o.nodeName, labels: { ...o.labels, ...ingressNodeLabels(!!o.ingress) } },
       rootDir: o.agentDir,
       addresses,
       kubeletPort: o.kubeletPort,
@@ -108,6 +113,10 @@ export class Agent {
       rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
     });
     await this.kubelet.start();
+    if (o.ingress) {
+      this.ingress = new IngressController({ client: this.client, nodeName: o.nodeName, nodes: this.nodes, ...o.ingress, log: o.log });
+      await this.ingress.start();
+    }
     // The API server reaches logs, exec, attach and port-forward here, with a client certificate
     // from the cluster CA; without that CA there is no way to tell the API server from anyone else.
     if (o.client.ca) {
@@ -124,6 +133,7 @@ export class Agent {
 
   /** Stops the agent; pods keep running in their containers, and the next start adopts them. */
   async stop(): Promise<void> {
+    this.ingress?.stop();
     await this.kubeletServer?.stop();
     // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
     // like upstream's kubelet we do not wait that long — the next start adopts and resumes.

@@ -1,7 +1,8 @@
-// Objects every cluster has from the start: the system namespaces, the system PriorityClasses and
-// the `kubernetes` Service (first address of the service range) with endpoints pointing at this
-// API server.
+// Objects every cluster has from the start: the system namespaces, the system PriorityClasses,
+// the built-in IngressClass (unless the built-in ingress is disabled) and the `kubernetes` Service
+// (first address of the service range) with endpoints pointing at this API server.
 import { AlreadyExistsError } from '../api/errors.js';
+import { BUILTIN_INGRESS_CLASS } from '../api/ingress-class.js';
 import type { KubeObject } from '../api/object.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/system-priority-classes.js';
 import { systemContext } from './context.js';
@@ -13,6 +14,8 @@ export interface BootstrapOptions {
   kubernetesServiceIP: string;
   advertiseAddress: string;
   securePort: number;
+  /** Create the IngressClass of the built-in ingress controller (k3s's --disable traefik skips its class too). */
+  ingressClass: boolean;
 }
 
 export async function bootstrapCluster(registry: Registry, o: BootstrapOptions): Promise<void> {
@@ -24,6 +27,10 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
   for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
     if (priorityClasses.getCached('', name)) continue;
     await ensure(() => priorityClasses.create(ctx, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description } as KubeObject));
+  }
+  const ingressClasses = registry.get('networking.k8s.io', 'ingressclasses');
+  if (o.ingressClass && !ingressClasses.getCached('', BUILTIN_INGRESS_CLASS.metadata.name)) {
+    await ensure(() => ingressClasses.create(ctx, '', structuredClone(BUILTIN_INGRESS_CLASS) as unknown as KubeObject));
   }
   const labels = { component: 'apiserver', provider: 'kubernetes' };
   const services = registry.get('', 'services');

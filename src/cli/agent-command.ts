@@ -21,6 +21,9 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'pause-image': { type: 'string', default: PAUSE_IMAGE, help: 'pod sandbox image of our containerd (k8ts\'s own is built offline)' },
   'cgroup-root': { type: 'string', default: '/kubepods', help: 'parent cgroup of all pods' },
   'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
+  'disable-ingress': { type: 'bool', default: false, help: 'do not run the built-in ingress controller on this node (on the server: nor create its IngressClass)' },
+  'ingress-http-port': { type: 'int', default: 80, help: 'port the built-in ingress controller serves HTTP on' },
+  'ingress-https-port': { type: 'int', default: 443, help: 'port the built-in ingress controller serves HTTPS on' },
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
@@ -44,6 +47,11 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
   if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
   const port = Number(flags['kubelet-port']);
   if (port < 1 || port > 65535) throw new FlagError(`invalid value "${port}" for --kubelet-port: must be 1-65535`);
+  const ingress = flags['disable-ingress'] ? undefined : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']) };
+  for (const [flag, p] of [['ingress-http-port', ingress?.httpPort], ['ingress-https-port', ingress?.httpsPort]] as const) {
+    if (p !== undefined && (p < 1 || p > 65535)) throw new FlagError(`invalid value "${p}" for --${flag}: must be 1-65535`);
+  }
+  if (ingress && ingress.httpPort === ingress.httpsPort) throw new FlagError('--ingress-http-port and --ingress-https-port must differ');
   return {
     nodeName: String(flags['node-name'] ?? hostname()).toLowerCase(),
     nodeIP: flags['node-ip'] as string | undefined,
@@ -53,6 +61,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     cgroupRoot: String(flags['cgroup-root']),
     pauseImage: String(flags['pause-image']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
+    ingress,
   };
 }
 

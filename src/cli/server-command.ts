@@ -6,6 +6,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
+import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
@@ -95,7 +96,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   });
   const store = await openStore(settings.datastore, join(settings.dataDir, 'db', 'state.db'));
   const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, ingressClass: !flags['disable-ingress'] });
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const url = `https://${serverHost}:${boundPort}`;
@@ -193,6 +194,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       serviceAccountAdmission(registry),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
+      defaultIngressClass(registry),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

@@ -44,6 +44,8 @@ export const R = {
   jobs: ref('batch/v1', 'jobs'),
   cronjobs: ref('batch/v1', 'cronjobs'),
   endpointslices: ref('discovery.k8s.io/v1', 'endpointslices'),
+  ingresses: ref('networking.k8s.io/v1', 'ingresses'),
+  ingressclasses: ref('networking.k8s.io/v1', 'ingressclasses', false),
   leases: ref('coordination.k8s.io/v1', 'leases'),
   poddisruptionbudgets: ref('policy/v1', 'poddisruptionbudgets'),
   priorityclasses: ref('scheduling.k8s.io/v1', 'priorityclasses', false),

@@ -73,6 +73,29 @@ export async function issueCertificate(ca: PemPair, req: LeafRequest): Promise<P
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
 
+/**
+ * A server certificate signed by its own key, for serving TLS when nothing better is configured
+ * (the ingress controller's fallback, as ingress-nginx's "Fake Certificate"): no client trusts it.
+ */
+export async function createSelfSignedServerCertificate(commonName: string, dnsNames: string[], days = 365): Promise<PemPair> {
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: `CN=${escapeDn(commonName)}`,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + days * DAY_MS),
+    keys,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension(dnsNames.map(value => ({ type: 'dns' as const, value })), false),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+}
+
 async function exportKey(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;

@@ -19,6 +19,8 @@ test('unknown flag and bad values: one line, exit 2', async () => {
     [['agent', '--server', 'https://127.0.0.1:1'], /^k8ts: one of --token and --token-file is required\n$/],
     [['agent', '--server', 'http://127.0.0.1:1', '--token', 'K10x'], /^k8ts: invalid value "http:\/\/127.0.0.1:1" for --server: must be https:\/\/HOST:PORT\n$/],
     [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--registry-mirror', 'k8ts.local'], /^k8ts: invalid value "k8ts.local" for --registry-mirror/],
+    [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--ingress-http-port', '0'], /^k8ts: invalid value "0" for --ingress-http-port: must be 1-65535\n$/],
+    [['server', '--ingress-http-port', '8443', '--ingress-https-port', '8443'], /^k8ts: --ingress-http-port and --ingress-https-port must differ\n$/],
     [['nonsense'], /^k8ts: unknown command "nonsense"/],
   ] as const) {
     const r = await k8ts([...args]);

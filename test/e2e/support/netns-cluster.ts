@@ -73,6 +73,17 @@ export class NetnsCluster {
     return join(this.server.dataDir, 'kubeconfig.yaml');
   }
 
+  /** The LAN namespace: outside every node, where a client of the cluster's nodes would be. */
+  get lanNetns(): TestNetns {
+    if (!this.lan) throw new NetnsClusterError('the cluster has no LAN namespace');
+    return this.lan;
+  }
+
+  /** The LAN's own address on the bridge (the registry's). */
+  get lanAddress(): string {
+    return `${SUBNET_PREFIX}.1`;
+  }
+
   node(name: string): ClusterNode {
     const n = this.nodes.find(x => x.name === name);
     if (!n) throw new NetnsClusterError(`no node ${name}`);
@@ -108,12 +119,12 @@ export class NetnsCluster {
     n.proc = undefined;
   }
 
-  /** Starts a stopped agent again with the same data dir, as after a reboot or upgrade. */
-  async restartAgent(name: string): Promise<void> {
+  /** Starts a stopped agent again with the same data dir, as after a reboot or upgrade (plus `extraArgs`). */
+  async restartAgent(name: string, extraArgs: string[] = []): Promise<void> {
     const n = this.node(name);
     if (n.role !== 'agent') throw new NetnsClusterError(`${name} is not an agent`);
     if (n.proc) throw new NetnsClusterError(`${name} is running`);
-    await this.startAgent(n);
+    await this.startAgent(n, extraArgs);
   }
 
   private async build(o: NetnsClusterOptions): Promise<void> {
@@ -158,8 +169,8 @@ export class NetnsCluster {
       '--https-listen-port', String(API_PORT), ...extra], /^node: /m);
   }
 
-  private async startAgent(n: ClusterNode): Promise<void> {
-    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token-file', join(this.server.dataDir, 'token')],
+  private async startAgent(n: ClusterNode, extraArgs: string[] = []): Promise<void> {
+    await this.spawnNode(n, ['agent', ...this.nodeFlags(n), '--server', `https://${this.server.ip}:${API_PORT}`, '--token-file', join(this.server.dataDir, 'token'), ...extraArgs],
       /k8ts agent is running/);
   }
 
