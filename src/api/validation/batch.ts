@@ -2,7 +2,7 @@
 import { fieldErrors, type FieldError } from '../errors.js';
 import { goLabelSelector, goStringMap, invalidGo } from './go-value.js';
 import { nonNegative } from './apps.js';
-import { isTimeZone, cronScheduleError } from './cron.js';
+import { isTimeZone, cronScheduleError } from '../cron-schedule.js';
 import { dns1123Subdomain } from './names.js';
 import { immutable } from './object-meta.js';
 import { validatePodTemplate } from './pod.js';
