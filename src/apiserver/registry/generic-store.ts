@@ -243,10 +243,12 @@ export class GenericStore {
     this.placeInNamespace(obj, namespace);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
-    await this.strategy.prepareForCreate?.(obj, ctx);
-    applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
+    // The UID exists before the strategy runs, as upstream fills system fields first: a Job's
+    // generated selector is made of it.
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
+    await this.strategy.prepareForCreate?.(obj, ctx);
+    applyDefaults(this.info.group, this.info.version, this.info.kind, obj);
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;

@@ -5,6 +5,7 @@
 // pod is counted twice or lost across restarts. Finishing goes through FailureTarget or
 // SuccessCriteriaMet (active pods are terminated) before the final Failed or Complete.
 import { nowTimestamp } from '../../api/object.js';
+import { selectorMatches } from '../../api/validation/selector.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
@@ -75,7 +76,9 @@ export function jobController(): Controller {
         backoff.delete(key);
         return;
       }
-      const pods = ownedBy(podInformer, job.metadata.uid!);
+      // Its pods are those it controls that its selector selects, as upstream claims them.
+      const selector = job.spec.selector;
+      const pods = ownedBy(podInformer, job.metadata.uid!).filter(p => !selector || selectorMatches(selector, p.metadata.labels));
       if (finishedCondition(job)) {
         await releaseFinalizers(ctx, pods.filter(hasFinalizer));
         return;

@@ -4,6 +4,7 @@ import type { ResourceInfo } from '../../../api/catalog.js';
 import type { Registry, StrategyFactory } from '../registry.js';
 import { statusSplitStrategy, type ResourceStrategy } from '../strategy.js';
 import type { FieldGetter } from '../../selectors/field-selector.js';
+import { jobStrategy } from './jobs.js';
 import { namespaceStrategy } from './namespaces.js';
 import { podStrategy } from './pods.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';
@@ -13,7 +14,7 @@ import type { Cidr } from './ipv4.js';
 /** Resources whose metadata.generation counts spec changes (upstream's strategies that bump it). */
 const GENERATION_TRACKED = new Set([
   'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', '/replicationcontrollers',
-  'batch/jobs', 'batch/cronjobs', 'autoscaling/horizontalpodautoscalers', 'policy/poddisruptionbudgets',
+  'batch/cronjobs', 'autoscaling/horizontalpodautoscalers', 'policy/poddisruptionbudgets',
   'networking.k8s.io/ingresses', 'networking.k8s.io/networkpolicies', 'scheduling.k8s.io/priorityclasses',
   'admissionregistration.k8s.io/validatingadmissionpolicies', 'admissionregistration.k8s.io/validatingadmissionpolicybindings',
   'admissionregistration.k8s.io/validatingwebhookconfigurations', 'admissionregistration.k8s.io/mutatingwebhookconfigurations',
@@ -44,7 +45,6 @@ const perResourceFields: Record<string, Record<string, FieldGetter>> = {
   '/nodes': { 'spec.unschedulable': o => String(o.spec?.unschedulable ?? false) },
   '/replicationcontrollers': { 'status.replicas': o => String(o.status?.replicas ?? 0) },
   'apps/replicasets': { 'status.replicas': o => String(o.status?.replicas ?? 0) },
-  'batch/jobs': { 'status.successful': o => String(o.status?.succeeded ?? 0) },
   '/persistentvolumeclaims': { 'spec.volumeName': o => o.spec?.volumeName },
   'certificates.k8s.io/certificatesigningrequests': { 'spec.signerName': o => o.spec?.signerName },
 };
@@ -60,6 +60,7 @@ export function strategies(config: StrategyConfig): StrategyFactory {
     const id = `${info.group}/${info.resource}`;
     switch (id) {
       case '/pods': return podStrategy;
+      case 'batch/jobs': return jobStrategy;
       case '/namespaces': return namespaceStrategy;
       case '/services':
         allocator ??= new ServiceAllocator(config.serviceCidr, config.nodePortRange, () => registry.get('', 'services').cache.list().map(c => c.object));
