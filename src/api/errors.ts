@@ -47,13 +47,22 @@ export class StatusError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-      message: this.message, reason: this.reason, code: this.code,
-    };
-    if (this.details && Object.keys(this.details).length > 0) s.details = this.details;
-    return s;
+    const details = this.details && Object.keys(this.details).length > 0 ? this.details : undefined;
+    return statusBody('Failure', this.code, { message: this.message, reason: this.reason, details });
   }
+}
+
+/**
+ * Every Status body is built here, with upstream's JSON field order (kind, apiVersion, metadata,
+ * status, message, reason, details, code): clients compare error text byte for byte.
+ */
+export function statusBody(status: Status['status'], code: number, fields: Pick<Status, 'message' | 'reason' | 'details'> = {}): Status {
+  const s = { kind: 'Status', apiVersion: 'v1', metadata: {}, status } as Status;
+  if (fields.message !== undefined) s.message = fields.message;
+  if (fields.reason !== undefined) s.reason = fields.reason;
+  if (fields.details !== undefined) s.details = fields.details;
+  s.code = code;
+  return s;
 }
 
 /** Identifies the object an error is about, rendered as upstream does: `pods "x"` or `deployments.apps "x"`. */

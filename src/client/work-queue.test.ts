@@ -49,3 +49,26 @@ test('rate-limited re-adds back off exponentially and forget resets', async () =
   assert.equal(q.retries('k'), 0);
   q.shutdown();
 });
+
+/** The next key, or a rejection naming `what` if none arrives within `ms` (the wait keeps the test alive). */
+async function nextWithin<K>(q: WorkQueue<K>, ms: number, what: string): Promise<K | undefined> {
+  let timer!: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(what)), ms); });
+  try {
+    return await Promise.race([q.get(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test('addAfter keeps the earliest ready time: a later, shorter delay replaces a longer pending one', async () => {
+  const q = new WorkQueue();
+  q.addAfter('k', 600_000);
+  q.addAfter('k', 10);
+  assert.equal(await nextWithin(q, 5000, 'the shorter delay was lost behind the 10-minute one'), 'k');
+  q.done('k');
+  q.addAfter('k', 10);
+  q.addAfter('k', 600_000);
+  assert.equal(await nextWithin(q, 5000, 'a longer delay postponed the pending shorter one'), 'k');
+  q.shutdown();
+});

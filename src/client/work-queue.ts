@@ -12,7 +12,7 @@ export class WorkQueue<K = string> {
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
-  private readonly timers = new Map<K, NodeJS.Timeout>();
+  private readonly timers = new Map<K, { timer: NodeJS.Timeout; readyAt: number }>();
   private readonly waiters: ((k: K | undefined) => void)[] = [];
   private shuttingDown = false;
   private readonly baseDelayMs: number;
@@ -41,17 +41,25 @@ export class WorkQueue<K = string> {
     }
   }
 
-  /** Adds the key after a delay; a shorter pending delay for the same key wins. */
+  /**
+   * Adds the key after a delay. A key already waiting keeps the earlier of the two ready times, as
+   * client-go's delaying queue: a request to retry soon is not lost behind a long backoff.
+   */
   addAfter(key: K, delayMs: number): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) return this.add(key);
-    if (this.timers.has(key)) return;
-    const t = setTimeout(() => {
+    const readyAt = Date.now() + delayMs;
+    const pending = this.timers.get(key);
+    if (pending) {
+      if (pending.readyAt <= readyAt) return;
+      clearTimeout(pending.timer);
+    }
+    const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, delayMs);
-    t.unref();
-    this.timers.set(key, t);
+    timer.unref();
+    this.timers.set(key, { timer, readyAt });
   }
 
   /** Re-adds a key that failed, with exponential backoff per key. */
@@ -93,7 +101,7 @@ export class WorkQueue<K = string> {
 
   shutdown(): void {
     this.shuttingDown = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const w of this.waiters.splice(0)) w(undefined);
   }

@@ -3,6 +3,7 @@
 // with upstream's job names and scheduled-time annotation.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { TestCluster, eventually } from './harness.js';
 import { getJson, startSimNodes, type SimNodes } from './cluster-sim.js';
 
@@ -51,6 +52,31 @@ describe('Job and CronJob controllers', () => {
       assert.ok(!p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'tracking finalizer removed');
     }
     assert.match(await c.k(['get', 'job', 'pi']), /pi\s+(Complete\s+)?4\/4/);
+  });
+
+  test('a Job selects its own pods: generated selector and labels, kubectl logs job/NAME among other pods', async () => {
+    await c.k(['create', 'namespace', 'jobsel']);
+    // Pods that are not the job's, which a Job without a selector would also match.
+    for (const n of ['other-a', 'other-b']) await c.k(['run', n, '-n', 'jobsel', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'exit 0']);
+    await c.k(['apply', '-n', 'jobsel', '-f', '-'], job('once', ''));
+    await c.k(['wait', '-n', 'jobsel', '--for=condition=complete', 'job/once', '--timeout=120s']);
+    const j = parseYaml(await c.k(['get', 'job', 'once', '-n', 'jobsel', '-o', 'yaml'])) as {
+      metadata: { uid: string }; spec: { selector?: { matchLabels?: Record<string, string> }; template: { metadata?: { labels?: Record<string, string> } } };
+    };
+    const uid = j.metadata.uid;
+    assert.deepEqual(j.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } });
+    assert.deepEqual(j.spec.template.metadata?.labels, {
+      'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'once', 'controller-uid': uid, 'job-name': 'once',
+    });
+    const [pod] = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-n', 'jobsel', '-l', `batch.kubernetes.io/controller-uid=${uid}`])).items;
+    // Sim nodes serve no logs, so ask for a container the pod lacks: the error names the pod that
+    // kubectl chose, without reaching a kubelet. With one pod selected it reports no choice.
+    const logs = await c.kubectl(['logs', 'job/once', '-n', 'jobsel', '-c', 'absent']);
+    assert.doesNotMatch(logs.stderr, /Found \d+ pods/);
+    assert.match(logs.stderr, new RegExp(`container absent is not valid for pod ${pod.metadata.name}\\b`));
+    // A Job that chooses its own selector must give one.
+    const manual = await c.kubectl(['apply', '-n', 'jobsel', '-f', '-'], job('manual', '  manualSelector: true'));
+    assert.match(manual.stderr, /spec\.selector: Required value/);
   });
 
   test('an Indexed Job completes every index', async () => {

@@ -65,14 +65,21 @@ describe('namespaces, garbage collection, quotas and endpoints', () => {
 
   test('foreground deletion: the owner waits, with foregroundDeletion, until its dependents are gone', async () => {
     await c.k(['create', 'deployment', 'fg', '--image=busybox', '--replicas=2']);
-    await eventually(async () => (await names(['pods', '-l', 'app=fg'])).length === 2, 60_000, '2 pods');
+    const pods = await eventually(async () => {
+      const p = await names(['pods', '-l', 'app=fg']);
+      return p.length === 2 ? p : undefined;
+    }, 60_000, '2 pods');
     const rs = await names(['rs', '-l', 'app=fg']);
+    // A finalizer holds one pod, and through it the ReplicaSet and the Deployment, so that the
+    // waiting owner can be looked at however fast the rest goes.
+    await c.k(['patch', 'pod', pods[0], '--type=merge', '-p', '{"metadata":{"finalizers":["k8ts.test/hold"]}}']);
     await c.k(['delete', 'deployment', 'fg', '--cascade=foreground', '--wait=false']);
+    await eventually(async () => !!(await getJson<ObjLike>(c, ['get', 'pod', pods[0]])).metadata.deletionTimestamp, 60_000, 'the held pod to be deleted in turn');
     const during = await getJson<ObjLike>(c, ['get', 'deployment', 'fg']).catch(() => undefined);
-    if (during) {
-      assert.ok(during.metadata.deletionTimestamp);
-      assert.ok(during.metadata.finalizers?.includes('foregroundDeletion'));
-    }
+    assert.ok(during, 'the deployment went before its held pod');
+    assert.ok(during.metadata.deletionTimestamp, 'the deployment is not marked deleted');
+    assert.deepEqual(during.metadata.finalizers, ['foregroundDeletion']);
+    await c.k(['patch', 'pod', pods[0], '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
     await eventually(async () => gone(['deployment', 'fg']), 90_000, 'deployment removed');
     // The owner goes only after its blocking dependents: nothing of it is left.
     assert.deepEqual(await names(['pods', '-l', 'app=fg']), []);

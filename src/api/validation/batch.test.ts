@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cronScheduleError } from './cron.js';
+import { cronScheduleError } from '../cron-schedule.js';
 import { validateCreate, validateUpdate } from './index.js';
 import { defaulted, messages, namespaced, podSpec } from './testing.js';
 import { batchDefaults } from '../defaults/batch.js';

@@ -2,7 +2,7 @@
 import { fieldErrors, type FieldError } from '../errors.js';
 import { goLabelSelector, goStringMap, invalidGo } from './go-value.js';
 import { nonNegative } from './apps.js';
-import { isTimeZone, cronScheduleError } from './cron.js';
+import { isTimeZone, cronScheduleError } from '../cron-schedule.js';
 import { dns1123Subdomain } from './names.js';
 import { immutable } from './object-meta.js';
 import { validatePodTemplate } from './pod.js';
@@ -27,7 +27,7 @@ function validateJobSpec(spec: Obj, path: string): FieldError[] {
   if (spec.podReplacementPolicy !== undefined && !['TerminatingOrFailed', 'Failed'].includes(spec.podReplacementPolicy)) {
     errs.push(fieldErrors.notSupported(`${path}.podReplacementPolicy`, spec.podReplacementPolicy, ['Failed', 'TerminatingOrFailed']));
   }
-  // The selector is optional here: the job controller labels its pods itself.
+  // A Job's selector is required by its API strategy, which generates it; a CronJob's template has none.
   if (spec.selector) {
     errs.push(...validateLabelSelector(spec.selector, `${path}.selector`));
     if (!selectorMatches(spec.selector, spec.template?.metadata?.labels)) {

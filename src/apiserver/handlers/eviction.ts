@@ -9,7 +9,7 @@ import { isPodReady, type PodDisruptionBudget } from '../../controllers/cluster/
 import type { Pod } from '../../controllers/cluster/types.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
-import { sendJson } from '../http/respond.js';
+import { sendJson, successStatus } from '../http/respond.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import { namespacePrefix } from '../registry/keys.js';
 import type { Registry } from '../registry/registry.js';
@@ -67,7 +67,7 @@ export async function handleEviction(req: IncomingMessage, res: ServerResponse, 
     }
     await markDisruptionTarget(pods, pod, ctx);
     await pods.delete(ctx, ri.namespace, ri.name, options);
-    sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    sendJson(res, 201, successStatus(undefined, 201));
     return;
   }
 }

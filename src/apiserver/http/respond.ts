@@ -1,16 +1,20 @@
 // Writing responses: objects and lists in the negotiated encoding, errors as meta/v1 Status.
 import type { ServerResponse } from 'node:http';
 import { stringify as toYaml } from 'yaml';
-import { InternalError, StatusError, type Status } from '../../api/errors.js';
+import { InternalError, StatusError, statusBody, type Status } from '../../api/errors.js';
 import type { Encoding } from './negotiate.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, encoding: Encoding = 'json', warnings: string[] = []): void {
   sendText(res, code, encoding === 'yaml' ? toYaml(body) : JSON.stringify(body), encoding, warnings);
 }
 
-/** Sends text that is already JSON (e.g. cached object encodings) or YAML. */
+/**
+ * Sends text that is already JSON (e.g. cached object encodings) or YAML. JSON ends with a newline,
+ * as Go's encoder writes it: clients that show error bodies verbatim print it.
+ */
 export function sendText(res: ServerResponse, code: number, text: string, encoding: Encoding, warnings: string[] = []): void {
   if (res.headersSent) return;
+  if (encoding !== 'yaml' && !text.endsWith('\n')) text += '\n';
   const headers: Record<string, string | string[]> = {
     'Content-Type': encoding === 'yaml' ? 'application/yaml' : 'application/json',
     'Cache-Control': 'no-cache, private',
@@ -32,6 +36,6 @@ export function sendError(res: ServerResponse, err: unknown, encoding: Encoding 
   sendJson(res, se.code, body, encoding);
 }
 
-export function successStatus(details: Status['details']): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+export function successStatus(details: Status['details'], code = 200): Status {
+  return statusBody('Success', code, { details });
 }

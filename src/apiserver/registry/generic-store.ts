@@ -244,10 +244,12 @@ export class GenericStore {
     this.placeInNamespace(obj, namespace);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
-    await this.strategy.prepareForCreate?.(obj, ctx);
-    this.strategy.defaults?.(obj, this.info.version);
+    // The UID exists before the strategy runs, as upstream fills system fields first: a Job's
+    // generated selector is made of it.
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
+    await this.strategy.prepareForCreate?.(obj, ctx);
+    this.strategy.defaults?.(obj, this.info.version);
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;

@@ -1,6 +1,6 @@
 // Which scheduled time a CronJob should run now: the most recent activation in (earliest, now]
 // that has not run, and how many were missed, as upstream's mostRecentScheduleTime.
-import { nextTime, type Schedule } from './cron.js';
+import { nextTime, type Schedule } from '../../api/cron-schedule.js';
 
 /** Beyond this many missed activations upstream warns (TooManyMissedTimes). */
 export const TOO_MANY_MISSED = 100;
@@ -11,7 +11,7 @@ export interface ScheduleCheck {
   mostRecent?: number;
   /** Activations in (earliest, now]; counting stops soon after TOO_MANY_MISSED. */
   missed: number;
-  /** The first activation after `now`. */
+  /** The activation after the most recent one (after `earliest` if none): the first after `now`. */
   next?: number;
 }
 
@@ -25,10 +25,11 @@ export function checkSchedule(s: Schedule, timeZone: string, earliestMs: number,
     // walking (possibly months of) every activation.
     if (missed === TOO_MANY_MISSED && t < nowMs - DAY_MS) {
       const latest = latestBetween(s, timeZone, nowMs - DAY_MS, nowMs);
-      if (latest !== undefined) return { mostRecent: latest, missed, next: nextTime(s, nowMs, timeZone) };
+      if (latest !== undefined) return { mostRecent: latest, missed, next: nextTime(s, latest, timeZone) };
     }
   }
-  return { mostRecent, missed, next: nextTime(s, nowMs, timeZone) };
+  // After the latest activation, not after now: `@every` counts from the previous activation.
+  return { mostRecent, missed, next: nextTime(s, mostRecent ?? earliestMs, timeZone) };
 }
 
 function latestBetween(s: Schedule, timeZone: string, fromMs: number, toMs: number): number | undefined {

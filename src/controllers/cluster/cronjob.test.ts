@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSchedule } from './cron.js';
+import { parseSchedule } from '../../api/cron-schedule.js';
 import { SCHEDULED_TIMESTAMP, jobFromTemplate } from './cronjob.js';
 import { checkSchedule, jobNameFor } from './cronjob-schedule.js';
 
@@ -28,4 +28,11 @@ test('job names are minutes since the epoch; the job carries the scheduled time 
   assert.equal(job.metadata.annotations![SCHEDULED_TIMESTAMP], '2024-01-01T18:00:00+09:00');
   assert.deepEqual(job.metadata.labels, { a: 'b' });
   assert.deepEqual(job.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'hello', uid: 'cj', controller: true, blockOwnerDeletion: true }]);
+});
+
+test('@every: activations follow the last scheduled time', () => {
+  const every = parseSchedule('@every 1h30m');
+  assert.deepEqual(checkSchedule(every, 'UTC', at('2024-01-01T00:00:00Z'), at('2024-01-01T01:40:00Z')),
+    { mostRecent: at('2024-01-01T01:30:00Z'), missed: 1, next: at('2024-01-01T03:00:00Z') });
+  assert.equal(checkSchedule(every, 'UTC', at('2024-01-01T01:30:00Z'), at('2024-01-01T01:40:00Z')).mostRecent, undefined);
 });

@@ -2,12 +2,12 @@
 // prunes finished Jobs beyond the history limits, and at each activation of the schedule (in
 // spec.timeZone) creates `<name>-<minutes since epoch>` honouring suspend, startingDeadlineSeconds
 // and concurrencyPolicy (Allow, Forbid, Replace).
+import { CronSyntaxError, formatInZone, parseSchedule, wallClock, type Schedule } from '../../api/cron-schedule.js';
 import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey } from '../types.js';
 import { ignoreAlreadyExists, ignoreNotFound } from './api-errors.js';
-import { CronSyntaxError, formatInZone, parseSchedule, wallClock, type Schedule } from './cron.js';
 import { TOO_MANY_MISSED, checkSchedule, jobNameFor } from './cronjob-schedule.js';
 import { finishedCondition, type Job, type JobSpec } from './job-types.js';
 import { ownedBy } from './owner-index.js';
@@ -102,9 +102,11 @@ export function cronJobController(): Controller {
       if (cj.metadata.deletionTimestamp || cj.spec.suspend) return write();
 
       let schedule: Schedule;
-      const tz = cj.spec.timeZone ?? 'UTC';
+      let tz = cj.spec.timeZone ?? 'UTC';
       try {
         schedule = parseSchedule(cj.spec.schedule);
+        // Objects from before spec.timeZone may name the zone in the schedule; upstream honours it.
+        tz = schedule.timeZone ?? tz;
         wallClock(now, tz);
       } catch (err) {
         if (err instanceof CronSyntaxError) ctx.recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${err.message}`);

@@ -1,6 +1,7 @@
 // The pod a Job creates: its template plus the labels that tie it to the job, the tracking
 // finalizer, the controller reference and, for Indexed jobs, the completion index (annotation,
 // label, hostname and JOB_COMPLETION_INDEX env var).
+import { LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME } from '../../api/job-labels.js';
 import { COMPLETION_INDEX, CONTROLLER_UID, JOB_NAME, JOB_TRACKING_FINALIZER, type Job } from './job-types.js';
 import type { Pod } from './types.js';
 
@@ -10,7 +11,7 @@ export function podForJob(job: Job, index?: number): Pod {
   const tmpl = structuredClone(job.spec.template);
   const labels: Record<string, string> = {
     ...tmpl.metadata?.labels,
-    [CONTROLLER_UID]: uid, [JOB_NAME]: name, 'controller-uid': uid, 'job-name': name,
+    [CONTROLLER_UID]: uid, [JOB_NAME]: name, [LEGACY_CONTROLLER_UID]: uid, [LEGACY_JOB_NAME]: name,
   };
   const annotations: Record<string, string> = { ...tmpl.metadata?.annotations };
   const spec = tmpl.spec;

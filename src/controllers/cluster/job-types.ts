@@ -41,8 +41,7 @@ export interface Job extends KubeObject {
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
-export const CONTROLLER_UID = 'batch.kubernetes.io/controller-uid';
-export const JOB_NAME = 'batch.kubernetes.io/job-name';
+export { CONTROLLER_UID, JOB_NAME } from '../../api/job-labels.js';
 
 /** The finished condition (Complete or Failed, True), if any. */
 export function finishedCondition(job: Job): Condition | undefined {

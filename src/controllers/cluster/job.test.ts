@@ -90,6 +90,16 @@ test('reconcile: a new job gets startTime, pods up to parallelism, and active co
   assert.ok(status.startTime);
 });
 
+test('reconcile: only pods its selector selects are the job\'s', async () => {
+  const j = job({ completions: 1, parallelism: 1, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'job-uid' } } }, { startTime: '2024-01-01T00:00:00Z' });
+  const relabelled = podOf(j, 'Running');
+  relabelled.metadata.labels = { app: 'elsewhere' };
+  const h = harness(j, [relabelled]);
+  await h.run();
+  assert.equal(h.calls.filter(c => c.method === 'POST').length, 1, 'a pod for the job is created');
+  assert.equal(h.statuses()[0].active, 1);
+});
+
 test('reconcile: finished pods go through uncountedTerminatedPods, lose the finalizer, then count', async () => {
   const j = job({ completions: 2, parallelism: 2 }, { startTime: '2024-01-01T00:00:00Z', active: 2 });
   const done = podOf(j, 'Succeeded');

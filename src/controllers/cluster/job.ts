@@ -6,6 +6,7 @@
 // SuccessCriteriaMet (active pods are terminated) before the final Failed or Complete.
 // What to do is decided in job-plan.ts; this file gathers its inputs and carries it out.
 import { nowTimestamp } from '../../api/object.js';
+import { selectorMatches } from '../../api/validation/selector.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
@@ -78,7 +79,9 @@ export function jobController(): Controller {
         backoff.delete(key);
         return;
       }
-      const pods = ownedBy(podInformer, job.metadata.uid!);
+      // Its pods are those it controls that its selector selects, as upstream claims them.
+      const selector = job.spec.selector;
+      const pods = ownedBy(podInformer, job.metadata.uid!).filter(p => !selector || selectorMatches(selector, p.metadata.labels));
       if (finishedCondition(job)) {
         await releaseFinalizers(ctx, pods.filter(hasFinalizer));
         return;

@@ -14,6 +14,17 @@ const LOG = [
   '2026-11-23T10:00:03.123456789Z stdout F four',
 ].join('\n') + '\n';
 
+/** Waits for `p` at most `ms`, then fails with `why` instead of hanging until the runner's timeout. */
+async function within<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer!: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${why} (waited ${ms} ms)`)), ms); });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function read(content: string, opts: Partial<LogReadOptions>): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-log-'));
   try {
@@ -85,10 +96,10 @@ test('follow streams appended records and ends once the container stops', async 
         if (out.length === 1) sawFirst();
       },
     }, { running: async () => running, signal: new AbortController().signal, checkIntervalMs: 50 });
-    await first;
+    await within(first, 10_000, 'the existing record was not streamed');
     appendFileSync(path, '2026-11-23T10:00:01Z stdout P sec\n2026-11-23T10:00:01Z stdout F ond\n');
     running = false;
-    await done;
+    await within(done, 10_000, 'follow did not end once the container stopped');
     assert.equal(out.join(''), 'first\nsecond\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -103,7 +114,7 @@ test('follow stops when the reader goes away', async () => {
     const ac = new AbortController();
     const done = readContainerLog(path, { timestamps: false, follow: true }, { write: async () => {} }, { running: async () => true, signal: ac.signal, checkIntervalMs: 50 });
     ac.abort();
-    await done;
+    await within(done, 10_000, 'follow did not stop when the reader went away');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

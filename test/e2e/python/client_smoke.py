@@ -4,7 +4,7 @@ Usage: python3 client_smoke.py KUBECONFIG. Prints one line per check and exits n
 """
 import sys
 
-from kubernetes import client, config, watch
+from kubernetes import client, config, utils, watch
 from kubernetes.client.rest import ApiException
 
 
@@ -34,6 +34,22 @@ def main(kubeconfig: str) -> None:
     except ApiException as e:
         assert e.status == 404, e.status
     print("not found ok")
+
+    # As the client's own e2e test_create_from_multi_resource_yaml_with_conflict: the error text is
+    # compared byte for byte, so the Status fields must come in upstream's order.
+    api = client.ApiClient()
+    conflict = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "pyconflict", "namespace": "default"}}
+    utils.create_from_dict(api, conflict)
+    try:
+        utils.create_from_dict(api, conflict)
+        raise AssertionError("expected a conflict")
+    except utils.FailToCreateError as e:
+        expected = ('Error from server (Conflict): {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",'
+                    '"message":"configmaps \\"pyconflict\\" already exists","reason":"AlreadyExists",'
+                    '"details":{"name":"pyconflict","kind":"configmaps"},"code":409}\n')
+        assert str(e) == expected, repr(str(e))
+    core.delete_namespaced_config_map("pyconflict", "default")
+    print("conflict text ok")
 
     dep = client.V1Deployment(
         metadata=client.V1ObjectMeta(name="pydep"),

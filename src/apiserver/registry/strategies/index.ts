@@ -3,8 +3,6 @@
 // Resources not named here get the generic behaviour: with a status subresource, status is written
 // only through it.
 import type { ResourceInfo } from '../../../api/catalog.js';
-import { batchDefaults } from '../../../api/defaults/batch.js';
-import { batchRules } from '../../../api/validation/batch.js';
 import type { Registry, StrategyFactory } from '../registry.js';
 import { statusSplitStrategy, type ResourceStrategy } from '../strategy.js';
 import type { Cidr } from './ipv4.js';
@@ -24,6 +22,7 @@ import { coreEventStrategy, eventsV1Strategy } from './events.js';
 import { horizontalPodAutoscalerStrategy } from './horizontalpodautoscalers.js';
 import { ingressClassStrategy } from './ingressclasses.js';
 import { ingressStrategy } from './ingresses.js';
+import { jobStrategy } from './jobs.js';
 import { leaseStrategy } from './leases.js';
 import { limitRangeStrategy } from './limitranges.js';
 import { mutatingWebhookConfigurationStrategy } from './mutatingwebhookconfigurations.js';
@@ -75,6 +74,7 @@ const RESOURCE_STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'apps/statefulsets': statefulSetStrategy,
   'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerStrategy,
   'batch/cronjobs': cronJobStrategy,
+  'batch/jobs': jobStrategy,
   'certificates.k8s.io/certificatesigningrequests': certificateSigningRequestStrategy,
   'coordination.k8s.io/leases': leaseStrategy,
   'discovery.k8s.io/endpointslices': endpointSliceStrategy,
@@ -92,14 +92,6 @@ const RESOURCE_STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'storage.k8s.io/storageclasses': storageClassStrategy,
 };
 
-// Jobs stay wired here until their own strategy file (batch/jobs is being reworked separately).
-const jobStrategy = statusSplitStrategy({
-  tracksGeneration: true,
-  defaults: batchDefaults.Job,
-  rules: batchRules.Job,
-  fieldSelectors: { 'status.successful': o => String(o.status?.succeeded ?? 0) },
-});
-
 export interface StrategyConfig {
   serviceCidr: Cidr;
   nodePortRange: PortRange;
@@ -113,7 +105,6 @@ export function strategies(config: StrategyConfig): StrategyFactory {
       allocator ??= new ServiceAllocator(config.serviceCidr, config.nodePortRange, () => registry.get('', 'services').cache.list().map(c => c.object));
       return serviceStrategy(allocator);
     }
-    if (id === 'batch/jobs') return jobStrategy;
     return RESOURCE_STRATEGIES[id] ?? (info.subresources.some(s => s.name === 'status') ? statusSplitStrategy() : {});
   };
 }

@@ -3,10 +3,11 @@
 import { coreDefaults } from '../../../api/defaults/core.js';
 import type { DeleteOptions, KubeObject } from '../../../api/object.js';
 import { coreWorkloadRules } from '../../../api/validation/core-workloads.js';
+import { QuantityParseError, parseQuantity, scaledValue } from '../../../api/validation/quantity.js';
 import type { FieldGetter } from '../../selectors/field-selector.js';
 import type { ResourceStrategy } from '../strategy.js';
 
-interface ContainerResources { requests?: Record<string, string>; limits?: Record<string, string> }
+interface ContainerResources { requests?: Record<string, string | number>; limits?: Record<string, string | number> }
 interface PodSpecLike {
   nodeName?: string;
   terminationGracePeriodSeconds?: number;
@@ -31,21 +32,48 @@ export const podFieldSelectors: Record<string, FieldGetter> = {
   'status.nominatedNodeName': o => status(o).nominatedNodeName,
 };
 
-/** Guaranteed when every container has equal cpu+memory requests and limits; BestEffort when none has any. */
+const QOS_RESOURCES = ['cpu', 'memory'];
+
+/**
+ * Upstream's ComputePodQOS: BestEffort when no container asks for any cpu or memory; Guaranteed
+ * when every container limits both and the pod's summed requests equal its summed limits, as
+ * quantities (`1` and `1000m` are equal). This runs before defaults, so a request left out is the
+ * limit, as defaulting will make it.
+ */
 export function qosClass(s: PodSpecLike): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const all = [...(s.containers ?? []), ...(s.initContainers ?? [])];
-  let any = false;
-  let guaranteed = all.length > 0;
-  for (const c of all) {
+  const requests = new Map<string, bigint>();
+  const limits = new Map<string, bigint>();
+  const add = (sums: Map<string, bigint>, name: string, text: string | number | undefined): boolean => {
+    const n = nanoUnits(text);
+    if (n === undefined || n <= 0n) return false;
+    sums.set(name, (sums.get(name) ?? 0n) + n);
+    return true;
+  };
+  let guaranteed = true;
+  for (const c of [...(s.containers ?? []), ...(s.initContainers ?? [])]) {
     const req = c.resources?.requests ?? {};
     const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      if (lim[r] === undefined || (req[r] !== undefined && req[r] !== lim[r])) guaranteed = false;
+    let limited = 0;
+    for (const r of QOS_RESOURCES) {
+      add(requests, r, req[r] ?? lim[r]);
+      if (add(limits, r, lim[r])) limited++;
     }
+    if (limited < QOS_RESOURCES.length) guaranteed = false;
   }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
+  if (!requests.size && !limits.size) return 'BestEffort';
+  for (const [r, n] of requests) if (limits.get(r) !== n) guaranteed = false;
+  return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
+}
+
+/** The exact value in nano-units (the parser's finest scale); undefined for what validation will reject. */
+function nanoUnits(text: string | number | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return scaledValue(parseQuantity(text), -9);
+  } catch (err) {
+    if (err instanceof QuantityParseError) return undefined;
+    throw err;
+  }
 }
 
 export const podStrategy: ResourceStrategy = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CronSyntaxError, formatInZone, nextTime, parseSchedule } from './cron.js';
+import { CronSyntaxError, cronScheduleError, formatInZone, nextTime, parseGoDuration, parseSchedule, type FieldSchedule } from './cron-schedule.js';
 
 const at = (iso: string) => Date.parse(iso);
 const next = (spec: string, after: string, tz?: string) => {
@@ -8,15 +8,17 @@ const next = (spec: string, after: string, tz?: string) => {
   return t === undefined ? undefined : new Date(t).toISOString();
 };
 
+const fields = (spec: string) => parseSchedule(spec) as FieldSchedule;
+
 test('fields: ranges, steps, lists and names', () => {
-  const s = parseSchedule('*/15 9-17 * JAN,mar-may mon-fri');
+  const s = fields('*/15 9-17 * JAN,mar-may mon-fri');
   assert.deepEqual([...s.minutes], [0, 15, 30, 45]);
   assert.deepEqual([...s.hours], [9, 10, 11, 12, 13, 14, 15, 16, 17]);
   assert.deepEqual([...s.months], [1, 3, 4, 5]);
   assert.deepEqual([...s.dows], [1, 2, 3, 4, 5]);
-  assert.deepEqual([...parseSchedule('5/20 * * * *').minutes], [5, 25, 45]);
-  assert.deepEqual([...parseSchedule('1,2,10-12/2 * * * *').minutes], [1, 2, 10, 12]);
-  assert.deepEqual([...parseSchedule('0 0 * * 7').dows], [0]);
+  assert.deepEqual([...fields('5/20 * * * *').minutes], [5, 25, 45]);
+  assert.deepEqual([...fields('1,2,10-12/2 * * * *').minutes], [1, 2, 10, 12]);
+  assert.deepEqual([...fields('0 0 * * SUN').dows], [0]);
 });
 
 test('macros', () => {
@@ -27,10 +29,49 @@ test('macros', () => {
   assert.equal(next('@yearly', '2024-03-01T10:20:00Z'), '2025-01-01T00:00:00.000Z');
 });
 
-test('syntax errors', () => {
-  for (const bad of ['* * * *', '60 * * * *', '* * * * * *', '*/0 * * * *', '5-1 * * * *', '@every 5m', 'x * * * *', '* * 0 * *']) {
+test('syntax errors, in robfig/cron\'s words', () => {
+  for (const bad of ['* * * *', '60 * * * *', '* * * * * *', '*/0 * * * *', '5-1 * * * *', 'x * * * *', '* * 0 * *', '0 0 * * 7', '@Daily', '@every 5', '@every']) {
     assert.throws(() => parseSchedule(bad), CronSyntaxError, bad);
   }
+  assert.equal(cronScheduleError('61 * * * *'), 'end of range (61) above maximum (59): 61');
+  assert.equal(cronScheduleError('* * * *'), 'expected exactly 5 fields, found 4: [* * * *]');
+  assert.equal(cronScheduleError('*/0 * * * *'), 'step of range should be a positive number: */0');
+  assert.equal(cronScheduleError('@fortnightly'), 'unrecognized descriptor: @fortnightly');
+  assert.equal(cronScheduleError('@every 5'), 'failed to parse duration @every 5: time: missing unit in duration "5"');
+  assert.equal(cronScheduleError('@every 5d'), 'failed to parse duration @every 5d: time: unknown unit "d" in duration "5d"');
+  assert.equal(cronScheduleError('@every h'), 'failed to parse duration @every h: time: invalid duration "h"');
+  assert.equal(cronScheduleError('TZ=Mars/Olympus 0 * * * *'), 'provided bad location Mars/Olympus: unknown time zone Mars/Olympus');
+  assert.equal(cronScheduleError(''), 'empty spec string');
+});
+
+test('Go durations', () => {
+  assert.equal(parseGoDuration('1h30m'), 5_400_000_000_000n);
+  assert.equal(parseGoDuration('1.5h'), 5_400_000_000_000n);
+  assert.equal(parseGoDuration('2m0.5s'), 120_500_000_000n);
+  assert.equal(parseGoDuration('300ms'), 300_000_000n);
+  assert.equal(parseGoDuration('1µs1ns'), 1001n);
+  assert.equal(parseGoDuration('-2m'), -120_000_000_000n);
+  assert.equal(parseGoDuration('0'), 0n);
+  assert.throws(() => parseGoDuration('3000000h'), /invalid duration/);
+});
+
+test('@every: the delay after the previous activation, whole seconds and at least one', () => {
+  const s = parseSchedule('@every 1h30m');
+  assert.deepEqual(s, { kind: 'every', delayMs: 5_400_000 });
+  assert.equal(next('@every 1h30m', '2024-03-01T10:20:00Z'), '2024-03-01T11:50:00.000Z');
+  // The previous activation's sub-second part is dropped, as robfig's ConstantDelaySchedule does.
+  assert.equal(next('@every 1h30m', '2024-03-01T10:20:00.750Z'), '2024-03-01T11:50:00.000Z');
+  assert.equal(next('@every 90s', '2024-03-01T11:50:00Z'), '2024-03-01T11:51:30.000Z');
+  assert.deepEqual(parseSchedule('@every 1500ms'), { kind: 'every', delayMs: 1000 });
+  assert.deepEqual(parseSchedule('@every 10ms'), { kind: 'every', delayMs: 1000 });
+  // A CronJob's activations follow one another; the zone changes nothing.
+  assert.equal(next('@every 2h', '2024-03-10T06:00:00Z', 'America/New_York'), '2024-03-10T08:00:00.000Z');
+});
+
+test('a CRON_TZ=/TZ= prefix names the zone of the schedule', () => {
+  assert.equal(parseSchedule('CRON_TZ=Asia/Tokyo 0 9 * * *').timeZone, 'Asia/Tokyo');
+  assert.equal(parseSchedule('TZ=UTC @hourly').timeZone, 'UTC');
+  assert.equal(parseSchedule('0 9 * * *').timeZone, undefined);
 });
 
 test('next time is strictly after and minute-aligned', () => {
