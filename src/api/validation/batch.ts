@@ -8,6 +8,7 @@ import { immutable } from './object-meta.js';
 import { validatePodTemplate } from './pod.js';
 import { selectorMatches, validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
+import { CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME } from '../job-labels.js';
 
 const JOB_RESTART_POLICIES = ['OnFailure', 'Never'];
 const MAX_INDEXED_PARALLELISM = 100000;
@@ -37,6 +38,27 @@ function validateJobSpec(spec: Obj, path: string): FieldError[] {
   errs.push(...validatePodTemplate(spec.template, `${path}.template`));
   const rp = spec.template?.spec?.restartPolicy;
   if (spec.template && !JOB_RESTART_POLICIES.includes(rp)) errs.push(fieldErrors.notSupported(`${path}.template.spec.restartPolicy`, rp ?? '', JOB_RESTART_POLICIES));
+  return errs;
+}
+
+/** A selector is required; a generated one must select exactly what was generated. */
+export function validateJobSelector(job: Obj): FieldError[] {
+  const spec = (job.spec ?? {}) as { manualSelector?: boolean; selector?: Obj; template?: { metadata?: { labels?: Record<string, string> } } };
+  if (!spec.selector) return [fieldErrors.required('spec.selector')];
+  if (spec.manualSelector === true) return [];
+  const errs: FieldError[] = [];
+  if (!job.metadata.uid) errs.push(fieldErrors.required('metadata.uid'));
+  const labels = spec.template?.metadata?.labels ?? {};
+  const expected: Record<string, string> = {
+    [LEGACY_CONTROLLER_UID]: job.metadata.uid ?? '', [LEGACY_JOB_NAME]: job.metadata.name ?? '',
+    [CONTROLLER_UID]: job.metadata.uid ?? '', [JOB_NAME]: job.metadata.name ?? '',
+  };
+  for (const [key, value] of Object.entries(expected)) {
+    const path = `spec.template.metadata.labels[${key}]`;
+    if (!(key in labels)) errs.push(fieldErrors.required(path, value));
+    else if (labels[key] !== value) errs.push(invalidGo(path, goStringMap(labels), `must be '${value}'`, labels));
+  }
+  if (!selectorMatches(spec.selector, expected)) errs.push(invalidGo('spec.selector', goLabelSelector(spec.selector), '`selector` not auto-generated', spec.selector));
   return errs;
 }
 
@@ -93,7 +115,8 @@ function validateTimeZone(tz: unknown): FieldError[] {
 
 export const batchRules: Record<string, KindRules> = {
   Job: {
-    validate: o => validateJobSpec(o.spec ?? {}, 'spec'),
+    // The generated selector is checked on create (upstream's validateGeneratedSelector).
+    validate: (o, old) => [...validateJobSpec(o.spec ?? {}, 'spec'), ...(old ? [] : validateJobSelector(o))],
     validateUpdate: (o, old) => validateJobSpecUpdate(o.spec ?? {}, old.spec ?? {}, 'spec', old.status),
   },
   CronJob: {

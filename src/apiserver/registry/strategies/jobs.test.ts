@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../api/object.js';
-import { jobStrategy, validateJobSelector } from './jobs.js';
+import { validateJobSelector } from '../../../api/validation/batch.js';
+import { jobStrategy } from './jobs.js';
 
 const job = (spec: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: 'ns', uid: 'u-1' },
