@@ -6,12 +6,14 @@ import { defaulted, messages, namespaced, podSpec } from './testing.js';
 import { batchDefaults } from '../defaults/batch.js';
 import { batchRules } from './batch.js';
 
-const job = (extra: object = {}) => defaulted(batchDefaults.Job, { spec: { template: { spec: { ...podSpec(), restartPolicy: 'Never' } }, ...extra } });
+// The Job strategy generates the selector before validation; these Jobs choose their own.
+const ownSelector = { manualSelector: true, selector: { matchLabels: { app: 'a' } } };
+const job = (extra: object = {}) => defaulted(batchDefaults.Job, { spec: { ...ownSelector, template: { metadata: { labels: { app: 'a' } }, spec: { ...podSpec(), restartPolicy: 'Never' } }, ...extra } });
 const cronJob = (schedule: string, extra: object = {}) => defaulted(batchDefaults.CronJob, { spec: { schedule, jobTemplate: { spec: { template: { spec: { ...podSpec(), restartPolicy: 'OnFailure' } } } }, ...extra } });
 
 test('jobs: restart policy, counts, immutable template', () => {
   assert.deepEqual(validateCreate(batchRules.Job, job(), namespaced), []);
-  const always = defaulted(batchDefaults.Job, { spec: { template: { spec: podSpec() } } });
+  const always = defaulted(batchDefaults.Job, { spec: { ...ownSelector, template: { metadata: { labels: { app: 'a' } }, spec: podSpec() } } });
   assert.deepEqual(messages(validateCreate(batchRules.Job, always, namespaced)), [
     'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
   ]);
