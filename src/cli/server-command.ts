@@ -14,7 +14,7 @@ import { serviceAccountAdmission } from '../apiserver/admission/service-account.
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
-import { leaderElected } from '../controllers/command.js';
+import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
 import { Scheduler } from '../scheduler/scheduler.js';
