@@ -8,7 +8,7 @@ import type { Node, Service } from '../api/types/generated.js';
 import { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import { ApiEventRecorder, type EventRecorder } from '../controllers/event-recorder.js';
+import { ApiEventRecorder, type EventRecorder } from '../client/event-recorder.js';
 import { logger, type Logger } from '../util/log.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { milliValue, parseQuantity } from '../api/validation/quantity.js';
