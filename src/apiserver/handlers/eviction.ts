@@ -14,7 +14,7 @@ import type { GenericStore } from '../registry/generic-store.js';
 import { namespacePrefix } from '../registry/keys.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
-import { LabelSelector } from '../selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 
 const MAX_DISRUPTED_PODS = 2000;
 const MAX_ATTEMPTS = 8;

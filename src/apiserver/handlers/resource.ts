@@ -14,7 +14,7 @@ import type { GenericStore } from '../registry/generic-store.js';
 import { objectJson } from '../registry/object-json.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
-import { FieldSelector } from '../selectors/field-selector.js';
+import { FieldSelector } from '../../api/selectors/field-selector.js';
 import { boolParam, deleteOptions, listOptions, nonNegativeInt } from './query.js';
 import { includeObjectParam, renderList, renderObject } from './render.js';
 import { handleScale } from './scale.js';

@@ -3,7 +3,7 @@
 import type { FieldError } from '../../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../../api/object.js';
 import type { RequestContext } from '../context.js';
-import type { FieldGetter } from '../selectors/field-selector.js';
+import type { FieldGetter } from '../../api/selectors/field-selector.js';
 import { clone } from '../patch/json.js';
 
 export interface ResourceStrategy {

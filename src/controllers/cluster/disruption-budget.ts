@@ -2,7 +2,7 @@
 // (from the selected pods or their controllers' scale), how many must stay healthy, and how many
 // may be disrupted now. Shared by the controller and the eviction subresource.
 import type { KubeObject } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Condition, LabelSelectorSpec, Pod } from './types.js';
 
 /** Evicted pods not deleted within this time count as healthy again. */

@@ -3,7 +3,7 @@
 // does since 1.12; revisions are ControllerRevisions; updates roll node by node (or OnDelete).
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';

@@ -3,7 +3,7 @@
 // strategy, with upstream's revisions, proportional scaling, pause, history cleanup and status.
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';

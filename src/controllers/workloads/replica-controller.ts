@@ -5,7 +5,7 @@ import { StatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R, type ResourceRef } from '../../client/resources.js';
-import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import type { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';
 import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';

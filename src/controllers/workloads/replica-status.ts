@@ -1,5 +1,5 @@
 // The status of a ReplicaSet or ReplicationController computed from the pods it owns.
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { getCondition, newCondition, removeCondition, setCondition } from './conditions.js';
 import { isPodAvailable, isPodReady } from './pod-status.js';
 import type { Pod, PodTemplateSpec, ReplicaSetStatus } from './types.js';

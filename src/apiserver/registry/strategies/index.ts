@@ -3,7 +3,7 @@
 import type { ResourceInfo } from '../../../api/catalog.js';
 import type { Registry, StrategyFactory } from '../registry.js';
 import { statusSplitStrategy, type ResourceStrategy } from '../strategy.js';
-import type { FieldGetter } from '../../selectors/field-selector.js';
+import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import { namespaceStrategy } from './namespaces.js';
 import { podStrategy } from './pods.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';

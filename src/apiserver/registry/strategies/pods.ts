@@ -1,7 +1,7 @@
 // Pods: created Pending with a QoS class, status written only by the kubelet through /status,
 // graceful deletion for pods a node is running, and the field selectors the kubelet relies on.
 import type { DeleteOptions, KubeObject } from '../../../api/object.js';
-import type { FieldGetter } from '../../selectors/field-selector.js';
+import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 interface ContainerResources { requests?: Record<string, string>; limits?: Record<string, string> }
