@@ -1,7 +1,7 @@
 // Taints the node lifecycle controller owns (derived from node conditions and spec.unschedulable)
 // and toleration matching for NoExecute eviction, as upstream's taint helpers.
 import { tolerates } from '../../api/node-selection.js';
-import { findCondition } from './conditions.js';
+import { findCondition } from '../../api/conditions.js';
 import type { Node, Pod, Taint, Toleration } from './types.js';
 
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
