@@ -11,7 +11,7 @@ import { collectionPath, objectPath, R } from '../client/resources.js';
 import { ApiEventRecorder, type EventRecorder } from '../client/event-recorder.js';
 import { logger, type Logger } from '../util/log.js';
 import { WorkQueue } from '../client/work-queue.js';
-import { milliValue, parseQuantity } from '../api/validation/quantity.js';
+import { milliValue, parseQuantity } from '../api/quantity.js';
 import type { DnsSettings } from './cri-config.js';
 import type { ImageClient, RuntimeClient } from './cri/client.js';
 import type { NodeFacts } from './downward-api.js';
