@@ -10,10 +10,11 @@ import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
 import { ignoreNotFound } from './api-errors.js';
 import { isTrue, setCondition } from '../../api/conditions.js';
+import { isPodActive, isPodReady } from '../../api/pod-state.js';
 import { InFlight } from './in-flight.js';
 import { podForJob } from './job-pod-template.js';
 import {
-  backoffDelayMs, deletionOrder, formatIndexes, isPodActive, isPodFailed, isPodReady, matchPodFailurePolicy, parseIndexes, podIndex,
+  backoffDelayMs, deletionOrder, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes, podIndex,
 } from './job-pods.js';
 import { JOB_NAME, JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
 import { controllerRef, inNamespace, ownedBy } from './owner-index.js';

@@ -17,7 +17,7 @@ import { daemonSetStatus, podsForNode, rollingLimits, rollingUpdatePlan } from '
 import { Expectations, expectationsFor } from './expectations.js';
 import { candidatesFor } from './ownership-index.js';
 import { podFromTemplate } from './pod-from-template.js';
-import { msUntilAvailable } from './pod-status.js';
+import { msUntilAvailable } from '../../api/pod-state.js';
 import { slowStartBatch } from './slow-start.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';

@@ -14,7 +14,7 @@ import { Expectations, expectationsFor } from './expectations.js';
 import { candidatesFor, controlledBy } from './ownership-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { podsToDelete } from './pod-deletion-order.js';
-import { isPodActive, msUntilAvailable } from './pod-status.js';
+import { isPodActive, msUntilAvailable } from '../../api/pod-state.js';
 import { replicaStatus } from './replica-status.js';
 import { slowStartBatch } from './slow-start.js';
 import { writeStatus } from './status-writer.js';

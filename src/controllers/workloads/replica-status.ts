@@ -2,7 +2,7 @@
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { findCondition, removeCondition, setCondition } from '../../api/conditions.js';
 import { newCondition } from './conditions.js';
-import { isPodAvailable, isPodReady } from './pod-status.js';
+import { isPodAvailable, isPodReady } from '../../api/pod-state.js';
 import type { Pod, PodTemplateSpec, ReplicaSetStatus } from './types.js';
 
 export interface ReplicaOwnerView {

@@ -13,7 +13,7 @@ import {
 } from './controller-history.js';
 import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { candidatesFor } from './ownership-index.js';
-import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from './pod-status.js';
+import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from '../../api/pod-state.js';
 import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
   revisionOfPod, startOrdinal,
