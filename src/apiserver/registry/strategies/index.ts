@@ -8,7 +8,7 @@ import { namespaceStrategy } from './namespaces.js';
 import { podStrategy } from './pods.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';
 import { serviceStrategy } from './services.js';
-import type { Cidr } from './ipv4.js';
+import type { Cidr } from '../../../api/cidr.js';
 
 /** Resources whose metadata.generation counts spec changes (upstream's strategies that bump it). */
 const GENERATION_TRACKED = new Set([
