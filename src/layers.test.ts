@@ -23,6 +23,11 @@ const LAYERS: readonly (readonly string[])[] = [
 // The kubelet admits pods with the scheduler's fit predicates, as upstream's does.
 const SIDEWAYS_ALLOWED: ReadonlySet<string> = new Set(['kubelet -> scheduler']);
 
+// The agent and the simulated nodes assemble node-side components only; what they share with the
+// control plane lives lower down (api/, client/, pki/).
+const CONTROL_PLANE = ['apiserver', 'controllers', 'scheduler'];
+const NODE_SIDE = ['agent', 'simnodes'];
+
 /** The compiled test lives in dist/src; the sources it checks are the repository's src/. */
 const srcRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
@@ -68,6 +73,8 @@ function layerViolations(): string[] {
         violations.push(`${edge} (upward: ${from} is below ${to})`);
       } else if (toLayer === fromLayer && !SIDEWAYS_ALLOWED.has(`${from} -> ${to}`)) {
         violations.push(`${edge} (sideways: ${from} and ${to} are on one layer)`);
+      } else if (NODE_SIDE.includes(from) && CONTROL_PLANE.includes(to)) {
+        violations.push(`${edge} (node side: ${from} assembles no control-plane component)`);
       }
     }
   }
