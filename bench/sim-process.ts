@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const COMMAND = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'simnodes', 'command.js');
+const COMMAND = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'sim-nodes-command.js');
 
 export function spawnSimNodes(args: string[]): ChildProcess {
   const script = `import(${JSON.stringify(COMMAND)}).then(m => m.runSimNodesCommand(${JSON.stringify(args)})).then(c => process.exit(c), e => { console.error(e); process.exit(1); });`;

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Informer } from '../client/informer.js';
-import { ApiEventRecorder } from '../controllers/event-recorder.js';
+import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';

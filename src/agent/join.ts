@@ -6,10 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { kubeconfig } from '../apiserver/auth/credentials.js';
-import { CACERTS_PATH } from '../apiserver/handlers/cacerts.js';
-import type { ClientConfig } from '../client/kubeconfig.js';
-import { CA_PROOF_HEADER, isValidCaProof, newNonce } from '../pki/ca-proof.js';
+import { kubeconfig, type ClientConfig } from '../client/kubeconfig.js';
+import { CACERTS_PATH, CA_PROOF_HEADER, isValidCaProof, newNonce } from '../pki/ca-proof.js';
 
 export class JoinError extends Error {
   /** True when trying again later may help (server unreachable or not answering yet). */

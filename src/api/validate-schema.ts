@@ -3,6 +3,7 @@
 // with fieldValidation=Strict, fields the struct does not have. We have no Go structs; the kind's
 // OpenAPI schema tells us the same things, and these functions word the answers as upstream does.
 import { BadRequestError } from './errors.js';
+import { quantityError } from './quantity.js';
 import { OpenApiSpec, type GroupVersionKind, type SchemaObject } from './schema.js';
 
 const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
@@ -214,15 +215,10 @@ function shortName(definition: string): string {
   return definition.slice(definition.lastIndexOf('.') + 1);
 }
 
-// resource.Quantity's UnmarshalJSON: strings and numbers are parsed; its errors stop the decode.
-const QUANTITY_FORMAT = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-const QUANTITY_SUFFIX = /^(|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)$/;
-
+// resource.Quantity's UnmarshalJSON: strings (trimmed) and numbers are parsed; its errors stop the decode.
 function checkQuantity(value: unknown): void {
-  const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
-  const m = QUANTITY_FORMAT.exec(text);
-  if (!m) throw new Abort(`quantities must match the regular expression '${QUANTITY_FORMAT.source}'`);
-  if (!QUANTITY_SUFFIX.test(m[2])) throw new Abort("unable to parse quantity's suffix");
+  const error = quantityError(typeof value === 'string' ? value.trim() : value);
+  if (error) throw new Abort(error);
 }
 
 // []byte fields take standard base64 (Secret data, CA bundles); Go's decoder names the first bad byte.

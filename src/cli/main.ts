@@ -1,7 +1,7 @@
 // The k8ts command line: one binary, one subcommand per component.
-import { runControllerManagerCommand } from '../controllers/command.js';
-import { runSchedulerCommand } from '../scheduler/command.js';
-import { runSimNodesCommand } from '../simnodes/command.js';
+import { runControllerManagerCommand } from './controller-manager-command.js';
+import { runSchedulerCommand } from './scheduler-command.js';
+import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
 import { JoinError } from '../agent/join.js';

@@ -15,12 +15,12 @@ import { serviceAccountAdmission } from '../apiserver/admission/service-account.
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
-import { leaderElected } from '../controllers/command.js';
+import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
-import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
+import { nthAddress, parseCidr } from '../api/cidr.js';
 import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';

@@ -1,7 +1,9 @@
-// Reads a kubeconfig (current context): server URL, CA, and client certificate or bearer token.
+// Reads a kubeconfig (current context): server URL, CA, and client certificate or bearer token;
+// and writes the one-user kubeconfigs the server and the agent hand out.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
+import type { PemPair } from '../pki/certificates.js';
 
 export interface ClientConfig {
   server: string;
@@ -40,4 +42,32 @@ export function loadKubeconfig(path: string, contextName?: string): ClientConfig
     token: user.token ?? (user.tokenFile ? file(user.tokenFile).trim() : undefined),
     insecureSkipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
   };
+}
+
+/** A kubeconfig for one user, authenticated by a client certificate or a bearer token. */
+export function kubeconfig(serverUrl: string, caPem: string, client: PemPair | { token: string }, user = 'admin'): string {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const credentials = 'token' in client
+    ? [`    token: ${client.token}`]
+    : [`    client-certificate-data: ${b64(client.cert)}`, `    client-key-data: ${b64(client.key)}`];
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: k8ts',
+    '  cluster:',
+    `    server: ${serverUrl}`,
+    `    certificate-authority-data: ${b64(caPem)}`,
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    ...credentials,
+    'contexts:',
+    '- name: k8ts',
+    '  context:',
+    '    cluster: k8ts',
+    `    user: ${user}`,
+    'current-context: k8ts',
+    '',
+  ].join('\n');
 }

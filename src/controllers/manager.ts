@@ -6,7 +6,7 @@ import type { RestClient } from '../client/rest-client.js';
 import { HandlerRegistrations, SharedInformers } from '../client/shared-informers.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { logger, type Logger } from '../util/log.js';
-import { ApiEventRecorder } from './event-recorder.js';
+import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { Controller, ControllerContext } from './types.js';
 
 export class ControllerManager {

@@ -4,7 +4,7 @@ import type { KubeObject } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { ResourceRef } from '../client/resources.js';
-import type { EventRecorder } from './event-recorder.js';
+import type { EventRecorder } from '../client/event-recorder.js';
 
 export interface WatchSpec {
   resource: ResourceRef;

@@ -9,7 +9,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { Informer, stripManagedFields, type InformerHandlers } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import { ApiEventRecorder } from '../controllers/event-recorder.js';
+import { ApiEventRecorder } from '../client/event-recorder.js';
 import { createSelfSignedServerCertificate, type PemPair } from '../pki/certificates.js';
 import type { Logger } from '../util/log.js';
 import { IngressProxy, type Listener } from './proxy.js';

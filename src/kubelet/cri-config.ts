@@ -3,7 +3,7 @@
 // requests, CFS quota from limits, memory limit, OOM score by QoS) and the security context.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { milliValue, parseQuantity } from '../api/validation/quantity.js';
+import { milliValue, parseQuantity } from '../api/quantity.js';
 import type { Container, SecurityContext } from '../api/types/generated.js';
 import type {
   ContainerConfig, DNSConfig, KeyValue, LinuxContainerResources, LinuxContainerSecurityContext, Mount, NamespaceOption, PodSandboxConfig, PortMapping, Protocol,

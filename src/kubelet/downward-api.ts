@@ -1,6 +1,6 @@
 // The downward API: pod fields and container resources as text, shared by env vars (fieldRef,
 // resourceFieldRef) and downwardAPI volume files, with upstream's formats.
-import { milliValue, parseQuantity } from '../api/validation/quantity.js';
+import { milliValue, parseQuantity } from '../api/quantity.js';
 import type { Container, ObjectFieldSelector, ResourceFieldSelector } from '../api/types/generated.js';
 import type { PodObject } from './types.js';
 

@@ -7,7 +7,7 @@ import { StatusError } from '../api/errors.js';
 import type { Container, PodStatus, Service } from '../api/types/generated.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
-import type { EventRecorder, EventType } from '../controllers/event-recorder.js';
+import type { EventRecorder, EventType } from '../client/event-recorder.js';
 import { admit, type Rejection } from './admission.js';
 import { Backoff, goDuration } from './backoff.js';
 import { containerConfig, sandboxConfig, type DnsSettings } from './cri-config.js';

@@ -5,6 +5,8 @@
 // comes from the shared secret instead.)
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Where the server answers with the CA and its proof (`?nonce=N`), public like k3s's. */
+export const CACERTS_PATH = '/cacerts';
 export const CA_PROOF_HEADER = 'x-k8ts-ca-proof';
 
 export function newNonce(): string {

@@ -2,7 +2,7 @@
 // assumed (decided but not yet bound), so the next pod sees the capacity as already taken. A bind
 // failure forgets the assumption; the pod informer's confirmation replaces it.
 // A label index over placed pods lets affinity and spreading visit only pods a selector can match.
-import type { LabelSelector } from '../apiserver/selectors/label-selector.js';
+import type { LabelSelector } from '../api/selectors/label-selector.js';
 import { NodeInfo } from './node-info.js';
 import { PodInfo } from './pod-info.js';
 import type { Node, Pod } from './types.js';

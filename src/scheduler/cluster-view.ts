@@ -1,7 +1,7 @@
 // The cluster objects plugins consult besides pods and nodes: namespaces (affinity
 // namespaceSelector), PriorityClasses (pod priority), PodDisruptionBudgets (preemption), and the
 // Services and controllers whose selectors give pods their default spreading.
-import { LabelSelector, type LabelRequirement } from '../apiserver/selectors/label-selector.js';
+import { LabelSelector, type LabelRequirement } from '../api/selectors/label-selector.js';
 import type { KubeObject } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import { R, type ResourceRef } from '../client/resources.js';

@@ -1,6 +1,6 @@
 // The plugin framework's vocabulary, after upstream's: statuses, the per-cycle state, and one
 // optional method per extension point. A plugin implements the points it needs.
-import type { LabelSelector } from '../apiserver/selectors/label-selector.js';
+import type { LabelSelector } from '../api/selectors/label-selector.js';
 import type { SchedulerCache } from './cache.js';
 import type { NodeInfo } from './node-info.js';
 import type { NamespaceLabels, PodInfo } from './pod-info.js';

@@ -1,6 +1,6 @@
 // Everything the plugins need from a pod, computed once when the pod is seen: requests, host ports,
 // tolerations and compiled affinity terms. Plugins never re-parse a pod inside the node loop.
-import { LabelSelector } from '../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../api/selectors/label-selector.js';
 import { CPU, EPHEMERAL, MEMORY, nonZeroRequests, PODS, podRequests, type ResourceList } from './resources.js';
 import { podKeyOf, type Pod, type PodAffinityTerm } from './types.js';
 

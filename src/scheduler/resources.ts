@@ -1,23 +1,8 @@
-// Resource arithmetic as plain numbers: cpu in millicores, everything else in whole units
-// (bytes, pods, devices). Quantities are parsed once per pod or node, never in the hot loop.
-// (The repo's exact bigint parser lives with the controllers; the scheduler needs speed, and
-// float64 is exact for every realistic quantity in these units.)
+// Resource arithmetic as plain numbers: cpu in millicores (upstream's MilliValue), everything else
+// in whole units (bytes, pods, devices; its Value), both rounded up. Quantities are parsed once per
+// pod or node with the one exact parser, never in the hot loop, which adds plain numbers.
+import { parseQuantity, QuantityParseError, scaledValue } from '../api/quantity.js';
 import type { Container, Pod } from './types.js';
-
-const SUFFIX: Record<string, number> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/** The quantity's value in base units; NaN when it does not parse. */
-export function quantityValue(text: string | number | undefined): number {
-  if (text === undefined) return 0;
-  if (typeof text === 'number') return text;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))([a-zA-Z]*|[eE][-+]?\d+)$/.exec(text.trim());
-  if (!m) return NaN;
-  const mult = m[2] in SUFFIX ? SUFFIX[m[2]] : /^[eE]/.test(m[2]) ? 10 ** Number(m[2].slice(1)) : NaN;
-  return Number(m[1]) * mult;
-}
 
 export const CPU = 'cpu';
 export const MEMORY = 'memory';
@@ -30,9 +15,11 @@ export type ResourceList = Map<string, number>;
 export function toResourceList(list: Record<string, string> | undefined): ResourceList {
   const out: ResourceList = new Map();
   for (const [name, q] of Object.entries(list ?? {})) {
-    const v = quantityValue(q);
-    if (Number.isNaN(v)) continue;
-    out.set(name, name === CPU ? Math.ceil(v * 1000 - 1e-9) : Math.ceil(v - 1e-9));
+    try {
+      out.set(name, Number(scaledValue(parseQuantity(q), name === CPU ? -3 : 0)));
+    } catch (err) {
+      if (!(err instanceof QuantityParseError)) throw err;
+    }
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { logger, type Logger } from '../util/log.js';
 import { Algorithm, unschedulableMessage } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { ClusterView } from './cluster-view.js';
-import { ApiEventRecorder } from '../controllers/event-recorder.js';
+import { ApiEventRecorder } from '../client/event-recorder.js';
 import { CycleState, type Handle } from './framework.js';
 import { Nominator } from './nominator.js';
 import type { PodInfo } from './pod-info.js';

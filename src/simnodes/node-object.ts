@@ -1,7 +1,7 @@
 // The Node a simulated kubelet registers: labels as a real kubelet sets them, capacity equal to
 // allocatable (nothing reserved), and the status conditions of a healthy node.
 import { createHash } from 'node:crypto';
-import { intToIp } from '../apiserver/registry/strategies/ipv4.js';
+import { intToIp } from '../api/cidr.js';
 import { KUBELET_VERSION, wellKnownLabels, type NodeCondition, type NodeObject } from '../kubelet/node/node-object.js';
 import type { SimNodeOptions } from './options.js';
 

@@ -1,12 +1,12 @@
 // Pod IPs per node: from the node's spec.podCIDR once the cluster's IPAM controller assigned one,
 // else from a range derived from the node's index (100.64.0.0/10, one /24 per node) so pods still
 // get unique addresses on a cluster without that controller.
-import { intToIp, parseCidr, type Cidr } from '../apiserver/registry/strategies/ipv4.js';
+import { intToIp, parseCidr, type Cidr } from '../api/cidr.js';
 
 const FALLBACK_BASE = 0x64400000; // 100.64.0.0
 
 export function fallbackCidr(index: number): Cidr {
-  return { base: FALLBACK_BASE + (index % 16384) * 256, size: 256 };
+  return { base: FALLBACK_BASE + (index % 16384) * 256, prefix: 24, size: 256 };
 }
 
 export class PodIpPool {

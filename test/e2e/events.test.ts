@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { RestClient } from '../../src/client/rest-client.js';
-import { ApiEventRecorder } from '../../src/controllers/event-recorder.js';
+import { ApiEventRecorder } from '../../src/client/event-recorder.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { TestCluster, eventually } from './harness.js';
 

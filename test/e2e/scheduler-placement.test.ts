@@ -35,7 +35,7 @@ describe('scheduler with kubectl and simulated nodes', () => {
 
   before(async () => {
     c = await TestCluster.start();
-    const sim = (args: string[]) => procs.push(command('simnodes/command.js', 'runSimNodesCommand', ['--kubeconfig', c.kubeconfig, ...args]));
+    const sim = (args: string[]) => procs.push(command('cli/sim-nodes-command.js', 'runSimNodesCommand', ['--kubeconfig', c.kubeconfig, ...args]));
     sim(['--count', '4', '--name-prefix', 'w-', '--cpu', '2', '--zones', 'zone-a,zone-b']);
     sim(['--count', '1', '--name-prefix', 'cp-', '--taints', 'node-role.kubernetes.io/control-plane=:NoSchedule', '--labels', 'node-role.kubernetes.io/control-plane=']);
     await eventually(async () => (await c.k(['get', 'nodes', '-o', 'name'])).trim().split('\n').length === 5, 30_000, '5 nodes');
@@ -135,7 +135,7 @@ spec:
 
   test('leader failover: the standby scheduler takes over when the leader dies', async () => {
     const args = ['--kubeconfig', c.kubeconfig, '--leader-elect-lease-duration', '3', '--lease-name', 'failover-scheduler', '--scheduler-name', 'failover-scheduler'];
-    const pair = [command('scheduler/command.js', 'runSchedulerCommand', args), command('scheduler/command.js', 'runSchedulerCommand', args)];
+    const pair = [command('cli/scheduler-command.js', 'runSchedulerCommand', args), command('cli/scheduler-command.js', 'runSchedulerCommand', args)];
     procs.push(...pair);
     const holder = () => c.k(['get', 'lease', '-n', 'kube-system', 'failover-scheduler', '-o', 'jsonpath={.spec.holderIdentity}']);
     const first = await eventually(holder, 30_000, 'a leader');

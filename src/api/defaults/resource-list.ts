@@ -1,6 +1,6 @@
 // SetDefaults_ResourceList: quantities are rounded up to milli precision and, as upstream's
 // decode/encode round trip does, stored in canonical form ("0.5" becomes "500m").
-import { canonicalQuantity } from '../validation/quantity.js';
+import { canonicalQuantity } from '../quantity.js';
 import type { Obj } from './types.js';
 
 export function canonicalizeResourceList(list: Obj | undefined): void {

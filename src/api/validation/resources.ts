@@ -2,7 +2,7 @@
 // and requests within limits.
 import { fieldErrors, type FieldError } from '../errors.js';
 import { qualifiedName } from './names.js';
-import { compareQuantities, formatQuantity, parseQuantity, quantityError, scaledValue, type Quantity } from './quantity.js';
+import { compareQuantities, formatQuantity, parseQuantity, quantityError, scaledValue, type Quantity } from '../quantity.js';
 import type { Obj } from './types.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);

@@ -3,8 +3,8 @@
 // (not-ready, unreachable) gets a bounded toleration for each, so a node that stops reporting does
 // not evict its pods at once but after a grace period (300 s unless the server flags say otherwise).
 import type { KubeObject } from '../../api/object.js';
+import { NOT_READY, UNREACHABLE } from '../../api/taints.js';
 import type { PodSpec, Toleration } from '../../api/types/generated.js';
-import { NOT_READY, UNREACHABLE } from '../../controllers/cluster/taints.js';
 import { isPodCreate, type AdmissionAttributes, type AdmissionPlugin } from './types.js';
 
 export interface DefaultTolerationSecondsOptions {

@@ -5,8 +5,8 @@
 // exact usage.
 import { ForbiddenError, StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
-import { formatQuantity, parseQuantity } from '../../controllers/cluster/quantity.js';
-import { matchesScopes, resourceForKey, sumUsage, usageOf, type GroupResource, type Usage } from '../../controllers/cluster/quota-usage.js';
+import { formatMilli, parseMilli } from '../../api/quantity.js';
+import { matchesScopes, resourceForKey, sumUsage, usageOf, type GroupResource, type Usage } from '../../api/quota-usage.js';
 import { systemContext } from '../context.js';
 import { namespacePrefix } from '../registry/keys.js';
 import type { Registry } from '../registry/registry.js';
@@ -80,16 +80,16 @@ export function resourceQuotaAdmission(registry: () => Registry): AdmissionPlugi
           const nextUsed: Record<string, string> = { ...usedText };
           for (const k of covered) {
             if (hard[k] === undefined) continue;
-            const used = usedText[k] !== undefined ? parseQuantity(usedText[k]) : observedUsage(a.namespace, k, live.spec?.scopes);
+            const used = usedText[k] !== undefined ? parseMilli(usedText[k]) : observedUsage(a.namespace, k, live.spec?.scopes);
             const req = requested.get(k)!;
-            if (used + req > parseQuantity(hard[k])) exceeded.set(k, { req, used, hard: hard[k] });
-            nextUsed[k] = formatQuantity(used + req);
+            if (used + req > parseMilli(hard[k])) exceeded.set(k, { req, used, hard: hard[k] });
+            nextUsed[k] = formatMilli(used + req);
           }
           if (exceeded.size) {
             const field = (f: (e: { req: bigint; used: bigint; hard: string }) => string) => pretty(new Map([...exceeded].map(([k, e]) => [k, f(e)])));
             const objName = a.object!.metadata.name || a.object!.metadata.generateName || a.name;
             throw new ForbiddenError(
-              `${gr.resource}${gr.group ? '.' + gr.group : ''} "${objName}" is forbidden: exceeded quota: ${name}, requested: ${field(e => formatQuantity(e.req))}, used: ${field(e => formatQuantity(e.used))}, limited: ${field(e => e.hard)}`,
+              `${gr.resource}${gr.group ? '.' + gr.group : ''} "${objName}" is forbidden: exceeded quota: ${name}, requested: ${field(e => formatMilli(e.req))}, used: ${field(e => formatMilli(e.used))}, limited: ${field(e => e.hard)}`,
               { group: gr.group, resource: gr.resource, name: objName });
           }
           if (a.ctx.dryRun) return;

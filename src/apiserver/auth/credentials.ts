@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { kubeconfig } from '../../client/kubeconfig.js';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 
 export interface ClusterCredentials {
@@ -70,34 +71,6 @@ async function loadOrCreate(dir: string, name: string, create: () => Promise<Pem
   writeFileSync(keyPath, pair.key, { mode: 0o600 });
   writeFileSync(certPath, pair.cert, { mode: 0o644 });
   return pair;
-}
-
-/** A kubeconfig for one user, authenticated by a client certificate or a bearer token. */
-export function kubeconfig(serverUrl: string, caPem: string, client: PemPair | { token: string }, user = 'admin'): string {
-  const b64 = (s: string) => Buffer.from(s).toString('base64');
-  const credentials = 'token' in client
-    ? [`    token: ${client.token}`]
-    : [`    client-certificate-data: ${b64(client.cert)}`, `    client-key-data: ${b64(client.key)}`];
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: k8ts',
-    '  cluster:',
-    `    server: ${serverUrl}`,
-    `    certificate-authority-data: ${b64(caPem)}`,
-    'users:',
-    `- name: ${user}`,
-    '  user:',
-    ...credentials,
-    'contexts:',
-    '- name: k8ts',
-    '  context:',
-    '    cluster: k8ts',
-    `    user: ${user}`,
-    'current-context: k8ts',
-    '',
-  ].join('\n');
 }
 
 function unique(xs: string[]): string[] {

@@ -9,7 +9,7 @@ import { MemoryStore } from '../../storage/memory.js';
 import { AdmissionChain } from '../admission/types.js';
 import { systemContext } from '../context.js';
 import { Registry } from '../registry/registry.js';
-import { parseCidr } from '../registry/strategies/ipv4.js';
+import { parseCidr } from '../../api/cidr.js';
 import { strategies } from '../registry/strategies/index.js';
 import { parseRequestInfo, type ResourceRequest } from '../request-info.js';
 import { handleBinding } from './binding.js';

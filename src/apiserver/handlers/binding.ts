@@ -5,8 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ConflictError, MethodNotAllowedError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
-import { setCondition } from '../../controllers/cluster/conditions.js';
-import type { Condition } from '../../controllers/cluster/types.js';
+import { setCondition, type ConditionLike } from '../../api/conditions.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson, successStatus } from '../http/respond.js';
@@ -30,8 +29,8 @@ export async function handleBinding(req: IncomingMessage, res: ServerResponse, r
     if (live.metadata.deletionTimestamp) throw conflict(`pod ${podName} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(`pod ${podName} is already assigned to node "${spec.nodeName}"`);
     const annotations = binding.metadata.annotations;
-    const status = (live.status ?? {}) as { conditions?: Condition[] };
-    const scheduled: Condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null };
+    const status = (live.status ?? {}) as { conditions?: ConditionLike[] };
+    const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null };
     return {
       ...live,
       metadata: annotations ? { ...live.metadata, annotations: { ...live.metadata.annotations, ...annotations } } : { ...live.metadata },

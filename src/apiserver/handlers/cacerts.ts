@@ -4,8 +4,6 @@ import type { ServerResponse } from 'node:http';
 import { BadRequestError } from '../../api/errors.js';
 import { CA_PROOF_HEADER, caProof } from '../../pki/ca-proof.js';
 
-export const CACERTS_PATH = '/cacerts';
-
 export interface JoinCA {
   caPem: string;
   joinToken: string;

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ForbiddenError, MethodNotAllowedError, StatusError } from '../../api/errors.js';
 import { nowTimestamp, type DeleteOptions, type KubeObject } from '../../api/object.js';
-import { isPodReady, type PodDisruptionBudget } from '../../controllers/cluster/disruption-budget.js';
-import type { Pod } from '../../controllers/cluster/types.js';
+import { isPodReady } from '../../api/pod-state.js';
+import type { PodDisruptionBudget as PdbResource, PodDisruptionBudgetStatus, Pod as PodResource, PodStatus } from '../../api/types/generated.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson, successStatus } from '../http/respond.js';
@@ -14,7 +14,10 @@ import type { GenericStore } from '../registry/generic-store.js';
 import { namespacePrefix } from '../registry/keys.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
-import { LabelSelector } from '../selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
+
+type Pod = Omit<PodResource, 'metadata'> & KubeObject;
+type PodDisruptionBudget = Omit<PdbResource, 'metadata'> & KubeObject;
 
 const MAX_DISRUPTED_PODS = 2000;
 const MAX_ATTEMPTS = 8;
@@ -32,7 +35,7 @@ function canIgnoreBudget(pod: Pod): boolean {
 function budgetsFor(pdbs: GenericStore, pod: Pod): PodDisruptionBudget[] {
   return pdbs.cache.list(namespacePrefix(pdbs.info, pod.metadata.namespace!)).map(c => c.object as PodDisruptionBudget).filter(pdb => {
     // As upstream's eviction, an empty selector selects nothing here.
-    const sel = LabelSelector.fromObject(pdb.spec.selector ?? null);
+    const sel = LabelSelector.fromObject(pdb.spec?.selector ?? null);
     return !!sel && !sel.empty && sel.matches(pod.metadata.labels);
   });
 }
@@ -75,14 +78,14 @@ export async function handleEviction(req: IncomingMessage, res: ServerResponse, 
 /** Unhealthy pods may go without consuming the budget: always, or while the budget is satisfied. */
 function unhealthyMayGo(pdb: PodDisruptionBudget, pod: Pod): boolean {
   if (isPodReady(pod)) return false;
-  if (pdb.spec.unhealthyPodEvictionPolicy === 'AlwaysAllow') return true;
-  const s = pdb.status ?? {};
+  if (pdb.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow') return true;
+  const s: Partial<PodDisruptionBudgetStatus> = pdb.status ?? {};
   return (s.desiredHealthy ?? 0) > 0 && (s.currentHealthy ?? 0) >= (s.desiredHealthy ?? 0);
 }
 
 async function consumeDisruption(pdbs: GenericStore, pdb: PodDisruptionBudget, podName: string, ctx: RequestContext): Promise<void> {
   const name = pdb.metadata.name!;
-  const s = pdb.status ?? {};
+  const s: Partial<PodDisruptionBudgetStatus> = pdb.status ?? {};
   if ((s.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) {
     throw budgetError("Cannot evict pod as it would violate the pod's disruption budget.", `The disruption budget ${name} is still being processed by the server.`);
   }
@@ -102,7 +105,7 @@ async function markDisruptionTarget(pods: GenericStore, pod: Pod, ctx: RequestCo
   if (ctx.dryRun || pod.metadata.deletionTimestamp) return;
   await pods.patch(ctx, pod.metadata.namespace!, pod.metadata.name!, live => {
     if (!live) throw new StatusError(404, 'NotFound', `pods "${pod.metadata.name}" not found`);
-    const status = (live.status ?? {}) as NonNullable<Pod['status']>;
+    const status = (live.status ?? {}) as PodStatus;
     status.conditions = [...(status.conditions ?? []).filter(c => c.type !== 'DisruptionTarget'),
       { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: nowTimestamp() }];
     live.status = status;

@@ -2,8 +2,8 @@
 import { BadRequestError } from '../../api/errors.js';
 import type { DeleteOptions } from '../../api/object.js';
 import type { FieldValidation } from '../context.js';
-import { FieldSelector } from '../selectors/field-selector.js';
-import { LabelSelector } from '../selectors/label-selector.js';
+import { FieldSelector } from '../../api/selectors/field-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { ListOptions } from '../registry/generic-store.js';
 
 export function listOptions(q: URLSearchParams): ListOptions {

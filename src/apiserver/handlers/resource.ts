@@ -11,7 +11,7 @@ import { sendJson, sendText, successStatus } from '../http/respond.js';
 import { objectJson } from '../registry/object-json.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
-import { FieldSelector } from '../selectors/field-selector.js';
+import { FieldSelector } from '../../api/selectors/field-selector.js';
 import { boolParam, deleteOptions, listOptions, nonNegativeInt } from './query.js';
 import { includeObjectParam, renderList, renderObject } from './render.js';
 import { handleScale } from './scale.js';

@@ -10,7 +10,7 @@ import { applyPatchByType } from '../patch/index.js';
 import { clone } from '../patch/json.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRequest } from '../request-info.js';
-import { LabelSelector } from '../selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { boolParam } from './query.js';
 
 interface Scale extends KubeObject {

@@ -4,7 +4,7 @@ import type { Defaulter } from '../../api/defaults/types.js';
 import type { DeleteOptions, KubeObject } from '../../api/object.js';
 import type { KindRules } from '../../api/validation/types.js';
 import type { RequestContext } from '../context.js';
-import type { FieldGetter } from '../selectors/field-selector.js';
+import type { FieldGetter } from '../../api/selectors/field-selector.js';
 import { clone } from '../patch/json.js';
 
 export interface ResourceStrategy {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CidrAllocator, CidrError } from './cidr-allocator.js';
+import { CidrError } from '../../api/cidr.js';
+import { CidrAllocator } from './cidr-allocator.js';
 
 test('hands out /24s of the cluster CIDR in order, never twice', () => {
   const a = new CidrAllocator('10.42.0.0/16');

@@ -1,25 +1,6 @@
 // Splits the cluster CIDR into equal per-node subnets and hands them out: lowest free first, never
 // twice, back to the pool on release. IPv4 only.
-
-export class CidrError extends Error {}
-
-function parseIPv4(s: string): number {
-  const parts = s.split('.');
-  if (parts.length !== 4 || parts.some(p => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new CidrError(`invalid IPv4 address: ${s}`);
-  return parts.reduce((n, p) => n * 256 + Number(p), 0);
-}
-
-function formatIPv4(n: number): string {
-  return [24, 16, 8, 0].map(s => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-export function parseCidr(s: string): { base: number; prefix: number } {
-  const [ip, len] = s.split('/');
-  const prefix = Number(len);
-  if (len === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new CidrError(`invalid CIDR: ${s}`);
-  const size = 2 ** (32 - prefix);
-  return { base: Math.floor(parseIPv4(ip) / size) * size, prefix };
-}
+import { CidrError, intToIp, parseCidr } from '../../api/cidr.js';
 
 export class CidrAllocator {
   private readonly base: number;
@@ -42,7 +23,7 @@ export class CidrAllocator {
   }
 
   private cidrAt(i: number): string {
-    return `${formatIPv4(this.base + i * this.subnetSize)}/${this.nodeMaskSize}`;
+    return `${intToIp(this.base + i * this.subnetSize)}/${this.nodeMaskSize}`;
   }
 
   /** The subnet index of a CIDR of this allocator, or undefined if it is not one. */

@@ -1,8 +1,9 @@
 // PodDisruptionBudget arithmetic, as upstream's disruption controller: how many pods are expected
 // (from the selected pods or their controllers' scale), how many must stay healthy, and how many
-// may be disrupted now. Shared by the controller and the eviction subresource.
+// may be disrupted now.
 import type { KubeObject } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { isPodReady } from '../../api/pod-state.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Condition, LabelSelectorSpec, Pod } from './types.js';
 
 /** Evicted pods not deleted within this time count as healthy again. */
@@ -30,10 +31,6 @@ export function selectsPod(pdb: PodDisruptionBudget, pod: KubeObject): boolean {
   if (pdb.metadata.namespace !== pod.metadata.namespace) return false;
   const sel = LabelSelector.fromObject(pdb.spec.selector ?? null);
   return !!sel && sel.matches(pod.metadata.labels);
-}
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 /** An int, or a percentage of `total` rounded up or down. */

@@ -7,7 +7,7 @@ import type { Informer } from '../../client/informer.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ignoreNotFound } from './api-errors.js';
-import { setCondition } from './conditions.js';
+import { setCondition } from '../../api/conditions.js';
 import {
   DELETION_TIMEOUT_MS, countHealthy, disruptionsAllowed, expectedAndDesired, liveDisruptedPods, needsControllerScale, selectsPod,
   type PodDisruptionBudget,

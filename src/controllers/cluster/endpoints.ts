@@ -2,13 +2,14 @@
 // whose subsets list the selected pods — ready ones in addresses, others in notReadyAddresses
 // (all in addresses with publishNotReadyAddresses) — grouped by their resolved ports.
 import type { KubeObject } from '../../api/object.js';
+import { isPodReady } from '../../api/pod-state.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists, ignoreNotFound } from './api-errors.js';
 import { inNamespace } from './owner-index.js';
 import {
-  isHeadless, isPodReady, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
+  isHeadless, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
   type ResolvedPort,
 } from './service-pods.js';
 import type { ObjectReference, Pod, Service } from './types.js';

@@ -3,6 +3,7 @@
 // selected pods with ready/serving/terminating conditions, grouped by resolved ports, at most 100
 // endpoints per slice.
 import type { KubeObject } from '../../api/object.js';
+import { isPodReady } from '../../api/pod-state.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
@@ -10,7 +11,7 @@ import { ignoreNotFound } from './api-errors.js';
 import { InFlight } from './in-flight.js';
 import { inNamespace } from './owner-index.js';
 import {
-  isHeadless, isPodReady, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
+  isHeadless, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
 } from './service-pods.js';
 import type { ObjectReference, Pod, Service } from './types.js';
 

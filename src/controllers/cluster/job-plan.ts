@@ -2,9 +2,10 @@
 // controls, its own writes the cache has not shown yet, its backoff) to what it must do: record
 // newly finished pods, release their tracking finalizers, delete and create pods, emit events and
 // write the status with its conditions. `job.ts` only gathers the inputs and carries out the plan.
-import { isTrue, setCondition } from './conditions.js';
+import { isTrue, setCondition } from '../../api/conditions.js';
+import { isPodActive, isPodReady } from '../../api/pod-state.js';
 import {
-  backoffDelayMs, deletionOrder, formatIndexes, isPodActive, isPodFailed, isPodReady, matchPodFailurePolicy, parseIndexes, podIndex,
+  backoffDelayMs, deletionOrder, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes, podIndex,
 } from './job-pods.js';
 import { JOB_TRACKING_FINALIZER, type Job, type JobStatus } from './job-types.js';
 import type { Condition, Pod } from './types.js';

@@ -3,6 +3,7 @@
 // the exponential backoff between failed attempts.
 import type { Job, PodFailurePolicyRule } from './job-types.js';
 import { COMPLETION_INDEX } from './job-types.js';
+import { isPodReady } from '../../api/pod-state.js';
 import type { Pod } from './types.js';
 
 export const BACKOFF_BASE_MS = 10_000;
@@ -15,15 +16,6 @@ export function isPodFailed(pod: Pod, job: Job): boolean {
   if (job.spec.podFailurePolicy) return false;
   // A pod deleted before it finished is a failed attempt; this also covers orphaned pods.
   return !!pod.metadata.deletionTimestamp && phase !== 'Succeeded';
-}
-
-export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
-}
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 export interface PolicyMatch {

@@ -6,7 +6,7 @@ import { nowTimestamp } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { setCondition } from './conditions.js';
+import { setCondition } from '../../api/conditions.js';
 import { Discovery, type DiscoveredResource } from './discovery.js';
 import type { Condition } from './types.js';
 import { ignoreNotFound } from './api-errors.js';

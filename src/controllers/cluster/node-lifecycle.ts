@@ -9,8 +9,8 @@ import type { Informer } from '../../client/informer.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ignoreNotFound } from './api-errors.js';
-import { findCondition } from './conditions.js';
-import { desiredTaints } from './taints.js';
+import { findCondition } from '../../api/conditions.js';
+import { desiredTaints } from '../../api/taints.js';
 import type { Condition, Lease, Node, Pod } from './types.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';

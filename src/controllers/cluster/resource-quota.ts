@@ -7,8 +7,8 @@ import { objectPath, R, type ResourceRef } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from './api-errors.js';
 import { inNamespace } from './owner-index.js';
-import { formatQuantity } from './quantity.js';
-import { resourceForKey, sumUsage, type GroupResource } from './quota-usage.js';
+import { formatMilli } from '../../api/quantity.js';
+import { resourceForKey, sumUsage, type GroupResource } from '../../api/quota-usage.js';
 
 /** Resources whose objects quotas count here; `count/` keys for others are not computed. */
 const TRACKED: ResourceRef[] = [
@@ -48,7 +48,7 @@ export function resourceQuotaController(): Controller {
       const items = [...refs].flatMap(ref => inNamespace(ctx.informer(ref), namespace).map(obj => ({ gr: ref, obj })));
       const usage = sumUsage(keys, items, quota.spec?.scopes);
       const used: Record<string, string> = {};
-      for (const k of keys.sort()) used[k] = formatQuantity(usage.get(k) ?? 0n);
+      for (const k of keys.sort()) used[k] = formatMilli(usage.get(k) ?? 0n);
       const status = { hard, used };
       if (JSON.stringify(status) === JSON.stringify(quota.status ?? {})) return;
       await ignoreNotFound(ctx.client.update(objectPath(R.resourcequotas, namespace, quota.metadata.name!, 'status'), { ...quota, status }));

@@ -19,10 +19,6 @@ export function podIP(pod: Pod): string | undefined {
   return pod.status?.podIP || pod.status?.podIPs?.[0]?.ip;
 }
 
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
 /** Upstream ShouldPodBeInEndpoints: has an IP, has not finished, and (unless included) not terminating. */
 export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
   const phase = pod.status?.phase;

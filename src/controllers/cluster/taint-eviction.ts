@@ -6,7 +6,7 @@ import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from './api-errors.js';
 import { podsOnNode } from './node-lifecycle.js';
-import { evictionTime } from './taints.js';
+import { evictionTime } from '../../api/taints.js';
 import type { Node, Pod } from './types.js';
 
 export function taintEvictionController(): Controller {

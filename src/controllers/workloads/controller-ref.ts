@@ -4,7 +4,7 @@
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { RestClient } from '../../client/rest-client.js';
-import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import type { LabelSelector } from '../../api/selectors/label-selector.js';
 
 export function controllerRefTo(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };

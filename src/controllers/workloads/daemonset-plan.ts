@@ -3,7 +3,7 @@
 import { CONTROLLER_REVISION_HASH_LABEL } from './controller-history.js';
 import type { NodeVerdict } from './daemonset-eligibility.js';
 import { scaledValue } from './int-or-percent.js';
-import { isPodAvailable, isPodReady } from './pod-status.js';
+import { isPodAvailable, isPodReady } from '../../api/pod-state.js';
 import type { DaemonSet, DaemonSetStatus, Pod } from './types.js';
 
 export function isPodUpdated(pod: Pod, hash: string): boolean {

@@ -3,7 +3,7 @@
 // does since 1.12; revisions are ControllerRevisions; updates roll node by node (or OnDelete).
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
@@ -17,7 +17,7 @@ import { daemonSetStatus, podsForNode, rollingLimits, rollingUpdatePlan } from '
 import { Expectations, expectationsFor } from './expectations.js';
 import { candidatesFor } from './ownership-index.js';
 import { podFromTemplate } from './pod-from-template.js';
-import { msUntilAvailable } from './pod-status.js';
+import { msUntilAvailable } from '../../api/pod-state.js';
 import { slowStartBatch } from './slow-start.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';

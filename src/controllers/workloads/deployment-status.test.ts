@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getCondition } from './conditions.js';
+import { findCondition } from '../../api/conditions.js';
 import { calculateStatus, msUntilProgressDeadline, rolloutStatus } from './deployment-status.js';
 import type { Deployment, ReplicaSet } from './types.js';
 
@@ -21,25 +21,25 @@ test('counts come from the ReplicaSets; Available follows maxUnavailable', () =>
   assert.equal(s.availableReplicas, 3);
   assert.equal(s.unavailableReplicas, 2);
   assert.equal(s.observedGeneration, 2);
-  assert.equal(getCondition(s.conditions, 'Available')?.reason, 'MinimumReplicasAvailable');
+  assert.equal(findCondition(s.conditions, 'Available')?.reason, 'MinimumReplicasAvailable');
   const low = calculateStatus(d(), [rs('new', 4, 1, 1)], rs('new', 4, 1, 1));
-  assert.equal(getCondition(low.conditions, 'Available')?.status, 'False');
+  assert.equal(findCondition(low.conditions, 'Available')?.status, 'False');
 });
 
 test('Progressing: updated while moving, NewReplicaSetAvailable when complete, deadline exceeded when stuck', () => {
   const moving = rolloutStatus(d({ replicas: 4, updatedReplicas: 1 }), [rs('old', 2, 2, 2), rs('new', 2, 2, 2)], rs('new', 2, 2, 2));
-  assert.equal(getCondition(moving.conditions, 'Progressing')?.reason, 'ReplicaSetUpdated');
-  assert.equal(getCondition(moving.conditions, 'Progressing')?.message, 'ReplicaSet "new" is progressing.');
+  assert.equal(findCondition(moving.conditions, 'Progressing')?.reason, 'ReplicaSetUpdated');
+  assert.equal(findCondition(moving.conditions, 'Progressing')?.message, 'ReplicaSet "new" is progressing.');
 
   const done = rolloutStatus(d(moving), [rs('new', 4, 4, 4)], rs('new', 4, 4, 4));
-  assert.equal(getCondition(done.conditions, 'Progressing')?.reason, 'NewReplicaSetAvailable');
-  assert.equal(getCondition(done.conditions, 'Progressing')?.message, 'ReplicaSet "new" has successfully progressed.');
+  assert.equal(findCondition(done.conditions, 'Progressing')?.reason, 'NewReplicaSetAvailable');
+  assert.equal(findCondition(done.conditions, 'Progressing')?.message, 'ReplicaSet "new" has successfully progressed.');
 
   const stale = new Date(Date.now() - 120_000).toISOString();
   const stuck = d({ replicas: 4, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', lastUpdateTime: stale, lastTransitionTime: stale }] });
   const out = rolloutStatus(stuck, [rs('old', 2, 2, 2), rs('new', 2, 0, 0)], rs('new', 2, 0, 0));
-  assert.equal(getCondition(out.conditions, 'Progressing')?.reason, 'ProgressDeadlineExceeded');
-  assert.equal(getCondition(out.conditions, 'Progressing')?.status, 'False');
+  assert.equal(findCondition(out.conditions, 'Progressing')?.reason, 'ProgressDeadlineExceeded');
+  assert.equal(findCondition(out.conditions, 'Progressing')?.status, 'False');
 });
 
 test('an unfinished rollout is looked at again when its deadline passes', () => {

@@ -1,6 +1,7 @@
 // A Deployment's status from its ReplicaSets, and the Available / Progressing / ReplicaFailure
 // conditions with upstream's reasons and messages.
-import { getCondition, newCondition, removeCondition, setCondition } from './conditions.js';
+import { findCondition, removeCondition, setCondition } from '../../api/conditions.js';
+import { newCondition } from './conditions.js';
 import { specReplicaSum, statusSum } from './deployment-replicasets.js';
 import { desiredReplicas, maxUnavailable, progressDeadlineSeconds } from './deployment-spec.js';
 import type { Condition, Deployment, DeploymentStatus, ReplicaSet } from './types.js';
@@ -55,7 +56,7 @@ function deploymentProgressing(d: Deployment, s: DeploymentStatus): boolean {
 
 function timedOut(d: Deployment, s: DeploymentStatus, now: number): boolean {
   const deadline = progressDeadlineSeconds(d);
-  const c = getCondition(s.conditions, 'Progressing');
+  const c = findCondition(s.conditions, 'Progressing');
   if (deadline === undefined || !c) return false;
   if (c.reason === Reason.NewReplicaSetAvailable) return false;
   if (c.reason === Reason.ProgressDeadlineExceeded) return true;
@@ -67,7 +68,7 @@ export function rolloutStatus(d: Deployment, allRSs: ReplicaSet[], newRS: Replic
   const s = calculateStatus(d, allRSs, newRS);
   const deadline = progressDeadlineSeconds(d);
   if (deadline === undefined) s.conditions = removeCondition(s.conditions, 'Progressing');
-  const current = getCondition(d.status?.conditions, 'Progressing');
+  const current = findCondition(d.status?.conditions, 'Progressing');
   const complete = s.replicas === s.updatedReplicas && current?.reason === Reason.NewReplicaSetAvailable;
   if (deadline !== undefined && !complete) {
     const subject = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
@@ -82,7 +83,7 @@ export function rolloutStatus(d: Deployment, allRSs: ReplicaSet[], newRS: Replic
       s.conditions = setCondition(s.conditions, newCondition('Progressing', 'False', Reason.ProgressDeadlineExceeded, `${subject} has timed out progressing.`, true));
     }
   }
-  const failure = allRSs.map(rs => getCondition(rs.status?.conditions, 'ReplicaFailure')).find(c => c?.status === 'True');
+  const failure = allRSs.map(rs => findCondition(rs.status?.conditions, 'ReplicaFailure')).find(c => c?.status === 'True');
   s.conditions = failure
     ? setCondition(s.conditions, { type: 'ReplicaFailure', status: 'True', reason: failure.reason, message: failure.message, lastTransitionTime: failure.lastTransitionTime, lastUpdateTime: failure.lastTransitionTime })
     : removeCondition(s.conditions, 'ReplicaFailure');
@@ -92,7 +93,7 @@ export function rolloutStatus(d: Deployment, allRSs: ReplicaSet[], newRS: Replic
 /** When an unfinished rollout must be looked at again to notice its deadline passing. */
 export function msUntilProgressDeadline(d: Deployment, s: DeploymentStatus, now = Date.now()): number | undefined {
   const deadline = progressDeadlineSeconds(d);
-  const c = getCondition(s.conditions, 'Progressing');
+  const c = findCondition(s.conditions, 'Progressing');
   if (deadline === undefined || !c || c.reason === Reason.NewReplicaSetAvailable || c.reason === Reason.ProgressDeadlineExceeded) return undefined;
   if (deploymentComplete(d, s)) return undefined;
   const at = Date.parse(c.lastUpdateTime ?? c.lastTransitionTime ?? '') + deadline * 1000;

@@ -3,11 +3,12 @@
 // strategy, with upstream's revisions, proportional scaling, pause, history cleanup and status.
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';
-import { getCondition, newCondition, setCondition } from './conditions.js';
+import { findCondition, setCondition } from '../../api/conditions.js';
+import { newCondition } from './conditions.js';
 import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import {
   activeReplicaSets, byRevision, desiredReplicasAnnotation, findNewReplicaSet, maxRevision, rsReplicas,
@@ -223,7 +224,7 @@ class DeploymentSync {
         Object.assign(existing, await this.ctx.client.update<ReplicaSet>(objectPath(R.replicasets, this.ns, existing.metadata.name!), copy));
       }
       await this.setDeploymentRevision(existing.metadata.annotations?.[REVISION_ANNOTATION]);
-      if (progressDeadlineSeconds(this.d) !== undefined && !getCondition(this.d.status?.conditions, 'Progressing')) {
+      if (progressDeadlineSeconds(this.d) !== undefined && !findCondition(this.d.status?.conditions, 'Progressing')) {
         const conditions = setCondition(this.d.status?.conditions, newCondition('Progressing', 'True', Reason.FoundNewReplicaSet, `Found new replica set "${existing.metadata.name}"`, true));
         await this.writeStatus({ ...this.d.status, conditions });
       }
@@ -302,7 +303,7 @@ class DeploymentSync {
 
   private async checkPausedConditions(): Promise<void> {
     if (progressDeadlineSeconds(this.d) === undefined) return;
-    const c = getCondition(this.d.status?.conditions, 'Progressing');
+    const c = findCondition(this.d.status?.conditions, 'Progressing');
     if (c?.reason === Reason.ProgressDeadlineExceeded) return;
     const pausedRecorded = c?.reason === Reason.DeploymentPaused;
     let next;

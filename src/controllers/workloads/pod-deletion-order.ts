@@ -2,7 +2,7 @@
 // unscheduled before scheduled, pending before running, not-ready before ready, lower
 // pod-deletion-cost first, pods doubled up on a node first, recently ready before long ready
 // (in logarithmic buckets), more restarts first, and newer before older.
-import { isPodReady, podReadyTime } from './pod-status.js';
+import { isPodReady, podReadyTime } from '../../api/pod-state.js';
 import type { Pod } from './types.js';
 
 const PHASE_ORDER: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };

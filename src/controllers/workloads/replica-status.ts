@@ -1,7 +1,8 @@
 // The status of a ReplicaSet or ReplicationController computed from the pods it owns.
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
-import { getCondition, newCondition, removeCondition, setCondition } from './conditions.js';
-import { isPodAvailable, isPodReady } from './pod-status.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
+import { findCondition, removeCondition, setCondition } from '../../api/conditions.js';
+import { newCondition } from './conditions.js';
+import { isPodAvailable, isPodReady } from '../../api/pod-state.js';
 import type { Pod, PodTemplateSpec, ReplicaSetStatus } from './types.js';
 
 export interface ReplicaOwnerView {
@@ -26,7 +27,7 @@ export function replicaStatus(owner: ReplicaOwnerView, pods: Pod[], manageError:
     }
   }
   let conditions = owner.status?.conditions;
-  const failure = getCondition(conditions, 'ReplicaFailure');
+  const failure = findCondition(conditions, 'ReplicaFailure');
   if (manageError && !failure) {
     const diff = pods.length - owner.replicas;
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';

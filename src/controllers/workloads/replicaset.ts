@@ -1,5 +1,5 @@
 // The ReplicaSet controller (apps/v1): keeps spec.replicas pods matching the selector.
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { R } from '../../client/resources.js';
 import { replicaController } from './replica-controller.js';
 import type { ReplicaSet } from './types.js';

@@ -1,6 +1,6 @@
 // The ReplicationController controller (core/v1): a ReplicaSet whose selector is a label map that
 // defaults to the template's labels.
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { R } from '../../client/resources.js';
 import { replicaController } from './replica-controller.js';
 import type { ReplicationController } from './types.js';

@@ -4,7 +4,7 @@
 // and rolling updates from the highest ordinal down to the partition (or OnDelete).
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
@@ -13,7 +13,7 @@ import {
 } from './controller-history.js';
 import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { candidatesFor } from './ownership-index.js';
-import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from './pod-status.js';
+import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from '../../api/pod-state.js';
 import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
   revisionOfPod, startOrdinal,

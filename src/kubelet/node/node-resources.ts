@@ -2,7 +2,7 @@
 // thresholds (memory.available<100Mi, nodefs.available<10%, nodefs.inodesFree<5%): allocatable is
 // capacity minus those thresholds, and a node below one of them reports the matching pressure.
 import { readdirSync, readFileSync } from 'node:fs';
-import { formatQuantity } from '../../api/validation/quantity.js';
+import { formatQuantity } from '../../api/quantity.js';
 import type { FilesystemUsage, MachineInfo, MemoryUsage } from './machine-info.js';
 
 export const MAX_PODS = 110;

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readd
 import { isAbsolute, join } from 'node:path';
 import { expand, type Lookup } from '../expand.js';
 import { promisify } from 'node:util';
-import { milliValue, parseQuantity } from '../../api/validation/quantity.js';
+import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { Container, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
 import { mountsUnder } from '../containerd/cleanup.js';

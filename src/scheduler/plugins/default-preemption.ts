@@ -2,7 +2,7 @@
 // make it fit, evicting as few and as unimportant pods as possible and, as best effort, none whose
 // PodDisruptionBudget allows no more disruptions. The scheduler then deletes the victims and
 // nominates the node; the pod is retried once they are gone.
-import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import type { LabelSelector } from '../../api/selectors/label-selector.js';
 import { fitErrorMessage } from '../fit-error.js';
 import { unresolvable, type CycleState, type Handle, type Plugin, type PostFilterResult, type Status } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';

@@ -2,7 +2,7 @@
 // the least loaded domain; ScheduleAnyway constraints (and the system defaults, hostname maxSkew 3
 // and zone maxSkew 5, for pods owned by a Service or controller) score nodes with fewer matching
 // pods higher. Domain counts are built once per pod from the cache's label index.
-import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { MAX_NODE_SCORE, SKIP, unresolvable, unschedulable, type CycleState, type Handle, type Plugin } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../pod-info.js';

@@ -2,7 +2,7 @@
 // from the same storage upstream): recorders may PUT an event that does not exist yet, and clients
 // select them by the object they are about.
 import { coreEventRules, eventsV1Rules } from '../../../api/validation/coordination-events.js';
-import type { FieldGetter } from '../../selectors/field-selector.js';
+import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 const coreEventFields: Record<string, FieldGetter> = {

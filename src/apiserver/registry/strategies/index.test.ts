@@ -28,7 +28,7 @@ import { serviceRules } from '../../../api/validation/service.js';
 import type { Registry } from '../registry.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { strategies } from './index.js';
-import { parseCidr } from './ipv4.js';
+import { parseCidr } from '../../../api/cidr.js';
 
 const factory = strategies({ serviceCidr: parseCidr('10.43.0.0/16'), nodePortRange: { min: 30000, max: 32767 } });
 const unusedRegistry = {} as Registry;

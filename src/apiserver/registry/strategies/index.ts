@@ -5,7 +5,7 @@
 import type { ResourceInfo } from '../../../api/catalog.js';
 import type { Registry, StrategyFactory } from '../registry.js';
 import { statusSplitStrategy, type ResourceStrategy } from '../strategy.js';
-import type { Cidr } from './ipv4.js';
+import type { Cidr } from '../../../api/cidr.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';
 import { certificateSigningRequestStrategy } from './certificatesigningrequests.js';
 import { clusterRoleBindingStrategy } from './clusterrolebindings.js';

@@ -3,8 +3,8 @@
 import { coreDefaults } from '../../../api/defaults/core.js';
 import type { DeleteOptions, KubeObject } from '../../../api/object.js';
 import { coreWorkloadRules } from '../../../api/validation/core-workloads.js';
-import { QuantityParseError, parseQuantity, scaledValue } from '../../../api/validation/quantity.js';
-import type { FieldGetter } from '../../selectors/field-selector.js';
+import { QuantityParseError, parseQuantity, scaledValue } from '../../../api/quantity.js';
+import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 interface ContainerResources { requests?: Record<string, string | number>; limits?: Record<string, string | number> }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../api/object.js';
-import { parseCidr } from './ipv4.js';
+import { parseCidr } from '../../../api/cidr.js';
 import { ServiceAllocator } from './service-allocator.js';
 
 function allocatorWith(existing: KubeObject[]) {

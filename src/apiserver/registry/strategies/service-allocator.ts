@@ -3,7 +3,7 @@
 // in flight so two concurrent creates never get the same address or port.
 import { fieldErrors, type FieldError } from '../../../api/errors.js';
 import type { KubeObject } from '../../../api/object.js';
-import { cidrContains, intToIp, ipToInt, type Cidr } from './ipv4.js';
+import { cidrContains, intToIp, ipToInt, type Cidr } from '../../../api/cidr.js';
 
 export interface PortRange { min: number; max: number }
 

@@ -1,5 +1,6 @@
 // Resource quantities ("500m", "1.5Gi", "2e3", 4) as exact decimals, compared and printed the way
-// upstream's resource.Quantity does. Validation, defaults and the scheduler share this one parser.
+// upstream's resource.Quantity does. The one parser: decoding, validation and defaults, quota
+// usage, the scheduler's and the kubelet's resource arithmetic all use it.
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
@@ -80,6 +81,16 @@ export function scaledValue(q: Quantity, exp = 0): bigint {
 }
 
 export const milliValue = (q: Quantity): bigint => scaledValue(q, -3);
+
+/** Text to milli-units rounded up, for exact sums such as quota usage. Throws on bad input. */
+export const parseMilli = (input: string | number): bigint => milliValue(parseQuantity(input));
+
+/** Milli-units as text: binary suffixes for a whole number of Ki or more that 1024 divides, else SI. */
+export function formatMilli(milli: bigint): string {
+  const whole = milli % 1000n === 0n ? milli / 1000n : 0n;
+  if (whole !== 0n && whole % 1024n === 0n) return formatQuantity({ digits: whole, scale: 0, format: 'BinarySI' });
+  return formatQuantity({ digits: milli, scale: -3, format: 'DecimalSI' });
+}
 
 /** Rounds up to milli precision, as SetDefaults_ResourceList does for every resource list. */
 export function roundUpToMilli(q: Quantity): Quantity {

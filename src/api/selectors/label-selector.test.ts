@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadRequestError } from '../../api/errors.js';
+import { BadRequestError } from '../errors.js';
 import { LabelSelector } from './label-selector.js';
 
 test('parses every operator of the query syntax', () => {

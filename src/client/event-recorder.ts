@@ -5,8 +5,8 @@
 // component never waits behind its own bookkeeping.
 import { StatusError } from '../api/errors.js';
 import { nowTimestamp as timestamp, type KubeObject } from '../api/object.js';
-import type { RestClient } from '../client/rest-client.js';
-import { collectionPath, objectPath, R } from '../client/resources.js';
+import type { RestClient } from './rest-client.js';
+import { collectionPath, objectPath, R } from './resources.js';
 import { Limiter } from '../util/limiter.js';
 import { EventCorrelator, type CorrelatedEvent } from './event-correlator.js';
 

@@ -1,10 +1,11 @@
 // Leader election on a coordination.k8s.io/v1 Lease, as client-go's: acquire when the lease is
 // free or expired, renew well within the lease duration, and step down (stop leading) as soon as a
 // renewal fails past the deadline. Optimistic concurrency on the Lease makes it safe.
+import { hostname } from 'node:os';
 import { StatusError } from '../api/errors.js';
 import { type KubeObject } from '../api/object.js';
-import type { RestClient } from '../client/rest-client.js';
-import { collectionPath, objectPath, R } from '../client/resources.js';
+import type { RestClient } from './rest-client.js';
+import { collectionPath, objectPath, R } from './resources.js';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -133,4 +134,20 @@ export class LeaderElector {
     if ((lease.spec as LeaseSpec | undefined)?.holderIdentity !== this.o.identity) return;
     await this.client.update(path, { ...lease, spec: change(lease.spec as LeaseSpec) });
   }
+}
+
+export interface Runnable { start(): void; stop(): void }
+
+/** Runs `r` while this process holds the named Lease in kube-system (or at once without election). */
+export function leaderElected(client: RestClient, leaseName: string, elect: boolean, leaseSeconds: number, r: Runnable): { stop(): Promise<void> } {
+  if (!elect) {
+    r.start();
+    return { stop: async () => r.stop() };
+  }
+  const elector = new LeaderElector(client, {
+    namespace: 'kube-system', name: leaseName, identity: `${hostname()}_${process.pid}`,
+    leaseDurationSeconds: leaseSeconds, renewDeadlineMs: Math.floor(leaseSeconds * 1000 * 2 / 3), retryPeriodMs: Math.max(500, Math.floor(leaseSeconds * 1000 / 7)),
+  }, { onStartedLeading: () => r.start(), onStoppedLeading: () => r.stop() });
+  elector.start();
+  return { stop: () => elector.stop() };
 }

@@ -2,10 +2,11 @@
 // kube-system/kube-scheduler Lease so that of several replicas exactly one schedules.
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from '../cli/flags.js';
-import { leaderElected, waitForSignal } from '../controllers/command.js';
+import { leaderElected } from '../client/leader-election.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 import { logger } from '../util/log.js';
-import { Scheduler } from './scheduler.js';
+import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { waitForSignal } from './signals.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },

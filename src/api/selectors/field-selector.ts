@@ -1,6 +1,6 @@
 // Field selectors (`metadata.name=x,spec.nodeName!=`): only = / == / != on the fields a resource
 // declares selectable, as upstream; anything else is a 400 with upstream's wording.
-import { BadRequestError } from '../../api/errors.js';
+import { BadRequestError } from '../errors.js';
 
 export interface FieldRequirement {
   field: string;

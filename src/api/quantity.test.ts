@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalQuantity, compareQuantityText, milliValue, parseQuantity, quantityError, scaledValue } from './quantity.js';
+import { canonicalQuantity, compareQuantityText, formatMilli, milliValue, parseMilli, parseQuantity, QuantityParseError, quantityError, scaledValue } from './quantity.js';
 
 test('parses suffixes exactly', () => {
   assert.equal(milliValue(parseQuantity('500m')), 500n);
@@ -36,4 +36,24 @@ test('prints canonical text like upstream', () => {
     ['0.0001', '1m'], ['0', '0'], ['2000m', '2'], [128974848, '128974848'], ['129e6', '129e6'],
   ];
   for (const [input, want] of cases) assert.equal(canonicalQuantity(input), want, String(input));
+});
+
+test('quantities parse to milli-units and print canonically', () => {
+  assert.equal(parseMilli('500m'), 500n);
+  assert.equal(parseMilli('2'), 2000n);
+  assert.equal(parseMilli('1.5'), 1500n);
+  assert.equal(parseMilli('128Mi'), 128n * 1024n * 1024n * 1000n);
+  assert.equal(parseMilli('1G'), 1_000_000_000_000n);
+  assert.equal(parseMilli('2e3'), 2_000_000n);
+  assert.equal(parseMilli('1n'), 1n); // rounded up to a milli
+  assert.throws(() => parseMilli('12x'), QuantityParseError);
+  assert.equal(formatMilli(0n), '0');
+  assert.equal(formatMilli(500n), '500m');
+  assert.equal(formatMilli(2000n), '2');
+  assert.equal(formatMilli(parseMilli('128Mi') * 2n), '256Mi');
+  assert.equal(formatMilli(parseMilli('1Gi') + parseMilli('1Gi')), '2Gi');
+  assert.equal(formatMilli(parseMilli('100M') * 2n), '200M');
+  assert.equal(formatMilli(parseMilli('1500m')), '1500m');
+  assert.equal(formatMilli(parseMilli('1000Ki')), '1000Ki');
+  assert.equal(formatMilli(parseMilli('3M')), '3M', 'SI when 1024 does not divide it');
 });

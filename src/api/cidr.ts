@@ -1,19 +1,25 @@
-// IPv4 CIDR arithmetic for the service IP allocator.
+// IPv4 addresses and CIDR ranges as unsigned 32-bit integers: the service IP range, the cluster's
+// pod range split per node, a node's pod CIDR. IPv4 only.
+
+export class CidrError extends Error {}
 
 export interface Cidr {
   base: number; // network address as an unsigned 32-bit integer
+  prefix: number; // leading bits of the network
   size: number; // number of addresses
 }
 
+/**
+ * Parses "a.b.c.d/n" to its network (host bits cleared). Ranges wider than /8 are refused: no
+ * service or pod range is that large (a /24 per node leaves at most 2^16 nodes, upstream's limit).
+ */
 export function parseCidr(text: string): Cidr {
-  const m = text.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/);
-  if (!m) throw new Error(`invalid IPv4 CIDR "${text}"`);
-  const octets = m.slice(1, 5).map(Number);
-  const bits = Number(m[5]);
-  if (octets.some(o => o > 255) || bits > 32 || bits < 8) throw new Error(`invalid IPv4 CIDR "${text}"`);
-  const size = 2 ** (32 - bits);
-  const ip = ipToInt(octets.join('.'))!;
-  return { base: ip - (ip % size), size };
+  const m = /^([\d.]+)\/(\d+)$/.exec(text);
+  const ip = m ? ipToInt(m[1]) : undefined;
+  const prefix = m ? Number(m[2]) : NaN;
+  if (ip === undefined || !(prefix >= 8 && prefix <= 32)) throw new CidrError(`invalid IPv4 CIDR "${text}"`);
+  const size = 2 ** (32 - prefix);
+  return { base: ip - (ip % size), prefix, size };
 }
 
 export function ipToInt(ip: string): number | undefined {

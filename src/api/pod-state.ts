@@ -1,14 +1,21 @@
-// Pod state as the workload controllers judge it: active, ready, available after minReadySeconds.
-import type { Pod } from './types.js';
+// Pod state as controllers and the eviction API judge it (upstream's podutil): active, terminating,
+// ready, available after minReadySeconds.
+import type { ConditionLike } from './conditions.js';
+
+/** What of a pod (any typing of it) these judgements read. */
+interface Pod {
+  metadata?: { deletionTimestamp?: string };
+  status?: { phase?: string; conditions?: ConditionLike[] };
+}
 
 /** Not finished and not being deleted: the pod counts towards its owner's replicas. */
 export function isPodActive(pod: Pod): boolean {
   const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata?.deletionTimestamp;
 }
 
 export function isPodTerminating(pod: Pod): boolean {
-  return Boolean(pod.metadata.deletionTimestamp);
+  return Boolean(pod.metadata?.deletionTimestamp);
 }
 
 export function isPodReady(pod: Pod): boolean {

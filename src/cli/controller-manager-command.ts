@@ -1,14 +1,14 @@
 // `k8ts controller-manager --kubeconfig FILE`: the controllers as their own process, leader-elected
 // on the kube-system/kube-controller-manager Lease so that only one replica acts at a time.
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from '../cli/flags.js';
+import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { logger } from '../util/log.js';
-import { allControllers } from './index.js';
-import { LeaderElector } from './leader-election.js';
-import { ControllerManager } from './manager.js';
+import { leaderElected } from '../client/leader-election.js';
+import { allControllers } from '../controllers/index.js';
+import { ControllerManager } from '../controllers/manager.js';
+import { waitForSignal } from './signals.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
@@ -42,27 +42,4 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   await runner.stop();
   client.close();
   return 0;
-}
-
-export interface Runnable { start(): void; stop(): void }
-
-/** Runs `r` while this process holds the named Lease in kube-system (or at once without election). */
-export function leaderElected(client: RestClient, leaseName: string, elect: boolean, leaseSeconds: number, r: Runnable): { stop(): Promise<void> } {
-  if (!elect) {
-    r.start();
-    return { stop: async () => r.stop() };
-  }
-  const elector = new LeaderElector(client, {
-    namespace: 'kube-system', name: leaseName, identity: `${hostname()}_${process.pid}`,
-    leaseDurationSeconds: leaseSeconds, renewDeadlineMs: Math.floor(leaseSeconds * 1000 * 2 / 3), retryPeriodMs: Math.max(500, Math.floor(leaseSeconds * 1000 / 7)),
-  }, { onStartedLeading: () => r.start(), onStoppedLeading: () => r.stop() });
-  elector.start();
-  return { stop: () => elector.stop() };
-}
-
-export function waitForSignal(): Promise<void> {
-  return new Promise(resolve => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }

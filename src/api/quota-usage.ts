@@ -2,9 +2,9 @@
 // (`pods`, `services`, `count/<resource>.<group>`...), pod compute requests and limits, NodePorts and
 // load balancers, PVC storage; and the pod scopes (Terminating, BestEffort, ...). Values are
 // milli-units (see quantity.ts).
-import type { KubeObject } from '../../api/object.js';
-import { countOf, parseQuantity } from './quantity.js';
-import type { Container, Pod } from './types.js';
+import type { KubeObject } from './object.js';
+import { parseMilli } from './quantity.js';
+import type { Container, Pod } from './types/generated.js';
 
 export type Usage = Map<string, bigint>;
 
@@ -15,6 +15,9 @@ const LEGACY_COUNTED = new Set(['pods', 'services', 'configmaps', 'secrets', 'pe
 const COMPUTE_ALIASES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
 export const countKey = (gr: GroupResource) => `count/${gr.resource}${gr.group ? '.' + gr.group : ''}`;
+
+/** Whole-number counts are milli-units too. */
+const countOf = (n: number) => BigInt(n) * 1000n;
 
 function add(u: Usage, key: string, v: bigint): void {
   u.set(key, (u.get(key) ?? 0n) + v);
@@ -28,14 +31,14 @@ export function isTerminalPod(pod: Pod): boolean {
 function podResources(pod: Pod, kind: 'requests' | 'limits'): Usage {
   const sum: Usage = new Map();
   const of = (c: Container) => Object.entries(c.resources?.[kind] ?? {});
-  for (const c of pod.spec.containers ?? []) for (const [r, q] of of(c)) add(sum, r, parseQuantity(q));
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of pod.spec?.containers ?? []) for (const [r, q] of of(c)) add(sum, r, parseMilli(q));
+  for (const c of pod.spec?.initContainers ?? []) {
     for (const [r, q] of of(c)) {
-      const v = parseQuantity(q);
+      const v = parseMilli(q);
       if (v > (sum.get(r) ?? 0n)) sum.set(r, v);
     }
   }
-  for (const [r, q] of Object.entries(pod.spec.overhead ?? {})) if (sum.has(r) || kind === 'requests') add(sum, r, parseQuantity(q));
+  for (const [r, q] of Object.entries(pod.spec?.overhead ?? {})) if (sum.has(r) || kind === 'requests') add(sum, r, parseMilli(q));
   return sum;
 }
 
@@ -64,7 +67,7 @@ export function usageOf(gr: GroupResource, obj: KubeObject): Usage {
   }
   if (gr.resource === 'persistentvolumeclaims') {
     const storage = (obj.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests?.storage;
-    if (storage) u.set('requests.storage', parseQuantity(storage));
+    if (storage) u.set('requests.storage', parseMilli(storage));
   }
   return u;
 }
@@ -72,7 +75,7 @@ export function usageOf(gr: GroupResource, obj: KubeObject): Usage {
 export type QuotaScope = 'Terminating' | 'NotTerminating' | 'BestEffort' | 'NotBestEffort';
 
 function isBestEffort(pod: Pod): boolean {
-  return [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])]
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]
     .every(c => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length);
 }
 
@@ -83,8 +86,8 @@ export function matchesScopes(gr: GroupResource, obj: KubeObject, scopes: string
   const pod = obj as Pod;
   return scopes.every(s => {
     switch (s) {
-      case 'Terminating': return pod.spec.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds >= 0;
-      case 'NotTerminating': return pod.spec.activeDeadlineSeconds === undefined;
+      case 'Terminating': return pod.spec?.activeDeadlineSeconds !== undefined && pod.spec?.activeDeadlineSeconds >= 0;
+      case 'NotTerminating': return pod.spec?.activeDeadlineSeconds === undefined;
       case 'BestEffort': return isBestEffort(pod);
       case 'NotBestEffort': return !isBestEffort(pod);
       default: return false;

@@ -1,6 +1,6 @@
 // Label selectors: the query-string syntax (`a=b,c!=d,e in (x,y),!f`) and the structured
 // metav1.LabelSelector (matchLabels + matchExpressions) compile to the same requirement list.
-import { BadRequestError } from '../../api/errors.js';
+import { BadRequestError } from '../errors.js';
 
 export type LabelOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 

@@ -2,10 +2,11 @@
 // pods through the API, for clusters without machines (tests, benchmarks, capacity what-ifs).
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from '../cli/flags.js';
+import { DEFAULTS, OptionError, parseDurationMs, parseLabels, parseTaints, type SimNodeOptions } from '../simnodes/options.js';
+import { SimNodes } from '../simnodes/sim-nodes.js';
 import { logger } from '../util/log.js';
-import { DEFAULTS, OptionError, parseDurationMs, parseLabels, parseTaints, type SimNodeOptions } from './options.js';
-import { SimNodes } from './sim-nodes.js';
+import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { waitForSignal } from './signals.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
@@ -54,10 +55,7 @@ export async function runSimNodesCommand(args: string[]): Promise<number> {
   const client = new RestClient(loadKubeconfig(String(f.kubeconfig)), 'k8ts-sim-nodes');
   const log = logger('sim-nodes');
   const sim = new SimNodes(client, o, log, f['stop-heartbeat-file'] as string | undefined);
-  const signalled = new Promise<void>(resolve => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  const signalled = waitForSignal();
   const started = Date.now();
   await Promise.race([sim.start(), signalled]);
   log('nodes registered', { count: o.count, prefix: o.namePrefix, ms: Date.now() - started });

@@ -1,8 +1,14 @@
 // Taints the node lifecycle controller owns (derived from node conditions and spec.unschedulable)
 // and toleration matching for NoExecute eviction, as upstream's taint helpers.
-import { tolerates } from '../../api/node-selection.js';
-import { findCondition } from './conditions.js';
-import type { Node, Pod, Taint, Toleration } from './types.js';
+import { findCondition, type ConditionLike } from './conditions.js';
+import { tolerates } from './node-selection.js';
+import type { Taint, Toleration } from './types/generated.js';
+
+/** What of a Node decides its managed taints. */
+interface NodeTaintState {
+  spec?: { unschedulable?: boolean; taints?: Taint[] };
+  status?: { conditions?: ConditionLike[] };
+}
 
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const NOT_READY = 'node.kubernetes.io/not-ready';
@@ -16,7 +22,7 @@ const PRESSURE: Record<string, string> = {
 const MANAGED = new Set([UNREACHABLE, NOT_READY, UNSCHEDULABLE, ...Object.values(PRESSURE)]);
 
 /** The node's taints with the managed ones replaced by what its conditions call for. */
-export function desiredTaints(node: Node, now: string): Taint[] {
+export function desiredTaints(node: NodeTaintState, now: string): Taint[] {
   const current = node.spec?.taints ?? [];
   const want: Taint[] = [];
   const ready = findCondition(node.status?.conditions, 'Ready')?.status;
@@ -39,11 +45,11 @@ export function desiredTaints(node: Node, now: string): Taint[] {
  * taint), undefined for never, else ms since the epoch (the shortest tolerationSeconds counted from
  * when the taint was added).
  */
-export function evictionTime(pod: Pod, taints: Taint[], now: number): number | undefined {
+export function evictionTime(pod: { spec?: { tolerations?: Toleration[] } }, taints: Taint[], now: number): number | undefined {
   const noExecute = taints.filter(t => t.effect === 'NoExecute');
   let at: number | undefined;
   for (const taint of noExecute) {
-    const matching = (pod.spec.tolerations ?? []).filter(t => tolerates(t, taint));
+    const matching = (pod.spec?.tolerations ?? []).filter(t => tolerates(t, taint));
     if (!matching.length) return 0;
     const bounded = matching.filter(t => t.tolerationSeconds !== undefined && t.tolerationSeconds !== null);
     // Any toleration without a bound tolerates this taint forever.
