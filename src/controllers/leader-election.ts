@@ -1,7 +1,8 @@
 // Leader election on a coordination.k8s.io/v1 Lease, as client-go's: acquire when the lease is
 // free or expired, renew well within the lease duration, and step down (stop leading) as soon as a
 // renewal fails past the deadline. Optimistic concurrency on the Lease makes it safe.
-import { StatusError } from '../api/errors.js';
+import { isConflict } from '../api/errors.js';
+import { ignoreNotFound } from '../client/api-errors.js';
 import { type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
@@ -84,12 +85,7 @@ export class LeaderElector {
 
   private async tryAcquireOrRenew(): Promise<boolean> {
     const path = objectPath(R.leases, this.o.namespace, this.o.name);
-    let lease: KubeObject | undefined;
-    try {
-      lease = await this.client.get(path);
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    }
+    const lease = await ignoreNotFound(this.client.get<KubeObject>(path));
     const now = new Date();
     if (!lease) {
       try {
@@ -100,7 +96,7 @@ export class LeaderElector {
         });
         return true;
       } catch (err) {
-        if (err instanceof StatusError && err.code === 409) return false;
+        if (isConflict(err)) return false;
         throw err;
       }
     }
@@ -122,7 +118,7 @@ export class LeaderElector {
       await this.client.update(path, { ...lease, spec: next });
       return true;
     } catch (err) {
-      if (err instanceof StatusError && err.code === 409) return false;
+      if (isConflict(err)) return false;
       throw err;
     }
   }

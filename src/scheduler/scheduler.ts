@@ -2,7 +2,7 @@
 // bound pods); one loop pops pods in priority order and runs the scheduling cycle synchronously;
 // binding runs concurrently behind it on pods already assumed in the cache.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
-import { StatusError } from '../api/errors.js';
+import { isNotFound } from '../api/errors.js';
 import { nowTimestamp } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -263,8 +263,7 @@ export class Scheduler {
     } catch (err) {
       this.cache.forget(q.info.key);
       profile.runUnreserve(state, q.info, node);
-      const gone = err instanceof StatusError && err.code === 404;
-      if (gone) return this.queue.done(q.info.key);
+      if (isNotFound(err)) return this.queue.done(q.info.key);
       const msg = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
       this.events.event(pod, 'Warning', 'FailedScheduling', msg);
       this.queue.addBackoff(q);
@@ -300,6 +299,6 @@ export class Scheduler {
     const status: Record<string, unknown> = { conditions: [condition] };
     if (nominatedChanged) status.nominatedNodeName = nominatedNode || null;
     void this.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { status }, 'strategic')
-      .catch(err => { if (!(err instanceof StatusError && err.code === 404)) this.log('pod status update failed', { pod: podKeyOf(pod), error: String(err) }); });
+      .catch(err => { if (!isNotFound(err)) this.log('pod status update failed', { pod: podKeyOf(pod), error: String(err) }); });
   }
 }

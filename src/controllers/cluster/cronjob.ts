@@ -6,7 +6,7 @@ import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey } from '../types.js';
-import { ignoreAlreadyExists, ignoreNotFound } from './api-errors.js';
+import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';
 import { CronSyntaxError, formatInZone, parseSchedule, wallClock, type Schedule } from './cron.js';
 import { TOO_MANY_MISSED, checkSchedule, jobNameFor } from './cronjob-schedule.js';
 import { finishedCondition, type Job, type JobSpec } from './job-types.js';

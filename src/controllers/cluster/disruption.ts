@@ -6,7 +6,7 @@ import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { setCondition } from './conditions.js';
 import {
   DELETION_TIMEOUT_MS, countHealthy, disruptionsAllowed, expectedAndDesired, liveDisruptedPods, needsControllerScale, selectsPod,

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreAlreadyExists, ignoreNotFound } from './api-errors.js';
+import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';
 import { inNamespace } from './owner-index.js';
 import {
   isHeadless, isPodReady, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,

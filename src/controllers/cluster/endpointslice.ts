@@ -6,7 +6,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { InFlight } from './in-flight.js';
 import { inNamespace } from './owner-index.js';
 import {

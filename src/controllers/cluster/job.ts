@@ -8,7 +8,7 @@ import { nowTimestamp } from '../../api/object.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { isTrue, setCondition } from './conditions.js';
 import { InFlight } from './in-flight.js';
 import { podForJob } from './job-pod-template.js';

@@ -4,7 +4,7 @@
 import { nowTimestamp } from '../../api/object.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { podsOnNode } from './node-lifecycle.js';
 import { evictionTime } from './taints.js';
 import type { Node, Pod } from './types.js';

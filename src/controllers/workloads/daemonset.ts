@@ -1,7 +1,7 @@
 // The DaemonSet controller: one pod per eligible node. Pods are created with a required node
 // affinity on the node's name (matchFields metadata.name) and bound by the scheduler, as upstream
 // does since 1.12; revisions are ControllerRevisions; updates roll node by node (or OnDelete).
-import { StatusError } from '../../api/errors.js';
+import { isConflict, isNotFound } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
 import type { Informer } from '../../client/informer.js';
@@ -215,7 +215,7 @@ class DaemonSetSync {
         deleted.push(`${this.ns}/${pod.metadata.name}`);
         this.ctx.recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
-        if (err instanceof StatusError && err.code === 404) return;
+        if (isNotFound(err)) return;
         this.ctx.recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
       }
@@ -253,7 +253,7 @@ class DaemonSetSync {
     try {
       return await this.ctx.client.create<ControllerRevision>(collectionPath(R.controllerrevisions, this.ns), rev);
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      if (!isConflict(err)) throw err;
       const existing = await this.ctx.client.get<ControllerRevision>(objectPath(R.controllerrevisions, this.ns, rev.metadata.name!));
       if (sameData(existing, rev)) return existing;
       // Someone else's revision holds the name: hash again with a higher collision count.

@@ -1,7 +1,8 @@
 // The Deployment controller: owns ReplicaSets named `<deployment>-<pod-template-hash>`, one per
 // template revision, and moves replicas from old to new ones by the RollingUpdate or Recreate
 // strategy, with upstream's revisions, proportional scaling, pause, history cleanup and status.
-import { StatusError } from '../../api/errors.js';
+import { isConflict } from '../../api/errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
@@ -253,7 +254,7 @@ class DeploymentSync {
     try {
       created = await this.ctx.client.create<ReplicaSet>(collectionPath(R.replicasets, this.ns), rs);
     } catch (err) {
-      if (err instanceof StatusError && err.code === 409) {
+      if (isConflict(err)) {
         const found = await this.ctx.client.get<ReplicaSet>(objectPath(R.replicasets, this.ns, rs.metadata.name!));
         if (controllerOf(found)?.uid !== d.metadata.uid || !templatesEqualIgnoringHash(found.spec.template, d.spec.template)) {
           // A different ReplicaSet holds our name: hash again with a higher collision count.
@@ -290,11 +291,7 @@ class DeploymentSync {
     if (excess <= 0) return;
     for (const rs of [...alive].sort(byRevision).slice(0, excess)) {
       if ((rs.status?.replicas ?? 0) !== 0 || rsReplicas(rs) !== 0 || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0)) continue;
-      try {
-        await this.ctx.client.delete(objectPath(R.replicasets, this.ns, rs.metadata.name!), { preconditions: { uid: rs.metadata.uid } });
-      } catch (err) {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
-      }
+      await ignoreNotFound(this.ctx.client.delete(objectPath(R.replicasets, this.ns, rs.metadata.name!), { preconditions: { uid: rs.metadata.uid } }));
     }
   }
 

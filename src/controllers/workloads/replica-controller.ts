@@ -1,7 +1,7 @@
 // The replica-keeping loop shared by ReplicaSets and ReplicationControllers (upstream runs the RC
 // controller as the RS controller behind a conversion): claim matching pods, create or delete pods
 // until the count matches spec.replicas, and publish status.
-import { StatusError } from '../../api/errors.js';
+import { isNotFound } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R, type ResourceRef } from '../../client/resources.js';
@@ -143,7 +143,7 @@ async function manageReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner:
         deleted.push(`${ns}/${pod.metadata.name}`);
         ctx.recorder.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
-        if (err instanceof StatusError && err.code === 404) return;
+        if (isNotFound(err)) return;
         ctx.recorder.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
       }

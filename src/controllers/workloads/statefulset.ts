@@ -2,7 +2,8 @@
 // in ordinal order and removed highest first (OrderedReady: one at a time, each waiting for its
 // predecessors to be Running and Ready; Parallel: all at once), revisions as ControllerRevisions,
 // and rolling updates from the highest ordinal down to the partition (or OnDelete).
-import { StatusError } from '../../api/errors.js';
+import { isConflict, isNotFound } from '../../api/errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
@@ -229,7 +230,7 @@ class StatefulSetSync {
         await this.ctx.client.create(collectionPath(R.persistentvolumeclaims, this.ns), claimObj);
         this.ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claimObj.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
       } catch (err) {
-        if (err instanceof StatusError && err.code === 409) continue;
+        if (isConflict(err)) continue;
         this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claimObj.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`);
         throw err;
       }
@@ -240,7 +241,7 @@ class StatefulSetSync {
       return created;
     } catch (err) {
       // Our cache has not seen it yet; its add event brings us back.
-      if (err instanceof StatusError && err.code === 409) return undefined;
+      if (isConflict(err)) return undefined;
       this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`);
       throw err;
     }
@@ -251,7 +252,7 @@ class StatefulSetSync {
       await this.ctx.client.delete(objectPath(R.pods, this.ns, pod.metadata.name!), { preconditions: { uid: pod.metadata.uid } });
       this.ctx.recorder.event(this.set, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} successful`);
     } catch (err) {
-      if (err instanceof StatusError && (err.code === 404 || err.code === 409)) return;
+      if (isNotFound(err) || isConflict(err)) return;
       this.ctx.recorder.event(this.set, 'Warning', 'FailedDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} failed error: ${messageOf(err)}`);
       throw err;
     }
@@ -308,13 +309,7 @@ class StatefulSetSync {
 }
 
 async function exists(ctx: ControllerContext, path: string): Promise<boolean> {
-  try {
-    await ctx.client.get(path);
-    return true;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return false;
-    throw err;
-  }
+  return (await ignoreNotFound(ctx.client.get(path))) !== undefined;
 }
 
 function messageOf(err: unknown): string {
