@@ -12,7 +12,7 @@ import {
   DELETION_TIMEOUT_MS, countHealthy, disruptionsAllowed, expectedAndDesired, liveDisruptedPods, needsControllerScale, selectsPod,
   type PodDisruptionBudget,
 } from './disruption-budget.js';
-import { controllerRef, inNamespace } from './owner-index.js';
+import { controllerOf, inNamespace } from '../owner-index.js';
 import type { Pod } from './types.js';
 
 interface Scalable extends KubeObject { spec?: { replicas?: number } }
@@ -23,7 +23,7 @@ class NoControllerError extends Error {}
 function controllerScale(ctx: ControllerContext, namespace: string, pods: Pod[]): number {
   const seen = new Map<string, number>();
   for (const pod of pods) {
-    const ref = controllerRef(pod);
+    const ref = controllerOf(pod);
     if (!ref) throw new NoControllerError(`found no controller ref for pod "${pod.metadata.name}"`);
     const lookup = (resource: typeof R.replicasets, name: string) => ctx.informer<Scalable>(resource).get(`${namespace}/${name}`);
     let owner: Scalable | undefined;

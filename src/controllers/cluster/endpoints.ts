@@ -6,7 +6,7 @@ import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';
-import { inNamespace } from './owner-index.js';
+import { inNamespace } from '../owner-index.js';
 import {
   isHeadless, isPodReady, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
   type ResolvedPort,

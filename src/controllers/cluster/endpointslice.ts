@@ -8,7 +8,7 @@ import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { InFlight } from './in-flight.js';
-import { inNamespace } from './owner-index.js';
+import { inNamespace } from '../owner-index.js';
 import {
   isHeadless, isPodReady, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
 } from './service-pods.js';

@@ -16,7 +16,7 @@ import {
   backoffDelayMs, deletionOrder, formatIndexes, isPodActive, isPodFailed, isPodReady, matchPodFailurePolicy, parseIndexes, podIndex,
 } from './job-pods.js';
 import { JOB_NAME, JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
-import { controllerRef, inNamespace, ownedBy } from './owner-index.js';
+import { controlledBy, controllerOf, inNamespace } from '../owner-index.js';
 import type { Condition, Pod } from './types.js';
 
 const MAX_BURST = 500;
@@ -75,7 +75,7 @@ export function jobController(): Controller {
         backoff.delete(key);
         return;
       }
-      const pods = ownedBy(podInformer, job.metadata.uid!);
+      const pods = controlledBy(podInformer, job.metadata.uid!);
       if (finishedCondition(job)) {
         await releaseFinalizers(ctx, pods.filter(hasFinalizer));
         return;
@@ -215,7 +215,7 @@ export function jobController(): Controller {
 export function strayPods(podsInNamespace: Pod[], jobName: string, jobUid: string | undefined): Pod[] {
   return podsInNamespace.filter(p => {
     if (!hasFinalizer(p)) return false;
-    const ref = controllerRef(p);
+    const ref = controllerOf(p);
     if (ref) return ref.kind === 'Job' && ref.name === jobName && ref.uid !== jobUid;
     return p.metadata.labels?.[JOB_NAME] === jobName;
   });

@@ -6,7 +6,7 @@ import type { Informer } from '../../client/informer.js';
 import { objectPath, R, type ResourceRef } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
-import { inNamespace } from './owner-index.js';
+import { inNamespace } from '../owner-index.js';
 import { formatQuantity } from './quantity.js';
 import { resourceForKey, sumUsage, type GroupResource } from './quota-usage.js';
 

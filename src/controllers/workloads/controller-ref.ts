@@ -5,14 +5,11 @@ import { isConflict, isNotFound, StatusError } from '../../api/errors.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { RestClient } from '../../client/rest-client.js';
+import { controllerOf } from '../owner-index.js';
 import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
 
 export function controllerRefTo(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
-}
-
-export function controllerOf(obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find(r => r.controller);
 }
 
 export interface ClaimOptions<T extends KubeObject> {

@@ -11,11 +11,11 @@ import { ownerKey, splitKey } from '../types.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL, deleteRevision, newRevision, sameData, setRevisionNumber, sortRevisions, templatePatch,
 } from './controller-history.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { nodeShouldRunDaemonPod, withDaemonTolerations, type NodeVerdict } from './daemonset-eligibility.js';
 import { daemonSetStatus, podsForNode, rollingLimits, rollingUpdatePlan } from './daemonset-plan.js';
 import { Expectations, expectationsFor } from './expectations.js';
-import { candidatesFor } from './ownership-index.js';
+import { candidatesFor, controllerOf } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { msUntilAvailable } from './pod-status.js';
 import { slowStartBatch } from './slow-start.js';

@@ -9,7 +9,7 @@ import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';
 import { getCondition, newCondition, setCondition } from './conditions.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import {
   activeReplicaSets, byRevision, desiredReplicasAnnotation, findNewReplicaSet, maxRevision, rsReplicas,
   setNewReplicaSetAnnotations, setReplicasAnnotations, statusSum, templatesEqualIgnoringHash,
@@ -20,7 +20,7 @@ import {
   progressDeadlineSeconds, revisionHistoryLimit,
 } from './deployment-spec.js';
 import { Reason, calculateStatus, deploymentComplete, msUntilProgressDeadline, rolloutStatus } from './deployment-status.js';
-import { candidatesFor, controlledBy } from './ownership-index.js';
+import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from './types.js';

@@ -8,10 +8,10 @@ import { collectionPath, objectPath, R, type ResourceRef } from '../../client/re
 import type { LabelSelector } from '../../apiserver/selectors/label-selector.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { canonicalJson } from './template-hash.js';
 import { Expectations, expectationsFor } from './expectations.js';
-import { candidatesFor, controlledBy } from './ownership-index.js';
+import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { podsToDelete } from './pod-deletion-order.js';
 import { isPodActive, msUntilAvailable } from './pod-status.js';

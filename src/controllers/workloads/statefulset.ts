@@ -12,8 +12,8 @@ import { ownerKey, splitKey } from '../types.js';
 import {
   createRevision, deleteRevision, newRevision, nextRevisionNumber, sameData, setRevisionNumber, sortRevisions, templateOf,
 } from './controller-history.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
-import { candidatesFor } from './ownership-index.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { candidatesFor, controllerOf } from '../owner-index.js';
 import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from './pod-status.js';
 import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
