@@ -7,7 +7,7 @@ import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
-import { InFlight } from './in-flight.js';
+import { Expectations, expectationsFor } from '../expectations.js';
 import { inNamespace } from '../owner-index.js';
 import {
   isHeadless, isPodReady, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
@@ -82,7 +82,7 @@ const same = (s: EndpointSlice, d: DesiredSlice, labels: Record<string, string>)
 
 export function endpointSliceController(): Controller {
   let services: Informer<Service> | undefined;
-  const creating = new InFlight();
+  const expectations = new WeakMap<Informer, Expectations>();
   return {
     name: 'endpointslice',
     watches: [
@@ -97,7 +97,8 @@ export function endpointSliceController(): Controller {
       const slices = inNamespace(ctx.informer<EndpointSlice>(R.endpointslices), namespace)
         .filter(s => s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY && !s.metadata.deletionTimestamp);
       // A slice created but not yet cached would be created again: wait for the cache.
-      if (creating.pending(key, n => slices.some(s => s.metadata.name === n)).size) {
+      const exp = expectationsFor(expectations, ctx.informer(R.endpointslices));
+      if (!exp.satisfied(key)) {
         ctx.requeueAfter(key, RETRY_MS);
         return;
       }
@@ -124,7 +125,7 @@ export function endpointSliceController(): Controller {
           await ctx.client.update(objectPath(R.endpointslices, namespace, cur.metadata.name!), body);
         } else {
           const created = await ctx.client.create<EndpointSlice>(collectionPath(R.endpointslices, namespace), body);
-          creating.add(key, created.metadata.name!, true);
+          exp.expectCreations(key, [`${namespace}/${created.metadata.name}`]);
         }
       }));
       await Promise.all(existing.slice(desired.length).map(remove));

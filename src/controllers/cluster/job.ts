@@ -5,12 +5,13 @@
 // pod is counted twice or lost across restarts. Finishing goes through FailureTarget or
 // SuccessCriteriaMet (active pods are terminated) before the final Failed or Complete.
 import { nowTimestamp } from '../../api/object.js';
+import { objectKey, type Informer } from '../../client/informer.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
+import { Expectations, expectationsFor } from '../expectations.js';
 import { isTrue, setCondition } from './conditions.js';
-import { InFlight } from './in-flight.js';
 import { podForJob } from './job-pod-template.js';
 import {
   backoffDelayMs, deletionOrder, formatIndexes, isPodActive, isPodFailed, isPodReady, matchPodFailurePolicy, parseIndexes, podIndex,
@@ -26,8 +27,8 @@ const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phas
 interface Backoff { failures: number; lastFailureAt: number }
 
 export function jobController(): Controller {
-  const creating = new InFlight<number | undefined>();
-  const deleting = new InFlight<true>();
+  /** Creations remember the completion index of an Indexed job's pod. */
+  const expectations = new WeakMap<Informer, Expectations<number>>();
   const backoff = new Map<string, Backoff>();
 
   async function writeStatus(ctx: ControllerContext, job: Job, status: JobStatus): Promise<Job> {
@@ -44,18 +45,18 @@ export function jobController(): Controller {
     }));
   }
 
-  async function deletePods(ctx: ControllerContext, key: string, job: Job, pods: Pod[]): Promise<void> {
+  async function deletePods(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, pods: Pod[]): Promise<void> {
     await Promise.all(pods.map(async p => {
-      deleting.add(key, p.metadata.name!, true);
+      exp.expectDeletions(key, [objectKey(p)]);
       await ignoreNotFound(ctx.client.delete(objectPath(R.pods, p.metadata.namespace, p.metadata.name!)));
       ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     }));
   }
 
-  async function createPods(ctx: ControllerContext, key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
+  async function createPods(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
     await Promise.all(indexes.slice(0, MAX_BURST).map(async index => {
       const pod = await ctx.client.create<Pod>(collectionPath(R.pods, job.metadata.namespace), podForJob(job, index));
-      creating.add(key, pod.metadata.name!, index);
+      exp.expectCreation(key, objectKey(pod), index);
       ctx.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
     }));
   }
@@ -67,11 +68,11 @@ export function jobController(): Controller {
     async reconcile(key, ctx) {
       let job = ctx.informer<Job>(R.jobs).get(key);
       const podInformer = ctx.informer<Pod>(R.pods);
+      const exp = expectationsFor(expectations, podInformer as unknown as Informer);
       // Pods of a deleted job (or orphaned from it) would keep the tracking finalizer forever.
       await releaseFinalizers(ctx, strayPods(inNamespace(podInformer, splitKey(key).namespace), splitKey(key).name, job?.metadata.uid));
       if (!job) {
-        creating.forget(key);
-        deleting.forget(key);
+        exp.forget(key);
         backoff.delete(key);
         return;
       }
@@ -132,10 +133,9 @@ export function jobController(): Controller {
       const released = new Set(release.map(p => p.metadata.uid));
 
       // Active pods, counting creations and deletions the cache has not shown yet.
-      const byName = new Map(pods.map(p => [p.metadata.name!, p]));
-      const pendingCreates = creating.pending(key, n => byName.has(n));
-      const pendingDeletes = deleting.pending(key, n => !byName.has(n) || !!byName.get(n)!.metadata.deletionTimestamp);
-      const active = pods.filter(p => isPodActive(p) && !pendingDeletes.has(p.metadata.name!));
+      const pendingCreates = exp.pendingCreations(key, now);
+      const pendingDeletes = exp.pendingDeletions(key, now);
+      const active = pods.filter(p => isPodActive(p) && !pendingDeletes.has(objectKey(p)));
       const activeCount = active.length + pendingCreates.size;
       status.active = activeCount;
       status.ready = active.filter(isPodReady).length;
@@ -160,7 +160,7 @@ export function jobController(): Controller {
       }
       const target = conditions.find(c => (c.type === 'FailureTarget' || c.type === 'SuccessCriteriaMet') && c.status === 'True');
       if (target) {
-        await deletePods(ctx, key, job, active);
+        await deletePods(ctx, exp, key, job, active);
         const tracked = pods.some(p => hasFinalizer(p) && !released.has(p.metadata.uid));
         if (!tracked && !pendingCreates.size && !active.length) {
           if (target.type === 'FailureTarget') {
@@ -174,7 +174,7 @@ export function jobController(): Controller {
         status.active = 0;
         status.ready = 0;
       } else if (spec.suspend) {
-        await deletePods(ctx, key, job, active);
+        await deletePods(ctx, exp, key, job, active);
         if (!isTrue(conditions, 'Suspended')) ctx.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
         conditions = setCondition(conditions, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' }, nowTs);
         delete status.startTime;
@@ -191,13 +191,13 @@ export function jobController(): Controller {
         const plan = indexed
           ? planIndexed(active, pendingCreates, completed, completions ?? 0, parallelism)
           : planNonIndexed(active, activeCount, status.succeeded, completions, parallelism);
-        if (plan.remove.length) await deletePods(ctx, key, job, plan.remove);
+        if (plan.remove.length) await deletePods(ctx, exp, key, job, plan.remove);
         if (plan.create.length) {
           const b = backoff.get(key);
           const wait = b ? b.lastFailureAt + backoffDelayMs(b.failures) - now : 0;
           if (wait > 0) ctx.requeueAfter(key, wait);
           else {
-            await createPods(ctx, key, job, plan.create);
+            await createPods(ctx, exp, key, job, plan.create);
             status.active = activeCount + Math.min(plan.create.length, MAX_BURST) - plan.remove.length;
           }
         } else {

@@ -14,7 +14,7 @@ import {
 import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { nodeShouldRunDaemonPod, withDaemonTolerations, type NodeVerdict } from './daemonset-eligibility.js';
 import { daemonSetStatus, podsForNode, rollingLimits, rollingUpdatePlan } from './daemonset-plan.js';
-import { Expectations, expectationsFor } from './expectations.js';
+import { Expectations, expectationsFor } from '../expectations.js';
 import { candidatesFor, controllerOf } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { msUntilAvailable } from './pod-status.js';

@@ -10,7 +10,7 @@ import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';
 import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { canonicalJson } from './template-hash.js';
-import { Expectations, expectationsFor } from './expectations.js';
+import { Expectations, expectationsFor } from '../expectations.js';
 import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { podsToDelete } from './pod-deletion-order.js';
