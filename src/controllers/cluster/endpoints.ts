@@ -2,7 +2,6 @@
 // whose subsets list the selected pods — ready ones in addresses, others in notReadyAddresses
 // (all in addresses with publishNotReadyAddresses) — grouped by their resolved ports.
 import type { KubeObject } from '../../api/object.js';
-import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';
@@ -50,7 +49,6 @@ export function endpointsLabels(svc: Service): Record<string, string> {
 }
 
 export function endpointsController(): Controller {
-  let services: Informer<Service> | undefined;
   // Services whose Endpoints this controller wrote: only those go when their service goes, so
   // hand-made Endpoints without a service are left alone.
   const written = new Set<string>();
@@ -59,14 +57,12 @@ export function endpointsController(): Controller {
     watches: [
       { resource: R.services },
       { resource: R.endpoints },
-      // Before the first reconcile no service is cached; their own adds start the reconciles.
-      { resource: R.pods, mapTo: pod => (services ? servicesSelecting(inNamespace(services, pod.metadata.namespace!), pod) : []) },
+      { resource: R.pods, mapTo: servicesSelecting },
     ],
     workers: 4,
     async reconcile(key, ctx) {
-      services ??= ctx.informer<Service>(R.services);
       const [namespace, name] = key.split('/');
-      const svc = services.get(key);
+      const svc = ctx.informer<Service>(R.services).get(key);
       const current = ctx.informer<Endpoints>(R.endpoints).get(key);
       if (!svc || !managesEndpoints(svc)) {
         if (current && written.has(key)) await ignoreNotFound(ctx.client.delete(objectPath(R.endpoints, namespace, name)));

@@ -81,18 +81,16 @@ const same = (s: EndpointSlice, d: DesiredSlice, labels: Record<string, string>)
   && JSON.stringify(s.metadata.labels ?? {}) === JSON.stringify(labels);
 
 export function endpointSliceController(): Controller {
-  let services: Informer<Service> | undefined;
   const expectations = new WeakMap<Informer, Expectations>();
   return {
     name: 'endpointslice',
     watches: [
       { resource: R.services },
       { resource: R.endpointslices, mapTo: s => (s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? [`${s.metadata.namespace}/${s.metadata.labels[SERVICE_NAME_LABEL]}`] : []) },
-      { resource: R.pods, mapTo: pod => (services ? servicesSelecting(inNamespace(services, pod.metadata.namespace!), pod) : []) },
+      { resource: R.pods, mapTo: servicesSelecting },
     ],
     workers: 4,
     async reconcile(key, ctx) {
-      services ??= ctx.informer<Service>(R.services);
       const [namespace, name] = key.split('/');
       const slices = inNamespace(ctx.informer<EndpointSlice>(R.endpointslices), namespace)
         .filter(s => s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY && !s.metadata.deletionTimestamp);
@@ -102,7 +100,7 @@ export function endpointSliceController(): Controller {
         ctx.requeueAfter(key, RETRY_MS);
         return;
       }
-      const svc = services.get(key);
+      const svc = ctx.informer<Service>(R.services).get(key);
       const remove = (s: EndpointSlice) => ignoreNotFound(ctx.client.delete(objectPath(R.endpointslices, namespace, s.metadata.name!)));
       if (!svc || !managesEndpoints(svc)) {
         await Promise.all(slices.map(remove));

@@ -1,6 +1,9 @@
 // What the Endpoints and EndpointSlice controllers share: which pods back a Service, each pod's
 // target port for a service port (by number, or by container port name), and pod readiness.
 import type { KubeObject } from '../../api/object.js';
+import { R } from '../../client/resources.js';
+import { inNamespace } from '../owner-index.js';
+import type { ControllerContext } from '../types.js';
 import type { Pod, Service, ServicePort } from './types.js';
 
 /** A service with a selector and not of type ExternalName is managed; the others are left to users. */
@@ -66,6 +69,8 @@ export function podHostname(svc: Service, pod: Pod): string | undefined {
 }
 
 /** Maps a pod to the keys of the services in its namespace that select it (for watches). */
-export function servicesSelecting(services: Service[], pod: KubeObject): string[] {
+/** Watch mapping of pods: the keys of the managed services in the pod's namespace that select it. */
+export function servicesSelecting(pod: KubeObject, ctx: ControllerContext): string[] {
+  const services = inNamespace(ctx.informer<Service>(R.services), pod.metadata.namespace ?? '');
   return services.filter(s => managesEndpoints(s) && selects(s, pod)).map(s => `${s.metadata.namespace}/${s.metadata.name}`);
 }

@@ -2,12 +2,12 @@
 // affinity on the node's name (matchFields metadata.name) and bound by the scheduler, as upstream
 // does since 1.12; revisions are ControllerRevisions; updates roll node by node (or OnDelete).
 import { isConflict, isNotFound } from '../../api/errors.js';
-import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { OwnerReference } from '../../api/object.js';
 import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
-import type { Informer } from '../../client/informer.js';
+import { objectKey, type Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ownerKey, splitKey } from '../types.js';
+import { ownerKey } from '../types.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL, deleteRevision, newRevision, sameData, setRevisionNumber, sortRevisions, templatePatch,
 } from './controller-history.js';
@@ -15,16 +15,15 @@ import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { nodeShouldRunDaemonPod, withDaemonTolerations, type NodeVerdict } from './daemonset-eligibility.js';
 import { daemonSetStatus, podsForNode, rollingLimits, rollingUpdatePlan } from './daemonset-plan.js';
 import { Expectations, expectationsFor } from '../expectations.js';
-import { candidatesFor, controllerOf } from '../owner-index.js';
+import { candidatesFor } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { msUntilAvailable } from './pod-status.js';
 import { slowStartBatch } from './slow-start.js';
+import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Affinity, ControllerRevision, DaemonSet, Node, Pod } from './types.js';
 
-const ORPHAN_POD_PREFIX = 'pod:';
-const NODE_PREFIX = 'node:';
 /** Upstream's burstReplicas for DaemonSets. */
 const BURST_REPLICAS = 250;
 
@@ -37,57 +36,37 @@ export const daemonSetController: Controller = {
   workers: 2,
   watches: [
     { resource: R.daemonsets },
-    { resource: R.pods, mapTo: pod => podKeys(pod) },
+    { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(daemonSets(ctx), pod, ctx.informer(R.pods)) },
     { resource: R.controllerrevisions, mapTo: ownerKey('DaemonSet') },
-    { resource: R.nodes, mapTo: node => [`${NODE_PREFIX}${node.metadata.name}`] },
+    { resource: R.nodes, mapTo: (node, ctx) => daemonSetsForNode(node.metadata.name!, ctx) },
   ],
   async reconcile(key, ctx) {
-    if (key.startsWith(ORPHAN_POD_PREFIX)) return enqueueAdopters(key.slice(ORPHAN_POD_PREFIX.length), ctx);
-    if (key.startsWith(NODE_PREFIX)) return nodeChanged(key.slice(NODE_PREFIX.length), ctx);
     const exp = expectationsFor(expectations, ctx.informer(R.pods));
     const ds = ctx.informer<DaemonSet>(R.daemonsets).get(key);
     if (!ds) { exp.forget(key); return; }
-    const selector = selectorOf(ds);
+    const selector = selectorOf(ds.spec.selector);
     if (selector && !selector.empty) await new DaemonSetSync(structuredClone(ds), selector, key, exp, ctx).run();
   },
 };
 
-function podKeys(pod: KubeObject): string[] {
-  const ref = controllerOf(pod);
-  if (ref) return ref.kind === 'DaemonSet' ? [`${pod.metadata.namespace}/${ref.name}`] : [];
-  return [`${ORPHAN_POD_PREFIX}${pod.metadata.namespace}/${pod.metadata.name}`];
-}
-
-function selectorOf(ds: DaemonSet): LabelSelector | null {
-  try {
-    return LabelSelector.fromObject(ds.spec.selector);
-  } catch {
-    return null;
-  }
-}
-
-function enqueueAdopters(podKey: string, ctx: ControllerContext): void {
-  const pod = ctx.informer<Pod>(R.pods).get(podKey);
-  if (!pod || controllerOf(pod)) return;
-  const { namespace } = splitKey(podKey);
-  for (const ds of ctx.informer<DaemonSet>(R.daemonsets).list()) {
-    if (ds.metadata.namespace === namespace && selectorOf(ds)?.matches(pod.metadata.labels)) ctx.requeueAfter(`${namespace}/${ds.metadata.name}`, 0);
-  }
+function daemonSets(ctx: ControllerContext): OwnerKind<DaemonSet> {
+  return { kind: 'DaemonSet', owners: ctx.informer<DaemonSet>(R.daemonsets), selector: ds => selectorOf(ds.spec.selector) };
 }
 
 /**
  * A node changed. Heartbeats and status updates do not matter to DaemonSets; only a node's
- * appearance, disappearance, labels, taints and unschedulable flag do, so only those wake them.
+ * appearance, disappearance, labels, taints and unschedulable flag do, so only those wake them all.
+ * The node is read from the cache, so the old and new objects of one update count once.
  */
-function nodeChanged(name: string, ctx: ControllerContext): void {
+function daemonSetsForNode(name: string, ctx: ControllerContext): string[] {
   const nodes = ctx.informer<Node>(R.nodes);
   let shapes = nodeShapes.get(nodes as unknown as Informer);
   if (!shapes) nodeShapes.set(nodes as unknown as Informer, (shapes = new Map()));
   const node = nodes.get(name);
   const shape = node ? canonicalJson({ l: node.metadata.labels, t: node.spec?.taints, u: node.spec?.unschedulable }) : undefined;
-  if (shapes.get(name) === shape) return;
+  if (shapes.get(name) === shape) return [];
   if (shape === undefined) shapes.delete(name); else shapes.set(name, shape);
-  for (const ds of ctx.informer<DaemonSet>(R.daemonsets).list()) ctx.requeueAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, 0);
+  return ctx.informer<DaemonSet>(R.daemonsets).list().map(objectKey);
 }
 
 /** The node a daemon pod is for: its binding, or the node-name affinity it was created with. */

@@ -4,67 +4,48 @@
 // and rolling updates from the highest ordinal down to the partition (or OnDelete).
 import { isConflict, isNotFound } from '../../api/errors.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
-import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { OwnerReference } from '../../api/object.js';
 import { LabelSelector } from '../../apiserver/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ownerKey, splitKey } from '../types.js';
+import { ownerKey } from '../types.js';
 import {
   createRevision, deleteRevision, newRevision, nextRevisionNumber, sameData, setRevisionNumber, sortRevisions, templateOf,
 } from './controller-history.js';
 import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
-import { candidatesFor, controllerOf } from '../owner-index.js';
+import { candidatesFor } from '../owner-index.js';
 import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from './pod-status.js';
 import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
   revisionOfPod, startOrdinal,
 } from './statefulset-identity.js';
+import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson } from './template-hash.js';
 import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from './types.js';
-
-const ORPHAN_POD_PREFIX = 'pod:';
 
 export const statefulSetController: Controller = {
   name: 'statefulset',
   workers: 4,
   watches: [
     { resource: R.statefulsets },
-    { resource: R.pods, mapTo: pod => podKeys(pod) },
+    { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(statefulSets(ctx), pod, ctx.informer(R.pods)) },
     { resource: R.controllerrevisions, mapTo: ownerKey('StatefulSet') },
   ],
   async reconcile(key, ctx) {
-    if (key.startsWith(ORPHAN_POD_PREFIX)) return enqueueAdopters(key.slice(ORPHAN_POD_PREFIX.length), ctx);
     const set = ctx.informer<StatefulSet>(R.statefulsets).get(key);
     if (!set) return;
-    const selector = selectorOf(set);
+    const selector = selectorOf(set.spec.selector);
     if (selector) await new StatefulSetSync(structuredClone(set), selector, ctx).run();
   },
 };
 
-function podKeys(pod: KubeObject): string[] {
-  const ref = controllerOf(pod);
-  if (ref) return ref.kind === 'StatefulSet' ? [`${pod.metadata.namespace}/${ref.name}`] : [];
-  return [`${ORPHAN_POD_PREFIX}${pod.metadata.namespace}/${pod.metadata.name}`];
-}
-
-function enqueueAdopters(podKey: string, ctx: ControllerContext): void {
-  const pod = ctx.informer<Pod>(R.pods).get(podKey);
-  if (!pod || controllerOf(pod)) return;
-  const { namespace } = splitKey(podKey);
-  for (const set of ctx.informer<StatefulSet>(R.statefulsets).list()) {
-    if (set.metadata.namespace === namespace && ordinalOf(set, pod) >= 0 && selectorOf(set)?.matches(pod.metadata.labels)) {
-      ctx.requeueAfter(`${namespace}/${set.metadata.name}`, 0);
-    }
-  }
-}
-
-function selectorOf(set: StatefulSet): LabelSelector | null {
-  try {
-    return LabelSelector.fromObject(set.spec.selector);
-  } catch {
-    return null;
-  }
+/** A StatefulSet adopts only pods named as its own (`<set>-<ordinal>`). */
+function statefulSets(ctx: ControllerContext): OwnerKind<StatefulSet> {
+  return {
+    kind: 'StatefulSet', owners: ctx.informer<StatefulSet>(R.statefulsets), selector: set => selectorOf(set.spec.selector),
+    mayAdopt: (set, pod) => ordinalOf(set, pod as Pod) >= 0,
+  };
 }
 
 function isCreated(pod: Pod): boolean {
