@@ -2,7 +2,7 @@
 // (bytes, pods, devices). Quantities are parsed once per pod or node, never in the hot loop.
 // (The repo's exact bigint parser lives with the controllers; the scheduler needs speed, and
 // float64 is exact for every realistic quantity in these units.)
-import type { Container, Pod } from './types.js';
+import type { Container, Pod, Quantity } from './types.js';
 
 const SUFFIX: Record<string, number> = {
   '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
@@ -27,7 +27,7 @@ export const PODS = 'pods';
 /** A resource amount per name; cpu in millicores. */
 export type ResourceList = Map<string, number>;
 
-export function toResourceList(list: Record<string, string> | undefined): ResourceList {
+export function toResourceList(list: Record<string, Quantity> | undefined): ResourceList {
   const out: ResourceList = new Map();
   for (const [name, q] of Object.entries(list ?? {})) {
     const v = quantityValue(q);
@@ -54,10 +54,10 @@ const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
  */
 export function podRequests(pod: Pod): ResourceList {
   const total: ResourceList = new Map();
-  for (const c of pod.spec.containers ?? []) addInto(total, requestsOf(c));
+  for (const c of pod.spec?.containers ?? []) addInto(total, requestsOf(c));
   const sidecars: ResourceList = new Map();
   const initMax: ResourceList = new Map();
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of pod.spec?.initContainers ?? []) {
     const r = requestsOf(c);
     if (c.restartPolicy === 'Always') {
       addInto(sidecars, r);
@@ -70,7 +70,7 @@ export function podRequests(pod: Pod): ResourceList {
   }
   addInto(total, sidecars);
   maxInto(total, initMax);
-  addInto(total, toResourceList(pod.spec.overhead));
+  addInto(total, toResourceList(pod.spec?.overhead));
   return total;
 }
 
@@ -83,16 +83,16 @@ export const DEFAULT_MEMORY = 200 * 1024 * 1024;
 export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
-  for (const c of pod.spec.containers ?? []) {
+  for (const c of pod.spec?.containers ?? []) {
     const r = requestsOf(c);
     cpu += r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU;
     memory += r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY;
   }
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of pod.spec?.initContainers ?? []) {
     const r = requestsOf(c);
     cpu = Math.max(cpu, r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU);
     memory = Math.max(memory, r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY);
   }
-  const overhead = toResourceList(pod.spec.overhead);
+  const overhead = toResourceList(pod.spec?.overhead);
   return { cpu: cpu + (overhead.get(CPU) ?? 0), memory: memory + (overhead.get(MEMORY) ?? 0) };
 }
