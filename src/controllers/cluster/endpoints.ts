@@ -28,7 +28,7 @@ export function desiredSubsets(svc: Service, pods: Pod[]): EndpointSubset[] {
     const address: EndpointAddress = {
       ip: podIP(pod)!,
       ...(podHostname(svc, pod) ? { hostname: podHostname(svc, pod) } : {}),
-      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
     };
     const k = portsKey(ports);

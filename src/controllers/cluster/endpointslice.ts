@@ -49,7 +49,7 @@ export function desiredSlices(svc: Service, pods: Pod[]): DesiredSlice[] {
       addresses: [podIP(pod)!],
       conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
       ...(podHostname(svc, pod) ? { hostname: podHostname(svc, pod) } : {}),
-      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
     };
     const k = portsKey(resolved);

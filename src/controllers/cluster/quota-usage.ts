@@ -28,14 +28,14 @@ export function isTerminalPod(pod: Pod): boolean {
 function podResources(pod: Pod, kind: 'requests' | 'limits'): Usage {
   const sum: Usage = new Map();
   const of = (c: Container) => Object.entries(c.resources?.[kind] ?? {});
-  for (const c of pod.spec.containers ?? []) for (const [r, q] of of(c)) add(sum, r, parseQuantity(q));
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of pod.spec?.containers ?? []) for (const [r, q] of of(c)) add(sum, r, parseQuantity(String(q)));
+  for (const c of pod.spec?.initContainers ?? []) {
     for (const [r, q] of of(c)) {
-      const v = parseQuantity(q);
+      const v = parseQuantity(String(q));
       if (v > (sum.get(r) ?? 0n)) sum.set(r, v);
     }
   }
-  for (const [r, q] of Object.entries(pod.spec.overhead ?? {})) if (sum.has(r) || kind === 'requests') add(sum, r, parseQuantity(q));
+  for (const [r, q] of Object.entries(pod.spec?.overhead ?? {})) if (sum.has(r) || kind === 'requests') add(sum, r, parseQuantity(String(q)));
   return sum;
 }
 
@@ -72,7 +72,7 @@ export function usageOf(gr: GroupResource, obj: KubeObject): Usage {
 export type QuotaScope = 'Terminating' | 'NotTerminating' | 'BestEffort' | 'NotBestEffort';
 
 function isBestEffort(pod: Pod): boolean {
-  return [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])]
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]
     .every(c => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length);
 }
 
@@ -83,8 +83,8 @@ export function matchesScopes(gr: GroupResource, obj: KubeObject, scopes: string
   const pod = obj as Pod;
   return scopes.every(s => {
     switch (s) {
-      case 'Terminating': return pod.spec.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds >= 0;
-      case 'NotTerminating': return pod.spec.activeDeadlineSeconds === undefined;
+      case 'Terminating': return pod.spec?.activeDeadlineSeconds !== undefined && pod.spec?.activeDeadlineSeconds >= 0;
+      case 'NotTerminating': return pod.spec?.activeDeadlineSeconds === undefined;
       case 'BestEffort': return isBestEffort(pod);
       case 'NotBestEffort': return !isBestEffort(pod);
       default: return false;

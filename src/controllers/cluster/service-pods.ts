@@ -40,7 +40,7 @@ export function resolveTargetPort(port: ServicePort, pod: Pod): number | undefin
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
   const protocol = port.protocol ?? 'TCP';
-  for (const c of pod.spec.containers ?? []) {
+  for (const c of pod.spec?.containers ?? []) {
     for (const cp of c.ports ?? []) if (cp.name === target && (cp.protocol ?? 'TCP') === protocol) return cp.containerPort;
   }
   return undefined;
@@ -65,7 +65,7 @@ export const isHeadless = (svc: Service) => svc.spec?.clusterIP === 'None';
 
 /** A pod's DNS hostname in the service: only when its subdomain names the service. */
 export function podHostname(svc: Service, pod: Pod): string | undefined {
-  return pod.spec.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
+  return pod.spec?.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
 }
 
 /** Maps a pod to the keys of the services in its namespace that select it (for watches). */

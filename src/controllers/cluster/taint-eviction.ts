@@ -14,7 +14,7 @@ export function taintEvictionController(): Controller {
     name: 'taint-eviction',
     watches: [
       { resource: R.nodes },
-      { resource: R.pods, mapTo: p => ((p as Pod).spec?.nodeName ? [(p as Pod).spec.nodeName!] : []) },
+      { resource: R.pods, mapTo: p => { const node = (p as Pod).spec?.nodeName; return node ? [node] : []; } },
     ],
     async reconcile(name, ctx) {
       const node = ctx.informer<Node>(R.nodes).get(name);

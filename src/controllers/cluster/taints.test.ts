@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { unknownConditions } from './node-lifecycle.js';
 import { NOT_READY, UNREACHABLE, UNSCHEDULABLE, desiredTaints, evictionTime } from './taints.js';
-import type { Node, Pod, Taint } from './types.js';
+import type { Node, Pod, Taint, Toleration } from './types.js';
 
 const node = (ready: 'True' | 'False' | 'Unknown' | undefined, extra: Partial<NonNullable<Node['spec']>> = {}): Node => ({
   metadata: { name: 'n1', creationTimestamp: '2024-01-01T00:00:00Z' },
@@ -41,7 +41,7 @@ test('a silent node: every condition Unknown with NodeStatusUnknown; Ready added
 test('eviction time: now if untolerated, never if tolerated without bound, else after tolerationSeconds', () => {
   const added = Date.parse('2024-01-01T00:00:00Z');
   const taints: Taint[] = [{ key: UNREACHABLE, effect: 'NoExecute', timeAdded: '2024-01-01T00:00:00Z' }];
-  const pod = (tolerations: Pod['spec']['tolerations']): Pod => ({ metadata: {}, spec: { containers: [], tolerations } });
+  const pod = (tolerations: Toleration[]): Pod => ({ metadata: {}, spec: { containers: [], tolerations } });
   assert.equal(evictionTime(pod([]), taints, added), 0);
   assert.equal(evictionTime(pod([{ key: UNREACHABLE, operator: 'Exists' }]), taints, added), undefined);
   assert.equal(evictionTime(pod([{ key: UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }]), taints, added), added + 300_000);

@@ -43,7 +43,7 @@ export function evictionTime(pod: Pod, taints: Taint[], now: number): number | u
   const noExecute = taints.filter(t => t.effect === 'NoExecute');
   let at: number | undefined;
   for (const taint of noExecute) {
-    const matching = (pod.spec.tolerations ?? []).filter(t => tolerates(t, taint));
+    const matching = (pod.spec?.tolerations ?? []).filter(t => tolerates(t, taint));
     if (!matching.length) return 0;
     const bounded = matching.filter(t => t.tolerationSeconds !== undefined && t.tolerationSeconds !== null);
     // Any toleration without a bound tolerates this taint forever.
