@@ -175,7 +175,8 @@ class DaemonSetSync {
       const node = targets[next++];
       const template = structuredClone(ds.spec.template);
       template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash } };
-      template.spec = { ...template.spec, tolerations: withDaemonTolerations(template.spec ?? {}), affinity: nodeNameAffinity(template.spec?.affinity, node) };
+      // A template without spec (validation forbids it) makes a pod the server refuses for having no containers.
+      template.spec = { containers: [], ...template.spec, tolerations: withDaemonTolerations(template.spec ?? {}), affinity: nodeNameAffinity(template.spec?.affinity, node) };
       try {
         const pod = await this.ctx.client.create<Pod>(collectionPath(R.pods, this.ns), podFromTemplate(template, this.ns, this.ref, ds.metadata.name!));
         created.push(`${this.ns}/${pod.metadata.name}`);
