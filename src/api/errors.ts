@@ -65,6 +65,16 @@ export function statusBody(status: Status['status'], code: number, fields: Pick<
   return s;
 }
 
+/** 404: the object (or its namespace) does not exist. */
+export function isNotFound(err: unknown): err is StatusError {
+  return err instanceof StatusError && err.code === 404;
+}
+
+/** 409: a write lost a race: a stale resourceVersion or UID precondition (Conflict), or a taken name (AlreadyExists). */
+export function isConflict(err: unknown): err is StatusError {
+  return err instanceof StatusError && err.code === 409;
+}
+
 /** Identifies the object an error is about, rendered as upstream does: `pods "x"` or `deployments.apps "x"`. */
 export interface ErrorTarget {
   group: string;

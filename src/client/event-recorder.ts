@@ -3,7 +3,7 @@
 // EventCorrelator's call, as in upstream's event broadcaster. Posting is bounded: beyond a
 // backlog, events are dropped (as upstream's broadcaster drops when its queue is full), so a busy
 // component never waits behind its own bookkeeping.
-import { StatusError } from '../api/errors.js';
+import { isNotFound } from '../api/errors.js';
 import { nowTimestamp as timestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from './rest-client.js';
 import { collectionPath, objectPath, R } from './resources.js';
@@ -91,7 +91,7 @@ export class ApiEventRecorder implements EventRecorder {
     try {
       await update();
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      if (!isNotFound(err)) throw err;
       await create();
     }
   }

@@ -3,6 +3,8 @@
 // renewal fails past the deadline. Optimistic concurrency on the Lease makes it safe.
 import { hostname } from 'node:os';
 import { StatusError } from '../api/errors.js';
+import { isConflict } from '../api/errors.js';
+import { ignoreNotFound } from '../client/api-errors.js';
 import { type KubeObject } from '../api/object.js';
 import type { RestClient } from './rest-client.js';
 import { collectionPath, objectPath, R } from './resources.js';
@@ -85,12 +87,7 @@ export class LeaderElector {
 
   private async tryAcquireOrRenew(): Promise<boolean> {
     const path = objectPath(R.leases, this.o.namespace, this.o.name);
-    let lease: KubeObject | undefined;
-    try {
-      lease = await this.client.get(path);
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    }
+    const lease = await ignoreNotFound(this.client.get<KubeObject>(path));
     const now = new Date();
     if (!lease) {
       try {
@@ -101,7 +98,7 @@ export class LeaderElector {
         });
         return true;
       } catch (err) {
-        if (err instanceof StatusError && err.code === 409) return false;
+        if (isConflict(err)) return false;
         throw err;
       }
     }
@@ -123,7 +120,7 @@ export class LeaderElector {
       await this.client.update(path, { ...lease, spec: next });
       return true;
     } catch (err) {
-      if (err instanceof StatusError && err.code === 409) return false;
+      if (isConflict(err)) return false;
       throw err;
     }
   }

@@ -38,7 +38,8 @@ export class ControllerManager {
         requeueAfter: (key, ms) => queue.addAfter(key, ms),
       };
       for (const w of c.watches) {
-        const keys = w.mapTo ?? ((o: KubeObject) => [objectKey(o)]);
+        const mapTo = w.mapTo;
+        const keys = mapTo ? (o: KubeObject) => mapTo(o, ctx) : (o: KubeObject) => [objectKey(o)];
         const enqueue = (o: KubeObject) => { for (const k of keys(o)) queue.add(k); };
         this.registrations.add(informers.get(w.resource), { add: enqueue, update: (a, b) => { enqueue(a); enqueue(b); }, delete: enqueue });
       }

@@ -8,8 +8,11 @@ import type { EventRecorder } from '../client/event-recorder.js';
 
 export interface WatchSpec {
   resource: ResourceRef;
-  /** Keys to reconcile when an object of this resource changes; default: the object's own key. */
-  mapTo?: (obj: KubeObject) => string[];
+  /**
+   * Keys to reconcile when an object of this resource changes; default: the object's own key. It
+   * gets the context, so it can read the caches and name the owners to reconcile directly.
+   */
+  mapTo?: (obj: KubeObject, ctx: ControllerContext) => string[];
 }
 
 export interface ControllerContext {

@@ -3,7 +3,6 @@
 // (and pod count) must hold the pod beside the pods already admitted. A rejected pod fails with
 // reason OutOf<resource> or NodeAffinity and the message "Pod was rejected: ...".
 import { podRequests, toResourceList } from '../scheduler/resources.js';
-import type { Pod as SchedulerPod } from '../scheduler/types.js';
 import type { PodObject } from './types.js';
 
 export interface Rejection { reason: string; message: string }
@@ -18,13 +17,13 @@ export function admit(pod: PodObject, admitted: PodObject[], node: NodeForAdmiss
   for (const [k, v] of Object.entries(node.labels ? pod.spec.nodeSelector ?? {} : {})) {
     if (node.labels![k] !== v) return reject('NodeAffinity', "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
   }
-  const allocatable = toResourceList(Object.fromEntries(Object.entries(node.allocatable).map(([k, v]) => [k, String(v)])));
+  const allocatable = toResourceList(node.allocatable);
   if (!allocatable.size) return undefined; // nothing known about the node yet: nothing to check against
   const maxPods = allocatable.get('pods');
   if (maxPods !== undefined && admitted.length + 1 > maxPods) return insufficient('pods', 1, admitted.length, maxPods);
   const used = new Map<string, number>();
-  for (const p of admitted) for (const [k, v] of requests(p)) used.set(k, (used.get(k) ?? 0) + v);
-  for (const [name, want] of requests(pod)) {
+  for (const p of admitted) for (const [k, v] of podRequests(p)) used.set(k, (used.get(k) ?? 0) + v);
+  for (const [name, want] of podRequests(pod)) {
     const capacity = allocatable.get(name);
     if (capacity === undefined || want === 0) continue;
     const inUse = used.get(name) ?? 0;
@@ -32,8 +31,6 @@ export function admit(pod: PodObject, admitted: PodObject[], node: NodeForAdmiss
   }
   return undefined;
 }
-
-const requests = (p: PodObject) => podRequests(p as unknown as SchedulerPod);
 
 function insufficient(resource: string, requested: number, used: number, capacity: number): Rejection {
   return reject(`OutOf${resource}`, `Node didn't have enough resource: ${resource}, requested: ${requested}, used: ${used}, capacity: ${capacity}`);

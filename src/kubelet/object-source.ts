@@ -1,6 +1,7 @@
 // The ConfigMaps and Secrets a pod refers to, read through the API for each sync (upstream's "Get"
 // change-detection strategy): a missing object is `undefined`, any other failure is thrown.
-import { StatusError } from '../api/errors.js';
+import {  } from '../api/errors.js';
+import { ignoreNotFound } from '../client/api-errors.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R, type ResourceRef } from '../client/resources.js';
 import type { ConfigMapObject, SecretObject } from './types.js';
@@ -22,12 +23,7 @@ export class ApiObjectSource implements ObjectSource {
   }
 
   private async get<T>(r: ResourceRef, namespace: string, name: string): Promise<T | undefined> {
-    try {
-      return await this.client.get<T>(objectPath(r, namespace, name));
-    } catch (err) {
-      if (err instanceof StatusError && err.code === 404) return undefined;
-      throw err;
-    }
+    return ignoreNotFound(this.client.get<T>(objectPath(r, namespace, name)));
   }
 }
 

@@ -93,11 +93,13 @@ export class SchedulerCache {
 
   /** A bound pod observed by the informer (adds, or replaces an assumption / older version). */
   setPod(pod: Pod): void {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) return; // only bound pods have a place
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const prior = this.placed.get(key);
     if (prior && !prior.assumed && prior.info.pod === pod) return;
     this.unplace(key);
-    this.place(prior?.info.pod === pod ? prior.info : new PodInfo(pod), pod.spec.nodeName!, false);
+    this.place(prior?.info.pod === pod ? prior.info : new PodInfo(pod), nodeName, false);
   }
 
   removePod(key: string): void {

@@ -42,8 +42,8 @@ export class ClusterView {
 
   /** spec.priority, else its PriorityClass's value, else the global default class's, else 0. */
   priorityOf(pod: Pod): number {
-    if (pod.spec.priority !== undefined) return pod.spec.priority;
-    const name = pod.spec.priorityClassName;
+    if (pod.spec?.priority !== undefined) return pod.spec.priority;
+    const name = pod.spec?.priorityClassName;
     if (name) return this.priorityClasses.get(name)?.value ?? 0;
     return this.priorityClasses.list().find(c => c.globalDefault)?.value ?? 0;
   }

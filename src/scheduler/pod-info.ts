@@ -2,7 +2,7 @@
 // tolerations and compiled affinity terms. Plugins never re-parse a pod inside the node loop.
 import { LabelSelector } from '../api/selectors/label-selector.js';
 import { CPU, EPHEMERAL, MEMORY, nonZeroRequests, PODS, podRequests, type ResourceList } from './resources.js';
-import { podKeyOf, type Pod, type PodAffinityTerm } from './types.js';
+import { podKeyOf, type Pod, type PodAffinityTerm, type PodSpec } from './types.js';
 
 export interface AffinityTerm {
   selector: LabelSelector;
@@ -42,9 +42,13 @@ export function termMatches(term: AffinityTerm, other: PodInfo, nsLabels: Namesp
 }
 
 const BUILTIN = new Set([CPU, MEMORY, EPHEMERAL, PODS]);
+/** What a pod without a spec asks for: nothing (the API server never stores one, but the type allows it). */
+const NO_SPEC: PodSpec = Object.freeze({ containers: [] });
 
 export class PodInfo {
   readonly key: string;
+  /** The pod's spec, so plugins need not handle a missing one. */
+  readonly spec: PodSpec;
   readonly namespace: string;
   readonly labels: Record<string, string>;
   readonly priority: number;
@@ -63,9 +67,10 @@ export class PodInfo {
 
   constructor(readonly pod: Pod) {
     this.key = podKeyOf(pod);
+    this.spec = pod.spec ?? NO_SPEC;
     this.namespace = pod.metadata.namespace ?? 'default';
     this.labels = pod.metadata.labels ?? {};
-    this.priority = pod.spec.priority ?? 0;
+    this.priority = this.spec.priority ?? 0;
     this.requests = podRequests(pod);
     this.cpuRequest = this.requests.get(CPU) ?? 0;
     this.memoryRequest = this.requests.get(MEMORY) ?? 0;
@@ -73,12 +78,12 @@ export class PodInfo {
     this.extendedRequests = [...this.requests].filter(([name, want]) => want !== 0 && !BUILTIN.has(name));
     this.nonZero = nonZeroRequests(pod);
     this.hostPorts = [];
-    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    for (const c of [...(this.spec.initContainers ?? []), ...this.spec.containers]) {
       for (const p of c.ports ?? []) {
         if (p.hostPort && p.hostPort > 0) this.hostPorts.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort });
       }
     }
-    const a = pod.spec.affinity;
+    const a = this.spec.affinity;
     this.requiredAffinity = (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(t => compileTerm(pod, t));
     this.requiredAntiAffinity = (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(t => compileTerm(pod, t));
     this.preferredAffinity = (a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(w => ({ ...compileTerm(pod, w.podAffinityTerm), weight: w.weight }));

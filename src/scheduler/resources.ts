@@ -2,7 +2,7 @@
 // in whole units (bytes, pods, devices; its Value), both rounded up. Quantities are parsed once per
 // pod or node with the one exact parser, never in the hot loop, which adds plain numbers.
 import { parseQuantity, QuantityParseError, scaledValue } from '../api/quantity.js';
-import type { Container, Pod } from './types.js';
+import type { Container, Pod, Quantity } from './types.js';
 
 export const CPU = 'cpu';
 export const MEMORY = 'memory';
@@ -12,7 +12,7 @@ export const PODS = 'pods';
 /** A resource amount per name; cpu in millicores. */
 export type ResourceList = Map<string, number>;
 
-export function toResourceList(list: Record<string, string> | undefined): ResourceList {
+export function toResourceList(list: Record<string, Quantity> | undefined): ResourceList {
   const out: ResourceList = new Map();
   for (const [name, q] of Object.entries(list ?? {})) {
     try {
@@ -41,10 +41,10 @@ const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
  */
 export function podRequests(pod: Pod): ResourceList {
   const total: ResourceList = new Map();
-  for (const c of pod.spec.containers ?? []) addInto(total, requestsOf(c));
+  for (const c of pod.spec?.containers ?? []) addInto(total, requestsOf(c));
   const sidecars: ResourceList = new Map();
   const initMax: ResourceList = new Map();
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of pod.spec?.initContainers ?? []) {
     const r = requestsOf(c);
     if (c.restartPolicy === 'Always') {
       addInto(sidecars, r);
@@ -57,7 +57,7 @@ export function podRequests(pod: Pod): ResourceList {
   }
   addInto(total, sidecars);
   maxInto(total, initMax);
-  addInto(total, toResourceList(pod.spec.overhead));
+  addInto(total, toResourceList(pod.spec?.overhead));
   return total;
 }
 
@@ -70,16 +70,16 @@ export const DEFAULT_MEMORY = 200 * 1024 * 1024;
 export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
-  for (const c of pod.spec.containers ?? []) {
+  for (const c of pod.spec?.containers ?? []) {
     const r = requestsOf(c);
     cpu += r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU;
     memory += r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY;
   }
-  for (const c of pod.spec.initContainers ?? []) {
+  for (const c of pod.spec?.initContainers ?? []) {
     const r = requestsOf(c);
     cpu = Math.max(cpu, r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU);
     memory = Math.max(memory, r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY);
   }
-  const overhead = toResourceList(pod.spec.overhead);
+  const overhead = toResourceList(pod.spec?.overhead);
   return { cpu: cpu + (overhead.get(CPU) ?? 0), memory: memory + (overhead.get(MEMORY) ?? 0) };
 }

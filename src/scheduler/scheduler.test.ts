@@ -57,7 +57,7 @@ test('queue: priority first, then age; failed pods back off 1s doubling to 10s',
   let now = 1000;
   const q = new SchedulingQueue({
     less: (a, b) => a.info.priority > b.info.priority || (a.info.priority === b.info.priority && a.timestamp < b.timestamp),
-    preEnqueue: p => !(p.spec.schedulingGates?.length), interested: () => true, now: () => now,
+    preEnqueue: p => !(p.spec?.schedulingGates?.length), interested: () => true, now: () => now,
   });
   q.add(pod('low', { priority: 1 }));
   now++;

@@ -2,7 +2,7 @@
 // bound pods); one loop pops pods in priority order and runs the scheduling cycle synchronously;
 // binding runs concurrently behind it on pods already assumed in the cache.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
-import { StatusError } from '../api/errors.js';
+import { isNotFound } from '../api/errors.js';
 import { nowTimestamp } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -21,7 +21,7 @@ import type { ScoringStrategy } from './plugins/node-resources-fit.js';
 import { Profile } from './profile.js';
 import { defaultProfile } from './profiles.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPodInfo } from './queue.js';
-import { DEFAULT_SCHEDULER_NAME, podKeyOf, type Node, type Pod, type PodCondition } from './types.js';
+import { DEFAULT_SCHEDULER_NAME, podKeyOf, type Node, type Pod } from './types.js';
 
 export interface SchedulerOptions {
   /** One profile per name (spec.schedulerName); default ["default-scheduler"]. */
@@ -125,16 +125,17 @@ export class Scheduler {
   // --- informer events -------------------------------------------------------------------------
 
   private responsible(pod: Pod): boolean {
-    return this.profiles.has(pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) && !pod.metadata.deletionTimestamp && !isTerminal(pod);
+    return this.profiles.has(pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) && !pod.metadata.deletionTimestamp && !isTerminal(pod);
   }
 
   /** Fills in spec.priority from the PriorityClass when admission did not. */
   private withPriority(pod: Pod): Pod {
-    return pod.spec.priority !== undefined ? pod : { ...pod, spec: { ...pod.spec, priority: this.view.priorityOf(pod) } };
+    const spec = pod.spec;
+    return !spec || spec.priority !== undefined ? pod : { ...pod, spec: { ...spec, priority: this.view.priorityOf(pod) } };
   }
 
   private podAdded(pod: Pod): void {
-    if (pod.spec.nodeName) {
+    if (pod.spec?.nodeName) {
       if (isTerminal(pod)) return;
       this.cache.setPod(this.withPriority(pod));
       this.queue.moveOnEvent(ev('AssignedPod', 'Add'));
@@ -145,13 +146,13 @@ export class Scheduler {
 
   private podUpdated(old: Pod, pod: Pod): void {
     const key = podKeyOf(pod);
-    if (pod.spec.nodeName) {
+    if (pod.spec?.nodeName) {
       if (isTerminal(pod)) return this.podDeleted(pod);
       this.queue.delete(key);
       this.nominator.remove(key);
       this.cache.setPod(this.withPriority(pod));
-      if (!old.spec.nodeName || JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels)) {
-        this.queue.moveOnEvent(ev('AssignedPod', old.spec.nodeName ? 'Update' : 'Add'));
+      if (!old.spec?.nodeName || JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels)) {
+        this.queue.moveOnEvent(ev('AssignedPod', old.spec?.nodeName ? 'Update' : 'Add'));
       }
     } else if (this.responsible(pod)) {
       if (!this.cache.isAssumed(key)) this.queue.add(this.withPriority(pod));
@@ -184,7 +185,7 @@ export class Scheduler {
   }
 
   private profileFor(pod: Pod): Profile {
-    return this.profiles.get(pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) ?? [...this.profiles.values()][0];
+    return this.profiles.get(pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) ?? [...this.profiles.values()][0];
   }
 
   // --- the scheduling loop ---------------------------------------------------------------------
@@ -263,8 +264,7 @@ export class Scheduler {
     } catch (err) {
       this.cache.forget(q.info.key);
       profile.runUnreserve(state, q.info, node);
-      const gone = err instanceof StatusError && err.code === 404;
-      if (gone) return this.queue.done(q.info.key);
+      if (isNotFound(err)) return this.queue.done(q.info.key);
       const msg = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
       this.events.event(pod, 'Warning', 'FailedScheduling', msg);
       this.queue.addBackoff(q);
@@ -296,10 +296,11 @@ export class Scheduler {
     const cur = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
     const nominatedChanged = nominatedNode !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominatedNode;
     if (cur && cur.status === 'False' && cur.reason === reason && cur.message === message && !nominatedChanged) return;
-    const condition: PodCondition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: nowTimestamp() };
+    // lastProbeTime goes as null, as upstream's zero metav1.Time does (the API type has no null).
+    const condition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: nowTimestamp() };
     const status: Record<string, unknown> = { conditions: [condition] };
     if (nominatedChanged) status.nominatedNodeName = nominatedNode || null;
     void this.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { status }, 'strategic')
-      .catch(err => { if (!(err instanceof StatusError && err.code === 404)) this.log('pod status update failed', { pod: podKeyOf(pod), error: String(err) }); });
+      .catch(err => { if (!isNotFound(err)) this.log('pod status update failed', { pod: podKeyOf(pod), error: String(err) }); });
   }
 }

@@ -2,7 +2,7 @@
 // all bound pods: starts pods (Running, Ready, an IP from the node's range), completes
 // run-to-completion pods after the job duration, and finishes graceful deletion at once (status
 // terminated, then delete with grace period 0) as upstream's kubelet does after killing containers.
-import { StatusError } from '../api/errors.js';
+import { isConflict, isNotFound, StatusError } from '../api/errors.js';
 import { nowTimestamp } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -119,7 +119,7 @@ export class SimKubelet {
       (err: unknown) => {
         this.busy.delete(key);
         // Gone, replaced by a namesake (uid precondition) or changed under us: the watch brings news.
-        if (err instanceof StatusError && [404, 409, 422].includes(err.code)) return;
+        if (isNotFound(err) || isConflict(err) || (err instanceof StatusError && err.code === 422)) return;
         this.log('pod update failed; retrying', { pod: key, error: err instanceof Error ? err.message : String(err) });
         this.later(key, RETRY_MS);
       },

@@ -1,6 +1,6 @@
 // The simulated nodes of this process: registration through the API (create, or adopt a Node left
 // by an earlier run), their latest Node object, Lease, pod IP pool and whether they heartbeat.
-import { StatusError } from '../api/errors.js';
+import { isConflict } from '../api/errors.js';
 import { nowTimestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
@@ -48,7 +48,7 @@ export class NodeRegistry {
     try {
       node = await this.limiter.run(() => this.client.create<NodeObject>(collectionPath(R.nodes), newNode(this.o, n.index)));
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      if (!isConflict(err)) throw err;
       node = await this.limiter.run(() => this.client.get<NodeObject>(objectPath(R.nodes, undefined, n.name)));
     }
     n.node = node;

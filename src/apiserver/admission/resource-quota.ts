@@ -3,7 +3,7 @@
 // request is charged to the quota's status.used at once (compare-and-swap on the quota), so that
 // concurrent creates cannot all slip under the limit; the quota controller later recomputes the
 // exact usage.
-import { ForbiddenError, StatusError } from '../../api/errors.js';
+import { ForbiddenError, isConflict, StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { formatMilli, parseMilli } from '../../api/quantity.js';
 import { matchesScopes, resourceForKey, sumUsage, usageOf, type GroupResource, type Usage } from '../../api/quota-usage.js';
@@ -97,7 +97,7 @@ export function resourceQuotaAdmission(registry: () => Registry): AdmissionPlugi
             await quotas.update(systemContext('system:admission:resourcequota'), a.namespace, name, { ...live, status: { hard, ...live.status, used: nextUsed } }, { subresource: 'status' });
             return;
           } catch (err) {
-            if (!(err instanceof StatusError && err.code === 409)) throw err;
+            if (!isConflict(err)) throw err;
           }
         }
         throw new StatusError(500, 'InternalError', `Internal error occurred: resource quota ${name} could not be charged: too many concurrent updates`);

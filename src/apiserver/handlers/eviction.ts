@@ -3,7 +3,7 @@
 // status.disruptedPods) with a compare-and-swap on the budget, as upstream's eviction REST.
 // Otherwise 429 TooManyRequests with the DisruptionBudget cause, which `kubectl drain` retries.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, ForbiddenError, MethodNotAllowedError, StatusError } from '../../api/errors.js';
+import { BadRequestError, ForbiddenError, isConflict, MethodNotAllowedError, StatusError } from '../../api/errors.js';
 import { nowTimestamp, type DeleteOptions, type KubeObject } from '../../api/object.js';
 import { isPodReady } from '../../api/pod-state.js';
 import type { PodDisruptionBudget as PdbResource, PodDisruptionBudgetStatus, Pod as PodResource, PodStatus } from '../../api/types/generated.js';
@@ -58,7 +58,7 @@ export async function handleEviction(req: IncomingMessage, res: ServerResponse, 
         try {
           await consumeDisruption(pdbs, pdb, pod.metadata.name!, ctx);
         } catch (err) {
-          if (err instanceof StatusError && err.code === 409 && attempt < MAX_ATTEMPTS) {
+          if (isConflict(err) && attempt < MAX_ATTEMPTS) {
             // Another eviction took the budget first: re-read it once the cache shows that write.
             await new Promise(r => setTimeout(r, 5 * (attempt + 1)));
             continue;

@@ -7,10 +7,10 @@ import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey } from '../types.js';
-import { ignoreAlreadyExists, ignoreNotFound } from './api-errors.js';
+import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';
 import { TOO_MANY_MISSED, checkSchedule, jobNameFor } from './cronjob-schedule.js';
 import { finishedCondition, type Job, type JobSpec } from './job-types.js';
-import { ownedBy } from './owner-index.js';
+import { controlledBy } from '../owner-index.js';
 import type { ObjectReference } from './types.js';
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -65,7 +65,7 @@ export function cronJobController(): Controller {
       const cj = ctx.informer<CronJob>(R.cronjobs).get(key);
       if (!cj) return;
       const now = Date.now();
-      const children = ownedBy(ctx.informer<Job>(R.jobs), cj.metadata.uid!);
+      const children = controlledBy(ctx.informer<Job>(R.jobs), cj.metadata.uid!);
       const status = structuredClone(cj.status ?? {});
       const byUid = new Map(children.map(j => [j.metadata.uid!, j]));
 

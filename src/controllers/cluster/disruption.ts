@@ -3,16 +3,15 @@
 // condition — in step with the pods it selects and their controllers' scale. The eviction
 // subresource reads this status to allow or refuse evictions.
 import { nowTimestamp, type KubeObject } from '../../api/object.js';
-import type { Informer } from '../../client/informer.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { setCondition } from '../../api/conditions.js';
 import {
   DELETION_TIMEOUT_MS, countHealthy, disruptionsAllowed, expectedAndDesired, liveDisruptedPods, needsControllerScale, selectsPod,
   type PodDisruptionBudget,
 } from './disruption-budget.js';
-import { controllerRef, inNamespace } from './owner-index.js';
+import { controllerOf, inNamespace } from '../owner-index.js';
 import type { Pod } from './types.js';
 
 interface Scalable extends KubeObject { spec?: { replicas?: number } }
@@ -23,7 +22,7 @@ class NoControllerError extends Error {}
 function controllerScale(ctx: ControllerContext, namespace: string, pods: Pod[]): number {
   const seen = new Map<string, number>();
   for (const pod of pods) {
-    const ref = controllerRef(pod);
+    const ref = controllerOf(pod);
     if (!ref) throw new NoControllerError(`found no controller ref for pod "${pod.metadata.name}"`);
     const lookup = (resource: typeof R.replicasets, name: string) => ctx.informer<Scalable>(resource).get(`${namespace}/${name}`);
     let owner: Scalable | undefined;
@@ -44,20 +43,18 @@ function controllerScale(ctx: ControllerContext, namespace: string, pods: Pod[])
 }
 
 export function disruptionController(): Controller {
-  let pdbs: Informer<PodDisruptionBudget> | undefined;
-  const keysIn = (namespace: string | undefined, filter: (p: PodDisruptionBudget) => boolean = () => true) =>
-    (pdbs && namespace ? inNamespace(pdbs, namespace).filter(filter).map(p => `${namespace}/${p.metadata.name}`) : []);
+  const keysIn = (ctx: ControllerContext, namespace: string | undefined, filter: (p: PodDisruptionBudget) => boolean = () => true) =>
+    (namespace ? inNamespace(ctx.informer<PodDisruptionBudget>(R.poddisruptionbudgets), namespace).filter(filter).map(p => `${namespace}/${p.metadata.name}`) : []);
   return {
     name: 'disruption',
     watches: [
       { resource: R.poddisruptionbudgets },
-      { resource: R.pods, mapTo: pod => keysIn(pod.metadata.namespace, p => selectsPod(p, pod)) },
+      { resource: R.pods, mapTo: (pod, ctx) => keysIn(ctx, pod.metadata.namespace, p => selectsPod(p, pod)) },
       // A controller's scale sets the expected pod count of percentage and maxUnavailable budgets.
-      ...[R.replicasets, R.deployments, R.statefulsets, R.replicationcontrollers].map(resource => ({ resource, mapTo: (o: KubeObject) => keysIn(o.metadata.namespace) })),
+      ...[R.replicasets, R.deployments, R.statefulsets, R.replicationcontrollers].map(resource => ({ resource, mapTo: (o: KubeObject, ctx: ControllerContext) => keysIn(ctx, o.metadata.namespace) })),
     ],
     async reconcile(key, ctx) {
-      pdbs ??= ctx.informer<PodDisruptionBudget>(R.poddisruptionbudgets);
-      const pdb = pdbs.get(key);
+      const pdb = ctx.informer<PodDisruptionBudget>(R.poddisruptionbudgets).get(key);
       if (!pdb || pdb.metadata.deletionTimestamp) return;
       const namespace = pdb.metadata.namespace!;
       const now = Date.now();

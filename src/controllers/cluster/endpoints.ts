@@ -6,8 +6,8 @@ import { isPodReady } from '../../api/pod-state.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreAlreadyExists, ignoreNotFound } from './api-errors.js';
-import { inNamespace } from './owner-index.js';
+import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';
+import { inNamespace } from '../owner-index.js';
 import {
   isHeadless, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
   type ResolvedPort,
@@ -30,7 +30,7 @@ export function desiredSubsets(svc: Service, pods: Pod[]): EndpointSubset[] {
     const address: EndpointAddress = {
       ip: podIP(pod)!,
       ...(podHostname(svc, pod) ? { hostname: podHostname(svc, pod) } : {}),
-      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
     };
     const k = portsKey(ports);
@@ -51,7 +51,6 @@ export function endpointsLabels(svc: Service): Record<string, string> {
 }
 
 export function endpointsController(): Controller {
-  let services: Informer<Service> | undefined;
   // Services whose Endpoints this controller wrote: only those go when their service goes, so
   // hand-made Endpoints without a service are left alone.
   const written = new Set<string>();
@@ -60,14 +59,12 @@ export function endpointsController(): Controller {
     watches: [
       { resource: R.services },
       { resource: R.endpoints },
-      // Before the first reconcile no service is cached; their own adds start the reconciles.
-      { resource: R.pods, mapTo: pod => (services ? servicesSelecting(inNamespace(services, pod.metadata.namespace!), pod) : []) },
+      { resource: R.pods, mapTo: servicesSelecting },
     ],
     workers: 4,
     async reconcile(key, ctx) {
-      services ??= ctx.informer<Service>(R.services);
       const [namespace, name] = key.split('/');
-      const svc = services.get(key);
+      const svc = ctx.informer<Service>(R.services).get(key);
       const current = ctx.informer<Endpoints>(R.endpoints).get(key);
       if (!svc || !managesEndpoints(svc)) {
         if (current && written.has(key)) await ignoreNotFound(ctx.client.delete(objectPath(R.endpoints, namespace, name)));

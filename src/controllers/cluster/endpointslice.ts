@@ -7,9 +7,9 @@ import { isPodReady } from '../../api/pod-state.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
-import { InFlight } from './in-flight.js';
-import { inNamespace } from './owner-index.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
+import { Expectations, expectationsFor } from '../expectations.js';
+import { inNamespace } from '../owner-index.js';
 import {
   isHeadless, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
 } from './service-pods.js';
@@ -50,7 +50,7 @@ export function desiredSlices(svc: Service, pods: Pod[]): DesiredSlice[] {
       addresses: [podIP(pod)!],
       conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
       ...(podHostname(svc, pod) ? { hostname: podHostname(svc, pod) } : {}),
-      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
     };
     const k = portsKey(resolved);
@@ -82,27 +82,26 @@ const same = (s: EndpointSlice, d: DesiredSlice, labels: Record<string, string>)
   && JSON.stringify(s.metadata.labels ?? {}) === JSON.stringify(labels);
 
 export function endpointSliceController(): Controller {
-  let services: Informer<Service> | undefined;
-  const creating = new InFlight();
+  const expectations = new WeakMap<Informer, Expectations>();
   return {
     name: 'endpointslice',
     watches: [
       { resource: R.services },
       { resource: R.endpointslices, mapTo: s => (s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? [`${s.metadata.namespace}/${s.metadata.labels[SERVICE_NAME_LABEL]}`] : []) },
-      { resource: R.pods, mapTo: pod => (services ? servicesSelecting(inNamespace(services, pod.metadata.namespace!), pod) : []) },
+      { resource: R.pods, mapTo: servicesSelecting },
     ],
     workers: 4,
     async reconcile(key, ctx) {
-      services ??= ctx.informer<Service>(R.services);
       const [namespace, name] = key.split('/');
       const slices = inNamespace(ctx.informer<EndpointSlice>(R.endpointslices), namespace)
         .filter(s => s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY && !s.metadata.deletionTimestamp);
       // A slice created but not yet cached would be created again: wait for the cache.
-      if (creating.pending(key, n => slices.some(s => s.metadata.name === n)).size) {
+      const exp = expectationsFor(expectations, ctx.informer(R.endpointslices));
+      if (!exp.satisfied(key)) {
         ctx.requeueAfter(key, RETRY_MS);
         return;
       }
-      const svc = services.get(key);
+      const svc = ctx.informer<Service>(R.services).get(key);
       const remove = (s: EndpointSlice) => ignoreNotFound(ctx.client.delete(objectPath(R.endpointslices, namespace, s.metadata.name!)));
       if (!svc || !managesEndpoints(svc)) {
         await Promise.all(slices.map(remove));
@@ -125,7 +124,7 @@ export function endpointSliceController(): Controller {
           await ctx.client.update(objectPath(R.endpointslices, namespace, cur.metadata.name!), body);
         } else {
           const created = await ctx.client.create<EndpointSlice>(collectionPath(R.endpointslices, namespace), body);
-          creating.add(key, created.metadata.name!, true);
+          exp.expectCreations(key, [`${namespace}/${created.metadata.name}`]);
         }
       }));
       await Promise.all(existing.slice(desired.length).map(remove));

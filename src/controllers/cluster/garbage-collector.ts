@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { objectPath, R, type ResourceRef } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { Discovery } from './discovery.js';
 import { decideForDeletingOwner, decideForDependent, type GcAction, type OwnerState } from './gc-decision.js';
 import { OwnerGraph, isDeletingDependents, isOrphaning, nodeOf, type GraphNode } from './gc-graph.js';

@@ -14,7 +14,8 @@ export function podForJob(job: Job, index?: number): Pod {
     [CONTROLLER_UID]: uid, [JOB_NAME]: name, [LEGACY_CONTROLLER_UID]: uid, [LEGACY_JOB_NAME]: name,
   };
   const annotations: Record<string, string> = { ...tmpl.metadata?.annotations };
-  const spec = tmpl.spec;
+  // Validation requires a template spec; without one the pod is refused for having no containers.
+  const spec = tmpl.spec ?? { containers: [] };
   if (index !== undefined) {
     labels[COMPLETION_INDEX] = String(index);
     annotations[COMPLETION_INDEX] = String(index);

@@ -91,6 +91,6 @@ export function backoffDelayMs(failures: number): number {
 
 /** Pods to delete first when there are too many: unassigned, then not ready, then the youngest. */
 export function deletionOrder(a: Pod, b: Pod): number {
-  const rank = (p: Pod) => (p.spec.nodeName ? 0 : 2) + (isPodReady(p) ? 0 : 1);
+  const rank = (p: Pod) => (p.spec?.nodeName ? 0 : 2) + (isPodReady(p) ? 0 : 1);
   return rank(b) - rank(a) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
 }

@@ -19,7 +19,7 @@ const podOf = (j: Job, phase: NonNullable<Pod['status']>['phase'], opts: { index
   p.metadata.creationTimestamp = `2024-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`;
   if (opts.finalizer === false) p.metadata.finalizers = [];
   if (opts.deleting) p.metadata.deletionTimestamp = '2024-01-01T00:00:00Z';
-  p.status = { phase, ...(opts.exitCode !== undefined ? { containerStatuses: [{ name: 'c', state: { terminated: { exitCode: opts.exitCode } } }] } : {}) };
+  p.status = { phase, ...(opts.exitCode !== undefined ? { containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: opts.exitCode } } }] } : {}) };
   return p;
 };
 
@@ -44,8 +44,8 @@ test('pods carry the job labels, tracking finalizer and controller reference; In
   assert.equal(ip.metadata.generateName, 'pi-3-');
   assert.equal(ip.metadata.annotations!['batch.kubernetes.io/job-completion-index'], '3');
   assert.equal(ip.metadata.labels!['batch.kubernetes.io/job-completion-index'], '3');
-  assert.equal(ip.spec.hostname, 'pi-3');
-  assert.equal(ip.spec.containers[0].env![0].name, 'JOB_COMPLETION_INDEX');
+  assert.equal(ip.spec?.hostname, 'pi-3');
+  assert.equal(ip.spec?.containers[0].env![0].name, 'JOB_COMPLETION_INDEX');
 });
 
 test('completed indexes round-trip in interval notation', () => {

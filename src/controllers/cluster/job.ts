@@ -7,20 +7,21 @@
 // What to do is decided in job-plan.ts; this file gathers its inputs and carries it out.
 import { nowTimestamp } from '../../api/object.js';
 import { selectorMatches } from '../../api/validation/selector.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
+import { objectKey, type Informer } from '../../client/informer.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
+import { Expectations, expectationsFor } from '../expectations.js';
+import { controlledBy, controllerOf, inNamespace } from '../owner-index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ownerKey, splitKey } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
-import { InFlight } from './in-flight.js';
 import { podForJob } from './job-pod-template.js';
 import { hasTrackingFinalizer as hasFinalizer, planJob, type Backoff, type JobActions } from './job-plan.js';
 import { JOB_NAME, JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
-import { controllerRef, inNamespace, ownedBy } from './owner-index.js';
 import type { Pod } from './types.js';
 
 export function jobController(): Controller {
-  const creating = new InFlight<number | undefined>();
-  const deleting = new InFlight<true>();
+  /** Creations remember the completion index of an Indexed job's pod. */
+  const expectations = new WeakMap<Informer, Expectations<number>>();
   const backoff = new Map<string, Backoff>();
 
   async function writeStatus(ctx: ControllerContext, job: Job, status: JobStatus): Promise<Job> {
@@ -37,30 +38,30 @@ export function jobController(): Controller {
     }));
   }
 
-  async function deletePods(ctx: ControllerContext, key: string, job: Job, pods: Pod[]): Promise<void> {
+  async function deletePods(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, pods: Pod[]): Promise<void> {
     await Promise.all(pods.map(async p => {
-      deleting.add(key, p.metadata.name!, true);
+      exp.expectDeletions(key, [objectKey(p)]);
       await ignoreNotFound(ctx.client.delete(objectPath(R.pods, p.metadata.namespace, p.metadata.name!)));
       ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     }));
   }
 
-  async function createPods(ctx: ControllerContext, key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
+  async function createPods(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
     await Promise.all(indexes.map(async index => {
       const pod = await ctx.client.create<Pod>(collectionPath(R.pods, job.metadata.namespace), podForJob(job, index));
-      creating.add(key, pod.metadata.name!, index);
+      exp.expectCreation(key, objectKey(pod), index);
       ctx.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
     }));
   }
 
-  async function execute(ctx: ControllerContext, key: string, job: Job, actions: JobActions): Promise<void> {
+  async function execute(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, actions: JobActions): Promise<void> {
     if (actions.recordUncounted) job = await writeStatus(ctx, job, actions.recordUncounted);
     if (actions.backoff) backoff.set(key, actions.backoff); else backoff.delete(key);
     await releaseFinalizers(ctx, actions.release);
     for (const e of actions.events) ctx.recorder.event(job, e.type, e.reason, e.message);
     for (const ms of actions.requeueAfterMs) ctx.requeueAfter(key, ms);
-    if (actions.remove.length) await deletePods(ctx, key, job, actions.remove);
-    if (actions.create.length) await createPods(ctx, key, job, actions.create);
+    if (actions.remove.length) await deletePods(ctx, exp, key, job, actions.remove);
+    if (actions.create.length) await createPods(ctx, exp, key, job, actions.create);
     if (JSON.stringify(actions.status) !== JSON.stringify(job.status ?? {})) await writeStatus(ctx, job, actions.status);
   }
 
@@ -71,32 +72,33 @@ export function jobController(): Controller {
     async reconcile(key, ctx) {
       let job = ctx.informer<Job>(R.jobs).get(key);
       const podInformer = ctx.informer<Pod>(R.pods);
+      const exp = expectationsFor(expectations, podInformer as unknown as Informer);
       // Pods of a deleted job (or orphaned from it) would keep the tracking finalizer forever.
       await releaseFinalizers(ctx, strayPods(inNamespace(podInformer, splitKey(key).namespace), splitKey(key).name, job?.metadata.uid));
       if (!job) {
-        creating.forget(key);
-        deleting.forget(key);
+        exp.forget(key);
         backoff.delete(key);
         return;
       }
       // Its pods are those it controls that its selector selects, as upstream claims them.
       const selector = job.spec.selector;
-      const pods = ownedBy(podInformer, job.metadata.uid!).filter(p => !selector || selectorMatches(selector, p.metadata.labels));
+      const pods = controlledBy(podInformer, job.metadata.uid!).filter(p => !selector || selectorMatches(selector, p.metadata.labels));
       if (finishedCondition(job)) {
         await releaseFinalizers(ctx, pods.filter(hasFinalizer));
         return;
       }
-      const byName = new Map(pods.map(p => [p.metadata.name!, p]));
+      const now = Date.now();
       const actions = planJob({
         job,
         pods,
-        pendingCreates: creating.pending(key, n => byName.has(n)),
-        pendingDeletes: new Set(deleting.pending(key, n => !byName.has(n) || !!byName.get(n)!.metadata.deletionTimestamp).keys()),
+        pendingCreates: exp.pendingCreations(key, now),
+        // The job's pods share its namespace: the plan knows them by name.
+        pendingDeletes: new Set([...exp.pendingDeletions(key, now)].map(k => splitKey(k).name)),
         backoff: backoff.get(key),
-        now: Date.now(),
+        now,
         nowTs: nowTimestamp(),
       });
-      await execute(ctx, key, job, actions);
+      await execute(ctx, exp, key, job, actions);
     },
   };
 }
@@ -105,7 +107,7 @@ export function jobController(): Controller {
 export function strayPods(podsInNamespace: Pod[], jobName: string, jobUid: string | undefined): Pod[] {
   return podsInNamespace.filter(p => {
     if (!hasFinalizer(p)) return false;
-    const ref = controllerRef(p);
+    const ref = controllerOf(p);
     if (ref) return ref.kind === 'Job' && ref.name === jobName && ref.uid !== jobUid;
     return p.metadata.labels?.[JOB_NAME] === jobName;
   });

@@ -1,7 +1,7 @@
 // Namespace controller: empties a Terminating namespace — every namespaced resource discovered from
 // the API is deleted — reports progress in the upstream status conditions, and once nothing is left
 // removes the `kubernetes` finalizer through /finalize so the server can remove the namespace.
-import { StatusError } from '../../api/errors.js';
+import { isNotFound, StatusError } from '../../api/errors.js';
 import { nowTimestamp } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { RestClient } from '../../client/rest-client.js';
@@ -9,7 +9,7 @@ import type { Controller, ControllerContext } from '../types.js';
 import { setCondition } from '../../api/conditions.js';
 import { Discovery, type DiscoveredResource } from './discovery.js';
 import type { Condition } from './types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 
 const FINALIZER = 'kubernetes';
 const RECHECK_MS = 1_000;
@@ -97,7 +97,7 @@ async function deleteContent(client: RestClient, discovery: Discovery, namespace
       report.remaining.set(label, after.items.length);
       for (const o of after.items) for (const f of o.metadata.finalizers ?? []) report.finalizers.set(f, (report.finalizers.get(f) ?? 0) + 1);
     } catch (err) {
-      if (err instanceof StatusError && (err.code === 404 || err.code === 405)) return;
+      if (isNotFound(err) || (err instanceof StatusError && err.code === 405)) return;
       report.deleteErrors.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }));

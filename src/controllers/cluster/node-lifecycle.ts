@@ -8,7 +8,7 @@ import { nowTimestamp } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { findCondition } from '../../api/conditions.js';
 import { desiredTaints } from '../../api/taints.js';
 import type { Condition, Lease, Node, Pod } from './types.js';

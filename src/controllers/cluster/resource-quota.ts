@@ -2,11 +2,10 @@
 // (and mirrors spec.hard into status.hard) whenever a quota or a counted object changes. Admission
 // charges creates against status.used ahead of this; this controller then corrects it to the truth.
 import type { KubeObject } from '../../api/object.js';
-import type { Informer } from '../../client/informer.js';
 import { objectPath, R, type ResourceRef } from '../../client/resources.js';
-import type { Controller } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
-import { inNamespace } from './owner-index.js';
+import type { Controller, ControllerContext } from '../types.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
+import { inNamespace } from '../owner-index.js';
 import { formatMilli } from '../../api/quantity.js';
 import { resourceForKey, sumUsage, type GroupResource } from '../../api/quota-usage.js';
 
@@ -24,17 +23,16 @@ interface ResourceQuota extends KubeObject {
 const trackedRef = (gr: GroupResource) => TRACKED.find(r => r.group === gr.group && r.resource === gr.resource);
 
 export function resourceQuotaController(): Controller {
-  let quotas: Informer<ResourceQuota> | undefined;
-  const quotaKeysIn = (ns: string | undefined) => (quotas && ns ? inNamespace(quotas, ns).map(q => `${ns}/${q.metadata.name}`) : []);
+  const quotaKeysIn = (ctx: ControllerContext, ns: string | undefined) =>
+    (ns ? inNamespace(ctx.informer<ResourceQuota>(R.resourcequotas), ns).map(q => `${ns}/${q.metadata.name}`) : []);
   return {
     name: 'resourcequota',
     watches: [
       { resource: R.resourcequotas },
-      ...TRACKED.filter(r => r !== R.resourcequotas).map(resource => ({ resource, mapTo: (o: KubeObject) => quotaKeysIn(o.metadata.namespace) })),
+      ...TRACKED.filter(r => r !== R.resourcequotas).map(resource => ({ resource, mapTo: (o: KubeObject, ctx: ControllerContext) => quotaKeysIn(ctx, o.metadata.namespace) })),
     ],
     async reconcile(key, ctx) {
-      quotas ??= ctx.informer<ResourceQuota>(R.resourcequotas);
-      const quota = quotas.get(key);
+      const quota = ctx.informer<ResourceQuota>(R.resourcequotas).get(key);
       if (!quota) return;
       const namespace = quota.metadata.namespace!;
       const hard = quota.spec?.hard ?? {};

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreAlreadyExists } from './api-errors.js';
+import { ignoreAlreadyExists } from '../../client/api-errors.js';
 import { isNamespaceActive } from './namespace-active.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';

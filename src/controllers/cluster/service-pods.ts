@@ -1,6 +1,9 @@
 // What the Endpoints and EndpointSlice controllers share: which pods back a Service, each pod's
 // target port for a service port (by number, or by container port name), and pod readiness.
 import type { KubeObject } from '../../api/object.js';
+import { R } from '../../client/resources.js';
+import { inNamespace } from '../owner-index.js';
+import type { ControllerContext } from '../types.js';
 import type { Pod, Service, ServicePort } from './types.js';
 
 /** A service with a selector and not of type ExternalName is managed; the others are left to users. */
@@ -33,7 +36,7 @@ export function resolveTargetPort(port: ServicePort, pod: Pod): number | undefin
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
   const protocol = port.protocol ?? 'TCP';
-  for (const c of pod.spec.containers ?? []) {
+  for (const c of pod.spec?.containers ?? []) {
     for (const cp of c.ports ?? []) if (cp.name === target && (cp.protocol ?? 'TCP') === protocol) return cp.containerPort;
   }
   return undefined;
@@ -58,10 +61,12 @@ export const isHeadless = (svc: Service) => svc.spec?.clusterIP === 'None';
 
 /** A pod's DNS hostname in the service: only when its subdomain names the service. */
 export function podHostname(svc: Service, pod: Pod): string | undefined {
-  return pod.spec.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
+  return pod.spec?.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
 }
 
 /** Maps a pod to the keys of the services in its namespace that select it (for watches). */
-export function servicesSelecting(services: Service[], pod: KubeObject): string[] {
+/** Watch mapping of pods: the keys of the managed services in the pod's namespace that select it. */
+export function servicesSelecting(pod: KubeObject, ctx: ControllerContext): string[] {
+  const services = inNamespace(ctx.informer<Service>(R.services), pod.metadata.namespace ?? '');
   return services.filter(s => managesEndpoints(s) && selects(s, pod)).map(s => `${s.metadata.namespace}/${s.metadata.name}`);
 }

@@ -2,7 +2,7 @@
 // brings it back.
 import { collectionPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreAlreadyExists } from './api-errors.js';
+import { ignoreAlreadyExists } from '../../client/api-errors.js';
 import { isNamespaceActive } from './namespace-active.js';
 
 const NAME = 'default';

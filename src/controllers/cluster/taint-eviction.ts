@@ -4,7 +4,7 @@
 import { nowTimestamp } from '../../api/object.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { podsOnNode } from './node-lifecycle.js';
 import { evictionTime } from '../../api/taints.js';
 import type { Node, Pod } from './types.js';
@@ -14,7 +14,7 @@ export function taintEvictionController(): Controller {
     name: 'taint-eviction',
     watches: [
       { resource: R.nodes },
-      { resource: R.pods, mapTo: p => ((p as Pod).spec?.nodeName ? [(p as Pod).spec.nodeName!] : []) },
+      { resource: R.pods, mapTo: p => { const node = (p as Pod).spec?.nodeName; return node ? [node] : []; } },
     ],
     async reconcile(name, ctx) {
       const node = ctx.informer<Node>(R.nodes).get(name);

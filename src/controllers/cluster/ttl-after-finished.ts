@@ -3,7 +3,7 @@
 // first, as upstream.
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ignoreNotFound } from './api-errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import { finishedCondition, type Job } from './job-types.js';
 
 /** When a finished job with a TTL expires (ms since epoch), or undefined. */

@@ -1,7 +1,8 @@
 // ControllerRevisions: immutable snapshots of a StatefulSet's or DaemonSet's pod template, named
 // `<parent>-<hash>`, numbered by revision, and shaped as the strategic merge patch that restores
 // the template (`kubectl rollout undo` applies it as is).
-import { StatusError } from '../../api/errors.js';
+import { isConflict } from '../../api/errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
@@ -77,7 +78,7 @@ export async function createRevision(client: RestClient, parent: KubeObject, rev
     try {
       return { revision: await client.create<ControllerRevision>(collectionPath(R.controllerrevisions, ns), candidate), collisionCount: count };
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      if (!isConflict(err)) throw err;
       const existing = await client.get<ControllerRevision>(objectPath(R.controllerrevisions, ns, candidate.metadata.name!));
       if (sameData(existing, candidate)) return { revision: existing, collisionCount: count };
     }
@@ -91,9 +92,5 @@ export async function setRevisionNumber(client: RestClient, rev: ControllerRevis
 }
 
 export async function deleteRevision(client: RestClient, rev: ControllerRevision): Promise<void> {
-  try {
-    await client.delete(objectPath(R.controllerrevisions, rev.metadata.namespace, rev.metadata.name!), { preconditions: { uid: rev.metadata.uid } });
-  } catch (err) {
-    if (!(err instanceof StatusError && err.code === 404)) throw err;
-  }
+  await ignoreNotFound(client.delete(objectPath(R.controllerrevisions, rev.metadata.namespace, rev.metadata.name!), { preconditions: { uid: rev.metadata.uid } }));
 }

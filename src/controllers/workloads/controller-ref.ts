@@ -1,17 +1,15 @@
 // Ownership: the controllerRef a controller stamps on what it creates, and claiming — keeping what
 // it owns and still selects, adopting matching orphans, releasing owned objects it no longer
 // selects — with upstream's patches (strategic merge on ownerReferences, guarded by the UID).
-import { StatusError } from '../../api/errors.js';
+import { isConflict, isNotFound, StatusError } from '../../api/errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { RestClient } from '../../client/rest-client.js';
+import { controllerOf } from '../owner-index.js';
 import type { LabelSelector } from '../../api/selectors/label-selector.js';
 
 export function controllerRefTo(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
-}
-
-export function controllerOf(obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find(r => r.controller);
 }
 
 export interface ClaimOptions<T extends KubeObject> {
@@ -64,18 +62,13 @@ async function ignoreGone<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof StatusError && (err.code === 404 || err.code === 409 || err.code === 422)) return undefined;
+    if (isNotFound(err) || isConflict(err) || (err instanceof StatusError && err.code === 422)) return undefined;
     throw err;
   }
 }
 
 /** Whether a freshly read owner is still the one we hold (same UID, not being deleted). */
 export async function ownerIsCurrent(client: RestClient, path: string, uid: string): Promise<boolean> {
-  try {
-    const fresh = await client.get<KubeObject>(path);
-    return fresh.metadata.uid === uid && !fresh.metadata.deletionTimestamp;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return false;
-    throw err;
-  }
+  const fresh = await ignoreNotFound(client.get<KubeObject>(path));
+  return fresh !== undefined && fresh.metadata.uid === uid && !fresh.metadata.deletionTimestamp;
 }

@@ -7,10 +7,10 @@ const node = (name: string, labels: Record<string, string> = {}, taints: Taint[]
 
 test('untainted nodes run the pod; nodeSelector and required affinity narrow the set', () => {
   assert.deepEqual(nodeShouldRunDaemonPod({}, node('a')), { shouldRun: true, shouldContinueRunning: true });
-  const sel: PodSpec = { nodeSelector: { disk: 'ssd' } };
+  const sel: Partial<PodSpec> = { nodeSelector: { disk: 'ssd' } };
   assert.equal(nodeShouldRunDaemonPod(sel, node('a', { disk: 'ssd' })).shouldRun, true);
   assert.equal(nodeShouldRunDaemonPod(sel, node('b', { disk: 'hdd' })).shouldRun, false);
-  const aff: PodSpec = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
+  const aff: Partial<PodSpec> = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
     { matchExpressions: [{ key: 'zone', operator: 'In', values: ['z1', 'z2'] }, { key: 'cores', operator: 'Gt', values: ['4'] }] },
     { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['special'] }] },
   ] } } } };

@@ -6,7 +6,7 @@ import { matchesNodeSelection, tolerates } from '../../api/node-selection.js';
 import type { Node, PodSpec, Taint, Toleration } from './types.js';
 
 /** Tolerations every daemon pod gets, so node problems never evict or block node-level agents. */
-export function defaultDaemonTolerations(spec: PodSpec): Toleration[] {
+export function defaultDaemonTolerations(spec: Partial<PodSpec>): Toleration[] {
   const t: Toleration[] = [
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
@@ -20,7 +20,7 @@ export function defaultDaemonTolerations(spec: PodSpec): Toleration[] {
 }
 
 /** The template's tolerations plus the defaults it does not already have. */
-export function withDaemonTolerations(spec: PodSpec): Toleration[] {
+export function withDaemonTolerations(spec: Partial<PodSpec>): Toleration[] {
   const own = spec.tolerations ?? [];
   const missing = defaultDaemonTolerations(spec).filter(d => !own.some(o => o.key === d.key && o.effect === d.effect && (o.operator ?? 'Equal') === 'Exists'));
   return [...own, ...missing];
@@ -37,7 +37,7 @@ export interface NodeVerdict {
   shouldContinueRunning: boolean;
 }
 
-export function nodeShouldRunDaemonPod(template: PodSpec | undefined, node: Node): NodeVerdict {
+export function nodeShouldRunDaemonPod(template: Partial<PodSpec> | undefined, node: Node): NodeVerdict {
   const spec = template ?? {};
   if (spec.nodeName && spec.nodeName !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
   if (!matchesNodeSelection(spec, { name: node.metadata.name ?? '', labels: node.metadata.labels ?? {} })) return { shouldRun: false, shouldContinueRunning: false };

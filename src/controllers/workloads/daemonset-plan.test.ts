@@ -10,7 +10,7 @@ const ds = (maxUnavailable?: IntOrString, maxSurge?: IntOrString): DaemonSet => 
 let seq = 0;
 const pod = (node: string, hash: string, ready = true, created = seq++): Pod => ({
   metadata: { name: `p${created}`, labels: { 'controller-revision-hash': hash }, creationTimestamp: new Date(1e12 + created * 1000).toISOString() },
-  spec: { nodeName: node },
+  spec: { nodeName: node, containers: [] },
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
 const run = { shouldRun: true, shouldContinueRunning: true };

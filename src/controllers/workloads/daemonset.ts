@@ -1,30 +1,29 @@
 // The DaemonSet controller: one pod per eligible node. Pods are created with a required node
 // affinity on the node's name (matchFields metadata.name) and bound by the scheduler, as upstream
 // does since 1.12; revisions are ControllerRevisions; updates roll node by node (or OnDelete).
-import { StatusError } from '../../api/errors.js';
-import type { KubeObject, OwnerReference } from '../../api/object.js';
+import { isConflict, isNotFound } from '../../api/errors.js';
+import type { OwnerReference } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
-import type { Informer } from '../../client/informer.js';
+import { objectKey, type Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ownerKey, splitKey } from '../types.js';
+import { ownerKey } from '../types.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL, deleteRevision, newRevision, sameData, setRevisionNumber, sortRevisions, templatePatch,
 } from './controller-history.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import { nodeShouldRunDaemonPod, withDaemonTolerations, type NodeVerdict } from './daemonset-eligibility.js';
 import { daemonSetStatus, podsForNode, rollingLimits, rollingUpdatePlan } from './daemonset-plan.js';
-import { Expectations, expectationsFor } from './expectations.js';
-import { candidatesFor } from './ownership-index.js';
+import { Expectations, expectationsFor } from '../expectations.js';
+import { candidatesFor } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { msUntilAvailable } from '../../api/pod-state.js';
 import { slowStartBatch } from './slow-start.js';
+import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Affinity, ControllerRevision, DaemonSet, Node, Pod } from './types.js';
 
-const ORPHAN_POD_PREFIX = 'pod:';
-const NODE_PREFIX = 'node:';
 /** Upstream's burstReplicas for DaemonSets. */
 const BURST_REPLICAS = 250;
 
@@ -37,57 +36,37 @@ export const daemonSetController: Controller = {
   workers: 2,
   watches: [
     { resource: R.daemonsets },
-    { resource: R.pods, mapTo: pod => podKeys(pod) },
+    { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(daemonSets(ctx), pod, ctx.informer(R.pods)) },
     { resource: R.controllerrevisions, mapTo: ownerKey('DaemonSet') },
-    { resource: R.nodes, mapTo: node => [`${NODE_PREFIX}${node.metadata.name}`] },
+    { resource: R.nodes, mapTo: (node, ctx) => daemonSetsForNode(node.metadata.name!, ctx) },
   ],
   async reconcile(key, ctx) {
-    if (key.startsWith(ORPHAN_POD_PREFIX)) return enqueueAdopters(key.slice(ORPHAN_POD_PREFIX.length), ctx);
-    if (key.startsWith(NODE_PREFIX)) return nodeChanged(key.slice(NODE_PREFIX.length), ctx);
     const exp = expectationsFor(expectations, ctx.informer(R.pods));
     const ds = ctx.informer<DaemonSet>(R.daemonsets).get(key);
     if (!ds) { exp.forget(key); return; }
-    const selector = selectorOf(ds);
+    const selector = selectorOf(ds.spec.selector);
     if (selector && !selector.empty) await new DaemonSetSync(structuredClone(ds), selector, key, exp, ctx).run();
   },
 };
 
-function podKeys(pod: KubeObject): string[] {
-  const ref = controllerOf(pod);
-  if (ref) return ref.kind === 'DaemonSet' ? [`${pod.metadata.namespace}/${ref.name}`] : [];
-  return [`${ORPHAN_POD_PREFIX}${pod.metadata.namespace}/${pod.metadata.name}`];
-}
-
-function selectorOf(ds: DaemonSet): LabelSelector | null {
-  try {
-    return LabelSelector.fromObject(ds.spec.selector);
-  } catch {
-    return null;
-  }
-}
-
-function enqueueAdopters(podKey: string, ctx: ControllerContext): void {
-  const pod = ctx.informer<Pod>(R.pods).get(podKey);
-  if (!pod || controllerOf(pod)) return;
-  const { namespace } = splitKey(podKey);
-  for (const ds of ctx.informer<DaemonSet>(R.daemonsets).list()) {
-    if (ds.metadata.namespace === namespace && selectorOf(ds)?.matches(pod.metadata.labels)) ctx.requeueAfter(`${namespace}/${ds.metadata.name}`, 0);
-  }
+function daemonSets(ctx: ControllerContext): OwnerKind<DaemonSet> {
+  return { kind: 'DaemonSet', owners: ctx.informer<DaemonSet>(R.daemonsets), selector: ds => selectorOf(ds.spec.selector) };
 }
 
 /**
  * A node changed. Heartbeats and status updates do not matter to DaemonSets; only a node's
- * appearance, disappearance, labels, taints and unschedulable flag do, so only those wake them.
+ * appearance, disappearance, labels, taints and unschedulable flag do, so only those wake them all.
+ * The node is read from the cache, so the old and new objects of one update count once.
  */
-function nodeChanged(name: string, ctx: ControllerContext): void {
+function daemonSetsForNode(name: string, ctx: ControllerContext): string[] {
   const nodes = ctx.informer<Node>(R.nodes);
   let shapes = nodeShapes.get(nodes as unknown as Informer);
   if (!shapes) nodeShapes.set(nodes as unknown as Informer, (shapes = new Map()));
   const node = nodes.get(name);
   const shape = node ? canonicalJson({ l: node.metadata.labels, t: node.spec?.taints, u: node.spec?.unschedulable }) : undefined;
-  if (shapes.get(name) === shape) return;
+  if (shapes.get(name) === shape) return [];
   if (shape === undefined) shapes.delete(name); else shapes.set(name, shape);
-  for (const ds of ctx.informer<DaemonSet>(R.daemonsets).list()) ctx.requeueAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, 0);
+  return ctx.informer<DaemonSet>(R.daemonsets).list().map(objectKey);
 }
 
 /** The node a daemon pod is for: its binding, or the node-name affinity it was created with. */
@@ -196,7 +175,8 @@ class DaemonSetSync {
       const node = targets[next++];
       const template = structuredClone(ds.spec.template);
       template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash } };
-      template.spec = { ...template.spec, tolerations: withDaemonTolerations(template.spec ?? {}), affinity: nodeNameAffinity(template.spec?.affinity, node) };
+      // A template without spec (validation forbids it) makes a pod the server refuses for having no containers.
+      template.spec = { containers: [], ...template.spec, tolerations: withDaemonTolerations(template.spec ?? {}), affinity: nodeNameAffinity(template.spec?.affinity, node) };
       try {
         const pod = await this.ctx.client.create<Pod>(collectionPath(R.pods, this.ns), podFromTemplate(template, this.ns, this.ref, ds.metadata.name!));
         created.push(`${this.ns}/${pod.metadata.name}`);
@@ -215,7 +195,7 @@ class DaemonSetSync {
         deleted.push(`${this.ns}/${pod.metadata.name}`);
         this.ctx.recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
-        if (err instanceof StatusError && err.code === 404) return;
+        if (isNotFound(err)) return;
         this.ctx.recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
       }
@@ -253,7 +233,7 @@ class DaemonSetSync {
     try {
       return await this.ctx.client.create<ControllerRevision>(collectionPath(R.controllerrevisions, this.ns), rev);
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      if (!isConflict(err)) throw err;
       const existing = await this.ctx.client.get<ControllerRevision>(objectPath(R.controllerrevisions, this.ns, rev.metadata.name!));
       if (sameData(existing, rev)) return existing;
       // Someone else's revision holds the name: hash again with a higher collision count.

@@ -1,15 +1,15 @@
 // The Deployment controller: owns ReplicaSets named `<deployment>-<pod-template-hash>`, one per
 // template revision, and moves replicas from old to new ones by the RollingUpdate or Recreate
 // strategy, with upstream's revisions, proportional scaling, pause, history cleanup and status.
-import { StatusError } from '../../api/errors.js';
+import { isConflict } from '../../api/errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { splitKey } from '../types.js';
 import { findCondition, setCondition } from '../../api/conditions.js';
 import { newCondition } from './conditions.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
 import {
   activeReplicaSets, byRevision, desiredReplicasAnnotation, findNewReplicaSet, maxRevision, rsReplicas,
   setNewReplicaSetAnnotations, setReplicasAnnotations, statusSum, templatesEqualIgnoringHash,
@@ -20,63 +20,39 @@ import {
   progressDeadlineSeconds, revisionHistoryLimit,
 } from './deployment-spec.js';
 import { Reason, calculateStatus, deploymentComplete, msUntilProgressDeadline, rolloutStatus } from './deployment-status.js';
-import { candidatesFor, controlledBy } from './ownership-index.js';
+import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
+import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from './types.js';
-
-/** Keys of ReplicaSets (and of pods going away, by their ReplicaSet) that lead to a Deployment. */
-const RS_PREFIX = 'rs:';
 
 export const deploymentController: Controller = {
   name: 'deployment',
   workers: 4,
   watches: [
     { resource: R.deployments },
-    { resource: R.replicasets, mapTo: rs => replicaSetKeys(rs) },
+    { resource: R.replicasets, mapTo: (rs, ctx) => controllerOrAdopters(deployments(ctx), rs, ctx.informer(R.replicasets)) },
     // Recreate waits for old pods to be gone, which no ReplicaSet status change announces.
-    { resource: R.pods, mapTo: pod => podKeys(pod) },
+    { resource: R.pods, mapTo: (pod, ctx) => deploymentsOfGoingPod(pod, ctx) },
   ],
   async reconcile(key, ctx) {
-    if (key.startsWith(RS_PREFIX)) return enqueueDeploymentsOf(key.slice(RS_PREFIX.length), ctx);
     const d = ctx.informer<Deployment>(R.deployments).get(key);
     if (!d) return;
     await new DeploymentSync(structuredClone(d), ctx).run();
   },
 };
 
-function replicaSetKeys(rs: KubeObject): string[] {
-  const ref = controllerOf(rs);
-  if (ref) return ref.kind === 'Deployment' ? [`${rs.metadata.namespace}/${ref.name}`] : [];
-  return [`${RS_PREFIX}${rs.metadata.namespace}/${rs.metadata.name}`];
+function deployments(ctx: ControllerContext): OwnerKind<Deployment> {
+  return { kind: 'Deployment', owners: ctx.informer<Deployment>(R.deployments), selector: d => selectorOf(d.spec.selector) };
 }
 
-function podKeys(pod: KubeObject): string[] {
+/** A terminating pod leads, through its (cached) ReplicaSet, to that set's Deployment or adopters. */
+function deploymentsOfGoingPod(pod: KubeObject, ctx: ControllerContext): string[] {
   const ref = controllerOf(pod);
-  return pod.metadata.deletionTimestamp && ref?.kind === 'ReplicaSet' ? [`${RS_PREFIX}${pod.metadata.namespace}/${ref.name}`] : [];
-}
-
-/** A ReplicaSet's controlling Deployment, or for an orphan every Deployment that selects it. */
-function enqueueDeploymentsOf(rsKey: string, ctx: ControllerContext): void {
-  const rs = ctx.informer<ReplicaSet>(R.replicasets).get(rsKey);
-  if (!rs) return;
-  const { namespace } = splitKey(rsKey);
-  const ref = controllerOf(rs);
-  if (ref) {
-    if (ref.kind === 'Deployment') ctx.requeueAfter(`${namespace}/${ref.name}`, 0);
-    return;
-  }
-  for (const d of ctx.informer<Deployment>(R.deployments).list()) {
-    if (d.metadata.namespace === namespace && selectorOf(d)?.matches(rs.metadata.labels)) ctx.requeueAfter(`${namespace}/${d.metadata.name}`, 0);
-  }
-}
-
-function selectorOf(d: Deployment): LabelSelector | null {
-  try {
-    return LabelSelector.fromObject(d.spec.selector);
-  } catch {
-    return null;
-  }
+  if (!pod.metadata.deletionTimestamp || ref?.kind !== 'ReplicaSet') return [];
+  const replicaSets = ctx.informer<ReplicaSet>(R.replicasets);
+  const rs = replicaSets.get(`${pod.metadata.namespace}/${ref.name}`);
+  return rs ? controllerOrAdopters(deployments(ctx), rs, replicaSets) : [];
 }
 
 /** One sync of one Deployment; `d` tracks the latest written version of the Deployment. */
@@ -91,7 +67,7 @@ class DeploymentSync {
 
   async run(): Promise<void> {
     const d = this.d;
-    const selector = selectorOf(d);
+    const selector = selectorOf(d.spec.selector);
     if (!selector) return;
     if (selector.empty) {
       this.ctx.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
@@ -254,7 +230,7 @@ class DeploymentSync {
     try {
       created = await this.ctx.client.create<ReplicaSet>(collectionPath(R.replicasets, this.ns), rs);
     } catch (err) {
-      if (err instanceof StatusError && err.code === 409) {
+      if (isConflict(err)) {
         const found = await this.ctx.client.get<ReplicaSet>(objectPath(R.replicasets, this.ns, rs.metadata.name!));
         if (controllerOf(found)?.uid !== d.metadata.uid || !templatesEqualIgnoringHash(found.spec.template, d.spec.template)) {
           // A different ReplicaSet holds our name: hash again with a higher collision count.
@@ -291,11 +267,7 @@ class DeploymentSync {
     if (excess <= 0) return;
     for (const rs of [...alive].sort(byRevision).slice(0, excess)) {
       if ((rs.status?.replicas ?? 0) !== 0 || rsReplicas(rs) !== 0 || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0)) continue;
-      try {
-        await this.ctx.client.delete(objectPath(R.replicasets, this.ns, rs.metadata.name!), { preconditions: { uid: rs.metadata.uid } });
-      } catch (err) {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
-      }
+      await ignoreNotFound(this.ctx.client.delete(objectPath(R.replicasets, this.ns, rs.metadata.name!), { preconditions: { uid: rs.metadata.uid } }));
     }
   }
 

@@ -9,11 +9,11 @@ const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
 function pod(name: string, o: { node?: string; phase?: Pod['status'] extends infer S ? any : never; readySince?: number; created?: number; restarts?: number; cost?: number } = {}): Pod {
   return {
     metadata: { name, uid: name, creationTimestamp: ago(o.created ?? 1000), annotations: o.cost !== undefined ? { 'controller.kubernetes.io/pod-deletion-cost': String(o.cost) } : undefined },
-    spec: { nodeName: o.node },
+    spec: { nodeName: o.node, containers: [] },
     status: {
       phase: o.phase ?? 'Running',
       conditions: o.readySince !== undefined ? [{ type: 'Ready', status: 'True', lastTransitionTime: ago(o.readySince) }] : [{ type: 'Ready', status: 'False' }],
-      containerStatuses: [{ name: 'c', restartCount: o.restarts ?? 0 }],
+      containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: o.readySince !== undefined, restartCount: o.restarts ?? 0 }],
     },
   };
 }

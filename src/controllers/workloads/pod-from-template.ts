@@ -14,7 +14,8 @@ export function podFromTemplate(template: PodTemplateSpec, namespace: string, co
       labels: { ...meta.labels },
       ownerReferences: [controllerRef],
     },
-    spec: structuredClone(template.spec ?? {}),
+    // A template without spec (validation forbids it) makes a pod the server refuses for having no containers.
+    spec: template.spec ? structuredClone(template.spec) : { containers: [] },
   };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };
   if (meta.finalizers) pod.metadata.finalizers = [...meta.finalizers];

@@ -1,17 +1,17 @@
 // The replica-keeping loop shared by ReplicaSets and ReplicationControllers (upstream runs the RC
 // controller as the RS controller behind a conversion): claim matching pods, create or delete pods
 // until the count matches spec.replicas, and publish status.
-import { StatusError } from '../../api/errors.js';
+import { isNotFound } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R, type ResourceRef } from '../../client/resources.js';
 import type { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { splitKey } from '../types.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { controllerOrAdopters, type OwnerKind } from './selecting-owners.js';
 import { canonicalJson } from './template-hash.js';
-import { Expectations, expectationsFor } from './expectations.js';
-import { candidatesFor, controlledBy } from './ownership-index.js';
+import { Expectations, expectationsFor } from '../expectations.js';
+import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { podsToDelete } from './pod-deletion-order.js';
 import { isPodActive, msUntilAvailable } from '../../api/pod-state.js';
@@ -22,8 +22,6 @@ import type { Pod, PodTemplateSpec, ReplicaSetStatus } from './types.js';
 
 /** Upstream's burstReplicas: the most pods created or deleted in one sync. */
 const BURST_REPLICAS = 500;
-/** Keys of orphan pods are prefixed so reconcile can find the owners that may adopt them. */
-const ORPHAN_POD_PREFIX = 'pod:';
 
 /** What differs between ReplicaSets and ReplicationControllers. */
 export interface ReplicaKind<T extends KubeObject> {
@@ -45,10 +43,9 @@ export function replicaController<T extends KubeObject>(kind: ReplicaKind<T>): C
     workers: 4,
     watches: [
       { resource: kind.resource },
-      { resource: R.pods, mapTo: pod => podKeys(kind.kind, pod) },
+      { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(owners(kind, ctx), pod, ctx.informer(R.pods)) },
     ],
     async reconcile(key, ctx) {
-      if (key.startsWith(ORPHAN_POD_PREFIX)) return enqueueAdopters(kind, key.slice(ORPHAN_POD_PREFIX.length), ctx);
       const pods = ctx.informer<Pod>(R.pods);
       const exp = expectationsFor(expectations, pods as unknown as Informer);
       const owner = ctx.informer<T>(kind.resource).get(key);
@@ -58,22 +55,9 @@ export function replicaController<T extends KubeObject>(kind: ReplicaKind<T>): C
   };
 }
 
-function podKeys(ownerKind: string, pod: KubeObject): string[] {
-  const ref = controllerOf(pod);
-  if (ref) return ref.kind === ownerKind ? [`${pod.metadata.namespace}/${ref.name}`] : [];
-  return [`${ORPHAN_POD_PREFIX}${pod.metadata.namespace}/${pod.metadata.name}`];
-}
-
-/** An orphan pod changed: every owner in its namespace whose selector matches it may adopt it. */
-function enqueueAdopters<T extends KubeObject>(kind: ReplicaKind<T>, podKey: string, ctx: ControllerContext): void {
-  const pod = ctx.informer<Pod>(R.pods).get(podKey);
-  if (!pod || controllerOf(pod) || !isPodActive(pod)) return;
-  const { namespace } = splitKey(podKey);
-  for (const owner of ctx.informer<T>(kind.resource).list()) {
-    if (owner.metadata.namespace === namespace && kind.selector(owner)?.matches(pod.metadata.labels)) {
-      ctx.requeueAfter(`${namespace}/${owner.metadata.name}`, 0);
-    }
-  }
+/** Owners of this kind adopt only active pods. */
+function owners<T extends KubeObject>(kind: ReplicaKind<T>, ctx: ControllerContext): OwnerKind<T> {
+  return { kind: kind.kind, owners: ctx.informer<T>(kind.resource), selector: kind.selector, mayAdopt: (_, pod) => isPodActive(pod as Pod) };
 }
 
 async function syncReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner: T, key: string, ctx: ControllerContext, exp: Expectations): Promise<void> {
@@ -143,7 +127,7 @@ async function manageReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner:
         deleted.push(`${ns}/${pod.metadata.name}`);
         ctx.recorder.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
-        if (err instanceof StatusError && err.code === 404) return;
+        if (isNotFound(err)) return;
         ctx.recorder.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
       }

@@ -1,7 +1,7 @@
 // The ReplicaSet controller (apps/v1): keeps spec.replicas pods matching the selector.
-import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { R } from '../../client/resources.js';
 import { replicaController } from './replica-controller.js';
+import { selectorOf } from './selecting-owners.js';
 import type { ReplicaSet } from './types.js';
 
 export const replicaSetController = replicaController<ReplicaSet>({
@@ -9,18 +9,9 @@ export const replicaSetController = replicaController<ReplicaSet>({
   kind: 'ReplicaSet',
   apiVersion: 'apps/v1',
   resource: R.replicasets,
-  selector: rs => safeSelector(() => LabelSelector.fromObject(rs.spec.selector)),
+  selector: rs => selectorOf(rs.spec.selector),
   template: rs => rs.spec.template,
   replicas: rs => rs.spec.replicas ?? 1,
   minReadySeconds: rs => rs.spec.minReadySeconds ?? 0,
   status: rs => rs.status,
 });
-
-/** An unparseable selector selects nothing (validation should have rejected it). */
-export function safeSelector(parse: () => LabelSelector | null): LabelSelector | null {
-  try {
-    return parse();
-  } catch {
-    return null;
-  }
-}

@@ -2,7 +2,8 @@
 // hostname and subdomain for the governing Service, and its own PVCs `<claim>-<set>-<ordinal>`.
 import type { OwnerReference } from '../../api/object.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from './controller-history.js';
-import type { PersistentVolumeClaim, Pod, StatefulSet, Volume } from './types.js';
+import type { Volume } from '../../api/types/generated.js';
+import type { PersistentVolumeClaim, Pod, PodSpec, StatefulSet } from './types.js';
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -53,7 +54,12 @@ export function claimsFor(set: StatefulSet, ordinal: number): PersistentVolumeCl
 export function newStatefulPod(set: StatefulSet, ordinal: number, revision: string, ref: OwnerReference): Pod {
   const meta = set.spec.template.metadata ?? {};
   const name = podName(set, ordinal);
-  const pod: Pod = {
+  // A template without spec (validation forbids it) makes a pod the server refuses for having no containers.
+  const spec: PodSpec = set.spec.template.spec ? structuredClone(set.spec.template.spec) : { containers: [] };
+  spec.hostname = name;
+  if (set.spec.serviceName) spec.subdomain = set.spec.serviceName;
+  spec.volumes = withClaimVolumes(set, ordinal, spec.volumes ?? []);
+  return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: {
       name,
@@ -63,12 +69,8 @@ export function newStatefulPod(set: StatefulSet, ordinal: number, revision: stri
       ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
     },
-    spec: structuredClone(set.spec.template.spec ?? {}),
+    spec,
   };
-  pod.spec!.hostname = name;
-  if (set.spec.serviceName) pod.spec!.subdomain = set.spec.serviceName;
-  pod.spec!.volumes = withClaimVolumes(set, ordinal, pod.spec!.volumes ?? []);
-  return pod;
 }
 
 /** The template's volumes with one PVC volume per claim template (a claim wins over a same-named volume). */

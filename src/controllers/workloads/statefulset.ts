@@ -2,68 +2,50 @@
 // in ordinal order and removed highest first (OrderedReady: one at a time, each waiting for its
 // predecessors to be Running and Ready; Parallel: all at once), revisions as ControllerRevisions,
 // and rolling updates from the highest ordinal down to the partition (or OnDelete).
-import { StatusError } from '../../api/errors.js';
-import type { KubeObject, OwnerReference } from '../../api/object.js';
+import { isConflict, isNotFound } from '../../api/errors.js';
+import { ignoreNotFound } from '../../client/api-errors.js';
+import type { OwnerReference } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ownerKey, splitKey } from '../types.js';
+import { ownerKey } from '../types.js';
 import {
   createRevision, deleteRevision, newRevision, nextRevisionNumber, sameData, setRevisionNumber, sortRevisions, templateOf,
 } from './controller-history.js';
-import { claim, controllerOf, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
-import { candidatesFor } from './ownership-index.js';
+import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
+import { candidatesFor } from '../owner-index.js';
 import { isPodAvailable, isPodRunningAndReady, isPodTerminating, msUntilAvailable } from '../../api/pod-state.js';
 import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
   revisionOfPod, startOrdinal,
 } from './statefulset-identity.js';
+import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson } from './template-hash.js';
 import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from './types.js';
-
-const ORPHAN_POD_PREFIX = 'pod:';
 
 export const statefulSetController: Controller = {
   name: 'statefulset',
   workers: 4,
   watches: [
     { resource: R.statefulsets },
-    { resource: R.pods, mapTo: pod => podKeys(pod) },
+    { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(statefulSets(ctx), pod, ctx.informer(R.pods)) },
     { resource: R.controllerrevisions, mapTo: ownerKey('StatefulSet') },
   ],
   async reconcile(key, ctx) {
-    if (key.startsWith(ORPHAN_POD_PREFIX)) return enqueueAdopters(key.slice(ORPHAN_POD_PREFIX.length), ctx);
     const set = ctx.informer<StatefulSet>(R.statefulsets).get(key);
     if (!set) return;
-    const selector = selectorOf(set);
+    const selector = selectorOf(set.spec.selector);
     if (selector) await new StatefulSetSync(structuredClone(set), selector, ctx).run();
   },
 };
 
-function podKeys(pod: KubeObject): string[] {
-  const ref = controllerOf(pod);
-  if (ref) return ref.kind === 'StatefulSet' ? [`${pod.metadata.namespace}/${ref.name}`] : [];
-  return [`${ORPHAN_POD_PREFIX}${pod.metadata.namespace}/${pod.metadata.name}`];
-}
-
-function enqueueAdopters(podKey: string, ctx: ControllerContext): void {
-  const pod = ctx.informer<Pod>(R.pods).get(podKey);
-  if (!pod || controllerOf(pod)) return;
-  const { namespace } = splitKey(podKey);
-  for (const set of ctx.informer<StatefulSet>(R.statefulsets).list()) {
-    if (set.metadata.namespace === namespace && ordinalOf(set, pod) >= 0 && selectorOf(set)?.matches(pod.metadata.labels)) {
-      ctx.requeueAfter(`${namespace}/${set.metadata.name}`, 0);
-    }
-  }
-}
-
-function selectorOf(set: StatefulSet): LabelSelector | null {
-  try {
-    return LabelSelector.fromObject(set.spec.selector);
-  } catch {
-    return null;
-  }
+/** A StatefulSet adopts only pods named as its own (`<set>-<ordinal>`). */
+function statefulSets(ctx: ControllerContext): OwnerKind<StatefulSet> {
+  return {
+    kind: 'StatefulSet', owners: ctx.informer<StatefulSet>(R.statefulsets), selector: set => selectorOf(set.spec.selector),
+    mayAdopt: (set, pod) => ordinalOf(set, pod as Pod) >= 0,
+  };
 }
 
 function isCreated(pod: Pod): boolean {
@@ -229,7 +211,7 @@ class StatefulSetSync {
         await this.ctx.client.create(collectionPath(R.persistentvolumeclaims, this.ns), claimObj);
         this.ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claimObj.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
       } catch (err) {
-        if (err instanceof StatusError && err.code === 409) continue;
+        if (isConflict(err)) continue;
         this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claimObj.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`);
         throw err;
       }
@@ -240,7 +222,7 @@ class StatefulSetSync {
       return created;
     } catch (err) {
       // Our cache has not seen it yet; its add event brings us back.
-      if (err instanceof StatusError && err.code === 409) return undefined;
+      if (isConflict(err)) return undefined;
       this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`);
       throw err;
     }
@@ -251,7 +233,7 @@ class StatefulSetSync {
       await this.ctx.client.delete(objectPath(R.pods, this.ns, pod.metadata.name!), { preconditions: { uid: pod.metadata.uid } });
       this.ctx.recorder.event(this.set, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} successful`);
     } catch (err) {
-      if (err instanceof StatusError && (err.code === 404 || err.code === 409)) return;
+      if (isNotFound(err) || isConflict(err)) return;
       this.ctx.recorder.event(this.set, 'Warning', 'FailedDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} failed error: ${messageOf(err)}`);
       throw err;
     }
@@ -308,13 +290,7 @@ class StatefulSetSync {
 }
 
 async function exists(ctx: ControllerContext, path: string): Promise<boolean> {
-  try {
-    await ctx.client.get(path);
-    return true;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return false;
-    throw err;
-  }
+  return (await ignoreNotFound(ctx.client.get(path))) !== undefined;
 }
 
 function messageOf(err: unknown): string {

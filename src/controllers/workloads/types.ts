@@ -1,51 +1,20 @@
-// The fields of workload kinds (apps/v1, core/v1) that the workload controllers read and write.
-// Only what the controllers touch is typed; everything else passes through untouched.
-import type { KubeObject, ObjectMeta } from '../../api/object.js';
+// The objects the workload controllers read and write. Pods and Nodes (and their parts) are the
+// generated API types joined with the generic object shape, as in kubelet/types.ts; of the workload
+// kinds only the fields the controllers touch are typed, everything else passes through untouched.
+import type { KubeObject } from '../../api/object.js';
+import type {
+  DeploymentCondition, IntOrString, LabelSelector as LabelSelectorSpec, Node as NodeType, Pod as PodType, PodTemplateSpec,
+} from '../../api/types/generated.js';
 
-export type IntOrString = number | string;
+export type {
+  Affinity, IntOrString, LabelSelector as LabelSelectorSpec, PodSpec, PodTemplateSpec, Taint, Toleration,
+} from '../../api/types/generated.js';
 
-export interface LabelSelectorRequirement { key: string; operator: string; values?: string[] }
-export interface LabelSelectorSpec { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirement[] }
+export type Pod = Omit<PodType, 'metadata'> & KubeObject;
+export type Node = Omit<NodeType, 'metadata'> & KubeObject;
 
-export interface NodeSelectorRequirement { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt'; values?: string[] }
-export interface NodeSelectorTerm { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }
-export interface NodeSelector { nodeSelectorTerms: NodeSelectorTerm[] }
-export interface Affinity {
-  nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector; [k: string]: unknown };
-  [k: string]: unknown;
-}
-
-export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-export interface Taint { key: string; value?: string; effect: TaintEffect }
-export interface Toleration { key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: TaintEffect | ''; tolerationSeconds?: number }
-
-export interface Volume { name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean }; [k: string]: unknown }
-
-export interface PodSpec {
-  nodeName?: string;
-  nodeSelector?: Record<string, string>;
-  affinity?: Affinity;
-  tolerations?: Toleration[];
-  hostNetwork?: boolean;
-  hostname?: string;
-  subdomain?: string;
-  volumes?: Volume[];
-  containers?: unknown[];
-  [k: string]: unknown;
-}
-
-export interface PodTemplateSpec { metadata?: ObjectMeta; spec?: PodSpec }
-
-export interface PodCondition { type: string; status: 'True' | 'False' | 'Unknown'; lastTransitionTime?: string; reason?: string; message?: string }
-export interface ContainerStatus { name: string; restartCount?: number; ready?: boolean }
-export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-
-export interface Pod extends KubeObject {
-  spec?: PodSpec;
-  status?: { phase?: PodPhase; conditions?: PodCondition[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
-}
-
-export interface Condition { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string; lastTransitionTime?: string; lastUpdateTime?: string }
+/** A condition of any workload kind: DeploymentCondition has every field the others have. */
+export type Condition = DeploymentCondition;
 
 export interface ReplicaSetStatus {
   replicas: number;
@@ -150,7 +119,3 @@ export interface ControllerRevision extends KubeObject {
   revision: number;
 }
 
-export interface Node extends KubeObject {
-  spec?: { taints?: Taint[]; unschedulable?: boolean; [k: string]: unknown };
-  status?: { conditions?: { type: string; status: string }[]; [k: string]: unknown };
-}

@@ -1,7 +1,7 @@
 // The node Lease in kube-node-lease: the kubelet's cheap heartbeat. Renewed from the last copy we
 // wrote (one PUT); on a conflict or if it vanished it is re-read, and created when absent, owned by
 // the Node so it goes away with it.
-import { StatusError } from '../../api/errors.js';
+import { isConflict, isNotFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
@@ -33,14 +33,14 @@ export async function renewNodeLease(r: LeaseRenewal, cached: KubeObject | undef
     try {
       return await run(() => r.client.update<KubeObject>(path, renewed(cached)));
     } catch (err) {
-      if (!(err instanceof StatusError && (err.code === 409 || err.code === 404))) throw err;
+      if (!(isConflict(err) || isNotFound(err))) throw err;
     }
   }
   try {
     const live = await run(() => r.client.get<KubeObject>(path));
     return await run(() => r.client.update<KubeObject>(path, renewed(live)));
   } catch (err) {
-    if (!(err instanceof StatusError && err.code === 404)) throw err;
+    if (!isNotFound(err)) throw err;
   }
   return run(() => r.client.create<KubeObject>(collectionPath(R.leases, NODE_LEASE_NAMESPACE), {
     apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',

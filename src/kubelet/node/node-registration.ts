@@ -1,7 +1,7 @@
 // Registering the kubelet's Node (upstream's registerWithAPIServer): create it; if it already
 // exists (a restart, or a node re-joining under the same name) adopt it and bring the kubelet-owned
 // labels and annotations up to date, leaving everything else (taints, podCIDR, user labels) alone.
-import { StatusError } from '../../api/errors.js';
+import { isConflict } from '../../api/errors.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import { wellKnownLabels, type NodeObject } from './node-object.js';
@@ -32,7 +32,7 @@ export async function registerNode(client: RestClient, r: NodeRegistration): Pro
   try {
     return await client.create<NodeObject>(collectionPath(R.nodes), desired);
   } catch (err) {
-    if (!(err instanceof StatusError && err.code === 409)) throw err;
+    if (!isConflict(err)) throw err;
   }
   const existing = await client.get<NodeObject>(objectPath(R.nodes, undefined, r.name));
   const stale = (want: Record<string, string> | undefined, have: Record<string, string> | undefined) =>

@@ -3,7 +3,7 @@
 // (upstream's nodeStatusUpdateFrequency and nodeStatusReportFrequency). The status is compared with
 // the Node as the API has it, so conditions the node lifecycle controller set to Unknown while we
 // were silent are corrected at once.
-import { StatusError } from '../../api/errors.js';
+import { isNotFound } from '../../api/errors.js';
 import { nowTimestamp, type KubeObject } from '../../api/object.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { objectPath, R } from '../../client/resources.js';
@@ -89,7 +89,7 @@ export class NodeStatusLoop {
     try {
       live = await this.o.client.get<NodeObject>(path);
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      if (!isNotFound(err)) throw err;
       this.o.log('node object is gone; registering again', { node: this.name });
       live = await registerNode(this.o.client, this.o.registration);
       this.lease = undefined;

@@ -83,7 +83,7 @@ export function defaultPreemption(h: Handle, pdbs: () => DisruptionBudget[]): Pl
   return {
     name: 'DefaultPreemption',
     postFilter(s, pod, statuses): PostFilterResult {
-      if (pod.pod.spec.preemptionPolicy === 'Never') return { message: 'not eligible due to preemptionPolicy=Never.' };
+      if (pod.spec.preemptionPolicy === 'Never') return { message: 'not eligible due to preemptionPolicy=Never.' };
       const nominated = pod.pod.status?.nominatedNodeName;
       if (nominated) {
         const ni = h.cache.nodes.get(nominated);

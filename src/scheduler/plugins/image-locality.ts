@@ -14,7 +14,7 @@ export function imageLocality(h: Handle): Plugin {
     preScore: () => (h.cache.imageNodes.size ? null : SKIP),
     score(_s, pod, node) {
       const total = h.cache.nodeCount;
-      const containers = [...(pod.pod.spec.initContainers ?? []), ...pod.pod.spec.containers];
+      const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
       let sum = 0;
       for (const c of containers) {
         if (!c.image) continue;

@@ -9,15 +9,15 @@ export const nodeAffinity: Plugin = {
   name: 'NodeAffinity',
   events: ['Node'],
   preFilter(_s, pod) {
-    const spec = pod.pod.spec;
+    const spec = pod.spec;
     const hasSelector = spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0;
     return hasSelector || spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ? null : SKIP;
   },
-  filter: (_s, pod, node) => (matchesNodeSelection(pod.pod.spec, node) ? null : unresolvable(REASON)),
-  preScore: (_s, pod) => (pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? null : SKIP),
+  filter: (_s, pod, node) => (matchesNodeSelection(pod.spec, node) ? null : unresolvable(REASON)),
+  preScore: (_s, pod) => (pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? null : SKIP),
   score(_s, pod, node) {
     let sum = 0;
-    for (const p of pod.pod.spec.affinity!.nodeAffinity!.preferredDuringSchedulingIgnoredDuringExecution!) {
+    for (const p of pod.spec.affinity!.nodeAffinity!.preferredDuringSchedulingIgnoredDuringExecution!) {
       if (p.weight && nodeSelectorTermMatches(p.preference, node)) sum += p.weight;
     }
     return sum;

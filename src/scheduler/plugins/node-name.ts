@@ -6,5 +6,5 @@ const REASON = "node(s) didn't match the requested node name";
 export const nodeName: Plugin = {
   name: 'NodeName',
   events: ['Node'],
-  filter: (_s, pod, node) => (pod.pod.spec.nodeName && pod.pod.spec.nodeName !== node.name ? unresolvable(REASON) : null),
+  filter: (_s, pod, node) => (pod.spec.nodeName && pod.spec.nodeName !== node.name ? unresolvable(REASON) : null),
 };

@@ -11,6 +11,6 @@ export const nodeUnschedulable: Plugin = {
   events: ['Node'],
   filter(_s, pod, node) {
     if (!node.unschedulable) return null;
-    return (pod.pod.spec.tolerations ?? []).some(t => tolerates(t, TAINT)) ? null : unresolvable(REASON);
+    return (pod.spec.tolerations ?? []).some(t => tolerates(t, TAINT)) ? null : unresolvable(REASON);
   },
 };

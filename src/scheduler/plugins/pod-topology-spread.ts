@@ -39,12 +39,12 @@ function compile(pod: PodInfo, c: TopologySpreadConstraint): Constraint {
 
 export function podTopologySpread(h: Handle): Plugin {
   const eligible = (pod: PodInfo, c: Constraint, node: NodeInfo) =>
-    (!c.honorAffinity || matchesNodeSelection(pod.pod.spec, node)) &&
-    (!c.honorTaints || node.taints.every(t => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || (pod.pod.spec.tolerations ?? []).some(x => tolerates(x, t))));
+    (!c.honorAffinity || matchesNodeSelection(pod.spec, node)) &&
+    (!c.honorTaints || node.taints.every(t => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || (pod.spec.tolerations ?? []).some(x => tolerates(x, t))));
 
   /** Whether the constraint leaves some node out for this pod (node affinity or taints to honour). */
   const restricts = (pod: PodInfo, c: Constraint) =>
-    (c.honorAffinity && (!!pod.pod.spec.nodeSelector || !!pod.pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)) || c.honorTaints;
+    (c.honorAffinity && (!!pod.spec.nodeSelector || !!pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)) || c.honorTaints;
   const hasKeys = (n: NodeInfo, keys: string[]) => {
     for (const k of keys) if (!(k in n.labels)) return false;
     return true;
@@ -84,7 +84,7 @@ export function podTopologySpread(h: Handle): Plugin {
   }
 
   function constraints(pod: PodInfo, mode: 'DoNotSchedule' | 'ScheduleAnyway'): { list: Constraint[]; defaulted: boolean } {
-    const own = pod.pod.spec.topologySpreadConstraints ?? [];
+    const own = pod.spec.topologySpreadConstraints ?? [];
     if (own.length) return { list: own.filter(c => c.whenUnsatisfiable === mode).map(c => compile(pod, c)), defaulted: false };
     if (mode === 'DoNotSchedule') return { list: [], defaulted: false };
     const selector = h.defaultSelector(pod.pod);

@@ -4,7 +4,7 @@ import { unresolvable, type Plugin } from '../framework.js';
 export const schedulingGates: Plugin = {
   name: 'SchedulingGates',
   preEnqueue(pod) {
-    const gates = pod.spec.schedulingGates ?? [];
+    const gates = pod.spec?.schedulingGates ?? [];
     return gates.length ? unresolvable(`waiting for scheduling gates: [${gates.map(g => g.name).join(' ')}]`) : null;
   },
 };

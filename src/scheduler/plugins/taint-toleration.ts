@@ -21,7 +21,7 @@ export const taintToleration: Plugin = {
   events: ['Node'],
   filter(_s, pod, node) {
     if (node.taints.length === 0) return null;
-    const tolerations = pod.pod.spec.tolerations ?? [];
+    const tolerations = pod.spec.tolerations ?? [];
     for (const taint of node.taints) {
       if (!ENFORCED.has(taint.effect)) continue;
       if (!tolerations.some(t => tolerates(t, taint))) return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
@@ -30,7 +30,7 @@ export const taintToleration: Plugin = {
   },
   preScore(s, pod, nodes) {
     if (!hasPreferNoSchedule(nodes)) return SKIP;
-    s.write('TaintToleration', (pod.pod.spec.tolerations ?? []).filter(t => !t.effect || t.effect === 'PreferNoSchedule'));
+    s.write('TaintToleration', (pod.spec.tolerations ?? []).filter(t => !t.effect || t.effect === 'PreferNoSchedule'));
     return null;
   },
   score(s, _pod, node) {

@@ -2,7 +2,7 @@
 // Handle over a fresh cache.
 import { SchedulerCache } from '../cache.js';
 import type { Handle } from '../framework.js';
-import type { Node, Pod } from '../types.js';
+import type { Node, Pod, PodSpec } from '../types.js';
 
 export function node(name: string, o: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: Node['spec'] extends infer S ? S extends { taints?: infer T } ? T : never : never; unschedulable?: boolean } = {}): Node {
   return {
@@ -13,7 +13,10 @@ export function node(name: string, o: { cpu?: string; memory?: string; pods?: st
   };
 }
 
-export function pod(name: string, o: Partial<Pod['spec']> & { cpu?: string; memory?: string; labels?: Record<string, string>; namespace?: string } = {}): Pod {
+/** A pod with a spec, as every pod the API server stores has. */
+export type TestPod = Pod & { spec: PodSpec };
+
+export function pod(name: string, o: Partial<PodSpec> & { cpu?: string; memory?: string; labels?: Record<string, string>; namespace?: string } = {}): TestPod {
   const { cpu, memory, labels, namespace, ...spec } = o;
   const requests: Record<string, string> = {};
   if (cpu) requests.cpu = cpu;

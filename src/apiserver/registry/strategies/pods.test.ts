@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { qosClass } from './pods.js';
 
 const pod = (...resources: { requests?: Record<string, string>; limits?: Record<string, string> }[]) =>
-  ({ containers: resources.map(r => ({ resources: r })) });
+  ({ containers: resources.map((r, i) => ({ name: `c${i}`, image: 'busybox', resources: r })) });
 
 test('qosClass compares quantities by value, not by how they are written', () => {
   assert.equal(qosClass(pod({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } })), 'Guaranteed');

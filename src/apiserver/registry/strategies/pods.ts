@@ -5,20 +5,14 @@ import type { DeleteOptions, KubeObject } from '../../../api/object.js';
 import { coreWorkloadRules } from '../../../api/validation/core-workloads.js';
 import { QuantityParseError, parseQuantity, scaledValue } from '../../../api/quantity.js';
 import type { FieldGetter } from '../../../api/selectors/field-selector.js';
+import type { PodSpec, PodStatus } from '../../../api/types/generated.js';
 import type { ResourceStrategy } from '../strategy.js';
 
-interface ContainerResources { requests?: Record<string, string | number>; limits?: Record<string, string | number> }
-interface PodSpecLike {
-  nodeName?: string;
-  terminationGracePeriodSeconds?: number;
-  containers?: { resources?: ContainerResources }[];
-  initContainers?: { resources?: ContainerResources }[];
-  restartPolicy?: string; schedulerName?: string; serviceAccountName?: string; hostNetwork?: boolean;
-}
-interface PodStatusLike { phase?: string; podIP?: string; podIPs?: { ip: string }[]; nominatedNodeName?: string }
+// The generated types, with every field optional: a spec is read here before validation has run.
+type PodSpecLike = Partial<PodSpec>;
 
-const spec = (o: Record<string, any>) => (o.spec ?? {}) as PodSpecLike;
-const status = (o: Record<string, any>) => (o.status ?? {}) as PodStatusLike;
+const spec = (o: Record<string, any>): PodSpecLike => o.spec ?? {};
+const status = (o: Record<string, any>): PodStatus => o.status ?? {};
 
 export const podFieldSelectors: Record<string, FieldGetter> = {
   'spec.nodeName': o => spec(o).nodeName,

@@ -1,14 +1,13 @@
-// Outcomes of API writes that a level-triggered controller can treat as done.
-import { StatusError } from '../../api/errors.js';
-
-const is = (err: unknown, code: number) => err instanceof StatusError && err.code === code;
+// Outcomes of API writes that a level-triggered caller can treat as done. Every component that talks
+// to the API server through the client uses these rather than testing status codes inline.
+import { isConflict, isNotFound } from '../api/errors.js';
 
 /** The target is already gone: nothing left to do. */
 export async function ignoreNotFound<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (err) {
-    if (is(err, 404)) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -18,7 +17,7 @@ export async function ignoreAlreadyExists<T>(p: Promise<T>): Promise<T | undefin
   try {
     return await p;
   } catch (err) {
-    if (is(err, 409) && (err as StatusError).reason === 'AlreadyExists') return undefined;
+    if (isConflict(err) && err.reason === 'AlreadyExists') return undefined;
     throw err;
   }
 }
