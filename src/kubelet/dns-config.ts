@@ -6,7 +6,7 @@
 // dnsConfig is appended and the result cut to what resolvers accept. Pure: warnings are returned
 // for the caller to record as Events.
 import type { DNSConfig } from './cri/types.js';
-import type { PodObject } from './types.js';
+import { podDescription, type PodObject } from './types.js';
 import type { ResolvConf } from '../util/resolv-conf.js';
 
 /** Resolver limits of 1.32 (ExpandedDNSConfig is GA): glibc reads 3 nameservers. */
@@ -70,7 +70,7 @@ export function podDnsConfig(pod: PodObject, o: PodDnsInputs): PodDns {
     } else {
       const message = 'kubelet does not have ClusterDNS IP configured and cannot create Pod using "ClusterFirst" policy. Falling back to "Default" policy.';
       warnings.push({ about: 'node', reason: 'MissingClusterDNS', message });
-      warnings.push({ about: 'pod', reason: 'MissingClusterDNS', message: `pod: "${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})". ${message}` });
+      warnings.push({ about: 'pod', reason: 'MissingClusterDNS', message: `pod: "${podDescription(pod)}". ${message}` });
       kind = 'host';
     }
   }
