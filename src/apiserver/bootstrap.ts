@@ -1,6 +1,7 @@
-// Objects every cluster has from the start: the system namespaces, the system PriorityClasses and
+// Objects every cluster has from the start: the system namespaces, the system PriorityClasses,
 // the `kubernetes` Service (first address of the service range) with endpoints pointing at this
-// API server.
+// API server, and the `kube-system/kube-dns` Service (tenth address, as k3s) whose endpoints are
+// the nodes' DNS servers (each node agent adds its own EndpointSlice).
 import { AlreadyExistsError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/system-priority-classes.js';
@@ -13,6 +14,8 @@ export interface BootstrapOptions {
   kubernetesServiceIP: string;
   advertiseAddress: string;
   securePort: number;
+  /** The kube-dns Service's cluster IP. */
+  clusterDNSIP: string;
 }
 
 export async function bootstrapCluster(registry: Registry, o: BootstrapOptions): Promise<void> {
@@ -32,6 +35,15 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels },
     spec: { type: 'ClusterIP', clusterIP: o.kubernetesServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: o.securePort }], sessionAffinity: 'None' },
+  } as KubeObject));
+  // No selector: the node agents keep its EndpointSlices. Each node's pods ask their own node.
+  if (!services.getCached('kube-system', 'kube-dns')) await ensure(() => services.create(ctx, 'kube-system', {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'k8ts-dns' } },
+    spec: {
+      type: 'ClusterIP', clusterIP: o.clusterDNSIP, internalTrafficPolicy: 'Local', sessionAffinity: 'None',
+      ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }],
+    },
   } as KubeObject));
   const subsets = [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }] }];
   const endpoints = registry.get('', 'endpoints');

@@ -99,6 +99,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
 
   const log = logger('apiserver');
   const kubernetesServiceIP = nthAddress(serviceCidr, 1);
+  const clusterDNSIP = nthAddress(serviceCidr, 10);
+  if (agentSettings) agentSettings.clusterDNS ??= [clusterDNSIP];
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const creds = await ensureCredentials({
     dataDir,
@@ -136,7 +138,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     if (code === 'EACCES') throw new StartupError(`permission denied listening on ${bind}:${port}`);
     throw err;
   }
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, clusterDNSIP, advertiseAddress: advertise, securePort: boundPort });
   // Like kube-apiserver's --etcd-compaction-interval: each run keeps one interval of history.
   const stopCompaction = compactionMs > 0
     ? startAutoCompaction(store, { intervalMs: compactionMs, onError: err => log('compaction failed', { error: err.message }) })

@@ -18,6 +18,8 @@ import type { EndpointSliceObject, NamespaceObject, ServiceObject } from './type
 export const DNS_PORT = 53;
 const RETRY_MS = 2000;
 
+export class ClusterDnsError extends Error {}
+
 export interface ClusterDnsOptions {
   client: RestClient;
   nodeName: string;
@@ -69,7 +71,12 @@ export class ClusterDns {
     const nameservers = this.upstreams();
     const handler = new DnsHandler(records, { zone: this.o.zone, ttl: DEFAULT_TTL, nameserverIPs: [this.o.address] }, new Forwarder({ nameservers }));
     this.server = new DnsServer({ address: this.o.address, port: this.o.port ?? DNS_PORT, handle: (q, t) => handler.handle(q, t), log: this.o.log });
-    this.port = await this.server.start();
+    try {
+      this.port = await this.server.start();
+    } catch (err) {
+      await this.server.stop().catch(() => undefined);
+      throw new ClusterDnsError(`cannot serve DNS on ${this.o.address}:${this.o.port ?? DNS_PORT}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (--disable-cluster-dns runs the node without it)`);
+    }
     this.serving = true;
     this.o.log('cluster DNS serving', { address: this.o.address, port: this.port, zone: this.o.zone, upstreams: nameservers });
     this.writeOurSlice();
