@@ -1,11 +1,11 @@
 // One DNS query in, one response out: cluster names from the resolver, the rest (and the targets of
 // ExternalName CNAMEs) through the forwarder. Cluster answers depend only on the question and the
 // records, so their encoded form is kept until the records change (only the ID differs between
-// two answers): a busy resolver answers repeat questions without building a message again.
+// two answers): a busy resolver answers a repeated question without decoding or building a message.
 import { LruMap } from '../util/lru-map.js';
 import type { ClusterRecords } from './cluster-records.js';
 import type { Forwarder } from './forwarder.js';
-import { encodeError, encodeResponse, MalformedQuery, parseQuery, sizeLimit, type Query, type ResponseBody } from './message.js';
+import { encodeError, encodeResponse, MalformedQuery, parseQuery, questionKey, sizeLimit, type Query, type ResponseBody } from './message.js';
 import { resolve, type ClusterAnswer, type ResolverConfig } from './resolver.js';
 
 export type Transport = 'udp' | 'tcp';
@@ -20,6 +20,13 @@ export class DnsHandler {
 
   /** The response to a raw query; undefined when the message deserves none (not a query at all). */
   async handle(buf: Buffer, transport: Transport): Promise<Buffer | undefined> {
+    if (this.encodedGeneration !== this.records.generation) {
+      this.encoded = new LruMap(ENCODED_CACHE_SIZE);
+      this.encodedGeneration = this.records.generation;
+    }
+    const key = questionKey(buf, transport);
+    const cached = key === undefined ? undefined : this.encoded.get(key);
+    if (cached) return withId(cached, buf.readUInt16BE(0));
     let query: Query;
     try {
       query = parseQuery(buf);
@@ -29,17 +36,10 @@ export class DnsHandler {
     }
     const limit = sizeLimit(query, transport);
     const { question } = query;
-    if (this.encodedGeneration !== this.records.generation) {
-      this.encoded = new LruMap(ENCODED_CACHE_SIZE);
-      this.encodedGeneration = this.records.generation;
-    }
-    const key = `${question.name}|${question.type}|${question.class}|${limit}|${query.opt ? query.opt.flags : '-'}|${query.packet.flag_rd ? 1 : 0}`;
-    const cached = this.encoded.get(key);
-    if (cached) return withId(cached, query.packet.id!);
     const resolution = resolve(question, this.records, this.cfg);
     if (resolution.kind === 'answer' && !resolution.chase) {
       const out = encodeResponse(query, clusterBody(resolution), limit);
-      this.encoded.set(key, out);
+      if (key !== undefined) this.encoded.set(key, out);
       return out;
     }
     try {

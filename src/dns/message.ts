@@ -89,3 +89,31 @@ export function encodeError(id: number, rcode: ResponseCode, query?: Query): Buf
     questions: query?.packet.questions ?? [],
   });
 }
+
+/**
+ * A key naming everything a cluster answer depends on — the question's bytes (name case
+ * included), RD, and the EDNS0 buffer size and flags — read straight from the wire, so a repeated
+ * question is recognised without decoding it. Undefined for anything but a plain query with one
+ * question and at most an OPT record (those take the full path).
+ */
+export function questionKey(buf: Buffer, transport: 'udp' | 'tcp'): string | undefined {
+  if (buf.length < 17) return undefined;
+  const flags = buf.readUInt16BE(2);
+  // QR=0, opcode QUERY; one question, no answers or authorities, at most one additional.
+  if (flags & 0xf800 || buf.readUInt16BE(4) !== 1 || buf.readUInt16BE(6) || buf.readUInt16BE(8) || buf.readUInt16BE(10) > 1) return undefined;
+  let i = 12;
+  for (let len = buf[i]; len; len = buf[i]) {
+    if (len > 63) return undefined;
+    i += len + 1;
+    if (i >= buf.length) return undefined;
+  }
+  const questionEnd = i + 5;
+  if (questionEnd > buf.length) return undefined;
+  let edns = '-';
+  if (buf.readUInt16BE(10) === 1) {
+    // The OPT record: root name, type 41, class = UDP size, TTL = extended rcode, version, flags.
+    if (questionEnd + 11 > buf.length || buf[questionEnd] !== 0 || buf.readUInt16BE(questionEnd + 1) !== 41) return undefined;
+    edns = `${buf.readUInt16BE(questionEnd + 3)}/${buf.readUInt16BE(questionEnd + 7)}`;
+  }
+  return `${transport}|${flags & 0x0100}|${edns}|${buf.toString('latin1', 12, questionEnd)}`;
+}
