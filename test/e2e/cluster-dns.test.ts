@@ -215,4 +215,18 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     for (const n of NODES) assert.equal(await resolved(n, 'www.example.test'), UPSTREAM_ANSWER);
     assert.equal(asked.filter(q => q === 'A www.example.test').length, first, asked.join('\n'));
   });
+
+  test('a stopped agent marks its DNS endpoint not ready; deleting its Node removes the endpoint (garbage collector)', async () => {
+    const slice = async () => {
+      const r = await c.kubectl(['get', 'endpointslice', '-n', 'kube-system', 'kube-dns-agent-2', '-o', 'json']);
+      return r.code === 0 ? JSON.parse(r.stdout) as SliceLike : /NotFound/.test(r.stderr) ? null : undefined;
+    };
+    await c.stopNode('agent-2');
+    await eventually(async () => (await slice())?.endpoints[0].conditions?.ready === false, 20_000, 'agent-2 DNS endpoint not ready');
+    await c.k(['delete', 'node', 'agent-2']);
+    await eventually(async () => (await slice()) === null, 60_000, 'agent-2 DNS endpoint deleted with its Node');
+    // The other nodes' endpoints are untouched.
+    const left = (JSON.parse(await c.k(['get', 'endpointslices', '-n', 'kube-system', '-l', 'kubernetes.io/service-name=kube-dns', '-o', 'json'])) as { items: SliceLike[] }).items;
+    assert.deepEqual(left.map(s => s.metadata.name).sort(), ['kube-dns-agent-1', 'kube-dns-server']);
+  });
 });
