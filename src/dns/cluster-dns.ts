@@ -97,7 +97,8 @@ export class ClusterDns {
 
   private upstreams(): string[] {
     try {
-      return parseResolvConf(readFileSync(this.o.resolvConf, 'utf8')).nameservers;
+      // Never ourselves: a question would wait on its own answer.
+      return parseResolvConf(readFileSync(this.o.resolvConf, 'utf8')).nameservers.filter(ns => ns !== this.o.address);
     } catch (err) {
       this.o.log('cluster DNS has no upstream resolvers', { resolvConf: this.o.resolvConf, error: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
       return [];
