@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import * as packet from 'dns-packet';
 import type { Answer, DecodedPacket, RecordType } from 'dns-packet';
 import { LruMap } from '../util/lru-map.js';
-import { MAX_UDP_SIZE, type ResponseBody, type ResponseCode } from './message.js';
+import { MAX_UDP_SIZE, withLengthPrefix, type ResponseBody, type ResponseCode } from './message.js';
 
 /** CoreDNS's default Corefile caches for at most 30 s. */
 export const MAX_CACHE_TTL_S = 30;
@@ -132,7 +132,7 @@ export class Forwarder {
       const sock = connect({ host: server, port: this.o.port ?? DNS_PORT });
       const timer = setTimeout(() => sock.destroy(new UpstreamError('timed out over TCP')), this.o.timeoutMs ?? 2000);
       let data = Buffer.alloc(0);
-      sock.on('connect', () => sock.write(Buffer.concat([u16(buf.length), buf])));
+      sock.on('connect', () => sock.write(withLengthPrefix(buf)));
       sock.on('data', d => {
         data = Buffer.concat([data, d]);
         if (data.length < 2 || data.length < 2 + data.readUInt16BE(0)) return;
@@ -153,12 +153,6 @@ export class Forwarder {
       sock.on('close', () => reject(new UpstreamError('connection closed before an answer')));
     });
   }
-}
-
-export function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
 }
 
 function sameQuestion(reply: DecodedPacket, name: string, type: RecordType): boolean {

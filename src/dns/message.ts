@@ -117,3 +117,11 @@ export function questionKey(buf: Buffer, transport: 'udp' | 'tcp'): string | und
   }
   return `${transport}|${flags & 0x0100}|${edns}|${buf.toString('latin1', 12, questionEnd)}`;
 }
+
+/** A message as sent over TCP: preceded by its length in two bytes (RFC 1035 4.2.2). */
+export function withLengthPrefix(msg: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(msg.length + 2);
+  out.writeUInt16BE(msg.length, 0);
+  msg.copy(out, 2);
+  return out;
+}

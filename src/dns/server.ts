@@ -5,7 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { listen } from '../util/listen.js';
 import type { Logger } from '../util/log.js';
-import { u16 } from './forwarder.js';
+import { withLengthPrefix } from './message.js';
 import type { Transport } from './dns-handler.js';
 
 const TCP_IDLE_MS = 10_000;
@@ -68,7 +68,7 @@ export class DnsServer {
         const msg = data.subarray(2, 2 + data.readUInt16BE(0));
         data = data.subarray(2 + msg.length);
         this.o.handle(msg, 'tcp').then(
-          out => (out && !sock.destroyed ? sock.write(Buffer.concat([u16(out.length), out])) : undefined),
+          out => (out && !sock.destroyed ? sock.write(withLengthPrefix(out)) : undefined),
           () => sock.destroy(),
         );
       }
