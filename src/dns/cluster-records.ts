@@ -2,9 +2,8 @@
 // cluster IP, the ready endpoints of each Service (from its EndpointSlices) by Service and by IP,
 // and which namespaces exist. Fed by informer events; every change bumps `generation`, which the
 // SOA serial and the server's answer cache follow.
+import { SERVICE_NAME_LABEL } from '../api/endpoint-slice-labels.js';
 import type { EndpointSliceObject, NamespaceObject, ServiceObject } from './types.js';
-
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export interface DnsPort { name: string; port: number; protocol: string }
 

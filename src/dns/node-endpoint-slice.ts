@@ -6,7 +6,7 @@
 import { StatusError } from '../api/errors.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import { SERVICE_NAME_LABEL } from './cluster-records.js';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../api/endpoint-slice-labels.js';
 import type { EndpointSliceObject } from './types.js';
 
 export const DNS_NAMESPACE = 'kube-system';
@@ -22,7 +22,7 @@ export function desiredSlice(nodeName: string, nodeUid: string, nodeIP: string, 
     apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
     metadata: {
       name: sliceName(nodeName), namespace: DNS_NAMESPACE,
-      labels: { [SERVICE_NAME_LABEL]: DNS_SERVICE, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY },
+      labels: { [SERVICE_NAME_LABEL]: DNS_SERVICE, [MANAGED_BY_LABEL]: MANAGED_BY },
       ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }],
     },
     addressType: nodeIP.includes(':') ? 'IPv6' : 'IPv4',
