@@ -56,7 +56,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     const { flags } = parseFlags(args, {
       services: { type: 'int', default: 1000, help: 'Services the DNS server knows' },
       external: { type: 'int', default: 100, help: 'names outside the cluster (answered from the forwarding cache)' },
-      concurrency: { type: 'int', default: 64, help: 'queries outstanding' },
+      concurrency: { type: 'int', default: 16, help: 'queries outstanding' },
       seconds: { type: 'int', default: 5, help: 'length of each measured phase' },
     });
     return dnsBench({ services: Number(flags.services), external: Number(flags.external), concurrency: Number(flags.concurrency), seconds: Number(flags.seconds) });

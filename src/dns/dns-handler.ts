@@ -2,6 +2,7 @@
 // ExternalName CNAMEs) through the forwarder. Cluster answers depend only on the question and the
 // records, so their encoded form is kept until the records change (only the ID differs between
 // two answers): a busy resolver answers a repeated question without decoding or building a message.
+// A forwarded answer served from the forwarder's cache is encoded once per second of its age.
 import { LruMap } from '../util/lru-map.js';
 import type { ClusterRecords } from './cluster-records.js';
 import type { Forwarder } from './forwarder.js';
@@ -14,6 +15,8 @@ const ENCODED_CACHE_SIZE = 10_000;
 
 export class DnsHandler {
   private encoded = new LruMap<string, Buffer>(ENCODED_CACHE_SIZE);
+  /** Encoded forwarded answers, per cached answer object (which changes as its TTLs count down). */
+  private readonly encodedForwarded = new WeakMap<ResponseBody, Map<string, Buffer>>();
   private encodedGeneration = -1;
 
   constructor(private readonly records: ClusterRecords, private readonly cfg: ResolverConfig, private readonly forwarder: Forwarder) {}
@@ -43,7 +46,17 @@ export class DnsHandler {
       return out;
     }
     try {
-      if (resolution.kind === 'forward') return encodeResponse(query, await this.forwarder.query(question.name, question.type, question.class), limit);
+      if (resolution.kind === 'forward') {
+        const body = await this.forwarder.query(question.name, question.type, question.class);
+        if (key === undefined) return encodeResponse(query, body, limit);
+        let byKey = this.encodedForwarded.get(body);
+        if (!byKey) this.encodedForwarded.set(body, (byKey = new Map()));
+        const known = byKey.get(key);
+        if (known) return withId(known, query.packet.id!);
+        const out = encodeResponse(query, body, limit);
+        byKey.set(key, out);
+        return out;
+      }
       const chased = await this.forwarder.query(resolution.chase!, question.type, question.class);
       return encodeResponse(query, { ...chased, answers: [...resolution.answers, ...chased.answers] }, limit);
     } catch {

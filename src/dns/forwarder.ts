@@ -30,7 +30,14 @@ export interface ForwarderOptions {
 
 export class UpstreamError extends Error {}
 
-interface CacheEntry { body: ResponseBody; storedAt: number; expiresAt: number }
+interface CacheEntry {
+  body: ResponseBody;
+  storedAt: number;
+  expiresAt: number;
+  /** The body with its TTLs counted down, for `agedBy` whole seconds: one object per second of age. */
+  aged?: ResponseBody;
+  agedBy?: number;
+}
 
 export class Forwarder {
   private readonly cache: LruMap<string, CacheEntry>;
@@ -44,7 +51,10 @@ export class Forwarder {
     this.now = o.now ?? Date.now;
   }
 
-  /** The upstream answer to one question, from the cache while it is fresh. */
+  /**
+   * The upstream answer to one question, from the cache while it is fresh. A cached answer is the
+   * same object until its TTLs tick down a second, so callers may key derived data on it.
+   */
   async query(name: string, type: RecordType, klass = 'IN'): Promise<ResponseBody> {
     const key = `${name.toLowerCase()}|${type}|${klass}`;
     const cached = this.cached(key);
@@ -67,8 +77,12 @@ export class Forwarder {
     if (now >= e.expiresAt) return undefined;
     const elapsed = Math.floor((now - e.storedAt) / 1000);
     if (!elapsed) return e.body;
-    const age = (rs: Answer[]) => rs.map(r => ('ttl' in r && r.ttl !== undefined ? { ...r, ttl: Math.max(0, r.ttl - elapsed) } : r)) as Answer[];
-    return { ...e.body, answers: age(e.body.answers), authorities: age(e.body.authorities), additionals: age(e.body.additionals) };
+    if (e.agedBy !== elapsed) {
+      const age = (rs: Answer[]) => rs.map(r => ('ttl' in r && r.ttl !== undefined ? { ...r, ttl: Math.max(0, r.ttl - elapsed) } : r)) as Answer[];
+      e.aged = { ...e.body, answers: age(e.body.answers), authorities: age(e.body.authorities), additionals: age(e.body.additionals) };
+      e.agedBy = elapsed;
+    }
+    return e.aged;
   }
 
   private store(key: string, body: ResponseBody): void {
