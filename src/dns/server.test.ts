@@ -58,9 +58,9 @@ after(async () => {
   await up.stop();
 });
 
-function query(name: string, type: RecordType, udpSize?: number): Buffer {
+function query(name: string, type: RecordType, udpSize?: number, id = 4242): Buffer {
   return packet.encode({
-    type: 'query', id: 4242, flags: packet.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }],
+    type: 'query', id, flags: packet.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }],
     additionals: udpSize ? [{ name: '.', type: 'OPT', udpPayloadSize: udpSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
   });
 }
@@ -136,6 +136,10 @@ test('other names go upstream once and are then served from the cache; NXDOMAIN 
   // 60 s upstream TTL, served from a cache that keeps answers at most 30 s.
   assert.ok(((second.answers![0] as { ttl: number }).ttl) <= 60);
   assert.deepEqual(up.asked.slice(before), ['A www.example.test']);
+  // Answers reused from the caches carry each query's own ID.
+  for (const name of ['www.example.test', 'web.shop.svc.cluster.local']) {
+    for (const id of [1, 2]) assert.equal((await udp(query(name, 'A', undefined, id))).msg.id, id);
+  }
   const gone = (await udp(query('gone.example.test', 'A'))).msg;
   assert.equal(rcode(gone), 'NXDOMAIN');
   assert.equal(gone.authorities?.[0].type, 'SOA');

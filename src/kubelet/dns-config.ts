@@ -5,14 +5,11 @@
 // network, or without a cluster DNS): the node's resolv.conf; None: nothing — then the pod's
 // dnsConfig is appended and the result cut to what resolvers accept. Pure: warnings are returned
 // for the caller to record as Events.
+import { MAX_DNS_NAMESERVERS, MAX_DNS_SEARCH_LIST_CHARS, MAX_DNS_SEARCH_PATHS } from '../api/validation/pod.js';
 import type { DNSConfig } from './cri/types.js';
 import { podDescription, type PodObject } from './types.js';
 import type { ResolvConf } from '../util/resolv-conf.js';
 
-/** Resolver limits of 1.32 (ExpandedDNSConfig is GA): glibc reads 3 nameservers. */
-export const MAX_DNS_NAMESERVERS = 3;
-export const MAX_DNS_SEARCH_PATHS = 32;
-export const MAX_DNS_SEARCH_LIST_CHARS = 2048;
 /** Some resolvers (glibc 2.28) abort on a longer search path. */
 const MAX_SEARCH_PATH_CHARS = 253;
 const DEFAULT_OPTIONS = ['ndots:5'];

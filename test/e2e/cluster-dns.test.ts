@@ -74,9 +74,9 @@ spec: {type: ExternalName, externalName: api.example.test}
 `;
 
 /** A pod on `node` to ask questions from. */
-const client = (node: string) => JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: `client-${node}`, namespace: 'shop' },
-  spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+const client = (node: string, name = `client-${node}`, spec: object = {}) => JSON.stringify({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' },
+  spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }], ...spec },
 });
 
 interface PodLike { metadata: { name: string }; spec: { nodeName?: string }; status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] } }
@@ -116,9 +116,14 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     });
     await c.k(['apply', '-f', '-'], APPS);
     for (const n of NODES) await c.k(['apply', '-f', '-'], client(n));
+    await c.k(['apply', '-f', '-'], client('agent-1', 'uses-node-dns', { dnsPolicy: 'Default' }));
+    await c.k(['apply', '-f', '-'], client('agent-1', 'custom-dns', {
+      dnsPolicy: 'None', dnsConfig: { nameservers: ['192.0.2.53'], searches: ['a.example', 'b.example'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] },
+    }));
     await eventually(async () => {
       const all = [...await pods('app=web'), ...await pods('app=db'), ...(await Promise.all(NODES.map(async n => JSON.parse(await c.k(['get', 'pod', '-n', 'shop', `client-${n}`, '-o', 'json'])) as PodLike)))];
-      return all.length === 7 && all.every(running);
+      const extra = await Promise.all(['uses-node-dns', 'custom-dns'].map(async p => JSON.parse(await c.k(['get', 'pod', '-n', 'shop', p, '-o', 'json'])) as PodLike));
+      return all.length === 7 && [...all, ...extra].every(running);
     }, 180_000, 'web, db and client pods running');
   });
 
@@ -158,13 +163,23 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     }
   });
 
-  test('each pod\'s resolv.conf: its node\'s DNS, the cluster search path then the node\'s, ndots:5', async () => {
+  test('resolv.conf: ClusterFirst pods get their node\'s DNS, the cluster search path then the node\'s, ndots:5; Default the node\'s file; None the pod\'s dnsConfig', async () => {
     for (const n of NODES) {
       const conf = await exec(n, ['cat', '/etc/resolv.conf']);
       assert.match(conf, new RegExp(`^nameserver ${c.node(n).ip.replaceAll('.', '\\.')}$`, 'm'), conf);
       assert.match(conf, /^search shop\.svc\.cluster\.local svc\.cluster\.local cluster\.local corp\.test$/m, conf);
       assert.match(conf, /^options ndots:5$/m, conf);
     }
+    const cat = async (pod: string) => (await c.kubectl(['exec', '-n', 'shop', pod, '--', 'cat', '/etc/resolv.conf'])).stdout;
+    // Default: the node's --resolv-conf; None: the pod's dnsConfig alone.
+    const node = await cat('uses-node-dns');
+    assert.match(node, /^nameserver 10\.99\.0\.1$/m, node);
+    assert.match(node, /^search corp\.test$/m, node);
+    const custom = await cat('custom-dns');
+    assert.match(custom, /^nameserver 192\.0\.2\.53$/m, custom);
+    assert.match(custom, /^search a\.example b\.example$/m, custom);
+    assert.match(custom, /^options ndots:2 edns0$/m, custom);
+    assert.doesNotMatch(custom, /cluster\.local|10\.99/, custom);
   });
 
   test('Services by short name, svc.ns and FQDN from pods on every node', async () => {

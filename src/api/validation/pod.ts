@@ -48,10 +48,11 @@ export function validatePodSpec(spec: Obj | undefined, path: string): FieldError
   return errs;
 }
 
-// Resolver limits (1.32, ExpandedDNSConfig GA); the kubelet cuts merged configs to the same.
-const MAX_DNS_NAMESERVERS = 3;
-const MAX_DNS_SEARCH_PATHS = 32;
-const MAX_DNS_SEARCH_LIST_CHARS = 2048;
+// Resolver limits (1.32, ExpandedDNSConfig GA: glibc reads 3 nameservers); the kubelet cuts the
+// pod's merged config to the same.
+export const MAX_DNS_NAMESERVERS = 3;
+export const MAX_DNS_SEARCH_PATHS = 32;
+export const MAX_DNS_SEARCH_LIST_CHARS = 2048;
 
 const goStrings = (values: string[]) => `[]string{${values.map(v => JSON.stringify(v)).join(', ')}}`;
 
