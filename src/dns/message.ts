@@ -1,9 +1,10 @@
 // DNS messages on the wire (through dns-packet): reading a query — its one question and its EDNS0
-// buffer size — and writing a response that fits: over UDP at most the client's advertised size
+// buffer size — and writing a response (names compressed) that fits: over UDP at most the client's advertised size
 // (512 bytes without EDNS0), dropping additional, then authority, then answer records until it
 // does and setting TC so the client retries over TCP, as RFC 1035 / 6891 ask.
 import * as packet from 'dns-packet';
 import type { Answer, DecodedPacket, OptAnswer, RecordType } from 'dns-packet';
+import { compressNames } from './compress.js';
 
 export const MIN_UDP_SIZE = 512;
 /** What this server advertises and accepts at most over UDP (as CoreDNS's default). */
@@ -67,19 +68,19 @@ export function encodeResponse(query: Query, body: ResponseBody, limit: number):
     type: 'response' as const, id: p.id, flags, questions: p.questions,
     answers: body.answers, authorities: body.authorities, additionals: [...body.additionals, ...opt],
   };
-  if (packet.encodingLength(msg) <= limit) return packet.encode(msg);
+  const whole = compressNames(packet.encode(msg));
+  if (whole.length <= limit) return whole;
   // Drop whole records, least important first, until the rest fits.
   const answers = [...body.answers];
   const authorities = [...body.authorities];
   const additionals = [...body.additionals];
-  const truncated = () => ({ ...msg, flags: flags | packet.TRUNCATED_RESPONSE, answers, authorities, additionals: [...additionals, ...opt] });
-  while (packet.encodingLength(truncated()) > limit) {
+  for (;;) {
     if (additionals.length) additionals.pop();
     else if (authorities.length) authorities.pop();
     else if (answers.length) answers.pop();
-    else break;
+    const out = compressNames(packet.encode({ ...msg, flags: flags | packet.TRUNCATED_RESPONSE, answers, authorities, additionals: [...additionals, ...opt] }));
+    if (out.length <= limit || !(answers.length + authorities.length + additionals.length)) return out;
   }
-  return packet.encode(truncated());
 }
 
 /** An error response echoing the question (if it could be read). */
