@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [flags]`: runs one benchmark and prints its JSON figures.
 import { parseFlags } from '../src/cli/flags.js';
 import { apiBench } from './api.js';
+import { dnsBench } from './dns.js';
 import { podStartupBench } from './pod-startup.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
@@ -50,6 +51,15 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), qps: Number(flags.qps),
       node: flags.node as string | undefined, agentPid: flags['agent-pid'] === undefined ? undefined : Number(flags['agent-pid']),
     });
+  },
+  async dns(args) {
+    const { flags } = parseFlags(args, {
+      services: { type: 'int', default: 1000, help: 'Services the DNS server knows' },
+      external: { type: 'int', default: 100, help: 'names outside the cluster (answered from the forwarding cache)' },
+      concurrency: { type: 'int', default: 16, help: 'queries outstanding' },
+      seconds: { type: 'int', default: 5, help: 'length of each measured phase' },
+    });
+    return dnsBench({ services: Number(flags.services), external: Number(flags.external), concurrency: Number(flags.concurrency), seconds: Number(flags.seconds) });
   },
   async scale(args) {
     const { flags } = parseFlags(args, {

@@ -5,13 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StatusError } from '../api/errors.js';
 import { Informer } from '../client/informer.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
-import { collectionPath, R } from '../client/resources.js';
 import { IngressController } from '../ingress/controller.js';
 import { ingressNodeLabels } from '../ingress/status.js';
+import { collectionPath, objectPath, R } from '../client/resources.js';
 import { BUILTIN_IMAGES, BUILTIN_REGISTRY, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { ensureBuiltinImages } from '../kubelet/images/load.js';
 import { Kubelet } from '../kubelet/kubelet.js';
@@ -20,6 +21,7 @@ import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
+import { ClusterDns } from '../dns/cluster-dns.js';
 import type { Logger } from '../util/log.js';
 import { writeCniConfig } from './cni-config.js';
 import { NodeRuntime } from './node-runtime.js';
@@ -45,6 +47,13 @@ export interface AgentOptions {
   labels?: Record<string, string>;
   /** The built-in ingress controller's ports; undefined disables it on this node. */
   ingress?: { httpPort: number; httpsPort: number };
+  /** The kubelet's --cluster-dns; default: the kube-dns Service's cluster IP. */
+  clusterDNS?: string[];
+  clusterDomain: string;
+  /** The node's resolv.conf ("" for none): for Default-policy pods and the cluster DNS's upstreams. */
+  resolvConf: string;
+  /** Run the cluster DNS server on the node's IP. */
+  serveClusterDns: boolean;
   log: Logger;
 }
 
@@ -61,6 +70,7 @@ export class Agent {
   private kubelet?: Kubelet;
   private kubeletServer?: KubeletServer;
   private ingress?: IngressController;
+  private dns?: ClusterDns;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -108,9 +118,14 @@ export class Agent {
     this.nodes.start();
     this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
     await this.routes.start();
+    if (o.serveClusterDns) {
+      this.dns = new ClusterDns({ client: this.client, nodeName: o.nodeName, address: addresses[0].address, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
+      await this.dns.start();
+    }
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
+      dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
     });
     await this.kubelet.start();
     if (o.ingress) {
@@ -141,11 +156,24 @@ export class Agent {
     if (kubeletStopped && !(await Promise.race([kubeletStopped, sleep(KUBELET_STOP_WAIT_MS, false, { ref: false })]))) {
       this.o.log('kubelet still busy at shutdown (pods terminating); the next start resumes', { waitedMs: KUBELET_STOP_WAIT_MS });
     }
+    await this.dns?.stop();
     this.routes?.stop();
     this.nodes.stop();
     this.status?.stop();
     await this.runtime?.stop();
     this.client.close();
+  }
+
+  /** The cluster IPs of kube-system/kube-dns (a joining agent's default --cluster-dns); none if it is missing. */
+  private async kubeDnsIPs(): Promise<string[]> {
+    try {
+      const svc = await this.client.get<{ spec?: { clusterIPs?: string[]; clusterIP?: string } }>(objectPath(R.services, 'kube-system', 'kube-dns'));
+      return (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP ?? '']).filter(ip => ip && ip !== 'None');
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      this.o.log('no kube-system/kube-dns Service: pods get the node\'s resolvers (--cluster-dns sets a DNS server)', { node: this.o.nodeName });
+      return [];
+    }
   }
 
   /** Our own Node got (or changed) its pod CIDR: write the CNI network, then report at once. */

@@ -1,6 +1,8 @@
 // Objects every cluster has from the start: the system namespaces, the system PriorityClasses,
-// the built-in IngressClass (unless the built-in ingress is disabled) and the `kubernetes` Service
-// (first address of the service range) with endpoints pointing at this API server.
+// the built-in IngressClass (unless the built-in ingress is disabled), the `kubernetes` Service
+// (first address of the service range) with endpoints pointing at this API server, and the
+// `kube-system/kube-dns` Service (tenth address, as k3s) whose endpoints are the nodes' DNS servers
+// (each node agent adds its own EndpointSlice).
 import { AlreadyExistsError } from '../api/errors.js';
 import { BUILTIN_INGRESS_CLASS } from '../api/ingress-class.js';
 import type { KubeObject } from '../api/object.js';
@@ -16,6 +18,8 @@ export interface BootstrapOptions {
   securePort: number;
   /** Create the IngressClass of the built-in ingress controller (k3s's --disable traefik skips its class too). */
   ingressClass: boolean;
+  /** The kube-dns Service's cluster IP. */
+  clusterDNSIP: string;
 }
 
 export async function bootstrapCluster(registry: Registry, o: BootstrapOptions): Promise<void> {
@@ -39,6 +43,15 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels },
     spec: { type: 'ClusterIP', clusterIP: o.kubernetesServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: o.securePort }], sessionAffinity: 'None' },
+  } as KubeObject));
+  // No selector: the node agents keep its EndpointSlices. Each node's pods ask their own node.
+  if (!services.getCached('kube-system', 'kube-dns')) await ensure(() => services.create(ctx, 'kube-system', {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'k8ts-dns' } },
+    spec: {
+      type: 'ClusterIP', clusterIP: o.clusterDNSIP, internalTrafficPolicy: 'Local', sessionAffinity: 'None',
+      ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }],
+    },
   } as KubeObject));
   const subsets = [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }] }];
   const endpoints = registry.get('', 'endpoints');

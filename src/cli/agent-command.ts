@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
+import { dns1123Subdomain, isIPv4, isIPv6 } from '../api/validation/names.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
+import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF } from '../kubelet/pod-dns.js';
 import { logger } from '../util/log.js';
 import { defaultDataDir } from './data-dir.js';
 import { FlagError, parseFlags, usage, type FlagSpec, type FlagValues } from './flags.js';
@@ -24,6 +26,10 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'disable-ingress': { type: 'bool', default: false, help: 'do not run the built-in ingress controller on this node (on the server: nor create its IngressClass)' },
   'ingress-http-port': { type: 'int', default: 80, help: 'port the built-in ingress controller serves HTTP on' },
   'ingress-https-port': { type: 'int', default: 443, help: 'port the built-in ingress controller serves HTTPS on' },
+  'cluster-dns': { type: 'string', help: 'DNS server IP(s) written into ClusterFirst pods\' resolv.conf, comma-separated (default: the kube-dns Service\'s cluster IP, the 10th address of the service CIDR)' },
+  'cluster-domain': { type: 'string', default: DEFAULT_CLUSTER_DOMAIN, help: 'DNS domain of the cluster: pods search it, the cluster DNS answers for it' },
+  'resolv-conf': { type: 'string', default: DEFAULT_RESOLV_CONF, help: 'the node\'s resolver config: pods with dnsPolicy Default get it, the cluster DNS forwards other names to its nameservers ("" for none)' },
+  'disable-cluster-dns': { type: 'bool', default: false, help: 'do not serve cluster DNS on this node (pods still get --cluster-dns)' },
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
@@ -52,6 +58,11 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     if (p !== undefined && (p < 1 || p > 65535)) throw new FlagError(`invalid value "${p}" for --${flag}: must be 1-65535`);
   }
   if (ingress && ingress.httpPort === ingress.httpsPort) throw new FlagError('--ingress-http-port and --ingress-https-port must differ');
+  const clusterDNS = flags['cluster-dns'] === undefined ? undefined : String(flags['cluster-dns']).split(',').map(s => s.trim()).filter(Boolean);
+  for (const ip of clusterDNS ?? []) if (!isIPv4(ip) && !isIPv6(ip)) throw new FlagError(`invalid value "${ip}" for --cluster-dns: must be an IP address`);
+  const clusterDomain = String(flags['cluster-domain']).replace(/\.$/, '');
+  const domainErrors = dns1123Subdomain(clusterDomain);
+  if (domainErrors.length) throw new FlagError(`invalid value "${clusterDomain}" for --cluster-domain: ${domainErrors.join('; ')}`);
   return {
     nodeName: String(flags['node-name'] ?? hostname()).toLowerCase(),
     nodeIP: flags['node-ip'] as string | undefined,
@@ -62,6 +73,10 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     pauseImage: String(flags['pause-image']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
     ingress,
+    clusterDNS,
+    clusterDomain,
+    resolvConf: String(flags['resolv-conf']),
+    serveClusterDns: !flags['disable-cluster-dns'],
   };
 }
 

@@ -89,6 +89,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const log = logger('apiserver');
   const kubernetesServiceIP = nthAddress(settings.serviceCidr, 1);
   const { bind, advertise } = settings;
+  const clusterDNSIP = nthAddress(settings.serviceCidr, 10);
+  if (settings.agent) settings.agent.clusterDNS ??= [clusterDNSIP];
   const creds = await ensureCredentials({
     dataDir: settings.dataDir,
     dnsNames: [],
@@ -96,7 +98,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   });
   const store = await openStore(settings.datastore, join(settings.dataDir, 'db', 'state.db'));
   const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, ingressClass: !flags['disable-ingress'] });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'] });
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const url = `https://${serverHost}:${boundPort}`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerConfig, dnsConfig, linuxResources, sandboxConfig } from './cri-config.js';
+import { containerConfig, linuxResources, sandboxConfig } from './cri-config.js';
 import type { PodObject } from './types.js';
 
 const pod: PodObject = {
@@ -26,13 +26,8 @@ test('sandbox config: upstream labels, log directory, hostname, host ports, name
   assert.deepEqual(s.portMappings, [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }]);
   assert.deepEqual(s.linux?.securityContext?.namespaceOptions, { network: 'POD', pid: 'CONTAINER', ipc: 'POD' });
   assert.equal(s.dnsConfig, undefined);
-});
-
-test('DNS: ClusterFirst with cluster DNS, merged with the pod dnsConfig', () => {
-  const withDns = { ...pod, spec: { ...pod.spec, dnsConfig: { searches: ['extra.local'], options: [{ name: 'ndots', value: '2' }] } } };
-  assert.deepEqual(dnsConfig(withDns, { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' }), {
-    servers: ['10.96.0.10'], searches: ['shop.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'extra.local'], options: ['ndots:2'],
-  });
+  const withDns = sandboxConfig(pod, 0, '/var/lib/k', { forPod: p => ({ servers: ['10.43.0.10'], searches: [`${p.metadata.namespace}.svc.cluster.local`] }) });
+  assert.deepEqual(withDns.dnsConfig, { servers: ['10.43.0.10'], searches: ['shop.svc.cluster.local'] });
 });
 
 test('container config: labels, restart count annotation, log path, resources and security context', () => {

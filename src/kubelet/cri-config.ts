@@ -12,10 +12,9 @@ import * as L from './labels.js';
 import type { PodObject } from './types.js';
 import type { HostMount } from './volumes/pod-volumes.js';
 
+/** The pod's resolver configuration, by dnsPolicy (the kubelet's PodDnsConfigurer, pod-dns.ts). */
 export interface DnsSettings {
-  /** The cluster DNS service IPs (kubelet --cluster-dns); empty: pods use the node's resolv.conf. */
-  clusterDNS: string[];
-  clusterDomain: string;
+  forPod(pod: PodObject): DNSConfig;
 }
 
 /** `<root>/pods/<ns>_<name>_<uid>`: the pod's log directory, as upstream's /var/log/pods layout. */
@@ -42,7 +41,7 @@ export function sandboxConfig(pod: PodObject, attempt: number, root: string, dns
     metadata: { name: pod.metadata.name!, uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, attempt },
     hostname: hostNetwork ? undefined : (spec.hostname ?? pod.metadata.name!).slice(0, 63),
     logDirectory: podLogDirectory(root, pod),
-    dnsConfig: dnsConfig(pod, dns),
+    dnsConfig: dns?.forPod(pod),
     portMappings,
     labels: { ...(pod.metadata.labels ?? {}), ...podLabels(pod) },
     annotations: { ...(pod.metadata.annotations ?? {}) },
@@ -64,29 +63,6 @@ function namespaces(pod: PodObject): NamespaceOption {
     network: pod.spec.hostNetwork ? 'NODE' : 'POD',
     pid: pod.spec.hostPID ? 'NODE' : pod.spec.shareProcessNamespace ? 'POD' : 'CONTAINER',
     ipc: pod.spec.hostIPC ? 'NODE' : 'POD',
-  };
-}
-
-/** Upstream's dnsPolicy rules; with no cluster DNS, ClusterFirst falls back to the node's config. */
-export function dnsConfig(pod: PodObject, dns: DnsSettings | undefined): DNSConfig | undefined {
-  const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
-  const custom = pod.spec.dnsConfig;
-  let base: DNSConfig | undefined;
-  const clusterFirst = policy === 'ClusterFirst' ? !pod.spec.hostNetwork : policy === 'ClusterFirstWithHostNet';
-  if (clusterFirst && dns?.clusterDNS.length) {
-    const d = dns.clusterDomain;
-    base = { servers: [...dns.clusterDNS], searches: [`${pod.metadata.namespace}.svc.${d}`, `svc.${d}`, d], options: ['ndots:5'] };
-  } else if (policy === 'None') {
-    base = { servers: [], searches: [], options: [] };
-  }
-  if (!custom) return base;
-  const merged = base ?? { servers: [], searches: [], options: [] };
-  const options = new Map((merged.options ?? []).map(o => [o.split(':')[0], o]));
-  for (const o of custom.options ?? []) options.set(o.name ?? '', o.value !== undefined ? `${o.name}:${o.value}` : o.name ?? '');
-  return {
-    servers: [...new Set([...(merged.servers ?? []), ...(custom.nameservers ?? [])])],
-    searches: [...new Set([...(merged.searches ?? []), ...(custom.searches ?? [])])],
-    options: [...options.values()],
   };
 }
 

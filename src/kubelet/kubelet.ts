@@ -18,6 +18,7 @@ import type { NodeFacts } from './downward-api.js';
 import { ImageManager } from './images.js';
 import * as L from './labels.js';
 import { ApiObjectSource } from './object-source.js';
+import { PodDnsConfigurer, type KubeletDnsOptions } from './pod-dns.js';
 import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
@@ -33,8 +34,8 @@ export interface KubeletOptions {
   rootDir: string;
   /** Defaults to an ApiEventRecorder with component "kubelet". */
   recorder?: EventRecorder;
-  /** Cluster DNS for ClusterFirst pods; without it pods use the node's resolv.conf. */
-  dns?: DnsSettings;
+  /** --cluster-dns, --cluster-domain, --resolv-conf; without a cluster DNS, ClusterFirst pods use the node's resolvers. */
+  dns?: KubeletDnsOptions;
   /** The node's IPs (status.hostIP(s)); defaults to the Node object's InternalIP addresses. */
   nodeIPs?: string[];
   cgroupParent?: string;
@@ -79,7 +80,8 @@ export class Kubelet {
     const objects = new ApiObjectSource(o.client);
     this.syncer = new PodSyncer({
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
-      prober: this.prober, recorder, rootDir: o.rootDir, dns: o.dns, cgroupParent: o.cgroupParent,
+      prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
+      dns: new PodDnsConfigurer({ ...o.dns, nodeName: o.nodeName, nodeIPs: () => this.nodeFacts.hostIPs, recorder }),
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],
     });
   }

@@ -89,3 +89,25 @@ test('pod updates may only change images, deadlines, tolerations', () => {
     'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
   ]);
 });
+
+test('dnsConfig: None needs nameservers; nameserver count and IPs, search count, length and names, option names', () => {
+  const spec = (extra: object) => pod({ ...podSpec(), ...extra });
+  assert.deepEqual(messages(validateCreate(coreWorkloadRules.Pod, spec({ dnsPolicy: 'None' }), namespaced)), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']);
+  assert.deepEqual(messages(validateCreate(coreWorkloadRules.Pod, spec({ dnsPolicy: 'None', dnsConfig: { searches: ['a.example'] } }), namespaced)),
+    ['spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None']);
+  assert.deepEqual(messages(validateCreate(coreWorkloadRules.Pod, spec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', 'fd00::1'], searches: ['ns.svc.cluster.local.'], options: [{ name: 'ndots', value: '2' }] } }), namespaced)), []);
+  const searches = Array.from({ length: 33 }, (_, i) => `s${i}.example`);
+  assert.deepEqual(messages(validateCreate(coreWorkloadRules.Pod, spec({
+    dnsConfig: { nameservers: ['1.1.1.1', '2.2.2.2', '3.3.3.3', 'dns.example'], searches: [...searches.slice(0, 31), 'Bad_Name'], options: [{ value: '1' }] },
+  }), namespaced)), [
+    'spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "dns.example"}: must not have more than 3 nameservers',
+    'spec.dnsConfig.nameservers[3]: Invalid value: "dns.example": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    'spec.dnsConfig.searches[31]: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')',
+    'spec.dnsConfig.options[0]: Required value: must not be empty',
+  ]);
+  const tooMany = messages(validateCreate(coreWorkloadRules.Pod, spec({ dnsConfig: { searches } }), namespaced));
+  assert.equal(tooMany.length, 1);
+  assert.match(tooMany[0], /^spec\.dnsConfig\.searches: Invalid value: \[\]string\{"s0\.example", .*\}: must not have more than 32 search paths$/);
+  const long = Array.from({ length: 9 }, (_, i) => `${String(i).repeat(63)}.${String(i).repeat(63)}.${String(i).repeat(63)}.${String(i).repeat(60)}`);
+  assert.match(messages(validateCreate(coreWorkloadRules.Pod, spec({ dnsConfig: { searches: long } }), namespaced))[0], /must not have more than 2048 characters \(including spaces\) in the search list$/);
+});

@@ -2,7 +2,8 @@
 // policies, scheduling fields. Pods and all pod templates use it.
 import { fieldErrors, type FieldError } from '../errors.js';
 import { validateContainer, enumField, type ContainerContext, type ContainerKind } from './container.js';
-import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from './names.js';
+import { invalidGo } from './go-value.js';
+import { dns1123Label, dns1123Subdomain, isIPv4, isIPv6, labelValue, qualifiedName } from './names.js';
 import { validateLabels } from './object-meta.js';
 import type { Obj } from './types.js';
 
@@ -32,7 +33,7 @@ export function validatePodSpec(spec: Obj | undefined, path: string): FieldError
   }
   errs.push(...enumField(spec.restartPolicy, `${path}.restartPolicy`, RESTART_POLICIES));
   errs.push(...enumField(spec.dnsPolicy, `${path}.dnsPolicy`, DNS_POLICIES));
-  if (spec.dnsPolicy === 'None' && !spec.dnsConfig) errs.push(fieldErrors.required(`${path}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  errs.push(...validatePodDnsConfig(spec.dnsConfig, spec.dnsPolicy, `${path}.dnsConfig`));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
   for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName']) {
     if (spec[f]) for (const msg of dns1123Subdomain(spec[f])) errs.push(fieldErrors.invalid(`${path}.${f}`, spec[f], msg));
@@ -44,6 +45,43 @@ export function validatePodSpec(spec: Obj | undefined, path: string): FieldError
     errs.push(fieldErrors.invalid(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, `must be between 1 and ${MAX_INT32}, inclusive`));
   }
   errs.push(...validateTolerations(spec.tolerations ?? [], `${path}.tolerations`));
+  return errs;
+}
+
+// Resolver limits (1.32, ExpandedDNSConfig GA: glibc reads 3 nameservers); the kubelet cuts the
+// pod's merged config to the same.
+export const MAX_DNS_NAMESERVERS = 3;
+export const MAX_DNS_SEARCH_PATHS = 32;
+export const MAX_DNS_SEARCH_LIST_CHARS = 2048;
+
+const goStrings = (values: string[]) => `[]string{${values.map(v => JSON.stringify(v)).join(', ')}}`;
+
+/** validatePodDNSConfig: None needs nameservers; at most 3 IPs, 32 search domains of 2048 characters, named options. */
+function validatePodDnsConfig(config: Obj | undefined, policy: string | undefined, path: string): FieldError[] {
+  if (policy === 'None') {
+    if (!config) return [fieldErrors.required(path, 'must provide `dnsConfig` when `dnsPolicy` is None')];
+    if (!config.nameservers?.length) return [fieldErrors.required(`${path}.nameservers`, 'must provide at least one DNS nameserver when `dnsPolicy` is None')];
+  }
+  if (!config) return [];
+  const errs: FieldError[] = [];
+  const nameservers: string[] = config.nameservers ?? [];
+  if (nameservers.length > MAX_DNS_NAMESERVERS) errs.push(invalidGo(`${path}.nameservers`, goStrings(nameservers), `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`, nameservers));
+  nameservers.forEach((ns, i) => {
+    if (!isIPv4(ns) && !isIPv6(ns)) errs.push(fieldErrors.invalid(`${path}.nameservers[${i}]`, ns, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+  });
+  const searches: string[] = config.searches ?? [];
+  if (searches.length > MAX_DNS_SEARCH_PATHS) errs.push(invalidGo(`${path}.searches`, goStrings(searches), `must not have more than ${MAX_DNS_SEARCH_PATHS} search paths`, searches));
+  if (searches.join(' ').length > MAX_DNS_SEARCH_LIST_CHARS) {
+    errs.push(invalidGo(`${path}.searches`, goStrings(searches), `must not have more than ${MAX_DNS_SEARCH_LIST_CHARS} characters (including spaces) in the search list`, searches));
+  }
+  searches.forEach((search, i) => {
+    // A trailing dot is fine.
+    const name = search.replace(/\.$/, '');
+    for (const msg of dns1123Subdomain(name)) errs.push(fieldErrors.invalid(`${path}.searches[${i}]`, name, msg));
+  });
+  ((config.options ?? []) as Obj[]).forEach((op, i) => {
+    if (!op?.name) errs.push(fieldErrors.required(`${path}.options[${i}]`, 'must not be empty'));
+  });
   return errs;
 }
 

@@ -2,6 +2,7 @@
 // (labelled with the service name and this controller as manager, owned by the Service) holding the
 // selected pods with ready/serving/terminating conditions, grouped by resolved ports, at most 100
 // endpoints per slice.
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/endpoint-slice-labels.js';
 import type { KubeObject } from '../../api/object.js';
 import { isPodReady } from '../../api/pod-state.js';
 import type { Informer } from '../../client/informer.js';
@@ -15,8 +16,7 @@ import {
 } from './service-pods.js';
 import type { ObjectReference, Pod, Service } from './types.js';
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+export { SERVICE_NAME_LABEL, MANAGED_BY_LABEL };
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const MAX_ENDPOINTS = 100;
 const RETRY_MS = 200;

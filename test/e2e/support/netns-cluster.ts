@@ -43,6 +43,8 @@ export interface NetnsClusterOptions {
   agents: number;
   /** Extra `k8ts server` flags, e.g. a short --node-monitor-grace-period. */
   serverArgs?: string[];
+  /** Extra node flags for the server's node and each agent (e.g. its --cluster-dns). */
+  nodeArgs?: (node: { name: string; ip: string }) => string[];
 }
 
 export class NetnsClusterError extends Error {}
@@ -51,6 +53,7 @@ export class NetnsCluster {
   readonly nodes: ClusterNode[] = [];
   private lan?: TestNetns;
   private registry?: TestRegistry;
+  private nodeArgs: NetnsClusterOptions['nodeArgs'];
 
   private constructor(readonly root: string) {}
 
@@ -128,6 +131,7 @@ export class NetnsCluster {
   }
 
   private async build(o: NetnsClusterOptions): Promise<void> {
+    this.nodeArgs = o.nodeArgs;
     this.lan = TestNetns.create('lan');
     this.lan.run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
     this.lan.run('ip', ['addr', 'add', `${SUBNET_PREFIX}.1/24`, 'dev', BRIDGE]);
@@ -155,7 +159,7 @@ export class NetnsCluster {
 
   private nodeFlags(n: ClusterNode): string[] {
     return ['--data-dir', n.dataDir, '--node-name', n.name, '--node-ip', n.ip, '--registry-mirror', `k8ts.local=http://${REGISTRY_ADDRESS}`,
-      '--cgroup-root', this.cgroupRoot(n)];
+      '--cgroup-root', this.cgroupRoot(n), ...(this.nodeArgs?.(n) ?? [])];
   }
 
   /** Each node's pods under a cgroup of their own, so teardown can remove exactly those. */
