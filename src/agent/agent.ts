@@ -1,7 +1,7 @@
 // The node agent: everything that makes this machine (or network namespace) a node of the cluster.
 // It starts the container runtime, registers the Node and keeps it heartbeating, waits for the
-// node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, and
-// runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
+// node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, runs
+// kube-proxy (Services in iptables), and runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,8 @@ import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
-import type { Logger } from '../util/log.js';
+import { KubeProxy } from '../proxy/proxier.js';
+import { logger, type Logger } from '../util/log.js';
 import { writeCniConfig } from './cni-config.js';
 import { NodeRuntime } from './node-runtime.js';
 import { PodRoutes } from './pod-routes.js';
@@ -41,6 +42,8 @@ export interface AgentOptions {
   /** The pod sandbox image of our containerd (default k8ts's own, built offline). */
   pauseImage: string;
   labels?: Record<string, string>;
+  /** Do not program Services into iptables (another proxy does it). */
+  disableKubeProxy?: boolean;
   log: Logger;
 }
 
@@ -56,6 +59,7 @@ export class Agent {
   private routes?: PodRoutes;
   private kubelet?: Kubelet;
   private kubeletServer?: KubeletServer;
+  private proxy?: KubeProxy;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -103,6 +107,10 @@ export class Agent {
     this.nodes.start();
     this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
     await this.routes.start();
+    if (!o.disableKubeProxy) {
+      this.proxy = new KubeProxy({ client: this.client, nodeName: o.nodeName, log: logger('kube-proxy') });
+      await this.proxy.start();
+    }
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
@@ -132,6 +140,7 @@ export class Agent {
       this.o.log('kubelet still busy at shutdown (pods terminating); the next start resumes', { waitedMs: KUBELET_STOP_WAIT_MS });
     }
     this.routes?.stop();
+    await this.proxy?.stop();
     this.nodes.stop();
     this.status?.stop();
     await this.runtime?.stop();

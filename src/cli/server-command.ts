@@ -40,6 +40,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'default-unreachable-toleration-seconds': { type: 'int', default: DEFAULT_TOLERATION_SECONDS, help: 'tolerationSeconds of the unreachable:NoExecute toleration added to every pod without one' },
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
+  'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   ...nodeAgentFlags,
@@ -158,6 +159,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const controllers = flags['disable-controllers'] ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(loopClient, allControllers({
       clusterCidr: String(flags['cluster-cidr']), caCert: creds.ca.cert, nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']),
+      serviceLB: !flags['disable-servicelb'],
     }), 'controller-manager', loopInformers);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
