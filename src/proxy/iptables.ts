@@ -1,6 +1,7 @@
 // The executor: runs iptables-restore, iptables-save, iptables and conntrack in the network
-// namespace of this process (the agent's node). Nothing here decides what rules should be; it only
-// applies, reads and removes them.
+// namespace of this process (the agent's node), or in the one at `netns` (a path under
+// /var/run/netns) when given. Nothing here decides what rules should be; it only applies, reads and
+// removes them.
 import { spawn } from 'node:child_process';
 import { TABLES, type Table } from './rules.js';
 
@@ -11,9 +12,11 @@ const LOCK_WAIT = '5';
 
 interface Run { code: number; stdout: string; stderr: string }
 
-function run(command: string, args: string[], input?: string): Promise<Run> {
+function run(netns: string | undefined, command: string, args: string[], input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = netns
+      ? spawn('nsenter', [`--net=${netns}`, '--', command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', d => (stdout += d));
@@ -26,21 +29,21 @@ function run(command: string, args: string[], input?: string): Promise<Run> {
 }
 
 /** Applies a restore text in one transaction; chains it does not name are left alone. */
-export async function iptablesRestore(text: string): Promise<void> {
+export async function iptablesRestore(text: string, netns?: string): Promise<void> {
   if (!text) return;
-  const r = await run('iptables-restore', ['--noflush', '-w', LOCK_WAIT], text);
+  const r = await run(netns, 'iptables-restore', ['--noflush', '-w', LOCK_WAIT], text);
   if (r.code !== 0) throw new IptablesError(`iptables-restore failed (${r.code}): ${r.stderr.trim()}`);
 }
 
-async function iptablesSave(table: Table): Promise<string> {
-  const r = await run('iptables-save', ['-t', table]);
+async function iptablesSave(table: Table, netns?: string): Promise<string> {
+  const r = await run(netns, 'iptables-save', ['-t', table]);
   if (r.code !== 0) throw new IptablesError(`iptables-save -t ${table} failed (${r.code}): ${r.stderr.trim()}`);
   return r.stdout;
 }
 
 /** The names of the chains a table holds, built-in ones included. */
-export async function listChains(table: Table): Promise<string[]> {
-  return parseChains(await iptablesSave(table));
+export async function listChains(table: Table, netns?: string): Promise<string[]> {
+  return parseChains(await iptablesSave(table, netns));
 }
 
 export function parseChains(save: string): string[] {
@@ -62,11 +65,11 @@ export const JUMP_RULES: JumpRule[] = [
 ];
 
 /** Adds each jump rule that is missing (checked first, so restarts never duplicate them). */
-export async function ensureJumpRules(): Promise<void> {
+export async function ensureJumpRules(netns?: string): Promise<void> {
   for (const j of JUMP_RULES) {
-    const check = await run('iptables', ['-w', LOCK_WAIT, '-t', j.table, '-C', j.chain, ...j.rule]);
+    const check = await run(netns, 'iptables', ['-w', LOCK_WAIT, '-t', j.table, '-C', j.chain, ...j.rule]);
     if (check.code === 0) continue;
-    const add = await run('iptables', ['-w', LOCK_WAIT, '-t', j.table, '-I', j.chain, '1', ...j.rule]);
+    const add = await run(netns, 'iptables', ['-w', LOCK_WAIT, '-t', j.table, '-I', j.chain, '1', ...j.rule]);
     if (add.code !== 0) throw new IptablesError(`cannot add the ${j.table} ${j.chain} jump to ${j.rule.at(-1)}: ${add.stderr.trim()}`);
   }
 }
@@ -91,14 +94,14 @@ export function cleanupText(saved: Record<Table, string>): string {
  * Removes all of kube-proxy's rules from this network namespace (for node teardown). The running
  * proxy's stop() leaves them, so pods keep their Services while an agent restarts.
  */
-export async function cleanupProxyRules(): Promise<void> {
-  const saved = { nat: await iptablesSave('nat'), filter: await iptablesSave('filter') };
-  await iptablesRestore(cleanupText(saved));
+export async function cleanupProxyRules(netns?: string): Promise<void> {
+  const saved = { nat: await iptablesSave('nat', netns), filter: await iptablesSave('filter', netns) };
+  await iptablesRestore(cleanupText(saved), netns);
 }
 
 /** `conntrack -D ...`; finding nothing to delete is not an error. */
-export async function conntrackDelete(args: string[]): Promise<void> {
-  const r = await run('conntrack', ['-D', ...args]);
+export async function conntrackDelete(args: string[], netns?: string): Promise<void> {
+  const r = await run(netns, 'conntrack', ['-D', ...args]);
   if (r.code !== 0 && !/0 flow entries have been deleted/.test(r.stderr)) {
     throw new IptablesError(`conntrack -D ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
   }

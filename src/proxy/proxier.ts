@@ -24,6 +24,11 @@ export interface KubeProxyOptions {
   minSyncIntervalMs?: number;
   /** How often every chain is rewritten even without changes. */
   fullSyncIntervalMs?: number;
+  /**
+   * Program the rules of another network namespace (a path under /var/run/netns) instead of this
+   * process's; health-check servers still listen in this process's namespace.
+   */
+  netns?: string;
 }
 
 export interface SyncStats {
@@ -44,6 +49,7 @@ export class KubeProxy {
   private applied?: RuleSet;
   private appliedPorts: ServicePortInfo[] = [];
   private lastProblems = new Set<string>();
+  private firstSyncDone?: () => void;
   /** Called after each successful sync (benchmarks and tests observe syncs here). */
   onSync?: (stats: SyncStats) => void;
 
@@ -66,8 +72,14 @@ export class KubeProxy {
       inf.start();
     }
     await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.node.waitForSync()]);
+    const firstSync = new Promise<void>(resolve => (this.firstSyncDone = resolve));
     this.runner.requestFull();
-    await this.runner.idle();
+    await firstSync;
+  }
+
+  /** Rewrites every chain at the next sync (as after a failure, or for measuring a full sync). */
+  requestFullSync(): void {
+    this.runner.requestFull();
   }
 
   /** Stops watching. The rules stay, so Services keep working while the agent restarts. */
@@ -94,21 +106,22 @@ export class KubeProxy {
       const { ports, problems } = servicePorts(this.services.list(), key => this.slices.byIndex(BY_SERVICE, key), node);
       this.reportProblems(problems);
       const rules = buildRules(ports, node);
-      const present = full ? { nat: await listChains('nat'), filter: await listChains('filter') } : undefined;
+      const { netns } = this.o;
+      const present = full ? { nat: await listChains('nat', netns), filter: await listChains('filter', netns) } : undefined;
       const plan = restorePlan(rules, full ? undefined : this.applied, present);
       try {
-        await iptablesRestore(plan.text);
+        await iptablesRestore(plan.text, netns);
       } catch (err) {
         // What the kernel holds is unknown now: the retry rewrites everything.
         this.applied = undefined;
         throw err;
       }
-      if (full) await ensureJumpRules();
+      if (full) await ensureJumpRules(netns);
       this.applied = rules;
       const stale = staleConntrackFlows(this.appliedPorts, ports);
       this.appliedPorts = ports;
       this.healthChecks.update(rules.healthChecks);
-      for (const flow of stale) await conntrackDelete(flow).catch(err => this.o.log('conntrack cleanup failed', { error: (err as Error).message }));
+      for (const flow of stale) await conntrackDelete(flow, netns).catch(err => this.o.log('conntrack cleanup failed', { error: (err as Error).message }));
       const stats = {
         full, chainsWritten: plan.written.nat.length + plan.written.filter.length,
         chainsDeleted: plan.deleted.nat.length + plan.deleted.filter.length, durationMs: performance.now() - started,
@@ -118,6 +131,10 @@ export class KubeProxy {
     } catch (err) {
       this.o.log('proxy rules sync failed', { full, error: (err as Error).message });
       throw err;
+    } finally {
+      // start() returns after the first attempt; a failed one is retried by the runner.
+      this.firstSyncDone?.();
+      this.firstSyncDone = undefined;
     }
   }
 
