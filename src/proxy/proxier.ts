@@ -10,11 +10,12 @@ import type { Logger } from '../util/log.js';
 import { HealthCheckServers } from './health-checks.js';
 import { conntrackDelete, ensureJumpRules, iptablesRestore, listChains } from './iptables.js';
 import { restorePlan } from './restore-text.js';
-import { buildRules, type RuleSet } from './rules.js';
+import { assembleRules, serviceRules, type RuleSet, type ServiceRules } from './rules.js';
 import { servicePorts, type ServicePortInfo } from './service-ports.js';
 import { staleConntrackFlows } from './stale-conntrack.js';
 import { SyncRunner } from './sync-runner.js';
-import { SERVICE_NAME_LABEL, type EndpointSliceObject, type NodeFacts, type NodeObject, type ServiceObject } from './types.js';
+import { SERVICE_NAME_LABEL } from '../api/endpoint-slices.js';
+import { type EndpointSliceObject, type NodeFacts, type NodeObject, type ServiceObject } from './types.js';
 
 export interface KubeProxyOptions {
   client: RestClient;
@@ -50,6 +51,11 @@ export class KubeProxy {
   private appliedPorts: ServicePortInfo[] = [];
   private lastProblems = new Set<string>();
   private firstSyncDone?: () => void;
+  /**
+   * Each service port's rules with the input they were built from: an unchanged port reuses its
+   * rules (the same arrays, which the restore plan recognises as unchanged without comparing).
+   */
+  private ruleCache = new Map<string, { input: string; rules: ServiceRules }>();
   /** Called after each successful sync (benchmarks and tests observe syncs here). */
   onSync?: (stats: SyncStats) => void;
 
@@ -66,12 +72,17 @@ export class KubeProxy {
 
   /** Resolves once the caches are filled and the first (full) sync was attempted. */
   async start(): Promise<void> {
-    const kick = () => this.runner.request();
-    for (const inf of [this.services, this.slices, this.node] as Informer[]) {
-      inf.on({ add: kick, update: kick, delete: kick });
-      inf.start();
-    }
+    // No sync before every cache is filled: rules from half a picture would reject Services whose
+    // slices have not arrived yet.
+    let synced = false;
+    const kick = () => synced && this.runner.request();
+    for (const inf of [this.services, this.slices] as Informer[]) inf.on({ add: kick, update: kick, delete: kick });
+    // The Node changes with every heartbeat; only its addresses and pod CIDR matter here.
+    const facts = (n: NodeObject) => JSON.stringify([n.status?.addresses, n.spec?.podCIDR]);
+    this.node.on({ add: kick, update: (old, now) => facts(old) !== facts(now) && kick(), delete: kick });
+    for (const inf of [this.services, this.slices, this.node] as Informer[]) inf.start();
     await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.node.waitForSync()]);
+    synced = true;
     const firstSync = new Promise<void>(resolve => (this.firstSyncDone = resolve));
     this.runner.requestFull();
     await firstSync;
@@ -105,7 +116,7 @@ export class KubeProxy {
       const node = this.nodeFacts();
       const { ports, problems } = servicePorts(this.services.list(), key => this.slices.byIndex(BY_SERVICE, key), node);
       this.reportProblems(problems);
-      const rules = buildRules(ports, node);
+      const rules = assembleRules(this.rulesOf(ports, node), node);
       const { netns } = this.o;
       const present = full ? { nat: await listChains('nat', netns), filter: await listChains('filter', netns) } : undefined;
       const plan = restorePlan(rules, full ? undefined : this.applied, present);
@@ -136,6 +147,20 @@ export class KubeProxy {
       this.firstSyncDone?.();
       this.firstSyncDone = undefined;
     }
+  }
+
+  private rulesOf(ports: ServicePortInfo[], node: NodeFacts): ServiceRules[] {
+    const nodeInput = JSON.stringify(node);
+    const next = new Map<string, { input: string; rules: ServiceRules }>();
+    const out = ports.map(p => {
+      const input = nodeInput + JSON.stringify(p);
+      const cached = this.ruleCache.get(p.id);
+      const entry = cached?.input === input ? cached : { input, rules: serviceRules(p, node) };
+      next.set(p.id, entry);
+      return entry.rules;
+    });
+    this.ruleCache = next;
+    return out;
   }
 
   private reportProblems(problems: string[]): void {

@@ -39,6 +39,7 @@ export function restorePlan(next: RuleSet, prev: RuleSet | undefined, present?: 
 }
 
 function sameRules(a: string[] | undefined, b: string[]): boolean {
+  if (a === b) return true;
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

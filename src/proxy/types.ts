@@ -7,9 +7,6 @@ export type ServiceObject = Omit<Service, 'metadata'> & KubeObject;
 export type EndpointSliceObject = Omit<EndpointSlice, 'metadata'> & KubeObject;
 export type NodeObject = Omit<Node, 'metadata'> & KubeObject;
 
-/** The label that ties an EndpointSlice to its Service. */
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-
 /** What the proxy needs to know about the node it runs on. */
 export interface NodeFacts {
   name: string;

@@ -2,6 +2,7 @@
 // (labelled with the service name and this controller as manager, owned by the Service) holding the
 // selected pods with ready/serving/terminating conditions, grouped by resolved ports, at most 100
 // endpoints per slice.
+import { SERVICE_NAME_LABEL } from '../../api/endpoint-slices.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
@@ -14,7 +15,6 @@ import {
 } from './service-pods.js';
 import type { ObjectReference, Pod, Service } from './types.js';
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const MAX_ENDPOINTS = 100;
