@@ -4,8 +4,8 @@
 // ClientIP session affinity sticks, a Service without endpoints is refused at once, NodePorts
 // answer on every node IP from the LAN namespace, ServiceLB gives LoadBalancer Services the nodes'
 // IPs (and keeps a second one on a taken port pending, with an Event), externalTrafficPolicy Local
-// health checks report local endpoints, a scale-down loses no request, and cleanupProxyRules leaves
-// no KUBE-* chain in any node.
+// health checks report local endpoints, a restarted agent takes over its rules, a scale-down loses
+// no request, and cleanupProxyRules leaves no KUBE-* chain in any node.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -178,6 +178,25 @@ describe('Service networking: kube-proxy and ServiceLB on 3 nodes', () => {
     await c.k(['delete', 'service', 'lb1']);
     await eventually(async () => ((await svc('lb2')).status?.loadBalancer?.ingress ?? []).length === 3, 20_000, 'lb2 served after lb1 is gone');
     await eventually(async () => (await fromLan(`http://${nodeIPs[0]}:8081/`)).status === '200', 10_000, 'lb2 answering');
+  });
+
+  test('an agent restart keeps its Services answering and takes over its rules: stale chains go, no duplicate jumps', async () => {
+    const { spec } = await svc('web');
+    const sticky = await svc('sticky');
+    const fromNode = (ip: string) => run('nsenter', [`--net=${c.node('agent-1').netns.path}`, '--', 'curl', '-s', '-m', '3', `http://${ip}/`]);
+    await c.stopNode('agent-1');
+    // While the agent is down its rules stay: the node itself still reaches the ClusterIP.
+    assert.match((await fromNode(spec.clusterIP)).stdout, /^web-/);
+    // A Service deleted meanwhile leaves chains that the restarted proxy must remove.
+    await c.k(['delete', 'service', 'sticky']);
+    assert.match(c.inNode('agent-1', 'iptables-save', ['-t', 'nat']), /default\/sticky:/);
+    await c.restartAgent('agent-1');
+    const nat = c.inNode('agent-1', 'iptables-save', ['-t', 'nat']);
+    assert.doesNotMatch(nat, /default\/sticky:/);
+    assert.equal(nat.split('\n').filter(l => l.startsWith('-A PREROUTING') && l.includes('-j KUBE-SERVICES')).length, 1, nat);
+    assert.equal(c.inNode('agent-1', 'iptables-save', ['-t', 'filter']).split('\n').filter(l => l.startsWith('-A FORWARD') && l.includes('-j KUBE-FORWARD')).length, 1);
+    assert.match((await fromNode(spec.clusterIP)).stdout, /^web-/);
+    assert.notEqual((await fromNode(sticky.spec.clusterIP)).code, 0, 'the deleted Service no longer answers');
   });
 
   test('scale-down loses no request; then externalTrafficPolicy Local health checks tell nodes with the backend from those without', async () => {
