@@ -121,7 +121,7 @@ export class KubeProxy {
       const present = full ? { nat: await listChains('nat', netns), filter: await listChains('filter', netns) } : undefined;
       const plan = restorePlan(rules, full ? undefined : this.applied, present);
       try {
-        await iptablesRestore(plan.text, netns);
+        for (const text of plan.batches) await iptablesRestore(text, netns);
       } catch (err) {
         // What the kernel holds is unknown now: the retry rewrites everything.
         this.applied = undefined;

@@ -148,7 +148,8 @@ describe('restore text', () => {
     const plan = restorePlan(r, undefined, { nat: ['PREROUTING', 'KUBE-SERVICES', 'KUBE-SEP-OLD', 'CNI-123', 'KUBE-KUBELET-CANARY'], filter: ['INPUT', 'KUBE-FORWARD'] });
     assert.deepEqual(plan.deleted, { nat: ['KUBE-SEP-OLD'], filter: [] });
     assert.equal(plan.written.nat.length, r.nat.size);
-    const lines = plan.text.split('\n');
+    assert.equal(plan.batches.length, 1);
+    const lines = plan.batches[0].split('\n');
     assert.ok(lines.includes(':KUBE-SEP-OLD - [0:0]') && lines.includes('-X KUBE-SEP-OLD'));
     assert.ok(lines.indexOf('*filter') < lines.indexOf('*nat'));
     assert.equal(lines.filter(l => l === 'COMMIT').length, 2);
@@ -156,16 +157,16 @@ describe('restore text', () => {
 
   test('a partial sync writes only changed chains; an endpoint change leaves KUBE-SERVICES alone', () => {
     const before = buildRules([p1, p2], NODE);
-    assert.equal(restorePlan(buildRules([p1, p2], NODE), before).text, '', 'nothing changed: nothing to write');
+    assert.deepEqual(restorePlan(buildRules([p1, p2], NODE), before).batches, [], 'nothing changed: nothing to write');
     const scaled = port({ ...p2, endpoints: [ep('10.42.0.7'), ep('10.42.0.8')] });
     const plan = restorePlan(buildRules([p1, scaled], NODE), before);
     assert.deepEqual(plan.written, { nat: [svcChain(p2), sepChain(p2, ep('10.42.0.8'))], filter: [] });
     assert.deepEqual(plan.deleted, { nat: [], filter: [] });
-    assert.equal(plan.text, [
+    assert.deepEqual(plan.batches, [[
       '*nat', `:${svcChain(p2)} - [0:0]`, `:${sepChain(p2, ep('10.42.0.8'))} - [0:0]`,
       ...buildRules([p1, scaled], NODE).nat.get(svcChain(p2))!, ...buildRules([p1, scaled], NODE).nat.get(sepChain(p2, ep('10.42.0.8')))!,
       'COMMIT', '',
-    ].join('\n'));
+    ].join('\n')]);
   });
 
   test('a removed service: KUBE-SERVICES rewritten, its chains deleted, the other service untouched', () => {
@@ -173,8 +174,8 @@ describe('restore text', () => {
     const plan = restorePlan(buildRules([p1], NODE), before);
     assert.deepEqual(plan.written.nat, ['KUBE-SERVICES']);
     assert.deepEqual(plan.deleted.nat.sort(), [svcChain(p2), sepChain(p2, p2.endpoints[0])].sort());
-    assert.equal(plan.text.includes(svcChain(p1)), true, 'still referenced from KUBE-SERVICES');
-    assert.equal(plan.text.includes(`:${svcChain(p1)}`), false, 'but not rewritten');
+    assert.equal(plan.batches[0].includes(svcChain(p1)), true, 'still referenced from KUBE-SERVICES');
+    assert.equal(plan.batches[0].includes(`:${svcChain(p1)}`), false, 'but not rewritten');
   });
 
   test('losing the last endpoint moves the service from nat to a filter REJECT', () => {
@@ -183,6 +184,28 @@ describe('restore text', () => {
     assert.deepEqual(plan.written, { nat: ['KUBE-SERVICES'], filter: ['KUBE-SERVICES'] });
     assert.equal(plan.deleted.nat.length, 3);
   });
+});
+
+test('a large sync is split into batches in reference order: endpoints, services, external, entry chains, then deletions', () => {
+  const ports = Array.from({ length: 6 }, (_, i) => port({ id: `default/s${i}:`, name: `s${i}`, clusterIP: `10.43.0.${i + 1}`, nodePort: 30000 + i, endpoints: [ep(`10.42.1.${i + 1}`)] }));
+  const old = buildRules([port({ id: 'default/gone:', name: 'gone', nodePort: 30100 })], NODE);
+  const plan = restorePlan(buildRules(ports, NODE), undefined, { nat: [...old.nat.keys()], filter: [...old.filter.keys()] }, 4);
+  const declared = plan.batches.map(b => b.split('\n').filter(l => l.startsWith(':')).map(l => l.slice(1, 10)));
+  assert.ok(declared.every(d => d.length <= 4), JSON.stringify(declared));
+  // Each chain is declared once, after every chain it jumps to.
+  const seenAt = new Map<string, number>();
+  plan.batches.forEach((b, i) => b.split('\n').filter(l => l.startsWith(':')).forEach(l => seenAt.set(l.slice(1).split(' ')[0], i)));
+  plan.batches.forEach((b, i) => {
+    for (const l of b.split('\n').filter(x => x.startsWith('-A '))) {
+      const target = / -j (KUBE-\S+)/.exec(l)?.[1];
+      if (target) assert.ok(seenAt.get(target)! <= i, `${l} in batch ${i}, target written in batch ${seenAt.get(target)}`);
+    }
+  });
+  // The leftover service's chains go last, its external chain before its service chain.
+  const deletions = plan.batches.flatMap(b => b.split('\n').filter(l => l.startsWith('-X ')).map(l => l.slice(3, 12)));
+  assert.deepEqual(deletions, ['KUBE-EXT-', 'KUBE-SVC-', 'KUBE-SEP-', 'KUBE-SEP-']);
+  assert.ok(plan.batches.at(-1)!.includes('-X '));
+  assert.equal(plan.batches.every(b => b.trimEnd().endsWith('COMMIT')), true);
 });
 
 describe('service ports from API objects', () => {
