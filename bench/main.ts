@@ -3,6 +3,7 @@ import { parseFlags } from '../src/cli/flags.js';
 import { apiBench } from './api.js';
 import { dnsBench } from './dns.js';
 import { podStartupBench } from './pod-startup.js';
+import { proxySyncBench } from './proxy-sync.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
 
@@ -60,6 +61,20 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       seconds: { type: 'int', default: 5, help: 'length of each measured phase' },
     });
     return dnsBench({ services: Number(flags.services), external: Number(flags.external), concurrency: Number(flags.concurrency), seconds: Number(flags.seconds) });
+  },
+  async 'proxy-sync'(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+      services: { type: 'int', default: 1000, help: 'Services' },
+      endpoints: { type: 'int', default: 10, help: 'endpoints per Service' },
+      'full-syncs': { type: 'int', default: 5, help: 'forced full syncs measured' },
+      changes: { type: 'int', default: 20, help: 'single endpoint changes measured (about 1 s apart)' },
+    });
+    if (!flags.kubeconfig) throw new Error('proxy-sync: --kubeconfig FILE is required');
+    return proxySyncBench({
+      kubeconfig: String(flags.kubeconfig), services: Number(flags.services), endpoints: Number(flags.endpoints),
+      fullSyncs: Number(flags['full-syncs']), changes: Number(flags.changes),
+    });
   },
   async scale(args) {
     const { flags } = parseFlags(args, {

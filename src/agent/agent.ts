@@ -1,7 +1,7 @@
 // The node agent: everything that makes this machine (or network namespace) a node of the cluster.
 // It starts the container runtime, registers the Node and keeps it heartbeating, waits for the
-// node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, and
-// runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
+// node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, runs
+// kube-proxy (Services in iptables), and runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +22,8 @@ import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
-import type { Logger } from '../util/log.js';
+import { KubeProxy } from '../proxy/proxier.js';
+import { logger, type Logger } from '../util/log.js';
 import { writeCniConfig } from './cni-config.js';
 import { NodeRuntime } from './node-runtime.js';
 import { PodRoutes } from './pod-routes.js';
@@ -54,6 +55,8 @@ export interface AgentOptions {
   resolvConf: string;
   /** Run the cluster DNS server on the node's IP. */
   serveClusterDns: boolean;
+  /** Do not program Services into iptables (another proxy does it). */
+  disableKubeProxy?: boolean;
   log: Logger;
 }
 
@@ -71,6 +74,7 @@ export class Agent {
   private kubeletServer?: KubeletServer;
   private ingress?: IngressController;
   private dns?: ClusterDns;
+  private proxy?: KubeProxy;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -122,6 +126,10 @@ export class Agent {
       this.dns = new ClusterDns({ client: this.client, nodeName: o.nodeName, address: addresses[0].address, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
       await this.dns.start();
     }
+    if (!o.disableKubeProxy) {
+      this.proxy = new KubeProxy({ client: this.client, nodeName: o.nodeName, log: logger('kube-proxy') });
+      await this.proxy.start();
+    }
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
@@ -158,6 +166,7 @@ export class Agent {
     }
     await this.dns?.stop();
     this.routes?.stop();
+    await this.proxy?.stop();
     this.nodes.stop();
     this.status?.stop();
     await this.runtime?.stop();

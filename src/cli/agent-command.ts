@@ -30,6 +30,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'cluster-domain': { type: 'string', default: DEFAULT_CLUSTER_DOMAIN, help: 'DNS domain of the cluster: pods search it, the cluster DNS answers for it' },
   'resolv-conf': { type: 'string', default: DEFAULT_RESOLV_CONF, help: 'the node\'s resolver config: pods with dnsPolicy Default get it, the cluster DNS forwards other names to its nameservers ("" for none)' },
   'disable-cluster-dns': { type: 'bool', default: false, help: 'do not serve cluster DNS on this node (pods still get --cluster-dns)' },
+  'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
@@ -77,6 +78,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     clusterDomain,
     resolvConf: String(flags['resolv-conf']),
     serveClusterDns: !flags['disable-cluster-dns'],
+    disableKubeProxy: Boolean(flags['disable-kube-proxy']),
   };
 }
 

@@ -17,6 +17,7 @@ const flags: Record<string, FlagSpec> = {
   'leader-elect': { type: 'bool', default: true, help: 'campaign for leadership before running controllers' },
   'leader-elect-lease-duration': { type: 'int', default: 15, help: 'seconds a leader lease lasts without renewal' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before it is NotReady' },
+  'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer for LoadBalancer Services' },
   help: { type: 'bool', help: 'show this help' },
 };
 
@@ -33,6 +34,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const log = logger('controller-manager');
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
+    serviceLB: !f['disable-servicelb'],
   }));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
     start: () => { log('started leading'); void manager.start(); },

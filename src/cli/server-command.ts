@@ -41,6 +41,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'default-unreachable-toleration-seconds': { type: 'int', default: DEFAULT_TOLERATION_SECONDS, help: 'tolerationSeconds of the unreachable:NoExecute toleration added to every pod without one' },
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
+  'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   ...nodeAgentFlags,
@@ -71,7 +72,7 @@ interface ServerSettings {
   datastore: 'sqlite' | 'memory';
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
-  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number };
+  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
 }
@@ -161,7 +162,7 @@ function serverSettings(flags: ReturnType<typeof parseFlags>['flags']): ServerSe
   };
   if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
   const controllers = flags['disable-controllers'] ? undefined
-    : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']) };
+    : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,

@@ -7,6 +7,7 @@ export interface ControllerOptions {
   clusterCidr: string;
   caCert: string;
   nodeMonitorGracePeriodSeconds?: number;
+  serviceLB?: boolean;
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {

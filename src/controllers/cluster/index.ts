@@ -11,6 +11,7 @@ import { nodeIpamController } from './node-ipam.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
 import { resourceQuotaController } from './resource-quota.js';
 import { rootCaPublisher } from './root-ca-publisher.js';
+import { serviceLBController } from './service-lb.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { taintEvictionController } from './taint-eviction.js';
 import { ttlAfterFinishedController } from './ttl-after-finished.js';
@@ -22,6 +23,8 @@ export interface ClusterControllerOptions {
   caCert: string;
   /** Seconds without a node heartbeat before it is marked unknown (default 40). */
   nodeMonitorGracePeriodSeconds?: number;
+  /** Run the built-in load balancer for LoadBalancer Services (default true; k3s's servicelb). */
+  serviceLB?: boolean;
 }
 
 export function clusterControllers(opts: ClusterControllerOptions): Controller[] {
@@ -40,5 +43,6 @@ export function clusterControllers(opts: ClusterControllerOptions): Controller[]
     nodeIpamController(opts.clusterCidr),
     resourceQuotaController(),
     disruptionController(),
+    ...(opts.serviceLB === false ? [] : [serviceLBController()]),
   ];
 }

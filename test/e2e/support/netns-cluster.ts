@@ -93,6 +93,12 @@ export class NetnsCluster {
     return n;
   }
 
+  /** The LAN namespace's path (outside every node), for traffic from "another machine". */
+  get lanNetnsPath(): string {
+    if (!this.lan) throw new NetnsClusterError('no LAN namespace');
+    return this.lan.path;
+  }
+
   /** kubectl inside the server's namespace. */
   kubectl(args: string[], input?: string): Promise<RunResult> {
     return run('nsenter', [`--net=${this.server.netns.path}`, '--', KUBECTL, '--kubeconfig', this.kubeconfig, ...args], input);

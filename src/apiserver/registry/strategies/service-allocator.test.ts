@@ -48,3 +48,22 @@ test('updates keep the cluster IP and node ports a client left out', () => {
   assert.equal((next.spec as any).clusterIP, '10.43.0.7');
   assert.equal((next.spec as any).ports[0].nodePort, 30002);
 });
+
+test('a LoadBalancer with externalTrafficPolicy Local gets a health check node port, kept on update, dropped with Cluster', () => {
+  const existing: KubeObject[] = [];
+  const a = allocatorWith(existing);
+  const s = svc({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80 }] });
+  assert.deepEqual(a.allocateForCreate(s), []);
+  const spec = s.spec as { healthCheckNodePort: number; ports: { nodePort: number }[] };
+  assert.ok(spec.healthCheckNodePort >= 30000 && spec.healthCheckNodePort <= 30002);
+  assert.notEqual(spec.healthCheckNodePort, spec.ports[0].nodePort);
+  existing.push(s);
+  const next = svc({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80 }] });
+  assert.deepEqual(a.allocateForUpdate(next, s), []);
+  assert.equal((next.spec as typeof spec).healthCheckNodePort, spec.healthCheckNodePort);
+  const taken = a.allocateForCreate(svc({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: spec.healthCheckNodePort, ports: [{ port: 81 }] }));
+  assert.ok(taken.some(e => e.field === 'spec.healthCheckNodePort' && /already allocated/.test(e.toString())));
+  const cluster = svc({ type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', ports: [{ port: 80 }] });
+  assert.deepEqual(a.allocateForUpdate(cluster, s), []);
+  assert.equal((cluster.spec as { healthCheckNodePort?: number }).healthCheckNodePort, undefined);
+});

@@ -8,7 +8,10 @@ import { cidrContains, intToIp, ipToInt, type Cidr } from '../../../api/cidr.js'
 export interface PortRange { min: number; max: number }
 
 interface ServicePort { name?: string; port?: number; protocol?: string; nodePort?: number }
-interface ServiceSpec { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: ServicePort[] }
+interface ServiceSpec { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: ServicePort[]; externalTrafficPolicy?: string; healthCheckNodePort?: number }
+
+/** Upstream gives a LoadBalancer with externalTrafficPolicy Local a node port for health checks. */
+const needsHealthCheckPort = (spec: ServiceSpec) => spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
 
 const RESERVATION_MS = 30_000;
 
@@ -32,6 +35,7 @@ export class ServiceAllocator {
       if (err) errors.push(err);
     }
     if (type === 'NodePort' || type === 'LoadBalancer') errors.push(...this.assignNodePorts(spec, []));
+    if (needsHealthCheckPort(spec)) errors.push(...this.assignHealthCheckPort(spec, undefined));
     return errors;
   }
 
@@ -63,6 +67,12 @@ export class ServiceAllocator {
       errors.push(...this.assignNodePorts(spec, own));
     } else {
       for (const p of spec.ports ?? []) delete p.nodePort;
+    }
+    if (needsHealthCheckPort(spec)) {
+      spec.healthCheckNodePort ??= oldSpec.healthCheckNodePort;
+      errors.push(...this.assignHealthCheckPort(spec, oldSpec.healthCheckNodePort));
+    } else {
+      delete spec.healthCheckNodePort;
     }
     return errors;
   }
@@ -96,7 +106,7 @@ export class ServiceAllocator {
     return fieldErrors.invalid('spec.clusterIPs', [], 'failed to allocate a serviceIP: range is full');
   }
 
-  private assignNodePorts(spec: ServiceSpec, alreadyOwned: number[]): FieldError[] {
+  private assignNodePorts(spec: ServiceSpec, alreadyOwned: number[], fieldOf = (i: number) => `spec.ports[${i}].nodePort`): FieldError[] {
     const used = this.usedPorts();
     for (const p of alreadyOwned) used.delete(p);
     const errors: FieldError[] = [];
@@ -104,9 +114,9 @@ export class ServiceAllocator {
     (spec.ports ?? []).forEach((p, i) => {
       if (p.nodePort) {
         if (p.nodePort < this.nodePorts.min || p.nodePort > this.nodePorts.max) {
-          errors.push(fieldErrors.invalid(`spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${this.nodePorts.min}-${this.nodePorts.max}`));
+          errors.push(fieldErrors.invalid(fieldOf(i), p.nodePort, `provided port is not in the valid range. The range of valid ports is ${this.nodePorts.min}-${this.nodePorts.max}`));
         } else if (used.has(p.nodePort) && !alreadyOwned.includes(p.nodePort)) {
-          errors.push(fieldErrors.invalid(`spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated'));
+          errors.push(fieldErrors.invalid(fieldOf(i), p.nodePort, 'provided port is already allocated'));
         } else {
           used.add(p.nodePort);
           this.reservePort(p.nodePort);
@@ -123,8 +133,15 @@ export class ServiceAllocator {
           return;
         }
       }
-      errors.push(fieldErrors.invalid(`spec.ports[${i}].nodePort`, 0, 'failed to allocate a nodePort: range is full'));
+      errors.push(fieldErrors.invalid(fieldOf(i), 0, 'failed to allocate a nodePort: range is full'));
     });
+    return errors;
+  }
+
+  private assignHealthCheckPort(spec: ServiceSpec, owned: number | undefined): FieldError[] {
+    const holder: ServiceSpec = { ports: [{ nodePort: spec.healthCheckNodePort }] };
+    const errors = this.assignNodePorts(holder, owned ? [owned] : [], () => 'spec.healthCheckNodePort');
+    spec.healthCheckNodePort = holder.ports![0].nodePort;
     return errors;
   }
 
@@ -140,7 +157,11 @@ export class ServiceAllocator {
 
   private usedPorts(): Set<number> {
     const used = new Set<number>();
-    for (const s of this.services()) for (const p of ((s.spec ?? {}) as ServiceSpec).ports ?? []) if (p.nodePort) used.add(p.nodePort);
+    for (const s of this.services()) {
+      const spec = (s.spec ?? {}) as ServiceSpec;
+      for (const p of spec.ports ?? []) if (p.nodePort) used.add(p.nodePort);
+      if (spec.healthCheckNodePort) used.add(spec.healthCheckNodePort);
+    }
     for (const [port, until] of this.pendingPorts) if (until > Date.now()) used.add(port); else this.pendingPorts.delete(port);
     return used;
   }

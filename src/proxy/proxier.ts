@@ -1,0 +1,172 @@
+// kube-proxy in iptables mode, run by the node agent inside the node's network namespace. It
+// watches Services, EndpointSlices and its own Node, and on every change rebuilds the whole rule
+// set in memory (rules.ts), then writes to the kernel only the chains that differ from the last
+// sync (restore-text.ts), in one iptables-restore transaction. Full syncs read back the kernel's
+// chains and take them over: a restarted agent rewrites its chains in place and drops leftovers.
+import { Informer } from '../client/informer.js';
+import type { RestClient } from '../client/rest-client.js';
+import { collectionPath, R } from '../client/resources.js';
+import type { Logger } from '../util/log.js';
+import { HealthCheckServers } from './health-checks.js';
+import { conntrackDelete, ensureJumpRules, iptablesRestore, listChains } from './iptables.js';
+import { restorePlan } from './restore-text.js';
+import { assembleRules, serviceRules, type RuleSet, type ServiceRules } from './rules.js';
+import { servicePorts, type ServicePortInfo } from './service-ports.js';
+import { staleConntrackFlows } from './stale-conntrack.js';
+import { SyncRunner } from './sync-runner.js';
+import { SERVICE_NAME_LABEL } from '../api/endpoint-slice-labels.js';
+import { type EndpointSliceObject, type NodeFacts, type NodeObject, type ServiceObject } from './types.js';
+
+export interface KubeProxyOptions {
+  client: RestClient;
+  nodeName: string;
+  log: Logger;
+  /** Upstream's --iptables-min-sync-period (1 s). */
+  minSyncIntervalMs?: number;
+  /** How often every chain is rewritten even without changes. */
+  fullSyncIntervalMs?: number;
+  /**
+   * Program the rules of another network namespace (a path under /var/run/netns) instead of this
+   * process's; health-check servers still listen in this process's namespace.
+   */
+  netns?: string;
+}
+
+export interface SyncStats {
+  full: boolean;
+  chainsWritten: number;
+  chainsDeleted: number;
+  durationMs: number;
+}
+
+const BY_SERVICE = 'service';
+
+export class KubeProxy {
+  private readonly services: Informer<ServiceObject>;
+  private readonly slices: Informer<EndpointSliceObject>;
+  private readonly node: Informer<NodeObject>;
+  private readonly runner: SyncRunner;
+  private readonly healthChecks: HealthCheckServers;
+  private applied?: RuleSet;
+  private appliedPorts: ServicePortInfo[] = [];
+  private lastProblems = new Set<string>();
+  private firstSyncDone?: () => void;
+  /**
+   * Each service port's rules with the input they were built from: an unchanged port reuses its
+   * rules (the same arrays, which the restore plan recognises as unchanged without comparing).
+   */
+  private ruleCache = new Map<string, { input: string; rules: ServiceRules }>();
+  /** Called after each successful sync (benchmarks and tests observe syncs here). */
+  onSync?: (stats: SyncStats) => void;
+
+  constructor(private readonly o: KubeProxyOptions) {
+    this.services = new Informer<ServiceObject>(o.client, collectionPath(R.services));
+    this.slices = new Informer<EndpointSliceObject>(o.client, collectionPath(R.endpointslices))
+      .addIndex(BY_SERVICE, s => (s.metadata.labels?.[SERVICE_NAME_LABEL] ? [`${s.metadata.namespace}/${s.metadata.labels[SERVICE_NAME_LABEL]}`] : []));
+    this.node = new Informer<NodeObject>(o.client, collectionPath(R.nodes), { fieldSelector: `metadata.name=${o.nodeName}` });
+    this.healthChecks = new HealthCheckServers(o.log);
+    this.runner = new SyncRunner(full => this.sync(full), {
+      minIntervalMs: o.minSyncIntervalMs ?? 1000, fullSyncIntervalMs: o.fullSyncIntervalMs ?? 5 * 60_000, retryMs: 2000,
+    });
+  }
+
+  /** Resolves once the caches are filled and the first (full) sync was attempted. */
+  async start(): Promise<void> {
+    // No sync before every cache is filled: rules from half a picture would reject Services whose
+    // slices have not arrived yet.
+    let synced = false;
+    const kick = () => synced && this.runner.request();
+    for (const inf of [this.services, this.slices] as Informer[]) inf.on({ add: kick, update: kick, delete: kick });
+    // The Node changes with every heartbeat; only its addresses and pod CIDR matter here.
+    const facts = (n: NodeObject) => JSON.stringify([n.status?.addresses, n.spec?.podCIDR]);
+    this.node.on({ add: kick, update: (old, now) => facts(old) !== facts(now) && kick(), delete: kick });
+    for (const inf of [this.services, this.slices, this.node] as Informer[]) inf.start();
+    await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.node.waitForSync()]);
+    synced = true;
+    const firstSync = new Promise<void>(resolve => (this.firstSyncDone = resolve));
+    this.runner.requestFull();
+    await firstSync;
+  }
+
+  /** Rewrites every chain at the next sync (as after a failure, or for measuring a full sync). */
+  requestFullSync(): void {
+    this.runner.requestFull();
+  }
+
+  /** Stops watching. The rules stay, so Services keep working while the agent restarts. */
+  async stop(): Promise<void> {
+    this.runner.stop();
+    for (const inf of [this.services, this.slices, this.node] as Informer[]) inf.stop();
+    await this.runner.idle();
+    await this.healthChecks.close();
+  }
+
+  private nodeFacts(): NodeFacts {
+    const node = this.node.get(this.o.nodeName);
+    return {
+      name: this.o.nodeName,
+      ips: (node?.status?.addresses ?? []).filter(a => a.type === 'InternalIP' && !a.address.includes(':')).map(a => a.address),
+      podCIDR: node?.spec?.podCIDR,
+    };
+  }
+
+  private async sync(full: boolean): Promise<void> {
+    const started = performance.now();
+    try {
+      const node = this.nodeFacts();
+      const { ports, problems } = servicePorts(this.services.list(), key => this.slices.byIndex(BY_SERVICE, key), node);
+      this.reportProblems(problems);
+      const rules = assembleRules(this.rulesOf(ports, node), node);
+      const { netns } = this.o;
+      const present = full ? { nat: await listChains('nat', netns), filter: await listChains('filter', netns) } : undefined;
+      const plan = restorePlan(rules, full ? undefined : this.applied, present);
+      try {
+        for (const text of plan.batches) await iptablesRestore(text, netns);
+      } catch (err) {
+        // What the kernel holds is unknown now: the retry rewrites everything.
+        this.applied = undefined;
+        throw err;
+      }
+      if (full) await ensureJumpRules(netns);
+      this.applied = rules;
+      const stale = staleConntrackFlows(this.appliedPorts, ports);
+      this.appliedPorts = ports;
+      this.healthChecks.update(rules.healthChecks);
+      for (const flow of stale) await conntrackDelete(flow, netns).catch(err => this.o.log('conntrack cleanup failed', { error: (err as Error).message }));
+      const stats = {
+        full, chainsWritten: plan.written.nat.length + plan.written.filter.length,
+        chainsDeleted: plan.deleted.nat.length + plan.deleted.filter.length, durationMs: performance.now() - started,
+      };
+      if (full || stats.chainsWritten || stats.chainsDeleted) this.o.log('proxy rules synced', { ...stats, services: ports.length, durationMs: Math.round(stats.durationMs) });
+      this.onSync?.(stats);
+    } catch (err) {
+      this.o.log('proxy rules sync failed', { full, error: (err as Error).message });
+      throw err;
+    } finally {
+      // start() returns after the first attempt; a failed one is retried by the runner.
+      this.firstSyncDone?.();
+      this.firstSyncDone = undefined;
+    }
+  }
+
+  private rulesOf(ports: ServicePortInfo[], node: NodeFacts): ServiceRules[] {
+    const nodeInput = JSON.stringify(node);
+    const next = new Map<string, { input: string; rules: ServiceRules }>();
+    const out = ports.map(p => {
+      const input = nodeInput + JSON.stringify(p);
+      const cached = this.ruleCache.get(p.id);
+      const entry = cached?.input === input ? cached : { input, rules: serviceRules(p, node) };
+      next.set(p.id, entry);
+      return entry.rules;
+    });
+    this.ruleCache = next;
+    return out;
+  }
+
+  private reportProblems(problems: string[]): void {
+    const now = new Set(problems);
+    const fresh = problems.filter(p => !this.lastProblems.has(p));
+    this.lastProblems = now;
+    if (fresh.length) this.o.log('service ports skipped', { problems: fresh.slice(0, 10), count: fresh.length });
+  }
+}
