@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
+import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan-plan.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { logger } from '../util/log.js';
@@ -20,6 +21,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'kubelet-port': { type: 'int', default: 10250, help: 'HTTPS port of the kubelet (logs, exec, port-forward)' },
   'pause-image': { type: 'string', default: PAUSE_IMAGE, help: 'pod sandbox image of our containerd (k8ts\'s own is built offline)' },
   'cgroup-root': { type: 'string', default: '/kubepods', help: 'parent cgroup of all pods' },
+  'pod-network-backend': { type: 'string', default: 'host-gw', help: 'how pods reach other nodes\' pods: host-gw (routes; all nodes on one L2 network) or vxlan (an overlay across any IP network)' },
   'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
 };
 
@@ -42,6 +44,10 @@ export interface RunningAgent {
 export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client' | 'agentDir' | 'labels' | 'log'> {
   const runtimeEndpoint = flags['container-runtime-endpoint'] as string | undefined;
   if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
+  const backend = String(flags['pod-network-backend']);
+  if (!(POD_NETWORK_BACKENDS as readonly string[]).includes(backend)) {
+    throw new FlagError(`invalid value "${backend}" for --pod-network-backend: must be one of ${POD_NETWORK_BACKENDS.join(', ')}`);
+  }
   const port = Number(flags['kubelet-port']);
   if (port < 1 || port > 65535) throw new FlagError(`invalid value "${port}" for --kubelet-port: must be 1-65535`);
   return {
@@ -51,6 +57,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     cniConfDir: flags['cni-conf-dir'] as string | undefined,
     kubeletPort: port,
     cgroupRoot: String(flags['cgroup-root']),
+    podNetworkBackend: backend as PodNetworkBackendName,
     pauseImage: String(flags['pause-image']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
   };
