@@ -1,6 +1,6 @@
 // `k8ts agent --server URL --token TOKEN`: joins this machine (or network namespace) to a cluster
 // as a node. The same agent flags are accepted by `k8ts server` for its embedded agent.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
@@ -9,6 +9,7 @@ import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { logger } from '../util/log.js';
+import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
 import { FlagError, parseFlags, usage, type FlagSpec, type FlagValues } from './flags.js';
 
@@ -88,8 +89,12 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   const serverUrl = String(flags.server);
   if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
   const settings = nodeAgentSettings(flags);
-  const agentDir = join(String(flags['data-dir']), 'agent');
+  const dataDir = String(flags['data-dir']);
+  const agentDir = join(dataDir, 'agent');
   const log = logger('agent');
+  // `k8ts killall` finds this process here.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writePidFile(pidFileOf(dataDir));
   // Agents may start before their server: keep trying to reach it, but a CA that fails the token
   // check is an error, not a transient condition.
   let joined;
@@ -103,7 +108,8 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
       await new Promise(r => setTimeout(r, 2000));
     }
   }
-  return startNodeAgent(settings, joined.client, agentDir);
+  const running = await startNodeAgent(settings, joined.client, agentDir);
+  return { ...running, stop: async () => { await running.stop(); removePidFile(pidFileOf(dataDir)); } };
 }
 
 function readToken(path: string): string {

@@ -22,6 +22,7 @@ import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../apiserver/registry/strategies/ipv4.js';
 import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
+import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
@@ -96,6 +97,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   } catch (err) {
     throw new StartupError(`data dir ${dataDir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  // `k8ts killall` finds this process here.
+  writePidFile(pidFileOf(dataDir));
 
   const log = logger('apiserver');
   const kubernetesServiceIP = nthAddress(serviceCidr, 1);
@@ -197,6 +200,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     async stop() {
       await agent?.stop();
       await stopControlPlane();
+      removePidFile(pidFileOf(dataDir));
     },
   };
 }
