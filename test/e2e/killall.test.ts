@@ -4,6 +4,8 @@
 // no server, containerd or shim process, no container in runc's state, no pod netns, no mount under
 // the data dir, no cni0, no VXLAN device, no k8ts routes, no CNI-/KUBE- iptables chains, no pod
 // cgroups, no pod IP allocations. Run again it finds nothing to do; uninstall then removes the data dir.
+// After a crash (the server SIGKILLed, so its containerd runs on as an orphan) killall stops that
+// containerd by its PID file and cleans up the same way.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,5 +108,34 @@ describe('k8ts killall and uninstall', () => {
     const r = await k8ts(['killall', '--data-dri', '/x']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, 'k8ts: unknown flag: --data-dri\n');
+  });
+});
+
+describe('k8ts killall after the node crashed', () => {
+  let c: NetnsCluster;
+  before(async () => {
+    c = await NetnsCluster.start({ agents: 0 });
+  });
+  after(async () => {
+    if (c) await c.destroy();
+  });
+
+  test('the orphaned containerd and the pods are stopped and removed', async () => {
+    const n = c.server;
+    await c.k(['apply', '-f', '-'], PODS);
+    await c.k(['wait', '--for=condition=Ready', 'pod/web', 'pod/sleeper', '--timeout=90s']);
+    const containerdPid = Number(readFileSync(join(n.dataDir, 'agent', 'containerd', 'containerd.pid'), 'utf8'));
+    await c.stopNode(n.name, 'SIGKILL');
+    assert.ok(alive(containerdPid), 'containerd outlives its killed server');
+    const r = await run('nsenter', [`--net=${n.netns.path}`, '--', process.execPath, K8TS_BIN, 'uninstall', '--data-dir', n.dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^stopped containerd \\(pid ${containerdPid}\\)$`, 'm'));
+    assert.doesNotMatch(r.stdout, /stopped k8ts/, 'the server was already gone');
+    assert.match(r.stdout, /^deleted link cni0$/m);
+    assert.match(r.stdout, /^deleted iptables chain nat\/CNI-HOSTPORT-DNAT$/m);
+    assert.equal(alive(containerdPid), false);
+    assert.deepEqual(processesMentioning(n.dataDir), []);
+    assert.equal(cgroupExists(c.cgroupRoot(n)), false);
+    assert.equal(existsSync(n.dataDir), false);
   });
 });
