@@ -1,10 +1,11 @@
-// Nodes on two different subnets (support/netns-cluster.ts `secondSubnet`: the server on
-// 10.99.0.0/24, an agent on 10.98.0.0/24, joined only by a router namespace) with
-// `--pod-network-backend vxlan`: each node has its VTEP with the other's MAC in its FDB, a neighbour
-// entry and an onlink route to the other's pod CIDR, the MAC is published on its Node, pods get the
-// tunnel's MTU, and real busybox pods reach each other's httpd by pod IP across the router — which
-// host-gw cannot do here, since the kernel refuses a route via a node that is not on its network. An
-// agent restarted takes over its VTEP, keeping its MAC. Nothing is left afterwards.
+// Nodes on two different subnets (support/netns-cluster.ts `secondSubnet`: the server and agent-2 on
+// 10.99.0.0/24, agent-1 on 10.98.0.0/24, joined only by a router namespace) with
+// `--pod-network-backend vxlan`: each node has its VTEP with every other's MAC in its FDB, a
+// neighbour entry and an onlink route to the other's pod CIDR, the MAC is published on its Node, pods
+// get the tunnel's MTU, and real busybox pods reach each other's httpd by pod IP across the router —
+// which host-gw cannot do here, since the kernel refuses a route via a node that is not on its
+// network. An agent restarted takes over its VTEP, keeping its MAC; a deleted Node's entries go away
+// on the others and come back when it registers again. Nothing is left afterwards.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -49,7 +50,7 @@ describe('VXLAN pod network across two subnets', () => {
   };
 
   before(async () => {
-    c = await NetnsCluster.start({ agents: 1, secondSubnet: ['agent-1'], nodeArgs: ['--pod-network-backend', 'vxlan'] });
+    c = await NetnsCluster.start({ agents: 2, secondSubnet: ['agent-1'], nodeArgs: ['--pod-network-backend', 'vxlan'] });
   });
   after(async () => {
     if (!c) return;
@@ -63,12 +64,12 @@ describe('VXLAN pod network across two subnets', () => {
 
   let byName: Map<string, NodeLike>;
 
-  test('both nodes are Ready and publish their VTEP MAC; the nodes share no L2 network', async () => {
+  test('every node is Ready and publishes its VTEP MAC; server and agent-1 share no L2 network', async () => {
     const list = await eventually(async () => {
       const items = await nodes();
-      return items.length === 2 && items.every(n => n.status?.conditions?.find(x => x.type === 'Ready')?.status === 'True' && n.spec?.podCIDR
+      return items.length === 3 && items.every(n => n.status?.conditions?.find(x => x.type === 'Ready')?.status === 'True' && n.spec?.podCIDR
         && n.metadata.annotations?.['k8ts.io/vxlan-vtep-mac']) ? items : undefined;
-    }, 60_000, 'two Ready nodes with VTEP MACs');
+    }, 60_000, 'three Ready nodes with VTEP MACs');
     byName = new Map(list.map(n => [n.metadata.name, n]));
     for (const n of c.nodes) {
       const l = link(n.name);
@@ -86,20 +87,27 @@ describe('VXLAN pod network across two subnets', () => {
     assert.match(hostGw, /Nexthop has invalid gateway|Network is unreachable/, hostGw);
   });
 
-  test('each node has an FDB entry, a neighbour entry and an onlink route for the other', async () => {
-    for (const [self, other] of [['server', 'agent-1'], ['agent-1', 'server']]) {
-      const peer = byName.get(other)!;
-      const mac = peer.metadata.annotations!['k8ts.io/vxlan-vtep-mac'];
-      const cidr = peer.spec!.podCIDR!;
-      const vtepAddr = cidr.replace(/\/\d+$/, '');
-      await eventually(async () => {
-        const fdb = JSON.parse(c.inNode(self, 'bridge', ['-j', 'fdb', 'show', 'dev', VTEP])) as { mac: string; dst?: string }[];
-        const neigh = JSON.parse(c.inNode(self, 'ip', ['-j', 'neigh', 'show', 'dev', VTEP])) as { dst: string; lladdr: string; state: string[] }[];
-        const routes = JSON.parse(c.inNode(self, 'ip', ['-j', 'route', 'show', cidr])) as { dst: string; gateway: string; dev: string; flags: string[] }[];
-        return fdb.some(f => f.mac === mac && f.dst === c.node(other).ip)
-          && neigh.some(n => n.dst === vtepAddr && n.lladdr === mac && n.state.includes('PERMANENT'))
-          && routes.some(r => r.gateway === vtepAddr && r.dev === VTEP && r.flags.includes('onlink'));
-      }, 20_000, `${self}'s VXLAN entries for ${other}`);
+  /** Whether `self` has the FDB entry, neighbour entry and route for node `other` as the Node shows it. */
+  const hasEntriesFor = (self: string, peer: NodeLike) => {
+    const mac = peer.metadata.annotations!['k8ts.io/vxlan-vtep-mac'];
+    const cidr = peer.spec!.podCIDR!;
+    const vtepAddr = cidr.replace(/\/\d+$/, '');
+    const fdb = JSON.parse(c.inNode(self, 'bridge', ['-j', 'fdb', 'show', 'dev', VTEP])) as { mac: string; dst?: string }[];
+    const neigh = JSON.parse(c.inNode(self, 'ip', ['-j', 'neigh', 'show', 'dev', VTEP])) as { dst: string; lladdr: string; state: string[] }[];
+    const routes = JSON.parse(c.inNode(self, 'ip', ['-j', 'route', 'show', cidr])) as { dst: string; gateway: string; dev: string; flags: string[] }[];
+    return {
+      fdb: fdb.some(f => f.mac === mac && f.dst === c.node(peer.metadata.name).ip),
+      neigh: neigh.some(n => n.dst === vtepAddr && n.lladdr === mac && n.state.includes('PERMANENT')),
+      route: routes.some(r => r.gateway === vtepAddr && r.dev === VTEP && r.flags.includes('onlink')),
+    };
+  };
+
+  test('each node has an FDB entry, a neighbour entry and an onlink route for every other', async () => {
+    for (const self of byName.keys()) {
+      for (const [other, peer] of byName) {
+        if (other === self) continue;
+        await eventually(() => Object.values(hasEntriesFor(self, peer)).every(Boolean), 20_000, `${self}'s VXLAN entries for ${other}`);
+      }
     }
   });
 
@@ -121,5 +129,24 @@ describe('VXLAN pod network across two subnets', () => {
     assert.equal(link('agent-1').address, before);
     const agentPod = (await podIP('web-agent'))!;
     assert.equal(await eventually(() => fetch('web-server', agentPod), 20_000, 'server pod → agent pod after restart'), 'web-agent');
+  });
+
+  test('a deleted Node\'s entries are removed from the others; registered again, they come back', async () => {
+    const old = byName.get('agent-2')!;
+    // Stopped first: a running kubelet would register its Node again at once.
+    await c.stopNode('agent-2');
+    await c.k(['delete', 'node', 'agent-2']);
+    for (const self of ['server', 'agent-1']) {
+      await eventually(() => !Object.values(hasEntriesFor(self, old)).some(Boolean), 20_000, `${self}'s VXLAN entries for agent-2 removed`);
+    }
+    await c.restartAgent('agent-2');
+    const again = await eventually(async () => {
+      const n = (await nodes()).find(x => x.metadata.name === 'agent-2');
+      return n?.spec?.podCIDR && n.metadata.annotations?.['k8ts.io/vxlan-vtep-mac'] ? n : undefined;
+    }, 60_000, 'agent-2 registered again');
+    assert.equal(again.metadata.annotations!['k8ts.io/vxlan-vtep-mac'], old.metadata.annotations!['k8ts.io/vxlan-vtep-mac']);
+    for (const self of ['server', 'agent-1']) {
+      await eventually(() => Object.values(hasEntriesFor(self, again)).every(Boolean), 20_000, `${self}'s VXLAN entries for agent-2 again`);
+    }
   });
 });
