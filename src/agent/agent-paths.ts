@@ -11,4 +11,6 @@ export const agentPaths = (agentDir: string) => ({
   kubelet: join(agentDir, 'kubelet'),
   /** The pods' parent cgroup, recorded for killall (a flag of the agent, not otherwise on disk). */
   cgroupRootFile: join(agentDir, 'cgroup-root'),
+  /** The network namespace the node runs in (`net:[inode]`), so killall never strips another one. */
+  netnsFile: join(agentDir, 'netns'),
 });

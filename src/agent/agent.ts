@@ -2,7 +2,7 @@
 // It starts the container runtime, registers the Node and keeps it heartbeating, waits for the
 // node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, and
 // runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Informer } from '../client/informer.js';
 import { ApiEventRecorder } from '../controllers/event-recorder.js';
@@ -85,6 +85,7 @@ export class Agent {
     const paths = agentPaths(o.agentDir);
     mkdirSync(o.agentDir, { recursive: true });
     writeFileSync(paths.cgroupRootFile, `${o.cgroupRoot}\n`);
+    writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
       endpoint: o.runtimeEndpoint, containerdDir: paths.containerd, cniConfDir: this.cniConfDir,
       registryMirrors: o.registryMirrors, sandboxImage: o.pauseImage, log: o.log,

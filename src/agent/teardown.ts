@@ -6,7 +6,7 @@
 // never by process name. Each step runs even if an earlier one failed; each thing removed is
 // reported as one line.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -22,15 +22,13 @@ import { stopOrphanContainerd } from './node-runtime.js';
 import { VXLAN_DEVICE } from './vxlan-plan.js';
 import { removeVtep } from './vxlan.js';
 
-export const DEFAULT_CGROUP_ROOT = '/kubepods';
-
 /** How long `k8ts server`/`agent` get to stop on SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 20_000;
 
 export interface TeardownOptions {
   /** The data dir of the server or agent (`--data-dir`). */
   dataDir: string;
-  /** The pods' cgroup root; default the one the agent recorded, else /kubepods. */
+  /** The pods' cgroup root; default the one the agent recorded (none recorded: left alone). */
   cgroupRoot?: string;
   /** Called with one line per thing stopped or removed. */
   report: (line: string) => void;
@@ -70,6 +68,19 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
 /** Runs every step; returns the errors (each already reported as a line). */
 export async function killall(o: TeardownOptions, steps = TEARDOWN_STEPS): Promise<TeardownError[]> {
   const ctx: TeardownContext = { ...o, agentDir: join(o.dataDir, 'agent') };
+  // Links, routes and iptables chains are removed in the namespace killall runs in: it must be the
+  // node's, or another network (the host's) would lose its cni0 and CNI chains.
+  let recorded: string | undefined;
+  try {
+    recorded = readFileSync(agentPaths(ctx.agentDir).netnsFile, 'utf8').trim();
+  } catch {
+    recorded = undefined;
+  }
+  const here = readlinkSync('/proc/self/ns/net');
+  if (recorded && recorded !== here) {
+    return [new TeardownError(`the node runs in network namespace ${recorded}, this is ${here}: run killall inside it (nsenter --net=...), `
+      + `or, if that namespace is gone, remove ${agentPaths(ctx.agentDir).netnsFile}`)];
+  }
   const errors: TeardownError[] = [];
   for (const step of steps) {
     try {
@@ -152,7 +163,7 @@ async function removePodCgroups(ctx: TeardownContext): Promise<void> {
     try {
       root = readFileSync(agentPaths(ctx.agentDir).cgroupRootFile, 'utf8').trim();
     } catch {
-      root = DEFAULT_CGROUP_ROOT;
+      return; // no agent ever ran with this data dir: the pods' cgroups, if any, are someone else's
     }
   }
   if (!root || root === '/') throw new TeardownError(`refusing to remove the cgroup root "${root}"`);

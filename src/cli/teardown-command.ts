@@ -8,7 +8,7 @@ import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 
 export const teardownFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'the data dir of the server or agent to tear down' },
-  'cgroup-root': { type: 'string', help: 'the pods\' parent cgroup (default: the one the agent recorded, else /kubepods)' },
+  'cgroup-root': { type: 'string', help: 'the pods\' parent cgroup (default: the one the agent recorded)' },
   'help': { type: 'bool', help: 'show this help' },
 };
 

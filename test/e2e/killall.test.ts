@@ -17,6 +17,7 @@ import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { cgroupExists } from '../../src/util/cgroups.js';
 import { processesMentioning } from './support/leftovers.js';
 import { NetnsCluster } from './support/netns-cluster.js';
+import { TestNetns } from './support/netns.js';
 
 const PODS = `apiVersion: v1
 kind: Pod
@@ -69,6 +70,20 @@ describe('k8ts killall and uninstall', () => {
     assert.ok(cgroupExists(c.cgroupRoot(node())));
     started = [node().proc!.pid!, ...processesMentioning(node().dataDir).map(l => Number(l.split(':')[0]))];
     assert.ok(started.length >= 3, 'server, containerd and shims');
+  });
+
+  test('killall in another network namespace refuses, in one line, and touches nothing', async () => {
+    const other = TestNetns.create('other');
+    try {
+      const r = await run('nsenter', [`--net=${other.path}`, '--', process.execPath, K8TS_BIN, 'killall', '--data-dir', node().dataDir]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^k8ts killall: the node runs in network namespace net:\[\d+\], this is net:\[\d+\]: run killall inside it[^\n]*\n$/);
+    } finally {
+      other.delete();
+    }
+    assert.ok(alive(node().proc!.pid!));
+    assert.equal((await inNode('ip', ['link', 'show', 'cni0'])).code, 0);
   });
 
   test('killall stops and removes all of it, one line per thing', async () => {
