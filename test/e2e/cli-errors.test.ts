@@ -19,6 +19,9 @@ test('unknown flag and bad values: one line, exit 2', async () => {
     [['agent', '--server', 'https://127.0.0.1:1'], /^k8ts: one of --token and --token-file is required\n$/],
     [['agent', '--server', 'http://127.0.0.1:1', '--token', 'K10x'], /^k8ts: invalid value "http:\/\/127.0.0.1:1" for --server: must be https:\/\/HOST:PORT\n$/],
     [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--registry-mirror', 'k8ts.local'], /^k8ts: invalid value "k8ts.local" for --registry-mirror/],
+    [['server', '--pod-network-backend', 'flannel'], /^k8ts: invalid value "flannel" for --pod-network-backend: must be one of host-gw, vxlan\n$/],
+    [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--pod-network-backend', 'udp'], /^k8ts: invalid value "udp" for --pod-network-backend/],
+    [['killall', 'now'], /^k8ts: unexpected argument: now\n$/],
     [['nonsense'], /^k8ts: unknown command "nonsense"/],
   ] as const) {
     const r = await k8ts([...args]);
