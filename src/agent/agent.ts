@@ -91,9 +91,6 @@ export class Agent {
       registryMirrors: o.registryMirrors, sandboxImage: o.pauseImage, log: o.log,
     });
     const runtime = this.runtime;
-    // Pods must start without internet access: k8ts's own images are built locally when missing —
-    // our sandbox image always, the others unless a registry mirror serves them by name. Another
-    // sandbox image comes from its registry.
     // The VTEP exists before the Node is registered, so the Node carries its MAC from the start.
     let annotations: Record<string, string> | undefined;
     if (o.podNetworkBackend === 'vxlan') {
@@ -105,6 +102,9 @@ export class Agent {
       // Switched back from vxlan: the old tunnel would only carry stale routes.
       if (await removeVtep()) o.log('VXLAN tunnel endpoint of an earlier run removed');
     }
+    // Pods must start without internet access: k8ts's own images are built locally when missing —
+    // our sandbox image always, the others unless a registry mirror serves them by name. Another
+    // sandbox image comes from its registry.
     await ensureBuiltinImages(runtime.endpoint, BUILTIN_IMAGES.filter(i => (i === PAUSE_IMAGE ? o.pauseImage === PAUSE_IMAGE : !o.registryMirrors?.[BUILTIN_REGISTRY])));
     if (o.pauseImage !== PAUSE_IMAGE && !(await runtime.images.imageStatus(o.pauseImage))) await runtime.images.pullImage(o.pauseImage);
     this.status = new NodeStatusLoop({
