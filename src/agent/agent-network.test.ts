@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NodeObject } from '../kubelet/node/node-object.js';
 import { cniConflist } from './cni-config.js';
-import { desiredRoutes } from './pod-routes.js';
+import { desiredRoutes } from './host-gw.js';
 import { caProof, isValidCaProof } from '../pki/ca-proof.js';
 
 const node = (name: string, ip?: string, cidr?: string): NodeObject => ({
@@ -25,6 +25,12 @@ test('the CNI network: gateway bridge, host-local in the pod CIDR with its own d
   assert.equal(c.plugins[0].forceAddress, true, 'a new pod CIDR replaces the bridge gateway');
   assert.deepEqual(c.plugins[0].ipam.ranges, [[{ subnet: '10.42.1.0/24' }]]);
   assert.equal(c.plugins[0].ipam.dataDir, '/d/agent/cni');
+  assert.equal('mtu' in c.plugins[0], false, 'host-gw keeps the default MTU');
+});
+
+test('over VXLAN the CNI bridge takes the tunnel\'s MTU', () => {
+  const c = cniConflist('10.42.1.0/24', '/d/agent/cni', 1450) as { plugins: Record<string, any>[] };
+  assert.equal(c.plugins[0].mtu, 1450);
 });
 
 test('a CA proof holds only for the same token, nonce and CA', () => {

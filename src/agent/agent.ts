@@ -1,8 +1,9 @@
 // The node agent: everything that makes this machine (or network namespace) a node of the cluster.
 // It starts the container runtime, registers the Node and keeps it heartbeating, waits for the
 // node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, runs
-// kube-proxy (Services in iptables), and runs the kubelet and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
-import { writeFileSync } from 'node:fs';
+// kube-proxy (Services in iptables), cluster DNS and the ingress controller, and runs the kubelet
+// and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
+import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StatusError } from '../api/errors.js';
@@ -24,9 +25,13 @@ import { KubeletServer } from '../kubelet/server/server.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
 import { KubeProxy } from '../proxy/proxier.js';
 import { logger, type Logger } from '../util/log.js';
+import { agentPaths } from './agent-paths.js';
 import { writeCniConfig } from './cni-config.js';
+import { HostGwBackend } from './host-gw.js';
 import { NodeRuntime } from './node-runtime.js';
-import { PodRoutes } from './pod-routes.js';
+import { PodRoutes, type PodNetworkBackend } from './pod-routes.js';
+import { BACKEND_ANNOTATION, VTEP_MAC_ANNOTATION, type PodNetworkBackendName } from './vxlan-plan.js';
+import { ensureVtep, removeVtep, VxlanBackend, type Vtep } from './vxlan.js';
 
 export interface AgentOptions {
   client: ClientConfig;
@@ -42,6 +47,8 @@ export interface AgentOptions {
   kubeletPort: number;
   /** Parent cgroup of every pod (upstream's --cgroup-root). */
   cgroupRoot: string;
+  /** How pods reach pods on other nodes: direct routes (one L2 network) or a VXLAN overlay. */
+  podNetworkBackend: PodNetworkBackendName;
   registryMirrors?: Record<string, string>;
   /** The pod sandbox image of our containerd (default k8ts's own, built offline). */
   pauseImage: string;
@@ -76,6 +83,8 @@ export class Agent {
   private dns?: ClusterDns;
   private proxy?: KubeProxy;
   private podCIDR?: string;
+  /** This node's VXLAN tunnel endpoint, with the vxlan backend. */
+  private vtep?: Vtep;
 
   constructor(private readonly o: AgentOptions) {
     this.client = new RestClient(o.client, `k8ts-agent/${o.nodeName}`);
@@ -84,7 +93,7 @@ export class Agent {
   }
 
   get cniConfDir(): string {
-    return this.o.cniConfDir ?? join(this.o.agentDir, 'etc', 'cni', 'net.d');
+    return this.o.cniConfDir ?? agentPaths(this.o.agentDir).cniConf;
   }
 
   get containerdPid(): number | undefined {
@@ -94,11 +103,26 @@ export class Agent {
   async start(): Promise<void> {
     const { o } = this;
     const addresses = nodeAddresses(o.nodeName, o.nodeIP);
+    const paths = agentPaths(o.agentDir);
+    mkdirSync(o.agentDir, { recursive: true });
+    writeFileSync(paths.cgroupRootFile, `${o.cgroupRoot}\n`);
+    writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
-      endpoint: o.runtimeEndpoint, containerdDir: join(o.agentDir, 'containerd'), cniConfDir: this.cniConfDir,
+      endpoint: o.runtimeEndpoint, containerdDir: paths.containerd, cniConfDir: this.cniConfDir,
       registryMirrors: o.registryMirrors, sandboxImage: o.pauseImage, log: o.log,
     });
     const runtime = this.runtime;
+    // The VTEP exists before the Node is registered, so the Node carries its MAC from the start.
+    let annotations: Record<string, string> | undefined;
+    if (o.podNetworkBackend === 'vxlan') {
+      this.vtep = await ensureVtep(addresses[0].address);
+      annotations = { [BACKEND_ANNOTATION]: 'vxlan', [VTEP_MAC_ANNOTATION]: this.vtep.mac };
+      o.log('VXLAN tunnel endpoint ready', { mac: this.vtep.mac, mtu: this.vtep.mtu });
+    } else {
+      annotations = { [BACKEND_ANNOTATION]: 'host-gw' };
+      // Switched back from vxlan: the old tunnel would only carry stale routes.
+      if (await removeVtep()) o.log('VXLAN tunnel endpoint of an earlier run removed');
+    }
     // Pods must start without internet access: k8ts's own images are built locally when missing —
     // our sandbox image always, the others unless a registry mirror serves them by name. Another
     // sandbox image comes from its registry.
@@ -106,7 +130,7 @@ export class Agent {
     if (o.pauseImage !== PAUSE_IMAGE && !(await runtime.images.imageStatus(o.pauseImage))) await runtime.images.pullImage(o.pauseImage);
     this.status = new NodeStatusLoop({
       client: this.client,
-      registration: { name: o.nodeName, labels: { ...o.labels, ...ingressNodeLabels(!!o.ingress) } },
+      registration: { name: o.nodeName, labels: { ...o.labels, ...ingressNodeLabels(!!o.ingress) }, annotations },
       rootDir: o.agentDir,
       addresses,
       kubeletPort: o.kubeletPort,
@@ -120,7 +144,8 @@ export class Agent {
     writeFileSync('/proc/sys/net/ipv4/ip_forward', '1\n');
     this.nodes.on({ add: n => this.nodeSeen(n), update: (_, n) => this.nodeSeen(n) });
     this.nodes.start();
-    this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
+    const backend: PodNetworkBackend = this.vtep ? new VxlanBackend(o.nodeName, o.log) : new HostGwBackend(o.nodeName, o.log);
+    this.routes = new PodRoutes(this.nodes, backend, o.log);
     await this.routes.start();
     if (o.serveClusterDns) {
       this.dns = new ClusterDns({ client: this.client, nodeName: o.nodeName, address: addresses[0].address, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
@@ -132,7 +157,7 @@ export class Agent {
     }
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
-      rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
+      rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
     });
     await this.kubelet.start();
@@ -191,8 +216,8 @@ export class Agent {
     const cidr = n.spec?.podCIDR;
     if (!cidr || cidr === this.podCIDR) return;
     this.podCIDR = cidr;
-    if (writeCniConfig(this.cniConfDir, cidr, join(this.o.agentDir, 'cni', 'networks'))) {
-      this.o.log('pod network configured', { podCIDR: cidr, confDir: this.cniConfDir });
+    if (writeCniConfig(this.cniConfDir, cidr, agentPaths(this.o.agentDir).cniNetworks, this.vtep?.mtu)) {
+      this.o.log('pod network configured', { podCIDR: cidr, confDir: this.cniConfDir, mtu: this.vtep?.mtu });
     }
     void this.reportReadySoon();
   }

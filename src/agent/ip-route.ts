@@ -24,15 +24,16 @@ export const replaceCommand = (r: Route) => `route replace ${r.dst} via ${r.via}
 export const deleteCommand = (dst: string) => `route del ${dst} proto ${K8TS_ROUTE_PROTOCOL}`;
 
 /**
- * Runs route commands in one `ip -force -batch` (one process however many nodes there are);
- * resolves with the error text of each failed command, by index.
+ * Runs iproute2 commands in one `ip -force -batch` (or `bridge -force -batch` for FDB entries): one
+ * process however many nodes there are; resolves with the error text of each failed command, by index.
  */
-export function runRouteCommands(commands: string[]): Promise<Map<number, string>> {
+export function runRouteCommands(commands: string[], tool: 'ip' | 'bridge' = 'ip'): Promise<Map<number, string>> {
+  if (commands.length === 0) return Promise.resolve(new Map());
   return new Promise((resolve, reject) => {
-    const p = spawn('ip', ['-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const p = spawn(tool, ['-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     p.stderr.on('data', d => (stderr += d));
-    p.on('error', err => reject(new IpRouteError(`cannot run ip: ${err.message}`)));
+    p.on('error', err => reject(new IpRouteError(`cannot run ${tool}: ${err.message}`)));
     p.on('close', () => {
       // Each failure is reported as its error lines followed by "Command failed -:LINE".
       const failed = new Map<number, string>();

@@ -76,20 +76,24 @@ export class NodeRuntime {
 const pidFile = (dir: string) => join(dir, 'containerd.pid');
 
 async function startContainerd(o: NodeRuntimeOptions): Promise<ContainerdProcess> {
-  await stopOrphan(o.containerdDir, o.log);
+  const orphan = await stopOrphanContainerd(o.containerdDir);
+  if (orphan) o.log('stopped containerd left by an earlier run', { pid: orphan });
   const containerd = await ContainerdProcess.start({ dir: o.containerdDir, cniConfDir: o.cniConfDir, registryMirrors: o.registryMirrors, sandboxImage: o.sandboxImage });
   writeFileSync(pidFile(o.containerdDir), `${containerd.pid}\n`);
   o.log('containerd running', { pid: containerd.pid, endpoint: containerd.endpoint });
   return containerd;
 }
 
-/** A containerd left by an earlier agent run holds our socket and database; stop it by its PID. */
-async function stopOrphan(dir: string, log: Logger): Promise<void> {
+/**
+ * A containerd left by an earlier agent run (or by a killed one, for `k8ts killall`) holds our socket
+ * and database; stop it by its PID, checked against its command line. Returns the PID it stopped.
+ */
+export async function stopOrphanContainerd(dir: string): Promise<number | undefined> {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile(dir), 'utf8').trim());
   } catch {
-    return;
+    return undefined;
   }
   const isOurs = () => {
     try {
@@ -98,10 +102,11 @@ async function stopOrphan(dir: string, log: Logger): Promise<void> {
       return false;
     }
   };
-  if (!pid || !isOurs()) return;
-  log('stopping containerd left by an earlier run', { pid });
+  if (!pid || !isOurs()) return undefined;
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 100 && isOurs(); i++) await sleep(100);
   if (isOurs()) process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 50 && isOurs(); i++) await sleep(100);
+  rmSync(pidFile(dir), { force: true });
+  return pid;
 }

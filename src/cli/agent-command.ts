@@ -1,15 +1,17 @@
 // `k8ts agent --server URL --token TOKEN`: joins this machine (or network namespace) to a cluster
 // as a node. The same agent flags are accepted by `k8ts server` for its embedded agent.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
+import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan-plan.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { dns1123Subdomain, isIPv4, isIPv6 } from '../api/validation/names.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF } from '../kubelet/pod-dns.js';
 import { logger } from '../util/log.js';
+import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
 import { FlagError, parseFlags, usage, type FlagSpec, type FlagValues } from './flags.js';
 
@@ -22,6 +24,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'kubelet-port': { type: 'int', default: 10250, help: 'HTTPS port of the kubelet (logs, exec, port-forward)' },
   'pause-image': { type: 'string', default: PAUSE_IMAGE, help: 'pod sandbox image of our containerd (k8ts\'s own is built offline)' },
   'cgroup-root': { type: 'string', default: '/kubepods', help: 'parent cgroup of all pods' },
+  'pod-network-backend': { type: 'string', default: 'host-gw', help: 'how pods reach other nodes\' pods: host-gw (routes; all nodes on one L2 network) or vxlan (an overlay across any IP network)' },
   'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
   'disable-ingress': { type: 'bool', default: false, help: 'do not run the built-in ingress controller on this node (on the server: nor create its IngressClass)' },
   'ingress-http-port': { type: 'int', default: 80, help: 'port the built-in ingress controller serves HTTP on' },
@@ -52,6 +55,10 @@ export interface RunningAgent {
 export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client' | 'agentDir' | 'labels' | 'log'> {
   const runtimeEndpoint = flags['container-runtime-endpoint'] as string | undefined;
   if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
+  const backend = String(flags['pod-network-backend']);
+  if (!(POD_NETWORK_BACKENDS as readonly string[]).includes(backend)) {
+    throw new FlagError(`invalid value "${backend}" for --pod-network-backend: must be one of ${POD_NETWORK_BACKENDS.join(', ')}`);
+  }
   const port = Number(flags['kubelet-port']);
   if (port < 1 || port > 65535) throw new FlagError(`invalid value "${port}" for --kubelet-port: must be 1-65535`);
   const ingress = flags['disable-ingress'] ? undefined : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']) };
@@ -71,6 +78,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     cniConfDir: flags['cni-conf-dir'] as string | undefined,
     kubeletPort: port,
     cgroupRoot: String(flags['cgroup-root']),
+    podNetworkBackend: backend as PodNetworkBackendName,
     pauseImage: String(flags['pause-image']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
     ingress,
@@ -107,8 +115,12 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   const serverUrl = String(flags.server);
   if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
   const settings = nodeAgentSettings(flags);
-  const agentDir = join(String(flags['data-dir']), 'agent');
+  const dataDir = String(flags['data-dir']);
+  const agentDir = join(dataDir, 'agent');
   const log = logger('agent');
+  // `k8ts killall` finds this process here.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writePidFile(pidFileOf(dataDir));
   // Agents may start before their server: keep trying to reach it, but a CA that fails the token
   // check is an error, not a transient condition.
   let joined;
@@ -122,7 +134,8 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
       await new Promise(r => setTimeout(r, 2000));
     }
   }
-  return startNodeAgent(settings, joined.client, agentDir);
+  const running = await startNodeAgent(settings, joined.client, agentDir);
+  return { ...running, stop: async () => { await running.stop(); removePidFile(pidFileOf(dataDir)); } };
 }
 
 function readToken(path: string): string {

@@ -7,6 +7,7 @@ import { runKubectl } from './kubectl-command.js';
 import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
+import { runTeardown } from './teardown-command.js';
 
 const HELP = `k8ts — Kubernetes in TypeScript
 
@@ -19,6 +20,8 @@ Commands:
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
   kubectl              run kubectl against the local cluster
+  killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
+  uninstall            killall, then delete the data dir
 
 Run 'k8ts <command> --help' for a command's flags.`;
 
@@ -50,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
       return runSimNodesCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'killall':
+    case 'uninstall':
+      return runTeardown(command, args);
     case undefined: case 'help': case '--help': case '-h':
       console.log(HELP);
       return command === undefined ? 2 : 0;

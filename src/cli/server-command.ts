@@ -23,6 +23,7 @@ import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../api/cidr.js';
 import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
+import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
@@ -86,6 +87,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
   const settings = serverSettings(flags);
   ensureDataDir(settings.dataDir);
+  // `k8ts killall` finds this process here.
+  writePidFile(pidFileOf(settings.dataDir));
 
   const log = logger('apiserver');
   const kubernetesServiceIP = nthAddress(settings.serviceCidr, 1);
@@ -131,6 +134,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     async stop() {
       await agent?.stop();
       await stopControlPlane();
+      removePidFile(pidFileOf(settings.dataDir));
     },
   };
 }

@@ -21,6 +21,9 @@ test('unknown flag and bad values: one line, exit 2', async () => {
     [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--registry-mirror', 'k8ts.local'], /^k8ts: invalid value "k8ts.local" for --registry-mirror/],
     [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--ingress-http-port', '0'], /^k8ts: invalid value "0" for --ingress-http-port: must be 1-65535\n$/],
     [['server', '--ingress-http-port', '8443', '--ingress-https-port', '8443'], /^k8ts: --ingress-http-port and --ingress-https-port must differ\n$/],
+    [['server', '--pod-network-backend', 'flannel'], /^k8ts: invalid value "flannel" for --pod-network-backend: must be one of host-gw, vxlan\n$/],
+    [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--pod-network-backend', 'udp'], /^k8ts: invalid value "udp" for --pod-network-backend/],
+    [['killall', 'now'], /^k8ts: unexpected argument: now\n$/],
     [['nonsense'], /^k8ts: unknown command "nonsense"/],
   ] as const) {
     const r = await k8ts([...args]);

@@ -119,6 +119,9 @@ export function run(cmd: string, args: string[], input?: string, env: Record<str
     p.stderr.on('data', d => (stderr += d));
     p.on('error', reject);
     p.on('close', code => resolve({ code: code ?? 1, stdout, stderr }));
+    // A command that exits without reading its stdin (e.g. `ip link show` of a missing device) makes
+    // this write fail with EPIPE; its exit code and output are what matter.
+    p.stdin.on('error', () => {});
     p.stdin.end(input ?? '');
   });
 }

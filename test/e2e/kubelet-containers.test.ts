@@ -123,7 +123,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     relay?.close();
     await cluster?.stop();
     netns?.delete();
-    removeCgroupTree(CGROUP_PARENT);
+    await removeCgroupTree(CGROUP_PARENT);
     if (dir) {
       if (process.env.K8TS_KEEP_LOGS) process.stderr.write(readFileSync(join(dir, 'kubelet.log'), 'utf8'));
       rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,8 @@ export interface NodeRegistration {
   name: string;
   /** Extra labels, e.g. the control-plane role on the server's own node. */
   labels?: Record<string, string>;
+  /** Extra annotations, e.g. the pod network backend's data (the VXLAN VTEP's MAC). */
+  annotations?: Record<string, string>;
 }
 
 export function initialNode(r: NodeRegistration): NodeObject {
@@ -21,6 +23,7 @@ export function initialNode(r: NodeRegistration): NodeObject {
       annotations: {
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        ...r.annotations,
       },
     },
     spec: {},

@@ -1,6 +1,9 @@
 // What a runtime test may leave behind, and removing the cgroup directories a test created.
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { cgroupExists } from '../../../src/util/cgroups.js';
+
+export { cgroupExists, removeCgroupTree } from '../../../src/util/cgroups.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -17,11 +20,6 @@ export function processesMentioning(path: string): string[] {
     }
   }
   return found;
-}
-
-/** The cgroup (v1: in every controller) at `cgroupPath`, e.g. a test's cgroup_parent. */
-export function cgroupExists(cgroupPath: string): boolean {
-  return readdirSync(CGROUP_ROOT).some(controller => existsSync(join(CGROUP_ROOT, controller, cgroupPath)));
 }
 
 /**
@@ -45,17 +43,5 @@ export function removeCgroup(cgroupPath: string): void {
   for (const controller of readdirSync(CGROUP_ROOT)) {
     const dir = join(CGROUP_ROOT, controller, cgroupPath);
     if (existsSync(dir)) rmdirSync(dir);
-  }
-}
-
-/** Removes a cgroup and every cgroup below it (deepest first) from every controller. */
-export function removeCgroupTree(cgroupPath: string): void {
-  for (const controller of readdirSync(CGROUP_ROOT)) {
-    const removeDir = (dir: string): void => {
-      if (!existsSync(dir)) return;
-      for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeDir(join(dir, entry.name));
-      rmdirSync(dir);
-    };
-    removeDir(join(CGROUP_ROOT, controller, cgroupPath));
   }
 }

@@ -1,6 +1,8 @@
 // A multi-node cluster on one machine, each node in its own network namespace: a "lan" namespace
 // holds a Linux bridge, every node namespace is plugged into it by a veth pair (10.99.0.2, .3, ...)
-// and nothing has a route out. The server (`k8ts server`, whose embedded agent is the first node)
+// and nothing has a route out. With `secondSubnet`, some nodes sit on a second bridge (10.98.0.0/24)
+// instead, and the lan namespace routes between the two subnets (ip_forward), so those nodes share
+// no L2 network with the others — as nodes in two racks or clouds. The server (`k8ts server`, whose embedded agent is the first node)
 // and each `k8ts agent` run inside their namespace with their own containerd and data dir; a local
 // registry on the bridge (10.99.0.1:5000) is every containerd's mirror for `k8ts.local`. kubectl
 // runs inside the server's namespace, so no test traffic leaves namespaces the test created.
@@ -23,6 +25,8 @@ import { TestRegistry } from './registry.js';
 
 const SUBNET_PREFIX = '10.99.0';
 const BRIDGE = 'br0';
+const SECOND_SUBNET_PREFIX = '10.98.0';
+const SECOND_BRIDGE = 'br1';
 const REGISTRY_ADDRESS = `${SUBNET_PREFIX}.1:5000`;
 const API_PORT = 6443;
 const START_TIMEOUT_MS = 90_000;
@@ -43,8 +47,10 @@ export interface NetnsClusterOptions {
   agents: number;
   /** Extra `k8ts server` flags, e.g. a short --node-monitor-grace-period. */
   serverArgs?: string[];
-  /** Extra node flags for the server's node and each agent (e.g. its --cluster-dns). */
-  nodeArgs?: (node: { name: string; ip: string }) => string[];
+  /** Extra node flags for the server's node and each agent (e.g. --pod-network-backend vxlan, or per node its --cluster-dns). */
+  nodeArgs?: string[] | ((node: { name: string; ip: string }) => string[]);
+  /** Nodes (by name, e.g. 'agent-1') on a second subnet, reached from the first only through a router. */
+  secondSubnet?: string[];
 }
 
 export class NetnsClusterError extends Error {}
@@ -137,13 +143,24 @@ export class NetnsCluster {
   }
 
   private async build(o: NetnsClusterOptions): Promise<void> {
-    this.nodeArgs = o.nodeArgs;
     this.lan = TestNetns.create('lan');
     this.lan.run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
     this.lan.run('ip', ['addr', 'add', `${SUBNET_PREFIX}.1/24`, 'dev', BRIDGE]);
     this.lan.run('ip', ['link', 'set', BRIDGE, 'up']);
+    this.nodeArgs = o.nodeArgs ?? [];
+    const second = new Set(o.secondSubnet ?? []);
+    if (second.size) {
+      this.lan.run('ip', ['link', 'add', SECOND_BRIDGE, 'type', 'bridge']);
+      this.lan.run('ip', ['addr', 'add', `${SECOND_SUBNET_PREFIX}.1/24`, 'dev', SECOND_BRIDGE]);
+      this.lan.run('ip', ['link', 'set', SECOND_BRIDGE, 'up']);
+      this.lan.run('sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    }
     const names = ['server', ...Array.from({ length: o.agents }, (_, i) => `agent-${i + 1}`)];
-    names.forEach((name, i) => this.addNode(name, i === 0 ? 'server' : 'agent', `${SUBNET_PREFIX}.${i + 2}`));
+    if (second.has('server')) throw new NetnsClusterError('the server stays on the first subnet (the registry is there)');
+    names.forEach((name, i) => {
+      const onSecond = second.has(name);
+      this.addNode(name, i === 0 ? 'server' : 'agent', `${onSecond ? SECOND_SUBNET_PREFIX : SUBNET_PREFIX}.${i + 2}`, onSecond ? 'second' : second.size ? 'first' : 'only');
+    });
     this.registry = await TestRegistry.start({ address: REGISTRY_ADDRESS, netns: this.lan.name });
     await this.registry.push([BUSYBOX_IMAGE]);
 
@@ -151,21 +168,24 @@ export class NetnsCluster {
     await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
   }
 
-  private addNode(name: string, role: ClusterNode['role'], ip: string): void {
+  /** `subnet`: 'only' without a second subnet; otherwise the node also gets a route to the other one via the lan. */
+  private addNode(name: string, role: ClusterNode['role'], ip: string, subnet: 'only' | 'first' | 'second'): void {
     const netns = TestNetns.create(role === 'server' ? 'srv' : 'agt');
     const dataDir = join(this.root, name);
     mkdirSync(dataDir);
     this.nodes.push({ name, role, ip, netns, dataDir, log: [] });
     const lanSide = `veth-${this.nodes.length}`;
     this.lan!.run('ip', ['link', 'add', lanSide, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns.name]);
-    this.lan!.run('ip', ['link', 'set', lanSide, 'master', BRIDGE, 'up']);
+    this.lan!.run('ip', ['link', 'set', lanSide, 'master', subnet === 'second' ? SECOND_BRIDGE : BRIDGE, 'up']);
     netns.run('ip', ['addr', 'add', `${ip}/24`, 'dev', 'eth0']);
     netns.run('ip', ['link', 'set', 'eth0', 'up']);
+    if (subnet === 'first') netns.run('ip', ['route', 'add', `${SECOND_SUBNET_PREFIX}.0/24`, 'via', `${SUBNET_PREFIX}.1`]);
+    if (subnet === 'second') netns.run('ip', ['route', 'add', `${SUBNET_PREFIX}.0/24`, 'via', `${SECOND_SUBNET_PREFIX}.1`]);
   }
 
   private nodeFlags(n: ClusterNode): string[] {
     return ['--data-dir', n.dataDir, '--node-name', n.name, '--node-ip', n.ip, '--registry-mirror', `k8ts.local=http://${REGISTRY_ADDRESS}`,
-      '--cgroup-root', this.cgroupRoot(n), ...(this.nodeArgs?.(n) ?? [])];
+      '--cgroup-root', this.cgroupRoot(n), ...(typeof this.nodeArgs === 'function' ? this.nodeArgs(n) : this.nodeArgs ?? [])];
   }
 
   /** Each node's pods under a cgroup of their own, so teardown can remove exactly those. */
