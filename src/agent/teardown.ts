@@ -5,7 +5,6 @@
 // dir (PID files, containerd's own directories, the recorded cgroup root) or by k8ts's own names,
 // never by process name. Each step runs even if an earlier one failed; each thing removed is
 // reported as one line.
-import { cleanupProxyRules } from '../proxy/iptables.js';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { cleanupContainerd, unmountUnder } from '../kubelet/containerd/cleanup.js';
 import { containerdPaths } from '../kubelet/containerd/config.js';
+import { cleanupProxyRules } from '../proxy/iptables.js';
 import { cgroupExists, removeCgroupTree } from '../util/cgroups.js';
 import { livePid, pidFileOf, removePidFile } from '../util/pid-file.js';
 import { agentPaths } from './agent-paths.js';
