@@ -1,10 +1,10 @@
 // Cluster DNS on three real nodes in network namespaces (support/netns-cluster.ts): every node
 // agent serves DNS on its node IP and adds itself to the kube-dns Service; the kubelet writes each
-// pod's resolv.conf (ClusterFirst: the cluster search path, ndots:5). Until kube-proxy routes the
-// kube-dns cluster IP, each node's --cluster-dns is its own IP (node-local DNS, a valid kubelet
-// setting), so pods on every node resolve Services by short name, `svc.ns` and FQDN through their
-// resolv.conf, and headless and StatefulSet pod names, ExternalName, SRV, PTR and NXDOMAIN by
-// asking their node's DNS. Names outside the cluster go to an upstream resolver of the test's own
+// pod's resolv.conf (ClusterFirst: nameserver 10.43.0.10, the cluster search path, ndots:5), and
+// kube-proxy sends the kube-dns cluster IP to the pod's own node (internalTrafficPolicy Local). So
+// pods on every node resolve Services by short name, `svc.ns` and FQDN through their resolv.conf,
+// and headless and StatefulSet pod names, ExternalName, SRV, PTR and NXDOMAIN by asking their
+// node's DNS. Names outside the cluster go to an upstream resolver of the test's own
 // in the LAN namespace (the nodes' --resolv-conf names it): no query leaves the test's namespaces.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -103,7 +103,7 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-dns-e2e-'));
     const resolvConf = join(dir, 'resolv.conf');
     writeFileSync(resolvConf, `nameserver ${UPSTREAM_IP}\nsearch corp.test\n`);
-    c = await NetnsCluster.start({ agents: 2, nodeArgs: n => ['--cluster-dns', n.ip, '--resolv-conf', resolvConf] });
+    c = await NetnsCluster.start({ agents: 2, nodeArgs: ['--resolv-conf', resolvConf] });
     upstream = spawn('nsenter', [`--net=${c.lanNetns.path}`, '--', process.execPath, join(REPO_ROOT, 'dist', 'test', 'e2e', 'support', 'upstream-dns-main.js'), UPSTREAM_IP], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       upstream!.stdout!.on('data', d => {
@@ -163,10 +163,10 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     }
   });
 
-  test('resolv.conf: ClusterFirst pods get their node\'s DNS, the cluster search path then the node\'s, ndots:5; Default the node\'s file; None the pod\'s dnsConfig', async () => {
+  test('resolv.conf: ClusterFirst pods get the kube-dns cluster IP, the cluster search path then the node\'s, ndots:5; Default the node\'s file; None the pod\'s dnsConfig', async () => {
     for (const n of NODES) {
       const conf = await exec(n, ['cat', '/etc/resolv.conf']);
-      assert.match(conf, new RegExp(`^nameserver ${c.node(n).ip.replaceAll('.', '\\.')}$`, 'm'), conf);
+      assert.match(conf, /^nameserver 10\.43\.0\.10$/m, conf);
       assert.match(conf, /^search shop\.svc\.cluster\.local svc\.cluster\.local cluster\.local corp\.test$/m, conf);
       assert.match(conf, /^options ndots:5$/m, conf);
     }
