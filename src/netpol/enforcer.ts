@@ -1,0 +1,136 @@
+// The network policy enforcer of one node: watches NetworkPolicies, Pods and Namespaces, and after
+// each change (no more often than the minimum interval) recomputes the whole plan and applies what
+// differs — changed ipsets, then the chains in one iptables-restore batch, then removal of sets no
+// longer used. A periodic full resync repairs rules someone else changed (e.g. a jump pushed down
+// FORWARD). Failures are logged and retried; they never stop the agent.
+import { stripManagedFields, Informer } from '../client/informer.js';
+import type { RestClient } from '../client/rest-client.js';
+import { collectionPath, R, ref } from '../client/resources.js';
+import type { Logger } from '../util/log.js';
+import { destroySets, listSets, readFilterTable, restoreFilter, restoreSets } from './exec.js';
+import { planNetworkPolicies, type IpSetSpec } from './planner.js';
+import { renderFilterRestore, renderIpsetRestore, staleSets } from './render.js';
+import type { NamespaceObject, NetworkPolicyObject, PodObject } from './types.js';
+
+export interface EnforcerOptions {
+  client: RestClient;
+  nodeName: string;
+  log: Logger;
+  /** Changes arriving faster are applied together (upstream kube-proxy's --iptables-min-sync-period). */
+  minSyncIntervalMs?: number;
+  /** A full reapply however little changed. */
+  resyncIntervalMs?: number;
+  /** Retry delay after a failed apply. */
+  retryDelayMs?: number;
+}
+
+const NETWORK_POLICIES = ref('networking.k8s.io/v1', 'networkpolicies');
+
+export class NetworkPolicyEnforcer {
+  private readonly policies: Informer<NetworkPolicyObject>;
+  private readonly pods: Informer<PodObject>;
+  private readonly namespaces: Informer<NamespaceObject>;
+  /** What each set of ours holds, and our chains' rules, as last applied (empty: unknown). */
+  private appliedSets = new Map<string, string>();
+  private appliedRules?: string;
+  private reportedProblems = '';
+  private lastSyncAt = 0;
+  private timer?: NodeJS.Timeout;
+  private resyncTimer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private forceNext = true;
+  private stopped = false;
+
+  constructor(private readonly o: EnforcerOptions) {
+    const opts = { transform: stripManagedFields };
+    this.policies = new Informer<NetworkPolicyObject>(o.client, collectionPath(NETWORK_POLICIES), opts);
+    this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), opts);
+    this.namespaces = new Informer<NamespaceObject>(o.client, collectionPath(R.namespaces), opts);
+  }
+
+  /** Starts watching and applies the first plan (taking over rules a previous run left). */
+  async start(): Promise<void> {
+    const kick = () => this.schedule();
+    for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) {
+      inf.on({ add: kick, update: kick, delete: kick });
+      inf.start();
+    }
+    await Promise.all([this.policies.waitForSync(), this.pods.waitForSync(), this.namespaces.waitForSync()]);
+    await this.sync(true);
+    this.resyncTimer = setInterval(() => {
+      this.forceNext = true;
+      this.schedule();
+    }, this.o.resyncIntervalMs ?? 60_000);
+    this.resyncTimer.unref();
+  }
+
+  /** Stops watching; the rules stay, so pods remain isolated until the next start takes over. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.resyncTimer);
+    for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) inf.stop();
+  }
+
+  private schedule(delayMs?: number): void {
+    if (this.timer || this.stopped) return;
+    const wait = delayMs ?? Math.max(0, this.lastSyncAt + (this.o.minSyncIntervalMs ?? 500) - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.sync(false);
+    }, wait);
+  }
+
+  private sync(force: boolean): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      this.forceNext ||= force;
+      return this.running;
+    }
+    const forced = force || this.forceNext;
+    this.forceNext = false;
+    this.running = this.apply(forced)
+      .catch(err => {
+        this.o.log('network policy rules not applied; retrying', { error: (err as Error).message ?? String(err) });
+        this.appliedSets.clear();
+        this.appliedRules = undefined;
+        this.again = false;
+        this.schedule(this.o.retryDelayMs ?? 5_000);
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.lastSyncAt = Date.now();
+        if (this.again) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+    return this.running;
+  }
+
+  private async apply(force: boolean): Promise<void> {
+    if (this.stopped) return;
+    const plan = planNetworkPolicies({
+      nodeName: this.o.nodeName, policies: this.policies.list(), pods: this.pods.list(), namespaces: this.namespaces.list(),
+    });
+    const problems = plan.problems.join('\n');
+    if (problems !== this.reportedProblems && plan.problems.length) this.o.log('network policies partly not enforced', { problems: plan.problems });
+    this.reportedProblems = problems;
+    const rules = JSON.stringify([...plan.chains]);
+    const changedSets = force ? plan.sets : plan.sets.filter(s => this.appliedSets.get(s.name) !== contents(s));
+    if (!changedSets.length && rules === this.appliedRules) return;
+    // Sets first: the new rules may name them. Then the rules, then the sets they stopped naming.
+    await restoreSets(renderIpsetRestore(changedSets));
+    for (const s of changedSets) this.appliedSets.set(s.name, contents(s));
+    await restoreFilter(renderFilterRestore(plan, await readFilterTable()));
+    this.appliedRules = rules;
+    const stale = staleSets(await listSets(), plan);
+    for (const name of stale) this.appliedSets.delete(name);
+    const failed = await destroySets(stale);
+    if (failed.length) this.o.log('unused network policy ipsets not removed', { errors: failed });
+    this.o.log('network policy rules applied', { policies: this.policies.list().length, chains: plan.chains.size, sets: plan.sets.length, changedSets: changedSets.length });
+  }
+}
+
+const contents = (s: IpSetSpec) => s.entries.join(',');
