@@ -16,6 +16,7 @@ import { Kubelet } from '../kubelet/kubelet.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
+import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import type { Logger } from '../util/log.js';
@@ -41,6 +42,8 @@ export interface AgentOptions {
   /** The pod sandbox image of our containerd (default k8ts's own, built offline). */
   pauseImage: string;
   labels?: Record<string, string>;
+  /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
+  networkPolicy?: boolean;
   log: Logger;
 }
 
@@ -56,6 +59,7 @@ export class Agent {
   private routes?: PodRoutes;
   private kubelet?: Kubelet;
   private kubeletServer?: KubeletServer;
+  private networkPolicy?: NetworkPolicyEnforcer;
   private podCIDR?: string;
 
   constructor(private readonly o: AgentOptions) {
@@ -103,6 +107,11 @@ export class Agent {
     this.nodes.start();
     this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
     await this.routes.start();
+    // Before the kubelet, so pods a policy isolates never start unpoliced.
+    if (o.networkPolicy !== false) {
+      this.networkPolicy = new NetworkPolicyEnforcer({ client: this.client, nodeName: o.nodeName, log: o.log });
+      await this.networkPolicy.start();
+    }
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: join(o.agentDir, 'kubelet'), nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
@@ -132,6 +141,7 @@ export class Agent {
       this.o.log('kubelet still busy at shutdown (pods terminating); the next start resumes', { waitedMs: KUBELET_STOP_WAIT_MS });
     }
     this.routes?.stop();
+    this.networkPolicy?.stop();
     this.nodes.stop();
     this.status?.stop();
     await this.runtime?.stop();

@@ -21,6 +21,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'pause-image': { type: 'string', default: PAUSE_IMAGE, help: 'pod sandbox image of our containerd (k8ts\'s own is built offline)' },
   'cgroup-root': { type: 'string', default: '/kubepods', help: 'parent cgroup of all pods' },
   'registry-mirror': { type: 'string', help: 'registry mirrors for our containerd, HOST=URL[,HOST=URL...] (e.g. k8ts.local=http://10.0.0.1:5000)' },
+  'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
@@ -53,6 +54,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     cgroupRoot: String(flags['cgroup-root']),
     pauseImage: String(flags['pause-image']),
     registryMirrors: parseMirrors(flags['registry-mirror'] as string | undefined),
+    networkPolicy: !flags['disable-network-policy'],
   };
 }
 

@@ -3,6 +3,7 @@
 // differs — changed ipsets, then the chains in one iptables-restore batch, then removal of sets no
 // longer used. A periodic full resync repairs rules someone else changed (e.g. a jump pushed down
 // FORWARD). Failures are logged and retried; they never stop the agent.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { stripManagedFields, Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R, ref } from '../client/resources.js';
@@ -24,6 +25,7 @@ export interface EnforcerOptions {
   retryDelayMs?: number;
 }
 
+const BRIDGE_NF_CALL_IPTABLES = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 const NETWORK_POLICIES = ref('networking.k8s.io/v1', 'networkpolicies');
 
 export class NetworkPolicyEnforcer {
@@ -51,6 +53,7 @@ export class NetworkPolicyEnforcer {
 
   /** Starts watching and applies the first plan (taking over rules a previous run left). */
   async start(): Promise<void> {
+    this.ensureBridgedTrafficFiltered();
     const kick = () => this.schedule();
     for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) {
       inf.on({ add: kick, update: kick, delete: kick });
@@ -63,6 +66,18 @@ export class NetworkPolicyEnforcer {
       this.schedule();
     }, this.o.resyncIntervalMs ?? 60_000);
     this.resyncTimer.unref();
+  }
+
+  /**
+   * Pods of one node talk across the cni0 bridge; only with br_netfilter's switch on do those frames
+   * meet the FORWARD chain (it is on by default; k3s and kube-router set it as well).
+   */
+  private ensureBridgedTrafficFiltered(): void {
+    try {
+      if (readFileSync(BRIDGE_NF_CALL_IPTABLES, 'utf8').trim() !== '1') writeFileSync(BRIDGE_NF_CALL_IPTABLES, '1\n');
+    } catch (err) {
+      this.o.log('cannot make bridged pod traffic pass iptables; policies between pods of this node are not enforced', { error: (err as Error).message });
+    }
   }
 
   /** Stops watching; the rules stay, so pods remain isolated until the next start takes over. */
