@@ -11,6 +11,7 @@
 //     allows; finally DROP packets of isolated pods that no rule marked.
 // Our chains only RETURN or DROP, so whatever else FORWARD holds (kube-proxy, CNI) still applies.
 import { splitCidr } from '../api/cidr.js';
+import { isIPv4 } from '../api/validation/names.js';
 import { selectorMatches } from '../api/validation/selector.js';
 import {
   EGRESS_ALLOWED_MARK, EGRESS_CHAIN, EGRESS_ISOLATED_SET, FORWARD_CHAIN, hashedName, INGRESS_ALLOWED_MARK, INGRESS_CHAIN,
@@ -237,7 +238,7 @@ function portMatches(ctx: RuleContext, ports: Port[]): string[] {
       const byNumber = new Map<number, string[]>();
       for (const c of candidates) {
         const n = namedPort(c.pod, port.port, protocol);
-        if (n !== undefined) byNumber.set(n, [...(byNumber.get(n) ?? []), c.ip]);
+        if (validPort(n)) byNumber.set(n, [...(byNumber.get(n) ?? []), c.ip]);
       }
       for (const [n, ips] of [...byNumber].sort((a, b) => a[0] - b[0])) {
         const name = hashedName(`${ctx.key}/${ctx.dir}/${ctx.index}/port/${k}/${n}`);
@@ -264,7 +265,7 @@ function livePods(pods: PodObject[]): LivePod[] {
   for (const pod of pods) {
     if (pod.spec?.hostNetwork || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     const ips = [...(pod.status?.podIPs ?? []).map(p => p.ip), pod.status?.podIP];
-    const ip = ips.find((a): a is string => !!a && !a.includes(':'));
+    const ip = ips.find((a): a is string => !!a && isIPv4(a));
     if (ip) out.push({ pod, ip, namespace: pod.metadata.namespace ?? 'default' });
   }
   return out;
