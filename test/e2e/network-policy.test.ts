@@ -3,8 +3,8 @@
 // (bridged) and across nodes (routed), and each policy shape allows exactly what upstream says —
 // default deny, podSelector, namespaceSelector, both combined, ipBlock with except, numeric, named
 // and endPort ports, egress deny and allow (including pods reaching their own node), a policy added
-// under an open connection (it stays; new ones follow the policy), removal restoring traffic. The
-// kubelet's probes still reach isolated pods. Afterwards every chain and ipset the enforcers made is
+// under an open connection (it stays; new ones follow the policy), removal restoring traffic, a
+// restarted agent taking over its rules. The kubelet's probes still reach isolated pods. Afterwards every chain and ipset the enforcers made is
 // removed by cleanupNetworkPolicyRules in every node's namespace.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -237,6 +237,20 @@ describe('NetworkPolicy enforcement across nodes', () => {
       ['np-b/client', 'np-a/server', 8080, 'ok'],
       ['np-b/client', 'np-a/server', 8081, 'dropped'],
       ['np-b/client', nodeIP, 10250, 'dropped'],
+    ]);
+  });
+
+  test('a restarted agent takes over its rules: one hook, stale chains and sets removed, policies still enforced', async () => {
+    await c.stopNode('agent-2');
+    assert.equal(nodeRules('agent-2').filter(l => /^-A FORWARD .*-j KUBE-NWPLCY-FORWARD/.test(l)).length, 1, 'rules stay while the agent is down');
+    c.inNode('agent-2', 'iptables', ['-N', 'KUBE-NWPLCY-STALE']);
+    c.inNode('agent-2', 'ipset', ['create', 'KUBE-NWPLCY-STALE', 'hash:ip']);
+    await c.restartAgent('agent-2');
+    await eventually(() => !nodeRules('agent-2').some(l => l.includes('STALE')) && !nodeSets('agent-2').includes('KUBE-NWPLCY-STALE'), 30_000, 'stale chain and set removed');
+    assert.equal(nodeRules('agent-2').filter(l => /^-A FORWARD .*-j KUBE-NWPLCY-FORWARD/.test(l)).length, 1);
+    await expectMatrix('egress policy after the restart', [
+      ['np-b/client', 'np-a/server', 8080, 'ok'],
+      ['np-b/client', 'np-a/server', 8081, 'dropped'],
     ]);
   });
 
