@@ -136,14 +136,18 @@ export class NetworkPolicyEnforcer {
     const changedSets = force ? plan.sets : plan.sets.filter(s => this.appliedSets.get(s.name) !== contents(s));
     if (!changedSets.length && rules === this.appliedRules) return;
     // Sets first: the new rules may name them. Then the rules, then the sets they stopped naming.
+    // Every set but the two isolation sets is named by some rule, so with the same rules (pods
+    // coming and going) refilling the sets is all there is to do.
     await restoreSets(renderIpsetRestore(changedSets));
     for (const s of changedSets) this.appliedSets.set(s.name, contents(s));
-    await restoreFilter(renderFilterRestore(plan, await readFilterTable()));
-    this.appliedRules = rules;
-    const stale = staleSets(await listSets(), plan);
-    for (const name of stale) this.appliedSets.delete(name);
-    const failed = await destroySets(stale);
-    if (failed.length) this.o.log('unused network policy ipsets not removed', { errors: failed });
+    if (force || rules !== this.appliedRules) {
+      await restoreFilter(renderFilterRestore(plan, await readFilterTable()));
+      this.appliedRules = rules;
+      const stale = staleSets(await listSets(), plan);
+      for (const name of stale) this.appliedSets.delete(name);
+      const failed = await destroySets(stale);
+      if (failed.length) this.o.log('unused network policy ipsets not removed', { errors: failed });
+    }
     this.o.log('network policy rules applied', { policies: this.policies.list().length, chains: plan.chains.size, sets: plan.sets.length, changedSets: changedSets.length });
   }
 }
