@@ -2,14 +2,16 @@
 // each change (no more often than the minimum interval) recomputes the whole plan and applies what
 // differs — changed ipsets, then the chains in one iptables-restore batch, then removal of sets no
 // longer used. A periodic full resync repairs rules someone else changed (e.g. a jump pushed down
-// FORWARD). Failures are logged and retried; they never stop the agent.
+// FORWARD). Policies whose rules the kernel refuses are enforced isolation-only (refusals.ts), so
+// they never hold back the others. Failures are logged and retried; they never stop the agent.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stripManagedFields, Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R, ref } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
-import { destroySets, listSets, readFilterTable, restoreFilter, restoreSets } from './exec.js';
+import { destroySets, listSets, NetfilterCommandError, readFilterTable, restoreFilter, restoreSets } from './exec.js';
 import { planNetworkPolicies, type IpSetSpec } from './planner.js';
+import { findRefusedPolicies, isolationOnly } from './refusals.js';
 import { renderFilterRestore, renderIpsetRestore, staleSets } from './render.js';
 import type { NamespaceObject, NetworkPolicyObject, PodObject } from './types.js';
 
@@ -36,6 +38,8 @@ export class NetworkPolicyEnforcer {
   private appliedSets = new Map<string, string>();
   private appliedRules?: string;
   private reportedProblems = '';
+  /** Policies whose rules the kernel refused, by key, at the resourceVersion refused. */
+  private refused = new Map<string, string>();
   private lastSyncAt = 0;
   private timer?: NodeJS.Timeout;
   private resyncTimer?: NodeJS.Timeout;
@@ -126,9 +130,21 @@ export class NetworkPolicyEnforcer {
 
   private async apply(force: boolean): Promise<void> {
     if (this.stopped) return;
-    const plan = planNetworkPolicies({
-      nodeName: this.o.nodeName, policies: this.policies.list(), pods: this.pods.list(), namespaces: this.namespaces.list(),
-    });
+    const all = this.policies.list();
+    const policies = all.map(p => (this.refused.get(keyOf(p)) === p.metadata.resourceVersion ? isolationOnly(p) : p));
+    try {
+      await this.applyPolicies(policies, force);
+    } catch (err) {
+      if (!(err instanceof NetfilterCommandError)) throw err;
+      this.o.log('network policy rules refused; looking for the policies the kernel refuses', { error: err.message });
+      const refused = await findRefusedPolicies(all, ps => this.applyPolicies(ps, true));
+      this.refused = new Map(refused.map(p => [keyOf(p), p.metadata.resourceVersion ?? '']));
+      if (refused.length) this.o.log('network policies refused by the kernel: their pods are isolated with nothing allowed', { policies: refused.map(keyOf) });
+    }
+  }
+
+  private async applyPolicies(policies: NetworkPolicyObject[], force: boolean): Promise<void> {
+    const plan = planNetworkPolicies({ nodeName: this.o.nodeName, policies, pods: this.pods.list(), namespaces: this.namespaces.list() });
     const problems = plan.problems.join('\n');
     if (problems !== this.reportedProblems && plan.problems.length) this.o.log('network policies partly not enforced', { problems: plan.problems });
     this.reportedProblems = problems;
@@ -148,8 +164,9 @@ export class NetworkPolicyEnforcer {
       const failed = await destroySets(stale);
       if (failed.length) this.o.log('unused network policy ipsets not removed', { errors: failed });
     }
-    this.o.log('network policy rules applied', { policies: this.policies.list().length, chains: plan.chains.size, sets: plan.sets.length, changedSets: changedSets.length });
+    this.o.log('network policy rules applied', { policies: policies.length, chains: plan.chains.size, sets: plan.sets.length, changedSets: changedSets.length });
   }
 }
 
 const contents = (s: IpSetSpec) => s.entries.join(',');
+const keyOf = (p: NetworkPolicyObject) => `${p.metadata.namespace}/${p.metadata.name}`;
