@@ -51,7 +51,7 @@ export class NetworkPolicyEnforcer {
   constructor(private readonly o: EnforcerOptions) {
     const opts = { transform: stripManagedFields };
     this.policies = new Informer<NetworkPolicyObject>(o.client, collectionPath(NETWORK_POLICIES), opts);
-    this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), opts);
+    this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { transform: o => slimPod(o as PodObject) });
     this.namespaces = new Informer<NamespaceObject>(o.client, collectionPath(R.namespaces), opts);
   }
 
@@ -59,10 +59,11 @@ export class NetworkPolicyEnforcer {
   async start(): Promise<void> {
     this.ensureBridgedTrafficFiltered();
     const kick = () => this.schedule();
-    for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) {
-      inf.on({ add: kick, update: kick, delete: kick });
-      inf.start();
-    }
+    this.policies.on({ add: kick, update: kick, delete: kick });
+    this.namespaces.on({ add: kick, update: kick, delete: kick });
+    // Most pod updates (conditions, container states) change nothing a policy looks at.
+    this.pods.on({ add: kick, update: (a, b) => policyFacts(a) !== policyFacts(b) && kick(), delete: kick });
+    for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) inf.start();
     await Promise.all([this.policies.waitForSync(), this.pods.waitForSync(), this.namespaces.waitForSync()]);
     await this.sync(true);
     this.resyncTimer = setInterval(() => {
@@ -167,6 +168,23 @@ export class NetworkPolicyEnforcer {
     this.o.log('network policy rules applied', { policies: policies.length, chains: plan.chains.size, sets: plan.sets.length, changedSets: changedSets.length });
   }
 }
+
+/**
+ * Every pod of the cluster is a possible peer, so the cache keeps only what policies look at: labels,
+ * node, addresses, phase and container ports (a large cluster's full pods would cost the agent dearly).
+ */
+function slimPod(pod: PodObject): PodObject {
+  const { name, namespace, labels, resourceVersion, uid } = pod.metadata;
+  const ports = (cs: { name: string; ports?: unknown[] }[] = []) => cs.filter(c => c.ports?.length).map(c => ({ name: c.name, ports: c.ports }));
+  return {
+    apiVersion: pod.apiVersion, kind: pod.kind,
+    metadata: { name, namespace, labels, resourceVersion, uid },
+    spec: { nodeName: pod.spec?.nodeName, hostNetwork: pod.spec?.hostNetwork, containers: ports(pod.spec?.containers), initContainers: ports(pod.spec?.initContainers) },
+    status: { phase: pod.status?.phase, podIP: pod.status?.podIP, podIPs: pod.status?.podIPs },
+  } as PodObject;
+}
+
+const policyFacts = (p: PodObject) => JSON.stringify([p.metadata.labels, p.spec, p.status]);
 
 const contents = (s: IpSetSpec) => s.entries.join(',');
 const keyOf = (p: NetworkPolicyObject) => `${p.metadata.namespace}/${p.metadata.name}`;

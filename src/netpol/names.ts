@@ -1,6 +1,8 @@
 // Names of everything the enforcer creates in the node's network namespace. One prefix for chains
 // and sets, so cleanup and takeover after a restart find exactly ours; hashed names keep within the
-// kernel's limits (28 characters for a chain, 31 for a set) whatever the policy is called.
+// kernel's limits (28 characters for a chain, 31 for a set) whatever the policy is called. ipsets,
+// like chains, belong to a network namespace (checked here: a set made in one namespace is not
+// listed in another), so several nodes on one machine never share them.
 import { createHash } from 'node:crypto';
 
 export const PREFIX = 'KUBE-NWPLCY-';

@@ -17,6 +17,7 @@ import {
   EGRESS_ALLOWED_MARK, EGRESS_CHAIN, EGRESS_ISOLATED_SET, FORWARD_CHAIN, hashedName, INGRESS_ALLOWED_MARK, INGRESS_CHAIN,
   INGRESS_ISOLATED_SET, INPUT_CHAIN, MARK_MASK,
 } from './names.js';
+import type { NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../api/types/generated.js';
 import type { NamespaceObject, NetworkPolicyObject, PodObject } from './types.js';
 
 export type SetType = 'hash:ip' | 'hash:net';
@@ -126,7 +127,7 @@ function planPolicy(policy: NetworkPolicyObject, local: LivePod[], live: LivePod
     const rules: string[] = [];
     (spec[dir] ?? []).forEach((rule, i) => {
       const ctx: RuleContext = { key, namespace, dir, index: i, targets, live, nsLabels, out };
-      const peers = peerMatches(ctx, (dir === 'ingress' ? (rule as { from?: Peer[] }).from : (rule as { to?: Peer[] }).to) ?? []);
+      const peers = peerMatches(ctx, (dir === 'ingress' ? (rule as NetworkPolicyIngressRule).from : (rule as NetworkPolicyEgressRule).to) ?? []);
       const ports = portMatches(ctx, rule.ports ?? []);
       for (const peer of peers) {
         for (const port of ports) rules.push(join(peer, port, `-m comment --comment "${key} ${dir} rule ${i}"`, `-j MARK --set-xmark ${d.mark}/${d.mark}`));
@@ -137,8 +138,8 @@ function planPolicy(policy: NetworkPolicyObject, local: LivePod[], live: LivePod
   return out;
 }
 
-type Peer = NonNullable<NonNullable<NetworkPolicyObject['spec']>['ingress']>[number]['from'] extends (infer P)[] | undefined ? P : never;
-type Port = NonNullable<NonNullable<NonNullable<NetworkPolicyObject['spec']>['ingress']>[number]['ports']>[number];
+type Peer = NetworkPolicyPeer;
+type Port = NetworkPolicyPort;
 
 interface RuleContext {
   key: string;
