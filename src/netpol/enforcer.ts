@@ -12,7 +12,7 @@ import type { Logger } from '../util/log.js';
 import { destroySets, listSets, NetfilterCommandError, readFilterTable, restoreFilter, restoreSets } from './exec.js';
 import { planNetworkPolicies, type IpSetSpec } from './planner.js';
 import { findRefusedPolicies, isolationOnly } from './refusals.js';
-import { renderFilterRestore, renderIpsetRestore, staleSets } from './render.js';
+import { needsRepair, renderFilterRestore, renderIpsetRestore, staleSets } from './render.js';
 import type { NamespaceObject, NetworkPolicyObject, PodObject } from './types.js';
 
 export interface EnforcerOptions {
@@ -23,6 +23,8 @@ export interface EnforcerOptions {
   minSyncIntervalMs?: number;
   /** A full reapply however little changed. */
   resyncIntervalMs?: number;
+  /** How often to check that our hooks are still first and our chains still there. */
+  repairCheckIntervalMs?: number;
   /** Retry delay after a failed apply. */
   retryDelayMs?: number;
 }
@@ -37,6 +39,7 @@ export class NetworkPolicyEnforcer {
   /** What each set of ours holds, and our chains' rules, as last applied (empty: unknown). */
   private appliedSets = new Map<string, string>();
   private appliedRules?: string;
+  private appliedChains: string[] = [];
   private reportedProblems = '';
   /** Policies whose rules the kernel refused, by key, at the resourceVersion refused. */
   private refused = new Map<string, string>();
@@ -66,11 +69,34 @@ export class NetworkPolicyEnforcer {
     for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) inf.start();
     await Promise.all([this.policies.waitForSync(), this.pods.waitForSync(), this.namespaces.waitForSync()]);
     await this.sync(true);
+    let lastFull = Date.now();
     this.resyncTimer = setInterval(() => {
-      this.forceNext = true;
-      this.schedule();
-    }, this.o.resyncIntervalMs ?? 60_000);
+      if (Date.now() - lastFull >= (this.o.resyncIntervalMs ?? 60_000)) {
+        lastFull = Date.now();
+        this.forceNext = true;
+        this.schedule();
+      } else {
+        void this.repairIfMoved();
+      }
+    }, this.o.repairCheckIntervalMs ?? 5_000);
     this.resyncTimer.unref();
+  }
+
+  /**
+   * kube-proxy puts its own jumps at the top of FORWARD when it starts, and some of its rules there
+   * accept traffic: our hook must be back on top well before the next full resync.
+   */
+  private async repairIfMoved(): Promise<void> {
+    if (this.running || !this.appliedChains.length) return;
+    try {
+      if (needsRepair(await readFilterTable(), this.appliedChains)) {
+        this.o.log('network policy hooks or chains were moved or removed; restoring them');
+        this.forceNext = true;
+        this.schedule();
+      }
+    } catch (err) {
+      this.o.log('cannot read the filter table', { error: (err as Error).message });
+    }
   }
 
   /**
@@ -115,6 +141,7 @@ export class NetworkPolicyEnforcer {
         this.o.log('network policy rules not applied; retrying', { error: (err as Error).message ?? String(err) });
         this.appliedSets.clear();
         this.appliedRules = undefined;
+        this.appliedChains = [];
         this.again = false;
         this.schedule(this.o.retryDelayMs ?? 5_000);
       })
@@ -160,6 +187,7 @@ export class NetworkPolicyEnforcer {
     if (force || rules !== this.appliedRules) {
       await restoreFilter(renderFilterRestore(plan, await readFilterTable()));
       this.appliedRules = rules;
+      this.appliedChains = [...plan.chains.keys()];
       const stale = staleSets(await listSets(), plan);
       for (const name of stale) this.appliedSets.delete(name);
       const failed = await destroySets(stale);

@@ -33,16 +33,25 @@ export function renderFilterRestore(plan: PolicyPlan, now: FilterTable): string 
   const lines = ['*filter'];
   for (const chain of [...plan.chains.keys(), ...stale]) lines.push(`:${chain} - [0:0]`);
   for (const hook of HOOKS) {
-    const existing = (now.rules.get(hook.from) ?? []).filter(spec => jumpsTo(spec, hook.to));
-    const first = now.rules.get(hook.from)?.[0];
-    if (existing.length === 1 && first !== undefined && jumpsTo(first, hook.to)) continue;
-    for (const spec of existing) lines.push(`-D ${hook.from} ${spec}`);
+    if (hookInPlace(now, hook)) continue;
+    for (const spec of (now.rules.get(hook.from) ?? []).filter(r => jumpsTo(r, hook.to))) lines.push(`-D ${hook.from} ${spec}`);
     lines.push(`-I ${hook.from} 1 -m comment --comment "${hook.comment}" -j ${hook.to}`);
   }
   for (const [chain, rules] of plan.chains) for (const rule of rules) lines.push(`-A ${chain} ${rule}`);
   for (const chain of stale) lines.push(`-X ${chain}`);
   lines.push('COMMIT', '');
   return lines.join('\n');
+}
+
+/** Our jump is the one and only jump to our chain, and the first rule of the built-in chain. */
+function hookInPlace(now: FilterTable, hook: (typeof HOOKS)[number]): boolean {
+  const rules = now.rules.get(hook.from) ?? [];
+  return rules.length > 0 && jumpsTo(rules[0], hook.to) && rules.filter(r => jumpsTo(r, hook.to)).length === 1;
+}
+
+/** Whether someone else moved or removed our hooks or chains since we applied them. */
+export function needsRepair(now: FilterTable, chains: Iterable<string>): boolean {
+  return HOOKS.some(h => !hookInPlace(now, h)) || [...chains].some(c => !now.chains.has(c));
 }
 
 /**

@@ -254,6 +254,17 @@ describe('NetworkPolicy enforcement across nodes', () => {
     ]);
   });
 
+  test('a rule put above our hook (as kube-proxy does when it starts) is overtaken within seconds', async () => {
+    const standIn = ['-m', 'comment', '--comment', 'e2e stand-in for kube-proxy', '-j', 'ACCEPT'];
+    c.inNode('agent-2', 'iptables', ['-I', 'FORWARD', '1', ...standIn]);
+    try {
+      await eventually(() => /-j KUBE-NWPLCY-FORWARD/.test(c.inNode('agent-2', 'iptables', ['-S', 'FORWARD']).split('\n')[1] ?? ''), 30_000, 'our hook first in FORWARD again');
+      await expectMatrix('egress policy with a rule below our hook', [['np-b/client', 'np-a/server', 8081, 'dropped']]);
+    } finally {
+      c.inNode('agent-2', 'iptables', ['-D', 'FORWARD', ...standIn]);
+    }
+  });
+
   test('a policy with a malformed CIDR is refused with upstream\'s message', async () => {
     const r = await c.kubectl(['apply', '-f', '-'], policy('np-a', 'bad', {
       podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.1.0.0/24'] } }, { ipBlock: { cidr: '10.0.0.0/40' } }] }],
