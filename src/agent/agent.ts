@@ -16,9 +16,9 @@ import { Kubelet } from '../kubelet/kubelet.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../kubelet/node/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
-import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
+import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import type { Logger } from '../util/log.js';
 import { writeCniConfig } from './cni-config.js';
 import { NodeRuntime } from './node-runtime.js';
@@ -107,7 +107,8 @@ export class Agent {
     this.nodes.start();
     this.routes = new PodRoutes(this.nodes, o.nodeName, o.log);
     await this.routes.start();
-    // Before the kubelet, so pods a policy isolates never start unpoliced.
+    // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new
+    // pod is policed as soon as its IP is reported.
     if (o.networkPolicy !== false) {
       this.networkPolicy = new NetworkPolicyEnforcer({ client: this.client, nodeName: o.nodeName, log: o.log });
       await this.networkPolicy.start();
