@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # node runtime: containers through CRI, pod networking, service rules
   containerd runc containernetworking-plugins iptables conntrack iproute2
+  # NetworkPolicy enforcement (pod address sets matched from iptables)
+  ipset
   # test images built offline and served by a local registry
   busybox-static umoci skopeo docker-registry
   # HA datastore

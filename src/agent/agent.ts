@@ -23,6 +23,7 @@ import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
+import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import { KubeProxy } from '../proxy/proxier.js';
 import { logger, type Logger } from '../util/log.js';
 import { agentPaths } from './agent-paths.js';
@@ -64,6 +65,8 @@ export interface AgentOptions {
   serveClusterDns: boolean;
   /** Do not program Services into iptables (another proxy does it). */
   disableKubeProxy?: boolean;
+  /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
+  networkPolicy?: boolean;
   log: Logger;
 }
 
@@ -82,6 +85,7 @@ export class Agent {
   private ingress?: IngressController;
   private dns?: ClusterDns;
   private proxy?: KubeProxy;
+  private networkPolicy?: NetworkPolicyEnforcer;
   private podCIDR?: string;
   /** This node's VXLAN tunnel endpoint, with the vxlan backend. */
   private vtep?: Vtep;
@@ -155,6 +159,12 @@ export class Agent {
       this.proxy = new KubeProxy({ client: this.client, nodeName: o.nodeName, log: logger('kube-proxy') });
       await this.proxy.start();
     }
+    // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new
+    // pod is policed as soon as its IP is reported.
+    if (o.networkPolicy !== false) {
+      this.networkPolicy = new NetworkPolicyEnforcer({ client: this.client, nodeName: o.nodeName, log: o.log });
+      await this.networkPolicy.start();
+    }
     this.kubelet = new Kubelet({
       client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
@@ -192,6 +202,7 @@ export class Agent {
     await this.dns?.stop();
     this.routes?.stop();
     await this.proxy?.stop();
+    this.networkPolicy?.stop();
     this.nodes.stop();
     this.status?.stop();
     await this.runtime?.stop();

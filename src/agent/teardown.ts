@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { cleanupContainerd, unmountUnder } from '../kubelet/containerd/cleanup.js';
 import { containerdPaths } from '../kubelet/containerd/config.js';
+import { cleanupNetworkPolicyRules } from '../netpol/cleanup.js';
 import { cleanupProxyRules } from '../proxy/iptables.js';
 import { cgroupExists, removeCgroupTree } from '../util/cgroups.js';
 import { livePid, pidFileOf, removePidFile } from '../util/pid-file.js';
@@ -48,8 +49,7 @@ export class TeardownError extends Error {}
 
 /**
  * The steps, in order: processes first (so nothing recreates what later steps remove), then what
- * they left. Components with rules of their own add their cleanup here:
- *   - NetworkPolicy: `cleanupNetworkPolicyRules()` from src/netpol, before the CNI chains.
+ * they left, including the iptables rules and ipsets of kube-proxy and the NetworkPolicy enforcer.
  */
 export const TEARDOWN_STEPS: TeardownStep[] = [
   { what: 'stop the k8ts server/agent', run: stopK8tsProcess },
@@ -61,6 +61,7 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
   { what: `delete ${VXLAN_DEVICE}`, run: async ctx => { if (await removeVtep()) ctx.report(`deleted link ${VXLAN_DEVICE}`); } },
   { what: 'delete routes to pod networks', run: deletePodRoutes },
   { what: 'delete kube-proxy iptables rules', run: async ctx => { await cleanupProxyRules(); ctx.report('deleted kube-proxy iptables rules (KUBE-*)'); } },
+  { what: 'delete NetworkPolicy iptables rules and ipsets', run: async ctx => { await cleanupNetworkPolicyRules(); ctx.report('deleted NetworkPolicy iptables rules and ipsets (KUBE-NWPLCY-*)'); } },
   { what: 'delete CNI iptables chains', run: async ctx => reportAll(ctx, 'deleted iptables chain', await removeChains('CNI-')) },
   { what: 'remove pod cgroups', run: removePodCgroups },
   { what: 'release pod IPs', run: releasePodIPs },

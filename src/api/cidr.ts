@@ -1,5 +1,35 @@
-// IPv4 addresses and CIDR ranges as unsigned 32-bit integers: the service IP range, the cluster's
-// pod range split per node, a node's pod CIDR. IPv4 only.
+// CIDRs, one parser for all: the API's text form ("10.0.0.0/8", "2001:db8::/64") split and compared
+// for validation (ipBlock except within cidr) and the network policy enforcer, and IPv4 ranges as
+// unsigned 32-bit integers for the service IP range, the cluster's pod range split per node and a
+// node's pod CIDR.
+import { BlockList } from 'node:net';
+import { isCIDR, isIPv4 } from './validation/names.js';
+
+export interface CidrParts {
+  ip: string;
+  prefix: number;
+  family: 4 | 6;
+}
+
+/** The parts of a CIDR, or undefined when the text is not one. */
+export function splitCidr(text: string): CidrParts | undefined {
+  if (!isCIDR(text)) return undefined;
+  const [ip, bits] = text.split('/');
+  return { ip, prefix: Number(bits), family: isIPv4(ip) ? 4 : 6 };
+}
+
+/**
+ * Whether `inner` is a strict subset of `outer` (upstream's ipBlock except rule: same family, a longer
+ * prefix, and its network inside outer's). With a longer prefix, inner's network address and any
+ * address of it share the leading `outer.prefix` bits, so checking inner's own address suffices.
+ */
+export function cidrStrictlyWithin(inner: CidrParts, outer: CidrParts): boolean {
+  if (inner.family !== outer.family || inner.prefix <= outer.prefix) return false;
+  const type = outer.family === 4 ? 'ipv4' : 'ipv6';
+  const list = new BlockList();
+  list.addSubnet(outer.ip, outer.prefix, type);
+  return list.check(inner.ip, type);
+}
 
 export class CidrError extends Error {}
 
@@ -14,9 +44,9 @@ export interface Cidr {
  * service or pod range is that large (a /24 per node leaves at most 2^16 nodes, upstream's limit).
  */
 export function parseCidr(text: string): Cidr {
-  const m = /^([\d.]+)\/(\d+)$/.exec(text);
-  const ip = m ? ipToInt(m[1]) : undefined;
-  const prefix = m ? Number(m[2]) : NaN;
+  const parts = splitCidr(text);
+  const ip = parts?.family === 4 ? ipToInt(parts.ip) : undefined;
+  const prefix = parts?.prefix ?? NaN;
   if (ip === undefined || !(prefix >= 8 && prefix <= 32)) throw new CidrError(`invalid IPv4 CIDR "${text}"`);
   const size = 2 ** (32 - prefix);
   return { base: ip - (ip % size), prefix, size };

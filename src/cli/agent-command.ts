@@ -34,6 +34,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'resolv-conf': { type: 'string', default: DEFAULT_RESOLV_CONF, help: 'the node\'s resolver config: pods with dnsPolicy Default get it, the cluster DNS forwards other names to its nameservers ("" for none)' },
   'disable-cluster-dns': { type: 'bool', default: false, help: 'do not serve cluster DNS on this node (pods still get --cluster-dns)' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
+  'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
@@ -87,6 +88,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     resolvConf: String(flags['resolv-conf']),
     serveClusterDns: !flags['disable-cluster-dns'],
     disableKubeProxy: Boolean(flags['disable-kube-proxy']),
+    networkPolicy: !flags['disable-network-policy'],
   };
 }
 

@@ -1,12 +1,14 @@
 // networking.k8s.io/v1: Ingress and NetworkPolicy (pkg/apis/networking/validation).
+import { cidrStrictlyWithin, splitCidr } from '../cidr.js';
 import { fieldErrors, type FieldError } from '../errors.js';
-import { dns1035Label, dns1123Subdomain, isCIDR, isIP, portName, portNumber, wildcardDns1123Subdomain } from './names.js';
+import { dns1035Label, dns1123Subdomain, isIP, portName, portNumber, wildcardDns1123Subdomain } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
 
 const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const POLICY_TYPES = ['Ingress', 'Egress'];
+const INVALID_CIDR = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
 
 function validateBackend(b: Obj | undefined, path: string): FieldError[] {
   if (!b || (!b.service && !b.resource)) return [fieldErrors.invalid(path, '', 'resource or service backend is required')];
@@ -55,14 +57,34 @@ function validateIngress(ing: Obj): FieldError[] {
 function validatePolicyPort(port: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol)) errs.push(fieldErrors.notSupported(`${path}.protocol`, port.protocol, PROTOCOLS));
-  if (port.port === undefined) return errs;
+  if (port.port === undefined) {
+    if (port.endPort !== undefined) errs.push(fieldErrors.invalid(`${path}.endPort`, port.endPort, 'may not be specified when `port` is not specified'));
+    return errs;
+  }
   if (typeof port.port === 'number') {
     for (const msg of portNumber(port.port)) errs.push(fieldErrors.invalid(`${path}.port`, port.port, msg));
-    if (port.endPort !== undefined && port.endPort < port.port) errs.push(fieldErrors.invalid(`${path}.endPort`, port.port, 'must be greater than or equal to `port`'));
+    if (port.endPort !== undefined) {
+      if (port.endPort < port.port) errs.push(fieldErrors.invalid(`${path}.endPort`, port.port, 'must be greater than or equal to `port`'));
+      for (const msg of portNumber(port.endPort)) errs.push(fieldErrors.invalid(`${path}.endPort`, port.endPort, msg));
+    }
   } else {
     if (port.endPort !== undefined) errs.push(fieldErrors.invalid(`${path}.endPort`, port.endPort, 'may not be specified when `port` is non-numeric'));
     for (const msg of portName(port.port)) errs.push(fieldErrors.invalid(`${path}.port`, port.port, msg));
   }
+  return errs;
+}
+
+/** Upstream's ValidateIPBlock: a valid cidr, and each except a valid CIDR strictly inside it. */
+function validateIPBlock(block: Obj, path: string): FieldError[] {
+  if (!block.cidr) return [fieldErrors.required(`${path}.cidr`)];
+  const cidr = splitCidr(String(block.cidr));
+  if (!cidr) return [fieldErrors.invalid(`${path}.cidr`, block.cidr, INVALID_CIDR)];
+  const errs: FieldError[] = [];
+  ((block.except ?? []) as unknown[]).forEach((text, i) => {
+    const except = splitCidr(String(text));
+    if (!except) errs.push(fieldErrors.invalid(`${path}.except[${i}]`, text, INVALID_CIDR));
+    else if (!cidrStrictlyWithin(except, cidr)) errs.push(fieldErrors.invalid(`${path}.except[${i}]`, text, 'must be a strict subset of `cidr`'));
+  });
   return errs;
 }
 
@@ -73,11 +95,7 @@ function validatePeer(peer: Obj, path: string): FieldError[] {
   else if (kinds.length > 1 && peer.ipBlock) errs.push(fieldErrors.forbidden(path, 'may not specify both ipBlock and another peer'));
   errs.push(...validateLabelSelector(peer.podSelector, `${path}.podSelector`));
   errs.push(...validateLabelSelector(peer.namespaceSelector, `${path}.namespaceSelector`));
-  if (peer.ipBlock) {
-    const cidr = peer.ipBlock.cidr;
-    if (!cidr) errs.push(fieldErrors.required(`${path}.ipBlock.cidr`));
-    else if (!isCIDR(cidr)) errs.push(fieldErrors.invalid(`${path}.ipBlock.cidr`, cidr, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
-  }
+  if (peer.ipBlock) errs.push(...validateIPBlock(peer.ipBlock, `${path}.ipBlock`));
   return errs;
 }
 
