@@ -4,7 +4,8 @@
 import { destroySets, listSets, NetfilterCommandError, readFilterTable, restoreFilter } from './exec.js';
 import { PREFIX } from './names.js';
 
-export async function cleanupNetworkPolicyRules(): Promise<void> {
+/** Returns what it removed ("chain X", "ipset Y"). */
+export async function cleanupNetworkPolicyRules(): Promise<string[]> {
   const table = await readFilterTable();
   const ours = [...table.chains].filter(c => c.startsWith(PREFIX)).sort();
   if (ours.length) {
@@ -16,6 +17,8 @@ export async function cleanupNetworkPolicyRules(): Promise<void> {
     lines.push(...ours.map(c => `-X ${c}`), 'COMMIT', '');
     await restoreFilter(lines.join('\n'));
   }
-  const failed = await destroySets((await listSets()).filter(s => s.startsWith(PREFIX)));
+  const sets = (await listSets()).filter(s => s.startsWith(PREFIX));
+  const failed = await destroySets(sets);
   if (failed.length) throw new NetfilterCommandError(`network policy ipsets left: ${failed.join('; ')}`);
+  return [...ours.map(c => `chain ${c}`), ...sets.map(s => `ipset ${s}`)];
 }

@@ -3,7 +3,7 @@
 // /var/run/netns) when given. Nothing here decides what rules should be; it only applies, reads and
 // removes them.
 import { spawn } from 'node:child_process';
-import { TABLES, type Table } from './rules.js';
+import { isProxyChain, TABLES, type Table } from './rules.js';
 
 export class IptablesError extends Error {}
 
@@ -74,16 +74,24 @@ export async function ensureJumpRules(netns?: string): Promise<void> {
   }
 }
 
+/** kube-proxy's chains in `iptables-save` output, per table (other KUBE-* chains, e.g. NetworkPolicy's, are not ours). */
+export function proxyChainsIn(saved: Record<Table, string>): Record<Table, string[]> {
+  return { nat: parseChains(saved.nat).filter(c => isProxyChain('nat', c)), filter: parseChains(saved.filter).filter(c => isProxyChain('filter', c)) };
+}
+
 /**
- * The restore text that removes every KUBE-* chain of the nat and filter tables and every rule of
+ * The restore text that removes kube-proxy's chains of the nat and filter tables and every rule of
  * other chains jumping into one, from `iptables-save` output per table.
  */
 export function cleanupText(saved: Record<Table, string>): string {
+  const chains = proxyChainsIn(saved);
   const out: string[] = [];
   for (const table of TABLES) {
-    const lines = saved[table].split('\n');
-    const ours = parseChains(saved[table]).filter(c => c.startsWith('KUBE-'));
-    const jumps = lines.filter(l => l.startsWith('-A ') && !l.startsWith('-A KUBE-') && / -j KUBE-\S+/.test(l));
+    const ours = chains[table];
+    const jumps = saved[table].split('\n').filter(l => {
+      const m = /^-A (\S+) .*-j (\S+)/.exec(l);
+      return m !== null && !ours.includes(m[1]) && ours.includes(m[2]);
+    });
     if (!ours.length && !jumps.length) continue;
     out.push(`*${table}`, ...jumps.map(l => `-D${l.slice(2)}`), ...ours.map(c => `:${c} - [0:0]`), ...ours.map(c => `-X ${c}`), 'COMMIT');
   }
@@ -91,12 +99,15 @@ export function cleanupText(saved: Record<Table, string>): string {
 }
 
 /**
- * Removes all of kube-proxy's rules from this network namespace (for node teardown). The running
- * proxy's stop() leaves them, so pods keep their Services while an agent restarts.
+ * Removes all of kube-proxy's rules from this network namespace (for node teardown) and returns the
+ * chains removed ("nat KUBE-SERVICES", ...). The running proxy's stop() leaves them, so pods keep
+ * their Services while an agent restarts.
  */
-export async function cleanupProxyRules(netns?: string): Promise<void> {
+export async function cleanupProxyRules(netns?: string): Promise<string[]> {
   const saved = { nat: await iptablesSave('nat', netns), filter: await iptablesSave('filter', netns) };
   await iptablesRestore(cleanupText(saved), netns);
+  const removed = proxyChainsIn(saved);
+  return TABLES.flatMap(t => removed[t].map(c => `${t} ${c}`));
 }
 
 /** `conntrack -D ...`; finding nothing to delete is not an error. */

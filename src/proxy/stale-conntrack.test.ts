@@ -27,14 +27,15 @@ test('a deleted UDP service: flows to all its endpoints go', () => {
   assert.deepEqual(staleConntrackFlows([dns(['10.42.0.5'])], []), [['-p', 'udp', '--orig-dst', '10.43.0.10', '--dst-nat', '10.42.0.5']]);
 });
 
-test('cleanup removes every KUBE-* chain and the jumps into them, nothing else', () => {
+test('cleanup removes kube-proxy\'s chains and the jumps into them, nothing else (not NetworkPolicy\'s KUBE-NWPLCY-*)', () => {
   const nat = [
     '*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':KUBE-SERVICES - [0:0]', ':KUBE-SVC-AB - [0:0]', ':CNI-1 - [0:0]',
     '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A POSTROUTING -s 10.42.0.0/24 -j CNI-1',
     '-A KUBE-SERVICES -d 10.43.0.1/32 -j KUBE-SVC-AB', 'COMMIT',
   ].join('\n');
-  assert.equal(cleanupText({ nat, filter: '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n' }), [
+  const filter = '*filter\n:FORWARD ACCEPT [0:0]\n:KUBE-NWPLCY-FORWARD - [0:0]\n-A FORWARD -j KUBE-NWPLCY-FORWARD\nCOMMIT\n';
+  assert.equal(cleanupText({ nat, filter }), [
     '*nat', '-D PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     ':KUBE-SERVICES - [0:0]', ':KUBE-SVC-AB - [0:0]', '-X KUBE-SERVICES', '-X KUBE-SVC-AB', 'COMMIT', '',
   ].join('\n'));
