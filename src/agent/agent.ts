@@ -6,7 +6,7 @@
 import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StatusError } from '../api/errors.js';
+import { isNotFound } from '../api/errors.js';
 import { Informer } from '../client/informer.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
@@ -215,7 +215,7 @@ export class Agent {
       const svc = await this.client.get<{ spec?: { clusterIPs?: string[]; clusterIP?: string } }>(objectPath(R.services, 'kube-system', 'kube-dns'));
       return (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP ?? '']).filter(ip => ip && ip !== 'None');
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      if (!isNotFound(err)) throw err;
       this.o.log('no kube-system/kube-dns Service: pods get the node\'s resolvers (--cluster-dns sets a DNS server)', { node: this.o.nodeName });
       return [];
     }

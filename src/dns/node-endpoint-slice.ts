@@ -3,7 +3,7 @@
 // EndpointSlice controller leaves these slices alone; each is owned by its Node, so the garbage
 // collector removes it with the Node. Written at start, again whenever it changes or disappears,
 // and marked not ready when the server stops.
-import { StatusError } from '../api/errors.js';
+import { isConflict } from '../api/errors.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../api/endpoint-slice-labels.js';
@@ -46,7 +46,7 @@ export async function writeSlice(client: RestClient, want: EndpointSliceObject, 
       await client.create(collectionPath(R.endpointslices, DNS_NAMESPACE), want);
       return;
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      if (!isConflict(err)) throw err;
       have = await client.get<EndpointSliceObject>(path);
     }
   }

@@ -3,7 +3,7 @@
 // restarts with CrashLoopBackOff, probe-driven kills), then report the status computed from
 // scratch. Deleted pods are killed within their grace period and removed from the API; pods whose
 // object is gone have everything of theirs removed from the node.
-import { StatusError } from '../api/errors.js';
+import { isConflict, isNotFound } from '../api/errors.js';
 import type { Container, PodStatus, Service } from '../api/types/generated.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
@@ -394,7 +394,7 @@ export class PodSyncer {
       const updated = await this.d.client.patch<PodObject>(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge');
       this.written.set(uid, { status, resourceVersion: Number(updated.metadata.resourceVersion) });
     } catch (err) {
-      if (err instanceof StatusError && [404, 409].includes(err.code)) return status;
+      if (isNotFound(err) || isConflict(err)) return status;
       throw err;
     }
     return status;
@@ -423,7 +423,7 @@ export class PodSyncer {
     try {
       await p;
     } catch (err) {
-      if (err instanceof StatusError && [404, 409].includes(err.code)) return;
+      if (isNotFound(err) || isConflict(err)) return;
       throw err;
     }
   }
