@@ -9,19 +9,11 @@ import { RestClient } from '../../src/client/rest-client.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { TestCluster, eventually } from './harness.js';
 import { getJson, isReady, startSimNodes, type NodeLike, type SimNodes } from './cluster-sim.js';
+import { deployment } from './support/pods.js';
 
 interface PodLike extends KubeObject { spec?: { nodeName?: string }; status?: { conditions?: { type: string; status: string }[] } }
 
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: busybox}]}
-`;
+const WEB = deployment('web', 3, { containers: [{ name: 'c', image: 'busybox' }] });
 const pdb = (minAvailable: number) => `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web}
@@ -49,7 +41,7 @@ describe('cordon and drain respect a PodDisruptionBudget', () => {
   const podsOn = async (node: string) => (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'app=web', '--field-selector', `spec.nodeName=${node}`])).items;
 
   test('a budget that allows no disruption blocks the drain; one that allows some lets it finish, never below minAvailable', async () => {
-    await c.k(['apply', '-f', '-'], deployment);
+    await c.k(['apply', '-f', '-'], WEB);
     await eventually(async () => (await c.k(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])) === '3', 60_000, '3 ready replicas');
     const pods = await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'app=web']);
     const target = pods.items[0].spec!.nodeName!;

@@ -1,6 +1,7 @@
 // Pod manifests and in-pod actions that the e2e tests share: Deployments labelled app=<name>,
 // busybox httpd servers on port 8080, idle client pods to run commands in, and fetching a page
-// from inside a pod. Manifests are YAML, so they join others in one stream with `---`.
+// from inside a pod. Manifests are YAML, so they join others in one stream with `---`; fields left
+// undefined are left out.
 import type { Container, PodSpec, Toleration, TopologySpreadConstraint } from '../../../src/api/types/generated.js';
 import { stringify } from 'yaml';
 import { BUSYBOX_IMAGE } from '../../../src/kubelet/images/builtin.js';
@@ -11,7 +12,7 @@ interface Kubectl { kubectl(args: string[], stdin?: string): Promise<RunResult> 
 
 /** A Deployment whose pods and selector carry the label app=`name`. */
 export const deployment = (name: string, replicas: number, spec: PodSpec, namespace?: string) => stringify({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, ...(namespace ? { namespace } : {}) },
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
   spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } },
 });
 
@@ -26,17 +27,20 @@ export const httpdContainer = (setup: string, more: Partial<Container> = {}): Co
   ...more,
 });
 
+/** A bare pod. */
+export const pod = (name: string, spec: PodSpec, meta: { namespace?: string; labels?: Record<string, string> } = {}) =>
+  stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...meta }, spec });
+
 /** A pod on `node` whose httpd serves `page` (a shell word, so `$(hostname)` works) at /. */
-export const httpdPod = (name: string, node: string, page = name) => stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name },
-  spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [httpdContainer(`echo ${page} > /www/index.html`)] },
-});
+export const httpdPod = (name: string, node: string, page = name) =>
+  pod(name, { nodeName: node, terminationGracePeriodSeconds: 1, containers: [httpdContainer(`echo ${page} > /www/index.html`)] });
+
+/** A busybox container that sleeps for an hour. */
+export const sleeperContainer = (name: string): Container => ({ name, image: BUSYBOX_IMAGE, command: ['sleep', '3600'] });
 
 /** An idle busybox pod on `node` to run commands in with `kubectl exec`. */
-export const clientPod = (name: string, node: string, opts: { namespace?: string; labels?: Record<string, string>; grace?: number; spec?: Partial<PodSpec> } = {}) => stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.labels ? { labels: opts.labels } : {}) },
-  spec: { nodeName: node, terminationGracePeriodSeconds: opts.grace ?? 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }], ...opts.spec },
-});
+export const clientPod = (name: string, node: string, opts: { namespace?: string; labels?: Record<string, string>; grace?: number; spec?: Partial<PodSpec> } = {}) =>
+  pod(name, { nodeName: node, terminationGracePeriodSeconds: opts.grace ?? 1, containers: [sleeperContainer('c')], ...opts.spec }, { namespace: opts.namespace, labels: opts.labels });
 
 /** Pods labelled app=`app` spread one per node as far as `when` allows. */
 export const spreadOverNodes = (app: string, when: 'DoNotSchedule' | 'ScheduleAnyway'): TopologySpreadConstraint[] =>
