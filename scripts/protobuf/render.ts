@@ -1,11 +1,14 @@
 // TypeScript source for generated message tables: one module per proto package and an index.
 import { INLINE } from '../../src/apiserver/protobuf/schema.js';
-import type { Package } from './tables.js';
+import type { Package, Table } from './tables.js';
 
 /** k8s.io.api.core.v1 → core-v1; k8s.io.apimachinery.pkg.apis.meta.v1 → meta-v1. */
 export function moduleName(pkg: string): string {
   return pkg.split('.').slice(-2).join('-');
 }
+
+/** The fewest fields a table shared by several messages must have to be declared once. */
+const MIN_SHARED_FIELDS = 3;
 
 const constName = (pkg: string) => moduleName(pkg).replace(/-/g, '_').toUpperCase();
 
@@ -16,26 +19,43 @@ function header(source: string, tag: string): string {
 export function renderPackage(p: Package, tag: string): { file: string; text: string } {
   const repo = p.name.startsWith('k8s.io.apimachinery.') ? 'k8s.io/apimachinery' : 'k8s.io/api';
   const dir = p.name.split('.').slice(3).join('/');
-  let inline = false;
-  const body: string[] = [];
-  for (const [message, table] of [...p.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    body.push(`  ${message}: {`);
-    for (const [num, [name, type]] of [...table].sort(([a], [b]) => a - b)) {
-      if (name === INLINE) inline = true;
-      body.push(`    ${num}: [${name === INLINE ? 'INLINE' : `'${name}'`}, '${type}'],`);
-    }
-    body.push('  },');
+  const messages = [...p.tables].sort(([a], [b]) => (a < b ? -1 : 1));
+  const inline = messages.some(([, table]) => [...table.values()].some(([name]) => name === INLINE));
+  // Messages with the same fields (upstream's Container and EphemeralContainerCommon) share one
+  // table, declared once before the package's and named after the first of them. A table of one or
+  // two fields stays inline: there the reference would say less than the fields themselves.
+  const fieldLines = new Map(messages.map(([message, table]) => [message, renderFields(table)]));
+  const byFields = new Map<string, string[]>();
+  for (const [message, lines] of fieldLines) byFields.set(lines.join('\n'), [...(byFields.get(lines.join('\n')) ?? []), message]);
+  const sharedName = new Map<string, string>();
+  const shared: string[] = [];
+  for (const [lines, names] of byFields) {
+    if (names.length < 2 || lines.split('\n').length < MIN_SHARED_FIELDS) continue;
+    const name = `${names[0]}Fields`;
+    for (const m of names) sharedName.set(m, name);
+    shared.push(`/** The fields of ${names.join(', ')}. */`, `const ${name}: MessageTable = {`, ...lines.split('\n').map(l => l.slice(2)), '};', '');
   }
+  const body = messages.flatMap(([message]) => sharedName.has(message)
+    ? [`  ${message}: ${sharedName.get(message)},`]
+    : [`  ${message}: {`, ...fieldLines.get(message)!, '  },']);
+  const types = shared.length ? 'type MessageTable, type Tables' : 'type Tables';
   const text = [
     header(`${repo} ${dir}/generated.proto and its Go types`, tag).trimEnd(),
-    `import ${inline ? '{ INLINE, type Tables }' : 'type { Tables }'} from '../../schema.js';`,
+    `import ${inline ? `{ INLINE, ${types} }` : `type { ${types.replaceAll('type ', '')} }`} from '../../schema.js';`,
     '',
+    ...shared,
     `export const ${constName(p.name)}: Tables = {`,
     ...body,
     '};',
     '',
   ].join('\n');
   return { file: `${moduleName(p.name)}.ts`, text };
+}
+
+/** A table's fields in number order, as lines of the object literal inside a message. */
+function renderFields(table: Table): string[] {
+  return [...table].sort(([a], [b]) => a - b)
+    .map(([num, [name, type]]) => `    ${num}: [${name === INLINE ? 'INLINE' : `'${name}'`}, '${type}'],`);
 }
 
 export function renderIndex(packages: readonly Package[], tag: string): string {

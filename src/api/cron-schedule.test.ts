@@ -33,8 +33,12 @@ test('syntax errors, in robfig/cron\'s words', () => {
   for (const bad of ['* * * *', '60 * * * *', '* * * * * *', '*/0 * * * *', '5-1 * * * *', 'x * * * *', '* * 0 * *', '0 0 * * 7', '@Daily', '@every 5', '@every']) {
     assert.throws(() => parseSchedule(bad), CronSyntaxError, bad);
   }
+  for (const ok of ['* * * * *', '*/5 * * * MON-FRI', '0 0 1 jan,jul *', '@hourly', '@every 1h30m', '5 4 * * sun', '0-59/15 * * * *']) assert.equal(cronScheduleError(ok), undefined, ok);
   assert.equal(cronScheduleError('61 * * * *'), 'end of range (61) above maximum (59): 61');
   assert.equal(cronScheduleError('* * * *'), 'expected exactly 5 fields, found 4: [* * * *]');
+  assert.equal(cronScheduleError('* * * * 7'), 'end of range (7) above maximum (6): 7');
+  assert.equal(cronScheduleError('x * * * *'), 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax');
+  assert.equal(cronScheduleError('5-1 * * * *'), 'beginning of range (5) beyond end of range (1): 5-1');
   assert.equal(cronScheduleError('*/0 * * * *'), 'step of range should be a positive number: */0');
   assert.equal(cronScheduleError('@fortnightly'), 'unrecognized descriptor: @fortnightly');
   assert.equal(cronScheduleError('@every 5'), 'failed to parse duration @every 5: time: missing unit in duration "5"');

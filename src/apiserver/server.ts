@@ -1,9 +1,8 @@
 // The API server: HTTPS, the request pipeline (authenticate → authorize → handler → admission →
 // store) and the registry of all resources, over one revisioned store.
 import { joinHostPort } from './tables/format.js';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ForbiddenError, ServiceUnavailableError } from '../api/errors.js';
 import { ResourceCatalog } from '../api/catalog.js';
@@ -29,7 +28,7 @@ import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubelet
 import { KubeletProxy } from './kubelet/proxy.js';
 import type { PemPair } from '../pki/certificates.js';
 import { plainResponse, UpgradedSockets } from '../util/http-upgrade.js';
-import { listen } from '../util/listen.js';
+import { listenHttps } from '../util/listen.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -79,27 +78,21 @@ export class ApiServer {
   async start(): Promise<number> {
     await this.registry.start();
     this.ready = true;
-    const server = createServer({
+    // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
+    const { server, port } = await listenHttps({
       cert: this.opts.tls.cert, key: this.opts.tls.key, ca: this.opts.tls.ca,
       requestCert: true, rejectUnauthorized: false,
       // kubectl keeps long-lived watches; never time them out at the socket level.
       requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000,
-    }, (req, res) => void this.handle(req, res));
-    // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
+    }, this.opts.port, this.opts.bindAddress, (req, res) => void this.handle(req, res), (req, socket, head) => void this.handleUpgrade(req, socket, head));
     this.server = server;
-    await listen(server, this.opts.port, this.opts.bindAddress);
-    return (server.address() as AddressInfo).port;
+    return port;
   }
 
   async stop(): Promise<void> {
     this.ready = false;
     this.registry.stop();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    this.upgraded.destroyAll();
-    await new Promise<void>(resolve => server.close(() => resolve()));
+    if (this.server) await this.upgraded.closeWith(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

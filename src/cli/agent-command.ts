@@ -13,7 +13,7 @@ import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF } from '../kubelet/pod-dns.
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
-import { FlagError, parseFlags, usage, type FlagSpec, type FlagValues } from './flags.js';
+import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 
 /** Flags of the node agent, shared by `k8ts agent` and `k8ts server`. */
 export const nodeAgentFlags: Record<string, FlagSpec> = {
@@ -105,12 +105,8 @@ export async function startNodeAgent(settings: ReturnType<typeof nodeAgentSettin
 }
 
 export async function startAgent(args: string[]): Promise<RunningAgent | undefined> {
-  const { flags, rest } = parseFlags(args, agentFlags);
-  if (flags.help) {
-    console.log(usage('agent', 'Joins this machine to a cluster as a node (containerd, kubelet, pod network).', agentFlags));
-    return undefined;
-  }
-  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const flags = commandFlags('agent', 'Joins this machine to a cluster as a node (containerd, kubelet, pod network).', args, agentFlags);
+  if (!flags) return undefined;
   if (!flags.server) throw new FlagError('--server is required');
   if (!flags.token === !flags['token-file']) throw new FlagError('one of --token and --token-file is required');
   const token = flags.token ? String(flags.token) : readToken(String(flags['token-file']));

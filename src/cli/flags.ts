@@ -48,6 +48,20 @@ export function parseFlags(args: string[], spec: Record<string, FlagSpec>): { fl
   return { flags, rest };
 }
 
+/**
+ * A command's flags, positional arguments refused; undefined when --help asked for the usage,
+ * which is then printed.
+ */
+export function commandFlags(command: string, summary: string, args: string[], spec: Record<string, FlagSpec>): FlagValues | undefined {
+  const { flags, rest } = parseFlags(args, spec);
+  if (flags.help) {
+    console.log(usage(command, summary, spec));
+    return undefined;
+  }
+  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  return flags;
+}
+
 export function usage(command: string, summary: string, spec: Record<string, FlagSpec>): string {
   const lines = [`Usage: k8ts ${command} [flags]`, '', summary, '', 'Flags:'];
   for (const [name, s] of Object.entries(spec)) {

@@ -5,7 +5,7 @@ import { RestClient } from '../client/rest-client.js';
 import { leaderElected } from '../client/leader-election.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { logger } from '../util/log.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { commandFlags, FlagError, type FlagSpec } from './flags.js';
 import { waitForSignal } from './signals.js';
 
 const flags: Record<string, FlagSpec> = {
@@ -20,12 +20,8 @@ const flags: Record<string, FlagSpec> = {
 };
 
 export async function runSchedulerCommand(args: string[]): Promise<number> {
-  const { flags: f, rest } = parseFlags(args, flags);
-  if (f.help) {
-    console.log(usage('scheduler', 'Assigns pending pods to nodes.', flags));
-    return 0;
-  }
-  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const f = commandFlags('scheduler', 'Assigns pending pods to nodes.', args, flags);
+  if (!f) return 0;
   if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
   const strategy = String(f['scoring-strategy']);
   if (strategy !== 'LeastAllocated' && strategy !== 'MostAllocated') throw new FlagError(`invalid value "${strategy}" for --scoring-strategy: must be LeastAllocated or MostAllocated`);

@@ -24,7 +24,7 @@ import { nthAddress, parseCidr } from '../api/cidr.js';
 import { openStore, startAutoCompaction } from '../storage/index.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
 
@@ -79,12 +79,8 @@ interface ServerSettings {
 }
 
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
-  const { flags, rest } = parseFlags(args, serverFlags);
-  if (flags.help) {
-    console.log(usage('server', 'Starts a cluster: the API server and control plane, with this machine as its first node (unless --disable-agent).', serverFlags));
-    return undefined;
-  }
-  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const flags = commandFlags('server', 'Starts a cluster: the API server and control plane, with this machine as its first node (unless --disable-agent).', args, serverFlags);
+  if (!flags) return undefined;
   const settings = serverSettings(flags);
   ensureDataDir(settings.dataDir);
   // `k8ts killall` finds this process here.
@@ -139,7 +135,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   };
 }
 
-function serverSettings(flags: ReturnType<typeof parseFlags>['flags']): ServerSettings {
+function serverSettings(flags: FlagValues): ServerSettings {
   const dataDir = String(flags['data-dir']);
   const port = Number(flags['https-listen-port']);
   if (port < 0 || port > 65535) throw new FlagError(`invalid value "${port}" for --https-listen-port: must be 0-65535`);

@@ -5,7 +5,7 @@ import { RestClient } from '../client/rest-client.js';
 import { DEFAULTS, OptionError, parseDurationMs, parseLabels, parseTaints, type SimNodeOptions } from '../simnodes/options.js';
 import { SimNodes } from '../simnodes/sim-nodes.js';
 import { logger } from '../util/log.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { commandFlags, FlagError, type FlagSpec } from './flags.js';
 import { waitForSignal } from './signals.js';
 
 const flags: Record<string, FlagSpec> = {
@@ -44,12 +44,8 @@ export function simNodeOptions(f: Record<string, string | number | boolean | und
 }
 
 export async function runSimNodesCommand(args: string[]): Promise<number> {
-  const { flags: f, rest } = parseFlags(args, flags);
-  if (f.help) {
-    console.log(usage('sim-nodes', 'Registers simulated nodes that heartbeat and run pods through the API.', flags));
-    return 0;
-  }
-  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const f = commandFlags('sim-nodes', 'Registers simulated nodes that heartbeat and run pods through the API.', args, flags);
+  if (!f) return 0;
   if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
   const o = simNodeOptions(f);
   const client = new RestClient(loadKubeconfig(String(f.kubeconfig)), 'k8ts-sim-nodes');

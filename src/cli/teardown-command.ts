@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { killall } from '../agent/teardown.js';
 import { mountsUnder } from '../kubelet/containerd/cleanup.js';
 import { defaultDataDir } from './data-dir.js';
-import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
+import { commandFlags, type FlagSpec } from './flags.js';
 
 export const teardownFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'the data dir of the server or agent to tear down' },
@@ -18,12 +18,8 @@ const SUMMARY = {
 };
 
 export async function runTeardown(command: 'killall' | 'uninstall', args: string[]): Promise<number> {
-  const { flags, rest } = parseFlags(args, teardownFlags);
-  if (flags.help) {
-    console.log(usage(command, SUMMARY[command], teardownFlags));
-    return 0;
-  }
-  if (rest.length) throw new FlagError(`unexpected argument: ${rest[0]}`);
+  const flags = commandFlags(command, SUMMARY[command], args, teardownFlags);
+  if (!flags) return 0;
   if (process.getuid?.() !== 0) {
     process.stderr.write(`k8ts ${command}: must run as root\n`);
     return 1;

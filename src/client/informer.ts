@@ -5,6 +5,7 @@
 import { StatusError } from '../api/errors.js';
 import type { KubeObject, WatchEvent } from '../api/object.js';
 import type { RestClient, WatchHandle } from './rest-client.js';
+import { addToIndex, removeFromIndex } from '../util/set-index.js';
 
 export interface InformerHandlers<T extends KubeObject> {
   add?(obj: T): void;
@@ -69,7 +70,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.indexers.set(name, fn);
     const index = new Map<string, Set<string>>();
     this.indices.set(name, index);
-    for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key);
+    for (const [key, obj] of this.items) for (const v of fn(obj)) addToIndex(index, v, key);
     return this;
   }
 
@@ -188,14 +189,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private reindex(key: string, old: T | undefined, now: T | undefined): void {
     for (const [name, fn] of this.indexers) {
       const index = this.indices.get(name)!;
-      if (old) for (const v of fn(old)) index.get(v)?.delete(key);
-      if (now) for (const v of fn(now)) addTo(index, v, key);
+      if (old) for (const v of fn(old)) removeFromIndex(index, v, key);
+      if (now) for (const v of fn(now)) addToIndex(index, v, key);
     }
   }
-}
-
-function addTo(index: Map<string, Set<string>>, value: string, key: string): void {
-  let set = index.get(value);
-  if (!set) index.set(value, (set = new Set()));
-  set.add(key);
 }

@@ -4,6 +4,7 @@
 // SOA serial and the server's answer cache follow.
 import { SERVICE_NAME_LABEL } from '../api/endpoint-slice-labels.js';
 import type { EndpointSliceObject, NamespaceObject, ServiceObject } from './types.js';
+import { addToIndex, removeFromIndex } from '../util/set-index.js';
 
 export interface DnsPort { name: string; port: number; protocol: string }
 
@@ -77,8 +78,8 @@ export class ClusterRecords {
     const k = key(namespace, slice.metadata.name!);
     const entry = { serviceKey: key(namespace, service), endpoints };
     this.slices.set(k, entry);
-    addTo(this.slicesOfService, entry.serviceKey, k);
-    for (const e of endpoints) addTo(this.slicesByIP, e.ip, k);
+    addToIndex(this.slicesOfService, entry.serviceKey, k);
+    for (const e of endpoints) addToIndex(this.slicesByIP, e.ip, k);
     this.generation++;
   }
 
@@ -87,8 +88,8 @@ export class ClusterRecords {
     const old = this.slices.get(k);
     if (!old) return;
     this.slices.delete(k);
-    removeFrom(this.slicesOfService, old.serviceKey, k);
-    for (const e of old.endpoints) removeFrom(this.slicesByIP, e.ip, k);
+    removeFromIndex(this.slicesOfService, old.serviceKey, k);
+    for (const e of old.endpoints) removeFromIndex(this.slicesByIP, e.ip, k);
     this.generation++;
   }
 
@@ -140,17 +141,4 @@ export class ClusterRecords {
     }
     return out;
   }
-}
-
-function addTo(index: Map<string, Set<string>>, k: string, v: string): void {
-  let set = index.get(k);
-  if (!set) index.set(k, (set = new Set()));
-  set.add(v);
-}
-
-function removeFrom(index: Map<string, Set<string>>, k: string, v: string): void {
-  const set = index.get(k);
-  if (!set) return;
-  set.delete(v);
-  if (!set.size) index.delete(k);
 }

@@ -6,6 +6,7 @@ import type { LabelSelector } from '../api/selectors/label-selector.js';
 import { NodeInfo } from './node-info.js';
 import { PodInfo } from './pod-info.js';
 import type { Node, Pod } from './types.js';
+import { addToIndex, removeFromIndex } from '../util/set-index.js';
 
 interface Placed { info: PodInfo; node: string; assumed: boolean }
 
@@ -139,8 +140,8 @@ export class SchedulerCache {
     ni.addPod(info);
     this.allPods.add(info);
     for (const [k, v] of Object.entries(info.labels)) {
-      index(this.labelIndex, `${k}=${v}`, info);
-      index(this.labelIndex, k, info);
+      addToIndex(this.labelIndex, `${k}=${v}`, info);
+      addToIndex(this.labelIndex, k, info);
     }
     if (info.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity.add(info);
     if (info.hasAffinity) this.podsWithAffinity.add(info);
@@ -155,8 +156,8 @@ export class SchedulerCache {
     if (ni && !ni.hasNode && ni.pods.size === 0) this.nodes.delete(p.node);
     this.allPods.delete(p.info);
     for (const [k, v] of Object.entries(p.info.labels)) {
-      unindex(this.labelIndex, `${k}=${v}`, p.info);
-      unindex(this.labelIndex, k, p.info);
+      removeFromIndex(this.labelIndex, `${k}=${v}`, p.info);
+      removeFromIndex(this.labelIndex, k, p.info);
     }
     this.podsWithRequiredAntiAffinity.delete(p.info);
     this.podsWithAffinity.delete(p.info);
@@ -168,17 +169,4 @@ export class SchedulerCache {
       if (n > 0) this.imageNodes.set(img, n); else this.imageNodes.delete(img);
     }
   }
-}
-
-function index(idx: Map<string, Set<PodInfo>>, k: string, p: PodInfo): void {
-  let s = idx.get(k);
-  if (!s) idx.set(k, (s = new Set()));
-  s.add(p);
-}
-
-function unindex(idx: Map<string, Set<PodInfo>>, k: string, p: PodInfo): void {
-  const s = idx.get(k);
-  if (!s) return;
-  s.delete(p);
-  if (s.size === 0) idx.delete(k);
 }

@@ -1,7 +1,8 @@
 // Relaying an HTTP Upgrade (WebSocket, SPDY) to another server: re-send the request line and headers
 // on a fresh connection, then copy bytes both ways. The relay never parses the upgraded protocol,
 // so the backend's answer — 101 or an error — reaches the client exactly as sent.
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -60,7 +61,7 @@ export function plainResponse(req: IncomingMessage, socket: Duplex): ServerRespo
 
 /**
  * The sockets a server has handed over to upgraded sessions (exec, attach, port-forward). The HTTP
- * server no longer owns them, so stopping it does not end them: `destroyAll` does.
+ * server no longer owns them, so stopping it does not end them: `closeWith` ends both.
  */
 export class UpgradedSockets {
   private readonly sockets = new Set<Duplex>();
@@ -72,7 +73,10 @@ export class UpgradedSockets {
     socket.once('close', () => this.sockets.delete(socket));
   }
 
-  destroyAll(): void {
+  /** Stops `server`: its connections and these upgraded sessions end at once. */
+  async closeWith(server: HttpServer | HttpsServer): Promise<void> {
+    server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>(resolve => server.close(() => resolve()));
   }
 }

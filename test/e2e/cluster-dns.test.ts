@@ -8,14 +8,15 @@
 // in the LAN namespace (the nodes' --resolv-conf names it): no query leaves the test's namespaces.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { PodSpec } from '../../src/api/types/generated.js';
 import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { REPO_ROOT, eventually } from './harness.js';
-import { processesMentioning } from './support/leftovers.js';
-import { NetnsCluster, nodeCgroupsLeft } from './support/netns-cluster.js';
+import { NetnsCluster, leftoversOf } from './support/netns-cluster.js';
+import { clientPod, deployment, execInPod } from './support/pods.js';
 
 const UPSTREAM_IP = '10.99.0.1';
 const UPSTREAM_ANSWER = '192.0.2.10';
@@ -25,18 +26,10 @@ const APPS = `apiVersion: v1
 kind: Namespace
 metadata: {name: shop}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - {name: httpd, image: ${BUSYBOX_IMAGE}, command: [httpd, -f, -p, '8080'], ports: [{name: http, containerPort: 8080}]}
+${deployment('web', 2, {
+  terminationGracePeriodSeconds: 1,
+  containers: [{ name: 'httpd', image: BUSYBOX_IMAGE, command: ['httpd', '-f', '-p', '8080'], ports: [{ name: 'http', containerPort: 8080 }] }],
+}, 'shop')}
 ---
 apiVersion: v1
 kind: Service
@@ -74,10 +67,7 @@ spec: {type: ExternalName, externalName: api.example.test}
 `;
 
 /** A pod on `node` to ask questions from. */
-const client = (node: string, name = `client-${node}`, spec: object = {}) => JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' },
-  spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }], ...spec },
-});
+const client = (node: string, name = `client-${node}`, spec: Partial<PodSpec> = {}) => clientPod(name, node, { namespace: 'shop', spec });
 
 interface PodLike { metadata: { name: string }; spec: { nodeName?: string }; status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] } }
 interface SliceLike { metadata: { name: string; ownerReferences?: { kind: string; name: string }[] }; endpoints: { addresses: string[]; nodeName?: string; conditions?: { ready?: boolean } }[]; ports: { name: string; port: number; protocol: string }[] }
@@ -89,7 +79,7 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
   const asked: string[] = [];
 
   const exec = async (node: string, cmd: string[]) => {
-    const r = await c.kubectl(['exec', '-n', 'shop', `client-${node}`, '--', ...cmd]);
+    const r = await execInPod(c, `client-${node}`, cmd, 'shop');
     return r.stdout + r.stderr;
   };
   /** busybox nslookup against the node's DNS (no search path; an IP is looked up by PTR). */
@@ -135,10 +125,7 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     }
     if (c) {
       await c.destroy();
-      assert.deepEqual(processesMentioning(c.root), []);
-      assert.equal(existsSync(c.root), false);
-      for (const n of c.nodes) assert.equal(n.netns.exists, false, n.netns.name);
-      assert.deepEqual(nodeCgroupsLeft(c), []);
+      assert.deepEqual(leftoversOf(c), []);
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -170,7 +157,7 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
       assert.match(conf, /^search shop\.svc\.cluster\.local svc\.cluster\.local cluster\.local corp\.test$/m, conf);
       assert.match(conf, /^options ndots:5$/m, conf);
     }
-    const cat = async (pod: string) => (await c.kubectl(['exec', '-n', 'shop', pod, '--', 'cat', '/etc/resolv.conf'])).stdout;
+    const cat = async (pod: string) => (await execInPod(c, pod, ['cat', '/etc/resolv.conf'], 'shop')).stdout;
     // Default: the node's --resolv-conf; None: the pod's dnsConfig alone.
     const node = await cat('uses-node-dns');
     assert.match(node, /^nameserver 10\.99\.0\.1$/m, node);

@@ -2,10 +2,11 @@
 // too), a finished Job with ttlSecondsAfterFinished is deleted, and a CronJob fires on schedule
 // with upstream's job names and scheduled-time annotation.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { TestCluster, eventually } from './harness.js';
-import { getJson, startSimNodes, type SimNodes } from './cluster-sim.js';
+import { eventually } from './harness.js';
+import { getJson } from './cluster-sim.js';
+import { suiteCluster } from './support/suite-cluster.js';
 
 interface JobLike {
   metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
@@ -25,42 +26,32 @@ ${extra}
 `;
 
 describe('Job and CronJob controllers', () => {
-  let c: TestCluster;
-  let nodes: SimNodes;
-
-  before(async () => {
-    c = await TestCluster.start();
-    nodes = await startSimNodes(c, 2, 'jobs-');
-  });
-  after(async () => {
-    await nodes?.stop();
-    await c?.stop();
-  });
+  const s = suiteCluster({ simNodes: { count: 2, prefix: 'jobs-' } });
 
   test('a Job reaches its completions with at most `parallelism` pods at a time', async () => {
-    await c.k(['apply', '-f', '-'], job('pi', '  completions: 4\n  parallelism: 2'));
-    await c.k(['wait', '--for=condition=complete', 'job/pi', '--timeout=120s']);
-    const j = await getJson<JobLike>(c, ['get', 'job', 'pi']);
+    await s.c.k(['apply', '-f', '-'], job('pi', '  completions: 4\n  parallelism: 2'));
+    await s.c.k(['wait', '--for=condition=complete', 'job/pi', '--timeout=120s']);
+    const j = await getJson<JobLike>(s.c, ['get', 'job', 'pi']);
     assert.equal(j.status?.succeeded, 4);
     assert.ok(j.status?.completionTime);
     assert.ok(j.status?.conditions?.some(x => x.type === 'SuccessCriteriaMet' && x.status === 'True'));
-    const pods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'batch.kubernetes.io/job-name=pi'])).items;
+    const pods = (await getJson<{ items: PodLike[] }>(s.c, ['get', 'pods', '-l', 'batch.kubernetes.io/job-name=pi'])).items;
     assert.equal(pods.filter(p => p.status?.phase === 'Succeeded').length, 4);
     for (const p of pods) {
       assert.match(p.metadata.name, /^pi-[a-z0-9]{5}$/);
       assert.equal(p.metadata.labels?.['job-name'], 'pi');
       assert.ok(!p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'tracking finalizer removed');
     }
-    assert.match(await c.k(['get', 'job', 'pi']), /pi\s+(Complete\s+)?4\/4/);
+    assert.match(await s.c.k(['get', 'job', 'pi']), /pi\s+(Complete\s+)?4\/4/);
   });
 
   test('a Job selects its own pods: generated selector and labels, kubectl logs job/NAME among other pods', async () => {
-    await c.k(['create', 'namespace', 'jobsel']);
+    await s.c.k(['create', 'namespace', 'jobsel']);
     // Pods that are not the job's, which a Job without a selector would also match.
-    for (const n of ['other-a', 'other-b']) await c.k(['run', n, '-n', 'jobsel', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'exit 0']);
-    await c.k(['apply', '-n', 'jobsel', '-f', '-'], job('once', ''));
-    await c.k(['wait', '-n', 'jobsel', '--for=condition=complete', 'job/once', '--timeout=120s']);
-    const j = parseYaml(await c.k(['get', 'job', 'once', '-n', 'jobsel', '-o', 'yaml'])) as {
+    for (const n of ['other-a', 'other-b']) await s.c.k(['run', n, '-n', 'jobsel', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'exit 0']);
+    await s.c.k(['apply', '-n', 'jobsel', '-f', '-'], job('once', ''));
+    await s.c.k(['wait', '-n', 'jobsel', '--for=condition=complete', 'job/once', '--timeout=120s']);
+    const j = parseYaml(await s.c.k(['get', 'job', 'once', '-n', 'jobsel', '-o', 'yaml'])) as {
       metadata: { uid: string }; spec: { selector?: { matchLabels?: Record<string, string> }; template: { metadata?: { labels?: Record<string, string> } } };
     };
     const uid = j.metadata.uid;
@@ -68,48 +59,48 @@ describe('Job and CronJob controllers', () => {
     assert.deepEqual(j.spec.template.metadata?.labels, {
       'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'once', 'controller-uid': uid, 'job-name': 'once',
     });
-    const [pod] = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-n', 'jobsel', '-l', `batch.kubernetes.io/controller-uid=${uid}`])).items;
+    const [pod] = (await getJson<{ items: PodLike[] }>(s.c, ['get', 'pods', '-n', 'jobsel', '-l', `batch.kubernetes.io/controller-uid=${uid}`])).items;
     // Sim nodes serve no logs, so ask for a container the pod lacks: the error names the pod that
     // kubectl chose, without reaching a kubelet. With one pod selected it reports no choice.
-    const logs = await c.kubectl(['logs', 'job/once', '-n', 'jobsel', '-c', 'absent']);
+    const logs = await s.c.kubectl(['logs', 'job/once', '-n', 'jobsel', '-c', 'absent']);
     assert.doesNotMatch(logs.stderr, /Found \d+ pods/);
     assert.match(logs.stderr, new RegExp(`container absent is not valid for pod ${pod.metadata.name}\\b`));
     // A Job that chooses its own selector must give one.
-    const manual = await c.kubectl(['apply', '-n', 'jobsel', '-f', '-'], job('manual', '  manualSelector: true'));
+    const manual = await s.c.kubectl(['apply', '-n', 'jobsel', '-f', '-'], job('manual', '  manualSelector: true'));
     assert.match(manual.stderr, /spec\.selector: Required value/);
   });
 
   test('an Indexed Job completes every index', async () => {
-    await c.k(['apply', '-f', '-'], job('idx', '  completions: 3\n  parallelism: 3\n  completionMode: Indexed'));
-    await c.k(['wait', '--for=condition=complete', 'job/idx', '--timeout=120s']);
-    const j = await getJson<JobLike>(c, ['get', 'job', 'idx']);
+    await s.c.k(['apply', '-f', '-'], job('idx', '  completions: 3\n  parallelism: 3\n  completionMode: Indexed'));
+    await s.c.k(['wait', '--for=condition=complete', 'job/idx', '--timeout=120s']);
+    const j = await getJson<JobLike>(s.c, ['get', 'job', 'idx']);
     assert.equal(j.status?.completedIndexes, '0-2');
-    const pods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'batch.kubernetes.io/job-name=idx'])).items;
+    const pods = (await getJson<{ items: PodLike[] }>(s.c, ['get', 'pods', '-l', 'batch.kubernetes.io/job-name=idx'])).items;
     assert.deepEqual(pods.map(p => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index']).sort(), ['0', '1', '2']);
     for (const p of pods) assert.match(p.metadata.name, /^idx-\d-[a-z0-9]{5}$/);
   });
 
   test('a finished Job with ttlSecondsAfterFinished is deleted with its pods', async () => {
-    await c.k(['apply', '-f', '-'], job('short', '  ttlSecondsAfterFinished: 1'));
-    await eventually(async () => !(await c.kubectl(['get', 'job', 'short'])).stdout.includes('short'), 60_000, 'job deleted after its TTL');
-    await eventually(async () => (await c.k(['get', 'pods', '-l', 'batch.kubernetes.io/job-name=short', '-o', 'name'])).trim() === '', 30_000, 'its pods gone');
+    await s.c.k(['apply', '-f', '-'], job('short', '  ttlSecondsAfterFinished: 1'));
+    await eventually(async () => !(await s.c.kubectl(['get', 'job', 'short'])).stdout.includes('short'), 60_000, 'job deleted after its TTL');
+    await eventually(async () => (await s.c.k(['get', 'pods', '-l', 'batch.kubernetes.io/job-name=short', '-o', 'name'])).trim() === '', 30_000, 'its pods gone');
   });
 
   test('a CronJob fires on schedule; create job --from=cronjob works', async () => {
-    await c.k(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=* * * * *', '--', 'sh', '-c', 'exit 0']);
+    await s.c.k(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=* * * * *', '--', 'sh', '-c', 'exit 0']);
     const j = await eventually(async () => {
-      const list = await getJson<{ items: JobLike[] }>(c, ['get', 'jobs']);
+      const list = await getJson<{ items: JobLike[] }>(s.c, ['get', 'jobs']);
       return list.items.find(x => x.metadata.ownerReferences?.some(o => o.kind === 'CronJob' && o.name === 'tick'));
     }, 75_000, 'a job created by the cronjob');
     const m = /^tick-(\d+)$/.exec(j.metadata.name);
     assert.ok(m, j.metadata.name);
     const scheduled = j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'];
     assert.equal(Date.parse(scheduled!), Number(m[1]) * 60_000);
-    const cj = await getJson<{ status?: { lastScheduleTime?: string } }>(c, ['get', 'cronjob', 'tick']);
+    const cj = await getJson<{ status?: { lastScheduleTime?: string } }>(s.c, ['get', 'cronjob', 'tick']);
     assert.equal(Date.parse(cj.status!.lastScheduleTime!), Number(m[1]) * 60_000);
-    await eventually(async () => !!(await getJson<{ status?: { lastSuccessfulTime?: string } }>(c, ['get', 'cronjob', 'tick'])).status?.lastSuccessfulTime, 60_000, 'lastSuccessfulTime');
+    await eventually(async () => !!(await getJson<{ status?: { lastSuccessfulTime?: string } }>(s.c, ['get', 'cronjob', 'tick'])).status?.lastSuccessfulTime, 60_000, 'lastSuccessfulTime');
 
-    await c.k(['create', 'job', '--from=cronjob/tick', 'manual']);
-    await c.k(['wait', '--for=condition=complete', 'job/manual', '--timeout=120s']);
+    await s.c.k(['create', 'job', '--from=cronjob/tick', 'manual']);
+    await s.c.k(['wait', '--for=condition=complete', 'job/manual', '--timeout=120s']);
   });
 });

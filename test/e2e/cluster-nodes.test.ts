@@ -7,26 +7,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestCluster, eventually } from './harness.js';
 import { fastNodeMonitorArgs, getJson, startSimNodes, type NodeLike, type SimNodes } from './cluster-sim.js';
+import { deployment, LEAVE_LOST_NODE_SOON, spreadOverNodes } from './support/pods.js';
 
 interface PodLike { metadata: { name: string; deletionTimestamp?: string }; spec?: { nodeName?: string; tolerations?: object[] }; status?: { conditions?: { type: string; status: string; reason?: string }[] } }
 
 // Spread over all three nodes, tolerating an unreachable or not-ready node for 2 s only.
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 6
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: c, image: busybox}]
-      tolerations:
-      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
-      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
-      topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}
-`;
+const WEB = deployment('web', 6, {
+  containers: [{ name: 'c', image: 'busybox' }],
+  tolerations: LEAVE_LOST_NODE_SOON,
+  topologySpreadConstraints: spreadOverNodes('web', 'ScheduleAnyway'),
+});
 
 /** What pods that name no not-ready/unreachable toleration tolerate, via the server flags. */
 const DEFAULT_TOLERATION_SECONDS = 600;
@@ -62,7 +52,7 @@ describe('node lifecycle, taint eviction and pod CIDRs', () => {
   });
 
   test('a stopped node goes NotReady, gets the unreachable taints, and its pods are evicted and rescheduled', async () => {
-    await c.k(['apply', '-f', '-'], deployment);
+    await c.k(['apply', '-f', '-'], WEB);
     await eventually(async () => (await c.k(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])) === '6', 60_000, '6 ready');
     const doomedNode = (await getJson<{ items: NodeLike[] }>(c, ['get', 'nodes'])).items.find(n => n.metadata.name.startsWith('doomed-'))!.metadata.name;
     const pods = (await getJson<{ items: PodLike[] }>(c, ['get', 'pods', '-l', 'app=web'])).items;

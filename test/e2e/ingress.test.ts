@@ -7,40 +7,26 @@
 // an agent restarted with --disable-ingress.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { eventually, run } from './harness.js';
-import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { createCA, issueCertificate, type PemPair } from '../../src/pki/certificates.js';
-import { processesMentioning } from './support/leftovers.js';
-import { NetnsCluster, nodeCgroupsLeft } from './support/netns-cluster.js';
+import { NetnsCluster, leftoversOf } from './support/netns-cluster.js';
+import { deployment, httpdContainer, spreadOverNodes } from './support/pods.js';
 import type { Probe, ProbeResult } from './support/http-probe.js';
 
 const SUPPORT = join(dirname(fileURLToPath(import.meta.url)), 'support');
 const ECHO_PORT = 9000;
 
 /** A Deployment whose pods answer every path used below with "APP HOSTNAME" (files, not directories: busybox httpd redirects those). */
-const app = (name: string, replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: httpd
-        image: ${BUSYBOX_IMAGE}
-        command: [sh, -c, 'mkdir -p /www/api && for f in index.html api/v1 apiv2 only; do echo "${name} $(hostname)" > /www/$f; done && exec httpd -f -p 8080 -h /www']
-        ports: [{name: http, containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-      topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: ${name}}}}
+const app = (name: string, replicas: number) => `${deployment(name, replicas, {
+  terminationGracePeriodSeconds: 1,
+  containers: [httpdContainer(`mkdir -p /www/api && for f in index.html api/v1 apiv2 only; do echo "${name} $(hostname)" > /www/$f; done`, { ports: [{ name: 'http', containerPort: 8080 }] })],
+  topologySpreadConstraints: spreadOverNodes(name, 'ScheduleAnyway'),
+})}
 ---
 apiVersion: v1
 kind: Service
@@ -174,11 +160,7 @@ describe('built-in ingress controller', () => {
     rmSync(dir, { recursive: true, force: true });
     if (!c) return;
     await c.destroy();
-    assert.deepEqual(processesMentioning(c.root), []);
-    assert.equal(existsSync(c.root), false);
-    for (const n of c.nodes) assert.equal(n.netns.exists, false, n.netns.name);
-    assert.equal(c.lanNetns.exists, false);
-    assert.deepEqual(nodeCgroupsLeft(c), []);
+    assert.deepEqual(leftoversOf(c), []);
   });
 
   test('the IngressClass k8ts exists as the default, and a classless Ingress is given it', async () => {

@@ -13,31 +13,19 @@ import { after, before, describe, test } from 'node:test';
 import { K8TS_BIN, eventually, run } from './harness.js';
 import { mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
 import { containerdPaths } from '../../src/kubelet/containerd/config.js';
-import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { cgroupExists } from '../../src/util/cgroups.js';
 import { processesMentioning } from './support/leftovers.js';
 import { NetnsCluster } from './support/netns-cluster.js';
 import { TestNetns } from './support/netns.js';
+import { httpdContainer, pod, sleeperContainer } from './support/pods.js';
 
-const PODS = `apiVersion: v1
-kind: Pod
-metadata: {name: web}
-spec:
-  terminationGracePeriodSeconds: 30
-  containers:
-  - name: httpd
-    image: ${BUSYBOX_IMAGE}
-    command: [sh, -c, 'mkdir -p /www && echo hi > /www/index.html && exec httpd -f -p 8080 -h /www']
-    ports: [{containerPort: 8080, hostPort: 18080}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: sleeper}
-spec:
-  terminationGracePeriodSeconds: 30
-  containers:
-  - {name: sleep, image: ${BUSYBOX_IMAGE}, command: [sleep, '3600']}
-`;
+const PODS = [
+  pod('web', {
+    terminationGracePeriodSeconds: 30,
+    containers: [httpdContainer('echo hi > /www/index.html', { ports: [{ containerPort: 8080, hostPort: 18080 }], readinessProbe: undefined })],
+  }),
+  pod('sleeper', { terminationGracePeriodSeconds: 30, containers: [sleeperContainer('sleep')] }),
+].join('---\n');
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 

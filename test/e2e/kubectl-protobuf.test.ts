@@ -1,38 +1,27 @@
 // kubectl's typed-client commands (`create <kind>`, `autoscale`, `auth`) send protobuf request bodies. Each
 // command here must succeed, must really have sent protobuf (checked in kubectl's -v=8 log), and
 // `get -o json` must show the fields that were sent.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestCluster, run } from './harness.js';
+import { run } from './harness.js';
+import { suiteCluster } from './support/suite-cluster.js';
 
 const NS = 'pb';
 
 describe('kubectl protobuf request bodies', () => {
-  let c: TestCluster;
-  let dir: string;
-
-  before(async () => {
-    c = await TestCluster.start();
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-protobuf-'));
-  });
-  after(async () => {
-    await c?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const s = suiteCluster({ scratch: 'k8ts-protobuf-' });
 
   /** Runs a kubectl command that must succeed with a protobuf body; returns its stdout. */
   async function sendsProtobuf(args: string[]): Promise<string> {
-    const r = await c.kubectl(['-v=8', ...args]);
+    const r = await s.c.kubectl(['-v=8', ...args]);
     assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr.split('\n').filter(l => !/^I\d{4}/.test(l)).join('\n')}`);
     assert.match(r.stderr, /Content-Type: application\/vnd\.kubernetes\.protobuf/, `kubectl ${args.join(' ')} did not send protobuf`);
     return r.stdout;
   }
 
   async function getJson(...args: string[]): Promise<Record<string, any>> {
-    return JSON.parse(await c.k(['get', ...args, '-o', 'json']));
+    return JSON.parse(await s.c.k(['get', ...args, '-o', 'json']));
   }
 
   test('create namespace', async () => {
@@ -51,8 +40,8 @@ describe('kubectl protobuf request bodies', () => {
     assert.equal(secret.type, 'Opaque');
     assert.equal(Buffer.from(secret.data.password, 'base64').toString(), 's3cret');
 
-    const crt = join(dir, 'tls.crt');
-    const key = join(dir, 'tls.key');
+    const crt = join(s.dir, 'tls.crt');
+    const key = join(s.dir, 'tls.key');
     const gen = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=pb.test']);
     assert.equal(gen.code, 0, gen.stderr);
     await sendsProtobuf(['create', 'secret', 'tls', 'cert', '-n', NS, `--cert=${crt}`, `--key=${key}`]);
@@ -161,7 +150,7 @@ describe('kubectl protobuf request bodies', () => {
 
   test('run pod with env, labels and port', async () => {
     // kubectl 1.32 `run` posts JSON, not protobuf; it belongs to the same everyday set.
-    await c.k(['run', 'solo', '-n', NS, '--image=busybox', '--env=A=1', '--labels=x=y', '--port', '8080']);
+    await s.c.k(['run', 'solo', '-n', NS, '--image=busybox', '--env=A=1', '--labels=x=y', '--port', '8080']);
     const pod = await getJson('pod', 'solo', '-n', NS);
     assert.deepEqual(pod.metadata.labels, { x: 'y' });
     assert.deepEqual(pod.spec.containers[0].env, [{ name: 'A', value: '1' }]);

@@ -5,14 +5,13 @@
 // API server); an agent restart leaves its pods running; a killed agent's node goes NotReady and its
 // pods are rescheduled elsewhere. Nothing is left afterwards.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { K8TS_BIN, eventually, run } from './harness.js';
-import { mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
 import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { processesMentioning } from './support/leftovers.js';
-import { NetnsCluster, nodeCgroupsLeft, routesOf } from './support/netns-cluster.js';
+import { NetnsCluster, leftoversOf, routesOf } from './support/netns-cluster.js';
+import { deployment, fetchFromPod, httpdContainer, httpdPod, LEAVE_LOST_NODE_SOON, spreadOverNodes } from './support/pods.js';
 
 interface NodeLike {
   metadata: { name: string; labels?: Record<string, string> };
@@ -41,28 +40,12 @@ const readyOf = (n: NodeLike | PodLike) => n.status?.conditions?.find(c => c.typ
 
 // Each pod serves its own name; it tolerates an unreachable or not-ready node for 2 s only, so a
 // dead node's pods are replaced quickly.
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: httpd
-        image: ${BUSYBOX_IMAGE}
-        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
-        ports: [{containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-      tolerations:
-      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
-      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
-      topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}
-`;
+const WEB = deployment('web', 3, {
+  terminationGracePeriodSeconds: 1,
+  containers: [httpdContainer('hostname > /www/index.html', { ports: [{ containerPort: 8080 }] })],
+  tolerations: LEAVE_LOST_NODE_SOON,
+  topologySpreadConstraints: spreadOverNodes('web', 'ScheduleAnyway'),
+});
 
 /** A pod on `node` that fetches http://ip:8080/ and succeeds only if `expect` answered. */
 const fetcher = (name: string, node: string, ip: string, expect: string) => JSON.stringify({
@@ -96,12 +79,7 @@ describe('multi-node cluster in network namespaces', () => {
   after(async () => {
     if (!c) return;
     await c.destroy();
-    // Nothing left: processes started from the cluster's dirs, mounts, namespaces, pod cgroups.
-    assert.deepEqual(processesMentioning(c.root), []);
-    assert.deepEqual(mountsUnder(c.root), []);
-    assert.equal(existsSync(c.root), false);
-    for (const n of c.nodes) assert.equal(n.netns.exists, false, n.netns.name);
-    assert.deepEqual(nodeCgroupsLeft(c), []);
+    assert.deepEqual(leftoversOf(c), []);
   });
 
   test('the server\'s node and two agents register and become Ready, each with its own pod CIDR', async () => {
@@ -179,8 +157,8 @@ describe('multi-node cluster in network namespaces', () => {
     // Every pair of web pods on different nodes, in both directions.
     for (const from of web) {
       for (const to of web.filter(p => p.spec.nodeName !== from.spec.nodeName)) {
-        const page = await c.k(['exec', from.metadata.name, '--', 'wget', '-qO-', `http://${to.status!.podIP}:8080/`]);
-        assert.equal(page.trim(), to.metadata.name, `${from.spec.nodeName} → ${to.spec.nodeName}`);
+        const page = await fetchFromPod(c, from.metadata.name, `http://${to.status!.podIP}:8080/`);
+        assert.equal(page, to.metadata.name, `${from.spec.nodeName} → ${to.spec.nodeName}`);
       }
     }
     // A pod that is not a kubectl exec: its own network namespace on another node, exit code 0.
@@ -263,20 +241,14 @@ describe('multi-node cluster in network namespaces', () => {
       return n?.spec?.podCIDR ? n : undefined;
     }, 60_000, 'agent-2 registered again');
     assert.notEqual(again.spec!.podCIDR, cidr);
-    await c.k(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'moved' },
-      spec: {
-        nodeName: 'agent-2', terminationGracePeriodSeconds: 1,
-        containers: [{ name: 'httpd', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'] }],
-      },
-    }));
+    await c.k(['apply', '-f', '-'], httpdPod('moved', 'agent-2'));
     const moved = await eventually(async () => {
       const p = await pod('moved');
       return readyOf(p)?.status === 'True' ? p : undefined;
     }, 60_000, 'a pod in agent-2\'s new range');
     assert.ok(moved.status!.podIP!.startsWith(again.spec!.podCIDR!.split('.').slice(0, 3).join('.') + '.'), moved.status!.podIP);
     const from = (await readyWeb())![0];
-    await eventually(async () => (await c.k(['exec', from.metadata.name, '--', 'wget', '-qO-', `http://${moved.status!.podIP}:8080/`])).trim() === 'moved',
+    await eventually(async () => await fetchFromPod(c, from.metadata.name, `http://${moved.status!.podIP}:8080/`) === 'moved',
       20_000, `${from.spec.nodeName} reaching ${moved.status!.podIP}`);
     await c.k(['delete', 'node', 'squatter']);
   });

@@ -7,13 +7,10 @@
 // network. An agent restarted takes over its VTEP, keeping its MAC; a deleted Node's entries go away
 // on the others and come back when it registers again. Nothing is left afterwards.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from './harness.js';
-import { mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
-import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { processesMentioning } from './support/leftovers.js';
-import { NetnsCluster, nodeCgroupsLeft } from './support/netns-cluster.js';
+import { NetnsCluster, leftoversOf } from './support/netns-cluster.js';
+import { fetchFromPod, httpdPod } from './support/pods.js';
 
 interface NodeLike {
   metadata: { name: string; annotations?: Record<string, string> };
@@ -24,19 +21,6 @@ interface PodLike { status?: { podIP?: string; conditions?: { type: string; stat
 
 const VTEP = 'k8ts.vxlan';
 
-const web = (name: string, node: string) => `apiVersion: v1
-kind: Pod
-metadata: {name: ${name}}
-spec:
-  nodeName: ${node}
-  terminationGracePeriodSeconds: 1
-  containers:
-  - name: httpd
-    image: ${BUSYBOX_IMAGE}
-    command: [sh, -c, 'mkdir -p /www && echo ${name} > /www/index.html && exec httpd -f -p 8080 -h /www']
-    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-`;
-
 describe('VXLAN pod network across two subnets', () => {
   let c: NetnsCluster;
   const nodes = async () => (JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])) as { items: NodeLike[] }).items;
@@ -44,10 +28,7 @@ describe('VXLAN pod network across two subnets', () => {
     address: string; mtu: number; linkinfo: { info_kind: string; info_data: { id: number; port: number; local: string; learning: boolean } };
   };
   const podIP = async (name: string) => (JSON.parse(await c.k(['get', 'pod', name, '-o', 'json'])) as PodLike).status?.podIP;
-  const fetch = async (from: string, ip: string) => {
-    const r = await c.kubectl(['exec', from, '--', 'timeout', '3', 'wget', '-qO-', `http://${ip}:8080/`]);
-    return r.code === 0 ? r.stdout.trim() : undefined;
-  };
+  const fetch = (from: string, ip: string) => fetchFromPod(c, from, `http://${ip}:8080/`);
 
   before(async () => {
     c = await NetnsCluster.start({ agents: 2, secondSubnet: ['agent-1'], nodeArgs: ['--pod-network-backend', 'vxlan'] });
@@ -55,11 +36,7 @@ describe('VXLAN pod network across two subnets', () => {
   after(async () => {
     if (!c) return;
     await c.destroy();
-    assert.deepEqual(processesMentioning(c.root), []);
-    assert.deepEqual(mountsUnder(c.root), []);
-    assert.equal(existsSync(c.root), false);
-    for (const n of c.nodes) assert.equal(n.netns.exists, false, n.netns.name);
-    assert.deepEqual(nodeCgroupsLeft(c), []);
+    assert.deepEqual(leftoversOf(c), []);
   });
 
   let byName: Map<string, NodeLike>;
@@ -112,7 +89,7 @@ describe('VXLAN pod network across two subnets', () => {
   });
 
   test('pods on the two subnets reach each other by pod IP through the tunnel, with the tunnel\'s MTU', async () => {
-    await c.k(['apply', '-f', '-'], web('web-server', 'server') + '---\n' + web('web-agent', 'agent-1'));
+    await c.k(['apply', '-f', '-'], [httpdPod('web-server', 'server'), httpdPod('web-agent', 'agent-1')].join('\n---\n'));
     await c.k(['wait', '--for=condition=Ready', 'pod/web-server', 'pod/web-agent', '--timeout=90s']);
     const serverPod = (await podIP('web-server'))!;
     const agentPod = (await podIP('web-agent'))!;

@@ -9,45 +9,27 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { eventually, run } from './harness.js';
 import { NetnsCluster } from './support/netns-cluster.js';
+import { clientPod, deployment, httpdContainer, spreadOverNodes } from './support/pods.js';
 
 const NODES = ['server', 'agent-1', 'agent-2'];
 const IPTABLES_MODULE = fileURLToPath(new URL('../../src/proxy/iptables.js', import.meta.url));
 
 // One web pod per node, each serving its own name on the named port "http"; a preStop sleep keeps a
 // terminating pod serving while its endpoint is withdrawn (as real rollouts do).
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 5
-      containers:
-      - name: httpd
-        image: ${BUSYBOX_IMAGE}
-        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
-        ports: [{name: http, containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-        lifecycle: {preStop: {sleep: {seconds: 3}}}
-      topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}
-`;
+const WEB = deployment('web', 3, {
+  terminationGracePeriodSeconds: 5,
+  containers: [httpdContainer('hostname > /www/index.html', { ports: [{ name: 'http', containerPort: 8080 }], lifecycle: { preStop: { sleep: { seconds: 3 } } } })],
+  topologySpreadConstraints: spreadOverNodes('web', 'DoNotSchedule'),
+});
 
 const service = (name: string, spec: Record<string, unknown>) => JSON.stringify({
   apiVersion: 'v1', kind: 'Service', metadata: { name },
   spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }], ...spec },
 });
 
-const client = (node: string) => JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: `client-${node}`, labels: { app: 'client' } },
-  spec: { nodeName: node, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
-});
+const client = (node: string) => clientPod(`client-${node}`, node, { labels: { app: 'client' }, grace: 0 });
 
 interface ServiceLike { spec: { clusterIP: string; ports: { port: number; nodePort?: number }[]; healthCheckNodePort?: number }; status?: { loadBalancer?: { ingress?: { ip: string }[] } } }
 interface PodLike { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName: string }; status?: { conditions?: { type: string; status: string }[] } }

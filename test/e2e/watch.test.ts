@@ -1,36 +1,26 @@
 // Watch semantics over HTTP: initial events with sendInitialEvents and the end-of-initial-events
 // bookmark, selector transitions (an object leaving a selector is DELETED for that watcher),
 // and resuming from a resourceVersion.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject, WatchEvent } from '../../src/api/object.js';
-import { loadKubeconfig } from '../../src/client/kubeconfig.js';
-import { RestClient } from '../../src/client/rest-client.js';
-import { TestCluster, eventually } from './harness.js';
+import { eventually } from './harness.js';
+import { suiteCluster } from './support/suite-cluster.js';
 
 const CMS = '/api/v1/namespaces/default/configmaps';
 
 describe('watch', () => {
-  let c: TestCluster;
-  let api: RestClient;
-  before(async () => {
-    c = await TestCluster.start();
-    api = new RestClient(loadKubeconfig(c.kubeconfig));
-  });
-  after(async () => {
-    api?.close();
-    await c?.stop();
-  });
+  const s = suiteCluster({ api: true });
 
   const collect = (query: Record<string, string | boolean>) => {
     const events: WatchEvent<KubeObject>[] = [];
-    const h = api.watch<KubeObject>(CMS, query, e => events.push(e));
+    const h = s.api.watch<KubeObject>(CMS, query, e => events.push(e));
     return { events, stop: () => h.stop() };
   };
 
   test('sendInitialEvents: current objects, then a bookmark marking the end', async () => {
-    await api.create(CMS, { metadata: { name: 'init-a', labels: { w: 'x' } } });
-    await api.create(CMS, { metadata: { name: 'init-b', labels: { w: 'x' } } });
+    await s.api.create(CMS, { metadata: { name: 'init-a', labels: { w: 'x' } } });
+    await s.api.create(CMS, { metadata: { name: 'init-b', labels: { w: 'x' } } });
     const w = collect({ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true, labelSelector: 'w=x' });
     try {
       await eventually(() => w.events.some(e => e.type === 'BOOKMARK'), 10_000, 'initial-events-end bookmark');
@@ -45,11 +35,11 @@ describe('watch', () => {
   });
 
   test('an object leaving the selector is DELETED for that watcher, entering it is ADDED', async () => {
-    const created = await api.create<KubeObject>(CMS, { metadata: { name: 'mover', labels: { tier: 'a' } } });
+    const created = await s.api.create<KubeObject>(CMS, { metadata: { name: 'mover', labels: { tier: 'a' } } });
     const w = collect({ labelSelector: 'tier=a', resourceVersion: created.metadata.resourceVersion! });
     try {
-      await api.patch(`${CMS}/mover`, { metadata: { labels: { tier: 'b' } } }, 'merge');
-      await api.patch(`${CMS}/mover`, { metadata: { labels: { tier: 'a' } } }, 'merge');
+      await s.api.patch(`${CMS}/mover`, { metadata: { labels: { tier: 'b' } } }, 'merge');
+      await s.api.patch(`${CMS}/mover`, { metadata: { labels: { tier: 'a' } } }, 'merge');
       await eventually(() => w.events.length >= 2, 10_000, 'two events');
       assert.deepEqual(w.events.map(e => `${e.type} ${e.object.metadata.labels?.tier}`), ['DELETED b', 'ADDED a']);
     } finally {
@@ -58,10 +48,10 @@ describe('watch', () => {
   });
 
   test('resuming from a resourceVersion replays exactly the later changes', async () => {
-    const list = await api.list(CMS);
+    const list = await s.api.list(CMS);
     const rv = list.metadata.resourceVersion!;
-    await api.create(CMS, { metadata: { name: 'later-1' } });
-    await api.delete(`${CMS}/later-1`);
+    await s.api.create(CMS, { metadata: { name: 'later-1' } });
+    await s.api.delete(`${CMS}/later-1`);
     const w = collect({ resourceVersion: rv });
     try {
       await eventually(() => w.events.length >= 2, 10_000, 'replayed events');

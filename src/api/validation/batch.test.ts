@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cronScheduleError } from '../cron-schedule.js';
 import { validateCreate, validateUpdate } from './index.js';
 import { defaulted, messages, namespaced, podSpec } from './testing.js';
 import { batchDefaults } from '../defaults/batch.js';
@@ -33,17 +32,6 @@ test('jobs: restart policy, counts, immutable template', () => {
   const moved = structuredClone(suspended);
   moved.spec.template.spec.nodeSelector = { zone: 'a' };
   assert.deepEqual(validateUpdate(batchRules.Job, moved, suspended, namespaced), []);
-});
-
-test('cron schedules parse like robfig/cron', () => {
-  for (const ok of ['* * * * *', '*/5 * * * MON-FRI', '0 0 1 jan,jul *', '@hourly', '@every 1h30m', '5 4 * * sun', '0-59/15 * * * *']) assert.equal(cronScheduleError(ok), undefined, ok);
-  assert.equal(cronScheduleError('61 * * * *'), 'end of range (61) above maximum (59): 61');
-  assert.equal(cronScheduleError('* * * *'), 'expected exactly 5 fields, found 4: [* * * *]');
-  assert.equal(cronScheduleError('* * * * 7'), 'end of range (7) above maximum (6): 7');
-  assert.equal(cronScheduleError('x * * * *'), 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax');
-  assert.equal(cronScheduleError('5-1 * * * *'), 'beginning of range (5) beyond end of range (1): 5-1');
-  assert.equal(cronScheduleError('@fortnightly'), 'unrecognized descriptor: @fortnightly');
-  assert.equal(cronScheduleError(''), 'empty spec string');
 });
 
 test('cronjobs: schedule, time zones, job template', () => {

@@ -3,6 +3,7 @@
 // referenced, never observed, have no node: the collector checks those against the API server.
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { ResourceRef } from '../../client/resources.js';
+import { addToIndex, removeFromIndex } from '../../util/set-index.js';
 
 export const FOREGROUND = 'foregroundDeletion';
 export const ORPHAN = 'orphan';
@@ -48,11 +49,7 @@ export class OwnerGraph {
     const prev = this.nodes.get(node.uid);
     if (prev) this.unlink(prev);
     this.nodes.set(node.uid, node);
-    for (const o of node.owners) {
-      let s = this.dependentsOf.get(o.uid);
-      if (!s) this.dependentsOf.set(o.uid, (s = new Set()));
-      s.add(node.uid);
-    }
+    for (const o of node.owners) addToIndex(this.dependentsOf, o.uid, node.uid);
     return prev;
   }
 
@@ -74,10 +71,6 @@ export class OwnerGraph {
   }
 
   private unlink(n: GraphNode): void {
-    for (const o of n.owners) {
-      const s = this.dependentsOf.get(o.uid);
-      s?.delete(n.uid);
-      if (s && !s.size) this.dependentsOf.delete(o.uid);
-    }
+    for (const o of n.owners) removeFromIndex(this.dependentsOf, o.uid, n.uid);
   }
 }

@@ -4,7 +4,7 @@ import type { KubeObject } from '../../api/object.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists } from '../../client/api-errors.js';
-import { isNamespaceActive } from './namespace-active.js';
+import { isNamespaceActive, perNamespaceObjectWatches } from './namespace-active.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
@@ -14,10 +14,7 @@ interface ConfigMap extends KubeObject { data?: Record<string, string> }
 export function rootCaPublisher(caCert: string): Controller {
   return {
     name: 'root-ca-cert-publisher',
-    watches: [
-      { resource: R.namespaces },
-      { resource: R.configmaps, mapTo: cm => (cm.metadata.name === ROOT_CA_CONFIGMAP ? [cm.metadata.namespace!] : []) },
-    ],
+    watches: perNamespaceObjectWatches(R.configmaps, ROOT_CA_CONFIGMAP),
     async reconcile(namespace, ctx) {
       if (!isNamespaceActive(ctx.informer(R.namespaces).get(namespace))) return;
       const current = ctx.informer<ConfigMap>(R.configmaps).get(`${namespace}/${ROOT_CA_CONFIGMAP}`);

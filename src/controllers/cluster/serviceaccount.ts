@@ -3,17 +3,14 @@
 import { collectionPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists } from '../../client/api-errors.js';
-import { isNamespaceActive } from './namespace-active.js';
+import { isNamespaceActive, perNamespaceObjectWatches } from './namespace-active.js';
 
 const NAME = 'default';
 
 export function serviceAccountController(): Controller {
   return {
     name: 'serviceaccount',
-    watches: [
-      { resource: R.namespaces },
-      { resource: R.serviceaccounts, mapTo: sa => (sa.metadata.name === NAME ? [sa.metadata.namespace!] : []) },
-    ],
+    watches: perNamespaceObjectWatches(R.serviceaccounts, NAME),
     async reconcile(namespace, ctx) {
       if (!isNamespaceActive(ctx.informer(R.namespaces).get(namespace))) return;
       if (ctx.informer(R.serviceaccounts).get(`${namespace}/${NAME}`)) return;

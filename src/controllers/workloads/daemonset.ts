@@ -19,7 +19,7 @@ import { candidatesFor } from '../owner-index.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { msUntilAvailable } from '../../api/pod-state.js';
 import { slowStartBatch } from './slow-start.js';
-import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
+import { ownedObjectsWatch, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Affinity, ControllerRevision, DaemonSet, Node, Pod } from './types.js';
@@ -36,7 +36,7 @@ export const daemonSetController: Controller = {
   workers: 2,
   watches: [
     { resource: R.daemonsets },
-    { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(daemonSets(ctx), pod, ctx.informer(R.pods)) },
+    ownedObjectsWatch(R.pods, daemonSets),
     { resource: R.controllerrevisions, mapTo: ownerKey('DaemonSet') },
     { resource: R.nodes, mapTo: (node, ctx) => daemonSetsForNode(node.metadata.name!, ctx) },
   ],

@@ -21,7 +21,7 @@ import {
 } from './deployment-spec.js';
 import { Reason, calculateStatus, deploymentComplete, msUntilProgressDeadline, rolloutStatus } from './deployment-status.js';
 import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
-import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
+import { controllerOrAdopters, ownedObjectsWatch, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from './types.js';
@@ -31,7 +31,7 @@ export const deploymentController: Controller = {
   workers: 4,
   watches: [
     { resource: R.deployments },
-    { resource: R.replicasets, mapTo: (rs, ctx) => controllerOrAdopters(deployments(ctx), rs, ctx.informer(R.replicasets)) },
+    ownedObjectsWatch(R.replicasets, deployments),
     // Recreate waits for old pods to be gone, which no ReplicaSet status change announces.
     { resource: R.pods, mapTo: (pod, ctx) => deploymentsOfGoingPod(pod, ctx) },
   ],

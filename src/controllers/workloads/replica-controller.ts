@@ -8,7 +8,7 @@ import { collectionPath, objectPath, R, type ResourceRef } from '../../client/re
 import type { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { claim, controllerRefTo, ownerIsCurrent } from './controller-ref.js';
-import { controllerOrAdopters, type OwnerKind } from './selecting-owners.js';
+import { ownedObjectsWatch, type OwnerKind } from './selecting-owners.js';
 import { canonicalJson } from './template-hash.js';
 import { Expectations, expectationsFor } from '../expectations.js';
 import { candidatesFor, controlledBy, controllerOf } from '../owner-index.js';
@@ -43,7 +43,7 @@ export function replicaController<T extends KubeObject>(kind: ReplicaKind<T>): C
     workers: 4,
     watches: [
       { resource: kind.resource },
-      { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(owners(kind, ctx), pod, ctx.informer(R.pods)) },
+      ownedObjectsWatch(R.pods, ctx => owners(kind, ctx)),
     ],
     async reconcile(key, ctx) {
       const pods = ctx.informer<Pod>(R.pods);

@@ -5,6 +5,8 @@ import type { KubeObject } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { objectKey, type Informer } from '../../client/informer.js';
 import { controllerOf, inNamespace } from '../owner-index.js';
+import type { ControllerContext, WatchSpec } from '../types.js';
+import type { ResourceRef } from '../../client/resources.js';
 import type { LabelSelectorSpec } from './types.js';
 
 /** A workload's spec.selector; an unparseable one selects nothing (validation should have rejected it). */
@@ -43,4 +45,12 @@ export function controllerOrAdopters<T extends KubeObject, C extends KubeObject>
   if (ref) return ref.kind === o.kind ? [`${obj.metadata.namespace}/${ref.name}`] : [];
   const orphan = cache.get(objectKey(obj));
   return orphan && !controllerOf(orphan) ? ownersSelecting(o, orphan) : [];
+}
+
+/**
+ * The watch on `resource` (the pods or ReplicaSets a workload makes) that reconciles an object's
+ * controller of this kind, or, for an orphan, the owners that may adopt it.
+ */
+export function ownedObjectsWatch<T extends KubeObject>(resource: ResourceRef, kind: (ctx: ControllerContext) => OwnerKind<T>): WatchSpec {
+  return { resource, mapTo: (obj, ctx) => controllerOrAdopters(kind(ctx), obj, ctx.informer(resource)) };
 }

@@ -19,7 +19,7 @@ import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
   revisionOfPod, startOrdinal,
 } from './statefulset-identity.js';
-import { controllerOrAdopters, selectorOf, type OwnerKind } from './selecting-owners.js';
+import { ownedObjectsWatch, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson } from './template-hash.js';
 import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from './types.js';
@@ -29,7 +29,7 @@ export const statefulSetController: Controller = {
   workers: 4,
   watches: [
     { resource: R.statefulsets },
-    { resource: R.pods, mapTo: (pod, ctx) => controllerOrAdopters(statefulSets(ctx), pod, ctx.informer(R.pods)) },
+    ownedObjectsWatch(R.pods, statefulSets),
     { resource: R.controllerrevisions, mapTo: ownerKey('StatefulSet') },
   ],
   async reconcile(key, ctx) {

@@ -3,15 +3,14 @@
 // reads). Clients must present a certificate signed by the cluster CA; only system:masters may use
 // it (the API server's kubelet-client identity), since there is no webhook authorizer to ask per
 // request.
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 import { plainResponse, UpgradedSockets } from '../../util/http-upgrade.js';
-import { listen } from '../../util/listen.js';
+import { listenHttps } from '../../util/listen.js';
 import type { RuntimeClient } from '../cri/client.js';
 import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
@@ -51,23 +50,17 @@ export class KubeletServer {
 
   async start(): Promise<number> {
     const tls = this.opts.tls ?? await selfSignedServing(this.opts.nodeName, this.opts.servingAddresses ?? []);
-    const server = createServer({
+    const { server, port } = await listenHttps({
       cert: tls.cert, key: tls.key, ca: this.opts.clientCA,
       requestCert: true, rejectUnauthorized: true,
       requestTimeout: 0, headersTimeout: 60_000,
-    }, (req, res) => void this.handle(req, res));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
+    }, this.opts.port, this.opts.bindAddress, (req, res) => void this.handle(req, res), (req, socket, head) => void this.handleUpgrade(req, socket, head));
     this.server = server;
-    await listen(server, this.opts.port, this.opts.bindAddress);
-    return (server.address() as AddressInfo).port;
+    return port;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    this.upgraded.destroyAll();
-    await new Promise<void>(resolve => server.close(() => resolve()));
+    if (this.server) await this.upgraded.closeWith(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -19,7 +19,7 @@ import { cleanupContainerd, mountsUnder, unmountUnder } from '../../../src/kubel
 import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
 import { BUSYBOX_IMAGE } from '../../../src/kubelet/images/builtin.js';
 import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
-import { cgroupExists, removeCgroupTree } from './leftovers.js';
+import { cgroupExists, processesMentioning, removeCgroupTree } from './leftovers.js';
 import { TestNetns } from './netns.js';
 import { TestRegistry } from './registry.js';
 
@@ -281,9 +281,18 @@ async function killOrphanContainerd(pidFile: string): Promise<void> {
   for (let i = 0; i < 100 && alive(); i++) await sleep(50);
 }
 
-/** Whether anything of the cluster is left: cgroups of its nodes (the rest is checked by path). */
-export function nodeCgroupsLeft(c: NetnsCluster): string[] {
-  return c.nodes.map(n => c.cgroupRoot(n)).filter(cgroupExists);
+/**
+ * What a destroyed cluster left behind: processes started from its directory, mounts under it, the
+ * directory itself, network namespaces and node cgroups. Empty when destroy() cleaned up.
+ */
+export function leftoversOf(c: NetnsCluster): string[] {
+  return [
+    ...processesMentioning(c.root).map(p => `process ${p}`),
+    ...mountsUnder(c.root).map(m => `mount ${m}`),
+    ...(existsSync(c.root) ? [`directory ${c.root}`] : []),
+    ...[...c.nodes.map(n => n.netns), c.lanNetns].filter(ns => ns.exists).map(ns => `netns ${ns.name}`),
+    ...c.nodes.map(n => c.cgroupRoot(n)).filter(cgroupExists).map(g => `cgroup ${g}`),
+  ];
 }
 
 /** `ip route` of a node's namespace as "dst via gw" lines, for route assertions. */
