@@ -2,6 +2,7 @@
 import { parseFlags } from '../src/cli/flags.js';
 import { apiBench } from './api.js';
 import { dnsBench } from './dns.js';
+import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
 import { proxySyncBench } from './proxy-sync.js';
 import { scaleBench } from './scale.js';
@@ -51,6 +52,19 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     return podStartupBench({
       kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), qps: Number(flags.qps),
       node: flags.node as string | undefined, agentPid: flags['agent-pid'] === undefined ? undefined : Number(flags['agent-pid']),
+    });
+  },
+  async 'net-programming'(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of a cluster with at least one real node' },
+      services: { type: 'int', default: 20, help: 'Services created, one at a time' },
+      'endpoint-changes': { type: 'int', default: 5, help: 'backend scale-ups measured (0: none)' },
+      node: { type: 'string', help: 'node to run the pods on (default: the only Ready real node)' },
+    });
+    if (!flags.kubeconfig) throw new Error('net-programming: --kubeconfig FILE is required');
+    return netProgrammingBench({
+      kubeconfig: String(flags.kubeconfig), services: Number(flags.services),
+      endpointChanges: Number(flags['endpoint-changes']), node: flags.node as string | undefined,
     });
   },
   async dns(args) {

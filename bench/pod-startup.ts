@@ -125,7 +125,7 @@ export async function podStartupBench(o: PodStartupBenchOptions): Promise<Record
 }
 
 /** The one Ready node that is not simulated, waiting up to a minute for a just-started agent. */
-async function onlyRealNode(client: RestClient): Promise<string> {
+export async function onlyRealNode(client: RestClient): Promise<string> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const nodes = (await client.list<NodeObject>(collectionPath(R.nodes))).items
@@ -138,7 +138,7 @@ async function onlyRealNode(client: RestClient): Promise<string> {
   }
 }
 
-async function until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
     if (Date.now() > deadline) throw new PodStartupBenchError(`timed out waiting for ${what}`);
