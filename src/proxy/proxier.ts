@@ -21,7 +21,12 @@ export interface KubeProxyOptions {
   client: RestClient;
   nodeName: string;
   log: Logger;
-  /** Upstream's --iptables-min-sync-period (1 s). */
+  /**
+   * Upstream's --iptables-min-sync-period. Ours defaults to 250 ms, not 1 s: a partial sync rewrites
+   * only the changed Services' chains (~20 ms of iptables CPU at 1,000 Services), and a Service
+   * becomes reachable only after several events in a row (the Service, its EndpointSlice, the
+   * slice's endpoints turning ready), each of which may need a sync.
+   */
   minSyncIntervalMs?: number;
   /** How often every chain is rewritten even without changes. */
   fullSyncIntervalMs?: number;
@@ -66,7 +71,7 @@ export class KubeProxy {
     this.node = new Informer<NodeObject>(o.client, collectionPath(R.nodes), { fieldSelector: `metadata.name=${o.nodeName}` });
     this.healthChecks = new HealthCheckServers(o.log);
     this.runner = new SyncRunner(full => this.sync(full), {
-      minIntervalMs: o.minSyncIntervalMs ?? 1000, fullSyncIntervalMs: o.fullSyncIntervalMs ?? 5 * 60_000, retryMs: 2000,
+      minIntervalMs: o.minSyncIntervalMs ?? 250, burstSyncs: 2, fullSyncIntervalMs: o.fullSyncIntervalMs ?? 5 * 60_000, retryMs: 2000,
     });
   }
 

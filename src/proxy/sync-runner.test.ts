@@ -27,7 +27,7 @@ class FakeClock implements Clock {
 }
 const settle = () => new Promise(r => setImmediate(r));
 
-function setup(opts = { minIntervalMs: 1000, fullSyncIntervalMs: 60_000, retryMs: 2000 }) {
+function setup(opts = { minIntervalMs: 1000, burstSyncs: 1, fullSyncIntervalMs: 60_000, retryMs: 2000 }) {
   const clock = new FakeClock();
   const syncs: { at: number; full: boolean }[] = [];
   let fail = false;
@@ -64,6 +64,25 @@ test('a burst of changes within the minimum interval costs one more sync, at the
   runner.stop();
 });
 
+test('with burstSyncs 2, two changes after a quiet period sync at once; a storm then costs one sync per interval', async () => {
+  const { clock, syncs, runner } = setup({ minIntervalMs: 1000, burstSyncs: 2, fullSyncIntervalMs: 60_000, retryMs: 2000 });
+  runner.request();
+  await clock.advance(5000);
+  // A Service, then a few ms later its EndpointSlice: both applied at once.
+  runner.request();
+  await clock.advance(5);
+  runner.request();
+  await clock.advance(0);
+  assert.deepEqual(syncs.map(s => s.at), [0, 5000, 5005]);
+  // The bucket is empty: further changes wait for a token, one per interval.
+  for (let i = 0; i < 30; i++) {
+    runner.request();
+    await clock.advance(100);
+  }
+  assert.deepEqual(syncs.map(s => s.at), [0, 5000, 5005, 6000, 7000, 8000]);
+  runner.stop();
+});
+
 test('a failed sync is retried as a full sync after the retry delay', async () => {
   const { clock, syncs, runner, failNext } = setup();
   runner.request();
@@ -81,7 +100,7 @@ test('a failed sync is retried as a full sync after the retry delay', async () =
 });
 
 test('without changes, a full sync runs every full-sync interval; stop() ends it', async () => {
-  const { clock, syncs, runner } = setup({ minIntervalMs: 1000, fullSyncIntervalMs: 10_000, retryMs: 2000 });
+  const { clock, syncs, runner } = setup({ minIntervalMs: 1000, burstSyncs: 1, fullSyncIntervalMs: 10_000, retryMs: 2000 });
   runner.request();
   await clock.advance(25_000);
   assert.deepEqual(syncs, [{ at: 0, full: true }, { at: 10_000, full: true }, { at: 20_000, full: true }]);

@@ -1,6 +1,8 @@
-// When the proxy syncs: a change is applied at once if the last sync started at least
-// `minIntervalMs` ago, otherwise when that interval is up, so a burst of changes costs one sync per
-// interval (upstream's minSyncPeriod). A full sync (every chain rewritten, the kernel's state read
+// When the proxy syncs, as upstream's BoundedFrequencyRunner: syncs draw from a token bucket that
+// holds `burstSyncs` and refills one per `minIntervalMs` (upstream's minSyncPeriod, burstSyncs 2).
+// A change is applied at once while a token is left, otherwise when the next one arrives, so a storm
+// of changes costs one sync per interval, while a quiet proxy answers two changes in a row at once —
+// a Service created and, a few ms later, its first EndpointSlice. A full sync (every chain rewritten, the kernel's state read
 // back) runs first, every `fullSyncIntervalMs`, and after any failed sync; everything between is a
 // partial sync. One sync runs at a time; a change during a sync is picked up right after it.
 
@@ -18,6 +20,8 @@ export const realClock: Clock = {
 
 export interface SyncRunnerOptions {
   minIntervalMs: number;
+  /** Syncs that may run back to back after a quiet period (1: at most one per minIntervalMs). */
+  burstSyncs: number;
   fullSyncIntervalMs: number;
   /** After a failed sync, the next (full) one waits at least this long. */
   retryMs: number;
@@ -26,8 +30,9 @@ export interface SyncRunnerOptions {
 export type SyncFunction = (full: boolean) => Promise<void>;
 
 export class SyncRunner {
-  private lastStart = -Infinity;
   private lastFull = -Infinity;
+  private tokens: number;
+  private tokensAt: number;
   private timer?: unknown;
   private timerAt = Infinity;
   private running?: Promise<void>;
@@ -35,14 +40,17 @@ export class SyncRunner {
   private fullNeeded = true;
   private stopped = false;
 
-  constructor(private readonly sync: SyncFunction, private readonly o: SyncRunnerOptions, private readonly clock: Clock = realClock) {}
+  constructor(private readonly sync: SyncFunction, private readonly o: SyncRunnerOptions, private readonly clock: Clock = realClock) {
+    this.tokens = o.burstSyncs;
+    this.tokensAt = clock.now();
+  }
 
   /** Something changed: sync soon (a full sync if one is due). */
   request(): void {
     if (this.stopped) return;
     this.pending = true;
     if (this.running) return;
-    this.schedule(Math.max(0, this.lastStart + this.o.minIntervalMs - this.clock.now()));
+    this.schedule(this.delayUntilAllowed());
   }
 
   /** The next sync must rewrite everything. */
@@ -74,13 +82,25 @@ export class SyncRunner {
     }, delayMs);
   }
 
+  /** Milliseconds until a token is there (0: now). */
+  private delayUntilAllowed(): number {
+    this.refill(this.clock.now());
+    return this.tokens >= 1 ? 0 : (1 - this.tokens) * this.o.minIntervalMs;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.o.burstSyncs, this.tokens + (now - this.tokensAt) / this.o.minIntervalMs);
+    this.tokensAt = now;
+  }
+
   private runNow(): void {
     if (this.stopped || this.running) return;
     const now = this.clock.now();
+    this.refill(now);
+    this.tokens = Math.max(0, this.tokens - 1);
     const full = this.fullNeeded || now - this.lastFull >= this.o.fullSyncIntervalMs;
     this.pending = false;
     this.fullNeeded = false;
-    this.lastStart = now;
     if (full) this.lastFull = now;
     let failed = false;
     this.running = this.sync(full)
@@ -93,9 +113,9 @@ export class SyncRunner {
         if (this.stopped) return;
         if (failed) {
           this.pending = true;
-          this.schedule(Math.max(this.o.retryMs, this.lastStart + this.o.minIntervalMs - this.clock.now()));
+          this.schedule(Math.max(this.o.retryMs, this.delayUntilAllowed()));
         } else if (this.pending) {
-          this.schedule(Math.max(0, this.lastStart + this.o.minIntervalMs - this.clock.now()));
+          this.schedule(this.delayUntilAllowed());
         } else {
           // Nothing to do: wake up for the periodic full sync.
           this.pending = true;
