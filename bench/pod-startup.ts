@@ -9,7 +9,7 @@ import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../src/client/resources.js';
 import { BUSYBOX_IMAGE } from '../src/kubelet/images/builtin.js';
-import { isReady, type NodeObject } from '../src/kubelet/node/node-object.js';
+import { isReady, type NodeObject } from '../src/api/node-object.js';
 import { cpuSeconds, nowMs, rssBytes, summarize } from './stats.js';
 
 export interface PodStartupBenchOptions {

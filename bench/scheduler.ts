@@ -21,7 +21,7 @@ import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../src/client/resources.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
-import { HEALTHY, nodeConditions } from '../src/kubelet/node/node-object.js';
+import { HEALTHY, nodeConditions } from '../src/api/node-object.js';
 import { newNode, nodeStatus } from '../src/simnodes/node-object.js';
 import { DEFAULTS } from '../src/simnodes/options.js';
 import { concurrently } from './concurrently.js';

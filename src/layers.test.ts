@@ -15,18 +15,19 @@ const LAYERS: readonly (readonly string[])[] = [
   ['api'],
   ['storage'],
   ['client'],
-  ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'netpol', 'csi'],
-  ['agent', 'simnodes'],
+  ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'netpol', 'csi', 'simnodes'],
+  ['agent'],
   ['cli'],
 ];
 
 // The kubelet admits pods with the scheduler's fit predicates, as upstream's does.
 const SIDEWAYS_ALLOWED: ReadonlySet<string> = new Set(['kubelet -> scheduler']);
 
-// The agent and the simulated nodes assemble node-side components only; what they share with the
-// control plane lives lower down (api/, client/, pki/).
+// The agent assembles node-side components only; what it shares with the control plane lives lower
+// down (api/, client/, pki/). The simulated nodes are a component of their own: they play the kubelet
+// with the same API helpers, never with the kubelet's code.
 const CONTROL_PLANE = ['apiserver', 'controllers', 'scheduler'];
-const NODE_SIDE = ['agent', 'simnodes'];
+const NODE_SIDE = ['agent'];
 
 /** The compiled test lives in dist/src; the sources it checks are the repository's src/. */
 const srcRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 import { cniConflist } from './cni-config.js';
 import { desiredRoutes } from './host-gw.js';
 import { caProof, isValidCaProof } from '../pki/ca-proof.js';

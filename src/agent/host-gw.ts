@@ -2,7 +2,7 @@
 // `<podCIDR> via <nodeIP>` in this node's namespace, so pods reach pods on other nodes without NAT
 // or tunnels (all nodes share one L2 segment). Routes of deleted nodes are removed, and stale routes
 // a previous run left behind are cleared on start.
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 import type { Logger } from '../util/log.js';
 import { deleteCommand, listOwnRoutes, replaceCommand, runRouteCommands, type Route } from './ip-route.js';
 import type { PodNetworkBackend } from './pod-routes.js';

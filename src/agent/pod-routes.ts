@@ -3,7 +3,7 @@
 // every change hands the backend the whole node list, bursts of updates (heartbeats) are coalesced,
 // and one reconcile runs at a time.
 import type { Informer } from '../client/informer.js';
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 import type { Logger } from '../util/log.js';
 
 export interface PodNetworkBackend {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 import { BACKEND_ANNOTATION, planVxlan, VTEP_MAC_ANNOTATION } from './vxlan-plan.js';
 import { vxlanCommands } from './vxlan.js';
 

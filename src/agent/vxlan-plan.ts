@@ -6,7 +6,7 @@
 // A node's VTEP address is the network address (.0) of its pod CIDR, which no pod ever gets.
 // Pure: the executor (vxlan.ts) diffs this against the kernel.
 import { intToIp, parseCidr } from '../api/cidr.js';
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 
 export const VXLAN_DEVICE = 'k8ts.vxlan';
 export const VXLAN_VNI = 1;

@@ -4,7 +4,7 @@
 // takes over (and cleans up after) whatever an earlier run left, with `replace` commands throughout.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 import type { Logger } from '../util/log.js';
 import { deleteCommand, K8TS_ROUTE_PROTOCOL, listOwnRoutes, runRouteCommands } from './ip-route.js';
 import type { PodNetworkBackend } from './pod-routes.js';

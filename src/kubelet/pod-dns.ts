@@ -9,7 +9,7 @@ import { parseResolvConf } from '../util/resolv-conf.js';
 import type { DnsSettings } from './cri-config.js';
 import type { DNSConfig } from './cri/types.js';
 import { podDnsConfig } from './dns-config.js';
-import { nodeEventRef } from './node/node-object.js';
+import { nodeEventRef } from '../api/node-object.js';
 import type { PodObject } from './types.js';
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';

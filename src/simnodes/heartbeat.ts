@@ -3,7 +3,7 @@
 // re-posted every 5 minutes (upstream's nodeStatusReportFrequency) or at once when the node is
 // seen not Ready (the node lifecycle controller marked it Unknown while it was silent).
 import type { Logger } from '../util/log.js';
-import { isReady } from '../kubelet/node/node-object.js';
+import { isReady } from '../api/node-object.js';
 import type { SimNodeOptions } from './options.js';
 import type { NodeRegistry, SimNode } from './registry.js';
 

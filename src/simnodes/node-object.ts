@@ -2,7 +2,7 @@
 // allocatable (nothing reserved), and the status conditions of a healthy node.
 import { createHash } from 'node:crypto';
 import { intToIp } from '../api/cidr.js';
-import { KUBELET_VERSION, wellKnownLabels, type NodeCondition, type NodeObject } from '../kubelet/node/node-object.js';
+import { KUBELET_VERSION, wellKnownLabels, type NodeCondition, type NodeObject } from '../api/node-object.js';
 import type { SimNodeOptions } from './options.js';
 
 /** Simulated nodes' InternalIPs: 172.16.0.0/12 is private and wide enough for 10^6 nodes. */

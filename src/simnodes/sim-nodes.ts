@@ -8,7 +8,7 @@ import { Heartbeats } from './heartbeat.js';
 import { HeartbeatSwitch } from './heartbeat-switch.js';
 import { SimKubelet } from './kubelet.js';
 import { Limiter } from '../util/limiter.js';
-import type { NodeObject } from '../kubelet/node/node-object.js';
+import type { NodeObject } from '../api/node-object.js';
 import type { SimNodeOptions } from './options.js';
 import type { PodObject } from './pod-status.js';
 import { NodeRegistry } from './registry.js';

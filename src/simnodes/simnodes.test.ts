@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEALTHY, nodeConditions } from '../kubelet/node/node-object.js';
+import { HEALTHY, nodeConditions } from '../api/node-object.js';
 import { newNode, nodeStatus } from './node-object.js';
 import { DEFAULTS, parseDurationMs, parseLabels, parseTaints } from './options.js';
 import { fallbackCidr, PodIpPool } from './pod-ips.js';

@@ -6,6 +6,7 @@
 // nodes and controller does not matter (as upstream).
 import { nowTimestamp } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
+import { NODE_LEASE_NAMESPACE } from '../../client/node-lease.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
@@ -13,7 +14,6 @@ import { findCondition } from '../../api/conditions.js';
 import { desiredTaints } from '../../api/taints.js';
 import type { Condition, Lease, Node, Pod } from './types.js';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const NODE_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 interface Observed { signature: string; at: number }

@@ -3,7 +3,7 @@
 // versions shown in nodeInfo.
 import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, release } from 'node:os';
-import { goArch } from './node-object.js';
+import { goArch } from '../../api/node-object.js';
 
 export interface MachineInfo {
   cpuCores: number;

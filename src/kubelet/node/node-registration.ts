@@ -4,7 +4,7 @@
 import { isConflict } from '../../api/errors.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
-import { wellKnownLabels, type NodeObject } from './node-object.js';
+import { wellKnownLabels, type NodeObject } from '../../api/node-object.js';
 
 export interface NodeRegistration {
   name: string;

@@ -10,9 +10,9 @@ import { objectPath, R } from '../../client/resources.js';
 import type { Logger } from '../../util/log.js';
 import { filesystemUsage, readMachineInfo, readMemory, type MachineInfo } from './machine-info.js';
 import type { NodeAddress } from './node-addresses.js';
-import { renewNodeLease } from './node-lease.js';
+import { renewNodeLease } from '../../client/node-lease.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
-import { conditionEventReason, isReady, nodeEventRef, type NodeCondition, type NodeObject } from './node-object.js';
+import { conditionEventReason, isReady, nodeEventRef, type NodeCondition, type NodeObject } from '../../api/node-object.js';
 import { registerNode, type NodeRegistration } from './node-registration.js';
 import { composeNodeStatus, statusChanged, type RuntimeFacts } from './node-status.js';
 

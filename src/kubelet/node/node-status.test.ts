@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { osImage, readMemory, type MachineInfo } from './machine-info.js';
-import { nodeConditions, HEALTHY } from './node-object.js';
+import { nodeConditions, HEALTHY } from '../../api/node-object.js';
 import { nodeAllocatable, nodeCapacity, diskPressure } from './node-resources.js';
 import { composeNodeStatus, nodeImages, runtimeNotReadyMessage, statusChanged, MAX_IMAGES, type NodeStatusInputs } from './node-status.js';
 

@@ -5,7 +5,7 @@ import type { ContainerImage } from '../../api/types/generated.js';
 import type { Image, RuntimeCondition } from '../cri/types.js';
 import type { FilesystemUsage, MachineInfo, MemoryUsage } from './machine-info.js';
 import type { NodeAddress } from './node-addresses.js';
-import { KUBELET_VERSION, nodeConditions, type NodeCondition, type NodeHealth, type NodeObject } from './node-object.js';
+import { KUBELET_VERSION, nodeConditions, type NodeCondition, type NodeHealth, type NodeObject } from '../../api/node-object.js';
 import { diskPressure, memoryPressure, nodeAllocatable, nodeCapacity } from './node-resources.js';
 
 /** Upstream's --node-status-max-images. */

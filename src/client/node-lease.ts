@@ -1,10 +1,10 @@
 // The node Lease in kube-node-lease: the kubelet's cheap heartbeat. Renewed from the last copy we
 // wrote (one PUT); on a conflict or if it vanished it is re-read, and created when absent, owned by
 // the Node so it goes away with it.
-import { isConflict, isNotFound } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
-import type { RestClient } from '../../client/rest-client.js';
-import { collectionPath, objectPath, R } from '../../client/resources.js';
+import { isConflict, isNotFound } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import type { RestClient } from './rest-client.js';
+import { collectionPath, objectPath, R } from './resources.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 export const NODE_LEASE_DURATION_SECONDS = 40;

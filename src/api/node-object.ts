@@ -1,7 +1,7 @@
 // What every kubelet — the real one and the simulated ones — puts on its Node: the version it
 // reports, the well-known labels, and the four node conditions with upstream's reasons and messages.
-import { nowTimestamp, type KubeObject } from '../../api/object.js';
-import type { NodeSpec, NodeStatus } from '../../api/types/generated.js';
+import { nowTimestamp, type KubeObject } from './object.js';
+import type { NodeSpec, NodeStatus } from './types/generated.js';
 
 export const KUBELET_VERSION = 'v1.32.0';
 
