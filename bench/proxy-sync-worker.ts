@@ -5,12 +5,14 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
+import { SharedInformers } from '../src/client/shared-informers.js';
 import { KubeProxy } from '../src/proxy/proxier.js';
 import { logger } from '../src/util/log.js';
 
 const [kubeconfig, nodeName, netns] = process.argv.slice(2);
 const client = new RestClient(loadKubeconfig(kubeconfig), 'k8ts-bench-proxy');
-const proxy = new KubeProxy({ client, nodeName, log: logger('kube-proxy'), netns });
+const informers = new SharedInformers(client);
+const proxy = new KubeProxy({ client, informers, nodeName, log: logger('kube-proxy'), netns });
 /** CPU milliseconds (user + system) of this process's finished children: iptables-restore and co. */
 const childrenCpuMs = () => {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
@@ -29,4 +31,5 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'full') proxy.requestFullSync();
 }
 await proxy.stop();
+informers.stop();
 client.close();

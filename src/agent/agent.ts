@@ -4,10 +4,10 @@
 // kube-proxy (Services in iptables), cluster DNS and the ingress controller, and runs the kubelet
 // and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
 import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isNotFound } from '../api/errors.js';
 import { Informer } from '../client/informer.js';
+import { SharedInformers } from '../client/shared-informers.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
@@ -75,6 +75,8 @@ const KUBELET_STOP_WAIT_MS = 5_000;
 export class Agent {
   private readonly client: RestClient;
   private readonly nodes: Informer<NodeObject>;
+  /** One informer per resource for the node's components (kube-proxy, DNS, ingress, NetworkPolicy, kubelet). */
+  private readonly informers: SharedInformers;
   /** Events from the kubelet, about its pods and its Node. */
   private readonly recorder: ApiEventRecorder;
   private runtime?: NodeRuntime;
@@ -93,6 +95,7 @@ export class Agent {
   constructor(private readonly o: AgentOptions) {
     this.client = new RestClient(o.client, `k8ts-agent/${o.nodeName}`);
     this.nodes = new Informer<NodeObject>(this.client, collectionPath(R.nodes));
+    this.informers = new SharedInformers(this.client);
     this.recorder = new ApiEventRecorder(this.client, 'kubelet', { host: o.nodeName });
   }
 
@@ -152,27 +155,27 @@ export class Agent {
     this.routes = new PodRoutes(this.nodes, backend, o.log);
     await this.routes.start();
     if (o.serveClusterDns) {
-      this.dns = new ClusterDns({ client: this.client, nodeName: o.nodeName, address: addresses[0].address, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
+      this.dns = new ClusterDns({ client: this.client, informers: this.informers, nodeName: o.nodeName, address: addresses[0].address, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {
-      this.proxy = new KubeProxy({ client: this.client, nodeName: o.nodeName, log: logger('kube-proxy') });
+      this.proxy = new KubeProxy({ client: this.client, informers: this.informers, nodeName: o.nodeName, log: logger('kube-proxy') });
       await this.proxy.start();
     }
     // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new
     // pod is policed as soon as its IP is reported.
     if (o.networkPolicy !== false) {
-      this.networkPolicy = new NetworkPolicyEnforcer({ client: this.client, nodeName: o.nodeName, log: o.log });
+      this.networkPolicy = new NetworkPolicyEnforcer({ client: this.client, informers: this.informers, nodeName: o.nodeName, log: o.log });
       await this.networkPolicy.start();
     }
     this.kubelet = new Kubelet({
-      client: this.client, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
+      client: this.client, informers: this.informers, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
     });
     await this.kubelet.start();
     if (o.ingress) {
-      this.ingress = new IngressController({ client: this.client, nodeName: o.nodeName, nodes: this.nodes, ...o.ingress, log: o.log });
+      this.ingress = new IngressController({ client: this.client, informers: this.informers, nodeName: o.nodeName, nodes: this.nodes, ...o.ingress, log: o.log });
       await this.ingress.start();
     }
     // The API server reaches logs, exec, attach and port-forward here, with a client certificate
@@ -204,6 +207,7 @@ export class Agent {
     await this.proxy?.stop();
     this.networkPolicy?.stop();
     this.nodes.stop();
+    this.informers.stop();
     this.status?.stop();
     await this.runtime?.stop();
     this.client.close();

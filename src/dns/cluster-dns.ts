@@ -2,9 +2,10 @@
 // node's IP (UDP and TCP, port 53) for the cluster domain, forwards other names to the node's
 // resolvers, and keeps the node's endpoint in the kube-dns Service.
 import { readFileSync } from 'node:fs';
-import { Informer, stripManagedFields } from '../client/informer.js';
+import type { Informer } from '../client/informer.js';
+import { HandlerRegistrations, type SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
-import { collectionPath, objectPath, R } from '../client/resources.js';
+import { objectPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
 import { parseResolvConf } from '../util/resolv-conf.js';
 import { ClusterRecords } from './cluster-records.js';
@@ -22,6 +23,8 @@ export class ClusterDnsError extends Error {}
 
 export interface ClusterDnsOptions {
   client: RestClient;
+  /** The agent's informers, shared by its components: each resource is listed, watched and cached once per node. */
+  informers: SharedInformers;
   nodeName: string;
   /** The address served on (the node's InternalIP). */
   address: string;
@@ -39,6 +42,7 @@ export class ClusterDns {
   private readonly services: Informer<ServiceObject>;
   private readonly slices: Informer<EndpointSliceObject>;
   private readonly namespaces: Informer<NamespaceObject>;
+  private readonly handlers = new HandlerRegistrations();
   private server?: DnsServer;
   private nodeUid?: string;
   private port = 0;
@@ -47,17 +51,16 @@ export class ClusterDns {
   private retry?: NodeJS.Timeout;
 
   constructor(private readonly o: ClusterDnsOptions) {
-    const opts = { transform: stripManagedFields };
-    this.services = new Informer(o.client, collectionPath(R.services), opts);
-    this.slices = new Informer(o.client, collectionPath(R.endpointslices), opts);
-    this.namespaces = new Informer(o.client, collectionPath(R.namespaces), opts);
+    this.services = o.informers.get(R.services);
+    this.slices = o.informers.get(R.endpointslices);
+    this.namespaces = o.informers.get(R.namespaces);
   }
 
   /** Resolves once the caches are filled and the server listens. */
   async start(): Promise<void> {
     const { records } = this;
-    this.services.on({ add: s => records.setService(s), update: (_, s) => records.setService(s), delete: s => records.deleteService(s.metadata.namespace!, s.metadata.name!) });
-    this.slices.on({
+    this.handlers.add(this.services, { add: s => records.setService(s), update: (_, s) => records.setService(s), delete: s => records.deleteService(s.metadata.namespace!, s.metadata.name!) });
+    this.handlers.add(this.slices, {
       add: s => this.sliceChanged(s),
       update: (_, s) => this.sliceChanged(s),
       delete: s => {
@@ -65,8 +68,7 @@ export class ClusterDns {
         if (this.isOurs(s)) this.writeOurSlice();
       },
     });
-    this.namespaces.on({ add: n => records.setNamespace(n), update: (_, n) => records.setNamespace(n), delete: n => records.deleteNamespace(n.metadata.name!) });
-    for (const i of [this.services, this.slices, this.namespaces]) i.start();
+    this.handlers.add(this.namespaces, { add: n => records.setNamespace(n), update: (_, n) => records.setNamespace(n), delete: n => records.deleteNamespace(n.metadata.name!) });
     await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.namespaces.waitForSync()]);
     const nameservers = this.upstreams();
     const handler = new DnsHandler(records, { zone: this.o.zone, ttl: DEFAULT_TTL, nameserverIPs: [this.o.address] }, new Forwarder({ nameservers }));
@@ -85,7 +87,7 @@ export class ClusterDns {
 
   async stop(): Promise<void> {
     clearTimeout(this.retry);
-    for (const i of [this.services, this.slices, this.namespaces]) i.stop();
+    this.handlers.removeAll();
     await this.server?.stop();
     if (this.serving) {
       this.serving = false;

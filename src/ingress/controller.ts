@@ -7,6 +7,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { Informer, stripManagedFields, type InformerHandlers } from '../client/informer.js';
+import { HandlerRegistrations, type SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
@@ -19,6 +20,8 @@ import type { EndpointSliceObject, IngressClassObject, IngressObject, NodeObject
 
 export interface IngressControllerOptions {
   client: RestClient;
+  /** The agent's informers, shared by its components: each resource is listed, watched and cached once per node. */
+  informers: SharedInformers;
   nodeName: string;
   /** The agent's Node informer (all nodes), for the status. */
   nodes: NodeSource;
@@ -48,6 +51,7 @@ export class IngressController {
   private readonly slices: Informer<EndpointSliceObject>;
   private readonly secrets: Informer<SecretObject>;
   private readonly recorder: ApiEventRecorder;
+  private readonly handlers = new HandlerRegistrations();
   private readonly proxy: IngressProxy;
   private table: RouteTable = buildRouteTable({ ingresses: [], ingressClasses: [], services: [], endpointSlices: [], secrets: [] });
   /** Problems already reported, so each is reported once while it lasts. */
@@ -66,13 +70,12 @@ export class IngressController {
   private readonly onNodes = { add: () => this.syncStatusSoon(), update: () => this.syncStatusSoon(), delete: () => this.syncStatusSoon() };
 
   constructor(private readonly o: IngressControllerOptions) {
-    const informer = <T extends IngressObject | IngressClassObject | ServiceObject | EndpointSliceObject | SecretObject>(path: string, fieldSelector?: string) =>
-      new Informer<T>(o.client, path, { transform: stripManagedFields, fieldSelector });
-    this.ingresses = informer(collectionPath(R.ingresses));
-    this.classes = informer(collectionPath(R.ingressclasses));
-    this.services = informer(collectionPath(R.services));
-    this.slices = informer(collectionPath(R.endpointslices));
-    this.secrets = informer(collectionPath(R.secrets), `type=${TLS_SECRET_TYPE}`);
+    this.ingresses = o.informers.get(R.ingresses);
+    this.classes = o.informers.get(R.ingressclasses);
+    this.services = o.informers.get(R.services);
+    this.slices = o.informers.get(R.endpointslices);
+    // Only TLS Secrets, so not the agent's shared (unfiltered) informer.
+    this.secrets = new Informer<SecretObject>(o.client, collectionPath(R.secrets), { transform: stripManagedFields, fieldSelector: `type=${TLS_SECRET_TYPE}` });
     this.recorder = new ApiEventRecorder(o.client, 'k8ts-ingress', { host: o.nodeName });
     this.proxy = new IngressProxy(() => this.table, o.log);
   }
@@ -81,10 +84,8 @@ export class IngressController {
     this.fallback = await createSelfSignedServerCertificate('K8TS Ingress Controller Fake Certificate', ['ingress.local']);
     const changed = { add: () => this.rebuildSoon(), update: () => this.rebuildSoon(), delete: () => this.rebuildSoon() };
     const all = this.informers();
-    for (const inf of all) {
-      inf.on(changed);
-      inf.start();
-    }
+    for (const inf of all) this.handlers.add(inf, changed);
+    this.secrets.start();
     this.o.nodes.on(this.onNodes);
     // Serving before the caches are complete would answer 404 for routes that exist.
     await Promise.all(all.map(i => i.waitForSync()));
@@ -118,7 +119,8 @@ export class IngressController {
     clearTimeout(this.statusTimer);
     for (const t of this.listenTimers) clearTimeout(t);
     this.o.nodes.off(this.onNodes);
-    for (const inf of this.informers()) inf.stop();
+    this.handlers.removeAll();
+    this.secrets.stop();
     for (const s of [this.http, this.https]) {
       s?.close();
       s?.closeAllConnections();

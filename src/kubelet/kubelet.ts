@@ -6,13 +6,13 @@
 // adopted: containers of existing pods keep running, those of pods that no longer exist are removed.
 import type { Node, Service } from '../api/types/generated.js';
 import { Informer } from '../client/informer.js';
+import type { SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
 import { ApiEventRecorder, type EventRecorder } from '../client/event-recorder.js';
 import { logger, type Logger } from '../util/log.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
-import type { DnsSettings } from './cri-config.js';
 import type { ImageClient, RuntimeClient } from './cri/client.js';
 import type { NodeFacts } from './downward-api.js';
 import { ImageManager } from './images.js';
@@ -27,6 +27,8 @@ import { PodVolumes } from './volumes/pod-volumes.js';
 
 export interface KubeletOptions {
   client: RestClient;
+  /** The agent's informers, shared by its components: each resource is listed, watched and cached once per node. */
+  informers: SharedInformers;
   nodeName: string;
   runtime: RuntimeClient;
   images: ImageClient;
@@ -71,7 +73,7 @@ export class Kubelet {
     const recorder = o.recorder ?? new ApiEventRecorder(o.client, 'kubelet', { host: o.nodeName });
     this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
-    this.services = new Informer<ServiceObject>(o.client, collectionPath(R.services));
+    this.services = o.informers.get<ServiceObject>(R.services);
     this.volumes = new PodVolumes(o.rootDir);
     this.prober = new ProberManager(o.runtime, {
       failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
@@ -95,7 +97,6 @@ export class Kubelet {
       delete: p => this.queue.add(p.metadata.uid!),
     });
     this.pods.start();
-    this.services.start();
     await Promise.all([this.pods.waitForSync(), this.services.waitForSync()]);
     // Adoption: every pod the runtime or the disk knows of gets a sync; pods still in the API keep
     // their running containers, the rest are cleaned up.
@@ -119,7 +120,6 @@ export class Kubelet {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.pods.stop();
-    this.services.stop();
     this.prober.stop();
     this.queue.shutdown();
     await Promise.all(this.workers);

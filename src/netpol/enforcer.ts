@@ -5,7 +5,8 @@
 // FORWARD). Policies whose rules the kernel refuses are enforced isolation-only (refusals.ts), so
 // they never hold back the others. Failures are logged and retried; they never stop the agent.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { stripManagedFields, Informer } from '../client/informer.js';
+import { Informer } from '../client/informer.js';
+import { HandlerRegistrations, type SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R, ref } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
@@ -17,6 +18,8 @@ import type { NamespaceObject, NetworkPolicyObject, PodObject } from './types.js
 
 export interface EnforcerOptions {
   client: RestClient;
+  /** The agent's informers, shared by its components: each resource is listed, watched and cached once per node. */
+  informers: SharedInformers;
   nodeName: string;
   log: Logger;
   /** Changes arriving faster are applied together (upstream kube-proxy's --iptables-min-sync-period). */
@@ -36,6 +39,7 @@ export class NetworkPolicyEnforcer {
   private readonly policies: Informer<NetworkPolicyObject>;
   private readonly pods: Informer<PodObject>;
   private readonly namespaces: Informer<NamespaceObject>;
+  private readonly handlers = new HandlerRegistrations();
   /** What each set of ours holds, and our chains' rules, as last applied (empty: unknown). */
   private appliedSets = new Map<string, string>();
   private appliedRules?: string;
@@ -52,21 +56,20 @@ export class NetworkPolicyEnforcer {
   private stopped = false;
 
   constructor(private readonly o: EnforcerOptions) {
-    const opts = { transform: stripManagedFields };
-    this.policies = new Informer<NetworkPolicyObject>(o.client, collectionPath(NETWORK_POLICIES), opts);
+    this.policies = o.informers.get<NetworkPolicyObject>(NETWORK_POLICIES);
     this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { transform: o => slimPod(o as PodObject) });
-    this.namespaces = new Informer<NamespaceObject>(o.client, collectionPath(R.namespaces), opts);
+    this.namespaces = o.informers.get<NamespaceObject>(R.namespaces);
   }
 
   /** Starts watching and applies the first plan (taking over rules a previous run left). */
   async start(): Promise<void> {
     this.ensureBridgedTrafficFiltered();
     const kick = () => this.schedule();
-    this.policies.on({ add: kick, update: kick, delete: kick });
-    this.namespaces.on({ add: kick, update: kick, delete: kick });
+    this.handlers.add(this.policies, { add: kick, update: kick, delete: kick });
+    this.handlers.add(this.namespaces, { add: kick, update: kick, delete: kick });
     // Most pod updates (conditions, container states) change nothing a policy looks at.
     this.pods.on({ add: kick, update: (a, b) => policyFacts(a) !== policyFacts(b) && kick(), delete: kick });
-    for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) inf.start();
+    this.pods.start();
     await Promise.all([this.policies.waitForSync(), this.pods.waitForSync(), this.namespaces.waitForSync()]);
     await this.sync(true);
     let lastFull = Date.now();
@@ -116,7 +119,8 @@ export class NetworkPolicyEnforcer {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.resyncTimer);
-    for (const inf of [this.policies, this.pods, this.namespaces] as Informer[]) inf.stop();
+    this.handlers.removeAll();
+    this.pods.stop();
   }
 
   private schedule(delayMs?: number): void {

@@ -4,6 +4,7 @@
 // sync (restore-text.ts), in one iptables-restore transaction. Full syncs read back the kernel's
 // chains and take them over: a restarted agent rewrites its chains in place and drops leftovers.
 import { Informer } from '../client/informer.js';
+import { HandlerRegistrations, type SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
@@ -19,6 +20,8 @@ import { type EndpointSliceObject, type NodeFacts, type NodeObject, type Service
 
 export interface KubeProxyOptions {
   client: RestClient;
+  /** The agent's informers, shared by its components: each resource is listed, watched and cached once per node. */
+  informers: SharedInformers;
   nodeName: string;
   log: Logger;
   /**
@@ -51,6 +54,7 @@ export class KubeProxy {
   private readonly slices: Informer<EndpointSliceObject>;
   private readonly node: Informer<NodeObject>;
   private readonly runner: SyncRunner;
+  private readonly handlers = new HandlerRegistrations();
   private readonly healthChecks: HealthCheckServers;
   private applied?: RuleSet;
   private appliedPorts: ServicePortInfo[] = [];
@@ -65,9 +69,8 @@ export class KubeProxy {
   onSync?: (stats: SyncStats) => void;
 
   constructor(private readonly o: KubeProxyOptions) {
-    this.services = new Informer<ServiceObject>(o.client, collectionPath(R.services));
-    this.slices = new Informer<EndpointSliceObject>(o.client, collectionPath(R.endpointslices))
-      .addIndex(BY_SERVICE, s => (s.metadata.labels?.[SERVICE_NAME_LABEL] ? [`${s.metadata.namespace}/${s.metadata.labels[SERVICE_NAME_LABEL]}`] : []));
+    this.services = o.informers.get<ServiceObject>(R.services);
+    this.slices = o.informers.get<EndpointSliceObject>(R.endpointslices).addIndex(BY_SERVICE, s => (s.metadata.labels?.[SERVICE_NAME_LABEL] ? [`${s.metadata.namespace}/${s.metadata.labels[SERVICE_NAME_LABEL]}`] : []));
     this.node = new Informer<NodeObject>(o.client, collectionPath(R.nodes), { fieldSelector: `metadata.name=${o.nodeName}` });
     this.healthChecks = new HealthCheckServers(o.log);
     this.runner = new SyncRunner(full => this.sync(full), {
@@ -81,11 +84,11 @@ export class KubeProxy {
     // slices have not arrived yet.
     let synced = false;
     const kick = () => synced && this.runner.request();
-    for (const inf of [this.services, this.slices] as Informer[]) inf.on({ add: kick, update: kick, delete: kick });
+    for (const inf of [this.services, this.slices] as Informer[]) this.handlers.add(inf, { add: kick, update: kick, delete: kick });
     // The Node changes with every heartbeat; only its addresses and pod CIDR matter here.
     const facts = (n: NodeObject) => JSON.stringify([n.status?.addresses, n.spec?.podCIDR]);
     this.node.on({ add: kick, update: (old, now) => facts(old) !== facts(now) && kick(), delete: kick });
-    for (const inf of [this.services, this.slices, this.node] as Informer[]) inf.start();
+    this.node.start();
     await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.node.waitForSync()]);
     synced = true;
     const firstSync = new Promise<void>(resolve => (this.firstSyncDone = resolve));
@@ -101,7 +104,8 @@ export class KubeProxy {
   /** Stops watching. The rules stay, so Services keep working while the agent restarts. */
   async stop(): Promise<void> {
     this.runner.stop();
-    for (const inf of [this.services, this.slices, this.node] as Informer[]) inf.stop();
+    this.handlers.removeAll();
+    this.node.stop();
     await this.runner.idle();
     await this.healthChecks.close();
   }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { RestClient } from '../../../src/client/rest-client.js';
+import { SharedInformers } from '../../../src/client/shared-informers.js';
 import { ImageClient, RuntimeClient } from '../../../src/kubelet/cri/client.js';
 import { Kubelet } from '../../../src/kubelet/kubelet.js';
 import { relayTcpToUnix } from './unix-relay.js';
@@ -28,8 +29,9 @@ const relay = await relayTcpToUnix(port, config.apiSocket);
 const rest = new RestClient(client, 'kubelet');
 const runtime = new RuntimeClient(config.criEndpoint);
 const images = new ImageClient(config.criEndpoint);
+const informers = new SharedInformers(rest);
 const kubelet = new Kubelet({
-  client: rest, nodeName: config.nodeName, runtime, images, rootDir: config.rootDir, nodeIPs: config.nodeIPs,
+  client: rest, informers, nodeName: config.nodeName, runtime, images, rootDir: config.rootDir, nodeIPs: config.nodeIPs,
   cgroupParent: config.cgroupParent, resyncIntervalMs: 2000,
 });
 await kubelet.start();
@@ -38,6 +40,7 @@ process.once('SIGTERM', () => {
   void kubelet.stop().finally(() => {
     runtime.close();
     images.close();
+    informers.stop();
     rest.close();
     relay.close();
     process.exit(0);
