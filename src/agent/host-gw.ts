@@ -2,7 +2,7 @@
 // `<podCIDR> via <nodeIP>` in this node's namespace, so pods reach pods on other nodes without NAT
 // or tunnels (all nodes share one L2 segment). Routes of deleted nodes are removed, and stale routes
 // a previous run left behind are cleared on start.
-import type { NodeObject } from '../api/node-object.js';
+import { internalIPs, podCIDRs, type NodeObject } from '../api/node-object.js';
 import type { Logger } from '../util/log.js';
 import { deleteCommand, listOwnRoutes, replaceCommand, runRouteCommands, type Route } from './ip-route.js';
 import type { PodNetworkBackend } from './pod-routes.js';
@@ -11,8 +11,8 @@ export function desiredRoutes(nodes: NodeObject[], self: string): Map<string, st
   const routes = new Map<string, string>();
   for (const n of nodes) {
     if (n.metadata.name === self) continue;
-    const ip = n.status?.addresses?.find(a => a.type === 'InternalIP')?.address;
-    for (const cidr of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) {
+    const ip = internalIPs(n)[0];
+    for (const cidr of podCIDRs(n)) {
       if (ip && !cidr.includes(':') && !ip.includes(':')) routes.set(cidr, ip);
     }
   }

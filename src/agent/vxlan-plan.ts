@@ -6,7 +6,7 @@
 // A node's VTEP address is the network address (.0) of its pod CIDR, which no pod ever gets.
 // Pure: the executor (vxlan.ts) diffs this against the kernel.
 import { intToIp, parseCidr } from '../api/cidr.js';
-import type { NodeObject } from '../api/node-object.js';
+import { internalIPs, podCIDRs, type NodeObject } from '../api/node-object.js';
 
 export const VXLAN_DEVICE = 'k8ts.vxlan';
 export const VXLAN_VNI = 1;
@@ -39,7 +39,7 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 /** The IPv4 pod CIDRs of a node, normalised to their network address; malformed ones are skipped. */
 function podCidrs(n: NodeObject): { dst: string; network: string }[] {
   const out: { dst: string; network: string }[] = [];
-  for (const text of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) {
+  for (const text of podCIDRs(n)) {
     if (text.includes(':')) continue;
     try {
       const c = parseCidr(text);
@@ -68,7 +68,7 @@ export function planVxlan(nodes: NodeObject[], self: string): VxlanPlan {
     }
     if (n.metadata.annotations?.[BACKEND_ANNOTATION] !== 'vxlan') continue;
     const mac = n.metadata.annotations?.[VTEP_MAC_ANNOTATION]?.toLowerCase();
-    const ip = n.status?.addresses?.find(a => a.type === 'InternalIP')?.address;
+    const ip = internalIPs(n)[0];
     const cidrs = podCidrs(n);
     if (!mac || !MAC.test(mac) || !ip || ip.includes(':') || cidrs.length === 0) continue;
     const via = cidrs[0].network;

@@ -91,6 +91,16 @@ export function nodeEventRef(name: string): NodeObject {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
 }
 
-export function isReady(node: NodeObject | undefined): boolean {
+export function isReady(node: { status?: { conditions?: { type: string; status: string }[] } } | undefined): boolean {
   return node?.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** The node's InternalIP addresses, in the order it reports them. */
+export function internalIPs(node: { status?: { addresses?: { type: string; address: string }[] } } | undefined): string[] {
+  return (node?.status?.addresses ?? []).filter(a => a.type === 'InternalIP').map(a => a.address);
+}
+
+/** The node's pod CIDRs: spec.podCIDRs, or the older single spec.podCIDR. */
+export function podCIDRs(node: { spec?: { podCIDR?: string; podCIDRs?: string[] } }): string[] {
+  return node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []);
 }

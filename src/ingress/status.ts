@@ -3,6 +3,7 @@
 // controller is disabled there), and status.loadBalancer.ingress lists the InternalIPs of the Ready
 // nodes so labelled. Each agent computes that list from the same Node objects, so agents writing
 // concurrently write the same value, and a write happens only when the stored value differs.
+import { internalIPs, isReady } from '../api/node-object.js';
 import type { IngressLoadBalancerIngress } from '../api/types/generated.js';
 import type { IngressObject, NodeObject } from './types.js';
 
@@ -17,8 +18,8 @@ export function loadBalancerIngress(nodes: NodeObject[]): IngressLoadBalancerIng
   const ips = new Set<string>();
   for (const n of nodes) {
     if (n.metadata.labels?.[INGRESS_NODE_LABEL] !== 'true') continue;
-    if (n.status?.conditions?.find(c => c.type === 'Ready')?.status !== 'True') continue;
-    for (const a of n.status?.addresses ?? []) if (a.type === 'InternalIP') ips.add(a.address);
+    if (!isReady(n)) continue;
+    for (const ip of internalIPs(n)) ips.add(ip);
   }
   return [...ips].sort().map(ip => ({ ip }));
 }

@@ -4,6 +4,7 @@
 // changes, when the runtime's state of it changes (a PLEG-like relist of CRI every second), when a
 // probe result flips, when a backoff ends, and periodically. On start, whatever the runtime holds is
 // adopted: containers of existing pods keep running, those of pods that no longer exist are removed.
+import { internalIPs } from '../api/node-object.js';
 import type { Node, Service } from '../api/types/generated.js';
 import { Informer } from '../client/informer.js';
 import type { SharedInformers } from '../client/shared-informers.js';
@@ -178,7 +179,7 @@ export class Kubelet {
       // Not registered yet (the options' IPs, nothing else known), or unreachable: what we knew stands.
       if (this.nodeFacts.labels) return;
     }
-    const addrs = (node as Node | undefined)?.status?.addresses?.filter(a => a.type === 'InternalIP').map(a => a.address) ?? [];
+    const addrs = internalIPs(node as Node | undefined);
     const allocatable = ((node as Node | undefined)?.status?.allocatable ?? {}) as Record<string, string>;
     const capacityMemory = (node as Node | undefined)?.status?.capacity?.memory;
     this.nodeFacts = {

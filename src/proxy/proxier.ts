@@ -16,6 +16,7 @@ import { servicePorts, type ServicePortInfo } from './service-ports.js';
 import { staleConntrackFlows } from './stale-conntrack.js';
 import { SyncRunner } from './sync-runner.js';
 import { SERVICE_NAME_LABEL } from '../api/endpoint-slice-labels.js';
+import { internalIPs } from '../api/node-object.js';
 import { type EndpointSliceObject, type NodeFacts, type NodeObject, type ServiceObject } from './types.js';
 
 export interface KubeProxyOptions {
@@ -114,7 +115,7 @@ export class KubeProxy {
     const node = this.node.get(this.o.nodeName);
     return {
       name: this.o.nodeName,
-      ips: (node?.status?.addresses ?? []).filter(a => a.type === 'InternalIP' && !a.address.includes(':')).map(a => a.address),
+      ips: internalIPs(node).filter(ip => !ip.includes(':')),
       podCIDR: node?.spec?.podCIDR,
     };
   }

@@ -2,6 +2,8 @@
 // of no class) is served on every Ready node, so its ingress is the InternalIPs of those nodes, and
 // kube-proxy answers its ports there. A node port can serve one Service only: Services claim their
 // ports+protocols in creation order, and a later Service wanting a claimed one stays pending.
+import { ipToInt } from '../../api/cidr.js';
+import { internalIPs, isReady } from '../../api/node-object.js';
 import type { Node, Service } from './types.js';
 
 /** The class this implementation answers to; Services naming another class are someone else's. */
@@ -31,13 +33,11 @@ export function servingNodeIPs(nodes: LbNode[]): string[] {
   const ips = new Set<string>();
   for (const n of nodes) {
     if (n.metadata.deletionTimestamp || n.metadata.labels?.[EXCLUDE_LB_LABEL] !== undefined) continue;
-    if (!n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')) continue;
-    for (const a of n.status.addresses ?? []) if (a.type === 'InternalIP' && !a.address.includes(':')) ips.add(a.address);
+    if (!isReady(n)) continue;
+    for (const ip of internalIPs(n)) if (!ip.includes(':')) ips.add(ip);
   }
-  return [...ips].sort((a, b) => ipOrder(a) - ipOrder(b));
+  return [...ips].sort((a, b) => (ipToInt(a) ?? 0) - (ipToInt(b) ?? 0));
 }
-
-const ipOrder = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 
 /** A decision for every Service ServiceLB owns, by `namespace/name`. */
 export function planServiceLB(services: LbService[], nodes: LbNode[]): Map<string, LbDecision> {
