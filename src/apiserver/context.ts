@@ -17,6 +17,8 @@ export interface RequestContext {
   fieldValidation: FieldValidation;
   /** Warnings returned to the client in `Warning: 299 - "..."` headers. */
   warnings: string[];
+  /** Annotations admission adds to this request's audit event (e.g. PodSecurity's audit-violations). */
+  auditAnnotations?: Record<string, string>;
 }
 
 export function systemContext(username = 'system:apiserver'): RequestContext {
