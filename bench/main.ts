@@ -5,6 +5,7 @@ import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
 import { proxySyncBench } from './proxy-sync.js';
+import { PROXY_MODES, type ProxyMode } from '../src/proxy/backend.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
 
@@ -83,11 +84,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       endpoints: { type: 'int', default: 10, help: 'endpoints per Service' },
       'full-syncs': { type: 'int', default: 5, help: 'forced full syncs measured' },
       changes: { type: 'int', default: 20, help: 'single endpoint changes measured (about 1 s apart)' },
+      'proxy-mode': { type: 'string', default: 'nftables', help: 'nftables (the agent\'s default) or iptables' },
     });
     if (!flags.kubeconfig) throw new Error('proxy-sync: --kubeconfig FILE is required');
+    const mode = String(flags['proxy-mode']) as ProxyMode;
+    if (!PROXY_MODES.includes(mode)) throw new Error(`proxy-sync: --proxy-mode must be ${PROXY_MODES.join(' or ')}`);
     return proxySyncBench({
       kubeconfig: String(flags.kubeconfig), services: Number(flags.services), endpoints: Number(flags.endpoints),
-      fullSyncs: Number(flags['full-syncs']), changes: Number(flags.changes),
+      fullSyncs: Number(flags['full-syncs']), changes: Number(flags.changes), mode,
     });
   },
   async scale(args) {

@@ -1,9 +1,9 @@
 // kube-proxy sync cost at scale: N Services (default 1,000) × M endpoints (default 10), measured
-// on a real kube-proxy that programs iptables inside a network namespace this benchmark creates
+// on a real kube-proxy (--proxy-mode iptables or nftables) that programs the kernel inside a network namespace this benchmark creates
 // (and removes; the proxy itself reaches the API server from this namespace): the time a full sync takes (every chain rewritten, forced several times), and the
-// time one endpoint change takes from its API write to the end of the iptables-restore that
-// applies it (changes spaced beyond the proxy's minimum sync interval, as isolated changes are).
-// The CPU time of the iptables processes per sync is reported too: wall times on a busy machine
+// time one endpoint change takes from its API write to the end of the iptables-restore (or nft)
+// that applies it (changes spaced beyond the proxy's minimum sync interval, as isolated changes are).
+// The CPU time of the iptables/nft processes per sync is reported too: wall times on a busy machine
 // mostly measure the wait for a core.
 // Services have no selector and their EndpointSlices are written here, so controllers, if the
 // server runs them, leave them alone. Targets (issue 10): full ≤ 1 s, one change ≤ 100 ms.
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../src/client/resources.js';
+import type { ProxyMode } from '../src/proxy/backend.js';
 import { NETNS_DIR } from '../src/util/daemon.js';
 import { concurrently } from './concurrently.js';
 import { summarize } from './stats.js';
@@ -23,11 +24,12 @@ export interface ProxySyncBenchOptions {
   endpoints: number;
   fullSyncs: number;
   changes: number;
+  mode: ProxyMode;
 }
 
 export class ProxySyncBenchError extends Error {}
 
-interface SyncLine { full: boolean; chainsWritten: number; chainsDeleted: number; durationMs: number; at: number; startedAt: number; iptablesCpuMs: number }
+interface SyncLine { full: boolean; chainsWritten: number; chainsDeleted: number; durationMs: number; at: number; startedAt: number; toolCpuMs: number }
 
 const WORKER = fileURLToPath(new URL('./proxy-sync-worker.js', import.meta.url));
 const MIN_SYNC_INTERVAL_MS = 1000;
@@ -63,7 +65,7 @@ export async function proxySyncBench(o: ProxySyncBenchOptions): Promise<Record<s
     const setupMs = wallMs() - setupStart;
 
     execFileSync('ip', ['netns', 'add', netns]);
-    worker = spawn(process.execPath, [WORKER, o.kubeconfig, nodeName, `${NETNS_DIR}/${netns}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    worker = spawn(process.execPath, [WORKER, o.kubeconfig, nodeName, `${NETNS_DIR}/${netns}`, o.mode], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: worker.stdout! })[Symbol.asyncIterator]();
     const next = async (): Promise<Record<string, unknown>> => {
       const r = await lines.next();
@@ -90,7 +92,7 @@ export async function proxySyncBench(o: ProxySyncBenchOptions): Promise<Record<s
       worker.stdin!.write('full\n');
       const s = await syncAfter(asked, x => x.full);
       full.push(s.durationMs);
-      fullCpu.push(s.iptablesCpuMs);
+      fullCpu.push(s.toolCpuMs);
       chains = s.chainsWritten;
     }
 
@@ -111,24 +113,28 @@ export async function proxySyncBench(o: ProxySyncBenchOptions): Promise<Record<s
       const s = await syncAfter(sent, x => x.chainsWritten > 0);
       change.push(s.at - sent);
       partial.push(s.durationMs);
-      partialCpu.push(s.iptablesCpuMs);
+      partialCpu.push(s.toolCpuMs);
       written.push(s.chainsWritten);
     }
-    const nat = execFileSync('nsenter', [`--net=${NETNS_DIR}/${netns}`, '--', 'iptables-save', '-t', 'nat'], { encoding: 'utf8', maxBuffer: 256 << 20 });
-    if (o.changes && !nat.includes(`--to-destination ${lastIP}:8080`)) throw new ProxySyncBenchError(`the last change (${lastIP}) is not in iptables`);
+    const [dump, expected] = o.mode === 'nftables'
+      ? [['nft', 'list', 'table', 'ip', 'k8ts-proxy'], `${lastIP} . 8080`]
+      : [['iptables-save', '-t', 'nat'], `--to-destination ${lastIP}:8080`];
+    const rules = execFileSync('nsenter', [`--net=${NETNS_DIR}/${netns}`, '--', ...dump], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    if (o.changes && !rules.includes(expected)) throw new ProxySyncBenchError(`the last change (${lastIP}) is not in the kernel's rules`);
     return {
+      mode: o.mode,
       services: o.services,
       endpointsPerService: o.endpoints,
-      natRules: nat.split('\n').filter(l => l.startsWith('-A ')).length,
+      ...(o.mode === 'iptables' ? { natRules: rules.split('\n').filter(l => l.startsWith('-A ')).length } : {}),
       setupMs: Math.round(setupMs),
       fullSyncMs: summarize(full),
-      fullSyncIptablesCpuMs: summarize(fullCpu),
+      fullSyncToolCpuMs: summarize(fullCpu),
       chainsPerFullSync: chains,
-      oneEndpointChangeToIptablesMs: summarize(change),
+      oneEndpointChangeToKernelMs: summarize(change),
       partialSyncMs: summarize(partial),
-      partialSyncIptablesCpuMs: summarize(partialCpu),
+      partialSyncToolCpuMs: summarize(partialCpu),
       chainsPerPartialSync: summarize(written),
-      targets: { fullSyncMs: 1000, oneEndpointChangeToIptablesMs: 100 },
+      targets: { fullSyncMs: 1000, oneEndpointChangeToKernelMs: 100 },
     };
   } finally {
     if (worker && worker.exitCode === null) {

@@ -8,6 +8,8 @@ PACKAGES=(
   containerd runc containernetworking-plugins iptables conntrack iproute2
   # NetworkPolicy enforcement (pod address sets matched from iptables)
   ipset
+  # kube-proxy's nftables mode (--proxy-mode nftables)
+  nftables
   # test images built offline and served by a local registry
   busybox-static umoci skopeo docker-registry
   # HA datastore

@@ -24,6 +24,7 @@ import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
 import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
+import type { ProxyMode } from '../proxy/backend.js';
 import { KubeProxy } from '../proxy/proxier.js';
 import { logger, type Logger } from '../util/log.js';
 import { agentPaths } from './agent-paths.js';
@@ -65,6 +66,8 @@ export interface AgentOptions {
   serveClusterDns: boolean;
   /** Do not program Services into iptables (another proxy does it). */
   disableKubeProxy?: boolean;
+  /** kube-proxy's data plane (upstream's --proxy-mode). */
+  proxyMode?: ProxyMode;
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
   log: Logger;
@@ -159,7 +162,7 @@ export class Agent {
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {
-      this.proxy = new KubeProxy({ client: this.client, informers: this.informers, nodeName: o.nodeName, log: logger('kube-proxy') });
+      this.proxy = new KubeProxy({ client: this.client, informers: this.informers, nodeName: o.nodeName, mode: o.proxyMode, log: logger('kube-proxy') });
       await this.proxy.start();
     }
     // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new

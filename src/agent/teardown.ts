@@ -14,6 +14,8 @@ import { cleanupContainerd, unmountUnder } from '../kubelet/containerd/cleanup.j
 import { containerdPaths } from '../kubelet/containerd/config.js';
 import { cleanupNetworkPolicyRules } from '../netpol/cleanup.js';
 import { cleanupProxyRules } from '../proxy/iptables.js';
+import { nftDeleteTable } from '../proxy/nft/nft.js';
+import { TABLE as NFT_PROXY_TABLE } from '../proxy/nft/ruleset.js';
 import { cgroupExists, removeCgroupTree } from '../util/cgroups.js';
 import { livePid, pidFileOf, removePidFile } from '../util/pid-file.js';
 import { agentPaths } from './agent-paths.js';
@@ -61,6 +63,7 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
   { what: `delete ${VXLAN_DEVICE}`, run: async ctx => { if (await removeVtep()) ctx.report(`deleted link ${VXLAN_DEVICE}`); } },
   { what: 'delete routes to pod networks', run: deletePodRoutes },
   { what: 'delete kube-proxy iptables chains', run: async ctx => reportAll(ctx, 'deleted iptables chain', await cleanupProxyRules()) },
+  { what: 'delete the kube-proxy nftables table', run: async ctx => { if (await nftDeleteTable()) ctx.report(`deleted nftables table ip ${NFT_PROXY_TABLE}`); } },
   { what: 'delete NetworkPolicy iptables chains and ipsets', run: async ctx => reportAll(ctx, 'deleted', await cleanupNetworkPolicyRules()) },
   { what: 'delete CNI iptables chains', run: async ctx => reportAll(ctx, 'deleted iptables chain', await removeChains('CNI-')) },
   { what: 'remove pod cgroups', run: removePodCgroups },

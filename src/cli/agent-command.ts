@@ -9,6 +9,7 @@ import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { dns1123Subdomain, isIPv4, isIPv6 } from '../api/validation/names.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
+import { PROXY_MODES, type ProxyMode } from '../proxy/backend.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF } from '../kubelet/pod-dns.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
@@ -33,6 +34,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'cluster-domain': { type: 'string', default: DEFAULT_CLUSTER_DOMAIN, help: 'DNS domain of the cluster: pods search it, the cluster DNS answers for it' },
   'resolv-conf': { type: 'string', default: DEFAULT_RESOLV_CONF, help: 'the node\'s resolver config: pods with dnsPolicy Default get it, the cluster DNS forwards other names to its nameservers ("" for none)' },
   'disable-cluster-dns': { type: 'bool', default: false, help: 'do not serve cluster DNS on this node (pods still get --cluster-dns)' },
+  'proxy-mode': { type: 'string', default: 'nftables', help: 'how kube-proxy programs Services: nftables (verdict maps, one transaction per sync) or iptables (upstream\'s chain layout)' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
 };
@@ -56,6 +58,8 @@ export interface RunningAgent {
 export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client' | 'agentDir' | 'labels' | 'log'> {
   const runtimeEndpoint = flags['container-runtime-endpoint'] as string | undefined;
   if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
+  const proxyMode = String(flags['proxy-mode']) as ProxyMode;
+  if (!PROXY_MODES.includes(proxyMode)) throw new FlagError(`invalid value "${proxyMode}" for --proxy-mode: must be ${PROXY_MODES.join(' or ')}`);
   const backend = String(flags['pod-network-backend']);
   if (!(POD_NETWORK_BACKENDS as readonly string[]).includes(backend)) {
     throw new FlagError(`invalid value "${backend}" for --pod-network-backend: must be one of ${POD_NETWORK_BACKENDS.join(', ')}`);
@@ -88,6 +92,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     resolvConf: String(flags['resolv-conf']),
     serveClusterDns: !flags['disable-cluster-dns'],
     disableKubeProxy: Boolean(flags['disable-kube-proxy']),
+    proxyMode,
     networkPolicy: !flags['disable-network-policy'],
   };
 }

@@ -1,26 +1,15 @@
 // The commands that read and change this network namespace's filter table and ipsets. The agent
 // process runs inside its node's namespace, so so do these.
-import { spawn } from 'node:child_process';
+import { runCommand } from '../util/command.js';
 import { parseIptablesSave, type FilterTable } from './render.js';
 
 export class NetfilterCommandError extends Error {}
 
 /** Runs a command with optional stdin; resolves with stdout, rejects with its stderr. */
-function run(command: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', d => (stdout += d));
-    p.stderr.on('data', d => (stderr += d));
-    p.on('error', err => reject(new NetfilterCommandError(`cannot run ${command}: ${err.message}`)));
-    p.on('close', code => {
-      if (code === 0) resolve(stdout);
-      else reject(new NetfilterCommandError(`${command} ${args.join(' ')} failed (${code}): ${stderr.trim()}`));
-    });
-    p.stdin.on('error', () => undefined); // a command that fails early closes its stdin; 'close' reports why
-    p.stdin.end(input ?? '');
-  });
+async function run(command: string, args: string[], input?: string): Promise<string> {
+  const r = await runCommand(command, args, { input }).catch(err => { throw new NetfilterCommandError((err as Error).message); });
+  if (r.code !== 0) throw new NetfilterCommandError(`${command} ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 export async function readFilterTable(): Promise<FilterTable> {

@@ -4,7 +4,7 @@
 // that can serve it without a second hop.
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../util/log.js';
-import type { HealthCheckInfo } from './rules.js';
+import type { HealthCheckInfo } from './types.js';
 
 export function healthCheckBody(info: HealthCheckInfo): string {
   return JSON.stringify({ service: { namespace: info.namespace, name: info.name }, localEndpoints: info.localEndpoints, serviceProxyHealthy: true });

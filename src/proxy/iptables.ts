@@ -2,7 +2,7 @@
 // namespace of this process (the agent's node), or in the one at `netns` (a path under
 // /var/run/netns) when given. Nothing here decides what rules should be; it only applies, reads and
 // removes them.
-import { spawn } from 'node:child_process';
+import { runCommand, type CommandResult } from '../util/command.js';
 import { isProxyChain, TABLES, type Table } from './rules.js';
 
 export class IptablesError extends Error {}
@@ -10,22 +10,8 @@ export class IptablesError extends Error {}
 /** Seconds to wait for the xtables lock (other nodes of one machine share it). */
 const LOCK_WAIT = '5';
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function run(netns: string | undefined, command: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = netns
-      ? spawn('nsenter', [`--net=${netns}`, '--', command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', d => (stdout += d));
-    p.stderr.on('data', d => (stderr += d));
-    p.on('error', err => reject(new IptablesError(`cannot run ${command}: ${err.message}`)));
-    p.on('close', code => resolve({ code: code ?? -1, stdout, stderr }));
-    p.stdin.on('error', () => { /* reported by the exit code */ });
-    p.stdin.end(input ?? '');
-  });
+function run(netns: string | undefined, command: string, args: string[], input?: string): Promise<CommandResult> {
+  return runCommand(command, args, { input, netns }).catch(err => { throw new IptablesError((err as Error).message); });
 }
 
 /** Applies a restore text in one transaction; chains it does not name are left alone. */

@@ -1,17 +1,19 @@
-// kube-proxy in iptables mode, run by the node agent inside the node's network namespace. It
-// watches Services, EndpointSlices and its own Node, and on every change rebuilds the whole rule
-// set in memory (rules.ts), then writes to the kernel only the chains that differ from the last
-// sync (restore-text.ts), in one iptables-restore transaction. Full syncs read back the kernel's
-// chains and take them over: a restarted agent rewrites its chains in place and drops leftovers.
+// kube-proxy, run by the node agent inside the node's network namespace. It watches Services,
+// EndpointSlices and its own Node, and on every change works out every service port's endpoints
+// (service-ports.ts), then has its data plane — iptables (iptables-backend.ts) or nftables
+// (nft/backend.ts), upstream's --proxy-mode — write to the kernel only what differs from the last
+// sync. Full syncs read back the kernel's rules and take them over: a restarted agent rewrites its
+// rules in place and drops leftovers.
 import { Informer } from '../client/informer.js';
 import { HandlerRegistrations, type SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
 import { HealthCheckServers } from './health-checks.js';
-import { conntrackDelete, ensureJumpRules, iptablesRestore, listChains } from './iptables.js';
-import { restorePlan } from './restore-text.js';
-import { assembleRules, serviceRules, type RuleSet, type ServiceRules } from './rules.js';
+import type { ProxyBackend, ProxyMode } from './backend.js';
+import { conntrackDelete } from './iptables.js';
+import { IptablesBackend } from './iptables-backend.js';
+import { NftablesBackend } from './nft/backend.js';
 import { servicePorts, type ServicePortInfo } from './service-ports.js';
 import { staleConntrackFlows } from './stale-conntrack.js';
 import { SyncRunner } from './sync-runner.js';
@@ -25,6 +27,8 @@ export interface KubeProxyOptions {
   informers: SharedInformers;
   nodeName: string;
   log: Logger;
+  /** The data plane (upstream's --proxy-mode); iptables when not given. */
+  mode?: ProxyMode;
   /**
    * Upstream's --iptables-min-sync-period. Ours defaults to 250 ms, not 1 s: a partial sync rewrites
    * only the changed Services' chains (~20 ms of iptables CPU at 1,000 Services), and a Service
@@ -57,15 +61,10 @@ export class KubeProxy {
   private readonly runner: SyncRunner;
   private readonly handlers = new HandlerRegistrations();
   private readonly healthChecks: HealthCheckServers;
-  private applied?: RuleSet;
+  private readonly backend: ProxyBackend;
   private appliedPorts: ServicePortInfo[] = [];
   private lastProblems = new Set<string>();
   private firstSyncDone?: () => void;
-  /**
-   * Each service port's rules with the input they were built from: an unchanged port reuses its
-   * rules (the same arrays, which the restore plan recognises as unchanged without comparing).
-   */
-  private ruleCache = new Map<string, { input: string; rules: ServiceRules }>();
   /** Called after each successful sync (benchmarks and tests observe syncs here). */
   onSync?: (stats: SyncStats) => void;
 
@@ -74,6 +73,7 @@ export class KubeProxy {
     this.slices = o.informers.get<EndpointSliceObject>(R.endpointslices).addIndex(BY_SERVICE, s => (s.metadata.labels?.[SERVICE_NAME_LABEL] ? [`${s.metadata.namespace}/${s.metadata.labels[SERVICE_NAME_LABEL]}`] : []));
     this.node = new Informer<NodeObject>(o.client, collectionPath(R.nodes), { fieldSelector: `metadata.name=${o.nodeName}` });
     this.healthChecks = new HealthCheckServers(o.log);
+    this.backend = o.mode === 'nftables' ? new NftablesBackend(o.netns) : new IptablesBackend(o.netns);
     this.runner = new SyncRunner(full => this.sync(full), {
       minIntervalMs: o.minSyncIntervalMs ?? 250, burstSyncs: 2, fullSyncIntervalMs: o.fullSyncIntervalMs ?? 5 * 60_000, retryMs: 2000,
     });
@@ -92,6 +92,12 @@ export class KubeProxy {
     this.node.start();
     await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.node.waitForSync()]);
     synced = true;
+    // As upstream's kube-proxy: rules another mode left (an earlier run with another --proxy-mode) go.
+    const removed = await this.backend.removeOtherModes().catch(err => {
+      this.o.log('cannot remove the other proxy mode\'s rules', { error: (err as Error).message });
+      return [];
+    });
+    if (removed.length) this.o.log('removed rules of another proxy mode', { mode: this.backend.mode, removed: removed.length });
     const firstSync = new Promise<void>(resolve => (this.firstSyncDone = resolve));
     this.runner.requestFull();
     await firstSync;
@@ -126,28 +132,13 @@ export class KubeProxy {
       const node = this.nodeFacts();
       const { ports, problems } = servicePorts(this.services.list(), key => this.slices.byIndex(BY_SERVICE, key), node);
       this.reportProblems(problems);
-      const rules = assembleRules(this.rulesOf(ports, node), node);
-      const { netns } = this.o;
-      const present = full ? { nat: await listChains('nat', netns), filter: await listChains('filter', netns) } : undefined;
-      const plan = restorePlan(rules, full ? undefined : this.applied, present);
-      try {
-        for (const text of plan.batches) await iptablesRestore(text, netns);
-      } catch (err) {
-        // What the kernel holds is unknown now: the retry rewrites everything.
-        this.applied = undefined;
-        throw err;
-      }
-      if (full) await ensureJumpRules(netns);
-      this.applied = rules;
+      const result = await this.backend.sync(ports, node, full);
       const stale = staleConntrackFlows(this.appliedPorts, ports);
       this.appliedPorts = ports;
-      this.healthChecks.update(rules.healthChecks);
-      for (const flow of stale) await conntrackDelete(flow, netns).catch(err => this.o.log('conntrack cleanup failed', { error: (err as Error).message }));
-      const stats = {
-        full, chainsWritten: plan.written.nat.length + plan.written.filter.length,
-        chainsDeleted: plan.deleted.nat.length + plan.deleted.filter.length, durationMs: performance.now() - started,
-      };
-      if (full || stats.chainsWritten || stats.chainsDeleted) this.o.log('proxy rules synced', { ...stats, services: ports.length, durationMs: Math.round(stats.durationMs) });
+      this.healthChecks.update(result.healthChecks);
+      for (const flow of stale) await conntrackDelete(flow, this.o.netns).catch(err => this.o.log('conntrack cleanup failed', { error: (err as Error).message }));
+      const stats = { full, chainsWritten: result.chainsWritten, chainsDeleted: result.chainsDeleted, durationMs: performance.now() - started };
+      if (full || stats.chainsWritten || stats.chainsDeleted) this.o.log('proxy rules synced', { ...stats, mode: this.backend.mode, services: ports.length, durationMs: Math.round(stats.durationMs) });
       this.onSync?.(stats);
     } catch (err) {
       this.o.log('proxy rules sync failed', { full, error: (err as Error).message });
@@ -157,20 +148,6 @@ export class KubeProxy {
       this.firstSyncDone?.();
       this.firstSyncDone = undefined;
     }
-  }
-
-  private rulesOf(ports: ServicePortInfo[], node: NodeFacts): ServiceRules[] {
-    const nodeInput = JSON.stringify(node);
-    const next = new Map<string, { input: string; rules: ServiceRules }>();
-    const out = ports.map(p => {
-      const input = nodeInput + JSON.stringify(p);
-      const cached = this.ruleCache.get(p.id);
-      const entry = cached?.input === input ? cached : { input, rules: serviceRules(p, node) };
-      next.set(p.id, entry);
-      return entry.rules;
-    });
-    this.ruleCache = next;
-    return out;
   }
 
   private reportProblems(problems: string[]): void {

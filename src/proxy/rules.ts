@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { categorizeEndpoints, isExternallyAccessible, usesClusterEndpoints } from './endpoint-categories.js';
 import type { ProxyEndpoint, ServicePortInfo } from './service-ports.js';
-import type { NodeFacts } from './types.js';
+import { healthCheckOf, type HealthCheckInfo, type NodeFacts } from './types.js';
 
 export const MASQ_MARK = '0x4000';
 
@@ -39,12 +39,6 @@ export interface RuleSet {
   filter: TableRules;
   /** healthCheckNodePort → what it reports (services with externalTrafficPolicy Local). */
   healthChecks: Map<number, HealthCheckInfo>;
-}
-
-export interface HealthCheckInfo {
-  namespace: string;
-  name: string;
-  localEndpoints: number;
 }
 
 export function isProxyChain(table: Table, chain: string): boolean {
@@ -113,7 +107,7 @@ export function assembleRules(parts: ServiceRules[], node: NodeFacts): RuleSet {
 
 /** The rules of one service port on this node. */
 export function serviceRules(p: ServicePortInfo, node: NodeFacts): ServiceRules {
-  const r: ServiceRules = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], chains: [] };
+  const r: ServiceRules = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], chains: [], healthCheck: healthCheckOf(p) };
   const chain = (name: string) => {
     const rules: string[] = [];
     r.chains.push([name, rules]);
@@ -132,8 +126,6 @@ export function serviceRules(p: ServicePortInfo, node: NodeFacts): ServiceRules 
   const refuse = hasAny
     ? `${comment(`${p.id} has no local endpoints`)} -j DROP`
     : `${comment(`${p.id} has no endpoints`)} -j REJECT --reject-with ${p.protocol === 'TCP' ? 'tcp-reset' : 'icmp-port-unreachable'}`;
-
-  if (p.healthCheckNodePort !== undefined) r.healthCheck = [p.healthCheckNodePort, { namespace: p.namespace, name: p.name, localEndpoints: local.length }];
 
   // Entry points.
   if (p.clusterIP) {

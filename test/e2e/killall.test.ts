@@ -2,7 +2,8 @@
 // backend, so the node has a VTEP too) runs in its own network namespace with running pods, one of
 // them with a hostPort (CNI's portmap chains). killall, run inside that namespace, must leave nothing:
 // no server, containerd or shim process, no container in runc's state, no pod netns, no mount under
-// the data dir, no cni0, no VXLAN device, no k8ts routes, no CNI-/KUBE- iptables chains, no pod
+// the data dir, no cni0, no VXLAN device, no k8ts routes, no CNI-/KUBE- iptables chains, no
+// kube-proxy nftables table, no pod
 // cgroups, no pod IP allocations. Run again it finds nothing to do; uninstall then removes the data dir.
 // After a crash (the server SIGKILLed, so its containerd runs on as an orphan) killall stops that
 // containerd by its PID file and cleans up the same way.
@@ -37,6 +38,7 @@ describe('k8ts killall and uninstall', () => {
   const runcRoot = () => containerdPaths(join(node().dataDir, 'agent', 'containerd')).runcRoot;
   const containers = () => readdirSync(runcRoot()).flatMap(ns => readdirSync(join(runcRoot(), ns)));
   const chains = async () => (await inNode('iptables-save', [])).stdout.split('\n').filter(l => /^:(CNI-|KUBE-|K8TS)/.test(l));
+  const nftTables = async () => (await inNode('nft', ['list', 'tables'])).stdout.split('\n').filter(l => l.includes('k8ts'));
 
   before(async () => {
     c = await NetnsCluster.start({ agents: 0, nodeArgs: ['--pod-network-backend', 'vxlan'] });
@@ -54,6 +56,7 @@ describe('k8ts killall and uninstall', () => {
     assert.equal((await inNode('ip', ['link', 'show', 'cni0'])).code, 0);
     assert.equal((await inNode('ip', ['link', 'show', 'k8ts.vxlan'])).code, 0);
     assert.ok((await chains()).some(l => l.startsWith(':CNI-HOSTPORT-DNAT')), 'portmap chains');
+    assert.deepEqual(await nftTables(), ['table ip k8ts-proxy'], 'kube-proxy\'s nftables table');
     assert.ok(mountsUnder(node().dataDir).length > 0);
     assert.ok(cgroupExists(c.cgroupRoot(node())));
     started = [node().proc!.pid!, ...processesMentioning(node().dataDir).map(l => Number(l.split(':')[0]))];
@@ -80,7 +83,7 @@ describe('k8ts killall and uninstall', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
     for (const want of [/^stopped k8ts server \(pid \d+\)$/, /^deleted container /, /^deleted link cni0$/, /^deleted link k8ts\.vxlan$/,
-      /^deleted iptables chain nat\/CNI-HOSTPORT-DNAT$/, /^removed cgroup /, /^removed pod IP allocations /]) {
+      /^deleted iptables chain nat\/CNI-HOSTPORT-DNAT$/, /^deleted nftables table ip k8ts-proxy$/, /^removed cgroup /, /^removed pod IP allocations /]) {
       assert.ok(lines.some(l => want.test(l)), `${want} in:\n${r.stdout}`);
     }
     await eventually(() => node().proc!.exitCode !== null || node().proc!.signalCode !== null, 10_000, 'the server process to exit');
@@ -91,6 +94,7 @@ describe('k8ts killall and uninstall', () => {
     assert.notEqual((await inNode('ip', ['link', 'show', 'k8ts.vxlan'])).code, 0, 'the VTEP is gone');
     assert.equal((await inNode('ip', ['route', 'show', 'proto', '75'])).stdout.trim(), '');
     assert.deepEqual(await chains(), []);
+    assert.deepEqual(await nftTables(), []);
     assert.deepEqual(mountsUnder(node().dataDir), []);
     assert.equal(cgroupExists(c.cgroupRoot(node())), false);
     assert.equal(existsSync(join(node().dataDir, 'agent', 'cni', 'networks', 'k8ts')), false);

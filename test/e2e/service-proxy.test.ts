@@ -5,7 +5,8 @@
 // answer on every node IP from the LAN namespace, ServiceLB gives LoadBalancer Services the nodes'
 // IPs (and keeps a second one on a taken port pending, with an Event), externalTrafficPolicy Local
 // health checks report local endpoints, a restarted agent takes over its rules, a scale-down loses
-// no request, and cleanupProxyRules leaves no KUBE-* chain in any node.
+// no request, and cleanup leaves no rule of kube-proxy in any node. All of it once per proxy mode
+// (--proxy-mode iptables and nftables).
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -15,6 +16,41 @@ import { clientPod, deployment, httpdContainer, spreadOverNodes } from './suppor
 
 const NODES = ['server', 'agent-1', 'agent-2'];
 const IPTABLES_MODULE = fileURLToPath(new URL('../../src/proxy/iptables.js', import.meta.url));
+const NFT_MODULE = fileURLToPath(new URL('../../src/proxy/nft/nft.js', import.meta.url));
+
+/** What each proxy mode leaves in a node's kernel, seen from the test. */
+interface ModeView {
+  /** The node holds the proxy's rules. */
+  holdsRules(c: NetnsCluster, node: string): boolean;
+  /** The rules send traffic for this service IP somewhere (or refuse it). */
+  routes(c: NetnsCluster, node: string, ip: string): boolean;
+  /** Removes every rule of the proxy, as node teardown does. */
+  cleanup(c: NetnsCluster, node: string): void;
+  /** Rules of kube-proxy (either mode) still in the node, as text; '' when none. */
+  leftovers(c: NetnsCluster, node: string): string;
+}
+
+const iptablesProxyChains = (c: NetnsCluster, node: string) => ['nat', 'filter']
+  // Every KUBE-* chain but the NetworkPolicy enforcer's (KUBE-NWPLCY-*, its own cleanup's) is kube-proxy's.
+  .flatMap(t => c.inNode(node, 'iptables-save', ['-t', t]).split('\n').filter(l => /KUBE-(?!NWPLCY-)/.test(l))).join('\n');
+const nftProxyTable = (c: NetnsCluster, node: string) => c.inNode(node, 'nft', ['list', 'tables']).split('\n').filter(l => l.includes('k8ts-proxy')).join('\n');
+const runModule = (c: NetnsCluster, node: string, module: string, call: string) =>
+  c.inNode(node, process.execPath, ['--input-type=module', '-e', `import * as m from ${JSON.stringify(module)}; await m.${call};`]);
+
+const MODES: Record<'iptables' | 'nftables', ModeView> = {
+  iptables: {
+    holdsRules: (c, n) => /^:KUBE-SERVICES /m.test(c.inNode(n, 'iptables-save', ['-t', 'nat'])),
+    routes: (c, n, ip) => c.inNode(n, 'iptables-save', ['-t', 'nat']).includes(`-d ${ip}/32`),
+    cleanup: (c, n) => runModule(c, n, IPTABLES_MODULE, 'cleanupProxyRules()'),
+    leftovers: (c, n) => iptablesProxyChains(c, n) + nftProxyTable(c, n),
+  },
+  nftables: {
+    holdsRules: (c, n) => nftProxyTable(c, n) !== '',
+    routes: (c, n, ip) => c.inNode(n, 'nft', ['list', 'map', 'ip', 'k8ts-proxy', 'service-ips']).includes(`${ip} . tcp`),
+    cleanup: (c, n) => runModule(c, n, NFT_MODULE, 'nftDeleteTable()'),
+    leftovers: (c, n) => iptablesProxyChains(c, n) + nftProxyTable(c, n),
+  },
+};
 
 // One web pod per node, each serving its own name on the named port "http"; a preStop sleep keeps a
 // terminating pod serving while its endpoint is withdrawn (as real rollouts do).
@@ -34,7 +70,7 @@ const client = (node: string) => clientPod(`client-${node}`, node, { labels: { a
 interface ServiceLike { spec: { clusterIP: string; ports: { port: number; nodePort?: number }[]; healthCheckNodePort?: number }; status?: { loadBalancer?: { ingress?: { ip: string }[] } } }
 interface PodLike { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName: string }; status?: { conditions?: { type: string; status: string }[] } }
 
-describe('Service networking: kube-proxy and ServiceLB on 3 nodes', () => {
+for (const [mode, view] of Object.entries(MODES)) describe(`Service networking: kube-proxy (${mode}) and ServiceLB on 3 nodes`, () => {
   let c: NetnsCluster;
   let nodeIPs: string[];
   const svc = async (name: string) => JSON.parse(await c.k(['get', 'service', name, '-o', 'json'])) as ServiceLike;
@@ -55,7 +91,7 @@ describe('Service networking: kube-proxy and ServiceLB on 3 nodes', () => {
   };
 
   before(async () => {
-    c = await NetnsCluster.start({ agents: 2 });
+    c = await NetnsCluster.start({ agents: 2, nodeArgs: ['--proxy-mode', mode] });
     nodeIPs = c.nodes.map(n => n.ip).sort();
     // A real node has a default route; here it leads to the LAN namespace, which forwards nothing.
     // Without one, traffic to a ClusterIP with no endpoint would fail routing before our REJECT.
@@ -78,10 +114,9 @@ describe('Service networking: kube-proxy and ServiceLB on 3 nodes', () => {
       // Stopped agents leave their rules (pods keep their Services); cleanup removes every chain.
       for (const n of [...NODES].reverse()) await c.stopNode(n);
       for (const n of NODES) {
-        assert.match(c.inNode(n, 'iptables-save', ['-t', 'nat']), /^:KUBE-SERVICES /m, `rules kept on ${n} after stop`);
-        c.inNode(n, process.execPath, ['--input-type=module', '-e', `import { cleanupProxyRules } from ${JSON.stringify(IPTABLES_MODULE)}; await cleanupProxyRules();`]);
-        // Every KUBE-* chain but the NetworkPolicy enforcer's (KUBE-NWPLCY-*, its own cleanup's) is kube-proxy's.
-        for (const table of ['nat', 'filter']) assert.doesNotMatch(c.inNode(n, 'iptables-save', ['-t', table]), /KUBE-(?!NWPLCY-)/, `${table} on ${n}`);
+        assert.ok(view.holdsRules(c, n), `rules kept on ${n} after stop`);
+        view.cleanup(c, n);
+        assert.equal(view.leftovers(c, n), '', `kube-proxy rules left on ${n}`);
       }
     } finally {
       await c.destroy();
@@ -175,12 +210,14 @@ describe('Service networking: kube-proxy and ServiceLB on 3 nodes', () => {
     assert.match((await fromNode(spec.clusterIP)).stdout, /^web-/);
     // A Service deleted meanwhile leaves chains that the restarted proxy must remove.
     await c.k(['delete', 'service', 'sticky']);
-    assert.match(c.inNode('agent-1', 'iptables-save', ['-t', 'nat']), /default\/sticky:/);
+    assert.ok(view.routes(c, 'agent-1', sticky.spec.clusterIP), 'the stopped proxy left the deleted Service\'s rules');
     await c.restartAgent('agent-1');
-    const nat = c.inNode('agent-1', 'iptables-save', ['-t', 'nat']);
-    assert.doesNotMatch(nat, /default\/sticky:/);
-    assert.equal(nat.split('\n').filter(l => l.startsWith('-A PREROUTING') && l.includes('-j KUBE-SERVICES')).length, 1, nat);
-    assert.equal(c.inNode('agent-1', 'iptables-save', ['-t', 'filter']).split('\n').filter(l => l.startsWith('-A FORWARD') && l.includes('-j KUBE-FORWARD')).length, 1);
+    assert.ok(!view.routes(c, 'agent-1', sticky.spec.clusterIP), 'the restarted proxy removed them');
+    if (mode === 'iptables') {
+      const nat = c.inNode('agent-1', 'iptables-save', ['-t', 'nat']);
+      assert.equal(nat.split('\n').filter(l => l.startsWith('-A PREROUTING') && l.includes('-j KUBE-SERVICES')).length, 1, nat);
+      assert.equal(c.inNode('agent-1', 'iptables-save', ['-t', 'filter']).split('\n').filter(l => l.startsWith('-A FORWARD') && l.includes('-j KUBE-FORWARD')).length, 1);
+    }
     assert.match((await fromNode(spec.clusterIP)).stdout, /^web-/);
     assert.notEqual((await fromNode(sticky.spec.clusterIP)).code, 0, 'the deleted Service no longer answers');
   });
