@@ -40,14 +40,15 @@ export interface Cidr {
 }
 
 /**
- * Parses "a.b.c.d/n" to its network (host bits cleared). Ranges wider than /8 are refused: no
- * service or pod range is that large (a /24 per node leaves at most 2^16 nodes, upstream's limit).
+ * Parses "a.b.c.d/n" to its network (host bits cleared). By default ranges wider than /8 are
+ * refused: no service or pod range is that large (a /24 per node leaves at most 2^16 nodes,
+ * upstream's limit); client ranges (a firewall's) may be anything down to /0.
  */
-export function parseCidr(text: string): Cidr {
+export function parseCidr(text: string, minPrefix = 8): Cidr {
   const parts = splitCidr(text);
   const ip = parts?.family === 4 ? ipToInt(parts.ip) : undefined;
   const prefix = parts?.prefix ?? NaN;
-  if (ip === undefined || !(prefix >= 8 && prefix <= 32)) throw new CidrError(`invalid IPv4 CIDR "${text}"`);
+  if (ip === undefined || !(prefix >= minPrefix && prefix <= 32)) throw new CidrError(`invalid IPv4 CIDR "${text}"`);
   const size = 2 ** (32 - prefix);
   return { base: ip - (ip % size), prefix, size };
 }

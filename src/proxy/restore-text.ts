@@ -8,7 +8,8 @@
 // cost grows with the square of the chains one --noflush batch writes, while each batch also pays
 // for reading the whole table (measured for 1,000 Services × 10 endpoints, 11,000 chains: ~9 s of
 // CPU as one batch, ~1.5 s as batches of 500 chains). The batches go
-// in reference order — endpoint chains, then service chains, then external chains, then the
+// in reference order — endpoint chains, then service chains, then external chains, then firewall
+// chains, then the
 // shared entry chains that jump into them, then deletions (referrers first) — so every jump always
 // finds its target and each batch leaves working rules.
 import { isProxyChain, TABLES, type RuleSet, type Table, type TableRules } from './rules.js';
@@ -29,6 +30,7 @@ const LEVELS: ((chain: string) => boolean)[] = [
   c => c.startsWith('KUBE-SEP-'),
   c => c.startsWith('KUBE-SVC-') || c.startsWith('KUBE-SVL-'),
   c => c.startsWith('KUBE-EXT-'),
+  c => c.startsWith('KUBE-FW-'),
   () => true,
 ];
 const levelOf = (chain: string) => LEVELS.findIndex(f => f(chain));

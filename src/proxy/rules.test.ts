@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { restorePlan } from './restore-text.js';
-import { buildRules, extChain, sepChain, svcChain, svlChain, type RuleSet } from './rules.js';
+import { buildRules, extChain, fwChain, sepChain, svcChain, svlChain, type RuleSet } from './rules.js';
 import { servicePorts, type ProxyEndpoint, type ServicePortInfo } from './service-ports.js';
 import type { EndpointSliceObject, NodeFacts, ServiceObject } from './types.js';
 
@@ -10,7 +10,7 @@ const NODE: NodeFacts = { name: 'n1', ips: ['10.99.0.2'], podCIDR: '10.42.0.0/24
 const ep = (ip: string, o: Partial<ProxyEndpoint> = {}): ProxyEndpoint => ({ ip, port: 8080, local: false, ready: true, serving: true, terminating: false, ...o });
 const port = (o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
   id: 'default/web:http', namespace: 'default', name: 'web', protocol: 'TCP', clusterIP: '10.43.0.10', port: 80,
-  externalIPs: [], loadBalancerIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: [ep('10.42.0.5', { local: true }), ep('10.42.1.5')], ...o,
+  externalIPs: [], loadBalancerIPs: [], sourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: [ep('10.42.0.5', { local: true }), ep('10.42.1.5')], ...o,
 });
 
 /** The rules of every chain as one list, for "contains" assertions. */
@@ -93,6 +93,23 @@ describe('rule builder', () => {
       `-A ${ext} -m comment --comment "masquerade traffic for default/web:http external destinations" -j KUBE-MARK-MASQ`,
       `-A ${ext} -j ${svcChain(p)}`,
     ]);
+  });
+
+  test('loadBalancerSourceRanges: LB IPs go through KUBE-FW (ranges on to KUBE-EXT), the rest is dropped in filter', () => {
+    const p = port({ nodePort: 30080, loadBalancerIPs: ['10.99.0.2'], sourceRanges: ['192.0.2.0/24', '10.99.0.0/24'] });
+    const r = buildRules([p], NODE);
+    assert.ok(has(r, 'nat', new RegExp(`-A KUBE-SERVICES .*-d 10.99.0.2/32 -p tcp -m tcp --dport 80 -j ${fwChain(p)}`)));
+    assert.deepEqual(r.nat.get(fwChain(p)), [
+      `-A ${fwChain(p)} -m comment --comment "default/web:http loadbalancer IP" -s 192.0.2.0/24 -j ${extChain(p)}`,
+      `-A ${fwChain(p)} -m comment --comment "default/web:http loadbalancer IP" -s 10.99.0.0/24 -j ${extChain(p)}`,
+      // A range holds this node, so the LB IP itself may be the source too.
+      `-A ${fwChain(p)} -m comment --comment "default/web:http loadbalancer IP" -s 10.99.0.2/32 -j ${extChain(p)}`,
+    ]);
+    assert.deepEqual(r.filter.get('KUBE-PROXY-FIREWALL'), [
+      `-A KUBE-PROXY-FIREWALL -m comment --comment "default/web:http traffic not accepted by ${fwChain(p)}" -d 10.99.0.2/32 -p tcp -m tcp --dport 80 -j DROP`,
+    ]);
+    // The NodePort is not firewalled.
+    assert.ok(has(r, 'nat', new RegExp(`-A KUBE-NODEPORTS .*--dport 30080 -j ${extChain(p)}`)));
   });
 
   test('externalTrafficPolicy Local: no SNAT for outside clients, local endpoints only; health check reports them', () => {
@@ -241,7 +258,7 @@ describe('service ports from API objects', () => {
     assert.deepEqual(dns.endpoints.map(e => e.port), [5353, 5353]);
     assert.deepEqual({ ...http, endpoints: [] }, {
       id: 'ns/s:http', namespace: 'ns', name: 's', protocol: 'TCP', clusterIP: '10.43.0.5', port: 80, nodePort: 30080, externalIPs: [],
-      loadBalancerIPs: ['10.99.0.2'], externalPolicyLocal: true, internalPolicyLocal: false, affinitySeconds: 10800, healthCheckNodePort: 32000, endpoints: [],
+      loadBalancerIPs: ['10.99.0.2'], sourceRanges: [], externalPolicyLocal: true, internalPolicyLocal: false, affinitySeconds: 10800, healthCheckNodePort: 32000, endpoints: [],
     });
   });
 });

@@ -8,14 +8,19 @@
 //          traffic that came from outside (NodePort, external and LB IPs): masquerade, then the
 //          external policy's chain; KUBE-SEP-*: hairpin masquerade, DNAT.
 //          KUBE-MARK-MASQ marks, KUBE-POSTROUTING (from POSTROUTING) masquerades marked packets.
+//          KUBE-FW-*: for load balancer IPs with loadBalancerSourceRanges, on to KUBE-EXT-* only
+//          from those ranges; anything else leaves un-DNATed and is dropped in filter.
 //   filter KUBE-SERVICES (OUTPUT, FORWARD) and KUBE-EXTERNAL-SERVICES (INPUT, FORWARD): REJECT for
 //          services without endpoints, DROP for external traffic with no local endpoint;
+//          KUBE-PROXY-FIREWALL (INPUT, FORWARD, OUTPUT): DROP for load balancer traffic that
+//          KUBE-FW-* did not let through;
 //          KUBE-FORWARD accepts marked service traffic on hosts whose FORWARD policy drops.
 //
 // Pure: the same input gives the same text, so a sync can compare chains with the last applied set
 // and write only those that changed.
 import { createHash } from 'node:crypto';
 import { categorizeEndpoints, isExternallyAccessible, usesClusterEndpoints } from './endpoint-categories.js';
+import { allowedSources } from './source-ranges.js';
 import type { ProxyEndpoint, ServicePortInfo } from './service-ports.js';
 import { healthCheckOf, type HealthCheckInfo, type NodeFacts } from './types.js';
 
@@ -24,9 +29,9 @@ export const MASQ_MARK = '0x4000';
 /** Chains kube-proxy owns outright in each table (the per-service ones are recognised by prefix). */
 export const TOP_CHAINS = {
   nat: ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'],
-  filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD'],
+  filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-PROXY-FIREWALL'],
 } as const;
-export const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-SEP-'];
+export const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'];
 
 export type Table = keyof typeof TOP_CHAINS;
 export const TABLES: Table[] = ['filter', 'nat'];
@@ -49,6 +54,7 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
 export const svcChain = (p: ServicePortInfo) => `KUBE-SVC-${hash(p.id + p.protocol)}`;
 export const svlChain = (p: ServicePortInfo) => `KUBE-SVL-${hash(p.id + p.protocol)}`;
 export const extChain = (p: ServicePortInfo) => `KUBE-EXT-${hash(p.id + p.protocol)}`;
+export const fwChain = (p: ServicePortInfo) => `KUBE-FW-${hash(p.id + p.protocol)}`;
 export const sepChain = (p: ServicePortInfo, e: ProxyEndpoint) => `KUBE-SEP-${hash(`${p.id}${p.protocol}${e.ip}:${e.port}`)}`;
 
 const comment = (text: string) => `-m comment --comment "${text}"`;
@@ -62,7 +68,8 @@ export interface ServiceRules {
   natNodePorts: string[];
   filterServices: string[];
   filterExternal: string[];
-  /** The port's own nat chains (KUBE-SVC/SVL/EXT/SEP), each with its rules. */
+  filterFirewall: string[];
+  /** The port's own nat chains (KUBE-SVC/SVL/EXT/FW/SEP), each with its rules. */
   chains: [string, string[]][];
   healthCheck?: [number, HealthCheckInfo];
 }
@@ -90,11 +97,13 @@ export function assembleRules(parts: ServiceRules[], node: NodeFacts): RuleSet {
   const natNodePorts = nat.get('KUBE-NODEPORTS')!;
   const filterServices = filter.get('KUBE-SERVICES')!;
   const filterExternal = filter.get('KUBE-EXTERNAL-SERVICES')!;
+  const filterFirewall = filter.get('KUBE-PROXY-FIREWALL')!;
   for (const r of parts) {
     natServices.push(...r.natServices);
     natNodePorts.push(...r.natNodePorts);
     filterServices.push(...r.filterServices);
     filterExternal.push(...r.filterExternal);
+    filterFirewall.push(...r.filterFirewall);
     for (const [chain, rules] of r.chains) nat.set(chain, rules);
     if (r.healthCheck) healthChecks.set(...r.healthCheck);
   }
@@ -107,7 +116,7 @@ export function assembleRules(parts: ServiceRules[], node: NodeFacts): RuleSet {
 
 /** The rules of one service port on this node. */
 export function serviceRules(p: ServicePortInfo, node: NodeFacts): ServiceRules {
-  const r: ServiceRules = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], chains: [], healthCheck: healthCheckOf(p) };
+  const r: ServiceRules = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], filterFirewall: [], chains: [], healthCheck: healthCheckOf(p) };
   const chain = (name: string) => {
     const rules: string[] = [];
     r.chains.push([name, rules]);
@@ -133,10 +142,17 @@ export function serviceRules(p: ServicePortInfo, node: NodeFacts): ServiceRules 
     if (hasInternal) r.natServices.push(`-A KUBE-SERVICES ${comment(`${p.id} cluster IP`)} ${match} -j ${internalChain}`);
     else r.filterServices.push(`-A KUBE-SERVICES ${match} ${refuse}`);
   }
+  const firewalled = p.sourceRanges.length > 0 && p.loadBalancerIPs.length > 0;
   for (const [ip, what] of [...p.externalIPs.map(ip => [ip, 'external IP']), ...p.loadBalancerIPs.map(ip => [ip, 'loadbalancer IP'])]) {
     const match = `-d ${ip}/32 ${dport(p, p.port)}`;
-    if (hasExternal) r.natServices.push(`-A KUBE-SERVICES ${comment(`${p.id} ${what}`)} ${match} -j ${extChain(p)}`);
+    const lb = what === 'loadbalancer IP';
+    if (hasExternal) r.natServices.push(`-A KUBE-SERVICES ${comment(`${p.id} ${what}`)} ${match} -j ${lb && firewalled ? fwChain(p) : extChain(p)}`);
     else r.filterExternal.push(`-A KUBE-EXTERNAL-SERVICES ${match} ${refuse}`);
+    if (lb && firewalled && hasExternal) r.filterFirewall.push(`-A KUBE-PROXY-FIREWALL ${comment(`${p.id} traffic not accepted by ${fwChain(p)}`)} ${match} -j DROP`);
+  }
+  if (firewalled && hasExternal) {
+    const add = chain(fwChain(p));
+    for (const range of allowedSources(p, node)) add(`${comment(`${p.id} loadbalancer IP`)} -s ${range} -j ${extChain(p)}`);
   }
   if (p.nodePort !== undefined) {
     if (hasExternal) {

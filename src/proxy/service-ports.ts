@@ -2,6 +2,7 @@
 // service port (upstream's ServicePortName) with its addresses, policies and endpoints. Anything the
 // kernel would refuse (a malformed address, a port out of range, an unknown protocol) is left out
 // here with a reason, so one bad object never spoils the batch that programs all the others.
+import { loadBalancerSourceRanges, SourceRangeError } from '../api/load-balancer-source-ranges.js';
 import type { EndpointSliceObject, NodeFacts, ServiceObject } from './types.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -28,6 +29,8 @@ export interface ServicePortInfo {
   /** spec.externalIPs and the load balancer's ingress IPs: both reach the service at `port`. */
   externalIPs: string[];
   loadBalancerIPs: string[];
+  /** loadBalancerSourceRanges (IPv4 CIDRs): when not empty, only these clients reach the load balancer IPs. */
+  sourceRanges: string[];
   externalPolicyLocal: boolean;
   internalPolicyLocal: boolean;
   /** sessionAffinity ClientIP: how long a client sticks to its endpoint. */
@@ -92,6 +95,7 @@ function portsOfService(svc: ServiceObject, slices: EndpointSliceObject[], node:
     ? addresses((svc.status?.loadBalancer?.ingress ?? []).filter(i => i.ip).map(i => i.ip), 'load balancer IP')
     : [];
   const externallyAccessible = spec.type === 'NodePort' || spec.type === 'LoadBalancer' || externalIPs.length > 0;
+  const sourceRanges = spec.type === 'LoadBalancer' ? ipv4SourceRanges(svc, problems) : [];
   const affinitySeconds = spec.sessionAffinity === 'ClientIP'
     ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS
     : undefined;
@@ -111,7 +115,7 @@ function portsOfService(svc: ServiceObject, slices: EndpointSliceObject[], node:
     const nodePort = externallyAccessible && spec.type !== 'ClusterIP' && isPort(p.nodePort) ? p.nodePort : undefined;
     out.push({
       id, namespace: svc.metadata.namespace!, name: svc.metadata.name!, protocol: protocol as Protocol,
-      clusterIP: spec.clusterIP, port: p.port, nodePort, externalIPs, loadBalancerIPs,
+      clusterIP: spec.clusterIP, port: p.port, nodePort, externalIPs, loadBalancerIPs, sourceRanges,
       externalPolicyLocal: externallyAccessible && spec.externalTrafficPolicy === 'Local',
       internalPolicyLocal: spec.internalTrafficPolicy === 'Local',
       affinitySeconds,
@@ -120,6 +124,18 @@ function portsOfService(svc: ServiceObject, slices: EndpointSliceObject[], node:
     });
   }
   return out;
+}
+
+/** The IPv4 ranges of loadBalancerSourceRanges (this proxy programs IPv4); a malformed list allows nobody. */
+function ipv4SourceRanges(svc: ServiceObject, problems: string[]): string[] {
+  try {
+    return loadBalancerSourceRanges(svc).filter(r => r.family === 4).map(r => `${r.ip}/${r.prefix}`);
+  } catch (err) {
+    if (!(err instanceof SourceRangeError)) throw err;
+    problems.push(`${serviceKey(svc)}: loadBalancerSourceRanges: ${err.message}; no client is let through`);
+    // An address no client has: the firewall is on and matches nobody.
+    return ['0.0.0.0/32'];
+  }
 }
 
 /** The endpoints of one service port: each slice's port of that name and protocol, IPv4 only. */

@@ -7,7 +7,7 @@ import { staleConntrackFlows } from './stale-conntrack.js';
 const ep = (ip: string): ProxyEndpoint => ({ ip, port: 53, local: false, ready: true, serving: true, terminating: false });
 const dns = (eps: string[], o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
   id: 'kube-system/dns:dns', namespace: 'kube-system', name: 'dns', protocol: 'UDP', clusterIP: '10.43.0.10', port: 53,
-  externalIPs: [], loadBalancerIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: eps.map(ep), ...o,
+  externalIPs: [], loadBalancerIPs: [], sourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: eps.map(ep), ...o,
 });
 
 test('UDP flows to a removed endpoint are deleted, for the ClusterIP and the NodePort', () => {

@@ -201,6 +201,23 @@ for (const [mode, view] of Object.entries(MODES)) describe(`Service networking: 
     await eventually(async () => (await fromLan(`http://${nodeIPs[0]}:8081/`)).status === '200', 10_000, 'lb2 answering');
   });
 
+  test('loadBalancerSourceRanges: the load balancer IPs answer only clients in the ranges; the NodePort stays open', async () => {
+    await c.k(['create', '-f', '-'], service('lb-fw', { type: 'LoadBalancer', ports: [{ port: 8083, targetPort: 'http' }], loadBalancerSourceRanges: ['10.99.0.1/32'] }));
+    await eventually(async () => ((await svc('lb-fw')).status?.loadBalancer?.ingress ?? []).length === 3, 20_000, 'lb-fw ingress');
+    // The LAN namespace is 10.99.0.1: allowed.
+    for (const ip of nodeIPs) await eventually(async () => (await fromLan(`http://${ip}:8083/`)).status === '200', 10_000, `lb-fw on ${ip} from the LAN`);
+    await c.k(['patch', 'service', 'lb-fw', '--type', 'merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: ['192.0.2.0/24'] } })]);
+    for (const ip of nodeIPs) await eventually(async () => (await fromLan(`http://${ip}:8083/`)).status === '000', 10_000, `lb-fw on ${ip} closed to the LAN`);
+    // Only the load balancer IPs are firewalled, as upstream: the Service's NodePort still answers.
+    const nodePort = (await svc('lb-fw')).spec.ports[0].nodePort!;
+    assert.equal((await fromLan(`http://${nodeIPs[0]}:${nodePort}/`)).status, '200');
+    // Bad ranges are refused by the API with upstream's message.
+    const bad = await c.kubectl(['patch', 'service', 'lb-fw', '--type', 'merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: ['10.0.0.0/33'] } })]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /spec\.LoadBalancerSourceRanges: Invalid value: "\[10\.0\.0\.0\/33\]": must be a list of IP ranges\. For example, 10\.240\.0\.0\/24,10\.250\.0\.0\/24/);
+    await c.k(['delete', 'service', 'lb-fw']);
+  });
+
   test('an agent restart keeps its Services answering and takes over its rules: stale chains go, no duplicate jumps', async () => {
     const { spec } = await svc('web');
     const sticky = await svc('sticky');

@@ -60,3 +60,19 @@ test('namespaces and nodes', () => {
     'spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
   ]);
 });
+
+test('services: loadBalancerSourceRanges (or its annotation) only for LoadBalancer, each a CIDR', () => {
+  const lb = (spec: object, annotations?: Record<string, string>) => ({ ...service({ type: 'LoadBalancer', ports: [{ port: 80 }], ...spec }), metadata: { name: 's', namespace: 'default', ...(annotations ? { annotations } : {}) } });
+  assert.deepEqual(validateCreate(serviceRules, lb({ loadBalancerSourceRanges: ['10.0.0.0/8', ' 192.0.2.0/24 ', '::/0'] }), namespaced), []);
+  assert.deepEqual(messages(validateCreate(serviceRules, lb({ loadBalancerSourceRanges: ['10.0.0.0/33', 'x'] }), namespaced)), [
+    'spec.LoadBalancerSourceRanges: Invalid value: "[10.0.0.0/33 x]": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ',
+  ]);
+  assert.deepEqual(messages(validateCreate(serviceRules, lb({ type: 'NodePort', loadBalancerSourceRanges: ['10.0.0.0/8'] }), namespaced)), [
+    "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'",
+  ]);
+  const key = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+  assert.deepEqual(validateCreate(serviceRules, lb({}, { [key]: '10.0.0.0/8,192.0.2.0/24' }), namespaced), []);
+  assert.deepEqual(messages(validateCreate(serviceRules, lb({}, { [key]: '10.0.0.0/8,nope' }), namespaced)), [
+    `metadata.annotations[${key}]: Invalid value: "10.0.0.0/8,nope": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 `,
+  ]);
+});

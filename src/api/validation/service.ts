@@ -1,6 +1,7 @@
 // Services (ValidateService / ValidateServiceUpdate in pkg/apis/core/validation). Node ports'
 // ranges and clashes are the allocator's business, not checked here.
 import { fieldErrors, type FieldError } from '../errors.js';
+import { loadBalancerSourceRanges, SOURCE_RANGES_ANNOTATION, sourceRangesOrigin, SourceRangeError } from '../load-balancer-source-ranges.js';
 import { portRef } from './container.js';
 import { duplicateGo, goStringSlice, invalidGo } from './go-value.js';
 import { dns1035Label, dns1123Label, dns1123Subdomain, portNumber } from './names.js';
@@ -44,6 +45,25 @@ function validateService(svc: Obj): FieldError[] {
   }
   for (const f of ['externalTrafficPolicy', 'internalTrafficPolicy']) {
     if (spec[f] !== undefined && !TRAFFIC_POLICIES.includes(spec[f])) errs.push(fieldErrors.notSupported(`spec.${f}`, spec[f], TRAFFIC_POLICIES));
+  }
+  errs.push(...validateSourceRanges(svc));
+  return errs;
+}
+
+/** Upstream's field path really is spec.LoadBalancerSourceRanges (capital L), its value is the list printed by Go's %v, and its message ends in a space. */
+function validateSourceRanges(svc: Obj): FieldError[] {
+  const origin = sourceRangesOrigin(svc);
+  if (!origin) return [];
+  const [path, rendered] = origin === 'field'
+    ? ['spec.LoadBalancerSourceRanges', `[${svc.spec.loadBalancerSourceRanges.join(' ')}]`]
+    : [`metadata.annotations[${SOURCE_RANGES_ANNOTATION}]`, String(svc.metadata.annotations[SOURCE_RANGES_ANNOTATION])];
+  const errs: FieldError[] = [];
+  if (svc.spec?.type !== 'LoadBalancer') errs.push(fieldErrors.forbidden(path, "may only be used when `type` is 'LoadBalancer'"));
+  try {
+    loadBalancerSourceRanges(svc);
+  } catch (err) {
+    if (!(err instanceof SourceRangeError)) throw err;
+    errs.push(fieldErrors.invalid(path, rendered, 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '));
   }
   return errs;
 }

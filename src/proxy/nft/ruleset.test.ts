@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ProxyEndpoint, ServicePortInfo } from '../service-ports.js';
 import type { NodeFacts } from '../types.js';
-import { affinitySet, buildNftRules, extChain, sepChain, svcChain, svlChain } from './ruleset.js';
+import { affinitySet, buildNftRules, extChain, fwChain, sepChain, svcChain, svlChain } from './ruleset.js';
 
 const NODE: NodeFacts = { name: 'n1', ips: ['10.99.0.2'], podCIDR: '10.42.0.0/24' };
 
 const ep = (ip: string, o: Partial<ProxyEndpoint> = {}): ProxyEndpoint => ({ ip, port: 8080, local: false, ready: true, serving: true, terminating: false, ...o });
 const port = (o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
   id: 'default/web:http', namespace: 'default', name: 'web', protocol: 'TCP', clusterIP: '10.43.0.10', port: 80,
-  externalIPs: [], loadBalancerIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: [ep('10.42.0.5', { local: true }), ep('10.42.1.5')], ...o,
+  externalIPs: [], loadBalancerIPs: [], sourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: [ep('10.42.0.5', { local: true }), ep('10.42.1.5')], ...o,
 });
 
 describe('nftables rule builder', () => {
@@ -48,6 +48,14 @@ describe('nftables rule builder', () => {
     assert.equal(r.maps.get('service-nodeports')!.get('tcp . 30080'), `goto ${extChain(p)}`);
     assert.equal(r.maps.get('service-ips')!.get('10.99.0.200 . tcp . 80'), `goto ${extChain(p)}`);
     assert.deepEqual(r.chains.get(extChain(p)), ['jump mark-for-masquerade', `goto ${svcChain(p)}`]);
+  });
+
+  test('loadBalancerSourceRanges: LB IPs get a firewall-ips element; the fw chain returns for allowed sources and drops the rest', () => {
+    const p = port({ nodePort: 30080, loadBalancerIPs: ['10.99.0.2'], sourceRanges: ['192.0.2.0/24'] });
+    const r = buildNftRules([p], NODE);
+    assert.deepEqual([...r.maps.get('firewall-ips')!], [['10.99.0.2 . tcp . 80', `goto ${fwChain(p)}`]]);
+    assert.deepEqual(r.chains.get(fwChain(p)), ['ip saddr { 192.0.2.0/24 } return', 'drop']);
+    assert.equal(r.maps.get('service-ips')!.get('10.99.0.2 . tcp . 80'), `goto ${extChain(p)}`);
   });
 
   test('externalTrafficPolicy Local: local endpoints only from outside, the whole cluster for this node\'s own traffic', () => {

@@ -6,6 +6,8 @@
 //   service-nodeports    proto . nodePort → goto its external chain (for this node's IPs)
 //   no-endpoint-services ip . proto . port → goto reject-chain (no endpoint anywhere) or drop
 //   no-endpoint-nodeports proto . nodePort → the same, for NodePorts
+//   firewall-ips         LB IP . proto . port → goto fw-* (loadBalancerSourceRanges), checked
+//                        before DNAT: fw-* returns for allowed clients and drops the rest
 //   svc-* / svl-*        masquerade off-node sources, then DNAT to an endpoint picked by numgen
 //                        from an anonymous map (one rule, however many endpoints)
 //   ext-*                traffic from outside: masquerade, or keep the client's address (Local)
@@ -19,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { categorizeEndpoints, isExternallyAccessible, usesClusterEndpoints } from '../endpoint-categories.js';
 import type { ProxyEndpoint, ServicePortInfo } from '../service-ports.js';
+import { allowedSources } from '../source-ranges.js';
 import { healthCheckOf, type HealthCheckInfo, type NodeFacts } from '../types.js';
 
 export const TABLE = 'k8ts-proxy';
@@ -44,6 +47,7 @@ export const MAPS = {
   'service-nodeports': 'inet_proto . inet_service : verdict',
   'no-endpoint-services': 'ipv4_addr . inet_proto . inet_service : verdict',
   'no-endpoint-nodeports': 'inet_proto . inet_service : verdict',
+  'firewall-ips': 'ipv4_addr . inet_proto . inet_service : verdict',
 } as const;
 export type MapName = keyof typeof MAPS;
 
@@ -74,9 +78,11 @@ export const FIXED_CHAINS: [string, string | undefined, ChainRules][] = [
   ]],
   ['service-endpoints-check', undefined, ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services']],
   ['nodeport-endpoints-check', undefined, ['ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports']],
+  ['firewall-check', undefined, ['ip daddr . meta l4proto . th dport vmap @firewall-ips']],
+  ['filter-prerouting', 'type filter hook prerouting priority -110; policy accept;', ['ct state new jump firewall-check']],
   ['filter-input', 'type filter hook input priority -110; policy accept;', ['ct state new jump nodeport-endpoints-check', 'ct state new jump service-endpoints-check']],
   ['filter-forward', 'type filter hook forward priority -110; policy accept;', ['ct state new jump nodeport-endpoints-check', 'ct state new jump service-endpoints-check']],
-  ['filter-output', 'type filter hook output priority -110; policy accept;', ['ct state new jump service-endpoints-check']],
+  ['filter-output', 'type filter hook output priority -110; policy accept;', ['ct state new jump firewall-check', 'ct state new jump service-endpoints-check']],
   ['nat-prerouting', 'type nat hook prerouting priority dstnat; policy accept;', ['jump services']],
   ['nat-output', 'type nat hook output priority -100; policy accept;', ['jump services']],
   ['nat-postrouting', 'type nat hook postrouting priority srcnat; policy accept;', ['jump masquerading']],
@@ -86,6 +92,7 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
 export const svcChain = (p: ServicePortInfo) => `svc-${hash(p.id + p.protocol)}`;
 export const svlChain = (p: ServicePortInfo) => `svl-${hash(p.id + p.protocol)}`;
 export const extChain = (p: ServicePortInfo) => `ext-${hash(p.id + p.protocol)}`;
+export const fwChain = (p: ServicePortInfo) => `fw-${hash(p.id + p.protocol)}`;
 export const sepChain = (p: ServicePortInfo, e: ProxyEndpoint) => `sep-${hash(`${p.id}${p.protocol}${e.ip}:${e.port}`)}`;
 /** Named after the timeout too: a set's timeout cannot change, so a new timeout is a new set. */
 export const affinitySet = (p: ServicePortInfo, e: ProxyEndpoint) => `affinity-${hash(`${p.id}${p.protocol}${e.ip}:${e.port}/${p.affinitySeconds}`)}`;
@@ -141,6 +148,10 @@ export function serviceNftRules(p: ServicePortInfo, node: NodeFacts): ServiceNft
   }
   for (const ip of [...p.externalIPs, ...p.loadBalancerIPs]) {
     r.elements.push(hasExternal ? ['service-ips', key(ip), `goto ${extChain(p)}`] : ['no-endpoint-services', key(ip), refuse]);
+  }
+  if (p.sourceRanges.length && p.loadBalancerIPs.length && hasExternal) {
+    for (const ip of p.loadBalancerIPs) r.elements.push(['firewall-ips', key(ip), `goto ${fwChain(p)}`]);
+    r.chains.push([fwChain(p), [`ip saddr { ${allowedSources(p, node).join(', ')} } return`, 'drop']]);
   }
   if (p.nodePort !== undefined) {
     const nodePortKey = `${proto(p)} . ${p.nodePort}`;

@@ -10,7 +10,7 @@ const NODE: NodeFacts = { name: 'n1', ips: ['10.99.0.2'], podCIDR: '10.42.0.0/24
 const ep = (ip: string, o: Partial<ProxyEndpoint> = {}): ProxyEndpoint => ({ ip, port: 8080, local: false, ready: true, serving: true, terminating: false, ...o });
 const port = (o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
   id: 'default/web:http', namespace: 'default', name: 'web', protocol: 'TCP', clusterIP: '10.43.0.10', port: 80,
-  externalIPs: [], loadBalancerIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: [ep('10.42.0.5', { local: true }), ep('10.42.1.5')], ...o,
+  externalIPs: [], loadBalancerIPs: [], sourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, endpoints: [ep('10.42.0.5', { local: true }), ep('10.42.1.5')], ...o,
 });
 
 describe('nftables sync plan', () => {
