@@ -68,6 +68,8 @@ export interface AgentOptions {
   disableKubeProxy?: boolean;
   /** kube-proxy's data plane (upstream's --proxy-mode). */
   proxyMode?: ProxyMode;
+  /** Where kube-proxy serves /healthz and /livez; undefined: nowhere. */
+  proxyHealthz?: { address: string; port: number };
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
   log: Logger;
@@ -162,7 +164,7 @@ export class Agent {
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {
-      this.proxy = new KubeProxy({ client: this.client, informers: this.informers, nodeName: o.nodeName, mode: o.proxyMode, log: logger('kube-proxy') });
+      this.proxy = new KubeProxy({ client: this.client, informers: this.informers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, log: logger('kube-proxy') });
       await this.proxy.start();
     }
     // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new

@@ -10,6 +10,7 @@ import type { ClientConfig } from '../client/kubeconfig.js';
 import { dns1123Subdomain, isIPv4, isIPv6 } from '../api/validation/names.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { PROXY_MODES, type ProxyMode } from '../proxy/backend.js';
+import { DEFAULT_HEALTHZ_PORT } from '../proxy/proxier-health.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF } from '../kubelet/pod-dns.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
@@ -35,6 +36,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'resolv-conf': { type: 'string', default: DEFAULT_RESOLV_CONF, help: 'the node\'s resolver config: pods with dnsPolicy Default get it, the cluster DNS forwards other names to its nameservers ("" for none)' },
   'disable-cluster-dns': { type: 'bool', default: false, help: 'do not serve cluster DNS on this node (pods still get --cluster-dns)' },
   'proxy-mode': { type: 'string', default: 'nftables', help: 'how kube-proxy programs Services: nftables (verdict maps, one transaction per sync) or iptables (upstream\'s chain layout)' },
+  'kube-proxy-healthz-bind-address': { type: 'string', default: `0.0.0.0:${DEFAULT_HEALTHZ_PORT}`, help: 'where kube-proxy serves /healthz and /livez, ADDRESS:PORT ("" for nowhere), as upstream\'s --healthz-bind-address' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
 };
@@ -93,8 +95,18 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     serveClusterDns: !flags['disable-cluster-dns'],
     disableKubeProxy: Boolean(flags['disable-kube-proxy']),
     proxyMode,
+    proxyHealthz: parseBindAddress(String(flags['kube-proxy-healthz-bind-address']), 'kube-proxy-healthz-bind-address'),
     networkPolicy: !flags['disable-network-policy'],
   };
+}
+
+/** ADDRESS:PORT (an IPv4 address) for a listener; "" turns it off. */
+function parseBindAddress(text: string, flag: string): { address: string; port: number } | undefined {
+  if (text === '') return undefined;
+  const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || !isIPv4(m[1]!) || !(port >= 1 && port <= 65535)) throw new FlagError(`invalid value "${text}" for --${flag}: must be ADDRESS:PORT, e.g. 0.0.0.0:${DEFAULT_HEALTHZ_PORT}`);
+  return { address: m[1]!, port };
 }
 
 /** Starts the node agent against an API server reached with `client`. */

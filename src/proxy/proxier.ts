@@ -9,7 +9,9 @@ import { HandlerRegistrations, type SharedInformers } from '../client/shared-inf
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
+import type { Server } from 'node:http';
 import { HealthCheckServers } from './health-checks.js';
+import { ProxierHealth, serveProxierHealth } from './proxier-health.js';
 import type { ProxyBackend, ProxyMode } from './backend.js';
 import { conntrackDelete } from './iptables.js';
 import { IptablesBackend } from './iptables-backend.js';
@@ -29,6 +31,8 @@ export interface KubeProxyOptions {
   log: Logger;
   /** The data plane (upstream's --proxy-mode); iptables when not given. */
   mode?: ProxyMode;
+  /** Where /healthz and /livez listen (upstream's --healthz-bind-address); undefined: nowhere. */
+  healthz?: { address: string; port: number };
   /**
    * Upstream's --iptables-min-sync-period. Ours defaults to 250 ms, not 1 s: a partial sync rewrites
    * only the changed Services' chains (~20 ms of iptables CPU at 1,000 Services), and a Service
@@ -61,6 +65,9 @@ export class KubeProxy {
   private readonly runner: SyncRunner;
   private readonly handlers = new HandlerRegistrations();
   private readonly healthChecks: HealthCheckServers;
+  /** Upstream's timeout: twice its default --iptables-sync-period of 30 s. */
+  private readonly health = new ProxierHealth(60_000);
+  private healthServer?: Server;
   private readonly backend: ProxyBackend;
   private appliedPorts: ServicePortInfo[] = [];
   private lastProblems = new Set<string>();
@@ -84,7 +91,11 @@ export class KubeProxy {
     // No sync before every cache is filled: rules from half a picture would reject Services whose
     // slices have not arrived yet.
     let synced = false;
-    const kick = () => synced && this.runner.request();
+    const kick = () => {
+      if (!synced) return;
+      this.health.queued();
+      this.runner.request();
+    };
     for (const inf of [this.services, this.slices] as Informer[]) this.handlers.add(inf, { add: kick, update: kick, delete: kick });
     // The Node changes with every heartbeat; only its addresses and pod CIDR matter here.
     const facts = (n: NodeObject) => JSON.stringify([n.status?.addresses, n.spec?.podCIDR]);
@@ -98,6 +109,8 @@ export class KubeProxy {
       return [];
     });
     if (removed.length) this.o.log('removed rules of another proxy mode', { mode: this.backend.mode, removed: removed.length });
+    if (this.o.healthz) this.healthServer = serveProxierHealth(this.health, () => this.node.get(this.o.nodeName), this.o.healthz.address, this.o.healthz.port, this.o.log);
+    this.health.queued();
     const firstSync = new Promise<void>(resolve => (this.firstSyncDone = resolve));
     this.runner.requestFull();
     await firstSync;
@@ -115,6 +128,7 @@ export class KubeProxy {
     this.node.stop();
     await this.runner.idle();
     await this.healthChecks.close();
+    await new Promise(resolve => this.healthServer ? this.healthServer.close(resolve) : resolve(undefined));
   }
 
   private nodeFacts(): NodeFacts {
@@ -136,6 +150,7 @@ export class KubeProxy {
       const stale = staleConntrackFlows(this.appliedPorts, ports);
       this.appliedPorts = ports;
       this.healthChecks.update(result.healthChecks);
+      this.health.synced();
       for (const flow of stale) await conntrackDelete(flow, this.o.netns).catch(err => this.o.log('conntrack cleanup failed', { error: (err as Error).message }));
       const stats = { full, chainsWritten: result.chainsWritten, chainsDeleted: result.chainsDeleted, durationMs: performance.now() - started };
       if (full || stats.chainsWritten || stats.chainsDeleted) this.o.log('proxy rules synced', { ...stats, mode: this.backend.mode, services: ports.length, durationMs: Math.round(stats.durationMs) });

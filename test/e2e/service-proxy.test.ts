@@ -172,6 +172,12 @@ for (const [mode, view] of Object.entries(MODES)) describe(`Service networking: 
       }
     }
     assert.equal(seen.size, 3, [...seen].join(','));
+    // kube-proxy's own health endpoint answers on every node too.
+    for (const ip of nodeIPs) {
+      const h = await fromLan(`http://${ip}:10256/healthz`);
+      assert.equal(h.status, '200', `${ip}:10256 → ${h.body}`);
+      assert.equal(JSON.parse(h.body).nodeEligible, true);
+    }
   });
 
   test('LoadBalancer: ingress is every node\'s IP and answers there; a second Service on the same port stays pending with an Event', async () => {
