@@ -23,6 +23,7 @@ import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
+import { DNS_METRICS_PORT } from '../dns/dns-metrics.js';
 import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import type { ProxyMode } from '../proxy/backend.js';
 import { KubeProxy } from '../proxy/proxier.js';
@@ -160,7 +161,7 @@ export class Agent {
     this.routes = new PodRoutes(this.nodes, backend, o.log);
     await this.routes.start();
     if (o.serveClusterDns) {
-      this.dns = new ClusterDns({ client: this.client, informers: this.informers, nodeName: o.nodeName, address: addresses[0].address, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
+      this.dns = new ClusterDns({ client: this.client, informers: this.informers, nodeName: o.nodeName, address: addresses[0].address, metricsPort: DNS_METRICS_PORT, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {

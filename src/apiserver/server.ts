@@ -1,6 +1,6 @@
 // The API server: HTTPS, the request pipeline (authenticate → authorize → handler → admission →
 // store) and the registry of all resources, over one revisioned store.
-import { joinHostPort } from './tables/format.js';
+import { joinHostPort } from '../util/host-port.js';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -2,14 +2,17 @@
 // node's IP (UDP and TCP, port 53) for the cluster domain, forwards other names to the node's
 // resolvers, and keeps the node's endpoint in the kube-dns Service.
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { Informer } from '../client/informer.js';
 import { HandlerRegistrations, type SharedInformers } from '../client/shared-informers.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
+import { joinHostPort } from '../util/host-port.js';
 import { parseResolvConf } from '../util/resolv-conf.js';
 import { ClusterRecords } from './cluster-records.js';
 import { DnsHandler } from './dns-handler.js';
+import { DnsMetrics } from './dns-metrics.js';
 import { Forwarder } from './forwarder.js';
 import { DNS_NAMESPACE, desiredSlice, sliceMatches, sliceName, writeSlice } from './node-endpoint-slice.js';
 import { DEFAULT_TTL } from './resolver.js';
@@ -30,6 +33,8 @@ export interface ClusterDnsOptions {
   address: string;
   /** Default 53. */
   port?: number;
+  /** Where /metrics is served on `address` (CoreDNS's 9153); undefined: nowhere. */
+  metricsPort?: number;
   /** The cluster domain (--cluster-domain). */
   zone: string;
   /** The node's resolver config, whose nameservers get the names outside the cluster. */
@@ -44,6 +49,7 @@ export class ClusterDns {
   private readonly namespaces: Informer<NamespaceObject>;
   private readonly handlers = new HandlerRegistrations();
   private server?: DnsServer;
+  private metricsServer?: Server;
   private nodeUid?: string;
   private port = 0;
   private serving = false;
@@ -72,7 +78,9 @@ export class ClusterDns {
     await Promise.all([this.services.waitForSync(), this.slices.waitForSync(), this.namespaces.waitForSync()]);
     const nameservers = this.upstreams();
     const handler = new DnsHandler(records, { zone: this.o.zone, ttl: DEFAULT_TTL, nameserverIPs: [this.o.address] }, new Forwarder({ nameservers }));
-    this.server = new DnsServer({ address: this.o.address, port: this.o.port ?? DNS_PORT, handle: (q, t) => handler.handle(q, t), log: this.o.log });
+    const port = this.o.port ?? DNS_PORT;
+    const metrics = new DnsMetrics(`dns://${joinHostPort(this.o.address, port)}`, this.o.address.includes(':') ? '2' : '1');
+    this.server = new DnsServer({ address: this.o.address, port, handle: (q, t) => metrics.observe(q, t, handler.handle(q, t)), log: this.o.log });
     try {
       this.port = await this.server.start();
     } catch (err) {
@@ -80,6 +88,7 @@ export class ClusterDns {
       throw new ClusterDnsError(`cannot serve DNS on ${this.o.address}:${this.o.port ?? DNS_PORT}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (--disable-cluster-dns runs the node without it)`);
     }
     this.serving = true;
+    if (this.o.metricsPort !== undefined) this.metricsServer = metrics.serve(this.o.address, this.o.metricsPort, this.o.log);
     this.o.log('cluster DNS serving', { address: this.o.address, port: this.port, zone: this.o.zone, upstreams: nameservers });
     this.writeOurSlice();
     await this.writing;
@@ -89,6 +98,7 @@ export class ClusterDns {
     clearTimeout(this.retry);
     this.handlers.removeAll();
     await this.server?.stop();
+    await new Promise(resolve => (this.metricsServer ? this.metricsServer.close(resolve) : resolve(undefined)));
     if (this.serving) {
       this.serving = false;
       // Not serving any more: the endpoint stays, not ready, until the next start.

@@ -216,6 +216,13 @@ describe('cluster DNS on every node', { timeout: 600_000 }, () => {
     // Asked again from every node: answered from each node's cache (300 s TTL, kept up to 30 s).
     for (const n of NODES) assert.equal(await resolved(n, 'www.example.test'), UPSTREAM_ANSWER);
     assert.equal(asked.filter(q => q === 'A www.example.test').length, first, asked.join('\n'));
+    // Every node's DNS counted those queries in CoreDNS's metrics.
+    for (const n of c.nodes) {
+      const metrics = c.inNode(n.name, 'curl', ['-s', '-m', '3', `http://${n.ip}:9153/metrics`]);
+      assert.match(metrics, new RegExp(`^coredns_dns_requests_total\\{[^}]*proto="udp"[^}]*server="dns://${n.ip.replaceAll('.', '\\.')}:53"[^}]*type="A"[^}]*\\} [1-9]`, 'm'), metrics);
+      assert.match(metrics, /^coredns_dns_responses_total\{[^}]*rcode="NXDOMAIN"[^}]*\} [1-9]/m);
+      assert.match(metrics, /^coredns_dns_request_duration_seconds_count\{/m);
+    }
   });
 
   test('a stopped agent marks its DNS endpoint not ready; deleting its Node removes the endpoint (garbage collector)', async () => {

@@ -83,8 +83,3 @@ export function boolPtr(v: unknown): string {
 export function conditionTrue(conditions: Obj[] | undefined, type: string): boolean {
   return (conditions ?? []).find(c => c.type === type)?.status === 'True';
 }
-
-/** Net.JoinHostPort: IPv6 addresses in brackets. */
-export function joinHostPort(host: string, port: number | string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}

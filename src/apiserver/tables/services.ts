@@ -1,7 +1,8 @@
 // Services, Endpoints and discovery.k8s.io EndpointSlices.
 import { ageCol, col, nameCol } from './columns.js';
 import { since } from './duration.js';
-import { formatLabels, joinHostPort, listWithMore } from './format.js';
+import { joinHostPort } from '../../util/host-port.js';
+import { formatLabels, listWithMore } from './format.js';
 import type { Obj, Printer } from './types.js';
 
 /** Load-balancer ingress points, IP preferred over hostname, de-duplicated and sorted. */
