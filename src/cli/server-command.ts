@@ -11,6 +11,7 @@ import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserv
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
+import { podSecurityAdmission } from '../apiserver/admission/pod-security/admission.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
@@ -195,6 +196,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     admission: registry => [
       namespaceLifecycle(registry),
       serviceAccountAdmission(registry),
+      podSecurityAdmission(registry),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
