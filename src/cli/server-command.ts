@@ -8,6 +8,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
+import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
@@ -195,6 +196,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
     admission: registry => [
       namespaceLifecycle(registry),
+      limitRanger(registry),
       serviceAccountAdmission(registry),
       podSecurityAdmission(registry),
       defaultTolerationSeconds(settings.tolerationSeconds),
