@@ -7,6 +7,7 @@ import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/crede
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
+import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
@@ -202,6 +203,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
+      defaultStorageClass(registry),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,
