@@ -1,8 +1,12 @@
 // The pod admission plugins end to end with the real kubectl: PodSecurity (enforce rejects with
 // upstream's message, warn and a tightened enforce level show as kubectl warnings, workloads are
 // warned only, bad labels are invalid), LimitRanger (defaults on a created pod, max refused) and
-// DefaultStorageClass (a claim without a class gets the default one).
+// DefaultStorageClass (a claim without a class gets the default one); PodSecurity's defaults and
+// exemptions from --admission-control-config-file.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestCluster, eventually } from './harness.js';
 
@@ -123,5 +127,43 @@ describe('pod admission with kubectl', () => {
     }, 20_000, 'the default class on a new claim');
     await c.k(['create', '-f', '-'], claim('none', { storageClassName: '' }));
     assert.equal(await c.k(['get', 'pvc', 'none', '-n', 'limits', '-o', 'jsonpath={.spec.storageClassName}']), '', 'an explicit "" stays');
+  });
+});
+
+describe('PodSecurity configured by --admission-control-config-file', () => {
+  let c: TestCluster;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'k8ts-psa-config-'));
+    writeFileSync(join(dir, 'pod-security.yaml'), [
+      'apiVersion: pod-security.admission.config.k8s.io/v1', 'kind: PodSecurityConfiguration',
+      'defaults:', '  enforce: baseline', 'exemptions:', '  namespaces: [ops]', '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'admission.yaml'), [
+      'apiVersion: apiserver.config.k8s.io/v1', 'kind: AdmissionConfiguration',
+      'plugins:', '- name: PodSecurity', '  path: pod-security.yaml', '',
+    ].join('\n'));
+    c = await TestCluster.start({ extraArgs: ['--admission-control-config-file', join(dir, 'admission.yaml')] });
+    await c.k(['create', 'namespace', 'ops']);
+    for (const ns of ['default', 'ops']) {
+      await eventually(async () => (await c.kubectl(['get', 'serviceaccount', 'default', '-n', ns])).code === 0, 30_000, `default ServiceAccount in ${ns}`);
+    }
+  });
+
+  after(async () => {
+    await c?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('unlabelled namespaces enforce the configured default; exempt namespaces do not', async () => {
+    const denied = await c.kubectl(['create', '-f', '-'], pod('hostnet', 'default', { hostNetwork: true }));
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /pods "hostnet" is forbidden: violates PodSecurity "baseline:latest": host namespaces \(hostNetwork=true\)/);
+    const exempt = await c.kubectl(['create', '-f', '-'], pod('hostnet', 'ops', { hostNetwork: true }));
+    assert.equal(exempt.code, 0, exempt.stderr);
+    // A label still overrides the default.
+    await c.k(['label', 'namespace', 'default', 'pod-security.kubernetes.io/enforce=privileged']);
+    assert.equal((await c.kubectl(['create', '-f', '-'], pod('hostnet', 'default', { hostNetwork: true }))).code, 0);
   });
 });
