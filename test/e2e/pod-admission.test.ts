@@ -1,8 +1,8 @@
 // The pod admission plugins end to end with the real kubectl: PodSecurity (enforce rejects with
 // upstream's message, warn and a tightened enforce level show as kubectl warnings, workloads are
-// warned only, bad labels are invalid), LimitRanger (defaults on a created pod, max refused) and
-// DefaultStorageClass (a claim without a class gets the default one); PodSecurity's defaults and
-// exemptions from --admission-control-config-file.
+// warned only, bad labels are invalid), LimitRanger (defaults on a created pod, max refused,
+// inconsistent LimitRanges invalid) and DefaultStorageClass (a claim without a class gets the
+// default one); PodSecurity's defaults and exemptions from --admission-control-config-file.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,14 @@ describe('pod admission with kubectl', () => {
       assert.equal(p.metadata.annotations['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu, memory request for container c; cpu, memory limit for container c');
       return true;
     }, 20_000, 'the LimitRange defaults');
+
+    const inconsistent = await c.kubectl(['create', '-f', '-'], manifest({
+      apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'inverted', namespace: 'limits' },
+      spec: { limits: [{ type: 'Container', max: { cpu: '1' }, default: { cpu: '2' } }] },
+    }));
+    assert.notEqual(inconsistent.code, 0);
+    assert.match(inconsistent.stderr, /The LimitRange "inverted" is invalid/);
+    assert.match(inconsistent.stderr, /spec.limits\[0\].default\[cpu\]: Invalid value: resource.Quantity\{i:resource.int64Amount\{value:1, scale:0\}, d:resource.infDecAmount\{Dec:\(\*inf.Dec\)\(nil\)\}, s:"1", Format:"DecimalSI"\}: default value 2 is greater than max value 1/);
 
     const big = await c.kubectl(['create', '-f', '-'], pod('big', 'limits', {}, { resources: { limits: { cpu: '2' } } }));
     assert.notEqual(big.code, 0);
