@@ -33,8 +33,14 @@ const IGNORED_POD_SUBRESOURCES = new Set(['exec', 'attach', 'binding', 'eviction
 type Pod = KubeObject & { spec?: PodSpec };
 type Template = PodTemplateSpec | undefined | null;
 
+/** The shapes of the workloads that carry a pod template. */
+interface Workload {
+  template?: Template;
+  spec?: { template?: Template; jobTemplate?: { spec?: { template?: Template } } };
+}
+
 /** The pod template of each workload resource upstream checks ("group/resource"). */
-const TEMPLATE_OF: Record<string, (o: any) => Template> = {
+const TEMPLATE_OF: Record<string, (o: Workload) => Template> = {
   '/replicationcontrollers': o => o.spec?.template,
   '/podtemplates': o => o.template,
   'apps/replicasets': o => o.spec?.template,
@@ -126,14 +132,14 @@ export function podSecurityAdmissionFrom(sources: PodSecuritySources, config: Po
     evaluate(a, policy, errors, pod.metadata, pod.spec ?? { containers: [] }, true);
   }
 
-  function validatePodController(a: AdmissionAttributes, template: (o: any) => Template): void {
+  function validatePodController(a: AdmissionAttributes, template: (o: Workload) => Template): void {
     if (a.subresource) return;
     if (exemptNamespace(a.namespace)) return annotate(a.ctx, { exempt: 'namespace' });
     if (exemptUser(a.ctx.user.username)) return annotate(a.ctx, { exempt: 'user' });
     const ns = namespacePolicy(a.namespace);
     if (!ns) return;
     if (!ns.errors && ns.policy.warn.level === 'privileged' && ns.policy.audit.level === 'privileged') return;
-    const t = template(a.object);
+    const t = template(a.object as Workload);
     if (!t) return;
     evaluate(a, ns.policy, ns.errors, t.metadata ?? {}, t.spec ?? { containers: [] }, false);
   }
