@@ -82,31 +82,28 @@ function limitRequestRatioConstraint(type: string, name: string, enforced: Quant
 
 /** Sets the defaults of one LimitRange on a pod's containers and notes what it set in the annotation. */
 export function defaultPodResources(limitRange: LimitRange, pod: Pod): void {
-  const limits: Record<string, string | number> = {};
-  const requests: Record<string, string | number> = {};
+  // Maps, not objects: resource names are data, whatever they spell.
+  const limits = new Map<string, string | number>();
+  const requests = new Map<string, string | number>();
   for (const item of limitRange.spec?.limits ?? []) {
     if (item.type !== 'Container') continue;
-    Object.assign(requests, item.defaultRequest);
-    Object.assign(limits, item.default);
+    for (const [k, v] of Object.entries(item.defaultRequest ?? {})) requests.set(k, v);
+    for (const [k, v] of Object.entries(item.default ?? {})) limits.set(k, v);
   }
   const notes: string[] = [];
+  /** Sets the defaults a container's list lacks; returns their names, sorted. */
+  const fill = (c: Container, field: 'limits' | 'requests', defaults: Map<string, string | number>): string[] => {
+    const missing = [...defaults.keys()].filter(k => !Object.prototype.hasOwnProperty.call(c.resources?.[field] ?? {}, k)).sort();
+    if (!missing.length) return missing;
+    const list = ((c.resources ??= {})[field] ??= {});
+    for (const k of missing) Object.defineProperty(list, k, { value: defaults.get(k), enumerable: true, writable: true, configurable: true });
+    return missing;
+  };
   const merge = (c: Container, kind: string) => {
-    const setLimits: string[] = [];
-    const setRequests: string[] = [];
-    for (const [k, v] of Object.entries(limits)) {
-      const own = c.resources?.limits ?? {};
-      if (Object.prototype.hasOwnProperty.call(own, k)) continue;
-      ((c.resources ??= {}).limits ??= {})[k] = v;
-      setLimits.push(k);
-    }
-    for (const [k, v] of Object.entries(requests)) {
-      const own = c.resources?.requests ?? {};
-      if (Object.prototype.hasOwnProperty.call(own, k)) continue;
-      ((c.resources ??= {}).requests ??= {})[k] = v;
-      setRequests.push(k);
-    }
-    if (setRequests.length) notes.push(`${setRequests.sort().join(', ')} request for ${kind} ${c.name}`);
-    if (setLimits.length) notes.push(`${setLimits.sort().join(', ')} limit for ${kind} ${c.name}`);
+    const setLimits = fill(c, 'limits', limits);
+    const setRequests = fill(c, 'requests', requests);
+    if (setRequests.length) notes.push(`${setRequests.join(', ')} request for ${kind} ${c.name}`);
+    if (setLimits.length) notes.push(`${setLimits.join(', ')} limit for ${kind} ${c.name}`);
   };
   for (const c of pod.spec.containers ?? []) merge(c, 'container');
   for (const c of pod.spec.initContainers ?? []) merge(c, 'init container');
