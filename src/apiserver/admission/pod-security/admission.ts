@@ -40,16 +40,16 @@ interface Workload {
 }
 
 /** The pod template of each workload resource upstream checks ("group/resource"). */
-const TEMPLATE_OF: Record<string, (o: Workload) => Template> = {
-  '/replicationcontrollers': o => o.spec?.template,
-  '/podtemplates': o => o.template,
-  'apps/replicasets': o => o.spec?.template,
-  'apps/deployments': o => o.spec?.template,
-  'apps/statefulsets': o => o.spec?.template,
-  'apps/daemonsets': o => o.spec?.template,
-  'batch/jobs': o => o.spec?.template,
-  'batch/cronjobs': o => o.spec?.jobTemplate?.spec?.template,
-};
+const TEMPLATE_OF = new Map<string, (o: Workload) => Template>([
+  ['/replicationcontrollers', o => o.spec?.template],
+  ['/podtemplates', o => o.template],
+  ['apps/replicasets', o => o.spec?.template],
+  ['apps/deployments', o => o.spec?.template],
+  ['apps/statefulsets', o => o.spec?.template],
+  ['apps/daemonsets', o => o.spec?.template],
+  ['batch/jobs', o => o.spec?.template],
+  ['batch/cronjobs', o => o.spec?.jobTemplate?.spec?.template],
+]);
 
 export interface PodSecuritySources {
   namespace(name: string): KubeObject | undefined;
@@ -214,7 +214,7 @@ export function podSecurityAdmissionFrom(sources: PodSecuritySources, config: Po
       const { group, resource } = a.resource;
       if (group === '' && resource === 'namespaces') return validateNamespace(a);
       if (group === '' && resource === 'pods') return validatePod(a);
-      const template = TEMPLATE_OF[`${group}/${resource}`];
+      const template = TEMPLATE_OF.get(`${group}/${resource}`);
       if (template) validatePodController(a, template);
     },
   };
