@@ -66,6 +66,12 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** a + b exactly, in a's format (as upstream's Quantity.Add keeps the receiver's). */
+export function addQuantities(a: Quantity, b: Quantity): Quantity {
+  const scale = Math.min(a.scale, b.scale);
+  return { digits: a.digits * 10n ** BigInt(a.scale - scale) + b.digits * 10n ** BigInt(b.scale - scale), scale, format: a.format };
+}
+
 /** Compares two quantities given as text or numbers (throws on unparseable input). */
 export function compareQuantityText(a: string | number, b: string | number): -1 | 0 | 1 {
   return compareQuantities(parseQuantity(a), parseQuantity(b));

@@ -7,10 +7,15 @@ import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/crede
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
+import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
+import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
+import { podSecurityAdmission, type PodSecurityConfig } from '../apiserver/admission/pod-security/admission.js';
+import { podSecurityConfig } from '../apiserver/admission/pod-security/config.js';
+import { AdmissionConfigError, readAdmissionConfig } from '../apiserver/admission/admission-config.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
@@ -44,6 +49,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
+  'admission-control-config-file': { type: 'string', help: 'AdmissionConfiguration file giving admission plugins their configuration (PodSecurity defaults and exemptions)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -76,6 +82,7 @@ interface ServerSettings {
   controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
+  podSecurity: PodSecurityConfig;
 }
 
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
@@ -135,6 +142,16 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   };
 }
 
+/** PodSecurity's configuration from the admission configuration file, or upstream's default without one. */
+function podSecuritySettings(file: string | undefined): PodSecurityConfig {
+  try {
+    return podSecurityConfig(file ? readAdmissionConfig(file).get('PodSecurity') : undefined);
+  } catch (err) {
+    if (err instanceof AdmissionConfigError) throw new FlagError(`invalid --admission-control-config-file: ${err.message}`);
+    throw err;
+  }
+}
+
 function serverSettings(flags: FlagValues): ServerSettings {
   const dataDir = String(flags['data-dir']);
   const port = Number(flags['https-listen-port']);
@@ -155,6 +172,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
   const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
+  const podSecurity = podSecuritySettings(flags['admission-control-config-file'] as string | undefined);
   const datastore = String(flags.datastore);
   const tolerationSeconds = {
     notReadySeconds: Number(flags['default-not-ready-toleration-seconds']),
@@ -165,7 +183,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
     : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,
+    compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent, podSecurity,
   };
 }
 
@@ -194,10 +212,13 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
     admission: registry => [
       namespaceLifecycle(registry),
+      limitRanger(registry),
       serviceAccountAdmission(registry),
+      podSecurityAdmission(registry, settings.podSecurity),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
+      defaultStorageClass(registry),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

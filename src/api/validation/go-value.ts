@@ -49,3 +49,35 @@ export function goLabelSelector(sel: Obj | undefined | null): string {
     : '[]v1.LabelSelectorRequirement(nil)';
   return `v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels)}, MatchExpressions:${renderedExprs}}`;
 }
+
+/**
+ * %#v of a resource.Quantity parsed from canonical text, as upstream prints bad quantities held by
+ * value: the int64 amount ParseQuantity makes and the text it caches (only for a form it considers
+ * canonical). Quantities beyond int64 precision are shown with their amount scaled the same way.
+ */
+export function goQuantity(text: string): string {
+  const m = /^([+-]?)(\d+)(?:\.(\d+))?([a-zA-Z]*|[eE][-+]?\d+)$/.exec(text);
+  if (!m || text === '0') return `resource.Quantity{i:resource.int64Amount{value:0, scale:0}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:${q(text)}, Format:"DecimalSI"}`;
+  const [, sign, whole, frac = '', suffix] = m;
+  const binary: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+  const decimal: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+  const shifted = whole + frac;
+  const negative = sign === '-';
+  let value: bigint;
+  let scale: number;
+  let format: string;
+  let cached: boolean;
+  if (suffix in binary) {
+    format = 'BinarySI';
+    const n = BigInt(shifted);
+    value = n << BigInt(binary[suffix]);
+    scale = -frac.length;
+    cached = !frac && (n & 7n) !== 0n;
+  } else {
+    format = suffix in decimal ? 'DecimalSI' : 'DecimalExponent';
+    scale = (suffix in decimal ? decimal[suffix] : Number(suffix.slice(1))) - frac.length;
+    value = BigInt(shifted);
+    cached = scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
+  }
+  return `resource.Quantity{i:resource.int64Amount{value:${negative ? -value : value}, scale:${scale}}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:${q(cached ? text : '')}, Format:${q(format)}}`;
+}

@@ -11,7 +11,7 @@ const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storag
 const isNative = (name: string) => !name.includes('/') || name.includes('kubernetes.io/');
 const isHugePages = (name: string) => name.startsWith('hugepages-');
 // Extended resources and huge pages cannot be overcommitted: requests must equal limits.
-const overcommitAllowed = (name: string) => isNative(name) && !isHugePages(name);
+export const isOvercommitAllowed = (name: string) => isNative(name) && !isHugePages(name);
 
 export function validateResourceRequirements(res: Obj | undefined, path: string): FieldError[] {
   if (!res) return [];
@@ -22,12 +22,12 @@ export function validateResourceRequirements(res: Obj | undefined, path: string)
     const limit = limits.get(name);
     if (limit) {
       const cmp = compareQuantities(request, limit);
-      if (cmp !== 0 && !overcommitAllowed(name)) {
+      if (cmp !== 0 && !isOvercommitAllowed(name)) {
         errs.push(fieldErrors.invalid(`${path}.requests`, formatQuantity(request), `must be equal to ${name} limit of ${formatQuantity(limit)}`));
       } else if (cmp > 0) {
         errs.push(fieldErrors.invalid(`${path}.requests`, formatQuantity(request), `must be less than or equal to ${name} limit of ${formatQuantity(limit)}`));
       }
-    } else if (!overcommitAllowed(name)) {
+    } else if (!isOvercommitAllowed(name)) {
       errs.push(fieldErrors.required(`${path}.limits`, 'Limit must be set for non overcommitable resources'));
     }
   }
@@ -53,7 +53,7 @@ function parsedList(list: Obj | undefined, path: string, errs: FieldError[]): Ma
   return out;
 }
 
-function validateContainerResourceName(name: string, path: string): FieldError[] {
+export function validateContainerResourceName(name: string, path: string): FieldError[] {
   const errs = qualifiedName(name).map(msg => fieldErrors.invalid(path, name, msg));
   if (!name.includes('/')) {
     if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) errs.push(fieldErrors.invalid(path, name, 'must be a standard resource for containers'));

@@ -7,6 +7,7 @@ import { DEFAULT_INGRESS_CLASS_ANNOTATION, LEGACY_INGRESS_CLASS_ANNOTATION } fro
 import type { KubeObject } from '../../api/object.js';
 import type { IngressSpec } from '../../api/types/generated.js';
 import type { Registry } from '../registry/registry.js';
+import { newestDefault } from './newest-default.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
 export function defaultIngressClass(registry: () => Registry): AdmissionPlugin {
@@ -22,15 +23,8 @@ export function defaultIngressClassFrom(classes: () => KubeObject[]): AdmissionP
       const ingress = a.object as KubeObject & { spec?: IngressSpec };
       if (ingress.spec?.ingressClassName !== undefined && ingress.spec.ingressClassName !== null) return;
       if (ingress.metadata.annotations?.[LEGACY_INGRESS_CLASS_ANNOTATION] !== undefined) return;
-      const chosen = newestDefault(classes());
+      const chosen = newestDefault(classes(), c => c.metadata.annotations?.[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true');
       if (chosen) (ingress.spec ??= {}).ingressClassName = chosen.metadata.name;
     },
   };
-}
-
-function newestDefault(classes: KubeObject[]): KubeObject | undefined {
-  const time = (c: KubeObject) => Date.parse(c.metadata.creationTimestamp ?? '') || 0;
-  return classes
-    .filter(c => c.metadata.annotations?.[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true')
-    .sort((x, y) => time(y) - time(x) || (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''))[0];
 }

@@ -1,5 +1,6 @@
 // PersistentVolumes, PersistentVolumeClaims and storage.k8s.io/v1 StorageClasses, CSIDrivers,
 // CSINodes, VolumeAttachments, CSIStorageCapacities and VolumeAttributesClasses.
+import { BETA_STORAGE_CLASS_ANNOTATION, isDefaultStorageClass } from '../../api/storage-class.js';
 import { ageCol, col, nameCol } from './columns.js';
 import { since } from './duration.js';
 import { quantity } from './format.js';
@@ -8,9 +9,7 @@ import type { Obj, Printer } from './types.js';
 const name = (o: Obj): string => o.metadata?.name ?? '';
 const age = (o: Obj, now: Date): string => since(o.metadata?.creationTimestamp, now);
 
-/** The beta annotation still overrides spec.storageClassName, as upstream's helpers read it. */
-const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
-const storageClassOf = (o: Obj): string => o.metadata?.annotations?.[BETA_CLASS_ANNOTATION] ?? o.spec?.storageClassName ?? '';
+const storageClassOf = (o: Obj): string => o.metadata?.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] ?? o.spec?.storageClassName ?? '';
 
 /** Access modes abbreviated in a fixed order, whatever order the object lists them in. */
 const MODE_ABBREVIATIONS: [string, string][] = [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']];
@@ -67,11 +66,6 @@ export const persistentVolumeClaimPrinter: Printer = {
   },
 };
 
-const isDefaultClass = (o: Obj): boolean => {
-  const a = o.metadata?.annotations ?? {};
-  return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
-};
-
 export const storageClassPrinter: Printer = {
   columns: [
     nameCol(),
@@ -82,7 +76,7 @@ export const storageClassPrinter: Printer = {
     ageCol(),
   ],
   cells: (o, now) => [
-    isDefaultClass(o) ? `${name(o)} (default)` : name(o), o.provisioner ?? '', o.reclaimPolicy ?? 'Delete', o.volumeBindingMode ?? 'Immediate',
+    isDefaultStorageClass(o.metadata) ? `${name(o)} (default)` : name(o), o.provisioner ?? '', o.reclaimPolicy ?? 'Delete', o.volumeBindingMode ?? 'Immediate',
     o.allowVolumeExpansion ?? false, age(o, now),
   ],
 };
