@@ -20,7 +20,9 @@ export function clusterRoleAggregationController(): Controller {
       if (!role) return;
       const rules = aggregatedRules(role, clusterRoles(ctx));
       if (!rules || sameRules(rules, role.rules)) return;
-      await ignoreNotFound(ctx.client.update(objectPath(R.clusterroles, undefined, name), { ...role, rules }));
+      // Without a resourceVersion, as upstream's apply: the rules are this controller's alone.
+      const { resourceVersion: _rv, ...metadata } = role.metadata ?? {};
+      await ignoreNotFound(ctx.client.update(objectPath(R.clusterroles, undefined, name), { ...role, metadata, rules }));
     },
   };
 }
