@@ -5,7 +5,7 @@
 // impersonation, SubjectAccessReview; the default roles reconciled and aggregated.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { eventually, TestCluster, type RunResult } from './harness.js';
@@ -56,6 +56,8 @@ describe('RBAC', () => {
   });
   after(async () => {
     await c?.stop();
+    // The restarted server was given the data dir, so it is not its to remove.
+    if (c) rmSync(c.dataDir, { recursive: true, force: true });
   });
 
   test('the default roles and bindings exist, labelled, and admin/edit/view are aggregated', async () => {
@@ -213,5 +215,20 @@ describe('RBAC', () => {
       apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { resourceAttributes: { verb: 'list', resource: 'pods' } },
     }));
     assert.match(bad.stderr, /spec.user: Invalid value: "": at least one of user or group must be specified/);
+  });
+
+  // Last: it restarts the server (the users' kubeconfigs keep the old address).
+  test('the default policy is reconciled at start: what is missing comes back, autoupdate=false is left alone', async () => {
+    await c.k(['delete', 'clusterrolebinding', 'system:basic-user']);
+    await c.k(['patch', 'clusterrole', 'system:node-proxier', '--type=json', '-p', '[{"op":"remove","path":"/rules/0"}]']);
+    await c.k(['patch', 'clusterrole', 'system:heapster', '--type=merge', '-p', '{"metadata":{"annotations":{"rbac.authorization.kubernetes.io/autoupdate":"false"}},"rules":[]}']);
+    await c.stop('SIGTERM', true);
+    c = await TestCluster.start({ dataDir: c.dataDir });
+    const binding = JSON.parse(await c.k(['get', 'clusterrolebinding', 'system:basic-user', '-o', 'json']));
+    assert.deepEqual(binding.subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }]);
+    const proxier = JSON.parse(await c.k(['get', 'clusterrole', 'system:node-proxier', '-o', 'json']));
+    assert.ok(proxier.rules.some((r: { resources?: string[]; verbs: string[] }) => r.resources?.includes('services') && r.verbs.includes('watch')), JSON.stringify(proxier.rules));
+    const heapster = JSON.parse(await c.k(['get', 'clusterrole', 'system:heapster', '-o', 'json']));
+    assert.deepEqual(heapster.rules ?? [], []);
   });
 });
