@@ -1,0 +1,43 @@
+// Roles of k8ts's own node-side components, as k3s's system:k3s-controller: the agent's cluster
+// DNS, ingress controller and NetworkPolicy enforcer act as the user `system:k8ts-controller`,
+// with exactly what they read and write (src/dns, src/ingress, src/netpol). The scheduler gets
+// upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
+import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
+import { clusterRole, clusterRoleBinding, groups, rule, users } from './rule.js';
+
+export const K8TS_CONTROLLER = 'system:k8ts-controller';
+/** What k8ts's scheduler reads beyond upstream's system:kube-scheduler: PriorityClasses (a pod's priority when admission left it unset). */
+export const K8TS_SCHEDULER = 'system:k8ts-kube-scheduler';
+
+export function k8tsClusterRoles(): ClusterRole[] {
+  return [
+    clusterRole(K8TS_CONTROLLER, [
+      // DNS: services, their slices and namespaces; each node publishes its own DNS EndpointSlice
+      // (owned by its Node) in kube-system.
+      rule(['list', 'watch'], [''], ['services', 'namespaces']),
+      rule(['get'], [''], ['nodes']),
+      rule(['list', 'watch', 'get', 'create', 'update'], ['discovery.k8s.io'], ['endpointslices']),
+      // Ingress: Ingresses, their classes, the TLS Secrets they name; status.loadBalancer; Warning Events.
+      rule(['list', 'watch'], ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
+      rule(['patch'], ['networking.k8s.io'], ['ingresses/status']),
+      rule(['list', 'watch'], [''], ['secrets']),
+      rule(['create', 'patch'], [''], ['events']),
+      // NetworkPolicy enforcer: policies, pods and namespaces (labels) to program the filters.
+      rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+      rule(['list', 'watch'], [''], ['pods']),
+    ]),
+    clusterRole(K8TS_SCHEDULER, [rule(['list', 'watch'], ['scheduling.k8s.io'], ['priorityclasses'])]),
+  ];
+}
+
+export function k8tsClusterRoleBindings(): ClusterRoleBinding[] {
+  return [
+    clusterRoleBinding(K8TS_CONTROLLER, users(K8TS_CONTROLLER)),
+    clusterRoleBinding(K8TS_SCHEDULER, users('system:kube-scheduler')),
+    // Joining with a bootstrap token, as kubeadm sets it up: the token may ask for a node client
+    // certificate, which is approved on its own; a node may renew its certificate the same way.
+    clusterRoleBinding('system:node-bootstrapper', groups('system:bootstrappers'), 'k8ts:kubelet-bootstrap'),
+    clusterRoleBinding('system:certificates.k8s.io:certificatesigningrequests:nodeclient', groups('system:bootstrappers'), 'k8ts:node-autoapprove-bootstrap'),
+    clusterRoleBinding('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', groups('system:nodes'), 'k8ts:node-autoapprove-certificate-rotation'),
+  ];
+}
