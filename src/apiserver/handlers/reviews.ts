@@ -1,7 +1,7 @@
 // Review resources are computed per request, never stored: SelfSubjectReview (`kubectl auth whoami`)
 // echoes the caller's identity; TokenReview says whose a bearer token is (for webhook-style
 // authenticators in workloads); SelfSubjectAccessReview (`kubectl auth can-i`) asks the authorizer
-// about the caller and the attributes in the spec.
+// about the caller and the attributes in the spec; SubjectAccessReview about the user in the spec.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, FieldError, InvalidError, MethodNotAllowedError } from '../../api/errors.js';
 import { nowTimestamp } from '../../api/object.js';
@@ -14,7 +14,7 @@ import type { RequestInfo, ResourceRequest, Verb } from '../request-info.js';
 
 export function isReviewRequest(ri: ResourceRequest): boolean {
   return (ri.group === 'authentication.k8s.io' && (ri.resource === 'selfsubjectreviews' || ri.resource === 'tokenreviews'))
-    || (ri.group === 'authorization.k8s.io' && ri.resource === 'selfsubjectaccessreviews');
+    || (ri.group === 'authorization.k8s.io' && (ri.resource === 'selfsubjectaccessreviews' || ri.resource === 'subjectaccessreviews'));
 }
 
 export async function handleReview(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, authn: Authenticator, authz: Authorizer): Promise<void> {
@@ -26,6 +26,17 @@ export async function handleReview(req: IncomingMessage, res: ServerResponse, ri
     const decision = await authz.authorize(ctx.user, attributes(spec));
     const status = decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
     return sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion, metadata: { creationTimestamp: null }, spec, status });
+  }
+  if (ri.resource === 'subjectaccessreviews') {
+    // The user under review is the spec's (what webhook authorizers and the CSR approver ask).
+    const spec = review.spec ?? {};
+    if (!spec.user && !spec.groups?.length) {
+      throw new InvalidError('SubjectAccessReview', '', 'authorization.k8s.io', [new FieldError('FieldValueInvalid', 'spec.user', 'at least one of user or group must be specified', spec.user ?? '')]);
+    }
+    const user: UserInfo = { username: spec.user ?? '', uid: spec.uid, groups: spec.groups ?? [], extra: spec.extra };
+    const decision = await authz.authorize(user, attributes(spec));
+    const status = decision.allowed ? { allowed: true } : { allowed: false, ...(decision.denied ? { denied: true } : {}), reason: decision.reason };
+    return sendJson(res, 201, { kind: 'SubjectAccessReview', apiVersion, metadata: { creationTimestamp: null }, spec, status });
   }
   if (ri.resource === 'tokenreviews') {
     const spec = review.spec ?? {};
