@@ -68,8 +68,8 @@ export function fetchClusterCA(serverUrl: string, token: BootstrapToken, timeout
       res.setEncoding('utf8');
       res.on('data', d => (body += d));
       res.on('end', () => {
-        // 404: no live token by that id — it may not be made yet (the server is starting) or it expired.
-        if (res.statusCode !== 200) return reject(new JoinError(`${url.origin}${CACERTS_PATH} answered ${res.statusCode}: ${body.slice(0, 200)}`, (res.statusCode ?? 0) >= 500 || res.statusCode === 404));
+        // 404: the server knows no live token by that id (mistyped, expired or deleted).
+        if (res.statusCode !== 200) return reject(new JoinError(`${url.origin}${CACERTS_PATH} answered ${res.statusCode}: ${body.slice(0, 200)}`, (res.statusCode ?? 0) >= 500));
         const proof = String(res.headers[CA_PROOF_HEADER] ?? '');
         if (!isValidCaProof(formatBootstrapToken(token), nonce, body, proof)) {
           return reject(new JoinError(`the CA served by ${url.origin} does not match the join token (wrong token, or not the cluster's server)`, false));

@@ -54,8 +54,7 @@ export async function parseCertificateRequest(pem: string): Promise<ParsedReques
   const subject = csr.subjectName.toJSON();
   const other = new Set<string>();
   for (const rdn of subject) for (const k of Object.keys(rdn)) if (k !== 'CN' && k !== 'O') other.add(k);
-  const san = csr.getExtension(x509.SubjectAlternativeNameExtension.NAME) as x509.SubjectAlternativeNameExtension | null
-    ?? csr.extensions.find((e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension) ?? null;
+  const san = subjectAltNames(csr);
   const names = san ? san.names.toJSON() : [];
   const of = (type: string) => names.filter(n => n.type === type).map(n => n.value);
   let signatureValid = false;
@@ -120,8 +119,8 @@ export async function signCertificateRequest(ca: { cert: string; key: string }, 
   ];
   if (keyBits) extensions.push(new x509.KeyUsagesExtension(keyBits, true));
   if (extended.length) extensions.push(new x509.ExtendedKeyUsageExtension(extended, false));
-  const san = csr.getExtension(x509.SubjectAlternativeNameExtension.NAME);
-  if (san) extensions.push(new x509.SubjectAlternativeNameExtension(san.rawData));
+  const san = subjectAltNames(csr);
+  if (san) extensions.push(san);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: csr.subjectName,
@@ -134,6 +133,10 @@ export async function signCertificateRequest(ca: { cert: string; key: string }, 
     extensions,
   });
   return cert.toString('pem');
+}
+
+function subjectAltNames(csr: x509.Pkcs10CertificateRequest): x509.SubjectAlternativeNameExtension | undefined {
+  return csr.extensions.find((e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension);
 }
 
 /** Validity window of a certificate (PEM). */
