@@ -110,10 +110,11 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   if (!flags) return undefined;
   if (!flags.server) throw new FlagError('--server is required');
   if (!flags.token === !flags['token-file']) throw new FlagError('one of --token and --token-file is required');
-  const token = bootstrapToken(flags.token ? String(flags.token) : readToken(String(flags['token-file'])));
+  const tokenText = flags.token ? String(flags.token) : readToken(String(flags['token-file']));
   const serverUrl = String(flags.server);
   if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
   const settings = nodeAgentSettings(flags);
+  const token = bootstrapToken(tokenText);
   const dataDir = String(flags['data-dir']);
   const agentDir = join(dataDir, 'agent');
   const log = logger('agent');
