@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bootstrapTokenExpired, bootstrapTokenGroups, bootstrapTokenSecret, bootstrapTokenSecretProblems, formatBootstrapToken,
+  bootstrapTokenExpired, bootstrapTokenGroups, formatBootstrapToken,
   generateBootstrapToken, parseBootstrapToken,
 } from './bootstrap-token.js';
 import type { KubeObject } from './object.js';
@@ -31,14 +31,4 @@ test('expiration: past and unparsable are expired, absent never expires', () => 
 test('groups: system:bootstrappers plus valid extra groups; an invalid extra group is an error', () => {
   assert.deepEqual(bootstrapTokenGroups(secret({ 'auth-extra-groups': 'system:bootstrappers:a,system:bootstrappers:b-c' })), ['system:bootstrappers', 'system:bootstrappers:a', 'system:bootstrappers:b-c']);
   assert.throws(() => bootstrapTokenGroups(secret({ 'auth-extra-groups': 'system:masters' })), /bootstrap group "system:masters" is invalid/);
-});
-
-test('a Secret made by bootstrapTokenSecret is valid; mismatched names and bad fields are reported', () => {
-  const s = bootstrapTokenSecret({ id: 'abcdef', secret: '0123456789abcdef' }, { expiration: '2030-01-01T00:00:00Z', extraGroups: ['system:bootstrappers:x'] });
-  assert.deepEqual(bootstrapTokenSecretProblems(s), []);
-  const problems = bootstrapTokenSecretProblems(secret({ 'token-id': 'abcdeg', 'token-secret': 'short', expiration: 'soon' }));
-  assert.equal(problems.length, 3);
-  assert.match(problems.join('\n'), /name must be bootstrap-token-abcdeg/);
-  assert.match(problems.join('\n'), /token-secret must match/);
-  assert.match(problems.join('\n'), /expiration "soon" is not an RFC3339 time/);
 });

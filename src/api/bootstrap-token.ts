@@ -12,8 +12,6 @@ export const BOOTSTRAP_USER_PREFIX = 'system:bootstrap:';
 export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
 
 const TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
-const TOKEN_ID = /^[a-z0-9]{6}$/;
-const TOKEN_SECRET = /^[a-z0-9]{16}$/;
 const EXTRA_GROUP = /^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$/;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -116,22 +114,4 @@ export function bootstrapTokenGroups(secret: KubeObject): string[] {
     }
   }
   return [...groups];
-}
-
-/** Checks a token Secret's shape as the bootstrap authenticator and kubeadm do; the problems, [] when valid. */
-export function bootstrapTokenSecretProblems(secret: KubeObject): string[] {
-  const problems: string[] = [];
-  const name = secret.metadata?.name ?? '';
-  const id = secretValue(secret, 'token-id') ?? '';
-  if (!TOKEN_ID.test(id)) problems.push(`token-id "${id}" must match ${TOKEN_ID.source}`);
-  if (name !== bootstrapTokenSecretName(id)) problems.push(`name must be ${bootstrapTokenSecretName(id)}`);
-  if (!TOKEN_SECRET.test(secretValue(secret, 'token-secret') ?? '')) problems.push(`token-secret must match ${TOKEN_SECRET.source}`);
-  const expiration = secretValue(secret, 'expiration');
-  if (expiration !== undefined && parseRfc3339(expiration) === undefined) problems.push(`expiration "${expiration}" is not an RFC3339 time`);
-  try {
-    bootstrapTokenGroups(secret);
-  } catch (err) {
-    problems.push((err as Error).message);
-  }
-  return problems;
 }
