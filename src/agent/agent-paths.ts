@@ -13,4 +13,6 @@ export const agentPaths = (agentDir: string) => ({
   cgroupRootFile: join(agentDir, 'cgroup-root'),
   /** The network namespace the node runs in (`net:[inode]`), so killall never strips another one. */
   netnsFile: join(agentDir, 'netns'),
+  /** Certificates and keys of the node's identities (`<name>.crt` / `<name>.key`), reused across restarts. */
+  certificates: join(agentDir, 'pki'),
 });

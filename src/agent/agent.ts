@@ -2,14 +2,15 @@
 // It starts the container runtime, registers the Node and keeps it heartbeating, waits for the
 // node's pod CIDR to write the CNI network, programs routes to the other nodes' pod networks, runs
 // kube-proxy (Services in iptables), cluster DNS and the ingress controller, and runs the kubelet
-// and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`.
+// and its HTTPS server. Used by `k8ts agent` and, in-process, by `k8ts server`. Each part talks to
+// the API server as its own identity (identities.ts), and their certificates are renewed before
+// they expire (certificate-rotation.ts).
 import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isNotFound } from '../api/errors.js';
 import { Informer } from '../client/informer.js';
 import { SharedInformers } from '../client/shared-informers.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
-import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { IngressController } from '../ingress/controller.js';
 import { ingressNodeLabels } from '../ingress/status.js';
@@ -29,6 +30,9 @@ import type { ProxyMode } from '../proxy/backend.js';
 import { KubeProxy } from '../proxy/proxier.js';
 import { logger, type Logger } from '../util/log.js';
 import { agentPaths } from './agent-paths.js';
+import { CertificateRotation } from './certificate-rotation.js';
+import { CertificateStore, identitySubject, nodeUser, requestIdentity, type ClientIdentity, type NodeClients } from './identities.js';
+import type { PemPair } from '../pki/certificates.js';
 import { writeCniConfig } from './cni-config.js';
 import { HostGwBackend } from './host-gw.js';
 import { NodeRuntime } from './node-runtime.js';
@@ -37,7 +41,8 @@ import { BACKEND_ANNOTATION, VTEP_MAC_ANNOTATION, type PodNetworkBackendName } f
 import { ensureVtep, removeVtep, VxlanBackend, type Vtep } from './vxlan.js';
 
 export interface AgentOptions {
-  client: ClientConfig;
+  /** The node's client identities: the kubelet's (system:node:<name>), kube-proxy's and the node controllers'. */
+  clients: NodeClients;
   nodeName: string;
   /** InternalIP; default the first non-loopback IPv4. */
   nodeIP?: string;
@@ -79,10 +84,19 @@ export interface AgentOptions {
 const KUBELET_STOP_WAIT_MS = 5_000;
 
 export class Agent {
+  /** The kubelet's: system:node:<name>. */
   private readonly client: RestClient;
+  /** kube-proxy's: system:kube-proxy. */
+  private readonly proxyClient: RestClient;
+  /** Cluster DNS, ingress and NetworkPolicy's: system:k8ts-controller. */
+  private readonly controllerClient: RestClient;
+  private readonly certificates: CertificateStore;
+  private readonly rotations: CertificateRotation[] = [];
   private readonly nodes: Informer<NodeObject>;
-  /** One informer per resource for the node's components (kube-proxy, DNS, ingress, NetworkPolicy, kubelet). */
+  /** One informer per resource for each identity: the kubelet's, kube-proxy's, the node controllers'. */
   private readonly informers: SharedInformers;
+  private readonly proxyInformers: SharedInformers;
+  private readonly controllerInformers: SharedInformers;
   /** Events from the kubelet, about its pods and its Node. */
   private readonly recorder: ApiEventRecorder;
   private runtime?: NodeRuntime;
@@ -99,9 +113,14 @@ export class Agent {
   private vtep?: Vtep;
 
   constructor(private readonly o: AgentOptions) {
-    this.client = new RestClient(o.client, `k8ts-agent/${o.nodeName}`);
+    this.client = new RestClient(o.clients.kubelet, `kubelet/${o.nodeName}`);
+    this.proxyClient = new RestClient(o.clients.kubeProxy, `kube-proxy/${o.nodeName}`);
+    this.controllerClient = new RestClient(o.clients.controller, `k8ts-controller/${o.nodeName}`);
+    this.certificates = new CertificateStore(o.agentDir);
     this.nodes = new Informer<NodeObject>(this.client, collectionPath(R.nodes));
     this.informers = new SharedInformers(this.client);
+    this.proxyInformers = new SharedInformers(this.proxyClient);
+    this.controllerInformers = new SharedInformers(this.controllerClient);
     this.recorder = new ApiEventRecorder(this.client, 'kubelet', { host: o.nodeName });
   }
 
@@ -118,6 +137,7 @@ export class Agent {
     const addresses = nodeAddresses(o.nodeName, o.nodeIP);
     const paths = agentPaths(o.agentDir);
     mkdirSync(o.agentDir, { recursive: true });
+    this.rotateClientCertificates();
     writeFileSync(paths.cgroupRootFile, `${o.cgroupRoot}\n`);
     writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
@@ -161,17 +181,17 @@ export class Agent {
     this.routes = new PodRoutes(this.nodes, backend, o.log);
     await this.routes.start();
     if (o.serveClusterDns) {
-      this.dns = new ClusterDns({ client: this.client, informers: this.informers, nodeName: o.nodeName, address: addresses[0].address, metricsPort: DNS_METRICS_PORT, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
+      this.dns = new ClusterDns({ client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, address: addresses[0].address, metricsPort: DNS_METRICS_PORT, zone: o.clusterDomain, resolvConf: o.resolvConf, log: o.log });
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {
-      this.proxy = new KubeProxy({ client: this.client, informers: this.informers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, log: logger('kube-proxy') });
+      this.proxy = new KubeProxy({ client: this.proxyClient, informers: this.proxyInformers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, log: logger('kube-proxy') });
       await this.proxy.start();
     }
     // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new
     // pod is policed as soon as its IP is reported.
     if (o.networkPolicy !== false) {
-      this.networkPolicy = new NetworkPolicyEnforcer({ client: this.client, informers: this.informers, nodeName: o.nodeName, log: o.log });
+      this.networkPolicy = new NetworkPolicyEnforcer({ client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, log: o.log });
       await this.networkPolicy.start();
     }
     this.kubelet = new Kubelet({
@@ -181,18 +201,24 @@ export class Agent {
     });
     await this.kubelet.start();
     if (o.ingress) {
-      this.ingress = new IngressController({ client: this.client, informers: this.informers, nodeName: o.nodeName, nodes: this.nodes, ...o.ingress, log: o.log });
+      this.ingress = new IngressController({
+        client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName,
+        nodes: this.controllerInformers.get(R.nodes) as Informer<NodeObject>, ...o.ingress, log: o.log,
+      });
       await this.ingress.start();
     }
     // The API server reaches logs, exec, attach and port-forward here, with a client certificate
     // from the cluster CA; without that CA there is no way to tell the API server from anyone else.
-    if (o.client.ca) {
+    if (o.clients.kubelet.ca) {
+      const servingNames = addresses.map(a => a.address);
+      const serving = this.certificates.load('kubelet-serving', nodeUser(o.nodeName));
       this.kubeletServer = new KubeletServer({
-        port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.client.ca, runtime: runtime.runtime,
-        nodeName: o.nodeName, servingAddresses: addresses.map(a => a.address), log: o.log,
+        port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.clients.kubelet.ca, runtime: runtime.runtime,
+        nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving,
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
       });
       await this.kubeletServer.start();
+      this.rotateServingCertificate(serving, servingNames);
     } else {
       o.log('kubelet server not started: no cluster CA to verify the API server with', { node: o.nodeName });
     }
@@ -200,6 +226,7 @@ export class Agent {
 
   /** Stops the agent; pods keep running in their containers, and the next start adopts them. */
   async stop(): Promise<void> {
+    for (const r of this.rotations.splice(0)) r.stop();
     this.ingress?.stop();
     await this.kubeletServer?.stop();
     // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
@@ -214,9 +241,61 @@ export class Agent {
     this.networkPolicy?.stop();
     this.nodes.stop();
     this.informers.stop();
+    this.proxyInformers.stop();
+    this.controllerInformers.stop();
     this.status?.stop();
     await this.runtime?.stop();
     this.client.close();
+    this.proxyClient.close();
+    this.controllerClient.close();
+  }
+
+  /** Renews each client certificate before it expires, asking as the node (selfnodeclient for its own). */
+  private rotateClientCertificates(): void {
+    const clients: [ClientIdentity, RestClient][] = [['kubelet', this.client], ['kube-proxy', this.proxyClient], ['k8ts-controller', this.controllerClient]];
+    for (const [identity, client] of clients) {
+      const rotation = new CertificateRotation({
+        name: identitySubject(identity, this.o.nodeName).commonName,
+        current: { cert: client.config.cert!, key: client.config.key! },
+        renew: () => requestIdentity(this.client, identity, this.o.nodeName),
+        rotated: pair => {
+          this.certificates.save(identity, pair);
+          client.rotateCertificate(pair);
+        },
+        log: this.o.log,
+      });
+      rotation.start();
+      this.rotations.push(rotation);
+    }
+  }
+
+  /**
+   * The kubelet serves with a kubelet-serving certificate from the cluster (names: the node's
+   * addresses) and renews it like the client ones; until the first arrives it serves with a
+   * self-signed one, as upstream's kubelet without serverTLSBootstrap.
+   */
+  private rotateServingCertificate(current: PemPair | undefined, names: string[]): void {
+    const renew = () => requestIdentity(this.client, 'kubelet-serving', this.o.nodeName, names);
+    const use = (pair: PemPair) => {
+      this.certificates.save('kubelet-serving', pair);
+      this.kubeletServer?.setServingCertificate(pair);
+    };
+    const rotate = (pair: PemPair) => {
+      const rotation = new CertificateRotation({ name: 'kubelet-serving', current: pair, renew, rotated: use, log: this.o.log });
+      rotation.start();
+      this.rotations.push(rotation);
+    };
+    if (current) return rotate(current);
+    const first = new CertificateRotation({
+      name: 'kubelet-serving', current: { cert: '', key: '' }, renew, log: this.o.log,
+      rotated: pair => {
+        use(pair);
+        first.stop();
+        rotate(pair);
+      },
+    });
+    first.renewNow();
+    this.rotations.push(first);
   }
 
   /** The cluster IPs of kube-system/kube-dns (a joining agent's default --cluster-dns); none if it is missing. */

@@ -10,6 +10,7 @@ import type { Store } from '../storage/types.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
+import { BootstrapTokenAuthenticator } from './auth/bootstrap-tokens.js';
 import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
 import { requestAttributes } from './auth/attributes.js';
 import { forbiddenError } from './auth/forbidden.js';
@@ -19,7 +20,7 @@ import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
-import { handleNonResource, isPublicPath } from './handlers/non-resource.js';
+import { handleNonResource } from './handlers/non-resource.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
@@ -36,9 +37,13 @@ import { listenHttps } from '../util/listen.js';
 export interface ApiServerOptions {
   store: Store;
   tls: { cert: string; key: string; ca: string };
+  /** Static bearer tokens (--token-auth-file). */
   tokens: TokenEntry[];
+  /** Requests without credentials are system:anonymous (--anonymous-auth); default true, as upstream. */
+  anonymousAuth?: boolean;
   strategies: StrategyFactory;
-  admission: (registry: () => Registry) => AdmissionPlugin[];
+  /** The admission plugins; those that ask "may this user ..." (approve, sign) get the authorizer. */
+  admission: (registry: () => Registry, authorizer: Authorizer) => AdmissionPlugin[];
   /** The authorizer (--authorization-mode), built over the registry's caches; default: allow all. */
   authorizer?: (registry: Registry) => Authorizer;
   /** Serves `/cacerts` to joining agents when set. */
@@ -60,6 +65,7 @@ export class ApiServer {
   private readonly inflight = this.metrics.gauge('apiserver_current_inflight_requests', 'Number of requests currently being served.');
   private readonly authn: Authenticator;
   private readonly authz: Authorizer;
+  private readonly bootstrapTokens: BootstrapTokenAuthenticator;
   private readonly serviceAccountTokens?: ServiceAccountTokens;
   private readonly kubelets?: KubeletProxy;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
@@ -69,11 +75,17 @@ export class ApiServer {
   private ready = false;
 
   constructor(private readonly opts: ApiServerOptions) {
-    const admission = new AdmissionChain(opts.admission(() => this.registry));
+    // Admission plugins ask the authorizer, which is built over the registry they are part of.
+    const authorizer: Authorizer = { authorize: (user, attrs) => this.authz.authorize(user, attrs) };
+    const admission = new AdmissionChain(opts.admission(() => this.registry, authorizer));
     this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
-    this.authn = new Authenticator(opts.tokens, this.serviceAccountTokens);
     this.authz = opts.authorizer?.(this.registry) ?? allowAllAuthorizer;
+    const secrets = (namespace: string, name: string) => this.registry.get('', 'secrets').getCached(namespace, name)?.object;
+    this.bootstrapTokens = new BootstrapTokenAuthenticator(secrets);
+    this.authn = new Authenticator({
+      tokens: opts.tokens, serviceAccounts: this.serviceAccountTokens, bootstrapTokens: this.bootstrapTokens, anonymous: opts.anonymousAuth ?? true,
+    });
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.inflight.set(() => this.inflightCount);
   }
@@ -115,8 +127,8 @@ export class ApiServer {
     });
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
-      if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA);
-      const user = await this.admit(req, ri, url);
+      if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
+      const user = await this.admit(req, ri);
       const q = url.searchParams;
       if (!ri.isResourceRequest) {
         const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);
@@ -149,12 +161,10 @@ export class ApiServer {
   }
 
   /** Authentication, impersonation and authorization, the same for plain and upgrade requests. */
-  private async admit(req: IncomingMessage, ri: RequestInfo, url: URL): Promise<UserInfo> {
-    const publicPath = !ri.isResourceRequest && isPublicPath(url.pathname);
-    const authenticated = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
-      ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
-      : this.authn.authenticate(req);
-    const user = await impersonate(req, authenticated, this.authz);
+  private async admit(req: IncomingMessage, ri: RequestInfo): Promise<UserInfo> {
+    // Anonymous requests are authorized like any other (upstream's RBAC lets them read only
+    // health, version and discovery through system:public-info-viewer and system:discovery).
+    const user = await impersonate(req, this.authn.authenticate(req), this.authz);
     const attrs = requestAttributes(ri, req.method ?? 'GET');
     const decision = await this.authz.authorize(user, attrs);
     if (!decision.allowed) throw forbiddenError(user, attrs, decision.reason);
@@ -179,7 +189,7 @@ export class ApiServer {
     }
     this.upgraded.track(socket);
     try {
-      await this.admit(req, ri, url);
+      await this.admit(req, ri);
       await serveKubeletUpgrade(req, socket, head, ri, url, registrySource(this.registry), this.kubeletProxy());
     } catch (err) {
       const se = toStatusError(err);

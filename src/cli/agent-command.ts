@@ -1,12 +1,13 @@
 // `k8ts agent --server URL --token TOKEN`: joins this machine (or network namespace) to a cluster
-// as a node. The same agent flags are accepted by `k8ts server` for its embedded agent.
+// as a node, with a bootstrap token (`<id>.<secret>`, e.g. the server's <data-dir>/token). The same agent flags are accepted by `k8ts server` for its embedded agent.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
 import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan-plan.js';
-import type { ClientConfig } from '../client/kubeconfig.js';
+import type { NodeClients } from '../agent/identities.js';
+import { parseBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
 import { dns1123Subdomain, isIPv4, isIPv6 } from '../api/validation/names.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { PROXY_MODES, type ProxyMode } from '../proxy/backend.js';
@@ -43,8 +44,8 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
 
 export const agentFlags: Record<string, FlagSpec> = {
   'server': { type: 'string', help: 'URL of the API server to join (https://HOST:PORT)' },
-  'token': { type: 'string', help: 'join token (the server\'s <data-dir>/token)' },
-  'token-file': { type: 'string', help: 'file holding the join token (keeps it out of the process list)' },
+  'token': { type: 'string', help: 'bootstrap token to join with, <id>.<secret> (the server\'s <data-dir>/token, or one made with a bootstrap-token Secret); needed until the node has its certificate' },
+  'token-file': { type: 'string', help: 'file holding the bootstrap token (keeps it out of the process list)' },
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for the agent\'s state (under <data-dir>/agent)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -57,7 +58,7 @@ export interface RunningAgent {
 }
 
 /** The node agent's settings from its flags, checked before anything touches the network. */
-export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client' | 'agentDir' | 'labels' | 'log'> {
+export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'clients' | 'agentDir' | 'labels' | 'log'> {
   const runtimeEndpoint = flags['container-runtime-endpoint'] as string | undefined;
   if (flags['cni-conf-dir'] && !runtimeEndpoint) throw new FlagError('--cni-conf-dir only applies with --container-runtime-endpoint (our own containerd reads its config from the data dir)');
   const proxyMode = String(flags['proxy-mode']) as ProxyMode;
@@ -109,9 +110,9 @@ function parseBindAddress(text: string, flag: string): { address: string; port: 
   return { address: m[1]!, port };
 }
 
-/** Starts the node agent against an API server reached with `client`. */
-export async function startNodeAgent(settings: ReturnType<typeof nodeAgentSettings>, client: ClientConfig, agentDir: string, labels?: Record<string, string>): Promise<RunningAgent> {
-  const agent = new Agent({ ...settings, client, agentDir, labels, log: logger('agent') });
+/** Starts the node agent against an API server reached with the node's `clients`. */
+export async function startNodeAgent(settings: ReturnType<typeof nodeAgentSettings>, clients: NodeClients, agentDir: string, labels?: Record<string, string>): Promise<RunningAgent> {
+  const agent = new Agent({ ...settings, clients, agentDir, labels, log: logger('agent') });
   try {
     await agent.start();
   } catch (err) {
@@ -126,10 +127,11 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   if (!flags) return undefined;
   if (!flags.server) throw new FlagError('--server is required');
   if (!flags.token === !flags['token-file']) throw new FlagError('one of --token and --token-file is required');
-  const token = flags.token ? String(flags.token) : readToken(String(flags['token-file']));
+  const tokenText = flags.token ? String(flags.token) : readToken(String(flags['token-file']));
   const serverUrl = String(flags.server);
   if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
   const settings = nodeAgentSettings(flags);
+  const token = bootstrapToken(tokenText);
   const dataDir = String(flags['data-dir']);
   const agentDir = join(dataDir, 'agent');
   const log = logger('agent');
@@ -141,7 +143,7 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   let joined;
   for (;;) {
     try {
-      joined = await joinCluster({ serverUrl, token, agentDir });
+      joined = await joinCluster({ serverUrl, token, agentDir, nodeName: settings.nodeName });
       break;
     } catch (err) {
       if (!(err instanceof JoinError) || !err.retriable) throw err;
@@ -149,8 +151,14 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
       await new Promise(r => setTimeout(r, 2000));
     }
   }
-  const running = await startNodeAgent(settings, joined.client, agentDir);
+  const running = await startNodeAgent(settings, joined, agentDir);
   return { ...running, stop: async () => { await running.stop(); removePidFile(pidFileOf(dataDir)); } };
+}
+
+function bootstrapToken(text: string): BootstrapToken {
+  const token = parseBootstrapToken(text);
+  if (!token) throw new FlagError('invalid join token: must be a bootstrap token <6 characters [a-z0-9]>.<16 characters [a-z0-9]> (the server\'s <data-dir>/token)');
+  return token;
 }
 
 function readToken(path: string): string {

@@ -18,6 +18,9 @@ const flags: Record<string, FlagSpec> = {
   'leader-elect-lease-duration': { type: 'int', default: 15, help: 'seconds a leader lease lasts without renewal' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before it is NotReady' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer for LoadBalancer Services' },
+  'cluster-signing-cert-file': { type: 'string', help: 'CA certificate the CSR signer signs with (with --cluster-signing-key-file; without them nothing is signed)' },
+  'cluster-signing-key-file': { type: 'string', help: 'private key of --cluster-signing-cert-file' },
+  'cluster-signing-duration': { type: 'int', default: 365 * 24 * 3600, help: 'longest certificate the CSR signer issues, in seconds' },
   help: { type: 'bool', help: 'show this help' },
 };
 
@@ -32,9 +35,13 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const client = new RestClient(config, 'k8ts-controller-manager');
   const caCert = f['root-ca-file'] ? readFileSync(String(f['root-ca-file']), 'utf8') : config.ca ?? '';
   const log = logger('controller-manager');
+  if (!f['cluster-signing-cert-file'] !== !f['cluster-signing-key-file']) throw new FlagError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+  const signingCA = f['cluster-signing-cert-file']
+    ? { cert: readFileSync(String(f['cluster-signing-cert-file']), 'utf8'), key: readFileSync(String(f['cluster-signing-key-file']), 'utf8') }
+    : undefined;
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
-    serviceLB: !f['disable-servicelb'],
+    serviceLB: !f['disable-servicelb'], signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']),
   }));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
     start: () => { log('started leading'); void manager.start(); },

@@ -1,9 +1,18 @@
 // `k8ts server`: a whole single-node control plane in one process, state in SQLite under the
-// data dir. First start creates the CA, certificates, join token and admin kubeconfig.
+// data dir. First start creates the CA, certificates, join token and admin kubeconfig. Each
+// control-plane component talks to the API as its own identity (system:kube-scheduler,
+// system:kube-controller-manager, the embedded node's system:node:<name>, ...).
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
-import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
+import { ensureCredentials, writeAdminKubeconfig, writeComponentKubeconfigs } from '../apiserver/auth/credentials.js';
+import { ensureNodeBootstrap } from '../apiserver/auth/node-bootstrap.js';
+import { loadTokenFile, TokenFileError } from '../apiserver/auth/token-file.js';
+import type { TokenEntry } from '../apiserver/auth/authenticator.js';
+import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../apiserver/admission/certificates.js';
+import { CertificateStore, ensureClientIdentities, identitySubject } from '../agent/identities.js';
+import type { ClientConfig } from '../client/kubeconfig.js';
+import { issueCertificate } from '../pki/certificates.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
@@ -18,7 +27,6 @@ import { podSecurityAdmission, type PodSecurityConfig } from '../apiserver/admis
 import { podSecurityConfig } from '../apiserver/admission/pod-security/config.js';
 import { AdmissionConfigError, readAdmissionConfig } from '../apiserver/admission/admission-config.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
-import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
 import { leaderElected } from '../client/leader-election.js';
@@ -53,6 +61,9 @@ export const serverFlags: Record<string, FlagSpec> = {
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'admission-control-config-file': { type: 'string', help: 'AdmissionConfiguration file giving admission plugins their configuration (PodSecurity defaults and exemptions)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
+  'token-auth-file': { type: 'string', help: 'CSV file of static bearer tokens: token,user,uid,"group1,group2"' },
+  'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
+  'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -80,6 +91,10 @@ interface ServerSettings {
   eventTtlMs: number;
   datastore: 'sqlite' | 'memory';
   authorizationModes: AuthorizationMode[];
+  /** Static tokens from --token-auth-file. */
+  tokens: TokenEntry[];
+  anonymousAuth: boolean;
+  signingDurationSeconds: number;
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
   controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
@@ -109,12 +124,13 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const store = await openStore(settings.datastore, join(settings.dataDir, 'db', 'state.db'));
   const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'] });
+  await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(settings.dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
-  const stopControlLoops = startControlLoops(settings, kubeconfigPath, creds.ca.cert);
+  const stopControlLoops = startControlLoops(settings, writeComponentKubeconfigs(settings.dataDir, url, creds), creds);
   const stopControlPlane = async () => {
     await stopControlLoops();
     stopHousekeeping();
@@ -125,8 +141,12 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   let agent: RunningAgent | undefined;
   if (settings.agent) {
     try {
-      agent = await startNodeAgent(settings.agent, { server: url, ca: creds.ca.cert, token: creds.joinToken }, join(settings.dataDir, 'agent'),
-        { 'node-role.kubernetes.io/control-plane': 'true' });
+      // The server's own node needs no bootstrap: its certificates are issued here (as k3s does).
+      const agentDir = join(settings.dataDir, 'agent');
+      const nodeName = settings.agent.nodeName;
+      const clients = await ensureClientIdentities(new CertificateStore(agentDir), nodeName, { url, ca: creds.ca.cert },
+        identity => issueCertificate(creds.ca, { ...identitySubject(identity, nodeName), usage: 'client' }));
+      agent = await startNodeAgent(settings.agent, clients, agentDir, { 'node-role.kubernetes.io/control-plane': 'true' });
     } catch (err) {
       await stopControlPlane();
       throw new StartupError(`the node agent did not start (--disable-agent runs the control plane alone): ${(err as Error).message}`);
@@ -191,9 +211,13 @@ function serverSettings(flags: FlagValues): ServerSettings {
   if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
   const controllers = flags['disable-controllers'] ? undefined
     : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
+  const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
+  if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     compactionMs, eventTtlMs, datastore, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
+    signingDurationSeconds: Math.floor(signingMs / 1000),
   };
 }
 
@@ -215,19 +239,23 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
   const apiServer = new ApiServer({
     store,
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
-    joinCA: { caPem: creds.ca.cert, joinToken: creds.joinToken },
+    joinCA: { caPem: creds.ca.cert },
     kubeletClient: creds.kubeletClient,
     serviceAccountKey: creds.serviceAccountKey,
-    tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
+    tokens: settings.tokens,
+    anonymousAuth: settings.anonymousAuth,
     authorizer: registry => buildAuthorizer(settings.authorizationModes, registry),
     strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
-    admission: registry => [
+    admission: (registry, authorizer) => [
       namespaceLifecycle(registry),
       limitRanger(registry),
       serviceAccountAdmission(registry),
       podSecurityAdmission(registry, settings.podSecurity),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
+      certificateApproval(authorizer),
+      certificateSigning(authorizer),
+      certificateSubjectRestriction(),
       defaultIngressClass(registry),
       defaultStorageClass(registry),
       resourceQuotaAdmission(registry),
@@ -267,30 +295,44 @@ function startHousekeeping(settings: ServerSettings, store: StateStore, apiServe
 }
 
 /** The controller manager and the scheduler, each under leader election; returns what stops them. */
-function startControlLoops(settings: ServerSettings, kubeconfigPath: string, caCert: string): () => Promise<void> {
-  // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1).
-  const loopClient = new RestClient(loadKubeconfig(kubeconfigPath), 'k8ts-server');
-  // The controllers and the scheduler read one set of caches: every pod is received and kept once
-  // in this process, not once per component (the caches outlive a lost term of leadership).
-  const loopInformers = new SharedInformers(loopClient);
+function startControlLoops(settings: ServerSettings, identities: { scheduler: ClientConfig; controllerManager: ClientConfig }, creds: Credentials): () => Promise<void> {
+  // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1),
+  // each as its own identity; each keeps its own caches (they outlive a lost term of leadership).
+  const managerClient = new RestClient(identities.controllerManager, 'kube-controller-manager');
+  const schedulerClient = new RestClient(identities.scheduler, 'kube-scheduler');
+  const managerInformers = new SharedInformers(managerClient);
+  const schedulerInformers = new SharedInformers(schedulerClient);
   const options = settings.controllers;
-  const controllers = !options ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
-    const manager = new ControllerManager(loopClient, allControllers({ ...options, caCert }), 'controller-manager', loopInformers);
+  const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
+    const manager = new ControllerManager(managerClient, allControllers({
+      ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds,
+    }), 'controller-manager', managerInformers);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
-  const scheduler = !options ? undefined : leaderElected(loopClient, 'kube-scheduler', true, 15, (() => {
+  const scheduler = !options ? undefined : leaderElected(schedulerClient, 'kube-scheduler', true, 15, (() => {
     let current: Scheduler | undefined;
     return {
-      start: () => { current = new Scheduler(loopClient, { informers: loopInformers }); void current.start(); },
+      start: () => { current = new Scheduler(schedulerClient, { informers: schedulerInformers }); void current.start(); },
       stop: () => { void current?.stop(); current = undefined; },
     };
   })());
   return async () => {
     await controllers?.stop();
     await scheduler?.stop();
-    loopInformers.stop();
-    loopClient.close();
+    managerInformers.stop();
+    schedulerInformers.stop();
+    managerClient.close();
+    schedulerClient.close();
   };
+}
+
+function tokenFile(path: string): TokenEntry[] {
+  try {
+    return loadTokenFile(path);
+  } catch (err) {
+    if (err instanceof TokenFileError) throw new FlagError(`invalid --token-auth-file: ${err.message}`);
+    throw err;
+  }
 }
 
 /** `30s`, `5m`, `1h` or `0`. */

@@ -22,6 +22,7 @@ const flags: Record<string, FlagSpec> = {
   'job-duration': { type: 'string', default: '2s', help: 'how long Job pods (restartPolicy Never/OnFailure) run before succeeding' },
   'stop-heartbeat-file': { type: 'string', help: 'file listing node names (or *) that stop heartbeating; polled every second. SIGUSR1/SIGUSR2 stop/resume all' },
   concurrency: { type: 'int', default: DEFAULTS.concurrency, help: 'maximum API requests in flight' },
+  'shared-identity': { type: 'bool', default: false, help: 'every node writes with this kubeconfig\'s identity instead of its own system:node:<name> certificate (one connection for the fleet: for very large fleets)' },
   help: { type: 'bool', help: 'show this help' },
 };
 
@@ -35,7 +36,7 @@ export function simNodeOptions(f: Record<string, string | number | boolean | und
       cpu: String(f.cpu), memory: String(f.memory), pods: String(f.pods), ephemeralStorage: String(f['ephemeral-storage']),
       labels: parseLabels(String(f.labels)), taints: parseTaints(String(f.taints)),
       zones: zones.length ? zones : DEFAULTS.zones, jobDurationMs: parseDurationMs(String(f['job-duration'])),
-      concurrency: Math.max(1, Number(f.concurrency)),
+      concurrency: Math.max(1, Number(f.concurrency)), nodeIdentities: !f['shared-identity'],
     };
   } catch (err) {
     if (err instanceof OptionError) throw new FlagError(err.message);

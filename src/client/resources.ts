@@ -51,4 +51,5 @@ export const R = {
   priorityclasses: ref('scheduling.k8s.io/v1', 'priorityclasses', false),
   horizontalpodautoscalers: ref('autoscaling/v2', 'horizontalpodautoscalers'),
   clusterroles: ref('rbac.authorization.k8s.io/v1', 'clusterroles', false),
+  certificatesigningrequests: ref('certificates.k8s.io/v1', 'certificatesigningrequests', false),
 } as const;

@@ -35,23 +35,26 @@ class OriginAgent extends Agent {
   }
 }
 
+function agentsFor(config: ClientConfig): [Agent, Agent] {
+  const tls = { ca: config.ca, cert: config.cert, key: config.key, rejectUnauthorized: !config.insecureSkipTLSVerify };
+  return [new OriginAgent({ keepAlive: true, maxSockets: 64, ...tls }), new OriginAgent({ keepAlive: false, ...tls })];
+}
+
 // A path made only of these characters, without "." or ".." segments, is what URL parsing would
 // return unchanged: it is used as is. Anything else goes through URL parsing as before.
 const PLAIN_PATH = /^\/[\w\-.~!$&'()*+,;=:@%/]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 export class RestClient {
-  private readonly agent: Agent;
+  private agent: Agent;
   // Watches hold their connection for minutes; pooled with requests they would use up the pool's
   // sockets and leave ordinary requests waiting forever, so they get an unlimited agent of their own.
-  private readonly watchAgent: Agent;
+  private watchAgent: Agent;
   private readonly origin: Pick<HttpsRequestOptions, 'protocol' | 'hostname' | 'port' | 'auth'>;
   private readonly pathPrefix: string;
 
-  constructor(readonly config: ClientConfig, readonly userAgent = 'k8ts') {
-    const tls = { ca: config.ca, cert: config.cert, key: config.key, rejectUnauthorized: !config.insecureSkipTLSVerify };
-    this.agent = new OriginAgent({ keepAlive: true, maxSockets: 64, ...tls });
-    this.watchAgent = new OriginAgent({ keepAlive: false, ...tls });
+  constructor(public config: ClientConfig, readonly userAgent = 'k8ts') {
+    [this.agent, this.watchAgent] = agentsFor(config);
     const server = new URL(config.server);
     // The host fields http.request would take from the URL on every call (urlToHttpOptions).
     this.origin = { protocol: server.protocol, hostname: server.hostname.startsWith('[') ? server.hostname.slice(1, -1) : server.hostname };
@@ -64,6 +67,18 @@ export class RestClient {
   close(): void {
     this.agent.destroy();
     this.watchAgent.destroy();
+  }
+
+  /**
+   * Switches to a renewed client certificate: new requests and watches present it, and every
+   * connection made with the old one is closed (as upstream's kubelet does on rotation), so
+   * long-running watches reconnect under the new certificate too.
+   */
+  rotateCertificate(pair: { cert: string; key: string }): void {
+    const old = [this.agent, this.watchAgent];
+    this.config = { ...this.config, cert: pair.cert, key: pair.key };
+    [this.agent, this.watchAgent] = agentsFor(this.config);
+    for (const a of old) a.destroy();
   }
 
   async request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {

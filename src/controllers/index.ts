@@ -1,9 +1,10 @@
 // Every built-in controller, as run by `k8ts server` and `k8ts controller-manager`.
+import { certificateControllers, type CertificateControllerOptions } from './certificates/index.js';
 import { clusterControllers } from './cluster/index.js';
 import type { Controller } from './types.js';
 import { workloadControllers } from './workloads/index.js';
 
-export interface ControllerOptions {
+export interface ControllerOptions extends CertificateControllerOptions {
   clusterCidr: string;
   caCert: string;
   nodeMonitorGracePeriodSeconds?: number;
@@ -11,5 +12,5 @@ export interface ControllerOptions {
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {
-  return [...workloadControllers, ...clusterControllers(opts)];
+  return [...workloadControllers, ...clusterControllers(opts), ...certificateControllers(opts)];
 }

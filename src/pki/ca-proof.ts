@@ -1,8 +1,8 @@
 // Proof that whoever serves the cluster CA also knows the join token, so a joining agent can trust
 // a CA it fetched over an unverified TLS connection without first revealing the token: the agent
-// sends a fresh nonce, the server answers with the CA and HMAC-SHA256(token, nonce ‖ CA PEM).
-// (k3s pins the CA with a hash carried inside the token; our token is a bare secret, so the pin
-// comes from the shared secret instead.)
+// sends a fresh nonce and the token's public id, the server answers with the CA and
+// HMAC-SHA256(whole bootstrap token `<id>.<secret>`, nonce ‖ CA PEM). (k3s pins the CA with a hash
+// carried inside the token; kubeadm signs its cluster-info with the token; this is the latter's idea.)
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Where the server answers with the CA and its proof (`?nonce=N`), public like k3s's. */

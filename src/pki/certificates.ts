@@ -6,6 +6,8 @@ import * as x509 from '@peculiar/x509';
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+/** The algorithm of every key and signature k8ts makes. */
+export const signingAlgorithm = ALG;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface PemPair {
@@ -96,17 +98,17 @@ export async function createSelfSignedServerCertificate(commonName: string, dnsN
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
 
-async function exportKey(key: CryptoKey): Promise<string> {
+export async function exportKey(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
-async function importKey(pem: string): Promise<CryptoKey> {
+export async function importKey(pem: string): Promise<CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   return webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']);
 }
 
-function randomSerial(): string {
+export function randomSerial(): string {
   const bytes = webcrypto.getRandomValues(new Uint8Array(16));
   bytes[0] &= 0x7f; // keep the serial positive
   return Buffer.from(bytes).toString('hex');

@@ -5,7 +5,6 @@
 import { isConflict, isNotFound, StatusError } from '../api/errors.js';
 import { nowTimestamp } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
-import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
 import type { Limiter } from '../util/limiter.js';
@@ -22,7 +21,6 @@ export class SimKubelet {
   private stopped = false;
 
   constructor(
-    private readonly client: RestClient,
     private readonly registry: NodeRegistry,
     private readonly pods: Informer<PodObject>,
     private readonly limiter: Limiter,
@@ -79,12 +77,12 @@ export class SimKubelet {
       this.log('pod CIDR exhausted', { node: node.name, pod: key });
       return this.later(key, RETRY_MS * 10);
     }
-    this.run(key, () => this.writeStatus(pod, runningStatus(pod, node.hostIP, ip, nowTimestamp())));
+    this.run(key, () => this.writeStatus(node, pod, runningStatus(pod, node.hostIP, ip, nowTimestamp())));
   }
 
   private async finishDeletion(pod: PodObject, node: SimNode): Promise<void> {
-    if (pod.status?.phase === 'Running') await this.writeStatus(pod, terminatedStatus(pod, nowTimestamp(), 0));
-    await this.limiter.run(() => this.client.delete(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!),
+    if (pod.status?.phase === 'Running') await this.writeStatus(node, pod, terminatedStatus(pod, nowTimestamp(), 0));
+    await this.limiter.run(() => this.registry.clientOf(node).delete(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!),
       { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }));
     node.pool?.release(pod.metadata.uid!);
   }
@@ -94,14 +92,14 @@ export class SimKubelet {
     const node = this.registry.get(pod?.spec?.nodeName);
     if (!pod || !node?.heartbeating || pod.metadata.deletionTimestamp || pod.status?.phase !== 'Running') return;
     this.run(key, async () => {
-      const done = await this.writeStatus(pod, terminatedStatus(pod, nowTimestamp(), 0, 'Succeeded'));
+      const done = await this.writeStatus(node, pod, terminatedStatus(pod, nowTimestamp(), 0, 'Succeeded'));
       node.pool?.release(pod.metadata.uid!);
       return done;
     });
   }
 
-  private writeStatus(pod: PodObject, status: Record<string, unknown>): Promise<PodObject> {
-    return this.limiter.run(() => this.client.patch<PodObject>(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'),
+  private writeStatus(node: SimNode, pod: PodObject, status: Record<string, unknown>): Promise<PodObject> {
+    return this.limiter.run(() => this.registry.clientOf(node).patch<PodObject>(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'),
       { metadata: { uid: pod.metadata.uid }, status }, 'merge'));
   }
 

@@ -22,6 +22,11 @@ export interface SimNodeOptions {
   podCidrWaitMs: number;
   /** Maximum API requests in flight. */
   concurrency: number;
+  /**
+   * Each node acts as system:node:<name> with its own client certificate (obtained through a
+   * kube-apiserver-client-kubelet CSR); false: every node writes with the process's kubeconfig.
+   */
+  nodeIdentities: boolean;
 }
 
 export class OptionError extends Error {}
@@ -30,6 +35,7 @@ export const DEFAULTS: SimNodeOptions = {
   count: 1, namePrefix: 'sim-', cpu: '4', memory: '16Gi', pods: '110', ephemeralStorage: '100Gi',
   labels: {}, taints: [], zones: ['zone-a', 'zone-b', 'zone-c'], jobDurationMs: 2000,
   leaseDurationSeconds: 40, heartbeatIntervalMs: 10_000, podCidrWaitMs: 5000, concurrency: 64,
+  nodeIdentities: true,
 };
 
 export function parseLabels(text: string): Record<string, string> {

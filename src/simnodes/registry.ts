@@ -22,6 +22,8 @@ export interface SimNode {
   lease?: KubeObject;
   pool?: PodIpPool;
   lastStatusAt: number;
+  /** The node's own client (system:node:<name>), when nodes have their own identities. */
+  client?: RestClient;
 }
 
 export class NodeRegistry {
@@ -32,6 +34,11 @@ export class NodeRegistry {
       const name = nodeName(o, i);
       this.nodes.set(name, { name, index: i, hostIP: nodeAddress(i), registeredAt: 0, heartbeating: true, lastStatusAt: 0 });
     }
+  }
+
+  /** Who writes for the node: the node itself, or the process's shared client. */
+  clientOf(n: SimNode): RestClient {
+    return n.client ?? this.client;
   }
 
   get(name: string | undefined): SimNode | undefined {
@@ -46,10 +53,10 @@ export class NodeRegistry {
   async register(n: SimNode): Promise<void> {
     let node: NodeObject;
     try {
-      node = await this.limiter.run(() => this.client.create<NodeObject>(collectionPath(R.nodes), newNode(this.o, n.index)));
+      node = await this.limiter.run(() => this.clientOf(n).create<NodeObject>(collectionPath(R.nodes), newNode(this.o, n.index)));
     } catch (err) {
       if (!isConflict(err)) throw err;
-      node = await this.limiter.run(() => this.client.get<NodeObject>(objectPath(R.nodes, undefined, n.name)));
+      node = await this.limiter.run(() => this.clientOf(n).get<NodeObject>(objectPath(R.nodes, undefined, n.name)));
     }
     n.node = node;
     n.registeredAt = Date.now();
@@ -61,14 +68,14 @@ export class NodeRegistry {
   async postStatus(n: SimNode): Promise<void> {
     const conditions = nodeConditions(HEALTHY, n.node?.status?.conditions, nowTimestamp());
     n.lastStatusAt = Date.now();
-    n.node = await this.limiter.run(() => this.client.patch<NodeObject>(objectPath(R.nodes, undefined, n.name, 'status'),
+    n.node = await this.limiter.run(() => this.clientOf(n).patch<NodeObject>(objectPath(R.nodes, undefined, n.name, 'status'),
       { status: nodeStatus(this.o, n.name, n.index, conditions) }, 'merge'));
   }
 
   /** Renews the node's Lease from the cached copy. */
   async renewLease(n: SimNode): Promise<void> {
     n.lease = await renewNodeLease({
-      client: this.client, nodeName: n.name, nodeUid: n.node?.metadata.uid, durationSeconds: this.o.leaseDurationSeconds,
+      client: this.clientOf(n), nodeName: n.name, nodeUid: n.node?.metadata.uid, durationSeconds: this.o.leaseDurationSeconds,
       run: f => this.limiter.run(f),
     }, n.lease);
   }

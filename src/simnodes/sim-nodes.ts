@@ -1,7 +1,11 @@
 // A fleet of simulated nodes in one process: registers them, keeps them heartbeating and runs
-// their pods. One node informer and one pod informer (bound pods only) serve the whole fleet.
+// their pods. One node informer and one pod informer (bound pods only) serve the whole fleet,
+// reading as the process's kubeconfig; each node writes as itself (system:node:<name>, a client
+// certificate from a kube-apiserver-client-kubelet CSR) unless nodeIdentities is off.
 import { Informer, stripManagedFields } from '../client/informer.js';
-import type { RestClient } from '../client/rest-client.js';
+import { RestClient } from '../client/rest-client.js';
+import { requestCertificate } from '../client/certificate-request.js';
+import { SIGNER_KUBELET_CLIENT } from '../api/csr.js';
 import { collectionPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
 import { Heartbeats } from './heartbeat.js';
@@ -22,18 +26,19 @@ export class SimNodes {
   private readonly heartbeats: Heartbeats;
   private readonly switch: HeartbeatSwitch;
 
-  constructor(client: RestClient, o: SimNodeOptions, log: Logger, stopHeartbeatFile?: string) {
+  constructor(private readonly client: RestClient, private readonly o: SimNodeOptions, log: Logger, stopHeartbeatFile?: string) {
     this.limiter = new Limiter(o.concurrency);
     this.registry = new NodeRegistry(client, o, this.limiter);
     this.nodeInformer = new Informer<NodeObject>(client, collectionPath(R.nodes), { transform: stripManagedFields });
     this.podInformer = new Informer<PodObject>(client, collectionPath(R.pods), { fieldSelector: 'spec.nodeName!=', transform: stripManagedFields });
-    this.kubelet = new SimKubelet(client, this.registry, this.podInformer, this.limiter, o, log);
+    this.kubelet = new SimKubelet(this.registry, this.podInformer, this.limiter, o, log);
     this.heartbeats = new Heartbeats(this.registry, o, log);
     this.switch = new HeartbeatSwitch(stopHeartbeatFile, () => this.applySwitch());
   }
 
   /** Registers every node, then starts heartbeats and pod handling; resolves once registered. */
   async start(): Promise<void> {
+    if (this.o.nodeIdentities) await this.obtainIdentities();
     await this.registry.registerAll();
     this.nodeInformer.on({
       add: n => this.nodeSeen(n),
@@ -62,6 +67,19 @@ export class SimNodes {
     this.kubelet.stop();
     this.podInformer.stop();
     this.nodeInformer.stop();
+    for (const n of this.registry.nodes.values()) n.client?.close();
+  }
+
+  /** A client certificate per node, as a kubelet's TLS bootstrap gets it (auto-approved as nodeclient). */
+  private async obtainIdentities(): Promise<void> {
+    await Promise.all([...this.registry.nodes.values()].map(async n => {
+      const pair = await this.limiter.run(() => requestCertificate(this.client, {
+        signerName: SIGNER_KUBELET_CLIENT, usages: ['digital signature', 'client auth'],
+        subject: { commonName: `system:node:${n.name}`, organizations: ['system:nodes'] }, pollMs: 250,
+      }));
+      const { server, ca, insecureSkipTLSVerify } = this.client.config;
+      n.client = new RestClient({ server, ca, insecureSkipTLSVerify, cert: pair.cert, key: pair.key }, `k8ts-sim-nodes/${n.name}`);
+    }));
   }
 
   private nodeSeen(n: NodeObject): void {

@@ -23,6 +23,7 @@ test('unknown flag and bad values: one line, exit 2', async () => {
     [['server', '--ingress-http-port', '8443', '--ingress-https-port', '8443'], /^k8ts: --ingress-http-port and --ingress-https-port must differ\n$/],
     [['server', '--pod-network-backend', 'flannel'], /^k8ts: invalid value "flannel" for --pod-network-backend: must be one of host-gw, vxlan\n$/],
     [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x', '--pod-network-backend', 'udp'], /^k8ts: invalid value "udp" for --pod-network-backend/],
+    [['agent', '--server', 'https://127.0.0.1:1', '--token', 'K10x'], /^k8ts: invalid join token: must be a bootstrap token <6 characters \[a-z0-9\]>\.<16 characters \[a-z0-9\]> \(the server's <data-dir>\/token\)\n$/],
     [['killall', 'now'], /^k8ts: unexpected argument: now\n$/],
     [['nonsense'], /^k8ts: unknown command "nonsense"/],
   ] as const) {

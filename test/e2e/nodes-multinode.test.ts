@@ -111,8 +111,10 @@ describe('multi-node cluster in network namespaces', () => {
   });
 
   test('an agent with a wrong token is refused before it sends the token', async () => {
+    // The server's token id with another secret: the server's proof of the CA cannot match it.
+    const id = readFileSync(join(c.server.dataDir, 'token'), 'utf8').trim().split('.')[0];
     const r = await run('nsenter', [`--net=${c.node('agent-2').netns.path}`, '--', process.execPath, K8TS_BIN, 'agent',
-      '--server', `https://${c.server.ip}:6443`, '--token', 'K10wrong', '--data-dir', join(c.root, 'intruder'), '--node-name', 'intruder']);
+      '--server', `https://${c.server.ip}:6443`, '--token', `${id}.wrongwrongwrong0`, '--data-dir', join(c.root, 'intruder'), '--node-name', 'intruder']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /does not match the join token/);
     assert.doesNotMatch(await c.k(['get', 'nodes']), /intruder/);

@@ -1,11 +1,15 @@
-// Authentication: a client certificate signed by the cluster CA (CN = user, O = groups), a
-// bearer token from the server's token table, or a service-account token (a JWT we signed, checked
-// on every request since it expires and dies with its service account). Anything else is 401.
+// Authentication, in upstream's order: a client certificate signed by the cluster CA (CN = user,
+// O = groups), then a bearer token — a static token (--token-auth-file and the server's own), a
+// bootstrap token (kube-system Secrets), or a service-account token (a JWT we signed, checked on
+// every request since it expires and dies with its service account). Credentials that fail are a
+// 401; a request with none is system:anonymous when anonymous requests are enabled (it then goes
+// to the authorizer like anyone else), else a 401.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../../api/errors.js';
 import type { UserInfo } from '../context.js';
+import type { BootstrapTokenAuthenticator } from './bootstrap-tokens.js';
 import { TokenRejectedError } from './serviceaccount/claims.js';
 import { InvalidTokenError } from './serviceaccount/jwt.js';
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
@@ -17,14 +21,27 @@ export interface TokenEntry {
 
 export type TokenResult = { user: UserInfo; audiences: string[] } | { error: string };
 
+export const ANONYMOUS_USER: UserInfo = Object.freeze({ username: 'system:anonymous', groups: Object.freeze(['system:unauthenticated']) as string[] });
+
+export interface AuthenticatorOptions {
+  tokens: TokenEntry[];
+  serviceAccounts?: ServiceAccountTokens;
+  bootstrapTokens?: BootstrapTokenAuthenticator;
+  /** Requests without credentials are system:anonymous (upstream's --anonymous-auth, default true). */
+  anonymous: boolean;
+}
+
+/** A client certificate was presented that does not chain to the cluster CA. */
+const BAD_CERTIFICATE = Symbol('bad certificate');
+
 export class Authenticator {
   // A TLS connection's client certificate never changes, so its user is worked out once per socket.
-  // Bearer tokens are not cached: service-account tokens expire and are revoked with their objects.
-  private readonly certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+  // Bearer tokens are not cached: service-account and bootstrap tokens expire and are revoked with their objects.
+  private readonly certUsers = new WeakMap<TLSSocket, UserInfo | null | typeof BAD_CERTIFICATE>();
 
-  constructor(private readonly tokens: TokenEntry[], private readonly serviceAccounts?: ServiceAccountTokens) {}
+  constructor(private readonly o: AuthenticatorOptions) {}
 
-  /** The client certificate's user first, then the bearer token's, as upstream's authenticator union orders them. */
+  /** The client certificate's user first, then the bearer token's, then anonymous, as upstream's authenticator union orders them. */
   authenticate(req: IncomingMessage): UserInfo {
     const socket = req.socket as TLSSocket;
     let user = this.certUsers.get(socket);
@@ -32,13 +49,16 @@ export class Authenticator {
       user = certificateUser(socket);
       this.certUsers.set(socket, user);
     }
+    if (user === BAD_CERTIFICATE) throw new UnauthorizedError();
     if (user) return user;
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) {
+    if (auth !== undefined) {
+      if (!/^bearer /i.test(auth)) throw new UnauthorizedError();
       const result = this.authenticateToken(auth.slice(7).trim());
       if ('error' in result) throw new UnauthorizedError();
       return result.user;
     }
+    if (this.o.anonymous) return ANONYMOUS_USER;
     throw new UnauthorizedError();
   }
 
@@ -47,16 +67,18 @@ export class Authenticator {
    * good for; the error says why not (for TokenReview; requests only get 401).
    */
   authenticateToken(token: string, audiences?: string[]): TokenResult {
+    const apiAudiences = () => audiences ?? this.o.serviceAccounts?.apiAudiences ?? [];
     const presented = Buffer.from(token);
-    for (const t of this.tokens) {
+    for (const t of this.o.tokens) {
       const known = Buffer.from(t.token);
-      if (known.length === presented.length && timingSafeEqual(known, presented)) {
-        return { user: withAuthenticated(t.user), audiences: audiences ?? this.serviceAccounts?.apiAudiences ?? [] };
-      }
+      if (known.length === presented.length && timingSafeEqual(known, presented)) return { user: withAuthenticated(t.user), audiences: apiAudiences() };
     }
-    if (!this.serviceAccounts) return { error: 'invalid bearer token' };
+    const bootstrap = this.o.bootstrapTokens?.authenticate(token);
+    if (bootstrap?.kind === 'user') return { user: withAuthenticated(bootstrap.user), audiences: apiAudiences() };
+    if (bootstrap?.kind === 'rejected') return { error: `[invalid bearer token, ${bootstrap.reason}]` };
+    if (!this.o.serviceAccounts) return { error: 'invalid bearer token' };
     try {
-      return this.serviceAccounts.authenticate(token, audiences);
+      return this.o.serviceAccounts.authenticate(token, audiences);
     } catch (err) {
       if (err instanceof InvalidTokenError || err instanceof TokenRejectedError) return { error: `[invalid bearer token, ${err.message}]` };
       throw err;
@@ -64,9 +86,11 @@ export class Authenticator {
   }
 }
 
-function certificateUser(socket: TLSSocket): UserInfo | null {
-  if (!socket.authorized) return null;
-  const subject = socket.getPeerCertificate()?.subject as unknown as Record<string, string | string[]> | undefined;
+function certificateUser(socket: TLSSocket): UserInfo | null | typeof BAD_CERTIFICATE {
+  const peer = socket.getPeerCertificate?.();
+  const presented = !!peer && Object.keys(peer).length > 0;
+  if (!socket.authorized) return presented ? BAD_CERTIFICATE : null;
+  const subject = peer?.subject as unknown as Record<string, string | string[]> | undefined;
   const cn = subject?.CN;
   if (typeof cn !== 'string' || !cn) return null;
   const o = subject?.O;

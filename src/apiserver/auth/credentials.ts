@@ -1,12 +1,14 @@
 // First-start credentials under the data dir: the cluster CA, the serving certificate, the admin
-// client certificate, the service-account signing key, the node join token and the admin kubeconfig. Existing files are reused so a
-// restart keeps every client working.
-import { generateKeyPair, randomBytes } from 'node:crypto';
+// client certificate, the control-plane components' client certificates (each its own identity),
+// the service-account signing key, the node join token (a bootstrap token) and the kubeconfigs.
+// Existing files are reused so a restart keeps every client working.
+import { generateKeyPair } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { kubeconfig } from '../../client/kubeconfig.js';
+import { formatBootstrapToken, generateBootstrapToken, parseBootstrapToken, type BootstrapToken } from '../../api/bootstrap-token.js';
+import { kubeconfig, type ClientConfig } from '../../client/kubeconfig.js';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 
 export interface ClusterCredentials {
@@ -15,8 +17,12 @@ export interface ClusterCredentials {
   admin: PemPair;
   /** The API server's client certificate towards kubelets (logs, exec, port-forward, node proxy). */
   kubeletClient: PemPair;
-  /** Shared secret agents present to join (bearer token). */
-  joinToken: string;
+  /** The bootstrap token agents join with (<data-dir>/token). */
+  joinToken: BootstrapToken;
+  /** system:kube-scheduler. */
+  scheduler: PemPair;
+  /** system:kube-controller-manager (its informers and leader election). */
+  controllerManager: PemPair;
   /** PEM private key that signs service-account tokens (upstream's --service-account-signing-key-file). */
   serviceAccountKey: string;
 }
@@ -43,9 +49,9 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
   const kubeletClient = await loadOrCreate(tls, 'kubelet-client', () => issueCertificate(ca, {
     commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client',
   }));
-  const tokenPath = join(o.dataDir, 'token');
-  if (!existsSync(tokenPath)) writeFileSync(tokenPath, `K10${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
-  const joinToken = readFileSync(tokenPath, 'utf8').trim();
+  const scheduler = await loadOrCreate(tls, 'scheduler', () => issueCertificate(ca, { commonName: 'system:kube-scheduler', usage: 'client' }));
+  const controllerManager = await loadOrCreate(tls, 'controller-manager', () => issueCertificate(ca, { commonName: 'system:kube-controller-manager', usage: 'client' }));
+  const joinToken = ensureJoinToken(join(o.dataDir, 'token'));
   // Tokens signed with this key stay valid across restarts only because the key is kept.
   const saKeyPath = join(tls, 'service.key');
   if (!existsSync(saKeyPath)) {
@@ -53,7 +59,7 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
     writeFileSync(saKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   }
   const serviceAccountKey = readFileSync(saKeyPath, 'utf8');
-  return { ca, serving, admin, kubeletClient, joinToken, serviceAccountKey };
+  return { ca, serving, admin, kubeletClient, joinToken, scheduler, controllerManager, serviceAccountKey };
 }
 
 /** Writes the admin kubeconfig once the server's address (and bound port) is known. */
@@ -61,6 +67,31 @@ export function writeAdminKubeconfig(dataDir: string, serverUrl: string, creds: 
   const path = join(dataDir, 'kubeconfig.yaml');
   writeFileSync(path, kubeconfig(serverUrl, creds.ca.cert, creds.admin), { mode: 0o600 });
   return path;
+}
+
+/**
+ * The server's join token: a bootstrap token `<id>.<secret>`, made on first start (a token file
+ * of an older format is replaced, since only bootstrap tokens authenticate joining agents now).
+ */
+function ensureJoinToken(path: string): BootstrapToken {
+  const existing = existsSync(path) ? parseBootstrapToken(readFileSync(path, 'utf8').trim()) : undefined;
+  if (existing) return existing;
+  const token = generateBootstrapToken();
+  writeFileSync(path, `${formatBootstrapToken(token)}\n`, { mode: 0o600 });
+  return token;
+}
+
+/**
+ * The kubeconfigs of the control-plane components (k3s's cred/ directory), for running them as
+ * their own processes (`k8ts scheduler --kubeconfig ...`); the server's own loops use the same identities.
+ */
+export function writeComponentKubeconfigs(dataDir: string, serverUrl: string, creds: ClusterCredentials): { scheduler: ClientConfig; controllerManager: ClientConfig } {
+  const dir = join(dataDir, 'cred');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, 'scheduler.kubeconfig'), kubeconfig(serverUrl, creds.ca.cert, creds.scheduler, 'system:kube-scheduler'), { mode: 0o600 });
+  writeFileSync(join(dir, 'controller-manager.kubeconfig'), kubeconfig(serverUrl, creds.ca.cert, creds.controllerManager, 'system:kube-controller-manager'), { mode: 0o600 });
+  const config = (p: PemPair): ClientConfig => ({ server: serverUrl, ca: creds.ca.cert, cert: p.cert, key: p.key });
+  return { scheduler: config(creds.scheduler), controllerManager: config(creds.controllerManager) };
 }
 
 async function loadOrCreate(dir: string, name: string, create: () => Promise<PemPair>): Promise<PemPair> {

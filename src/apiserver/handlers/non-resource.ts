@@ -17,12 +17,6 @@ export const VERSION_INFO = {
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
 
-/** Paths any client may read without credentials (upstream's system:public-info-viewer). */
-export function isPublicPath(path: string): boolean {
-  return path === '/version' || path === '/healthz' || path === '/livez' || path === '/readyz' ||
-    path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
-}
-
 export interface HealthSource {
   ready(): boolean;
 }

@@ -63,6 +63,11 @@ export class KubeletServer {
     if (this.server) await this.upgraded.closeWith(this.server);
   }
 
+  /** Serves new connections with a renewed certificate (connections already open keep theirs). */
+  setServingCertificate(tls: PemPair): void {
+    this.server?.setSecureContext({ cert: tls.cert, key: tls.key, ca: this.opts.clientCA });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       authorize(req);
