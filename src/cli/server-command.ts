@@ -12,6 +12,7 @@ import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.j
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { validatingAdmissionPolicy } from '../apiserver/admission/validating-admission-policy.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
@@ -192,12 +193,13 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     serviceAccountKey: creds.serviceAccountKey,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
     strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
-    admission: registry => [
+    admission: (registry, authorizer) => [
       namespaceLifecycle(registry),
       serviceAccountAdmission(registry),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
+      validatingAdmissionPolicy(registry, authorizer),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

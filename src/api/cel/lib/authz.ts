@@ -54,6 +54,11 @@ export class CelAuthorizer {
     return AuthorizerType.make(`authorizer:${this.user.username}`, { authz: this, user: this.user });
   }
 
+  /** `authorizer.requestResource`: a check of the resource the request is about, for the requesting user. */
+  requestResource(r: { group: string; resource: string; subresource: string; namespace: string; name: string }) {
+    return keyed(ResourceCheckType, { authz: this, user: this.user, ...r });
+  }
+
   decide(attrs: AuthzAttributes): AuthzDecision {
     const key = JSON.stringify(attrs);
     const known = this.answers.get(key);
