@@ -170,6 +170,20 @@ describe('ValidatingAdmissionPolicy with kubectl', () => {
     await c.k(['-n', 'prod-env', 'create', '-f', '-'], latestPod('latest'));
   });
 
+  test('the status controller reports fields the matched kinds do not have in status.typeChecking', async () => {
+    const typo = replicaLimit.split('---')[0]!.replace('replica-limit.example.com', 'typo.example.com').replace('object.spec.replicas <=', 'object.spec.replicaz <=');
+    await c.k(['apply', '-f', '-'], typo);
+    const status = await eventually(async () => {
+      const p = JSON.parse(await c.k(['get', 'validatingadmissionpolicies', 'typo.example.com', '-o', 'json'])) as { metadata: { generation: number }; status?: { observedGeneration?: number; typeChecking?: { expressionWarnings?: { fieldRef: string; warning: string }[] } } };
+      return p.status?.observedGeneration === p.metadata.generation && p.status;
+    }, 30_000, 'the policy status');
+    assert.deepEqual(status.typeChecking?.expressionWarnings?.map(w => w.fieldRef), ['spec.validations[0].expression']);
+    assert.match(status.typeChecking!.expressionWarnings![0]!.warning, /^apps\/v1, Kind=Deployment: ERROR: <input>:1:12: undefined field 'replicaz'\n \| object\.spec\.replicaz <= int\(params\.data\.maxReplicas\)\n \| \.{11}\^/);
+    // The policy without typos checks clean.
+    const clean = JSON.parse(await c.k(['get', 'validatingadmissionpolicies', 'replica-limit.example.com', '-o', 'json'])) as { status?: { typeChecking?: object } };
+    assert.deepEqual(clean.status?.typeChecking, {});
+  });
+
   test('a policy whose expression does not compile is refused at create', async () => {
     const bad = replicaLimit.split('---')[0]!.replace('replica-limit.example.com', 'bad.example.com').replace('int(params.data.maxReplicas)', 'int(parms.data.maxReplicas)');
     const r = await c.kubectl(['apply', '-f', '-'], bad);
