@@ -128,13 +128,15 @@ describe('ValidatingAdmissionPolicy with kubectl', () => {
     assert.notEqual((await c.kubectl(['get', 'deployment', 'web'])).code, 0, 'the denied Deployment was not stored');
 
     await c.k(['create', 'deployment', 'web', '--image=k8ts.local/busybox:1', '--replicas=2']);
-    const scaled = await c.kubectl(['scale', 'deployment', 'web', '--replicas=4']);
-    assert.notEqual(scaled.code, 0);
-    assert.match(scaled.stderr, /replicas must be no greater than 3, got 4/);
+    // An update of the Deployment itself (UPDATE matches the rule; the scale subresource would need
+    // deployments/scale in the rules, as upstream).
+    const patched = await c.kubectl(['patch', 'deployment', 'web', '-p', '{"spec":{"replicas":4}}']);
+    assert.notEqual(patched.code, 0);
+    assert.match(patched.stderr, /replicas must be no greater than 3, got 4/);
 
     // Raising the limit in the ConfigMap applies to the next request.
     await c.k(['-n', 'limits', 'patch', 'configmap', 'replica-limit', '-p', '{"data":{"maxReplicas":"5"}}']);
-    await eventually(async () => (await c.kubectl(['scale', 'deployment', 'web', '--replicas=4'])).code === 0, 30_000, 'the raised limit');
+    await eventually(async () => (await c.kubectl(['patch', 'deployment', 'web', '-p', '{"spec":{"replicas":4}}'])).code === 0, 30_000, 'the raised limit');
   });
 
   test('a Warn binding makes kubectl print upstream\'s warning and lets the request through', async () => {
