@@ -16,7 +16,7 @@ import type { Verb } from '../request-info.js';
 import type { PolicyDecision, PolicyInput } from './policy/compiled-policy.js';
 import { matchResources, type MatchContext } from './policy/matching.js';
 import { collectParams, ParamError } from './policy/params.js';
-import { PolicySource, type PolicyHook } from './policy/policy-source.js';
+import { PolicySource } from './policy/policy-source.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
 const EXEMPT = new Set(['validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);

@@ -23,7 +23,7 @@ function validDate(s: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-export const FORMATS: Record<string, (s: string) => string[]> = {
+const FORMATS: Record<string, (s: string) => string[]> = {
   dns1123Label,
   dns1123Subdomain,
   dns1035Label,
@@ -46,7 +46,7 @@ export const FORMATS: Record<string, (s: string) => string[]> = {
   datetime: s => (DATETIME.test(s) && validDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)) ? [] : ['invalid datetime']),
 };
 
-export const FormatType = opaqueType<(s: string) => string[]>('kubernetes.NamedFormat');
+const FormatType = opaqueType<(s: string) => string[]>('kubernetes.NamedFormat');
 const FORMAT = FormatType.celType;
 const makeFormat = (name: string) => FormatType.make(name, FORMATS[name]!);
 

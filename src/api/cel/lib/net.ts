@@ -118,8 +118,8 @@ const isUnspecified = (a: Addr) => a.value === 0n;
 const isGlobalUnicast = (a: Addr) =>
   !isUnspecified(a) && !isLoopback(a) && !isMulticast(a) && !isLinkLocalUnicast(a) && !(a.family === 4 && a.value === 0xffffffffn);
 
-export const IPType = opaqueType<Addr>('net.IP');
-export const CIDRType = opaqueType<Prefix>('net.CIDR');
+const IPType = opaqueType<Addr>('net.IP');
+const CIDRType = opaqueType<Prefix>('net.CIDR');
 const IP = IPType.celType;
 const CIDR = CIDRType.celType;
 

@@ -7,7 +7,7 @@ import { compareQuantities, formatQuantity, parseQuantity, type Quantity } from 
 import { opaqueType } from '../opaque.js';
 
 const { STRING, BOOL, INT, DOUBLE } = CelScalar;
-export const QuantityType = opaqueType<Quantity>('kubernetes.Quantity');
+const QuantityType = opaqueType<Quantity>('kubernetes.Quantity');
 const Q = QuantityType.celType;
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -24,7 +24,7 @@ function normalKey(q: Quantity): string {
   return `${digits}e${scale}`;
 }
 
-export function makeQuantity(q: Quantity) {
+function makeQuantity(q: Quantity) {
   return QuantityType.make(normalKey(q), q);
 }
 

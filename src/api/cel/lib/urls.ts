@@ -105,7 +105,7 @@ function query(raw: string): Map<string, string[]> {
   return out;
 }
 
-export const URLType = opaqueType<ParsedUrl>('kubernetes.URL');
+const URLType = opaqueType<ParsedUrl>('kubernetes.URL');
 const URL_T = URLType.celType;
 const u = (v: ReflectMessage) => URLType.payload(v);
 
