@@ -6,6 +6,7 @@
 import { CelCostLimitError, CostBudget, compile, toJson, type CelAuthorizer, type CelInput, type CelValue, type Program } from '../../../api/cel/index.js';
 import { policyVariables } from '../../../api/validation/admission-policy.js';
 import type { Obj } from '../../../api/validation/types.js';
+import { compileMatchConditions, evaluateMatchConditions, type MatchCondition } from './match-conditions.js';
 
 /** celconfig.MaxEvaluatedMessageExpressionSizeBytes */
 const MAX_MESSAGE_BYTES = 5 * 1024;
@@ -85,7 +86,7 @@ export class CompiledPolicy {
   /** Why the stored policy cannot be used (its expressions no longer compile). */
   readonly configError?: string;
   private readonly failClosed: boolean;
-  private readonly matchConditions: { name: string; program: Program }[] = [];
+  private matchConditions: MatchCondition[] = [];
   private readonly variables = new Map<string, Program>();
   private readonly validations: CompiledValidation[] = [];
   private readonly audits: { key: string; expression: string; program: Program }[] = [];
@@ -98,7 +99,7 @@ export class CompiledPolicy {
     const full = policyVariables({ params, authorizer: true, composition });
     const message = policyVariables({ params, authorizer: false, composition });
     try {
-      for (const mc of spec.matchConditions ?? []) this.matchConditions.push({ name: mc.name, program: compile(mc.expression, policyVariables({ params, authorizer: true, composition: false })) });
+      this.matchConditions = compileMatchConditions(spec.matchConditions, policyVariables({ params, authorizer: true, composition: false }));
       for (const v of spec.variables ?? []) this.variables.set(v.name, compile(v.expression, full));
       for (const v of spec.validations ?? []) {
         this.validations.push({ source: v, program: compile(v.expression, full), messageProgram: v.messageExpression ? compile(v.messageExpression, message) : undefined });
@@ -130,9 +131,9 @@ export class CompiledPolicy {
     };
     activation.variables = new LazyVariables(this.variables, () => activation, budget);
 
-    const gate = this.matchConditionsPass(activation);
-    if (gate === false) return { decisions: [], auditAnnotations: [] };
-    if (typeof gate === 'string') return { decisions: [this.onError(gate)], auditAnnotations: [] };
+    const gate = evaluateMatchConditions(this.matchConditions, activation);
+    if ('failedCondition' in gate) return { decisions: [], auditAnnotations: [] };
+    if ('error' in gate) return { decisions: [this.onError(gate.error)], auditAnnotations: [] };
 
     const decisions: PolicyDecision[] = [];
     for (const v of this.validations) {
@@ -151,21 +152,6 @@ export class CompiledPolicy {
       decisions.push({ action: 'deny', evaluation: 'deny', reason: v.source.reason ?? 'Invalid', message: this.denialMessage(v, activation, budget) });
     }
     return { decisions, auditAnnotations: this.auditAnnotations(activation, budget) };
-  }
-
-  /** true to go on, false when a condition is false, or the error text. */
-  private matchConditionsPass(activation: Record<string, CelInput>): boolean | string {
-    const errors: string[] = [];
-    for (const mc of this.matchConditions) {
-      try {
-        const r = mc.program.evaluate(activation);
-        if (r === false) return false;
-        if (r !== true) errors.push(`matchCondition '${mc.name}' must evaluate to bool`);
-      } catch (err) {
-        errors.push(`failed to evaluate matchCondition '${mc.name}': ${(err as Error).message}`);
-      }
-    }
-    return errors.length ? errors.join(', ') : true;
   }
 
   private denialMessage(v: CompiledValidation, activation: Record<string, CelInput>, budget: CostBudget): string {
