@@ -27,6 +27,7 @@ import { podSecurityAdmission, type PodSecurityConfig } from '../apiserver/admis
 import { podSecurityConfig } from '../apiserver/admission/pod-security/config.js';
 import { AdmissionConfigError, readAdmissionConfig } from '../apiserver/admission/admission-config.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { validatingAdmissionPolicy } from '../apiserver/admission/validating-admission-policy.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
 import { leaderElected } from '../client/leader-election.js';
@@ -258,6 +259,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       certificateSubjectRestriction(),
       defaultIngressClass(registry),
       defaultStorageClass(registry),
+      validatingAdmissionPolicy(registry, () => authorizer),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

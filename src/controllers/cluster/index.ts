@@ -1,6 +1,7 @@
 // The cluster controllers of the controller manager (everything but the workload controllers).
 import type { Controller } from '../types.js';
 import { clusterRoleAggregationController } from './clusterrole-aggregation.js';
+import { admissionPolicyStatusController } from './admission-policy-status.js';
 import { cronJobController } from './cronjob.js';
 import { disruptionController } from './disruption.js';
 import { endpointsController } from './endpoints.js';
@@ -45,6 +46,7 @@ export function clusterControllers(opts: ClusterControllerOptions): Controller[]
     resourceQuotaController(),
     disruptionController(),
     clusterRoleAggregationController(),
+    admissionPolicyStatusController(),
     ...(opts.serviceLB === false ? [] : [serviceLBController()]),
   ];
 }
