@@ -12,6 +12,9 @@ import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.j
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { mutatingAdmissionWebhook } from '../apiserver/admission/webhook/mutating.js';
+import { registryWebhookSources } from '../apiserver/admission/webhook/sources.js';
+import { validatingAdmissionWebhook } from '../apiserver/admission/webhook/validating.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
@@ -198,6 +201,8 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
+      mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations')),
+      validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations')),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,
