@@ -14,8 +14,11 @@ export type ServiceResolver = (namespace: string, name: string, port: number) =>
 export class WebhookCallError extends Error {}
 
 interface Target {
-  /** The URL as upstream's client builds it, for messages and the request line. */
-  url: URL;
+  /** The URL as upstream's client builds it (a Service's port always spelled out), for messages. */
+  urlText: string;
+  /** Host header and request path. */
+  host: string;
+  path: string;
   /** Name the certificate must carry (and SNI, unless it is an IP address). */
   serverName: string;
   /** Address to connect to; a Service is resolved only when the call is made, as upstream dials. */
@@ -23,26 +26,25 @@ interface Target {
 }
 
 function target(clientConfig: Obj, timeoutSeconds: number, resolve: ServiceResolver): Target {
-  const timeout = `timeout=${timeoutSeconds}s`;
+  const query = `?timeout=${timeoutSeconds}s`;
   if (clientConfig.url) {
-    const url = new URL(clientConfig.url);
-    url.search = timeout;
+    const raw = String(clientConfig.url).replace(/[?#].*$/, '');
+    const url = new URL(raw);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = Number(url.port || 443);
-    return { url, serverName: host, connect: () => ({ host, port }) };
+    return { urlText: raw + query, host: url.host, path: (url.pathname || '/') + query, serverName: host, connect: () => ({ host, port }) };
   }
   const svc: Obj = clientConfig.service ?? {};
-  const port = svc.port ?? 443;
+  const port: number = svc.port ?? 443;
   const serverName = `${svc.name}.${svc.namespace}.svc`;
-  const url = new URL(`https://${serverName}:${port}${svc.path ?? ''}`);
-  url.search = timeout;
-  return { url, serverName, connect: () => resolve(svc.namespace, svc.name, port) };
+  const path = `${svc.path ?? ''}${query}`;
+  return { urlText: `https://${serverName}:${port}${path}`, host: `${serverName}:${port}`, path: path.startsWith('/') ? path : '/' + path, serverName, connect: () => resolve(svc.namespace, svc.name, port) };
 }
 
 /** POSTs the review and returns the decoded answer; throws WebhookCallError. */
 export async function callWebhook(clientConfig: Obj, timeoutSeconds: number, review: unknown, resolve: ServiceResolver): Promise<unknown> {
   const t = target(clientConfig, timeoutSeconds, resolve);
-  const urlText = t.url.toString();
+  const urlText = t.urlText;
   const fail = (why: string) => new WebhookCallError(`Post ${JSON.stringify(urlText)}: ${why}`);
   let address: { host: string; port: number };
   try {
@@ -57,11 +59,11 @@ export async function callWebhook(clientConfig: Obj, timeoutSeconds: number, rev
       host: address.host,
       port: address.port,
       method: 'POST',
-      path: t.url.pathname + t.url.search,
+      path: t.path,
       ca,
       ...(isIP(t.serverName) ? {} : { servername: t.serverName }),
       headers: {
-        Host: t.url.host,
+        Host: t.host,
         'Content-Type': 'application/json',
         Accept: 'application/json, */*',
         'Content-Length': Buffer.byteLength(body),
@@ -106,8 +108,23 @@ function goNetworkError(err: NodeJS.ErrnoException, address: { host: string; por
   if (err.code === 'ECONNRESET') return 'read: connection reset by peer';
   if (err.code && UNKNOWN_AUTHORITY.has(err.code)) return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
   if (err.code === 'CERT_HAS_EXPIRED') return 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
-  if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `tls: failed to verify certificate: x509: ${err.message}`;
+  if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `tls: failed to verify certificate: x509: ${wrongHostMessage(err as AltnameError)}`;
   return err.message;
+}
+
+interface AltnameError extends NodeJS.ErrnoException {
+  host?: string;
+  cert?: { subjectaltname?: string };
+}
+
+/** Go's x509.HostnameError: the names the certificate is valid for (IPs for an IP host). */
+function wrongHostMessage(err: AltnameError): string {
+  const host = err.host ?? '';
+  const sans = (err.cert?.subjectaltname ?? '').split(', ').filter(Boolean);
+  const prefix = isIP(host) ? 'IP Address:' : 'DNS:';
+  const valid = sans.filter(n => n.startsWith(prefix)).map(n => n.slice(prefix.length));
+  if (!valid.length) return isIP(host) ? `cannot validate certificate for ${host} because it doesn't contain any IP SANs` : 'certificate relies on legacy Common Name field, use SANs instead';
+  return `certificate is valid for ${valid.join(', ')}, not ${host}`;
 }
 
 /**
