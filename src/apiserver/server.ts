@@ -35,7 +35,8 @@ export interface ApiServerOptions {
   tls: { cert: string; key: string; ca: string };
   tokens: TokenEntry[];
   strategies: StrategyFactory;
-  admission: (registry: () => Registry) => AdmissionPlugin[];
+  /** The admission plugins in upstream's order; policies that check permissions ask `authorizer`. */
+  admission: (registry: () => Registry, authorizer: () => Authorizer) => AdmissionPlugin[];
   authorizer?: Authorizer;
   /** Serves `/cacerts` to joining agents when set. */
   joinCA?: JoinCA;
@@ -65,7 +66,7 @@ export class ApiServer {
   private ready = false;
 
   constructor(private readonly opts: ApiServerOptions) {
-    const admission = new AdmissionChain(opts.admission(() => this.registry));
+    const admission = new AdmissionChain(opts.admission(() => this.registry, () => this.authz));
     this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
     this.authn = new Authenticator(opts.tokens, this.serviceAccountTokens);

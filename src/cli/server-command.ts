@@ -15,6 +15,7 @@ import { serviceAccountAdmission } from '../apiserver/admission/service-account.
 import { mutatingAdmissionWebhook } from '../apiserver/admission/webhook/mutating.js';
 import { registryWebhookSources } from '../apiserver/admission/webhook/sources.js';
 import { validatingAdmissionWebhook } from '../apiserver/admission/webhook/validating.js';
+import { validatingAdmissionPolicy } from '../apiserver/admission/validating-admission-policy.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
@@ -195,13 +196,14 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     serviceAccountKey: creds.serviceAccountKey,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
     strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
-    admission: registry => [
+    admission: (registry, authorizer) => [
       namespaceLifecycle(registry),
       serviceAccountAdmission(registry),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
       mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations')),
+      validatingAdmissionPolicy(registry, authorizer),
       validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations')),
       resourceQuotaAdmission(registry),
     ],
