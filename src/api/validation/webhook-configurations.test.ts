@@ -78,7 +78,11 @@ test('admissionReviewVersions must name a known version, unless the stored objec
   assert.deepEqual(messages(validateUpdate(webhookConfigurationRules(false), next, old, clusterScoped)), []);
 });
 
-test('matchConditions: names qualified and unique, expressions required', () => {
+test('matchConditions: names qualified and unique, expressions required and compiled with the webhook variables', () => {
+  assert.deepEqual(errors([hook({ matchConditions: [{ name: 'ok', expression: "request.userInfo.username != 'system:admin' && object.metadata.name != ''" }] })]), []);
+  assert.deepEqual(errors([hook({ matchConditions: [{ name: 'params', expression: 'params.x' }] })]), [
+    'webhooks[0].matchConditions[0].expression: Invalid value: "params.x": compilation failed: ERROR: <input>:1:1: undeclared reference to \'params\' (in container \'\')\n | params.x\n | ^',
+  ]);
   assert.deepEqual(errors([hook({ matchConditions: [{ name: 'a', expression: 'true' }, { name: 'a', expression: ' ' }, { name: 'b/c/d', expression: 'true' }] })]), [
     'webhooks[0].matchConditions[1].expression: Required value',
     'webhooks[0].matchConditions[1].name: Duplicate value: "a"',

@@ -1,8 +1,10 @@
 // admissionregistration.k8s.io/v1 Mutating- and ValidatingWebhookConfiguration, as upstream's
 // pkg/apis/admissionregistration/validation: fully qualified webhook names, rules, policies,
-// timeouts, selectors, clientConfig (url or service), admissionReviewVersions, matchConditions.
+// timeouts, selectors, clientConfig (url or service), admissionReviewVersions, and matchConditions
+// compiled with the webhook's CEL variables.
 import { fieldErrors, type FieldError } from '../errors.js';
-import { dns1035Label, dns1123Subdomain, portNumber, qualifiedName } from './names.js';
+import { validateMatchConditions } from './admission-policy.js';
+import { dns1035Label, dns1123Subdomain, portNumber } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
 
@@ -14,19 +16,13 @@ const NO_SIDE_EFFECT_CLASSES = ['None', 'NoneOnDryRun'];
 const REINVOCATION_POLICIES = ['IfNeeded', 'Never'];
 /** The AdmissionReview versions the API server can send (request/admissionreview.go). */
 export const ACCEPTED_ADMISSION_REVIEW_VERSIONS = ['v1', 'v1beta1'];
-const MAX_MATCH_CONDITIONS = 64;
-
-/**
- * Compiles a matchConditions expression; returns the compile error's text, undefined when it
- * compiles. Without a compiler only the syntax-free checks run.
- */
-export type ExpressionCheck = (expression: string) => string | undefined;
+/** What a webhook's matchConditions may refer to (upstream's match-condition environment). */
+export const WEBHOOK_MATCH_CONDITION_VARIABLES = ['object', 'oldObject', 'request', 'authorizer'];
 
 /** What upstream relaxes on update when the stored object already broke the rule. */
 interface Options {
   requireUniqueWebhookNames: boolean;
   requireRecognizedAdmissionReviewVersion: boolean;
-  checkExpression?: ExpressionCheck;
 }
 
 const hasWildcard = (items: string[]) => items.includes('*');
@@ -160,29 +156,6 @@ function validateAdmissionReviewVersions(versions: string[], requireRecognized: 
   return errs;
 }
 
-export function validateMatchConditions(conditions: Obj[], path: string, checkExpression?: ExpressionCheck): FieldError[] {
-  const errs: FieldError[] = [];
-  if (conditions.length > MAX_MATCH_CONDITIONS) errs.push(fieldErrors.tooMany(path, MAX_MATCH_CONDITIONS));
-  const names = new Set<string>();
-  conditions.forEach((c, i) => {
-    const p = `${path}[${i}]`;
-    const expression = String(c.expression ?? '').trim();
-    if (!expression) errs.push(fieldErrors.required(`${p}.expression`));
-    else {
-      const compileError = checkExpression?.(expression);
-      if (compileError) errs.push(fieldErrors.invalid(`${p}.expression`, expression, compileError));
-    }
-    const name = String(c.name ?? '');
-    if (!name) errs.push(fieldErrors.required(`${p}.name`));
-    else for (const msg of qualifiedName(name)) errs.push(fieldErrors.invalid(`${p}.name`, name, msg));
-    if (name) {
-      if (names.has(name)) errs.push(fieldErrors.duplicate(`${p}.name`, name));
-      names.add(name);
-    }
-  });
-  return errs;
-}
-
 function validateWebhook(hook: Obj, mutating: boolean, path: string, opts: Options): FieldError[] {
   const errs = fullyQualifiedName(`${path}.name`, hook.name ?? '');
   ((hook.rules ?? []) as Obj[]).forEach((r, i) => errs.push(...validateRuleWithOperations(r, `${path}.rules[${i}]`)));
@@ -204,7 +177,7 @@ function validateWebhook(hook: Obj, mutating: boolean, path: string, opts: Optio
   if (mutating && hook.reinvocationPolicy != null && !REINVOCATION_POLICIES.includes(hook.reinvocationPolicy)) {
     errs.push(fieldErrors.notSupported(`${path}.reinvocationPolicy`, hook.reinvocationPolicy, REINVOCATION_POLICIES));
   }
-  errs.push(...validateMatchConditions(hook.matchConditions ?? [], `${path}.matchConditions`, opts.checkExpression));
+  errs.push(...validateMatchConditions(hook.matchConditions, `${path}.matchConditions`, WEBHOOK_MATCH_CONDITION_VARIABLES));
   return errs;
 }
 
@@ -236,13 +209,12 @@ function recognizedVersions(config: Obj): boolean {
  * Rules for one kind. On update upstream keeps accepting what the stored object already had
  * (duplicate webhook names, unknown review versions), so that old objects stay writable.
  */
-export function webhookConfigurationRules(mutating: boolean, checkExpression?: ExpressionCheck): KindRules {
+export function webhookConfigurationRules(mutating: boolean): KindRules {
   return {
     validate(config, old) {
       return validateConfiguration(config, mutating, {
         requireUniqueWebhookNames: !old || uniqueNames(old),
         requireRecognizedAdmissionReviewVersion: !old || recognizedVersions(old),
-        checkExpression,
       });
     },
   };
