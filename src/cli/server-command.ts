@@ -12,6 +12,8 @@ import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.j
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { celAuthorizeFn } from '../apiserver/admission/cel-authorize.js';
+import { celMatchConditions } from '../apiserver/admission/webhook/match-conditions.js';
 import { mutatingAdmissionWebhook } from '../apiserver/admission/webhook/mutating.js';
 import { registryWebhookSources } from '../apiserver/admission/webhook/sources.js';
 import { validatingAdmissionWebhook } from '../apiserver/admission/webhook/validating.js';
@@ -202,9 +204,9 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
-      mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations')),
+      mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(authorizer)))),
       validatingAdmissionPolicy(registry, authorizer),
-      validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations')),
+      validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(authorizer)))),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

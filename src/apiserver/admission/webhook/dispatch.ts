@@ -24,8 +24,8 @@ export interface WebhookSources {
   resolveService: ServiceResolver;
   /** The defaults of a resource version (re-applied to what a mutating webhook returns). */
   defaults(resource: GroupVersionResource): Defaulter | undefined;
-  /** matchConditions (CEL); without it, conditions are not evaluated. */
-  matchConditions?: MatchConditions;
+  /** Evaluates a webhook's matchConditions (CEL). */
+  matchConditions: MatchConditions;
 }
 
 /**
@@ -55,7 +55,7 @@ export class CandidateWebhooks {
 export async function invocationFor(sources: WebhookSources, webhook: WebhookAccessor, a: AdmissionAttributes): Promise<Invocation | undefined> {
   const invocation = shouldCallHook(webhook, a, sources.catalog, sources.namespaceLabels);
   if (!invocation) return undefined;
-  if (sources.matchConditions && (webhook.hook.matchConditions ?? []).length) {
+  if ((webhook.hook.matchConditions ?? []).length) {
     if (!(await sources.matchConditions(invocation, a, versionedObjects(a, invocation)))) return undefined;
   }
   return invocation;

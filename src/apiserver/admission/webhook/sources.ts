@@ -8,7 +8,7 @@ import { endpointSliceResolver } from './service-resolver.js';
 
 const GROUP = 'admissionregistration.k8s.io';
 
-export function registryWebhookSources(registry: () => Registry, configurationResource: 'mutatingwebhookconfigurations' | 'validatingwebhookconfigurations', matchConditions?: MatchConditions): WebhookSources {
+export function registryWebhookSources(registry: () => Registry, configurationResource: 'mutatingwebhookconfigurations' | 'validatingwebhookconfigurations', matchConditions: MatchConditions): WebhookSources {
   return {
     get catalog() {
       return registry().catalog;

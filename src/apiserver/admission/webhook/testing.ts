@@ -10,6 +10,7 @@ import { createCA, issueCertificate } from '../../../pki/certificates.js';
 import { systemContext, type RequestContext } from '../../context.js';
 import type { AdmissionAttributes } from '../types.js';
 import type { MatchConditions, WebhookSources } from './dispatch.js';
+import { celMatchConditions } from './match-conditions.js';
 import { namespaceLabelsFrom } from './matching.js';
 import { endpointSliceResolver } from './service-resolver.js';
 
@@ -93,7 +94,7 @@ export function memorySources(state: {
       endpointSlices: ns => (state.endpointSlices ?? []).filter(s => s.metadata.namespace === ns),
     }),
     defaults: r => state.defaults?.[`${r.group}/${r.version}/${r.resource}`],
-    matchConditions: state.matchConditions,
+    matchConditions: state.matchConditions ?? celMatchConditions(() => ({ decision: 'allow', reason: '' })),
   };
 }
 
