@@ -63,6 +63,27 @@ describe('admission webhooks with kubectl', () => {
     await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'opted-out', namespace: 'deny', labels: { 'skip-webhooks': 'yes' } } }));
   });
 
+  test('matchConditions: the webhook is called only when every condition holds', async () => {
+    await namespace('conditions');
+    await register('Validating', 'conditional', 'conditions', {
+      ...byUrl('/deny'),
+      matchConditions: [
+        { name: 'not-exempt', expression: "!has(object.metadata.labels) || !('exempt' in object.metadata.labels)" },
+        { name: 'by-admin', expression: "request.userInfo.username == 'admin' && authorizer.group('').resource('secrets').namespace(request.namespace).check('list').allowed()" },
+      ],
+    });
+    const denied = await c.kubectl(['create', 'configmap', 'checked', '-n', 'conditions', '--from-literal=a=1']);
+    assert.match(denied.stderr, /admission webhook "conditional\.k8ts\.test" denied the request/);
+    await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'exempted', namespace: 'conditions', labels: { exempt: 'yes' } } }));
+    // An expression that does not compile is refused when the configuration is written.
+    const bad = await c.kubectl(['create', '-f', '-'], JSON.stringify({
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'bad-condition' },
+      webhooks: [{ name: 'bad.k8ts.test', clientConfig: { url: hooks.url('/deny') }, sideEffects: 'None', admissionReviewVersions: ['v1'], matchConditions: [{ name: 'p', expression: 'params.x' }] }],
+    }));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /webhooks\[0\]\.matchConditions\[0\]\.expression: Invalid value: "params\.x": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params'/);
+  });
+
   test('a mutating webhook adds a label with a JSONPatch', async () => {
     await namespace('mutate');
     await register('Mutating', 'label', 'mutate', byUrl('/label'));
