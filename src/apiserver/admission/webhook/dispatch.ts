@@ -6,6 +6,7 @@ import type { ResourceCatalog } from '../../../api/catalog.js';
 import { versionCodec } from '../../../api/conversion/index.js';
 import type { Defaulter } from '../../../api/defaults/types.js';
 import type { KubeObject } from '../../../api/object.js';
+import { qualifiedName } from '../../../api/validation/names.js';
 import type { AdmissionAttributes } from '../types.js';
 import { createAdmissionReview, InvalidResponseError, reviewVersion, UnknownReviewVersionsError, verifyAdmissionResponse, type AdmissionResponse, type VersionedObjects } from './admission-review.js';
 import { callWebhook, WebhookCallError, type ServiceResolver } from './client.js';
@@ -111,7 +112,11 @@ export async function callHook(sources: WebhookSources, invocation: Invocation, 
     throw err;
   }
   const annotations = (a.ctx.auditAnnotations ??= {});
-  for (const [k, v] of Object.entries(response.auditAnnotations)) annotations[`${name}/${k}`] = v;
+  // Upstream's AddAnnotation takes only qualified-name keys; others are dropped.
+  for (const [k, v] of Object.entries(response.auditAnnotations)) {
+    const key = `${name}/${k}`;
+    if (!qualifiedName(key).length) annotations[key] = v;
+  }
   a.ctx.warnings.push(...response.warnings);
   if (!response.allowed) throw webhookRejection(name, response.result);
   return response;
