@@ -128,13 +128,15 @@ describe('ValidatingAdmissionPolicy with kubectl', () => {
     assert.notEqual((await c.kubectl(['get', 'deployment', 'web'])).code, 0, 'the denied Deployment was not stored');
 
     await c.k(['create', 'deployment', 'web', '--image=k8ts.local/busybox:1', '--replicas=2']);
-    const scaled = await c.kubectl(['scale', 'deployment', 'web', '--replicas=4']);
-    assert.notEqual(scaled.code, 0);
-    assert.match(scaled.stderr, /replicas must be no greater than 3, got 4/);
+    // An update of the Deployment itself (UPDATE matches the rule; the scale subresource would need
+    // deployments/scale in the rules, as upstream).
+    const patched = await c.kubectl(['patch', 'deployment', 'web', '-p', '{"spec":{"replicas":4}}']);
+    assert.notEqual(patched.code, 0);
+    assert.match(patched.stderr, /replicas must be no greater than 3, got 4/);
 
     // Raising the limit in the ConfigMap applies to the next request.
     await c.k(['-n', 'limits', 'patch', 'configmap', 'replica-limit', '-p', '{"data":{"maxReplicas":"5"}}']);
-    await eventually(async () => (await c.kubectl(['scale', 'deployment', 'web', '--replicas=4'])).code === 0, 30_000, 'the raised limit');
+    await eventually(async () => (await c.kubectl(['patch', 'deployment', 'web', '-p', '{"spec":{"replicas":4}}'])).code === 0, 30_000, 'the raised limit');
   });
 
   test('a Warn binding makes kubectl print upstream\'s warning and lets the request through', async () => {
@@ -168,6 +170,20 @@ describe('ValidatingAdmissionPolicy with kubectl', () => {
     // Without a reason the denial is Invalid (422), which kubectl prints from the Status's one cause.
     assert.match(denied.stderr, /The pods "latest" is invalid: : ValidatingAdmissionPolicy 'no-latest\.example\.com' with binding 'no-latest-in-test' denied request: images must not use the latest tag/);
     await c.k(['-n', 'prod-env', 'create', '-f', '-'], latestPod('latest'));
+  });
+
+  test('the status controller reports fields the matched kinds do not have in status.typeChecking', async () => {
+    const typo = replicaLimit.split('---')[0]!.replace('replica-limit.example.com', 'typo.example.com').replace('object.spec.replicas <=', 'object.spec.replicaz <=');
+    await c.k(['apply', '-f', '-'], typo);
+    const status = await eventually(async () => {
+      const p = JSON.parse(await c.k(['get', 'validatingadmissionpolicies', 'typo.example.com', '-o', 'json'])) as { metadata: { generation: number }; status?: { observedGeneration?: number; typeChecking?: { expressionWarnings?: { fieldRef: string; warning: string }[] } } };
+      return p.status?.observedGeneration === p.metadata.generation && p.status;
+    }, 30_000, 'the policy status');
+    assert.deepEqual(status.typeChecking?.expressionWarnings?.map(w => w.fieldRef), ['spec.validations[0].expression']);
+    assert.match(status.typeChecking!.expressionWarnings![0]!.warning, /^apps\/v1, Kind=Deployment: ERROR: <input>:1:12: undefined field 'replicaz'\n \| object\.spec\.replicaz <= int\(params\.data\.maxReplicas\)\n \| \.{11}\^/);
+    // The policy without typos checks clean.
+    const clean = JSON.parse(await c.k(['get', 'validatingadmissionpolicies', 'replica-limit.example.com', '-o', 'json'])) as { status?: { typeChecking?: object } };
+    assert.deepEqual(clean.status?.typeChecking, {});
   });
 
   test('a policy whose expression does not compile is refused at create', async () => {

@@ -82,6 +82,15 @@ export function compile(expression: string, variables: readonly string[], opts: 
   return program;
 }
 
+/** cel-go's report of an issue at `offset`: position, message, the line and a caret under it. */
+export function issueText(source: string, offset: number, message: string): string {
+  const before = source.slice(0, offset);
+  const line = before.split('\n').length;
+  const col = offset - (before.lastIndexOf('\n') + 1);
+  const text = source.split('\n')[line - 1] ?? '';
+  return `ERROR: <input>:${line}:${col + 1}: ${message}\n | ${text}\n | ${'.'.repeat(col)}^`;
+}
+
 /** Finds undeclared identifiers and functions, reporting them as cel-go does, with a caret line. */
 class Checker {
   private readonly problems: string[] = [];
@@ -97,12 +106,7 @@ class Checker {
   }
 
   private report(id: bigint, message: string): void {
-    const offset = this.positions[id.toString()] ?? 0;
-    const before = this.source.slice(0, offset);
-    const line = before.split('\n').length;
-    const col = offset - (before.lastIndexOf('\n') + 1);
-    const text = this.source.split('\n')[line - 1] ?? '';
-    this.problems.push(`ERROR: <input>:${line}:${col + 1}: ${message}\n | ${text}\n | ${'.'.repeat(col)}^`);
+    this.problems.push(issueText(this.source, this.positions[id.toString()] ?? 0, message));
   }
 
   private visit(e: Expr | undefined, scope: ReadonlySet<string>): void {

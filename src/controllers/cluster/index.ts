@@ -1,5 +1,6 @@
 // The cluster controllers of the controller manager (everything but the workload controllers).
 import type { Controller } from '../types.js';
+import { admissionPolicyStatusController } from './admission-policy-status.js';
 import { cronJobController } from './cronjob.js';
 import { disruptionController } from './disruption.js';
 import { endpointsController } from './endpoints.js';
@@ -43,6 +44,7 @@ export function clusterControllers(opts: ClusterControllerOptions): Controller[]
     nodeIpamController(opts.clusterCidr),
     resourceQuotaController(),
     disruptionController(),
+    admissionPolicyStatusController(),
     ...(opts.serviceLB === false ? [] : [serviceLBController()]),
   ];
 }

@@ -1,21 +1,27 @@
 // Upstream's regex library (library/regex.go): `s.find(re)` is the first match or '', and
 // `s.findAll(re[, limit])` every (or the first `limit`) non-overlapping match.
-// Patterns must be RE2 syntax (what cel-go accepts); they are checked with the RE2 parser that
-// @bufbuild/cel's `matches` uses and then run by the JS engine, which has the positions RE2JS does
-// not expose. Compiled patterns are cached.
+// Patterns must be RE2 syntax (what cel-go accepts); they are compiled by the linear-time RE2 engine
+// that @bufbuild/cel's `matches` uses, which decides whether there is a match at all (so input that
+// does not match never reaches a backtracking engine), and then run by the JS engine for the
+// positions RE2JS does not expose. Compiled patterns are cached.
 import { celMethod, CelScalar, listType, type CelFunc } from '@bufbuild/cel';
 import { RE2JS } from '@bufbuild/re2';
 import { chargeCost, stringCost } from '../cost.js';
 
 const { STRING, INT } = CelScalar;
-const cache = new Map<string, RegExp>();
+interface Compiled {
+  re2: RE2JS;
+  js: RegExp;
+}
+
+const cache = new Map<string, Compiled>();
 const CACHE_SIZE = 500;
 
-/** An RE2 pattern as a global JS RegExp; RE2's leading `(?flags)` group becomes JS flags. */
-export function compileRegex(pattern: string): RegExp {
-  let re = cache.get(pattern);
-  if (re) return re;
-  RE2JS.compile(pattern);
+/** An RE2 pattern, and as a global JS RegExp (RE2's leading `(?flags)` group becomes JS flags). */
+function compileRegex(pattern: string): Compiled {
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  const re2 = RE2JS.compile(pattern);
   let source = pattern;
   let flags = 'gu';
   const lead = /^\(\?([imsU]+)\)/.exec(pattern);
@@ -23,19 +29,19 @@ export function compileRegex(pattern: string): RegExp {
     source = pattern.slice(lead[0].length);
     for (const f of lead[1]!) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
   }
-  re = new RegExp(source, flags);
+  const compiled = { re2, js: new RegExp(source, flags) };
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(pattern, re);
-  return re;
+  cache.set(pattern, compiled);
+  return compiled;
 }
 
 function findAll(s: string, pattern: string, limit: number): string[] {
   chargeCost(stringCost(s) * Math.max(1, stringCost(pattern)));
   if (limit === 0) return [];
-  const re = compileRegex(pattern);
-  re.lastIndex = 0;
+  const { re2, js } = compileRegex(pattern);
+  if (!re2.test(s)) return [];
   const found: string[] = [];
-  for (const m of s.matchAll(re)) {
+  for (const m of s.matchAll(js)) {
     found.push(m[0]);
     if (limit > 0 && found.length >= limit) break;
   }

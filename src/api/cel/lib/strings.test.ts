@@ -51,3 +51,9 @@ test('split with a limit is Go SplitN', () => {
   assert.deepEqual(run("'a b c'.split(' ', -1)"), ['a', 'b', 'c']);
   assert.deepEqual(run("'abc'.split('', 2)"), ['a', 'bc']);
 });
+
+test('a pattern that backtracks catastrophically on input it does not match is decided by RE2', () => {
+  const s = `${'a'.repeat(64)}!`;
+  assert.equal(toJson(compile("s.find('(a+)+$')", ['s']).evaluate({ s })), '');
+  assert.deepEqual(toJson(compile("s.findAll('(a|aa)+b')", ['s']).evaluate({ s })), []);
+});
