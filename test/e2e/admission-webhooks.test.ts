@@ -91,6 +91,15 @@ describe('admission webhooks with kubectl', () => {
     const cm = JSON.parse(await c.k(['get', 'configmap', 'stamped', '-n', 'mutate', '-o', 'json']));
     assert.equal(cm.metadata.labels['mutated-by'], 'k8ts-test');
     assert.equal(cm.metadata.labels['dry-run'], 'false');
+    const request = hooks.received.find(r => r.path === '/label' && r.review.request.name === 'stamped')!.review.request;
+    assert.deepEqual(
+      { kind: request.kind, resource: request.resource, namespace: request.namespace, operation: request.operation, oldObject: request.oldObject, options: request.options },
+      {
+        kind: { group: '', version: 'v1', kind: 'ConfigMap' }, resource: { group: '', version: 'v1', resource: 'configmaps' }, namespace: 'mutate', operation: 'CREATE',
+        oldObject: null, options: { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1', fieldManager: 'kubectl-create', fieldValidation: 'Strict' },
+      },
+    );
+    assert.deepEqual(request.object.data, { a: '1' });
   });
 
   test('dry run: a webhook without side effects is called with dryRun, and nothing is stored', async () => {
