@@ -54,6 +54,7 @@ export async function callWebhook(clientConfig: Obj, timeoutSeconds: number, rev
   }
   const body = JSON.stringify(review);
   const ca = clientConfig.caBundle ? Buffer.from(clientConfig.caBundle, 'base64').toString('utf8') : undefined;
+  let timedOut = false;
   const { status, text } = await new Promise<{ status: number; text: string }>((resolvePromise, reject) => {
     const req = request({
       host: address.host,
@@ -76,12 +77,16 @@ export async function callWebhook(clientConfig: Obj, timeoutSeconds: number, rev
       res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    const timer = setTimeout(() => req.destroy(new DeadlineExceeded()), timeoutSeconds * 1000);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy(new DeadlineExceeded());
+    }, timeoutSeconds * 1000);
     req.on('close', () => clearTimeout(timer));
     req.on('error', err => reject(err));
     req.end(body);
   }).catch(err => {
-    throw fail(goNetworkError(err as NodeJS.ErrnoException, address));
+    // However far the exchange got (an answer cut off mid-body included), the deadline is the cause.
+    throw fail(timedOut ? new DeadlineExceeded().message : goNetworkError(err as NodeJS.ErrnoException, address));
   });
   if (status < 200 || status > 299) throw new WebhookCallError(unsuccessfulResponse(status, text));
   try {
@@ -101,7 +106,6 @@ const UNKNOWN_AUTHORITY = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGN
 
 /** Node's network and TLS errors in the words of Go's net/http and crypto/tls. */
 function goNetworkError(err: NodeJS.ErrnoException, address: { host: string; port: number }): string {
-  if (err instanceof DeadlineExceeded) return err.message;
   const hostPort = isIP(address.host) === 6 ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
   if (err.code === 'ECONNREFUSED') return `dial tcp ${hostPort}: connect: connection refused`;
   if (err.code === 'EHOSTUNREACH') return `dial tcp ${hostPort}: connect: no route to host`;

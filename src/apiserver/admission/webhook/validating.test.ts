@@ -134,3 +134,14 @@ test('webhooks run in parallel and the first error wins', async () => {
   const status = await rejection(validatingAdmissionWebhook(memorySources({ configurations: [config(hooks)], namespaces: { team: {} } })).validate!(create()));
   assert.equal(status.message, 'admission webhook "deny.k8ts.test" denied the request: no configmaps today');
 });
+
+test("a webhook nobody listens for: Go's dial error in upstream's message", async () => {
+  const gone = await startTestWebhookServer({});
+  const url = gone.url('/allow');
+  await gone.close();
+  const cfg = config([{ name: 'gone.k8ts.test', path: '/allow' }]);
+  (cfg as any).webhooks[0].clientConfig = { url, caBundle: gone.caBundle };
+  const status = await rejection(validatingAdmissionWebhook(memorySources({ configurations: [cfg], namespaces: { team: {} } })).validate!(create()));
+  assert.equal(status.message, `Internal error occurred: failed calling webhook "gone.k8ts.test": failed to call webhook: Post "${url}?timeout=10s": dial tcp 127.0.0.1:${gone.port}: connect: connection refused`);
+  assert.deepEqual(status.details, { causes: [{ message: `failed calling webhook "gone.k8ts.test": failed to call webhook: Post "${url}?timeout=10s": dial tcp 127.0.0.1:${gone.port}: connect: connection refused` }] });
+});
