@@ -58,6 +58,12 @@ test('clientConfig: exactly one of url (https, no query/fragment/user) or servic
     'webhooks[0].clientConfig.url: Invalid value: "f": fragments are not permitted in the URL',
     'webhooks[0].clientConfig.url: Invalid value: "a=1": query parameters are not permitted in the URL',
   ]);
+  assert.deepEqual(errors([hook({ clientConfig: { url: 'webhook/path' } })]), [
+    'webhooks[0].clientConfig.url: Invalid value: "": \'https\' is the only allowed URL scheme; desired format: https://host[/path]',
+    'webhooks[0].clientConfig.url: Invalid value: "": host must be specified; desired format: https://host[/path]',
+  ]);
+  assert.deepEqual(errors([hook({ clientConfig: { url: 'https://user:pw@h' } })]), ['webhooks[0].clientConfig.url: Invalid value: "user:pw": user information is not permitted in the URL']);
+  assert.deepEqual(errors([hook({ clientConfig: { url: '://h' } })]), ['webhooks[0].clientConfig.url: Required value: url must be a valid URL: parse "://h": missing protocol scheme; desired format: https://host[/path]']);
   assert.deepEqual(errors([hook({ clientConfig: { service: { namespace: 'ns', name: 'svc', path: 'x//Y', port: 70000 } } })]), [
     'webhooks[0].clientConfig.service.port: Invalid value: 70000: port is not valid: must be between 1 and 65535, inclusive',
     'webhooks[0].clientConfig.service.path: Invalid value: "x//Y": must start with a \'/\'',

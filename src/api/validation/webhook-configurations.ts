@@ -94,22 +94,41 @@ export function validateRuleWithOperations(rule: Obj, path: string): FieldError[
   return errs;
 }
 
+/** The parts of a URL as Go's url.Parse splits them (fragment, scheme, query, then the authority). */
+function goURLParts(raw: string): { scheme: string; user?: string; host: string; query: string; fragment: string } | string {
+  let rest = raw;
+  let fragment = '';
+  const hash = rest.indexOf('#');
+  if (hash >= 0) [rest, fragment] = [rest.slice(0, hash), rest.slice(hash + 1)];
+  if (rest.startsWith(':')) return 'missing protocol scheme';
+  let scheme = '';
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
+  if (m) [scheme, rest] = [m[1].toLowerCase(), rest.slice(m[0].length)];
+  let query = '';
+  const q = rest.indexOf('?');
+  if (q >= 0) [rest, query] = [rest.slice(0, q), rest.slice(q + 1)];
+  let user: string | undefined;
+  let host = '';
+  if (rest.startsWith('//')) {
+    const authority = rest.slice(2).split('/')[0];
+    const at = authority.lastIndexOf('@');
+    if (at >= 0) [user, host] = [authority.slice(0, at), authority.slice(at + 1)];
+    else host = authority;
+  }
+  return { scheme, user, host, query, fragment };
+}
+
 /** webhook.ValidateWebhookURL with https forced. */
 function validateWebhookURL(path: string, raw: string): FieldError[] {
   const form = '; desired format: https://host[/path]';
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch (err) {
-    return [fieldErrors.required(path, `url must be a valid URL: parse ${JSON.stringify(raw)}: invalid URI for request${form}`)];
-  }
+  const u = goURLParts(raw);
+  if (typeof u === 'string') return [fieldErrors.required(path, `url must be a valid URL: parse ${JSON.stringify(raw)}: ${u}${form}`)];
   const errs: FieldError[] = [];
-  const scheme = u.protocol.replace(/:$/, '');
-  if (scheme !== 'https') errs.push(fieldErrors.invalid(path, scheme, "'https' is the only allowed URL scheme" + form));
+  if (u.scheme !== 'https') errs.push(fieldErrors.invalid(path, u.scheme, "'https' is the only allowed URL scheme" + form));
   if (!u.host) errs.push(fieldErrors.invalid(path, u.host, 'host must be specified' + form));
-  if (u.username || u.password) errs.push(fieldErrors.invalid(path, u.password ? `${u.username}:${u.password}` : u.username, 'user information is not permitted in the URL'));
-  if (u.hash.length > 1) errs.push(fieldErrors.invalid(path, u.hash.slice(1), 'fragments are not permitted in the URL'));
-  if (u.search.length > 1) errs.push(fieldErrors.invalid(path, u.search.slice(1), 'query parameters are not permitted in the URL'));
+  if (u.user !== undefined) errs.push(fieldErrors.invalid(path, u.user, 'user information is not permitted in the URL'));
+  if (u.fragment) errs.push(fieldErrors.invalid(path, u.fragment, 'fragments are not permitted in the URL'));
+  if (u.query) errs.push(fieldErrors.invalid(path, u.query, 'query parameters are not permitted in the URL'));
   return errs;
 }
 

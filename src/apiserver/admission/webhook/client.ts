@@ -43,7 +43,12 @@ function target(clientConfig: Obj, timeoutSeconds: number, resolve: ServiceResol
 
 /** POSTs the review and returns the decoded answer; throws WebhookCallError. */
 export async function callWebhook(clientConfig: Obj, timeoutSeconds: number, review: unknown, resolve: ServiceResolver): Promise<unknown> {
-  const t = target(clientConfig, timeoutSeconds, resolve);
+  let t: Target;
+  try {
+    t = target(clientConfig, timeoutSeconds, resolve);
+  } catch (err) {
+    throw new WebhookCallError(`parse ${JSON.stringify(String(clientConfig.url))}: ${(err as Error).message}`);
+  }
   const urlText = t.urlText;
   const fail = (why: string) => new WebhookCallError(`Post ${JSON.stringify(urlText)}: ${why}`);
   let address: { host: string; port: number };
