@@ -72,3 +72,18 @@ test('library work counts towards the cost', () => {
   compile("s.indexOf('y') == -1 && s.reverse() == s", ['s']).evaluate({ s }, budget);
   assert.ok(budget.remaining <= 10_000_000 - 20_000, `indexOf and reverse of 100000 characters cost at least 20000, left ${budget.remaining}`);
 });
+
+test('objects are read lazily: depth and size of the data do not matter, only what is read', () => {
+  let deep: unknown = { leaf: 1 };
+  for (let i = 0; i < 50_000; i++) deep = { next: deep, [`k${i % 3}`]: [i] };
+  const object = toCelInput({ deep, big: Array.from({ length: 100_000 }, (_, i) => ({ i })), small: Array.from({ length: 1000 }, (_, i) => ({ i })) });
+  assert.equal(compile("object.deep.next.k0[0] == 49998 && size(object.big) == 100000 && object.big[7].i == 7 && 'next' in object.deep", ['object']).evaluate({ object }), true);
+  assert.deepEqual(toJson(compile('object.small.filter(x, x.i < 3).map(x, x.i)', ['object']).evaluate({ object })), [0, 1, 2]);
+  assert.equal(compile('object.deep.exists(k, k == "k1")', ['object']).evaluate({ object }), true);
+});
+
+test('expressions too deep or too long are compile errors as cel-go reports them', () => {
+  assert.throws(() => compile(`${'('.repeat(5000)}1${')'.repeat(5000)}`, []), (e: Error) => e instanceof CelCompileError && e.message === 'ERROR: <input>:1:1: expression recursion limit exceeded: 250');
+  assert.throws(() => compile(`1${' + 1'.repeat(1000)}`, []), /expression recursion limit exceeded: 250/);
+  assert.throws(() => compile(`'${'x'.repeat(100_000)}'`, []), /expression code point size exceeds limit: size: 100002, limit 100000/);
+});

@@ -54,6 +54,33 @@ function errorText(err: Error): string {
   return err.message.replace(/^field not found: /, 'no such key: ');
 }
 
+/** cel-go's parser defaults. */
+const MAX_CODE_POINTS = 100_000;
+const MAX_RECURSION_DEPTH = 250;
+const RECURSION_ERROR = `ERROR: <input>:1:1: expression recursion limit exceeded: ${MAX_RECURSION_DEPTH}`;
+
+/** The depth of a tree, without recursion (the tree may be too deep to recurse over). */
+function depth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr | undefined, number][] = [[root, 1]];
+  while (stack.length) {
+    const [e, d] = stack.pop()!;
+    if (!e) continue;
+    if (d > max) max = d;
+    if (max > MAX_RECURSION_DEPTH) return max;
+    const k = e.exprKind;
+    const children: (Expr | undefined)[] =
+      k.case === 'selectExpr' ? [k.value.operand]
+        : k.case === 'callExpr' ? [k.value.target, ...k.value.args]
+          : k.case === 'listExpr' ? k.value.elements
+            : k.case === 'structExpr' ? k.value.entries.flatMap(x => [x.value, x.keyKind.case === 'mapKey' ? x.keyKind.value : undefined])
+              : k.case === 'comprehensionExpr' ? [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result]
+                : [];
+    for (const c of children) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 const cache = new Map<string, Program>();
 const CACHE_SIZE = 2000;
 
@@ -67,12 +94,17 @@ export function compile(expression: string, variables: readonly string[], opts: 
     cache.set(key, hit);
     return hit;
   }
+  const codePoints = [...expression].length;
+  if (codePoints > MAX_CODE_POINTS) throw new CelCompileError(`ERROR: <input>:-1:0: expression code point size exceeds limit: size: ${codePoints}, limit ${MAX_CODE_POINTS}`);
   let parsed: ParsedExpr;
   try {
     parsed = parse(expression);
   } catch (err) {
+    if (err instanceof RangeError) throw new CelCompileError(RECURSION_ERROR);
     throw new CelCompileError(`ERROR: ${(err as Error).message.replace(/^<input>:(\d+):(\d+): /, '<input>:$1:$2: Syntax error: ')}`);
   }
+  // Every later pass recurses over the tree: its depth is bounded first, as cel-go's parser does.
+  if (depth(parsed.expr) > MAX_RECURSION_DEPTH) throw new CelCompileError(RECURSION_ERROR);
   const problems = new Checker(expression, parsed, variables).check();
   if (problems.length) throw new CelCompileError(problems.join('\n'));
   const baseCost = meter(parsed.expr);

@@ -8,7 +8,11 @@ import { isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** A decoded JSON value (or an opaque message) as a CEL input. `undefined` fields are left out. */
+/**
+ * A decoded JSON value (or an opaque message) as a CEL input. Objects and arrays are wrapped, not
+ * copied: a field is converted when an expression reads it, so a request costs what its policies
+ * read, however large or deeply nested the object is. `undefined` fields do not exist.
+ */
 export function toCelInput(v: unknown): CelInput {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
@@ -17,11 +21,64 @@ export function toCelInput(v: unknown): CelInput {
     case 'object': break;
     default: throw new TypeError(`cannot convert ${typeof v} to a CEL value`);
   }
-  if (Array.isArray(v)) return v.map(toCelInput);
+  if (Array.isArray(v)) return new Proxy(v, LAZY_ARRAY) as CelInput[];
   if (isMessage(v)) return v as Message;
-  const map = new Map<string, CelInput>();
-  for (const [k, x] of Object.entries(v as object)) if (x !== undefined) map.set(k, toCelInput(x));
-  return map;
+  return new JsonMap(v as Record<string, unknown>);
+}
+
+/** Array elements converted as they are read (by index or by iteration). */
+const LAZY_ARRAY: ProxyHandler<unknown[]> = {
+  get(target, prop, receiver) {
+    if (typeof prop === 'string' && /^(0|[1-9]\d*)$/.test(prop)) return toCelInput(target[Number(prop)]);
+    return Reflect.get(target, prop, receiver);
+  },
+};
+
+/** A JSON object as the Map @bufbuild/cel reads; only own fields with a value exist. */
+class JsonMap extends Map<string, CelInput> {
+  private fields?: string[];
+
+  constructor(private readonly obj: Record<string, unknown>) {
+    super();
+  }
+
+  private names(): string[] {
+    this.fields ??= Object.keys(this.obj).filter(k => this.obj[k] !== undefined);
+    return this.fields;
+  }
+
+  override get size(): number {
+    return this.names().length;
+  }
+
+  override get(key: string): CelInput | undefined {
+    if (typeof key !== 'string' || !Object.hasOwn(this.obj, key) || this.obj[key] === undefined) return undefined;
+    return toCelInput(this.obj[key]);
+  }
+
+  override has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  override keys(): MapIterator<string> {
+    return this.names()[Symbol.iterator]() as MapIterator<string>;
+  }
+
+  override *values(): MapIterator<CelInput> {
+    for (const k of this.names()) yield toCelInput(this.obj[k]);
+  }
+
+  override *entries(): MapIterator<[string, CelInput]> {
+    for (const k of this.names()) yield [k, toCelInput(this.obj[k])];
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, CelInput]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (value: CelInput, key: string, map: Map<string, CelInput>) => void, thisArg?: unknown): void {
+    for (const [k, x] of this.entries()) fn.call(thisArg, x, k, this);
+  }
 }
 
 /** A CEL result as JSON-able data (ints as numbers, maps as objects); opaque values as their text. */

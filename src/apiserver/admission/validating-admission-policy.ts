@@ -158,9 +158,10 @@ export function validatingAdmissionPolicy(registry: () => Registry, authorizer: 
   };
 }
 
+/** As upstream's attributes.AddAnnotation: the first value of a key stays. */
 function addAuditAnnotation(ctx: RequestContext, key: string, value: string): void {
   ctx.auditAnnotations ??= {};
-  ctx.auditAnnotations[key] = value;
+  if (!Object.hasOwn(ctx.auditAnnotations, key)) ctx.auditAnnotations[key] = value;
 }
 
 function enforce(ctx: RequestContext, d: PolicyDecision, index: number, policy: string, binding: Obj, denials: Denial[]): void {
