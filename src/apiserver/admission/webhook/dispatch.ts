@@ -7,6 +7,7 @@ import { versionCodec } from '../../../api/conversion/index.js';
 import type { Defaulter } from '../../../api/defaults/types.js';
 import type { KubeObject } from '../../../api/object.js';
 import { qualifiedName } from '../../../api/validation/names.js';
+import type { RequestContext } from '../../context.js';
 import type { AdmissionAttributes } from '../types.js';
 import { createAdmissionReview, InvalidResponseError, reviewVersion, UnknownReviewVersionsError, verifyAdmissionResponse, type AdmissionResponse, type VersionedObjects } from './admission-review.js';
 import { callWebhook, WebhookCallError, type ServiceResolver } from './client.js';
@@ -111,11 +112,10 @@ export async function callHook(sources: WebhookSources, invocation: Invocation, 
     if (err instanceof InvalidResponseError) throw new CallingWebhookError(name, `received invalid webhook response: ${err.message}`);
     throw err;
   }
-  const annotations = (a.ctx.auditAnnotations ??= {});
   // Upstream's AddAnnotation takes only qualified-name keys; others are dropped.
   for (const [k, v] of Object.entries(response.auditAnnotations)) {
     const key = `${name}/${k}`;
-    if (!qualifiedName(key).length) annotations[key] = v;
+    if (!qualifiedName(key).length) addAuditAnnotation(a.ctx, key, v);
   }
   a.ctx.warnings.push(...response.warnings);
   if (!response.allowed) throw webhookRejection(name, response.result);
@@ -125,4 +125,10 @@ export async function callHook(sources: WebhookSources, invocation: Invocation, 
 /** How a webhook's failure ends: Ignore lets the request through. */
 export function failsOpen(hook: { failurePolicy?: string }): boolean {
   return hook.failurePolicy === 'Ignore';
+}
+
+/** As upstream's AddAnnotation: the first value of a key stays. */
+export function addAuditAnnotation(ctx: RequestContext, key: string, value: string): void {
+  const annotations = (ctx.auditAnnotations ??= {});
+  if (!Object.prototype.hasOwnProperty.call(annotations, key)) annotations[key] = value;
 }

@@ -9,7 +9,7 @@ import { decodeJsonPatch, applyJsonPatch } from '../../patch/json-patch.js';
 import { PatchApplyError } from '../../patch/errors.js';
 import { clone, deepEqual, isJsonObject, type JsonValue } from '../../patch/json.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
-import { callHook, CandidateWebhooks, convert, failsOpen, invocationFor, versionedObjects, type WebhookSources } from './dispatch.js';
+import { addAuditAnnotation, callHook, CandidateWebhooks, convert, failsOpen, invocationFor, versionedObjects, type WebhookSources } from './dispatch.js';
 import { CallingWebhookError, internalError } from './errors.js';
 import type { Invocation } from './matching.js';
 
@@ -68,8 +68,7 @@ export function mutatingAdmissionWebhook(sources: WebhookSources): AdmissionPlug
           } catch (err) {
             failure = err;
           }
-          const annotations = (a.ctx.auditAnnotations ??= {});
-          annotations[`${MUTATION_PREFIX}round_${round}_index_${index}`] = JSON.stringify({ configuration: w.configurationName, webhook: hook.name, mutated: changed });
+          addAuditAnnotation(a.ctx, `${MUTATION_PREFIX}round_${round}_index_${index}`, JSON.stringify({ configuration: w.configurationName, webhook: hook.name, mutated: changed }));
           if (changed) {
             state.requireReinvokingPreviouslyInvoked();
             if (rc) rc.shouldReinvoke = true;
@@ -78,7 +77,7 @@ export function mutatingAdmissionWebhook(sources: WebhookSources): AdmissionPlug
           if (failure === undefined) continue;
           if (failure instanceof CallingWebhookError) {
             if (failsOpen(hook)) {
-              annotations[`${FAILED_OPEN_PREFIX}round_${round}_index_${index}`] = hook.name;
+              addAuditAnnotation(a.ctx, `${FAILED_OPEN_PREFIX}round_${round}_index_${index}`, hook.name);
               continue;
             }
             throw internalError(failure);

@@ -5,7 +5,7 @@
 import type { StatusError } from '../../../api/errors.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 import type { VersionedObjects } from './admission-review.js';
-import { callHook, CandidateWebhooks, failsOpen, invocationFor, versionedObjects, type WebhookSources } from './dispatch.js';
+import { addAuditAnnotation, callHook, CandidateWebhooks, failsOpen, invocationFor, versionedObjects, type WebhookSources } from './dispatch.js';
 import { CallingWebhookError, internalError } from './errors.js';
 import type { Invocation } from './matching.js';
 
@@ -37,7 +37,7 @@ export function validatingAdmissionWebhook(sources: WebhookSources): AdmissionPl
         } catch (err) {
           if (err instanceof CallingWebhookError) {
             if (failsOpen(inv.webhook.hook)) {
-              (a.ctx.auditAnnotations ??= {})[`${FAILED_OPEN_PREFIX}round_0_index_${index}`] = inv.webhook.hook.name;
+              addAuditAnnotation(a.ctx, `${FAILED_OPEN_PREFIX}round_0_index_${index}`, inv.webhook.hook.name);
               return;
             }
             errors.push(internalError(err));
