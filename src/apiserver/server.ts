@@ -125,6 +125,7 @@ export class ApiServer {
       // Watches are long by design; their duration says nothing about latency.
       if (!(ri.isResourceRequest && ri.verb === 'watch')) this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
     });
+    let ctx: RequestContext | undefined;
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
@@ -137,7 +138,7 @@ export class ApiServer {
         }
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render());
       }
-      const ctx: RequestContext = {
+      ctx = {
         user,
         userAgent: String(req.headers['user-agent'] ?? ''),
         dryRun: isDryRun(q),
@@ -156,7 +157,7 @@ export class ApiServer {
     } catch (err) {
       const se = toStatusError(err);
       if (se.code >= 500) this.opts.log?.('request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
-      sendError(res, se);
+      sendError(res, se, 'json', ctx?.warnings);
     }
   }
 

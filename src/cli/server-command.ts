@@ -27,6 +27,11 @@ import { podSecurityAdmission, type PodSecurityConfig } from '../apiserver/admis
 import { podSecurityConfig } from '../apiserver/admission/pod-security/config.js';
 import { AdmissionConfigError, readAdmissionConfig } from '../apiserver/admission/admission-config.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { celAuthorizeFn } from '../apiserver/admission/cel-authorize.js';
+import { celMatchConditions } from '../apiserver/admission/webhook/match-conditions.js';
+import { mutatingAdmissionWebhook } from '../apiserver/admission/webhook/mutating.js';
+import { registryWebhookSources } from '../apiserver/admission/webhook/sources.js';
+import { validatingAdmissionWebhook } from '../apiserver/admission/webhook/validating.js';
 import { validatingAdmissionPolicy } from '../apiserver/admission/validating-admission-policy.js';
 import { RestClient } from '../client/rest-client.js';
 import { SharedInformers } from '../client/shared-informers.js';
@@ -259,7 +264,9 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       certificateSubjectRestriction(),
       defaultIngressClass(registry),
       defaultStorageClass(registry),
+      mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(() => authorizer)))),
       validatingAdmissionPolicy(registry, () => authorizer),
+      validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(() => authorizer)))),
       resourceQuotaAdmission(registry),
     ],
     bindAddress: bind,

@@ -1,6 +1,6 @@
 // Admission: plugins that may mutate (admit) or reject (validate) a write after defaulting and
 // before it is stored, as upstream's admission chain.
-import type { KubeObject } from '../../api/object.js';
+import type { DeleteOptions, KubeObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/catalog.js';
 import type { RequestContext } from '../context.js';
 
@@ -14,7 +14,27 @@ export interface AdmissionAttributes {
   subresource: string;
   object?: KubeObject;
   oldObject?: KubeObject;
+  /** A DELETE's options as the request gave them (webhooks receive them). */
+  options?: DeleteOptions;
   ctx: RequestContext;
+  /** Set by the chain for the mutating phase: lets plugins ask for a second round. */
+  reinvocation?: ReinvocationContext;
+}
+
+/**
+ * Upstream's admission reinvocation: when a plugin (a mutating webhook) changed the object, the
+ * whole mutating chain runs once more, so that earlier plugins see later changes. Plugins keep
+ * their own state between the rounds under their name.
+ */
+export class ReinvocationContext {
+  isReinvoke = false;
+  shouldReinvoke = false;
+  private readonly values = new Map<string, unknown>();
+
+  value<T>(plugin: string, init: () => T): T {
+    if (!this.values.has(plugin)) this.values.set(plugin, init());
+    return this.values.get(plugin) as T;
+  }
 }
 
 /** A new pod itself (not a subresource): what the pod-defaulting plugins act on. */
@@ -34,6 +54,10 @@ export class AdmissionChain {
   constructor(private readonly plugins: AdmissionPlugin[]) {}
 
   async admit(attrs: AdmissionAttributes): Promise<void> {
+    const reinvocation = (attrs.reinvocation ??= new ReinvocationContext());
+    for (const p of this.plugins) await p.admit?.(attrs);
+    if (!reinvocation.shouldReinvoke) return;
+    reinvocation.isReinvoke = true;
     for (const p of this.plugins) await p.admit?.(attrs);
   }
 

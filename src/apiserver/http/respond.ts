@@ -29,11 +29,12 @@ export function toStatusError(err: unknown): StatusError {
   return new InternalError(err instanceof Error ? err.message : String(err));
 }
 
-export function sendError(res: ServerResponse, err: unknown, encoding: Encoding = 'json'): void {
+/** Warnings gathered before the failure (admission webhooks') go out with it, as upstream's. */
+export function sendError(res: ServerResponse, err: unknown, encoding: Encoding = 'json', warnings: string[] = []): void {
   const se = toStatusError(err);
   const body: Status = se.toStatus();
   if (se.code === 429 && se.details?.retryAfterSeconds) res.setHeader('Retry-After', String(se.details.retryAfterSeconds));
-  sendJson(res, se.code, body, encoding);
+  sendJson(res, se.code, body, encoding, warnings);
 }
 
 export function successStatus(details: Status['details'], code = 200): Status {

@@ -406,8 +406,8 @@ export class GenericStore {
       if (!cached) throw new NotFoundError(this.target(name));
       const live = cached.object;
       this.checkPreconditions(live, options, name);
-      await this.admit('DELETE', ctx, namespace, name, '', undefined, live);
-      await this.admission.validate(this.attrs('DELETE', ctx, namespace, name, '', undefined, live));
+      await this.admission.admit({ ...this.attrs('DELETE', ctx, namespace, name, '', undefined, live), options });
+      await this.admission.validate({ ...this.attrs('DELETE', ctx, namespace, name, '', undefined, live), options });
 
       const next = this.markForDeletion(live, options);
       // A graceful deletion under way that this request does not shorten, or nothing to change:
