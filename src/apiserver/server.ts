@@ -7,6 +7,8 @@ import type { Duplex } from 'node:stream';
 import { ForbiddenError, ServiceUnavailableError } from '../api/errors.js';
 import { ResourceCatalog } from '../api/catalog.js';
 import type { Store } from '../storage/types.js';
+import type { EncryptionConfig } from './encryption/config.js';
+import { encryptedStore } from './encryption/encrypted-store.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
@@ -46,6 +48,8 @@ export interface ApiServerOptions {
   /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
   kubeletClient?: PemPair;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** --encryption-provider-config: how values are encrypted at rest. */
+  encryption?: EncryptionConfig;
 }
 
 export class ApiServer {
@@ -66,7 +70,9 @@ export class ApiServer {
 
   constructor(private readonly opts: ApiServerOptions) {
     const admission = new AdmissionChain(opts.admission(() => this.registry));
-    this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
+    const catalog = ResourceCatalog.shared();
+    const store = opts.encryption ? encryptedStore(opts.store, opts.encryption, catalog) : opts.store;
+    this.registry = new Registry(catalog, store, admission, opts.strategies);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
     this.authn = new Authenticator(opts.tokens, this.serviceAccountTokens);
     this.authz = opts.authorizer ?? allowAllAuthorizer;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
@@ -22,6 +23,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../api/cidr.js';
 import { openStore, startAutoCompaction } from '../storage/index.js';
+import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
@@ -45,6 +47,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
+  'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -76,6 +79,7 @@ interface ServerSettings {
   controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
+  encryption?: EncryptionConfig;
 }
 
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
@@ -166,7 +170,17 @@ function serverSettings(flags: FlagValues): ServerSettings {
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,
+    encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
   };
+}
+
+function loadEncryptionConfig(path: string): EncryptionConfig {
+  try {
+    return EncryptionConfig.load(path);
+  } catch (err) {
+    if (err instanceof EncryptionConfigError) throw new StartupError(`--encryption-provider-config: ${err.message}`);
+    throw err;
+  }
 }
 
 function ensureDataDir(dataDir: string): void {
@@ -203,6 +217,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     bindAddress: bind,
     port,
     log,
+    encryption: settings.encryption,
   });
   try {
     return { apiServer, boundPort: await apiServer.start() };
@@ -212,6 +227,8 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
     if (code === 'EADDRNOTAVAIL') throw new StartupError(`cannot listen on ${bind}: address not available`);
     if (code === 'EACCES') throw new StartupError(`permission denied listening on ${bind}:${port}`);
+    // Stored data written with a key the encryption config no longer has.
+    if (err instanceof TransformError) throw new StartupError(`cannot read the stored state (check --encryption-provider-config): ${err.message}`);
     throw err;
   }
 }
