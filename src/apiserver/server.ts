@@ -8,6 +8,7 @@ import { ForbiddenError, ServiceUnavailableError } from '../api/errors.js';
 import { ResourceCatalog } from '../api/catalog.js';
 import type { Store } from '../storage/types.js';
 import type { EncryptionConfig } from './encryption/config.js';
+import { requestAuditId, type Auditor, type RequestAudit } from './audit/auditor.js';
 import { encryptedStore } from './encryption/encrypted-store.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
@@ -50,6 +51,8 @@ export interface ApiServerOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** --encryption-provider-config: how values are encrypted at rest. */
   encryption?: EncryptionConfig;
+  /** --audit-policy-file and --audit-log-path: where requests are audited. */
+  audit?: Auditor;
 }
 
 export class ApiServer {
@@ -99,6 +102,7 @@ export class ApiServer {
     this.ready = false;
     this.registry.stop();
     if (this.server) await this.upgraded.closeWith(this.server);
+    this.opts.audit?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -115,10 +119,13 @@ export class ApiServer {
       // Watches are long by design; their duration says nothing about latency.
       if (!(ri.isResourceRequest && ri.verb === 'watch')) this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
     });
+    const auditID = requestAuditId(req);
+    res.setHeader('Audit-Id', auditID);
+    const audit = this.opts.audit?.begin(req, res, auditID);
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA);
-      const user = await this.admit(req, ri, url);
+      const user = await this.admit(req, ri, url, audit);
       const q = url.searchParams;
       if (!ri.isResourceRequest) {
         const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);
@@ -135,6 +142,7 @@ export class ApiServer {
         fieldValidation: fieldValidation(q),
         warnings: [],
       };
+      audit?.context(ctx);
       if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authn, this.authz);
       if (isTokenRequest(ri)) {
         if (!this.serviceAccountTokens) throw new ServiceUnavailableError('the API server has no service-account signing key');
@@ -145,17 +153,21 @@ export class ApiServer {
     } catch (err) {
       const se = toStatusError(err);
       if (se.code >= 500) this.opts.log?.('request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
+      if (se.code === 401) audit?.authenticationFailed(ri);
+      if (isPanic(err)) audit?.panicked(err);
       sendError(res, se);
     }
   }
 
   /** Authentication and authorization, the same for plain and upgrade requests. */
-  private async admit(req: IncomingMessage, ri: RequestInfo, url: URL): Promise<UserInfo> {
+  private async admit(req: IncomingMessage, ri: RequestInfo, url: URL, audit?: RequestAudit): Promise<UserInfo> {
     const publicPath = !ri.isResourceRequest && isPublicPath(url.pathname);
     const user = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
       ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
       : this.authn.authenticate(req);
+    audit?.authenticated(user, ri);
     const decision = await this.authz.authorize(user, ri);
+    audit?.authorized(decision);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     return user;
   }
@@ -186,4 +198,9 @@ export class ApiServer {
       sendError(plainResponse(req, socket), se);
     }
   }
+}
+
+/** A failure of the code rather than of the request: audited as upstream audits a panic. */
+function isPanic(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
 }

@@ -6,6 +6,9 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
+import { Auditor } from '../apiserver/audit/auditor.js';
+import { RotatingLogFile, stdoutSink } from '../apiserver/audit/log-file.js';
+import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserver/audit/policy.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
@@ -48,6 +51,11 @@ export const serverFlags: Record<string, FlagSpec> = {
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
+  'audit-policy-file': { type: 'string', help: 'audit.k8s.io/v1 Policy file: which requests are audited, at which level' },
+  'audit-log-path': { type: 'string', help: 'file the audit events are written to as JSON lines (- for standard output)' },
+  'audit-log-maxage': { type: 'int', default: 0, help: 'days to keep rotated audit log files (0: no limit)' },
+  'audit-log-maxbackup': { type: 'int', default: 0, help: 'number of rotated audit log files to keep (0: all)' },
+  'audit-log-maxsize': { type: 'int', default: 0, help: 'megabytes an audit log file may reach before it is rotated (0: 100)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -80,6 +88,8 @@ interface ServerSettings {
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
   encryption?: EncryptionConfig;
+  /** Undefined unless both --audit-policy-file and --audit-log-path are given. */
+  audit?: { policy: AuditPolicy; path: string; maxAgeDays: number; maxBackups: number; maxSizeMB: number };
 }
 
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
@@ -171,7 +181,38 @@ function serverSettings(flags: FlagValues): ServerSettings {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
+    audit: auditSettings(flags),
   };
+}
+
+/** As upstream: auditing needs a policy and a log path; without either nothing is recorded. */
+function auditSettings(flags: FlagValues): ServerSettings['audit'] {
+  for (const name of ['audit-log-maxage', 'audit-log-maxbackup', 'audit-log-maxsize']) {
+    if (Number(flags[name]) < 0) throw new FlagError(`--${name} ${flags[name]} can't be a negative number`);
+  }
+  const policyFile = flags['audit-policy-file'];
+  const path = flags['audit-log-path'];
+  if (policyFile === undefined || path === undefined) return undefined;
+  let policy: AuditPolicy;
+  try {
+    policy = loadAuditPolicy(String(policyFile));
+  } catch (err) {
+    if (err instanceof AuditPolicyError) throw new StartupError(`--audit-policy-file: ${err.message}`);
+    throw err;
+  }
+  return {
+    policy, path: String(path),
+    maxAgeDays: Number(flags['audit-log-maxage']), maxBackups: Number(flags['audit-log-maxbackup']), maxSizeMB: Number(flags['audit-log-maxsize']),
+  };
+}
+
+function startAuditor(audit: NonNullable<ServerSettings['audit']>): Auditor {
+  try {
+    const sink = audit.path === '-' ? stdoutSink : new RotatingLogFile(audit.path, audit);
+    return new Auditor(audit.policy, sink, logger('audit'));
+  } catch (err) {
+    throw new StartupError(`--audit-log-path: cannot open ${audit.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 function loadEncryptionConfig(path: string): EncryptionConfig {
@@ -198,6 +239,7 @@ type StateStore = Awaited<ReturnType<typeof openStore>>;
 /** The API server with its strategies and admission plugins, listening; the store is closed if it cannot listen. */
 async function startApiServer(settings: ServerSettings, creds: Credentials, store: StateStore, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
   const { bind, port } = settings;
+  const audit = settings.audit && startAuditor(settings.audit);
   const apiServer = new ApiServer({
     store,
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
@@ -218,11 +260,13 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     port,
     log,
     encryption: settings.encryption,
+    audit,
   });
   try {
     return { apiServer, boundPort: await apiServer.start() };
   } catch (err) {
     await store.close();
+    audit?.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
     if (code === 'EADDRNOTAVAIL') throw new StartupError(`cannot listen on ${bind}: address not available`);
