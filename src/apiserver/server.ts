@@ -189,11 +189,15 @@ export class ApiServer {
       return this.handle(req, plainResponse(req, socket));
     }
     this.upgraded.track(socket);
+    const audit = this.opts.audit?.beginUpgrade(req, socket, requestAuditId(req));
     try {
-      await this.admit(req, ri, url);
+      await this.admit(req, ri, url, audit);
       await serveKubeletUpgrade(req, socket, head, ri, url, registrySource(this.registry), this.kubeletProxy());
+      audit?.upgraded();
     } catch (err) {
       const se = toStatusError(err);
+      if (se.code === 401) audit?.authenticationFailed(ri);
+      audit?.upgradeFailed(se.toStatus());
       if (se.code >= 500) this.opts.log?.('upgrade request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
       sendError(plainResponse(req, socket), se);
     }

@@ -9,6 +9,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { TestCluster, eventually } from './harness.js';
 
 const SECRET_TEXT = 'hunter2-do-not-store-me';
@@ -35,6 +36,9 @@ rules:
     resources: [{group: "", resources: [configmaps]}]
     omitStages: [RequestReceived]
     omitManagedFields: true
+  - level: Metadata
+    resources: [{group: "", resources: ["pods/exec"]}]
+    omitStages: [RequestReceived]
   - level: Metadata
     nonResourceURLs: ["/api", "/api/*", "/apis", "/apis/*"]
 `;
@@ -114,11 +118,24 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
       r.end();
     });
     assert.equal(unauthenticated, 401);
+    // An exec upgrade (answered here with 404: there is no such pod) is audited too.
+    const kc = loadKubeconfig(c.kubeconfig);
+    const execStatus = await new Promise<number>((resolve, reject) => {
+      const r = request(`${c!.url}/api/v1/namespaces/default/pods/ghost/exec?command=date&stdout=true`, {
+        method: 'POST', ca: kc.ca, cert: kc.cert, key: kc.key,
+        headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' },
+      }, res => { res.resume(); resolve(res.statusCode ?? 0); });
+      r.on('upgrade', res => resolve(res.statusCode ?? 0));
+      r.on('error', reject);
+      r.end();
+    });
+    assert.equal(execStatus, 404);
 
     const events = await eventually(() => {
       const evs = readAudit(auditDir);
-      return evs.some(e => e.objectRef?.resource === 'configmaps' && e.verb === 'watch' && e.stage === 'ResponseComplete') && evs;
-    }, 30_000, 'the watch to be audited');
+      return evs.some(e => e.objectRef?.resource === 'configmaps' && e.verb === 'watch' && e.stage === 'ResponseComplete')
+        && evs.some(e => e.objectRef?.name === 'ghost') && evs;
+    }, 30_000, 'the watch and the exec to be audited');
     const createId = events.find(e => e.objectRef?.resource === 'secrets' && e.verb === 'create' && e.objectRef.name === 'db-pass')?.auditID;
     const secretCreate = events.filter(e => e.auditID === createId);
     assert.deepEqual(secretCreate.map(e => e.stage), ['RequestReceived', 'ResponseComplete']);
@@ -153,6 +170,9 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
     assert.equal(events.filter(e => e.objectRef?.resource === 'events').length, 0, 'get/list/watch of events is level None');
     assert.equal(events.filter(e => e.objectRef?.resource === 'namespaces').length, 0, 'no rule for namespaces: None');
     assert.ok(events.some(e => /^\/apis?(\?|$)/.test(e.requestURI) && e.level === 'Metadata' && !e.objectRef), 'discovery by nonResourceURLs');
+    const exec = events.filter(e => e.objectRef?.name === 'ghost');
+    assert.deepEqual(exec.map(e => [e.stage, e.verb, e.responseStatus?.code]), [['ResponseComplete', 'create', 404]]);
+    assert.equal(exec[0].responseStatus?.reason, 'NotFound');
     const failed = events.filter(e => e.responseStatus?.code === 401);
     assert.equal(failed.length, 1);
     assert.deepEqual(failed[0].user, {});

@@ -5,6 +5,7 @@
 // the levels that ask for them, as upstream's WithAudit filter.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import type { Decision } from '../auth/authorizer.js';
 import type { RequestContext, UserInfo } from '../context.js';
@@ -38,7 +39,12 @@ export class Auditor {
   constructor(private readonly policy: AuditPolicy, private readonly sink: AuditSink, private readonly log?: (msg: string, fields?: Record<string, unknown>) => void) {}
 
   begin(req: IncomingMessage, res: ServerResponse, auditID: string): RequestAudit {
-    return new RequestAudit(this, req, res, auditID);
+    return new RequestAudit(this, req, { res }, auditID);
+  }
+
+  /** An upgrade request (exec, attach, port-forward) relayed byte for byte: no bodies are seen. */
+  beginUpgrade(req: IncomingMessage, socket: Duplex, auditID: string): RequestAudit {
+    return new RequestAudit(this, req, { socket }, auditID);
   }
 
   evaluate(user: UserInfo | undefined, ri: RequestInfo): RequestAuditConfig {
@@ -68,8 +74,15 @@ export class RequestAudit {
   private responseBody?: { chunks: Buffer[]; size: number; limit: number };
   private started = false;
   private finished = false;
+  /** Of an upgrade request: what it was answered with (101 once relayed, or the error's Status). */
+  private upgradeStatus?: ResponseStatus;
 
-  constructor(private readonly auditor: Auditor, private readonly req: IncomingMessage, private readonly res: ServerResponse, readonly id: string) {}
+  constructor(
+    private readonly auditor: Auditor,
+    private readonly req: IncomingMessage,
+    private readonly to: { res: ServerResponse; socket?: undefined } | { socket: Duplex; res?: undefined },
+    readonly id: string,
+  ) {}
 
   /** After authentication: the policy decides; RequestReceived is logged and the bodies watched as the level needs. */
   authenticated(user: UserInfo, ri: RequestInfo): void {
@@ -81,12 +94,17 @@ export class RequestAudit {
     if (impersonated) this.event.impersonatedUser = impersonated;
     this.emit('RequestReceived');
 
+    const res = this.to.res;
+    if (!res) {
+      this.to.socket!.once('close', () => this.complete());
+      return;
+    }
     const longRunning = LONG_RUNNING_VERBS.has(this.event.verb) || (ri.isResourceRequest && LONG_RUNNING_SUBRESOURCES.has(ri.subresource));
     const recordsObject = ri.isResourceRequest && ['create', 'update', 'patch'].includes(ri.verb);
     if (recordsObject && (levelAtLeast(config.level, 'Request') || ri.verb !== 'patch')) this.captureRequestBody();
-    if (longRunning) this.onResponseStart(() => this.responseStarted());
-    else this.captureResponseBody(levelAtLeast(config.level, 'RequestResponse') ? Infinity : MAX_STATUS_CAPTURE);
-    this.res.once('close', () => this.complete());
+    if (longRunning) this.onResponseStart(res, () => this.responseStarted());
+    else this.captureResponseBody(res, levelAtLeast(config.level, 'RequestResponse') ? Infinity : MAX_STATUS_CAPTURE);
+    res.once('close', () => this.complete());
   }
 
   /** A request no authenticator accepted: one event, as upstream's failed-authentication audit. */
@@ -99,6 +117,18 @@ export class RequestAudit {
     event.responseStatus = { metadata: {}, message: authMethods(this.req), code: 401 };
     event.stageTimestamp = microTime();
     this.auditor.emit(event);
+  }
+
+  /** The upgrade was relayed: the session has started (the kubelet answers 101 Switching Protocols). */
+  upgraded(): void {
+    this.upgradeStatus = { metadata: {}, code: 101 };
+    this.responseStarted();
+  }
+
+  /** The upgrade request was answered with an error instead. */
+  upgradeFailed(status: Omit<ResponseStatus, 'metadata'>): void {
+    const { status: s, message, reason, details, code } = status;
+    this.upgradeStatus = { metadata: {}, status: s, message, reason, details, code };
   }
 
   authorized(decision: Decision): void {
@@ -153,7 +183,7 @@ export class RequestAudit {
   private responseStarted(): void {
     if (this.started || !this.event) return;
     this.started = true;
-    this.event.responseStatus = { metadata: {}, code: this.res.statusCode };
+    this.event.responseStatus = this.upgradeStatus ?? { metadata: {}, code: this.to.res?.statusCode };
     this.emit('ResponseStarted');
   }
 
@@ -168,8 +198,9 @@ export class RequestAudit {
       event.requestObject = config.omitManagedFields ? withoutManagedFields(requestObject) : requestObject;
     }
     const body = this.responseBody;
-    const responseObject = body && body.size <= body.limit ? decodeBody(Buffer.concat(body.chunks), String(this.res.getHeader('content-type') ?? '')) : undefined;
-    event.responseStatus = responseStatusOf(responseObject, this.res.statusCode);
+    const res = this.to.res;
+    const responseObject = res && body && body.size <= body.limit ? decodeBody(Buffer.concat(body.chunks), String(res.getHeader('content-type') ?? '')) : undefined;
+    event.responseStatus = res ? responseStatusOf(responseObject, res.statusCode) : this.upgradeStatus ?? { metadata: {}, code: 101 };
     if (responseObject !== undefined && levelAtLeast(config.level, 'RequestResponse')) {
       event.responseObject = config.omitManagedFields ? withoutManagedFields(responseObject) : responseObject;
     }
@@ -194,10 +225,9 @@ export class RequestAudit {
     } as typeof req.emit;
   }
 
-  private captureResponseBody(limit: number): void {
+  private captureResponseBody(res: ServerResponse, limit: number): void {
     const capture = { chunks: [] as Buffer[], size: 0, limit };
     this.responseBody = capture;
-    const res = this.res;
     const add = (chunk: unknown, encoding: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function' || capture.size > limit) return;
       const buf = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8') : Buffer.from(chunk as Uint8Array);
@@ -217,8 +247,7 @@ export class RequestAudit {
   }
 
   /** Calls `started` once the response's headers go out (watches write them before any event). */
-  private onResponseStart(started: () => void): void {
-    const res = this.res;
+  private onResponseStart(res: ServerResponse, started: () => void): void {
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
       const out = (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
