@@ -91,6 +91,16 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
     '--audit-log-path', join(auditDir, 'audit.log'), '--audit-log-maxsize', '1', '--audit-log-maxbackup', '3', '--disable-controllers', ...extra];
   let c: TestCluster | undefined;
   try {
+    // Bad configuration stops the server at start, saying what is wrong.
+    const badEnc = join(root, 'bad-encryption.json');
+    writeFileSync(badEnc, encryptionConfig([{ name: 'short', secret: Buffer.alloc(8).toString('base64') }]));
+    await assert.rejects(TestCluster.start({ dataDir, extraArgs: ['--encryption-provider-config', badEnc] }),
+      /--encryption-provider-config: error while parsing file: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: Invalid value: "REDACTED": secret is not of the expected length, got 8, expected one of \[16 24 32\]/);
+    const badPolicy = join(root, 'bad-policy.yaml');
+    writeFileSync(badPolicy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Everything\n');
+    await assert.rejects(TestCluster.start({ dataDir, extraArgs: ['--audit-policy-file', badPolicy, '--audit-log-path', '-'] }),
+      /--audit-policy-file: invalid audit policy file ".*": rules\[0\]\.level: Unsupported value: "Everything"/);
+
     c = await TestCluster.start({ dataDir, extraArgs: args() });
     await c.k(['create', 'secret', 'generic', 'db-pass', '--from-literal', `password=${SECRET_TEXT}`]);
     await c.k(['create', 'namespace', 'team']);
