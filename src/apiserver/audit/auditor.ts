@@ -4,7 +4,7 @@
 // (long-running requests), ResponseComplete or Panic — with the request and response bodies at
 // the levels that ask for them, as upstream's WithAudit filter.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import type { Decision } from '../auth/authorizer.js';
@@ -32,7 +32,13 @@ const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'po
 /** The ID of a request: the client's Audit-ID header if it sent one (as upstream), else a new UUID. */
 export function requestAuditId(req: IncomingMessage): string {
   const given = req.headers['audit-id'];
-  return typeof given === 'string' && given ? given : randomUUID();
+  if (typeof given !== 'string' || !given) return randomUUID();
+  try {
+    validateHeaderValue('Audit-Id', given); // it goes back out as a response header
+    return given;
+  } catch {
+    return randomUUID();
+  }
 }
 
 export class Auditor {
