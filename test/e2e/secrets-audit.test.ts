@@ -58,17 +58,18 @@ function readAudit(dir: string): AuditEvent[] {
     .flatMap(n => readFileSync(join(dir, n), 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as AuditEvent));
 }
 
-/** The newest stored value of a key, read from the SQLite file (the server stopped or running). */
-function storedValue(dataDir: string, key: string): string {
+/** The newest stored value of a key (as a binary string) and its SQLite type, read from the file. */
+function stored(dataDir: string, key: string): { value: string; type: string } {
   const db = new Database(join(dataDir, 'db', 'state.db'), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT value FROM kv WHERE key = ? ORDER BY rev DESC LIMIT 1').get(key) as { value: string } | undefined;
+    const row = db.prepare('SELECT value, typeof(value) AS type FROM kv WHERE key = ? ORDER BY rev DESC LIMIT 1').get(key) as { value: string | Buffer; type: string } | undefined;
     assert.ok(row, `no row for ${key}`);
-    return row.value;
+    return { value: typeof row.value === 'string' ? row.value : row.value.toString('latin1'), type: row.type };
   } finally {
     db.close();
   }
 }
+const storedValue = (dataDir: string, key: string) => stored(dataDir, key).value;
 
 /** Whether the bytes appear anywhere in the database files (main file and write-ahead log). */
 function onDisk(dataDir: string, needle: string): boolean {
@@ -113,6 +114,10 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
     assert.ok(storedValue(dataDir, secretKey).startsWith('k8s:enc:aescbc:v1:key1:'));
     assert.ok(storedValue(dataDir, '/registry/secrets/team/api-key').startsWith('k8s:enc:aescbc:v1:key1:'));
     assert.ok(storedValue(dataDir, '/registry/configmaps/default/settings').startsWith('{'));
+    // Upstream's bytes exactly: the prefix, then the 16-byte IV and whole AES blocks.
+    const raw = stored(dataDir, secretKey);
+    assert.equal(raw.type, 'blob');
+    assert.equal((Buffer.from(raw.value, 'latin1').length - 'k8s:enc:aescbc:v1:key1:'.length) % 16, 0);
     assert.ok(onDisk(dataDir, CM_TEXT), 'the unencrypted ConfigMap is found on disk (the scan works)');
     assert.ok(!onDisk(dataDir, SECRET_B64) && !onDisk(dataDir, SECRET_TEXT), 'no Secret data on disk in plaintext');
 
