@@ -7,6 +7,9 @@ import type { Duplex } from 'node:stream';
 import { ServiceUnavailableError } from '../api/errors.js';
 import { ResourceCatalog } from '../api/catalog.js';
 import type { Store } from '../storage/types.js';
+import type { EncryptionConfig } from './encryption/config.js';
+import { requestAuditId, type Auditor, type RequestAudit } from './audit/auditor.js';
+import { encryptedStore } from './encryption/encrypted-store.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
@@ -55,6 +58,10 @@ export interface ApiServerOptions {
   /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
   kubeletClient?: PemPair;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** --encryption-provider-config: how values are encrypted at rest. */
+  encryption?: EncryptionConfig;
+  /** --audit-policy-file and --audit-log-path: where requests are audited. */
+  audit?: Auditor;
 }
 
 export class ApiServer {
@@ -78,7 +85,9 @@ export class ApiServer {
     // Admission plugins ask the authorizer, which is built over the registry they are part of.
     const authorizer: Authorizer = { authorize: (user, attrs) => this.authz.authorize(user, attrs) };
     const admission = new AdmissionChain(opts.admission(() => this.registry, authorizer));
-    this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
+    const catalog = ResourceCatalog.shared();
+    const store = opts.encryption ? encryptedStore(opts.store, opts.encryption, catalog) : opts.store;
+    this.registry = new Registry(catalog, store, admission, opts.strategies);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
     this.authz = opts.authorizer?.(this.registry) ?? allowAllAuthorizer;
     const secrets = (namespace: string, name: string) => this.registry.get('', 'secrets').getCached(namespace, name)?.object;
@@ -109,6 +118,7 @@ export class ApiServer {
     this.ready = false;
     this.registry.stop();
     if (this.server) await this.upgraded.closeWith(this.server);
+    this.opts.audit?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -125,11 +135,14 @@ export class ApiServer {
       // Watches are long by design; their duration says nothing about latency.
       if (!(ri.isResourceRequest && ri.verb === 'watch')) this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
     });
+    const auditID = requestAuditId(req);
+    res.setHeader('Audit-Id', auditID);
+    const audit = this.opts.audit?.begin(req, res, auditID);
     let ctx: RequestContext | undefined;
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
-      const user = await this.admit(req, ri);
+      const user = await this.admit(req, ri, audit);
       const q = url.searchParams;
       if (!ri.isResourceRequest) {
         const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);
@@ -147,6 +160,7 @@ export class ApiServer {
         warnings: [],
         authorizer: this.authz,
       };
+      audit?.context(ctx);
       if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authn, this.authz);
       if (isTokenRequest(ri)) {
         if (!this.serviceAccountTokens) throw new ServiceUnavailableError('the API server has no service-account signing key');
@@ -157,17 +171,22 @@ export class ApiServer {
     } catch (err) {
       const se = toStatusError(err);
       if (se.code >= 500) this.opts.log?.('request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
+      if (se.code === 401) audit?.authenticationFailed(ri);
+      if (isPanic(err)) audit?.panicked(err);
       sendError(res, se, 'json', ctx?.warnings);
     }
   }
 
   /** Authentication, impersonation and authorization, the same for plain and upgrade requests. */
-  private async admit(req: IncomingMessage, ri: RequestInfo): Promise<UserInfo> {
+  private async admit(req: IncomingMessage, ri: RequestInfo, audit?: RequestAudit): Promise<UserInfo> {
     // Anonymous requests are authorized like any other (upstream's RBAC lets them read only
     // health, version and discovery through system:public-info-viewer and system:discovery).
-    const user = await impersonate(req, this.authn.authenticate(req), this.authz);
+    const authenticated = this.authn.authenticate(req);
+    audit?.authenticated(authenticated, ri);
+    const user = await impersonate(req, authenticated, this.authz);
     const attrs = requestAttributes(ri, req.method ?? 'GET');
     const decision = await this.authz.authorize(user, attrs);
+    audit?.authorized(decision);
     if (!decision.allowed) throw forbiddenError(user, attrs, decision.reason);
     return user;
   }
@@ -189,13 +208,22 @@ export class ApiServer {
       return this.handle(req, plainResponse(req, socket));
     }
     this.upgraded.track(socket);
+    const audit = this.opts.audit?.beginUpgrade(req, socket, requestAuditId(req));
     try {
-      await this.admit(req, ri);
+      await this.admit(req, ri, audit);
       await serveKubeletUpgrade(req, socket, head, ri, url, registrySource(this.registry), this.kubeletProxy());
+      audit?.upgraded();
     } catch (err) {
       const se = toStatusError(err);
+      if (se.code === 401) audit?.authenticationFailed(ri);
+      audit?.upgradeFailed(se.toStatus());
       if (se.code >= 500) this.opts.log?.('upgrade request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
       sendError(plainResponse(req, socket), se);
     }
   }
+}
+
+/** A failure of the code rather than of the request: audited as upstream audits a panic. */
+function isPanic(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
 }

@@ -15,6 +15,10 @@ import type { ClientConfig } from '../client/kubeconfig.js';
 import { issueCertificate } from '../pki/certificates.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
+import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
+import { Auditor } from '../apiserver/audit/auditor.js';
+import { RotatingLogFile, stdoutSink } from '../apiserver/audit/log-file.js';
+import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserver/audit/policy.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
@@ -42,6 +46,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../api/cidr.js';
 import { openStore, startAutoCompaction } from '../storage/index.js';
+import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
@@ -70,6 +75,12 @@ export const serverFlags: Record<string, FlagSpec> = {
   'token-auth-file': { type: 'string', help: 'CSV file of static bearer tokens: token,user,uid,"group1,group2"' },
   'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
   'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
+  'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
+  'audit-policy-file': { type: 'string', help: 'audit.k8s.io/v1 Policy file: which requests are audited, at which level' },
+  'audit-log-path': { type: 'string', help: 'file the audit events are written to as JSON lines (- for standard output)' },
+  'audit-log-maxage': { type: 'int', default: 0, help: 'days to keep rotated audit log files (0: no limit)' },
+  'audit-log-maxbackup': { type: 'int', default: 0, help: 'number of rotated audit log files to keep (0: all)' },
+  'audit-log-maxsize': { type: 'int', default: 0, help: 'megabytes an audit log file may reach before it is rotated (0: 100)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -107,6 +118,9 @@ interface ServerSettings {
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
   podSecurity: PodSecurityConfig;
+  encryption?: EncryptionConfig;
+  /** Undefined unless both --audit-policy-file and --audit-log-path are given. */
+  audit?: { policy: AuditPolicy; path: string; maxAgeDays: number; maxBackups: number; maxSizeMB: number };
 }
 
 export async function startServer(args: string[]): Promise<RunningServer | undefined> {
@@ -224,7 +238,48 @@ function serverSettings(flags: FlagValues): ServerSettings {
     compactionMs, eventTtlMs, datastore, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
+    encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
+    audit: auditSettings(flags),
   };
+}
+
+/** As upstream: auditing needs a policy and a log path; without either nothing is recorded. */
+function auditSettings(flags: FlagValues): ServerSettings['audit'] {
+  for (const name of ['audit-log-maxage', 'audit-log-maxbackup', 'audit-log-maxsize']) {
+    if (Number(flags[name]) < 0) throw new FlagError(`--${name} ${flags[name]} can't be a negative number`);
+  }
+  const policyFile = flags['audit-policy-file'];
+  const path = flags['audit-log-path'];
+  if (policyFile === undefined || path === undefined) return undefined;
+  let policy: AuditPolicy;
+  try {
+    policy = loadAuditPolicy(String(policyFile));
+  } catch (err) {
+    if (err instanceof AuditPolicyError) throw new StartupError(`--audit-policy-file: ${err.message}`);
+    throw err;
+  }
+  return {
+    policy, path: String(path),
+    maxAgeDays: Number(flags['audit-log-maxage']), maxBackups: Number(flags['audit-log-maxbackup']), maxSizeMB: Number(flags['audit-log-maxsize']),
+  };
+}
+
+function startAuditor(audit: NonNullable<ServerSettings['audit']>): Auditor {
+  try {
+    const sink = audit.path === '-' ? stdoutSink : new RotatingLogFile(audit.path, audit);
+    return new Auditor(audit.policy, sink, logger('audit'));
+  } catch (err) {
+    throw new StartupError(`--audit-log-path: cannot open ${audit.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function loadEncryptionConfig(path: string): EncryptionConfig {
+  try {
+    return EncryptionConfig.load(path);
+  } catch (err) {
+    if (err instanceof EncryptionConfigError) throw new StartupError(`--encryption-provider-config: ${err.message}`);
+    throw err;
+  }
 }
 
 function ensureDataDir(dataDir: string): void {
@@ -242,6 +297,7 @@ type StateStore = Awaited<ReturnType<typeof openStore>>;
 /** The API server with its strategies and admission plugins, listening; the store is closed if it cannot listen. */
 async function startApiServer(settings: ServerSettings, creds: Credentials, store: StateStore, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
   const { bind, port } = settings;
+  const audit = settings.audit && startAuditor(settings.audit);
   const apiServer = new ApiServer({
     store,
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
@@ -272,15 +328,20 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     bindAddress: bind,
     port,
     log,
+    encryption: settings.encryption,
+    audit,
   });
   try {
     return { apiServer, boundPort: await apiServer.start() };
   } catch (err) {
     await store.close();
+    audit?.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
     if (code === 'EADDRNOTAVAIL') throw new StartupError(`cannot listen on ${bind}: address not available`);
     if (code === 'EACCES') throw new StartupError(`permission denied listening on ${bind}:${port}`);
+    // Stored data written with a key the encryption config no longer has.
+    if (err instanceof TransformError) throw new StartupError(`cannot read the stored state (check --encryption-provider-config): ${err.message}`);
     throw err;
   }
 }

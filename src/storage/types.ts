@@ -9,6 +9,11 @@ export interface KeyValue {
   createRevision: number;
   /** Revision of the last write to this key: an object's metadata.resourceVersion. */
   modRevision: number;
+  /**
+   * Set by a transforming store when the value was read with an older key or provider than writes
+   * use: a write of the same object should still happen, so that rewriting re-encrypts it.
+   */
+  stale?: boolean;
 }
 
 export interface RangeOptions {

@@ -8,6 +8,9 @@ import { ResourceCatalog } from '../../api/catalog.js';
 import { StatusError } from '../../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../../api/object.js';
 import { MemoryStore } from '../../storage/memory.js';
+import { aesGcmTransformer } from '../../storage/encryption/aes.js';
+import { PrefixTransformers } from '../../storage/encryption/transformer.js';
+import { TransformingStore } from '../../storage/encryption/transforming-store.js';
 import { AdmissionChain } from '../admission/types.js';
 import { systemContext } from '../context.js';
 import { GenericStore } from './generic-store.js';
@@ -251,4 +254,27 @@ test('a PUT naming another object than the URL is a 400', async () => {
   const store = await configMaps({ allowCreateOnUpdate: true });
   await rejects(store.update(ctx, 'default', 'd', configMap()), 400, 'the name of the object (c) does not match the name on the URL (d)');
   store.cache.stop();
+});
+
+test('an unchanged update of an object stored with an older encryption key writes it again (key rotation)', async () => {
+  const keys = (...names: string[]) => new PrefixTransformers(names.map(n => ({ prefix: `${n}:`, transformer: aesGcmTransformer(Buffer.alloc(32, n.charCodeAt(0))) })), 'no matching key');
+  const inner = new MemoryStore();
+  const info = ResourceCatalog.shared().find('', 'v1', 'configmaps')!;
+  const old = new GenericStore(info, new TransformingStore(inner, () => keys('a')), {}, new AdmissionChain([]));
+  await old.start();
+  const created = await old.create(ctx, 'ns', configMap());
+  old.cache.stop();
+
+  const rotating = new GenericStore(info, new TransformingStore(inner, () => keys('b', 'a')), {}, new AdmissionChain([]));
+  await rotating.start();
+  const live = rotating.get('ns', 'c');
+  assert.equal(live.metadata.resourceVersion, created.metadata.resourceVersion);
+  const { object } = await rotating.update(ctx, 'ns', 'c', structuredClone(live));
+  assert.ok(Number(object.metadata.resourceVersion) > Number(created.metadata.resourceVersion), 'written again');
+  assert.ok((await inner.get('/registry/configmaps/ns/c'))!.value.startsWith('b:'));
+  assert.equal(live.metadata.resourceVersion, created.metadata.resourceVersion, 'the cached object is not changed in place');
+  // Now current: the same update writes nothing.
+  const again = await rotating.update(ctx, 'ns', 'c', structuredClone(rotating.get('ns', 'c')));
+  assert.equal(again.object.metadata.resourceVersion, object.metadata.resourceVersion);
+  rotating.cache.stop();
 });

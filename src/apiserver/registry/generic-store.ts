@@ -314,8 +314,13 @@ export class GenericStore {
         obj.metadata = { ...obj.metadata, name };
         return { object: await this.create(ctx, namespace, obj, { ...opts, owned: true }), created: true };
       }
-      const next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts);
-      if (sameObject(next, live)) return { object: live, created: false };
+      let next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts);
+      if (sameObject(next, live)) {
+        // Unchanged, but stored with a key being rotated away from: written again (re-encrypted),
+        // as upstream's GuaranteedUpdate writes stale data; the cached object is never written in place.
+        if (!cached.stale) return { object: live, created: false };
+        if (next === live) next = clone(live);
+      }
       if (ctx.dryRun) return { object: next, created: false };
       try {
         if (this.shouldDeleteDuringUpdate(next)) {

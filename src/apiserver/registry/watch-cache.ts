@@ -10,6 +10,8 @@ export interface CachedObject {
   key: string;
   object: KubeObject;
   revision: number;
+  /** Stored with an older encryption key or provider: an update writes it even if unchanged. */
+  stale?: boolean;
 }
 
 export interface CacheEvent {
@@ -42,7 +44,7 @@ export class WatchCache {
   async start(): Promise<void> {
     const res = await this.store.range(this.prefix, prefixEnd(this.prefix));
     for (const kv of res.kvs) {
-      this.objects.set(kv.key, { key: kv.key, object: this.decode(kv), revision: kv.modRevision });
+      this.objects.set(kv.key, cachedObject(kv, this.decode(kv)));
     }
     this.cachedRevision = res.revision;
     this.storeWatch = this.store.watch(this.prefix, {
@@ -122,7 +124,7 @@ export class WatchCache {
         gone.object = { ...previous.object, metadata: { ...previous.object.metadata, resourceVersion: String(ev.kv.modRevision) } };
         events.push({ type: 'DELETED', revision: ev.kv.modRevision, current: gone, previous });
       } else {
-        const current: CachedObject = { key: ev.kv.key, object: this.decode(ev.kv), revision: ev.kv.modRevision };
+        const current = cachedObject(ev.kv, this.decode(ev.kv));
         if (!previous) this.sortedKeys = undefined;
         this.objects.set(ev.kv.key, current);
         events.push({ type: previous ? 'MODIFIED' : 'ADDED', revision: ev.kv.modRevision, current, previous });
@@ -135,4 +137,10 @@ export class WatchCache {
     if (this.window.length > this.windowSize * 1.5) this.window.splice(0, this.window.length - this.windowSize);
     if (events.length) for (const l of this.listeners) l(events);
   }
+}
+
+function cachedObject(kv: { key: string; modRevision: number; stale?: boolean }, object: KubeObject): CachedObject {
+  const cached: CachedObject = { key: kv.key, object, revision: kv.modRevision };
+  if (kv.stale) cached.stale = true;
+  return cached;
 }

@@ -2,6 +2,25 @@
 import type Database from 'better-sqlite3';
 import type { HistoryRow, MetaName, Row } from './schema.js';
 
+/**
+ * Encrypted values (binary strings, one character per byte, with upstream's reserved `k8s:enc:`
+ * prefix) are stored as BLOBs, so that the file holds upstream's exact bytes; everything else is
+ * TEXT. SQLite keeps a BLOB as it is in a TEXT-declared column.
+ */
+const BINARY_PREFIX = 'k8s:enc:';
+
+function toColumn(value: string): string | Buffer {
+  return value.startsWith(BINARY_PREFIX) ? Buffer.from(value, 'latin1') : value;
+}
+
+function fromColumns<R extends Row | HistoryRow | undefined>(row: R): R {
+  if (!row) return row;
+  const r = row as { value: string | Buffer; prev_value?: string | Buffer | null };
+  if (typeof r.value !== 'string') r.value = r.value.toString('latin1');
+  if (r.prev_value != null && typeof r.prev_value !== 'string') r.prev_value = r.prev_value.toString('latin1');
+  return row;
+}
+
 export class Queries {
   private readonly stmts;
 
@@ -34,16 +53,18 @@ export class Queries {
   }
 
   newest(key: string): Row | undefined {
-    return this.stmts.newest.get(key) as Row | undefined;
+    return fromColumns(this.stmts.newest.get(key) as Row | undefined);
   }
 
   newestAt(key: string, at: number): Row | undefined {
-    return this.stmts.newestAt.get(key, at) as Row | undefined;
+    return fromColumns(this.stmts.newestAt.get(key, at) as Row | undefined);
   }
 
   /** Live rows of the range at `at`, in key order; limit 0 means all. */
   rangeAt(start: string, end: string, at: number, limit: number): Row[] {
-    return this.stmts.rangeAt.all({ start, end, at, limit: limit || -1 }) as Row[];
+    const rows = this.stmts.rangeAt.all({ start, end, at, limit: limit || -1 }) as Row[];
+    for (const r of rows) fromColumns(r);
+    return rows;
   }
 
   countAt(start: string, end: string, at: number): number {
@@ -52,11 +73,13 @@ export class Queries {
 
   /** Rows written in (after, upto] with keys in [start, end), oldest first. */
   history(after: number, upto: number, start: string, end: string): HistoryRow[] {
-    return this.stmts.history.all(after, upto, start, end) as HistoryRow[];
+    const rows = this.stmts.history.all(after, upto, start, end) as HistoryRow[];
+    for (const r of rows) fromColumns(r);
+    return rows;
   }
 
   insert(row: Row): void {
-    this.stmts.insert.run(row);
+    this.stmts.insert.run(row.value.startsWith(BINARY_PREFIX) ? { ...row, value: toColumn(row.value) } : row);
   }
 
   maxRevision(): number {

@@ -101,3 +101,34 @@ test('sqlite: the commit worker keeps the process alive while a write is under w
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
   assert.equal(stdout, '1\n2\n');
 });
+
+test('sqlite: encrypted values (binary strings) are stored as BLOBs byte for byte, in every read and watch', async () => {
+  const path = freshPath();
+  let bytes = 'k8s:enc:aesgcm:v1:key1:';
+  for (let i = 0; i < 256; i++) bytes += String.fromCharCode(i);
+  const s = SqliteStore.open(path);
+  try {
+    const seen: string[] = [];
+    const w = s.watch('/e/', { afterRevision: 0, onEvents: evs => seen.push(...evs.map(e => e.prevKv?.value ?? e.kv.value)) });
+    const r1 = await s.create('/e/a', bytes);
+    await s.update('/e/a', '{"plain":"é"}', r1);
+    await s.delete('/e/a');
+    w.close();
+    assert.deepEqual(seen, [bytes, bytes, '{"plain":"é"}']);
+    const replay: string[] = [];
+    s.watch('/e/', { afterRevision: 0, onEvents: evs => replay.push(...evs.map(e => e.prevKv?.value ?? e.kv.value)) }).close();
+    assert.deepEqual(replay, seen);
+    assert.equal((await s.get('/e/a', r1))!.value, bytes);
+    assert.equal((await s.range('/e/', prefixEnd('/e/'), { revision: r1 })).kvs[0].value, bytes);
+  } finally {
+    await s.close();
+  }
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT typeof(value) AS type, value FROM kv WHERE key = '/e/a' ORDER BY rev").all() as { type: string; value: Buffer | string }[];
+    assert.deepEqual(rows.map(r => r.type), ['blob', 'text', 'text']);
+    assert.ok(Buffer.from(bytes, 'latin1').equals(rows[0].value as Buffer), 'the exact bytes, not their UTF-8');
+  } finally {
+    db.close();
+  }
+});
