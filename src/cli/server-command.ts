@@ -9,6 +9,7 @@ import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { nodeRestriction } from '../apiserver/admission/node-restriction.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
@@ -195,6 +196,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     admission: registry => [
       namespaceLifecycle(registry),
       serviceAccountAdmission(registry),
+      nodeRestriction(registry),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
       defaultIngressClass(registry),
