@@ -2,11 +2,12 @@
 // the built-in IngressClass (unless the built-in ingress is disabled), the `kubernetes` Service
 // (first address of the service range) with endpoints pointing at this API server, and the
 // `kube-system/kube-dns` Service (tenth address, as k3s) whose endpoints are the nodes' DNS servers
-// (each node agent adds its own EndpointSlice).
+// (each node agent adds its own EndpointSlice). The RBAC bootstrap policy is reconciled too.
 import { AlreadyExistsError } from '../api/errors.js';
 import { BUILTIN_INGRESS_CLASS } from '../api/ingress-class.js';
 import type { KubeObject } from '../api/object.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/system-priority-classes.js';
+import { reconcileBootstrapPolicy } from './auth/rbac/reconcile.js';
 import { systemContext } from './context.js';
 import type { Registry } from './registry/registry.js';
 
@@ -27,6 +28,7 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(() => registry.get('', 'namespaces').create(ctx, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   }
+  await reconcileBootstrapPolicy(registry);
   const priorityClasses = registry.get('scheduling.k8s.io', 'priorityclasses');
   for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES) {
     if (priorityClasses.getCached('', name)) continue;

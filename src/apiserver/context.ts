@@ -1,4 +1,5 @@
 // Per-request facts every stage of the pipeline may need.
+import type { Authorizer } from './auth/authorizer.js';
 
 export interface UserInfo {
   username: string;
@@ -19,6 +20,8 @@ export interface RequestContext {
   warnings: string[];
   /** Annotations admission adds to this request's audit event (e.g. PodSecurity's audit-violations). */
   auditAnnotations?: Record<string, string>;
+  /** The server's authorizer, for checks made while serving (RBAC's escalate and bind, as upstream's RBAC storage asks it). */
+  authorizer?: Authorizer;
 }
 
 export function systemContext(username = 'system:apiserver'): RequestContext {

@@ -4,13 +4,15 @@ import { joinHostPort } from './tables/format.js';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ForbiddenError, ServiceUnavailableError } from '../api/errors.js';
+import { ServiceUnavailableError } from '../api/errors.js';
 import { ResourceCatalog } from '../api/catalog.js';
 import type { Store } from '../storage/types.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
+import { forbiddenError } from './auth/forbidden.js';
+import { impersonate } from './auth/impersonation.js';
 import { registryClaimObjects, ServiceAccountTokens } from './auth/serviceaccount/tokens.js';
 import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH } from '../pki/ca-proof.js';
@@ -36,7 +38,8 @@ export interface ApiServerOptions {
   tokens: TokenEntry[];
   strategies: StrategyFactory;
   admission: (registry: () => Registry) => AdmissionPlugin[];
-  authorizer?: Authorizer;
+  /** The authorizer (--authorization-mode), built over the registry's caches; default: allow all. */
+  authorizer?: (registry: Registry) => Authorizer;
   /** Serves `/cacerts` to joining agents when set. */
   joinCA?: JoinCA;
   bindAddress: string;
@@ -69,7 +72,7 @@ export class ApiServer {
     this.registry = new Registry(ResourceCatalog.shared(), opts.store, admission, opts.strategies);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
     this.authn = new Authenticator(opts.tokens, this.serviceAccountTokens);
-    this.authz = opts.authorizer ?? allowAllAuthorizer;
+    this.authz = opts.authorizer?.(this.registry) ?? allowAllAuthorizer;
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.inflight.set(() => this.inflightCount);
   }
@@ -128,6 +131,7 @@ export class ApiServer {
         fieldManager: q.get('fieldManager') ?? undefined,
         fieldValidation: fieldValidation(q),
         warnings: [],
+        authorizer: this.authz,
       };
       if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authn, this.authz);
       if (isTokenRequest(ri)) {
@@ -143,14 +147,15 @@ export class ApiServer {
     }
   }
 
-  /** Authentication and authorization, the same for plain and upgrade requests. */
+  /** Authentication, impersonation and authorization, the same for plain and upgrade requests. */
   private async admit(req: IncomingMessage, ri: RequestInfo, url: URL): Promise<UserInfo> {
     const publicPath = !ri.isResourceRequest && isPublicPath(url.pathname);
-    const user = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
+    const authenticated = publicPath && !req.headers.authorization && !(req.socket as { authorized?: boolean }).authorized
       ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
       : this.authn.authenticate(req);
+    const user = await impersonate(req, authenticated, this.authz);
     const decision = await this.authz.authorize(user, ri);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    if (!decision.allowed) throw forbiddenError(user, ri, decision.reason);
     return user;
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
@@ -44,6 +45,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
+  'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, RBAC); system:masters may always do anything' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   ...nodeAgentFlags,
@@ -72,6 +74,7 @@ interface ServerSettings {
   compactionMs: number;
   eventTtlMs: number;
   datastore: 'sqlite' | 'memory';
+  authorizationModes: AuthorizationMode[];
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
   controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
@@ -152,6 +155,13 @@ function serverSettings(flags: FlagValues): ServerSettings {
   if (!range || Number(range[1]) > Number(range[2]) || Number(range[2]) > 65535) {
     throw new FlagError(`invalid value "${flags['service-node-port-range']}" for --service-node-port-range: must be MIN-MAX`);
   }
+  let authorizationModes: AuthorizationMode[];
+  try {
+    authorizationModes = parseAuthorizationModes(String(flags['authorization-mode']));
+  } catch (err) {
+    if (err instanceof AuthorizationModeError) throw new FlagError(`invalid value for --authorization-mode: ${err.message}`);
+    throw err;
+  }
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
@@ -166,7 +176,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
     : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,
+    compactionMs, eventTtlMs, datastore, authorizationModes, tolerationSeconds, controllers, agent,
   };
 }
 
@@ -192,6 +202,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     kubeletClient: creds.kubeletClient,
     serviceAccountKey: creds.serviceAccountKey,
     tokens: [{ token: creds.joinToken, user: { username: 'k8ts:agent', groups: ['system:nodes', 'system:masters'] } }],
+    authorizer: registry => buildAuthorizer(settings.authorizationModes, registry),
     strategies: strategies({ serviceCidr: settings.serviceCidr, nodePortRange: settings.nodePortRange }),
     admission: registry => [
       namespaceLifecycle(registry),

@@ -18,5 +18,5 @@ test('an explicit deny ends the chain', async () => {
 
 test('when nobody has an opinion the reasons are joined', async () => {
   const chain = authorizerChain([fixed({ allowed: false, reason: 'a' }), fixed({ allowed: false, reason: '' }), fixed({ allowed: false, reason: 'b' })]);
-  assert.deepEqual(await chain.authorize(user, request), { allowed: false, reason: 'a, b' });
+  assert.deepEqual(await chain.authorize(user, request), { allowed: false, reason: 'a\nb' });
 });
