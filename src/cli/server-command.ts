@@ -45,7 +45,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
-  'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, RBAC); system:masters may always do anything' },
+  'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, Node, RBAC); system:masters may always do anything' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   ...nodeAgentFlags,

@@ -6,6 +6,7 @@ import type { Registry } from '../../registry/registry.js';
 import type { CacheEvent } from '../../registry/watch-cache.js';
 import type { Authorizer } from '../authorizer.js';
 import { NodeGraph } from './graph.js';
+import { nodeIdentity } from './identity.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 
 interface Feed {
@@ -65,5 +66,9 @@ export function registryNodeAuthorizer(registry: Registry): Authorizer {
       }
       return authorizer.authorize(user, request);
     },
+    // As upstream's: what a node may do depends on the graph, so it cannot be listed.
+    rulesFor: user => nodeIdentity(user) === undefined
+      ? { resourceRules: [], nonResourceRules: [], incomplete: false }
+      : { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'node authorizer does not support user rule resolution' },
   };
 }

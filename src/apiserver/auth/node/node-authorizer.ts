@@ -1,16 +1,20 @@
 // The Node authorizer, as upstream's plugin/pkg/auth/authorizer/node: a kubelet
 // (`system:node:<name>`) may read the Secrets, ConfigMaps, PVCs, PVs and VolumeAttachments, and
 // create tokens for the service accounts, that the graph ties to pods bound to its node; its own
-// Lease and CSINode; pods with its spec.nodeName; and what upstream's node rules grant. Anything else
+// Lease and CSINode; pods with its spec.nodeName; and what upstream's node rules grant (the
+// `system:node` role, which no binding grants since upstream 1.8). Anything else
 // is "no opinion" with upstream's reason, so the next authorizer (RBAC) decides. Writes it is
 // allowed to attempt on Nodes and pods are narrowed to its own by NodeRestriction admission.
 import { FieldSelector } from '../../../api/selectors/field-selector.js';
 import type { UserInfo } from '../../context.js';
-import type { RequestInfo, ResourceRequest } from '../../request-info.js';
 import type { Authorizer, Decision } from '../authorizer.js';
+import { nodeRules } from '../rbac/policy/cluster-roles.js';
+import { rulesAllow, type Attributes } from '../rbac/rules.js';
 import type { NodeGraph, VertexType } from './graph.js';
 import { nodeIdentity } from './identity.js';
-import { nodeRulesAllow } from './node-rules.js';
+
+/** A resource request as the Node authorizer reads it: a list's or watch's field selector narrows what it asks for. */
+type ResourceRequest = Extract<Attributes, { isResourceRequest: true }> & { fieldSelector?: string };
 
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -21,16 +25,19 @@ function noOpinion(reason = ''): Decision {
 }
 
 export class NodeAuthorizer implements Authorizer {
+  /** Upstream's bootstrappolicy.NodeRules(), the `system:node` role, for what the graph does not decide. */
+  private readonly nodeRules = nodeRules();
+
   constructor(private readonly graph: NodeGraph) {}
 
-  authorize(user: UserInfo, request: RequestInfo): Decision {
+  authorize(user: UserInfo, request: Attributes): Decision {
     const nodeName = nodeIdentity(user);
     if (nodeName === undefined) return noOpinion();
     if (!nodeName) return noOpinion(`unknown node for user "${user.username}"`);
     if (request.isResourceRequest) {
       const decided = this.subdivided(nodeName, request);
       if (decided) return decided;
-      return nodeRulesAllow(request) ? ALLOW : noOpinion();
+      return rulesAllow(request, this.nodeRules) ? ALLOW : noOpinion();
     }
     return noOpinion();
   }
