@@ -22,6 +22,7 @@ import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
+import { apiReviewClient } from '../kubelet/server/review-client.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
 import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import { KubeProxy } from '../proxy/proxier.js';
@@ -179,11 +180,12 @@ export class Agent {
       await this.ingress.start();
     }
     // The API server reaches logs, exec, attach and port-forward here, with a client certificate
-    // from the cluster CA; without that CA there is no way to tell the API server from anyone else.
+    // from the cluster CA; other clients come with certificates or tokens, and the API server says
+    // who may do what. Without that CA there is no way to tell the API server from anyone else.
     if (o.client.ca) {
       this.kubeletServer = new KubeletServer({
         port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.client.ca, runtime: runtime.runtime,
-        nodeName: o.nodeName, servingAddresses: addresses.map(a => a.address), log: o.log,
+        nodeName: o.nodeName, servingAddresses: addresses.map(a => a.address), log: o.log, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
       });
       await this.kubeletServer.start();
