@@ -8,6 +8,8 @@ import { logger } from '../util/log.js';
 import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
+import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
+import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { waitForSignal } from './signals.js';
 
 const flags: Record<string, FlagSpec> = {
@@ -18,6 +20,7 @@ const flags: Record<string, FlagSpec> = {
   'leader-elect-lease-duration': { type: 'int', default: 15, help: 'seconds a leader lease lasts without renewal' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before it is NotReady' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer for LoadBalancer Services' },
+  'use-service-account-credentials': { type: 'bool', default: true, help: 'each controller acts as its own service account kube-system/<controller> (tokens from TokenRequest); otherwise all use the kubeconfig\'s identity' },
   help: { type: 'bool', help: 'show this help' },
 };
 
@@ -32,16 +35,18 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const client = new RestClient(config, 'k8ts-controller-manager');
   const caCert = f['root-ca-file'] ? readFileSync(String(f['root-ca-file']), 'utf8') : config.ca ?? '';
   const log = logger('controller-manager');
+  const credentials = f['use-service-account-credentials'] ? new ServiceAccountCredentials(client, CONTROLLER_NAMESPACE, 'k8ts-controller-manager', log) : undefined;
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
     serviceLB: !f['disable-servicelb'],
-  }));
+  }), 'controller-manager', undefined, credentials && (name => credentials.clientFor(controllerServiceAccount(name))));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
     start: () => { log('started leading'); void manager.start(); },
     stop: () => { log('stopped leading'); manager.stop(); },
   });
   await waitForSignal();
   await runner.stop();
+  await credentials?.stop();
   client.close();
   return 0;
 }

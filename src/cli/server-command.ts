@@ -20,6 +20,8 @@ import { SharedInformers } from '../client/shared-informers.js';
 import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
+import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
+import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../api/cidr.js';
@@ -255,8 +257,11 @@ function startControlLoops(settings: ServerSettings, kubeconfigPath: string, caC
   // in this process, not once per component (the caches outlive a lost term of leadership).
   const loopInformers = new SharedInformers(loopClient);
   const options = settings.controllers;
+  // Each controller writes as its own service account (upstream's --use-service-account-credentials).
+  const credentials = options ? new ServiceAccountCredentials(loopClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
   const controllers = !options ? undefined : leaderElected(loopClient, 'kube-controller-manager', true, 15, (() => {
-    const manager = new ControllerManager(loopClient, allControllers({ ...options, caCert }), 'controller-manager', loopInformers);
+    const manager = new ControllerManager(loopClient, allControllers({ ...options, caCert }), 'controller-manager', loopInformers,
+      name => credentials!.clientFor(controllerServiceAccount(name)));
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
   const scheduler = !options ? undefined : leaderElected(loopClient, 'kube-scheduler', true, 15, (() => {
@@ -268,6 +273,7 @@ function startControlLoops(settings: ServerSettings, kubeconfigPath: string, caC
   })());
   return async () => {
     await controllers?.stop();
+    await credentials?.stop();
     await scheduler?.stop();
     loopInformers.stop();
     loopClient.close();

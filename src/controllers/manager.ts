@@ -9,29 +9,49 @@ import { logger, type Logger } from '../util/log.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { Controller, ControllerContext } from './types.js';
 
+/** The client a controller writes with (upstream's --use-service-account-credentials); rejects once the manager should stop. */
+export type ControllerClients = (controller: string) => Promise<RestClient>;
+
 export class ControllerManager {
   private readonly queues: WorkQueue[] = [];
   private informers?: SharedInformers;
   private readonly registrations = new HandlerRegistrations();
   private readonly log: Logger;
+  private stopped = false;
 
   /**
    * `shared`: informers owned by the caller (the server's, shared with its scheduler); without
-   * them each term of leadership starts its own and stops them when it ends.
+   * them each term of leadership starts its own and stops them when it ends. `clients`: each
+   * controller's own client for its writes and events; without it every controller uses `client`,
+   * which always serves the informers.
    */
-  constructor(private readonly client: RestClient, private readonly controllers: Controller[], private readonly component = 'controller-manager', private readonly shared?: SharedInformers) {
+  constructor(private readonly client: RestClient, private readonly controllers: Controller[], private readonly component = 'controller-manager',
+    private readonly shared?: SharedInformers, private readonly clients?: ControllerClients) {
     this.log = logger(component);
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     const informers = this.shared ?? new SharedInformers(this.client);
     this.informers = informers;
-    const recorder = new ApiEventRecorder(this.client, this.component);
-    for (const c of this.controllers) {
+    let clients: RestClient[];
+    try {
+      clients = await Promise.all(this.controllers.map(c => this.clients?.(c.name) ?? this.client));
+    } catch (err) {
+      if (this.stopped) return;
+      throw err;
+    }
+    if (this.stopped) return;
+    const recorders = new Map<RestClient, ApiEventRecorder>();
+    for (const [i, c] of this.controllers.entries()) {
+      const client = clients[i]!;
+      // Events go out with the controller's own credentials too (one recorder per client).
+      let recorder = recorders.get(client);
+      if (!recorder) recorders.set(client, recorder = new ApiEventRecorder(client, this.component));
       const queue = new WorkQueue();
       this.queues.push(queue);
       const ctx: ControllerContext = {
-        client: this.client,
+        client,
         informer: r => informers.get(r),
         recorder,
         log: (msg, fields) => this.log(msg, { controller: c.name, ...fields }),
@@ -49,6 +69,7 @@ export class ControllerManager {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const q of this.queues.splice(0)) q.shutdown();
     this.registrations.removeAll();
     if (this.informers !== this.shared) this.informers?.stop();
