@@ -1,6 +1,9 @@
 // API server benchmark against any Kubernetes API server (kubeconfig): create throughput and
 // latency with 16 concurrent clients, GET latency, LIST of 10,000 objects, and watch delivery
-// latency to 100 watchers. Prints one JSON object. Cleans up its namespace.
+// latency to 100 watchers. Prints one JSON object. Cleans up its namespace. With a user kubeconfig
+// the measured requests run as that user (e.g. one without system:masters, to see what
+// authorization costs): the admin kubeconfig only creates the namespace and binds the user to the
+// `edit` ClusterRole in it.
 import type { KubeObject } from '../src/api/object.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
@@ -9,6 +12,8 @@ import { nowMs, summarize } from './stats.js';
 
 export interface ApiBenchOptions {
   kubeconfig: string;
+  /** Run the measured requests as this kubeconfig's user. */
+  userKubeconfig?: string;
   objects: number;
   concurrency: number;
   watchers: number;
@@ -16,11 +21,13 @@ export interface ApiBenchOptions {
 }
 
 export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unknown>> {
-  const client = new RestClient(loadKubeconfig(o.kubeconfig), 'k8ts-bench');
+  const admin = new RestClient(loadKubeconfig(o.kubeconfig), 'k8ts-bench');
+  const client = o.userKubeconfig ? new RestClient(loadKubeconfig(o.userKubeconfig), 'k8ts-bench') : admin;
   const ns = `bench-${Date.now().toString(36)}`;
   const cms = `/api/v1/namespaces/${ns}/configmaps`;
-  await client.create('/api/v1/namespaces', { metadata: { name: ns } });
+  await admin.create('/api/v1/namespaces', { metadata: { name: ns } });
   try {
+    const user = client === admin ? undefined : await grantEdit(admin, client, ns);
     const payload = 'x'.repeat(1024 - 64);
     // Creates: `concurrency` clients in closed loops until `objects` are created.
     const createLatencies: number[] = [];
@@ -52,6 +59,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
     const watch = await watchLatency(client, ns, o.watchers, o.watchUpdates);
     return {
       target: client.config.server,
+      ...(user ? { user } : {}),
       objects: o.objects,
       concurrency: o.concurrency,
       creates_per_second: Math.round(o.objects / createSeconds),
@@ -62,10 +70,33 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
       targets: { creates_per_second: 2000, mutating_p99_ms: 50, list_10k_ms: 300, watch_p99_ms: 50 },
     };
   } finally {
-    await client.delete(cms).catch(() => undefined);
-    await client.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined);
-    client.close();
+    await admin.delete(cms).catch(() => undefined);
+    await admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined);
+    admin.close();
+    if (client !== admin) client.close();
   }
+}
+
+/** Binds the user's identity (asked with SelfSubjectReview) to `edit` in `ns`; waits until it takes effect. */
+async function grantEdit(admin: RestClient, client: RestClient, ns: string): Promise<string> {
+  const review = await client.create<{ status: { userInfo: { username: string } } }>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+    apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview',
+  });
+  const username = review.status.userInfo.username;
+  const sa = username.match(/^system:serviceaccount:([^:]+):([^:]+)$/);
+  const subject = sa ? { kind: 'ServiceAccount', namespace: sa[1], name: sa[2] } : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: username };
+  await admin.create(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+    metadata: { name: 'k8ts-bench-edit' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [subject],
+  });
+  // Authorizers read bindings from caches: wait for this one to be seen.
+  for (let i = 0; i < 100; i++) {
+    const ssar = await client.create<{ status: { allowed: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: ns, verb: 'create', resource: 'configmaps' } },
+    });
+    if (ssar.status.allowed) return username;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`${username} still may not create configmaps in ${ns}`);
 }
 
 /** Each update's delay from the write being sent to its event reaching each watcher. */

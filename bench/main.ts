@@ -12,6 +12,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
   async api(args) {
     const { flags } = parseFlags(args, {
       kubeconfig: { type: 'string', help: 'kubeconfig of the API server to load' },
+      'user-kubeconfig': { type: 'string', help: 'run the measured requests as this kubeconfig\'s user, bound to `edit` in the bench namespace (e.g. to measure RBAC against system:masters)' },
       objects: { type: 'int', default: 10_000, help: 'ConfigMaps to create' },
       concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
       watchers: { type: 'int', default: 100, help: 'concurrent watchers' },
@@ -19,8 +20,8 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     if (!flags.kubeconfig) throw new Error('api: --kubeconfig FILE is required');
     return apiBench({
-      kubeconfig: String(flags.kubeconfig), objects: Number(flags.objects), concurrency: Number(flags.concurrency),
-      watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
+      kubeconfig: String(flags.kubeconfig), userKubeconfig: flags['user-kubeconfig'] ? String(flags['user-kubeconfig']) : undefined,
+      objects: Number(flags.objects), concurrency: Number(flags.concurrency), watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
     });
   },
   async scheduler(args) {

@@ -50,4 +50,5 @@ export const R = {
   poddisruptionbudgets: ref('policy/v1', 'poddisruptionbudgets'),
   priorityclasses: ref('scheduling.k8s.io/v1', 'priorityclasses', false),
   horizontalpodautoscalers: ref('autoscaling/v2', 'horizontalpodautoscalers'),
+  clusterroles: ref('rbac.authorization.k8s.io/v1', 'clusterroles', false),
 } as const;

@@ -1,5 +1,6 @@
 // The cluster controllers of the controller manager (everything but the workload controllers).
 import type { Controller } from '../types.js';
+import { clusterRoleAggregationController } from './clusterrole-aggregation.js';
 import { cronJobController } from './cronjob.js';
 import { disruptionController } from './disruption.js';
 import { endpointsController } from './endpoints.js';
@@ -43,6 +44,7 @@ export function clusterControllers(opts: ClusterControllerOptions): Controller[]
     nodeIpamController(opts.clusterCidr),
     resourceQuotaController(),
     disruptionController(),
+    clusterRoleAggregationController(),
     ...(opts.serviceLB === false ? [] : [serviceLBController()]),
   ];
 }

@@ -22,10 +22,9 @@ export class RuleResolver {
   private clusterIndex: SubjectIndex = new Map();
   private namespaceIndex = new Map<string, SubjectIndex>();
   private stale = true;
+  private subscribed = false;
 
-  constructor(private readonly source: RbacSource) {
-    source.onBindingsChange(() => { this.stale = true; });
-  }
+  constructor(private readonly source: RbacSource) {}
 
   visitRulesFor(user: UserInfo, namespace: string, visit: RuleVisitor): void {
     this.refresh();
@@ -82,6 +81,11 @@ export class RuleResolver {
   }
 
   private refresh(): void {
+    // Subscribed on first use: the registry is still being built when the resolver is made.
+    if (!this.subscribed) {
+      this.subscribed = true;
+      this.source.onBindingsChange(() => { this.stale = true; });
+    }
     if (!this.stale) return;
     this.stale = false;
     const cluster: SubjectIndex = new Map();

@@ -5,6 +5,8 @@
 import type { ResourceInfo } from '../../../api/catalog.js';
 import type { Registry, StrategyFactory } from '../registry.js';
 import { statusSplitStrategy, type ResourceStrategy } from '../strategy.js';
+import { EscalationGuard } from '../../auth/rbac/escalation.js';
+import { registryRuleResolver } from '../../auth/rbac/source.js';
 import type { Cidr } from '../../../api/cidr.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';
 import { certificateSigningRequestStrategy } from './certificatesigningrequests.js';
@@ -83,13 +85,17 @@ const RESOURCE_STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'networking.k8s.io/ingresses': ingressStrategy,
   'networking.k8s.io/networkpolicies': networkPolicyStrategy,
   'policy/poddisruptionbudgets': podDisruptionBudgetStrategy,
+  'scheduling.k8s.io/priorityclasses': priorityClassStrategy,
+  'storage.k8s.io/csidrivers': csiDriverStrategy,
+  'storage.k8s.io/storageclasses': storageClassStrategy,
+};
+
+/** RBAC's resources check every write against the writer's own permissions (one guard per registry). */
+const RBAC_STRATEGIES: Readonly<Record<string, (guard: EscalationGuard) => ResourceStrategy>> = {
   'rbac.authorization.k8s.io/clusterrolebindings': clusterRoleBindingStrategy,
   'rbac.authorization.k8s.io/clusterroles': clusterRoleStrategy,
   'rbac.authorization.k8s.io/rolebindings': roleBindingStrategy,
   'rbac.authorization.k8s.io/roles': roleStrategy,
-  'scheduling.k8s.io/priorityclasses': priorityClassStrategy,
-  'storage.k8s.io/csidrivers': csiDriverStrategy,
-  'storage.k8s.io/storageclasses': storageClassStrategy,
 };
 
 export interface StrategyConfig {
@@ -99,8 +105,11 @@ export interface StrategyConfig {
 
 export function strategies(config: StrategyConfig): StrategyFactory {
   let allocator: ServiceAllocator | undefined;
+  let guard: EscalationGuard | undefined;
   return (info: ResourceInfo, registry: Registry): ResourceStrategy => {
     const id = `${info.group}/${info.resource}`;
+    const rbac = RBAC_STRATEGIES[id];
+    if (rbac) return rbac(guard ??= new EscalationGuard(registryRuleResolver(registry)));
     if (id === '/services') {
       allocator ??= new ServiceAllocator(config.serviceCidr, config.nodePortRange, () => registry.get('', 'services').cache.list().map(c => c.object));
       return serviceStrategy(allocator);
