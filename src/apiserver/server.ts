@@ -11,6 +11,7 @@ import { MetricsRegistry } from '../metrics/registry.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { allowAllAuthorizer, type Authorizer } from './auth/authorizer.js';
+import { requestAttributes } from './auth/attributes.js';
 import { forbiddenError } from './auth/forbidden.js';
 import { impersonate } from './auth/impersonation.js';
 import { registryClaimObjects, ServiceAccountTokens } from './auth/serviceaccount/tokens.js';
@@ -154,8 +155,9 @@ export class ApiServer {
       ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
       : this.authn.authenticate(req);
     const user = await impersonate(req, authenticated, this.authz);
-    const decision = await this.authz.authorize(user, ri);
-    if (!decision.allowed) throw forbiddenError(user, ri, decision.reason);
+    const attrs = requestAttributes(ri);
+    const decision = await this.authz.authorize(user, attrs);
+    if (!decision.allowed) throw forbiddenError(user, attrs, decision.reason);
     return user;
   }
 

@@ -61,7 +61,8 @@ export function namespaceController(): Controller {
       const report = await deleteContent(ctx.client, discovery, key);
       const conditions = namespaceConditions(ns.status?.conditions, report);
       if (JSON.stringify(conditions) !== JSON.stringify(ns.status?.conditions ?? [])) {
-        await ctx.client.patch(objectPath(R.namespaces, undefined, key, 'status'), { status: { conditions } }, 'merge');
+        // An update, as upstream's UpdateStatus: the namespace controller's role may update, not patch, the status.
+        await ctx.client.update(objectPath(R.namespaces, undefined, key, 'status'), { ...ns, status: { ...ns.status, conditions } });
       }
       if (report.discoveryError || report.deleteErrors.length || report.remaining.size) {
         ctx.requeueAfter(key, RECHECK_MS);

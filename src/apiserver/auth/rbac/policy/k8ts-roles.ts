@@ -1,10 +1,13 @@
 // Roles of k8ts's own node-side components, as k3s's system:k3s-controller: the agent's cluster
 // DNS, ingress controller and NetworkPolicy enforcer act as the user `system:k8ts-controller`,
-// with exactly what they read and write (src/dns, src/ingress, src/netpol).
+// with exactly what they read and write (src/dns, src/ingress, src/netpol). The scheduler gets
+// upstream's roles plus what k8ts's reads besides.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
 import { clusterRole, clusterRoleBinding, rule, users } from './rule.js';
 
 export const K8TS_CONTROLLER = 'system:k8ts-controller';
+/** What k8ts's scheduler reads beyond upstream's system:kube-scheduler: PriorityClasses (a pod's priority when admission left it unset). */
+export const K8TS_SCHEDULER = 'system:k8ts-kube-scheduler';
 
 export function k8tsClusterRoles(): ClusterRole[] {
   return [
@@ -23,9 +26,10 @@ export function k8tsClusterRoles(): ClusterRole[] {
       rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
       rule(['list', 'watch'], [''], ['pods']),
     ]),
+    clusterRole(K8TS_SCHEDULER, [rule(['list', 'watch'], ['scheduling.k8s.io'], ['priorityclasses'])]),
   ];
 }
 
 export function k8tsClusterRoleBindings(): ClusterRoleBinding[] {
-  return [clusterRoleBinding(K8TS_CONTROLLER, users(K8TS_CONTROLLER))];
+  return [clusterRoleBinding(K8TS_CONTROLLER, users(K8TS_CONTROLLER)), clusterRoleBinding(K8TS_SCHEDULER, users('system:kube-scheduler'))];
 }
