@@ -18,6 +18,8 @@ export class ControllerManager {
   private readonly registrations = new HandlerRegistrations();
   private readonly log: Logger;
   private stopped = false;
+  /** Terms of leadership started: a controller whose credentials arrive after its term ended is not run. */
+  private term = 0;
 
   /**
    * `shared`: informers owned by the caller (the server's, shared with its scheduler); without
@@ -32,40 +34,47 @@ export class ControllerManager {
 
   async start(): Promise<void> {
     this.stopped = false;
+    const term = ++this.term;
     const informers = this.shared ?? new SharedInformers(this.client);
     this.informers = informers;
-    let clients: RestClient[];
-    try {
-      clients = await Promise.all(this.controllers.map(c => this.clients?.(c.name) ?? this.client));
-    } catch (err) {
-      if (this.stopped) return;
-      throw err;
-    }
-    if (this.stopped) return;
     const recorders = new Map<RestClient, ApiEventRecorder>();
-    for (const [i, c] of this.controllers.entries()) {
-      const client = clients[i]!;
+    // Each controller starts as soon as its own credentials are ready, not after everyone's.
+    await Promise.all(this.controllers.map(async c => {
+      let client = this.client;
+      if (this.clients) {
+        try {
+          client = await this.clients(c.name);
+        } catch (err) {
+          if (this.stopped) return;
+          throw err;
+        }
+      }
+      if (this.stopped || term !== this.term) return;
       // Events go out with the controller's own credentials too (one recorder per client).
       let recorder = recorders.get(client);
       if (!recorder) recorders.set(client, recorder = new ApiEventRecorder(client, this.component));
-      const queue = new WorkQueue();
-      this.queues.push(queue);
-      const ctx: ControllerContext = {
-        client,
-        informer: r => informers.get(r),
-        recorder,
-        log: (msg, fields) => this.log(msg, { controller: c.name, ...fields }),
-        requeueAfter: (key, ms) => queue.addAfter(key, ms),
-      };
-      for (const w of c.watches) {
-        const mapTo = w.mapTo;
-        const keys = mapTo ? (o: KubeObject) => mapTo(o, ctx) : (o: KubeObject) => [objectKey(o)];
-        const enqueue = (o: KubeObject) => { for (const k of keys(o)) queue.add(k); };
-        this.registrations.add(informers.get(w.resource), { add: enqueue, update: (a, b) => { enqueue(a); enqueue(b); }, delete: enqueue });
-      }
-      for (let i = 0; i < (c.workers ?? 2); i++) void this.work(c, queue, ctx);
+      this.run(c, client, recorder, informers);
+    }));
+    if (!this.stopped) await informers.waitForSync();
+  }
+
+  private run(c: Controller, client: RestClient, recorder: ApiEventRecorder, informers: SharedInformers): void {
+    const queue = new WorkQueue();
+    this.queues.push(queue);
+    const ctx: ControllerContext = {
+      client,
+      informer: r => informers.get(r),
+      recorder,
+      log: (msg, fields) => this.log(msg, { controller: c.name, ...fields }),
+      requeueAfter: (key, ms) => queue.addAfter(key, ms),
+    };
+    for (const w of c.watches) {
+      const mapTo = w.mapTo;
+      const keys = mapTo ? (o: KubeObject) => mapTo(o, ctx) : (o: KubeObject) => [objectKey(o)];
+      const enqueue = (o: KubeObject) => { for (const k of keys(o)) queue.add(k); };
+      this.registrations.add(informers.get(w.resource), { add: enqueue, update: (a, b) => { enqueue(a); enqueue(b); }, delete: enqueue });
     }
-    await informers.waitForSync();
+    for (let i = 0; i < (c.workers ?? 2); i++) void this.work(c, queue, ctx);
   }
 
   stop(): void {
