@@ -155,7 +155,7 @@ export class ApiServer {
       ? { username: 'system:anonymous', groups: ['system:unauthenticated'] }
       : this.authn.authenticate(req);
     const user = await impersonate(req, authenticated, this.authz);
-    const attrs = requestAttributes(ri);
+    const attrs = requestAttributes(ri, req.method ?? 'GET');
     const decision = await this.authz.authorize(user, attrs);
     if (!decision.allowed) throw forbiddenError(user, attrs, decision.reason);
     return user;

@@ -110,6 +110,8 @@ describe('RBAC', () => {
     await refused('viewer', ['delete', 'pod', 'p', '-n', NS], 'pods "p" is forbidden: User "viewer" cannot delete resource "pods" in API group "" in the namespace "rbac"');
     await refused('viewer', ['get', 'pods', '-n', 'other'], 'pods is forbidden: User "viewer" cannot list resource "pods" in API group "" in the namespace "other"');
     await refused('viewer', ['label', 'configmap', 'cm', 'x=y', '-n', NS], 'configmaps "cm" is forbidden: User "viewer" cannot patch resource "configmaps" in API group "" in the namespace "rbac"');
+    // kubectl exec tries a WebSocket (GET), then SPDY (POST): either is refused for view.
+    await refused('viewer', ['exec', 'p', '-n', NS, '--', 'true'], /pods "p" is forbidden: User "viewer" cannot (get|create) resource "pods\/exec" in API group "" in the namespace "rbac"/);
     assert.equal(await canI('viewer', ['get', 'pods', '--subresource=log', '-n', NS]), 'yes');
     assert.equal(await canI('viewer', ['create', 'pods', '--subresource=exec', '-n', NS]), 'no');
     assert.equal(await canI('viewer', ['get', 'deployments.apps', '--subresource=scale', '-n', NS]), 'yes');
@@ -121,6 +123,10 @@ describe('RBAC', () => {
     await allowed('editor', ['delete', 'configmap', 'by-editor', '-n', NS]);
     await allowed('editor', ['get', 'secret', 's', '-n', NS]);
     assert.equal(await canI('editor', ['create', 'pods', '--subresource=exec', '-n', NS]), 'yes');
+    // Authorized: what stops it is that the pod never reached a node.
+    const exec = await as('editor', ['exec', 'p', '-n', NS, '--', 'true']);
+    assert.notEqual(exec.code, 0);
+    assert.doesNotMatch(exec.stderr, /forbidden/i);
     assert.equal(await canI('editor', ['update', 'pods', '--subresource=status', '-n', NS]), 'no');
     await refused('editor', ['create', 'resourcequota', 'q', '--hard=pods=1', '-n', NS], 'resourcequotas is forbidden: User "editor" cannot create resource "resourcequotas" in API group "" in the namespace "rbac"');
     await refused('editor', ['create', 'rolebinding', 'editor-admin', '--clusterrole=admin', '--user=editor', '-n', NS],

@@ -3,7 +3,7 @@
 // allows or denies decides. A request nobody allows is forbidden.
 import type { PolicyRule } from '../../api/types/generated.js';
 import type { UserInfo } from '../context.js';
-import type { Attributes } from './rbac/rules.js';
+import type { Attributes } from './attributes.js';
 
 export type Decision =
   | { allowed: true; reason?: string }

@@ -4,7 +4,7 @@
 // apply, and the authorizers' reason after a colon.
 import { ForbiddenError } from '../../api/errors.js';
 import type { UserInfo } from '../context.js';
-import type { Attributes } from './rbac/rules.js';
+import type { Attributes } from './attributes.js';
 
 export function forbiddenMessage(user: UserInfo, a: Attributes): string {
   if (!a.isResourceRequest) return `User "${user.username}" cannot ${a.verb} path "${a.path}"`;

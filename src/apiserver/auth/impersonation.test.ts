@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../../api/errors.js';
 import type { Authorizer } from './authorizer.js';
 import { impersonate } from './impersonation.js';
-import type { Attributes } from './rbac/rules.js';
+import type { Attributes } from './attributes.js';
 
 const request = (headers: Record<string, string[]>) => ({ url: '/api/v1/pods', headersDistinct: headers }) as unknown as IncomingMessage;
 const admin = { username: 'admin', groups: ['system:authenticated'] };

@@ -7,7 +7,7 @@ import { StatusError } from '../../api/errors.js';
 import type { UserInfo } from '../context.js';
 import type { Authorizer } from './authorizer.js';
 import { forbiddenError } from './forbidden.js';
-import type { Attributes } from './rbac/rules.js';
+import type { Attributes } from './attributes.js';
 
 const EXTRA_PREFIX = 'impersonate-extra-';
 const SA_PREFIX = 'system:serviceaccount:';

@@ -9,7 +9,7 @@ import { BadRequestError, FieldError, InvalidError, MethodNotAllowedError } from
 import { nowTimestamp } from '../../api/object.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Authorizer, Decision } from '../auth/authorizer.js';
-import type { Attributes } from '../auth/rbac/rules.js';
+import type { Attributes } from '../auth/attributes.js';
 import type { RequestContext, UserInfo } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../../api/types/generated.js';
 import { rbacAuthorizer } from './authorizer.js';
-import type { Attributes } from './rules.js';
+import type { Attributes } from '../attributes.js';
 import { staticRbacSource } from './source.js';
 
 const G = 'rbac.authorization.k8s.io';

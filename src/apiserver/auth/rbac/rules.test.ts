@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ruleAllows, type Attributes } from './rules.js';
+import type { Attributes } from '../attributes.js';
+import { ruleAllows } from './rules.js';
 
 const res = (verb: string, resource: string, extra: Partial<Extract<Attributes, { isResourceRequest: true }>> = {}): Attributes =>
   ({ isResourceRequest: true, verb, group: '', resource, subresource: '', name: '', namespace: 'default', ...extra });

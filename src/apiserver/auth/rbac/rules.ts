@@ -3,11 +3,7 @@
 // `*/log`; resourceNames (if any) list the names allowed; nonResourceURLs match exactly, by `*`, or
 // by a prefix ending in `*`. Like upstream, `pods/*` names a subresource literally called `*`.
 import type { PolicyRule } from '../../../api/types/generated.js';
-
-/** What an authorizer is asked: a request's attributes (or an access review's). */
-export type Attributes =
-  | { isResourceRequest: true; verb: string; group: string; resource: string; subresource: string; name: string; namespace: string }
-  | { isResourceRequest: false; verb: string; path: string };
+import type { Attributes } from '../attributes.js';
 
 export const VERB_ALL = '*';
 

@@ -1,9 +1,9 @@
 // Roles of k8ts's own node-side components, as k3s's system:k3s-controller: the agent's cluster
 // DNS, ingress controller and NetworkPolicy enforcer act as the user `system:k8ts-controller`,
 // with exactly what they read and write (src/dns, src/ingress, src/netpol). The scheduler gets
-// upstream's roles plus what k8ts's reads besides.
+// upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
-import { clusterRole, clusterRoleBinding, rule, users } from './rule.js';
+import { clusterRole, clusterRoleBinding, groups, rule, users } from './rule.js';
 
 export const K8TS_CONTROLLER = 'system:k8ts-controller';
 /** What k8ts's scheduler reads beyond upstream's system:kube-scheduler: PriorityClasses (a pod's priority when admission left it unset). */
@@ -31,5 +31,13 @@ export function k8tsClusterRoles(): ClusterRole[] {
 }
 
 export function k8tsClusterRoleBindings(): ClusterRoleBinding[] {
-  return [clusterRoleBinding(K8TS_CONTROLLER, users(K8TS_CONTROLLER)), clusterRoleBinding(K8TS_SCHEDULER, users('system:kube-scheduler'))];
+  return [
+    clusterRoleBinding(K8TS_CONTROLLER, users(K8TS_CONTROLLER)),
+    clusterRoleBinding(K8TS_SCHEDULER, users('system:kube-scheduler')),
+    // Joining with a bootstrap token, as kubeadm sets it up: the token may ask for a node client
+    // certificate, which is approved on its own; a node may renew its certificate the same way.
+    clusterRoleBinding('system:node-bootstrapper', groups('system:bootstrappers'), 'k8ts:kubelet-bootstrap'),
+    clusterRoleBinding('system:certificates.k8s.io:certificatesigningrequests:nodeclient', groups('system:bootstrappers'), 'k8ts:node-autoapprove-bootstrap'),
+    clusterRoleBinding('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', groups('system:nodes'), 'k8ts:node-autoapprove-certificate-rotation'),
+  ];
 }
