@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PersistentVolume, Pod } from '../../../api/types/generated.js';
-import type { ResourceRequest } from '../../request-info.js';
+import { parseRequestInfo, type ResourceRequest } from '../../request-info.js';
+import { requestAttributes } from '../attributes.js';
 import { NodeGraph } from './graph.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 
@@ -119,4 +120,11 @@ test('the node\'s own Node, Lease and CSINode; the static node rules; no opinion
   assert.deepEqual(authz.authorize({ username: 'alice', groups: ['system:nodes'] }, req({ name: 'creds' })), { allowed: false, reason: '' });
   assert.deepEqual(authz.authorize({ username: 'system:node:', groups: ['system:nodes'] }, req({ name: 'creds' })), { allowed: false, reason: 'unknown node for user "system:node:"' });
   assert.equal(authz.authorize({ username: 'system:node:a', groups: [] }, req({ resource: 'services', verb: 'list' })).allowed, false);
+});
+
+test('a request\'s field selector reaches the authorizer: the kubelet\'s watch of its own pods', () => {
+  const { authz } = setup();
+  const watch = (selector: string) => requestAttributes(parseRequestInfo('GET', '/api/v1/pods', new URLSearchParams({ watch: 'true', fieldSelector: selector })), 'GET');
+  assert.equal(authz.authorize(nodeA, watch('spec.nodeName=a')).allowed, true);
+  assert.equal(authz.authorize(nodeA, watch('spec.nodeName=b')).allowed, false);
 });

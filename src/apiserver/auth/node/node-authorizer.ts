@@ -9,12 +9,12 @@ import { FieldSelector } from '../../../api/selectors/field-selector.js';
 import type { UserInfo } from '../../context.js';
 import type { Authorizer, Decision } from '../authorizer.js';
 import { nodeRules } from '../rbac/policy/cluster-roles.js';
-import { rulesAllow, type Attributes } from '../rbac/rules.js';
+import type { Attributes } from '../attributes.js';
+import { rulesAllow } from '../rbac/rules.js';
 import type { NodeGraph, VertexType } from './graph.js';
 import { nodeIdentity } from './identity.js';
 
-/** A resource request as the Node authorizer reads it: a list's or watch's field selector narrows what it asks for. */
-type ResourceRequest = Extract<Attributes, { isResourceRequest: true }> & { fieldSelector?: string };
+type ResourceRequest = Extract<Attributes, { isResourceRequest: true }>;
 
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
