@@ -23,6 +23,7 @@ import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
+import { apiReviewClient } from '../kubelet/server/review-client.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
 import { DNS_METRICS_PORT } from '../dns/dns-metrics.js';
 import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
@@ -208,13 +209,14 @@ export class Agent {
       await this.ingress.start();
     }
     // The API server reaches logs, exec, attach and port-forward here, with a client certificate
-    // from the cluster CA; without that CA there is no way to tell the API server from anyone else.
+    // from the cluster CA; other clients come with certificates or tokens, and the API server says
+    // who may do what. Without that CA there is no way to tell the API server from anyone else.
     if (o.clients.kubelet.ca) {
       const servingNames = addresses.map(a => a.address);
       const serving = this.certificates.load('kubelet-serving', nodeUser(o.nodeName));
       this.kubeletServer = new KubeletServer({
         port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.clients.kubelet.ca, runtime: runtime.runtime,
-        nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving,
+        nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
       });
       await this.kubeletServer.start();

@@ -16,6 +16,8 @@ export interface ResourceRequest {
   verb: Verb;
   /** Path segments after the subresource (e.g. proxy paths). */
   rest: string[];
+  /** A list's or watch's `fieldSelector` (upstream authorizes with it: a node may list only its own pods). */
+  fieldSelector?: string;
 }
 
 export interface NonResourceRequest {
@@ -76,5 +78,6 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   }
   if (subresource && ['exec', 'attach', 'portforward', 'proxy'].includes(subresource)) verb = 'connect';
   if (!resource) return nonResource;
-  return { isResourceRequest: true, group, version, resource, namespace, name, subresource, verb, rest: tail };
+  const fieldSelector = query.get('fieldSelector') ?? undefined;
+  return { isResourceRequest: true, group, version, resource, namespace, name, subresource, verb, rest: tail, ...(fieldSelector ? { fieldSelector } : {}) };
 }

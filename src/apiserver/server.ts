@@ -164,7 +164,7 @@ export class ApiServer {
       if (isReviewRequest(ri)) return await handleReview(req, res, ri, ctx, this.authn, this.authz);
       if (isTokenRequest(ri)) {
         if (!this.serviceAccountTokens) throw new ServiceUnavailableError('the API server has no service-account signing key');
-        return await handleTokenRequest(req, res, ri, this.registry, this.serviceAccountTokens);
+        return await handleTokenRequest(req, res, ri, ctx, this.registry, this.serviceAccountTokens);
       }
       if (isKubeletSubresource(ri)) return await serveKubeletRequest(req, res, ri, url, registrySource(this.registry), this.kubeletProxy());
       await handleResource(req, res, ri, q, ctx, this.registry);

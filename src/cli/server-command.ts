@@ -25,6 +25,7 @@ import { defaultStorageClass } from '../apiserver/admission/default-storage-clas
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { nodeRestriction } from '../apiserver/admission/node-restriction.js';
 import { resourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
 import { priorityAdmission } from '../apiserver/admission/priority.js';
 import { podSecurityAdmission, type PodSecurityConfig } from '../apiserver/admission/pod-security/admission.js';
@@ -42,6 +43,8 @@ import { SharedInformers } from '../client/shared-informers.js';
 import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
+import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
+import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../api/cidr.js';
@@ -68,7 +71,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-controllers': { type: 'bool', default: false, help: 'run only the API server (controllers and scheduler run elsewhere)' },
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
-  'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, RBAC); system:masters may always do anything' },
+  'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, Node, RBAC); system:masters may always do anything' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'admission-control-config-file': { type: 'string', help: 'AdmissionConfiguration file giving admission plugins their configuration (PodSecurity defaults and exemptions)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
@@ -312,6 +315,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       namespaceLifecycle(registry),
       limitRanger(registry),
       serviceAccountAdmission(registry),
+      nodeRestriction(registry),
       podSecurityAdmission(registry, settings.podSecurity),
       defaultTolerationSeconds(settings.tolerationSeconds),
       priorityAdmission(registry),
@@ -373,10 +377,12 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   const managerInformers = new SharedInformers(managerClient);
   const schedulerInformers = new SharedInformers(schedulerClient);
   const options = settings.controllers;
+  // Each controller writes as its own service account (upstream's --use-service-account-credentials).
+  const credentials = options ? new ServiceAccountCredentials(managerClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
   const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(managerClient, allControllers({
       ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds,
-    }), 'controller-manager', managerInformers);
+    }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)));
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
   const scheduler = !options ? undefined : leaderElected(schedulerClient, 'kube-scheduler', true, 15, (() => {
@@ -388,6 +394,7 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   })());
   return async () => {
     await controllers?.stop();
+    await credentials?.stop();
     await scheduler?.stop();
     managerInformers.stop();
     schedulerInformers.stop();

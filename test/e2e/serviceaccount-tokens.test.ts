@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClaims } from '../../src/apiserver/auth/serviceaccount/claims.js';
 import { JwtSigner } from '../../src/apiserver/auth/serviceaccount/jwt.js';
-import { TestCluster } from './harness.js';
+import { eventually, TestCluster } from './harness.js';
 
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -29,6 +29,8 @@ describe('service account tokens', () => {
   before(async () => {
     c = await TestCluster.start();
     await c.k(['create', 'namespace', 'tok']);
+    // The service-account controller makes `default` once it runs (after its own credentials), as upstream's.
+    await eventually(async () => (await c.kubectl(['get', 'serviceaccount', 'default'])).code === 0, 60_000, 'the default service account');
   });
   after(async () => {
     await c?.stop();

@@ -88,7 +88,7 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     // The API server, the kubelet server and kubectl all live in the node's netns, on its loopback.
     cluster = await TestCluster.start({ netns: netns.path, extraArgs: ['--disable-controllers'] });
     const [cmd, ...args] = inNetns(netns.path, process.execPath);
-    kubelet = spawn(cmd, [...args, KUBELET_MAIN, containerd.endpoint, join(cluster.dataDir, 'tls', 'ca.crt'), NODE, '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    kubelet = spawn(cmd, [...args, KUBELET_MAIN, containerd.endpoint, join(cluster.dataDir, 'tls', 'ca.crt'), NODE, '127.0.0.1', cluster.kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
     kubelet.stderr!.on('data', d => process.stderr.write(`[kubelet-server] ${d}`));
     const kubeletPort = await new Promise<number>((resolve, reject) => {
       let out = '';

@@ -3,7 +3,9 @@
 import type { RequestInfo } from '../request-info.js';
 
 export type Attributes =
-  | { isResourceRequest: true; verb: string; group: string; resource: string; subresource: string; name: string; namespace: string }
+  | { isResourceRequest: true; verb: string; group: string; resource: string; subresource: string; name: string; namespace: string;
+    /** A list's or watch's field selector (upstream authorizes with it: a node lists only its own pods). */
+    fieldSelector?: string }
   | { isResourceRequest: false; verb: string; path: string };
 
 /** Connect subresources (exec, attach, portforward, proxy) are authorized by HTTP method, as upstream. */
@@ -19,5 +21,5 @@ export function requestAttributes(ri: RequestInfo, method: string): Attributes {
   if (!ri.isResourceRequest) return ri;
   const verb = ri.verb === 'connect' ? METHOD_VERBS[method.toUpperCase()] ?? method.toLowerCase() : ri.verb;
   const namespace = ri.group === '' && ri.resource === 'namespaces' && ri.name && !ri.namespace ? ri.name : ri.namespace;
-  return { isResourceRequest: true, verb, group: ri.group, resource: ri.resource, subresource: ri.subresource, name: ri.name, namespace };
+  return { isResourceRequest: true, verb, group: ri.group, resource: ri.resource, subresource: ri.subresource, name: ri.name, namespace, ...(ri.fieldSelector ? { fieldSelector: ri.fieldSelector } : {}) };
 }

@@ -1,14 +1,15 @@
 // --authorization-mode: an ordered, comma-separated list of authorizers (AlwaysAllow, AlwaysDeny,
-// RBAC), asked in that order as upstream's union, always behind the `system:masters` group that
+// Node, RBAC), asked in that order as upstream's union, always behind the `system:masters` group that
 // may do anything.
 import type { Registry } from '../registry/registry.js';
 import { allowAllAuthorizer, alwaysDenyAuthorizer, authorizerChain, privilegedGroupsAuthorizer, type Authorizer } from './authorizer.js';
+import { registryNodeAuthorizer } from './node/graph-populator.js';
 import { rbacAuthorizer } from './rbac/authorizer.js';
 import { registryRuleResolver } from './rbac/source.js';
 
-export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;
+export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'] as const;
 export type AuthorizationMode = typeof AUTHORIZATION_MODES[number];
-export const DEFAULT_AUTHORIZATION_MODE = 'RBAC';
+export const DEFAULT_AUTHORIZATION_MODE = 'Node,RBAC';
 export const SYSTEM_PRIVILEGED_GROUP = 'system:masters';
 
 export class AuthorizationModeError extends Error {}
@@ -34,6 +35,7 @@ export function buildAuthorizer(modes: AuthorizationMode[], registry: Registry):
     switch (mode) {
       case 'AlwaysAllow': chain.push(allowAllAuthorizer); break;
       case 'AlwaysDeny': chain.push(alwaysDenyAuthorizer); break;
+      case 'Node': chain.push(registryNodeAuthorizer(registry)); break;
       case 'RBAC': chain.push(rbacAuthorizer(registryRuleResolver(registry))); break;
     }
   }

@@ -46,6 +46,8 @@ export async function handleEviction(req: IncomingMessage, res: ServerResponse, 
   if (eviction.metadata?.name && eviction.metadata.name !== ri.name) throw new BadRequestError('name in URL does not match name in Eviction object');
   const pods = registry.get('', 'pods');
   const pdbs = registry.get('policy', 'poddisruptionbudgets');
+  // As upstream's create handler: the Eviction goes through admission (NodeRestriction keeps a kubelet to its pods).
+  await pods.admitSubresourceCreate(ctx, ri.namespace, ri.name, 'eviction', eviction);
   const options: DeleteOptions = { ...eviction.deleteOptions };
 
   for (let attempt = 0; ; attempt++) {

@@ -8,6 +8,7 @@ import type { BoundObjects } from '../auth/serviceaccount/claims.js';
 import type { ServiceAccountTokens } from '../auth/serviceaccount/tokens.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
+import type { RequestContext } from '../context.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
 
@@ -32,7 +33,7 @@ export function isTokenRequest(ri: ResourceRequest): boolean {
   return ri.group === '' && ri.resource === 'serviceaccounts' && ri.subresource === 'token';
 }
 
-export async function handleTokenRequest(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, registry: Registry, tokens: ServiceAccountTokens): Promise<void> {
+export async function handleTokenRequest(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, ctx: RequestContext, registry: Registry, tokens: ServiceAccountTokens): Promise<void> {
   if (ri.verb !== 'create') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
   const tr = decodeObject(await readBody(req), mediaTypeOf(req)) as KubeObject & { spec?: TokenRequestSpec };
   const invalid = (field: string, value: unknown, detail: string) =>
@@ -40,7 +41,10 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   const meta = tr.metadata ?? {};
   if (meta.name && meta.name !== ri.name) throw invalid('metadata.name', meta.name, 'must match the service account name if specified');
   if (meta.namespace && meta.namespace !== ri.namespace) throw invalid('metadata.namespace', meta.namespace, 'must match the service account namespace if specified');
-  const sa = registry.get('', 'serviceaccounts').get(ri.namespace, ri.name);
+  const serviceAccounts = registry.get('', 'serviceaccounts');
+  const sa = serviceAccounts.get(ri.namespace, ri.name);
+  // As upstream's create handler: the TokenRequest goes through admission (NodeRestriction: a kubelet's tokens are bound to its pods).
+  await serviceAccounts.admitSubresourceCreate(ctx, ri.namespace, ri.name, 'token', tr);
 
   const spec: TokenRequestSpec = { ...tr.spec };
   if (!spec.audiences?.length) spec.audiences = tokens.apiAudiences;

@@ -303,11 +303,15 @@ class DeploymentSync {
     if (written) this.d = written;
   }
 
-  /** The Deployment carries the revision of its new ReplicaSet (a metadata write, not status). */
+  /**
+   * The Deployment carries the revision of its new ReplicaSet (a metadata write, not status): an
+   * update at the cached resourceVersion, as upstream's controller writes it (its role may update
+   * Deployments, not patch them).
+   */
   private async setDeploymentRevision(revision: string | undefined): Promise<void> {
     if (revision === undefined || this.d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return;
-    this.d = await this.ctx.client.patch<Deployment>(objectPath(R.deployments, this.ns, this.d.metadata.name!), {
-      metadata: { annotations: { [REVISION_ANNOTATION]: revision }, resourceVersion: this.d.metadata.resourceVersion },
-    }, 'merge');
+    this.d = await this.ctx.client.update<Deployment>(objectPath(R.deployments, this.ns, this.d.metadata.name!), {
+      ...this.d, metadata: { ...this.d.metadata, annotations: { ...this.d.metadata.annotations, [REVISION_ANNOTATION]: revision } },
+    });
   }
 }

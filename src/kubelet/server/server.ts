@@ -1,17 +1,17 @@
 // The kubelet's HTTPS server (upstream's port 10250): health, container logs, exec, attach,
 // port-forward, the runtime's pods, a stats summary and resource metrics (what metrics-server
-// reads). Clients must present a certificate signed by the cluster CA; only system:masters may use
-// it (the API server's kubelet-client identity), since there is no webhook authorizer to ask per
-// request.
+// reads). Every request is authenticated (a certificate from the cluster CA or a bearer token) and
+// authorized by the API server, as upstream's kubelet with webhook authentication and authorization
+// (see auth.ts).
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { createCA, issueCertificate, type PemPair } from '../../pki/certificates.js';
 import { plainResponse, UpgradedSockets } from '../../util/http-upgrade.js';
 import { listenHttps } from '../../util/listen.js';
 import type { RuntimeClient } from '../cri/client.js';
+import { KubeletAuth, type ReviewClient } from './auth.js';
 import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
@@ -27,6 +27,8 @@ export interface KubeletServerOptions {
   servingAddresses?: string[];
   /** PEM of the CA client certificates must chain to (the cluster CA). */
   clientCA: string;
+  /** Where bearer tokens and access decisions are checked (the API server). */
+  reviews: ReviewClient;
   runtime: RuntimeClient;
   nodeName: string;
   /** The kubelet's view of a pod, for upstream's messages about containers still waiting. */
@@ -45,14 +47,18 @@ export class KubeletServer {
   private readonly metrics = new MetricsRegistry().withProcessMetrics();
   /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
   private readonly upgraded = new UpgradedSockets();
+  private readonly auth: KubeletAuth;
 
-  constructor(private readonly opts: KubeletServerOptions) {}
+  constructor(private readonly opts: KubeletServerOptions) {
+    this.auth = new KubeletAuth(opts.reviews, opts.nodeName);
+  }
 
   async start(): Promise<number> {
     const tls = this.opts.tls ?? await selfSignedServing(this.opts.nodeName, this.opts.servingAddresses ?? []);
     const { server, port } = await listenHttps({
       cert: tls.cert, key: tls.key, ca: this.opts.clientCA,
-      requestCert: true, rejectUnauthorized: true,
+      // A certificate is asked for but not required: bearer-token clients have none.
+      requestCert: true, rejectUnauthorized: false,
       requestTimeout: 0, headersTimeout: 60_000,
     }, this.opts.port, this.opts.bindAddress, (req, res) => void this.handle(req, res), (req, socket, head) => void this.handleUpgrade(req, socket, head));
     this.server = server;
@@ -70,7 +76,7 @@ export class KubeletServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      authorize(req);
+      await this.auth.check(req);
       const url = new URL(req.url ?? '/', 'https://kubelet');
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
       const [root, ...rest] = parts;
@@ -102,7 +108,7 @@ export class KubeletServer {
     }
     this.upgraded.track(socket);
     try {
-      authorize(req);
+      await this.auth.check(req);
       if (rest.length !== route.parts) throw new KubeletRequestError(404, '404 page not found');
       const target = await runtimeStreamUrl(this.opts.runtime, route.kind, rest, url.searchParams);
       await relayToRuntime(req, socket, head, target, url.search.slice(1));
@@ -120,18 +126,6 @@ export class KubeletServer {
       return;
     }
     text(res, code, message);
-  }
-}
-
-/** Only the API server's identity (group system:masters) may use the kubelet API. */
-function authorize(req: IncomingMessage): void {
-  const socket = req.socket as TLSSocket;
-  const subject = socket.getPeerCertificate?.()?.subject as unknown as Record<string, string | string[]> | undefined;
-  const o = subject?.O;
-  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-  if (!groups.includes('system:masters')) {
-    const user = typeof subject?.CN === 'string' ? subject.CN : 'system:anonymous';
-    throw new KubeletRequestError(403, `Forbidden (user=${user}, verb=${(req.method ?? 'get').toLowerCase()}, resource=nodes, subresource=proxy)`);
   }
 }
 
