@@ -118,7 +118,9 @@ export class Agent {
     this.proxyClient = new RestClient(o.clients.kubeProxy, `kube-proxy/${o.nodeName}`);
     this.controllerClient = new RestClient(o.clients.controller, `k8ts-controller/${o.nodeName}`);
     this.certificates = new CertificateStore(o.agentDir);
-    this.nodes = new Informer<NodeObject>(this.client, collectionPath(R.nodes));
+    // Every node's pod CIDR and address, for the routes: the node controller's identity reads all
+    // Nodes (as k3s's flannel does with system:k3s-controller); the kubelet's may read only its own.
+    this.nodes = new Informer<NodeObject>(this.controllerClient, collectionPath(R.nodes));
     this.informers = new SharedInformers(this.client);
     this.proxyInformers = new SharedInformers(this.proxyClient);
     this.controllerInformers = new SharedInformers(this.controllerClient);

@@ -5,6 +5,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
+import { systemContext } from '../apiserver/context.js';
 import { ensureCredentials, writeAdminKubeconfig, writeComponentKubeconfigs } from '../apiserver/auth/credentials.js';
 import { ensureNodeBootstrap } from '../apiserver/auth/node-bootstrap.js';
 import { loadTokenFile, TokenFileError } from '../apiserver/auth/token-file.js';
@@ -55,6 +56,8 @@ import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
+
+const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
 export const serverFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for state, certificates and the kubeconfig' },
@@ -169,7 +172,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
       const nodeName = settings.agent.nodeName;
       const clients = await ensureClientIdentities(new CertificateStore(agentDir), nodeName, { url, ca: creds.ca.cert },
         identity => issueCertificate(creds.ca, { ...identitySubject(identity, nodeName), usage: 'client' }));
-      agent = await startNodeAgent(settings.agent, clients, agentDir, { 'node-role.kubernetes.io/control-plane': 'true' });
+      agent = await startNodeAgent(settings.agent, clients, agentDir);
+      await labelControlPlaneNode(apiServer, agent.nodeName);
     } catch (err) {
       await stopControlPlane();
       throw new StartupError(`the node agent did not start (--disable-agent runs the control plane alone): ${(err as Error).message}`);
@@ -186,6 +190,18 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
       removePidFile(pidFileOf(settings.dataDir));
     },
   };
+}
+
+/**
+ * The server's own node is labelled control-plane by the server, not by its kubelet: NodeRestriction
+ * forbids a node to give itself `node-role.kubernetes.io/` labels (kubeadm labels its control-plane
+ * nodes with admin credentials the same way).
+ */
+async function labelControlPlaneNode(apiServer: ApiServer, nodeName: string): Promise<void> {
+  await apiServer.registry.get('', 'nodes').patch(systemContext('system:k8ts-server'), '', nodeName, live => {
+    if (!live) throw new StartupError(`node ${nodeName} is not registered`);
+    return { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, [CONTROL_PLANE_LABEL]: 'true' } } };
+  });
 }
 
 /** PodSecurity's configuration from the admission configuration file, or upstream's default without one. */

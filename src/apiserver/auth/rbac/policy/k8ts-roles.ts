@@ -1,6 +1,7 @@
 // Roles of k8ts's own node-side components, as k3s's system:k3s-controller: the agent's cluster
-// DNS, ingress controller and NetworkPolicy enforcer act as the user `system:k8ts-controller`,
-// with exactly what they read and write (src/dns, src/ingress, src/netpol). The scheduler gets
+// DNS, ingress controller, NetworkPolicy enforcer and pod network routes act as the user
+// `system:k8ts-controller`, with exactly what they read and write (src/dns, src/ingress, src/netpol,
+// src/agent/pod-routes.ts). The scheduler gets
 // upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
 import { clusterRole, clusterRoleBinding, groups, rule, users } from './rule.js';
@@ -16,6 +17,8 @@ export function k8tsClusterRoles(): ClusterRole[] {
       // (owned by its Node) in kube-system.
       rule(['list', 'watch'], [''], ['services', 'namespaces']),
       rule(['get'], [''], ['nodes']),
+      // Pod network routes (host-gw, VXLAN): every Node's pod CIDR, address and VTEP.
+      rule(['list', 'watch'], [''], ['nodes']),
       rule(['list', 'watch', 'get', 'create', 'update'], ['discovery.k8s.io'], ['endpointslices']),
       // Ingress: Ingresses, their classes, the TLS Secrets they name; status.loadBalancer; Warning Events.
       rule(['list', 'watch'], ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
