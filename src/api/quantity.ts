@@ -41,8 +41,12 @@ export function parseQuantity(input: string | number): Quantity {
   }
   // Upstream keeps nano precision at most, rounding up.
   if (scale < NANO) {
-    const div = 10n ** BigInt(NANO - scale);
-    digits = digits / div + (digits % div === 0n ? 0n : 1n);
+    // A divisor longer than the digits leaves 0 remainder digits: no need to build 10^(a billion).
+    if (NANO - scale > digits.toString().length) digits = digits === 0n ? 0n : 1n;
+    else {
+      const div = 10n ** BigInt(NANO - scale);
+      digits = digits / div + (digits % div === 0n ? 0n : 1n);
+    }
     scale = NANO;
   }
   return { digits: sign === '-' ? -digits : digits, scale, format };
@@ -60,10 +64,28 @@ export function quantityError(input: unknown): string | undefined {
 }
 
 export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
+  // Different signs or orders of magnitude decide without rescaling: "1e100000000" against "1"
+  // would otherwise build a hundred-million-digit number.
+  const sa = sign(a.digits);
+  const sb = sign(b.digits);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (sa === 0) return 0;
+  const ma = magnitude(a);
+  const mb = magnitude(b);
+  if (ma !== mb) return (ma < mb) === (sa > 0) ? -1 : 1;
   const scale = Math.min(a.scale, b.scale);
   const x = a.digits * 10n ** BigInt(a.scale - scale);
   const y = b.digits * 10n ** BigInt(b.scale - scale);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sign(n: bigint): -1 | 0 | 1 {
+  return n < 0n ? -1 : n > 0n ? 1 : 0;
+}
+
+/** The position of the leading digit: |value| lies in [10^(m-1), 10^m). */
+function magnitude(q: Quantity): number {
+  return (q.digits < 0n ? -q.digits : q.digits).toString().length + q.scale;
 }
 
 /** Compares two quantities given as text or numbers (throws on unparseable input). */

@@ -59,7 +59,7 @@ function walkUnknown(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown,
   const values = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   if (!declared && !values) return;
   for (const k of Object.keys(value as Record<string, unknown>)) {
-    const child = declared ? declared[k] : values;
+    const child = declared ? (Object.hasOwn(declared, k) ? declared[k] : undefined) : values;
     path.push(k);
     if (!child) out.push(spellPath(path));
     else walkUnknown(spec, child, (value as Record<string, unknown>)[k], path, out);
@@ -149,8 +149,8 @@ function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined,
   const outer = { struct: w.struct, depth: w.fields.length };
   const struct = ref ? shortName(ref) : w.struct;
   for (const [k, v] of Object.entries(value)) {
+    if (!Object.hasOwn(schema.properties!, k)) continue; // unknown fields are findUnknownFields' business
     const child = schema.properties![k];
-    if (!child) continue; // unknown fields are findUnknownFields' business
     w.struct = struct;
     w.fields.push(k);
     checkValue(w, child, v);
