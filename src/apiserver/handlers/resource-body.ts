@@ -5,13 +5,30 @@ import type { ResourceInfo } from '../../api/catalog.js';
 import type { KubeObject } from '../../api/object.js';
 import { checkTypes, findUnknownFields, strictDecodingError } from '../../api/validate-schema.js';
 import type { RequestContext } from '../context.js';
-import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
+import { BadRequestError } from '../../api/errors.js';
+import { BodyDecodeError, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 
 /** Reads a create/update body and applies fieldValidation to unknown fields. */
 export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: RequestContext): Promise<KubeObject> {
-  const obj = decodeObject(await readBody(req), mediaTypeOf(req)) as KubeObject;
+  const body = await readBody(req);
+  let obj: KubeObject;
+  try {
+    obj = decodeObject(body, mediaTypeOf(req)) as KubeObject;
+  } catch (err) {
+    // Upstream's transformDecodeError for a body whose kind could not even be found.
+    if (err instanceof BodyDecodeError) throw new BadRequestError(`the object provided is unrecognized (must be of type ${info.kind}): ${err.detail} (${summarizeData(body)})`);
+    throw err;
+  }
   checkDecodable(info, obj, ctx);
   return obj;
+}
+
+/** The start of a body for error messages, as upstream's summarizeData: text if it looks like JSON, else hex. */
+function summarizeData(body: Buffer, max = 30): string {
+  if (body.length === 0) return '<empty>';
+  const head = body.subarray(0, max);
+  const text = body[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return body.length > max ? `${text} ...` : text;
 }
 
 /** What decoding into the Go type would reject: wrong JSON types always, unknown fields per fieldValidation. */

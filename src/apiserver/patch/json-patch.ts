@@ -4,6 +4,7 @@
 import { setKey } from '../../util/data-keys.js';
 import { badPatch, MAX_JSON_PATCH_OPERATIONS, PatchApplyError, tooManyOperations } from './errors.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 export interface JsonPatchOperation {
   op: string;
@@ -14,6 +15,8 @@ export interface JsonPatchOperation {
 
 /** Parses a JSON Patch body; only the shape "array of objects" is checked here, as upstream does. */
 export function decodeJsonPatch(body: string): JsonPatchOperation[] {
+  const tooDeep = jsonDepthError(body);
+  if (tooDeep) throw badPatch(tooDeep);
   let doc: unknown;
   try {
     doc = JSON.parse(body);

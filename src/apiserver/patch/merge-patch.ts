@@ -3,9 +3,11 @@
 import { getKey, setKey } from '../../util/data-keys.js';
 import { badPatch } from './errors.js';
 import { clone, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 /** Parses a merge patch body; upstream answers unparsable JSON with 400 "Invalid JSON Patch". */
 export function decodeMergePatch(body: string): JsonValue {
+  if (jsonDepthError(body)) throw badPatch('Invalid JSON Patch');
   try {
     return JSON.parse(body) as JsonValue;
   } catch {

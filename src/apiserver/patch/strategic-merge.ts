@@ -12,6 +12,7 @@ import { getKey, hasKey, setKey } from '../../util/data-keys.js';
 import { badPatch, PatchApplyError } from './errors.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { PatchMetaCursor } from './patch-meta.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -20,6 +21,8 @@ const SET_ELEMENT_ORDER = '$setElementOrder';
 
 /** Parses a strategic merge patch body, which must be a JSON object. */
 export function decodeStrategicMergePatch(body: string): JsonObject {
+  const tooDeep = jsonDepthError(body);
+  if (tooDeep) throw badPatch(tooDeep);
   let doc: unknown;
   try {
     doc = JSON.parse(body);
