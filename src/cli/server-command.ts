@@ -3,6 +3,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimitOptions } from '../apiserver/http/limits.js';
 import { ensureCredentials, writeAdminKubeconfig } from '../apiserver/auth/credentials.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startEventExpiry } from '../apiserver/event-expiry.js';
@@ -45,6 +46,9 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
+  'max-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxRequestsInflight, help: 'read-only requests served at once before others get 429 (0: no limit; watches and other long-running requests do not count)' },
+  'max-mutating-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxMutatingRequestsInflight, help: 'mutating requests served at once before others get 429 (0: no limit)' },
+  'request-timeout': { type: 'string', default: '60s', help: 'the longest a request other than a watch, exec, attach, port-forward, proxy or log may take before a 504 (e.g. 30s, 2m)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -71,6 +75,7 @@ interface ServerSettings {
   compactionMs: number;
   eventTtlMs: number;
   datastore: 'sqlite' | 'memory';
+  limits: RequestLimitOptions;
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
   controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
@@ -154,6 +159,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
+  const limits = requestLimits(flags);
   const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const datastore = String(flags.datastore);
   const tolerationSeconds = {
@@ -165,8 +171,19 @@ function serverSettings(flags: FlagValues): ServerSettings {
     : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, datastore, tolerationSeconds, controllers, agent,
+    compactionMs, eventTtlMs, datastore, limits, tolerationSeconds, controllers, agent,
   };
+}
+
+function requestLimits(flags: FlagValues): RequestLimitOptions {
+  const count = (flag: string): number => {
+    const n = Number(flags[flag]);
+    if (!Number.isInteger(n) || n < 0) throw new FlagError(`invalid value "${flags[flag]}" for --${flag}: must be 0 or more`);
+    return n;
+  };
+  const requestTimeoutMs = parseDuration(String(flags['request-timeout']), 'request-timeout');
+  if (requestTimeoutMs <= 0) throw new FlagError(`invalid value "${flags['request-timeout']}" for --request-timeout: must be a positive duration`);
+  return { maxRequestsInflight: count('max-requests-inflight'), maxMutatingRequestsInflight: count('max-mutating-requests-inflight'), requestTimeoutMs };
 }
 
 function ensureDataDir(dataDir: string): void {
@@ -202,6 +219,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     ],
     bindAddress: bind,
     port,
+    limits: settings.limits,
     log,
   });
   try {

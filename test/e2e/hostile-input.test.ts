@@ -1,11 +1,51 @@
 // Hostile input against a real server, driven by the real kubectl and raw HTTPS: keys named like
 // Object.prototype's members are data, malformed queries and bodies get upstream's Status, and the
 // server's limits (body size, nesting depth, ...) hold.
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
+import { loadKubeconfig, type ClientConfig } from '../../src/client/kubeconfig.js';
+import { TestCluster } from './harness.js';
 import { suiteCluster } from './support/suite-cluster.js';
+
+interface RawResponse { code: number; headers: Record<string, string | string[] | undefined>; body: string }
+
+/** One HTTPS request with the kubeconfig's credentials (or `token`); `body` may be sent in parts, `gap` ms apart. */
+function raw(config: ClientConfig, method: string, path: string, body: Buffer | string | (Buffer | string)[] = '', opts: { contentType?: string; token?: string; gap?: number } = {}): Promise<RawResponse> {
+  const url = new URL(path, config.server);
+  const parts = Array.isArray(body) ? body : [body];
+  const length = parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({
+      host: url.hostname, port: url.port, path: url.pathname + url.search, method, ca: config.ca,
+      ...(opts.token ? {} : { cert: config.cert, key: config.key }),
+      headers: { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': String(length), ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) },
+    }, res => {
+      let text = '';
+      res.setEncoding('utf8').on('data', d => (text += d)).on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    void (async () => {
+      for (const [i, part] of parts.entries()) {
+        if (i > 0 && opts.gap) await new Promise(r => setTimeout(r, opts.gap));
+        if (!req.destroyed) req.write(part);
+      }
+      if (!req.destroyed) req.end();
+    })();
+  });
+}
+
+/** The Status of an error response, checked to be one with the response's code. */
+function statusOf(r: RawResponse): { code: number; reason: string; message: string } {
+  const status = JSON.parse(r.body);
+  assert.equal(status.kind, 'Status', r.body);
+  assert.equal(status.code, r.code, r.body);
+  return status;
+}
 
 /** Keys of a ConfigMap's data, in order, from `kubectl get -o json`. */
 async function dataOf(s: ReturnType<typeof suiteCluster>, name: string): Promise<Record<string, string>> {
@@ -75,5 +115,135 @@ describe('hostile input', () => {
     await s.c.kubectl(['apply', '--server-side', '-f', file]);
     assert.equal(await polluted(s), false);
     assert.equal((await dataOf(s, 'target')).a, '1');
+  });
+
+  test('bad bodies and query parameters get upstream\'s 4xx, never a 500', async () => {
+    const config = loadKubeconfig(s.c.kubeconfig);
+    const CMS = '/api/v1/namespaces/default/configmaps';
+    const deep = (d: number) => '['.repeat(d) + ']'.repeat(d);
+    const tooDeep = await raw(config, 'POST', CMS, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{"x":${deep(100_000)}}}`);
+    assert.equal(tooDeep.code, 400);
+    assert.equal(statusOf(tooDeep).message, `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character '[' exceeded max depth ({"apiVersion":"v1","kind":"Con ...)`);
+    for (const type of ['application/merge-patch+json', 'application/strategic-merge-patch+json']) {
+      const r = await raw(config, 'PATCH', `${CMS}/target`, `{"data":{"x":${deep(20_000)}}}`, { contentType: type });
+      assert.equal(r.code, 400, type);
+      statusOf(r);
+    }
+    const yamlDeep = await raw(config, 'POST', CMS, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\nx: ${deep(20_000)}\n`, { contentType: 'application/yaml' });
+    assert.equal(yamlDeep.code, 400);
+    const bomb = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n';
+    assert.equal((await raw(config, 'POST', CMS, bomb, { contentType: 'application/yaml' })).code, 400);
+
+    const big = await raw(config, 'POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { a: 'x'.repeat(3 * 1024 * 1024) } }));
+    assert.equal(big.code, 413);
+    assert.equal(statusOf(big).message, 'Request entity too large: limit is 3145728');
+
+    // Invalid UTF-8 in a string becomes U+FFFD, as Go's decoder does.
+    const utf8 = await raw(config, 'POST', CMS, Buffer.concat([Buffer.from('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"utf8"},"data":{"a":"x'), Buffer.from([0xff, 0xc3]), Buffer.from('y"}}')]));
+    assert.equal(utf8.code, 201, utf8.body);
+    assert.equal((await dataOf(s, 'utf8')).a, 'x\ufffd\ufffdy');
+    const dup = await raw(config, 'POST', `${CMS}?fieldValidation=Strict`, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","name":"dup2"}}');
+    assert.equal(dup.code, 400);
+    assert.equal(statusOf(dup).message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "name"');
+    const dupWarn = await raw(config, 'POST', CMS, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","name":"dup2"}}');
+    assert.equal(dupWarn.code, 201);
+    assert.match(String(dupWarn.headers.warning), /duplicate field \\"name\\"/);
+    const huge = await raw(config, 'POST', CMS, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge","generation":1e999}}');
+    assert.equal(huge.code, 400);
+    statusOf(huge);
+
+    for (const [query, message] of [
+      ['resourceVersion=abc', 'invalid resource version: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax'],
+      ['watch=true&resourceVersion=abc', 'invalid resource version: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax'],
+      ['limit=ten', 'strconv.ParseInt: parsing "ten": invalid syntax'],
+      ['watch=true&timeoutSeconds=x', 'strconv.ParseInt: parsing "x": invalid syntax'],
+      ['fieldSelector=__proto__%3Dx', 'field label not supported: __proto__'],
+      ['timeout=soon', 'invalid timeout specified in the request URL - time: invalid duration "soon"'],
+    ]) {
+      const r = await raw(config, 'GET', `${CMS}?${query}`);
+      assert.equal(r.code, 400, query);
+      assert.equal(statusOf(r).message, message, query);
+    }
+    const rv = await s.c.kubectl(['get', '--raw', `${CMS}?resourceVersion=abc`]);
+    assert.match(rv.stderr, /Error from server \(BadRequest\): invalid resource version/);
+    assert.equal((await s.c.k(['get', '--raw', '/healthz'])).trim(), 'ok');
+  });
+});
+
+describe('request limits', () => {
+  let c: TestCluster;
+  let config: ClientConfig;
+  let token: string;
+  before(async () => {
+    c = await TestCluster.start({ extraArgs: ['--disable-controllers', '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1', '--request-timeout', '8s'] });
+    config = loadKubeconfig(c.kubeconfig);
+    // A client outside system:masters, which upstream never refuses.
+    await c.k(['create', 'serviceaccount', 'limited']);
+    token = (await c.k(['create', 'token', 'limited'])).trim();
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  test('a full server answers 429 with Retry-After; watches and system:masters still get through', async () => {
+    const CMS = '/api/v1/namespaces/default/configmaps';
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'slow' } });
+    // A create whose body trickles holds the one mutating slot for a few seconds.
+    const slow = raw(config, 'POST', CMS, [body.slice(0, 10), body.slice(10)], { gap: 3000 });
+    await new Promise(r => setTimeout(r, 1000));
+    const refused = await raw(config, 'POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'refused' } }), { token });
+    assert.equal(refused.code, 429);
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.equal(statusOf(refused).message, 'Too many requests, please try again later.');
+    const admin = await raw(config, 'POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'admin' } }));
+    assert.equal(admin.code, 201, 'system:masters is served');
+    const reads = await raw(config, 'GET', `${CMS}?limit=1`, '', { token });
+    assert.equal(reads.code, 200, 'reads have their own limit');
+    assert.equal((await slow).code, 201);
+    const after = await raw(config, 'POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' } }), { token });
+    assert.equal(after.code, 201, 'the slot is free again');
+    // Watches do not count: several at once, then a read.
+    const watches = [1, 2, 3].map(() => c.kubectl(['get', 'configmaps', '--watch', '--request-timeout', '3s']));
+    await new Promise(r => setTimeout(r, 1000));
+    assert.equal((await raw(config, 'GET', CMS, '', { token })).code, 200);
+    await Promise.all(watches);
+  });
+
+  test('a request past ?timeout= or --request-timeout gets a 504 Timeout Status', async () => {
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
+    const timedOut = await raw(config, 'POST', '/api/v1/namespaces/default/configmaps?timeout=1s', [body.slice(0, 10), body.slice(10)], { gap: 3000 });
+    assert.equal(timedOut.code, 504);
+    const status = statusOf(timedOut);
+    assert.equal(status.reason, 'Timeout');
+    assert.equal(status.message, 'Timeout: request did not complete within the allotted timeout');
+  });
+
+  test('clients that trickle their headers are dropped; 10,000 idle connections do not stop the server', async () => {
+    const url = new URL(config.server);
+    // Headers that never end: the server closes the connection (upstream's ReadHeaderTimeout).
+    const loris = tlsConnect({ host: url.hostname, port: Number(url.port), ca: config.ca, cert: config.cert, key: config.key, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => loris.once('secureConnect', resolve).once('error', reject));
+    loris.write('GET /api/v1/namespaces HTTP/1.1\r\nHost: x\r\n');
+    const drip = setInterval(() => { if (!loris.destroyed) loris.write('X-Slow: 1\r\n'); }, 1000);
+    await new Promise<void>(resolve => loris.once('close', () => resolve()));
+    clearInterval(drip);
+
+    const limit = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0);
+    assert.ok(limit > 10_200, `this test needs more than 10,200 open files (ulimit -n is ${limit})`);
+    const idle: Socket[] = [];
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        const sock = tcpConnect(Number(url.port), url.hostname);
+        sock.on('error', () => {});
+        idle.push(sock);
+        if (i % 500 === 499) await new Promise(r => setTimeout(r, 50));
+      }
+      await Promise.all(idle.map(sock => new Promise<void>(resolve => (sock.readyState === 'open' ? resolve() : sock.once('connect', () => resolve()).once('close', () => resolve())))));
+      assert.ok(idle.filter(sock => sock.readyState === 'open').length >= 9_900, 'the server accepted the connections');
+      assert.equal((await c.k(['get', '--raw', '/healthz'])).trim(), 'ok');
+      assert.equal((await raw(config, 'GET', '/api/v1/namespaces/default/configmaps', '', { token })).code, 200);
+    } finally {
+      for (const sock of idle) sock.destroy();
+    }
   });
 });

@@ -3,10 +3,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { ResourceInfo } from '../../api/catalog.js';
 import type { KubeObject } from '../../api/object.js';
-import { checkTypes, findUnknownFields, strictDecodingError } from '../../api/validate-schema.js';
+import { checkTypes, DecodeError, findUnknownFields } from '../../api/validate-schema.js';
 import type { RequestContext } from '../context.js';
 import { BadRequestError } from '../../api/errors.js';
 import { BodyDecodeError, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
+import { duplicateFields } from '../http/duplicate-fields.js';
 
 /** Reads a create/update body and applies fieldValidation to unknown fields. */
 export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: RequestContext): Promise<KubeObject> {
@@ -19,7 +20,7 @@ export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: 
     if (err instanceof BodyDecodeError) throw new BadRequestError(`the object provided is unrecognized (must be of type ${info.kind}): ${err.detail} (${summarizeData(body)})`);
     throw err;
   }
-  checkDecodable(info, obj, ctx);
+  checkDecodable(info, obj, ctx, mediaTypeOf(req) === 'application/json' ? body : undefined);
   return obj;
 }
 
@@ -31,16 +32,22 @@ function summarizeData(body: Buffer, max = 30): string {
   return body.length > max ? `${text} ...` : text;
 }
 
-/** What decoding into the Go type would reject: wrong JSON types always, unknown fields per fieldValidation. */
-function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext): void {
+/**
+ * What decoding into the Go type would reject: wrong JSON types always; duplicate fields (of a
+ * JSON body) and unknown fields per fieldValidation.
+ */
+function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext, json: Buffer | undefined): void {
   const gvk = { group: info.group, version: info.version, kind: info.kind };
   const typeError = checkTypes(gvk, obj);
   if (typeError) throw typeError;
   if (ctx.fieldValidation === 'Ignore') return;
-  const unknown = findUnknownFields(gvk, obj);
-  if (!unknown.length) return;
-  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown);
-  for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
+  const problems = [
+    ...(json ? duplicateFields(json.toString('utf8')).map(f => `duplicate field "${f}"`) : []),
+    ...findUnknownFields(gvk, obj).map(f => `unknown field "${f}"`),
+  ];
+  if (!problems.length) return;
+  if (ctx.fieldValidation === 'Strict') throw new DecodeError(gvk, `strict decoding error: ${problems.join(', ')}`);
+  ctx.warnings.push(...problems);
 }
 
 /** A DeleteOptions body, if one was sent. */
