@@ -4,40 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { loadKubeconfig, type ClientConfig } from '../../src/client/kubeconfig.js';
 import { TestCluster } from './harness.js';
+import { raw, type RawResponse } from './support/raw-https.js';
 import { suiteCluster } from './support/suite-cluster.js';
-
-interface RawResponse { code: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-/** One HTTPS request with the kubeconfig's credentials (or `token`); `body` may be sent in parts, `gap` ms apart. */
-function raw(config: ClientConfig, method: string, path: string, body: Buffer | string | (Buffer | string)[] = '', opts: { contentType?: string; token?: string; gap?: number } = {}): Promise<RawResponse> {
-  const url = new URL(path, config.server);
-  const parts = Array.isArray(body) ? body : [body];
-  const length = parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({
-      host: url.hostname, port: url.port, path: url.pathname + url.search, method, ca: config.ca,
-      ...(opts.token ? {} : { cert: config.cert, key: config.key }),
-      headers: { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': String(length), ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) },
-    }, res => {
-      let text = '';
-      res.setEncoding('utf8').on('data', d => (text += d)).on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    void (async () => {
-      for (const [i, part] of parts.entries()) {
-        if (i > 0 && opts.gap) await new Promise(r => setTimeout(r, opts.gap));
-        if (!req.destroyed) req.write(part);
-      }
-      if (!req.destroyed) req.end();
-    })();
-  });
-}
 
 /** The Status of an error response, checked to be one with the response's code. */
 function statusOf(r: RawResponse): { code: number; reason: string; message: string } {
