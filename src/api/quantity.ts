@@ -95,12 +95,18 @@ export function compareQuantityText(a: string | number, b: string | number): -1 
 
 /** The value scaled by 10^-exp, rounded up: exp -3 gives upstream's MilliValue, 0 its Value. */
 export function scaledValue(q: Quantity, exp = 0): bigint {
+  // Exponents are the client's ("1e100000000"): a power of ten that size would stall the server
+  // for minutes. Beyond MAX_SHIFT the value is far outside int64 (upstream's limit) either way,
+  // so it saturates; a divisor longer than the digits leaves only the rounding.
   const shift = q.scale - exp;
-  if (shift >= 0) return q.digits * 10n ** BigInt(shift);
+  if (shift >= 0) return q.digits * 10n ** BigInt(Math.min(shift, MAX_SHIFT));
+  if (-shift > (q.digits < 0n ? -q.digits : q.digits).toString().length) return q.digits > 0n ? 1n : 0n;
   const div = 10n ** BigInt(-shift);
   const quotient = q.digits / div;
   return q.digits % div !== 0n && q.digits > 0n ? quotient + 1n : quotient;
 }
+
+const MAX_SHIFT = 64;
 
 export const milliValue = (q: Quantity): bigint => scaledValue(q, -3);
 

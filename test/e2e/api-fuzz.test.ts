@@ -93,7 +93,7 @@ after(async () => {
 });
 
 const deep = (d: number) => '['.repeat(d) + ']'.repeat(d);
-const ADVERSARIAL_STRINGS = ['', ' ', 'abc', '-1', '0', '1e999', '9223372036854775808', '18446744073709551616', '__proto__', 'constructor', 'toString',
+const ADVERSARIAL_STRINGS = ['', ' ', 'abc', '-1', '0', '1e999', '1e100000000', '1e-100000000', '8Ei', '9223372036854775808', '18446744073709551616', '__proto__', 'constructor', 'toString',
   '__proto__=x', 'constructor!=y', 'a in (b', 'a,,b', '!', 'metadata.name=s', 'metadata.namespace=sentinel', 'x'.repeat(5000), '\u0000', '\ud800', '%', '😀', '{}', '[]', 'null'];
 
 const anyString = fc.oneof(fc.constantFrom(...ADVERSARIAL_STRINGS), fc.string({ maxLength: 40 }));
