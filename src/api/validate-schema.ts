@@ -24,9 +24,17 @@ export class DecodeError extends BadRequestError {
   }
 }
 
-/** The fieldValidation=Strict rejection for the paths findUnknownFields returned. */
-export function strictDecodingError(gvk: GroupVersionKind, unknownFields: string[]): DecodeError {
-  return new DecodeError(gvk, `strict decoding error: ${unknownFields.map(f => `unknown field "${f}"`).join(', ')}`);
+/**
+ * The fieldValidation=Strict rejection for the paths findUnknownFields returned and the members a
+ * JSON body repeated (the strict decoder lists duplicates first).
+ */
+export function strictDecodingError(gvk: GroupVersionKind, unknownFields: string[], duplicateFields: string[] = []): DecodeError {
+  return new DecodeError(gvk, `strict decoding error: ${strictDecodingProblems(unknownFields, duplicateFields).join(', ')}`);
+}
+
+/** The strict decoder's problems one by one, as fieldValidation=Warn returns them in warnings. */
+export function strictDecodingProblems(unknownFields: string[], duplicateFields: string[] = []): string[] {
+  return [...duplicateFields.map(f => `duplicate field "${f}"`), ...unknownFields.map(f => `unknown field "${f}"`)];
 }
 
 /** Paths of fields the schema does not declare, named as upstream's strict decoder names them. */

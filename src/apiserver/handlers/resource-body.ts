@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ResourceInfo } from '../../api/catalog.js';
 import type { KubeObject } from '../../api/object.js';
-import { checkTypes, DecodeError, findUnknownFields } from '../../api/validate-schema.js';
+import { checkTypes, findUnknownFields, strictDecodingError, strictDecodingProblems } from '../../api/validate-schema.js';
 import type { RequestContext } from '../context.js';
 import { BadRequestError } from '../../api/errors.js';
 import { BodyDecodeError, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
@@ -41,13 +41,11 @@ function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext
   const typeError = checkTypes(gvk, obj);
   if (typeError) throw typeError;
   if (ctx.fieldValidation === 'Ignore') return;
-  const problems = [
-    ...(json ? duplicateFields(json.toString('utf8')).map(f => `duplicate field "${f}"`) : []),
-    ...findUnknownFields(gvk, obj).map(f => `unknown field "${f}"`),
-  ];
-  if (!problems.length) return;
-  if (ctx.fieldValidation === 'Strict') throw new DecodeError(gvk, `strict decoding error: ${problems.join(', ')}`);
-  ctx.warnings.push(...problems);
+  const unknown = findUnknownFields(gvk, obj);
+  const duplicates = json ? duplicateFields(json.toString('utf8')) : [];
+  if (!unknown.length && !duplicates.length) return;
+  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown, duplicates);
+  ctx.warnings.push(...strictDecodingProblems(unknown, duplicates));
 }
 
 /** A DeleteOptions body, if one was sent. */
