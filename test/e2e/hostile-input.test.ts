@@ -97,8 +97,9 @@ describe('hostile input', () => {
     const tooDeep = await raw(config, 'POST', CMS, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{"x":${deep(100_000)}}}`);
     assert.equal(tooDeep.code, 400);
     assert.equal(statusOf(tooDeep).message, `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character '[' exceeded max depth ({"apiVersion":"v1","kind":"Con ...)`);
+    await s.c.k(['create', 'configmap', 'deep-target']);
     for (const type of ['application/merge-patch+json', 'application/strategic-merge-patch+json']) {
-      const r = await raw(config, 'PATCH', `${CMS}/target`, `{"data":{"x":${deep(20_000)}}}`, { contentType: type });
+      const r = await raw(config, 'PATCH', `${CMS}/deep-target`, `{"data":{"x":${deep(20_000)}}}`, { contentType: type });
       assert.equal(r.code, 400, type);
       statusOf(r);
     }
