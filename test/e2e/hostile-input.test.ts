@@ -153,6 +153,7 @@ describe('request limits', () => {
     config = loadKubeconfig(c.kubeconfig);
     // A client outside system:masters, which upstream never refuses.
     await c.k(['create', 'serviceaccount', 'limited']);
+    await c.k(['create', 'rolebinding', 'limited-edit', '--clusterrole', 'edit', '--serviceaccount', 'default:limited']);
     token = (await c.k(['create', 'token', 'limited'])).trim();
   });
   after(async () => {
