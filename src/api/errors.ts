@@ -161,6 +161,11 @@ export class TooManyRequestsError extends StatusError {
   constructor(message: string, retryAfterSeconds = 1) { super(429, 'TooManyRequests', message, { retryAfterSeconds }); }
 }
 
+/** Upstream's NewTimeoutError: the request took longer than it was allowed (504). */
+export class TimeoutError extends StatusError {
+  constructor(message: string) { super(504, 'Timeout', `Timeout: ${message}`); }
+}
+
 export class InternalError extends StatusError {
   constructor(message: string) { super(500, 'InternalError', `Internal error occurred: ${message}`); }
 }

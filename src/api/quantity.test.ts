@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalQuantity, compareQuantityText, formatMilli, milliValue, parseMilli, parseQuantity, QuantityParseError, quantityError, scaledValue } from './quantity.js';
+import { canonicalQuantity, compareQuantities, compareQuantityText, formatMilli, milliValue, parseMilli, parseQuantity, QuantityParseError, quantityError, scaledValue } from './quantity.js';
 
 test('parses suffixes exactly', () => {
   assert.equal(milliValue(parseQuantity('500m')), 500n);
@@ -56,4 +56,16 @@ test('quantities parse to milli-units and print canonically', () => {
   assert.equal(formatMilli(parseMilli('1500m')), '1500m');
   assert.equal(formatMilli(parseMilli('1000Ki')), '1000Ki');
   assert.equal(formatMilli(parseMilli('3M')), '3M', 'SI when 1024 does not divide it');
+});
+
+test('quantities with huge exponents are compared and scaled without building giant numbers', () => {
+  const huge = parseQuantity('1e100000000');
+  const tiny = parseQuantity('1e-100000000');
+  assert.equal(compareQuantities(huge, parseQuantity('1')), 1);
+  assert.equal(compareQuantities(parseQuantity('-1e100000000'), parseQuantity('1')), -1);
+  assert.equal(compareQuantities(tiny, parseQuantity('1n')), 0, 'rounded up to 1n as upstream');
+  assert.ok(milliValue(huge) > 2n ** 63n, 'saturates far beyond int64');
+  assert.equal(scaledValue(parseQuantity('5'), 100000000), 1n, 'a positive value rounds up');
+  assert.equal(scaledValue(parseQuantity('-5'), 100000000), 0n);
+  assert.equal(milliValue(parseQuantity('1.5')), 1500n);
 });

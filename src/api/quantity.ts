@@ -41,8 +41,12 @@ export function parseQuantity(input: string | number): Quantity {
   }
   // Upstream keeps nano precision at most, rounding up.
   if (scale < NANO) {
-    const div = 10n ** BigInt(NANO - scale);
-    digits = digits / div + (digits % div === 0n ? 0n : 1n);
+    // A divisor longer than the digits leaves 0 remainder digits: no need to build 10^(a billion).
+    if (NANO - scale > digits.toString().length) digits = digits === 0n ? 0n : 1n;
+    else {
+      const div = 10n ** BigInt(NANO - scale);
+      digits = digits / div + (digits % div === 0n ? 0n : 1n);
+    }
     scale = NANO;
   }
   return { digits: sign === '-' ? -digits : digits, scale, format };
@@ -60,14 +64,38 @@ export function quantityError(input: unknown): string | undefined {
 }
 
 export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
+  // Different signs or orders of magnitude decide without rescaling: "1e100000000" against "1"
+  // would otherwise build a hundred-million-digit number.
+  const sa = sign(a.digits);
+  const sb = sign(b.digits);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (sa === 0) return 0;
+  const ma = magnitude(a);
+  const mb = magnitude(b);
+  if (ma !== mb) return (ma < mb) === (sa > 0) ? -1 : 1;
   const scale = Math.min(a.scale, b.scale);
   const x = a.digits * 10n ** BigInt(a.scale - scale);
   const y = b.digits * 10n ** BigInt(b.scale - scale);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+function sign(n: bigint): -1 | 0 | 1 {
+  return n < 0n ? -1 : n > 0n ? 1 : 0;
+}
+
+/** The position of the leading digit: |value| lies in [10^(m-1), 10^m). */
+function magnitude(q: Quantity): number {
+  return (q.digits < 0n ? -q.digits : q.digits).toString().length + q.scale;
+}
+
 /** a + b exactly, in a's format (as upstream's Quantity.Add keeps the receiver's). */
 export function addQuantities(a: Quantity, b: Quantity): Quantity {
+  // Values further apart than MAX_SHIFT digits are far outside int64 (upstream's limit) whatever the
+  // smaller adds: keep the larger rather than build a number with as many digits as the gap.
+  if (b.digits === 0n) return a;
+  if (a.digits === 0n) return { ...b, format: a.format };
+  const gap = magnitude(a) - magnitude(b);
+  if (Math.abs(gap) > MAX_SHIFT) return gap > 0 ? a : { ...b, format: a.format };
   const scale = Math.min(a.scale, b.scale);
   return { digits: a.digits * 10n ** BigInt(a.scale - scale) + b.digits * 10n ** BigInt(b.scale - scale), scale, format: a.format };
 }
@@ -79,12 +107,18 @@ export function compareQuantityText(a: string | number, b: string | number): -1 
 
 /** The value scaled by 10^-exp, rounded up: exp -3 gives upstream's MilliValue, 0 its Value. */
 export function scaledValue(q: Quantity, exp = 0): bigint {
+  // Exponents are the client's ("1e100000000"): a power of ten that size would stall the server
+  // for minutes. Beyond MAX_SHIFT the value is far outside int64 (upstream's limit) either way,
+  // so it saturates; a divisor longer than the digits leaves only the rounding.
   const shift = q.scale - exp;
-  if (shift >= 0) return q.digits * 10n ** BigInt(shift);
+  if (shift >= 0) return q.digits * 10n ** BigInt(Math.min(shift, MAX_SHIFT));
+  if (-shift > (q.digits < 0n ? -q.digits : q.digits).toString().length) return q.digits > 0n ? 1n : 0n;
   const div = 10n ** BigInt(-shift);
   const quotient = q.digits / div;
   return q.digits % div !== 0n && q.digits > 0n ? quotient + 1n : quotient;
 }
+
+const MAX_SHIFT = 64;
 
 export const milliValue = (q: Quantity): bigint => scaledValue(q, -3);
 

@@ -97,7 +97,7 @@ export class OpenApiSpec {
   property(schema: SchemaObject | undefined, name: string): SchemaObject | undefined {
     const s = this.resolve(schema);
     if (!s) return undefined;
-    if (s.properties?.[name]) return s.properties[name];
+    if (s.properties && Object.hasOwn(s.properties, name)) return s.properties[name];
     if (typeof s.additionalProperties === 'object') return s.additionalProperties;
     return undefined;
   }

@@ -24,9 +24,17 @@ export class DecodeError extends BadRequestError {
   }
 }
 
-/** The fieldValidation=Strict rejection for the paths findUnknownFields returned. */
-export function strictDecodingError(gvk: GroupVersionKind, unknownFields: string[]): DecodeError {
-  return new DecodeError(gvk, `strict decoding error: ${unknownFields.map(f => `unknown field "${f}"`).join(', ')}`);
+/**
+ * The fieldValidation=Strict rejection for the paths findUnknownFields returned and the members a
+ * JSON body repeated (the strict decoder lists duplicates first).
+ */
+export function strictDecodingError(gvk: GroupVersionKind, unknownFields: string[], duplicateFields: string[] = []): DecodeError {
+  return new DecodeError(gvk, `strict decoding error: ${strictDecodingProblems(unknownFields, duplicateFields).join(', ')}`);
+}
+
+/** The strict decoder's problems one by one, as fieldValidation=Warn returns them in warnings. */
+export function strictDecodingProblems(unknownFields: string[], duplicateFields: string[] = []): string[] {
+  return [...duplicateFields.map(f => `duplicate field "${f}"`), ...unknownFields.map(f => `unknown field "${f}"`)];
 }
 
 /** Paths of fields the schema does not declare, named as upstream's strict decoder names them. */
@@ -59,7 +67,7 @@ function walkUnknown(spec: OpenApiSpec, schemaRef: SchemaObject, value: unknown,
   const values = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   if (!declared && !values) return;
   for (const k of Object.keys(value as Record<string, unknown>)) {
-    const child = declared ? declared[k] : values;
+    const child = declared ? (Object.hasOwn(declared, k) ? declared[k] : undefined) : values;
     path.push(k);
     if (!child) out.push(spellPath(path));
     else walkUnknown(spec, child, (value as Record<string, unknown>)[k], path, out);
@@ -149,8 +157,8 @@ function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined,
   const outer = { struct: w.struct, depth: w.fields.length };
   const struct = ref ? shortName(ref) : w.struct;
   for (const [k, v] of Object.entries(value)) {
+    if (!Object.hasOwn(schema.properties!, k)) continue; // unknown fields are findUnknownFields' business
     const child = schema.properties![k];
-    if (!child) continue; // unknown fields are findUnknownFields' business
     w.struct = struct;
     w.fields.push(k);
     checkValue(w, child, v);

@@ -28,6 +28,7 @@ import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
 import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js';
+import { DEFAULT_REQUEST_LIMITS, RequestLimits, type RequestLimitOptions } from './http/limits.js';
 import { sendError, toStatusError } from './http/respond.js';
 import { Registry, type StrategyFactory } from './registry/registry.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
@@ -62,7 +63,12 @@ export interface ApiServerOptions {
   encryption?: EncryptionConfig;
   /** --audit-policy-file and --audit-log-path: where requests are audited. */
   audit?: Auditor;
+  /** In-flight limits and the request timeout (upstream's defaults when absent). */
+  limits?: RequestLimitOptions;
 }
+
+/** Upstream's ReadHeaderTimeout: a client that trickles its headers (slow loris) is dropped. */
+const READ_HEADER_TIMEOUT_MS = 32_000;
 
 export class ApiServer {
   readonly registry: Registry;
@@ -77,6 +83,7 @@ export class ApiServer {
   private readonly kubelets?: KubeletProxy;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
   private readonly upgraded = new UpgradedSockets();
+  private readonly limits: RequestLimits;
   private server?: Server;
   private inflightCount = 0;
   private ready = false;
@@ -97,18 +104,22 @@ export class ApiServer {
     });
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.inflight.set(() => this.inflightCount);
+    this.limits = new RequestLimits(opts.limits ?? DEFAULT_REQUEST_LIMITS);
   }
 
   /** Loads every watch cache, then listens. Resolves with the bound port. */
   async start(): Promise<number> {
     await this.registry.start();
     this.ready = true;
+    const { requestTimeoutMs } = this.opts.limits ?? DEFAULT_REQUEST_LIMITS;
     // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
     const { server, port } = await listenHttps({
       cert: this.opts.tls.cert, key: this.opts.tls.key, ca: this.opts.tls.ca,
       requestCert: true, rejectUnauthorized: false,
-      // kubectl keeps long-lived watches; never time them out at the socket level.
-      requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000,
+      // requestTimeout bounds receiving a request (headers and body), not answering it: watches
+      // stay open. Together they drop clients that trickle their request.
+      requestTimeout: requestTimeoutMs, headersTimeout: Math.min(READ_HEADER_TIMEOUT_MS, requestTimeoutMs), keepAliveTimeout: 65_000,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(1000, requestTimeoutMs / 4)),
     }, this.opts.port, this.opts.bindAddress, (req, res) => void this.handle(req, res), (req, socket, head) => void this.handleUpgrade(req, socket, head));
     this.server = server;
     return port;
@@ -143,6 +154,7 @@ export class ApiServer {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
       const user = await this.admit(req, ri, audit);
+      this.limits.admit(ri, user, url, res);
       const q = url.searchParams;
       if (!ri.isResourceRequest) {
         const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);

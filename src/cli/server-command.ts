@@ -14,6 +14,7 @@ import { certificateApproval, certificateSigning, certificateSubjectRestriction 
 import { CertificateStore, ensureClientIdentities, identitySubject } from '../agent/identities.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { issueCertificate } from '../pki/certificates.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimitOptions } from '../apiserver/http/limits.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
@@ -87,6 +88,9 @@ export const serverFlags: Record<string, FlagSpec> = {
   'audit-log-maxage': { type: 'int', default: 0, help: 'days to keep rotated audit log files (0: no limit)' },
   'audit-log-maxbackup': { type: 'int', default: 0, help: 'number of rotated audit log files to keep (0: all)' },
   'audit-log-maxsize': { type: 'int', default: 0, help: 'megabytes an audit log file may reach before it is rotated (0: 100)' },
+  'max-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxRequestsInflight, help: 'read-only requests served at once before others get 429 (0: no limit; watches and other long-running requests do not count)' },
+  'max-mutating-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxMutatingRequestsInflight, help: 'mutating requests served at once before others get 429 (0: no limit)' },
+  'request-timeout': { type: 'string', default: '60s', help: 'the longest a request other than a watch, exec, attach, port-forward, proxy or log may take before a 504 (e.g. 30s, 2m)' },
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -118,6 +122,7 @@ interface ServerSettings {
   tokens: TokenEntry[];
   anonymousAuth: boolean;
   signingDurationSeconds: number;
+  limits: RequestLimitOptions;
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
   controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
@@ -240,6 +245,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
+  const limits = requestLimits(flags);
   const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const podSecurity = podSecuritySettings(flags['admission-control-config-file'] as string | undefined);
   const datastore = String(flags.datastore);
@@ -254,7 +260,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, datastore, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
@@ -299,6 +305,17 @@ function loadEncryptionConfig(path: string): EncryptionConfig {
     if (err instanceof EncryptionConfigError) throw new StartupError(`--encryption-provider-config: ${err.message}`);
     throw err;
   }
+}
+
+function requestLimits(flags: FlagValues): RequestLimitOptions {
+  const count = (flag: string): number => {
+    const n = Number(flags[flag]);
+    if (!Number.isInteger(n) || n < 0) throw new FlagError(`invalid value "${flags[flag]}" for --${flag}: must be 0 or more`);
+    return n;
+  };
+  const requestTimeoutMs = parseDuration(String(flags['request-timeout']), 'request-timeout');
+  if (requestTimeoutMs <= 0) throw new FlagError(`invalid value "${flags['request-timeout']}" for --request-timeout: must be a positive duration`);
+  return { maxRequestsInflight: count('max-requests-inflight'), maxMutatingRequestsInflight: count('max-mutating-requests-inflight'), requestTimeoutMs };
 }
 
 function ensureDataDir(dataDir: string): void {
@@ -347,6 +364,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
     ],
     bindAddress: bind,
     port,
+    limits: settings.limits,
     log,
     encryption: settings.encryption,
     audit,

@@ -43,6 +43,10 @@ describe('RestClient', () => {
             }, 5);
           }, 5);
           return;
+        } else if (req.url!.includes('/throttled') && seen.filter(x => x.url === req.url).length < 3) {
+          // Upstream's max-in-flight answer, twice, then the request goes through.
+          res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+          res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'TooManyRequests', message: 'Too many requests, please try again later.', code: 429, details: { retryAfterSeconds: 1 } }));
         } else if (req.url!.includes('/broken')) {
           res.writeHead(502);
           res.end('bad gateway');
@@ -59,6 +63,18 @@ describe('RestClient', () => {
   after(() => server.close());
 
   const last = () => seen[seen.length - 1];
+
+  it('waits out a 429 for as long as Retry-After says, then retries', async () => {
+    const c = new RestClient({ server: base, ca });
+    try {
+      const got = await c.create<{ ok: boolean }>('/api/v1/namespaces/ns/configmaps/throttled', { metadata: { name: 'x' } });
+      assert.equal(got.ok, true);
+      assert.equal(seen.filter(x => x.url === '/api/v1/namespaces/ns/configmaps/throttled').length, 3);
+      assert.equal(last().body, '{"metadata":{"name":"x"}}', 'the body is sent again');
+    } finally {
+      c.close();
+    }
+  });
 
   it('sends the path and query as URL parsing would, with the server prefix', async () => {
     const c = new RestClient({ server: `${base}/prefix`, ca });

@@ -9,6 +9,8 @@ import { StatusError, type Status } from '../api/errors.js';
 import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
 import type { ClientConfig } from './kubeconfig.js';
 
+const MAX_THROTTLED_ATTEMPTS = 10;
+
 export interface RequestOptions {
   method?: string;
   body?: unknown;
@@ -82,11 +84,19 @@ export class RestClient {
   }
 
   async request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.send(path, opts);
-    const text = await readAll(res);
-    const status = res.statusCode ?? 0;
-    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
-    throw toError(status, text);
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send(path, opts);
+      const text = await readAll(res);
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
+      // A server at its in-flight limit says when to come back; client-go waits and retries (up to 10 times).
+      const retryAfter = Number(res.headers['retry-after']);
+      if (status === 429 && attempt < MAX_THROTTLED_ATTEMPTS && Number.isFinite(retryAfter) && retryAfter > 0) {
+        await new Promise(resolve => setTimeout(resolve, Math.min(retryAfter, 10) * 1000));
+        continue;
+      }
+      throw toError(status, text);
+    }
   }
 
   get<T = KubeObject>(path: string, query?: RequestOptions['query']): Promise<T> {

@@ -2,6 +2,7 @@
 import { defaultPod, defaultPodTemplate } from './pod-spec.js';
 import { canonicalizeResourceList } from './resource-list.js';
 import type { Defaulter, Obj } from './types.js';
+import { setKey } from '../../util/data-keys.js';
 
 const CLIENT_IP_TIMEOUT = 10800;
 
@@ -54,7 +55,7 @@ export const coreDefaults: Record<string, Defaulter> = {
     // stringData is a write-only convenience: merged into data (winning over it), never stored.
     if (o.stringData && typeof o.stringData === 'object') {
       o.data ??= {};
-      for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      for (const [k, v] of Object.entries(o.stringData)) setKey(o.data, k, Buffer.from(String(v), 'utf8').toString('base64'));
       delete o.stringData;
     }
   },

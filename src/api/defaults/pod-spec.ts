@@ -2,6 +2,7 @@
 // `+default=` markers in k8s.io/api/core/v1/types.go). Pods and every pod template share them.
 import { canonicalizeResourceList } from './resource-list.js';
 import type { Obj } from './types.js';
+import { getKey, setKey } from '../../util/data-keys.js';
 
 const PROBE_DEFAULTS: Obj = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
 const MODE_0644 = 420;
@@ -64,7 +65,7 @@ function requestsFromLimits(c: Obj): void {
   const limits = c.resources?.limits;
   if (!limits) return;
   c.resources.requests ??= {};
-  for (const [k, v] of Object.entries(limits)) c.resources.requests[k] ??= v;
+  for (const [k, v] of Object.entries(limits)) if (getKey(c.resources.requests, k) == null) setKey(c.resources.requests, k, v);
 }
 
 function defaultProbe(p: Obj): void {

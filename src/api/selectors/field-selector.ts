@@ -1,5 +1,6 @@
 // Field selectors (`metadata.name=x,spec.nodeName!=`): only = / == / != on the fields a resource
 // declares selectable, as upstream; anything else is a 400 with upstream's wording.
+import { getKey } from '../../util/data-keys.js';
 import { BadRequestError } from '../errors.js';
 
 export interface FieldRequirement {
@@ -39,13 +40,13 @@ export class FieldSelector {
   /** Throws the upstream error when a field is not selectable for this resource. */
   check(fields: Record<string, FieldGetter>): void {
     for (const r of this.requirements) {
-      if (!fields[r.field]) throw new BadRequestError(`field label not supported: ${r.field}`);
+      if (!getKey(fields, r.field)) throw new BadRequestError(`field label not supported: ${r.field}`);
     }
   }
 
   matches(obj: Record<string, any>, fields: Record<string, FieldGetter>): boolean {
     return this.requirements.every(r => {
-      const v = fields[r.field]?.(obj) ?? '';
+      const v = getKey(fields, r.field)?.(obj) ?? '';
       return r.negate ? v !== r.value : v === r.value;
     });
   }

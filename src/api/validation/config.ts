@@ -3,6 +3,7 @@ import { fieldErrors, type FieldError } from '../errors.js';
 import { immutable } from './object-meta.js';
 import { configMapKey } from './names.js';
 import type { KindRules, Obj } from './types.js';
+import { hasKey } from '../../util/data-keys.js';
 
 const MAX_SIZE = 1024 * 1024;
 const REDACTED = '<secret contents redacted>';
@@ -19,12 +20,12 @@ function validateConfigMap(cm: Obj): FieldError[] {
   let size = 0;
   for (const [k, v] of Object.entries(data)) {
     errs.push(...keyErrors('data', k));
-    if (k in binary) errs.push(fieldErrors.invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+    if (hasKey(binary, k)) errs.push(fieldErrors.invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
     size += Buffer.byteLength(String(v));
   }
   for (const [k, v] of Object.entries(binary)) {
     errs.push(...keyErrors('binaryData', k));
-    if (k in data) errs.push(fieldErrors.invalid(`binaryData[${k}]`, k, 'duplicate of key present in data'));
+    if (hasKey(data, k)) errs.push(fieldErrors.invalid(`binaryData[${k}]`, k, 'duplicate of key present in data'));
     size += base64Bytes(String(v)).length;
   }
   // An empty path: the limit is on the whole object.
@@ -35,7 +36,7 @@ function validateConfigMap(cm: Obj): FieldError[] {
 // Which keys each well-known secret type must carry.
 function validateSecretType(secret: Obj): FieldError[] {
   const data: Record<string, string> = secret.data ?? {};
-  const has = (k: string) => k in data;
+  const has = (k: string) => hasKey(data, k);
   switch (secret.type) {
     case 'kubernetes.io/service-account-token':
       return secret.metadata?.annotations?.['kubernetes.io/service-account.name'] ? [] : [fieldErrors.required('metadata.annotations[kubernetes.io/service-account.name]')];

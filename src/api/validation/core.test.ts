@@ -40,6 +40,11 @@ test('configmaps and secrets: keys, types, immutability', () => {
     'data[ok]: Invalid value: "ok": duplicate of key present in binaryData',
     'binaryData[ok]: Invalid value: "ok": duplicate of key present in data',
   ]);
+  const protoKeys = JSON.parse('{"metadata":{"name":"c","namespace":"x"},"data":{"__proto__":"p","constructor":"c"},"binaryData":{"toString":"eA=="}}');
+  assert.deepEqual(messages(validateCreate(configMapRules, protoKeys, namespaced)), [], 'keys named like Object.prototype members are ordinary keys');
+  const secretKeys = defaulted(coreDefaults.Secret, JSON.parse('{"stringData":{"__proto__":"p","constructor":"c"}}'));
+  assert.equal(JSON.stringify(secretKeys.data), '{"__proto__":"cA==","constructor":"Yw=="}', 'stringData keys reach data');
+  assert.deepEqual(messages(validateCreate(secretRules, secretKeys, namespaced)), []);
   const big = { metadata: { name: 'c', namespace: 'x' }, data: { a: 'x'.repeat(1024 * 1024 + 1) } };
   assert.deepEqual(messages(validateCreate(configMapRules, big, namespaced)), [': Too long: must have at most 1048576 bytes']);
   const tls = defaulted(coreDefaults.Secret, { type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==' } });

@@ -7,25 +7,53 @@ import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { ListOptions } from '../registry/generic-store.js';
 
 export function listOptions(q: URLSearchParams): ListOptions {
-  const limit = q.get('limit');
   const rvMatch = q.get('resourceVersionMatch') ?? undefined;
   if (rvMatch && !['Exact', 'NotOlderThan'].includes(rvMatch)) {
     throw new BadRequestError(`resourceVersionMatch: Unsupported value: "${rvMatch}": supported values: "Exact", "NotOlderThan"`);
   }
+  const resourceVersion = q.get('resourceVersion') || undefined;
+  if (resourceVersion !== undefined) checkResourceVersion(resourceVersion);
+  // Upstream lists everything for a limit of 0 or less.
+  const limit = int64Param(q, 'limit');
   return {
     labelSelector: LabelSelector.parse(q.get('labelSelector')),
     fieldSelector: FieldSelector.parse(q.get('fieldSelector')),
-    limit: limit ? nonNegativeInt('limit', limit) : undefined,
+    limit: limit !== undefined && limit > 0 ? limit : undefined,
     continue: q.get('continue') || undefined,
-    resourceVersion: q.get('resourceVersion') || undefined,
+    resourceVersion,
     resourceVersionMatch: rvMatch,
   };
 }
 
-export function nonNegativeInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new BadRequestError(`${name}: Invalid value: "${v}": must be a non-negative integer`);
-  return n;
+/**
+ * A resourceVersion must be what the store hands out, a decimal revision: upstream's versioner
+ * parses it with strconv.ParseUint and answers anything else with a 400.
+ */
+function checkResourceVersion(rv: string): void {
+  const problem = !/^[0-9]+$/.test(rv) ? 'invalid syntax' : BigInt(rv) > UINT64_MAX ? 'value out of range' : undefined;
+  if (problem) {
+    throw new BadRequestError(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: ${problem}`);
+  }
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An integer query parameter (limit, timeoutSeconds, gracePeriodSeconds), read as upstream's
+ * parameter codec reads it into an int64: surrounding spaces and an empty value are fine,
+ * anything else that strconv.ParseInt refuses is a 400 with its error.
+ */
+export function int64Param(q: URLSearchParams, name: string): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  const text = raw.trim();
+  if (text === '') return undefined;
+  const problem = !/^[+-]?[0-9]+$/.test(text) ? 'invalid syntax'
+    : BigInt(text) < INT64_MIN || BigInt(text) > INT64_MAX ? 'value out of range' : undefined;
+  if (problem) throw new BadRequestError(`strconv.ParseInt: parsing ${JSON.stringify(text)}: ${problem}`);
+  return Number(text);
 }
 
 export function isDryRun(q: URLSearchParams): boolean {
@@ -44,8 +72,8 @@ export function fieldValidation(q: URLSearchParams): FieldValidation {
 /** Delete options come from the body (DeleteOptions) and/or query parameters, query winning. */
 export function deleteOptions(q: URLSearchParams, body: Record<string, any> | undefined): DeleteOptions {
   const opts: DeleteOptions = { ...(body ?? {}) };
-  const grace = q.get('gracePeriodSeconds');
-  if (grace !== null) opts.gracePeriodSeconds = Number(grace);
+  const grace = int64Param(q, 'gracePeriodSeconds');
+  if (grace !== undefined) opts.gracePeriodSeconds = grace;
   const policy = q.get('propagationPolicy');
   if (policy !== null) {
     if (!['Orphan', 'Background', 'Foreground'].includes(policy)) {

@@ -3,27 +3,49 @@
 import type { IncomingMessage } from 'node:http';
 import type { ResourceInfo } from '../../api/catalog.js';
 import type { KubeObject } from '../../api/object.js';
-import { checkTypes, findUnknownFields, strictDecodingError } from '../../api/validate-schema.js';
+import { checkTypes, findUnknownFields, strictDecodingError, strictDecodingProblems } from '../../api/validate-schema.js';
 import type { RequestContext } from '../context.js';
-import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
+import { BadRequestError } from '../../api/errors.js';
+import { BodyDecodeError, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
+import { duplicateFields } from '../http/duplicate-fields.js';
 
 /** Reads a create/update body and applies fieldValidation to unknown fields. */
 export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: RequestContext): Promise<KubeObject> {
-  const obj = decodeObject(await readBody(req), mediaTypeOf(req)) as KubeObject;
-  checkDecodable(info, obj, ctx);
+  const body = await readBody(req);
+  let obj: KubeObject;
+  try {
+    obj = decodeObject(body, mediaTypeOf(req)) as KubeObject;
+  } catch (err) {
+    // Upstream's transformDecodeError for a body whose kind could not even be found.
+    if (err instanceof BodyDecodeError) throw new BadRequestError(`the object provided is unrecognized (must be of type ${info.kind}): ${err.detail} (${summarizeData(body)})`);
+    throw err;
+  }
+  checkDecodable(info, obj, ctx, mediaTypeOf(req) === 'application/json' ? body : undefined);
   return obj;
 }
 
-/** What decoding into the Go type would reject: wrong JSON types always, unknown fields per fieldValidation. */
-function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext): void {
+/** The start of a body for error messages, as upstream's summarizeData: text if it looks like JSON, else hex. */
+function summarizeData(body: Buffer, max = 30): string {
+  if (body.length === 0) return '<empty>';
+  const head = body.subarray(0, max);
+  const text = body[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return body.length > max ? `${text} ...` : text;
+}
+
+/**
+ * What decoding into the Go type would reject: wrong JSON types always; duplicate fields (of a
+ * JSON body) and unknown fields per fieldValidation.
+ */
+function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext, json: Buffer | undefined): void {
   const gvk = { group: info.group, version: info.version, kind: info.kind };
   const typeError = checkTypes(gvk, obj);
   if (typeError) throw typeError;
   if (ctx.fieldValidation === 'Ignore') return;
   const unknown = findUnknownFields(gvk, obj);
-  if (!unknown.length) return;
-  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown);
-  for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
+  const duplicates = json ? duplicateFields(json.toString('utf8')) : [];
+  if (!unknown.length && !duplicates.length) return;
+  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown, duplicates);
+  ctx.warnings.push(...strictDecodingProblems(unknown, duplicates));
 }
 
 /** A DeleteOptions body, if one was sent. */

@@ -12,7 +12,7 @@ import { objectJson } from '../registry/object-json.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
 import { FieldSelector } from '../../api/selectors/field-selector.js';
-import { boolParam, deleteOptions, listOptions, nonNegativeInt } from './query.js';
+import { boolParam, deleteOptions, int64Param, listOptions } from './query.js';
 import { includeObjectParam, renderList, renderObject } from './render.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
@@ -48,13 +48,12 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
       const list = listOptions(q);
       if (ri.name) list.fieldSelector = new FieldSelector([...list.fieldSelector.requirements, { field: 'metadata.name', value: ri.name, negate: false }]);
-      const timeout = q.get('timeoutSeconds');
       return serveWatch(req, res, store, {
         namespace: ri.namespace,
         list,
         allowBookmarks: boolParam(q, 'allowWatchBookmarks') === true,
         sendInitialEvents: boolParam(q, 'sendInitialEvents'),
-        timeoutSeconds: timeout ? nonNegativeInt('timeoutSeconds', timeout) : undefined,
+        timeoutSeconds: int64Param(q, 'timeoutSeconds'),
       }, neg, includeObjectParam(q));
     }
     case 'create': {

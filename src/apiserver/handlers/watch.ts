@@ -22,6 +22,8 @@ export interface WatchParams {
 }
 
 const BOOKMARK_INTERVAL_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A client that lets this much output pile up is too slow to keep up; its watch is ended. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
@@ -102,5 +104,6 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   }
   // Without a client timeout, end after 30–60 minutes as upstream does, so clients re-list eventually.
   const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
-  timers[1] = setTimeout(close, timeoutMs);
+  // Node's timers hold at most 2^31-1 ms (about 24 days); a longer delay would fire at once.
+  timers[1] = setTimeout(close, Math.min(timeoutMs, MAX_TIMER_MS));
 }

@@ -1,9 +1,10 @@
-// Reading and decoding request bodies: a hard size cap (as upstream's 3 MiB), JSON, YAML or
-// protobuf by Content-Type, and upstream's error wording for bodies that are not objects.
+// Reading and decoding request bodies: a hard size cap (as upstream's 3 MiB), a nesting limit,
+// JSON, YAML or protobuf by Content-Type, and upstream's error wording for bodies that are not objects.
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '../../api/errors.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/index.js';
+import { jsonDepthError, valueDepthError, yamlErrorMessage } from './nesting.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -11,7 +12,7 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
-    throw new RequestEntityTooLargeError(`the server has received a request body that is too large: limit is ${limit}`);
+    throw tooLarge(limit);
   }
   if (req.readableEnded) return Buffer.alloc(0);
   // Events rather than an async iterator: every request body is read, and the iterator's set-up
@@ -27,7 +28,7 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
       size += chunk.length;
       if (size > limit) {
         req.resume();
-        done(new RequestEntityTooLargeError(`the server has received a request body that is too large: limit is ${limit}`));
+        done(tooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -36,6 +37,21 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
   });
+}
+
+/** Upstream's limitedReadBody error. */
+function tooLarge(limit: number): RequestEntityTooLargeError {
+  return new RequestEntityTooLargeError(`Request entity too large: limit is ${limit}`);
+}
+
+/**
+ * A body that is not even JSON (or YAML) of an object: upstream finds out while looking for its
+ * apiVersion and kind, before knowing what it is. `detail` is that first error.
+ */
+export class BodyDecodeError extends BadRequestError {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
 }
 
 export function mediaTypeOf(req: IncomingMessage): string {
@@ -49,17 +65,22 @@ export function decodeObject(body: Buffer, mediaType: string): Record<string, an
   let value: unknown;
   const text = body.toString('utf8');
   if (mediaType === 'application/json' || mediaType === '' || mediaType === '*/*') {
+    const tooDeep = jsonDepthError(text);
+    if (tooDeep) throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${tooDeep}`);
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new BadRequestError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+      throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
     }
   } else if (mediaType === 'application/yaml' || mediaType === 'text/yaml') {
     try {
-      value = parseYaml(text, { maxAliasCount: 100 });
+      // logLevel: a body's odd keys are the client's problem, not warnings on the server's stderr.
+      value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
     } catch (err) {
-      throw new BadRequestError(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+      throw new BadRequestError(`error converting YAML to JSON: ${yamlErrorMessage(err)}`);
     }
+    const tooDeep = valueDepthError(value);
+    if (tooDeep) throw new BadRequestError(`error converting YAML to JSON: yaml: ${tooDeep}`);
   } else {
     throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }

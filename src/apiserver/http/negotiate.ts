@@ -1,6 +1,7 @@
 // Content negotiation: which encoding (JSON or YAML) and which server-side transformation
 // (Table, PartialObjectMetadata) a client asked for in its Accept header.
 import { NotAcceptableError } from '../../api/errors.js';
+import { getKey, setKey } from '../../util/data-keys.js';
 
 export type Encoding = 'json' | 'yaml';
 export type Transform = 'none' | 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
@@ -22,7 +23,7 @@ export function parseAccept(header: string | undefined): MediaType[] {
     const p: Record<string, string> = {};
     for (const kv of params) {
       const i = kv.indexOf('=');
-      if (i > 0) p[kv.slice(0, i).trim()] = kv.slice(i + 1).trim();
+      if (i > 0) setKey(p, kv.slice(0, i).trim(), kv.slice(i + 1).trim());
     }
     return { type: type.toLowerCase(), params: p };
   }).filter(m => m.type);
@@ -36,9 +37,9 @@ export function negotiate(header: string | undefined, allowTransforms: Transform
   for (const m of parseAccept(header)) {
     const encoding = encodingOf(m.type);
     if (!encoding) continue;
-    const as = m.params.as;
+    const as = getKey(m.params, 'as');
     if (!as) return { encoding, transform: 'none' };
-    const metaGroup = m.params.g === 'meta.k8s.io' && (m.params.v === 'v1' || m.params.v === 'v1beta1');
+    const metaGroup = getKey(m.params, 'g') === 'meta.k8s.io' && ['v1', 'v1beta1'].includes(getKey(m.params, 'v') ?? '');
     if (metaGroup && (allowTransforms as string[]).includes(as)) return { encoding, transform: as as Transform };
   }
   throw new NotAcceptableError(`only the following media types are accepted: application/json, application/yaml`);

@@ -4,6 +4,7 @@
 // forced; fields the applier declared last time but no longer does are removed, unless someone
 // else still owns them.
 import { BadRequestError, StatusError, type StatusCause } from '../../api/errors.js';
+import { setKey } from '../../util/data-keys.js';
 import { OpenApiSpec, type GroupVersionKind } from '../../api/schema.js';
 import { compare, fieldSetOf, mergeApplied, removeFields } from './field-ops.js';
 import { formatPath, type FieldPath } from './field-set.js';
@@ -78,7 +79,7 @@ function stripNulls(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(stripNulls);
   if (!isJsonObject(v)) return v;
   const out: JsonObject = {};
-  for (const [k, child] of Object.entries(v)) if (child !== null) out[k] = stripNulls(child);
+  for (const [k, child] of Object.entries(v)) if (child !== null) setKey(out, k, stripNulls(child));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The operations server-side apply needs on typed values: the set of fields a value sets, the
 // fields that differ between two values, merging an applied configuration into a live object,
 // and removing a set of fields. All follow upstream's structured-merge-diff semantics.
+import { getKey, setKey } from '../../util/data-keys.js';
 import { FieldSet, type FieldPath } from './field-set.js';
 import type { FieldType } from './field-type.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
@@ -79,7 +80,7 @@ export function compare(oldValue: JsonValue | undefined, newValue: JsonValue | u
       }
       const ao = (a ?? {}) as JsonObject;
       const bo = (b ?? {}) as JsonObject;
-      for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) walk(ao[k], bo[k], t.field(k), [...path, 'f:' + k]);
+      for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) walk(getKey(ao, k), getKey(bo, k), t.field(k), [...path, 'f:' + k]);
       return;
     }
     const aItems = indexItems((a ?? []) as JsonValue[], t);
@@ -170,8 +171,8 @@ export function mergeApplied(live: JsonValue | undefined, config: JsonValue | un
   if (isGranular(kind) && isJsonObject(config) && isJsonObject(live)) {
     const out = clone(live);
     for (const [k, v] of Object.entries(config)) {
-      const merged = mergeApplied(live[k], v, type.field(k));
-      if (merged !== undefined) out[k] = merged;
+      const merged = mergeApplied(getKey(live, k), v, type.field(k));
+      if (merged !== undefined) setKey(out, k, merged);
     }
     return out;
   }
@@ -238,7 +239,7 @@ export function removeFields(value: JsonValue, remove: FieldSet, type: FieldType
       const out: JsonObject = {};
       for (const [k, child] of Object.entries(v)) {
         const kept = walk(child, t.field(k), [...path, 'f:' + k]);
-        if (kept !== undefined) out[k] = kept;
+        if (kept !== undefined) setKey(out, k, kept);
       }
       return Object.keys(out).length > 0 ? out : undefined;
     }

@@ -2,6 +2,7 @@
 // A path is a list of elements in FieldsV1 spelling: `f:<field>`, `k:<json of key fields>` for an
 // item of a keyed list, `v:<json value>` for an item of a set list, `i:<index>` for atomic-free
 // positional items. FieldsV1 nests them as a trie where `.` marks a node that is itself a member.
+import { setKey } from '../../util/data-keys.js';
 import { isJsonObject, type JsonObject } from './json.js';
 
 export type FieldPath = readonly string[];
@@ -97,7 +98,7 @@ export class FieldSet {
     const encode = (node: Node): JsonObject => {
       const out: JsonObject = {};
       if (node.member && node.children.size > 0) out['.'] = {};
-      for (const k of [...node.children.keys()].sort()) out[k] = encode(node.children.get(k)!);
+      for (const k of [...node.children.keys()].sort()) setKey(out, k, encode(node.children.get(k)!));
       return out;
     };
     return encode(root);

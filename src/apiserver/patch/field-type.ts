@@ -4,6 +4,7 @@
 // says `map` (items keyed by `x-kubernetes-list-map-keys`) or `set`; positions the schema does not
 // describe are "deduced" from the value (maps granular, lists atomic).
 import type { OpenApiSpec, SchemaObject } from '../../api/schema.js';
+import { getKey } from '../../util/data-keys.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
 export type FieldKind = 'struct' | 'map' | 'list-map' | 'list-set' | 'atomic' | 'deduced';
@@ -70,7 +71,7 @@ export class FieldType {
     if (this.kind === 'list-map' && isJsonObject(item)) {
       const key: JsonObject = {};
       for (const k of this.sortedKeys) {
-        const v = item[k] ?? KEY_FIELD_DEFAULTS[k];
+        const v = getKey(item, k) ?? getKey(KEY_FIELD_DEFAULTS, k);
         if (v !== undefined) key[k] = v;
       }
       return 'k:' + JSON.stringify(key);

@@ -9,6 +9,7 @@ import { applyJsonPatch, decodeJsonPatch } from './json-patch.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { applyMergePatch, decodeMergePatch } from './merge-patch.js';
 import { applyStrategicMergePatch, decodeStrategicMergePatch } from './strategic-merge.js';
+import { valueDepthError, yamlErrorMessage } from '../http/nesting.js';
 
 export { applyJsonPatch, decodeJsonPatch, formatPointer, parsePointer, type JsonPatchOperation } from './json-patch.js';
 export { applyMergePatch, decodeMergePatch } from './merge-patch.js';
@@ -77,11 +78,13 @@ export function applyPatchByType(contentType: string, live: object | undefined, 
 function decodeApplied(body: string): JsonObject {
   let doc: unknown;
   try {
-    doc = parseYaml(body);
+    doc = parseYaml(body, { logLevel: 'error' });
   } catch (err) {
-    throw new BadRequestError(`error decoding YAML: ${(err as Error).message}`);
+    throw new BadRequestError(`error decoding YAML: ${yamlErrorMessage(err)}`);
   }
   if (!isJsonObject(doc)) throw new BadRequestError('error decoding YAML: the applied configuration must be an object');
+  const tooDeep = valueDepthError(doc);
+  if (tooDeep) throw new BadRequestError(`error decoding YAML: yaml: ${tooDeep}`);
   return doc;
 }
 

@@ -1,8 +1,10 @@
 // RFC 6902 JSON Patch (application/json-patch+json). Upstream decodes the document first (400 if
 // it is not a list of operations) and then applies it; any failure while applying (unknown op,
 // missing path, failed test) is a 422 with a generic message.
+import { setKey } from '../../util/data-keys.js';
 import { badPatch, MAX_JSON_PATCH_OPERATIONS, PatchApplyError, tooManyOperations } from './errors.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 export interface JsonPatchOperation {
   op: string;
@@ -13,6 +15,8 @@ export interface JsonPatchOperation {
 
 /** Parses a JSON Patch body; only the shape "array of objects" is checked here, as upstream does. */
 export function decodeJsonPatch(body: string): JsonPatchOperation[] {
+  const tooDeep = jsonDepthError(body);
+  if (tooDeep) throw badPatch(tooDeep);
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -105,7 +109,7 @@ function parentOf(root: JsonValue, tokens: string[], path: string, opName: strin
   for (const t of tokens.slice(0, -1)) {
     let next: JsonValue | undefined;
     if (Array.isArray(node)) next = node[arrayIndex(t, node.length, false, path, opName)];
-    else if (isJsonObject(node) && Object.prototype.hasOwnProperty.call(node, t)) next = node[t];
+    else if (isJsonObject(node) && Object.hasOwn(node, t)) next = node[t];
     if (next === undefined) throw new PatchApplyError(`${opName} operation does not apply: doc is missing path: "${path}": missing value`);
     node = next;
   }
@@ -126,7 +130,7 @@ function get(root: JsonValue, path: string, opName: string, lenient = false): Js
   let value: JsonValue | undefined;
   if (Array.isArray(parent)) {
     if (/^(0|[1-9][0-9]*)$/.test(last) && Number(last) < parent.length) value = parent[Number(last)];
-  } else if (isJsonObject(parent) && Object.prototype.hasOwnProperty.call(parent, last)) {
+  } else if (isJsonObject(parent) && Object.hasOwn(parent, last)) {
     value = parent[last];
   }
   if (value === undefined && !lenient) throw new PatchApplyError(`${opName} operation does not apply: doc is missing path: "${path}": missing value`);
@@ -141,7 +145,7 @@ function add(root: JsonValue, path: string, value: JsonValue, opName: string): J
   if (Array.isArray(parent)) {
     parent.splice(arrayIndex(last, parent.length, true, path, opName), 0, value);
   } else if (isJsonObject(parent)) {
-    (parent as JsonObject)[last] = value;
+    setKey(parent, last, value);
   } else {
     throw new PatchApplyError(`${opName} operation does not apply: doc is missing path: "${path}": missing value`);
   }
@@ -157,7 +161,7 @@ function remove(root: JsonValue, path: string, opName: string): { root: JsonValu
     const i = arrayIndex(last, parent.length, false, path, opName);
     return { root, value: parent.splice(i, 1)[0] };
   }
-  if (isJsonObject(parent) && Object.prototype.hasOwnProperty.call(parent, last)) {
+  if (isJsonObject(parent) && Object.hasOwn(parent, last)) {
     const value = parent[last];
     delete parent[last];
     return { root, value };

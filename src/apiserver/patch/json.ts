@@ -1,5 +1,7 @@
 // Plain JSON values and the few helpers every patch flavour needs. Patches are applied to decoded
-// JSON (never to typed objects), so these are the only shapes the package deals in.
+// JSON (never to typed objects), so these are the only shapes the package deals in. Keys are data
+// (util/data-keys.ts): `__proto__` and `constructor` are copied and compared like any other key.
+import { setKey } from '../../util/data-keys.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject { [key: string]: JsonValue }
@@ -21,7 +23,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const bo = b as Record<string, unknown>;
   const ak = Object.keys(ao);
   if (ak.length !== Object.keys(bo).length) return false;
-  return ak.every(k => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
+  return ak.every(k => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]));
 }
 
 /**
@@ -33,6 +35,6 @@ export function clone<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map(clone) as T;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = clone((v as Record<string, unknown>)[k]);
+  for (const k of Object.keys(v)) setKey(out, k, clone((v as Record<string, unknown>)[k]));
   return out as T;
 }

@@ -1,10 +1,13 @@
 // RFC 7386 JSON Merge Patch (application/merge-patch+json): objects merge recursively, null
 // deletes a member, anything else (arrays included) replaces the target wholesale.
+import { getKey, setKey } from '../../util/data-keys.js';
 import { badPatch } from './errors.js';
 import { clone, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 /** Parses a merge patch body; upstream answers unparsable JSON with 400 "Invalid JSON Patch". */
 export function decodeMergePatch(body: string): JsonValue {
+  if (jsonDepthError(body)) throw badPatch('Invalid JSON Patch');
   try {
     return JSON.parse(body) as JsonValue;
   } catch {
@@ -22,7 +25,7 @@ function mergeInto(target: JsonValue | undefined, patch: JsonValue): JsonValue {
   const out: JsonObject = isJsonObject(target) ? target : {};
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete out[name];
-    else out[name] = mergeInto(out[name], value);
+    else setKey(out, name, mergeInto(getKey(out, name), value));
   }
   return out;
 }

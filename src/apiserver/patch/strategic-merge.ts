@@ -8,9 +8,11 @@
 // as plain errors that surface as 500; both are client mistakes, so here they are all 400, except
 // lists of lists, which upstream (and we) answer with 422.
 import { OpenApiSpec, type GroupVersionKind } from '../../api/schema.js';
+import { getKey, hasKey, setKey } from '../../util/data-keys.js';
 import { badPatch, PatchApplyError } from './errors.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { PatchMetaCursor } from './patch-meta.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -19,6 +21,8 @@ const SET_ELEMENT_ORDER = '$setElementOrder';
 
 /** Parses a strategic merge patch body, which must be a JSON object. */
 export function decodeStrategicMergePatch(body: string): JsonObject {
+  const tooDeep = jsonDepthError(body);
+  if (tooDeep) throw badPatch(tooDeep);
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -37,7 +41,7 @@ export function applyStrategicMergePatch(original: JsonObject, patch: JsonObject
 
 // mergeMap and the functions below mutate `original` and `patch`: both are private copies.
 function mergeMap(original: JsonObject | undefined, patch: JsonObject, cur: PatchMetaCursor): JsonObject {
-  if (DIRECTIVE in patch) {
+  if (hasKey(patch, DIRECTIVE)) {
     const directive = patch[DIRECTIVE];
     if (directive === 'delete') return {};
     if (directive !== 'replace') throw badPatch(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
@@ -57,18 +61,18 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, cur: Patc
       continue;
     }
     const { meta, value: child } = cur.field(key);
-    if (!(key in out) || kindOf(out[key]) !== kindOf(patchValue)) {
+    const current = getKey(out, key);
+    if (current === undefined || kindOf(current) !== kindOf(patchValue)) {
       // Nothing to delete from; a new or retyped value is the patch's, minus its directives.
-      if (!isDeleteList) out[key] = fresh(patchValue, meta.strategy, meta.mergeKey, child);
+      if (!isDeleteList) setKey(out, key, fresh(patchValue, meta.strategy, meta.mergeKey, child));
       continue;
     }
-    const current = out[key];
     if (isJsonObject(current) && isJsonObject(patchValue)) {
-      out[key] = meta.strategy === 'replace' ? fresh(patchValue, '', '', child) : mergeMap(current, patchValue, child);
+      setKey(out, key, meta.strategy === 'replace' ? fresh(patchValue, '', '', child) : mergeMap(current, patchValue, child));
     } else if (Array.isArray(current) && Array.isArray(patchValue)) {
-      out[key] = meta.strategy === 'merge' ? mergeList(current, patchValue, child, meta.mergeKey, isDeleteList) : patchValue;
+      setKey(out, key, meta.strategy === 'merge' ? mergeList(current, patchValue, child, meta.mergeKey, isDeleteList) : patchValue);
     } else {
-      out[key] = patchValue;
+      setKey(out, key, patchValue);
     }
   }
   return out;
@@ -83,7 +87,7 @@ function fresh(value: JsonValue, strategy: string, mergeKey: string, cur: PatchM
 
 /** `$retainKeys: [...]` clears every key of the original map that the list does not name. */
 function applyRetainKeys(original: JsonObject, patch: JsonObject): void {
-  if (!(RETAIN_KEYS in patch)) return;
+  if (!hasKey(patch, RETAIN_KEYS)) return;
   const list = patch[RETAIN_KEYS];
   delete patch[RETAIN_KEYS];
   if (!Array.isArray(list)) throw badPatch('invalid patch format of retainKeys');
@@ -121,17 +125,17 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, cur: Patc
 
     const kind = elementKind([...(originalList ?? []), ...(patchList ?? [])]);
     if (kind === undefined) {
-      original[key] = merged;
+      setKey(original, key, merged);
       continue;
     }
     const [patchItems, serverOnly] = partition(merged, order, meta.mergeKey);
-    original[key] = normalizeOrder(patchItems, serverOnly, order, originalList ?? [], meta.mergeKey, kind);
+    setKey(original, key, normalizeOrder(patchItems, serverOnly, order, originalList ?? [], meta.mergeKey, kind));
   }
 }
 
 function listAt(m: JsonObject, key: string): JsonValue[] | undefined {
-  if (!(key in m)) return undefined;
-  const v = m[key];
+  const v = getKey(m, key);
+  if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw badPatch(`expected a list at ${key}, got ${JSON.stringify(v)}`);
   return v;
 }
@@ -143,7 +147,7 @@ function validateAgainstOrder(patchList: JsonValue[], order: JsonValue[], mergeK
   let p = 0;
   let o = 0;
   while (p < items.length && o < order.length) {
-    if (isJsonObject(items[p]) && DIRECTIVE in (items[p] as JsonObject)) {
+    if (isJsonObject(items[p]) && hasKey(items[p] as JsonObject, DIRECTIVE)) {
       p++;
       continue;
     }
@@ -171,7 +175,7 @@ function mergeList(original: JsonValue[], patch: JsonValue[], itemCursor: PatchM
     [base, patchItems] = applyListDirectives(original, patch, mergeKey, itemCursor);
     merged = [...base];
     for (const item of patchItems as JsonObject[]) {
-      if (!(mergeKey in item)) throw noMergeKey(item, mergeKey);
+      if (!hasKey(item, mergeKey)) throw noMergeKey(item, mergeKey);
       const i = merged.findIndex(m => sameItem(m, item, mergeKey));
       if (i >= 0) merged[i] = mergeMap(merged[i] as JsonObject, item, itemCursor);
       else merged.push(mergeMap({}, item, itemCursor));
@@ -191,13 +195,13 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
   let replace = false;
   let base = original;
   for (const item of patch as JsonObject[]) {
-    if (!(DIRECTIVE in item)) {
+    if (!hasKey(item, DIRECTIVE)) {
       plain.push(item);
       continue;
     }
     switch (item[DIRECTIVE]) {
       case 'delete':
-        if (!(mergeKey in item)) throw noMergeKey(item, mergeKey);
+        if (!hasKey(item, mergeKey)) throw noMergeKey(item, mergeKey);
         base = base.filter(o => !sameItem(o, item, mergeKey));
         break;
       case 'replace':
@@ -238,7 +242,7 @@ function kindOf(v: JsonValue | undefined): string {
 
 function sameItem(a: JsonValue, b: JsonValue, mergeKey: string, strict = false): boolean {
   if (!mergeKey) return a === b;
-  if (!isJsonObject(a) || !isJsonObject(b) || !(mergeKey in a) || !(mergeKey in b)) {
+  if (!isJsonObject(a) || !isJsonObject(b) || !hasKey(a, mergeKey) || !hasKey(b, mergeKey)) {
     if (strict) throw badPatch(`map does not contain declared merge key: ${mergeKey}`);
     return false;
   }

@@ -1,5 +1,6 @@
 // Table-driven decoding of a protobuf message into the plain object its JSON encoding would give.
 // Fields without a table entry are skipped, so newer clients' fields never break decoding.
+import { setKey } from '../../util/data-keys.js';
 import { parseField, type Field, type Tables, type ScalarKind } from './schema.js';
 import { SPECIAL } from './special.js';
 import { Reader, WireError, WireType } from './wire.js';
@@ -33,7 +34,7 @@ export class MessageDecoder {
   private readField(r: Reader, f: Field, wire: number, out: Record<string, unknown>): void {
     if (f.shape === 'map') {
       const [key, value] = this.mapEntry(r, f, wire);
-      ((out[f.name] ??= {}) as Record<string, unknown>)[key] = value;
+      setKey((out[f.name] ??= {}) as Record<string, unknown>, key, value);
     } else if (f.shape === 'repeated') {
       const list = (out[f.name] ??= []) as unknown[];
       // Numeric repeated fields may arrive packed (one length-delimited run of values).

@@ -2,6 +2,7 @@
 // marshalling (timestamps, quantities, int-or-string, embedded raw JSON) and authentication's
 // ExtraValue, which is a bare string list in JSON.
 import { Reader, WireError } from './wire.js';
+import { jsonDepthError } from '../http/nesting.js';
 
 export type SpecialDecoder = (r: Reader) => unknown;
 
@@ -71,8 +72,11 @@ function intOrString(r: Reader): number | string {
 function rawJson(r: Reader): unknown {
   const raw = fields(r, (field, wire) => (field === 1 && wire === 2 ? r.bytes() : undefined)).get(1);
   if (!raw || raw.length === 0) return null;
+  const text = raw.toString('utf8');
+  const tooDeep = jsonDepthError(text);
+  if (tooDeep) throw new WireError(`embedded raw object is not JSON: ${tooDeep}`);
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new WireError(`embedded raw object is not JSON: ${(err as Error).message}`);
   }

@@ -6,6 +6,7 @@ import type { KindRules } from '../../api/validation/types.js';
 import type { RequestContext } from '../context.js';
 import type { FieldGetter } from '../../api/selectors/field-selector.js';
 import { clone } from '../patch/json.js';
+import { setKey } from '../../util/data-keys.js';
 
 export interface ResourceStrategy {
   /** Resets fields a client may not set on create (e.g. status). Runs before defaults. */
@@ -59,6 +60,7 @@ export function statusSplitStrategy(extra: ResourceStrategy = {}): ResourceStrat
 export function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
   const status = obj.status;
   for (const k of Object.keys(obj)) delete obj[k];
-  Object.assign(obj, clone(old));
+  const copy = clone(old);
+  for (const k of Object.keys(copy)) setKey(obj, k, copy[k]);
   if (status === undefined) delete obj.status; else obj.status = status;
 }
