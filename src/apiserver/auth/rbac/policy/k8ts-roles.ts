@@ -4,11 +4,12 @@
 // src/agent/pod-routes.ts). The scheduler gets
 // upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
-import { clusterRole, clusterRoleBinding, groups, rule, users } from './rule.js';
+import { clusterRole, clusterRoleBinding, groups, rule, serviceAccount, users } from './rule.js';
 
 export const K8TS_CONTROLLER = 'system:k8ts-controller';
 /** What k8ts's scheduler reads beyond upstream's system:kube-scheduler: PriorityClasses (a pod's priority when admission left it unset). */
 export const K8TS_SCHEDULER = 'system:k8ts-kube-scheduler';
+export const K8TS_CERTIFICATE_APPROVER = 'system:k8ts-certificate-approver';
 
 export function k8tsClusterRoles(): ClusterRole[] {
   return [
@@ -30,6 +31,9 @@ export function k8tsClusterRoles(): ClusterRole[] {
       rule(['list', 'watch'], [''], ['pods']),
     ]),
     clusterRole(K8TS_SCHEDULER, [rule(['list', 'watch'], ['scheduling.k8s.io'], ['priorityclasses'])]),
+    // Beyond upstream's certificate-controller: k8ts's approver also approves a node's serving
+    // certificate and the client certificates of its kube-proxy and k8ts-controller (as k3s signs them).
+    clusterRole(K8TS_CERTIFICATE_APPROVER, [rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kubelet-serving'])]),
   ];
 }
 
@@ -37,6 +41,7 @@ export function k8tsClusterRoleBindings(): ClusterRoleBinding[] {
   return [
     clusterRoleBinding(K8TS_CONTROLLER, users(K8TS_CONTROLLER)),
     clusterRoleBinding(K8TS_SCHEDULER, users('system:kube-scheduler')),
+    clusterRoleBinding(K8TS_CERTIFICATE_APPROVER, [serviceAccount('kube-system', 'certificate-controller')]),
     // Joining with a bootstrap token, as kubeadm sets it up: the token may ask for a node client
     // certificate, which is approved on its own; a node may renew its certificate the same way.
     clusterRoleBinding('system:node-bootstrapper', groups('system:bootstrappers'), 'k8ts:kubelet-bootstrap'),
