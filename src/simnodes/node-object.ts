@@ -14,21 +14,27 @@ export function nodeName(o: SimNodeOptions, index: number): string {
   return `${o.namePrefix}${index}`;
 }
 
-export function nodeLabels(o: SimNodeOptions, name: string, index: number): Record<string, string> {
+/** The labels a kubelet sets on its own Node; `--labels` are added when `extra` (see newNode). */
+export function nodeLabels(o: SimNodeOptions, name: string, index: number, extra = true): Record<string, string> {
   return {
     ...wellKnownLabels(name, 'linux', 'amd64'),
     'node.kubernetes.io/instance-type': 'k8ts-sim',
     'topology.kubernetes.io/region': 'sim',
     'topology.kubernetes.io/zone': o.zones[index % o.zones.length],
-    ...o.labels,
+    ...(extra ? o.labels : {}),
   };
 }
 
-export function newNode(o: SimNodeOptions, index: number): NodeObject {
+/**
+ * The Node as its kubelet registers it. A node with an identity of its own registers without the
+ * extra `--labels`: NodeRestriction forbids a node to give itself most `kubernetes.io` labels
+ * (node-role.kubernetes.io/..., as upstream), so the fleet's own identity adds them afterwards.
+ */
+export function newNode(o: SimNodeOptions, index: number, extraLabels = true): NodeObject {
   const name = nodeName(o, index);
   return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name, labels: nodeLabels(o, name, index), annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'k8ts.io/simulated': 'true' } },
+    metadata: { name, labels: nodeLabels(o, name, index, extraLabels), annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'k8ts.io/simulated': 'true' } },
     spec: o.taints.length ? { taints: o.taints } : {},
   };
 }

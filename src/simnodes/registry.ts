@@ -53,10 +53,13 @@ export class NodeRegistry {
   async register(n: SimNode): Promise<void> {
     let node: NodeObject;
     try {
-      node = await this.limiter.run(() => this.clientOf(n).create<NodeObject>(collectionPath(R.nodes), newNode(this.o, n.index)));
+      node = await this.limiter.run(() => this.clientOf(n).create<NodeObject>(collectionPath(R.nodes), newNode(this.o, n.index, !n.client)));
     } catch (err) {
       if (!isConflict(err)) throw err;
       node = await this.limiter.run(() => this.clientOf(n).get<NodeObject>(objectPath(R.nodes, undefined, n.name)));
+    }
+    if (n.client && Object.keys(this.o.labels).length) {
+      node = await this.limiter.run(() => this.client.patch<NodeObject>(objectPath(R.nodes, undefined, n.name), { metadata: { labels: this.o.labels } }, 'merge'));
     }
     n.node = node;
     n.registeredAt = Date.now();

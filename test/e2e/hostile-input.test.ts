@@ -153,7 +153,9 @@ describe('request limits', () => {
     config = loadKubeconfig(c.kubeconfig);
     // A client outside system:masters, which upstream never refuses.
     await c.k(['create', 'serviceaccount', 'limited']);
-    await c.k(['create', 'rolebinding', 'limited-edit', '--clusterrole', 'edit', '--serviceaccount', 'default:limited']);
+    // A Role of its own: with --disable-controllers nothing aggregates rules into `edit`.
+    await c.k(['create', 'role', 'configmap-editor', '--verb', 'get,list,watch,create,update,patch,delete', '--resource', 'configmaps']);
+    await c.k(['create', 'rolebinding', 'limited-edit', '--role', 'configmap-editor', '--serviceaccount', 'default:limited']);
     token = (await c.k(['create', 'token', 'limited'])).trim();
   });
   after(async () => {
