@@ -25,6 +25,11 @@ const SERVICE_ACCOUNTS: Record<string, string> = {
   'resourcequota': 'resourcequota-controller',
   'disruption': 'disruption-controller',
   'clusterrole-aggregation': 'clusterrole-aggregation-controller',
+  'validatingadmissionpolicy-status-controller': 'validatingadmissionpolicy-status-controller',
+  'csrapproving': 'certificate-controller',
+  'csrsigning': 'certificate-controller',
+  'csrcleaner': 'certificate-controller',
+  'tokencleaner': 'token-cleaner',
   // k8ts only (k3s's servicelb).
   'servicelb': 'servicelb',
 };
