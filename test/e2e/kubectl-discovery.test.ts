@@ -42,6 +42,37 @@ describe('kubectl discovery and schema', () => {
     assert.match(dep, /type\s+<string>/);
   });
 
+  test('client-side validation reads /openapi/v2 as protobuf: a List replaces, a typo in it is refused by kubectl', async () => {
+    await c.k(['create', 'configmap', 'v2-list', '--from-literal=k=v']);
+    // A List has no endpoint whose OpenAPI says it takes fieldValidation, so kubectl validates it
+    // itself against the v2 document it fetches in gnostic's protobuf encoding.
+    const list = await c.k(['get', 'configmaps', '-o', 'json']);
+    const replaced = await c.k(['replace', '-f', '-'], list);
+    assert.match(replaced, /configmap\/v2-list replaced/);
+    const before = JSON.parse(await c.k(['get', 'configmap', 'v2-list', '-o', 'json'])).metadata.resourceVersion;
+    const typo = JSON.parse(list);
+    typo.items = typo.items.map((cm: Record<string, unknown>) => ({ ...cm, dataa: { k: 'w' } }));
+    const bad = await c.kubectl(['replace', '-f', '-'], JSON.stringify(typo));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /error validating data: ValidationError\(ConfigMap\): unknown field "dataa" in io\.k8s\.api\.core\.v1\.ConfigMap/);
+    // Refused before any request: the object is as it was.
+    assert.equal(JSON.parse(await c.k(['get', 'configmap', 'v2-list', '-o', 'json'])).metadata.resourceVersion, before);
+  });
+
+  test('explain --output=plaintext-openapiv2 reads the protobuf v2 document', async () => {
+    const out = await c.k(['explain', 'deployment.spec.strategy', '--output=plaintext-openapiv2']);
+    assert.match(out, /KIND:\s+Deployment/);
+    assert.match(out, /VERSION:\s+apps\/v1/);
+    assert.match(out, /rollingUpdate\s+<Object>/);
+    assert.match(out, /type\s+<string>/);
+  });
+
+  test('get --raw /openapi/v2 is still JSON', async () => {
+    const v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
+    assert.equal(v2.swagger, '2.0');
+    assert.ok(v2.definitions['io.k8s.api.core.v1.ConfigMap']);
+  });
+
   test('get --raw serves OpenAPI v3 and version', async () => {
     const idx = JSON.parse(await c.k(['get', '--raw', '/openapi/v3']));
     assert.ok(idx.paths['api/v1'].serverRelativeURL.startsWith('/openapi/v3/api/v1'));

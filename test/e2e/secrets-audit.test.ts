@@ -89,7 +89,10 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
   writeFileSync(encPath, encryptionConfig([{ name: 'key1', secret: KEY1 }]));
   mkdirSync(dataDir);
   const args = (extra: string[] = []) => ['--encryption-provider-config', encPath, '--audit-policy-file', policyPath,
-    '--audit-log-path', join(auditDir, 'audit.log'), '--audit-log-maxsize', '1', '--audit-log-maxbackup', '3', '--disable-controllers', ...extra];
+    '--audit-log-path', join(auditDir, 'audit.log'), '--audit-log-maxsize', '1', '--audit-log-maxbackup', '3', '--disable-controllers',
+    // Without anonymous requests a request with no credentials fails authentication (401), which is
+    // what the audit part checks is logged.
+    '--anonymous-auth=false', ...extra];
   let c: TestCluster | undefined;
   try {
     // Bad configuration stops the server at start, saying what is wrong.
@@ -200,17 +203,16 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
     writeFileSync(encPath, encryptionConfig([{ name: 'key2', secret: KEY2 }, { name: 'key1', secret: KEY1 }]));
     c = await TestCluster.start({ dataDir, extraArgs: args() });
     assert.equal(await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.data.password}']), SECRET_B64, 'key1 data reads with key2 first');
-    // `kubectl get secrets -A -o json | kubectl replace -f -`. kubectl validates a List on the
-    // client side against /openapi/v2 in protobuf, which k8ts serves only as JSON: validation is
-    // left to the server (--validate=false), the replace itself is the same.
+    // `kubectl get secrets -A -o json | kubectl replace -f -`, as upstream documents it (kubectl
+    // validates the List itself, against /openapi/v2 in protobuf).
     const all = await c.k(['get', 'secrets', '-A', '-o', 'json']);
-    await c.k(['replace', '--validate=false', '-f', '-'], all);
+    await c.k(['replace', '-f', '-'], all);
     const rvAfter = await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.metadata.resourceVersion}']);
     assert.ok(Number(rvAfter) > Number(rvBefore), 'an unchanged Secret read with an old key is written again');
     assert.ok(storedValue(dataDir, secretKey).startsWith('k8s:enc:aescbc:v1:key2:'));
     assert.ok(storedValue(dataDir, '/registry/secrets/team/api-key').startsWith('k8s:enc:aescbc:v1:key2:'));
     // A second replace finds nothing stale: no write, same resourceVersion.
-    await c.k(['replace', '--validate=false', '-f', '-'], await c.k(['get', 'secrets', '-A', '-o', 'json']));
+    await c.k(['replace', '-f', '-'], await c.k(['get', 'secrets', '-A', '-o', 'json']));
     assert.equal(await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.metadata.resourceVersion}']), rvAfter);
     await c.stop('SIGTERM', true);
     c = undefined;
