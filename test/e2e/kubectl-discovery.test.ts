@@ -1,6 +1,8 @@
 // Discovery, OpenAPI and identity as kubectl sees them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { TestCluster } from './harness.js';
 
 describe('kubectl discovery and schema', () => {
@@ -65,6 +67,34 @@ describe('kubectl discovery and schema', () => {
     assert.match(out, /VERSION:\s+apps\/v1/);
     assert.match(out, /rollingUpdate\s+<Object>/);
     assert.match(out, /type\s+<string>/);
+  });
+
+  test('/openapi/v2 answers by Accept, with an ETag that a repeat request gets 304 for', async () => {
+    const kc = loadKubeconfig(c.kubeconfig);
+    const get = (headers: Record<string, string>) => new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      const r = request(`${c.url}/openapi/v2`, { ca: kc.ca, cert: kc.cert, key: kc.key, headers }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', d => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    const pb = await get({ Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+    assert.equal(pb.status, 200);
+    assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    // Document field 1 (swagger), length-delimited: "2.0".
+    assert.deepEqual([...pb.body.subarray(0, 5)], [0x0a, 3, 0x32, 0x2e, 0x30]);
+    const etag = String(pb.headers.etag);
+    assert.match(etag, /^"[0-9A-F]{128}"$/);
+    const again = await get({ Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'If-None-Match': etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    const json = await get({ Accept: 'application/json', 'If-None-Match': etag });
+    assert.equal(json.status, 200, 'the JSON body has its own ETag');
+    assert.equal(json.headers['content-type'], 'application/json');
+    assert.equal(JSON.parse(json.body.toString()).swagger, '2.0');
+    assert.equal((await get({ Accept: 'text/html' })).status, 406);
   });
 
   test('get --raw /openapi/v2 is still JSON', async () => {
