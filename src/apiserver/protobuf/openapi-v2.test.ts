@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { openapiV2 } from '../../api/openapi-docs.js';
-import { encodeOpenApiV2Document } from './openapi-v2.js';
+import { encodeOpenApiV2Document, OpenApiV2EncodingError } from './openapi-v2.js';
 import { Reader } from './wire.js';
 
 // The bytes are read back field by field, with the field numbers of gnostic's OpenAPIv2.proto
@@ -160,4 +160,9 @@ test('schema and parameter fields Kubernetes documents rarely use keep their num
   const header = msg(trace, 1);
   assert.deepEqual([str(header, 2), str(header, 5), str(msg(header, 7), 1)], ['header', 'array', 'string']);
   assert.equal(str(msg(msg(item, 2), 9, 1, 2, 2), 1), '#/responses/err');
+});
+
+test('a parameter or security scheme gnostic has no message for is refused', () => {
+  assert.throws(() => encodeOpenApiV2Document({ parameters: { c: { name: 'c', in: 'cookie' } } }), OpenApiV2EncodingError);
+  assert.throws(() => encodeOpenApiV2Document({ securityDefinitions: { s: { type: 'openIdConnect' } } }), OpenApiV2EncodingError);
 });

@@ -9,13 +9,16 @@ import { Writer } from './wire.js';
 
 type Json = Record<string, any>;
 
+/** A document the encoder cannot place in gnostic's messages (a parameter or security scheme of unknown kind). */
+export class OpenApiV2EncodingError extends Error {}
+
 export function encodeOpenApiV2Document(d: Json): Buffer {
   const w = new Writer().string(1, d.swagger);
   if (d.info) w.message(2, info(d.info));
   w.string(3, d.host).string(4, d.basePath);
-  strings(w, 5, d.schemes);
-  strings(w, 6, d.consumes);
-  strings(w, 7, d.produces);
+  w.strings(5, d.schemes);
+  w.strings(6, d.consumes);
+  w.strings(7, d.produces);
   if (d.paths) w.message(8, paths(d.paths));
   if (d.definitions) w.message(9, named(d.definitions, schema));
   if (d.parameters) w.message(10, named(d.parameters, parameter));
@@ -63,15 +66,15 @@ function pathItem(p: Json): Writer {
 
 function operation(o: Json): Writer {
   const w = new Writer();
-  strings(w, 1, o.tags);
+  w.strings(1, o.tags);
   w.string(2, o.summary).string(3, o.description);
   if (o.externalDocs) w.message(4, externalDocs(o.externalDocs));
   w.string(5, o.operationId);
-  strings(w, 6, o.produces);
-  strings(w, 7, o.consumes);
+  w.strings(6, o.produces);
+  w.strings(7, o.consumes);
   for (const item of o.parameters ?? []) w.message(8, parametersItem(item));
   if (o.responses) w.message(9, responses(o.responses));
-  strings(w, 10, o.schemes);
+  w.strings(10, o.schemes);
   w.bool(11, o.deprecated);
   for (const req of o.security ?? []) w.message(12, securityRequirement(req));
   return vendorExtensions(w, 13, o);
@@ -97,7 +100,7 @@ function parameter(p: Json): Writer {
     return new Writer().message(1, vendorExtensions(body, 6, p));
   }
   const kind = NON_BODY_PARAMETER[p.in as keyof typeof NON_BODY_PARAMETER];
-  if (!kind) throw new Error(`OpenAPI v2: parameter ${JSON.stringify(p.name)} has unknown location ${JSON.stringify(p.in)}`);
+  if (!kind) throw new OpenApiV2EncodingError(`OpenAPI v2: parameter ${JSON.stringify(p.name)} has unknown location ${JSON.stringify(p.in)}`);
   const w = new Writer().bool(1, p.required).string(2, p.in).string(3, p.description).string(4, p.name);
   // Query and formData parameters carry allowEmptyValue at 5, which shifts their remaining fields.
   const hasAllowEmpty = p.in === 'query' || p.in === 'formData';
@@ -162,14 +165,14 @@ function schema(s: Json): Writer {
   w.int64(11, s.maxLength).int64(12, s.minLength).string(13, s.pattern);
   w.int64(14, s.maxItems).int64(15, s.minItems).bool(16, s.uniqueItems);
   w.int64(17, s.maxProperties).int64(18, s.minProperties);
-  strings(w, 19, s.required);
+  w.strings(19, s.required);
   for (const v of s.enum ?? []) w.message(20, any(v));
   // AdditionalPropertiesItem { oneof { Schema schema = 1; bool boolean = 2; } }
   if (typeof s.additionalProperties === 'boolean') w.message(21, new Writer().oneofBool(2, s.additionalProperties));
   else if (s.additionalProperties) w.message(21, new Writer().message(1, schema(s.additionalProperties)));
   // TypeItem { repeated string value = 1; } and ItemsItem { repeated Schema schema = 1; }: each
   // takes the single-value form as a list of one.
-  if (s.type !== undefined) w.message(22, strings(new Writer(), 1, [s.type].flat()));
+  if (s.type !== undefined) w.message(22, new Writer().strings(1, [s.type].flat()));
   if (s.items) {
     const items = new Writer();
     for (const item of [s.items].flat()) items.message(1, schema(item));
@@ -186,7 +189,7 @@ function schema(s: Json): Writer {
 /** SecurityRequirement { repeated NamedStringArray additional_properties = 1; } */
 function securityRequirement(r: Json): Writer {
   const w = new Writer();
-  for (const [name, scopes] of Object.entries(r)) w.message(1, new Writer().string(1, name).message(2, strings(new Writer(), 1, scopes as string[])));
+  for (const [name, scopes] of Object.entries(r)) w.message(1, new Writer().string(1, name).message(2, new Writer().strings(1, scopes as string[])));
   return w;
 }
 
@@ -206,7 +209,7 @@ function securityDefinitionsItem(d: Json): Writer {
       return new Writer().message(field, vendorExtensions(w.string(4, d.tokenUrl).string(5, d.description), 6, d));
     }
     default:
-      throw new Error(`OpenAPI v2: unknown security scheme type ${JSON.stringify(d.type)}`);
+      throw new OpenApiV2EncodingError(`OpenAPI v2: unknown security scheme type ${JSON.stringify(d.type)}`);
   }
 }
 
@@ -232,14 +235,5 @@ function any(value: unknown): Writer {
 /** Every `x-` key of an object as NamedAny at `field`. */
 function vendorExtensions(w: Writer, field: number, obj: Json): Writer {
   for (const [name, value] of Object.entries(obj)) if (name.startsWith('x-')) w.message(field, new Writer().string(1, name).message(2, any(value)));
-  return w;
-}
-
-function strings(w: Writer, field: number, values: string[] | undefined): Writer {
-  for (const v of values ?? []) {
-    // A repeated string keeps empty entries, which the scalar `string` helper would drop.
-    if (v === '') w.message(field, new Writer());
-    else w.string(field, v);
-  }
   return w;
 }

@@ -75,6 +75,8 @@ test('proto3 zero values are left out, but an empty message and a oneof false ar
   assert.equal(new Writer().string(1, '').bool(2, false).int64(3, 0).double(4, 0).string(5, undefined).finish().length, 0);
   assert.deepEqual(new Writer().message(1, new Writer()).finish(), bytes(0x0a, 0));
   assert.deepEqual(new Writer().oneofBool(2, false).finish(), bytes(0x10, 0));
+  // A repeated string keeps its empty elements: their position is data.
+  assert.deepEqual(new Writer().strings(1, ['a', '']).finish(), bytes(0x0a, 1, 0x61, 0x0a, 0));
 });
 
 test('Writer output reads back with the Reader, including negative and large int64s and field numbers past 15', () => {

@@ -138,6 +138,12 @@ export class Writer {
     return this.bytes(field, Buffer.from(value, 'utf8'));
   }
 
+  /** A repeated string: every element is written, empty ones too. */
+  strings(field: number, values: readonly string[] | undefined): this {
+    for (const v of values ?? []) this.bytes(field, Buffer.from(v, 'utf8'), true);
+    return this;
+  }
+
   bool(field: number, value: boolean | undefined): this {
     if (!value) return this;
     return this.key(field, WireType.Varint).push(varintBytes(1n));
