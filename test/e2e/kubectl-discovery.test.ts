@@ -1,6 +1,8 @@
 // Discovery, OpenAPI and identity as kubectl sees them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { TestCluster } from './harness.js';
 
 describe('kubectl discovery and schema', () => {
@@ -40,6 +42,65 @@ describe('kubectl discovery and schema', () => {
     assert.match(dep, /GROUP:\s+apps/);
     assert.match(dep, /rollingUpdate\s+<RollingUpdateDeployment>/);
     assert.match(dep, /type\s+<string>/);
+  });
+
+  test('client-side validation reads /openapi/v2 as protobuf: a List replaces, a typo in it is refused by kubectl', async () => {
+    await c.k(['create', 'configmap', 'v2-list', '--from-literal=k=v']);
+    // A List has no endpoint whose OpenAPI says it takes fieldValidation, so kubectl validates it
+    // itself against the v2 document it fetches in gnostic's protobuf encoding.
+    const list = await c.k(['get', 'configmaps', '-o', 'json']);
+    const replaced = await c.k(['replace', '-f', '-'], list);
+    assert.match(replaced, /configmap\/v2-list replaced/);
+    const before = JSON.parse(await c.k(['get', 'configmap', 'v2-list', '-o', 'json'])).metadata.resourceVersion;
+    const typo = JSON.parse(list);
+    typo.items = typo.items.map((cm: Record<string, unknown>) => ({ ...cm, dataa: { k: 'w' } }));
+    const bad = await c.kubectl(['replace', '-f', '-'], JSON.stringify(typo));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /error validating data: ValidationError\(ConfigMap\): unknown field "dataa" in io\.k8s\.api\.core\.v1\.ConfigMap/);
+    // Refused before any request: the object is as it was.
+    assert.equal(JSON.parse(await c.k(['get', 'configmap', 'v2-list', '-o', 'json'])).metadata.resourceVersion, before);
+  });
+
+  test('explain --output=plaintext-openapiv2 reads the protobuf v2 document', async () => {
+    const out = await c.k(['explain', 'deployment.spec.strategy', '--output=plaintext-openapiv2']);
+    assert.match(out, /KIND:\s+Deployment/);
+    assert.match(out, /VERSION:\s+apps\/v1/);
+    assert.match(out, /rollingUpdate\s+<Object>/);
+    assert.match(out, /type\s+<string>/);
+  });
+
+  test('/openapi/v2 answers by Accept, with an ETag that a repeat request gets 304 for', async () => {
+    const kc = loadKubeconfig(c.kubeconfig);
+    const get = (headers: Record<string, string>) => new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      const r = request(`${c.url}/openapi/v2`, { ca: kc.ca, cert: kc.cert, key: kc.key, headers }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', d => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    const pb = await get({ Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+    assert.equal(pb.status, 200);
+    assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    // Document field 1 (swagger), length-delimited: "2.0".
+    assert.deepEqual([...pb.body.subarray(0, 5)], [0x0a, 3, 0x32, 0x2e, 0x30]);
+    const etag = String(pb.headers.etag);
+    assert.match(etag, /^"[0-9A-F]{128}"$/);
+    const again = await get({ Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'If-None-Match': etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    const json = await get({ Accept: 'application/json', 'If-None-Match': etag });
+    assert.equal(json.status, 200, 'the JSON body has its own ETag');
+    assert.equal(json.headers['content-type'], 'application/json');
+    assert.equal(JSON.parse(json.body.toString()).swagger, '2.0');
+    assert.equal((await get({ Accept: 'text/html' })).status, 406);
+  });
+
+  test('get --raw /openapi/v2 is still JSON', async () => {
+    const v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
+    assert.equal(v2.swagger, '2.0');
+    assert.ok(v2.definitions['io.k8s.api.core.v1.ConfigMap']);
   });
 
   test('get --raw serves OpenAPI v3 and version', async () => {

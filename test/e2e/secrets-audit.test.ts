@@ -1,6 +1,7 @@
 // Secrets at rest and the audit log, with the real kubectl: the SQLite file holds no Secret in
 // plaintext (but ConfigMaps, not configured, stay plain); keys rotate by adding one, rewriting
-// every Secret with `kubectl replace` and dropping the old one; the audit log holds what the
+// every Secret with `kubectl replace` and dropping the old one, and providers switch (aescbc to
+// secretbox) the same way; the audit log holds what the
 // policy asks for, and rotates by size with lumberjack's names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ const SECRET_B64 = Buffer.from(SECRET_TEXT).toString('base64');
 const CM_TEXT = 'plain-configmap-value-on-disk';
 const KEY1 = Buffer.alloc(32, 0x11).toString('base64');
 const KEY2 = Buffer.alloc(24, 0x22).toString('base64');
+const BOX_KEY = Buffer.alloc(32, 0x33).toString('base64');
 
 const encryptionConfig = (keys: { name: string; secret: string }[]) => JSON.stringify({
   apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration',
@@ -89,7 +91,10 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
   writeFileSync(encPath, encryptionConfig([{ name: 'key1', secret: KEY1 }]));
   mkdirSync(dataDir);
   const args = (extra: string[] = []) => ['--encryption-provider-config', encPath, '--audit-policy-file', policyPath,
-    '--audit-log-path', join(auditDir, 'audit.log'), '--audit-log-maxsize', '1', '--audit-log-maxbackup', '3', '--disable-controllers', ...extra];
+    '--audit-log-path', join(auditDir, 'audit.log'), '--audit-log-maxsize', '1', '--audit-log-maxbackup', '3', '--disable-controllers',
+    // Without anonymous requests a request with no credentials fails authentication (401), which is
+    // what the audit part checks is logged.
+    '--anonymous-auth=false', ...extra];
   let c: TestCluster | undefined;
   try {
     // Bad configuration stops the server at start, saying what is wrong.
@@ -200,17 +205,16 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
     writeFileSync(encPath, encryptionConfig([{ name: 'key2', secret: KEY2 }, { name: 'key1', secret: KEY1 }]));
     c = await TestCluster.start({ dataDir, extraArgs: args() });
     assert.equal(await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.data.password}']), SECRET_B64, 'key1 data reads with key2 first');
-    // `kubectl get secrets -A -o json | kubectl replace -f -`. kubectl validates a List on the
-    // client side against /openapi/v2 in protobuf, which k8ts serves only as JSON: validation is
-    // left to the server (--validate=false), the replace itself is the same.
+    // `kubectl get secrets -A -o json | kubectl replace -f -`, as upstream documents it (kubectl
+    // validates the List itself, against /openapi/v2 in protobuf).
     const all = await c.k(['get', 'secrets', '-A', '-o', 'json']);
-    await c.k(['replace', '--validate=false', '-f', '-'], all);
+    await c.k(['replace', '-f', '-'], all);
     const rvAfter = await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.metadata.resourceVersion}']);
     assert.ok(Number(rvAfter) > Number(rvBefore), 'an unchanged Secret read with an old key is written again');
     assert.ok(storedValue(dataDir, secretKey).startsWith('k8s:enc:aescbc:v1:key2:'));
     assert.ok(storedValue(dataDir, '/registry/secrets/team/api-key').startsWith('k8s:enc:aescbc:v1:key2:'));
     // A second replace finds nothing stale: no write, same resourceVersion.
-    await c.k(['replace', '--validate=false', '-f', '-'], await c.k(['get', 'secrets', '-A', '-o', 'json']));
+    await c.k(['replace', '-f', '-'], await c.k(['get', 'secrets', '-A', '-o', 'json']));
     assert.equal(await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.metadata.resourceVersion}']), rvAfter);
     await c.stop('SIGTERM', true);
     c = undefined;
@@ -223,6 +227,25 @@ test('Secrets are encrypted at rest and keys rotate by rewriting; the audit log 
     c = await TestCluster.start({ dataDir, extraArgs: args() });
     assert.equal(await c.k(['-n', 'team', 'get', 'secret', 'api-key', '-o', 'jsonpath={.data.key}']), SECRET_B64);
     assert.ok(!onDisk(dataDir, SECRET_B64), 'still nothing plain on disk');
+
+    // ---- a provider switch: secretbox first, aescbc key2 still reads; a replace rewrites all ----
+    await c.stop('SIGTERM', true);
+    c = undefined;
+    writeFileSync(encPath, JSON.stringify({
+      apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration',
+      resources: [{ resources: ['secrets'], providers: [{ secretbox: { keys: [{ name: 'box1', secret: BOX_KEY }] } }, { aescbc: { keys: [{ name: 'key2', secret: KEY2 }] } }] }],
+    }));
+    c = await TestCluster.start({ dataDir, extraArgs: args() });
+    await c.k(['replace', '-f', '-'], await c.k(['get', 'secrets', '-A', '-o', 'json']));
+    for (const key of [secretKey, '/registry/secrets/team/api-key']) {
+      const value = Buffer.from(storedValue(dataDir, key), 'latin1');
+      const prefix = 'k8s:enc:secretbox:v1:box1:';
+      assert.equal(value.subarray(0, prefix.length).toString('latin1'), prefix, key);
+      // Then a 24-byte nonce and the box (16-byte tag + ciphertext): 40 bytes more than the object.
+      assert.ok(value.length > prefix.length + 40, key);
+    }
+    assert.equal(await c.k(['get', 'secret', 'db-pass', '-o', 'jsonpath={.data.password}']), SECRET_B64);
+    assert.ok(!onDisk(dataDir, SECRET_B64) && !onDisk(dataDir, SECRET_TEXT), 'no Secret data on disk in plaintext under secretbox');
 
     // ---- the audit log rotates by size (1 MB) with lumberjack's names, keeping 3 backups ----
     const big = 'x'.repeat(300_000);

@@ -7,6 +7,7 @@ import { EncryptionConfig, EncryptionConfigError } from './config.js';
 
 const K1 = Buffer.alloc(32, 1).toString('base64');
 const K2 = Buffer.alloc(16, 2).toString('base64');
+const K32 = Buffer.alloc(32, 3).toString('base64');
 const doc = (resources: unknown) => ({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration', resources });
 const failure = (d: unknown) => {
   try { EncryptionConfig.fromDocument(d); } catch (err) { assert.ok(err instanceof EncryptionConfigError); return (err as Error).message; }
@@ -23,6 +24,21 @@ test('the first provider writes k8s:enc:<provider>:v1:<key>:, every provider rea
   assert.deepEqual(t.fromStorage('{"a":1}', '/registry/secrets/ns/s'), { text: '{"a":1}', stale: true });
   // Other resources stay plain.
   assert.equal(c.transformerFor('', 'configmaps').toStorage('{}', '/registry/configmaps/a/b'), '{}');
+});
+
+test('secretbox: values carry its prefix and key name, and a provider switch reads old values as stale', () => {
+  const box = EncryptionConfig.fromDocument(doc([{ resources: ['secrets'], providers: [{ secretbox: { keys: [{ name: 'sb', secret: K32 }] } }, { aescbc: { keys: [{ name: 'k1', secret: K1 }] } }] }]));
+  const cbc = EncryptionConfig.fromDocument(doc([{ resources: ['secrets'], providers: [{ aescbc: { keys: [{ name: 'k1', secret: K1 }] } }] }]));
+  const key = '/registry/secrets/default/s';
+  const stored = box.transformerFor('', 'secrets').toStorage('{"v":1}', key);
+  // Prefix, then the 24-byte nonce, the 16-byte tag and the 7-byte ciphertext.
+  assert.ok(stored.startsWith('k8s:enc:secretbox:v1:sb:'));
+  assert.equal(Buffer.from(stored, 'latin1').length, 'k8s:enc:secretbox:v1:sb:'.length + 24 + 16 + 7);
+  assert.deepEqual(box.transformerFor('', 'secrets').fromStorage(stored, key), { text: '{"v":1}', stale: false });
+  const old = cbc.transformerFor('', 'secrets').toStorage('{"v":0}', key);
+  assert.deepEqual(box.transformerFor('', 'secrets').fromStorage(old, key), { text: '{"v":0}', stale: true });
+  const otherName = EncryptionConfig.fromDocument(doc([{ resources: ['secrets'], providers: [{ secretbox: { keys: [{ name: 'other', secret: K32 }] } }] }]));
+  assert.throws(() => otherName.transformerFor('', 'secrets').fromStorage(stored, key), { message: 'no matching key was found for the provided Secretbox transformer' });
 });
 
 test('rotation: add the new key first, rewrite, then drop the old key', () => {
@@ -76,7 +92,7 @@ test('configs are validated with upstream\'s messages', () => {
   assert.match(failure(doc([{ resources: ['*.apps'], providers: [{ identity: {} }] }, { resources: ['deployments.apps'], providers: [{ identity: {} }] }])), /resource "deployments\.apps" is masked by earlier rule "\*\.apps"/);
   assert.match(failure({ apiVersion: 'v1', kind: 'ConfigMap' }), /expected kind EncryptionConfiguration in apiserver\.config\.k8s\.io\/v1/);
   assert.match(failure({ ...doc([{ resources: ['secrets'], providers: [{ identity: {}, aescbx: {} }] }]) }), /strict decoding error: unknown field "resources\[0\]\.providers\[0\]\.aescbx"/);
-  assert.match(failure(doc([{ resources: ['secrets'], providers: [{ secretbox: { keys: [{ name: 'k', secret: K1 }] } }] }])), /secretbox provider is not supported/);
+  assert.match(failure(doc([{ resources: ['secrets'], providers: [{ kms: { name: 'k', endpoint: 'unix:///k.sock' } }] }])), /the kms provider is not supported by k8ts/);
 });
 
 test('the file may be YAML or JSON; an empty or missing file is a clear error', () => {

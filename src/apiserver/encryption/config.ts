@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { aesCbcTransformer, aesGcmTransformer } from '../../storage/encryption/aes.js';
+import { secretboxTransformer } from '../../storage/encryption/secretbox.js';
 import {
   ENCRYPTED_PREFIX, identityTransformer, PrefixTransformers, type PrefixedTransformer, type ValueTransformer,
 } from '../../storage/encryption/transformer.js';
@@ -29,7 +30,7 @@ export interface EncryptionConfigurationDocument {
 const GROUP_VERSION = 'apiserver.config.k8s.io/v1';
 const AES_KEY_SIZES = [16, 24, 32];
 const SECRETBOX_KEY_SIZES = [32];
-const PROVIDER_PREFIX = { aescbc: `${ENCRYPTED_PREFIX}aescbc:v1:`, aesgcm: `${ENCRYPTED_PREFIX}aesgcm:v1:` };
+const PROVIDER_PREFIX = { aescbc: `${ENCRYPTED_PREFIX}aescbc:v1:`, aesgcm: `${ENCRYPTED_PREFIX}aesgcm:v1:`, secretbox: `${ENCRYPTED_PREFIX}secretbox:v1:` };
 const KNOWN_FIELDS = {
   top: ['apiVersion', 'kind', 'resources'],
   entry: ['resources', 'providers'],
@@ -233,11 +234,8 @@ function providerTransformer(provider: Provider): PrefixedTransformer {
   if (provider.identity) return { prefix: '', transformer: identityTransformer };
   if (provider.aescbc) return { prefix: PROVIDER_PREFIX.aescbc, transformer: keyedTransformers(provider.aescbc.keys!, aesCbcTransformer, 'AES') };
   if (provider.aesgcm) return { prefix: PROVIDER_PREFIX.aesgcm, transformer: keyedTransformers(provider.aesgcm.keys!, aesGcmTransformer, 'AES') };
-  if (provider.secretbox) {
-    // XSalsa20-Poly1305 is in neither node:crypto (OpenSSL has no XSalsa20) nor our dependencies.
-    throw new EncryptionConfigError('error while building transformers: the secretbox provider is not supported by k8ts (XSalsa20-Poly1305 is not available in Node\'s crypto); use aescbc or aesgcm');
-  }
-  throw new EncryptionConfigError('error while building transformers: the kms provider is not supported by k8ts; use aescbc or aesgcm');
+  if (provider.secretbox) return { prefix: PROVIDER_PREFIX.secretbox, transformer: keyedTransformers(provider.secretbox.keys!, secretboxTransformer, 'Secretbox') };
+  throw new EncryptionConfigError('error while building transformers: the kms provider is not supported by k8ts; use aescbc, aesgcm or secretbox');
 }
 
 /** One provider's keys: the first encrypts, any decrypts the values carrying its name. */

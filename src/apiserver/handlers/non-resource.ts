@@ -1,9 +1,12 @@
 // Non-resource endpoints: health, version, metrics, discovery and OpenAPI documents.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../../api/errors.js';
 import { openapiV2, openapiV3Document, openapiV3Index } from '../../api/openapi-docs.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from '../discovery.js';
+import { parseAccept } from '../http/negotiate.js';
 import { sendJson } from '../http/respond.js';
+import { encodeOpenApiV2Document } from '../protobuf/openapi-v2.js';
 
 export const VERSION_INFO = {
   major: '1',
@@ -34,11 +37,7 @@ export function handleNonResource(req: IncomingMessage, res: ServerResponse, pat
     res.end(metrics());
     return;
   }
-  if (path === '/openapi/v2') {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(openapiV2());
-    return;
-  }
+  if (path === '/openapi/v2') return serveOpenApiV2(req, res);
   if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index());
   if (path.startsWith('/openapi/v3/')) {
     const doc = openapiV3Document(path.slice('/openapi/v3/'.length));
@@ -62,6 +61,59 @@ export function handleNonResource(req: IncomingMessage, res: ServerResponse, pat
   if (parts[0] === 'apis' && parts.length === 2) return sendDiscovery(res, apiGroup(parts[1]));
   if (parts[0] === 'apis' && parts.length === 3) return sendDiscovery(res, apiResourceList(parts[1], parts[2]));
   throw resourceNotFound();
+}
+
+/**
+ * What client-go's DiscoveryClient.OpenAPISchema() asks for. The answer is labelled with the
+ * `.v1.0` spelling, as upstream's, since `@` is no token character and Go's mime parser (which
+ * client-go runs on Content-Type) refuses it.
+ */
+const OPENAPI_V2_PROTOBUF_ACCEPTED = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+interface CachedBody {
+  body: Buffer;
+  etag: string;
+}
+
+let openApiV2Json: CachedBody | undefined;
+let openApiV2Protobuf: CachedBody | undefined;
+
+function cachedBody(body: Buffer): CachedBody {
+  return { body, etag: `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"` };
+}
+
+/**
+ * /openapi/v2 as JSON or, for a client that asks for it first, gnostic's protobuf Document (built
+ * on first request and kept). Like upstream: the first Accept entry that either encoding satisfies
+ * wins, an ETag per body answers If-None-Match with 304, and nothing acceptable is a bare 406.
+ */
+function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+  let chosen: { type: string; cached: () => CachedBody } | undefined;
+  for (const { type } of parseAccept(req.headers.accept)) {
+    if (OPENAPI_V2_PROTOBUF_ACCEPTED.includes(type)) {
+      chosen = { type: OPENAPI_V2_PROTOBUF_CONTENT_TYPE, cached: () => (openApiV2Protobuf ??= cachedBody(encodeOpenApiV2Document(JSON.parse(openapiV2().toString('utf8'))))) };
+      break;
+    }
+    if (type === 'application/json' || type === 'application/*' || type === '*/*') {
+      chosen = { type: 'application/json', cached: () => (openApiV2Json ??= cachedBody(openapiV2())) };
+      break;
+    }
+  }
+  if (!chosen) {
+    res.writeHead(406, { Vary: 'Accept' });
+    res.end();
+    return;
+  }
+  const { body, etag } = chosen.cached();
+  const headers = { 'Content-Type': chosen.type, ETag: etag, Vary: 'Accept' };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, headers);
+  res.end(body);
 }
 
 function sendDiscovery(res: ServerResponse, body: unknown): void {

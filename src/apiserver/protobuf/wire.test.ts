@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Reader, WireError } from './wire.js';
+import { Reader, WireError, Writer } from './wire.js';
 
 const bytes = (...b: number[]) => Buffer.from(b);
 
@@ -61,4 +61,31 @@ test('reading past the end is unexpected EOF', () => {
   assert.throws(() => new Reader(bytes(0x80)).uint(), /unexpected EOF/);
   assert.throws(() => new Reader(bytes(0x05, 0x61)).string(), /unexpected EOF/);
   assert.throws(() => new Reader(bytes(1, 2, 3)).skip(1), /unexpected EOF/);
+});
+
+test('the Writer writes hand-checked bytes: tags, varints, strings, doubles and embedded messages', () => {
+  const inner = new Writer().int64(1, 300);
+  const out = new Writer().string(1, 'abc').bool(2, true).double(3, 1.5).message(4, inner).finish();
+  const d = Buffer.alloc(8);
+  d.writeDoubleLE(1.5);
+  assert.deepEqual(out, Buffer.concat([bytes(0x0a, 3, 0x61, 0x62, 0x63, 0x10, 1, 0x19), d, bytes(0x22, 3, 0x08, 0xac, 0x02)]));
+});
+
+test('proto3 zero values are left out, but an empty message and a oneof false are written', () => {
+  assert.equal(new Writer().string(1, '').bool(2, false).int64(3, 0).double(4, 0).string(5, undefined).finish().length, 0);
+  assert.deepEqual(new Writer().message(1, new Writer()).finish(), bytes(0x0a, 0));
+  assert.deepEqual(new Writer().oneofBool(2, false).finish(), bytes(0x10, 0));
+  // A repeated string keeps its empty elements: their position is data.
+  assert.deepEqual(new Writer().strings(1, ['a', '']).finish(), bytes(0x0a, 1, 0x61, 0x0a, 0));
+});
+
+test('Writer output reads back with the Reader, including negative and large int64s and field numbers past 15', () => {
+  const r = new Reader(new Writer().int64(31, -1).int64(2, 2 ** 40).string(300, 'é').finish());
+  assert.deepEqual(r.tag(), { field: 31, wire: 0 });
+  assert.equal(r.int64(), -1);
+  assert.deepEqual(r.tag(), { field: 2, wire: 0 });
+  assert.equal(r.int64(), 2 ** 40);
+  assert.deepEqual(r.tag(), { field: 300, wire: 2 });
+  assert.equal(r.string(), 'é');
+  assert.ok(r.done);
 });

@@ -1,6 +1,7 @@
-// The protobuf wire format, read side only: tags, varints, fixed 32/64-bit values and
+// The protobuf wire format: a Reader for tags, varints, fixed 32/64-bit values and
 // length-delimited fields, each bounds-checked so a truncated body fails cleanly instead of reading
-// past its end. Unknown fields are skipped by wire type, as every protobuf reader must.
+// past its end (unknown fields are skipped by wire type, as every protobuf reader must), and a
+// Writer for the few proto3 scalar kinds and embedded messages the server encodes itself.
 
 /** A body that is not well-formed protobuf (truncated, bad varint, unknown wire type). */
 export class WireError extends Error {
@@ -121,4 +122,80 @@ export class Reader {
     this.pos += n;
     return at;
   }
+}
+
+/**
+ * Builds one message. Scalars follow proto3: a zero value (empty string, false, 0) is not written.
+ * An embedded message is always written, since its presence is what a reader sees (an empty
+ * `items` schema still means "one schema").
+ */
+export class Writer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  string(field: number, value: string | undefined): this {
+    if (!value) return this;
+    return this.bytes(field, Buffer.from(value, 'utf8'));
+  }
+
+  /** A repeated string: every element is written, empty ones too. */
+  strings(field: number, values: readonly string[] | undefined): this {
+    for (const v of values ?? []) this.bytes(field, Buffer.from(v, 'utf8'), true);
+    return this;
+  }
+
+  bool(field: number, value: boolean | undefined): this {
+    if (!value) return this;
+    return this.key(field, WireType.Varint).push(varintBytes(1n));
+  }
+
+  /** A bool that is one case of a oneof, where even `false` must be written to be seen. */
+  oneofBool(field: number, value: boolean): this {
+    return this.key(field, WireType.Varint).push(varintBytes(value ? 1n : 0n));
+  }
+
+  int64(field: number, value: number | undefined): this {
+    if (!value) return this;
+    return this.key(field, WireType.Varint).push(varintBytes(BigInt.asUintN(64, BigInt(Math.trunc(value)))));
+  }
+
+  double(field: number, value: number | undefined): this {
+    if (!value) return this;
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(value);
+    return this.key(field, WireType.Fixed64).push(b);
+  }
+
+  message(field: number, message: Writer): this {
+    return this.bytes(field, message.finish(), true);
+  }
+
+  finish(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+
+  private bytes(field: number, value: Buffer, always = false): this {
+    if (!value.length && !always) return this;
+    return this.key(field, WireType.Bytes).push(varintBytes(BigInt(value.length))).push(value);
+  }
+
+  private key(field: number, wire: WireType): this {
+    return this.push(varintBytes(BigInt(field * 8 + wire)));
+  }
+
+  private push(b: Buffer): this {
+    this.chunks.push(b);
+    this.size += b.length;
+    return this;
+  }
+}
+
+function varintBytes(n: bigint): Buffer {
+  const out: number[] = [];
+  while (n > 0x7fn) {
+    out.push(Number(n & 0x7fn) | 0x80);
+    n >>= 7n;
+  }
+  out.push(Number(n));
+  return Buffer.from(out);
 }
