@@ -5,8 +5,9 @@
 // already stored in a laxer environment; the environment here is one, so the same check applies.
 import { compile } from '../cel/index.js';
 import { fieldErrors, type FieldError } from '../errors.js';
-import { duplicateGo, goStringSlice, invalidGo } from './go-value.js';
+import { duplicateGo, invalidGo } from './go-value.js';
 import { dns1035Label, dns1123Subdomain, pathSegmentName, qualifiedName } from './names.js';
+import { validateRuleWithOperations } from './admission-rules.js';
 import { validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
 
@@ -22,8 +23,6 @@ export function policyVariables(opts: { params: boolean; authorizer: boolean; co
 
 const FAILURE_POLICIES = ['Fail', 'Ignore'];
 const MATCH_POLICIES = ['Equivalent', 'Exact'];
-const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
-const SCOPES = ['*', 'Cluster', 'Namespaced'];
 const VALIDATION_ACTIONS = ['Audit', 'Deny', 'Warn'];
 const REASONS = ['Forbidden', 'Invalid', 'RequestEntityTooLarge'];
 const MAX_AUDIT_ANNOTATIONS = 20;
@@ -31,7 +30,6 @@ const MAX_AUDIT_VALUE_EXPRESSION = 5 * 1024;
 const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
-const hasWildcard = (xs: unknown[]) => xs.includes('*');
 
 /** One expression compiled with `variables`; its field error, or none. */
 function compileErrors(path: string, expression: string, variables: string[]): FieldError[] {
@@ -41,53 +39,6 @@ function compileErrors(path: string, expression: string, variables: string[]): F
   } catch (err) {
     return [fieldErrors.invalid(path, expression, `compilation failed: ${(err as Error).message}`)];
   }
-}
-
-function validateResources(resources: string[], path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  if (!resources.length) errs.push(fieldErrors.required(path));
-  const withWildcardSub = new Set<string>();
-  const subWithWildcardRes = new Set<string>();
-  let doubleWildcard = false, singleWildcard = false, plainResource = false;
-  resources.forEach((rs, i) => {
-    if (rs === '') {
-      errs.push(fieldErrors.required(`${path}[${i}]`));
-      return;
-    }
-    if (rs === '*/*') doubleWildcard = true;
-    if (rs === '*') singleWildcard = true;
-    const slash = rs.indexOf('/');
-    if (slash < 0) {
-      plainResource = rs !== '*';
-      return;
-    }
-    const res = rs.slice(0, slash), sub = rs.slice(slash + 1);
-    if (withWildcardSub.has(res)) errs.push(fieldErrors.invalid(`${path}[${i}]`, rs, `if '${res}/*' is present, must not specify ${rs}`));
-    if (subWithWildcardRes.has(sub)) errs.push(fieldErrors.invalid(`${path}[${i}]`, rs, `if '*/${sub}' is present, must not specify ${rs}`));
-    if (sub === '*') withWildcardSub.add(res);
-    if (res === '*') subWithWildcardRes.add(sub);
-  });
-  if (resources.length > 1 && doubleWildcard) errs.push(invalidGo(path, goStringSlice(resources), "if '*/*' is present, must not specify other resources", resources));
-  if (singleWildcard && plainResource) errs.push(invalidGo(path, goStringSlice(resources), "if '*' is present, must not specify other resources without subresources", resources));
-  return errs;
-}
-
-function validateRuleWithOperations(r: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const ops: string[] = r.operations ?? [];
-  if (!ops.length) errs.push(fieldErrors.required(`${path}.operations`));
-  if (ops.length > 1 && hasWildcard(ops)) errs.push(invalidGo(`${path}.operations`, `[]v1.OperationType{${ops.map(o => JSON.stringify(o)).join(', ')}}`, "if '*' is present, must not specify other operations", ops));
-  ops.forEach((o, i) => { if (!OPERATIONS.includes(o)) errs.push(fieldErrors.notSupported(`${path}.operations[${i}]`, o, OPERATIONS)); });
-  const groups: string[] = r.apiGroups ?? [];
-  if (!groups.length) errs.push(fieldErrors.required(`${path}.apiGroups`));
-  if (groups.length > 1 && hasWildcard(groups)) errs.push(invalidGo(`${path}.apiGroups`, goStringSlice(groups), "if '*' is present, must not specify other API groups", groups));
-  const versions: string[] = r.apiVersions ?? [];
-  if (!versions.length) errs.push(fieldErrors.required(`${path}.apiVersions`));
-  if (versions.length > 1 && hasWildcard(versions)) errs.push(invalidGo(`${path}.apiVersions`, goStringSlice(versions), "if '*' is present, must not specify other API versions", versions));
-  versions.forEach((v, i) => { if (v === '') errs.push(fieldErrors.required(`${path}.apiVersions[${i}]`)); });
-  errs.push(...validateResources(r.resources ?? [], `${path}.resources`));
-  if (r.scope !== undefined && r.scope !== null && !SCOPES.includes(r.scope)) errs.push(fieldErrors.notSupported(`${path}.scope`, r.scope, SCOPES));
-  return errs;
 }
 
 function validateNamedRule(r: Obj, path: string): FieldError[] {

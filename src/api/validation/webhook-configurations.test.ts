@@ -41,12 +41,12 @@ test('policies, timeouts and sideEffects as upstream', () => {
 
 test('rules: operations, groups, versions, resources and scope', () => {
   const rule = (r: Obj) => errors([hook({ rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], ...r }] })]);
-  assert.deepEqual(rule({ operations: ['*', 'CREATE'] }), ['webhooks[0].rules[0].operations: Invalid value: []string{...}: if \'*\' is present, must not specify other operations']);
+  assert.deepEqual(rule({ operations: ['*', 'CREATE'] }), ['webhooks[0].rules[0].operations: Invalid value: []admissionregistration.OperationType{"*", "CREATE"}: if \'*\' is present, must not specify other operations']);
   assert.deepEqual(rule({ operations: ['PATCH'] }), ['webhooks[0].rules[0].operations[0]: Unsupported value: "PATCH": supported values: "*", "CONNECT", "CREATE", "DELETE", "UPDATE"']);
   assert.deepEqual(rule({ apiGroups: [] }), ['webhooks[0].rules[0].apiGroups: Required value']);
   assert.deepEqual(rule({ apiVersions: ['v1', ''] }), ['webhooks[0].rules[0].apiVersions[1]: Required value']);
   assert.deepEqual(rule({ resources: ['pods/*', 'pods/status'] }), ['webhooks[0].rules[0].resources[1]: Invalid value: "pods/status": if \'pods/*\' is present, must not specify pods/status']);
-  assert.deepEqual(rule({ resources: ['*', 'pods'] }), ['webhooks[0].rules[0].resources: Invalid value: []string{...}: if \'*\' is present, must not specify other resources without subresources']);
+  assert.deepEqual(rule({ resources: ['*', 'pods'] }), ['webhooks[0].rules[0].resources: Invalid value: []string{"*", "pods"}: if \'*\' is present, must not specify other resources without subresources']);
   assert.deepEqual(rule({ resources: ['*', 'pods/status'] }), []);
   assert.deepEqual(rule({ scope: 'Everywhere' }), ['webhooks[0].rules[0].scope: Unsupported value: "Everywhere": supported values: "*", "Cluster", "Namespaced"']);
 });

@@ -4,12 +4,11 @@
 // compiled with the webhook's CEL variables.
 import { fieldErrors, type FieldError } from '../errors.js';
 import { validateMatchConditions } from './admission-policy.js';
+import { validateRuleWithOperations } from './admission-rules.js';
 import { dns1035Label, dns1123Subdomain, portNumber } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
 
-const SUPPORTED_OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
-const SUPPORTED_SCOPES = ['*', 'Cluster', 'Namespaced'];
 const FAILURE_POLICIES = ['Fail', 'Ignore'];
 const MATCH_POLICIES = ['Equivalent', 'Exact'];
 const NO_SIDE_EFFECT_CLASSES = ['None', 'NoneOnDryRun'];
@@ -25,7 +24,6 @@ interface Options {
   requireRecognizedAdmissionReviewVersion: boolean;
 }
 
-const hasWildcard = (items: string[]) => items.includes('*');
 
 /** utilvalidation.IsFullyQualifiedName: a DNS subdomain of at least three segments. */
 function fullyQualifiedName(path: string, name: string): FieldError[] {
@@ -34,64 +32,6 @@ function fullyQualifiedName(path: string, name: string): FieldError[] {
   if (errs.length) return [fieldErrors.invalid(path, name, errs.join(','))];
   if (name.split('.').length < 3) return [fieldErrors.invalid(path, name, 'should be a domain with at least three segments separated by dots')];
   return [];
-}
-
-/** Resources with subresources (`pods/status`, `*\/scale`, `pods/*`), as validateResources. */
-function validateResources(resources: string[], path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  if (!resources.length) errs.push(fieldErrors.required(path));
-  const wildcardSubresourceOf = new Set<string>();
-  const wildcardResourceFor = new Set<string>();
-  let doubleWildcard = false;
-  let singleWildcard = false;
-  let withoutSubresource = false;
-  resources.forEach((resSub, i) => {
-    if (resSub === '') {
-      errs.push(fieldErrors.required(`${path}[${i}]`));
-      return;
-    }
-    if (resSub === '*/*') doubleWildcard = true;
-    if (resSub === '*') singleWildcard = true;
-    const slash = resSub.indexOf('/');
-    if (slash < 0) {
-      withoutSubresource = resSub !== '*';
-      return;
-    }
-    const res = resSub.slice(0, slash);
-    const sub = resSub.slice(slash + 1);
-    if (wildcardSubresourceOf.has(res)) errs.push(fieldErrors.invalid(`${path}[${i}]`, resSub, `if '${res}/*' is present, must not specify ${resSub}`));
-    if (wildcardResourceFor.has(sub)) errs.push(fieldErrors.invalid(`${path}[${i}]`, resSub, `if '*/${sub}' is present, must not specify ${resSub}`));
-    if (sub === '*') wildcardSubresourceOf.add(res);
-    if (res === '*') wildcardResourceFor.add(sub);
-  });
-  if (resources.length > 1 && doubleWildcard) errs.push(fieldErrors.invalid(path, resources, "if '*/*' is present, must not specify other resources"));
-  if (singleWildcard && withoutSubresource) errs.push(fieldErrors.invalid(path, resources, "if '*' is present, must not specify other resources without subresources"));
-  return errs;
-}
-
-/** A RuleWithOperations (shared with admission policies' resource rules). */
-export function validateRuleWithOperations(rule: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const operations: string[] = rule.operations ?? [];
-  if (!operations.length) errs.push(fieldErrors.required(`${path}.operations`));
-  if (operations.length > 1 && hasWildcard(operations)) errs.push(fieldErrors.invalid(`${path}.operations`, operations, "if '*' is present, must not specify other operations"));
-  operations.forEach((op, i) => {
-    if (!SUPPORTED_OPERATIONS.includes(op)) errs.push(fieldErrors.notSupported(`${path}.operations[${i}]`, op, SUPPORTED_OPERATIONS));
-  });
-  const groups: string[] = rule.apiGroups ?? [];
-  if (!groups.length) errs.push(fieldErrors.required(`${path}.apiGroups`));
-  if (groups.length > 1 && hasWildcard(groups)) errs.push(fieldErrors.invalid(`${path}.apiGroups`, groups, "if '*' is present, must not specify other API groups"));
-  const versions: string[] = rule.apiVersions ?? [];
-  if (!versions.length) errs.push(fieldErrors.required(`${path}.apiVersions`));
-  if (versions.length > 1 && hasWildcard(versions)) errs.push(fieldErrors.invalid(`${path}.apiVersions`, versions, "if '*' is present, must not specify other API versions"));
-  versions.forEach((v, i) => {
-    if (v === '') errs.push(fieldErrors.required(`${path}.apiVersions[${i}]`));
-  });
-  errs.push(...validateResources(rule.resources ?? [], `${path}.resources`));
-  if (rule.scope !== undefined && rule.scope !== null && !SUPPORTED_SCOPES.includes(rule.scope)) {
-    errs.push(fieldErrors.notSupported(`${path}.scope`, rule.scope, SUPPORTED_SCOPES));
-  }
-  return errs;
 }
 
 /** The parts of a URL as Go's url.Parse splits them (fragment, scheme, query, then the authority). */

@@ -4,7 +4,7 @@
 // binding's validationActions — Deny rejects with upstream's message, Warn adds a warning, Audit
 // an audit annotation — and configuration errors follow the policy's failurePolicy.
 // The policy, binding and admission configuration resources themselves are exempt, as upstream.
-import { CelAuthorizer, toCelInput, type AuthzAttributes, type AuthzDecision, type CelInput } from '../../api/cel/index.js';
+import { CelAuthorizer, toCelInput, type CelInput } from '../../api/cel/index.js';
 import type { ResourceInfo } from '../../api/catalog.js';
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
@@ -12,11 +12,11 @@ import type { Obj } from '../../api/validation/types.js';
 import type { Authorizer } from '../auth/authorizer.js';
 import type { RequestContext } from '../context.js';
 import type { Registry } from '../registry/registry.js';
-import type { Verb } from '../request-info.js';
 import type { PolicyDecision, PolicyInput } from './policy/compiled-policy.js';
 import { matchResources, type MatchContext } from './policy/matching.js';
 import { collectParams, ParamError } from './policy/params.js';
 import { PolicySource } from './policy/policy-source.js';
+import { celAuthorizeFn } from './cel-authorize.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
 const EXEMPT = new Set(['validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
@@ -77,23 +77,13 @@ function namespaceVariable(ns: KubeObject | undefined): Obj | null {
   return { metadata, spec: ns.spec, status: ns.status };
 }
 
-function authorize(authorizer: () => Authorizer) {
-  return async (attrs: AuthzAttributes): Promise<AuthzDecision> => {
-    const request = attrs.isResourceRequest
-      ? { isResourceRequest: true as const, group: attrs.apiGroup, version: '*', resource: attrs.resource, namespace: attrs.namespace, name: attrs.name, subresource: attrs.subresource, verb: attrs.verb as Verb, rest: [] }
-      : { isResourceRequest: false as const, path: attrs.path, verb: attrs.verb };
-    const d = await authorizer().authorize(attrs.user, request);
-    return { decision: d.allowed ? 'allow' : d.denied ? 'deny' : 'noOpinion', reason: d.reason ?? '' };
-  };
-}
-
 export function validatingAdmissionPolicy(registry: () => Registry, authorizer: () => Authorizer): AdmissionPlugin {
   const source = new PolicySource(registry);
   const match: MatchContext = {
     namespaceLabels: name => registry().get('', 'namespaces').getCached('', name)?.object.metadata.labels as Record<string, string> | undefined,
     equivalents: r => registry().catalog.all().filter(o => o.group === r.group && o.resource === r.resource && o.version !== r.version),
   };
-  const authorizeFn = authorize(authorizer);
+  const authorizeFn = celAuthorizeFn(authorizer);
 
   return {
     name: 'ValidatingAdmissionPolicy',
