@@ -1,0 +1,125 @@
+// `k8ts server --cluster-init`: this server runs one etcd member itself (as k3s does) and keeps its
+// state there. The member's data is `<data-dir>/etcd`; it serves clients on 127.0.0.1 and the
+// advertise address and peers on the advertise address, all over TLS with certificates from the
+// cluster CA, requiring client certificates. If the member exits it is started again. On the first
+// start over a data dir that holds SQLite state, that state is moved into etcd.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadOrCreate } from '../apiserver/auth/credentials.js';
+import { issueCertificate, type PemPair } from '../pki/certificates.js';
+import { EtcdClient, type EtcdTls } from '../storage/etcd/client.js';
+import { EtcdStore } from '../storage/etcd/etcd-store.js';
+import { EtcdMember, type MemberOptions } from '../storage/etcd/member.js';
+import type { Logger } from '../util/log.js';
+import { joinHostPort } from '../util/host-port.js';
+import type { OpenDatastore } from './datastore.js';
+import { moveSqliteIntoEtcd } from './sqlite-to-etcd.js';
+
+const RESTART_DELAY_MS = 1_000;
+
+export interface EmbeddedEtcdOptions {
+  dataDir: string;
+  ca: PemPair;
+  advertise: string;
+  clientPort: number;
+  peerPort: number;
+  log: Logger;
+  /** Start as a one-member cluster from the data there (etcd's --force-new-cluster): --cluster-reset. */
+  forceNewCluster?: boolean;
+}
+
+/** Where the embedded member's files live under the data dir. */
+export function embeddedEtcdPaths(dataDir: string) {
+  const tls = join(dataDir, 'tls', 'etcd');
+  return {
+    dataDir: join(dataDir, 'etcd'),
+    tlsDir: tls,
+    caFile: join(dataDir, 'tls', 'ca.crt'),
+    serverCert: join(tls, 'server.crt'),
+    serverKey: join(tls, 'server.key'),
+    clientCert: join(tls, 'client.crt'),
+    clientKey: join(tls, 'client.key'),
+    nameFile: join(dataDir, 'etcd', 'name'),
+    logFile: join(dataDir, 'etcd.log'),
+  };
+}
+
+/** The member's serving/peer certificate and the API server's client certificate, made once. */
+async function ensureEtcdCertificates(o: EmbeddedEtcdOptions): Promise<EtcdTls> {
+  const p = embeddedEtcdPaths(o.dataDir);
+  mkdirSync(p.tlsDir, { recursive: true, mode: 0o700 });
+  await loadOrCreate(p.tlsDir, 'server', () => issueCertificate(o.ca, {
+    commonName: 'etcd', usage: 'both', dnsNames: ['localhost', hostname()], ipAddresses: [...new Set(['127.0.0.1', o.advertise])],
+  }));
+  const client = await loadOrCreate(p.tlsDir, 'client', () => issueCertificate(o.ca, { commonName: 'kube-apiserver-etcd-client', usage: 'client' }));
+  return { ca: Buffer.from(o.ca.cert), cert: Buffer.from(client.cert), key: Buffer.from(client.key) };
+}
+
+/** The member's name: chosen on the first start (host name and a random suffix, as k3s), then kept. */
+function memberName(nameFile: string): string {
+  if (existsSync(nameFile)) return readFileSync(nameFile, 'utf8').trim();
+  const name = `${hostname()}-${Math.random().toString(16).slice(2, 10)}`;
+  writeFileSync(nameFile, `${name}\n`, { mode: 0o600 });
+  return name;
+}
+
+export function embeddedMemberOptions(o: EmbeddedEtcdOptions): MemberOptions {
+  const p = embeddedEtcdPaths(o.dataDir);
+  mkdirSync(p.dataDir, { recursive: true, mode: 0o700 });
+  const loopback = o.advertise === '127.0.0.1';
+  return {
+    name: memberName(p.nameFile),
+    dataDir: join(p.dataDir, 'data'),
+    clientUrls: [`https://127.0.0.1:${o.clientPort}`, ...(loopback ? [] : [`https://${joinHostPort(o.advertise, o.clientPort)}`])],
+    peerUrls: [`https://${joinHostPort(o.advertise, o.peerPort)}`],
+    tls: { caFile: p.caFile, certFile: p.serverCert, keyFile: p.serverKey },
+    forceNewCluster: o.forceNewCluster,
+    logFile: p.logFile,
+  };
+}
+
+/** Starts the member, keeps it running, and opens the store on it. */
+export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: string): Promise<OpenDatastore> {
+  const tls = await ensureEtcdCertificates(o);
+  const memberOptions = embeddedMemberOptions(o);
+  let member = await EtcdMember.start(memberOptions, tls);
+  o.log('embedded etcd started', { pid: member.pid, name: memberOptions.name, client: memberOptions.clientUrls.join(',') });
+  let stopping = false;
+  // --force-new-cluster is for one start only: a restart resumes the cluster it made.
+  const restartOptions: MemberOptions = { ...memberOptions, forceNewCluster: false };
+  const supervise = async (): Promise<void> => {
+    while (!stopping) {
+      const exit = await member.daemon.exited;
+      if (stopping) return;
+      o.log('embedded etcd exited; restarting', { exit: String(exit), log: member.daemon.logTail(500) });
+      await sleep(RESTART_DELAY_MS);
+      try {
+        if (!stopping) member = await EtcdMember.start(restartOptions, tls);
+      } catch (err) {
+        o.log('embedded etcd did not start', { error: (err as Error).message });
+      }
+    }
+  };
+  const supervision = supervise();
+  let store: EtcdStore;
+  try {
+    store = await EtcdStore.open(new EtcdClient({ endpoints: [memberOptions.clientUrls[0]], tls }));
+    const moved = await moveSqliteIntoEtcd(sqlitePath, store);
+    if (moved !== undefined) o.log('moved the SQLite state into etcd', { objects: moved, sqlite: `${sqlitePath} (renamed ${sqlitePath}.migrated)` });
+  } catch (err) {
+    stopping = true;
+    await member.stop();
+    throw err;
+  }
+  return {
+    store,
+    async close() {
+      await store.close();
+      stopping = true;
+      await member.stop();
+      await supervision;
+    },
+  };
+}
