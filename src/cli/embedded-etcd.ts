@@ -14,6 +14,7 @@ import { EtcdStore } from '../storage/etcd/etcd-store.js';
 import { EtcdMember, type MemberOptions } from '../storage/etcd/member.js';
 import type { Logger } from '../util/log.js';
 import { joinHostPort } from '../util/host-port.js';
+import { livePid, removePidFile, writePidFile } from '../util/pid-file.js';
 import type { OpenDatastore } from './datastore.js';
 import { moveSqliteIntoEtcd } from './sqlite-to-etcd.js';
 
@@ -42,6 +43,8 @@ export function embeddedEtcdPaths(dataDir: string) {
     clientCert: join(tls, 'client.crt'),
     clientKey: join(tls, 'client.key'),
     nameFile: join(dataDir, 'etcd', 'name'),
+    /** The running member's PID (and start time), so a member left by a killed server is found. */
+    pidFile: join(dataDir, 'etcd', 'etcd.pid'),
     logFile: join(dataDir, 'etcd.log'),
   };
 }
@@ -80,11 +83,34 @@ export function embeddedMemberOptions(o: EmbeddedEtcdOptions): MemberOptions {
   };
 }
 
+/** Stops the member a previous server left running (killed before it could stop it), by its PID file. */
+export async function stopLeftoverMember(dataDir: string): Promise<number | undefined> {
+  const { pidFile } = embeddedEtcdPaths(dataDir);
+  const pid = livePid(pidFile);
+  if (pid === undefined) return undefined;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; livePid(pidFile) !== undefined; waited += 100) {
+    if (waited >= 10_000) process.kill(pid, 'SIGKILL');
+    await sleep(100);
+  }
+  removePidFile(pidFile);
+  return pid;
+}
+
+async function startMember(options: MemberOptions, tls: EtcdTls, pidFile: string): Promise<EtcdMember> {
+  const member = await EtcdMember.start(options, tls);
+  writePidFile(pidFile, member.pid);
+  return member;
+}
+
 /** Starts the member, keeps it running, and opens the store on it. */
 export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: string): Promise<OpenDatastore> {
   const tls = await ensureEtcdCertificates(o);
   const memberOptions = embeddedMemberOptions(o);
-  let member = await EtcdMember.start(memberOptions, tls);
+  const { pidFile } = embeddedEtcdPaths(o.dataDir);
+  const leftover = await stopLeftoverMember(o.dataDir);
+  if (leftover !== undefined) o.log('stopped the etcd member a previous server left running', { pid: leftover });
+  let member = await startMember(memberOptions, tls, pidFile);
   o.log('embedded etcd started', { pid: member.pid, name: memberOptions.name, client: memberOptions.clientUrls.join(',') });
   let stopping = false;
   // --force-new-cluster is for one start only: a restart resumes the cluster it made.
@@ -96,7 +122,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
       o.log('embedded etcd exited; restarting', { exit: String(exit), log: member.daemon.logTail(500) });
       await sleep(RESTART_DELAY_MS);
       try {
-        if (!stopping) member = await EtcdMember.start(restartOptions, tls);
+        if (!stopping) member = await startMember(restartOptions, tls, pidFile);
       } catch (err) {
         o.log('embedded etcd did not start', { error: (err as Error).message });
       }
@@ -111,6 +137,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
   } catch (err) {
     stopping = true;
     await member.stop();
+    removePidFile(pidFile);
     throw err;
   }
   return {
@@ -120,6 +147,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
       stopping = true;
       await member.stop();
       await supervision;
+      removePidFile(pidFile);
     },
   };
 }
