@@ -7,7 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 import { StorageError } from '../types.js';
 import {
-  ETCD_LOADER_OPTIONS, type RangeRequest, type RangeResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse,
+  ETCD_LOADER_OPTIONS, type DeleteRangeRequest, type PutRequest, type RangeRequest, type ResponseHeader, type RangeResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse,
 } from './messages.js';
 
 // The .proto files ship in the package's source tree; compiled code runs from dist/src/storage/etcd/.
@@ -106,6 +106,14 @@ export class EtcdClient {
 
   range(request: RangeRequest): Promise<RangeResponse> {
     return this.unary('KV', 'Range', request, true) as Promise<RangeResponse>;
+  }
+
+  put(request: PutRequest): Promise<{ header: ResponseHeader }> {
+    return this.unary('KV', 'Put', request, false) as Promise<{ header: ResponseHeader }>;
+  }
+
+  deleteRange(request: DeleteRangeRequest): Promise<{ header: ResponseHeader; deleted: number }> {
+    return this.unary('KV', 'DeleteRange', request, false) as Promise<{ header: ResponseHeader; deleted: number }>;
   }
 
   txn(request: TxnRequest): Promise<TxnResponse> {
