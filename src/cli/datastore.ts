@@ -10,6 +10,8 @@ import { openStore, type Store } from '../storage/index.js';
 import type { Logger } from '../util/log.js';
 import { startEmbeddedEtcd, type EmbeddedEtcdOptions } from './embedded-etcd.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { CronSyntaxError, parseSchedule, type Schedule } from '../api/cron-schedule.js';
+import { snapshotDir } from './snapshot-files.js';
 
 export const datastoreFlags: Record<string, FlagSpec> = {
   'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite, memory or etcd (--etcd-servers, or the embedded member of --cluster-init)' },
@@ -20,17 +22,32 @@ export const datastoreFlags: Record<string, FlagSpec> = {
   'cluster-init': { type: 'bool', default: false, help: 'run an embedded etcd member (data under <data-dir>/etcd, TLS from the cluster CA) and keep state there; an existing SQLite state is moved into it once' },
   'etcd-client-port': { type: 'int', default: 2379, help: 'client port of the embedded etcd member (127.0.0.1 and the advertise address)' },
   'etcd-peer-port': { type: 'int', default: 2380, help: 'peer port of the embedded etcd member (the advertise address)' },
+  'etcd-snapshot-schedule-cron': { type: 'string', default: '0 */12 * * *', help: 'when the embedded etcd is snapshotted (cron spec)' },
+  'etcd-snapshot-retention': { type: 'int', default: 5, help: 'scheduled snapshots kept (the oldest beyond this are deleted)' },
+  'etcd-snapshot-dir': { type: 'string', help: 'directory of the snapshots (default <data-dir>/db/snapshots)' },
+  'etcd-disable-snapshots': { type: 'bool', default: false, help: 'take no scheduled snapshots' },
+  'cluster-reset': { type: 'bool', default: false, help: 'with --cluster-init: make the embedded member a one-member cluster (from its own data after lost quorum, or from --cluster-reset-restore-path), then exit' },
+  'cluster-reset-restore-path': { type: 'string', help: 'with --cluster-reset: the snapshot to restore' },
 };
 
 export type DatastoreSettings =
   | { kind: 'sqlite' } | { kind: 'memory' }
   | { kind: 'etcd'; endpoints: string[]; caFile?: string; certFile?: string; keyFile?: string }
-  | { kind: 'embedded-etcd'; clientPort: number; peerPort: number };
+  | { kind: 'embedded-etcd'; clientPort: number; peerPort: number; snapshots?: SnapshotSettings; reset?: { restorePath?: string } };
+
+export interface SnapshotSettings {
+  schedule: Schedule;
+  retention: number;
+  dir?: string;
+}
 
 export function datastoreSettings(flags: FlagValues): DatastoreSettings {
   const kind = String(flags.datastore);
   if (kind !== 'sqlite' && kind !== 'memory' && kind !== 'etcd') throw new FlagError(`invalid value "${kind}" for --datastore: must be sqlite, memory or etcd`);
   const servers = flags['etcd-servers'] as string | undefined;
+  const restorePath = flags['cluster-reset-restore-path'] as string | undefined;
+  if (restorePath !== undefined && !flags['cluster-reset']) throw new FlagError('--cluster-reset-restore-path needs --cluster-reset');
+  if (flags['cluster-reset'] && !flags['cluster-init']) throw new FlagError('--cluster-reset resets the embedded etcd: it needs --cluster-init');
   if (flags['cluster-init']) {
     if (servers !== undefined) throw new FlagError('--cluster-init runs its own etcd member: it cannot be used with --etcd-servers');
     if (kind === 'memory') throw new FlagError('--cluster-init keeps state in etcd: it cannot be used with --datastore memory');
@@ -39,7 +56,11 @@ export function datastoreSettings(flags: FlagValues): DatastoreSettings {
       if (n < 1 || n > 65535) throw new FlagError(`invalid value "${n}" for --${name}: must be 1-65535`);
       return n;
     };
-    return { kind: 'embedded-etcd', clientPort: port('etcd-client-port'), peerPort: port('etcd-peer-port') };
+    return {
+      kind: 'embedded-etcd', clientPort: port('etcd-client-port'), peerPort: port('etcd-peer-port'),
+      snapshots: flags['etcd-disable-snapshots'] ? undefined : snapshotSettings(flags),
+      reset: flags['cluster-reset'] ? { restorePath } : undefined,
+    };
   }
   if (kind !== 'etcd') {
     if (servers !== undefined) throw new FlagError('--etcd-servers needs --datastore etcd');
@@ -55,6 +76,20 @@ export function datastoreSettings(flags: FlagValues): DatastoreSettings {
   if (endpoints.some(u => u.startsWith('https:')) && !caFile) throw new FlagError('https --etcd-servers need --etcd-cafile');
   if ((certFile === undefined) !== (keyFile === undefined)) throw new FlagError('--etcd-certfile and --etcd-keyfile go together');
   return { kind: 'etcd', endpoints, caFile, certFile, keyFile };
+}
+
+function snapshotSettings(flags: FlagValues): SnapshotSettings {
+  const spec = String(flags['etcd-snapshot-schedule-cron']);
+  let schedule: Schedule;
+  try {
+    schedule = parseSchedule(spec);
+  } catch (err) {
+    if (err instanceof CronSyntaxError) throw new FlagError(`invalid value "${spec}" for --etcd-snapshot-schedule-cron: ${err.message}`);
+    throw err;
+  }
+  const retention = Number(flags['etcd-snapshot-retention']);
+  if (retention < 1) throw new FlagError(`invalid value "${retention}" for --etcd-snapshot-retention: must be at least 1`);
+  return { schedule, retention, dir: flags['etcd-snapshot-dir'] as string | undefined };
 }
 
 export interface OpenDatastore {
@@ -84,8 +119,11 @@ export async function openDatastore(s: DatastoreSettings, ctx: DatastoreContext)
     const store = await EtcdStore.open(new EtcdClient({ endpoints: s.endpoints, tls }));
     return { store, close: () => store.close() };
   }
-  const options: EmbeddedEtcdOptions = { dataDir: ctx.dataDir, ca: ctx.ca, advertise: ctx.advertise, clientPort: s.clientPort, peerPort: s.peerPort, log: ctx.log };
-  return startEmbeddedEtcd(options, sqlitePath(ctx.dataDir));
+  return startEmbeddedEtcd(embeddedOptions(s, ctx), sqlitePath(ctx.dataDir), s.snapshots && { ...s.snapshots, dir: snapshotDir(ctx.dataDir, s.snapshots.dir) });
+}
+
+export function embeddedOptions(s: { clientPort: number; peerPort: number }, ctx: DatastoreContext): EmbeddedEtcdOptions {
+  return { dataDir: ctx.dataDir, ca: ctx.ca, advertise: ctx.advertise, clientPort: s.clientPort, peerPort: s.peerPort, log: ctx.log };
 }
 
 /** Where the SQLite store lives (and where --cluster-init looks for state to move into etcd). */

@@ -12,6 +12,9 @@ import { issueCertificate, type PemPair } from '../pki/certificates.js';
 import { EtcdClient, type EtcdTls } from '../storage/etcd/client.js';
 import { EtcdStore } from '../storage/etcd/etcd-store.js';
 import { EtcdMember, type MemberOptions } from '../storage/etcd/member.js';
+import { restoreSnapshot, saveSnapshot } from '../storage/etcd/snapshot.js';
+import type { Schedule } from '../api/cron-schedule.js';
+import { startSnapshotSchedule } from './snapshot-schedule.js';
 import type { Logger } from '../util/log.js';
 import { joinHostPort } from '../util/host-port.js';
 import { livePid, removePidFile, writePidFile } from '../util/pid-file.js';
@@ -27,8 +30,6 @@ export interface EmbeddedEtcdOptions {
   clientPort: number;
   peerPort: number;
   log: Logger;
-  /** Start as a one-member cluster from the data there (etcd's --force-new-cluster): --cluster-reset. */
-  forceNewCluster?: boolean;
 }
 
 /** Where the embedded member's files live under the data dir. */
@@ -36,6 +37,8 @@ export function embeddedEtcdPaths(dataDir: string) {
   const tls = join(dataDir, 'tls', 'etcd');
   return {
     dataDir: join(dataDir, 'etcd'),
+    /** etcd's own --data-dir. */
+    memberData: join(dataDir, 'etcd', 'data'),
     tlsDir: tls,
     caFile: join(dataDir, 'tls', 'ca.crt'),
     serverCert: join(tls, 'server.crt'),
@@ -45,6 +48,8 @@ export function embeddedEtcdPaths(dataDir: string) {
     nameFile: join(dataDir, 'etcd', 'name'),
     /** The running member's PID (and start time), so a member left by a killed server is found. */
     pidFile: join(dataDir, 'etcd', 'etcd.pid'),
+    /** The member's name and URLs as last started, for `k8ts etcd-snapshot`. */
+    recordFile: join(dataDir, 'etcd', 'member.json'),
     logFile: join(dataDir, 'etcd.log'),
   };
 }
@@ -74,11 +79,10 @@ export function embeddedMemberOptions(o: EmbeddedEtcdOptions): MemberOptions {
   const loopback = o.advertise === '127.0.0.1';
   return {
     name: memberName(p.nameFile),
-    dataDir: join(p.dataDir, 'data'),
+    dataDir: p.memberData,
     clientUrls: [`https://127.0.0.1:${o.clientPort}`, ...(loopback ? [] : [`https://${joinHostPort(o.advertise, o.clientPort)}`])],
     peerUrls: [`https://${joinHostPort(o.advertise, o.peerPort)}`],
     tls: { caFile: p.caFile, certFile: p.serverCert, keyFile: p.serverKey },
-    forceNewCluster: o.forceNewCluster,
     logFile: p.logFile,
   };
 }
@@ -97,24 +101,62 @@ export async function stopLeftoverMember(dataDir: string): Promise<number | unde
   return pid;
 }
 
+export interface MemberRecord {
+  name: string;
+  clientUrls: string[];
+  peerUrls: string[];
+}
+
+/** What the data dir's server last started its member with, or undefined without --cluster-init. */
+export function readMemberRecord(dataDir: string): MemberRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(embeddedEtcdPaths(dataDir).recordFile, 'utf8')) as MemberRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A client of the data dir's embedded member, with the server's own client certificate. */
+export function embeddedEtcdClient(dataDir: string, record: MemberRecord): EtcdClient {
+  const p = embeddedEtcdPaths(dataDir);
+  return new EtcdClient({ endpoints: [record.clientUrls[0]], tls: { ca: readFileSync(p.caFile), cert: readFileSync(p.clientCert), key: readFileSync(p.clientKey) } });
+}
+
+/**
+ * `--cluster-reset`: the member becomes a one-member cluster — from the snapshot when one is given
+ * (restored with etcdctl), else from its own data (started once with --force-new-cluster, as etcd
+ * recovers from lost quorum). The server then exits; the next start runs the new cluster.
+ */
+export async function resetEmbeddedEtcd(o: EmbeddedEtcdOptions, restorePath?: string): Promise<void> {
+  const tls = await ensureEtcdCertificates(o);
+  const options = embeddedMemberOptions(o);
+  await stopLeftoverMember(o.dataDir);
+  if (restorePath !== undefined) {
+    const previous = await restoreSnapshot(restorePath, { name: options.name, peerUrl: options.peerUrls[0], dataDir: options.dataDir });
+    o.log('etcd restored from snapshot', { snapshot: restorePath, previousData: previous });
+  }
+  const member = await EtcdMember.start({ ...options, forceNewCluster: restorePath === undefined }, tls);
+  await member.stop();
+}
+
 async function startMember(options: MemberOptions, tls: EtcdTls, pidFile: string): Promise<EtcdMember> {
   const member = await EtcdMember.start(options, tls);
   writePidFile(pidFile, member.pid);
   return member;
 }
 
-/** Starts the member, keeps it running, and opens the store on it. */
-export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: string): Promise<OpenDatastore> {
+/** Starts the member, keeps it running, takes scheduled snapshots, and opens the store on it. */
+export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: string, snapshots?: { schedule: Schedule; retention: number; dir: string }): Promise<OpenDatastore> {
   const tls = await ensureEtcdCertificates(o);
   const memberOptions = embeddedMemberOptions(o);
   const { pidFile } = embeddedEtcdPaths(o.dataDir);
   const leftover = await stopLeftoverMember(o.dataDir);
   if (leftover !== undefined) o.log('stopped the etcd member a previous server left running', { pid: leftover });
   let member = await startMember(memberOptions, tls, pidFile);
+  const record: MemberRecord = { name: memberOptions.name, clientUrls: memberOptions.clientUrls, peerUrls: memberOptions.peerUrls };
+  writeFileSync(embeddedEtcdPaths(o.dataDir).recordFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   o.log('embedded etcd started', { pid: member.pid, name: memberOptions.name, client: memberOptions.clientUrls.join(',') });
   let stopping = false;
-  // --force-new-cluster is for one start only: a restart resumes the cluster it made.
-  const restartOptions: MemberOptions = { ...memberOptions, forceNewCluster: false };
   const supervise = async (): Promise<void> => {
     while (!stopping) {
       const exit = await member.daemon.exited;
@@ -122,7 +164,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
       o.log('embedded etcd exited; restarting', { exit: String(exit), log: member.daemon.logTail(500) });
       await sleep(RESTART_DELAY_MS);
       try {
-        if (!stopping) member = await startMember(restartOptions, tls, pidFile);
+        if (!stopping) member = await startMember(memberOptions, tls, pidFile);
       } catch (err) {
         o.log('embedded etcd did not start', { error: (err as Error).message });
       }
@@ -140,9 +182,13 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
     removePidFile(pidFile);
     throw err;
   }
+  const snapshotClient = snapshots && embeddedEtcdClient(o.dataDir, record);
+  const stopSnapshots = snapshots && startSnapshotSchedule({ ...snapshots, save: path => saveSnapshot(snapshotClient!, path), log: o.log });
   return {
     store,
     async close() {
+      stopSnapshots?.();
+      snapshotClient?.close();
       await store.close();
       stopping = true;
       await member.stop();

@@ -56,7 +56,8 @@ import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
-import { datastoreFlags, datastoreSettings, openDatastore, type DatastoreSettings } from './datastore.js';
+import { datastoreFlags, datastoreSettings, embeddedOptions, openDatastore, type DatastoreSettings } from './datastore.js';
+import { resetEmbeddedEtcd } from './embedded-etcd.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
 
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
@@ -153,7 +154,14 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     dnsNames: [],
     ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
   });
-  const datastore = await openDatastore(settings.datastore, { dataDir: settings.dataDir, ca: creds.ca, advertise, log });
+  const datastoreContext = { dataDir: settings.dataDir, ca: creds.ca, advertise, log };
+  if (settings.datastore.kind === 'embedded-etcd' && settings.datastore.reset) {
+    await resetEmbeddedEtcd(embeddedOptions(settings.datastore, datastoreContext), settings.datastore.reset.restorePath);
+    removePidFile(pidFileOf(settings.dataDir));
+    console.log('Managed etcd cluster membership has been reset, restart without --cluster-reset flag now.');
+    return undefined;
+  }
+  const datastore = await openDatastore(settings.datastore, datastoreContext);
   const store = datastore.store;
   const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'] });

@@ -130,6 +130,12 @@ export class EtcdClient {
     return (stub as unknown as { Watch(): grpc.ClientDuplexStream<WatchRequest, WatchResponse> }).Watch();
   }
 
+  /** Streams a snapshot of the backend database (etcd's Maintenance.Snapshot, its checksum at the end). */
+  snapshotStream(): grpc.ClientReadableStream<{ remainingBytes: number; blob: Buffer }> {
+    const stub = this.stub('Maintenance', this.endpoints[this.active]);
+    return (stub as unknown as { Snapshot(req: object): grpc.ClientReadableStream<{ remainingBytes: number; blob: Buffer }> }).Snapshot({});
+  }
+
   /** The stream (or call) failed because its endpoint is gone: the next call uses another one. */
   failOver(): void {
     this.active = (this.active + 1) % this.endpoints.length;
