@@ -17,7 +17,8 @@ import type { Schedule } from '../api/cron-schedule.js';
 import { startSnapshotSchedule } from './snapshot-schedule.js';
 import type { Logger } from '../util/log.js';
 import { joinHostPort } from '../util/host-port.js';
-import { livePid, removePidFile, writePidFile } from '../util/pid-file.js';
+import { removePidFile, writePidFile } from '../util/pid-file.js';
+import { embeddedEtcdPaths, stopLeftoverMember } from '../storage/etcd/embedded-paths.js';
 import type { OpenDatastore } from './datastore.js';
 import { moveSqliteIntoEtcd } from './sqlite-to-etcd.js';
 
@@ -30,28 +31,6 @@ export interface EmbeddedEtcdOptions {
   clientPort: number;
   peerPort: number;
   log: Logger;
-}
-
-/** Where the embedded member's files live under the data dir. */
-export function embeddedEtcdPaths(dataDir: string) {
-  const tls = join(dataDir, 'tls', 'etcd');
-  return {
-    dataDir: join(dataDir, 'etcd'),
-    /** etcd's own --data-dir. */
-    memberData: join(dataDir, 'etcd', 'data'),
-    tlsDir: tls,
-    caFile: join(dataDir, 'tls', 'ca.crt'),
-    serverCert: join(tls, 'server.crt'),
-    serverKey: join(tls, 'server.key'),
-    clientCert: join(tls, 'client.crt'),
-    clientKey: join(tls, 'client.key'),
-    nameFile: join(dataDir, 'etcd', 'name'),
-    /** The running member's PID (and start time), so a member left by a killed server is found. */
-    pidFile: join(dataDir, 'etcd', 'etcd.pid'),
-    /** The member's name and URLs as last started, for `k8ts etcd-snapshot`. */
-    recordFile: join(dataDir, 'etcd', 'member.json'),
-    logFile: join(dataDir, 'etcd.log'),
-  };
 }
 
 /** The member's serving/peer certificate and the API server's client certificate, made once. */
@@ -85,20 +64,6 @@ export function embeddedMemberOptions(o: EmbeddedEtcdOptions): MemberOptions {
     tls: { caFile: p.caFile, certFile: p.serverCert, keyFile: p.serverKey },
     logFile: p.logFile,
   };
-}
-
-/** Stops the member a previous server left running (killed before it could stop it), by its PID file. */
-export async function stopLeftoverMember(dataDir: string): Promise<number | undefined> {
-  const { pidFile } = embeddedEtcdPaths(dataDir);
-  const pid = livePid(pidFile);
-  if (pid === undefined) return undefined;
-  process.kill(pid, 'SIGTERM');
-  for (let waited = 0; livePid(pidFile) !== undefined; waited += 100) {
-    if (waited >= 10_000) process.kill(pid, 'SIGKILL');
-    await sleep(100);
-  }
-  removePidFile(pidFile);
-  return pid;
 }
 
 export interface MemberRecord {

@@ -6,7 +6,8 @@ import { rmSync } from 'node:fs';
 import { saveSnapshot, restoreSnapshot } from '../storage/etcd/snapshot.js';
 import { livePid, pidFileOf } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
-import { embeddedEtcdClient, embeddedEtcdPaths, readMemberRecord, stopLeftoverMember } from './embedded-etcd.js';
+import { embeddedEtcdPaths, stopLeftoverMember } from '../storage/etcd/embedded-paths.js';
+import { embeddedEtcdClient, readMemberRecord } from './embedded-etcd.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { formatSnapshotTable, listSnapshots, newSnapshotPath, ON_DEMAND_NAME, snapshotDir, snapshotPath } from './snapshot-files.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopLeftoverMember } from '../../src/cli/embedded-etcd.js';
+import { stopLeftoverMember } from '../../src/storage/etcd/embedded-paths.js';
 import { freePort } from '../../src/storage/etcd/member.js';
 import { livePid, processStartTime } from '../../src/util/pid-file.js';
 import { eventually, TestCluster } from './harness.js';

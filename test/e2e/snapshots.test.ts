@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { stopLeftoverMember } from '../../src/cli/embedded-etcd.js';
+import { stopLeftoverMember } from '../../src/storage/etcd/embedded-paths.js';
 import { freePort } from '../../src/storage/etcd/member.js';
 import { eventually, K8TS_BIN, run, TestCluster } from './harness.js';
 
