@@ -103,6 +103,13 @@ export interface DatastoreContext {
   ca: PemPair;
   advertise: string;
   log: Logger;
+  /** Keys etcd expires with a lease (Events under --event-ttl); SQLite and memory leave them to a sweep. */
+  expiring: { prefixes: string[]; ttlSeconds: number };
+}
+
+/** Whether the store expires keys itself (etcd leases) rather than needing the Event sweep. */
+export function expiresKeys(s: DatastoreSettings): boolean {
+  return s.kind === 'etcd' || s.kind === 'embedded-etcd';
 }
 
 export async function openDatastore(s: DatastoreSettings, ctx: DatastoreContext): Promise<OpenDatastore> {
@@ -116,14 +123,14 @@ export async function openDatastore(s: DatastoreSettings, ctx: DatastoreContext)
       cert: s.certFile === undefined ? undefined : readTlsFile(s.certFile, 'etcd-certfile'),
       key: s.keyFile === undefined ? undefined : readTlsFile(s.keyFile, 'etcd-keyfile'),
     };
-    const store = await EtcdStore.open(new EtcdClient({ endpoints: s.endpoints, tls }));
+    const store = await EtcdStore.open(new EtcdClient({ endpoints: s.endpoints, tls }), { expiring: ctx.expiring });
     return { store, close: () => store.close() };
   }
   return startEmbeddedEtcd(embeddedOptions(s, ctx), sqlitePath(ctx.dataDir), s.snapshots && { ...s.snapshots, dir: snapshotDir(ctx.dataDir, s.snapshots.dir) });
 }
 
 export function embeddedOptions(s: { clientPort: number; peerPort: number }, ctx: DatastoreContext): EmbeddedEtcdOptions {
-  return { dataDir: ctx.dataDir, ca: ctx.ca, advertise: ctx.advertise, clientPort: s.clientPort, peerPort: s.peerPort, log: ctx.log };
+  return { dataDir: ctx.dataDir, ca: ctx.ca, advertise: ctx.advertise, clientPort: s.clientPort, peerPort: s.peerPort, log: ctx.log, expiring: ctx.expiring };
 }
 
 /** Where the SQLite store lives (and where --cluster-init looks for state to move into etcd). */

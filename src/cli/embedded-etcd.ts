@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadOrCreate } from '../apiserver/auth/credentials.js';
 import { issueCertificate, type PemPair } from '../pki/certificates.js';
 import { EtcdClient, type EtcdTls } from '../storage/etcd/client.js';
-import { EtcdStore } from '../storage/etcd/etcd-store.js';
+import { EtcdStore, type EtcdStoreOptions } from '../storage/etcd/etcd-store.js';
 import { EtcdMember, type MemberOptions } from '../storage/etcd/member.js';
 import { restoreSnapshot, saveSnapshot } from '../storage/etcd/snapshot.js';
 import type { Schedule } from '../api/cron-schedule.js';
@@ -31,6 +31,7 @@ export interface EmbeddedEtcdOptions {
   clientPort: number;
   peerPort: number;
   log: Logger;
+  expiring?: EtcdStoreOptions['expiring'];
 }
 
 /** The member's serving/peer certificate and the API server's client certificate, made once. */
@@ -138,7 +139,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
   const supervision = supervise();
   let store: EtcdStore;
   try {
-    store = await EtcdStore.open(new EtcdClient({ endpoints: [memberOptions.clientUrls[0]], tls }));
+    store = await EtcdStore.open(new EtcdClient({ endpoints: [memberOptions.clientUrls[0]], tls }), { expiring: o.expiring });
     const moved = await moveSqliteIntoEtcd(sqlitePath, store);
     if (moved !== undefined) o.log('moved the SQLite state into etcd', { objects: moved, sqlite: `${sqlitePath} (renamed ${sqlitePath}.migrated)` });
   } catch (err) {

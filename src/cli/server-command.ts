@@ -21,7 +21,7 @@ import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption
 import { Auditor } from '../apiserver/audit/auditor.js';
 import { RotatingLogFile, stdoutSink } from '../apiserver/audit/log-file.js';
 import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserver/audit/policy.js';
-import { startEventExpiry } from '../apiserver/event-expiry.js';
+import { eventKeyPrefixes, startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
@@ -56,7 +56,7 @@ import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
-import { datastoreFlags, datastoreSettings, embeddedOptions, openDatastore, type DatastoreSettings } from './datastore.js';
+import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings } from './datastore.js';
 import { resetEmbeddedEtcd } from './embedded-etcd.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
 
@@ -154,7 +154,8 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     dnsNames: [],
     ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
   });
-  const datastoreContext = { dataDir: settings.dataDir, ca: creds.ca, advertise, log };
+  const expiring = { prefixes: eventKeyPrefixes(), ttlSeconds: Math.ceil(settings.eventTtlMs / 1000) };
+  const datastoreContext = { dataDir: settings.dataDir, ca: creds.ca, advertise, log, expiring };
   if (settings.datastore.kind === 'embedded-etcd' && settings.datastore.reset) {
     await resetEmbeddedEtcd(embeddedOptions(settings.datastore, datastoreContext), settings.datastore.reset.restorePath);
     removePidFile(pidFileOf(settings.dataDir));
@@ -399,15 +400,15 @@ function startHousekeeping(settings: ServerSettings, store: Store, apiServer: Ap
   const stopCompaction = settings.compactionMs > 0
     ? startAutoCompaction(store, { intervalMs: settings.compactionMs, onError: err => log('compaction failed', { error: err.message }) })
     : undefined;
-  // A sweep a tenth of the TTL apart (at most a minute) removes Events close to when upstream's
-  // leases would expire them.
-  const stopEventExpiry = startEventExpiry(apiServer.registry, {
+  // On etcd, Events carry leases. Elsewhere a sweep a tenth of the TTL apart (at most a minute)
+  // removes Events close to when upstream's leases would expire them.
+  const stopEventExpiry = expiresKeys(settings.datastore) ? undefined : startEventExpiry(apiServer.registry, {
     ttlMs: settings.eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, settings.eventTtlMs / 10)),
     onError: err => log('event expiry failed', { error: err.message }),
   });
   return () => {
     stopCompaction?.();
-    stopEventExpiry();
+    stopEventExpiry?.();
   };
 }
 

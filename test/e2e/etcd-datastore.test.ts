@@ -45,8 +45,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A client of the test's etcd with the certificate the server uses. */
+const testClient = () => new EtcdClient({ endpoints: [endpoint], tls: { ca: readFileSync(files.ca), cert: readFileSync(files.clientCert), key: readFileSync(files.clientKey) } });
+
 const serverArgs = () => [
-  '--datastore', 'etcd', '--etcd-servers', endpoint,
+  '--event-ttl', '4s', '--datastore', 'etcd', '--etcd-servers', endpoint,
   '--etcd-cafile', files.ca, '--etcd-certfile', files.clientCert, '--etcd-keyfile', files.clientKey,
 ];
 
@@ -70,7 +73,7 @@ test('a server on an external TLS etcd: create, get, watch, delete with kubectl;
       watcher.kill('SIGTERM');
     }
     // The objects are etcd's keys, as kube-apiserver lays them out, and resourceVersion is etcd's revision.
-    const etcd = new EtcdClient({ endpoints: [endpoint], tls: { ca: readFileSync(files.ca), cert: readFileSync(files.clientCert), key: readFileSync(files.clientKey) } });
+    const etcd = testClient();
     try {
       const raw = await etcd.range({ key: Buffer.from('/registry/configmaps/kept/two') });
       assert.equal(raw.kvs.length, 1);
@@ -87,6 +90,20 @@ test('a server on an external TLS etcd: create, get, watch, delete with kubectl;
     assert.equal(await cluster.k(['get', 'configmap', 'two', '-n', 'kept', '-o', 'jsonpath={.metadata.uid}']), uid);
     const gone = await cluster.kubectl(['get', 'configmap', 'one', '-n', 'default']);
     assert.match(gone.stderr, /NotFound/);
+
+    // Events are written under an etcd lease of --event-ttl: etcd deletes them.
+    await cluster.k(['create', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Event', metadata: { name: 'short-lived', namespace: 'default' },
+      involvedObject: { kind: 'Node', name: 'n1' }, reason: 'Test', message: 'expires', type: 'Normal', count: 1,
+    }));
+    const etcdAgain = testClient();
+    try {
+      const raw = await etcdAgain.range({ key: Buffer.from('/registry/events/default/short-lived') });
+      assert.ok(raw.kvs[0]?.lease > 0, 'the Event has a lease');
+    } finally {
+      etcdAgain.close();
+    }
+    await eventually(async () => (await cluster.kubectl(['get', 'event', 'short-lived', '-n', 'default'])).code !== 0, 20_000, 'the Event to expire');
   } finally {
     await cluster.stop('SIGTERM', true);
   }

@@ -61,7 +61,7 @@ export class EtcdError extends StorageError {
 
 type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
 type Stub = grpc.Client & Record<string, (request: object, options: grpc.CallOptions, callback: Callback) => void>;
-type ServiceName = 'KV' | 'Watch' | 'Maintenance' | 'Cluster';
+type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Maintenance';
 
 let services: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
 
@@ -118,6 +118,11 @@ export class EtcdClient {
 
   txn(request: TxnRequest): Promise<TxnResponse> {
     return this.unary('KV', 'Txn', request, false) as Promise<TxnResponse>;
+  }
+
+  /** Grants a lease of `ttlSeconds` with the given ID (0: etcd picks one). */
+  leaseGrant(ttlSeconds: number, id: number): Promise<{ ID: number; TTL: number }> {
+    return this.unary('Lease', 'LeaseGrant', { TTL: ttlSeconds, ID: id }, false) as Promise<{ ID: number; TTL: number }>;
   }
 
   async compact(revision: number): Promise<void> {

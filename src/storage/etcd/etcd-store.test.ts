@@ -27,6 +27,16 @@ async function freshMember(): Promise<EtcdMember> {
 
 const clientOf = (m: EtcdMember) => new EtcdClient({ endpoints: m.options.clientUrls });
 
+/** etcd's own answer, bypassing the store. */
+async function rawRange(m: EtcdMember, key: string, end?: string) {
+  const client = clientOf(m);
+  try {
+    return await client.range({ key: Buffer.from(key), rangeEnd: end === undefined ? undefined : Buffer.from(end) });
+  } finally {
+    client.close();
+  }
+}
+
 after(async () => {
   await running?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -80,9 +90,59 @@ test('etcd: values are stored as upstream\'s bytes (UTF-8 JSON; encrypted values
   try {
     await s.create('/v/json', '{"é":"ü"}');
     await s.create('/v/enc', binary);
-    const raw = await clientOf(m).range({ key: Buffer.from('/v/'), rangeEnd: Buffer.from('/v0') });
+    const raw = await rawRange(m, '/v/', '/v0');
     assert.deepEqual(raw.kvs.map(kv => kv.value), [Buffer.from(binary, 'latin1'), Buffer.from('{"é":"ü"}', 'utf8')]);
     assert.equal((await s.get('/v/enc'))?.value, binary);
+  } finally {
+    await s.close();
+  }
+});
+
+test('etcd: keys under an expiring prefix get a lease: etcd deletes them after the TTL (a DELETE event)', async () => {
+  const m = await freshMember();
+  const s = await EtcdStore.open(clientOf(m), { expiring: { prefixes: ['/ev/'], ttlSeconds: 2 } });
+  try {
+    const events: StoreEvent[] = [];
+    s.watch('/', { afterRevision: s.revision, onEvents: evs => events.push(...evs) });
+    await s.create('/ev/a', 'a');
+    await s.create('/ev/b', 'b');
+    await s.create('/kept/c', 'c');
+    assert.ok((await rawRange(m, '/ev/a')).kvs[0].lease > 0, 'written with a lease');
+    assert.equal((await rawRange(m, '/kept/c')).kvs[0].lease, 0);
+    const deadline = Date.now() + 15_000;
+    while (events.filter(e => e.type === 'DELETE').length < 2 && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+    assert.deepEqual(events.filter(e => e.type === 'DELETE').map(e => `${e.kv.key}=${e.prevKv?.value}`).sort(), ['/ev/a=a', '/ev/b=b']);
+    assert.equal(await s.get('/ev/a'), undefined);
+    assert.equal((await s.get('/kept/c'))?.value, 'c');
+  } finally {
+    await s.close();
+  }
+});
+
+test('etcd: the store follows its etcd through a restart; watchers miss nothing', async () => {
+  const m = await freshMember();
+  const s = await EtcdStore.open(clientOf(m));
+  try {
+    const seen: string[] = [];
+    s.watch('/r/', { afterRevision: s.revision, onEvents: evs => seen.push(...evs.map(e => `${e.type} ${e.kv.key}@${e.kv.modRevision}`)) });
+    const r1 = await s.create('/r/a', '1');
+    await m.stop();
+    // Another client writes while the store's watch is broken: the store must still see it.
+    running = await EtcdMember.start(m.options);
+    const other = await EtcdStore.open(clientOf(running));
+    const r2 = await other.create('/r/b', '2');
+    await other.close();
+    let r3 = 0;
+    const deadline = Date.now() + 20_000;
+    while (!r3) {
+      try {
+        r3 = await s.update('/r/a', '3', r1);
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise(r => setTimeout(r, 200));
+      }
+    }
+    assert.deepEqual(seen, [`PUT /r/a@${r1}`, `PUT /r/b@${r2}`, `PUT /r/a@${r3}`]);
   } finally {
     await s.close();
   }

@@ -21,13 +21,19 @@ import { valueToBytes } from '../value-bytes.js';
 import { WatcherSet } from '../watchers.js';
 import { EtcdError, type EtcdClient } from './client.js';
 import { HistoryWatch, toKeyValue } from './history-watch.js';
-import type { Compare, RequestOp, TxnResponse } from './messages.js';
+import { LeaseManager } from './lease-manager.js';
+import type { Compare, PutRequest, RequestOp, TxnResponse } from './messages.js';
 
 export interface EtcdStoreOptions {
   /** Compact periodically (off by default: the API server decides when to compact). */
   autoCompaction?: AutoCompactionOptions;
   /** How long open() waits for the history to load (default 60 s). */
   openTimeoutMs?: number;
+  /**
+   * Keys under these prefixes are written with an etcd lease of `ttlSeconds` (upstream's Events
+   * under --event-ttl): etcd deletes each one that long after its last write, a DELETE like any.
+   */
+  expiring?: { prefixes: string[]; ttlSeconds: number };
 }
 
 interface Waiter {
@@ -36,7 +42,7 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-const PROGRESS_REQUEST_DELAY_MS = 50;
+const ETCD_FIRST_REVISION = 1;
 
 const keyBytes = (key: string) => Buffer.from(key, 'utf8');
 
@@ -52,20 +58,25 @@ export class EtcdStore implements Store {
   private readonly inFlight = new Set<Promise<unknown>>();
   private history!: HistoryWatch;
   private stopAutoCompaction?: () => void;
-  private progressTimer?: NodeJS.Timeout;
   /** Set once the history up to the revision at open has been loaded. */
   private loaded = false;
   private closed = false;
   private closing?: Promise<void>;
 
-  private constructor(private readonly client: EtcdClient) {}
+  private readonly leases: LeaseManager;
+
+  private constructor(private readonly client: EtcdClient, private readonly expiring?: EtcdStoreOptions['expiring']) {
+    this.leases = new LeaseManager(client);
+  }
 
   /** Connects and loads etcd's history since its compact revision; the client is closed with the store. */
   static async open(client: EtcdClient, opts: EtcdStoreOptions = {}): Promise<EtcdStore> {
-    const store = new EtcdStore(client);
+    const store = new EtcdStore(client, opts.expiring);
     try {
-      // Any range answers with the current revision in its header.
+      // Any range answers with the current revision in its header. etcd's first revision has no
+      // events: the history starts there.
       const { header } = await client.range({ key: Buffer.from([0]) });
+      store.rev = Math.min(header.revision, ETCD_FIRST_REVISION);
       store.history = new HistoryWatch(client, 1, store.historyListener());
       await store.waitFor(header.revision, opts.openTimeoutMs ?? 60_000);
       store.loaded = true;
@@ -97,7 +108,7 @@ export class EtcdStore implements Store {
     return this.write(key, async () => {
       const res = await this.client.txn({
         compare: [{ key: keyBytes(key), target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
-        success: [{ requestPut: { key: keyBytes(key), value: valueToBytes(value) } }],
+        success: [{ requestPut: await this.put(key, value) }],
         failure: [],
       });
       if (!res.succeeded) throw new KeyExistsError(key);
@@ -107,7 +118,7 @@ export class EtcdStore implements Store {
 
   async update(key: string, value: string, expectedModRevision: number): Promise<number> {
     return this.write(key, async () => {
-      const res = await this.txnOnKey(key, expectedModRevision, { requestPut: { key: keyBytes(key), value: valueToBytes(value) } });
+      const res = await this.txnOnKey(key, expectedModRevision, { requestPut: await this.put(key, value) });
       return res.header.revision;
     });
   }
@@ -153,7 +164,6 @@ export class EtcdStore implements Store {
     // Writes issued before close still complete (and are seen by watchers).
     await Promise.allSettled([...this.inFlight]);
     this.history?.close();
-    clearTimeout(this.progressTimer);
     for (const w of this.waiters) w.reject(new StoreClosedError());
     this.waiters = [];
     this.watchers.closeAll(new StoreClosedError());
@@ -177,6 +187,13 @@ export class EtcdStore implements Store {
       if (err instanceof EtcdError && err.compacted) throw new CompactedError(at, Math.max(this.compacted, at + 1));
       throw err;
     }
+  }
+
+  /** A put of `key`, with a lease when the key expires. */
+  private async put(key: string, value: string): Promise<PutRequest> {
+    const put: PutRequest = { key: keyBytes(key), value: valueToBytes(value) };
+    if (this.expiring?.prefixes.some(p => key.startsWith(p))) put.lease = await this.leases.lease(this.expiring.ttlSeconds);
+    return put;
   }
 
   /** A put or delete of `key` if it exists (at `expected`, when given); the failure reads it back. */
@@ -230,23 +247,7 @@ export class EtcdStore implements Store {
         }, timeoutMs);
       }
       this.waiters.push(waiter);
-      this.armProgressRequest();
     });
-  }
-
-  /**
-   * A revision the watch has no event for (etcd's first revision, or a write outside the keys
-   * watched) would keep its waiters waiting: when they have waited a moment, ask etcd how far the
-   * stream is.
-   */
-  private armProgressRequest(): void {
-    if (this.progressTimer) return;
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = undefined;
-      if (!this.waiters.length || this.closed) return;
-      this.history?.requestProgress();
-      this.armProgressRequest();
-    }, PROGRESS_REQUEST_DELAY_MS);
   }
 
   private historyListener() {

@@ -91,7 +91,7 @@ export interface TxnResponse {
   responses: ResponseOp[];
 }
 
-/** One of the three, as WatchRequest's oneof. */
+/** One of these, as WatchRequest's oneof (k8ts sends no progress requests: see history-watch.ts). */
 export interface WatchRequest {
   createRequest?: {
     key: Buffer;
@@ -101,7 +101,6 @@ export interface WatchRequest {
     prevKv?: boolean;
   };
   cancelRequest?: { watchId: number };
-  progressRequest?: Record<string, never>;
 }
 
 /** mvccpb.Event */
