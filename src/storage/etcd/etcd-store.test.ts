@@ -147,3 +147,48 @@ test('etcd: the store follows its etcd through a restart; watchers miss nothing'
     await s.close();
   }
 });
+
+test('etcd: a three-member cluster; the store moves to another member when its own stops', async () => {
+  await running?.stop();
+  running = undefined;
+  const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  const names = ['x0', 'x1', 'x2'];
+  const peer = (i: number) => `http://127.0.0.1:${ports[3 + i]}`;
+  const initialCluster = names.map((name, i) => `${name}=${peer(i)}`).join(',');
+  const members = await Promise.all(names.map((name, i) => EtcdMember.start({
+    name, dataDir: join(dir, `${name}-${n++}`), logFile: join(dir, `${name}.log`),
+    clientUrls: [`http://127.0.0.1:${ports[i]}`], peerUrls: [peer(i)], initialCluster,
+  })));
+  const s = await EtcdStore.open(new EtcdClient({ endpoints: members.map(m => m.options.clientUrls[0]) }));
+  try {
+    const seen: string[] = [];
+    s.watch('/f/', { afterRevision: s.revision, onEvents: evs => seen.push(...evs.map(e => e.kv.key)) });
+    const written: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await s.create(`/f/${i}`, 'v');
+      written.push(`/f/${i}`);
+    }
+    // The store talks to the first endpoint: that member goes away.
+    await members[0].stop();
+    for (let i = 5; i < 10; i++) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        try {
+          await s.create(`/f/${i}`, 'v');
+          break;
+        } catch (err) {
+          // A write that failed on the stopped member is not retried by the client; the caller does.
+          if (Date.now() > deadline) throw err;
+          if ((await s.get(`/f/${i}`)) !== undefined) break;
+          await new Promise(r => setTimeout(r, 200));
+        }
+      }
+      written.push(`/f/${i}`);
+    }
+    assert.deepEqual(seen, written, 'every write seen once, in order');
+    assert.equal((await s.range('/f/', prefixEnd('/f/'), { countOnly: true })).count, 10);
+  } finally {
+    await s.close();
+    await Promise.all(members.map(m => m.stop()));
+  }
+});
