@@ -12,7 +12,6 @@
 //
 // Writes to the same key are sent in call order (the second of two creates fails, as with a local
 // store); writes to different keys go out concurrently, and etcd orders them.
-import { startAutoCompaction, type AutoCompactionOptions } from '../auto-compaction.js';
 import {
   CompactedError, CompareFailedError, KeyExistsError, KeyNotFoundError, StorageError, StoreClosedError, servedRevision,
   type KeyValue, type RangeOptions, type RangeResult, type Store, type StoreEvent, type StoreWatcher, type WatchOptions,
@@ -25,10 +24,6 @@ import { LeaseManager } from './lease-manager.js';
 import type { Compare, PutRequest, RequestOp, TxnResponse } from './messages.js';
 
 export interface EtcdStoreOptions {
-  /** Compact periodically (off by default: the API server decides when to compact). */
-  autoCompaction?: AutoCompactionOptions;
-  /** How long open() waits for the history to load (default 60 s). */
-  openTimeoutMs?: number;
   /**
    * Keys under these prefixes are written with an etcd lease of `ttlSeconds` (upstream's Events
    * under --event-ttl): etcd deletes each one that long after its last write, a DELETE like any.
@@ -43,6 +38,8 @@ interface Waiter {
 }
 
 const ETCD_FIRST_REVISION = 1;
+/** How long open() waits for etcd's history (since its compact revision) to load. */
+const OPEN_TIMEOUT_MS = 60_000;
 
 const keyBytes = (key: string) => Buffer.from(key, 'utf8');
 
@@ -57,7 +54,6 @@ export class EtcdStore implements Store {
   private readonly keyTails = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private history!: HistoryWatch;
-  private stopAutoCompaction?: () => void;
   /** Set once the history up to the revision at open has been loaded. */
   private loaded = false;
   private closed = false;
@@ -78,13 +74,12 @@ export class EtcdStore implements Store {
       const { header } = await client.range({ key: Buffer.from([0]) });
       store.rev = Math.min(header.revision, ETCD_FIRST_REVISION);
       store.history = new HistoryWatch(client, 1, store.historyListener());
-      await store.waitFor(header.revision, opts.openTimeoutMs ?? 60_000);
+      await store.waitFor(header.revision, OPEN_TIMEOUT_MS);
       store.loaded = true;
     } catch (err) {
       await store.close();
       throw err instanceof StorageError ? err : new StorageError(`cannot open the etcd store: ${(err as Error).message}`);
     }
-    if (opts.autoCompaction) store.stopAutoCompaction = startAutoCompaction(store, opts.autoCompaction);
     return store;
   }
 
@@ -160,7 +155,6 @@ export class EtcdStore implements Store {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
-    this.stopAutoCompaction?.();
     // Writes issued before close still complete (and are seen by watchers).
     await Promise.allSettled([...this.inFlight]);
     this.history?.close();
@@ -172,12 +166,13 @@ export class EtcdStore implements Store {
 
   /**
    * A read at `requested` (absent, 0 or ahead: the latest, read through etcd's quorum, then
-   * awaited in the history so that `revision` is never behind what a reader saw).
+   * awaited in the history so that `revision` is never behind what a reader saw; a revision the
+   * history has reached is read as of that revision, so pages of one list agree).
    */
   private async read<R extends { header: { revision: number } }>(requested: number | undefined, call: (at: number) => Promise<R>): Promise<R> {
     this.checkOpen();
-    const at = servedRevision(requested, this.rev, this.compacted);
-    const latest = at === this.rev;
+    const latest = !requested || requested > this.rev;
+    const at = latest ? this.rev : servedRevision(requested, this.rev, this.compacted);
     try {
       const res = await call(latest ? 0 : at);
       if (latest) await this.waitFor(res.header.revision);
