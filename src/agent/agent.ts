@@ -177,6 +177,7 @@ export class Agent {
       kubeletPort: o.kubeletPort,
       runtimeFacts: () => readRuntimeFacts(runtime.runtime, runtime.images),
       recorder: this.recorder,
+      volumesInUse: () => this.kubelet?.volumesInUse() ?? [],
       log: o.log,
     });
     await this.status.start();

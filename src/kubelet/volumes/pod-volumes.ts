@@ -16,7 +16,7 @@ import { mountsUnder } from '../containerd/cleanup.js';
 import { writeAtomically } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { setVolumeOwnership } from './ownership.js';
-import { claimNameOf, pluginDir, resolvePersistentVolume, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
+import { claimNameOf, pluginDir, resolvePersistentVolume, UnprocessedVolumeError, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
 
 const run = promisify(execFile);
@@ -25,6 +25,13 @@ export interface HostMount {
   containerPath: string;
   hostPath: string;
   readonly: boolean;
+}
+
+export interface HostDevice {
+  containerPath: string;
+  hostPath: string;
+  /** cgroup device permissions: `mrw`, or `r` for a read-only volume. */
+  permissions: string;
 }
 
 /** A set-up volume: where it is on the host, whether containers must mount it read-only, and whether it is a block device. */
@@ -61,6 +68,9 @@ export class PodVolumes {
         volumes.set(v.name, claimNameOf(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod) : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
+        if (err instanceof UnprocessedVolumeError) {
+          throw new VolumeSetupError(`Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[], failed to process volumes=[${v.name}]: ${msg}`);
+        }
         throw new VolumeSetupError(`MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
       }
     }
@@ -186,6 +196,16 @@ export function containerMounts(c: Container, volumes: Map<string, PodVolume>, h
   }
   if (hostsFile && !mounts.some(m => m.containerPath === '/etc/hosts')) mounts.push({ containerPath: '/etc/hosts', hostPath: hostsFile, readonly: false });
   return mounts;
+}
+
+/** The CRI devices of a container: its volumeDevices, each a block volume (volumeMode Block). */
+export function containerDevices(c: Container, volumes: Map<string, PodVolume>): HostDevice[] {
+  return (c.volumeDevices ?? []).map(d => {
+    const vol = volumes.get(d.name);
+    if (!vol) throw new VolumeSetupError(`cannot find volume "${d.name}" to pass into container "${c.name}"`);
+    if (!vol.block) throw new VolumeSetupError(`volume ${d.name} has volumeMode Filesystem, but is specified in volumeDevices`);
+    return { containerPath: d.devicePath, hostPath: vol.path, permissions: vol.readOnly ? 'r' : 'mrw' };
+  });
 }
 
 /**
