@@ -50,7 +50,6 @@ export const R = {
   ingressclasses: ref('networking.k8s.io/v1', 'ingressclasses', false),
   leases: ref('coordination.k8s.io/v1', 'leases'),
   poddisruptionbudgets: ref('policy/v1', 'poddisruptionbudgets'),
-  storageclasses: ref('storage.k8s.io/v1', 'storageclasses', false),
   priorityclasses: ref('scheduling.k8s.io/v1', 'priorityclasses', false),
   horizontalpodautoscalers: ref('autoscaling/v2', 'horizontalpodautoscalers'),
   clusterroles: ref('rbac.authorization.k8s.io/v1', 'clusterroles', false),

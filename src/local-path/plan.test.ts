@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LOCAL_PATH_STORAGE_CLASS } from '../api/local-path-class.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/generated.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/volume-binding.js';
 import { planDelete, planProvision, planResize } from './plan.js';
 
 const sc = structuredClone(LOCAL_PATH_STORAGE_CLASS) as unknown as StorageClass;

@@ -10,12 +10,13 @@
 //     claim's status says so (a directory has no size of its own to grow).
 import { dirname, join } from 'node:path';
 import { LOCAL_PATH_PROVISIONER } from '../api/local-path-class.js';
-import { claimClassName, volumeNodeAffinityMatches } from '../api/persistent-volume-match.js';
 import { compareQuantities, parseQuantity } from '../api/quantity.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/generated.js';
+import { claimClass } from '../api/storage-class.js';
 import {
-  BETA_STORAGE_PROVISIONER_ANNOTATION, PROVISIONED_BY_ANNOTATION, SELECTED_NODE_ANNOTATION, STORAGE_PROVISIONER_ANNOTATION,
-} from '../api/volume-annotations.js';
+  ANN_BETA_STORAGE_PROVISIONER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimReference,
+  type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
+} from '../api/volume-binding.js';
+import { volumeNodeAffinityMatches } from '../api/volume-node-affinity.js';
 
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
@@ -33,13 +34,13 @@ export const volumeDir = (storageDir: string, pvName: string, claim: PersistentV
 
 function provisionerOf(claim: PersistentVolumeClaim): string | undefined {
   const a = claim.metadata?.annotations ?? {};
-  return a[STORAGE_PROVISIONER_ANNOTATION] ?? a[BETA_STORAGE_PROVISIONER_ANNOTATION];
+  return a[ANN_STORAGE_PROVISIONER] ?? a[ANN_BETA_STORAGE_PROVISIONER];
 }
 
 export function planProvision(claim: PersistentVolumeClaim, sc: StorageClass | undefined, node: string, storageDir: string): ProvisionDecision {
   if (claim.spec?.volumeName || claim.metadata?.deletionTimestamp) return { kind: 'none' };
-  if (provisionerOf(claim) !== LOCAL_PATH_PROVISIONER || claim.metadata?.annotations?.[SELECTED_NODE_ANNOTATION] !== node) return { kind: 'none' };
-  const className = claimClassName(claim);
+  if (provisionerOf(claim) !== LOCAL_PATH_PROVISIONER || claim.metadata?.annotations?.[ANN_SELECTED_NODE] !== node) return { kind: 'none' };
+  const className = claimClass(claim);
   if (!sc) return { kind: 'fail', message: `storageclass.storage.k8s.io "${className}" not found` };
   if (sc.provisioner !== LOCAL_PATH_PROVISIONER) return { kind: 'none' };
   if (claim.spec?.volumeMode === 'Block') return { kind: 'fail', message: 'the local-path provisioner makes directories: volumeMode Block is not supported' };
@@ -50,10 +51,9 @@ export function planProvision(claim: PersistentVolumeClaim, sc: StorageClass | u
   if (size === undefined) return { kind: 'fail', message: 'the claim requests no storage (spec.resources.requests.storage)' };
   const name = volumeNameFor(claim);
   const dir = volumeDir(storageDir, name, claim);
-  const m = claim.metadata!;
   const pv: PersistentVolume = {
     apiVersion: 'v1', kind: 'PersistentVolume',
-    metadata: { name, annotations: { [PROVISIONED_BY_ANNOTATION]: LOCAL_PATH_PROVISIONER } },
+    metadata: { name, annotations: { [ANN_PROVISIONED_BY]: LOCAL_PATH_PROVISIONER } },
     spec: {
       capacity: { storage: size },
       accessModes: modes,
@@ -62,7 +62,7 @@ export function planProvision(claim: PersistentVolumeClaim, sc: StorageClass | u
       volumeMode: 'Filesystem',
       mountOptions: sc.mountOptions,
       hostPath: { path: dir, type: 'DirectoryOrCreate' },
-      claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: m.namespace, name: m.name, uid: m.uid, resourceVersion: m.resourceVersion },
+      claimRef: claimReference(claim),
       nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [node] }] }] } },
     },
   };
@@ -71,7 +71,7 @@ export function planProvision(claim: PersistentVolumeClaim, sc: StorageClass | u
 
 /** Whether the PV is one this node's provisioner made. */
 export function isOurVolume(pv: PersistentVolume, node: string): boolean {
-  return pv.metadata?.annotations?.[PROVISIONED_BY_ANNOTATION] === LOCAL_PATH_PROVISIONER
+  return pv.metadata?.annotations?.[ANN_PROVISIONED_BY] === LOCAL_PATH_PROVISIONER
     && !!pv.spec?.nodeAffinity && volumeNodeAffinityMatches(pv, { name: node, labels: { [HOSTNAME_LABEL]: node } });
 }
 

@@ -9,8 +9,8 @@ import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { isNotFound } from '../api/errors.js';
 import { ignoreAlreadyExists } from '../client/api-errors.js';
 import { nowTimestamp } from '../api/object.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/generated.js';
-import { claimClassName } from '../api/persistent-volume-match.js';
+import { claimClass } from '../api/storage-class.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/volume-binding.js';
 import type { EventRecorder } from '../client/event-recorder.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -33,27 +33,23 @@ export interface LocalPathOptions {
   workers?: number;
 }
 
-type Stored<T> = Omit<T, 'metadata'> & KubeObject;
-type Claim = Stored<PersistentVolumeClaim>;
-type Volume = Stored<PersistentVolume>;
-
 export class LocalPathProvisioner {
-  private readonly claims: Informer<Claim>;
-  private readonly pvs: Informer<Volume>;
-  private readonly classes: Informer<Stored<StorageClass>>;
+  private readonly claims: Informer<PersistentVolumeClaim>;
+  private readonly pvs: Informer<PersistentVolume>;
+  private readonly classes: Informer<StorageClass>;
   private readonly handlers = new HandlerRegistrations();
   private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000 });
   private readonly workers: Promise<void>[] = [];
 
   constructor(private readonly o: LocalPathOptions) {
-    this.claims = o.informers.get<Claim>(R.persistentvolumeclaims);
-    this.pvs = o.informers.get<Volume>(R.persistentvolumes);
-    this.classes = o.informers.get<Stored<StorageClass>>(R.storageclasses);
+    this.claims = o.informers.get<PersistentVolumeClaim>(R.persistentvolumeclaims);
+    this.pvs = o.informers.get<PersistentVolume>(R.persistentvolumes);
+    this.classes = o.informers.get<StorageClass>(R.storageclasses);
   }
 
   async start(): Promise<void> {
-    const claim = (c: Claim) => this.queue.add(`claim/${c.metadata.namespace}/${c.metadata.name}`);
-    const pv = (v: Volume) => {
+    const claim = (c: PersistentVolumeClaim) => this.queue.add(`claim/${c.metadata.namespace}/${c.metadata.name}`);
+    const pv = (v: PersistentVolume) => {
       this.queue.add(`pv/${v.metadata.name}`);
       const ref = v.spec?.claimRef;
       if (ref?.name) this.queue.add(`claim/${ref.namespace}/${ref.name}`);
@@ -91,12 +87,12 @@ export class LocalPathProvisioner {
   }
 
   private async syncClaim(namespace: string, name: string): Promise<void> {
-    const claim = this.claims.get(`${namespace}/${name}`) as PersistentVolumeClaim | undefined;
+    const claim = this.claims.get(`${namespace}/${name}`);
     if (!claim) return;
-    const sc = this.classes.get(claimClassName(claim)) as StorageClass | undefined;
+    const sc = this.classes.get(claimClass(claim));
     const decision = planProvision(claim, sc, this.o.nodeName, this.o.storageDir);
     if (decision.kind === 'fail') {
-      this.claimEvent(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClassName(claim)}": ${decision.message}`);
+      this.claimEvent(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClass(claim)}": ${decision.message}`);
       return;
     }
     if (decision.kind === 'provision') {
@@ -106,14 +102,14 @@ export class LocalPathProvisioner {
         makeVolumeDir(decision.dir);
         await ignoreAlreadyExists(this.o.client.create(collectionPath(R.persistentvolumes), decision.pv));
       } catch (err) {
-        this.claimEvent(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClassName(claim)}": ${errText(err)}`);
+        this.claimEvent(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClass(claim)}": ${errText(err)}`);
         throw err;
       }
       this.claimEvent(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${decision.pv.metadata!.name}`);
       this.o.log('local-path: provisioned', { claim: `${namespace}/${name}`, pv: decision.pv.metadata!.name, dir: decision.dir });
       return;
     }
-    const pv = claim.spec?.volumeName ? this.pvs.get(claim.spec.volumeName) as PersistentVolume | undefined : undefined;
+    const pv = claim.spec?.volumeName ? this.pvs.get(claim.spec.volumeName) : undefined;
     const resize = planResize(claim, pv, this.o.nodeName);
     if (resize.kind === 'resize') await this.resize(claim, pv!, resize.size, resize.pvNeedsUpdate);
   }
@@ -149,7 +145,7 @@ export class LocalPathProvisioner {
   }
 
   private async syncVolume(name: string): Promise<void> {
-    const pv = this.pvs.get(name) as PersistentVolume | undefined;
+    const pv = this.pvs.get(name);
     if (!pv) return;
     const decision = planDelete(pv, this.o.nodeName, this.o.storageDir);
     if (decision.kind === 'none') return;

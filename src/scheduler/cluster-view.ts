@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import { R, type ResourceRef } from '../client/resources.js';
 import type { SharedInformers } from '../client/shared-informers.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/generated.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/volume-binding.js';
 import type { VolumeListers } from './framework.js';
 import type { DisruptionBudget } from './plugins/default-preemption.js';
 import type { LabelSelectorSpec, Pod } from './types.js';
@@ -17,13 +17,11 @@ interface PriorityClass extends KubeObject { value?: number; globalDefault?: boo
 
 const CONTROLLER_KINDS: Record<string, ResourceRef> = { ReplicaSet: R.replicasets, ReplicationController: R.replicationcontrollers, StatefulSet: R.statefulsets };
 
-type Stored<T> = Omit<T, 'metadata'> & KubeObject;
-
 export class ClusterView implements VolumeListers {
   readonly namespaces: Informer;
-  readonly claims: Informer<Stored<PersistentVolumeClaim>>;
-  readonly pvs: Informer<Stored<PersistentVolume>>;
-  readonly storageClasses: Informer<Stored<StorageClass>>;
+  readonly claims: Informer<PersistentVolumeClaim>;
+  readonly pvs: Informer<PersistentVolume>;
+  readonly storageClasses: Informer<StorageClass>;
   readonly priorityClasses: Informer<PriorityClass>;
   readonly pdbs: Informer;
   private readonly services: Informer<Selecting>;
@@ -46,19 +44,19 @@ export class ClusterView implements VolumeListers {
   }
 
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined {
-    return this.claims.get(`${namespace}/${name}`) as PersistentVolumeClaim | undefined;
+    return this.claims.get(`${namespace}/${name}`);
   }
 
   volume(name: string): PersistentVolume | undefined {
-    return this.pvs.get(name) as PersistentVolume | undefined;
+    return this.pvs.get(name);
   }
 
   volumes(): PersistentVolume[] {
-    return this.pvs.list() as PersistentVolume[];
+    return this.pvs.list();
   }
 
   storageClass(name: string): StorageClass | undefined {
-    return this.storageClasses.get(name) as StorageClass | undefined;
+    return this.storageClasses.get(name);
   }
 
   waitForSync(): Promise<void[]> {

@@ -5,7 +5,7 @@ import type { SchedulerCache } from './cache.js';
 import type { NodeInfo } from './node-info.js';
 import type { NamespaceLabels, PodInfo } from './pod-info.js';
 import type { ClusterEvent, QueuedPodInfo } from './queue.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types/generated.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/volume-binding.js';
 import type { Pod } from './types.js';
 
 export type Code = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';

@@ -7,7 +7,7 @@ import { PodInfo } from '../pod-info.js';
 import { Profile } from '../profile.js';
 import { defaultProfile } from '../profiles.js';
 import { handle, node, pod } from '../testing/fixtures.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types/generated.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/volume-binding.js';
 
 /** A little cluster of claims, PVs and classes that the test (or the fake writer) changes in place. */
 class Volumes implements VolumeListers {
@@ -33,6 +33,7 @@ class Volumes implements VolumeListers {
         claimRef: o.claim ? { namespace: 'default', name: o.claim, uid: `uid-${o.claim}` } : undefined,
         nodeAffinity: o.node ? { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [o.node] }] }] } } : undefined,
       },
+      status: { phase: o.claim ? 'Bound' : 'Available' },
     });
   }
   addClass(name: string, mode: 'Immediate' | 'WaitForFirstConsumer', provisioner = 'rancher.io/local-path') {

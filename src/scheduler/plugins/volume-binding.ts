@@ -10,9 +10,11 @@
 //              binding), a claim to provision gets `volume.kubernetes.io/selected-node` (its
 //              provisioner creates the PV there) — and waits until every claim is bound, up to
 //              upstream's bindTimeoutSeconds (600 s); a failure unreserves and the pod is retried.
-import { claimClassName, findMatchingVolume, volumeNodeAffinityMatches } from '../../api/persistent-volume-match.js';
-import { BIND_COMPLETED_ANNOTATION, SELECTED_NODE_ANNOTATION } from '../../api/volume-annotations.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types/generated.js';
+import { claimClass } from '../../api/storage-class.js';
+import {
+  ANN_BIND_COMPLETED, ANN_SELECTED_NODE, findMatchingVolume, type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
+} from '../../api/volume-binding.js';
+import { volumeNodeAffinityMatches } from '../../api/volume-node-affinity.js';
 import { SKIP, unresolvable, type CycleState, type Handle, type Plugin, type Status, type VolumeListers } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../pod-info.js';
@@ -59,7 +61,7 @@ function podClaims(pod: PodInfo['pod']): { name: string; ephemeral: boolean }[] 
 }
 
 function bindingMode(claim: PersistentVolumeClaim, l: VolumeListers): 'Immediate' | 'WaitForFirstConsumer' {
-  const name = claimClassName(claim);
+  const name = claimClass(claim);
   // No class, or a class that does not exist (yet): upstream treats the claim as Immediate.
   return (name && l.storageClass(name)?.volumeBindingMode === 'WaitForFirstConsumer') ? 'WaitForFirstConsumer' : 'Immediate';
 }
@@ -90,13 +92,13 @@ export function volumeBinding(h: Handle, o: VolumeBindingOptions = {}): Plugin {
     const plan: NodePlan = { node: identity, static: [], provision: [] };
     const taken = new Set(promised.keys());
     for (const c of state.delayed) {
-      const pv = findMatchingVolume(c, l.volumes(), identity, taken);
+      const pv = findMatchingVolume(c, l.volumes().filter(v => !taken.has(v.metadata.name!)), { delayBinding: true, nodeFits: v => volumeNodeAffinityMatches(v, identity) });
       if (pv) {
         taken.add(pv.metadata!.name!);
         plan.static.push({ claim: c, pv });
         continue;
       }
-      const sc = l.storageClass(claimClassName(c));
+      const sc = l.storageClass(claimClass(c));
       if (sc && sc.provisioner !== NO_PROVISIONER && topologyAllows(sc, node.labels)) plan.provision.push(c);
       else reasons.add(REASON_BIND_CONFLICT);
     }
@@ -127,13 +129,13 @@ export function volumeBinding(h: Handle, o: VolumeBindingOptions = {}): Plugin {
     const volumeName = cur.spec?.volumeName;
     if (!volumeName) {
       // A provisioner that gives up on the node removes the annotation so another one is chosen.
-      if (provisioned && cur.metadata?.annotations?.[SELECTED_NODE_ANNOTATION] === undefined) throw new Error(`selectedNode annotation reset for PVC "${name}"`);
+      if (provisioned && cur.metadata?.annotations?.[ANN_SELECTED_NODE] === undefined) throw new Error(`selectedNode annotation reset for PVC "${name}"`);
       return false;
     }
     const pv = l.volume(volumeName);
     if (!pv) return false;
     if (!volumeNodeAffinityMatches(pv, plan.node)) throw new Error(`pv "${volumeName}" node affinity doesn't match node "${plan.node.name}"`);
-    return cur.metadata?.annotations?.[BIND_COMPLETED_ANNOTATION] !== undefined;
+    return cur.metadata?.annotations?.[ANN_BIND_COMPLETED] !== undefined;
   }
 
   return {
