@@ -5,12 +5,12 @@
 // places the pod; WaitForFirstConsumer provisioning on the scheduler's node; expansion; subPath and
 // readOnly mounts; a pod whose claim is missing. Nothing is left afterwards.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { eventually } from './harness.js';
+import { eventually, run } from './harness.js';
 import { NetnsCluster, leftoversOf } from './support/netns-cluster.js';
 import { execInPod } from './support/pods.js';
 
@@ -141,7 +141,7 @@ describe('local-path storage on two nodes', () => {
     await c.k(['apply', '-f', '-'], stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'placed' },
       spec: {
-        terminationGracePeriodSeconds: 1,
+        terminationGracePeriodSeconds: 1, securityContext: { fsGroup: 2345 },
         containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo hi > /sub/f; exec sleep 3600'],
           volumeMounts: [{ name: 'v', mountPath: '/sub', subPath: 'nested/dir' }, { name: 'v', mountPath: '/ro', readOnly: true }] }],
         volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'static' } }],
@@ -151,10 +151,59 @@ describe('local-path storage on two nodes', () => {
     assert.equal(pod.spec!.nodeName, 'agent-1');
     assert.equal(readFileSync(join(dir, 'nested/dir/f'), 'utf8'), 'hi\n');
     assert.equal((await sh('placed', 'cat /ro/nested/dir/f')).out, 'hi');
+    // fsGroup: the volume is the group's, and what the pod writes joins the group (setgid).
+    assert.equal(statSync(dir).gid, 2345);
+    assert.equal(statSync(join(dir, 'nested/dir/f')).gid, 2345);
     const ro = await sh('placed', 'touch /ro/x');
     assert.notEqual(ro.code, 0);
     assert.match(ro.err, /Read-only file system/);
     await c.k(['delete', 'pod', 'placed', '--wait=false']);
+  });
+
+  test('an ephemeral volume: its claim <pod>-<volume> is made for the pod, provisioned, and goes with the pod', async () => {
+    await c.k(['apply', '-f', '-'], stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'eph' },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo scratch > /scratch/f; exec sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+        volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-path', resources: { requests: { storage: '16Mi' } } } } } }],
+      },
+    }));
+    const pod = await eventually(() => running('eph'), 90_000, 'eph running');
+    const claim = await get('pvc', 'eph-scratch');
+    assert.equal((claim.metadata as { ownerReferences?: { uid: string }[] }).ownerReferences?.[0]?.uid, pod.metadata.uid);
+    const dir = (await get('pv', claim.spec!.volumeName)).spec!.hostPath.path as string;
+    assert.equal(readFileSync(join(dir, 'f'), 'utf8'), 'scratch\n');
+    await c.k(['delete', 'pod', 'eph', '--wait=false']);
+    await eventually(() => !existsSync(dir), 90_000, 'the ephemeral volume removed with its pod');
+  });
+
+  test('volumeMode Block: a local PV on a loop device is passed to the container as a device', async () => {
+    const image = join(c.root, 'block.img');
+    writeFileSync(image, '');
+    truncateSync(image, 8 * 1024 * 1024);
+    const loop = (await run('losetup', ['-f', '--show', image])).stdout.trim();
+    assert.match(loop, /^\/dev\/loop\d+$/);
+    try {
+      await c.k(['apply', '-f', '-'], [
+        { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'block' }, spec: {
+          capacity: { storage: '8Mi' }, accessModes: ['ReadWriteOnce'], volumeMode: 'Block', persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', local: { path: loop },
+          nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['server'] }] }] } },
+        } },
+        { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'block' }, spec: { storageClassName: '', volumeMode: 'Block', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '8Mi' } } } },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw' }, spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo raw-bytes | dd of=/dev/xvda bs=512 count=1 conv=sync,fsync; exec sleep 3600'], volumeDevices: [{ name: 'b', devicePath: '/dev/xvda' }] }],
+          volumes: [{ name: 'b', persistentVolumeClaim: { claimName: 'block' } }],
+        } },
+      ].map(o => stringify(o)).join('---\n'));
+      const pod = await eventually(() => running('raw'), 90_000, 'raw running');
+      assert.equal(pod.spec!.nodeName, 'server');
+      await eventually(() => readFileSync(image).subarray(0, 10).toString() === 'raw-bytes\n', 20_000, 'bytes written through the device');
+      await c.k(['delete', 'pod', 'raw', '--grace-period=1']);
+    } finally {
+      await run('losetup', ['-d', loop]);
+    }
   });
 
   test('WaitForFirstConsumer: the claim waits for a pod and is provisioned on the node the scheduler chose; expansion grows it', async () => {

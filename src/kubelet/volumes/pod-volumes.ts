@@ -5,7 +5,7 @@
 // lets each PV plugin tear down its volumes, unmounts what is still mounted, then removes the pod's
 // directory.
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import { expand, type Lookup } from '../expand.js';
 import { promisify } from 'node:util';
@@ -218,13 +218,15 @@ export function subPathOf(base: string, sub: string): string {
   if (sub.split('/').includes('..')) throw new VolumeSetupError(`unable to provision SubPath \`${sub}\`: must not contain '..'`);
   const root = realpathSync(base);
   const within = (p: string) => p === root || p.startsWith(root + sep);
+  // New directories take the volume root's permissions, as upstream's kubelet makes them.
+  const mode = statSync(root).mode & 0o7777;
   // Walk down component by component so that no symlink leads a mkdir outside the volume.
   let at = root;
   for (const part of sub.split('/').filter(p => p && p !== '.')) {
     const next = join(at, part);
     if (!existsSync(next)) {
       if (lstatSafe(next)) throw new VolumeSetupError(`subPath "${sub}" is a dangling symlink in the volume`);
-      mkdirSync(next, { mode: 0o750 });
+      mkdirSync(next, { mode });
     }
     at = realpathSync(next);
     if (!within(at)) throw new VolumeSetupError(`subpath "${sub}" not within volume path "${base}": it resolves to "${at}"`);
