@@ -13,10 +13,11 @@ import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { Container, PersistentVolume, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
 import { mountsUnder } from '../containerd/cleanup.js';
+import { volumeClaimName } from '../../api/pod-references.js';
 import { writeAtomically } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { setVolumeOwnership } from './ownership.js';
-import { claimNameOf, pluginDir, resolvePersistentVolume, UnprocessedVolumeError, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
+import { pluginDir, resolvePersistentVolume, UnprocessedVolumeError, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
 
 const run = promisify(execFile);
@@ -65,7 +66,7 @@ export class PodVolumes {
     const volumes = new Map<string, PodVolume>();
     for (const v of pod.spec.volumes ?? []) {
       try {
-        volumes.set(v.name, claimNameOf(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod) : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
+        volumes.set(v.name, volumeClaimName(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod) : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         if (err instanceof UnprocessedVolumeError) {

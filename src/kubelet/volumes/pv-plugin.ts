@@ -19,6 +19,7 @@
 //     (securityContext.fsGroup, fsGroupChangePolicy) when appliesFsGroup says so.
 //   - Errors thrown from either are reported on the pod as a FailedMount event and retried; throw
 //     VolumeSetupError for expected conditions (the message is shown as it is).
+import { volumeClaimName } from '../../api/pod-references.js';
 import type { PersistentVolume, PersistentVolumeClaim, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
 import { VolumeSetupError } from './projections.js';
@@ -71,13 +72,6 @@ export function pluginDir(name: string): string {
   return name.replace(/\//g, '~');
 }
 
-/** The claim a pod volume uses: `persistentVolumeClaim.claimName`, or `<pod>-<volume>` for an ephemeral volume. */
-export function claimNameOf(pod: PodObject, v: Volume): string | undefined {
-  if (v.persistentVolumeClaim) return v.persistentVolumeClaim.claimName;
-  if (v.ephemeral) return `${pod.metadata.name}-${v.name}`;
-  return undefined;
-}
-
 /** The claim or PV of a pod volume is not (yet) usable: upstream's "failed to process volumes". */
 export class UnprocessedVolumeError extends VolumeSetupError {}
 
@@ -93,7 +87,7 @@ export interface ClaimSource {
  */
 export async function resolvePersistentVolume(pod: PodObject, v: Volume, src: ClaimSource): Promise<{ claim: PersistentVolumeClaim; pv: PersistentVolume }> {
   const ns = pod.metadata.namespace ?? 'default';
-  const name = claimNameOf(pod, v)!;
+  const name = volumeClaimName(pod, v)!;
   const claim = await src.persistentVolumeClaim(ns, name);
   const fail = (msg: string) => new UnprocessedVolumeError(`error processing PVC ${ns}/${name}: ${msg}`);
   if (!claim) throw fail(`failed to fetch PVC from API server: persistentvolumeclaims "${name}" not found`);

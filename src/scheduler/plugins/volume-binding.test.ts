@@ -61,7 +61,7 @@ function setup(v: Volumes, onWrite: { bindVolume?: (pv: string, claim: string) =
   h.filter = (s, p, n) => profile.runFilter(s, p, n);
   const algo = new Algorithm(h);
   return {
-    writes, profile,
+    writes, profile, cache,
     schedule(p: ReturnType<typeof pod>) {
       const state = new CycleState();
       const info = new PodInfo(p);
@@ -153,4 +153,19 @@ test('VolumeBinding WaitForFirstConsumer with a provisioner: PreBind selects the
   env.profile.runReserve(doomed.state, doomed.info, node2);
   const st = await env.profile.runPreBind(doomed.state, doomed.info, node2);
   assert.deepEqual(st, { code: 'Error', reasons: ['selectedNode annotation reset for PVC "doomed"'], plugin: 'VolumeBinding' });
+});
+
+test('VolumeRestrictions: a ReadWriteOncePod claim already used by a scheduled pod keeps another pod out', () => {
+  const v = new Volumes();
+  v.addPV('pv', { claim: 'solo' });
+  v.addClaim('solo', { volumeName: 'pv' });
+  v.claims.get('default/solo')!.spec!.accessModes = ['ReadWriteOncePod'];
+  const env = setup(v);
+  const first = env.schedule(withClaim('a', 'solo'));
+  assert.equal(first.r.kind, 'scheduled');
+  env.cache.setPod({ ...withClaim('a', 'solo'), spec: { ...withClaim('a', 'solo').spec, nodeName: 'n1' } });
+  const second = env.schedule(withClaim('b', 'solo')).r;
+  assert.equal(second.kind === 'unschedulable' && second.diagnosis.preFilterMsg, 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode');
+  env.cache.removePod('default/a');
+  assert.equal(env.schedule(withClaim('b', 'solo')).r.kind, 'scheduled', 'free again once the first pod is gone');
 });

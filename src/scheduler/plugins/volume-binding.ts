@@ -10,6 +10,7 @@
 //              binding), a claim to provision gets `volume.kubernetes.io/selected-node` (its
 //              provisioner creates the PV there) — and waits until every claim is bound, up to
 //              upstream's bindTimeoutSeconds (600 s); a failure unreserves and the pod is retried.
+import { volumeClaimName } from '../../api/pod-references.js';
 import { claimClass } from '../../api/storage-class.js';
 import {
   ANN_BIND_COMPLETED, ANN_SELECTED_NODE, findMatchingVolume, type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
@@ -53,11 +54,12 @@ const STATE = 'VolumeBinding';
 
 const claimKey = (c: PersistentVolumeClaim) => `${c.metadata?.namespace}/${c.metadata?.name}`;
 
-/** The claim names of the pod's volumes (persistentVolumeClaim, and `<pod>-<volume>` for ephemeral). */
+/** The claims of the pod's volumes, and whether each is an ephemeral volume's. */
 function podClaims(pod: PodInfo['pod']): { name: string; ephemeral: boolean }[] {
-  return (pod.spec?.volumes ?? []).flatMap((v): { name: string; ephemeral: boolean }[] =>
-    v.persistentVolumeClaim ? [{ name: v.persistentVolumeClaim.claimName, ephemeral: false }]
-      : v.ephemeral ? [{ name: `${pod.metadata.name}-${v.name}`, ephemeral: true }] : []);
+  return (pod.spec?.volumes ?? []).flatMap(v => {
+    const name = volumeClaimName(pod, v);
+    return name ? [{ name, ephemeral: !!v.ephemeral }] : [];
+  });
 }
 
 function bindingMode(claim: PersistentVolumeClaim, l: VolumeListers): 'Immediate' | 'WaitForFirstConsumer' {
