@@ -141,6 +141,18 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     await waitPhase('pv', 'pvc-ext', 'Released');
   });
 
+  test('WaitForFirstConsumer: the claim waits until the scheduler names a node, then goes to the provisioner', async () => {
+    await s.c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'late' }, provisioner: 'example.com/late', volumeBindingMode: 'WaitForFirstConsumer' }));
+    await s.c.k(['create', '-f', '-'], pvc('late', '1Gi', { storageClassName: 'late' }));
+    assert.equal((await waitEvent('late', 'WaitForFirstConsumer')).message, 'waiting for first consumer to be created before binding');
+    assert.equal((await claim('late')).metadata.annotations?.['volume.kubernetes.io/storage-provisioner'], undefined);
+    // What the scheduler's VolumeBinding plugin writes once it has chosen the node.
+    await s.c.k(['annotate', 'pvc', 'late', 'volume.kubernetes.io/selected-node=stor-0']);
+    await waitEvent('late', 'ExternalProvisioning');
+    assert.equal((await claim('late')).metadata.annotations['volume.kubernetes.io/storage-provisioner'], 'example.com/late');
+    assert.equal(await phaseOf('pvc', 'late'), 'Pending');
+  });
+
   test('Retain keeps a volume Released once its claim is gone; an in-use claim stays Terminating until its pod is', async () => {
     await s.c.k(['delete', 'pvc', 'fits']);
     await waitPhase('pv', 'pv-mid', 'Released');

@@ -6,7 +6,7 @@ import { fieldErrors, type FieldError } from '../errors.js';
 import { compareQuantityText, formatQuantity, parseQuantity, quantityError } from '../quantity.js';
 import { BETA_STORAGE_CLASS_ANNOTATION } from '../storage-class.js';
 import { dns1123Subdomain, qualifiedName } from './names.js';
-import { immutable } from './object-meta.js';
+import { immutable, validateAnnotations, validateLabels } from './object-meta.js';
 import { validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
 
@@ -99,6 +99,20 @@ function validateClaimSpec(spec: Obj, path: string): FieldError[] {
     if (!ref.kind) errs.push(fieldErrors.required(`${path}.${f}.kind`));
     if (!ref.apiGroup && ref.kind !== 'PersistentVolumeClaim') errs.push(fieldErrors.invalid(`${path}.${f}`, ref.kind ?? '', "must be 'PersistentVolumeClaim' when referencing the default apiGroup"));
   }
+  return errs;
+}
+
+/**
+ * An ephemeral volume's claim template (ValidatePersistentVolumeClaimTemplate): labels, annotations
+ * and nothing else of metadata (the claim's name and owner come from the pod), and a claim's spec.
+ */
+export function validateClaimTemplate(template: unknown, path: string): FieldError[] {
+  if (!template || typeof template !== 'object') return [fieldErrors.required(path)];
+  const t = template as Obj;
+  const meta = asMap(t.metadata);
+  const errs = [...validateAnnotations(meta.annotations, `${path}.metadata.annotations`), ...validateLabels(meta.labels, `${path}.metadata.labels`)];
+  for (const f of Object.keys(meta).filter(k => k !== 'labels' && k !== 'annotations').sort()) errs.push(fieldErrors.forbidden(`${path}.metadata.${f}`, 'cannot be set'));
+  errs.push(...validateClaimSpec(asMap(t.spec), `${path}.spec`));
   return errs;
 }
 
