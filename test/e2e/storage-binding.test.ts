@@ -141,6 +141,18 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     await waitPhase('pv', 'pvc-ext', 'Released');
   });
 
+  test('WaitForFirstConsumer: the claim waits until the scheduler names a node, then goes to the provisioner', async () => {
+    await s.c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'late' }, provisioner: 'example.com/late', volumeBindingMode: 'WaitForFirstConsumer' }));
+    await s.c.k(['create', '-f', '-'], pvc('late', '1Gi', { storageClassName: 'late' }));
+    assert.equal((await waitEvent('late', 'WaitForFirstConsumer')).message, 'waiting for first consumer to be created before binding');
+    assert.equal((await claim('late')).metadata.annotations?.['volume.kubernetes.io/storage-provisioner'], undefined);
+    // What the scheduler's VolumeBinding plugin writes once it has chosen the node.
+    await s.c.k(['annotate', 'pvc', 'late', 'volume.kubernetes.io/selected-node=stor-0']);
+    await waitEvent('late', 'ExternalProvisioning');
+    assert.equal((await claim('late')).metadata.annotations['volume.kubernetes.io/storage-provisioner'], 'example.com/late');
+    assert.equal(await phaseOf('pvc', 'late'), 'Pending');
+  });
+
   test('Retain keeps a volume Released once its claim is gone; an in-use claim stays Terminating until its pod is', async () => {
     await s.c.k(['delete', 'pvc', 'fits']);
     await waitPhase('pv', 'pv-mid', 'Released');
@@ -199,6 +211,48 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     const pod = await getJson<{ metadata: { uid: string } }>(s.c, ['get', 'pod', 'scratch']);
     assert.deepEqual(made.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'scratch', uid: pod.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     assert.deepEqual(made.metadata.labels, { kind: 'scratch' });
+  });
+
+  const statefulSet = (name: string, replicas: number, whenDeleted: string, whenScaled: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ${name}}
+spec:
+  serviceName: ${name}
+  replicas: ${replicas}
+  podManagementPolicy: Parallel
+  persistentVolumeClaimRetentionPolicy: {whenDeleted: ${whenDeleted}, whenScaled: ${whenScaled}}
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: c, image: k8ts.local/busybox:1, volumeMounts: [{name: data, mountPath: /data}]}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], storageClassName: manual, resources: {requests: {storage: 1Gi}}}
+`;
+  const claimNames = async (app: string) => (await s.c.k(['get', 'pvc', '-l', `app=${app}`, '-o', 'jsonpath={.items[*].metadata.name}'])).split(/\s+/).filter(Boolean).sort();
+  const claimUid = async (name: string) => (await claim(name)).metadata.uid;
+  const podCount = async (app: string) => (await s.c.k(['get', 'pods', '-l', `app=${app}`, '-o', 'name'])).split('\n').filter(Boolean).length;
+
+  test('StatefulSet retention: Retain keeps claims through scale down and up; Delete follows the pod and the set', async () => {
+    await s.c.k(['apply', '-f', '-'], statefulSet('keep', 2, 'Retain', 'Retain'));
+    await eventually(async () => (await claimNames('keep')).length === 2, 20_000, 'claims of keep');
+    const kept = await claimUid('data-keep-1');
+    await s.c.k(['scale', 'statefulset', 'keep', '--replicas=1']);
+    await eventually(async () => (await podCount('keep')) === 1, 30_000, 'keep scaled down');
+    assert.deepEqual(await claimNames('keep'), ['data-keep-0', 'data-keep-1']);
+    assert.equal((await claim('data-keep-1')).metadata.ownerReferences, undefined);
+    await s.c.k(['scale', 'statefulset', 'keep', '--replicas=2']);
+    await eventually(async () => (await podCount('keep')) === 2, 30_000, 'keep scaled up');
+    assert.equal(await claimUid('data-keep-1'), kept, 'the same claim serves the pod again');
+
+    await s.c.k(['apply', '-f', '-'], statefulSet('drop', 2, 'Delete', 'Delete'));
+    await eventually(async () => (await claimNames('drop')).length === 2, 20_000, 'claims of drop');
+    const set = await getJson<{ metadata: { uid: string } }>(s.c, ['get', 'statefulset', 'drop']);
+    assert.deepEqual((await claim('data-drop-0')).metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'drop', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    await s.c.k(['scale', 'statefulset', 'drop', '--replicas=1']);
+    await eventually(async () => (await claimNames('drop')).join() === 'data-drop-0', 30_000, 'the scaled-down pod\'s claim deleted');
+    await s.c.k(['delete', 'statefulset', 'drop']);
+    await eventually(async () => (await claimNames('drop')).length === 0, 30_000, 'claims deleted with the set');
   });
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { coreDefaults } from '../defaults/core.js';
 import { storageDefaults } from '../defaults/storage.js';
 import { validateCreate, validateUpdate } from './index.js';
-import { storageRules } from './storage.js';
+import { storageRules, validateClaimTemplate } from './storage.js';
 import { clusterScoped, defaulted, messages, namespaced } from './testing.js';
 
 const pv = (spec: object) => defaulted(coreDefaults.PersistentVolume, { spec }, null);
@@ -69,4 +69,12 @@ test('storage classes refuse Recycle and freeze what provisioning depends on', (
     'provisioner: Forbidden: updates to provisioner are forbidden.',
     'reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.',
   ]);
+});
+
+test('an ephemeral volume\'s claim template: labels, annotations and a claim spec only', () => {
+  assert.deepEqual(messages(validateClaimTemplate({ metadata: { name: 'x', labels: { a: 'b' } }, spec: { resources: { requests: { storage: '1Gi' } } } }, 'spec.volumes[0].ephemeral.volumeClaimTemplate')), [
+    'spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.name: Forbidden: cannot be set',
+    'spec.volumes[0].ephemeral.volumeClaimTemplate.spec.accessModes: Required value: at least 1 access mode is required',
+  ]);
+  assert.deepEqual(messages(validateClaimTemplate(undefined, 'v.ephemeral.volumeClaimTemplate')), ['v.ephemeral.volumeClaimTemplate: Required value']);
 });
