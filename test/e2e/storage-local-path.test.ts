@@ -77,6 +77,30 @@ describe('local-path storage on two nodes', () => {
     await c.k(['delete', 'pod', 'orphan', '--wait=false']);
   });
 
+  test('a pod placed by name on an unbound claim, or on a PV whose path is missing, waits with FailedMount', async () => {
+    await c.k(['apply', '-f', '-'], [
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'unbound' }, spec: { storageClassName: 'nothing-provisions-this', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } } },
+      { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'bad-path' }, spec: {
+        capacity: { storage: '1Mi' }, accessModes: ['ReadWriteOnce'], storageClassName: '', persistentVolumeReclaimPolicy: 'Retain', local: { path: '/nonexistent/k8ts-volume' },
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['agent-1'] }] }] } },
+      } },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'bad-path' }, spec: { storageClassName: '', volumeName: 'bad-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } } },
+      ...['unbound', 'bad-path'].map(claim => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `on-${claim}` }, spec: {
+        nodeName: 'agent-1', terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'], volumeMounts: [{ name: 'v', mountPath: '/v' }] }],
+        volumes: [{ name: 'v', persistentVolumeClaim: { claimName: claim } }],
+      } })),
+    ].map(o => stringify(o)).join('---\n'));
+    await eventually(async () => /FailedMount.*Unable to attach or mount volumes: unmounted volumes=\[v\], unattached volumes=\[\], failed to process volumes=\[v\]: error processing PVC default\/unbound: PVC default\/unbound has non-bound phase \("Pending"\)/
+      .test((await c.k(['describe', 'pod', 'on-unbound'])).replace(/\s+/g, ' ')), 30_000, 'FailedMount for the unbound claim');
+    await eventually(async () => /FailedMount.*MountVolume\.SetUp failed for volume "v" : path "\/nonexistent\/k8ts-volume" does not exist/
+      .test((await c.k(['describe', 'pod', 'on-bad-path'])).replace(/\s+/g, ' ')), 30_000, 'FailedMount for the missing path');
+    for (const p of ['on-unbound', 'on-bad-path']) {
+      const pod = await get('pod', p);
+      assert.equal(pod.status?.phase, 'Pending');
+    }
+    await c.k(['delete', 'pod', 'on-unbound', 'on-bad-path', '--wait=false']);
+  });
+
   test('a StatefulSet with volumeClaimTemplates on local-path: each pod writes to its own provisioned volume', async () => {
     await c.k(['apply', '-f', '-'], WEB);
     for (const p of ['web-0', 'web-1']) await eventually(() => running(p), 120_000, `${p} running`);
