@@ -184,6 +184,33 @@ describe('local-path storage on two nodes', () => {
     await c.k(['delete', 'pod', 'placed', '--wait=false']);
   });
 
+  test('WaitForFirstConsumer with static PVs only: the scheduler picks the node whose PV fits and pre-binds it', async () => {
+    const dirs = ['wffc-server', 'wffc-agent'].map(d => join(c.root, d));
+    for (const d of dirs) mkdirSync(d);
+    const localPV = (name: string, node: string, path: string, size: string) => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: {
+      capacity: { storage: size }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: 'local-storage', local: { path },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
+    } });
+    await c.k(['apply', '-f', '-'], [
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-storage' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' },
+      // Only the agent's volume is big enough.
+      localPV('wffc-small', 'server', dirs[0], '10Mi'), localPV('wffc-big', 'agent-1', dirs[1], '1Gi'),
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'wffc' }, spec: { storageClassName: 'local-storage', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Mi' } } } },
+    ].map(o => stringify(o)).join('---\n'));
+    await new Promise(r => setTimeout(r, 1500));
+    assert.equal((await get('pvc', 'wffc')).status?.phase, 'Pending', 'no binding before a consumer');
+    await c.k(['apply', '-f', '-'], stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wffc' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo here > /d/f; exec sleep 3600'], volumeMounts: [{ name: 'd', mountPath: '/d' }] }],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'wffc' } }] },
+    }));
+    const pod = await eventually(() => running('wffc'), 60_000, 'wffc running');
+    assert.equal(pod.spec!.nodeName, 'agent-1');
+    assert.equal((await get('pvc', 'wffc')).spec?.volumeName, 'wffc-big');
+    assert.equal(readFileSync(join(dirs[1], 'f'), 'utf8'), 'here\n');
+    await c.k(['delete', 'pod', 'wffc', '--wait=false']);
+  });
+
   test('an ephemeral volume: its claim <pod>-<volume> is made for the pod, provisioned, and goes with the pod', async () => {
     await c.k(['apply', '-f', '-'], stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'eph' },

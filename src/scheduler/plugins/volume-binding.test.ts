@@ -7,6 +7,7 @@ import { PodInfo } from '../pod-info.js';
 import { Profile } from '../profile.js';
 import { defaultProfile } from '../profiles.js';
 import { handle, node, pod } from '../testing/fixtures.js';
+import { volumeBinding } from './volume-binding.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/volume-binding.js';
 
 /** A little cluster of claims, PVs and classes that the test (or the fake writer) changes in place. */
@@ -168,4 +169,31 @@ test('VolumeRestrictions: a ReadWriteOncePod claim already used by a scheduled p
   assert.equal(second.kind === 'unschedulable' && second.diagnosis.preFilterMsg, 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode');
   env.cache.removePod('default/a');
   assert.equal(env.schedule(withClaim('b', 'solo')).r.kind, 'scheduled', 'free again once the first pod is gone');
+});
+
+test('VolumeBinding PreBind: claims not bound within bindTimeout fail the binding cycle (the pod is retried)', async () => {
+  const v = new Volumes();
+  v.addClass('local-path', 'WaitForFirstConsumer');
+  v.addClaim('slow', { class: 'local-path' });
+  const cache = new SchedulerCache();
+  cache.setNode(node('n1'));
+  const selected: string[] = [];
+  const h = handle(cache, {
+    volumes: v,
+    volumeWriter: {
+      async bindVolume() { throw new Error('unexpected'); },
+      async selectNode(claim, n) {
+        selected.push(n);
+        v.claims.set(`default/${claim.metadata.name}`, { ...claim, metadata: { ...claim.metadata, annotations: { 'volume.kubernetes.io/selected-node': n } } });
+      },
+    },
+  });
+  const plugin = volumeBinding(h, { bindTimeoutMs: 50, pollMs: 10 });
+  const state = new CycleState();
+  const info = new PodInfo(withClaim('a', 'slow'));
+  assert.equal(plugin.preFilter!(state, info, cache.nodeList()), null);
+  assert.equal(plugin.filter!(state, info, cache.nodeList()[0]), null);
+  assert.equal(plugin.reserve!(state, info, 'n1'), null);
+  assert.deepEqual(await plugin.preBind!(state, info, 'n1'), { code: 'Error', reasons: ['binding volumes: context deadline exceeded'] });
+  assert.deepEqual(selected, ['n1']);
 });
