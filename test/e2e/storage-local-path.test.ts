@@ -302,4 +302,20 @@ describe('local-path storage on two nodes', () => {
     assert.equal((await sh('reader', 'cat /data/f')).out, 'kept');
     rmSync(join(c.root, 'static-vol'), { recursive: true, force: true });
   });
+
+  test('a claim deleted while in use stays Terminating and keeps serving its pod; it goes (with its directory) after the pod', async () => {
+    const pvName = (await get('pvc', 'wait')).spec!.volumeName as string;
+    const dir = (await get('pv', pvName)).spec!.hostPath.path as string;
+    await c.k(['delete', 'pvc', 'wait', '--wait=false']);
+    assert.ok((await get('pvc', 'wait')).metadata.deletionTimestamp);
+    assert.match(await c.k(['get', 'pvc', 'wait']), /wait\s+Terminating\s+pvc-/);
+    // Past a periodic kubelet sync: the running pod keeps its volume.
+    await new Promise(r => setTimeout(r, 11_000));
+    assert.ok(await running('reader'));
+    assert.equal((await sh('reader', 'cat /data/f')).out, 'kept');
+    assert.ok(existsSync(dir));
+    await c.k(['delete', 'pod', 'reader', '--wait=false']);
+    await eventually(async () => (await c.kubectl(['get', 'pvc', 'wait'])).code !== 0 && (await c.kubectl(['get', 'pv', pvName])).code !== 0, 60_000, 'claim and volume gone');
+    assert.equal(existsSync(dir), false);
+  });
 });

@@ -72,6 +72,11 @@ export function pluginDir(name: string): string {
   return name.replace(/\//g, '~');
 }
 
+/** Whether any container of the pod has run (its volumes were set up before). */
+function podStarted(pod: PodObject): boolean {
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some(c => c.state?.running || c.state?.terminated || c.lastState?.terminated);
+}
+
 /** The claim or PV of a pod volume is not (yet) usable: upstream's "failed to process volumes". */
 export class UnprocessedVolumeError extends VolumeSetupError {}
 
@@ -94,7 +99,8 @@ export async function resolvePersistentVolume(pod: PodObject, v: Volume, src: Cl
   if (v.ephemeral && !claim.metadata?.ownerReferences?.some(o => o.controller && o.uid === pod.metadata.uid)) {
     throw fail(`PVC ${ns}/${name} was not created for pod ${ns}/${pod.metadata.name} (pod is not owner)`);
   }
-  if (claim.metadata?.deletionTimestamp) throw fail(`can't start pod because PVC ${ns}/${name} is being deleted`);
+  // A claim being deleted (held by pvc-protection) keeps serving pods that already run on it.
+  if (claim.metadata?.deletionTimestamp && !podStarted(pod)) throw fail(`can't start pod because PVC ${ns}/${name} is being deleted`);
   const pvName = claim.spec?.volumeName ?? '';
   if (claim.status?.phase !== 'Bound' || !pvName) {
     throw fail(`PVC ${ns}/${name} has non-bound phase ("${claim.status?.phase ?? 'Pending'}") or empty pvc.Spec.VolumeName ("${pvName}")`);

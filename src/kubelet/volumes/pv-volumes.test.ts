@@ -70,6 +70,9 @@ test('PV volumes: missing, unbound, deleting and mismatched claims are refused w
     await assert.rejects(setUp({ name: 'v', persistentVolumeClaim: { claimName: 'pending' } }),
       /PVC ns\/pending has non-bound phase \("Pending"\) or empty pvc.Spec.VolumeName \(""\)/);
     await assert.rejects(setUp({ name: 'v', persistentVolumeClaim: { claimName: 'gone' } }), /can't start pod because PVC ns\/gone is being deleted/);
+    // A pod already running on it keeps it (the claim waits for the pod, pvc-protection).
+    const runningPod = { ...pod([{ name: 'v', persistentVolumeClaim: { claimName: 'gone' } }]), status: { containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: true, restartCount: 0, state: { running: {} } }] } };
+    await assert.rejects(vols.setUp({ pod: runningPod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens }), /failed to fetch PV pv2/);
     await assert.rejects(setUp({ name: 'v', persistentVolumeClaim: { claimName: 'other' } }),
       /found PV object pv3 but its pv.Spec.ClaimRef.UID \(uid-someone-else\) does not point to claim.UID \(uid-other\)/);
     await assert.rejects(setUp({ name: 'eph', ephemeral: { volumeClaimTemplate: { spec: {} } } }), /PVC ns\/p-eph was not created for pod ns\/p \(pod is not owner\)/);
