@@ -4,12 +4,11 @@
 import { DEFAULT_STORAGE_CLASS_ANNOTATION } from './storage-class.js';
 
 export const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
-export const LOCAL_PATH_CLASS_NAME = 'local-path';
 
 export const LOCAL_PATH_STORAGE_CLASS = {
   apiVersion: 'storage.k8s.io/v1',
   kind: 'StorageClass',
-  metadata: { name: LOCAL_PATH_CLASS_NAME, annotations: { [DEFAULT_STORAGE_CLASS_ANNOTATION]: 'true' } },
+  metadata: { name: 'local-path', annotations: { [DEFAULT_STORAGE_CLASS_ANNOTATION]: 'true' } },
   provisioner: LOCAL_PATH_PROVISIONER,
   reclaimPolicy: 'Delete',
   volumeBindingMode: 'WaitForFirstConsumer',

@@ -26,10 +26,10 @@ export type ProvisionDecision =
   | { kind: 'provision'; dir: string; pv: PersistentVolume };
 
 /** The PV name for a claim, as upstream's external-provisioner names it. */
-export const volumeNameFor = (claim: PersistentVolumeClaim) => `pvc-${claim.metadata!.uid}`;
+const volumeNameFor = (claim: PersistentVolumeClaim) => `pvc-${claim.metadata!.uid}`;
 
 /** The directory of a volume, as k3s's local-path provisioner names it. */
-export const volumeDir = (storageDir: string, pvName: string, claim: PersistentVolumeClaim) =>
+const volumeDir = (storageDir: string, pvName: string, claim: PersistentVolumeClaim) =>
   join(storageDir, `${pvName}_${claim.metadata!.namespace}_${claim.metadata!.name}`);
 
 function provisionerOf(claim: PersistentVolumeClaim): string | undefined {
@@ -70,7 +70,7 @@ export function planProvision(claim: PersistentVolumeClaim, sc: StorageClass | u
 }
 
 /** Whether the PV is one this node's provisioner made. */
-export function isOurVolume(pv: PersistentVolume, node: string): boolean {
+function isOurVolume(pv: PersistentVolume, node: string): boolean {
   return pv.metadata?.annotations?.[ANN_PROVISIONED_BY] === LOCAL_PATH_PROVISIONER
     && !!pv.spec?.nodeAffinity && volumeNodeAffinityMatches(pv, { name: node, labels: { [HOSTNAME_LABEL]: node } });
 }

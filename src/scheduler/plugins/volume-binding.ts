@@ -23,10 +23,10 @@ import type { PodInfo } from '../pod-info.js';
 /** The class provisioner that means "static PVs only" (upstream's notSupportedProvisioner). */
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 
-export const REASON_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
-export const REASON_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
-export const REASON_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
-export const REASON_PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
+const REASON_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+const REASON_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
+const REASON_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+const REASON_PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
 
 export interface VolumeBindingOptions {
   /** Upstream's bindTimeoutSeconds. */

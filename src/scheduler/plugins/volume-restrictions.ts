@@ -7,7 +7,7 @@ import { volumeClaimName } from '../../api/pod-references.js';
 import { SKIP, unresolvable, type CycleState, type Handle, type Plugin, type Status } from '../framework.js';
 import type { PodInfo } from '../pod-info.js';
 
-export const REASON_RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
+const REASON_RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
 
 function claimNames(pod: PodInfo['pod']): string[] {
   return (pod.spec?.volumes ?? []).flatMap(v => volumeClaimName(pod, v) ?? []);
