@@ -100,6 +100,8 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     assert.equal(mid.spec.claimRef.uid, bound.metadata.uid);
     assert.deepEqual(mid.metadata.finalizers, ['kubernetes.io/pv-protection']);
     await waitPhase('pv', 'pv-mid', 'Bound');
+    const stamped = (await volume('pv-mid')).status.lastPhaseTransitionTime!;
+    assert.ok(Date.parse(stamped) >= Date.parse((await volume('pv-small')).status.lastPhaseTransitionTime!), 'the server stamps each phase change');
     assert.match(await s.c.k(['get', 'pvc', 'fits']), /fits\s+Bound\s+pv-mid\s+5Gi\s+RWO\s+manual/);
 
     await s.c.k(['create', '-f', '-'], pvc('named', '1Gi', { volumeName: 'pv-big' }));
@@ -264,5 +266,5 @@ interface Claim {
 interface Volume {
   metadata: { annotations?: Record<string, string>; finalizers?: string[] };
   spec: { claimRef: { name: string; uid: string } };
-  status: { phase: string; message?: string };
+  status: { phase: string; message?: string; lastPhaseTransitionTime?: string };
 }
