@@ -173,6 +173,20 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     await eventually(async () => (await s.c.kubectl(['get', 'pvc', 'in-use'])).code !== 0, 20_000, 'claim gone with its pod');
   });
 
+  test('pv-protection holds a bound volume; a claim whose volume is gone anyway is Lost', async () => {
+    await s.c.k(['create', '-f', '-'], pv('pv-lost', '1Gi', { storageClassName: 'lost' }));
+    await s.c.k(['create', '-f', '-'], pvc('orphan', '1Gi', { storageClassName: 'lost' }));
+    await waitPhase('pvc', 'orphan', 'Bound');
+    await s.c.k(['delete', 'pv', 'pv-lost', '--wait=false']);
+    await new Promise(r => setTimeout(r, 1500));
+    assert.match(await s.c.k(['get', 'pv', 'pv-lost']), /pv-lost\s+1Gi\s+RWO\s+Retain\s+Terminating\s+default\/orphan/);
+    await s.c.k(['patch', 'pv', 'pv-lost', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await waitPhase('pvc', 'orphan', 'Lost');
+    const e = await waitEvent('orphan', 'ClaimLost');
+    assert.equal(e.type, 'Warning');
+    assert.equal(e.message, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
+  });
+
   test('Recycle: accepted with upstream\'s warning on a volume, failed on release; refused in a StorageClass', async () => {
     const created = await s.c.kubectl(['create', '-f', '-'], pv('pv-recycle', '1Gi', { persistentVolumeReclaimPolicy: 'Recycle', storageClassName: 'recycled' }));
     assert.equal(created.code, 0, created.stderr);
