@@ -100,6 +100,8 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     assert.equal(mid.spec.claimRef.uid, bound.metadata.uid);
     assert.deepEqual(mid.metadata.finalizers, ['kubernetes.io/pv-protection']);
     await waitPhase('pv', 'pv-mid', 'Bound');
+    const stamped = (await volume('pv-mid')).status.lastPhaseTransitionTime!;
+    assert.ok(Date.parse(stamped) >= Date.parse((await volume('pv-small')).status.lastPhaseTransitionTime!), 'the server stamps each phase change');
     assert.match(await s.c.k(['get', 'pvc', 'fits']), /fits\s+Bound\s+pv-mid\s+5Gi\s+RWO\s+manual/);
 
     await s.c.k(['create', '-f', '-'], pvc('named', '1Gi', { volumeName: 'pv-big' }));
@@ -169,6 +171,20 @@ describe('storage: claims, volumes and their controllers with kubectl', () => {
     assert.match(await s.c.k(['get', 'pvc', 'in-use']), /in-use\s+Terminating/);
     await s.c.k(['delete', 'pod', 'user', '--grace-period=0', '--force']);
     await eventually(async () => (await s.c.kubectl(['get', 'pvc', 'in-use'])).code !== 0, 20_000, 'claim gone with its pod');
+  });
+
+  test('pv-protection holds a bound volume; a claim whose volume is gone anyway is Lost', async () => {
+    await s.c.k(['create', '-f', '-'], pv('pv-lost', '1Gi', { storageClassName: 'lost' }));
+    await s.c.k(['create', '-f', '-'], pvc('orphan', '1Gi', { storageClassName: 'lost' }));
+    await waitPhase('pvc', 'orphan', 'Bound');
+    await s.c.k(['delete', 'pv', 'pv-lost', '--wait=false']);
+    await new Promise(r => setTimeout(r, 1500));
+    assert.match(await s.c.k(['get', 'pv', 'pv-lost']), /pv-lost\s+1Gi\s+RWO\s+Retain\s+Terminating\s+default\/orphan/);
+    await s.c.k(['patch', 'pv', 'pv-lost', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await waitPhase('pvc', 'orphan', 'Lost');
+    const e = await waitEvent('orphan', 'ClaimLost');
+    assert.equal(e.type, 'Warning');
+    assert.equal(e.message, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
   });
 
   test('Recycle: accepted with upstream\'s warning on a volume, failed on release; refused in a StorageClass', async () => {
@@ -264,5 +280,5 @@ interface Claim {
 interface Volume {
   metadata: { annotations?: Record<string, string>; finalizers?: string[] };
   spec: { claimRef: { name: string; uid: string } };
-  status: { phase: string; message?: string };
+  status: { phase: string; message?: string; lastPhaseTransitionTime?: string };
 }

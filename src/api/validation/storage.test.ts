@@ -78,3 +78,23 @@ test('an ephemeral volume\'s claim template: labels, annotations and a claim spe
   ]);
   assert.deepEqual(messages(validateClaimTemplate(undefined, 'v.ephemeral.volumeClaimTemplate')), ['v.ephemeral.volumeClaimTemplate: Required value']);
 });
+
+test('a claim gains a class once: from nothing, or from the beta annotation; the annotation is otherwise fixed', () => {
+  const classless = claim({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
+  const given = structuredClone(classless);
+  given.spec.storageClassName = 'local-path';
+  assert.deepEqual(validateUpdate(storageRules.PersistentVolumeClaim, given, classless, namespaced), []);
+  const changed = structuredClone(given);
+  changed.spec.storageClassName = 'other';
+  assert.match(messages(validateUpdate(storageRules.PersistentVolumeClaim, changed, given, namespaced))[0], /^spec: Forbidden: spec is immutable after creation/);
+
+  const annotated = structuredClone(classless);
+  annotated.metadata.annotations = { 'volume.beta.kubernetes.io/storage-class': 'old' };
+  const moved = structuredClone(annotated);
+  moved.spec.storageClassName = 'old';
+  delete moved.metadata.annotations;
+  assert.deepEqual(validateUpdate(storageRules.PersistentVolumeClaim, moved, annotated, namespaced), []);
+  const relabelled = structuredClone(annotated);
+  relabelled.metadata.annotations['volume.beta.kubernetes.io/storage-class'] = 'new';
+  assert.deepEqual(messages(validateUpdate(storageRules.PersistentVolumeClaim, relabelled, annotated, namespaced)), ['metadata.annotations.volume.beta.kubernetes.io/storage-class: Invalid value: "new": field is immutable']);
+});

@@ -119,22 +119,30 @@ export function validateClaimTemplate(template: unknown, path: string): FieldErr
 /**
  * ValidatePersistentVolumeClaimUpdate: the spec is frozen except the storage request of a bound
  * claim (expansion; never below the previous request), volumeName while still unset, and the move
- * from the beta class annotation (or from no class) to spec.storageClassName.
+ * from the beta class annotation (or from no class at all) to spec.storageClassName.
  */
 function validateClaimUpdate(claim: Obj, old: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const next = structuredClone(claim.spec ?? {});
   const prev = structuredClone(old.spec ?? {});
   if (!prev.volumeName) prev.volumeName = next.volumeName;
-  const oldAnnotation = old.metadata?.annotations?.[BETA_STORAGE_CLASS_ANNOTATION];
-  const newAnnotation = claim.metadata?.annotations?.[BETA_STORAGE_CLASS_ANNOTATION];
-  if (oldAnnotation !== newAnnotation) {
-    errs.push(fieldErrors.forbidden(`metadata.annotations[${BETA_STORAGE_CLASS_ANNOTATION}]`, 'field is immutable'));
+  const oldAnnotations = old.metadata?.annotations ?? {};
+  const newAnnotations = claim.metadata?.annotations ?? {};
+  const hadAnnotation = Object.prototype.hasOwnProperty.call(oldAnnotations, BETA_STORAGE_CLASS_ANNOTATION);
+  const oldAnnotation = oldAnnotations[BETA_STORAGE_CLASS_ANNOTATION];
+  const newAnnotation = newAnnotations[BETA_STORAGE_CLASS_ANNOTATION];
+  // The beta annotation's class may move into spec.storageClassName (and the annotation go).
+  const fromAnnotation = hadAnnotation && prev.storageClassName == null && next.storageClassName === oldAnnotation &&
+    (newAnnotation === undefined || newAnnotation === oldAnnotation);
+  if (fromAnnotation) {
+    prev.storageClassName = next.storageClassName;
+  } else {
+    if (oldAnnotation !== newAnnotation) {
+      errs.push(fieldErrors.invalid(`metadata.annotations.${BETA_STORAGE_CLASS_ANNOTATION}`, newAnnotation ?? '', 'field is immutable'));
+    }
+    // A claim without any class may be given one later (a default class that appeared since).
+    if (!hadAnnotation && prev.storageClassName == null && typeof next.storageClassName === 'string' && next.storageClassName) prev.storageClassName = next.storageClassName;
   }
-  // A class may be written once into the spec: from the beta annotation's value, or from nothing.
-  const fromAnnotation = oldAnnotation !== undefined && prev.storageClassName === undefined && next.storageClassName === oldAnnotation;
-  const fromNil = oldAnnotation === undefined && prev.storageClassName === undefined && claim.status?.phase !== 'Bound';
-  if (fromAnnotation || fromNil) prev.storageClassName = next.storageClassName;
   const nextRequests = next.resources?.requests;
   if (claim.status?.phase === 'Bound' && nextRequests && typeof nextRequests === 'object') nextRequests.storage = old.spec?.resources?.requests?.storage;
   delete next.volumeAttributesClassName;

@@ -1,5 +1,6 @@
 // Which claims the ephemeral-volume controller creates for a pod: one per `ephemeral` volume,
 // named `<pod>-<volume>`, with the template's labels, annotations and spec, controlled by the pod.
+import { volumeClaimName } from '../../api/pod-references.js';
 import type { PersistentVolumeClaim } from '../../api/volume-binding.js';
 import type { Pod } from '../workloads/types.js';
 import { isClaimForPod } from './protection-plan.js';
@@ -17,7 +18,7 @@ export function ephemeralClaimsToCreate(pod: Pod, existing: (name: string) => Pe
   for (const v of pod.spec?.volumes ?? []) {
     const template = v.ephemeral?.volumeClaimTemplate;
     if (!template) continue;
-    const name = `${pod.metadata.name}-${v.name}`;
+    const name = volumeClaimName(pod, v)!;
     const found = existing(name);
     if (found) {
       if (!isClaimForPod(pod, found)) steps.push({ volume: v.name, error: `PVC ${pod.metadata.namespace}/${name} was not created for pod ${pod.metadata.namespace}/${pod.metadata.name} (pod is not owner)` });

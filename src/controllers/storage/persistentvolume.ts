@@ -3,7 +3,6 @@
 // volumes through Available, Bound, Released and Failed. Claims are keyed `namespace/name`,
 // volumes (cluster-scoped) by their name; the planners decide, this file only writes.
 import { isNotFound } from '../../api/errors.js';
-import { nowTimestamp } from '../../api/object.js';
 import { podReferences } from '../../api/pod-references.js';
 import { claimClass } from '../../api/storage-class.js';
 import {
@@ -176,7 +175,6 @@ async function writeVolumePhase(volume: PersistentVolume, step: PhaseStep, ctx: 
   const next = structuredClone(volume);
   next.status = { ...status, phase: step.phase };
   if (message) next.status.message = message; else delete next.status.message;
-  if (status.phase !== step.phase) next.status.lastPhaseTransitionTime = nowTimestamp();
   try {
     const written = await ctx.client.update<PersistentVolume>(objectPath(R.persistentvolumes, undefined, volume.metadata.name!, 'status'), next);
     if (step.event && status.phase !== step.phase) emit(ctx, written, step.event);

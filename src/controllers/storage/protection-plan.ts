@@ -2,6 +2,7 @@
 // pkg/controller/volume/pvcprotection and pvprotection): a protected object keeps its finalizer
 // while in use and loses it once deletion is requested and nothing uses it any more.
 import type { KubeObject } from '../../api/object.js';
+import { volumeClaimName } from '../../api/pod-references.js';
 import type { PersistentVolume, PersistentVolumeClaim } from '../../api/volume-binding.js';
 import type { Pod } from '../workloads/types.js';
 
@@ -26,9 +27,8 @@ function podIsShutDown(pod: Pod): boolean {
  */
 export function podUsesClaim(pod: Pod, claim: PersistentVolumeClaim): boolean {
   if (!pod.spec?.nodeName || pod.metadata.namespace !== claim.metadata.namespace) return false;
-  return (pod.spec.volumes ?? []).some(v =>
-    v.persistentVolumeClaim?.claimName === claim.metadata.name ||
-    (!!v.ephemeral && !podIsShutDown(pod) && `${pod.metadata.name}-${v.name}` === claim.metadata.name && isClaimForPod(pod, claim)));
+  return (pod.spec.volumes ?? []).some(v => volumeClaimName(pod, v) === claim.metadata.name &&
+    (!v.ephemeral || (!podIsShutDown(pod) && isClaimForPod(pod, claim))));
 }
 
 /** The claim's controller is this very pod (ephemeral.VolumeIsForPod). */

@@ -210,7 +210,14 @@ class StatefulSetSync {
     const ord = ordinalOf(set, pod);
     for (const claimObj of claimsFor(set, ord)) {
       const path = objectPath(R.persistentvolumeclaims, this.ns, claimObj.metadata.name!);
-      if (await exists(this.ctx, path)) continue;
+      const found = await ignoreNotFound(this.ctx.client.get<PersistentVolumeClaim>(path));
+      if (found?.metadata.deletionTimestamp) {
+        // A claim on its way out (a scale-down's whenScaled: Delete) must not be handed to a new pod.
+        const err = new Error(`pvc ${claimObj.metadata.name} is being deleted`);
+        this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${err.message}`);
+        throw err;
+      }
+      if (found) continue;
       const owners = claimOwnersFor(claimObj, set, undefined, false);
       if (owners) claimObj.metadata.ownerReferences = owners;
       try {
@@ -309,10 +316,6 @@ class StatefulSetSync {
     const excess = history.length - (this.set.spec.revisionHistoryLimit ?? 10);
     for (const r of history.slice(0, Math.max(0, excess))) await deleteRevision(this.ctx.client, r);
   }
-}
-
-async function exists(ctx: ControllerContext, path: string): Promise<boolean> {
-  return (await ignoreNotFound(ctx.client.get(path))) !== undefined;
 }
 
 function messageOf(err: unknown): string {
