@@ -74,7 +74,13 @@ describe('local-path storage on two nodes', () => {
     }));
     await eventually(async () => /FailedScheduling.*0\/2 nodes are available: persistentvolumeclaim "nope" not found\./.test(await c.k(['describe', 'pod', 'orphan'])), 30_000, 'FailedScheduling');
     assert.equal((await get('pod', 'orphan')).status?.phase, 'Pending');
-    await c.k(['delete', 'pod', 'orphan', '--wait=false']);
+    // An Immediate claim (no class) nothing can bind: the pod waits for the PV controller.
+    await c.k(['apply', '-f', '-'], [
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'no-volume' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Ti' } } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'waiting' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }], volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'no-volume' } }] } },
+    ].map(o => stringify(o)).join('---\n'));
+    await eventually(async () => /FailedScheduling.*0\/2 nodes are available: pod has unbound immediate PersistentVolumeClaims\./.test(await c.k(['describe', 'pod', 'waiting'])), 30_000, 'FailedScheduling for the unbound claim');
+    await c.k(['delete', 'pod', 'orphan', 'waiting', '--wait=false']);
   });
 
   test('a pod placed by name on an unbound claim, or on a PV whose path is missing, waits with FailedMount', async () => {
