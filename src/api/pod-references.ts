@@ -1,7 +1,7 @@
 // The objects a pod or a persistent volume names, as upstream's podutil.VisitPodSecretNames /
 // VisitPodConfigmapNames and VisitPVSecretNames: what a kubelet running the pod must be able to
 // read (the Node authorizer's graph and NodeRestriction are built on these).
-import type { Container, EphemeralContainer, PersistentVolume, Pod } from './types/generated.js';
+import type { Container, EphemeralContainer, PersistentVolume, Pod, Volume } from './types/generated.js';
 
 export interface PodReferences {
   secrets: Set<string>;
@@ -45,10 +45,19 @@ export function podReferences(pod: Pod): PodReferences {
     add(refs.secrets, v.iscsi?.secretRef?.name);
     add(refs.secrets, v.storageos?.secretRef?.name);
     add(refs.secrets, v.csi?.nodePublishSecretRef?.name);
-    add(refs.persistentVolumeClaims, v.persistentVolumeClaim?.claimName);
-    if (v.ephemeral && pod.metadata?.name) refs.persistentVolumeClaims.add(`${pod.metadata.name}-${v.name}`);
+    add(refs.persistentVolumeClaims, volumeClaimName(pod, v));
   }
   return refs;
+}
+
+/**
+ * The claim a pod volume uses: `persistentVolumeClaim.claimName`, or `<pod>-<volume>` for an
+ * ephemeral volume (the claim the ephemeral-volume controller makes); undefined for other kinds.
+ */
+export function volumeClaimName(pod: { metadata?: { name?: string } }, v: Volume): string | undefined {
+  if (v.persistentVolumeClaim) return v.persistentVolumeClaim.claimName || undefined;
+  if (v.ephemeral && pod.metadata?.name) return `${pod.metadata.name}-${v.name}`;
+  return undefined;
 }
 
 export interface SecretRef {

@@ -24,6 +24,8 @@ import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserve
 import { eventKeyPrefixes, startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
+import { persistentVolumeClaimResize } from '../apiserver/admission/persistent-volume-claim-resize.js';
+import { storageObjectInUseProtection } from '../apiserver/admission/storage-object-in-use-protection.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
@@ -165,7 +167,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const datastore = await openDatastore(settings.datastore, datastoreContext);
   const store = datastore.store;
   const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'] });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
@@ -367,6 +369,8 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
       certificateSubjectRestriction(),
       defaultIngressClass(registry),
       defaultStorageClass(registry),
+      storageObjectInUseProtection(),
+      persistentVolumeClaimResize(registry),
       mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(() => authorizer)))),
       validatingAdmissionPolicy(registry, () => authorizer),
       validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(() => authorizer)))),

@@ -1,6 +1,7 @@
 // Every built-in controller, as run by `k8ts server` and `k8ts controller-manager`.
 import { certificateControllers, type CertificateControllerOptions } from './certificates/index.js';
 import { clusterControllers } from './cluster/index.js';
+import { storageControllers } from './storage/index.js';
 import type { Controller } from './types.js';
 import { workloadControllers } from './workloads/index.js';
 
@@ -12,5 +13,5 @@ export interface ControllerOptions extends CertificateControllerOptions {
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {
-  return [...workloadControllers, ...clusterControllers(opts), ...certificateControllers(opts)];
+  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts)];
 }

@@ -24,7 +24,9 @@ import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
 import { TokenManager } from './token/token-manager.js';
+import { HostPathVolumePlugin, LocalVolumePlugin } from './volumes/local-pv.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
+import type { PersistentVolumePlugin } from './volumes/pv-plugin.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -54,6 +56,8 @@ export interface KubeletOptions {
   /** Images the node provides itself (k8ts's own) instead of pulling them. */
   localImages?: LocalImageSource;
   log?: Logger;
+  /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
+  volumePlugins?: PersistentVolumePlugin[];
 }
 
 export class Kubelet {
@@ -77,12 +81,12 @@ export class Kubelet {
     this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
     this.services = o.informers.get<ServiceObject>(R.services);
-    this.volumes = new PodVolumes(o.rootDir);
+    const objects = new ApiObjectSource(o.client);
+    this.volumes = new PodVolumes(o.rootDir, objects, [new LocalVolumePlugin(), new HostPathVolumePlugin(), ...(o.volumePlugins ?? [])]);
     this.prober = new ProberManager(o.runtime, {
       failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
       changed: uid => this.queue.add(uid),
     });
-    const objects = new ApiObjectSource(o.client);
     this.syncer = new PodSyncer({
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
@@ -116,6 +120,11 @@ export class Kubelet {
   /** The pod as this kubelet last saw it in the API (the kubelet server's log messages use its status). */
   pod(namespace: string, name: string): PodObject | undefined {
     return this.pods.get(`${namespace}/${name}`);
+  }
+
+  /** Unique names of the PV-backed volumes of this node's pods (Node status.volumesInUse). */
+  volumesInUse(): string[] {
+    return this.volumes.volumesInUse();
   }
 
   /** Stops syncing; containers keep running (a restarted kubelet adopts them). */

@@ -13,6 +13,8 @@ import { podTopologySpread } from './plugins/pod-topology-spread.js';
 import { prioritySort } from './plugins/priority-sort.js';
 import { schedulingGates } from './plugins/scheduling-gates.js';
 import { taintToleration } from './plugins/taint-toleration.js';
+import { volumeBinding } from './plugins/volume-binding.js';
+import { volumeRestrictions } from './plugins/volume-restrictions.js';
 import type { ProfileConfig } from './profile.js';
 
 export const DEFAULT_WEIGHTS: Record<string, number> = {
@@ -29,7 +31,7 @@ export function defaultProfile(h: Handle, pdbs: () => DisruptionBudget[], o: Pro
   // Filter order is upstream's: cheap, decisive checks first.
   const plugins: Plugin[] = [
     schedulingGates, prioritySort, nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts,
-    nodeResourcesFit(o.scoringStrategy), podTopologySpread(h), interPodAffinity(h),
+    nodeResourcesFit(o.scoringStrategy), volumeRestrictions(h), volumeBinding(h), podTopologySpread(h), interPodAffinity(h),
     balancedAllocation, imageLocality(h), defaultPreemption(h, pdbs),
   ];
   return { schedulerName: o.schedulerName, plugins, weights: DEFAULT_WEIGHTS };

@@ -5,6 +5,7 @@ import { validateContainer, enumField, type ContainerContext, type ContainerKind
 import { invalidGo } from './go-value.js';
 import { dns1123Label, dns1123Subdomain, isIPv4, isIPv6, labelValue, qualifiedName } from './names.js';
 import { validateLabels } from './object-meta.js';
+import { validateClaimTemplate } from './storage.js';
 import type { Obj } from './types.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -108,6 +109,7 @@ function validateVolumeSource(v: Obj, path: string): FieldError[] {
   if (type === 'configMap' && !src.name) errs.push(fieldErrors.required(`${p}.name`));
   if (type === 'secret' && !src.secretName) errs.push(fieldErrors.required(`${p}.secretName`));
   if (type === 'persistentVolumeClaim' && !src.claimName) errs.push(fieldErrors.required(`${p}.claimName`));
+  if (type === 'ephemeral') errs.push(...validateClaimTemplate(src.volumeClaimTemplate, `${p}.volumeClaimTemplate`));
   if (type === 'hostPath') {
     if (!src.path) errs.push(fieldErrors.required(`${p}.path`));
     if (src.type !== undefined && !HOST_PATH_TYPES.includes(src.type)) errs.push(fieldErrors.notSupported(`${p}.type`, src.type, HOST_PATH_TYPES));
