@@ -16,7 +16,7 @@ function under(prefix: string, e: FieldError): FieldError {
 
 /** schema.ParseGroupVersion's complaint about an apiVersion, or undefined. */
 function groupVersionError(apiVersion: string): string | undefined {
-  if (apiVersion === '/' ) return undefined;
+  if (apiVersion === '/') return undefined;
   const parts = apiVersion.split('/');
   if (parts.length > 2) return `unexpected GroupVersion string: ${apiVersion}`;
   return undefined;
