@@ -7,9 +7,9 @@
 import { parse } from '@bufbuild/cel';
 import { CelCompileError, CelCostLimitError, CelEvalError, compile, CostBudget, toCelInput, type CelInput, type Program } from '../cel/index.js';
 import { optionalNone, optionalOf } from '../cel/lib/optional.js';
-import { undefinedFields } from '../cel/type-check.js';
+import { DYN, MAX_REQUEST_SIZE_BYTES, schemaDeclType, type DeclType } from '../cel/decl-type.js';
+import { staticCheck } from '../cel/static-check.js';
 import { FieldError, fieldErrors } from '../errors.js';
-import { OpenApiSpec, type SchemaObject } from '../schema.js';
 import { jsonEqual } from './value-validation.js';
 import { child, index, key } from './paths.js';
 import type { JSONSchemaProps, ValidationRule } from './types.js';
@@ -22,8 +22,6 @@ const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 const MAX_MESSAGE_BYTES = 5 * 1024;
 /** Variables every CRD rule may use. */
 const VARIABLES = ['self', 'oldSelf'];
-/** CRD schemas have no $refs; the type checker needs a spec to resolve them with. */
-const NO_REFS = new OpenApiSpec({ swagger: '2.0', info: { title: '', version: '' }, paths: {}, definitions: {} } as never);
 
 /** The schema CEL sees at a resource root: apiVersion, kind and metadata with name/generateName only. */
 export function withTypeAndObjectMeta(s: JSONSchemaProps): JSONSchemaProps {
@@ -66,35 +64,48 @@ export interface RuleCompilation {
   messageError?: string;
   /** The rule's fieldPath as a path below the rule's value ('' when unset). */
   fieldPath: string;
+  /** Estimated worst-case cost of one evaluation of the rule (0 when it does not compile). */
+  maxCost: number;
+  /** ... and of its messageExpression. */
+  messageMaxCost: number;
+  /** How often the rule's value can occur in one request (upstream's maxCardinality of its type). */
+  maxCardinality: number;
 }
 
-function compileChecked(expression: string, celSchema: JSONSchemaProps): Program {
+interface Checked {
+  program: Program;
+  type: DeclType;
+  maxCost: number;
+}
+
+/** Compiles and type-checks an expression with `self`/`oldSelf` of type `self`, estimating its cost. */
+function compileChecked(expression: string, self: DeclType, optionalOldSelf: boolean): Checked {
   const program = compile(expression, VARIABLES);
-  const issues = undefinedFields(expression, { self: celSchema as SchemaObject, oldSelf: celSchema as SchemaObject }, NO_REFS);
-  if (issues) throw new CelCompileError(issues);
-  return program;
+  const oldSelf = optionalOldSelf ? { name: 'opaque', opaque: 'optional.Optional', minSerializedSize: self.minSerializedSize, elem: self } as DeclType : self;
+  const check = staticCheck(expression, { self, oldSelf });
+  if (check.errors) throw new CelCompileError(check.errors);
+  return { program, type: check.type, maxCost: check.cost.max };
 }
 
-/** A literal whose type is not bool: what cel-go's checker rejects as a rule's result type. */
-function obviouslyNotBool(e: Expr): boolean {
-  const k = e.exprKind;
-  if (k.case === 'constExpr') return k.value.constantKind.case !== 'boolValue';
-  return k.case === 'listExpr' || k.case === 'structExpr';
-}
+/** Upstream's maxCardinality: how many values of a minimum serialized size fit into one request. */
+const maxCardinality = (minSize: number) => Math.floor(MAX_REQUEST_SIZE_BYTES / (minSize + 1));
 
 /** Compiles one rule against the schema CEL sees for its value. */
 export function compileRule(rule: ValidationRule, celSchema: JSONSchemaProps, nodeSchema: JSONSchemaProps): RuleCompilation {
-  const out: RuleCompilation = { rule, usesOldSelf: false, fieldPath: '' };
+  const self = schemaDeclType(celSchema, false) ?? DYN;
+  const out: RuleCompilation = { rule, usesOldSelf: false, fieldPath: '', maxCost: 0, messageMaxCost: 0, maxCardinality: maxCardinality(self.minSerializedSize) };
   try {
     out.usesOldSelf = references(parse(rule.rule).expr, 'oldSelf');
   } catch {
     // a syntax error: compile reports it
   }
   try {
-    out.program = compileChecked(rule.rule, celSchema);
-    if (obviouslyNotBool(parse(rule.rule).expr)) {
-      out.program = undefined;
+    const c = compileChecked(rule.rule, self, !!rule.optionalOldSelf);
+    if (c.type.name !== 'bool' && c.type.name !== 'dyn') {
       out.error = 'cel expression must evaluate to a bool';
+    } else {
+      out.program = c.program;
+      out.maxCost = c.maxCost;
     }
   } catch (err) {
     if (!(err instanceof CelCompileError)) throw err;
@@ -102,11 +113,12 @@ export function compileRule(rule: ValidationRule, celSchema: JSONSchemaProps, no
   }
   if (rule.messageExpression?.trim()) {
     try {
-      out.message = compileChecked(rule.messageExpression, celSchema);
-      const e = parse(rule.messageExpression).expr;
-      if (e.exprKind.case === 'constExpr' && e.exprKind.value.constantKind.case !== 'stringValue') {
-        out.message = undefined;
+      const c = compileChecked(rule.messageExpression, self, !!rule.optionalOldSelf);
+      if (c.type.name !== 'string' && c.type.name !== 'dyn') {
         out.messageError = 'messageExpression must evaluate to a string';
+      } else {
+        out.message = c.program;
+        out.messageMaxCost = c.maxCost;
       }
     } catch (err) {
       if (!(err instanceof CelCompileError)) throw err;

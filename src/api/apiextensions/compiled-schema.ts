@@ -53,7 +53,7 @@ class Compiled implements CompiledCustomResourceSchema {
   }
 
   validate(obj: Record<string, unknown>, old?: Record<string, unknown>): FieldError[] {
-    const errs = validateValue(this.schema, obj);
+    const errs = validateValue(this.schema, obj, '', old ? { value: old } : undefined);
     errs.push(...validateEmbeddedResources(this.schema, obj));
     if (!old || !validateListTypes(this.schema, old).length) errs.push(...validateListTypes(this.schema, obj));
     if (this.rules) {

@@ -37,7 +37,54 @@ function goRule(r: ValidationRule): string {
   return `apiextensions.ValidationRule{Rule:${JSON.stringify(r.rule ?? '')}, Message:${JSON.stringify(r.message ?? '')}, MessageExpression:${JSON.stringify(r.messageExpression ?? '')}, Reason:${ptr('apiextensions.FieldValueErrorReason', r.reason)}, FieldPath:${JSON.stringify(r.fieldPath ?? '')}, OptionalOldSelf:${ptr('bool', r.optionalOldSelf)}}`;
 }
 
+/** Upstream's StaticEstimatedCostLimit: the most one rule may be estimated to cost per object. */
+export const STATIC_ESTIMATED_COST_LIMIT = 10_000_000;
+/** Upstream's StaticEstimatedCRDCostLimit: the most all rules of one schema may be estimated to cost. */
+export const STATIC_ESTIMATED_CRD_COST_LIMIT = 100_000_000;
+const MAX_UINT64 = 2 ** 64 - 1;
+
+/** Go's rendering of how far a cost exceeds its limit, as upstream's getCostErrorMessage. */
+function costErrorMessage(what: string, cost: number, limit: number): string {
+  const f = cost / limit;
+  const by = f > 100 ? 'more than 100x' : f < 1.5 ? `${f.toFixed(6)}x` : `${f.toFixed(1)}x`;
+  return `${what} exceeds budget by factor of ${by} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`;
+}
+
+/** The estimated costs of every rule of one schema, and the most expensive ones (upstream's TotalCost). */
+class TotalCost {
+  total = 0;
+  mostExpensive: { path: string; cost: number }[] = [];
+
+  observe(path: string, cost: number): void {
+    this.total = Math.min(MAX_UINT64, this.total + cost);
+    if (cost < STATIC_ESTIMATED_CRD_COST_LIMIT / 100) return;
+    this.mostExpensive.push({ path, cost });
+    this.mostExpensive.sort((a, b) => b.cost - a.cost);
+    this.mostExpensive.length = Math.min(this.mostExpensive.length, 4);
+  }
+}
+
+/**
+ * By how much a schema multiplies how often its children can occur (upstream's
+ * extractMaxElements): maxItems or maxProperties of lists and maps, undefined when unbounded.
+ */
+function maxElements(s: JSONSchemaProps): number | undefined {
+  if (s.type === 'object') return s.additionalProperties !== undefined ? (s.maxProperties !== undefined ? Math.max(0, s.maxProperties) : undefined) : 1;
+  if (s.type === 'array') return s.maxItems !== undefined ? Math.max(0, s.maxItems) : undefined;
+  return 1;
+}
+
+/** How often a child of `s` can occur, when `s` can occur `cardinality` times (undefined: unbounded). */
+function childCardinality(s: JSONSchemaProps, cardinality: number | undefined): number | undefined {
+  const m = maxElements(s);
+  return cardinality === undefined || m === undefined ? undefined : Math.min(MAX_UINT64, cardinality * m);
+}
+
 interface Walk {
+  /** How often a value of this schema can occur in one object (undefined: unbounded). */
+  cardinality: number | undefined;
+  /** The cost of all rules of the schema being validated. */
+  total: TotalCost;
   allowDefaults: boolean;
   disallowDefaultsReason?: string;
   insideResourceMeta: boolean;
@@ -51,8 +98,9 @@ interface Walk {
 
 const newlines = /[\n\r]+/;
 
-function validateNode(s: JSONSchemaProps, path: string, w: Walk, errs: { schema: FieldError[]; cel: FieldError[] }): void {
+function validateNode(s: JSONSchemaProps, path: string, walk: Walk, errs: { schema: FieldError[]; cel: FieldError[] }): void {
   const before = errs.schema.length;
+  const w = { ...walk, cardinality: childCardinality(s, walk.cardinality) };
   standard(s, path, w, errs.schema);
   if (s.uniqueItems) errs.schema.push(fieldErrors.forbidden(child(path, 'uniqueItems'), 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
   if (s.additionalProperties !== undefined) {
@@ -88,7 +136,7 @@ function validateNode(s: JSONSchemaProps, path: string, w: Walk, errs: { schema:
   const rules = s['x-kubernetes-validations'] ?? [];
   if (!rules.length) return;
   ruleShapes(s, rules, path, errs.schema);
-  if (errs.schema.length === before && w.cel) compileRules(s, rules, path, w, errs.cel);
+  if (errs.schema.length === before && walk.cel) compileRules(s, rules, path, walk, errs.cel);
 }
 
 /** upstream's specStandardValidatorV3.validate: keywords CRD schemas may not use. */
@@ -190,8 +238,16 @@ function compileRules(s: JSONSchemaProps, rules: ValidationRule[], path: string,
   rules.forEach((rule, i) => {
     const p = index(child(path, 'x-kubernetes-validations'), i);
     const c = compileRule(rule, celSchema, s);
+    // Each evaluation costs maxCost, and the rule runs once per occurrence of its value.
+    const cost = Math.min(MAX_UINT64, c.maxCost * (w.cardinality ?? c.maxCardinality));
+    if (cost > STATIC_ESTIMATED_COST_LIMIT) errs.push(fieldErrors.forbidden(child(p, 'rule'), costErrorMessage('estimated rule cost', cost, STATIC_ESTIMATED_COST_LIMIT)));
+    w.total.observe(child(p, 'rule'), cost);
     if (c.error) errs.push(invalidGo(child(p, 'rule'), goRule(rule), c.error, rule));
     if (c.messageError) errs.push(invalidGo(child(p, 'messageExpression'), goRule(rule), c.messageError, rule));
+    else if (c.message) {
+      if (c.messageMaxCost > STATIC_ESTIMATED_COST_LIMIT) errs.push(fieldErrors.forbidden(child(p, 'messageExpression'), costErrorMessage('estimated messageExpression cost', c.messageMaxCost, STATIC_ESTIMATED_COST_LIMIT)));
+      w.total.observe(child(p, 'messageExpression'), c.messageMaxCost);
+    }
     if (c.usesOldSelf) {
       if (w.uncorrelatable !== undefined) errs.push(fieldErrors.invalid(child(p, 'rule'), rule.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${w.uncorrelatable}`));
     } else if (rule.optionalOldSelf !== undefined) {
@@ -263,7 +319,12 @@ export function validateSchema(schema: JSONSchemaProps, path: string, opts: Sche
     }
   }
   const out = { schema: [] as FieldError[], cel: [] as FieldError[] };
-  validateNode(schema, sp, { allowDefaults: true, insideResourceMeta: false, cel: celOk, resourceRoot: true }, out);
+  const total = new TotalCost();
+  validateNode(schema, sp, { allowDefaults: true, insideResourceMeta: false, cel: celOk, resourceRoot: true, cardinality: 1, total }, out);
+  if (total.total > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    for (const e of total.mostExpensive) out.cel.push(fieldErrors.forbidden(e.path, 'contributed to estimated rule & messageExpression cost total exceeding cost limit for entire OpenAPIv3 schema'));
+    out.cel.push(fieldErrors.forbidden(sp, costErrorMessage('x-kubernetes-validations estimated rule & messageExpression cost total for entire OpenAPIv3 schema', total.total, STATIC_ESTIMATED_CRD_COST_LIMIT)));
+  }
   errs.push(...out.schema, ...out.cel);
   return errs;
 }

@@ -59,24 +59,37 @@ const inBody = (path: string, what: string) => (path ? `${path} in body ${what}`
 const invalid = (path: string, value: unknown, detail: string) => fieldErrors.invalid(path, value ?? '', detail);
 
 /**
- * Every error of `value` against `schema`. Messages name fields from the value ('' is the value
- * itself); the errors' field paths start with `prefix` (a CRD default's path, say).
+ * The value an update replaces at the same place, for validation ratcheting
+ * (CRDValidationRatcheting, on by default since 1.30): a value equal to the one it replaces keeps
+ * being accepted whatever its schema says now; undefined where nothing correlates.
  */
-export function validateValue(schema: JSONSchemaProps, value: unknown, prefix = ''): FieldError[] {
+type Old = { value: unknown } | undefined;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Every error of `value` against `schema`. Messages name fields from the value ('' is the value
+ * itself); the errors' field paths start with `prefix` (a CRD default's path, say). With `old` (an
+ * update), errors of values unchanged from their correlated old value are dropped, as upstream's
+ * ratcheting validator does.
+ */
+export function validateValue(schema: JSONSchemaProps, value: unknown, prefix = '', old?: { value: unknown }): FieldError[] {
   const errs: FieldError[] = [];
-  validateInto(schema, value, '', errs);
+  validateInto(schema, value, '', errs, old);
   if (!prefix) return errs;
   return errs.map(e => Object.assign(Object.create(Object.getPrototypeOf(e) as object) as FieldError, e, { field: e.field ? (e.field.startsWith('[') ? prefix + e.field : `${prefix}.${e.field}`) : prefix }));
 }
 
-function validateInto(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]): void {
+function validateInto(s: JSONSchemaProps, v: unknown, path: string, errs: FieldError[], old?: Old): void {
+  // Ratcheting: an unchanged value is not validated again (upstream turns its errors into warnings,
+  // which custom resource writes do not return).
+  if (old && jsonEqual(v, old.value)) return;
   if (!typeValid(s, v, path, errs)) return;
   compositions(s, v, path, errs);
   if (v === null) return;
   if (typeof v === 'string') strings(s, v, path, errs);
   else if (typeof v === 'number') numbers(s, v, path, errs);
-  else if (Array.isArray(v)) arrays(s, v, path, errs);
-  else if (typeof v === 'object') objects(s, v as Record<string, unknown>, path, errs);
+  else if (Array.isArray(v)) arrays(s, v, path, errs, old);
+  else if (typeof v === 'object') objects(s, v as Record<string, unknown>, path, errs, old);
   if (s.enum && !s.enum.some(e => jsonEqual(e, v))) {
     errs.push(fieldErrors.notSupported(path, v, s.enum.map(e => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
@@ -133,15 +146,31 @@ function numbers(s: JSONSchemaProps, v: number, path: string, errs: FieldError[]
   }
 }
 
-function arrays(s: JSONSchemaProps, v: unknown[], path: string, errs: FieldError[]): void {
+/**
+ * The old item an item of a list correlates with, as upstream's CorrelatedObject: by key in a
+ * list-type=map list, by value in a set; items of atomic lists do not correlate.
+ */
+function oldItem(s: JSONSchemaProps, x: unknown, old: Old): Old {
+  if (!old || !Array.isArray(old.value)) return undefined;
+  const listType = s['x-kubernetes-list-type'];
+  if (listType === 'set') return old.value.some(o => jsonEqual(o, x)) ? { value: x } : undefined;
+  const keys = s['x-kubernetes-list-map-keys'];
+  if (listType !== 'map' || !keys?.length || !isObject(x)) return undefined;
+  const match = old.value.find(o => isObject(o) && keys.every(k => jsonEqual(o[k], x[k])));
+  return match === undefined ? undefined : { value: match };
+}
+
+function arrays(s: JSONSchemaProps, v: unknown[], path: string, errs: FieldError[], old: Old): void {
   if (s.maxItems !== undefined && v.length > s.maxItems) errs.push(tooMany(path, s.maxItems));
   if (s.minItems !== undefined && v.length < s.minItems) errs.push(invalid(path, v, inBody(path, `should have at least ${s.minItems} items`)));
   if (s.uniqueItems && v.some((x, i) => v.findIndex(y => jsonEqual(x, y)) !== i)) errs.push(invalid(path, v, inBody(path, "shouldn't contain duplicates")));
   const items = s.items;
-  if (items && !Array.isArray(items)) v.forEach((x, i) => validateInto(items, x, index(path, i), errs));
+  if (items && !Array.isArray(items)) v.forEach((x, i) => validateInto(items, x, index(path, i), errs, oldItem(s, x, old)));
 }
 
-function objects(s: JSONSchemaProps, v: Record<string, unknown>, path: string, errs: FieldError[]): void {
+function objects(s: JSONSchemaProps, v: Record<string, unknown>, path: string, errs: FieldError[], old: Old): void {
+  const oldObj = old && isObject(old.value) ? old.value : undefined;
+  const oldField = (k: string): Old => (oldObj && Object.hasOwn(oldObj, k) ? { value: oldObj[k] } : undefined);
   const count = Object.keys(v).length;
   if (s.maxProperties !== undefined && count > s.maxProperties) errs.push(tooMany(path, s.maxProperties));
   if (s.minProperties !== undefined && count < s.minProperties) errs.push(invalid(path, v, inBody(path, `should have at least ${s.minProperties} properties`)));
@@ -149,8 +178,8 @@ function objects(s: JSONSchemaProps, v: Record<string, unknown>, path: string, e
   const props = s.properties ?? {};
   for (const [k, x] of Object.entries(v)) {
     const p = Object.hasOwn(props, k) ? props[k] : undefined;
-    if (p) validateInto(p, x, child(path, k), errs);
-    else if (typeof s.additionalProperties === 'object') validateInto(s.additionalProperties, x, child(path, k), errs);
+    if (p) validateInto(p, x, child(path, k), errs, oldField(k));
+    else if (typeof s.additionalProperties === 'object') validateInto(s.additionalProperties, x, child(path, k), errs, oldField(k));
     else if (s.additionalProperties === false) errs.push(invalid(child(path, k), x, inBody(child(path, k), 'is a forbidden property')));
   }
 }

@@ -187,7 +187,8 @@ class Checker {
   }
 }
 
-function qualifiedName(e: Expr): string | undefined {
+/** `a.b.c` of an identifier or a chain of selections (a qualified function name's namespace). */
+export function qualifiedName(e: Expr): string | undefined {
   if (e.exprKind.case === 'identExpr') return e.exprKind.value.name;
   if (e.exprKind.case === 'selectExpr' && e.exprKind.value.operand && !e.exprKind.value.testOnly) {
     const inner = qualifiedName(e.exprKind.value.operand);
