@@ -214,3 +214,32 @@ test('property: defaulting is idempotent', () => {
     assert.deepEqual(twice, once);
   }));
 });
+
+test('ratcheting: values unchanged by an update keep passing the schema', () => {
+  const s = compiled({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', maxLength: 3 },
+          other: { type: 'string', maxLength: 3 },
+          ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', maximum: 10 } } } },
+          plain: { type: 'array', items: { type: 'integer', maximum: 10 } },
+        },
+      },
+    },
+  });
+  const old = { ...base, spec: { name: 'toolong', ports: [{ name: 'a', port: 99 }, { name: 'b', port: 1 }], plain: [99] } };
+  // Created today, these are errors.
+  assert.equal(s.validate(structuredClone(old)).length, 3);
+  // Updating something else keeps the old violations.
+  assert.deepEqual(s.validate({ ...old, spec: { ...old.spec, other: 'ok' } }, old).map(String), []);
+  // A reordered map list still correlates by key; an atomic list does not correlate its items.
+  assert.deepEqual(s.validate({ ...old, spec: { ...old.spec, ports: [{ name: 'b', port: 2 }, { name: 'a', port: 99 }], plain: [99, 1] } }, old).map(String), ['spec.plain[0]: Invalid value: 99: spec.plain[0] in body should be less than or equal to 10']);
+  // Changed values are validated, new violations are reported.
+  assert.deepEqual(s.validate({ ...old, spec: { ...old.spec, name: 'longer', other: 'toolong' } }, old).map(String), [
+    'spec.name: Too long: may not be more than 3 bytes',
+    'spec.other: Too long: may not be more than 3 bytes',
+  ]);
+});

@@ -185,3 +185,50 @@ test('update: group and plural are immutable, kind once established', () => {
   const next = crd(ok, c => { c.spec.names.kind = 'Gadget'; c.spec.names.listKind = 'GadgetList'; });
   assert.deepEqual(errors(next, old), ['spec.names.kind: Invalid value: "Gadget": field is immutable']);
 });
+
+test('rules over their estimated cost are rejected with upstream messages', () => {
+  const p = 'spec.validation.openAPIV3Schema.properties[spec].properties';
+  const scan = { rule: "self.all(x, x.contains('a'))" };
+  const list = (maxItems?: number, maxLength?: number): JSONSchemaProps => ({ type: 'array', maxItems, items: { type: 'string', maxLength }, 'x-kubernetes-validations': [scan] });
+  const spec = (properties: Record<string, JSONSchemaProps>): JSONSchemaProps => ({ type: 'object', properties: { spec: { type: 'object', properties } } });
+  const hint = '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
+  // 2 + 40 × 314577 = 12583082: 1.258308 times the 10M limit.
+  assert.deepEqual(errors(crd(spec({ tags: list(40) }))), [`${p}[tags].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of 1.258308x ${hint}`]);
+  assert.deepEqual(errors(crd(spec({ tags: list(100) }))), [`${p}[tags].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of 3.1x ${hint}`]);
+  // Unbounded, it is also too much for the whole schema.
+  assert.deepEqual(errors(crd(spec({ tags: list() }))), [
+    `${p}[tags].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x ${hint}`,
+    `${p}[tags].x-kubernetes-validations[0].rule: Forbidden: contributed to estimated rule & messageExpression cost total exceeding cost limit for entire OpenAPIv3 schema`,
+    `spec.validation.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule & messageExpression cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x ${hint}`,
+  ]);
+  // Bounds make it cheap.
+  assert.deepEqual(errors(crd(spec({ tags: list(100, 64) }))), []);
+  // A rule on a value inside an unbounded list runs once per item: its cost is multiplied.
+  const inList: JSONSchemaProps = { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: "self.name.contains('a')" }] } };
+  assert.match(errors(crd(spec({ items: inList })))[0]!, /items\.x-kubernetes-validations\[0\]\.rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x/);
+  assert.deepEqual(errors(crd(spec({ items: { ...inList, maxItems: 10 } }))), []);
+  // Twelve rules of 8.8M each stay under the per-rule limit but not under the schema's 100M.
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`l${i}`, list(28)]));
+  const errs = errors(crd(spec(many)));
+  assert.equal(errs.length, 5, errs.join('\n'));
+  assert.equal(errs.filter(e => e.endsWith('Forbidden: contributed to estimated rule & messageExpression cost total exceeding cost limit for entire OpenAPIv3 schema')).length, 4);
+  assert.equal(errs[4], `spec.validation.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule & messageExpression cost total for entire OpenAPIv3 schema exceeds budget by factor of 1.056979x ${hint}`);
+});
+
+test('rules are type-checked against the schema', () => {
+  const p = 'spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations';
+  const schema = (rule: string, messageExpression?: string): JSONSchemaProps => ({
+    type: 'object',
+    properties: { spec: { type: 'object', properties: { n: { type: 'integer' }, ratio: { type: 'number' }, at: { type: 'string', format: 'date-time' } }, 'x-kubernetes-validations': [{ rule, messageExpression }] } },
+  });
+  const only = (rule: string, messageExpression?: string) => {
+    const errs = errors(crd(schema(rule, messageExpression)));
+    assert.equal(errs.length, 1, errs.join('\n'));
+    return errs[0]!;
+  };
+  assert.match(only("self.n + 'a' > 0"), new RegExp(`^${p.replace(/[[\].]/g, '\\$&')}\\[0\\]\\.rule: Invalid value: .*compilation failed: ERROR: <input>:1:8: found no matching overload for '_\\+_' applied to '\\(int, string\\)'`));
+  assert.match(only('self.ratio == 1'), /found no matching overload for '_==_' applied to '\(double, int\)'/);
+  assert.match(only('self.n'), /: cel expression must evaluate to a bool$/);
+  assert.match(only('self.n > 0', 'self.n'), /messageExpression: Invalid value: .*: messageExpression must evaluate to a string$/);
+  assert.deepEqual(errors(crd(schema("self.ratio >= 0.5 && self.n < 3 && self.at < timestamp('2030-01-01T00:00:00Z')", "'n is ' + string(self.n)"))), []);
+});

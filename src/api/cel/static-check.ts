@@ -18,6 +18,8 @@ export const MAX_COST = 2 ** 64 - 1;
 const REGEX_STRING_LENGTH_COST_FACTOR = 0.25;
 const LIST_CREATE_BASE_COST = 10;
 const MAP_CREATE_BASE_COST = 30;
+/** Longest text of a printed scalar (an int64 with its sign; RFC 3339 timestamps are shorter). */
+const MAX_PRINTED_SCALAR = 20;
 
 export interface Range {
   min: number;
@@ -334,6 +336,8 @@ class Estimator {
         if (a0 && (a0.type.name === 'string' || a0.type.name === 'bytes' || isDyn(a0.type))) {
           return { type, cost: add(factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR), argCost), size: fn === 'string' || fn === 'bytes' ? sizeOf(a0) : undefined };
         }
+        // A number, bool, timestamp or duration printed: at most the digits of an int64 and a sign.
+        if (a0 && fn === 'string' && SCALARS.has(a0.type.name)) return { type, cost: add(ONE, argCost), size: { min: 1, max: MAX_PRINTED_SCALAR } };
         break;
       case 'sets.contains': case 'sets.intersects': case 'sets.equivalent':
         if (a0 && a1) return { type: simple('bool'), cost: add(mul(sizeOf(a0), sizeOf(a1)), argCost) };
