@@ -175,6 +175,8 @@ export function normalizeFieldPath(fieldPath: string, schema: JSONSchemaProps, a
 export interface RuleTree {
   rules: RuleCompilation[];
   type: string;
+  /** What CEL sees the value as (number fields as doubles, date-time strings as timestamps, ...). */
+  declType?: DeclType;
   properties?: Map<string, RuleTree>;
   additionalProperties?: RuleTree;
   items?: RuleTree;
@@ -191,6 +193,7 @@ export function compileRuleTree(schema: JSONSchemaProps | undefined, isResourceR
   const tree: RuleTree = {
     rules: (schema['x-kubernetes-validations'] ?? []).map(r => compileRule(r, celSchema, schema)),
     type: schema.type ?? '',
+    declType: schemaDeclType(celSchema, false),
   };
   let any = tree.rules.length > 0;
   for (const [k, p] of Object.entries(schema.properties ?? {})) {
@@ -266,8 +269,8 @@ function mapKey(x: unknown, keys: string[]): string {
 }
 
 function evaluate(t: RuleTree, obj: unknown, old: unknown, hasOld: boolean, path: string, errs: FieldError[], budget: CostBudget): void {
-  const self = toCelInput(obj);
-  const oldSelf = hasOld ? toCelInput(old) : null;
+  const self = toCelInput(obj, t.declType);
+  const oldSelf = hasOld ? toCelInput(old, t.declType) : null;
   // Ratcheting (CRDValidationRatcheting, on by default): an unchanged value keeps passing rules that do not look at oldSelf.
   const unchanged = hasOld && jsonEqual(obj, old);
   for (const c of t.rules) {

@@ -243,3 +243,34 @@ test('ratcheting: values unchanged by an update keep passing the schema', () => 
     'spec.other: Too long: may not be more than 3 bytes',
   ]);
 });
+
+test('rules see schema-typed values: number as double, date-time as timestamp, duration as duration', () => {
+  const s = compiled({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          ratio: { type: 'number' },
+          ratios: { type: 'array', items: { type: 'number' } },
+          at: { type: 'string', format: 'date-time' },
+          day: { type: 'string', format: 'date' },
+          ttl: { type: 'string', format: 'duration' },
+        },
+        'x-kubernetes-validations': [
+          { rule: 'self.ratio + 0.5 == 1.5', message: 'ratio' },
+          { rule: 'self.ratios.all(r, r * 2.0 > 1.0)', message: 'ratios' },
+          { rule: "self.at + self.ttl < timestamp('2030-01-01T00:00:00Z') && self.at.getFullYear() == 2024", message: 'at' },
+          { rule: "self.day < self.at && self.ttl > duration('1m')", message: 'day' },
+        ],
+      },
+    },
+  });
+  const spec = { ratio: 1, ratios: [1, 2.5], at: '2024-05-01T10:00:00.5Z', day: '2024-04-30', ttl: '1h30m' };
+  assert.deepEqual(s.validate({ ...base, spec }).map(String), []);
+  assert.deepEqual(s.validate({ ...base, spec: { ...spec, ratio: 2, ttl: '30s', at: '2029-12-31T23:59:59Z' } }).map(String), [
+    'spec: Invalid value: "object": ratio',
+    'spec: Invalid value: "object": at',
+    'spec: Invalid value: "object": day',
+  ]);
+});
