@@ -80,10 +80,11 @@ interface Checked {
 
 /** Compiles and type-checks an expression with `self`/`oldSelf` of type `self`, estimating its cost. */
 function compileChecked(expression: string, self: DeclType, optionalOldSelf: boolean): Checked {
-  const program = compile(expression, VARIABLES);
+  compile(expression, VARIABLES); // syntax and undeclared names first, as cel-go reports them
   const oldSelf = optionalOldSelf ? { name: 'opaque', opaque: 'optional.Optional', minSerializedSize: self.minSerializedSize, elem: self } as DeclType : self;
   const check = staticCheck(expression, { self, oldSelf });
   if (check.errors) throw new CelCompileError(check.errors);
+  const program = compile(expression, VARIABLES, { unorderedEqualities: check.unorderedEqualities });
   return { program, type: check.type, maxCost: check.cost.max };
 }
 

@@ -274,3 +274,29 @@ test('rules see schema-typed values: number as double, date-time as timestamp, d
     'spec: Invalid value: "object": day',
   ]);
 });
+
+test('set and map lists compare without regard to order; atomic lists in order', () => {
+  const s = compiled({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          set: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' }, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'set is immutable' }] },
+          map: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['k'], items: { type: 'object', required: ['k'], properties: { k: { type: 'string' }, v: { type: 'integer' } } }, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'map is immutable' }] },
+          atomic: { type: 'array', items: { type: 'string' } },
+        },
+        'x-kubernetes-validations': [
+          { rule: "self.set == ['a', 'b'] && self.set != ['a', 'c']", message: 'set' },
+          { rule: "self.atomic == ['a', 'b']", message: 'atomic' },
+        ],
+      },
+    },
+  });
+  const obj = { ...base, spec: { set: ['b', 'a'], map: [{ k: 'y', v: 2 }, { k: 'x', v: 1 }], atomic: ['b', 'a'] } };
+  assert.deepEqual(s.validate(obj).map(String), ['spec: Invalid value: "object": atomic']);
+  // The transition rules see reordered sets and map lists as unchanged, changed ones as changed.
+  assert.deepEqual(s.validate({ ...obj, spec: { ...obj.spec, set: ['a', 'b'], map: [{ k: 'x', v: 1 }, { k: 'y', v: 2 }] } }, obj).map(String), ['spec: Invalid value: "object": atomic']);
+  assert.deepEqual(s.validate({ ...obj, spec: { ...obj.spec, map: [{ k: 'x', v: 1 }, { k: 'y', v: 3 }] } }, obj).map(String), ['spec: Invalid value: "object": atomic', 'spec.map: Invalid value: "array": map is immutable']);
+  assert.deepEqual(s.validate({ ...obj, spec: { ...obj.spec, set: ['a', 'c'] } }, obj).map(String), ['spec: Invalid value: "object": set', 'spec: Invalid value: "object": atomic', 'spec.set: Invalid value: "array": set is immutable']);
+});

@@ -21,6 +21,7 @@ export interface TypedSchema {
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-embedded-resource'?: boolean;
+  'x-kubernetes-list-type'?: string;
 }
 
 export type CelTypeName =
@@ -43,6 +44,8 @@ export interface DeclType {
   minSerializedSize: number;
   /** Unknown fields are kept (x-kubernetes-preserve-unknown-fields): selecting them is not checked. */
   open?: boolean;
+  /** x-kubernetes-list-type set or map: equality ignores the order of items. */
+  unordered?: boolean;
 }
 
 /** celconfig.MaxRequestSizeBytes: the largest request the estimate assumes. */
@@ -93,7 +96,9 @@ export function schemaDeclType(s: TypedSchema | undefined, isResourceRoot: boole
       if (!s.items || Array.isArray(s.items)) return undefined;
       const items = schemaDeclType(s.items, !!s.items['x-kubernetes-embedded-resource']);
       if (!items) return undefined;
-      return listOf(items, s.maxItems !== undefined ? nonNegative(s.maxItems) : Math.floor((MAX_REQUEST_SIZE_BYTES - 2) / (items.minSerializedSize + 1)));
+      const list = listOf(items, s.maxItems !== undefined ? nonNegative(s.maxItems) : Math.floor((MAX_REQUEST_SIZE_BYTES - 2) / (items.minSerializedSize + 1)));
+      const listType = s['x-kubernetes-list-type'];
+      return listType === 'set' || listType === 'map' ? { ...list, unordered: true } : list;
     }
     case 'object': {
       if (typeof s.additionalProperties === 'object') {

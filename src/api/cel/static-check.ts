@@ -47,6 +47,8 @@ interface Node {
 export interface StaticCheck {
   /** cel-go's error report ('' when the expression checks). */
   errors: string;
+  /** `==`/`!=` calls comparing set or map lists, which ignore the order of items. */
+  unorderedEqualities: bigint[];
   type: DeclType;
   cost: Range;
 }
@@ -180,6 +182,7 @@ const COMPARISONS = new Set(['_<_', '_<=_', '_>_', '_>=_', '_==_', '_!=_']);
 
 class Estimator {
   readonly errors: string[] = [];
+  readonly unorderedEqualities: bigint[] = [];
   private readonly positions: Record<string, number>;
 
   constructor(private readonly source: string, parsed: ReturnType<typeof parse>) {
@@ -343,6 +346,7 @@ class Estimator {
         if (a0 && a1) return { type: simple('bool'), cost: add(mul(sizeOf(a0), sizeOf(a1)), argCost) };
         break;
     }
+    if ((fn === '_==_' || fn === '_!=_') && (a0?.type.unordered || a1?.type.unordered)) this.unorderedEqualities.push(id);
     if (COMPARISONS.has(fn) && a0 && a1) {
       // Comparing traverses the shorter operand (strings, bytes, lists, maps).
       const smallest = Math.min(sizeOf(a0).max, sizeOf(a1).max);
@@ -359,5 +363,5 @@ export function staticCheck(expression: string, variables: Record<string, DeclTy
   const est = new Estimator(expression, parsed);
   const scope = new Map(Object.entries(variables).map(([k, t]) => [k, { type: t, cost: ONE, declared: true } as Node]));
   const root = est.visit(parsed.expr, scope);
-  return { errors: est.errors.join('\n'), type: root.type, cost: root.cost };
+  return { errors: est.errors.join('\n'), unorderedEqualities: est.unorderedEqualities, type: root.type, cost: root.cost };
 }

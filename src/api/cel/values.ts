@@ -184,6 +184,22 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
   return a === b;
 }
 
+/**
+ * Equality of set and map lists (x-kubernetes-list-type set/map): the same items in any order,
+ * as upstream's typed lists compare. Other values compare as `==` does.
+ */
+export function unorderedEquals(a: CelValue, b: CelValue): boolean {
+  if (!isCelList(a) || !isCelList(b)) return celEquals(a, b);
+  if (a.size !== b.size) return false;
+  const unmatched = [...b];
+  for (const x of a) {
+    const i = unmatched.findIndex(y => celEquals(x, y));
+    if (i < 0) return false;
+    unmatched.splice(i, 1);
+  }
+  return true;
+}
+
 export class NotComparableError extends Error {}
 
 /** CEL's ordering of two values of one comparable kind (numbers, strings, bools, bytes). */
