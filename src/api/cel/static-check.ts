@@ -145,11 +145,15 @@ function functionType(fn: string, target: DeclType | undefined, args: DeclType[]
   const recv = target ?? args[0];
   switch (fn) {
     case 'size':
-      if (!recv || isDyn(recv) || ['string', 'bytes', 'list', 'map'].includes(recv.name)) return T.int;
+      if (!recv || isDyn(recv) || ['string', 'bytes', 'list', 'map'].includes(recv.name) || (recv.name === 'object' && recv.open)) return T.int;
       return undefined;
-    case 'contains': case 'startsWith': case 'endsWith': case 'matches':
-      if (target && !isDyn(target) && target.name !== 'string') return undefined;
-      return args.length === 1 && (isDyn(args[0]!) || args[0]!.name === 'string') ? T.bool : undefined;
+    case 'contains': case 'startsWith': case 'endsWith': case 'matches': {
+      // `matches` is also a global function: matches(string, string).
+      const [recv2, arg] = target ? [target, args[0]] : fn === 'matches' && args.length === 2 ? [args[0]!, args[1]] : [undefined, undefined];
+      if (!recv2 || !arg || (target ? args.length !== 1 : false)) return undefined;
+      if (!isDyn(recv2) && recv2.name !== 'string') return undefined;
+      return isDyn(arg) || arg.name === 'string' ? T.bool : undefined;
+    }
     case 'int': return target ? DYN : T.int;
     case 'uint': return target ? DYN : T.uint;
     case 'double': return target ? DYN : T.double;
@@ -185,7 +189,12 @@ class Estimator {
   readonly unorderedEqualities: bigint[] = [];
   private readonly positions: Record<string, number>;
 
-  constructor(private readonly source: string, parsed: ReturnType<typeof parse>) {
+  constructor(
+    private readonly source: string,
+    parsed: ReturnType<typeof parse>,
+    /** The most elements the value of `self` can have. */
+    private readonly selfSize: number,
+  ) {
     this.positions = parsed.sourceInfo?.positions ?? {};
   }
 
@@ -212,7 +221,9 @@ class Estimator {
       }
       case 'identExpr': {
         const v = scope.get(k.value.name);
-        return { ...(v ?? { type: DYN }), cost: ONE };
+        // Upstream sizes any other name (a type name such as `string`) by the path of `self`, whose
+        // first element its size estimator skips: the size of the rule's own value.
+        return { ...(v ?? { type: DYN, size: { min: 0, max: this.selfSize } }), cost: ONE };
       }
       case 'selectExpr': {
         const operand = this.visit(k.value.operand, scope);
@@ -360,7 +371,7 @@ class Estimator {
 /** Type-checks `expression` with `variables` of the given types and estimates its cost. */
 export function staticCheck(expression: string, variables: Record<string, DeclType>): StaticCheck {
   const parsed = parse(expression);
-  const est = new Estimator(expression, parsed);
+  const est = new Estimator(expression, parsed, variables.self?.maxElements ?? 0);
   const scope = new Map(Object.entries(variables).map(([k, t]) => [k, { type: t, cost: ONE, declared: true } as Node]));
   const root = est.visit(parsed.expr, scope);
   return { errors: est.errors.join('\n'), unorderedEqualities: est.unorderedEqualities, type: root.type, cost: root.cost };
