@@ -53,3 +53,15 @@ test('cost estimates use maxItems and maxLength, or what fits into a request', (
   // Short-circuit: the minimum is the left side's.
   assert.deepEqual(check('self.size() > 0 || self.all(x, true)', list({ maxItems: 5 })).cost, { min: 3, max: 3 + 2 + 5 * 3 });
 });
+
+test('Kubernetes library functions cost as upstream estimates them', () => {
+  // split: 0.2 per byte of the target (maxLength 10 → 40 bytes), then size() and >.
+  assert.equal(check("self.split(',').size() > 0", { type: 'string', maxLength: 10 }).cost.max, 8 + 1 + 1 + 1);
+  // join: items × item bytes plus separators (3 × 20 + 2) at 0.1 per byte; != against '' costs nothing more.
+  assert.equal(check("self.join(',') != ''", { type: 'array', maxItems: 3, items: { type: 'string', maxLength: 5 } }).cost.max, 7 + 1);
+  // isSorted over strings: per item 1 plus its bytes at 0.1.
+  assert.equal(check('self.isSorted()', { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 5 } }).cost.max, 10 * 3 + 1);
+  // find: (bytes + 1) at 0.1 times the pattern at 0.25 (maxLength 4 → 16 bytes: ceil(1.7) × ceil(0.5)).
+  assert.equal(check("self.find('a') != ''", { type: 'string', maxLength: 4 }).cost.max, 2 * 1 + 1);
+});
+

@@ -55,6 +55,13 @@ export interface StaticCheck {
 
 const SCALARS = new Set<CelTypeName>(['bool', 'int', 'uint', 'double', 'timestamp', 'duration', 'null_type']);
 
+/** The size of an element of a list node: its declared item type's bound, else unknown. */
+function elementSize(list: Node): Range {
+  const elem = list.type.elem;
+  if (list.declared && elem?.maxElements !== undefined) return { min: 0, max: elem.maxElements };
+  return elem && SCALARS.has(elem.name) ? ONE : UNKNOWN_SIZE;
+}
+
 function sizeOf(n: Node): Range {
   if (n.size) return n.size;
   if (n.declared && n.type.maxElements !== undefined) return { min: 0, max: n.type.maxElements };
@@ -173,7 +180,7 @@ function functionType(fn: string, target: DeclType | undefined, args: DeclType[]
     case 'split': return listOf(T.string);
     case 'indexOf': case 'lastIndexOf':
       return target?.name === 'list' || target?.name === 'string' || (target && isDyn(target)) ? T.int : DYN;
-    case 'isSorted': case 'isURL': case 'isQuantity': case 'isIP': case 'isCIDR': case 'isSemver': case 'hasValue':
+    case 'isSorted': case 'isURL': case 'isQuantity': case 'isIP': case 'isCIDR': case 'hasValue':
       return T.bool;
     case 'find': return T.string;
     case 'findAll': return listOf(T.string);
@@ -327,29 +334,84 @@ class Estimator {
       case 'contains':
         if (target && args.length === 1) return { type, cost: add(mul(factor(sizeOf(target), STRING_TRAVERSAL_COST_FACTOR), factor(sizeOf(a0!), STRING_TRAVERSAL_COST_FACTOR)), argCost) };
         break;
-      case 'matches': case 'find': case 'findAll':
-        if (target && args.length >= 1) {
+      case 'matches':
+        if (target && args.length === 1) {
           const cost = mul(factor(sizeOf(target), STRING_TRAVERSAL_COST_FACTOR), factor(sizeOf(a0!), REGEX_STRING_LENGTH_COST_FACTOR));
-          return { type, cost: add(cost, argCost), size: fn === 'findAll' ? sizeOf(target) : undefined };
+          return { type, cost: add(cost, argCost) };
         }
         break;
-      case 'lowerAscii': case 'upperAscii': case 'trim': case 'reverse': case 'substring': case 'quote':
-        return { type, cost: add(factor(sizeOf(target ?? a0!), STRING_TRAVERSAL_COST_FACTOR), argCost), size: sizeOf(target ?? a0!) };
-      case 'replace': case 'split': case 'indexOf': case 'lastIndexOf': case 'charAt': {
-        const recv = target ?? a0!;
-        if (recv.type.name === 'list') return { type, cost: add(sizeOf(recv), argCost) };
-        const size = sizeOf(recv);
-        return { type, cost: add(factor(size, 2 * STRING_TRAVERSAL_COST_FACTOR), argCost), size: fn === 'split' || fn === 'replace' ? size : undefined };
-      }
-      case 'join': case 'isSorted': case 'sum': case 'min': case 'max': {
-        const recv = target ?? a0!;
-        return { type, cost: add(sizeOf(recv), argCost) };
-      }
-      case 'url': case 'isURL': case 'quantity': case 'isQuantity': case 'ip': case 'isIP': case 'cidr': case 'isCIDR':
-      case 'semver': case 'isSemver': case 'string': case 'bytes':
-        if (a0 && (a0.type.name === 'string' || a0.type.name === 'bytes' || isDyn(a0.type))) {
-          return { type, cost: add(factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR), argCost), size: fn === 'string' || fn === 'bytes' ? sizeOf(a0) : undefined };
+      // The Kubernetes libraries, as upstream's library.CostEstimator estimates them.
+      case 'find': case 'findAll':
+        if (target && args.length >= 1) {
+          const sz = sizeOf(target);
+          const cost = mul(factor(add(sz, ONE), STRING_TRAVERSAL_COST_FACTOR), factor(sizeOf(a0!), REGEX_STRING_LENGTH_COST_FACTOR));
+          return { type, cost: add(cost, argCost), size: { min: 0, max: sz.max } };
         }
+        break;
+      case 'lowerAscii': case 'upperAscii': case 'trim': case 'substring':
+        if (target) return { type, cost: add(factor(sizeOf(target), STRING_TRAVERSAL_COST_FACTOR), argCost), size: sizeOf(target) };
+        break;
+      case 'reverse': case 'quote':
+        if (target ?? a0) return { type, cost: add(factor(sizeOf(target ?? a0!), STRING_TRAVERSAL_COST_FACTOR), argCost), size: sizeOf(target ?? a0!) };
+        break;
+      case 'replace':
+        if (target && a0 && a1) {
+          const sz = sizeOf(target), from = sizeOf(a0), to = sizeOf(a1);
+          const max = from.min === 0 ? sat((sz.max + 1) * to.max + sz.max) : to.max <= from.min ? sz.max : sat(Math.ceil(sz.max / from.min) * to.max);
+          return { type, cost: add(factor(sz, 2 * STRING_TRAVERSAL_COST_FACTOR), argCost), size: { min: 0, max } };
+        }
+        break;
+      case 'split':
+        if (target) {
+          const sz = sizeOf(target);
+          const limit = call.args[1]?.exprKind.case === 'constExpr' ? call.args[1].exprKind.value.constantKind : undefined;
+          const max = limit?.case === 'int64Value' || limit?.case === 'uint64Value' ? Math.max(0, Number(limit.value)) : sz.max;
+          return { type, cost: add(factor(sz, 2 * STRING_TRAVERSAL_COST_FACTOR), argCost), size: { min: 0, max } };
+        }
+        break;
+      case 'join':
+        if (target && target.type.name === 'list') {
+          const n = sizeOf(target);
+          let size = mul(n, elementSize(target));
+          if (a0) size = add(size, mul(sizeOf(a0), { min: Math.max(0, n.min - 1), max: Math.max(0, n.max - 1) }));
+          return { type, cost: add(factor(size, STRING_TRAVERSAL_COST_FACTOR), argCost), size };
+        }
+        break;
+      case 'isSorted': case 'sum': case 'min': case 'max': case 'indexOf': case 'lastIndexOf':
+        if (target?.type.name === 'list') {
+          const elem = target.type.elem;
+          const each = elem?.name === 'string' || elem?.name === 'bytes' ? add(ONE, factor(elementSize(target), STRING_TRAVERSAL_COST_FACTOR)) : ONE;
+          return { type, cost: add(mul(sizeOf(target), each), argCost) };
+        }
+        if (target && (fn === 'indexOf' || fn === 'lastIndexOf')) return { type, cost: add(factor(sizeOf(target), STRING_TRAVERSAL_COST_FACTOR), argCost) };
+        break;
+      case 'url':
+        if (a0 && args.length === 1) return { type, cost: add(factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR), argCost) };
+        break;
+      case 'cidr': case 'isIP': case 'isCIDR': case 'quantity': case 'isQuantity':
+        if (a0) return { type, cost: add(factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR), argCost) };
+        break;
+      case 'ip':
+        // cidr.ip() reads a field; ip(string) parses.
+        return { type, cost: add(a0 && !target ? factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR) : ONE, argCost) };
+      case 'ip.isCanonical':
+        if (a0) return { type, cost: add(factor(sizeOf(a0), 2 * STRING_TRAVERSAL_COST_FACTOR), argCost) };
+        break;
+      case 'containsIP': case 'containsCIDR':
+        if (target && a0) {
+          // Comparing two 4- or 16-byte addresses; a string argument is parsed first.
+          const bytes = { min: 4, max: 16 };
+          let cost = factor(add(bytes, bytes), STRING_TRAVERSAL_COST_FACTOR);
+          if (fn === 'containsCIDR') cost = add(add(cost, factor(bytes, STRING_TRAVERSAL_COST_FACTOR)), ONE);
+          if (a0.type.name === 'string') cost = add(cost, factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR));
+          return { type, cost: add(cost, argCost) };
+        }
+        break;
+      case 'check':
+        // An authorization check is fixed at a cost that allows two per expression.
+        return { type, cost: add({ min: 350_000, max: 350_000 }, argCost) };
+      case 'string': case 'bytes':
+        if (a0 && (a0.type.name === 'string' || a0.type.name === 'bytes')) return { type, cost: add(factor(sizeOf(a0), STRING_TRAVERSAL_COST_FACTOR), argCost), size: sizeOf(a0) };
         // A number, bool, timestamp or duration printed: at most the digits of an int64 and a sign.
         if (a0 && fn === 'string' && SCALARS.has(a0.type.name)) return { type, cost: add(ONE, argCost), size: { min: 1, max: MAX_PRINTED_SCALAR } };
         break;
