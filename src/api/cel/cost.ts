@@ -52,5 +52,7 @@ export function withinBudget(): boolean {
   return !active?.exceeded;
 }
 
+/** cel-go's common.StringTraversalCostFactor: what reading one byte of a string costs. */
+export const STRING_TRAVERSAL_COST_FACTOR = 0.1;
 /** Upstream's traversal cost of a string: 0.1 per character, rounded up. */
-export const stringCost = (s: string): number => Math.ceil(s.length * 0.1);
+export const stringCost = (s: string): number => Math.ceil(s.length * STRING_TRAVERSAL_COST_FACTOR);

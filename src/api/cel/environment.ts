@@ -15,6 +15,7 @@ import { setsLibrary } from './lib/sets.js';
 import { stringsLibrary } from './lib/strings.js';
 import { urlsLibrary } from './lib/urls.js';
 import { opaqueRegistry } from './opaque.js';
+import { unorderedEquals } from './values.js';
 
 const { DYN, INT, BOOL } = CelScalar;
 
@@ -22,7 +23,13 @@ const { DYN, INT, BOOL } = CelScalar;
 export const COST_STEP = '@k8ts_cost';
 export const COST_CONTINUE = '@k8ts_within_budget';
 
+/** What the compiler puts in place of `==`/`!=` on set and map lists (CompileOptions.unorderedEqualities). */
+export const UNORDERED_EQUALS = '@k8ts_unordered_equals';
+export const UNORDERED_NOT_EQUALS = '@k8ts_unordered_not_equals';
+
 const meteringFunctions: CelFunc[] = [
+  celFunc(UNORDERED_EQUALS, [DYN, DYN], BOOL, (a, b) => unorderedEquals(a, b)),
+  celFunc(UNORDERED_NOT_EQUALS, [DYN, DYN], BOOL, (a, b) => !unorderedEquals(a, b)),
   celFunc(COST_STEP, [DYN, INT], DYN, (step, units) => {
     chargeCost(Number(units));
     return step;

@@ -5,7 +5,7 @@
 // compile once however many requests they see.
 import { isCelError, parse, plan, type CelInput, type CelValue } from '@bufbuild/cel';
 import { CostBudget, CostTracker, PER_CALL_COST_LIMIT, withTracker } from './cost.js';
-import { COST_CONTINUE, COST_STEP, knownFunctions, kubernetesEnv, typeIdentifiers } from './environment.js';
+import { COST_CONTINUE, COST_STEP, knownFunctions, kubernetesEnv, typeIdentifiers, UNORDERED_EQUALS, UNORDERED_NOT_EQUALS } from './environment.js';
 import { CelCompileError, CelCostLimitError, CelEvalError } from './errors.js';
 
 type ParsedExpr = ReturnType<typeof parse>;
@@ -15,6 +15,8 @@ type Call = Extract<Expr['exprKind'], { case: 'callExpr' }>['value'];
 export interface CompileOptions {
   /** Cost an evaluation may spend (upstream's per-call limit by default). */
   costLimit?: number;
+  /** Ids of `==`/`!=` calls comparing set or map lists, which ignore item order (static-check.ts finds them). */
+  unorderedEqualities?: readonly bigint[];
 }
 
 export class Program {
@@ -87,7 +89,8 @@ const CACHE_SIZE = 2000;
 /** Compiles (or returns the cached program for) `expression` with `variables` declared. */
 export function compile(expression: string, variables: readonly string[], opts: CompileOptions = {}): Program {
   const costLimit = opts.costLimit ?? PER_CALL_COST_LIMIT;
-  const key = `${costLimit}\0${[...variables].sort().join(',')}\0${expression}`;
+  const unordered = new Set(opts.unorderedEqualities ?? []);
+  const key = `${costLimit}\0${[...unordered].join(',')}\0${[...variables].sort().join(',')}\0${expression}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
@@ -107,6 +110,7 @@ export function compile(expression: string, variables: readonly string[], opts: 
   if (depth(parsed.expr) > MAX_RECURSION_DEPTH) throw new CelCompileError(RECURSION_ERROR);
   const problems = new Checker(expression, parsed, variables).check();
   if (problems.length) throw new CelCompileError(problems.join('\n'));
+  if (unordered.size) rewriteEqualities(parsed.expr, unordered);
   const baseCost = meter(parsed.expr);
   const program = new Program(expression, parsed.expr, baseCost, costLimit);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -187,13 +191,37 @@ class Checker {
   }
 }
 
-function qualifiedName(e: Expr): string | undefined {
+/** `a.b.c` of an identifier or a chain of selections (a qualified function name's namespace). */
+export function qualifiedName(e: Expr): string | undefined {
   if (e.exprKind.case === 'identExpr') return e.exprKind.value.name;
   if (e.exprKind.case === 'selectExpr' && e.exprKind.value.operand && !e.exprKind.value.testOnly) {
     const inner = qualifiedName(e.exprKind.value.operand);
     return inner === undefined ? undefined : `${inner}.${e.exprKind.value.field}`;
   }
   return undefined;
+}
+
+/** Turns the `==`/`!=` calls with the given ids into their order-insensitive forms. */
+function rewriteEqualities(e: Expr | undefined, ids: ReadonlySet<bigint>): void {
+  if (!e) return;
+  const k = e.exprKind;
+  switch (k.case) {
+    case 'selectExpr': return rewriteEqualities(k.value.operand, ids);
+    case 'callExpr':
+      if (ids.has(e.id) && k.value.function === '_==_') k.value.function = UNORDERED_EQUALS;
+      if (ids.has(e.id) && k.value.function === '_!=_') k.value.function = UNORDERED_NOT_EQUALS;
+      rewriteEqualities(k.value.target, ids);
+      k.value.args.forEach(a => rewriteEqualities(a, ids));
+      return;
+    case 'listExpr': k.value.elements.forEach(x => rewriteEqualities(x, ids)); return;
+    case 'structExpr': k.value.entries.forEach(x => { rewriteEqualities(x.value, ids); if (x.keyKind.case === 'mapKey') rewriteEqualities(x.keyKind.value, ids); }); return;
+    case 'comprehensionExpr': {
+      const c = k.value;
+      [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result].forEach(x => rewriteEqualities(x, ids));
+      return;
+    }
+    default: return;
+  }
 }
 
 /** Node count of a subtree, not descending into nested comprehensions' bodies (they meter themselves). */

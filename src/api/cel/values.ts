@@ -4,26 +4,53 @@
 // built-in resource. Maps are built as Maps, so no key (not even `__proto__`) is special.
 import { isMessage, type Message } from '@bufbuild/protobuf';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
-import { isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { celEnv, isCelList, isCelMap, isCelType, isCelUint, parse, plan, type CelInput, type CelValue } from '@bufbuild/cel';
+import type { DeclType } from './decl-type.js';
+import { unescapeFieldName } from './escaping.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /**
  * A decoded JSON value (or an opaque message) as a CEL input. Objects and arrays are wrapped, not
  * copied: a field is converted when an expression reads it, so a request costs what its policies
- * read, however large or deeply nested the object is. `undefined` fields do not exist.
+ * read, however large or deeply nested the object is. `undefined` fields do not exist. With a
+ * declared type (a CRD schema's, decl-type.ts) values take that type as upstream's schema-typed
+ * values do: `number` fields are doubles even when whole, date-time/date strings timestamps and
+ * duration strings durations.
  */
-export function toCelInput(v: unknown): CelInput {
+export function toCelInput(v: unknown, t?: DeclType): CelInput {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
-    case 'number': return Number.isInteger(v) ? BigInt(v) : v;
-    case 'string': case 'boolean': case 'bigint': return v;
+    case 'number': return Number.isInteger(v) && t?.name !== 'double' ? BigInt(v) : v;
+    case 'string': return t ? typedString(v, t) : v;
+    case 'boolean': case 'bigint': return v;
     case 'object': break;
     default: throw new TypeError(`cannot convert ${typeof v} to a CEL value`);
   }
-  if (Array.isArray(v)) return new Proxy(v, LAZY_ARRAY) as CelInput[];
+  if (Array.isArray(v)) return new Proxy(v, t?.elem ? typedArray(t.elem) : LAZY_ARRAY) as CelInput[];
   if (isMessage(v)) return v as Message;
-  return new JsonMap(v as Record<string, unknown>);
+  return new JsonMap(v as Record<string, unknown>, t);
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const durationOf = plan(celEnv({}), parse('duration(s)').expr);
+
+/** A string field of a timestamp or duration format as that CEL type (left a string when it does not parse). */
+function typedString(v: string, t: DeclType): CelInput {
+  if (t.name === 'timestamp') {
+    const ms = Date.parse(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v);
+    if (Number.isNaN(ms)) return v;
+    const nanos = /\.(\d{1,9})/.exec(v.slice(10))?.[1];
+    const ts = timestampFromMs(ms);
+    if (nanos) ts.nanos = Number(nanos.padEnd(9, '0'));
+    return ts;
+  }
+  if (t.name === 'duration') {
+    const d = durationOf({ s: v });
+    return isReflectMessage(d) ? (d.message as Message) : v;
+  }
+  return v;
 }
 
 /** Array elements converted as they are read (by index or by iteration). */
@@ -34,26 +61,52 @@ const LAZY_ARRAY: ProxyHandler<unknown[]> = {
   },
 };
 
+const typedArrays = new WeakMap<DeclType, ProxyHandler<unknown[]>>();
+function typedArray(elem: DeclType): ProxyHandler<unknown[]> {
+  let h = typedArrays.get(elem);
+  if (!h) {
+    h = {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^(0|[1-9]\d*)$/.test(prop)) return toCelInput(target[Number(prop)], elem);
+        return Reflect.get(target, prop, receiver);
+      },
+    };
+    typedArrays.set(elem, h);
+  }
+  return h;
+}
+
 /** A JSON object as the Map @bufbuild/cel reads; only own fields with a value exist. */
 class JsonMap extends Map<string, CelInput> {
   private fields?: string[];
-
-  constructor(private readonly obj: Record<string, unknown>) {
+  constructor(
+    private readonly obj: Record<string, unknown>,
+    private readonly type?: DeclType,
+  ) {
     super();
   }
-
   private names(): string[] {
     this.fields ??= Object.keys(this.obj).filter(k => this.obj[k] !== undefined);
     return this.fields;
   }
-
+  /** The declared type of field `name`, if any. */
+  private typeOf(name: string): DeclType | undefined {
+    const t = this.type;
+    if (!t) return undefined;
+    return t.name === 'map' ? t.elem : t.fields?.get(name);
+  }
   override get size(): number {
     return this.names().length;
   }
 
   override get(key: string): CelInput | undefined {
-    if (typeof key !== 'string' || !Object.hasOwn(this.obj, key) || this.obj[key] === undefined) return undefined;
-    return toCelInput(this.obj[key]);
+    if (typeof key !== 'string') return undefined;
+    if (!Object.hasOwn(this.obj, key) || this.obj[key] === undefined) {
+      // A field selected by its escaped name (`self.__namespace__`).
+      const name = unescapeFieldName(key);
+      return name !== undefined && Object.hasOwn(this.obj, name) && this.obj[name] !== undefined ? toCelInput(this.obj[name], this.typeOf(name)) : undefined;
+    }
+    return toCelInput(this.obj[key], this.typeOf(key));
   }
 
   override has(key: string): boolean {
@@ -65,11 +118,11 @@ class JsonMap extends Map<string, CelInput> {
   }
 
   override *values(): MapIterator<CelInput> {
-    for (const k of this.names()) yield toCelInput(this.obj[k]);
+    for (const k of this.names()) yield toCelInput(this.obj[k], this.typeOf(k));
   }
 
   override *entries(): MapIterator<[string, CelInput]> {
-    for (const k of this.names()) yield [k, toCelInput(this.obj[k])];
+    for (const k of this.names()) yield [k, toCelInput(this.obj[k], this.typeOf(k))];
   }
 
   override [Symbol.iterator](): MapIterator<[string, CelInput]> {
@@ -129,6 +182,22 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
   }
   if (a instanceof Uint8Array) return b instanceof Uint8Array && Buffer.from(a).equals(Buffer.from(b));
   return a === b;
+}
+
+/**
+ * Equality of set and map lists (x-kubernetes-list-type set/map): the same items in any order,
+ * as upstream's typed lists compare. Other values compare as `==` does.
+ */
+export function unorderedEquals(a: CelValue, b: CelValue): boolean {
+  if (!isCelList(a) || !isCelList(b)) return celEquals(a, b);
+  if (a.size !== b.size) return false;
+  const unmatched = [...b];
+  for (const x of a) {
+    const i = unmatched.findIndex(y => celEquals(x, y));
+    if (i < 0) return false;
+    unmatched.splice(i, 1);
+  }
+  return true;
 }
 
 export class NotComparableError extends Error {}
