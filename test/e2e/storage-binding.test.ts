@@ -273,6 +273,8 @@ spec:
 
   // Last: a default class changes what every later classless claim gets.
   test('a claim made before any default class gets the default class once there is one', async () => {
+    // A server that made a default class at bootstrap (local-path) has it unmarked first.
+    await s.c.k(['annotate', 'storageclass', '--all', 'storageclass.kubernetes.io/is-default-class=false', '--overwrite']);
     await s.c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'early' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
     await waitEvent('early', 'FailedBinding');
     await s.c.k(['create', '-f', '-'], JSON.stringify({
