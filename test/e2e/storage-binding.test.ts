@@ -270,11 +270,24 @@ spec:
     await s.c.k(['delete', 'statefulset', 'drop']);
     await eventually(async () => (await claimNames('drop')).length === 0, 30_000, 'claims deleted with the set');
   });
+
+  // Last: a default class changes what every later classless claim gets.
+  test('a claim made before any default class gets the default class once there is one', async () => {
+    // A server that made a default class at bootstrap (local-path) has it unmarked first.
+    await s.c.k(['annotate', 'storageclass', '--all', 'storageclass.kubernetes.io/is-default-class=false', '--overwrite']);
+    await s.c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'early' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
+    await waitEvent('early', 'FailedBinding');
+    await s.c.k(['create', '-f', '-'], JSON.stringify({
+      apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'example.com/standard',
+    }));
+    await eventually(async () => (await claim('early')).spec.storageClassName === 'standard', 20_000, 'the default class on the early claim');
+    await waitEvent('early', 'ExternalProvisioning');
+  });
 });
 
 interface Claim {
   metadata: { uid: string; annotations: Record<string, string>; finalizers?: string[]; labels?: Record<string, string>; ownerReferences?: unknown[] };
-  spec: { volumeName?: string };
+  spec: { volumeName?: string; storageClassName?: string };
   status: { phase: string; capacity: Record<string, string> };
 }
 interface Volume {

@@ -7,7 +7,7 @@ import { DEFAULT_INGRESS_CLASS_ANNOTATION, LEGACY_INGRESS_CLASS_ANNOTATION } fro
 import type { KubeObject } from '../../api/object.js';
 import type { IngressSpec } from '../../api/types/generated.js';
 import type { Registry } from '../registry/registry.js';
-import { newestDefault } from './newest-default.js';
+import { newestDefault } from '../../api/newest-default.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
 export function defaultIngressClass(registry: () => Registry): AdmissionPlugin {

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/object.js';
 import { claimHasClass, isDefaultStorageClass } from '../../api/storage-class.js';
 import type { PersistentVolumeClaimSpec } from '../../api/types/generated.js';
 import type { Registry } from '../registry/registry.js';
-import { newestDefault } from './newest-default.js';
+import { newestDefault } from '../../api/newest-default.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
 export function defaultStorageClass(registry: () => Registry): AdmissionPlugin {

@@ -4,7 +4,8 @@
 // volumes (cluster-scoped) by their name; the planners decide, this file only writes.
 import { isNotFound } from '../../api/errors.js';
 import { podReferences } from '../../api/pod-references.js';
-import { claimClass } from '../../api/storage-class.js';
+import { newestDefault } from '../../api/newest-default.js';
+import { claimClass, claimHasClass, isDefaultStorageClass } from '../../api/storage-class.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_STORAGE_PROVISIONER, claimReference, type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
 } from '../../api/volume-binding.js';
@@ -27,7 +28,8 @@ export const persistentVolumeBinder: Controller = {
   watches: [
     { resource: R.persistentvolumeclaims, mapTo: (c, ctx) => [claimKey(c.metadata.namespace, c.metadata.name), ...volumesOfClaim(c as PersistentVolumeClaim, ctx)] },
     { resource: R.persistentvolumes, mapTo: (v, ctx) => [v.metadata.name!, ...claimsOfVolume(v as PersistentVolume, ctx)] },
-    { resource: R.storageclasses, mapTo: (sc, ctx) => unboundClaims(ctx).filter(c => claimClass(c) === sc.metadata.name).map(keyOf) },
+    // A class concerns the claims waiting for it, and a default one the claims naming no class.
+    { resource: R.storageclasses, mapTo: (sc, ctx) => unboundClaims(ctx).filter(c => claimClass(c) === sc.metadata.name || (!claimHasClass(c) && isDefaultStorageClass(sc.metadata))).map(keyOf) },
     { resource: R.pods, mapTo: (p, ctx) => unscheduledClaimKeys(p as Pod, ctx) },
   ],
   async reconcile(key, ctx) {
@@ -73,6 +75,7 @@ async function syncClaim(key: string, ctx: ControllerContext): Promise<void> {
     volumes: volumes(ctx).list(),
     volume: name => volumes(ctx).get(name),
     storageClass: name => ctx.informer<StorageClass>(R.storageclasses).get(name),
+    defaultClass: newestDefault(ctx.informer<StorageClass>(R.storageclasses).list(), c => isDefaultStorageClass(c.metadata))?.metadata.name,
     unscheduledPods: ctx.informer<Pod>(R.pods).list()
       .filter(p => p.metadata.namespace === claim.metadata.namespace && !p.spec?.nodeName && podReferences(p).persistentVolumeClaims.has(claim.metadata.name!))
       .map(p => p.metadata.name!).sort(),
@@ -82,6 +85,10 @@ async function syncClaim(key: string, ctx: ControllerContext): Promise<void> {
   switch (plan.action) {
     case 'bind':
       await bind(plan.volume, claim, ctx);
+      return;
+    case 'assignClass':
+      // The write brings the claim back with its class.
+      await io.replace({ ...claim, spec: { ...claim.spec, storageClassName: plan.className } });
       return;
     case 'lost':
       if (claim.status?.phase !== 'Lost') emit(ctx, claim, plan.event);

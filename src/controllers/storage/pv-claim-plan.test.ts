@@ -70,3 +70,10 @@ test('binding writes volumeName and the annotations once; status takes the volum
   assert.deepEqual(claimStatusFor(pvc(), 'Bound', vol), { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '5Gi' } });
   assert.equal(claimStatusFor(pvc(), 'Pending'), undefined);
 });
+
+test('a claim naming no class gets the default class made since (retroactive default), after volumes are tried', () => {
+  const withDefault = { ...view(), defaultClass: 'local-path' };
+  assert.deepEqual(planClaim(pvc(), withDefault), { action: 'assignClass', className: 'local-path' });
+  assert.equal(planClaim(pvc(), { ...view([pv('v1', '1Gi')]), defaultClass: 'local-path' }).action, 'bind');
+  assert.equal(planClaim(pvc({ storageClassName: '' }), withDefault).action, 'pending', 'an explicit "" means no class');
+});

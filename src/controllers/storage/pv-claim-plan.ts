@@ -1,7 +1,7 @@
 // What the PV controller does with one claim (upstream's syncClaim: syncUnboundClaim and
 // syncBoundClaim in pkg/controller/volume/persistentvolume/pv_controller.go), decided from the
 // claim and the cached volumes and classes alone. The executor in persistentvolume.ts acts on it.
-import { claimClass } from '../../api/storage-class.js';
+import { claimClass, claimHasClass } from '../../api/storage-class.js';
 import {
   ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, findBestMatchForClaim, hasAnnotation, isVolumeBoundToClaim,
   volumeUnfitForClaim, type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
@@ -21,7 +21,9 @@ export type ClaimPlan =
   /** Phase Lost, a terminal phase, its Event sent only when the phase changes. */
   | { action: 'lost'; event: PlannedEvent }
   /** Ask an external provisioner: its name in the claim's annotations, then wait (Pending). */
-  | { action: 'provision'; provisioner: string; event: PlannedEvent };
+  | { action: 'provision'; provisioner: string; event: PlannedEvent }
+  /** Give a claim that names no class the default class made since it was created (retroactive default). */
+  | { action: 'assignClass'; className: string };
 
 export interface ClaimView {
   volumes: PersistentVolume[];
@@ -29,6 +31,8 @@ export interface ClaimView {
   storageClass(name: string): StorageClass | undefined;
   /** Pods using the claim that the scheduler has not placed yet (for WaitForFirstConsumer's message). */
   unscheduledPods: string[];
+  /** The default StorageClass now, if any. */
+  defaultClass?: string;
 }
 
 /** In-tree provisioners (kubernetes.io/...) are plugins of the controller itself; k8ts has none. */
@@ -44,6 +48,7 @@ function planUnboundClaim(claim: PersistentVolumeClaim, view: ClaimView): ClaimP
     const delayBinding = shouldDelayBinding(claim, view);
     const volume = findBestMatchForClaim(claim, view.volumes, { delayBinding });
     if (volume) return { action: 'bind', volume };
+    if (!claimHasClass(claim) && view.defaultClass) return { action: 'assignClass', className: view.defaultClass };
     if (delayBinding && !hasAnnotation(claim, ANN_SELECTED_NODE)) return { action: 'pending', event: waitForConsumer(view.unscheduledPods) };
     const className = claimClass(claim);
     if (className) return provisionPlan(className, view);
