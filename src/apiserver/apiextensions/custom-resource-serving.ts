@@ -1,0 +1,100 @@
+// Serves the custom resources of every established CRD (upstream's crdHandler): one registry store
+// per served version, with its strategy compiled from the CRD, and catalog entries so discovery,
+// RBAC, admission and the resource handlers see them. Kept in step with the CRDs' watch cache;
+// a store is rebuilt only when what it serves changes (spec, accepted names, terminating).
+import { compileCustomResourceSchema } from '../../api/apiextensions/index.js';
+import type { ResourceCatalog, ResourceInfo } from '../../api/catalog.js';
+import { isTrue } from '../../api/conditions.js';
+import { customResourceGroups, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
+import { MethodNotAllowedError } from '../../api/errors.js';
+import type { CustomResourceDefinition } from '../../api/types/generated.js';
+import type { Registry } from '../registry/registry.js';
+import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
+
+export const CRD_GROUP = 'apiextensions.k8s.io';
+export const CRD_RESOURCE = 'customresourcedefinitions';
+
+interface Served {
+  info: ResourceInfo;
+  signature: string;
+}
+
+export class CustomResourceServing {
+  private readonly served = new Map<string, Served>();
+  private syncing: Promise<void> = Promise.resolve();
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly catalog: ResourceCatalog,
+    private readonly log: (msg: string, fields?: Record<string, unknown>) => void = () => {},
+  ) {}
+
+  /** Serves what the stored CRDs define, then follows their changes. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.crds().cache.subscribe(() => void this.sync());
+    await this.sync();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Resolves once every CRD change seen so far is served. */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(() => this.apply()).catch(err => this.log('serving custom resources failed', { error: String(err) }));
+    return this.syncing;
+  }
+
+  private crds() {
+    return this.registry.get(CRD_GROUP, CRD_RESOURCE);
+  }
+
+  private async apply(): Promise<void> {
+    const crds = this.crds().cache.list().map(c => c.object as unknown as CustomResourceDefinition);
+    const wanted = new Map<string, { crd: CustomResourceDefinition; info: ResourceInfo; signature: string }>();
+    for (const crd of crds) {
+      const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames, terminating(crd)]);
+      for (const info of customResourceInfos(crd)) wanted.set(keyOf(info), { crd, info, signature });
+    }
+    for (const [key, s] of this.served) {
+      if (wanted.has(key)) continue;
+      this.registry.unserveDynamic(s.info.group, s.info.version, s.info.resource);
+      this.served.delete(key);
+    }
+    for (const [key, w] of wanted) {
+      if (this.served.get(key)?.signature === w.signature) continue;
+      try {
+        await this.serve(w.crd, w.info);
+        this.served.set(key, { info: w.info, signature: w.signature });
+      } catch (err) {
+        // A CRD whose schema or columns do not compile serves nothing until it is fixed.
+        this.log('cannot serve custom resource', { resource: key, error: String(err) });
+        this.registry.unserveDynamic(w.info.group, w.info.version, w.info.resource);
+        this.served.delete(key);
+      }
+    }
+    const infos = [...this.served.values()].map(s => s.info);
+    this.catalog.setCustomResources(infos, customResourceGroups(infos));
+  }
+
+  private async serve(crd: CustomResourceDefinition, info: ResourceInfo): Promise<void> {
+    const version = crd.spec.versions.find(v => v.name === info.version)!;
+    const schema = compileCustomResourceSchema(crd, version.name);
+    const strategy = customResourceStrategy(crd, version, schema);
+    if (terminating(crd)) {
+      // Upstream refuses new objects while the CRD's objects are being deleted.
+      strategy.prepareForCreate = () => { throw new MethodNotAllowedError('create not allowed while custom resource definition is terminating'); };
+    }
+    const codec = customResourceCodec(crd, version.name, storageVersionOf(crd) ?? version.name, schema);
+    await this.registry.serveDynamic(info, strategy, codec);
+  }
+}
+
+function terminating(crd: CustomResourceDefinition): boolean {
+  return isTrue(crd.status?.conditions, 'Terminating');
+}
+
+function keyOf(info: ResourceInfo): string {
+  return `${info.group}/${info.version}/${info.resource}`;
+}
