@@ -7,6 +7,7 @@ import type { ResourceCatalog, ResourceInfo } from '../../api/catalog.js';
 import { isTrue } from '../../api/conditions.js';
 import { customResourceGroups, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
 import { MethodNotAllowedError } from '../../api/errors.js';
+import { setCustomResourceSchemas } from '../../api/openapi-docs.js';
 import type { CustomResourceDefinition } from '../../api/types/generated.js';
 import type { Registry } from '../registry/registry.js';
 import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
@@ -17,12 +18,15 @@ export const CRD_RESOURCE = 'customresourcedefinitions';
 interface Served {
   info: ResourceInfo;
   signature: string;
+  schema: Record<string, unknown>;
 }
 
 export class CustomResourceServing {
   private readonly served = new Map<string, Served>();
   private syncing: Promise<void> = Promise.resolve();
   private unsubscribe?: () => void;
+  /** What the catalog and OpenAPI documents were last given (republished only on change). */
+  private published = '';
 
   constructor(
     private readonly registry: Registry,
@@ -65,8 +69,8 @@ export class CustomResourceServing {
     for (const [key, w] of wanted) {
       if (this.served.get(key)?.signature === w.signature) continue;
       try {
-        await this.serve(w.crd, w.info);
-        this.served.set(key, { info: w.info, signature: w.signature });
+        const schema = await this.serve(w.crd, w.info);
+        this.served.set(key, { info: w.info, signature: w.signature, schema });
       } catch (err) {
         // A CRD whose schema or columns do not compile serves nothing until it is fixed.
         this.log('cannot serve custom resource', { resource: key, error: String(err) });
@@ -74,11 +78,19 @@ export class CustomResourceServing {
         this.served.delete(key);
       }
     }
-    const infos = [...this.served.values()].map(s => s.info);
+    const served = [...this.served.values()];
+    const published = JSON.stringify(served.map(s => s.signature));
+    if (published === this.published) return;
+    this.published = published;
+    const infos = served.map(s => s.info);
     this.catalog.setCustomResources(infos, customResourceGroups(infos));
+    setCustomResourceSchemas(served.map(({ info, schema }) => ({
+      group: info.group, version: info.version, kind: info.kind, listKind: info.listKind, resource: info.resource, namespaced: info.namespaced, schema,
+    })));
   }
 
-  private async serve(crd: CustomResourceDefinition, info: ResourceInfo): Promise<void> {
+  /** Serves one version; returns its published OpenAPI v3 schema. */
+  private async serve(crd: CustomResourceDefinition, info: ResourceInfo): Promise<Record<string, unknown>> {
     const version = crd.spec.versions.find(v => v.name === info.version)!;
     const schema = compileCustomResourceSchema(crd, version.name);
     const strategy = customResourceStrategy(crd, version, schema);
@@ -88,6 +100,7 @@ export class CustomResourceServing {
     }
     const codec = customResourceCodec(crd, version.name, storageVersionOf(crd) ?? version.name, schema);
     await this.registry.serveDynamic(info, strategy, codec);
+    return schema.openAPIV3();
   }
 }
 

@@ -7,6 +7,7 @@ import type { CompiledCustomResourceSchema } from '../../../api/apiextensions/in
 import type { VersionCodec } from '../../../api/conversion/index.js';
 import { JsonPath } from '../../../api/jsonpath.js';
 import type { KubeObject } from '../../../api/object.js';
+import { definitionName } from '../../../api/openapi-custom-resources.js';
 import { OpenApiSpec, type SchemaObject } from '../../../api/schema.js';
 import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../../../api/types/generated.js';
@@ -108,11 +109,6 @@ function patchSpec(crd: CustomResourceDefinition, version: CustomResourceDefinit
   const own = clone(schema.openAPIV3() as KubeObject) as unknown as SchemaObject;
   own.properties = { ...own.properties, metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' } };
   own['x-kubernetes-group-version-kind'] = [{ group: crd.spec.group, version: version.name, kind: crd.spec.names.kind }];
-  const name = `${reverseDomain(crd.spec.group)}.${version.name}.${crd.spec.names.kind}`;
+  const name = definitionName({ group: crd.spec.group, version: version.name }, crd.spec.names.kind);
   return new OpenApiSpec({ ...shared, paths: {}, definitions: { ...shared.definitions, [name]: own } });
-}
-
-/** `stable.example.com` → `com.example.stable`, the definition prefix upstream's published spec uses. */
-export function reverseDomain(group: string): string {
-  return group.split('.').reverse().join('.');
 }
