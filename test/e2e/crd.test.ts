@@ -52,9 +52,16 @@ spec:
           spec:
             type: object
             description: What the widget should be.
+            x-kubernetes-validations:
+            - {rule: "self.replicas <= 100", message: "replicas must be at most 100"}
             properties:
-              replicas: {type: integer, description: How many.}
+              replicas: {type: integer, minimum: 0, description: How many.}
               color: {type: string, description: Its colour.}
+              size: {type: string, default: small, enum: [small, large]}
+              mode:
+                type: string
+                x-kubernetes-validations:
+                - {rule: "self == oldSelf", message: "mode is immutable"}
           status:
             type: object
             properties:
@@ -104,11 +111,29 @@ describe('CustomResourceDefinitions', () => {
     assert.match(await s.c.k(['get', 'all']), /widget\.example\.com\/w1\s+2/);
   });
 
+  test('the schema defaults, prunes (or refuses, with strict validation) unknown fields, and validates with CEL', async () => {
+    const withExtra = widget('wv', 'blue').replace('color: blue}', 'color: blue, mode: fast, extra: 1}');
+    const strict = await s.c.kubectl(['create', '-f', '-'], withExtra);
+    assert.match(strict.stderr, /Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec\.extra"/);
+    await s.c.k(['create', '--validate=false', '-f', '-'], withExtra);
+    const spec = JSON.parse(await s.c.k(['get', 'widget', 'wv', '-o', 'jsonpath={.spec}']));
+    assert.deepEqual(spec, { replicas: 1, color: 'blue', mode: 'fast', size: 'small' }, 'extra pruned, size defaulted');
+
+    const rule = await s.c.kubectl(['patch', 'widget', 'wv', '--type', 'merge', '-p', '{"spec":{"replicas":200}}']);
+    assert.match(rule.stderr, /The Widget "wv" is invalid: spec: Invalid value: "object": replicas must be at most 100/);
+    const transition = await s.c.kubectl(['patch', 'widget', 'wv', '--type', 'merge', '-p', '{"spec":{"mode":"slow"}}']);
+    assert.match(transition.stderr, /spec\.mode: Invalid value: "string": mode is immutable/);
+    const schema = await s.c.kubectl(['patch', 'widget', 'wv', '--type', 'merge', '-p', '{"spec":{"size":"huge","replicas":-1}}']);
+    assert.match(schema.stderr, /spec\.replicas: Invalid value: -1: spec\.replicas in body should be greater than or equal to 0/);
+    assert.match(schema.stderr, /spec\.size: Unsupported value: "huge": supported values: "small", "large"/);
+    await s.c.k(['delete', 'widget', 'wv']);
+  });
+
   test('patches: merge and json apply, strategic merge is refused as upstream; status only through /status', async () => {
     await s.c.k(['patch', 'widget', 'w1', '--type', 'merge', '-p', '{"spec":{"color":"red"},"status":{"replicas":9}}']);
     await s.c.k(['patch', 'widget', 'w1', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]']);
     const w = JSON.parse(await s.c.k(['get', 'widget', 'w1', '-o', 'json']));
-    assert.deepEqual(w.spec, { replicas: 3, color: 'red' });
+    assert.deepEqual(w.spec, { replicas: 3, color: 'red', size: 'small' });
     assert.equal(w.status, undefined, 'status is not written through the main resource');
     assert.equal(w.metadata.generation, 3);
 

@@ -60,13 +60,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'create': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
       if (ri.name && ri.resource !== 'namespaces') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
-      const obj = await readObject(req, info, ctx);
+      const obj = await readObject(req, info, ctx, store.strategy.openApi);
       const created = await store.create(ctx, ri.namespace, obj, { owned: true });
       return respondObject(res, 201, store, created, neg, q, ctx);
     }
     case 'update': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
-      const obj = await readObject(req, info, ctx);
+      const obj = await readObject(req, info, ctx, store.strategy.openApi);
       const { object, created } = await store.update(ctx, ri.namespace, ri.name, obj, { subresource });
       return respondObject(res, created ? 201 : 200, store, object, neg, q, ctx);
     }
