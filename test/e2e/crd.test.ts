@@ -215,6 +215,33 @@ describe('CustomResourceDefinitions', () => {
     const created = await s.c.kubectl(['create', '-f', '-'], widget('w4', 'gray').replace('example.com/v1', 'example.com/v1beta1'));
     assert.equal(created.code, 0, created.stderr);
     assert.equal(await s.c.k(['get', 'widgets.v1.example.com', 'w4', '-o', 'jsonpath={.apiVersion}']), 'example.com/v1');
+
+    // The storage version moves to v1beta1: objects stored as v1 still read at both versions, new
+    // ones are stored as v1beta1, and storedVersions lists both.
+    await s.c.k(['patch', 'crd', 'widgets.example.com', '--type', 'json', '-p',
+      '[{"op":"replace","path":"/spec/versions/0/storage","value":true},{"op":"replace","path":"/spec/versions/1/storage","value":false}]']);
+    assert.equal(await s.c.k(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.status.storedVersions}']), '["v1","v1beta1"]');
+    await eventually(async () => (await s.c.k(['get', 'widgets.v1beta1.example.com', 'w2', '-o', 'jsonpath={.apiVersion} {.spec.color}'])) === 'example.com/v1beta1 blue', 10_000, 'w2 at v1beta1');
+    assert.equal(await s.c.k(['get', 'widgets.v1.example.com', 'w2', '-o', 'jsonpath={.apiVersion} {.spec.color}']), 'example.com/v1 blue');
+    await s.c.k(['create', '-f', '-'], widget('w6', 'white'));
+    assert.equal(await s.c.k(['get', 'widgets.v1.example.com', 'w6', '-o', 'jsonpath={.apiVersion} {.spec.color}']), 'example.com/v1 white');
+    assert.equal(await s.c.k(['get', 'widgets.v1beta1.example.com', 'w6', '-o', 'jsonpath={.apiVersion} {.spec.color}']), 'example.com/v1beta1 white');
+  });
+
+  test('an invalid CRD is refused with apiextensions validation', async () => {
+    const r = await s.c.kubectl(['create', '-f', '-'], `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: bad.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: things, kind: Thing}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+`);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /The CustomResourceDefinition "bad\.example\.com" is invalid: metadata\.name: Invalid value: "bad\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/);
   });
 
   test('a CRD whose names another CRD of the group has taken is not established', async () => {
