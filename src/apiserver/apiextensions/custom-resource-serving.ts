@@ -59,7 +59,12 @@ export class CustomResourceServing {
     const wanted = new Map<string, { crd: CustomResourceDefinition; info: ResourceInfo; signature: string }>();
     for (const crd of crds) {
       const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames, terminating(crd)]);
-      for (const info of customResourceInfos(crd)) wanted.set(keyOf(info), { crd, info, signature });
+      for (const info of customResourceInfos(crd)) {
+        // Webhook conversion is not implemented: only the storage version is served, so no client
+        // ever reads an object converted other than by its CRD's own webhook.
+        if (crd.spec.conversion?.strategy === 'Webhook' && info.version !== storageVersionOf(crd)) continue;
+        wanted.set(keyOf(info), { crd, info, signature });
+      }
     }
     for (const [key, s] of this.served) {
       if (wanted.has(key)) continue;
