@@ -268,6 +268,22 @@ spec:
     assert.match(r.stderr, /the server doesn't have a resource type "gadgets"/);
   });
 
+  test('RBAC authorizes custom resources like any resource', async () => {
+    await s.c.k(['create', 'role', 'widget-reader', '--verb=get,list', '--resource=widgets.example.com']);
+    await s.c.k(['create', 'rolebinding', 'jane-reads-widgets', '--role=widget-reader', '--user=jane']);
+    await eventually(async () => (await s.c.kubectl(['get', 'widgets', '--as=jane', '-o', 'name'])).code === 0, 10_000, 'jane may list widgets');
+    const denied = await s.c.kubectl(['delete', 'widget', 'w2', '--as=jane']);
+    assert.match(denied.stderr, /widgets\.example\.com "w2" is forbidden: User "jane" cannot delete resource "widgets" in API group "example\.com" in the namespace "default"/);
+  });
+
+  test('deleting a namespace deletes the custom resources in it', async () => {
+    await s.c.k(['create', 'namespace', 'doomed']);
+    await s.c.k(['create', '-n', 'doomed', '-f', '-'], widget('w7', 'red'));
+    await s.c.k(['delete', 'namespace', 'doomed', '--wait=false']);
+    await eventually(async () => (await s.c.kubectl(['get', 'namespace', 'doomed'])).code !== 0, 60_000, 'the namespace to go');
+    assert.equal(await s.c.k(['get', 'widgets', '-A', '--field-selector', 'metadata.namespace=doomed', '-o', 'name']), '');
+  });
+
   test('deleting a CRD deletes its objects first, then the CRD and its endpoints go', async () => {
     await s.c.k(['create', 'namespace', 'other']);
     await s.c.k(['create', '-n', 'other', '-f', '-'], widget('w5', 'black'));
