@@ -395,7 +395,7 @@ export class GenericStore {
     if (forSubresource) forSubresource(obj, live);
     else await this.strategy.prepareForUpdate?.(obj, live, ctx);
     this.strategy.defaults?.(obj, this.info.version);
-    if (this.strategy.tracksGeneration && specChanged(obj, live)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
+    if (this.strategy.tracksGeneration && specChanged(obj, live, this.strategy.generationCountsStatus)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
 
     await this.admit('UPDATE', ctx, namespace, name, subresource, obj, live);
     this.check(obj, validateUpdate(this.strategy.rules ?? {}, obj, live, { namespaced: this.info.namespaced }));
@@ -610,9 +610,9 @@ function parseRevision(rv: string): number {
   return n;
 }
 
-/** Everything outside metadata and status: a change here bumps metadata.generation. */
-function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined, apiVersion: undefined, kind: undefined });
+/** Everything outside metadata and (unless it counts) status: a change here bumps metadata.generation. */
+function specChanged(a: KubeObject, b: KubeObject, withStatus = false): boolean {
+  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: withStatus ? o.status : undefined, apiVersion: undefined, kind: undefined });
   return strip(a) !== strip(b);
 }
 

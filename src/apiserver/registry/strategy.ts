@@ -38,6 +38,8 @@ export interface ResourceStrategy {
   allowCreateOnUpdate?: boolean;
   /** metadata.generation counts spec changes. */
   tracksGeneration?: boolean;
+  /** Status changes count as spec changes too (custom resources without a status subresource). */
+  generationCountsStatus?: boolean;
   /**
    * Seconds to wait before removing the object (graceful deletion), 0 to remove now.
    * Called only when the object is not already terminating.

@@ -22,6 +22,7 @@ export function customResourceStrategy(crd: CustomResourceDefinition, version: C
   const hasStatus = !!version.subresources?.status;
   const strategy: ResourceStrategy = {
     tracksGeneration: true,
+    generationCountsStatus: !hasStatus,
     patchTypes: PATCH_TYPES,
     openApi: patchSpec(crd, version, schema),
     prepareForCreate(obj) {
