@@ -296,6 +296,23 @@ spec:
     await s.c.k(['wait', '--for=condition=Established', 'crd/gadgets.example.com', '--timeout=20s']);
   });
 
+  test('a custom resource held by its own finalizer keeps a deleted CRD terminating, refusing new objects', async () => {
+    await s.c.k(['create', '-f', '-'], 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, finalizers: [example.com/hold]}\n');
+    await s.c.k(['delete', 'crd', 'gadgets.example.com', '--wait=false']);
+    const terminating = await eventually(async () => {
+      const crd = JSON.parse(await s.c.k(['get', 'crd', 'gadgets.example.com', '-o', 'json']));
+      const c = crd.status.conditions.find((x: { type: string }) => x.type === 'Terminating');
+      return c?.reason === 'InstanceDeletionCheck' ? { c, finalizers: crd.metadata.finalizers } : undefined;
+    }, 15_000, 'the CRD to wait for its objects');
+    assert.equal(terminating.c.status, 'True');
+    assert.deepEqual(terminating.finalizers, ['customresourcecleanup.apiextensions.k8s.io']);
+    const refused = await s.c.kubectl(['create', '-f', '-'], 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g2}\n');
+    assert.match(refused.stderr, /create not allowed while custom resource definition is terminating/);
+
+    await s.c.k(['patch', 'gadget', 'g1', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await eventually(async () => (await s.c.kubectl(['get', 'crd', 'gadgets.example.com'])).code !== 0, 15_000, 'the CRD to go');
+  });
+
   test('a kind without its CRD: kubectl reports no match and suggests installing CRDs', async () => {
     const r = await s.c.kubectl(['apply', '-f', '-'], `
 apiVersion: monitoring.coreos.com/v1
