@@ -6,7 +6,7 @@
 import type { KubeObject } from '../src/api/object.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
-import { watchLatency } from './api.js';
+import { API_PAYLOAD_BYTES, watchLatency } from './api.js';
 import { concurrently } from './concurrently.js';
 import { nowMs, summarize } from './stats.js';
 
@@ -19,7 +19,7 @@ export interface CrdBenchOptions {
 }
 
 const GROUP = 'bench.k8ts.io';
-const PAYLOAD = 'x'.repeat(1024 - 64);
+const PAYLOAD = 'x'.repeat(API_PAYLOAD_BYTES);
 
 function crd(plural: string) {
   return {
