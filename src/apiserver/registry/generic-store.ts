@@ -507,7 +507,7 @@ export class GenericStore {
    * event with other text for the key (another write's) is decoded as usual.
    */
   private async write(key: string, obj: KubeObject, put: (value: string) => Promise<number>): Promise<KubeObject> {
-    if (this.codec) return this.committed(key, await put(this.encode(obj)), obj);
+    if (this.codec && !this.codec.storesAsIs) return this.committed(key, await put(this.encode(obj)), obj);
     const stored = new StoredText(obj);
     const writing = { object: obj, stored };
     this.writing.set(key, writing);

@@ -59,8 +59,9 @@ export function customResourceCodec(crd: CustomResourceDefinition, version: stri
       return obj;
     },
     toStorage(obj) {
-      return { ...obj, apiVersion: storageApiVersion };
+      return version === storageVersion ? obj : { ...obj, apiVersion: storageApiVersion };
     },
+    storesAsIs: version === storageVersion,
   };
 }
 
