@@ -1,7 +1,8 @@
 // OpenAPI for custom resources, as upstream's apiextensions builder publishes it: each served
-// version's schema under `<reversed group>.<version>.<Kind>` (and its List), tagged with its GVK,
-// with apiVersion, kind and metadata described as for built-in kinds — so `kubectl explain` and
-// client-side validation know them. v2 gets a copy without what OpenAPI v2 cannot say.
+// version's schema (as the compiled schema publishes it, with apiVersion and kind described) under
+// `<reversed group>.<version>.<Kind>` and its List, tagged with their GVKs, metadata referring to
+// ObjectMeta/ListMeta — so `kubectl explain` and client-side validation know them. v2 gets a copy
+// without what OpenAPI v2 cannot say.
 import type { SchemaObject } from './schema.js';
 
 export interface CustomResourceSchema {
@@ -9,14 +10,12 @@ export interface CustomResourceSchema {
   version: string;
   kind: string;
   listKind: string;
-  /** The version's OpenAPI v3 schema (structural, as the CRD gives it). */
+  /** The version's published OpenAPI v3 schema (CompiledCustomResourceSchema.openAPIV3()). */
   schema: Record<string, unknown>;
 }
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
-const API_VERSION_DOC = 'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
-const KIND_DOC = 'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 const METADATA_DOC = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 const LIST_METADATA_DOC = 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 
@@ -36,8 +35,6 @@ export function definitionName(r: Pick<CustomResourceSchema, 'group' | 'version'
 export function customResourceDefinitions(r: CustomResourceSchema, refPrefix: string, forV2: boolean): Record<string, Record<string, unknown>> {
   const own = forV2 ? toV2(r.schema) as Record<string, unknown> : structuredClone(r.schema);
   const properties = { ...(own.properties as Record<string, unknown> | undefined) };
-  properties.apiVersion = { type: 'string', description: API_VERSION_DOC };
-  properties.kind = { type: 'string', description: KIND_DOC };
   properties.metadata = metaRef(refPrefix + OBJECT_META, METADATA_DOC, forV2);
   const name = definitionName(r, r.kind);
   const kindDef = { ...own, type: 'object', properties, 'x-kubernetes-group-version-kind': [{ group: r.group, kind: r.kind, version: r.version }] };
@@ -46,9 +43,9 @@ export function customResourceDefinitions(r: CustomResourceSchema, refPrefix: st
     type: 'object',
     required: ['items'],
     properties: {
-      apiVersion: { type: 'string', description: API_VERSION_DOC },
+      apiVersion: properties.apiVersion,
       items: { type: 'array', description: `List of ${r.kind.toLowerCase()}s. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md`, items: { $ref: refPrefix + name } },
-      kind: { type: 'string', description: KIND_DOC },
+      kind: properties.kind,
       metadata: metaRef(refPrefix + LIST_META, LIST_METADATA_DOC, forV2),
     },
     'x-kubernetes-group-version-kind': [{ group: r.group, kind: r.listKind, version: r.version }],
