@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [flags]`: runs one benchmark and prints its JSON figures.
 import { parseFlags } from '../src/cli/flags.js';
 import { API_PAYLOAD_BYTES, apiBench } from './api.js';
+import { crdBench } from './crd.js';
 import { etcdPuts } from './etcd-puts.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
@@ -38,6 +39,20 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
+  },
+  async crd(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+      objects: { type: 'int', default: 2000, help: 'objects of each kind (custom resource, ConfigMap) to create' },
+      concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
+      watchers: { type: 'int', default: 50, help: 'concurrent watchers of each kind' },
+      'watch-updates': { type: 'int', default: 50, help: 'updates observed by the watchers' },
+    });
+    if (!flags.kubeconfig) throw new Error('crd: --kubeconfig FILE is required');
+    return crdBench({
+      kubeconfig: String(flags.kubeconfig), objects: Number(flags.objects), concurrency: Number(flags.concurrency),
+      watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
+    });
   },
   async scheduler(args) {
     const { flags } = parseFlags(args, {

@@ -8,6 +8,8 @@ export interface VersionCodec {
   fromStorage(obj: KubeObject): KubeObject;
   /** This version's object in the storage version. */
   toStorage(obj: KubeObject): KubeObject;
+  /** This version is the storage version: toStorage changes nothing, so a written object is stored as it is. */
+  storesAsIs?: boolean;
 }
 
 const CODECS: Record<string, VersionCodec> = {

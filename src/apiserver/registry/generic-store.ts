@@ -396,7 +396,7 @@ export class GenericStore {
     if (forSubresource) forSubresource(obj, live);
     else await this.strategy.prepareForUpdate?.(obj, live, ctx);
     this.strategy.defaults?.(obj, this.info.version);
-    if (this.strategy.tracksGeneration && specChanged(obj, live)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
+    if (this.strategy.tracksGeneration && specChanged(obj, live, this.strategy.generationCountsStatus)) obj.metadata.generation = (live.metadata.generation ?? 0) + 1;
 
     await this.admit('UPDATE', ctx, namespace, name, subresource, obj, live);
     this.check(obj, validateUpdate(this.strategy.rules ?? {}, obj, live, { namespaced: this.info.namespaced }));
@@ -509,7 +509,7 @@ export class GenericStore {
    * event with other text for the key (another write's) is decoded as usual.
    */
   private async write(key: string, obj: KubeObject, put: (value: string) => Promise<number>): Promise<KubeObject> {
-    if (this.codec) return this.committed(key, await put(this.encode(obj)), obj);
+    if (this.codec && !this.codec.storesAsIs) return this.committed(key, await put(this.encode(obj)), obj);
     const stored = new StoredText(obj);
     const writing = { object: obj, stored };
     this.writing.set(key, writing);
@@ -567,6 +567,7 @@ export class GenericStore {
       apiVersion: this.apiVersion,
       subresource: subresource || undefined,
       now: nowTimestamp(),
+      spec: this.strategy.openApi,
     }) as KubeObject;
   }
 
@@ -611,9 +612,9 @@ function parseRevision(rv: string): number {
   return n;
 }
 
-/** Everything outside metadata and status: a change here bumps metadata.generation. */
-function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined, apiVersion: undefined, kind: undefined });
+/** Everything outside metadata and (unless it counts) status: a change here bumps metadata.generation. */
+function specChanged(a: KubeObject, b: KubeObject, withStatus = false): boolean {
+  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: withStatus ? o.status : undefined, apiVersion: undefined, kind: undefined });
   return strip(a) !== strip(b);
 }
 
