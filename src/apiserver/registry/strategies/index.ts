@@ -9,6 +9,7 @@ import { EscalationGuard } from '../../auth/rbac/escalation.js';
 import { registryRuleResolver } from '../../auth/rbac/source.js';
 import type { Cidr } from '../../../api/cidr.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';
+import { apiServiceStrategy } from './apiservices.js';
 import { certificateSigningRequestStrategy } from './certificatesigningrequests.js';
 import { clusterRoleBindingStrategy } from './clusterrolebindings.js';
 import { clusterRoleStrategy } from './clusterroles.js';
@@ -69,6 +70,7 @@ const RESOURCE_STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'admissionregistration.k8s.io/validatingadmissionpolicies': validatingAdmissionPolicyStrategy,
   'admissionregistration.k8s.io/validatingadmissionpolicybindings': validatingAdmissionPolicyBindingStrategy,
   'admissionregistration.k8s.io/validatingwebhookconfigurations': validatingWebhookConfigurationStrategy,
+  'apiregistration.k8s.io/apiservices': apiServiceStrategy,
   'apps/controllerrevisions': controllerRevisionStrategy,
   'apps/daemonsets': daemonSetStrategy,
   'apps/deployments': deploymentStrategy,
