@@ -11,9 +11,20 @@ const SPECIAL: Record<string, string> = {
   'io.k8s.apimachinery.pkg.api.resource.Quantity': 'string | number',
   'io.k8s.apimachinery.pkg.runtime.RawExtension': 'Record<string, unknown>',
   'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': 'Record<string, unknown>',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool': 'JSONSchemaProps | boolean',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray': 'JSONSchemaProps | JSONSchemaProps[]',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray': 'JSONSchemaProps | string[]',
 };
 // Always useful to clients even though no resource path names them as a kind.
-const EXTRA_ROOTS = ['io.k8s.apimachinery.pkg.apis.meta.v1.Status', 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions', 'io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent'];
+// The apiextensions and apiregistration kinds are served by their own registries (CRDs,
+// APIServices), not through the catalog's spec paths, so they are named here.
+const EXTRA_ROOTS = [
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Status', 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions', 'io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList',
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService',
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList',
+];
 
 export function generateTypes(spec = OpenApiSpec.shared()): string {
   const names = reachable(spec, roots(spec));
