@@ -1,5 +1,6 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from './controller-manager-command.js';
+import { runSampleApiServerCommand } from './sample-apiserver-command.js';
 import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
@@ -19,6 +20,7 @@ Commands:
   controller-manager   run the built-in controllers against an API server
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
+  sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   kubectl              run kubectl against the local cluster
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
   uninstall            killall, then delete the data dir
@@ -51,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return runSchedulerCommand(args);
     case 'sim-nodes':
       return runSimNodesCommand(args);
+    case 'sample-apiserver':
+      return runSampleApiServerCommand(args);
     case 'kubectl':
       return runKubectl(args);
     case 'killall':

@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../../api/errors.js';
 import type { UserInfo } from '../context.js';
 import type { BootstrapTokenAuthenticator } from './bootstrap-tokens.js';
-import type { RequestHeaderAuthenticator } from './request-header.js';
+import type { RequestHeaderAuthenticator } from '../../api/request-header.js';
 import { TokenRejectedError } from './serviceaccount/claims.js';
 import { InvalidTokenError } from './serviceaccount/jwt.js';
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';

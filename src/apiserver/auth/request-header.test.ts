@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { UnauthorizedError } from '../../api/errors.js';
 import { createCA, issueCertificate } from '../../pki/certificates.js';
 import { ANONYMOUS_USER, Authenticator } from './authenticator.js';
-import { DEFAULT_REQUEST_HEADERS, RequestHeaderAuthenticator } from './request-header.js';
+import { DEFAULT_REQUEST_HEADERS, RequestHeaderAuthenticator } from '../../api/request-header.js';
 
 /** A request on a TLS socket that verified `certPem` (against one of the server's CAs). */
 function request(certPem: string, headers: Record<string, string[]> = {}): IncomingMessage {

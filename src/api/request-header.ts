@@ -2,11 +2,18 @@
 // aggregator in front of an extension API server, or an authenticating proxy in front of us —
 // proves itself with a client certificate signed by the requestheader CA whose CN is allowed, and
 // then names the user in headers (X-Remote-User, X-Remote-Group, X-Remote-Extra-<key>). The same
-// settings are published in kube-system/extension-apiserver-authentication for extension servers.
+// settings are published in kube-system/extension-apiserver-authentication for extension servers,
+// which authenticate our aggregator with this same code.
 import { X509Certificate } from 'node:crypto';
-import type { UserInfo } from '../context.js';
 
 export type DistinctHeaders = NodeJS.Dict<string[]>;
+
+/** Who the proxy says is calling (upstream's user.Info). */
+export interface ProxiedUser {
+  username: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
 
 export interface RequestHeaderConfig {
   /** PEM of the CA that signs front-proxy client certificates. */
@@ -52,7 +59,7 @@ export class RequestHeaderAuthenticator {
    * The user the proxy names, or undefined when no username header is set (other authenticators
    * then decide). `headers` is the request's headersDistinct: one value per header line, as Go reads them.
    */
-  user(headers: DistinctHeaders): UserInfo | undefined {
+  user(headers: DistinctHeaders): ProxiedUser | undefined {
     const username = this.config.usernameHeaders.map(h => headers[h.toLowerCase()]?.[0]).find(Boolean);
     if (!username) return undefined;
     const groups = this.config.groupHeaders.flatMap(h => headers[h.toLowerCase()] ?? []);
