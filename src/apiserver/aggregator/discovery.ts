@@ -41,8 +41,9 @@ export function aggregatedGroups(apiServices: APIService[], discovered: RemoteDi
   return [...groups.values()].sort((x, y) => y.priority - x.priority || x.name.localeCompare(y.name));
 }
 
-/** A served group's priority: the built-in table's, else a custom resource group's. */
+/** A served group's priority: the aggregator's own group comes first, then the built-in table's, else a custom resource group's. */
 function localPriority(name: string, version: string): number {
+  if (name === 'apiregistration.k8s.io') return Infinity;
   return builtInPriority(name, version)?.group ?? CUSTOM_RESOURCE_PRIORITY.group;
 }
 
