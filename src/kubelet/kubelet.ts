@@ -16,7 +16,7 @@ import { WorkQueue } from '../client/work-queue.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
 import type { ImageClient, RuntimeClient } from './cri/client.js';
 import type { NodeFacts } from './downward-api.js';
-import { ImageManager } from './images.js';
+import { ImageManager, type LocalImageSource } from './images.js';
 import * as L from './labels.js';
 import { ApiObjectSource } from './object-source.js';
 import { PodDnsConfigurer, type KubeletDnsOptions } from './pod-dns.js';
@@ -51,6 +51,8 @@ export interface KubeletOptions {
   relistIntervalMs?: number;
   /** Pods synced in parallel (default 16). */
   workers?: number;
+  /** Images the node provides itself (k8ts's own) instead of pulling them. */
+  localImages?: LocalImageSource;
   log?: Logger;
 }
 
@@ -82,7 +84,7 @@ export class Kubelet {
     });
     const objects = new ApiObjectSource(o.client);
     this.syncer = new PodSyncer({
-      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
+      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
       dns: new PodDnsConfigurer({ ...o.dns, nodeName: o.nodeName, nodeIPs: () => this.nodeFacts.hostIPs, recorder }),
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],

@@ -6,11 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { INSTALL_ROOT as REPO_ROOT } from '../../util/install-root.js';
 import { CRI_LOADER_OPTIONS } from './loader-options.js';
 
-/** The repository root (compiled code runs from dist/src/kubelet/cri/). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export { REPO_ROOT };
 /** api.proto, relative to the root: the generator writes this path into every file's header. */
 export const CRI_PROTO = 'src/kubelet/cri/api.proto';
 export const CRI_GENERATED_DIR = 'src/kubelet/cri/generated';
