@@ -56,7 +56,10 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
       if (list.items.length !== o.objects) throw new Error(`LIST returned ${list.items.length} of ${o.objects}`);
     }
 
-    const watch = await watchLatency(client, ns, o.watchers, o.watchUpdates);
+    const watch = await watchLatency(client, cms, { metadata: { name: 'watched' }, data: { seq: '0' } }, o.watchers, o.watchUpdates, {
+      patch: seq => ({ data: { seq } }),
+      seqOf: obj => (obj as unknown as { data: { seq: string } }).data.seq,
+    });
     return {
       target: client.config.server,
       ...(user ? { user } : {}),
@@ -99,18 +102,26 @@ async function grantEdit(admin: RestClient, client: RestClient, ns: string): Pro
   throw new Error(`${username} still may not create configmaps in ${ns}`);
 }
 
-/** Each update's delay from the write being sent to its event reaching each watcher. */
-async function watchLatency(client: RestClient, ns: string, watchers: number, updates: number): Promise<Record<string, unknown>> {
-  const path = `/api/v1/namespaces/${ns}/configmaps`;
-  const obj = await client.create<KubeObject>(path, { metadata: { name: 'watched' }, data: { seq: '0' } });
+/** How a watched object carries the update's sequence number. */
+export interface SequencedUpdates {
+  /** The merge patch writing `seq`. */
+  patch(seq: string): object;
+  seqOf(obj: KubeObject): string;
+}
+
+/**
+ * Each update's delay from the write being sent to its event reaching each watcher, for an object
+ * `initial` (named `watched`) created in the collection at `path`.
+ */
+export async function watchLatency(client: RestClient, path: string, initial: object, watchers: number, updates: number, seq: SequencedUpdates): Promise<Record<string, unknown>> {
+  const obj = await client.create<KubeObject>(path, initial);
   const sentAt = new Map<string, number>();
   const samples: number[] = [];
   let resolveAll: () => void = () => {};
   const allDone = new Promise<void>(r => (resolveAll = r));
   const handles = Array.from({ length: watchers }, () => client.watch<KubeObject>(path, { resourceVersion: obj.metadata.resourceVersion, fieldSelector: 'metadata.name=watched' }, e => {
     if (e.type !== 'MODIFIED') return;
-    const seq = (e.object as unknown as { data: { seq: string } }).data.seq;
-    const start = sentAt.get(seq);
+    const start = sentAt.get(seq.seqOf(e.object));
     if (start === undefined) return;
     samples.push(nowMs() - start);
     if (samples.length === watchers * updates) resolveAll();
@@ -118,10 +129,9 @@ async function watchLatency(client: RestClient, ns: string, watchers: number, up
   await new Promise(r => setTimeout(r, 500)); // let every watch connect
   const mutating: number[] = [];
   for (let i = 1; i <= updates; i++) {
-    const seq = String(i);
     const s = nowMs();
-    sentAt.set(seq, s);
-    await client.patch(`${path}/watched`, { data: { seq } }, 'merge');
+    sentAt.set(String(i), s);
+    await client.patch(`${path}/watched`, seq.patch(String(i)), 'merge');
     mutating.push(nowMs() - s);
     await new Promise(r => setTimeout(r, 10));
   }

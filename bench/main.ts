@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [flags]`: runs one benchmark and prints its JSON figures.
 import { parseFlags } from '../src/cli/flags.js';
 import { apiBench } from './api.js';
+import { crdBench } from './crd.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
@@ -23,6 +24,20 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     return apiBench({
       kubeconfig: String(flags.kubeconfig), userKubeconfig: flags['user-kubeconfig'] ? String(flags['user-kubeconfig']) : undefined,
       objects: Number(flags.objects), concurrency: Number(flags.concurrency), watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
+    });
+  },
+  async crd(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+      objects: { type: 'int', default: 2000, help: 'objects of each kind (custom resource, ConfigMap) to create' },
+      concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
+      watchers: { type: 'int', default: 50, help: 'concurrent watchers of each kind' },
+      'watch-updates': { type: 'int', default: 50, help: 'updates observed by the watchers' },
+    });
+    if (!flags.kubeconfig) throw new Error('crd: --kubeconfig FILE is required');
+    return crdBench({
+      kubeconfig: String(flags.kubeconfig), objects: Number(flags.objects), concurrency: Number(flags.concurrency),
+      watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
     });
   },
   async scheduler(args) {

@@ -45,7 +45,7 @@ export interface GroupInfo {
 export const SERVED_GROUP_VERSIONS = [
   'v1', 'apiregistration.k8s.io/v1', 'apps/v1', 'events.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1',
   'autoscaling/v2', 'autoscaling/v1', 'batch/v1', 'certificates.k8s.io/v1', 'networking.k8s.io/v1',
-  'policy/v1', 'rbac.authorization.k8s.io/v1', 'storage.k8s.io/v1', 'admissionregistration.k8s.io/v1',
+  'policy/v1', 'rbac.authorization.k8s.io/v1', 'storage.k8s.io/v1', 'admissionregistration.k8s.io/v1', 'apiextensions.k8s.io/v1',
   'scheduling.k8s.io/v1', 'coordination.k8s.io/v1', 'node.k8s.io/v1', 'discovery.k8s.io/v1',
 ];
 
@@ -69,16 +69,36 @@ interface Operation {
 }
 
 export class ResourceCatalog {
-  private readonly resources: ResourceInfo[];
+  private readonly builtIn: ResourceInfo[];
+  private resources: ResourceInfo[];
   private readonly byResource = new Map<string, ResourceInfo>();
   private readonly byKind = new Map<string, ResourceInfo>();
+  /** Groups of custom resources (CRDs), served after the built-in ones. */
+  private customGroups: GroupInfo[] = [];
 
   constructor(spec: OpenApiSpec) {
-    this.resources = buildCatalog(spec);
+    this.builtIn = this.resources = buildCatalog(spec);
+    this.index();
+  }
+
+  private index(): void {
+    this.byResource.clear();
+    this.byKind.clear();
     for (const r of this.resources) {
       this.byResource.set(`${r.group}/${r.version}/${r.resource}`, r);
       if (!this.byKind.has(`${r.group}/${r.version}/${r.kind}`)) this.byKind.set(`${r.group}/${r.version}/${r.kind}`, r);
     }
+  }
+
+  /**
+   * Replaces the served custom resources (one entry per served version of each established CRD)
+   * and their groups. A group-version that a built-in resource serves is never taken over.
+   */
+  setCustomResources(resources: ResourceInfo[], groups: GroupInfo[]): void {
+    const builtInGroups = new Set(this.builtIn.map(r => r.group));
+    this.resources = [...this.builtIn, ...resources.filter(r => !builtInGroups.has(r.group))];
+    this.customGroups = groups.filter(g => !builtInGroups.has(g.name));
+    this.index();
   }
 
   static shared(): ResourceCatalog {
@@ -107,7 +127,7 @@ export class ResourceCatalog {
       if (!g) out.push((g = { name: group, versions: [], preferredVersion: version }));
       g.versions.push(version);
     }
-    return out;
+    return [...out, ...this.customGroups];
   }
 }
 
@@ -180,6 +200,6 @@ function buildCatalog(spec: OpenApiSpec): ResourceInfo[] {
 }
 
 /** Upstream's StorageVersionHash: base64 of the first 8 bytes of sha256("group/version/kind"). */
-function storageVersionHash(gvk: string): string {
+export function storageVersionHash(gvk: string): string {
   return createHash('sha256').update(gvk).digest().subarray(0, 8).toString('base64');
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { SERVED_GROUP_VERSIONS } from './catalog.js';
 import { OpenApiSpec, type SchemaObject } from './schema.js';
+import { customResourceDefinitions, definitionName, type CustomResourceSchema } from './openapi-custom-resources.js';
 
 interface V2Parameter { name: string; in: string; description?: string; required?: boolean; type?: string; schema?: SchemaObject; uniqueItems?: boolean; $ref?: string }
 interface V2Operation {
@@ -18,6 +19,20 @@ interface V2Operation {
 let v2: Buffer | undefined;
 let v3Docs: Map<string, Buffer> | undefined;
 let v3Hashes: Map<string, string> | undefined;
+/** The served custom resources' schemas (CRDs); changing them rebuilds the documents. */
+let custom: (CustomResourceSchema & { resource: string; namespaced: boolean })[] = [];
+let generation = 0;
+
+export function setCustomResourceSchemas(schemas: typeof custom): void {
+  custom = schemas;
+  v2 = v3Docs = v3Hashes = undefined;
+  generation++;
+}
+
+/** Changes whenever the published documents do (so encodings cached elsewhere can be dropped). */
+export function openapiGeneration(): number {
+  return generation;
+}
 
 const SERVED = new Set(SERVED_GROUP_VERSIONS);
 const SERVED_GROUPS = new Set(SERVED_GROUP_VERSIONS.filter(gv => gv.includes('/')).map(gv => gv.split('/')[0]));
@@ -39,7 +54,9 @@ export function openapiV2(): Buffer {
     const doc = OpenApiSpec.shared().doc;
     // Unserved groups' paths are dropped; paths outside /api and /apis (version, logs, ...) stay.
     const paths = Object.fromEntries(Object.entries(doc.paths).filter(([p]) => documentOf(p) || !/^\/apis?\//.test(p)));
-    v2 = Buffer.from(JSON.stringify({ ...doc, paths }));
+    const definitions = { ...doc.definitions };
+    for (const r of custom) Object.assign(definitions, customResourceDefinitions(r, '#/definitions/', true));
+    v2 = Buffer.from(JSON.stringify({ ...doc, paths, definitions }));
   }
   return v2;
 }
@@ -68,11 +85,21 @@ function build(): void {
     if (!paths) byGv.set(gv, (paths = {}));
     paths[path] = convertPathItem(item as Record<string, unknown>, spec);
   }
+  const customSchemas = new Map<string, Record<string, unknown>>();
+  for (const r of custom) {
+    const gv = `apis/${r.group}/${r.version}`;
+    let paths = byGv.get(gv);
+    if (!paths) byGv.set(gv, (paths = {}));
+    Object.assign(paths, customResourcePaths(r));
+    let schemas = customSchemas.get(gv);
+    if (!schemas) customSchemas.set(gv, (schemas = {}));
+    Object.assign(schemas, customResourceDefinitions(r, '#/components/schemas/', false));
+  }
   v3Docs = new Map();
   v3Hashes = new Map();
   for (const [gv, paths] of byGv) {
-    const schemas: Record<string, unknown> = {};
-    const pending = collectRefs(paths);
+    const schemas: Record<string, unknown> = { ...customSchemas.get(gv) };
+    const pending = [...collectRefs(paths), ...collectRefs(schemas)];
     while (pending.length) {
       const name = pending.pop()!;
       if (schemas[name]) continue;
@@ -94,6 +121,22 @@ function build(): void {
     v3Docs.set(gv, body);
     v3Hashes.set(gv, createHash('sha512').update(body).digest('hex').toUpperCase());
   }
+}
+
+/**
+ * A custom resource's read paths (object and list), enough for clients that find a resource's
+ * kind from its paths, as `kubectl explain` does.
+ */
+function customResourcePaths(r: (typeof custom)[number]): Record<string, unknown> {
+  const base = `/apis/${r.group}/${r.version}/${r.namespaced ? 'namespaces/{namespace}/' : ''}${r.resource}`;
+  const gvk = { group: r.group, version: r.version, kind: r.kind };
+  const op = (action: string, kind: string) => ({
+    operationId: `${action === 'list' ? 'list' : 'read'}${r.kind}`,
+    responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${definitionName(r, kind)}` } } } } },
+    'x-kubernetes-action': action,
+    'x-kubernetes-group-version-kind': gvk,
+  });
+  return { [base]: { get: op('list', r.listKind) }, [`${base}/{name}`]: { get: op('get', r.kind) } };
 }
 
 function convertPathItem(item: Record<string, unknown>, spec: OpenApiSpec): Record<string, unknown> {

@@ -2,6 +2,7 @@
 // reports them) so `kubectl get po` and `kubectl get all` work.
 
 export const SHORT_NAMES: Record<string, string[]> = {
+  'apiextensions.k8s.io/customresourcedefinitions': ['crd', 'crds'],
   '/componentstatuses': ['cs'],
   '/configmaps': ['cm'],
   '/endpoints': ['ep'],
@@ -43,6 +44,7 @@ export const CATEGORIES: Record<string, string[]> = {
   'batch/cronjobs': ['all'],
   'batch/jobs': ['all'],
   'admissionregistration.k8s.io/mutatingwebhookconfigurations': ['api-extensions'],
+  'apiextensions.k8s.io/customresourcedefinitions': ['api-extensions'],
   'admissionregistration.k8s.io/validatingwebhookconfigurations': ['api-extensions'],
   'admissionregistration.k8s.io/validatingadmissionpolicies': ['api-extensions'],
   'admissionregistration.k8s.io/validatingadmissionpolicybindings': ['api-extensions'],

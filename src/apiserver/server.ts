@@ -31,6 +31,8 @@ import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js'
 import { DEFAULT_REQUEST_LIMITS, RequestLimits, type RequestLimitOptions } from './http/limits.js';
 import { sendError, toStatusError } from './http/respond.js';
 import { Registry, type StrategyFactory } from './registry/registry.js';
+import { CustomResourceDefinitionController } from './apiextensions/crd-controller.js';
+import { CustomResourceServing } from './apiextensions/custom-resource-serving.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubeletUpgrade } from './kubelet/handler.js';
 import { KubeletProxy } from './kubelet/proxy.js';
@@ -80,6 +82,8 @@ const READ_HEADER_TIMEOUT_MS = 32_000;
 
 export class ApiServer {
   readonly registry: Registry;
+  private readonly customResources: CustomResourceServing;
+  private readonly crdController: CustomResourceDefinitionController;
   readonly metrics = new MetricsRegistry().withProcessMetrics();
   private readonly requests = this.metrics.counter('apiserver_request_total', 'Counter of apiserver requests broken out for each verb, group, version, resource and HTTP response code.');
   private readonly latency = this.metrics.histogram('apiserver_request_duration_seconds', 'Response latency distribution in seconds for each verb, group, version and resource.');
@@ -104,6 +108,8 @@ export class ApiServer {
     const catalog = ResourceCatalog.shared();
     const store = opts.encryption ? encryptedStore(opts.store, opts.encryption, catalog) : opts.store;
     this.registry = new Registry(catalog, store, admission, opts.strategies);
+    this.customResources = new CustomResourceServing(this.registry, catalog, opts.log);
+    this.crdController = new CustomResourceDefinitionController(this.registry, () => this.customResources.sync(), opts.log);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
     this.authz = opts.authorizer?.(this.registry) ?? allowAllAuthorizer;
     const secrets = (namespace: string, name: string) => this.registry.get('', 'secrets').getCached(namespace, name)?.object;
@@ -121,6 +127,9 @@ export class ApiServer {
   /** Loads every watch cache, then listens. Resolves with the bound port. */
   async start(): Promise<number> {
     await this.registry.start();
+    // Custom resources are served before the server listens, so no client sees them missing.
+    await this.customResources.start();
+    this.crdController.start();
     await this.aggregator?.start();
     this.ready = true;
     const { requestTimeoutMs } = this.opts.limits ?? DEFAULT_REQUEST_LIMITS;
@@ -141,6 +150,8 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.aggregator?.stop();
+    this.crdController.stop();
+    this.customResources.stop();
     this.registry.stop();
     if (this.server) await this.upgraded.closeWith(this.server);
     this.opts.audit?.close();

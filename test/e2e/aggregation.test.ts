@@ -83,6 +83,30 @@ describe('API aggregation with kubectl', () => {
     assert.match(bad.stderr, /spec\.insecureSkipTLSVerify: Invalid value: true: may not be true if caBundle is present/);
   });
 
+  test('a CRD group-version gets a local APIService while a CRD serves it', async () => {
+    await c.k(['create', '-f', '-'], JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.stable.example.com' },
+      spec: {
+        group: 'stable.example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+          { name: 'v1beta1', served: false, storage: false, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        ],
+      },
+    }));
+    const local = await eventually(async () => {
+      const r = await c.kubectl(['get', 'apiservice', 'v1.stable.example.com', '-o', 'json']);
+      return r.code === 0 && JSON.parse(r.stdout);
+    }, 10_000, 'the CRD\'s APIService');
+    assert.deepEqual(
+      [local.metadata.labels['kube-aggregator.kubernetes.io/automanaged'], local.spec.groupPriorityMinimum, local.spec.versionPriority, local.status.conditions[0].reason],
+      ['true', 1000, 100, 'Local'],
+    );
+    assert.equal((await c.kubectl(['get', 'apiservice', 'v1beta1.stable.example.com'])).code, 1, 'not served, not registered');
+    await c.k(['delete', 'crd', 'widgets.stable.example.com']);
+    await eventually(async () => (await c.kubectl(['get', 'apiservice', 'v1.stable.example.com'])).code === 1, 20_000, 'the APIService to go with the CRD');
+  });
+
   test('an extension server behind a Service: Available, discovered, reached as the caller', async () => {
     await c.k(['create', 'namespace', NS]);
     await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo-api', namespace: NS }, spec: { ports: [{ port: 443, targetPort: sample!.port }] } }));

@@ -5,6 +5,7 @@
 // objects, int-or-string and preserve-unknown-fields are dynamic and not checked.
 import { parse } from '@bufbuild/cel';
 import type { OpenApiSpec, SchemaObject } from '../schema.js';
+import { unescapeFieldName } from './escaping.js';
 import { issueText } from './program.js';
 
 type Expr = ReturnType<typeof parse>['expr'];
@@ -27,6 +28,8 @@ export function undefinedFields(expression: string, roots: Record<string, Schema
     if (!r || isDynamic(r)) return undefined;
     if (r.properties) {
       if (Object.hasOwn(r.properties, name)) return r.properties[name];
+      const unescaped = unescapeFieldName(name);
+      if (unescaped !== undefined && Object.hasOwn(r.properties, unescaped)) return r.properties[unescaped];
       if (r.additionalProperties === undefined || r.additionalProperties === false) {
         issues.push(issueText(expression, positions[id.toString()] ?? 0, `undefined field '${name}'`));
       }

@@ -4,6 +4,7 @@
 // built-in resource. Maps are built as Maps, so no key (not even `__proto__`) is special.
 import { isMessage, type Message } from '@bufbuild/protobuf';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
+import { unescapeFieldName } from './escaping.js';
 import { isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -52,7 +53,12 @@ class JsonMap extends Map<string, CelInput> {
   }
 
   override get(key: string): CelInput | undefined {
-    if (typeof key !== 'string' || !Object.hasOwn(this.obj, key) || this.obj[key] === undefined) return undefined;
+    if (typeof key !== 'string') return undefined;
+    if (!Object.hasOwn(this.obj, key) || this.obj[key] === undefined) {
+      // A field selected by its escaped name (`self.__namespace__`).
+      const name = unescapeFieldName(key);
+      return name !== undefined && Object.hasOwn(this.obj, name) && this.obj[name] !== undefined ? toCelInput(this.obj[name]) : undefined;
+    }
     return toCelInput(this.obj[key]);
   }
 

@@ -59,7 +59,7 @@ function goURLParts(raw: string): { scheme: string; user?: string; host: string;
 }
 
 /** webhook.ValidateWebhookURL with https forced. */
-function validateWebhookURL(path: string, raw: string): FieldError[] {
+export function validateWebhookURL(path: string, raw: string): FieldError[] {
   const form = '; desired format: https://host[/path]';
   const u = goURLParts(raw);
   if (typeof u === 'string') return [fieldErrors.required(path, `url must be a valid URL: parse ${JSON.stringify(raw)}: ${u}${form}`)];
@@ -73,7 +73,7 @@ function validateWebhookURL(path: string, raw: string): FieldError[] {
 }
 
 /** webhook.ValidateWebhookService: name, namespace, port and a path of DNS-subdomain segments. */
-function validateWebhookService(path: string, svc: Obj): FieldError[] {
+export function validateWebhookService(path: string, svc: Obj): FieldError[] {
   const errs: FieldError[] = [];
   if (!svc.name) errs.push(fieldErrors.required(`${path}.name`, 'service name is required'));
   if (!svc.namespace) errs.push(fieldErrors.required(`${path}.namespace`, 'service namespace is required'));

@@ -1,9 +1,10 @@
 // Discovery with the aggregated APIs in it, as upstream's aggregator serves /apis, /apis/<group> and
 // the aggregated (apidiscovery.k8s.io) documents: every Service-backed APIService's group-version,
 // groups ordered by their highest groupPriorityMinimum among the built-in ones, versions by
-// versionPriority. Resources come from what each server last answered to the availability check;
+// versionPriority then kube-aware version order. Resources come from what each server last answered to the availability check;
 // an APIService not Available keeps its last answer, marked Stale in aggregated discovery.
 import { isTrue } from '../../api/conditions.js';
+import { compareKubeAwareVersions } from '../../api/custom-resources.js';
 import type { APIService } from '../../api/types/generated.js';
 import type { RemoteDiscovery } from './availability-controller.js';
 import { builtInPriority, CUSTOM_RESOURCE_PRIORITY } from './priorities.js';
@@ -37,7 +38,7 @@ export function aggregatedGroups(apiServices: APIService[], discovered: RemoteDi
       resources: discovered.get(a.metadata?.name ?? '')?.resources,
     });
   }
-  for (const g of groups.values()) g.versions.sort((x, y) => y.versionPriority - x.versionPriority || x.version.localeCompare(y.version));
+  for (const g of groups.values()) g.versions.sort((x, y) => y.versionPriority - x.versionPriority || compareKubeAwareVersions(x.version, y.version));
   return [...groups.values()].sort((x, y) => y.priority - x.priority || x.name.localeCompare(y.name));
 }
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../../api/errors.js';
-import { openapiV2, openapiV3Document, openapiV3Index } from '../../api/openapi-docs.js';
+import { openapiGeneration, openapiV2, openapiV3Document, openapiV3Index } from '../../api/openapi-docs.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from '../discovery.js';
 import { aggregatedAPIGroup, withAggregatedDiscovery, withAggregatedGroups, type AggregatedGroup } from '../aggregator/discovery.js';
 import { parseAccept } from '../http/negotiate.js';
@@ -83,6 +83,8 @@ interface CachedBody {
 
 let openApiV2Json: CachedBody | undefined;
 let openApiV2Protobuf: CachedBody | undefined;
+/** The documents' generation the cached encodings are of. */
+let openApiV2Generation = -1;
 
 function cachedBody(body: Buffer): CachedBody {
   return { body, etag: `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"` };
@@ -94,6 +96,10 @@ function cachedBody(body: Buffer): CachedBody {
  * wins, an ETag per body answers If-None-Match with 304, and nothing acceptable is a bare 406.
  */
 function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+  if (openApiV2Generation !== openapiGeneration()) {
+    openApiV2Json = openApiV2Protobuf = undefined;
+    openApiV2Generation = openapiGeneration();
+  }
   let chosen: { type: string; cached: () => CachedBody } | undefined;
   for (const { type } of parseAccept(req.headers.accept)) {
     if (OPENAPI_V2_PROTOBUF_ACCEPTED.includes(type)) {

@@ -2,6 +2,7 @@
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/catalog.js';
 import { buildTable } from '../tables/index.js';
+import type { Printer } from '../tables/types.js';
 import type { Negotiated } from '../http/negotiate.js';
 import type { CachedObject } from '../registry/watch-cache.js';
 import type { ListResult } from '../registry/generic-store.js';
@@ -18,12 +19,12 @@ export function cachedJson(c: CachedObject): string {
 }
 
 /** The JSON text of a list, assembled from the items' cached encodings. */
-export function renderList(info: ResourceInfo, result: ListResult, neg: Negotiated, includeObject: IncludeObject): string {
+export function renderList(info: ResourceInfo, result: ListResult, neg: Negotiated, includeObject: IncludeObject, printer?: Printer): string {
   const listMeta: Record<string, unknown> = { resourceVersion: String(result.revision) };
   if (result.continue) listMeta.continue = result.continue;
   if (result.remainingItemCount !== undefined) listMeta.remainingItemCount = result.remainingItemCount;
   if (neg.transform === 'Table') {
-    return JSON.stringify(buildTable(info.group, info.resource, result.items.map(i => i.object), { includeObject, listMeta }));
+    return JSON.stringify(buildTable(info.group, info.resource, result.items.map(i => i.object), { includeObject, listMeta, printer }));
   }
   if (neg.transform === 'PartialObjectMetadataList' || neg.transform === 'PartialObjectMetadata') {
     return JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: result.items.map(i => partialMetadata(i.object)) });
@@ -33,8 +34,8 @@ export function renderList(info: ResourceInfo, result: ListResult, neg: Negotiat
 }
 
 /** One object in the negotiated shape (a single-row Table for `as=Table`). */
-export function renderObject(info: ResourceInfo, obj: KubeObject, neg: Negotiated, includeObject: IncludeObject): unknown {
-  if (neg.transform === 'Table') return buildTable(info.group, info.resource, [obj], { includeObject });
+export function renderObject(info: ResourceInfo, obj: KubeObject, neg: Negotiated, includeObject: IncludeObject, printer?: Printer): unknown {
+  if (neg.transform === 'Table') return buildTable(info.group, info.resource, [obj], { includeObject, printer });
   if (neg.transform === 'PartialObjectMetadata') return partialMetadata(obj);
   return obj;
 }

@@ -4,13 +4,17 @@ import type { IncomingMessage } from 'node:http';
 import type { ResourceInfo } from '../../api/catalog.js';
 import type { KubeObject } from '../../api/object.js';
 import { checkTypes, findUnknownFields, strictDecodingError, strictDecodingProblems } from '../../api/validate-schema.js';
+import type { OpenApiSpec } from '../../api/schema.js';
 import type { RequestContext } from '../context.js';
 import { BadRequestError } from '../../api/errors.js';
 import { BodyDecodeError, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { duplicateFields } from '../http/duplicate-fields.js';
 
-/** Reads a create/update body and applies fieldValidation to unknown fields. */
-export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: RequestContext): Promise<KubeObject> {
+/**
+ * Reads a create/update body and applies fieldValidation to unknown fields (of the kind's schema
+ * in `spec` when it is not in the shipped one: custom resources).
+ */
+export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: RequestContext, spec?: OpenApiSpec): Promise<KubeObject> {
   const body = await readBody(req);
   let obj: KubeObject;
   try {
@@ -20,7 +24,7 @@ export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: 
     if (err instanceof BodyDecodeError) throw new BadRequestError(`the object provided is unrecognized (must be of type ${info.kind}): ${err.detail} (${summarizeData(body)})`);
     throw err;
   }
-  checkDecodable(info, obj, ctx, mediaTypeOf(req) === 'application/json' ? body : undefined);
+  checkDecodable(info, obj, ctx, mediaTypeOf(req) === 'application/json' ? body : undefined, spec);
   return obj;
 }
 
@@ -36,12 +40,12 @@ function summarizeData(body: Buffer, max = 30): string {
  * What decoding into the Go type would reject: wrong JSON types always; duplicate fields (of a
  * JSON body) and unknown fields per fieldValidation.
  */
-function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext, json: Buffer | undefined): void {
+function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext, json: Buffer | undefined, spec?: OpenApiSpec): void {
   const gvk = { group: info.group, version: info.version, kind: info.kind };
   const typeError = checkTypes(gvk, obj);
   if (typeError) throw typeError;
   if (ctx.fieldValidation === 'Ignore') return;
-  const unknown = findUnknownFields(gvk, obj);
+  const unknown = findUnknownFields(gvk, obj, spec);
   const duplicates = json ? duplicateFields(json.toString('utf8')) : [];
   if (!unknown.length && !duplicates.length) return;
   if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown, duplicates);

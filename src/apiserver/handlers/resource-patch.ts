@@ -1,7 +1,7 @@
 // PATCH of a resource or its status: JSON patch, merge patch, strategic merge patch and
 // server-side apply (which may create the object), with upstream's checks of fieldManager and force.
 import type { IncomingMessage } from 'node:http';
-import { BadRequestError, NotFoundError } from '../../api/errors.js';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { RequestContext } from '../context.js';
 import { mediaTypeOf, readBody } from '../http/body.js';
@@ -16,6 +16,10 @@ export async function patchResource(req: IncomingMessage, ri: ResourceRequest, q
   const contentType = mediaTypeOf(req);
   const force = boolParam(q, 'force') === true;
   const isApply = contentType === 'application/apply-patch+yaml';
+  const accepted = store.strategy.patchTypes;
+  if (accepted && !accepted.includes(contentType)) {
+    throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  }
   if (isApply && !ctx.fieldManager) throw new BadRequestError('PATCH, fieldManager: Required value: is required for apply patch');
   if (!isApply && q.get('force') !== null) throw new BadRequestError('force: Forbidden: may not be specified for non-apply patch');
   const subresource = ri.subresource;
@@ -29,6 +33,7 @@ export async function patchResource(req: IncomingMessage, ri: ResourceRequest, q
       subresource: subresource || undefined,
       name: ri.name,
       namespace: info.namespaced ? ri.namespace : undefined,
+      spec: store.strategy.openApi,
     }) as KubeObject;
   }, { subresource, applied: isApply });
 }

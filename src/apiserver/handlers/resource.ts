@@ -2,13 +2,13 @@
 // with query options and the negotiated response shape. Routing to subresource handlers is in
 // resource-route.ts, body decoding in resource-body.ts, PATCH in resource-patch.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResourceInfo } from '../../api/catalog.js';
 import { MethodNotAllowedError, NotFoundError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { RequestContext } from '../context.js';
 import { negotiate, type Negotiated } from '../http/negotiate.js';
 import { sendJson, sendText, successStatus } from '../http/respond.js';
 import { objectJson } from '../registry/object-json.js';
+import type { GenericStore } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from '../request-info.js';
 import { FieldSelector } from '../../api/selectors/field-selector.js';
@@ -26,6 +26,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const store = registry.find(ri.group, ri.version, ri.resource);
   if (!store) throw new NotFoundError({ group: ri.group, resource: ri.resource, name: ri.name });
   const info = store.info;
+  if (store.strategy.requestWarning) ctx.warnings.push(store.strategy.requestWarning);
   switch (routeResourceRequest(ri, info, store.strategy)) {
     case 'scale': return handleScale(req, res, ri, q, ctx, store);
     case 'binding': return handleBinding(req, res, ri, ctx, store);
@@ -37,12 +38,12 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   switch (ri.verb) {
     case 'get': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
-      return respondObject(res, 200, info, store.get(ri.namespace, ri.name), neg, q, ctx);
+      return respondObject(res, 200, store, store.get(ri.namespace, ri.name), neg, q, ctx);
     }
     case 'list': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadataList']);
       const result = await store.list(ri.namespace, listOptions(q));
-      return sendText(res, 200, renderList(info, result, neg, includeObjectParam(q)), 'json', ctx.warnings);
+      return sendText(res, 200, renderList(info, result, neg, includeObjectParam(q), store.strategy.printer), 'json', ctx.warnings);
     }
     case 'watch': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
@@ -59,20 +60,20 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'create': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
       if (ri.name && ri.resource !== 'namespaces') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
-      const obj = await readObject(req, info, ctx);
+      const obj = await readObject(req, info, ctx, store.strategy.openApi);
       const created = await store.create(ctx, ri.namespace, obj, { owned: true });
-      return respondObject(res, 201, info, created, neg, q, ctx);
+      return respondObject(res, 201, store, created, neg, q, ctx);
     }
     case 'update': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
-      const obj = await readObject(req, info, ctx);
+      const obj = await readObject(req, info, ctx, store.strategy.openApi);
       const { object, created } = await store.update(ctx, ri.namespace, ri.name, obj, { subresource });
-      return respondObject(res, created ? 201 : 200, info, object, neg, q, ctx);
+      return respondObject(res, created ? 201 : 200, store, object, neg, q, ctx);
     }
     case 'patch': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
       const { object, created } = await patchResource(req, ri, q, ctx, store);
-      return respondObject(res, created ? 201 : 200, info, object, neg, q, ctx);
+      return respondObject(res, created ? 201 : 200, store, object, neg, q, ctx);
     }
     case 'delete': {
       const opts = deleteOptions(q, await readOptionalBody(req));
@@ -93,8 +94,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-function respondObject(res: ServerResponse, code: number, info: ResourceInfo, obj: KubeObject, neg: Negotiated, q: URLSearchParams, ctx: RequestContext): void {
+function respondObject(res: ServerResponse, code: number, store: GenericStore, obj: KubeObject, neg: Negotiated, q: URLSearchParams, ctx: RequestContext): void {
   // The store hands back its cached objects, often already encoded for a watch event.
   if (neg.transform === 'none' && neg.encoding === 'json') return sendText(res, code, objectJson(obj), 'json', ctx.warnings);
-  sendJson(res, code, renderObject(info, obj, neg, includeObjectParam(q)), neg.encoding, ctx.warnings);
+  sendJson(res, code, renderObject(store.info, obj, neg, includeObjectParam(q), store.strategy.printer), neg.encoding, ctx.warnings);
 }

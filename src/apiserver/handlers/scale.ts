@@ -9,6 +9,7 @@ import { sendJson } from '../http/respond.js';
 import { applyPatchByType } from '../patch/index.js';
 import { clone } from '../patch/json.js';
 import type { GenericStore } from '../registry/generic-store.js';
+import type { ScaleAccess } from '../registry/strategy.js';
 import type { ResourceRequest } from '../request-info.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { boolParam } from './query.js';
@@ -18,7 +19,8 @@ interface Scale extends KubeObject {
   status: { replicas: number; selector?: string };
 }
 
-export function scaleOf(obj: KubeObject): Scale {
+export function scaleOf(obj: KubeObject, access?: ScaleAccess): Scale {
+  if (access) return customScale(obj, access);
   const spec = obj.spec as { replicas?: number; selector?: any } | undefined;
   const status = obj.status as { replicas?: number } | undefined;
   // ReplicationControllers have a plain map selector; the others a LabelSelector.
@@ -34,15 +36,28 @@ export function scaleOf(obj: KubeObject): Scale {
   };
 }
 
+/** A custom resource's Scale: replicas and selector read where its CRD points (absent: 0 and none). */
+function customScale(obj: KubeObject, access: ScaleAccess): Scale {
+  const m = obj.metadata;
+  const selector = access.selector(obj);
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: access.specReplicas(obj) ?? 0 },
+    status: { replicas: access.statusReplicas(obj) ?? 0, ...(selector ? { selector } : {}) },
+  };
+}
+
 export async function handleScale(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, q: URLSearchParams, ctx: RequestContext, store: GenericStore): Promise<void> {
-  if (ri.verb === 'get') return sendJson(res, 200, scaleOf(store.get(ri.namespace, ri.name)));
+  const access = store.strategy.scale;
+  if (ri.verb === 'get') return sendJson(res, 200, scaleOf(store.get(ri.namespace, ri.name), access));
   if (ri.verb !== 'update' && ri.verb !== 'patch') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
   const body = await readBody(req);
   const contentType = mediaTypeOf(req);
   const gvk = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   const { object } = await store.patch(ctx, ri.namespace, ri.name, live => {
     if (!live) throw new BadRequestError('scale target not found');
-    const current = scaleOf(live);
+    const current = scaleOf(live, access);
     const desired = (ri.verb === 'update'
       ? decodeObject(body, contentType)
       : applyPatchByType(contentType, current, body, { gvk, apiVersion: 'autoscaling/v1', manager: ctx.fieldManager ?? '', force: boolParam(q, 'force') === true, name: ri.name, namespace: ri.namespace })) as Scale;
@@ -51,9 +66,10 @@ export async function handleScale(req: IncomingMessage, res: ServerResponse, ri:
       throw new BadRequestError(`spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
     }
     const next = clone(live);
-    (next.spec as { replicas?: number }).replicas = replicas;
+    if (access) access.setSpecReplicas(next, replicas);
+    else (next.spec as { replicas?: number }).replicas = replicas;
     if (desired.metadata?.resourceVersion) next.metadata.resourceVersion = desired.metadata.resourceVersion;
     return next;
   });
-  sendJson(res, 200, scaleOf(object));
+  sendJson(res, 200, scaleOf(object, access));
 }

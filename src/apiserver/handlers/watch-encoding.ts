@@ -6,16 +6,17 @@ import type { Negotiated } from '../http/negotiate.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { CachedObject } from '../registry/watch-cache.js';
 import { buildTable } from '../tables/index.js';
+import type { Printer } from '../tables/types.js';
 import { cachedJson, partialMetadata, type IncludeObject } from './render.js';
 
 export class WatchEncoder {
   private tableHeaderSent = false;
 
-  constructor(private readonly info: GenericStore['info'], private readonly neg: Negotiated, private readonly includeObject: IncludeObject) {}
+  constructor(private readonly info: GenericStore['info'], private readonly neg: Negotiated, private readonly includeObject: IncludeObject, private readonly printer?: Printer) {}
 
   object(c: CachedObject): string {
     if (this.neg.transform === 'Table') {
-      const table = buildTable(this.info.group, this.info.resource, [c.object], { includeObject: this.includeObject });
+      const table = buildTable(this.info.group, this.info.resource, [c.object], { includeObject: this.includeObject, printer: this.printer });
       if (this.tableHeaderSent) table.columnDefinitions = [];
       this.tableHeaderSent = true;
       return JSON.stringify(table);

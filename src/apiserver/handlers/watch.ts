@@ -31,7 +31,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   const match = store.matcher(p.list);
   const rv = p.list.resourceVersion;
   const wantsInitial = p.sendInitialEvents ?? (!rv || rv === '0');
-  const encode = new WatchEncoder(store.info, neg, includeObject);
+  const encode = new WatchEncoder(store.info, neg, includeObject, store.strategy.printer);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
@@ -66,9 +66,12 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     if (closed) return;
     closed = true;
     unsubscribe();
+    offStop();
     for (const t of timers) clearTimeout(t);
     res.end();
   }
+  // The resource stops being served (its CRD changed or went): the watch ends, as upstream's do.
+  const offStop = store.cache.onStop(close);
   req.on('close', close);
   res.on('error', close);
 

@@ -565,6 +565,7 @@ export class GenericStore {
       apiVersion: this.apiVersion,
       subresource: subresource || undefined,
       now: nowTimestamp(),
+      spec: this.strategy.openApi,
     }) as KubeObject;
   }
 

@@ -1,6 +1,6 @@
 // All resource stores of the server, one GenericStore per served group/version/resource.
 import { ResourceCatalog, type ResourceInfo } from '../../api/catalog.js';
-import { versionCodec } from '../../api/conversion/index.js';
+import { versionCodec, type VersionCodec } from '../../api/conversion/index.js';
 import type { Store } from '../../storage/types.js';
 import type { AdmissionChain } from '../admission/types.js';
 import { GenericStore } from './generic-store.js';
@@ -30,6 +30,28 @@ export class Registry {
 
   stop(): void {
     for (const s of this.stores.values()) s.cache.stop();
+  }
+
+  /**
+   * Serves a resource defined at run time (a custom resource version) once its cache has loaded,
+   * replacing the store that served it before; that one's watches end.
+   */
+  async serveDynamic(info: ResourceInfo, strategy: ResourceStrategy, codec?: VersionCodec): Promise<GenericStore> {
+    const next = new GenericStore(info, this.store, strategy, this.admission, codec);
+    await next.start();
+    const key = storeKey(info.group, info.version, info.resource);
+    this.stores.get(key)?.cache.stop();
+    this.stores.set(key, next);
+    this.preferred.clear();
+    return next;
+  }
+
+  /** Stops serving a resource added by serveDynamic. */
+  unserveDynamic(group: string, version: string, resource: string): void {
+    const key = storeKey(group, version, resource);
+    this.stores.get(key)?.cache.stop();
+    this.stores.delete(key);
+    this.preferred.clear();
   }
 
   find(group: string, version: string, resource: string): GenericStore | undefined {

@@ -7,6 +7,16 @@ import type { RequestContext } from '../context.js';
 import type { FieldGetter } from '../../api/selectors/field-selector.js';
 import { clone } from '../patch/json.js';
 import { setKey } from '../../util/data-keys.js';
+import type { Printer } from '../tables/types.js';
+import type { OpenApiSpec } from '../../api/schema.js';
+
+/** A scale subresource over arbitrary fields (a CRD's specReplicasPath, statusReplicasPath, labelSelectorPath). */
+export interface ScaleAccess {
+  specReplicas(obj: KubeObject): number | undefined;
+  statusReplicas(obj: KubeObject): number | undefined;
+  selector(obj: KubeObject): string | undefined;
+  setSpecReplicas(obj: KubeObject, replicas: number): void;
+}
 
 export interface ResourceStrategy {
   /** Resets fields a client may not set on create (e.g. status). Runs before defaults. */
@@ -39,6 +49,16 @@ export interface ResourceStrategy {
   deletionBlocked?(obj: KubeObject): boolean;
   /** Delete responses carry the deleted object instead of a Success Status. */
   returnDeletedObject?: boolean;
+  /** The kind's table when it is not a built-in printer's (custom resources' printer columns). */
+  printer?: Printer;
+  /** PATCH content types accepted when not all of them (custom resources refuse strategic merge patch). */
+  patchTypes?: string[];
+  /** The spec server-side apply and managedFields read field types from, when not the shipped one. */
+  openApi?: OpenApiSpec;
+  /** A Warning sent with every request to this resource (a deprecated custom resource version). */
+  requestWarning?: string;
+  /** Where the scale subresource reads and writes replicas, when not spec.replicas (custom resources). */
+  scale?: ScaleAccess;
   /** Runs after the object is gone (e.g. releases allocated IPs). */
   afterDelete?(obj: KubeObject): void;
 }

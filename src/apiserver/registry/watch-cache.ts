@@ -29,6 +29,7 @@ export class WatchCache {
   private readonly objects = new Map<string, CachedObject>();
   private readonly window: CacheEvent[] = [];
   private readonly listeners = new Set<CacheListener>();
+  private readonly stopListeners = new Set<() => void>();
   private storeWatch?: StoreWatcher;
   private sortedKeys?: string[];
   /** Highest revision this cache reflects (store revision at start, then every event's). */
@@ -56,6 +57,14 @@ export class WatchCache {
   stop(): void {
     this.storeWatch?.close();
     this.listeners.clear();
+    for (const f of [...this.stopListeners]) f();
+    this.stopListeners.clear();
+  }
+
+  /** Calls `f` when the cache stops (its resource is no longer served); returns the unsubscribe. */
+  onStop(f: () => void): () => void {
+    this.stopListeners.add(f);
+    return () => this.stopListeners.delete(f);
   }
 
   /**

@@ -2,7 +2,7 @@
 // Table with upstream's columns (wide columns have priority 1; kubectl shows them with -o wide).
 import { defaultPrinter } from './default.js';
 import { PRINTERS } from './printers.js';
-import type { ListMeta, Obj, Table, TableRow } from './types.js';
+import type { ListMeta, Obj, Printer, Table, TableRow } from './types.js';
 
 export { humanDuration } from './duration.js';
 export type { ListMeta, PartialObjectMetadata, Table, TableCell, TableColumnDefinition, TableRow, TableRowCondition } from './types.js';
@@ -13,11 +13,13 @@ export interface TableOptions {
   /** The clock ages are measured against; tests pin it. */
   now?: Date;
   listMeta?: ListMeta;
+  /** The resource's own printer when it is not a built-in kind's (custom resources). */
+  printer?: Printer;
 }
 
 /** `resource` is the plural lower-case name ('pods'); `group` is '' for the core group. */
 export function buildTable(group: string, resource: string, objects: Obj[], opts: TableOptions = {}): Table {
-  const printer = PRINTERS.get(`${group}/${resource}`) ?? defaultPrinter;
+  const printer = opts.printer ?? PRINTERS.get(`${group}/${resource}`) ?? defaultPrinter;
   const now = opts.now ?? new Date();
   const include = opts.includeObject ?? 'Metadata';
   const rows = objects.map((o): TableRow => {

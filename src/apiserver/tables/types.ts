@@ -14,7 +14,8 @@ export interface TableColumnDefinition {
   priority: number;
 }
 
-export type TableCell = string | number | boolean;
+/** null is an empty cell (Go nil), which kubectl prints as <none>. */
+export type TableCell = string | number | boolean | null;
 
 /** Row conditions tell clients a row is less interesting, e.g. a pod that ran to completion. */
 export interface TableRowCondition {

@@ -16,6 +16,7 @@ import { clusterRoleStrategy } from './clusterroles.js';
 import { configMapStrategy } from './configmaps.js';
 import { controllerRevisionStrategy } from './controllerrevisions.js';
 import { cronJobStrategy } from './cronjobs.js';
+import { customResourceDefinitionStrategy } from './customresourcedefinitions.js';
 import { csiDriverStrategy } from './csidrivers.js';
 import { daemonSetStrategy } from './daemonsets.js';
 import { deploymentStrategy } from './deployments.js';
@@ -70,6 +71,7 @@ const RESOURCE_STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'admissionregistration.k8s.io/validatingadmissionpolicies': validatingAdmissionPolicyStrategy,
   'admissionregistration.k8s.io/validatingadmissionpolicybindings': validatingAdmissionPolicyBindingStrategy,
   'admissionregistration.k8s.io/validatingwebhookconfigurations': validatingWebhookConfigurationStrategy,
+  'apiextensions.k8s.io/customresourcedefinitions': customResourceDefinitionStrategy,
   'apiregistration.k8s.io/apiservices': apiServiceStrategy,
   'apps/controllerrevisions': controllerRevisionStrategy,
   'apps/daemonsets': daemonSetStrategy,

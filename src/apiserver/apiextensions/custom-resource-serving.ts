@@ -1,0 +1,118 @@
+// Serves the custom resources of every established CRD (upstream's crdHandler): one registry store
+// per served version, with its strategy compiled from the CRD, and catalog entries so discovery,
+// RBAC, admission and the resource handlers see them. Kept in step with the CRDs' watch cache;
+// a store is rebuilt only when what it serves changes (spec, accepted names, terminating).
+import { compileCustomResourceSchema } from '../../api/apiextensions/index.js';
+import type { ResourceCatalog, ResourceInfo } from '../../api/catalog.js';
+import { isTrue } from '../../api/conditions.js';
+import { customResourceGroups, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
+import { MethodNotAllowedError } from '../../api/errors.js';
+import { setCustomResourceSchemas } from '../../api/openapi-docs.js';
+import type { CustomResourceDefinition } from '../../api/types/generated.js';
+import type { Registry } from '../registry/registry.js';
+import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
+
+export const CRD_GROUP = 'apiextensions.k8s.io';
+export const CRD_RESOURCE = 'customresourcedefinitions';
+
+interface Served {
+  info: ResourceInfo;
+  signature: string;
+  schema: Record<string, unknown>;
+}
+
+export class CustomResourceServing {
+  private readonly served = new Map<string, Served>();
+  private syncing: Promise<void> = Promise.resolve();
+  private unsubscribe?: () => void;
+  /** What the catalog and OpenAPI documents were last given (republished only on change). */
+  private published = '';
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly catalog: ResourceCatalog,
+    private readonly log: (msg: string, fields?: Record<string, unknown>) => void = () => {},
+  ) {}
+
+  /** Serves what the stored CRDs define, then follows their changes. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.crds().cache.subscribe(() => void this.sync());
+    await this.sync();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Resolves once every CRD change seen so far is served. */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(() => this.apply()).catch(err => this.log('serving custom resources failed', { error: String(err) }));
+    return this.syncing;
+  }
+
+  private crds() {
+    return this.registry.get(CRD_GROUP, CRD_RESOURCE);
+  }
+
+  private async apply(): Promise<void> {
+    const crds = this.crds().cache.list().map(c => c.object as unknown as CustomResourceDefinition);
+    const wanted = new Map<string, { crd: CustomResourceDefinition; info: ResourceInfo; signature: string }>();
+    for (const crd of crds) {
+      const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames, terminating(crd)]);
+      for (const info of customResourceInfos(crd)) {
+        // Webhook conversion is not implemented: only the storage version is served, so no client
+        // ever reads an object converted other than by its CRD's own webhook.
+        if (crd.spec.conversion?.strategy === 'Webhook' && info.version !== storageVersionOf(crd)) continue;
+        wanted.set(keyOf(info), { crd, info, signature });
+      }
+    }
+    for (const [key, s] of this.served) {
+      if (wanted.has(key)) continue;
+      this.registry.unserveDynamic(s.info.group, s.info.version, s.info.resource);
+      this.served.delete(key);
+    }
+    for (const [key, w] of wanted) {
+      if (this.served.get(key)?.signature === w.signature) continue;
+      try {
+        const schema = await this.serve(w.crd, w.info);
+        this.served.set(key, { info: w.info, signature: w.signature, schema });
+      } catch (err) {
+        // A CRD whose schema or columns do not compile serves nothing until it is fixed.
+        this.log('cannot serve custom resource', { resource: key, error: String(err) });
+        this.registry.unserveDynamic(w.info.group, w.info.version, w.info.resource);
+        this.served.delete(key);
+      }
+    }
+    const served = [...this.served.values()];
+    const published = JSON.stringify(served.map(s => s.signature));
+    if (published === this.published) return;
+    this.published = published;
+    const infos = served.map(s => s.info);
+    this.catalog.setCustomResources(infos, customResourceGroups(infos));
+    setCustomResourceSchemas(served.map(({ info, schema }) => ({
+      group: info.group, version: info.version, kind: info.kind, listKind: info.listKind, resource: info.resource, namespaced: info.namespaced, schema,
+    })));
+  }
+
+  /** Serves one version; returns its published OpenAPI v3 schema. */
+  private async serve(crd: CustomResourceDefinition, info: ResourceInfo): Promise<Record<string, unknown>> {
+    const version = crd.spec.versions.find(v => v.name === info.version)!;
+    const schema = compileCustomResourceSchema(crd, version.name);
+    const strategy = customResourceStrategy(crd, version, schema);
+    if (terminating(crd)) {
+      // Upstream refuses new objects while the CRD's objects are being deleted.
+      strategy.prepareForCreate = () => { throw new MethodNotAllowedError('create not allowed while custom resource definition is terminating'); };
+    }
+    const codec = customResourceCodec(crd, version.name, storageVersionOf(crd) ?? version.name, schema);
+    await this.registry.serveDynamic(info, strategy, codec);
+    return schema.openAPIV3();
+  }
+}
+
+function terminating(crd: CustomResourceDefinition): boolean {
+  return isTrue(crd.status?.conditions, 'Terminating');
+}
+
+function keyOf(info: ResourceInfo): string {
+  return `${info.group}/${info.version}/${info.resource}`;
+}
