@@ -69,7 +69,7 @@ describe('API aggregation with kubectl', () => {
   test('every built-in group-version has a local APIService, available at once', async () => {
     const out = await c.k(['get', 'apiservices']);
     assert.match(out, /^NAME\s+SERVICE\s+AVAILABLE\s+AGE\n/);
-    for (const name of ['v1.', 'v1.apps', 'v2.autoscaling', 'v1.rbac.authorization.k8s.io']) {
+    for (const name of ['v1.', 'v1.apps', 'v2.autoscaling', 'v1.rbac.authorization.k8s.io', 'v1.apiextensions.k8s.io']) {
       assert.match(out, new RegExp(`^${name.replace(/\./g, '\\.')}\\s+Local\\s+True\\s+`, 'm'), `${name} in\n${out}`);
     }
     const bad = await c.kubectl(['create', '-f', '-'], JSON.stringify({
