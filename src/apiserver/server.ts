@@ -23,13 +23,14 @@ import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
-import { handleNonResource } from './handlers/non-resource.js';
+import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
+import { openapiV3Index } from '../api/openapi-docs.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
 import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js';
 import { DEFAULT_REQUEST_LIMITS, RequestLimits, type RequestLimitOptions } from './http/limits.js';
-import { sendError, toStatusError } from './http/respond.js';
+import { sendError, sendJson, toStatusError } from './http/respond.js';
 import { Registry, type StrategyFactory } from './registry/registry.js';
 import { CustomResourceDefinitionController } from './apiextensions/crd-controller.js';
 import { CustomResourceServing } from './apiextensions/custom-resource-serving.js';
@@ -188,6 +189,7 @@ export class ApiServer {
         if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
           return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
         }
+        if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render(), () => this.aggregator?.groups() ?? []);
       }
       ctx = {
@@ -261,6 +263,23 @@ export class ApiServer {
       if (se.code >= 500) this.opts.log?.('upgrade request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
       sendError(plainResponse(req, socket), se);
     }
+  }
+
+  /** The /openapi/v3 index with the extension servers' entries, and their documents; false for any other path. */
+  private async serveAggregatedOpenAPI(res: ServerResponse, url: URL): Promise<boolean> {
+    const aggregator = this.aggregator!;
+    if (url.pathname === '/openapi/v3' || url.pathname === '/openapi/v3/') {
+      const paths = { ...openapiV3Index().paths, ...(await aggregator.openapiIndex()) };
+      sendJson(res, 200, { paths: Object.fromEntries(Object.keys(paths).sort().map(k => [k, paths[k]])) });
+      return true;
+    }
+    const apiService = aggregator.openapiRoute(url.pathname);
+    if (!apiService) return false;
+    const doc = await aggregator.openapi.document(apiService, url.search);
+    if (!doc) throw resourceNotFound();
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(doc);
+    return true;
   }
 
   /** An upgrade for an extension API server's group-version: authenticated and authorized here, spliced there. */

@@ -6,6 +6,8 @@
 // 401. It does no authorization of its own (upstream's asks the cluster with SubjectAccessReviews).
 // `echoes` can be watched (the object, then nothing until the client leaves), and
 // `echoes/<name>/stream` takes an HTTP upgrade and echoes bytes back, to show streams pass through.
+// Its OpenAPI v3 document describes Echo, for `kubectl explain`.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -27,6 +29,51 @@ const RESOURCES = {
     { name: 'echoes/stream', singularName: '', namespaced: false, kind: 'Echo', verbs: ['create'] },
   ],
 };
+/** A GET operation as the API server's own documents describe one (kubectl finds resources by these extensions). */
+function operation(action: string, description: string, kind: string) {
+  return {
+    description, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { group: ECHO_GROUP, version: ECHO_VERSION, kind: 'Echo' },
+    responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/io.k8ts.echo.v1.${kind}` } } } } },
+  };
+}
+
+/** The OpenAPI v3 document of echo.k8ts.io/v1 (what `kubectl explain echoes` reads through the aggregator). */
+const OPENAPI = JSON.stringify({
+  openapi: '3.0.0',
+  info: { title: ECHO_GROUP, version: ECHO_VERSION },
+  paths: {
+    [`${BASE}/echoes`]: { get: operation('list', 'list Echoes: the one echo, of the caller', 'EchoList') },
+    [`${BASE}/echoes/{name}`]: { get: operation('get', 'read an Echo of the caller', 'Echo') },
+  },
+  components: {
+    schemas: {
+      'io.k8ts.echo.v1.Echo': {
+        type: 'object', description: 'Echo names who called: the user the API server\'s front proxy passed on.',
+        properties: {
+          apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+          kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+          metadata: { type: 'object', description: "Standard object's metadata." },
+          spec: {
+            type: 'object', description: 'The caller.',
+            properties: {
+              user: { type: 'string', description: 'The user name from X-Remote-User.' },
+              groups: { type: 'array', items: { type: 'string' }, description: 'The groups from X-Remote-Group.' },
+              extra: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, description: 'Extra attributes from X-Remote-Extra-* headers.' },
+            },
+          },
+        },
+        'x-kubernetes-group-version-kind': [{ group: ECHO_GROUP, version: ECHO_VERSION, kind: 'Echo' }],
+      },
+      'io.k8ts.echo.v1.EchoList': {
+        type: 'object', description: 'A list of Echoes.',
+        properties: { items: { type: 'array', items: { $ref: '#/components/schemas/io.k8ts.echo.v1.Echo' } } },
+        'x-kubernetes-group-version-kind': [{ group: ECHO_GROUP, version: ECHO_VERSION, kind: 'EchoList' }],
+      },
+    },
+  },
+});
+const OPENAPI_HASH = createHash('sha512').update(OPENAPI).digest('hex').toUpperCase();
+
 const GROUP = { name: ECHO_GROUP, versions: [{ groupVersion: GV, version: ECHO_VERSION }], preferredVersion: { groupVersion: GV, version: ECHO_VERSION } };
 
 /** Reads the requestheader settings the cluster publishes for extension API servers. */
@@ -107,6 +154,12 @@ function serve(req: IncomingMessage, res: ServerResponse, rh: RequestHeaderAuthe
   if (path === `/apis/${ECHO_GROUP}`) return sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...GROUP });
   if (path === BASE) return sendJson(res, 200, RESOURCES);
   if (path === '/healthz' || path === '/readyz' || path === '/livez') return sendJson(res, 200, 'ok');
+  if (path === '/openapi/v3') return sendJson(res, 200, { paths: { [`apis/${GV}`]: { serverRelativeURL: `/openapi/v3/apis/${GV}?hash=${OPENAPI_HASH}` } } });
+  if (path === `/openapi/v3/apis/${GV}`) {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(OPENAPI);
+    return;
+  }
   const asTable = /as=Table/.test(String(req.headers.accept ?? ''));
   if (path === `${BASE}/echoes`) {
     const item = echo('you', user, started);

@@ -131,6 +131,14 @@ describe('API aggregation with kubectl', () => {
     assert.match(await c.k(['get', 'echoes']), /^you\s+admin\s+system:masters,system:authenticated$/m);
     const you = JSON.parse(await c.k(['get', 'echo', 'you', '-o', 'json']));
     assert.deepEqual(you.spec, { user: 'admin', groups: ['system:masters', 'system:authenticated'] });
+
+    // OpenAPI v3: the index lists the server's document, which kubectl explain reads through us.
+    const index = JSON.parse(await c.k(['get', '--raw', '/openapi/v3'])).paths;
+    assert.match(index['apis/echo.k8ts.io/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/echo\.k8ts\.io\/v1\?hash=[0-9A-F]{128}$/);
+    assert.ok(index['apis/apps/v1'], 'the built-in documents are still listed');
+    const explained = await c.k(['explain', 'echoes.spec']);
+    assert.match(explained, /^GROUP:\s+echo\.k8ts\.io\nKIND:\s+Echo\nVERSION:\s+v1\n/);
+    assert.match(explained, /^  user\t<string>\n    The user name from X-Remote-User\.$/m);
   });
 
   test('the API server authorizes first; impersonated users reach the server under their own name', async () => {
