@@ -46,23 +46,22 @@ function plainError(res: ServerResponse, code: number, message: string): void {
 export class APIServiceProxy {
   constructor(private readonly client: PemPair, private readonly resolve: ServiceResolver) {}
 
-  /** Where to send a request, or undefined (after answering 503) when the APIService cannot take it. */
-  private target(apiService: APIService, res: ServerResponse): Endpoint | undefined {
+  /** Where to send a request, or undefined (after answering 503 on `answer()`) when the APIService cannot take it. */
+  private target(apiService: APIService, answer: () => ServerResponse): Endpoint | undefined {
     const ref = apiService.spec?.service;
-    if (!ref || !isTrue(apiService.status?.conditions, 'Available')) {
-      plainError(res, 503, 'service unavailable');
-      return undefined;
+    if (ref && isTrue(apiService.status?.conditions, 'Available')) {
+      try {
+        return this.resolve(ref.namespace ?? '', ref.name ?? '', ref.port ?? 443);
+      } catch {
+        // No ready endpoint: unavailable, as below.
+      }
     }
-    try {
-      return this.resolve(ref.namespace ?? '', ref.name ?? '', ref.port ?? 443);
-    } catch {
-      plainError(res, 503, 'service unavailable');
-      return undefined;
-    }
+    plainError(answer(), 503, 'service unavailable');
+    return undefined;
   }
 
   serve(req: IncomingMessage, res: ServerResponse, url: URL, apiService: APIService, user: UserInfo): Promise<void> {
-    const endpoint = this.target(apiService, res);
+    const endpoint = this.target(apiService, () => res);
     if (!endpoint) return Promise.resolve();
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -105,7 +104,7 @@ export class APIServiceProxy {
 
   /** An upgrade request: the backend's answer (101 or not) and everything after go through as bytes. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, apiService: APIService, user: UserInfo): Promise<void> {
-    const endpoint = this.target(apiService, plainResponse(req, socket));
+    const endpoint = this.target(apiService, () => plainResponse(req, socket));
     if (!endpoint) return Promise.resolve();
     return new Promise(done => {
       const backend = connect({ host: endpoint.host, port: endpoint.port, ...proxyTls(apiService.spec!, this.client) });
