@@ -19,6 +19,11 @@ async function setup(available = true) {
     seen.path = req.url;
     seen.headers = req.headers;
     seen.clientCN = (req.socket as TLSSocket).getPeerCertificate().subject?.CN as string;
+    if (req.url!.startsWith('/apis/echo.io/v1/redirect')) {
+      res.writeHead(302, { Location: 'https://169.254.169.254/' });
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'application/json', 'X-Backend': 'yes' });
     res.end('{"kind":"EchoList"}');
   });
@@ -61,6 +66,9 @@ test('the caller is named by the proxy alone, with the front-proxy certificate, 
     assert.equal(h.authorization, undefined);
     assert.equal(h['impersonate-user'], undefined);
     assert.equal(h.accept, 'application/json');
+    // A redirect is not passed on (upstream's --aggregator-reject-forwarding-redirect).
+    const redirect = await s.get('/apis/echo.io/v1/redirect');
+    assert.deepEqual([redirect.code, redirect.headers.location, redirect.body], [502, undefined, 'the backend attempted to redirect this request, which is not permitted']);
   } finally {
     s.close();
   }

@@ -17,6 +17,7 @@ import { endpointUrl, proxyTls, type Endpoint } from './backend.js';
 
 /** Hop-by-hop headers (Go's ReverseProxy drops them) and the client's credentials and identity claims. */
 const DROPPED = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization']);
+const REDIRECT_REFUSED = 'the backend attempted to redirect this request, which is not permitted';
 const HOP_BY_HOP_RESPONSE = new Set(['connection', 'proxy-connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** The caller as upstream's SetAuthProxyHeaders writes it (extra keys percent-encoded). */
@@ -79,9 +80,18 @@ export class APIServiceProxy {
         host: endpoint.host, port: endpoint.port, method: req.method, path: url.pathname + sortedQuery(url.searchParams),
         headers, agent: false, ...proxyTls(apiService.spec!, this.client),
       }, answer => {
+        // --aggregator-reject-forwarding-redirect (on by default): a backend may not send the
+        // client elsewhere with our credentials' blessing.
+        const code = answer.statusCode ?? 502;
+        if (code >= 300 && code <= 399 && answer.headers.location) {
+          answer.resume();
+          res.writeHead(502, { 'Content-Length': Buffer.byteLength(REDIRECT_REFUSED) });
+          res.end(REDIRECT_REFUSED);
+          return done();
+        }
         const out: OutgoingHttpHeaders = {};
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP_RESPONSE.has(name)) out[name] = value;
-        res.writeHead(answer.statusCode ?? 502, out);
+        res.writeHead(code, out);
         // Watches: every chunk goes out as it arrives.
         res.flushHeaders();
         answer.pipe(res);
