@@ -20,6 +20,9 @@ export interface ApiBenchOptions {
   watchUpdates: number;
 }
 
+/** Size of each created ConfigMap's payload. */
+export const API_PAYLOAD_BYTES = 1024 - 64;
+
 export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unknown>> {
   const admin = new RestClient(loadKubeconfig(o.kubeconfig), 'k8ts-bench');
   const client = o.userKubeconfig ? new RestClient(loadKubeconfig(o.userKubeconfig), 'k8ts-bench') : admin;
@@ -28,7 +31,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
   await admin.create('/api/v1/namespaces', { metadata: { name: ns } });
   try {
     const user = client === admin ? undefined : await grantEdit(admin, client, ns);
-    const payload = 'x'.repeat(1024 - 64);
+    const payload = 'x'.repeat(API_PAYLOAD_BYTES);
     // Creates: `concurrency` clients in closed loops until `objects` are created.
     const createLatencies: number[] = [];
     const t0 = nowMs();

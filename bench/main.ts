@@ -1,7 +1,8 @@
 // `npm run bench -- <name> [flags]`: runs one benchmark and prints its JSON figures.
 import { parseFlags } from '../src/cli/flags.js';
-import { apiBench } from './api.js';
+import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { crdBench } from './crd.js';
+import { etcdPuts } from './etcd-puts.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
@@ -19,12 +20,24 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
       watchers: { type: 'int', default: 100, help: 'concurrent watchers' },
       'watch-updates': { type: 'int', default: 100, help: 'updates observed by the watchers' },
+      'etcd-servers': { type: 'string', help: 'the etcd the server keeps its state in: also measure raw etcd puts (as many as --objects, same concurrency and payload) from this process, for comparison' },
+      'etcd-cafile': { type: 'string', help: 'CA of the etcd servers' },
+      'etcd-certfile': { type: 'string', help: 'client certificate for etcd' },
+      'etcd-keyfile': { type: 'string', help: 'key of --etcd-certfile' },
     });
     if (!flags.kubeconfig) throw new Error('api: --kubeconfig FILE is required');
-    return apiBench({
+    const api = await apiBench({
       kubeconfig: String(flags.kubeconfig), userKubeconfig: flags['user-kubeconfig'] ? String(flags['user-kubeconfig']) : undefined,
       objects: Number(flags.objects), concurrency: Number(flags.concurrency), watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
     });
+    if (!flags['etcd-servers']) return api;
+    const file = (name: string) => flags[name] as string | undefined;
+    const raw = await etcdPuts({
+      endpoints: String(flags['etcd-servers']).split(','), caFile: file('etcd-cafile'), certFile: file('etcd-certfile'), keyFile: file('etcd-keyfile'),
+      puts: Number(flags.objects), concurrency: Number(flags.concurrency), payloadBytes: API_PAYLOAD_BYTES,
+    });
+    const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
+    return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
   },
   async crd(args) {
     const { flags } = parseFlags(args, {

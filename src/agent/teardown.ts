@@ -1,5 +1,5 @@
 // `k8ts killall`: removes everything a k8ts node made on this machine (in the network namespace it
-// runs in), as k3s-killall.sh does — the server/agent process, its containerd, shims and containers,
+// runs in), as k3s-killall.sh does — the server/agent process, its embedded etcd member, its containerd, shims and containers,
 // pod network namespaces, mounts under the data dir, the pod network (cni0, the VXLAN device, routes,
 // iptables chains), the pods' cgroups and the pod IP allocations. Everything is found from the data
 // dir (PID files, containerd's own directories, the recorded cgroup root) or by k8ts's own names,
@@ -18,6 +18,7 @@ import { nftDeleteTable } from '../proxy/nft/nft.js';
 import { TABLE as NFT_PROXY_TABLE } from '../proxy/nft/ruleset.js';
 import { cgroupExists, removeCgroupTree } from '../util/cgroups.js';
 import { livePid, pidFileOf, removePidFile } from '../util/pid-file.js';
+import { stopLeftoverMember } from '../storage/etcd/embedded-paths.js';
 import { agentPaths } from './agent-paths.js';
 import { CNI_BRIDGE, CNI_NETWORK_NAME } from './cni-config.js';
 import { deleteCommand, listOwnRoutes, runRouteCommands } from './ip-route.js';
@@ -55,6 +56,7 @@ export class TeardownError extends Error {}
  */
 export const TEARDOWN_STEPS: TeardownStep[] = [
   { what: 'stop the k8ts server/agent', run: stopK8tsProcess },
+  { what: 'stop the embedded etcd member', run: async ctx => { const pid = await stopLeftoverMember(ctx.dataDir); if (pid) ctx.report(`stopped etcd (pid ${pid})`); } },
   { what: 'stop containerd', run: stopContainerd },
   { what: 'remove containers and shims', run: removeContainers },
   { what: 'remove pod network namespaces', run: removePodNetns },

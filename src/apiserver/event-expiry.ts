@@ -1,15 +1,22 @@
 // Events expire, as with kube-apiserver's --event-ttl (1 h): upstream stores every Event write
 // under an etcd lease of that length, so an Event nobody has written for an hour disappears (a
-// DELETED watch event, like any delete). Without it a busy cluster's Events only ever grow. Here a
-// sweep removes Events whose last write is older than the TTL; the last write is read from the
-// object itself (its managedFields times, else its creation), so a restart loses nothing.
+// DELETED watch event, like any delete). Without it a busy cluster's Events only ever grow. On etcd
+// the store does exactly that (eventKeyPrefixes); on SQLite and memory a sweep removes Events whose
+// last write is older than the TTL; the last write is read from the object itself (its
+// managedFields times, else its creation), so a restart loses nothing.
 import { ConflictError, NotFoundError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { systemContext } from './context.js';
 import type { Registry } from './registry/registry.js';
+import { resourcePrefix } from './registry/keys.js';
 
 /** Both API groups' Events (they are kept apart here). */
 const EVENT_RESOURCES: [group: string, resource: string][] = [['', 'events'], ['events.k8s.io', 'events']];
+
+/** The storage key prefixes of both groups' Events (what an etcd store writes under a lease). */
+export function eventKeyPrefixes(): string[] {
+  return EVENT_RESOURCES.map(([group, resource]) => resourcePrefix({ group, resource }));
+}
 
 export interface EventExpiryOptions {
   ttlMs: number;

@@ -9,6 +9,9 @@ import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
 import { runTeardown } from './teardown-command.js';
+import { runEtcdSnapshot } from './etcd-snapshot-command.js';
+import { runSqliteSnapshot } from './snapshot-command.js';
+import { StorageError } from '../storage/types.js';
 
 const HELP = `k8ts — Kubernetes in TypeScript
 
@@ -22,6 +25,8 @@ Commands:
   sim-nodes            register simulated nodes that play the kubelet
   sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   kubectl              run kubectl against the local cluster
+  etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
+  snapshot             save, list or restore snapshots of the SQLite state
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
   uninstall            killall, then delete the data dir
 
@@ -57,6 +62,10 @@ async function main(argv: string[]): Promise<number> {
       return runSampleApiServerCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'etcd-snapshot':
+      return runEtcdSnapshot(args);
+    case 'snapshot':
+      return runSqliteSnapshot(args);
     case 'killall':
     case 'uninstall':
       return runTeardown(command, args);
@@ -78,7 +87,7 @@ function untilSignal(stop: () => Promise<void>): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(code => process.exit(code), (err: unknown) => {
-  if (err instanceof FlagError || err instanceof StartupError || err instanceof JoinError) {
+  if (err instanceof FlagError || err instanceof StartupError || err instanceof JoinError || err instanceof StorageError) {
     process.stderr.write(`k8ts: ${err.message}\n`);
     process.exit(err instanceof FlagError ? 2 : 1);
   }

@@ -23,7 +23,7 @@ import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption
 import { Auditor } from '../apiserver/audit/auditor.js';
 import { RotatingLogFile, stdoutSink } from '../apiserver/audit/log-file.js';
 import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserver/audit/policy.js';
-import { startEventExpiry } from '../apiserver/event-expiry.js';
+import { eventKeyPrefixes, startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
@@ -52,12 +52,14 @@ import { ServiceAccountCredentials } from '../client/service-account-credentials
 import { Scheduler } from '../scheduler/scheduler.js';
 import { strategies } from '../apiserver/registry/strategies/index.js';
 import { nthAddress, parseCidr } from '../api/cidr.js';
-import { openStore, startAutoCompaction } from '../storage/index.js';
+import { startAutoCompaction, type Store } from '../storage/index.js';
 import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { defaultDataDir } from './data-dir.js';
+import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings } from './datastore.js';
+import { resetEmbeddedEtcd } from './embedded-etcd.js';
 import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
 
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
@@ -69,7 +71,6 @@ export const serverFlags: Record<string, FlagSpec> = {
   'advertise-address': { type: 'string', help: 'address other components use to reach this server (default: bind address, or 127.0.0.1 for 0.0.0.0)' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'IPv4 range for Service cluster IPs' },
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'port range for NodePort Services' },
-  'datastore': { type: 'string', default: 'sqlite', help: 'state store: sqlite or memory' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range, split into a /24 per node' },
   'node-monitor-grace-period': { type: 'int', default: 40, help: 'seconds without a node heartbeat before the node is NotReady' },
   'default-not-ready-toleration-seconds': { type: 'int', default: DEFAULT_TOLERATION_SECONDS, help: 'tolerationSeconds of the not-ready:NoExecute toleration added to every pod without one' },
@@ -93,6 +94,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'max-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxRequestsInflight, help: 'read-only requests served at once before others get 429 (0: no limit; watches and other long-running requests do not count)' },
   'max-mutating-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxMutatingRequestsInflight, help: 'mutating requests served at once before others get 429 (0: no limit)' },
   'request-timeout': { type: 'string', default: '60s', help: 'the longest a request other than a watch, exec, attach, port-forward, proxy or log may take before a 504 (e.g. 30s, 2m)' },
+  ...datastoreFlags,
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -118,7 +120,7 @@ interface ServerSettings {
   nodePortRange: { min: number; max: number };
   compactionMs: number;
   eventTtlMs: number;
-  datastore: 'sqlite' | 'memory';
+  datastore: DatastoreSettings;
   authorizationModes: AuthorizationMode[];
   /** Static tokens from --token-auth-file. */
   tokens: TokenEntry[];
@@ -154,8 +156,17 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     dnsNames: [],
     ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
   });
-  const store = await openStore(settings.datastore, join(settings.dataDir, 'db', 'state.db'));
-  const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
+  const expiring = { prefixes: eventKeyPrefixes(), ttlSeconds: Math.ceil(settings.eventTtlMs / 1000) };
+  const datastoreContext = { dataDir: settings.dataDir, ca: creds.ca, advertise, log, expiring };
+  if (settings.datastore.kind === 'embedded-etcd' && settings.datastore.reset) {
+    await resetEmbeddedEtcd(embeddedOptions(settings.datastore, datastoreContext), settings.datastore.reset.restorePath);
+    removePidFile(pidFileOf(settings.dataDir));
+    console.log('Managed etcd cluster membership has been reset, restart without --cluster-reset flag now.');
+    return undefined;
+  }
+  const datastore = await openDatastore(settings.datastore, datastoreContext);
+  const store = datastore.store;
+  const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   await ensureAuthenticationTrust(apiServer.registry, creds.ca.cert, requestHeaderConfig(creds));
@@ -169,7 +180,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     await stopControlLoops();
     stopHousekeeping();
     await apiServer.stop();
-    await store.close();
+    await datastore.close();
   };
   // This machine is the cluster's first node (k3s's embedded agent), reaching the API like any agent.
   let agent: RunningAgent | undefined;
@@ -251,12 +262,11 @@ function serverSettings(flags: FlagValues): ServerSettings {
   const limits = requestLimits(flags);
   const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
   const podSecurity = podSecuritySettings(flags['admission-control-config-file'] as string | undefined);
-  const datastore = String(flags.datastore);
+  const datastore = datastoreSettings(flags);
   const tolerationSeconds = {
     notReadySeconds: Number(flags['default-not-ready-toleration-seconds']),
     unreachableSeconds: Number(flags['default-unreachable-toleration-seconds']),
   };
-  if (datastore !== 'sqlite' && datastore !== 'memory') throw new FlagError(`invalid value "${datastore}" for --datastore: must be sqlite or memory`);
   const controllers = flags['disable-controllers'] ? undefined
     : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
   const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
@@ -331,12 +341,12 @@ function ensureDataDir(dataDir: string): void {
 }
 
 type Credentials = Awaited<ReturnType<typeof ensureCredentials>>;
-type StateStore = Awaited<ReturnType<typeof openStore>>;
 
 /** The API server with its strategies and admission plugins, listening; the store is closed if it cannot listen. */
-async function startApiServer(settings: ServerSettings, creds: Credentials, store: StateStore, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
+async function startApiServer(settings: ServerSettings, creds: Credentials, datastore: { store: Store; close(): Promise<void> }, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
   const { bind, port } = settings;
   const audit = settings.audit && startAuditor(settings.audit);
+  const store = datastore.store;
   const apiServer = new ApiServer({
     store,
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
@@ -377,7 +387,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
   try {
     return { apiServer, boundPort: await apiServer.start() };
   } catch (err) {
-    await store.close();
+    await datastore.close();
     audit?.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
@@ -390,20 +400,20 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
 }
 
 /** Compaction of the store and expiry of Events; returns what stops both. */
-function startHousekeeping(settings: ServerSettings, store: StateStore, apiServer: ApiServer, log: ReturnType<typeof logger>): () => void {
+function startHousekeeping(settings: ServerSettings, store: Store, apiServer: ApiServer, log: ReturnType<typeof logger>): () => void {
   // Like kube-apiserver's --etcd-compaction-interval: each run keeps one interval of history.
   const stopCompaction = settings.compactionMs > 0
     ? startAutoCompaction(store, { intervalMs: settings.compactionMs, onError: err => log('compaction failed', { error: err.message }) })
     : undefined;
-  // A sweep a tenth of the TTL apart (at most a minute) removes Events close to when upstream's
-  // leases would expire them.
-  const stopEventExpiry = startEventExpiry(apiServer.registry, {
+  // On etcd, Events carry leases. Elsewhere a sweep a tenth of the TTL apart (at most a minute)
+  // removes Events close to when upstream's leases would expire them.
+  const stopEventExpiry = expiresKeys(settings.datastore) ? undefined : startEventExpiry(apiServer.registry, {
     ttlMs: settings.eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, settings.eventTtlMs / 10)),
     onError: err => log('event expiry failed', { error: err.message }),
   });
   return () => {
     stopCompaction?.();
-    stopEventExpiry();
+    stopEventExpiry?.();
   };
 }
 

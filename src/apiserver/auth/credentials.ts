@@ -106,7 +106,8 @@ export function writeComponentKubeconfigs(dataDir: string, serverUrl: string, cr
   return { scheduler: config(creds.scheduler), controllerManager: config(creds.controllerManager) };
 }
 
-async function loadOrCreate(dir: string, name: string, create: () => Promise<PemPair>): Promise<PemPair> {
+/** The certificate and key `<dir>/<name>.crt|.key`, made with `create` the first time. */
+export async function loadOrCreate(dir: string, name: string, create: () => Promise<PemPair>): Promise<PemPair> {
   const certPath = join(dir, `${name}.crt`);
   const keyPath = join(dir, `${name}.key`);
   if (existsSync(certPath) && existsSync(keyPath)) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };

@@ -1,16 +1,14 @@
 // Every SQL statement the SQLite store runs, prepared once.
 import type Database from 'better-sqlite3';
+import { isBinaryValue, valueToBytes } from '../value-bytes.js';
 import type { HistoryRow, MetaName, Row } from './schema.js';
 
 /**
- * Encrypted values (binary strings, one character per byte, with upstream's reserved `k8s:enc:`
- * prefix) are stored as BLOBs, so that the file holds upstream's exact bytes; everything else is
- * TEXT. SQLite keeps a BLOB as it is in a TEXT-declared column.
+ * Encrypted values (binary strings) are stored as BLOBs, so that the file holds upstream's exact
+ * bytes; everything else is TEXT. SQLite keeps a BLOB as it is in a TEXT-declared column.
  */
-const BINARY_PREFIX = 'k8s:enc:';
-
 function toColumn(value: string): string | Buffer {
-  return value.startsWith(BINARY_PREFIX) ? Buffer.from(value, 'latin1') : value;
+  return isBinaryValue(value) ? valueToBytes(value) : value;
 }
 
 function fromColumns<R extends Row | HistoryRow | undefined>(row: R): R {
@@ -79,7 +77,7 @@ export class Queries {
   }
 
   insert(row: Row): void {
-    this.stmts.insert.run(row.value.startsWith(BINARY_PREFIX) ? { ...row, value: toColumn(row.value) } : row);
+    this.stmts.insert.run(isBinaryValue(row.value) ? { ...row, value: toColumn(row.value) } : row);
   }
 
   maxRevision(): number {

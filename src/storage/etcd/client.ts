@@ -1,0 +1,185 @@
+// A small etcd v3 client over gRPC (@grpc/grpc-js with the published rpc.proto): the KV calls,
+// the Watch stream and Compact, against one or more endpoints (`https://host:2379`, or `http://`
+// for a cluster without TLS). Calls go to one endpoint at a time; when it is unreachable the next
+// one takes over (reads are retried there at once; a write is not, since it may have been applied).
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import { StorageError } from '../types.js';
+import {
+  ETCD_LOADER_OPTIONS, type DeleteRangeRequest, type PutRequest, type RangeRequest, type ResponseHeader, type RangeResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse,
+} from './messages.js';
+
+// The .proto files ship in the package's source tree; compiled code runs from dist/src/storage/etcd/.
+const PROTO_ROOT = fileURLToPath(new URL('../../../../src/storage/etcd/proto', import.meta.url));
+const RPC_PROTO = 'etcd/etcdserver/etcdserverpb/rpc.proto';
+
+// etcd accepts requests up to 1.5 MiB by default but may answer with much more (a whole range or a
+// batch of watch events): no receive limit, as etcd's own client.
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+  // A restarted member is back within seconds; gRPC's default backoff grows to two minutes.
+  'grpc.max_reconnect_backoff_ms': 2_000,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export interface EtcdTls {
+  /** CA bundle (PEM) that signed the members' serving certificates. */
+  ca: Buffer;
+  /** Client certificate and key (PEM), for members that require them. */
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+export interface EtcdClientOptions {
+  /** `https://host:port` or `http://host:port`, one per member. */
+  endpoints: string[];
+  tls?: EtcdTls;
+  requestTimeoutMs?: number;
+}
+
+/** An etcd call that failed; `code` is the gRPC status, `details` etcd's message ("etcdserver: ..."). */
+export class EtcdError extends StorageError {
+  constructor(readonly method: string, readonly code: grpc.status, readonly details: string) {
+    super(`etcd ${method}: ${details || grpc.status[code]}`);
+  }
+
+  /** etcd's ErrCompacted: the revision asked for has been compacted away. */
+  get compacted(): boolean {
+    return this.code === grpc.status.OUT_OF_RANGE && this.details.includes('required revision has been compacted');
+  }
+
+  /** etcd's ErrFutureRev: the revision asked for is above the current one. */
+  get futureRevision(): boolean {
+    return this.code === grpc.status.OUT_OF_RANGE && this.details.includes('required revision is a future revision');
+  }
+}
+
+type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
+type Stub = grpc.Client & Record<string, (request: object, options: grpc.CallOptions, callback: Callback) => void>;
+type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Maintenance';
+
+let services: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
+
+function serviceConstructor(name: ServiceName): grpc.ServiceClientConstructor {
+  if (!services) {
+    const definition = protoLoader.loadSync(RPC_PROTO, { ...ETCD_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] });
+    services = (grpc.loadPackageDefinition(definition) as unknown as { etcdserverpb: typeof services }).etcdserverpb;
+  }
+  return services![name];
+}
+
+interface Endpoint {
+  target: string;
+  credentials: grpc.ChannelCredentials;
+  stubs: Map<ServiceName, Stub>;
+}
+
+/** `https://10.0.0.1:2379` → a gRPC target and whether it needs TLS. */
+export function parseEndpoint(url: string): { target: string; secure: boolean } {
+  const m = /^(https?):\/\/([^/]+?)\/?$/.exec(url);
+  if (!m) throw new StorageError(`invalid etcd endpoint ${JSON.stringify(url)}: must be http(s)://host:port`);
+  return { target: m[2], secure: m[1] === 'https' };
+}
+
+export class EtcdClient {
+  private readonly endpoints: Endpoint[];
+  private active = 0;
+  private readonly timeoutMs: number;
+
+  constructor(readonly options: EtcdClientOptions) {
+    if (!options.endpoints.length) throw new StorageError('no etcd endpoints given');
+    this.endpoints = options.endpoints.map(url => {
+      const { target, secure } = parseEndpoint(url);
+      if (secure && !options.tls) throw new StorageError(`etcd endpoint ${url} uses https: a CA file is needed`);
+      const credentials = secure
+        ? grpc.credentials.createSsl(options.tls!.ca, options.tls!.key ?? null, options.tls!.cert ?? null)
+        : grpc.credentials.createInsecure();
+      return { target, credentials, stubs: new Map() };
+    });
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  range(request: RangeRequest): Promise<RangeResponse> {
+    return this.unary('KV', 'Range', request, true) as Promise<RangeResponse>;
+  }
+
+  put(request: PutRequest): Promise<{ header: ResponseHeader }> {
+    return this.unary('KV', 'Put', request, false) as Promise<{ header: ResponseHeader }>;
+  }
+
+  deleteRange(request: DeleteRangeRequest): Promise<{ header: ResponseHeader; deleted: number }> {
+    return this.unary('KV', 'DeleteRange', request, false) as Promise<{ header: ResponseHeader; deleted: number }>;
+  }
+
+  txn(request: TxnRequest): Promise<TxnResponse> {
+    return this.unary('KV', 'Txn', request, false) as Promise<TxnResponse>;
+  }
+
+  /** Grants a lease of `ttlSeconds` with the given ID (0: etcd picks one). */
+  leaseGrant(ttlSeconds: number, id: number): Promise<{ ID: number; TTL: number }> {
+    return this.unary('Lease', 'LeaseGrant', { TTL: ttlSeconds, ID: id }, false) as Promise<{ ID: number; TTL: number }>;
+  }
+
+  async compact(revision: number): Promise<void> {
+    await this.unary('KV', 'Compact', { revision, physical: false }, false);
+  }
+
+  /** Opens a Watch stream on the endpoint in use; the caller writes WatchRequests and reads WatchResponses. */
+  watchStream(): grpc.ClientDuplexStream<WatchRequest, WatchResponse> {
+    const stub = this.stub('Watch', this.endpoints[this.active]);
+    return (stub as unknown as { Watch(): grpc.ClientDuplexStream<WatchRequest, WatchResponse> }).Watch();
+  }
+
+  /** Streams a snapshot of the backend database (etcd's Maintenance.Snapshot, its checksum at the end). */
+  snapshotStream(): grpc.ClientReadableStream<{ remainingBytes: number; blob: Buffer }> {
+    const stub = this.stub('Maintenance', this.endpoints[this.active]);
+    return (stub as unknown as { Snapshot(req: object): grpc.ClientReadableStream<{ remainingBytes: number; blob: Buffer }> }).Snapshot({});
+  }
+
+  /** The stream (or call) failed because its endpoint is gone: the next call uses another one. */
+  failOver(): void {
+    this.active = (this.active + 1) % this.endpoints.length;
+  }
+
+  close(): void {
+    for (const e of this.endpoints) for (const stub of e.stubs.values()) stub.close();
+  }
+
+  private stub(service: ServiceName, endpoint: Endpoint): Stub {
+    let stub = endpoint.stubs.get(service);
+    if (!stub) {
+      const Ctor = serviceConstructor(service);
+      stub = new Ctor(endpoint.target, endpoint.credentials, CHANNEL_OPTIONS) as Stub;
+      endpoint.stubs.set(service, stub);
+    }
+    return stub;
+  }
+
+  /** One call; `retry` lets a read try every endpoint before giving up. */
+  private async unary(service: ServiceName, method: string, request: object, retry: boolean): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.callOnce(service, method, request);
+      } catch (err) {
+        if (!(err instanceof EtcdError) || err.code !== grpc.status.UNAVAILABLE) throw err;
+        if (this.endpoints.length > 1) this.failOver();
+        if (!retry || attempt + 1 >= this.endpoints.length) throw err;
+      }
+    }
+  }
+
+  private callOnce(service: ServiceName, method: string, request: object): Promise<unknown> {
+    const stub = this.stub(service, this.endpoints[this.active]);
+    return new Promise((resolve, reject) => {
+      stub[method](request, { deadline: Date.now() + this.timeoutMs }, (err, response) => {
+        if (err) reject(new EtcdError(method, err.code, err.details));
+        else resolve(response);
+      });
+    });
+  }
+}

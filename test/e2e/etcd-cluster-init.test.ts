@@ -1,0 +1,64 @@
+// `k8ts server --cluster-init`: a SQLite cluster restarted with --cluster-init moves its objects
+// (uids and all) into the embedded etcd member once; the member is restarted when it dies; a server
+// killed with SIGKILL leaves a member that the next start stops and replaces; a clean stop stops it.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stopLeftoverMember } from '../../src/storage/etcd/embedded-paths.js';
+import { freePort } from '../../src/storage/etcd/member.js';
+import { livePid, processStartTime } from '../../src/util/pid-file.js';
+import { eventually, TestCluster } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'k8ts-cluster-init-'));
+after(async () => {
+  // A member left by a failed run (its server killed) is stopped by its PID file.
+  await stopLeftoverMember(join(dir, 'server'));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('--cluster-init: SQLite state moves into the embedded etcd once; the member is supervised', { timeout: 180_000 }, async () => {
+  const dataDir = join(dir, 'server');
+  const etcdArgs = ['--cluster-init', '--etcd-client-port', String(await freePort()), '--etcd-peer-port', String(await freePort())];
+  const memberPidFile = join(dataDir, 'etcd', 'etcd.pid');
+
+  let cluster = await TestCluster.start({ dataDir });
+  await cluster.k(['create', 'namespace', 'moved']);
+  await cluster.k(['create', 'configmap', 'cm', '-n', 'moved', '--from-literal=k=v']);
+  await cluster.k(['create', 'secret', 'generic', 's', '-n', 'moved', '--from-literal=password=p']);
+  const before = await cluster.k(['get', 'configmap,secret', '-n', 'moved', '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name}/{.metadata.uid}/{.metadata.creationTimestamp} {end}']);
+  await cluster.stop('SIGTERM', true);
+
+  cluster = await TestCluster.start({ dataDir, extraArgs: etcdArgs });
+  let memberPid: number | undefined;
+  try {
+    assert.ok(existsSync(join(dataDir, 'db', 'state.db.migrated')) && !existsSync(join(dataDir, 'db', 'state.db')), 'the SQLite file is renamed once moved');
+    const after = await cluster.k(['get', 'configmap,secret', '-n', 'moved', '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name}/{.metadata.uid}/{.metadata.creationTimestamp} {end}']);
+    assert.equal(after, before, 'every object with its uid and creation time');
+    assert.equal(await cluster.k(['get', 'secret', 's', '-n', 'moved', '-o', 'jsonpath={.data.password}']), Buffer.from('p').toString('base64'));
+
+    // The member dies: the server starts it again and goes on serving.
+    memberPid = livePid(memberPidFile);
+    assert.ok(memberPid, 'the member runs and has its PID file');
+    process.kill(memberPid, 'SIGKILL');
+    await eventually(async () => {
+      const pid = livePid(memberPidFile);
+      return pid !== undefined && pid !== memberPid && (await cluster.kubectl(['create', 'configmap', 'after-restart', '-n', 'moved'])).code === 0;
+    }, 30_000, 'the member to be restarted and writes to work');
+    memberPid = livePid(memberPidFile);
+
+    // A killed server leaves its member running; the next start replaces it and has everything.
+    await cluster.stop('SIGKILL', true);
+    assert.ok(memberPid && processStartTime(memberPid), 'the member outlives a killed server');
+    cluster = await TestCluster.start({ dataDir, extraArgs: etcdArgs });
+    assert.equal(processStartTime(memberPid!), undefined, 'the leftover member was stopped');
+    assert.match(await cluster.k(['get', 'configmaps', '-n', 'moved', '-o', 'name']), /configmap\/after-restart\n/);
+    assert.equal(await cluster.k(['get', 'configmap', 'cm', '-n', 'moved', '-o', 'jsonpath={.data.k}']), 'v');
+    memberPid = livePid(memberPidFile);
+  } finally {
+    await cluster.stop('SIGTERM', true);
+  }
+  assert.ok(memberPid);
+  assert.equal(processStartTime(memberPid), undefined, 'a clean stop stops the member');
+});
