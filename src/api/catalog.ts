@@ -38,12 +38,12 @@ export interface GroupInfo {
 }
 
 /**
- * Served group-versions in upstream's discovery order (the aggregator's group priorities, highest
- * first; within a group the preferred version first), which is the order `kubectl api-resources`
+ * Served group-versions in upstream's discovery order (the aggregator's own group, then the
+ * group priorities, highest first; within a group the preferred version first), which is the order `kubectl api-resources`
  * and `kubectl api-versions` show.
  */
 export const SERVED_GROUP_VERSIONS = [
-  'v1', 'apps/v1', 'events.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1',
+  'v1', 'apiregistration.k8s.io/v1', 'apps/v1', 'events.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1',
   'autoscaling/v2', 'autoscaling/v1', 'batch/v1', 'certificates.k8s.io/v1', 'networking.k8s.io/v1',
   'policy/v1', 'rbac.authorization.k8s.io/v1', 'storage.k8s.io/v1', 'admissionregistration.k8s.io/v1', 'apiextensions.k8s.io/v1',
   'scheduling.k8s.io/v1', 'coordination.k8s.io/v1', 'node.k8s.io/v1', 'discovery.k8s.io/v1',

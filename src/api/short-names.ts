@@ -48,4 +48,5 @@ export const CATEGORIES: Record<string, string[]> = {
   'admissionregistration.k8s.io/validatingwebhookconfigurations': ['api-extensions'],
   'admissionregistration.k8s.io/validatingadmissionpolicies': ['api-extensions'],
   'admissionregistration.k8s.io/validatingadmissionpolicybindings': ['api-extensions'],
+  'apiregistration.k8s.io/apiservices': ['api-extensions'],
 };

@@ -23,13 +23,14 @@ import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
-import { handleNonResource } from './handlers/non-resource.js';
+import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
+import { openapiV3Index } from '../api/openapi-docs.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
 import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js';
 import { DEFAULT_REQUEST_LIMITS, RequestLimits, type RequestLimitOptions } from './http/limits.js';
-import { sendError, toStatusError } from './http/respond.js';
+import { sendError, sendJson, toStatusError } from './http/respond.js';
 import { Registry, type StrategyFactory } from './registry/registry.js';
 import { CustomResourceDefinitionController } from './apiextensions/crd-controller.js';
 import { CustomResourceServing } from './apiextensions/custom-resource-serving.js';
@@ -37,7 +38,11 @@ import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubeletUpgrade } from './kubelet/handler.js';
 import { KubeletProxy } from './kubelet/proxy.js';
 import type { PemPair } from '../pki/certificates.js';
+import type { APIService } from '../api/types/generated.js';
 import { plainResponse, UpgradedSockets } from '../util/http-upgrade.js';
+import { RequestHeaderAuthenticator, type RequestHeaderConfig } from '../api/request-header.js';
+import { Aggregator } from './aggregator/aggregator.js';
+import { registryServiceResolver } from './admission/webhook/sources.js';
 import { listenHttps } from '../util/listen.js';
 
 export interface ApiServerOptions {
@@ -67,6 +72,10 @@ export interface ApiServerOptions {
   audit?: Auditor;
   /** In-flight limits and the request timeout (upstream's defaults when absent). */
   limits?: RequestLimitOptions;
+  /** Front proxies that may name the user in X-Remote-* headers (--requestheader-*). */
+  requestHeader?: RequestHeaderConfig;
+  /** API aggregation: the client certificate presented to extension API servers (--proxy-client-cert-file). */
+  proxyClient?: PemPair;
 }
 
 /** Upstream's ReadHeaderTimeout: a client that trickles its headers (slow loris) is dropped. */
@@ -85,6 +94,7 @@ export class ApiServer {
   private readonly bootstrapTokens: BootstrapTokenAuthenticator;
   private readonly serviceAccountTokens?: ServiceAccountTokens;
   private readonly kubelets?: KubeletProxy;
+  private readonly aggregator?: Aggregator;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
   private readonly upgraded = new UpgradedSockets();
   private readonly limits: RequestLimits;
@@ -107,7 +117,9 @@ export class ApiServer {
     this.bootstrapTokens = new BootstrapTokenAuthenticator(secrets);
     this.authn = new Authenticator({
       tokens: opts.tokens, serviceAccounts: this.serviceAccountTokens, bootstrapTokens: this.bootstrapTokens, anonymous: opts.anonymousAuth ?? true,
+      requestHeader: opts.requestHeader && new RequestHeaderAuthenticator(opts.requestHeader),
     });
+    if (opts.proxyClient) this.aggregator = new Aggregator(this.registry, { proxyClient: opts.proxyClient, resolve: registryServiceResolver(() => this.registry), log: opts.log });
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.inflight.set(() => this.inflightCount);
     this.limits = new RequestLimits(opts.limits ?? DEFAULT_REQUEST_LIMITS);
@@ -119,11 +131,13 @@ export class ApiServer {
     // Custom resources are served before the server listens, so no client sees them missing.
     await this.customResources.start();
     this.crdController.start();
+    await this.aggregator?.start();
     this.ready = true;
     const { requestTimeoutMs } = this.opts.limits ?? DEFAULT_REQUEST_LIMITS;
     // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
     const { server, port } = await listenHttps({
-      cert: this.opts.tls.cert, key: this.opts.tls.key, ca: this.opts.tls.ca,
+      // Client certificates of the cluster CA and of front proxies (the authenticator tells them apart).
+      cert: this.opts.tls.cert, key: this.opts.tls.key, ca: this.opts.requestHeader ? [this.opts.tls.ca, this.opts.requestHeader.caPem] : this.opts.tls.ca,
       requestCert: true, rejectUnauthorized: false,
       // requestTimeout bounds receiving a request (headers and body), not answering it: watches
       // stay open. Together they drop clients that trickle their request.
@@ -136,6 +150,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.aggregator?.stop();
     this.crdController.stop();
     this.customResources.stop();
     this.registry.stop();
@@ -167,12 +182,15 @@ export class ApiServer {
       const user = await this.admit(req, ri, audit);
       this.limits.admit(ri, user, url, res);
       const q = url.searchParams;
+      const apiService = this.aggregator?.route(url.pathname);
+      if (apiService) return await this.aggregator!.proxy.serve(req, res, url, apiService, user);
       if (!ri.isResourceRequest) {
         const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);
         if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
           return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
         }
-        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render());
+        if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
+        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render(), () => this.aggregator?.groups() ?? []);
       }
       ctx = {
         user,
@@ -226,6 +244,8 @@ export class ApiServer {
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://k8ts');
     const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    const apiService = this.aggregator?.route(url.pathname);
+    if (apiService) return this.proxyUpgrade(req, socket, head, url, ri, apiService);
     if (!ri.isResourceRequest || !isKubeletSubresource(ri) || ri.subresource === 'log') {
       if (head.length) socket.unshift(head);
       return this.handle(req, plainResponse(req, socket));
@@ -241,6 +261,39 @@ export class ApiServer {
       if (se.code === 401) audit?.authenticationFailed(ri);
       audit?.upgradeFailed(se.toStatus());
       if (se.code >= 500) this.opts.log?.('upgrade request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
+      sendError(plainResponse(req, socket), se);
+    }
+  }
+
+  /** The /openapi/v3 index with the extension servers' entries, and their documents; false for any other path. */
+  private async serveAggregatedOpenAPI(res: ServerResponse, url: URL): Promise<boolean> {
+    const aggregator = this.aggregator!;
+    if (url.pathname === '/openapi/v3' || url.pathname === '/openapi/v3/') {
+      const paths = { ...openapiV3Index().paths, ...(await aggregator.openapiIndex()) };
+      sendJson(res, 200, { paths: Object.fromEntries(Object.keys(paths).sort().map(k => [k, paths[k]])) });
+      return true;
+    }
+    const apiService = aggregator.openapiRoute(url.pathname);
+    if (!apiService) return false;
+    const doc = await aggregator.openapi.document(apiService, url.search);
+    if (!doc) throw resourceNotFound();
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(doc);
+    return true;
+  }
+
+  /** An upgrade for an extension API server's group-version: authenticated and authorized here, spliced there. */
+  private async proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, ri: RequestInfo, apiService: APIService): Promise<void> {
+    this.upgraded.track(socket);
+    const audit = this.opts.audit?.beginUpgrade(req, socket, requestAuditId(req));
+    try {
+      const user = await this.admit(req, ri, audit);
+      await this.aggregator!.proxy.upgrade(req, socket, head, url, apiService, user);
+      audit?.upgraded();
+    } catch (err) {
+      const se = toStatusError(err);
+      if (se.code === 401) audit?.authenticationFailed(ri);
+      audit?.upgradeFailed(se.toStatus());
       sendError(plainResponse(req, socket), se);
     }
   }

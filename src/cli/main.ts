@@ -1,5 +1,6 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from './controller-manager-command.js';
+import { runSampleApiServerCommand } from './sample-apiserver-command.js';
 import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
@@ -22,6 +23,7 @@ Commands:
   controller-manager   run the built-in controllers against an API server
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
+  sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   kubectl              run kubectl against the local cluster
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   snapshot             save, list or restore snapshots of the SQLite state
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       return runSchedulerCommand(args);
     case 'sim-nodes':
       return runSimNodesCommand(args);
+    case 'sample-apiserver':
+      return runSampleApiServerCommand(args);
     case 'kubectl':
       return runKubectl(args);
     case 'etcd-snapshot':

@@ -6,7 +6,9 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { systemContext } from '../apiserver/context.js';
-import { ensureCredentials, writeAdminKubeconfig, writeComponentKubeconfigs } from '../apiserver/auth/credentials.js';
+import { ensureCredentials, FRONT_PROXY_CLIENT_NAME, writeAdminKubeconfig, writeComponentKubeconfigs } from '../apiserver/auth/credentials.js';
+import { ensureAuthenticationTrust } from '../apiserver/auth/authentication-trust.js';
+import { DEFAULT_REQUEST_HEADERS, type RequestHeaderConfig } from '../api/request-header.js';
 import { ensureNodeBootstrap } from '../apiserver/auth/node-bootstrap.js';
 import { loadTokenFile, TokenFileError } from '../apiserver/auth/token-file.js';
 import type { TokenEntry } from '../apiserver/auth/authenticator.js';
@@ -169,6 +171,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
+  await ensureAuthenticationTrust(apiServer.registry, creds.ca.cert, requestHeaderConfig(creds));
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const url = `https://${serverHost}:${boundPort}`;
@@ -382,6 +385,8 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
     log,
     encryption: settings.encryption,
     audit,
+    requestHeader: requestHeaderConfig(creds),
+    proxyClient: creds.frontProxyClient,
   });
   try {
     return { apiServer, boundPort: await apiServer.start() };
@@ -449,6 +454,11 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
     managerClient.close();
     schedulerClient.close();
   };
+}
+
+/** Our own aggregator is the one front proxy, as kubeadm configures kube-apiserver. */
+function requestHeaderConfig(creds: Credentials): RequestHeaderConfig {
+  return { caPem: creds.frontProxyCA.cert, allowedNames: [FRONT_PROXY_CLIENT_NAME], ...DEFAULT_REQUEST_HEADERS };
 }
 
 function tokenFile(path: string): TokenEntry[] {

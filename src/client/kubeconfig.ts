@@ -71,3 +71,24 @@ export function kubeconfig(serverUrl: string, caPem: string, client: PemPair | {
     '',
   ].join('\n');
 }
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * A pod's own credentials, as client-go's rest.InClusterConfig finds them: the API server from
+ * KUBERNETES_SERVICE_HOST/PORT, the mounted service-account token and CA. The token is read once;
+ * a long-running client outliving its token's hour should reload it.
+ */
+export function inClusterConfig(): ClientConfig {
+  const host = process.env.KUBERNETES_SERVICE_HOST;
+  const port = process.env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port) throw new KubeconfigError('unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined');
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(SERVICE_ACCOUNT_DIR, name), 'utf8');
+    } catch (err) {
+      throw new KubeconfigError(`cannot read ${join(SERVICE_ACCOUNT_DIR, name)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`, ca: read('ca.crt'), token: read('token').trim() };
+}

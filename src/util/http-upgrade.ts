@@ -9,15 +9,20 @@ import type { Duplex } from 'node:stream';
 /** Header names (lower case) never passed to the backend: our own credentials stand in for the client's. */
 const CLIENT_ONLY_HEADERS = new Set(['host', 'authorization', 'proxy-authorization']);
 
-/** The request head to send upstream: `method path`, the client's headers (original case and order), a new Host. */
-export function upgradeRequestHead(req: IncomingMessage, path: string, host: string): string {
+/**
+ * The request head to send upstream: `method path`, the client's headers (original case and order),
+ * a new Host, then `extra` (a front proxy's X-Remote-* identity). A client's own identity headers
+ * (Impersonate-*, X-Remote-*) never pass: only the proxy may assert who is calling.
+ */
+export function upgradeRequestHead(req: IncomingMessage, path: string, host: string, extra: [name: string, value: string][] = []): string {
   const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${host}`];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (CLIENT_ONLY_HEADERS.has(name) || name.startsWith('impersonate-')) continue;
+    if (CLIENT_ONLY_HEADERS.has(name) || name.startsWith('impersonate-') || name.startsWith('x-remote-')) continue;
     lines.push(`${raw[i]}: ${raw[i + 1]}`);
   }
+  for (const [name, value] of extra) lines.push(`${name}: ${value}`);
   return lines.join('\r\n') + '\r\n\r\n';
 }
 

@@ -1,15 +1,17 @@
-// Authentication, in upstream's order: a client certificate signed by the cluster CA (CN = user,
+// Authentication, in upstream's order: a front proxy's certificate signed by the requestheader CA
+// with the user in X-Remote-* headers, a client certificate signed by the cluster CA (CN = user,
 // O = groups), then a bearer token — a static token (--token-auth-file and the server's own), a
 // bootstrap token (kube-system Secrets), or a service-account token (a JWT we signed, checked on
 // every request since it expires and dies with its service account). Credentials that fail are a
 // 401; a request with none is system:anonymous when anonymous requests are enabled (it then goes
 // to the authorizer like anyone else), else a 401.
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../../api/errors.js';
 import type { UserInfo } from '../context.js';
 import type { BootstrapTokenAuthenticator } from './bootstrap-tokens.js';
+import type { RequestHeaderAuthenticator } from '../../api/request-header.js';
 import { TokenRejectedError } from './serviceaccount/claims.js';
 import { InvalidTokenError } from './serviceaccount/jwt.js';
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
@@ -29,15 +31,21 @@ export interface AuthenticatorOptions {
   bootstrapTokens?: BootstrapTokenAuthenticator;
   /** Requests without credentials are system:anonymous (upstream's --anonymous-auth, default true). */
   anonymous: boolean;
+  /** Front proxies (our aggregator's peers, authenticating proxies): --requestheader-*. */
+  requestHeader?: RequestHeaderAuthenticator;
 }
 
 /** A client certificate was presented that does not chain to the cluster CA. */
 const BAD_CERTIFICATE = Symbol('bad certificate');
+/** A client certificate of the requestheader CA with an allowed CN: the user comes from the headers. */
+const FRONT_PROXY = Symbol('front proxy');
+
+type CertificateIdentity = UserInfo | null | typeof BAD_CERTIFICATE | typeof FRONT_PROXY;
 
 export class Authenticator {
   // A TLS connection's client certificate never changes, so its user is worked out once per socket.
   // Bearer tokens are not cached: service-account and bootstrap tokens expire and are revoked with their objects.
-  private readonly certUsers = new WeakMap<TLSSocket, UserInfo | null | typeof BAD_CERTIFICATE>();
+  private readonly certUsers = new WeakMap<TLSSocket, CertificateIdentity>();
 
   constructor(private readonly o: AuthenticatorOptions) {}
 
@@ -46,11 +54,15 @@ export class Authenticator {
     const socket = req.socket as TLSSocket;
     let user = this.certUsers.get(socket);
     if (user === undefined) {
-      user = certificateUser(socket);
+      user = this.certificateIdentity(socket);
       this.certUsers.set(socket, user);
     }
     if (user === BAD_CERTIFICATE) throw new UnauthorizedError();
-    if (user) return user;
+    if (user === FRONT_PROXY) {
+      // Without a username header the proxy asserts nobody; the other credentials decide.
+      const proxied = this.o.requestHeader!.user(req.headersDistinct);
+      if (proxied) return withAuthenticated(proxied);
+    } else if (user) return user;
     const auth = req.headers.authorization;
     if (auth !== undefined) {
       if (!/^bearer /i.test(auth)) throw new UnauthorizedError();
@@ -84,12 +96,22 @@ export class Authenticator {
       throw err;
     }
   }
+
+  /** The TLS layer trusts both CAs; which one issued the certificate says what it proves. */
+  private certificateIdentity(socket: TLSSocket): CertificateIdentity {
+    const peer = socket.getPeerCertificate?.();
+    const presented = !!peer && Object.keys(peer).length > 0;
+    if (!socket.authorized) return presented ? BAD_CERTIFICATE : null;
+    const proxy = this.o.requestHeader;
+    if (proxy && peer.raw && proxy.issued(peer.raw)) {
+      const cn = (peer.subject as unknown as Record<string, unknown> | undefined)?.CN;
+      return proxy.allows(typeof cn === 'string' ? cn : '') ? FRONT_PROXY : BAD_CERTIFICATE;
+    }
+    return certificateUser(peer);
+  }
 }
 
-function certificateUser(socket: TLSSocket): UserInfo | null | typeof BAD_CERTIFICATE {
-  const peer = socket.getPeerCertificate?.();
-  const presented = !!peer && Object.keys(peer).length > 0;
-  if (!socket.authorized) return presented ? BAD_CERTIFICATE : null;
+function certificateUser(peer: PeerCertificate): UserInfo | null {
   const subject = peer?.subject as unknown as Record<string, string | string[]> | undefined;
   const cn = subject?.CN;
   if (typeof cn !== 'string' || !cn) return null;

@@ -1,6 +1,9 @@
 // First-start credentials under the data dir: the cluster CA, the serving certificate, the admin
 // client certificate, the control-plane components' client certificates (each its own identity),
-// the service-account signing key, the node join token (a bootstrap token) and the kubeconfigs.
+// the service-account signing key, the node join token (a bootstrap token), the kubeconfigs, and
+// the front-proxy CA with the aggregator's client certificate (kubeadm's front-proxy-ca and
+// front-proxy-client): a CA of its own, so that a certificate extension API servers trust to assert
+// X-Remote-User can never also log in to the cluster as that client, nor the other way round.
 // Existing files are reused so a restart keeps every client working.
 import { generateKeyPair } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +28,14 @@ export interface ClusterCredentials {
   controllerManager: PemPair;
   /** PEM private key that signs service-account tokens (upstream's --service-account-signing-key-file). */
   serviceAccountKey: string;
+  /** Signs the aggregator's proxy client certificate (upstream's --requestheader-client-ca-file). */
+  frontProxyCA: PemPair;
+  /** The aggregator's client certificate towards extension API servers (--proxy-client-cert-file). */
+  frontProxyClient: PemPair;
 }
+
+/** The CN of the aggregator's proxy client certificate, the one name requestheader-allowed-names lists (as kubeadm's). */
+export const FRONT_PROXY_CLIENT_NAME = 'front-proxy-client';
 
 export interface CredentialOptions {
   dataDir: string;
@@ -51,6 +61,8 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
   }));
   const scheduler = await loadOrCreate(tls, 'scheduler', () => issueCertificate(ca, { commonName: 'system:kube-scheduler', usage: 'client' }));
   const controllerManager = await loadOrCreate(tls, 'controller-manager', () => issueCertificate(ca, { commonName: 'system:kube-controller-manager', usage: 'client' }));
+  const frontProxyCA = await loadOrCreate(tls, 'front-proxy-ca', () => createCA('front-proxy-ca'));
+  const frontProxyClient = await loadOrCreate(tls, 'front-proxy-client', () => issueCertificate(frontProxyCA, { commonName: FRONT_PROXY_CLIENT_NAME, usage: 'client' }));
   const joinToken = ensureJoinToken(join(o.dataDir, 'token'));
   // Tokens signed with this key stay valid across restarts only because the key is kept.
   const saKeyPath = join(tls, 'service.key');
@@ -59,7 +71,7 @@ export async function ensureCredentials(o: CredentialOptions): Promise<ClusterCr
     writeFileSync(saKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   }
   const serviceAccountKey = readFileSync(saKeyPath, 'utf8');
-  return { ca, serving, admin, kubeletClient, joinToken, scheduler, controllerManager, serviceAccountKey };
+  return { ca, serving, admin, kubeletClient, joinToken, scheduler, controllerManager, serviceAccountKey, frontProxyCA, frontProxyClient };
 }
 
 /** Writes the admin kubeconfig once the server's address (and bound port) is known. */

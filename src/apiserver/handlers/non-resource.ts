@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../../api/errors.js';
 import { openapiGeneration, openapiV2, openapiV3Document, openapiV3Index } from '../../api/openapi-docs.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from '../discovery.js';
+import { aggregatedAPIGroup, withAggregatedDiscovery, withAggregatedGroups, type AggregatedGroup } from '../aggregator/discovery.js';
 import { parseAccept } from '../http/negotiate.js';
 import { sendJson } from '../http/respond.js';
 import { encodeOpenApiV2Document } from '../protobuf/openapi-v2.js';
@@ -24,7 +25,8 @@ export interface HealthSource {
   ready(): boolean;
 }
 
-export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: () => string): void {
+/** `aggregated`: the groups extension API servers serve, merged into /apis and served at /apis/<group>. */
+export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: () => string, aggregated: () => AggregatedGroup[] = () => []): void {
   if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\/.+/.test(path)) {
     const ok = !path.startsWith('/readyz') || health.ready();
     res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -47,18 +49,21 @@ export function handleNonResource(req: IncomingMessage, res: ServerResponse, pat
     return;
   }
   if (path === '/api' || path === '/apis') {
-    const aggregated = negotiateDiscovery(req.headers.accept ?? '');
-    if (aggregated) {
-      const body = JSON.stringify(aggregatedDiscovery(path === '/api' ? 'api' : 'apis', aggregated));
-      res.writeHead(200, { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList` });
-      res.end(body);
+    const wanted = negotiateDiscovery(req.headers.accept ?? '');
+    if (wanted) {
+      const doc = path === '/api' ? aggregatedDiscovery('api', wanted) : withAggregatedDiscovery(aggregatedDiscovery('apis', wanted), aggregated());
+      res.writeHead(200, { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${wanted};as=APIGroupDiscoveryList` });
+      res.end(JSON.stringify(doc));
       return;
     }
-    return sendJson(res, 200, path === '/api' ? apiVersions(serverAddress) : apiGroupList());
+    return sendJson(res, 200, path === '/api' ? apiVersions(serverAddress) : withAggregatedGroups(apiGroupList(), aggregated()));
   }
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'api' && parts.length === 2) return sendDiscovery(res, apiResourceList('', parts[1]));
-  if (parts[0] === 'apis' && parts.length === 2) return sendDiscovery(res, apiGroup(parts[1]));
+  if (parts[0] === 'apis' && parts.length === 2) {
+    const remote = aggregated().find(g => g.name === parts[1]);
+    return sendDiscovery(res, remote ? aggregatedAPIGroup(remote) : apiGroup(parts[1]));
+  }
   if (parts[0] === 'apis' && parts.length === 3) return sendDiscovery(res, apiResourceList(parts[1], parts[2]));
   throw resourceNotFound();
 }

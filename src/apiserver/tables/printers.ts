@@ -1,6 +1,7 @@
 // Which printer renders which resource, keyed "group/resource" (core resources have an empty
 // group). Resources absent here get the default NAME / CREATED AT table.
 import * as admission from './admission.js';
+import { apiServicePrinter } from './apiregistration.js';
 import { horizontalPodAutoscalerPrinter } from './autoscaling.js';
 import { cronJobPrinter, jobPrinter } from './batch.js';
 import * as cluster from './cluster.js';
@@ -67,4 +68,5 @@ export const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['admissionregistration.k8s.io/validatingwebhookconfigurations', admission.validatingWebhookConfigurationPrinter],
   ['admissionregistration.k8s.io/validatingadmissionpolicies', admission.validatingAdmissionPolicyPrinter],
   ['admissionregistration.k8s.io/validatingadmissionpolicybindings', admission.validatingAdmissionPolicyBindingPrinter],
+  ['apiregistration.k8s.io/apiservices', apiServicePrinter],
 ]);

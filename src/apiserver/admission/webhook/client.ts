@@ -110,7 +110,7 @@ class DeadlineExceeded extends Error {
 const UNKNOWN_AUTHORITY = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
 
 /** Node's network and TLS errors in the words of Go's net/http and crypto/tls. */
-function goNetworkError(err: NodeJS.ErrnoException, address: { host: string; port: number }): string {
+export function goNetworkError(err: NodeJS.ErrnoException, address: { host: string; port: number }): string {
   const hostPort = isIP(address.host) === 6 ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
   if (err.code === 'ECONNREFUSED') return `dial tcp ${hostPort}: connect: connection refused`;
   if (err.code === 'EHOSTUNREACH') return `dial tcp ${hostPort}: connect: no route to host`;

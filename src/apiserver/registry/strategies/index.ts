@@ -9,6 +9,7 @@ import { EscalationGuard } from '../../auth/rbac/escalation.js';
 import { registryRuleResolver } from '../../auth/rbac/source.js';
 import type { Cidr } from '../../../api/cidr.js';
 import { ServiceAllocator, type PortRange } from './service-allocator.js';
+import { apiServiceStrategy } from './apiservices.js';
 import { certificateSigningRequestStrategy } from './certificatesigningrequests.js';
 import { clusterRoleBindingStrategy } from './clusterrolebindings.js';
 import { clusterRoleStrategy } from './clusterroles.js';
@@ -71,6 +72,7 @@ const RESOURCE_STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'admissionregistration.k8s.io/validatingadmissionpolicybindings': validatingAdmissionPolicyBindingStrategy,
   'admissionregistration.k8s.io/validatingwebhookconfigurations': validatingWebhookConfigurationStrategy,
   'apiextensions.k8s.io/customresourcedefinitions': customResourceDefinitionStrategy,
+  'apiregistration.k8s.io/apiservices': apiServiceStrategy,
   'apps/controllerrevisions': controllerRevisionStrategy,
   'apps/daemonsets': daemonSetStrategy,
   'apps/deployments': deploymentStrategy,

@@ -1,0 +1,76 @@
+// The aggregation layer of the API server (upstream's kube-aggregator, which runs in front of
+// kube-apiserver): which requests go to an extension API server, the controllers that keep
+// APIServices (local ones registered, every one's availability checked), and the aggregated groups
+// discovery lists.
+import type { APIService } from '../../api/types/generated.js';
+import type { PemPair } from '../../pki/certificates.js';
+import type { ServiceResolver } from '../admission/webhook/client.js';
+import type { Registry } from '../registry/registry.js';
+import { AvailabilityController, type RemoteDiscovery } from './availability-controller.js';
+import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
+import { AggregatedOpenAPI } from './openapi.js';
+import { APIServiceProxy } from './proxy.js';
+import { LocalAPIServiceRegistration } from './registration-controller.js';
+
+export interface AggregatorOptions {
+  /** The front-proxy client certificate the aggregator presents to extension servers. */
+  proxyClient: PemPair;
+  resolve: ServiceResolver;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export class Aggregator {
+  readonly proxy: APIServiceProxy;
+  readonly openapi: AggregatedOpenAPI;
+  private readonly discovered: RemoteDiscovery = new Map();
+  private readonly availability: AvailabilityController;
+  private readonly registration: LocalAPIServiceRegistration;
+
+  constructor(private readonly registry: Registry, o: AggregatorOptions) {
+    this.proxy = new APIServiceProxy(o.proxyClient, o.resolve);
+    this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve);
+    this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
+    this.registration = new LocalAPIServiceRegistration(registry, o.log);
+  }
+
+  async start(): Promise<void> {
+    await this.registration.start();
+    this.availability.start();
+  }
+
+  stop(): void {
+    this.registration.stop();
+    this.availability.stop();
+  }
+
+  /** The Service-backed APIService serving `/apis/<group>/<version>[/...]`, if the path is one's. */
+  route(pathname: string): APIService | undefined {
+    const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
+    return m ? this.remote(m[1], m[2]) : undefined;
+  }
+
+  /** The Service-backed APIService whose OpenAPI v3 document `/openapi/v3/apis/<group>/<version>` is. */
+  openapiRoute(pathname: string): APIService | undefined {
+    const m = /^\/openapi\/v3\/apis\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
+    return m ? this.remote(m[1], m[2]) : undefined;
+  }
+
+  private remote(group: string, version: string): APIService | undefined {
+    const apiService = this.registry.get('apiregistration.k8s.io', 'apiservices').getCached('', `${version}.${group}`)?.object as APIService | undefined;
+    return apiService?.spec?.service ? apiService : undefined;
+  }
+
+  /** The aggregated servers' entries of the /openapi/v3 index. */
+  openapiIndex(): Promise<Record<string, { serverRelativeURL: string }>> {
+    const local = new Set(this.registry.catalog.groups().map(g => g.name));
+    const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService);
+    return this.openapi.index(apiServices.filter(a => !local.has(a.spec?.group ?? '')));
+  }
+
+  /** The groups served by extension servers, in discovery order. */
+  groups(): AggregatedGroup[] {
+    const local = new Set(this.registry.catalog.groups().map(g => g.name));
+    const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService);
+    return aggregatedGroups(apiServices, this.discovered, local);
+  }
+}

@@ -1,0 +1,68 @@
+// OpenAPI v3 of the aggregated APIs, as upstream's v3 aggregation controller publishes it: the
+// /openapi/v3 index lists each available Service-backed APIService's `apis/<group>/<version>` with
+// its server's own hash, and that document is its server's, fetched when asked for (as
+// system:kube-aggregator, over the same verified TLS as proxied requests). Not aggregated: /openapi/v2.
+import { request } from 'node:https';
+import { isTrue } from '../../api/conditions.js';
+import type { APIService } from '../../api/types/generated.js';
+import type { PemPair } from '../../pki/certificates.js';
+import type { ServiceResolver } from '../admission/webhook/client.js';
+import { proxyTls } from './backend.js';
+
+const TIMEOUT_MS = 5000;
+
+type IndexEntry = { serverRelativeURL: string };
+
+export class AggregatedOpenAPI {
+  constructor(private readonly client: PemPair, private readonly resolve: ServiceResolver) {}
+
+  /** GET `path` from the APIService's server; undefined when it cannot answer 200. */
+  private fetch(apiService: APIService, path: string): Promise<Buffer | undefined> {
+    const ref = apiService.spec!.service!;
+    let endpoint: { host: string; port: number };
+    try {
+      endpoint = this.resolve(ref.namespace ?? '', ref.name ?? '', ref.port ?? 443);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    return new Promise(done => {
+      const req = request({
+        host: endpoint.host, port: endpoint.port, path, method: 'GET', agent: false, ...proxyTls(apiService.spec!, this.client),
+        headers: { 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters', Accept: 'application/json' },
+      }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', () => done(undefined));
+        res.on('end', () => done(res.statusCode === 200 ? Buffer.concat(chunks) : undefined));
+      });
+      req.setTimeout(TIMEOUT_MS, () => req.destroy());
+      req.on('error', () => done(undefined));
+      req.end();
+    });
+  }
+
+  /** Each available APIService's entry in its server's own index, keyed `apis/<group>/<version>`. */
+  async index(apiServices: APIService[]): Promise<Record<string, IndexEntry>> {
+    const out: Record<string, IndexEntry> = {};
+    await Promise.all(apiServices.filter(a => a.spec?.service && isTrue(a.status?.conditions, 'Available')).map(async a => {
+      const key = `apis/${a.spec!.group}/${a.spec!.version}`;
+      const body = await this.fetch(a, '/openapi/v3');
+      const entry = body && (parse(body) as { paths?: Record<string, IndexEntry> } | undefined)?.paths?.[key];
+      if (entry?.serverRelativeURL?.startsWith(`/openapi/v3/${key}`)) out[key] = { serverRelativeURL: entry.serverRelativeURL };
+    }));
+    return out;
+  }
+
+  /** The APIService's server's document for its group-version. */
+  document(apiService: APIService, search: string): Promise<Buffer | undefined> {
+    return this.fetch(apiService, `/openapi/v3/apis/${apiService.spec!.group}/${apiService.spec!.version}${search}`);
+  }
+}
+
+function parse(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
