@@ -2,7 +2,8 @@
 // (npm run gen:cri does both): node dist/scripts/gen-cri-types.js
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRI_GENERATED_DIR, REPO_ROOT, generateCriTypes } from '../src/kubelet/cri/generate.js';
+import { CRI_GENERATED_DIR, generateCriTypes } from '../src/kubelet/cri/generate.js';
+import { REPO_ROOT } from '../src/util/proto-types.js';
 
 // Start empty so messages removed from the proto leave no files behind.
 rmSync(join(REPO_ROOT, CRI_GENERATED_DIR), { recursive: true, force: true });

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CRI_GENERATED_DIR, REPO_ROOT, generateCriTypes, generatorFlags, readTree } from './generate.js';
+import { REPO_ROOT, generatorFlags, readTree } from '../../util/proto-types.js';
+import { CRI_GENERATED_DIR, generateCriTypes } from './generate.js';
+import { CRI_LOADER_OPTIONS } from './loader-options.js';
 
 test('the generator is told what the client decodes: numbers for 64-bit integers, enum names, defaults', () => {
-  assert.deepEqual(generatorFlags(), ['--longs=Number', '--enums=String', '--defaults']);
+  assert.deepEqual(generatorFlags(CRI_LOADER_OPTIONS), ['--longs=Number', '--enums=String', '--defaults']);
 });
 
 test('the committed generated/ is what proto-loader-gen-types produces from api.proto', () => {
