@@ -36,6 +36,8 @@ export const R = {
   resourcequotas: ref('v1', 'resourcequotas'),
   replicationcontrollers: ref('v1', 'replicationcontrollers'),
   persistentvolumeclaims: ref('v1', 'persistentvolumeclaims'),
+  persistentvolumes: ref('v1', 'persistentvolumes', false),
+  storageclasses: ref('storage.k8s.io/v1', 'storageclasses', false),
   deployments: ref('apps/v1', 'deployments'),
   replicasets: ref('apps/v1', 'replicasets'),
   statefulsets: ref('apps/v1', 'statefulsets'),

@@ -24,7 +24,9 @@ import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
 import { TokenManager } from './token/token-manager.js';
+import { HostPathVolumePlugin, LocalVolumePlugin } from './volumes/local-pv.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
+import type { PersistentVolumePlugin } from './volumes/pv-plugin.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -52,6 +54,8 @@ export interface KubeletOptions {
   /** Pods synced in parallel (default 16). */
   workers?: number;
   log?: Logger;
+  /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
+  volumePlugins?: PersistentVolumePlugin[];
 }
 
 export class Kubelet {
@@ -75,12 +79,12 @@ export class Kubelet {
     this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
     this.services = o.informers.get<ServiceObject>(R.services);
-    this.volumes = new PodVolumes(o.rootDir);
+    const objects = new ApiObjectSource(o.client);
+    this.volumes = new PodVolumes(o.rootDir, objects, [new LocalVolumePlugin(), new HostPathVolumePlugin(), ...(o.volumePlugins ?? [])]);
     this.prober = new ProberManager(o.runtime, {
       failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
       changed: uid => this.queue.add(uid),
     });
-    const objects = new ApiObjectSource(o.client);
     this.syncer = new PodSyncer({
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,

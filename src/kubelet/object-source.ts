@@ -1,17 +1,19 @@
 // The ConfigMaps and Secrets a pod refers to, read through the API for each sync (upstream's "Get"
-// change-detection strategy): a missing object is `undefined`, any other failure is thrown.
-import {  } from '../api/errors.js';
+// change-detection strategy): a missing object is `undefined`, any other failure is thrown. The
+// same source reads the claims and PVs of PV-backed volumes.
+import type { PersistentVolume, PersistentVolumeClaim } from '../api/types/generated.js';
 import { ignoreNotFound } from '../client/api-errors.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R, type ResourceRef } from '../client/resources.js';
 import type { ConfigMapObject, SecretObject } from './types.js';
+import type { ClaimSource } from './volumes/pv-plugin.js';
 
 export interface ObjectSource {
   configMap(namespace: string, name: string): Promise<ConfigMapObject | undefined>;
   secret(namespace: string, name: string): Promise<SecretObject | undefined>;
 }
 
-export class ApiObjectSource implements ObjectSource {
+export class ApiObjectSource implements ObjectSource, ClaimSource {
   constructor(private readonly client: RestClient) {}
 
   configMap(namespace: string, name: string): Promise<ConfigMapObject | undefined> {
@@ -22,7 +24,15 @@ export class ApiObjectSource implements ObjectSource {
     return this.get<SecretObject>(R.secrets, namespace, name);
   }
 
-  private async get<T>(r: ResourceRef, namespace: string, name: string): Promise<T | undefined> {
+  persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined> {
+    return this.get<PersistentVolumeClaim>(R.persistentvolumeclaims, namespace, name);
+  }
+
+  persistentVolume(name: string): Promise<PersistentVolume | undefined> {
+    return this.get<PersistentVolume>(R.persistentvolumes, undefined, name);
+  }
+
+  private async get<T>(r: ResourceRef, namespace: string | undefined, name: string): Promise<T | undefined> {
     return ignoreNotFound(this.client.get<T>(objectPath(r, namespace, name)));
   }
 }

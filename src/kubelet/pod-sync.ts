@@ -27,7 +27,7 @@ import { statusChanged } from './pod-status-diff.js';
 import type { ProberManager } from './prober/prober-manager.js';
 import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
 import { podDescription, type PodObject } from './types.js';
-import { apiDataVolumeNames, containerMounts, type PodVolumes } from './volumes/pod-volumes.js';
+import { containerMounts, type PodVolume, type PodVolumes } from './volumes/pod-volumes.js';
 import { VolumeSetupError } from './volumes/projections.js';
 import type { TokenSource } from './token/token-manager.js';
 
@@ -171,7 +171,7 @@ export class PodSyncer {
     const node = this.d.node();
 
     // Volumes come first (upstream waits for them before the sandbox) and are refreshed every sync.
-    let volumes: Map<string, string>;
+    let volumes: Map<string, PodVolume>;
     try {
       volumes = await this.d.volumes.setUp({ pod, node, podIPs: state.sandboxes[0]?.ips ?? [], objects, tokens: this.d.tokens });
     } catch (err) {
@@ -270,7 +270,7 @@ export class PodSyncer {
       const { env: vars, warnings } = await containerEnv({ pod, container: c, node: env.node, podIPs: env.podIPs, objects: env.objects, services: this.d.services() });
       for (const w of warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
       const { command, args } = expandCommand(c, vars);
-      const mounts = containerMounts(c, env.volumes, env.hostsFile, apiDataVolumeNames(pod), envLookup(vars));
+      const mounts = containerMounts(c, env.volumes, env.hostsFile, envLookup(vars));
       const messagePath = c.terminationMessagePath ?? '/dev/termination-log';
       if (messagePath && !mounts.some(m => m.containerPath === messagePath)) {
         mounts.push({ containerPath: messagePath, hostPath: newTerminationMessageFile(this.d.rootDir, pod.metadata.uid!, c.name), readonly: false });
@@ -437,7 +437,7 @@ interface StartEnv {
   node: NodeFacts;
   podIPs: string[];
   objects: ObjectSource;
-  volumes: Map<string, string>;
+  volumes: Map<string, PodVolume>;
   hostsFile: string | undefined;
   sandboxAttempt: number;
   sandboxId: string;

@@ -1,17 +1,22 @@
 // A pod's volumes on the node, under `<root>/pods/<uid>/volumes/<plugin>/<name>` as upstream lays
 // them out: emptyDir (a directory, or a tmpfs mount for medium Memory), hostPath (checked or created
-// by type), and API-data volumes written atomically. Also the kubelet-managed /etc/hosts. Teardown
-// unmounts what was mounted, then removes the pod's directory.
+// by type), API-data volumes written atomically, and PV-backed volumes (persistentVolumeClaim,
+// ephemeral) through the PV plugins of pv-plugin.ts. Also the kubelet-managed /etc/hosts. Teardown
+// lets each PV plugin tear down its volumes, unmounts what is still mounted, then removes the pod's
+// directory.
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, sep } from 'node:path';
 import { expand, type Lookup } from '../expand.js';
 import { promisify } from 'node:util';
 import { milliValue, parseQuantity } from '../../api/quantity.js';
-import type { Container, Volume } from '../../api/types/generated.js';
+import type { Container, PersistentVolume, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
 import { mountsUnder } from '../containerd/cleanup.js';
 import { writeAtomically } from './atomic-writer.js';
+import { checkHostPath } from './host-path.js';
+import { setVolumeOwnership } from './ownership.js';
+import { claimNameOf, pluginDir, resolvePersistentVolume, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
 
 const run = promisify(execFile);
@@ -20,6 +25,13 @@ export interface HostMount {
   containerPath: string;
   hostPath: string;
   readonly: boolean;
+}
+
+/** A set-up volume: where it is on the host, whether containers must mount it read-only, and whether it is a block device. */
+export interface PodVolume {
+  path: string;
+  readOnly: boolean;
+  block: boolean;
 }
 
 const PLUGIN_DIR: Record<string, string> = {
@@ -32,26 +44,56 @@ export function podDir(root: string, uid: string): string {
 }
 
 export class PodVolumes {
-  constructor(private readonly root: string) {}
+  /** pod uid → its PV-backed volumes' unique names (Node status.volumesInUse). */
+  private readonly inUse = new Map<string, Set<string>>();
+  /** `<uid>/<volume>` whose fsGroup ownership is done for this kubelet run (upstream does it at mount). */
+  private readonly owned = new Set<string>();
 
-  /** Sets up every volume; returns the host path of each by name. Idempotent (runs every sync). */
-  async setUp(ctx: ProjectionContext): Promise<Map<string, string>> {
+  constructor(private readonly root: string, private readonly claims: ClaimSource, private readonly plugins: PersistentVolumePlugin[]) {}
+
+  /** Sets up every volume; returns each by name. Idempotent (runs every sync). */
+  async setUp(ctx: ProjectionContext): Promise<Map<string, PodVolume>> {
     const pod = ctx.pod;
     const base = join(podDir(this.root, pod.metadata.uid!), 'volumes');
-    const paths = new Map<string, string>();
+    const volumes = new Map<string, PodVolume>();
     for (const v of pod.spec.volumes ?? []) {
       try {
-        paths.set(v.name, await this.setUpOne(v, base, ctx));
+        volumes.set(v.name, claimNameOf(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod) : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         throw new VolumeSetupError(`MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
       }
     }
-    return paths;
+    return volumes;
+  }
+
+  /** The unique names of the PV-backed volumes of the pods set up here, sorted. */
+  volumesInUse(): string[] {
+    return [...new Set([...this.inUse.values()].flatMap(s => [...s]))].sort();
+  }
+
+  private async setUpPersistent(v: Volume, base: string, pod: PodObject): Promise<PodVolume> {
+    const { claim, pv } = await resolvePersistentVolume(pod, v, this.claims);
+    const plugin = this.plugins.find(p => p.canSupport(pv));
+    if (!plugin) throw new VolumeSetupError(`no volume plugin matched PV ${pv.metadata?.name}`);
+    const uid = pod.metadata.uid!;
+    const readOnly = !!v.persistentVolumeClaim?.readOnly || persistentSourceReadOnly(pv);
+    const dirName = pluginDir(plugin.name);
+    const m: PersistentVolumeMount = { pod, volume: v, claim, pv, readOnly, dir: join(base, dirName, pv.metadata!.name!), globalDir: join(this.root, 'plugins', dirName) };
+    const set = this.inUse.get(uid) ?? new Set();
+    this.inUse.set(uid, set.add(plugin.uniqueName(pv)));
+    const mounted = await plugin.setUp(m);
+    const fsGroup = pod.spec.securityContext?.fsGroup;
+    const key = `${uid}/${v.name}`;
+    if (fsGroup !== undefined && !mounted.block && !this.owned.has(key) && plugin.appliesFsGroup(m)) {
+      setVolumeOwnership(mounted.path, fsGroup, readOnly, pod.spec.securityContext?.fsGroupChangePolicy);
+      this.owned.add(key);
+    }
+    return { path: mounted.path, readOnly, block: mounted.block };
   }
 
   private async setUpOne(v: Volume, base: string, ctx: ProjectionContext): Promise<string> {
-    if (v.hostPath) return hostPath(v.hostPath.path, v.hostPath.type ?? '');
+    if (v.hostPath) return checkHostPath(v.hostPath.path, v.hostPath.type ?? '');
     const kind = Object.keys(PLUGIN_DIR).find(k => (v as unknown as Record<string, unknown>)[k] !== undefined);
     if (!kind) throw new VolumeSetupError('volume type not supported on this node');
     const dir = join(base, PLUGIN_DIR[kind], v.name);
@@ -97,11 +139,24 @@ export class PodVolumes {
    */
   async tearDown(uid: string): Promise<void> {
     const dir = podDir(this.root, uid);
+    this.inUse.delete(uid);
+    for (const key of this.owned) if (key.startsWith(`${uid}/`)) this.owned.delete(key);
     if (existsSync(dir)) {
+      await this.tearDownPersistent(uid, join(dir, 'volumes'));
       for (const m of mountsUnder(dir)) await run('umount', [m]);
       rmSync(dir, { recursive: true, force: true });
     }
     for (const name of this.entries()) if (name.endsWith(`_${uid}`)) rmSync(join(this.root, 'pods', name), { recursive: true, force: true });
+  }
+
+  /** Each PV plugin tears down what it set up (found on disk: the pod and its PVs may be gone). */
+  private async tearDownPersistent(podUid: string, base: string): Promise<void> {
+    for (const plugin of this.plugins) {
+      const dirName = pluginDir(plugin.name);
+      const dir = join(base, dirName);
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir)) await plugin.tearDown({ podUid, dir: join(dir, name), globalDir: join(this.root, 'plugins', dirName) });
+    }
   }
 
   /** The uids that have a pod or log directory on this node. */
@@ -115,48 +170,60 @@ export class PodVolumes {
   }
 }
 
-/** The CRI mounts of a container: its volumeMounts (subPath, or subPathExpr over its env) and /etc/hosts. */
-export function containerMounts(c: Container, volumes: Map<string, string>, hostsFile: string | undefined, apiDataVolumes: Set<string>, env: Lookup): HostMount[] {
+/**
+ * The CRI mounts of a container: its volumeMounts (subPath, or subPathExpr over its env; read-only by
+ * the mount or by the volume) and /etc/hosts.
+ */
+export function containerMounts(c: Container, volumes: Map<string, PodVolume>, hostsFile: string | undefined, env: Lookup): HostMount[] {
   const mounts: HostMount[] = [];
   for (const m of c.volumeMounts ?? []) {
-    let hostPath = volumes.get(m.name);
-    if (!hostPath) throw new VolumeSetupError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
+    const vol = volumes.get(m.name);
+    if (!vol) throw new VolumeSetupError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
+    if (vol.block) throw new VolumeSetupError(`volume ${m.name} has volumeMode Block, but is specified in volumeMounts`);
     const sub = m.subPathExpr ? expand(m.subPathExpr, env) : m.subPath;
-    if (sub) {
-      if (isAbsolute(sub) || sub.split('/').includes('..')) throw new VolumeSetupError(`subPath "${sub}" must be a relative path without ".."`);
-      hostPath = join(hostPath, sub);
-      if (!existsSync(hostPath)) mkdirSync(hostPath, { recursive: true });
-    }
-    // API-data volumes are always read-only, as upstream mounts them.
-    mounts.push({ containerPath: m.mountPath, hostPath, readonly: !!m.readOnly || apiDataVolumes.has(m.name) });
+    const hostPath = sub ? subPathOf(vol.path, sub) : vol.path;
+    mounts.push({ containerPath: m.mountPath, hostPath, readonly: !!m.readOnly || vol.readOnly });
   }
   if (hostsFile && !mounts.some(m => m.containerPath === '/etc/hosts')) mounts.push({ containerPath: '/etc/hosts', hostPath: hostsFile, readonly: false });
   return mounts;
 }
 
-export function apiDataVolumeNames(pod: PodObject): Set<string> {
-  return new Set((pod.spec.volumes ?? []).filter(v => v.configMap || v.secret || v.downwardAPI || v.projected).map(v => v.name));
+/**
+ * `sub` inside the volume at `base`, created as a directory when missing, refused as upstream's
+ * kubelet refuses it: absolute, with `..`, or resolving (through symlinks the pod may have written)
+ * to a place outside the volume.
+ */
+export function subPathOf(base: string, sub: string): string {
+  if (isAbsolute(sub)) throw new VolumeSetupError(`error SubPath \`${sub}\` must not be an absolute path`);
+  if (sub.split('/').includes('..')) throw new VolumeSetupError(`unable to provision SubPath \`${sub}\`: must not contain '..'`);
+  const root = realpathSync(base);
+  const within = (p: string) => p === root || p.startsWith(root + sep);
+  // Walk down component by component so that no symlink leads a mkdir outside the volume.
+  let at = root;
+  for (const part of sub.split('/').filter(p => p && p !== '.')) {
+    const next = join(at, part);
+    if (!existsSync(next)) {
+      if (lstatSafe(next)) throw new VolumeSetupError(`subPath "${sub}" is a dangling symlink in the volume`);
+      mkdirSync(next, { mode: 0o750 });
+    }
+    at = realpathSync(next);
+    if (!within(at)) throw new VolumeSetupError(`subpath "${sub}" not within volume path "${base}": it resolves to "${at}"`);
+  }
+  return at;
 }
 
-function hostPath(path: string, type: string): string {
-  const st = existsSync(path) ? statSync(path) : undefined;
-  const fail = (what: string) => new VolumeSetupError(`hostPath type check failed: ${path} is not a ${what}`);
-  switch (type) {
-    case 'DirectoryOrCreate':
-      if (!st) mkdirSync(path, { recursive: true, mode: 0o755 });
-      else if (!st.isDirectory()) throw fail('directory');
-      break;
-    case 'FileOrCreate':
-      if (!st) closeSync(openSync(path, 'a', 0o644));
-      else if (!st.isFile()) throw fail('file');
-      break;
-    case 'Directory': if (!st?.isDirectory()) throw fail('directory'); break;
-    case 'File': if (!st?.isFile()) throw fail('file'); break;
-    case 'Socket': if (!st?.isSocket()) throw fail('socket'); break;
-    case 'CharDevice': if (!st?.isCharacterDevice()) throw fail('character device'); break;
-    case 'BlockDevice': if (!st?.isBlockDevice()) throw fail('block device'); break;
-  }
-  return path;
+function lstatSafe(p: string): boolean {
+  try { lstatSync(p); return true; } catch { return false; }
+}
+
+/** API-data volumes are always read-only, as upstream mounts them. */
+function isApiData(v: Volume): boolean {
+  return !!(v.configMap || v.secret || v.downwardAPI || v.projected);
+}
+
+function persistentSourceReadOnly(pv: PersistentVolume): boolean {
+  const src = pv.spec as Record<string, { readOnly?: boolean } | undefined> | undefined;
+  return Object.values(src ?? {}).some(s => typeof s === 'object' && s !== null && !Array.isArray(s) && s.readOnly === true);
 }
 
 function isMountPoint(dir: string): boolean {

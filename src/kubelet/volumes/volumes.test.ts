@@ -7,13 +7,17 @@ import type { ObjectSource } from '../object-source.js';
 import type { TokenSource } from '../token/token-manager.js';
 import type { ConfigMapObject, PodObject, SecretObject } from '../types.js';
 import { writeAtomically, InvalidPathError } from './atomic-writer.js';
-import { PodVolumes, containerMounts, apiDataVolumeNames } from './pod-volumes.js';
+import { PodVolumes, containerMounts } from './pod-volumes.js';
+import type { ClaimSource } from './pv-plugin.js';
 
 /** Tokens named after what they were asked for, so the test sees the projection's parameters. */
 const tokens: TokenSource = {
   async podToken(pod, p) { return `token-for-${pod.metadata.name}-${p.audience ?? 'api'}-${p.expirationSeconds}`; },
   forgetPod() {},
 };
+
+/** No claims or PVs: these tests use no PV-backed volumes. */
+const noClaims: ClaimSource = { async persistentVolumeClaim() { return undefined; }, async persistentVolume() { return undefined; } };
 
 const files = (o: Record<string, string>, mode = 0o644) => new Map(Object.entries(o).map(([k, v]) => [k, { data: Buffer.from(v), mode }]));
 
@@ -58,8 +62,9 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
         ],
       },
     };
-    const vols = new PodVolumes(root);
-    const paths = await vols.setUp({ pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens });
+    const vols = new PodVolumes(root, noClaims, []);
+    const volumes = await vols.setUp({ pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens });
+    const paths = new Map([...volumes].map(([k, v]) => [k, v.path]));
     const cfg = paths.get('cfg')!;
     assert.equal(cfg, join(root, 'pods/uid-1/volumes/kubernetes.io~configmap/cfg'));
     assert.equal(readFileSync(join(cfg, 'conf/app.conf'), 'utf8'), 'x=1');
@@ -70,7 +75,7 @@ test('pod volumes: configMap items and modes, secret, downwardAPI, projected, em
     assert.deepEqual(readdirSync(paths.get('all')!).filter(n => !n.startsWith('..')).sort(), ['app.conf', 'other', 'sa']);
     assert.equal(readFileSync(join(paths.get('all')!, 'sa/token'), 'utf8'), 'token-for-p-vault-600');
     assert.ok(statSync(join(root, 'made')).isDirectory());
-    const mounts = containerMounts(pod.spec.containers[0], paths, '/hosts', apiDataVolumeNames(pod), n => (n === 'POD' ? 'p' : undefined));
+    const mounts = containerMounts(pod.spec.containers[0], volumes, '/hosts', n => (n === 'POD' ? 'p' : undefined));
     assert.deepEqual(mounts.map(m => [m.containerPath, m.readonly]), [['/etc/cfg', true], ['/scratch', false], ['/mine', false], ['/etc/hosts', false]]);
     assert.ok(mounts[1].hostPath.endsWith('kubernetes.io~empty-dir/scratch/part'));
     assert.ok(mounts[2].hostPath.endsWith('kubernetes.io~empty-dir/scratch/by-pod/p'));
@@ -104,9 +109,9 @@ test('fsGroup: API-data files and emptyDir belong to the group and are group-rea
         volumes: [{ name: 'sec', secret: { secretName: 's', defaultMode: 0o400 } }, { name: 'tmp', emptyDir: {} }, { name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
       },
     };
-    const vols = new PodVolumes(root);
+    const vols = new PodVolumes(root, noClaims, []);
     const ctx = { pod, node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens };
-    const paths = await vols.setUp(ctx);
+    const paths = new Map([...await vols.setUp(ctx)].map(([k, v]) => [k, v.path]));
     const key = statSync(join(paths.get('sec')!, 'key'));
     assert.equal(key.gid, 4321);
     assert.equal(key.mode & 0o777, 0o440);
