@@ -15,8 +15,8 @@ import { RestClient } from '../client/rest-client.js';
 import { IngressController } from '../ingress/controller.js';
 import { ingressNodeLabels } from '../ingress/status.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import { BUILTIN_IMAGES, BUILTIN_REGISTRY, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
-import { ensureBuiltinImages } from '../kubelet/images/load.js';
+import { BUILTIN_REGISTRY, IMPORTED_ON_START, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
+import { builtinImageSource, ensureBuiltinImages } from '../kubelet/images/load.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../api/node-object.js';
@@ -160,9 +160,10 @@ export class Agent {
       if (await removeVtep()) o.log('VXLAN tunnel endpoint of an earlier run removed');
     }
     // Pods must start without internet access: k8ts's own images are built locally when missing —
-    // our sandbox image always, the others unless a registry mirror serves them by name. Another
-    // sandbox image comes from its registry.
-    await ensureBuiltinImages(runtime.endpoint, BUILTIN_IMAGES.filter(i => (i === PAUSE_IMAGE ? o.pauseImage === PAUSE_IMAGE : !o.registryMirrors?.[BUILTIN_REGISTRY])));
+    // our sandbox image always, the others unless a registry mirror serves them by name (the big
+    // k8ts image only when a pod asks for it: localImages below). Another sandbox image comes from
+    // its registry.
+    await ensureBuiltinImages(runtime.endpoint, IMPORTED_ON_START.filter(i => (i === PAUSE_IMAGE ? o.pauseImage === PAUSE_IMAGE : !o.registryMirrors?.[BUILTIN_REGISTRY])));
     if (o.pauseImage !== PAUSE_IMAGE && !(await runtime.images.imageStatus(o.pauseImage))) await runtime.images.pullImage(o.pauseImage);
     this.status = new NodeStatusLoop({
       client: this.client,
@@ -201,6 +202,7 @@ export class Agent {
       client: this.client, informers: this.informers, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
+      localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
     });
     await this.kubelet.start();
     if (o.ingress) {

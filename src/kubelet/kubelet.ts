@@ -17,7 +17,7 @@ import { WorkQueue } from '../client/work-queue.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
 import type { ImageClient, RuntimeClient } from './cri/client.js';
 import type { NodeFacts } from './downward-api.js';
-import { ImageManager } from './images.js';
+import { ImageManager, type LocalImageSource } from './images.js';
 import * as L from './labels.js';
 import { ApiObjectSource } from './object-source.js';
 import { PodDnsConfigurer, type KubeletDnsOptions } from './pod-dns.js';
@@ -61,6 +61,8 @@ export interface KubeletOptions {
   relistIntervalMs?: number;
   /** Pods synced in parallel (default 16). */
   workers?: number;
+  /** Images the node provides itself (k8ts's own) instead of pulling them. */
+  localImages?: LocalImageSource;
   log?: Logger;
   /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
   volumePlugins?: PersistentVolumePlugin[];
@@ -106,7 +108,7 @@ export class Kubelet {
       changed: uid => this.queue.add(uid),
     });
     this.syncer = new PodSyncer({
-      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
+      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
       dns: new PodDnsConfigurer({ ...o.dns, nodeName: o.nodeName, nodeIPs: () => this.nodeFacts.hostIPs, recorder }),
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],

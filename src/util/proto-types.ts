@@ -6,11 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Options } from '@grpc/proto-loader';
-
-/** The repository root (compiled code runs from dist/src/util/). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { INSTALL_ROOT } from './install-root.js';
 
 /** The loader options the generator can mirror. */
 export interface GeneratedLoaderOptions extends Options {
@@ -44,7 +41,7 @@ export function generateProtoTypes(protos: string[], options: GeneratedLoaderOpt
     '--includeComments',
     `--outDir=${outDir}`,
     ...protos,
-  ], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  ], { cwd: INSTALL_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Every file under `dir`, keyed by its path relative to `dir`. */
