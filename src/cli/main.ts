@@ -1,5 +1,6 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from './controller-manager-command.js';
+import { runCsiHostPathCommand } from './csi-hostpath-command.js';
 import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
@@ -20,6 +21,7 @@ Commands:
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
   kubectl              run kubectl against the local cluster
+  csi-hostpath         run the reference hostpath CSI driver (as a DaemonSet's container)
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
   uninstall            killall, then delete the data dir
 
@@ -53,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       return runSimNodesCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'csi-hostpath':
+      return runCsiHostPathCommand(args);
     case 'killall':
     case 'uninstall':
       return runTeardown(command, args);

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { Container, PersistentVolume, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
-import { mountsUnder } from '../containerd/cleanup.js';
+import { mountsUnder } from '../../util/mountinfo.js';
 import { writeAtomically } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { setVolumeOwnership } from './ownership.js';
