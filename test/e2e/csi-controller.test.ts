@@ -23,6 +23,8 @@ const DRIVER = 'hostpath.csi.k8ts.io';
 const TOPOLOGY_KEY = 'topology.hostpath.csi.k8ts.io/node';
 const NODE = 'csi-node-a';
 const FINALIZER = 'external-attacher/hostpath-csi-k8ts-io';
+/** A second instance of the driver whose socket is not on the controller manager's path: `k8ts csi-sidecar` serves it. */
+const REMOTE = 'remote.csi.k8ts.io';
 
 interface Obj { metadata: { name: string; uid: string; annotations?: Record<string, string>; finalizers?: string[] }; spec: any; status?: any }
 interface EventLike { reason: string; message: string; type: string }
@@ -60,6 +62,11 @@ apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata: { name: silent }
 provisioner: silent.csi.k8ts.io
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: { name: remote }
+provisioner: ${REMOTE}
 `;
 
 /** A claim as the PV controller leaves it for an external provisioner (annotated with the driver). */
@@ -79,6 +86,8 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
   let c: TestCluster;
   let driver: ChildProcess;
   let driverDir: string;
+  let remoteDir: string;
+  const processes: ChildProcess[] = [];
   let silent: Server;
   const silentConnections: Socket[] = [];
 
@@ -107,6 +116,14 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     driverDir = mkdtempSync(join(tmpdir(), 'k8ts-csi-driver-'));
     driver = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', '--endpoint', `unix://${join(plugins, DRIVER, 'csi.sock')}`,
       '--nodeid', NODE, '--datadir', driverDir, '--enable-attach', '--capacity', '10Gi'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    processes.push(driver);
+    // The "remote" driver and its sidecar, as the two containers of a driver pod sharing a socket dir.
+    remoteDir = mkdtempSync(join(tmpdir(), 'k8ts-csi-remote-'));
+    const remoteSocket = join(remoteDir, 'socket', 'csi.sock');
+    processes.push(spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', '--endpoint', `unix://${remoteSocket}`, '--drivername', REMOTE,
+      '--nodeid', NODE, '--datadir', join(remoteDir, 'data'), '--capacity', '10Gi'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    processes.push(spawn(process.execPath, [K8TS_BIN, 'csi-sidecar', '--csi-address', remoteSocket, '--kubeconfig', c.kubeconfig,
+      '--leader-election-lease-duration', '5'], { stdio: ['ignore', 'ignore', 'pipe'] }));
     // A socket that accepts connections and never says a word.
     mkdirSync(join(plugins, 'silent.csi.k8ts.io'), { recursive: true });
     silent = createServer(s => silentConnections.push(s)).listen(join(plugins, 'silent.csi.k8ts.io', 'csi.sock'));
@@ -117,13 +134,13 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
   after(async () => {
     for (const s of silentConnections) s.destroy();
     silent?.close();
-    if (driver && driver.exitCode === null) {
-      const exited = new Promise(r => driver.once('exit', r));
-      process.kill(driver.pid!, 'SIGTERM');
-      await exited;
-    }
+    await Promise.all(processes.filter(p => p.exitCode === null && p.signalCode === null).map(p => {
+      const exited = new Promise(r => p.once('exit', r));
+      process.kill(p.pid!, 'SIGTERM');
+      return exited;
+    }));
     await c?.stop();
-    if (driverDir) rmSync(driverDir, { recursive: true, force: true });
+    for (const dir of [driverDir, remoteDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   let pv: Obj;
@@ -212,5 +229,15 @@ spec:
     assert.equal(pvc.spec.volumeName, undefined);
     assert.equal(await exists(['pv', `pvc-${pvc.metadata.uid}`]), false);
     assert.equal((await c.k(['get', '--raw', '/readyz'])).trim(), 'ok');
+  });
+
+  test('k8ts csi-sidecar beside a driver serves it from anywhere, holding the driver\'s Lease', async () => {
+    await c.k(['apply', '-f', '-'], claim('far', 'remote', REMOTE));
+    const pvc = await get(['pvc', 'far']);
+    const far = await eventually(async () => (await exists(['pv', `pvc-${pvc.metadata.uid}`])) && get(['pv', `pvc-${pvc.metadata.uid}`]), 30_000, 'the PV made through the sidecar');
+    assert.equal(far.metadata.annotations!['pv.kubernetes.io/provisioned-by'], REMOTE);
+    assert.equal(far.spec.csi.driver, REMOTE);
+    const lease = await get(['lease', '-n', 'kube-system', 'csi-sidecar-remote-csi-k8ts-io']);
+    assert.ok(lease.spec.holderIdentity);
   });
 });
