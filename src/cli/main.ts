@@ -1,6 +1,7 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from './controller-manager-command.js';
 import { runCsiHostPathCommand } from './csi-hostpath-command.js';
+import { runCsiSidecarCommand } from './csi-sidecar-command.js';
 import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
@@ -22,6 +23,7 @@ Commands:
   sim-nodes            register simulated nodes that play the kubelet
   kubectl              run kubectl against the local cluster
   csi-hostpath         run the reference hostpath CSI driver (as a DaemonSet's container)
+  csi-sidecar          provision, attach and resize for a CSI driver (as a container of its pod)
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
   uninstall            killall, then delete the data dir
 
@@ -57,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return runKubectl(args);
     case 'csi-hostpath':
       return runCsiHostPathCommand(args);
+    case 'csi-sidecar':
+      return runCsiSidecarCommand(args);
     case 'killall':
     case 'uninstall':
       return runTeardown(command, args);
