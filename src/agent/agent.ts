@@ -29,6 +29,8 @@ import { DNS_METRICS_PORT } from '../dns/dns-metrics.js';
 import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import type { ProxyMode } from '../proxy/backend.js';
 import { KubeProxy } from '../proxy/proxier.js';
+import { LocalPathProvisioner } from '../local-path/provisioner.js';
+import { LOCAL_PATH_PROVISIONER } from '../api/local-path-class.js';
 import { logger, type Logger } from '../util/log.js';
 import { agentPaths } from './agent-paths.js';
 import { CertificateRotation } from './certificate-rotation.js';
@@ -79,6 +81,8 @@ export interface AgentOptions {
   proxyHealthz?: { address: string; port: number };
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
+  /** The local-path provisioner's volume directories (`<data-dir>/storage`, as k3s); undefined disables it on this node. */
+  storageDir?: string;
   log: Logger;
 }
 
@@ -109,6 +113,7 @@ export class Agent {
   private dns?: ClusterDns;
   private proxy?: KubeProxy;
   private networkPolicy?: NetworkPolicyEnforcer;
+  private localPath?: LocalPathProvisioner;
   private podCIDR?: string;
   /** This node's VXLAN tunnel endpoint, with the vxlan backend. */
   private vtep?: Vtep;
@@ -173,6 +178,7 @@ export class Agent {
       kubeletPort: o.kubeletPort,
       runtimeFacts: () => readRuntimeFacts(runtime.runtime, runtime.images),
       recorder: this.recorder,
+      volumesInUse: () => this.kubelet?.volumesInUse() ?? [],
       log: o.log,
     });
     await this.status.start();
@@ -205,6 +211,13 @@ export class Agent {
       localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
     });
     await this.kubelet.start();
+    if (o.storageDir) {
+      this.localPath = new LocalPathProvisioner({
+        client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, storageDir: o.storageDir,
+        recorder: new ApiEventRecorder(this.controllerClient, `${LOCAL_PATH_PROVISIONER}_${o.nodeName}`), log: o.log,
+      });
+      await this.localPath.start();
+    }
     if (o.ingress) {
       this.ingress = new IngressController({
         client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName,
@@ -235,6 +248,7 @@ export class Agent {
   async stop(): Promise<void> {
     for (const r of this.rotations.splice(0)) r.stop();
     this.ingress?.stop();
+    await this.localPath?.stop();
     await this.kubeletServer?.stop();
     // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
     // like upstream's kubelet we do not wait that long — the next start adopts and resumes.

@@ -10,7 +10,7 @@ import type {
 } from './cri/types.js';
 import * as L from './labels.js';
 import type { PodObject } from './types.js';
-import type { HostMount } from './volumes/pod-volumes.js';
+import type { HostDevice, HostMount } from './volumes/pod-volumes.js';
 
 /** The pod's resolver configuration, by dnsPolicy (the kubelet's PodDnsConfigurer, pod-dns.ts). */
 export interface DnsSettings {
@@ -77,6 +77,8 @@ export interface ContainerRuntimeInputs {
   args: string[];
   env: { name: string; value: string }[];
   mounts: HostMount[];
+  /** Block volumes (volumeDevices); none when omitted. */
+  devices?: HostDevice[];
   attempt: number;
   /** Node memory capacity in bytes, for the Burstable OOM score. */
   nodeMemory: number;
@@ -103,6 +105,7 @@ export function containerConfig(pod: PodObject, c: Container, inputs: ContainerR
     workingDir: c.workingDir,
     envs,
     mounts,
+    devices: (inputs.devices ?? []).map(d => ({ containerPath: d.containerPath, hostPath: d.hostPath, permissions: d.permissions })),
     labels: { ...podLabels(pod), [L.CONTAINER_NAME]: c.name },
     annotations: {
       [L.CONTAINER_HASH]: containerHash(c),

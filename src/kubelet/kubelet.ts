@@ -150,6 +150,11 @@ export class Kubelet {
     return this.csiVolumes.volumeStats();
   }
 
+  /** Unique names of the PV-backed volumes of this node's pods (Node status.volumesInUse). */
+  volumesInUse(): string[] {
+    return this.volumes.volumesInUse();
+  }
+
   /** Stops syncing; containers keep running (a restarted kubelet adopts them). */
   async stop(): Promise<void> {
     this.stopped = true;

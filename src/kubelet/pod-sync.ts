@@ -27,7 +27,7 @@ import { statusChanged } from './pod-status-diff.js';
 import type { ProberManager } from './prober/prober-manager.js';
 import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
 import { podDescription, type PodObject } from './types.js';
-import { containerMounts, type PodVolume, type PodVolumes } from './volumes/pod-volumes.js';
+import { containerDevices, containerMounts, type PodVolume, type PodVolumes } from './volumes/pod-volumes.js';
 import { VolumeSetupError } from './volumes/projections.js';
 import { ensureSharedMount } from './volumes/shared-mount.js';
 import type { TokenSource } from './token/token-manager.js';
@@ -278,7 +278,8 @@ export class PodSyncer {
         mounts.push({ containerPath: messagePath, hostPath: newTerminationMessageFile(this.d.rootDir, pod.metadata.uid!, c.name), readonly: false });
       }
       const node = this.d.node();
-      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
+      const devices = containerDevices(c, env.volumes);
+      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, devices, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
       const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
       id = await this.d.runtime.createContainer(env.sandboxId, config, sandbox);
     } catch (err) {

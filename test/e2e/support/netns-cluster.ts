@@ -63,6 +63,7 @@ export class NetnsCluster {
   private lan?: TestNetns;
   private registry?: TestRegistry;
   private nodeArgs: NetnsClusterOptions['nodeArgs'];
+  private serverArgs: string[] = [];
 
   private constructor(readonly root: string) {}
 
@@ -145,6 +146,12 @@ export class NetnsCluster {
     await this.startAgent(n, extraArgs);
   }
 
+  /** Starts the stopped server (and its node) again with the same data dir and flags. */
+  async restartServer(extra: string[] = []): Promise<void> {
+    if (this.server.proc) throw new NetnsClusterError('the server is running');
+    await this.startServer([...this.serverArgs, ...extra]);
+  }
+
   private async build(o: NetnsClusterOptions): Promise<void> {
     this.lan = TestNetns.create('lan');
     this.lan.run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
@@ -167,7 +174,8 @@ export class NetnsCluster {
     this.registry = await TestRegistry.start({ address: REGISTRY_ADDRESS, netns: this.lan.name });
     await this.registry.push([BUSYBOX_IMAGE, ...(o.images ?? [])]);
 
-    await this.startServer(o.serverArgs ?? []);
+    this.serverArgs = o.serverArgs ?? [];
+    await this.startServer(this.serverArgs);
     await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
   }
 
