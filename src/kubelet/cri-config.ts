@@ -52,6 +52,8 @@ export function sandboxConfig(pod: PodObject, attempt: number, root: string, dns
         ...(psc?.runAsUser !== undefined ? { runAsUser: { value: psc.runAsUser } } : {}),
         ...(psc?.runAsGroup !== undefined ? { runAsGroup: { value: psc.runAsGroup } } : {}),
         supplementalGroups: psc?.supplementalGroups ?? [],
+        // A privileged container needs a privileged sandbox (upstream's HasPrivilegedContainer).
+        privileged: [...spec.containers, ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].some(c => !!c.securityContext?.privileged),
       },
       sysctls: Object.fromEntries((psc?.sysctls ?? []).map(s => [s.name, s.value])),
     },
