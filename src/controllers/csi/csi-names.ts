@@ -1,7 +1,6 @@
 // The names the CSI sidecars and the attach-detach controller agree on with the rest of the
 // cluster, spelled as upstream (external-provisioner, external-attacher, external-resizer,
 // kube-controller-manager's csi attacher): annotations, finalizers and generated object names.
-import { createHash } from 'node:crypto';
 
 /** Set by the PV controller on a claim that waits for a dynamic provisioner (and the beta spelling). */
 export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
@@ -30,13 +29,8 @@ export function sanitizeDriverName(driver: string): string {
 /** The finalizer external-attacher keeps on VolumeAttachments and PVs it attached. */
 export const attacherFinalizer = (driver: string): string => `external-attacher/${sanitizeDriverName(driver)}`;
 
-/** A VolumeAttachment's name: `csi-` + hex sha256 of volume handle, driver and node (upstream's getAttachmentName). */
-export function attachmentName(volumeHandle: string, driver: string, node: string): string {
-  return 'csi-' + createHash('sha256').update(volumeHandle + driver + node).digest('hex');
-}
-
-/** The unique volume name the kubelet and the attach-detach controller report in Node status. */
-export const csiUniqueVolumeName = (driver: string, volumeHandle: string): string => `kubernetes.io/csi/${driver}^${volumeHandle}`;
+/** Shared with the kubelet, so both sides compute the same names. */
+export { attachmentName, csiUniqueVolumeName } from '../../api/csi-volume-names.js';
 
 /** The PV (and CreateVolume) name of a claim: `pvc-<claim uid>`. */
 export const provisionedVolumeName = (claimUid: string): string => `pvc-${claimUid}`;

@@ -10,6 +10,7 @@
 // published. tearDown unpublishes, then unstages once no pod on the node uses the volume.
 import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { attachmentName, csiUniqueVolumeName } from '../../api/csi-volume-names.js';
 import { isNotFound } from '../../api/errors.js';
 import type { CSIDriver, PersistentVolume, PersistentVolumeClaim, VolumeAttachment } from '../../api/types/generated.js';
 import { CsiError } from '../../client/csi/client.js';
@@ -24,7 +25,7 @@ import { CsiDrivers, DriverNotRegisteredError, type RegisteredDriver } from '../
 import { CSI_LOG_PREFIX } from '../csi/registration-handler.js';
 import type { PodObject, SecretObject } from '../types.js';
 import {
-  appliesFsGroup, attachmentName, CSI_PLUGIN_NAME, inlineVolumeHandle, loadVolumeData, pendingNodeResize, pvVolumeCapability,
+  appliesFsGroup, CSI_PLUGIN_NAME, inlineVolumeHandle, loadVolumeData, pendingNodeResize, pvVolumeCapability,
   saveVolumeData, stagingPath, VOL_DATA_FILE, type VolumeData,
 } from './csi-volume-info.js';
 import { VolumeSetupError } from './projections.js';
@@ -124,7 +125,7 @@ export class CsiVolumePlugin implements InlineVolumePlugin {
 
   /** `kubernetes.io/csi/<driver>^<volume handle>`, as upstream's volumesInUse entries. */
   uniqueName(pv: PersistentVolume): string {
-    return `${this.name}/${pv.spec?.csi?.driver}^${pv.spec?.csi?.volumeHandle}`;
+    return csiUniqueVolumeName(pv.spec?.csi?.driver ?? '', pv.spec?.csi?.volumeHandle ?? '');
   }
 
   appliesFsGroup(m: PersistentVolumeMount): boolean {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CSIDriver, PersistentVolume, PersistentVolumeClaim } from '../../api/types/generated.js';
-import { appliesFsGroup, attachmentName, csiAccessMode, inlineVolumeHandle, pendingNodeResize, pvVolumeCapability, stagingPath } from './csi-volume-info.js';
+import { attachmentName } from '../../api/csi-volume-names.js';
+import { appliesFsGroup, csiAccessMode, inlineVolumeHandle, pendingNodeResize, pvVolumeCapability, stagingPath } from './csi-volume-info.js';
 
 test('names: VolumeAttachment csi-<sha256(handle+driver+node)>, inline handle csi-<sha256(uid+volume)>, staging path', () => {
   assert.equal(attachmentName('vol-1', 'd.example.com', 'node-a'), 'csi-7405d2fa849678a3787716b8aba5f2a410fd6098d1e9d5885e361a1b83018520');

@@ -1,5 +1,5 @@
 // Pure rules of the kubelet's CSI volume plugin, as upstream's pkg/volume/csi: where a volume is
-// staged and published, the names of VolumeAttachments and inline volume handles, the volume
+// staged and published, the handles of inline volumes, the volume
 // capability sent to the driver, when the pod's fsGroup is applied, and when a claim waits for
 // NodeExpandVolume. Plus the vol_data.json kept beside each mount for teardown.
 import { createHash } from 'node:crypto';
@@ -15,11 +15,6 @@ export const CSI_PLUGIN_NAME = 'kubernetes.io/csi';
 export const VOL_DATA_FILE = 'vol_data.json';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** The VolumeAttachment the external-attacher makes for a volume on a node: `csi-<sha256(handle+driver+node)>`. */
-export function attachmentName(volumeHandle: string, driver: string, nodeName: string): string {
-  return `csi-${sha256(volumeHandle + driver + nodeName)}`;
-}
 
 /** The volume handle of an inline ephemeral volume: `csi-<sha256(pod uid + volume name)>`. */
 export function inlineVolumeHandle(podUid: string, volumeName: string): string {
