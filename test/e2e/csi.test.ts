@@ -78,7 +78,7 @@ describe('CSI: the reference driver as a DaemonSet, mounted by the kubelet', () 
       apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' },
       spec: { storageClassName: 'csi-hostpath', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '32Mi' } } },
     }));
-    await c.k(['apply', '-f', '-'], writer('app', { persistentVolumeClaim: { claimName: 'data' } }));
+    await c.k(['apply', '-f', '-'], writer('app', { persistentVolumeClaim: { claimName: 'data' } }, { securityContext: { fsGroup: 4321 } }));
     await eventually(() => running('app'), 120_000, `pod app running\n${c.logTail(NODE)}`);
     const claim = await get('pvc', 'data');
     const pv = await get('pv', claim.spec.volumeName);
@@ -89,6 +89,26 @@ describe('CSI: the reference driver as a DaemonSet, mounted by the kubelet', () 
     const mounts = csiMounts();
     assert.ok(mounts.some(m => m.endsWith('/globalmount')), `staging mount in ${mounts.join(', ')}`);
     assert.ok(mounts.some(m => m.endsWith(`/volumes/kubernetes.io~csi/${pv.metadata.name}/mount`)), `publish mount in ${mounts.join(', ')}`);
+    // The CSIDriver's fsGroupPolicy File: the volume belongs to the pod's fsGroup.
+    assert.equal((await execInPod(c, 'app', ['stat', '-c', '%g', '/data/hello'])).stdout.trim(), '4321');
+    // A second pod on the node, read-only: published again from the same staging path.
+    await c.k(['apply', '-f', '-'], stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader' },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data', readOnly: true } }],
+      },
+    }));
+    await eventually(() => running('reader'), 60_000, `pod reader running\n${c.logTail(NODE)}`);
+    assert.equal((await execInPod(c, 'reader', ['cat', '/data/hello'])).stdout, 'written-by-app\n');
+    const denied = await execInPod(c, 'reader', ['sh', '-c', 'echo x > /data/nope']);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /Read-only file system/);
+    assert.equal(csiMounts().filter(m => m.endsWith('/globalmount')).length, 1, 'staged once for both pods');
+    await c.k(['delete', 'pod', 'reader', '--wait=true', '--timeout=60s']);
+    await eventually(() => csiMounts().filter(m => m.endsWith('/mount')).length === 1, 30_000, 'the reader\'s publication gone');
+    assert.equal(csiMounts().filter(m => m.endsWith('/globalmount')).length, 1, 'still staged for the writer');
     const metrics = await eventually(async () => {
       const out = await c.k(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/metrics`]);
       return out.includes('kubelet_volume_stats_capacity_bytes{') ? out : undefined;
