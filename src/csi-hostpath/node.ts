@@ -41,6 +41,16 @@ export function nodeService(ctx: DriverContext): NodeHandlers {
     return v;
   };
 
+  /** The volume a stats or expand request names, refused with NOT_FOUND when it or its path is unknown. */
+  const volumeAtPath = (req: { volumeId: string; volumePath: string }): HostPathVolume => {
+    const id = required(req.volumeId, 'volume id');
+    const path = required(req.volumePath, 'volume path');
+    const v = store.get(id);
+    if (!v) throw notFound(`volume ${id} not found`);
+    if (!existsSync(path)) throw notFound(`volume path ${path} not found`);
+    return v;
+  };
+
   return {
     NodeStageVolume: unary('NodeStageVolume', ctx.log, req => locked(async () => {
       const id = required(req.volumeId, 'volume id');
@@ -116,11 +126,7 @@ export function nodeService(ctx: DriverContext): NodeHandlers {
     })),
 
     NodeGetVolumeStats: unary('NodeGetVolumeStats', ctx.log, async req => {
-      const id = required(req.volumeId, 'volume id');
-      const path = required(req.volumePath, 'volume path');
-      const v = store.get(id);
-      if (!v) throw notFound(`volume ${id} not found`);
-      if (!existsSync(path)) throw notFound(`volume path ${path} not found`);
+      const v = volumeAtPath(req);
       const used = diskUsage(v.path);
       const fs = statfsSync(v.path);
       return {
@@ -132,14 +138,10 @@ export function nodeService(ctx: DriverContext): NodeHandlers {
     }),
 
     NodeExpandVolume: unary('NodeExpandVolume', ctx.log, async req => {
-      const id = required(req.volumeId, 'volume id');
-      const path = required(req.volumePath, 'volume path');
-      const v = store.get(id);
-      if (!v) throw notFound(`volume ${id} not found`);
-      if (!existsSync(path)) throw notFound(`volume path ${path} not found`);
+      const v = volumeAtPath(req);
       // A directory has no filesystem of its own to grow: the controller's new capacity is all.
       const wanted = req.capacityRange?.requiredBytes ?? 0;
-      if (wanted > v.capacityBytes) throw outOfRange(`volume ${id} has ${v.capacityBytes} bytes; ControllerExpandVolume must grow it to ${wanted} first`);
+      if (wanted > v.capacityBytes) throw outOfRange(`volume ${v.id} has ${v.capacityBytes} bytes; ControllerExpandVolume must grow it to ${wanted} first`);
       return { capacityBytes: v.capacityBytes };
     }),
 
