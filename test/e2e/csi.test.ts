@@ -5,13 +5,15 @@
 // and published into the pod (the data lands in the driver's data dir), expanded (controller, then
 // NodeExpandVolume through the kubelet), reported in kubelet_volume_stats_*, unpublished and unstaged
 // when the pod goes, and deleted with the claim; an inline ephemeral volume lives and dies with its
-// pod; a driver that stops answering gives FailedMount events and the mount succeeds once it is back.
+// pod; a driver that stops answering gives FailedMount events and the mount succeeds once it is back;
+// with attachRequired the kubelet mounts only once the attacher's VolumeAttachment is attached.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
+import { attachmentName } from '../../src/api/csi-volume-names.js';
 import { CsiClient } from '../../src/client/csi/client.js';
 import { BUSYBOX_IMAGE, K8TS_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { readMountInfo } from '../../src/util/mountinfo.js';
@@ -37,7 +39,7 @@ const writer = (name: string, volume: object, extra: object = {}) => stringify({
 
 describe('CSI: the reference driver as a DaemonSet, mounted by the kubelet', () => {
   let c: NetnsCluster;
-  let hostDriver: ChildProcess | undefined;
+  const hostDrivers: ChildProcess[] = [];
   const get = async (kind: string, name: string, ns?: string) => JSON.parse(await c.k(['get', kind, name, '-o', 'json', ...(ns ? ['-n', ns] : [])])) as Obj;
   const running = async (name: string) => {
     const p = await get('pod', name).catch(() => undefined);
@@ -53,7 +55,7 @@ describe('CSI: the reference driver as a DaemonSet, mounted by the kubelet', () 
     c = await NetnsCluster.start({ agents: 0, images: [K8TS_IMAGE] });
   });
   after(async () => {
-    if (hostDriver && hostDriver.exitCode === null) hostDriver.kill('SIGKILL');
+    for (const p of hostDrivers) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     if (!c) return;
     await c.destroy();
     assert.deepEqual(leftoversOf(c), []);
@@ -157,7 +159,7 @@ describe('CSI: the reference driver as a DaemonSet, mounted by the kubelet', () 
     const socket = join(kubeletRoot(), 'plugins', name, 'csi.sock');
     const startHostDriver = () => {
       const p = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', `--drivername=${name}`, `--nodeid=${NODE}`, `--endpoint=unix://${socket}`, `--datadir=${join(dataDir(), 'dead-driver')}`, `--registration-dir=${join(kubeletRoot(), 'plugins_registry')}`], { stdio: 'ignore' });
-      hostDriver = p;
+      hostDrivers.push(p);
       return p;
     };
     let p = startHostDriver();
@@ -191,5 +193,36 @@ describe('CSI: the reference driver as a DaemonSet, mounted by the kubelet', () 
     p.kill('SIGTERM');
     await new Promise(resolve => p.once('exit', resolve));
     await eventually(async () => !(await get('csinode', NODE)).spec.drivers?.some((d: { name: string }) => d.name === name), 30_000, 'deregistered when its socket went');
+  });
+  test('attachRequired: the kubelet waits for the VolumeAttachment the attacher makes attached, then stages and publishes', async () => {
+    // A driver with ControllerPublish (--enable-attach), its socket where the controller manager's
+    // attacher finds it.
+    const name = 'attach.csi.k8ts.io';
+    const socket = join(kubeletRoot(), 'plugins', name, 'csi.sock');
+    const p = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', `--drivername=${name}`, `--nodeid=${NODE}`, `--endpoint=unix://${socket}`, `--datadir=${join(dataDir(), 'attach-driver')}`, `--registration-dir=${join(kubeletRoot(), 'plugins_registry')}`, '--enable-attach'], { stdio: 'ignore' });
+    hostDrivers.push(p);
+    await eventually(async () => (await get('csinode', NODE)).spec.drivers?.some((d: { name: string }) => d.name === name), 30_000, 'attach driver registered');
+    const client = new CsiClient(socket, { timeoutMs: 10_000 });
+    const handle = (await client.controller.call('CreateVolume', { name: 'att-1', capacityRange: { requiredBytes: 8 * MiB }, volumeCapabilities: [{ mount: {}, accessMode: { mode: 'SINGLE_NODE_WRITER' } }] })).volume!.volumeId;
+    client.close();
+    await c.k(['apply', '-f', '-'], [
+      stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver', metadata: { name }, spec: { attachRequired: true } }),
+      stringify({
+        apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'att-1' },
+        spec: { capacity: { storage: '8Mi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', csi: { driver: name, volumeHandle: handle } },
+      }),
+      stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'att' }, spec: { storageClassName: '', volumeName: 'att-1', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '8Mi' } } } }),
+    ].join('---\n'));
+    await c.k(['apply', '-f', '-'], writer('attached', { persistentVolumeClaim: { claimName: 'att' } }));
+    await eventually(() => running('attached'), 90_000, `pod attached running\n${c.logTail(NODE)}`);
+    const va = await get('volumeattachment', attachmentName(handle, name, NODE));
+    assert.equal(va.status?.attached, true);
+    assert.equal(readFileSync(join(dataDir(), 'attach-driver', 'volumes', handle, 'hello'), 'utf8'), 'written-by-attached\n');
+    await c.k(['delete', 'pod', 'attached', '--wait=true', '--timeout=60s']);
+    await eventually(async () => csiMounts().length === 0 && (await c.kubectl(['get', 'volumeattachment', va.metadata.name])).code !== 0, 60_000, 'unmounted and detached');
+    const state = JSON.parse(readFileSync(join(dataDir(), 'attach-driver', 'state.json'), 'utf8')) as { volumes: { attachedTo: string[] }[] };
+    assert.deepEqual(state.volumes[0].attachedTo, [], 'ControllerUnpublishVolume reached the driver');
+    p.kill('SIGTERM');
+    await new Promise(resolve => p.once('exit', resolve));
   });
 });
