@@ -2,9 +2,10 @@
 // (npm run gen:cri does both): node dist/scripts/gen-cri-types.js
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRI_GENERATED_DIR, REPO_ROOT, generateCriTypes } from '../src/kubelet/cri/generate.js';
+import { CRI_GENERATED_DIR, generateCriTypes } from '../src/kubelet/cri/generate.js';
+import { INSTALL_ROOT } from '../src/util/install-root.js';
 
 // Start empty so messages removed from the proto leave no files behind.
-rmSync(join(REPO_ROOT, CRI_GENERATED_DIR), { recursive: true, force: true });
+rmSync(join(INSTALL_ROOT, CRI_GENERATED_DIR), { recursive: true, force: true });
 generateCriTypes(CRI_GENERATED_DIR);
 console.log(`wrote ${CRI_GENERATED_DIR}/`);

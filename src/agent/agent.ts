@@ -235,6 +235,7 @@ export class Agent {
         port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.clients.kubelet.ca, runtime: runtime.runtime,
         nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
+        volumeStats: async () => this.kubelet?.volumeStats() ?? [],
       });
       await this.kubeletServer.start();
       this.rotateServingCertificate(serving, servingNames);

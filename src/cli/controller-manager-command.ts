@@ -8,6 +8,7 @@ import { logger } from '../util/log.js';
 import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
+import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { waitForSignal } from './signals.js';
@@ -24,6 +25,7 @@ const flags: Record<string, FlagSpec> = {
   'cluster-signing-key-file': { type: 'string', help: 'private key of --cluster-signing-cert-file' },
   'cluster-signing-duration': { type: 'int', default: 365 * 24 * 3600, help: 'longest certificate the CSR signer issues, in seconds' },
   'use-service-account-credentials': { type: 'bool', default: true, help: 'each controller acts as its own service account kube-system/<controller> (tokens from TokenRequest); otherwise all use the kubeconfig\'s identity' },
+  'csi-plugins-dir': { type: 'string', help: 'the kubelet plugins dir of this machine (<kubelet-root>/plugins): CSI drivers whose socket is there get the provisioner, attacher and resizer from this process' },
   help: { type: 'bool', help: 'show this help' },
 };
 
@@ -43,9 +45,10 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
     ? { cert: readFileSync(String(f['cluster-signing-cert-file']), 'utf8'), key: readFileSync(String(f['cluster-signing-key-file']), 'utf8') }
     : undefined;
   const credentials = f['use-service-account-credentials'] ? new ServiceAccountCredentials(client, CONTROLLER_NAMESPACE, 'k8ts-controller-manager', log) : undefined;
+  const csiDrivers = f['csi-plugins-dir'] ? new LocalPluginSockets(String(f['csi-plugins-dir'])) : undefined;
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
-    serviceLB: !f['disable-servicelb'], signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']),
+    serviceLB: !f['disable-servicelb'], signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
   }), 'controller-manager', undefined, credentials && (name => credentials.clientFor(controllerServiceAccount(name))));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
     start: () => { log('started leading'); void manager.start(); },
@@ -53,6 +56,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   });
   await waitForSignal();
   await runner.stop();
+  csiDrivers?.close();
   await credentials?.stop();
   client.close();
   return 0;

@@ -1,6 +1,8 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from './controller-manager-command.js';
 import { runSampleApiServerCommand } from './sample-apiserver-command.js';
+import { runCsiHostPathCommand } from './csi-hostpath-command.js';
+import { runCsiSidecarCommand } from './csi-sidecar-command.js';
 import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
@@ -27,6 +29,8 @@ Commands:
   kubectl              run kubectl against the local cluster
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   snapshot             save, list or restore snapshots of the SQLite state
+  csi-hostpath         run the reference hostpath CSI driver (as a DaemonSet's container)
+  csi-sidecar          provision, attach and resize for a CSI driver (as a container of its pod)
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
   uninstall            killall, then delete the data dir
 
@@ -66,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
       return runEtcdSnapshot(args);
     case 'snapshot':
       return runSqliteSnapshot(args);
+    case 'csi-hostpath':
+      return runCsiHostPathCommand(args);
+    case 'csi-sidecar':
+      return runCsiSidecarCommand(args);
     case 'killall':
     case 'uninstall':
       return runTeardown(command, args);

@@ -49,6 +49,8 @@ import { SharedInformers } from '../client/shared-informers.js';
 import { leaderElected } from '../client/leader-election.js';
 import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
+import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
+import { agentPaths } from '../agent/agent-paths.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -432,9 +434,11 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   const options = settings.controllers;
   // Each controller writes as its own service account (upstream's --use-service-account-credentials).
   const credentials = options ? new ServiceAccountCredentials(managerClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
+  // CSI drivers whose controller socket is on this machine, under the embedded kubelet's plugins dir.
+  const csiDrivers = options ? new LocalPluginSockets(join(agentPaths(join(settings.dataDir, 'agent')).kubelet, 'plugins')) : undefined;
   const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(managerClient, allControllers({
-      ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds,
+      ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds, csiDrivers,
     }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)));
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
@@ -447,6 +451,7 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   })());
   return async () => {
     await controllers?.stop();
+    csiDrivers?.close();
     await credentials?.stop();
     await scheduler?.stop();
     managerInformers.stop();

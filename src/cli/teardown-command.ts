@@ -2,7 +2,7 @@
 // uninstall then deletes the data dir. Run them in the network namespace the node runs in.
 import { existsSync, rmSync } from 'node:fs';
 import { killall } from '../agent/teardown.js';
-import { mountsUnder } from '../kubelet/containerd/cleanup.js';
+import { mountsUnder } from '../util/mountinfo.js';
 import { defaultDataDir } from './data-dir.js';
 import { commandFlags, type FlagSpec } from './flags.js';
 

@@ -136,13 +136,13 @@ export class LeaderElector {
 export interface Runnable { start(): void; stop(): void }
 
 /** Runs `r` while this process holds the named Lease in kube-system (or at once without election). */
-export function leaderElected(client: RestClient, leaseName: string, elect: boolean, leaseSeconds: number, r: Runnable): { stop(): Promise<void> } {
+export function leaderElected(client: RestClient, leaseName: string, elect: boolean, leaseSeconds: number, r: Runnable, namespace = 'kube-system'): { stop(): Promise<void> } {
   if (!elect) {
     r.start();
     return { stop: async () => r.stop() };
   }
   const elector = new LeaderElector(client, {
-    namespace: 'kube-system', name: leaseName, identity: `${hostname()}_${process.pid}`,
+    namespace, name: leaseName, identity: `${hostname()}_${process.pid}`,
     leaseDurationSeconds: leaseSeconds, renewDeadlineMs: Math.floor(leaseSeconds * 1000 * 2 / 3), retryPeriodMs: Math.max(500, Math.floor(leaseSeconds * 1000 / 7)),
   }, { onStartedLeading: () => r.start(), onStoppedLeading: () => r.stop() });
   elector.start();

@@ -1,6 +1,8 @@
 // Every built-in controller, as run by `k8ts server` and `k8ts controller-manager`.
 import { certificateControllers, type CertificateControllerOptions } from './certificates/index.js';
 import { clusterControllers } from './cluster/index.js';
+import { csiControllers } from './csi/index.js';
+import type { DriverEndpoints } from './csi/driver-endpoints.js';
 import { storageControllers } from './storage/index.js';
 import type { Controller } from './types.js';
 import { workloadControllers } from './workloads/index.js';
@@ -10,8 +12,10 @@ export interface ControllerOptions extends CertificateControllerOptions {
   caCert: string;
   nodeMonitorGracePeriodSeconds?: number;
   serviceLB?: boolean;
+  /** The CSI driver sockets this controller manager reaches (its machine's kubelet plugins dir); none: attach-detach only. */
+  csiDrivers?: DriverEndpoints;
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {
-  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts)];
+  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts), ...csiControllers(opts.csiDrivers)];
 }

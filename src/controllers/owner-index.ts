@@ -10,7 +10,7 @@ const BY_NAMESPACE = 'namespace';
 const added = new WeakMap<Informer, Set<string>>();
 
 /** `informer`, with the index `name` added if no one has added it yet. */
-function indexed<T extends KubeObject>(informer: Informer<T>, name: string, fn: IndexFunction<KubeObject>): Informer<T> {
+export function withIndex<T extends KubeObject>(informer: Informer<T>, name: string, fn: IndexFunction<KubeObject>): Informer<T> {
   const inf = informer as unknown as Informer;
   let names = added.get(inf);
   if (!names) added.set(inf, (names = new Set()));
@@ -35,12 +35,12 @@ const namespaceOf: IndexFunction<KubeObject> = o => [o.metadata.namespace ?? '']
 
 /** Objects whose controllerRef points at `uid`. */
 export function controlledBy<T extends KubeObject>(informer: Informer<T>, uid: string): T[] {
-  return indexed(informer, BY_CONTROLLER, controllerUid).byIndex(BY_CONTROLLER, uid);
+  return withIndex(informer, BY_CONTROLLER, controllerUid).byIndex(BY_CONTROLLER, uid);
 }
 
 /** Objects with no controller in one namespace: what a controller there might adopt. */
 export function orphansIn<T extends KubeObject>(informer: Informer<T>, namespace: string): T[] {
-  return indexed(informer, ORPHANS, orphanNamespace).byIndex(ORPHANS, namespace);
+  return withIndex(informer, ORPHANS, orphanNamespace).byIndex(ORPHANS, namespace);
 }
 
 /** Objects controlled by `owner` plus orphans in its namespace: everything it may claim. */
@@ -50,5 +50,5 @@ export function candidatesFor<T extends KubeObject>(informer: Informer<T>, owner
 
 /** Objects of `informer` in one namespace. */
 export function inNamespace<T extends KubeObject>(informer: Informer<T>, namespace: string): T[] {
-  return indexed(informer, BY_NAMESPACE, namespaceOf).byIndex(BY_NAMESPACE, namespace);
+  return withIndex(informer, BY_NAMESPACE, namespaceOf).byIndex(BY_NAMESPACE, namespace);
 }

@@ -34,6 +34,13 @@ const SERVICE_ACCOUNTS: Record<string, string> = {
   'pv-protection': 'pv-protection-controller',
   'ephemeral-volume': 'ephemeral-volume-controller',
   'validatingadmissionpolicy-status-controller': 'validatingadmissionpolicy-status-controller',
+  'attachdetach': 'attachdetach-controller',
+  // k8ts only: the CSI sidecars' work (external-provisioner, -attacher, -resizer); the deleter is
+  // the provisioner's other half upstream and shares its account.
+  'csi-provisioner': 'csi-external-provisioner',
+  'csi-deleter': 'csi-external-provisioner',
+  'csi-attacher': 'csi-external-attacher',
+  'csi-resizer': 'csi-external-resizer',
   // k8ts only (k3s's servicelb).
   'servicelb': 'servicelb',
 };

@@ -4,6 +4,7 @@
 // changes, when the runtime's state of it changes (a PLEG-like relist of CRI every second), when a
 // probe result flips, when a backoff ends, and periodically. On start, whatever the runtime holds is
 // adopted: containers of existing pods keep running, those of pods that no longer exist are removed.
+import { join } from 'node:path';
 import { internalIPs } from '../api/node-object.js';
 import type { Node, Service } from '../api/types/generated.js';
 import { Informer } from '../client/informer.js';
@@ -24,7 +25,14 @@ import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
 import { TokenManager } from './token/token-manager.js';
+import { CsiDrivers } from './csi/drivers.js';
+import { NodeInfoManager } from './csi/node-info.js';
+import { CsiRegistrationHandler } from './csi/registration-handler.js';
+import { PluginWatcher } from './pluginmanager/plugin-watcher.js';
+import { CSI_PLUGIN_TYPE } from '../client/csi/types.js';
+import { ApiCsiVolumeSource, CsiVolumePlugin } from './volumes/csi-plugin.js';
 import { HostPathVolumePlugin, LocalVolumePlugin } from './volumes/local-pv.js';
+import type { ClaimVolumeStats } from './volumes/volume-stats.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
 import type { PersistentVolumePlugin } from './volumes/pv-plugin.js';
 
@@ -67,6 +75,11 @@ export class Kubelet {
   private readonly prober: ProberManager;
   private readonly syncer: PodSyncer;
   private readonly volumes: PodVolumes;
+  /** CSI drivers registered through `<root>/plugins_registry`, and the plugin that mounts their volumes. */
+  private readonly csiDrivers = new CsiDrivers();
+  private readonly csiNodeInfo: NodeInfoManager;
+  private readonly csiVolumes: CsiVolumePlugin;
+  private readonly pluginWatcher: PluginWatcher;
   private readonly log: Logger;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workers: Promise<void>[] = [];
@@ -82,7 +95,14 @@ export class Kubelet {
     this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
     this.services = o.informers.get<ServiceObject>(R.services);
     const objects = new ApiObjectSource(o.client);
-    this.volumes = new PodVolumes(o.rootDir, objects, [new LocalVolumePlugin(), new HostPathVolumePlugin(), ...(o.volumePlugins ?? [])]);
+    this.csiNodeInfo = new NodeInfoManager(o.client, o.nodeName);
+    this.csiVolumes = new CsiVolumePlugin({ drivers: this.csiDrivers, api: new ApiCsiVolumeSource(o.client), nodeName: o.nodeName, recorder, log: this.log });
+    this.pluginWatcher = new PluginWatcher({
+      dir: join(o.rootDir, 'plugins_registry'),
+      handlers: { [CSI_PLUGIN_TYPE]: new CsiRegistrationHandler(this.csiDrivers, this.csiNodeInfo, this.log) },
+      log: this.log,
+    });
+    this.volumes = new PodVolumes(o.rootDir, objects, [new LocalVolumePlugin(), new HostPathVolumePlugin(), this.csiVolumes, ...(o.volumePlugins ?? [])]);
     this.prober = new ProberManager(o.runtime, {
       failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
       changed: uid => this.queue.add(uid),
@@ -98,6 +118,9 @@ export class Kubelet {
   /** Starts watching and syncing; resolves once existing pods and runtime state are adopted. */
   async start(): Promise<void> {
     await this.refreshNode();
+    // Drivers register before pods are adopted, so the CSI volumes of running pods can be torn down.
+    await this.csiNodeInfo.initialize().catch(err => this.log('CSINode not initialized', { error: err instanceof Error ? err.message : String(err) }));
+    await this.pluginWatcher.start();
     this.pods.on({
       add: p => this.queue.add(p.metadata.uid!),
       update: (_, p) => this.queue.add(p.metadata.uid!),
@@ -122,6 +145,11 @@ export class Kubelet {
     return this.pods.get(`${namespace}/${name}`);
   }
 
+  /** Usage of the claims' CSI volumes on this node (kubelet_volume_stats_* on /metrics). */
+  volumeStats(): Promise<ClaimVolumeStats[]> {
+    return this.csiVolumes.volumeStats();
+  }
+
   /** Unique names of the PV-backed volumes of this node's pods (Node status.volumesInUse). */
   volumesInUse(): string[] {
     return this.volumes.volumesInUse();
@@ -131,10 +159,12 @@ export class Kubelet {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    await this.pluginWatcher.stop();
     this.pods.stop();
     this.prober.stop();
     this.queue.shutdown();
     await Promise.all(this.workers);
+    this.csiDrivers.close();
   }
 
   private async work(): Promise<void> {

@@ -29,6 +29,7 @@ import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState 
 import { podDescription, type PodObject } from './types.js';
 import { containerDevices, containerMounts, type PodVolume, type PodVolumes } from './volumes/pod-volumes.js';
 import { VolumeSetupError } from './volumes/projections.js';
+import { ensureSharedMount } from './volumes/shared-mount.js';
 import type { TokenSource } from './token/token-manager.js';
 
 /** Upstream never gives a container less than this to stop, even when the grace period is spent. */
@@ -271,6 +272,7 @@ export class PodSyncer {
       for (const w of warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
       const { command, args } = expandCommand(c, vars);
       const mounts = containerMounts(c, env.volumes, env.hostsFile, envLookup(vars));
+      if (mounts.some(m => m.propagation === 'Bidirectional' || m.propagation === 'HostToContainer')) await ensureSharedMount(this.d.rootDir);
       const messagePath = c.terminationMessagePath ?? '/dev/termination-log';
       if (messagePath && !mounts.some(m => m.containerPath === messagePath)) {
         mounts.push({ containerPath: messagePath, hostPath: newTerminationMessageFile(this.d.rootDir, pod.metadata.uid!, c.name), readonly: false });

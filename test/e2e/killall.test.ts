@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { K8TS_BIN, eventually, run } from './harness.js';
-import { mountsUnder } from '../../src/kubelet/containerd/cleanup.js';
+import { mountsUnder } from '../../src/util/mountinfo.js';
 import { containerdPaths } from '../../src/kubelet/containerd/config.js';
 import { cgroupExists } from '../../src/util/cgroups.js';
 import { processesMentioning } from './support/leftovers.js';

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeClient } from '../cri/client.js';
+import { mountsUnder } from '../../util/mountinfo.js';
 import type { ContainerdPaths } from './config.js';
 
 /** Stops and removes every pod sandbox (and with it every container) the runtime has. */
@@ -154,18 +155,6 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
     if (Date.now() > deadline) throw new ContainerdCleanupError(`processes did not exit after SIGKILL: ${left.join(', ')}`);
     await sleep(50);
   }
-}
-
-/** Mount points at or below `dir`, from /proc/self/mountinfo, deepest first. */
-export function mountsUnder(dir: string): string[] {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  const points = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    // Field 5 is the mount point, with space, tab, newline and backslash escaped as octal.
-    .map(line => line.split(' ')[4].replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))))
-    .filter(point => point === dir || point.startsWith(prefix));
-  return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
 /** Unmounts everything at or below `dir` (deepest first); returns the mount points removed. */

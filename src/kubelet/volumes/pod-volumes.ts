@@ -12,12 +12,15 @@ import { promisify } from 'node:util';
 import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { Container, PersistentVolume, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
-import { mountsUnder } from '../containerd/cleanup.js';
+import { isMountPoint, mountsUnder } from '../../util/mountinfo.js';
 import { volumeClaimName } from '../../api/pod-references.js';
 import { writeAtomically } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { setVolumeOwnership } from './ownership.js';
-import { pluginDir, resolvePersistentVolume, UnprocessedVolumeError, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
+import {
+  isInlineVolumePlugin, pluginDir, resolvePersistentVolume, UnprocessedVolumeError,
+  type ClaimSource, type InlineVolumeMount, type InlineVolumePlugin, type MountedVolume, type PersistentVolumeMount, type PersistentVolumePlugin,
+} from './pv-plugin.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
 
 const run = promisify(execFile);
@@ -26,6 +29,8 @@ export interface HostMount {
   containerPath: string;
   hostPath: string;
   readonly: boolean;
+  /** The volumeMount's mountPropagation: None (default), HostToContainer or Bidirectional. */
+  propagation?: string;
 }
 
 export interface HostDevice {
@@ -66,7 +71,10 @@ export class PodVolumes {
     const volumes = new Map<string, PodVolume>();
     for (const v of pod.spec.volumes ?? []) {
       try {
-        volumes.set(v.name, volumeClaimName(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod) : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
+        const inline = this.plugins.filter(isInlineVolumePlugin).find(p => p.canSupportInline(v));
+        volumes.set(v.name, volumeClaimName(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod)
+          : inline ? await this.setUpInline(inline, v, base, pod)
+          : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         if (err instanceof UnprocessedVolumeError) {
@@ -94,13 +102,28 @@ export class PodVolumes {
     const set = this.inUse.get(uid) ?? new Set();
     this.inUse.set(uid, set.add(plugin.uniqueName(pv)));
     const mounted = await plugin.setUp(m);
+    this.applyFsGroup(pod, v, mounted, readOnly, () => plugin.appliesFsGroup(m));
+    return { path: mounted.path, readOnly, block: mounted.block };
+  }
+
+  /** A volume declared in the pod spec and served by a PV plugin (a CSI inline ephemeral volume). */
+  private async setUpInline(plugin: InlineVolumePlugin, v: Volume, base: string, pod: PodObject): Promise<PodVolume> {
+    const dirName = pluginDir(plugin.name);
+    const m: InlineVolumeMount = { pod, volume: v, dir: join(base, dirName, v.name), globalDir: join(this.root, 'plugins', dirName) };
+    const readOnly = !!v.csi?.readOnly;
+    const mounted = await plugin.setUpInline(m);
+    this.applyFsGroup(pod, v, mounted, readOnly, () => plugin.appliesFsGroupInline(m));
+    return { path: mounted.path, readOnly, block: mounted.block };
+  }
+
+  /** The pod's fsGroup on a freshly mounted volume, once per kubelet run (upstream does it at mount). */
+  private applyFsGroup(pod: PodObject, v: Volume, mounted: MountedVolume, readOnly: boolean, applies: () => boolean): void {
     const fsGroup = pod.spec.securityContext?.fsGroup;
-    const key = `${uid}/${v.name}`;
-    if (fsGroup !== undefined && !mounted.block && !this.owned.has(key) && plugin.appliesFsGroup(m)) {
+    const key = `${pod.metadata.uid}/${v.name}`;
+    if (fsGroup !== undefined && !mounted.block && !this.owned.has(key) && applies()) {
       setVolumeOwnership(mounted.path, fsGroup, readOnly, pod.spec.securityContext?.fsGroupChangePolicy);
       this.owned.add(key);
     }
-    return { path: mounted.path, readOnly, block: mounted.block };
   }
 
   private async setUpOne(v: Volume, base: string, ctx: ProjectionContext): Promise<string> {
@@ -193,7 +216,7 @@ export function containerMounts(c: Container, volumes: Map<string, PodVolume>, h
     if (vol.block) throw new VolumeSetupError(`volume ${m.name} has volumeMode Block, but is specified in volumeMounts`);
     const sub = m.subPathExpr ? expand(m.subPathExpr, env) : m.subPath;
     const hostPath = sub ? subPathOf(vol.path, sub) : vol.path;
-    mounts.push({ containerPath: m.mountPath, hostPath, readonly: !!m.readOnly || vol.readOnly });
+    mounts.push({ containerPath: m.mountPath, hostPath, readonly: !!m.readOnly || vol.readOnly, ...(m.mountPropagation ? { propagation: m.mountPropagation } : {}) });
   }
   if (hostsFile && !mounts.some(m => m.containerPath === '/etc/hosts')) mounts.push({ containerPath: '/etc/hosts', hostPath: hostsFile, readonly: false });
   return mounts;
@@ -247,8 +270,4 @@ function isApiData(v: Volume): boolean {
 function persistentSourceReadOnly(pv: PersistentVolume): boolean {
   const src = pv.spec as Record<string, { readOnly?: boolean } | undefined> | undefined;
   return Object.values(src ?? {}).some(s => typeof s === 'object' && s !== null && !Array.isArray(s) && s.readOnly === true);
-}
-
-function isMountPoint(dir: string): boolean {
-  return mountsUnder(dir).includes(dir);
 }

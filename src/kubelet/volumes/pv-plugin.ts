@@ -67,6 +67,31 @@ export interface PersistentVolumePlugin {
   tearDown(t: PersistentVolumeTearDown): Promise<void>;
 }
 
+/** One inline volume of a pod (a `csi:` volume source), for a plugin that also serves inline volumes. */
+export interface InlineVolumeMount {
+  pod: PodObject;
+  volume: Volume;
+  /** Per-pod directory `<root>/pods/<uid>/volumes/<plugin dir>/<volume name>`; not created yet. */
+  dir: string;
+  globalDir: string;
+}
+
+/**
+ * A PV plugin that also mounts volumes declared inline in the pod spec (upstream's CSI inline
+ * ephemeral volumes). They live under the same plugin directory, so the PV plugin's tearDown
+ * removes them too.
+ */
+export interface InlineVolumePlugin extends PersistentVolumePlugin {
+  canSupportInline(v: Volume): boolean;
+  /** Whether the kubelet applies the pod's fsGroup after setUpInline. */
+  appliesFsGroupInline(m: InlineVolumeMount): boolean;
+  setUpInline(m: InlineVolumeMount): Promise<MountedVolume>;
+}
+
+export function isInlineVolumePlugin(p: PersistentVolumePlugin): p is InlineVolumePlugin {
+  return typeof (p as Partial<InlineVolumePlugin>).setUpInline === 'function';
+}
+
 /** The directory name of a plugin under `volumes/` and `plugins/`: its name with `/` → `~`, as upstream. */
 export function pluginDir(name: string): string {
   return name.replace(/\//g, '~');

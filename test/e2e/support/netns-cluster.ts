@@ -15,7 +15,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanupContainerd, mountsUnder, unmountUnder } from '../../../src/kubelet/containerd/cleanup.js';
+import { cleanupContainerd, unmountUnder } from '../../../src/kubelet/containerd/cleanup.js';
+import { mountsUnder } from '../../../src/util/mountinfo.js';
 import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
 import { BUSYBOX_IMAGE, type BuiltinImage } from '../../../src/kubelet/images/builtin.js';
 import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';

@@ -236,6 +236,35 @@ const CONTROLLER_RULES: Record<string, PolicyRule[]> = {
     rule(['list', 'watch'], [''], ['nodes']),
     eventsRule(),
   ],
+  // k8ts only: the CSI sidecars' work in the controller manager, with the rules of upstream's
+  // external-provisioner-runner, external-attacher-runner and external-resizer-runner ClusterRoles
+  // (the secrets rule, optional upstream, always on: class parameters may name secrets).
+  'csi-external-provisioner': [
+    rule(['get', 'list'], [''], ['secrets']),
+    rule(['get', 'list', 'watch', 'create', 'patch', 'delete'], [''], ['persistentvolumes']),
+    rule(['get', 'list', 'watch', 'update', 'patch'], [''], ['persistentvolumeclaims']),
+    rule(READ, [storage], ['storageclasses']),
+    rule(['list', 'watch', 'create', 'update', 'patch'], ['', 'events.k8s.io'], ['events']),
+    rule(READ, [storage], ['csinodes']),
+    rule(READ, [''], ['nodes']),
+    rule(READ, [storage], ['volumeattachments']),
+  ],
+  'csi-external-attacher': [
+    rule(['get', 'list', 'watch', 'patch', 'update'], [''], ['persistentvolumes']),
+    rule(READ, [storage], ['csinodes']),
+    rule(['get', 'list', 'watch', 'patch', 'update'], [storage], ['volumeattachments']),
+    rule(['patch', 'update'], [storage], ['volumeattachments/status']),
+    rule(['get'], [''], ['secrets']),
+    eventsRule(),
+  ],
+  'csi-external-resizer': [
+    rule(['get', 'list', 'watch', 'patch'], [''], ['persistentvolumes']),
+    rule(READ, [''], ['persistentvolumeclaims']),
+    rule(['list', 'watch'], [''], ['pods']),
+    rule(['patch', 'update'], [''], ['persistentvolumeclaims/status']),
+    rule(['list', 'watch', 'create', 'update', 'patch'], ['', 'events.k8s.io'], ['events']),
+    rule(['get'], [''], ['secrets']),
+  ],
 };
 
 export function controllerRoles(): ClusterRole[] {
