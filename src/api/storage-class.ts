@@ -19,3 +19,17 @@ export function claimHasClass(claim: { metadata?: ObjectMeta; spec?: { storageCl
   if (Object.prototype.hasOwnProperty.call(annotations, BETA_STORAGE_CLASS_ANNOTATION)) return true;
   return claim.spec?.storageClassName !== undefined && claim.spec.storageClassName !== null;
 }
+
+/** The class a claim asks for ("" for none), as upstream's GetPersistentVolumeClaimClass: the beta annotation first. */
+export function claimClass(claim: { metadata?: ObjectMeta; spec?: { storageClassName?: string | null } }): string {
+  const annotations = claim.metadata?.annotations ?? {};
+  if (Object.prototype.hasOwnProperty.call(annotations, BETA_STORAGE_CLASS_ANNOTATION)) return annotations[BETA_STORAGE_CLASS_ANNOTATION];
+  return claim.spec?.storageClassName ?? '';
+}
+
+/** The class a volume belongs to ("" for none), as upstream's GetPersistentVolumeClass. */
+export const volumeClass = claimClass;
+
+/** Finalizers that keep a bound volume and an in-use claim (upstream's volumeutil.PVProtectionFinalizer, PVCProtectionFinalizer). */
+export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
+export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';

@@ -24,6 +24,8 @@ import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserve
 import { startEventExpiry } from '../apiserver/event-expiry.js';
 import { defaultIngressClass } from '../apiserver/admission/default-ingress-class.js';
 import { defaultStorageClass } from '../apiserver/admission/default-storage-class.js';
+import { persistentVolumeClaimResize } from '../apiserver/admission/persistent-volume-claim-resize.js';
+import { storageObjectInUseProtection } from '../apiserver/admission/storage-object-in-use-protection.js';
 import { DEFAULT_TOLERATION_SECONDS, defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
@@ -359,6 +361,8 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, stor
       certificateSubjectRestriction(),
       defaultIngressClass(registry),
       defaultStorageClass(registry),
+      storageObjectInUseProtection(),
+      persistentVolumeClaimResize(registry),
       mutatingAdmissionWebhook(registryWebhookSources(registry, 'mutatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(() => authorizer)))),
       validatingAdmissionPolicy(registry, () => authorizer),
       validatingAdmissionWebhook(registryWebhookSources(registry, 'validatingwebhookconfigurations', celMatchConditions(celAuthorizeFn(() => authorizer)))),

@@ -3,6 +3,7 @@ import { certificateControllers, type CertificateControllerOptions } from './cer
 import { clusterControllers } from './cluster/index.js';
 import { csiControllers } from './csi/index.js';
 import type { DriverEndpoints } from './csi/driver-endpoints.js';
+import { storageControllers } from './storage/index.js';
 import type { Controller } from './types.js';
 import { workloadControllers } from './workloads/index.js';
 
@@ -16,5 +17,5 @@ export interface ControllerOptions extends CertificateControllerOptions {
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {
-  return [...workloadControllers, ...clusterControllers(opts), ...certificateControllers(opts), ...csiControllers(opts.csiDrivers)];
+  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts), ...csiControllers(opts.csiDrivers)];
 }

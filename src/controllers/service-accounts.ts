@@ -29,6 +29,10 @@ const SERVICE_ACCOUNTS: Record<string, string> = {
   'csrsigning': 'certificate-controller',
   'csrcleaner': 'certificate-controller',
   'tokencleaner': 'token-cleaner',
+  'persistentvolume-binder': 'persistent-volume-binder',
+  'pvc-protection': 'pvc-protection-controller',
+  'pv-protection': 'pv-protection-controller',
+  'ephemeral-volume': 'ephemeral-volume-controller',
   'validatingadmissionpolicy-status-controller': 'validatingadmissionpolicy-status-controller',
   'attachdetach': 'attachdetach-controller',
   // k8ts only: the CSI sidecars' work (external-provisioner, -attacher, -resizer); the deleter is

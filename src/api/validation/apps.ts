@@ -3,17 +3,24 @@
 import { fieldErrors, type FieldError } from '../errors.js';
 import { goLabelSelector, goStringMap, invalidGo } from './go-value.js';
 import { intOrPercent } from './names.js';
-import { immutable } from './object-meta.js';
+import { immutable, validateAnnotations, validateLabels } from './object-meta.js';
 import { validatePodTemplate } from './pod.js';
 import { isEmptySelector, selectorMatches, validateLabelSelector } from './selector.js';
 import type { KindRules, Obj } from './types.js';
 
-/** A template a controller stamps out forever: it must carry the selector's labels and restart Always. */
+/**
+ * A template a controller stamps out forever: it must carry the selector's labels and restart Always.
+ * A StatefulSet's template (ValidatePodTemplateSpecForStatefulSet) gets labels and annotations only:
+ * upstream leaves its pod spec to pod creation, because its containers mount volumes that exist only
+ * once the claim templates are stamped out — checking it as a pod would refuse the canonical
+ * `volumeMounts: [{name: <claim template>}]`. (Upstream reports those labels at `<path>.labels`.)
+ */
 export function validateReplicatedTemplate(template: Obj | undefined, matches: boolean, path: string, owner: string): FieldError[] {
   if (!template) return [fieldErrors.required(path)];
   const errs: FieldError[] = [];
   if (!matches) errs.push(invalidGo(`${path}.metadata.labels`, goStringMap(template.metadata?.labels), '`selector` does not match template `labels`', template.metadata?.labels));
-  errs.push(...validatePodTemplate(template, path));
+  if (owner === 'StatefulSet') errs.push(...validateLabels(template.metadata?.labels, `${path}.labels`), ...validateAnnotations(template.metadata?.annotations, `${path}.annotations`));
+  else errs.push(...validatePodTemplate(template, path));
   const rp = template.spec?.restartPolicy;
   if (rp !== 'Always') errs.push(fieldErrors.notSupported(`${path}.spec.restartPolicy`, rp ?? '', ['Always']));
   if (template.spec?.activeDeadlineSeconds !== undefined) errs.push(fieldErrors.forbidden(`${path}.spec.activeDeadlineSeconds`, `activeDeadlineSeconds in ${owner} is not Supported`));
@@ -39,6 +46,15 @@ function validateSelectorAndTemplate(spec: Obj, owner: string, emptyWhat: string
   const matches = !sel || isEmptySelector(sel) || selectorMatches(sel, spec.template?.metadata?.labels);
   errs.push(...validateReplicatedTemplate(spec.template, matches, 'spec.template', owner));
   return errs;
+}
+
+const RETENTION_POLICIES = ['Retain', 'Delete'];
+
+function validateRetentionPolicy(policy: Obj | undefined, path: string): FieldError[] {
+  if (!policy) return [];
+  return ['whenDeleted', 'whenScaled']
+    .filter(f => !RETENTION_POLICIES.includes(policy[f]))
+    .map(f => fieldErrors.notSupported(`${path}.${f}`, policy[f] ?? '', RETENTION_POLICIES));
 }
 
 function validateSelectorUnchanged(obj: Obj, old: Obj): FieldError[] {
@@ -121,6 +137,7 @@ export const appsRules: Record<string, KindRules> = {
     validate(o) {
       const spec = o.spec ?? {};
       const errs = [...nonNegative(spec, ['replicas', 'minReadySeconds', 'revisionHistoryLimit'], 'spec'), ...validateSelectorAndTemplate(spec, 'StatefulSet', 'statefulset')];
+      errs.push(...validateRetentionPolicy(spec.persistentVolumeClaimRetentionPolicy, 'spec.persistentVolumeClaimRetentionPolicy'));
       if (!['OrderedReady', 'Parallel'].includes(spec.podManagementPolicy)) {
         errs.push(fieldErrors.notSupported('spec.podManagementPolicy', spec.podManagementPolicy ?? '', ['OrderedReady', 'Parallel']));
       }

@@ -39,7 +39,7 @@ export function validateLabels(labels: unknown, path: string): FieldError[] {
   return errs;
 }
 
-function validateAnnotations(annotations: unknown, path: string): FieldError[] {
+export function validateAnnotations(annotations: unknown, path: string): FieldError[] {
   if (annotations === undefined || annotations === null) return [];
   const errs: FieldError[] = [];
   let size = 0;

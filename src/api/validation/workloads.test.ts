@@ -59,3 +59,16 @@ test('statefulset updates are limited to upstream\'s mutable fields', () => {
   next.spec.serviceName = 'other';
   assert.match(messages(validateUpdate(appsRules.StatefulSet, next, old, namespaced))[0], /^spec: Forbidden: updates to statefulset spec for fields other than 'replicas'/);
 });
+
+test('a statefulset template may mount its claim templates; only its labels and annotations are checked', () => {
+  const tpl = template();
+  tpl.spec.containers[0].volumeMounts = [{ name: 'www', mountPath: '/data' }];
+  const set = defaulted(appsDefaults.StatefulSet, { spec: { serviceName: 's', selector: { matchLabels: { app: 'a' } }, template: tpl, volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] } });
+  assert.deepEqual(messages(validateCreate(appsRules.StatefulSet, set, namespaced)), []);
+  set.spec.template.metadata.labels['bad key!'] = 'v';
+  set.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Keep', whenScaled: 'Delete' };
+  assert.deepEqual(messages(validateCreate(appsRules.StatefulSet, set, namespaced)), [
+    "spec.template.labels: Invalid value: \"bad key!\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+    'spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: "Keep": supported values: "Retain", "Delete"',
+  ]);
+});

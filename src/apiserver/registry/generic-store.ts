@@ -258,6 +258,7 @@ export class GenericStore {
 
     await this.admit('CREATE', ctx, namespace, meta.name ?? '', '', obj);
     this.check(obj, validateCreate(this.strategy.rules ?? {}, obj, { namespaced: this.info.namespaced }));
+    ctx.warnings.push(...(this.strategy.warningsOnCreate?.(obj) ?? []));
     await this.admission.validate(this.attrs('CREATE', ctx, namespace, meta.name!, '', obj));
     const stored = opts.applied ? obj : this.withManagedFields(undefined, obj, ctx, '');
     if (ctx.dryRun) return stored;
@@ -399,6 +400,7 @@ export class GenericStore {
 
     await this.admit('UPDATE', ctx, namespace, name, subresource, obj, live);
     this.check(obj, validateUpdate(this.strategy.rules ?? {}, obj, live, { namespaced: this.info.namespaced }));
+    if (!subresource) ctx.warnings.push(...(this.strategy.warningsOnUpdate?.(obj, live) ?? []));
     await this.admission.validate(this.attrs('UPDATE', ctx, namespace, name, subresource, obj, live));
     if (sameObject(obj, live)) return live;
     return opts.applied ? obj : this.withManagedFields(live, obj, ctx, subresource);

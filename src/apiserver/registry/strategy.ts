@@ -22,6 +22,10 @@ export interface ResourceStrategy {
   defaults?: Defaulter;
   /** The kind's validation beyond ObjectMeta: name format, ValidateX, ValidateXUpdate. */
   rules?: KindRules;
+  /** Warnings a valid new object earns (deprecated fields...), sent back as `Warning` headers. */
+  warningsOnCreate?(obj: KubeObject): string[];
+  /** The same for an update of the main resource. */
+  warningsOnUpdate?(obj: KubeObject, old: KubeObject): string[];
   /** Selectable fields beyond metadata.name / metadata.namespace. */
   fieldSelectors?: Record<string, FieldGetter>;
   /** Whether PUT of a missing object creates it. */

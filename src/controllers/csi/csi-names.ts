@@ -1,15 +1,8 @@
 // The names the CSI sidecars and the attach-detach controller agree on with the rest of the
-// cluster, spelled as upstream (external-provisioner, external-attacher, external-resizer,
+// cluster (the binding annotations they share with the PV controller are in api/volume-binding.ts), spelled as upstream (external-provisioner, external-attacher, external-resizer,
 // kube-controller-manager's csi attacher): annotations, finalizers and generated object names.
 import { createHash } from 'node:crypto';
 
-/** Set by the PV controller on a claim that waits for a dynamic provisioner (and the beta spelling). */
-export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
-export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
-/** Set by the scheduler on a WaitForFirstConsumer claim: the node the volume must reach. */
-export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-/** On a PV: who provisioned it, so only that provisioner deletes it. */
-export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 /** On a PV: the secret DeleteVolume gets, remembered at provisioning time. */
 export const ANN_DELETION_SECRET_NAME = 'volume.kubernetes.io/provisioner-deletion-secret-name';
 export const ANN_DELETION_SECRET_NAMESPACE = 'volume.kubernetes.io/provisioner-deletion-secret-namespace';

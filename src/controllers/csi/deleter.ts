@@ -4,7 +4,8 @@
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, ANN_PROVISIONED_BY } from './csi-names.js';
+import { ANN_PROVISIONED_BY } from '../../api/volume-binding.js';
+import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE } from './csi-names.js';
 import type { DriverEndpoints } from './driver-endpoints.js';
 import { secretValues } from './secrets.js';
 import type { PersistentVolume, VolumeAttachment } from './types.js';

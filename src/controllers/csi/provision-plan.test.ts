@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CSINode, Node, PersistentVolumeClaim, StorageClass } from '../../api/types/generated.js';
+import type { CSINode, Node, PersistentVolumeClaim, StorageClass } from './types.js';
 import { splitClassParameters } from './class-parameters.js';
 import {
   accessibilityRequirements, createVolumeRequest, provisionDecision, provisionedPersistentVolume, provisioningFailureState,

@@ -8,7 +8,8 @@ import { isCsiError } from '../../client/csi/client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { resolveSecretRef, type SecretKind, splitClassParameters } from './class-parameters.js';
-import { ANN_BETA_STORAGE_PROVISIONER, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, provisionedVolumeName } from './csi-names.js';
+import { ANN_BETA_STORAGE_PROVISIONER, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/volume-binding.js';
+import { provisionedVolumeName } from './csi-names.js';
 import type { DriverEndpoints } from './driver-endpoints.js';
 import {
   accessibilityRequirements, claimWantsDriver, createVolumeRequest, provisionDecision, provisionedPersistentVolume,

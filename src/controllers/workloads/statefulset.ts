@@ -19,10 +19,11 @@ import {
   POD_INDEX_LABEL, POD_NAME_LABEL, claimsFor, identityMatches, inOrdinalRange, newStatefulPod, ordinalOf, revisionForNewPod,
   revisionOfPod, startOrdinal,
 } from './statefulset-identity.js';
+import { claimOwnersFor } from './statefulset-claim-retention.js';
 import { ownedObjectsWatch, selectorOf, type OwnerKind } from './selecting-owners.js';
 import { writeStatus } from './status-writer.js';
 import { canonicalJson } from './template-hash.js';
-import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from './types.js';
+import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet, StatefulSetStatus } from './types.js';
 
 export const statefulSetController: Controller = {
   name: 'statefulset',
@@ -161,6 +162,7 @@ class StatefulSetSync {
       const p = live[i];
       if (this.monotonic && (isPodTerminating(p) || !isPodRunningAndReady(p) || !isPodAvailable(p, this.minReady))) return true;
       if (!identityMatches(set, p)) await this.fixIdentity(p);
+      await this.updateClaimOwners(p, false);
       return false;
     };
     if (await this.forAll(live.length, processReplica)) return { replicas: live, condemned };
@@ -169,6 +171,8 @@ class StatefulSetSync {
       const pod = condemned[i];
       if (isPodTerminating(pod)) return this.monotonic;
       if (this.monotonic && pod !== firstUnhealthy && (!isPodRunningAndReady(pod) || !isPodAvailable(pod, this.minReady))) return true;
+      // Claims that go with a scaled-down pod (whenScaled: Delete) become its dependents first.
+      await this.updateClaimOwners(pod, true);
       await this.deletePod(pod);
       return true;
     };
@@ -207,6 +211,8 @@ class StatefulSetSync {
     for (const claimObj of claimsFor(set, ord)) {
       const path = objectPath(R.persistentvolumeclaims, this.ns, claimObj.metadata.name!);
       if (await exists(this.ctx, path)) continue;
+      const owners = claimOwnersFor(claimObj, set, undefined, false);
+      if (owners) claimObj.metadata.ownerReferences = owners;
       try {
         await this.ctx.client.create(collectionPath(R.persistentvolumeclaims, this.ns), claimObj);
         this.ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claimObj.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
@@ -236,6 +242,22 @@ class StatefulSetSync {
       if (isNotFound(err) || isConflict(err)) return;
       this.ctx.recorder.event(this.set, 'Warning', 'FailedDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} failed error: ${messageOf(err)}`);
       throw err;
+    }
+  }
+
+  /** Sets the owners of the pod's claims that persistentVolumeClaimRetentionPolicy asks for. */
+  private async updateClaimOwners(pod: Pod, scaledDown: boolean): Promise<void> {
+    const claims = this.ctx.informer<PersistentVolumeClaim>(R.persistentvolumeclaims);
+    for (const wanted of claimsFor(this.set, ordinalOf(this.set, pod))) {
+      const claimObj = claims.get(`${this.ns}/${wanted.metadata.name}`);
+      const owners = claimObj && !claimObj.metadata.deletionTimestamp && claimOwnersFor(claimObj, this.set, pod, scaledDown);
+      if (!owners) continue;
+      try {
+        await this.ctx.client.update(objectPath(R.persistentvolumeclaims, this.ns, claimObj.metadata.name!), { ...claimObj, metadata: { ...claimObj.metadata, ownerReferences: owners } });
+      } catch (err) {
+        // A claim changed or gone meanwhile: the next sync sees it as it is.
+        if (!isConflict(err) && !isNotFound(err)) throw err;
+      }
     }
   }
 

@@ -87,6 +87,7 @@ export interface StatefulSet extends KubeObject {
     revisionHistoryLimit?: number;
     minReadySeconds?: number;
     ordinals?: { start?: number };
+    persistentVolumeClaimRetentionPolicy?: { whenDeleted?: 'Retain' | 'Delete'; whenScaled?: 'Retain' | 'Delete' };
   };
   status?: StatefulSetStatus;
 }
