@@ -101,7 +101,9 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     c = await TestCluster.start();
     const plugins = join(c.dataDir, 'agent', 'kubelet', 'plugins');
     driverDir = mkdtempSync(join(tmpdir(), 'k8ts-csi-driver-'));
-    driver = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', '--endpoint', `unix://${join(plugins, DRIVER, 'csi.sock')}`,
+    // The socket directory is not named after the driver (as csi-driver-host-path's manifests put
+    // it): the controller manager finds it by GetPluginInfo.
+    driver = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', '--endpoint', `unix://${join(plugins, 'csi-hostpath', 'csi.sock')}`,
       '--nodeid', NODE, '--datadir', driverDir, '--enable-attach', '--capacity', '10Gi'], { stdio: ['ignore', 'ignore', 'pipe'] });
     processes.push(driver);
     // The "remote" driver and its sidecar, as the two containers of a driver pod sharing a socket dir.
@@ -114,7 +116,7 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     // A socket that accepts connections and never says a word.
     mkdirSync(join(plugins, 'silent.csi.k8ts.io'), { recursive: true });
     silent = createServer(s => silentConnections.push(s)).listen(join(plugins, 'silent.csi.k8ts.io', 'csi.sock'));
-    await eventually(() => existsSync(join(plugins, DRIVER, 'csi.sock')), 20_000, 'the driver socket');
+    await eventually(() => existsSync(join(plugins, 'csi-hostpath', 'csi.sock')), 20_000, 'the driver socket');
     await c.k(['apply', '-f', '-'], manifests);
   });
 

@@ -8,6 +8,7 @@ import { ANN_PROVISIONED_BY } from '../../api/volume-binding.js';
 import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE } from './csi-names.js';
 import type { DriverEndpoints } from './driver-endpoints.js';
 import { secretValues } from './secrets.js';
+import { servedHere } from './served-here.js';
 import type { PersistentVolume, VolumeAttachment } from './types.js';
 
 const STILL_ATTACHED_RETRY_MS = 5_000;
@@ -29,7 +30,7 @@ export function csiDeleterController(endpoints: DriverEndpoints): Controller {
     async reconcile(key, ctx) {
       const pv = ctx.informer<PersistentVolume>(R.persistentvolumes).get(key);
       const driver = pv && deletingDriver(pv);
-      if (!pv || !driver || !endpoints.serves(driver)) return;
+      if (!pv || !driver || !(await servedHere(endpoints, driver, key, ctx))) return;
       const attached = ctx.informer<VolumeAttachment>(R.volumeattachments).list().find(va => va.spec.source.persistentVolumeName === key);
       if (attached) {
         ctx.log('waiting for detach before deleting volume', { pv: key, node: attached.spec.nodeName });

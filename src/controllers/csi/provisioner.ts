@@ -16,6 +16,7 @@ import {
   provisioningFailureState,
 } from './provision-plan.js';
 import { secretValues } from './secrets.js';
+import { servedHere } from './served-here.js';
 import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from './types.js';
 import type { SecretReference } from '../../api/types/generated.js';
 
@@ -94,11 +95,11 @@ export function csiProvisionerController(endpoints: DriverEndpoints): Controller
       if (!claim) return;
       const ann = claim.metadata.annotations ?? {};
       const driver = ann[ANN_STORAGE_PROVISIONER] ?? ann[ANN_BETA_STORAGE_PROVISIONER];
-      if (!driver || !claimWantsDriver(claim, driver) || !endpoints.serves(driver)) return;
+      if (!driver || !claimWantsDriver(claim, driver)) return;
       const className = claim.spec?.storageClassName ?? '';
       const cls = ctx.informer<StorageClass>(R.storageclasses).get(className);
       const decision = provisionDecision(claim, cls, driver);
-      if (decision.action === 'ignore') return;
+      if (decision.action === 'ignore' || !(await servedHere(endpoints, driver, key, ctx))) return;
       if (!cls) {
         ctx.recorder.event(claim, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
         return;
