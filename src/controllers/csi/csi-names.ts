@@ -1,15 +1,11 @@
 // The names the CSI sidecars and the attach-detach controller agree on with the rest of the
-// cluster (the binding annotations they share with the PV controller are in api/volume-binding.ts), spelled as upstream (external-provisioner, external-attacher, external-resizer,
+// cluster (shared with the PV controller: api/volume-binding.ts; with the kubelet: api/csi-names.ts), spelled as upstream (external-provisioner, external-attacher, external-resizer,
 // kube-controller-manager's csi attacher): annotations, finalizers and generated object names.
-import { createHash } from 'node:crypto';
-
 /** On a PV: the secret DeleteVolume gets, remembered at provisioning time. */
 export const ANN_DELETION_SECRET_NAME = 'volume.kubernetes.io/provisioner-deletion-secret-name';
 export const ANN_DELETION_SECRET_NAMESPACE = 'volume.kubernetes.io/provisioner-deletion-secret-namespace';
 /** The volume context key external-provisioner adds: which provisioner instance made the volume. */
 export const PROVISIONER_IDENTITY_KEY = 'storage.kubernetes.io/csiProvisionerIdentity';
-/** A node whose attachments the attach-detach controller manages (the kubelet sets it). */
-export const ANN_CONTROLLER_MANAGED_ATTACH = 'volumes.kubernetes.io/controller-managed-attach-detach';
 
 /**
  * A driver name made fit for a finalizer or Lease name (upstream's SanitizeDriverName): every
@@ -22,14 +18,6 @@ export function sanitizeDriverName(driver: string): string {
 
 /** The finalizer external-attacher keeps on VolumeAttachments and PVs it attached. */
 export const attacherFinalizer = (driver: string): string => `external-attacher/${sanitizeDriverName(driver)}`;
-
-/** A VolumeAttachment's name: `csi-` + hex sha256 of volume handle, driver and node (upstream's getAttachmentName). */
-export function attachmentName(volumeHandle: string, driver: string, node: string): string {
-  return 'csi-' + createHash('sha256').update(volumeHandle + driver + node).digest('hex');
-}
-
-/** The unique volume name the kubelet and the attach-detach controller report in Node status. */
-export const csiUniqueVolumeName = (driver: string, volumeHandle: string): string => `kubernetes.io/csi/${driver}^${volumeHandle}`;
 
 /** The PV (and CreateVolume) name of a claim: `pvc-<claim uid>`. */
 export const provisionedVolumeName = (claimUid: string): string => `pvc-${claimUid}`;
