@@ -60,6 +60,12 @@ parameters: { csi.storage.k8s.io/fstype: ext4 }
 ---
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
+metadata: { name: csi-wffc }
+provisioner: ${DRIVER}
+volumeBindingMode: WaitForFirstConsumer
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
 metadata: { name: silent }
 provisioner: silent.csi.k8ts.io
 ---
@@ -69,14 +75,14 @@ metadata: { name: remote }
 provisioner: ${REMOTE}
 `;
 
-const claim = (name: string, cls: string) => `
+const claim = (name: string, cls: string, size = '1Gi') => `
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata: { name: ${name} }
 spec:
   storageClassName: ${cls}
   accessModes: [ReadWriteOnce]
-  resources: { requests: { storage: 1Gi } }
+  resources: { requests: { storage: ${size} } }
 `;
 
 describe('CSI controllers (provisioner, attach-detach, attacher, resizer, deleter) with the reference driver', () => {
@@ -208,6 +214,20 @@ spec:
     await c.k(['delete', 'pvc', 'data']);
     await eventually(async () => !(await exists(['pv', pv.metadata.name])), 30_000, 'the PV to be deleted');
     assert.ok(readdirSync(driverDir, { recursive: true }).length < before, 'the driver removed the volume');
+  });
+
+  test('WaitForFirstConsumer: provisioned for the selected node; a final failure gives the choice of node back', async () => {
+    await c.k(['apply', '-f', '-'], claim('late', 'csi-wffc') + '---' + claim('huge', 'csi-wffc', '20Gi'));
+    const late = await get(['pvc', 'late']);
+    await new Promise(r => setTimeout(r, 1500));
+    assert.equal(await exists(['pv', `pvc-${late.metadata.uid}`]), false, 'nothing before the scheduler picks a node');
+    // What the scheduler's VolumeBinding plugin does once it has chosen the node.
+    for (const name of ['late', 'huge']) await c.k(['annotate', 'pvc', name, `volume.kubernetes.io/selected-node=${NODE}`]);
+    const pv = await eventually(async () => (await exists(['pv', `pvc-${late.metadata.uid}`])) && get(['pv', `pvc-${late.metadata.uid}`]), 30_000, 'the PV for the selected node');
+    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms, [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: [NODE] }] }]);
+    // 20Gi is more than any volume of this driver (OutOfRange): not in progress, so the node is given back.
+    await hasEvent('huge', 'ProvisioningFailed', /^failed to provision volume with StorageClass "csi-wffc": rpc error: code = OutOfRange desc = /);
+    await eventually(async () => !(await get(['pvc', 'huge'])).metadata.annotations?.['volume.kubernetes.io/selected-node'], 20_000, 'selected-node removed');
   });
 
   test('a driver socket that does not answer: ProvisioningFailed with the reason, and the server keeps going', async () => {
