@@ -90,10 +90,6 @@ export function csiResizerController(endpoints: DriverEndpoints): Controller {
       if (!claim || !pv || !driver) return;
       const step = planResize(claim, pv, driver);
       if (step.action === 'none' || !(await servedHere(endpoints, driver, key, ctx))) return;
-      if (step.action === 'finish') {
-        await writeClaim(ctx, claim, resizeFinishedStatus(claim, step.requested));
-        return;
-      }
       let conn: DriverConnection;
       try {
         conn = await endpoints.connect(driver);
