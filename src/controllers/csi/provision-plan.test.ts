@@ -50,6 +50,10 @@ test('topology: every node\'s segment is requisite, the selected node\'s is pref
   assert.deepEqual(req.preferred!.map(t => t.segments), [{ 'topology.hostpath.csi/node': 'b' }, { 'topology.hostpath.csi/node': 'a' }]);
   assert.throws(() => accessibilityRequirements(DRIVER, [node('a', 'a'), node('x')], 'x'), /selected node "x"/);
   assert.equal(accessibilityRequirements(DRIVER, [], undefined), undefined);
+  // The class's allowedTopologies narrow the requisite, and a selected node outside them fails.
+  const onlyA = [{ matchLabelExpressions: [{ key: 'topology.hostpath.csi/node', values: ['a'] }] }];
+  assert.deepEqual(accessibilityRequirements(DRIVER, [node('a', 'a'), node('b', 'b')], undefined, onlyA)!.requisite!.map(t => t.segments), [{ 'topology.hostpath.csi/node': 'a' }]);
+  assert.throws(() => accessibilityRequirements(DRIVER, [node('a', 'a'), node('b', 'b')], 'b', onlyA), /allowedTopologies/);
 });
 
 test('the PV records the volume, binds to the claim and follows the accessible topology', () => {

@@ -1,7 +1,7 @@
 // external-provisioner's decisions as pure functions: whether a claim is this driver's to
 // provision now, the CreateVolume request for it, the PersistentVolume that records the result,
 // and what a failed CreateVolume means for the next attempt.
-import type { NodeSelectorTerm, SecretReference } from '../../api/types/generated.js';
+import type { NodeSelectorTerm, SecretReference, TopologySelectorTerm } from '../../api/types/generated.js';
 import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from './types.js';
 import { formatQuantity, parseQuantity, scaledValue } from '../../api/quantity.js';
 import type { CreateVolumeRequest } from '../../client/csi/generated/csi/v1/CreateVolumeRequest.js';
@@ -60,23 +60,29 @@ export function nodeSegment(node: Node, csiNode: CSINode | undefined, driver: st
 
 const segmentKey = (s: Record<string, string>): string => JSON.stringify(Object.entries(s).sort());
 
+/** A segment satisfies a class's allowedTopologies when some term's every expression holds for it. */
+function allowed(segment: Record<string, string>, terms: TopologySelectorTerm[] | undefined): boolean {
+  if (!terms?.length) return true;
+  return terms.some(t => (t.matchLabelExpressions ?? []).every(e => e.values.includes(segment[e.key])));
+}
+
 /**
  * CreateVolume's accessibility requirements (upstream's GenerateAccessibilityRequirements without
- * strict topology): requisite = every segment where the driver runs; preferred = the same, the
- * selected node's first. With a selected node whose topology is unknown, provisioning cannot
- * honour the scheduler's choice and fails.
+ * strict topology): requisite = every segment where the driver runs that the class's
+ * allowedTopologies admit; preferred = the same, the selected node's first. With a selected node
+ * whose topology is unknown or not allowed, provisioning cannot honour the scheduler's choice and fails.
  */
-export function accessibilityRequirements(driver: string, nodes: { node: Node; csiNode?: CSINode }[], selectedNode?: string): TopologyRequirement | undefined {
+export function accessibilityRequirements(driver: string, nodes: { node: Node; csiNode?: CSINode }[], selectedNode?: string, allowedTopologies?: TopologySelectorTerm[]): TopologyRequirement | undefined {
   const segments = new Map<string, Record<string, string>>();
   let selected: Record<string, string> | undefined;
   for (const { node, csiNode } of nodes) {
     const s = nodeSegment(node, csiNode, driver);
-    if (!s) continue;
+    if (!s || !allowed(s, allowedTopologies)) continue;
     if (node.metadata?.name === selectedNode) selected = s;
     segments.set(segmentKey(s), s);
   }
   if (selectedNode && !selected) {
-    throw new ProvisioningError(`topology labels from selected node "${selectedNode}" do not match the topology keys of driver "${driver}" in its CSINode`);
+    throw new ProvisioningError(`topology labels from selected node "${selectedNode}" do not match the topology keys of driver "${driver}" in its CSINode, or the class's allowedTopologies`);
   }
   if (segments.size === 0) return undefined;
   const all = [...segments.values()].sort((a, b) => segmentKey(a).localeCompare(segmentKey(b)));

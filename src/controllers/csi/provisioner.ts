@@ -53,7 +53,7 @@ export function csiProvisionerController(endpoints: DriverEndpoints): Controller
       for (const [kind, tpl] of Object.entries(params.secretTemplates) as [SecretKind, { name: string; namespace: string }][]) {
         secretRefs[kind] = resolveSecretRef(kind, tpl, tctx);
       }
-      const topology = conn.plugin.has('VOLUME_ACCESSIBILITY_CONSTRAINTS') ? accessibilityRequirements(driver, nodesWithCsi(ctx), selectedNode) : undefined;
+      const topology = conn.plugin.has('VOLUME_ACCESSIBILITY_CONSTRAINTS') ? accessibilityRequirements(driver, nodesWithCsi(ctx), selectedNode, cls.allowedTopologies) : undefined;
       request = createVolumeRequest({
         claim, params, mountOptions: cls.mountOptions, singleNodeMultiWriter: conn.controller.has('SINGLE_NODE_MULTI_WRITER'), topology,
         secrets: await secretValues(ctx.client, secretRefs.provisioner),
