@@ -151,6 +151,7 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     assert.match(pv.spec.csi.volumeAttributes['storage.kubernetes.io/csiProvisionerIdentity'], new RegExp(`^\\d+-\\d+-${DRIVER}$`));
     assert.deepEqual(pv.spec.capacity, { storage: '1Gi' });
     assert.equal(pv.spec.persistentVolumeReclaimPolicy, 'Delete');
+    assert.ok(pv.metadata.finalizers?.includes('external-provisioner.volume.kubernetes.io/finalizer'));
     assert.deepEqual(pv.spec.claimRef, { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'default', name: 'data', uid: pvc.metadata.uid, resourceVersion: pv.spec.claimRef.resourceVersion });
     // The driver's accessible topology (its node) became the PV's node affinity.
     assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms, [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: [NODE] }] }]);
@@ -214,6 +215,19 @@ spec:
     await c.k(['delete', 'pvc', 'data']);
     await eventually(async () => !(await exists(['pv', pv.metadata.name])), 30_000, 'the PV to be deleted');
     assert.ok(readdirSync(driverDir, { recursive: true }).length < before, 'the driver removed the volume');
+  });
+
+  test('a PV deleted by hand while bound still gets DeleteVolume once its claim is gone', async () => {
+    await c.k(['apply', '-f', '-'], claim('byhand', 'csi-hostpath'));
+    const pvc = await get(['pvc', 'byhand']);
+    const name = `pvc-${pvc.metadata.uid}`;
+    await eventually(async () => (await get(['pvc', 'byhand'])).status?.phase === 'Bound', 30_000, 'the claim to be Bound');
+    const volumes = readdirSync(driverDir, { recursive: true }).length;
+    // pv-protection keeps the object while it is bound; the provisioner's finalizer keeps it until DeleteVolume.
+    await c.k(['delete', 'pv', name, '--wait=false']);
+    await c.k(['delete', 'pvc', 'byhand']);
+    await eventually(async () => !(await exists(['pv', name])), 30_000, 'the PV to go');
+    assert.ok(readdirSync(driverDir, { recursive: true }).length < volumes, 'the driver removed the volume');
   });
 
   test('WaitForFirstConsumer: provisioned for the selected node; a final failure gives the choice of node back', async () => {

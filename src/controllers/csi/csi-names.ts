@@ -4,6 +4,12 @@
 /** On a PV: the secret DeleteVolume gets, remembered at provisioning time. */
 export const ANN_DELETION_SECRET_NAME = 'volume.kubernetes.io/provisioner-deletion-secret-name';
 export const ANN_DELETION_SECRET_NAMESPACE = 'volume.kubernetes.io/provisioner-deletion-secret-namespace';
+/**
+ * The finalizer external-provisioner puts on the PVs it provisions with reclaim policy Delete
+ * (HonorPVReclaimPolicy, on by default in v1.32): a PV object deleted by hand still gets
+ * DeleteVolume before it goes.
+ */
+export const PROVISIONER_FINALIZER = 'external-provisioner.volume.kubernetes.io/finalizer';
 /** The volume context key external-provisioner adds: which provisioner instance made the volume. */
 export const PROVISIONER_IDENTITY_KEY = 'storage.kubernetes.io/csiProvisionerIdentity';
 

@@ -72,6 +72,7 @@ test('the PV records the volume, binds to the claim and follows the accessible t
   assert.deepEqual(pv.spec!.capacity, { storage: '2Gi' });
   assert.deepEqual(pv.spec!.claimRef, { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'apps', name: 'data', uid: 'u-1', resourceVersion: '7' });
   assert.equal(pv.spec!.persistentVolumeReclaimPolicy, 'Retain');
+  assert.equal(pv.metadata.finalizers, undefined, 'Retain: nothing to delete, no finalizer');
   assert.deepEqual(pv.spec!.mountOptions, ['ro']);
   assert.deepEqual(pv.spec!.csi, {
     driver: DRIVER, volumeHandle: 'vol-9', fsType: 'xfs', nodePublishSecretRef: { name: 'np', namespace: 'apps' },
@@ -83,6 +84,7 @@ test('the PV records the volume, binds to the claim and follows the accessible t
   assert.deepEqual(noCap.spec!.capacity, { storage: '1Gi' });
   assert.equal(noCap.spec!.nodeAffinity, undefined);
   assert.equal(noCap.spec!.persistentVolumeReclaimPolicy, 'Delete');
+  assert.deepEqual(noCap.metadata.finalizers, ['external-provisioner.volume.kubernetes.io/finalizer']);
 });
 
 test('failed CreateVolume: in-progress codes retry, final ones give the node back when topology allows', () => {

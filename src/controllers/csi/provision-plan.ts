@@ -10,7 +10,7 @@ import { type ClassParameters, SECRET_KINDS, type SecretKind } from './class-par
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimReference,
 } from '../../api/volume-binding.js';
-import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, PROVISIONER_IDENTITY_KEY, provisionedVolumeName } from './csi-names.js';
+import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, PROVISIONER_FINALIZER, PROVISIONER_IDENTITY_KEY, provisionedVolumeName } from './csi-names.js';
 import { claimCapabilities } from './volume-capability.js';
 
 export class ProvisioningError extends Error {}
@@ -154,15 +154,19 @@ export function provisionedPersistentVolume(i: PersistentVolumeInputs): Persiste
     if (field) csiRefs[field] = ref;
   }
   const terms = nodeAffinityTerms(volume.accessibleTopology);
+  const reclaimPolicy = cls.reclaimPolicy ?? 'Delete';
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: provisionedVolumeName(claim.metadata.uid!), annotations },
+    metadata: {
+      name: provisionedVolumeName(claim.metadata.uid!), annotations,
+      ...(reclaimPolicy === 'Delete' ? { finalizers: [PROVISIONER_FINALIZER] } : {}),
+    },
     spec: {
       accessModes: claim.spec?.accessModes,
       capacity: { storage: bytesQuantity(bytes) },
       claimRef: claimReference(claim),
-      persistentVolumeReclaimPolicy: cls.reclaimPolicy ?? 'Delete',
+      persistentVolumeReclaimPolicy: reclaimPolicy,
       storageClassName: cls.metadata.name,
       volumeMode: block ? 'Block' : 'Filesystem',
       ...(cls.mountOptions?.length ? { mountOptions: cls.mountOptions } : {}),
