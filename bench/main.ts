@@ -5,6 +5,7 @@ import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
 import { proxySyncBench } from './proxy-sync.js';
+import { pvcBench } from './pvc.js';
 import { PROXY_MODES, type ProxyMode } from '../src/proxy/backend.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
@@ -55,6 +56,16 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), qps: Number(flags.qps),
       node: flags.node as string | undefined, agentPid: flags['agent-pid'] === undefined ? undefined : Number(flags['agent-pid']),
     });
+  },
+  async pvc(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of a cluster with one real node' },
+      pods: { type: 'int', default: 100, help: 'claims and pods (and as many pods without volumes, for comparison)' },
+      'storage-class': { type: 'string', default: 'local-path', help: 'class of the claims' },
+      node: { type: 'string', help: 'node to fill (default: the only Ready real node)' },
+    });
+    if (!flags.kubeconfig) throw new Error('pvc: --kubeconfig FILE is required');
+    return pvcBench({ kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), storageClass: String(flags['storage-class']), node: flags.node as string | undefined });
   },
   async 'net-programming'(args) {
     const { flags } = parseFlags(args, {

@@ -3,9 +3,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CRI_GENERATED_DIR, generateCriTypes } from '../src/kubelet/cri/generate.js';
-import { REPO_ROOT } from '../src/util/proto-types.js';
+import { INSTALL_ROOT } from '../src/util/install-root.js';
 
 // Start empty so messages removed from the proto leave no files behind.
-rmSync(join(REPO_ROOT, CRI_GENERATED_DIR), { recursive: true, force: true });
+rmSync(join(INSTALL_ROOT, CRI_GENERATED_DIR), { recursive: true, force: true });
 generateCriTypes(CRI_GENERATED_DIR);
 console.log(`wrote ${CRI_GENERATED_DIR}/`);

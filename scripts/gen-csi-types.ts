@@ -3,9 +3,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSI_GENERATED_DIR, generateCsiTypes } from '../src/client/csi/generate.js';
-import { REPO_ROOT } from '../src/util/proto-types.js';
+import { INSTALL_ROOT } from '../src/util/install-root.js';
 
 // Start empty so messages removed from the protos leave no files behind.
-rmSync(join(REPO_ROOT, CSI_GENERATED_DIR), { recursive: true, force: true });
+rmSync(join(INSTALL_ROOT, CSI_GENERATED_DIR), { recursive: true, force: true });
 generateCsiTypes(CSI_GENERATED_DIR);
 console.log(`wrote ${CSI_GENERATED_DIR}/`);

@@ -12,4 +12,6 @@ done
 # Only *.test.js files are tests: node's directory scan would also run every module under test/
 # (the e2e support programs) as if it were one.
 if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(find dist/src dist/test -name '*.test.js' | sort); fi
-node --test --test-reporter=spec --test-timeout=600000 "${targets[@]}"
+# Files run K8TS_TEST_CONCURRENCY at a time (default 3): the e2e files mostly wait on the processes
+# they start, and each keeps to its own data dir, ports and network namespaces.
+node --test --test-reporter=spec --test-timeout=600000 --test-concurrency="${K8TS_TEST_CONCURRENCY:-3}" "${targets[@]}"

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['api'],
   ['storage'],
   ['client'],
-  ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'netpol', 'csi', 'csi-hostpath', 'simnodes'],
+  ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'netpol', 'csi', 'csi-hostpath', 'local-path', 'simnodes'],
   ['agent'],
   ['cli'],
 ];

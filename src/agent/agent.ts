@@ -15,8 +15,8 @@ import { RestClient } from '../client/rest-client.js';
 import { IngressController } from '../ingress/controller.js';
 import { ingressNodeLabels } from '../ingress/status.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
-import { BUILTIN_IMAGES, BUILTIN_REGISTRY, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
-import { ensureBuiltinImages } from '../kubelet/images/load.js';
+import { BUILTIN_REGISTRY, IMPORTED_ON_START, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
+import { builtinImageSource, ensureBuiltinImages } from '../kubelet/images/load.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../api/node-object.js';
@@ -29,6 +29,8 @@ import { DNS_METRICS_PORT } from '../dns/dns-metrics.js';
 import { NetworkPolicyEnforcer } from '../netpol/enforcer.js';
 import type { ProxyMode } from '../proxy/backend.js';
 import { KubeProxy } from '../proxy/proxier.js';
+import { LocalPathProvisioner } from '../local-path/provisioner.js';
+import { LOCAL_PATH_PROVISIONER } from '../api/local-path-class.js';
 import { logger, type Logger } from '../util/log.js';
 import { agentPaths } from './agent-paths.js';
 import { CertificateRotation } from './certificate-rotation.js';
@@ -79,6 +81,8 @@ export interface AgentOptions {
   proxyHealthz?: { address: string; port: number };
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
+  /** The local-path provisioner's volume directories (`<data-dir>/storage`, as k3s); undefined disables it on this node. */
+  storageDir?: string;
   log: Logger;
 }
 
@@ -109,6 +113,7 @@ export class Agent {
   private dns?: ClusterDns;
   private proxy?: KubeProxy;
   private networkPolicy?: NetworkPolicyEnforcer;
+  private localPath?: LocalPathProvisioner;
   private podCIDR?: string;
   /** This node's VXLAN tunnel endpoint, with the vxlan backend. */
   private vtep?: Vtep;
@@ -160,9 +165,10 @@ export class Agent {
       if (await removeVtep()) o.log('VXLAN tunnel endpoint of an earlier run removed');
     }
     // Pods must start without internet access: k8ts's own images are built locally when missing —
-    // our sandbox image always, the others unless a registry mirror serves them by name. Another
-    // sandbox image comes from its registry.
-    await ensureBuiltinImages(runtime.endpoint, BUILTIN_IMAGES.filter(i => (i === PAUSE_IMAGE ? o.pauseImage === PAUSE_IMAGE : !o.registryMirrors?.[BUILTIN_REGISTRY])));
+    // our sandbox image always, the others unless a registry mirror serves them by name (the big
+    // k8ts image only when a pod asks for it: localImages below). Another sandbox image comes from
+    // its registry.
+    await ensureBuiltinImages(runtime.endpoint, IMPORTED_ON_START.filter(i => (i === PAUSE_IMAGE ? o.pauseImage === PAUSE_IMAGE : !o.registryMirrors?.[BUILTIN_REGISTRY])));
     if (o.pauseImage !== PAUSE_IMAGE && !(await runtime.images.imageStatus(o.pauseImage))) await runtime.images.pullImage(o.pauseImage);
     this.status = new NodeStatusLoop({
       client: this.client,
@@ -172,6 +178,7 @@ export class Agent {
       kubeletPort: o.kubeletPort,
       runtimeFacts: () => readRuntimeFacts(runtime.runtime, runtime.images),
       recorder: this.recorder,
+      volumesInUse: () => this.kubelet?.volumesInUse() ?? [],
       log: o.log,
     });
     await this.status.start();
@@ -201,8 +208,16 @@ export class Agent {
       client: this.client, informers: this.informers, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
+      localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
     });
     await this.kubelet.start();
+    if (o.storageDir) {
+      this.localPath = new LocalPathProvisioner({
+        client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, storageDir: o.storageDir,
+        recorder: new ApiEventRecorder(this.controllerClient, `${LOCAL_PATH_PROVISIONER}_${o.nodeName}`), log: o.log,
+      });
+      await this.localPath.start();
+    }
     if (o.ingress) {
       this.ingress = new IngressController({
         client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName,
@@ -220,6 +235,7 @@ export class Agent {
         port: o.kubeletPort, bindAddress: '0.0.0.0', clientCA: o.clients.kubelet.ca, runtime: runtime.runtime,
         nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
+        volumeStats: async () => this.kubelet?.volumeStats() ?? [],
       });
       await this.kubeletServer.start();
       this.rotateServingCertificate(serving, servingNames);
@@ -232,6 +248,7 @@ export class Agent {
   async stop(): Promise<void> {
     for (const r of this.rotations.splice(0)) r.stop();
     this.ingress?.stop();
+    await this.localPath?.stop();
     await this.kubeletServer?.stop();
     // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
     // like upstream's kubelet we do not wait that long — the next start adopts and resumes.

@@ -1,10 +1,12 @@
 // Objects every cluster has from the start: the system namespaces, the system PriorityClasses,
-// the built-in IngressClass (unless the built-in ingress is disabled), the `kubernetes` Service
+// the built-in IngressClass (unless the built-in ingress is disabled), the default StorageClass
+// `local-path` of the built-in provisioner (unless local storage is disabled), the `kubernetes` Service
 // (first address of the service range) with endpoints pointing at this API server, and the
 // `kube-system/kube-dns` Service (tenth address, as k3s) whose endpoints are the nodes' DNS servers
 // (each node agent adds its own EndpointSlice). The RBAC bootstrap policy is reconciled too.
 import { AlreadyExistsError } from '../api/errors.js';
 import { BUILTIN_INGRESS_CLASS } from '../api/ingress-class.js';
+import { LOCAL_PATH_STORAGE_CLASS } from '../api/local-path-class.js';
 import type { KubeObject } from '../api/object.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/system-priority-classes.js';
 import { reconcileBootstrapPolicy } from './auth/rbac/reconcile.js';
@@ -19,6 +21,8 @@ export interface BootstrapOptions {
   securePort: number;
   /** Create the IngressClass of the built-in ingress controller (k3s's --disable traefik skips its class too). */
   ingressClass: boolean;
+  /** Create the default StorageClass `local-path` (k3s's --disable local-storage skips it). */
+  localStorageClass: boolean;
   /** The kube-dns Service's cluster IP. */
   clusterDNSIP: string;
 }
@@ -37,6 +41,10 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
   const ingressClasses = registry.get('networking.k8s.io', 'ingressclasses');
   if (o.ingressClass && !ingressClasses.getCached('', BUILTIN_INGRESS_CLASS.metadata.name)) {
     await ensure(() => ingressClasses.create(ctx, '', structuredClone(BUILTIN_INGRESS_CLASS) as unknown as KubeObject));
+  }
+  const storageClasses = registry.get('storage.k8s.io', 'storageclasses');
+  if (o.localStorageClass && !storageClasses.getCached('', LOCAL_PATH_STORAGE_CLASS.metadata.name)) {
+    await ensure(() => storageClasses.create(ctx, '', structuredClone(LOCAL_PATH_STORAGE_CLASS) as unknown as KubeObject));
   }
   const labels = { component: 'apiserver', provider: 'kubernetes' };
   const services = registry.get('', 'services');

@@ -2,7 +2,7 @@
 // as a node, with a bootstrap token (`<id>.<secret>`, e.g. the server's <data-dir>/token). The same agent flags are accepted by `k8ts server` for its embedded agent.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { joinCluster, JoinError } from '../agent/join.js';
 import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan-plan.js';
@@ -40,6 +40,8 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'kube-proxy-healthz-bind-address': { type: 'string', default: `0.0.0.0:${DEFAULT_HEALTHZ_PORT}`, help: 'where kube-proxy serves /healthz and /livez, ADDRESS:PORT ("" for nowhere), as upstream\'s --healthz-bind-address' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
+  'disable-local-storage': { type: 'bool', default: false, help: 'do not run the built-in local-path provisioner on this node (on the server: nor create the default StorageClass local-path)' },
+  'default-local-storage-path': { type: 'string', help: 'where the local-path provisioner makes volume directories (default <data-dir>/storage)' },
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
@@ -98,6 +100,8 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     proxyMode,
     proxyHealthz: parseBindAddress(String(flags['kube-proxy-healthz-bind-address']), 'kube-proxy-healthz-bind-address'),
     networkPolicy: !flags['disable-network-policy'],
+    // Both `k8ts agent` and `k8ts server` have --data-dir; the volumes live in its storage/, as k3s's.
+    storageDir: flags['disable-local-storage'] ? undefined : resolve(String(flags['default-local-storage-path'] ?? join(String(flags['data-dir']), 'storage'))),
   };
 }
 

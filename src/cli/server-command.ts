@@ -158,7 +158,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   });
   const store = await openStore(settings.datastore, join(settings.dataDir, 'db', 'state.db'));
   const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'] });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;

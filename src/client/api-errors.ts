@@ -21,3 +21,18 @@ export async function ignoreAlreadyExists<T>(p: Promise<T>): Promise<T | undefin
     throw err;
   }
 }
+
+/**
+ * Runs a read-modify-write until it is not refused with 409 (client-go's RetryOnConflict): a stale
+ * resourceVersion, or a create that lost to another writer. Each attempt must read the object
+ * afresh. Gives up after `attempts`.
+ */
+export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConflict(err) || i >= attempts) throw err;
+    }
+  }
+}

@@ -56,3 +56,16 @@ test('resources: no requests means minimum shares, no quota, no memory limit; Gu
   assert.equal(linuxResources({ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' } } }, 'Guaranteed', 0).oomScoreAdj, -997);
   assert.equal(linuxResources({ name: 'c', resources: { limits: { cpu: '1' } } }, 'Burstable', 0).cpuShares, 1024);
 });
+
+test('a pod with a privileged container gets a privileged sandbox; mountPropagation becomes CRI propagation', () => {
+  assert.equal(sandboxConfig(pod, 0, '/var/lib/k', undefined).linux?.securityContext?.privileged, false);
+  const priv: PodObject = { ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0], securityContext: { privileged: true } }] } };
+  assert.equal(sandboxConfig(priv, 0, '/var/lib/k', undefined).linux?.securityContext?.privileged, true);
+  const mounts = [
+    { containerPath: '/a', hostPath: '/h/a', readonly: false },
+    { containerPath: '/b', hostPath: '/h/b', readonly: false, propagation: 'HostToContainer' },
+    { containerPath: '/c', hostPath: '/h/c', readonly: false, propagation: 'Bidirectional' },
+  ];
+  const c = containerConfig(priv, priv.spec.containers[0], { image: 'i', command: [], args: [], env: [], mounts, attempt: 0, nodeMemory: 0, qosClass: 'BestEffort' });
+  assert.deepEqual(c.mounts?.map(m => m.propagation), ['PROPAGATION_PRIVATE', 'PROPAGATION_HOST_TO_CONTAINER', 'PROPAGATION_BIDIRECTIONAL']);
+});

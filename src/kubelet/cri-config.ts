@@ -10,7 +10,7 @@ import type {
 } from './cri/types.js';
 import * as L from './labels.js';
 import type { PodObject } from './types.js';
-import type { HostMount } from './volumes/pod-volumes.js';
+import type { HostDevice, HostMount } from './volumes/pod-volumes.js';
 
 /** The pod's resolver configuration, by dnsPolicy (the kubelet's PodDnsConfigurer, pod-dns.ts). */
 export interface DnsSettings {
@@ -52,6 +52,8 @@ export function sandboxConfig(pod: PodObject, attempt: number, root: string, dns
         ...(psc?.runAsUser !== undefined ? { runAsUser: { value: psc.runAsUser } } : {}),
         ...(psc?.runAsGroup !== undefined ? { runAsGroup: { value: psc.runAsGroup } } : {}),
         supplementalGroups: psc?.supplementalGroups ?? [],
+        // A privileged container needs a privileged sandbox (upstream's HasPrivilegedContainer).
+        privileged: [...spec.containers, ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].some(c => !!c.securityContext?.privileged),
       },
       sysctls: Object.fromEntries((psc?.sysctls ?? []).map(s => [s.name, s.value])),
     },
@@ -77,15 +79,26 @@ export interface ContainerRuntimeInputs {
   args: string[];
   env: { name: string; value: string }[];
   mounts: HostMount[];
+  /** Block volumes (volumeDevices); none when omitted. */
+  devices?: HostDevice[];
   attempt: number;
   /** Node memory capacity in bytes, for the Burstable OOM score. */
   nodeMemory: number;
   qosClass: string;
 }
 
+/**
+ * A volumeMount's mountPropagation in CRI terms. Bidirectional (privileged containers only, as the
+ * API validates) lets mounts made in the container reach the host: how a CSI driver's pod mounts
+ * volumes for other pods.
+ */
+const PROPAGATION: Record<string, Mount['propagation']> = {
+  None: 'PROPAGATION_PRIVATE', HostToContainer: 'PROPAGATION_HOST_TO_CONTAINER', Bidirectional: 'PROPAGATION_BIDIRECTIONAL',
+};
+
 export function containerConfig(pod: PodObject, c: Container, inputs: ContainerRuntimeInputs): ContainerConfig {
   const envs: KeyValue[] = inputs.env.map(e => ({ key: e.name, value: e.value }));
-  const mounts: Mount[] = inputs.mounts.map(m => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly }));
+  const mounts: Mount[] = inputs.mounts.map(m => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, propagation: PROPAGATION[m.propagation ?? 'None'] ?? 'PROPAGATION_PRIVATE' }));
   return {
     metadata: { name: c.name, attempt: inputs.attempt },
     image: { image: inputs.image, userSpecifiedImage: c.image },
@@ -94,6 +107,7 @@ export function containerConfig(pod: PodObject, c: Container, inputs: ContainerR
     workingDir: c.workingDir,
     envs,
     mounts,
+    devices: (inputs.devices ?? []).map(d => ({ containerPath: d.containerPath, hostPath: d.hostPath, permissions: d.permissions })),
     labels: { ...podLabels(pod), [L.CONTAINER_NAME]: c.name },
     annotations: {
       [L.CONTAINER_HASH]: containerHash(c),

@@ -31,15 +31,25 @@ export function registryHost(image: string): string {
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
 }
 
+/**
+ * Images the node makes present itself instead of pulling them (k8ts's own images when no registry
+ * mirror serves them): `ensure` imports the image unless the runtime has its current build.
+ */
+export interface LocalImageSource {
+  provides(image: string): boolean;
+  ensure(image: string): Promise<void>;
+}
+
 export class ImageManager {
   private readonly backoff = new Backoff(10_000, 300_000);
 
-  constructor(private readonly images: ImageClient, private readonly objects: ObjectSource) {}
+  constructor(private readonly images: ImageClient, private readonly objects: ObjectSource, private readonly local?: LocalImageSource) {}
 
   /** Ensures the container's image; returns the image reference to create the container with. */
   async ensure(pod: PodObject, c: Container, event: ImageEvent): Promise<string> {
     const image = c.image ?? '';
     if (!image) throw new ImageError('InvalidImageName', 'Failed to apply default image tag "": couldn\'t parse image name "": invalid reference format');
+    if (this.local?.provides(image)) return this.ensureLocal(image, event);
     const policy = pullPolicy(c);
     if (policy !== 'Always') {
       const present = await this.images.imageStatus(image);
@@ -86,6 +96,21 @@ export class ImageManager {
       event('Warning', 'Failed', msg);
       throw new ImageError('ErrImagePull', msg);
     }
+  }
+
+  /** A node-provided image is never pulled, whatever the pull policy: there is no registry to ask. */
+  private async ensureLocal(image: string, event: ImageEvent): Promise<string> {
+    try {
+      await this.local!.ensure(image);
+    } catch (err) {
+      const msg = `Failed to import image "${image}": ${err instanceof Error ? err.message : String(err)}`;
+      event('Warning', 'Failed', msg);
+      throw new ImageError('ErrImagePull', msg);
+    }
+    const present = await this.images.imageStatus(image);
+    if (!present) throw new ImageError('ErrImagePull', `Failed to import image "${image}": the runtime does not list it`);
+    event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    return present.id;
   }
 
   private async credentials(pod: PodObject, image: string): Promise<AuthConfig[]> {

@@ -4,6 +4,7 @@
 // changes, when the runtime's state of it changes (a PLEG-like relist of CRI every second), when a
 // probe result flips, when a backoff ends, and periodically. On start, whatever the runtime holds is
 // adopted: containers of existing pods keep running, those of pods that no longer exist are removed.
+import { join } from 'node:path';
 import { internalIPs } from '../api/node-object.js';
 import type { Node, Service } from '../api/types/generated.js';
 import { Informer } from '../client/informer.js';
@@ -16,7 +17,7 @@ import { WorkQueue } from '../client/work-queue.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
 import type { ImageClient, RuntimeClient } from './cri/client.js';
 import type { NodeFacts } from './downward-api.js';
-import { ImageManager } from './images.js';
+import { ImageManager, type LocalImageSource } from './images.js';
 import * as L from './labels.js';
 import { ApiObjectSource } from './object-source.js';
 import { PodDnsConfigurer, type KubeletDnsOptions } from './pod-dns.js';
@@ -24,7 +25,14 @@ import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
 import { TokenManager } from './token/token-manager.js';
+import { CsiDrivers } from './csi/drivers.js';
+import { NodeInfoManager } from './csi/node-info.js';
+import { CsiRegistrationHandler } from './csi/registration-handler.js';
+import { PluginWatcher } from './pluginmanager/plugin-watcher.js';
+import { CSI_PLUGIN_TYPE } from '../client/csi/types.js';
+import { ApiCsiVolumeSource, CsiVolumePlugin } from './volumes/csi-plugin.js';
 import { HostPathVolumePlugin, LocalVolumePlugin } from './volumes/local-pv.js';
+import type { ClaimVolumeStats } from './volumes/volume-stats.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
 import type { PersistentVolumePlugin } from './volumes/pv-plugin.js';
 
@@ -53,6 +61,8 @@ export interface KubeletOptions {
   relistIntervalMs?: number;
   /** Pods synced in parallel (default 16). */
   workers?: number;
+  /** Images the node provides itself (k8ts's own) instead of pulling them. */
+  localImages?: LocalImageSource;
   log?: Logger;
   /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
   volumePlugins?: PersistentVolumePlugin[];
@@ -65,6 +75,11 @@ export class Kubelet {
   private readonly prober: ProberManager;
   private readonly syncer: PodSyncer;
   private readonly volumes: PodVolumes;
+  /** CSI drivers registered through `<root>/plugins_registry`, and the plugin that mounts their volumes. */
+  private readonly csiDrivers = new CsiDrivers();
+  private readonly csiNodeInfo: NodeInfoManager;
+  private readonly csiVolumes: CsiVolumePlugin;
+  private readonly pluginWatcher: PluginWatcher;
   private readonly log: Logger;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workers: Promise<void>[] = [];
@@ -80,13 +95,20 @@ export class Kubelet {
     this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
     this.services = o.informers.get<ServiceObject>(R.services);
     const objects = new ApiObjectSource(o.client);
-    this.volumes = new PodVolumes(o.rootDir, objects, [new LocalVolumePlugin(), new HostPathVolumePlugin(), ...(o.volumePlugins ?? [])]);
+    this.csiNodeInfo = new NodeInfoManager(o.client, o.nodeName);
+    this.csiVolumes = new CsiVolumePlugin({ drivers: this.csiDrivers, api: new ApiCsiVolumeSource(o.client), nodeName: o.nodeName, recorder, log: this.log });
+    this.pluginWatcher = new PluginWatcher({
+      dir: join(o.rootDir, 'plugins_registry'),
+      handlers: { [CSI_PLUGIN_TYPE]: new CsiRegistrationHandler(this.csiDrivers, this.csiNodeInfo, this.log) },
+      log: this.log,
+    });
+    this.volumes = new PodVolumes(o.rootDir, objects, [new LocalVolumePlugin(), new HostPathVolumePlugin(), this.csiVolumes, ...(o.volumePlugins ?? [])]);
     this.prober = new ProberManager(o.runtime, {
       failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
       changed: uid => this.queue.add(uid),
     });
     this.syncer = new PodSyncer({
-      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
+      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
       dns: new PodDnsConfigurer({ ...o.dns, nodeName: o.nodeName, nodeIPs: () => this.nodeFacts.hostIPs, recorder }),
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],
@@ -96,6 +118,9 @@ export class Kubelet {
   /** Starts watching and syncing; resolves once existing pods and runtime state are adopted. */
   async start(): Promise<void> {
     await this.refreshNode();
+    // Drivers register before pods are adopted, so the CSI volumes of running pods can be torn down.
+    await this.csiNodeInfo.initialize().catch(err => this.log('CSINode not initialized', { error: err instanceof Error ? err.message : String(err) }));
+    await this.pluginWatcher.start();
     this.pods.on({
       add: p => this.queue.add(p.metadata.uid!),
       update: (_, p) => this.queue.add(p.metadata.uid!),
@@ -120,14 +145,26 @@ export class Kubelet {
     return this.pods.get(`${namespace}/${name}`);
   }
 
+  /** Usage of the claims' CSI volumes on this node (kubelet_volume_stats_* on /metrics). */
+  volumeStats(): Promise<ClaimVolumeStats[]> {
+    return this.csiVolumes.volumeStats();
+  }
+
+  /** Unique names of the PV-backed volumes of this node's pods (Node status.volumesInUse). */
+  volumesInUse(): string[] {
+    return this.volumes.volumesInUse();
+  }
+
   /** Stops syncing; containers keep running (a restarted kubelet adopts them). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    await this.pluginWatcher.stop();
     this.pods.stop();
     this.prober.stop();
     this.queue.shutdown();
     await Promise.all(this.workers);
+    this.csiDrivers.close();
   }
 
   private async work(): Promise<void> {

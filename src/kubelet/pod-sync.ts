@@ -27,8 +27,9 @@ import { statusChanged } from './pod-status-diff.js';
 import type { ProberManager } from './prober/prober-manager.js';
 import { latestByName, readPodState, type ContainerRecord, type PodRuntimeState } from './runtime-state.js';
 import { podDescription, type PodObject } from './types.js';
-import { containerMounts, type PodVolume, type PodVolumes } from './volumes/pod-volumes.js';
+import { containerDevices, containerMounts, type PodVolume, type PodVolumes } from './volumes/pod-volumes.js';
 import { VolumeSetupError } from './volumes/projections.js';
+import { ensureSharedMount } from './volumes/shared-mount.js';
 import type { TokenSource } from './token/token-manager.js';
 
 /** Upstream never gives a container less than this to stop, even when the grace period is spent. */
@@ -271,12 +272,14 @@ export class PodSyncer {
       for (const w of warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
       const { command, args } = expandCommand(c, vars);
       const mounts = containerMounts(c, env.volumes, env.hostsFile, envLookup(vars));
+      if (mounts.some(m => m.propagation === 'Bidirectional' || m.propagation === 'HostToContainer')) await ensureSharedMount(this.d.rootDir);
       const messagePath = c.terminationMessagePath ?? '/dev/termination-log';
       if (messagePath && !mounts.some(m => m.containerPath === messagePath)) {
         mounts.push({ containerPath: messagePath, hostPath: newTerminationMessageFile(this.d.rootDir, pod.metadata.uid!, c.name), readonly: false });
       }
       const node = this.d.node();
-      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
+      const devices = containerDevices(c, env.volumes);
+      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, devices, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
       const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
       id = await this.d.runtime.createContainer(env.sandboxId, config, sandbox);
     } catch (err) {

@@ -1,11 +1,14 @@
 // The cluster objects plugins consult besides pods and nodes: namespaces (affinity
-// namespaceSelector), PriorityClasses (pod priority), PodDisruptionBudgets (preemption), and the
-// Services and controllers whose selectors give pods their default spreading.
+// namespaceSelector), PriorityClasses (pod priority), PodDisruptionBudgets (preemption), claims,
+// PVs and StorageClasses (VolumeBinding), and the Services and controllers whose selectors give pods
+// their default spreading.
 import { LabelSelector, type LabelRequirement } from '../api/selectors/label-selector.js';
 import type { KubeObject } from '../api/object.js';
 import type { Informer } from '../client/informer.js';
 import { R, type ResourceRef } from '../client/resources.js';
 import type { SharedInformers } from '../client/shared-informers.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/volume-binding.js';
+import type { VolumeListers } from './framework.js';
 import type { DisruptionBudget } from './plugins/default-preemption.js';
 import type { LabelSelectorSpec, Pod } from './types.js';
 
@@ -14,8 +17,11 @@ interface PriorityClass extends KubeObject { value?: number; globalDefault?: boo
 
 const CONTROLLER_KINDS: Record<string, ResourceRef> = { ReplicaSet: R.replicasets, ReplicationController: R.replicationcontrollers, StatefulSet: R.statefulsets };
 
-export class ClusterView {
+export class ClusterView implements VolumeListers {
   readonly namespaces: Informer;
+  readonly claims: Informer<PersistentVolumeClaim>;
+  readonly pvs: Informer<PersistentVolume>;
+  readonly storageClasses: Informer<StorageClass>;
   readonly priorityClasses: Informer<PriorityClass>;
   readonly pdbs: Informer;
   private readonly services: Informer<Selecting>;
@@ -26,12 +32,31 @@ export class ClusterView {
     this.namespaces = informers.get(R.namespaces);
     this.priorityClasses = informers.get<PriorityClass>(R.priorityclasses);
     this.pdbs = informers.get(R.poddisruptionbudgets);
+    this.claims = informers.get(R.persistentvolumeclaims);
+    this.pvs = informers.get(R.persistentvolumes);
+    this.storageClasses = informers.get(R.storageclasses);
     this.services = informers.get<Selecting>(R.services).addIndex('namespace', o => [o.metadata.namespace ?? '']);
     for (const [kind, ref] of Object.entries(CONTROLLER_KINDS)) this.controllers.set(kind, informers.get<Selecting>(ref));
   }
 
   private get all(): Informer<KubeObject>[] {
-    return [this.namespaces, this.priorityClasses, this.pdbs, this.services, ...this.controllers.values()] as Informer<KubeObject>[];
+    return [this.namespaces, this.priorityClasses, this.pdbs, this.claims, this.pvs, this.storageClasses, this.services, ...this.controllers.values()] as Informer<KubeObject>[];
+  }
+
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined {
+    return this.claims.get(`${namespace}/${name}`);
+  }
+
+  volume(name: string): PersistentVolume | undefined {
+    return this.pvs.get(name);
+  }
+
+  volumes(): PersistentVolume[] {
+    return this.pvs.list();
+  }
+
+  storageClass(name: string): StorageClass | undefined {
+    return this.storageClasses.get(name);
   }
 
   waitForSync(): Promise<void[]> {

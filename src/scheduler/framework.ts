@@ -5,6 +5,7 @@ import type { SchedulerCache } from './cache.js';
 import type { NodeInfo } from './node-info.js';
 import type { NamespaceLabels, PodInfo } from './pod-info.js';
 import type { ClusterEvent, QueuedPodInfo } from './queue.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/volume-binding.js';
 import type { Pod } from './types.js';
 
 export type Code = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';
@@ -39,6 +40,22 @@ export class CycleState {
   }
 }
 
+/** The claims, PVs and classes the plugin reads (the scheduler's informer caches). */
+export interface VolumeListers {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  volume(name: string): PersistentVolume | undefined;
+  volumes(): PersistentVolume[];
+  storageClass(name: string): StorageClass | undefined;
+}
+
+/** The writes PreBind makes. */
+export interface VolumeWriter {
+  /** Sets spec.claimRef of a PV to the claim (static binding). */
+  bindVolume(pv: PersistentVolume, claim: PersistentVolumeClaim): Promise<void>;
+  /** Sets the selected-node annotation on a claim to provision. */
+  selectNode(claim: PersistentVolumeClaim, node: string): Promise<void>;
+}
+
 /** What plugins may consult beyond the pod and node at hand. */
 export interface Handle {
   cache: SchedulerCache;
@@ -49,6 +66,10 @@ export interface Handle {
   filter(s: CycleState, pod: PodInfo, node: NodeInfo): Status | null;
   /** Pods nominated to run on a node (preemptors waiting for their victims to leave). */
   nominatedPods(node: string): PodInfo[];
+  /** Claims, PVs and StorageClasses (VolumeBinding). */
+  volumes: VolumeListers;
+  /** The API writes of VolumeBinding's PreBind. */
+  volumeWriter: VolumeWriter;
 }
 
 /** PostFilter's answer: a node to nominate and the pods to evict there, or why not. */
@@ -77,6 +98,8 @@ export interface Plugin {
   postFilter?(s: CycleState, pod: PodInfo, statuses: Map<string, Status>): PostFilterResult;
   reserve?(s: CycleState, pod: PodInfo, node: string): Status | null;
   unreserve?(s: CycleState, pod: PodInfo, node: string): void;
+  /** Runs in the binding cycle, before the Binding is created; may wait (VolumeBinding waits for claims to bind). */
+  preBind?(s: CycleState, pod: PodInfo, node: string): Promise<Status | null>;
 }
 
 /** Scales scores to 0..MAX_NODE_SCORE by the maximum (reverse: higher raw is worse). */

@@ -98,6 +98,15 @@ export class Profile {
     return null;
   }
 
+  /** PreBind: the first failure stops binding (the caller unreserves). */
+  async runPreBind(s: CycleState, pod: PodInfo, node: string): Promise<Status | null> {
+    for (const p of this.config.plugins) {
+      const st = await p.preBind?.(s, pod, node);
+      if (st) return { ...st, plugin: p.name };
+    }
+    return null;
+  }
+
   runUnreserve(s: CycleState, pod: PodInfo, node: string): void {
     for (const p of [...this.config.plugins].reverse()) p.unreserve?.(s, pod, node);
   }

@@ -13,6 +13,7 @@ import { podTopologySpread } from './plugins/pod-topology-spread.js';
 import { prioritySort } from './plugins/priority-sort.js';
 import { schedulingGates } from './plugins/scheduling-gates.js';
 import { taintToleration } from './plugins/taint-toleration.js';
+import { volumeBinding } from './plugins/volume-binding.js';
 import type { ProfileConfig } from './profile.js';
 
 export const DEFAULT_WEIGHTS: Record<string, number> = {
@@ -29,7 +30,7 @@ export function defaultProfile(h: Handle, pdbs: () => DisruptionBudget[], o: Pro
   // Filter order is upstream's: cheap, decisive checks first.
   const plugins: Plugin[] = [
     schedulingGates, prioritySort, nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts,
-    nodeResourcesFit(o.scoringStrategy), podTopologySpread(h), interPodAffinity(h),
+    nodeResourcesFit(o.scoringStrategy), volumeBinding(h), podTopologySpread(h), interPodAffinity(h),
     balancedAllocation, imageLocality(h), defaultPreemption(h, pdbs),
   ];
   return { schedulerName: o.schedulerName, plugins, weights: DEFAULT_WEIGHTS };

@@ -19,7 +19,7 @@ export interface QueuedPodInfo {
 }
 
 export interface ClusterEvent {
-  resource: 'Node' | 'Pod' | 'AssignedPod' | 'PriorityClass' | 'Namespace' | 'PersistentVolume';
+  resource: 'Node' | 'Pod' | 'AssignedPod' | 'PriorityClass' | 'Namespace' | 'PersistentVolume' | 'PersistentVolumeClaim' | 'StorageClass';
   action: 'Add' | 'Update' | 'Delete';
   /** For logs and tests. */
   label: string;

@@ -13,6 +13,7 @@ import { logger, type Logger } from '../util/log.js';
 import { Algorithm, unschedulableMessage } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { ClusterView } from './cluster-view.js';
+import { ApiVolumeWriter } from './volume-writer.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import { CycleState, type Handle } from './framework.js';
 import { Nominator } from './nominator.js';
@@ -38,6 +39,9 @@ export interface SchedulerOptions {
    */
   informers?: SharedInformers;
 }
+
+/** A PreBind plugin failed; the pod is unreserved and retried after backoff. */
+class PreBindError extends Error {}
 
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const ev = (resource: ClusterEvent['resource'], action: ClusterEvent['action']): ClusterEvent => ({ resource, action, label: `${resource}${action}` });
@@ -77,6 +81,8 @@ export class Scheduler {
       defaultSelector: pod => this.view.defaultSelector(pod),
       filter: (s, pod, node) => this.profileFor(pod.pod).runFilter(s, pod, node),
       nominatedPods: node => this.nominator.podsOn(node),
+      volumes: this.view,
+      volumeWriter: new ApiVolumeWriter(client),
     };
     for (const name of opts.schedulerNames ?? [DEFAULT_SCHEDULER_NAME]) {
       this.profiles.set(name, new Profile(defaultProfile(handle, () => this.view.disruptionBudgets(), { schedulerName: name, scoringStrategy: opts.scoringStrategy })));
@@ -107,6 +113,14 @@ export class Scheduler {
     });
     await this.pods.waitForSync();
     if (!this.running) return;
+    // Claims, PVs and classes can make a pod VolumeBinding rejected schedulable.
+    for (const [inf, resource] of [[this.view.claims, 'PersistentVolumeClaim'], [this.view.pvs, 'PersistentVolume'], [this.view.storageClasses, 'StorageClass']] as const) {
+      this.registrations.add(inf as Informer, {
+        add: () => this.queue.moveOnEvent(ev(resource, 'Add')),
+        update: () => this.queue.moveOnEvent(ev(resource, 'Update')),
+        delete: () => this.queue.moveOnEvent(ev(resource, 'Delete')),
+      });
+    }
     this.registrations.add(this.pods, { add: p => this.podAdded(p), update: (o, p) => this.podUpdated(o, p), delete: p => this.podDeleted(p) });
     this.queue.run();
     this.loopDone = this.loop();
@@ -254,6 +268,8 @@ export class Scheduler {
     const pod = q.info.pod;
     const ns = pod.metadata.namespace ?? 'default';
     try {
+      const preBind = await profile.runPreBind(state, q.info, node);
+      if (preBind) throw new PreBindError(`running PreBind plugin "${preBind.plugin}": ${preBind.reasons.join(', ')}`);
       await this.binds.run(() => this.client.create(objectPath(R.pods, ns, pod.metadata.name!, 'binding'), {
         apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid },
         target: { apiVersion: 'v1', kind: 'Node', name: node },
@@ -265,7 +281,7 @@ export class Scheduler {
       this.cache.forget(q.info.key);
       profile.runUnreserve(state, q.info, node);
       if (isNotFound(err)) return this.queue.done(q.info.key);
-      const msg = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
+      const msg = err instanceof PreBindError ? err.message : `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
       this.events.event(pod, 'Warning', 'FailedScheduling', msg);
       this.queue.addBackoff(q);
     }

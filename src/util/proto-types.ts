@@ -3,14 +3,12 @@
 // types describe exactly what the loader decodes. Used for the CRI (kubelet) and CSI (client)
 // protocols; each keeps a committed copy and a test that it is not stale.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Options } from '@grpc/proto-loader';
-
-/** The repository root (compiled code runs from dist/src/util/). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { INSTALL_ROOT } from './install-root.js';
 
 /** The loader options the generator can mirror. */
 export interface GeneratedLoaderOptions extends Options {
@@ -44,11 +42,11 @@ export function generateProtoTypes(protos: string[], options: GeneratedLoaderOpt
     '--includeComments',
     `--outDir=${outDir}`,
     ...protos,
-  ], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  ], { cwd: INSTALL_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Every file under `dir`, keyed by its path relative to `dir`. */
-export function readTree(dir: string): Map<string, string> {
+function readTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -56,4 +54,21 @@ export function readTree(dir: string): Map<string, string> {
     files.set(relative(dir, path), readFileSync(path, 'utf8'));
   }
   return files;
+}
+
+/**
+ * What a committed generated tree lacks or has stale compared with a fresh generation: the paths
+ * (relative to it) that are missing, extra or different. Empty when it is up to date.
+ */
+export function staleGeneratedFiles(generate: (outDir: string) => void, committedDir: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'proto-types-'));
+  try {
+    generate(dir);
+    const fresh = readTree(dir);
+    const committed = readTree(join(INSTALL_ROOT, committedDir));
+    const paths = new Set([...fresh.keys(), ...committed.keys()]);
+    return [...paths].filter(p => fresh.get(p) !== committed.get(p)).sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -16,7 +16,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { attachmentName } from '../../src/api/csi-names.js';
+import { attachmentName } from '../../src/api/csi-volume-names.js';
 import { K8TS_BIN, TestCluster, eventually } from './harness.js';
 
 const DRIVER = 'hostpath.csi.k8ts.io';

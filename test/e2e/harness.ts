@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { INSTALL_ROOT } from '../../src/util/install-root.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const REPO_ROOT = INSTALL_ROOT;
 export const K8TS_BIN = join(REPO_ROOT, 'bin', 'k8ts.js');
 export const KUBECTL = process.env.K8TS_KUBECTL ?? '/usr/bin/kubectl';
 

@@ -13,11 +13,11 @@ import { writeCniConfig } from '../../src/agent/cni-config.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../src/client/resources.js';
-import { RuntimeClient } from '../../src/kubelet/cri/client.js';
+import { ImageClient, RuntimeClient } from '../../src/kubelet/cri/client.js';
 import { cleanupContainerd, removeAllPodSandboxes } from '../../src/kubelet/containerd/cleanup.js';
 import { mountsUnder } from '../../src/util/mountinfo.js';
 import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
-import { BUILTIN_IMAGES, BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
+import { BUSYBOX_IMAGE, IMPORTED_ON_START, K8TS_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
 import { Daemon } from '../../src/util/daemon.js';
 import { eventually, TestCluster } from './harness.js';
@@ -84,7 +84,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     netns = TestNetns.create('kubelet');
     writeCniConfig(join(dir, 'cni'), POD_CIDR, join(dir, 'ipam'));
     containerd = await ContainerdProcess.start({ dir: join(dir, 'containerd'), netns: netns.name, cniConfDir: join(dir, 'cni') });
-    await ensureBuiltinImages(containerd.endpoint, BUILTIN_IMAGES);
+    await ensureBuiltinImages(containerd.endpoint, IMPORTED_ON_START);
     runtime = new RuntimeClient(containerd.endpoint);
     cluster = await TestCluster.start();
     const port = Number(new URL(cluster.url).port);
@@ -160,6 +160,28 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.ok(ev.includes('Started: Started container httpd'), ev.join('\n'));
     const wide = await k(['get', 'pod', 'web', '-o', 'wide']);
     assert.match(wide, /web\s+1\/1\s+Running\s+0/);
+  });
+
+  test('the k8ts image is imported when a pod first asks for it and runs k8ts itself', async () => {
+    const images = new ImageClient(containerd!.endpoint);
+    try {
+      assert.equal(await images.imageStatus(K8TS_IMAGE), null, 'not imported with the images a node starts with');
+    } finally {
+      images.close();
+    }
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'k8ts-help' },
+      // This test node has no kubelet server for `kubectl logs`: k8ts's stderr comes back as the
+      // termination message instead.
+      spec: {
+        nodeName: NODE, restartPolicy: 'Never',
+        containers: [{ name: 'k8ts', image: K8TS_IMAGE, imagePullPolicy: 'Always', args: ['no-such-command'], terminationMessagePolicy: 'FallbackToLogsOnError' }],
+      },
+    }));
+    const done = await eventually(async () => { const p = await pod('k8ts-help'); return p.status?.phase === 'Failed' && p; }, 120_000, 'k8ts in its image runs and fails as told');
+    assert.deepEqual({ exitCode: cs(done)?.state?.terminated?.exitCode, message: cs(done)?.state?.terminated?.message?.trim() }, { exitCode: 2, message: 'k8ts: unknown command "no-such-command"; run \'k8ts --help\'' });
+    const ev = await events('k8ts-help');
+    assert.ok(ev.includes(`Pulled: Container image "${K8TS_IMAGE}" already present on machine`), ev.join('\n'));
   });
 
   test('a steady pod\'s status is not rewritten by periodic resyncs', async () => {

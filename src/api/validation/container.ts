@@ -38,7 +38,7 @@ export function validateContainer(c: Obj, path: string, kind: ContainerKind, ctx
     if (from.prefix) for (const msg of envVarName(from.prefix)) errs.push(fieldErrors.invalid(`${path}.envFrom[${i}].prefix`, from.prefix, msg));
     if (!!from.configMapRef === !!from.secretRef) errs.push(fieldErrors.invalid(`${path}.envFrom[${i}]`, '', 'must specify one of: `configMapRef` or `secretRef`'));
   }
-  errs.push(...validateVolumeMounts(c.volumeMounts ?? [], `${path}.volumeMounts`, ctx.volumes));
+  errs.push(...validateVolumeMounts(c.volumeMounts ?? [], `${path}.volumeMounts`, ctx.volumes, !!c.securityContext?.privileged));
   errs.push(...enumField(c.imagePullPolicy, `${path}.imagePullPolicy`, PULL_POLICIES));
   errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
   if (c.restartPolicy !== undefined) {
@@ -171,7 +171,9 @@ function validateValueFrom(e: Obj, path: string): FieldError[] {
   return errs;
 }
 
-function validateVolumeMounts(mounts: Obj[], path: string, volumes: Set<string>): FieldError[] {
+const MOUNT_PROPAGATIONS = ['Bidirectional', 'HostToContainer', 'None'];
+
+function validateVolumeMounts(mounts: Obj[], path: string, volumes: Set<string>, privileged: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const mountPaths = new Set<string>();
   mounts.forEach((m, i) => {
@@ -183,6 +185,11 @@ function validateVolumeMounts(mounts: Obj[], path: string, volumes: Set<string>)
     mountPaths.add(m.mountPath);
     if (m.subPath && (String(m.subPath).startsWith('/') || String(m.subPath).split('/').includes('..'))) {
       errs.push(fieldErrors.invalid(`${path}.subPath`, m.subPath, String(m.subPath).startsWith('/') ? 'must be a relative path' : "must not contain '..'"));
+    }
+    // Upstream's validateMountPropagation: a mount that propagates back to the host only from a privileged container.
+    if (m.mountPropagation !== undefined) {
+      if (!MOUNT_PROPAGATIONS.includes(m.mountPropagation)) errs.push(fieldErrors.notSupported(`${p}.mountPropagation`, m.mountPropagation, MOUNT_PROPAGATIONS));
+      else if (m.mountPropagation === 'Bidirectional' && !privileged) errs.push(fieldErrors.forbidden(`${p}.mountPropagation`, 'Bidirectional mount propagation is available only to privileged containers'));
     }
   });
   return errs;

@@ -111,3 +111,17 @@ test('dnsConfig: None needs nameservers; nameserver count and IPs, search count,
   const long = Array.from({ length: 9 }, (_, i) => `${String(i).repeat(63)}.${String(i).repeat(63)}.${String(i).repeat(63)}.${String(i).repeat(60)}`);
   assert.match(messages(validateCreate(coreWorkloadRules.Pod, spec({ dnsConfig: { searches: long } }), namespaced))[0], /must not have more than 2048 characters \(including spaces\) in the search list$/);
 });
+
+test('volume mounts: mountPropagation values, Bidirectional only for privileged containers', () => {
+  const errs = messages(validateCreate(coreWorkloadRules.Pod, pod({
+    volumes: [{ name: 'v', emptyDir: {} }],
+    containers: [
+      { name: 'a', image: 'i', volumeMounts: [{ name: 'v', mountPath: '/a', mountPropagation: 'Bidirectional' }, { name: 'v', mountPath: '/b', mountPropagation: 'Sideways' }] },
+      { name: 'b', image: 'i', securityContext: { privileged: true }, volumeMounts: [{ name: 'v', mountPath: '/a', mountPropagation: 'Bidirectional' }, { name: 'v', mountPath: '/b', mountPropagation: 'HostToContainer' }] },
+    ],
+  }), namespaced));
+  assert.deepEqual(errs, [
+    'spec.containers[0].volumeMounts[0].mountPropagation: Forbidden: Bidirectional mount propagation is available only to privileged containers',
+    'spec.containers[0].volumeMounts[1].mountPropagation: Unsupported value: "Sideways": supported values: "Bidirectional", "HostToContainer", "None"',
+  ]);
+});

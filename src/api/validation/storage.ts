@@ -25,6 +25,9 @@ const PV_SOURCES = [
   'local', 'storageos', 'csi',
 ];
 
+/** A map field as an object, whatever a hostile body put there (the schema check reports the type). */
+const asMap = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? v as Obj : {});
+
 function validateAccessModes(modes: unknown, path: string, requiredDetail: string): FieldError[] {
   const list = Array.isArray(modes) ? (modes as string[]) : [];
   const errs: FieldError[] = list.length ? [] : [fieldErrors.required(path, requiredDetail)];
@@ -50,7 +53,7 @@ function className(value: unknown, path: string): FieldError[] {
 
 function validatePersistentVolumeSpec(spec: Obj): FieldError[] {
   const errs = validateAccessModes(spec.accessModes, 'spec.accessModes', '');
-  const capacity: Obj = spec.capacity ?? {};
+  const capacity = asMap(spec.capacity);
   const resources = Object.keys(capacity);
   if (!resources.length) errs.push(fieldErrors.required('spec.capacity'));
   if (!('storage' in capacity) || resources.length > 1) errs.push(fieldErrors.notSupported('spec.capacity', capacity, ['storage']));
@@ -84,7 +87,7 @@ const normalizedPath = (p: string) => (/^\/+(\.\/*|\/)*$/.test(p) ? '/' : p);
 function validateClaimSpec(spec: Obj, path: string): FieldError[] {
   const errs = validateAccessModes(spec.accessModes, `${path}.accessModes`, 'at least 1 access mode is required');
   if (spec.selector) errs.push(...validateLabelSelector(spec.selector, `${path}.selector`));
-  const requests: Obj = spec.resources?.requests ?? {};
+  const requests = asMap(asMap(spec.resources).requests);
   if (!('storage' in requests)) errs.push(fieldErrors.required(`${path}.resources[storage]`));
   else errs.push(...positiveQuantity(requests.storage, `${path}.resources[storage]`));
   errs.push(...className(spec.storageClassName, `${path}.storageClassName`));
@@ -118,7 +121,8 @@ function validateClaimUpdate(claim: Obj, old: Obj): FieldError[] {
   const fromAnnotation = oldAnnotation !== undefined && prev.storageClassName === undefined && next.storageClassName === oldAnnotation;
   const fromNil = oldAnnotation === undefined && prev.storageClassName === undefined && claim.status?.phase !== 'Bound';
   if (fromAnnotation || fromNil) prev.storageClassName = next.storageClassName;
-  if (claim.status?.phase === 'Bound' && next.resources?.requests) next.resources.requests.storage = old.spec?.resources?.requests?.storage;
+  const nextRequests = next.resources?.requests;
+  if (claim.status?.phase === 'Bound' && nextRequests && typeof nextRequests === 'object') nextRequests.storage = old.spec?.resources?.requests?.storage;
   delete next.volumeAttributesClassName;
   delete prev.volumeAttributesClassName;
   if (JSON.stringify(sorted(next)) !== JSON.stringify(sorted(prev))) {
@@ -161,7 +165,7 @@ function validateStorageClass(sc: Obj): FieldError[] {
   const errs: FieldError[] = [];
   if (!sc.provisioner) errs.push(fieldErrors.required('provisioner', ''));
   else for (const msg of qualifiedName(String(sc.provisioner).toLowerCase())) errs.push(fieldErrors.invalid('provisioner', String(sc.provisioner).toLowerCase(), msg));
-  const params: Obj = sc.parameters ?? {};
+  const params = asMap(sc.parameters);
   const keys = Object.keys(params);
   if (keys.length > MAX_PROVISIONER_PARAMETERS) {
     errs.push(fieldErrors.tooLong('parameters', MAX_PROVISIONER_PARAMETERS));

@@ -4,16 +4,15 @@
 // reference driver and its registrar) add the `service` definitions to a grpc.Server.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { ProtoGrpcType as CsiProto } from './generated/csi.js';
 import type { ProtoGrpcType as RegistrationProto } from './generated/pluginregistration.js';
+import { INSTALL_ROOT } from '../../util/install-root.js';
 import { CSI_LOADER_OPTIONS } from './loader-options.js';
 
-// The .proto files ship in the package's source tree; compiled code lives under dist/, four levels
-// below the package root (dist/src/client/csi/protocol.js).
-const PROTO_DIR = new URL('../../../../src/client/csi/', import.meta.url);
-export const CSI_PROTO_PATH = fileURLToPath(new URL('csi.proto', PROTO_DIR));
-export const REGISTRATION_PROTO_PATH = fileURLToPath(new URL('pluginregistration.proto', PROTO_DIR));
+// The .proto files ship in the installation's source tree (also in the k8ts image, for the driver).
+export const CSI_PROTO_PATH = join(INSTALL_ROOT, 'src/client/csi/csi.proto');
+export const REGISTRATION_PROTO_PATH = join(INSTALL_ROOT, 'src/client/csi/pluginregistration.proto');
 
 export type CsiPackage = CsiProto['csi']['v1'];
 export type RegistrationPackage = RegistrationProto['pluginregistration'];

@@ -1,6 +1,8 @@
-// The names the CSI sidecars and the attach-detach controller agree on with the rest of the
-// cluster (shared with the PV controller: api/volume-binding.ts; with the kubelet: api/csi-names.ts), spelled as upstream (external-provisioner, external-attacher, external-resizer,
-// kube-controller-manager's csi attacher): annotations, finalizers and generated object names.
+// The names the CSI sidecars agree on with the rest of the cluster, spelled as upstream
+// (external-provisioner, external-attacher, external-resizer): annotations, finalizers and
+// generated object names. Shared with the PV controller: api/volume-binding.ts; with the kubelet:
+// api/csi-volume-names.ts.
+
 /** On a PV: the secret DeleteVolume gets, remembered at provisioning time. */
 export const ANN_DELETION_SECRET_NAME = 'volume.kubernetes.io/provisioner-deletion-secret-name';
 export const ANN_DELETION_SECRET_NAMESPACE = 'volume.kubernetes.io/provisioner-deletion-secret-namespace';

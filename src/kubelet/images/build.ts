@@ -1,15 +1,18 @@
 // Builds k8ts's own images offline from the machine's busybox-static: an OCI layout made with
-// umoci (one layer: busybox, a link per applet, a minimal /etc), exported by skopeo as a
-// docker-archive tar that `ctr images import` and `skopeo copy` both take.
+// umoci (one layer: busybox, a link per applet, a minimal /etc, plus node and k8ts for the k8ts
+// image), exported by skopeo as a docker-archive tar that `ctr images import` and `skopeo copy`
+// both take.
 //
-// Built archives are cached, keyed by a hash of the busybox binary and this recipe, so only the
-// first run on a machine pays for the build (a couple of seconds).
+// Built archives are cached, keyed by a hash of their contents and this recipe, so only the first
+// run on a machine pays for the build (a couple of seconds; the k8ts image ~20 s after each change
+// to k8ts).
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, type BuiltinImage } from './builtin.js';
+import { BUSYBOX_IMAGE, K8TS_IMAGE, PAUSE_IMAGE, type BuiltinImage } from './builtin.js';
+import { fingerprintK8tsContent, IMAGE_K8TS_DIR, IMAGE_NODE_PATH, populateK8tsContent } from './k8ts-content.js';
 
 const run = promisify(execFile);
 
@@ -26,13 +29,22 @@ const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
 interface ImageRecipe {
   entrypoint: string[];
   cmd: string[];
+  /** What the image holds besides busybox: its part of the cache key, and how to copy it in. */
+  content?: { fingerprint: (hash: Hash) => void; populate: (rootfs: string) => Promise<void> };
 }
 
 const RECIPES: Record<BuiltinImage, ImageRecipe> = {
   // A sandbox's only job is to hold the pod's namespaces open; sleep forever (2^31-1 s, ~68 years).
   [PAUSE_IMAGE]: { entrypoint: ['/bin/sleep', '2147483647'], cmd: [] },
   [BUSYBOX_IMAGE]: { entrypoint: [], cmd: ['sh'] },
+  [K8TS_IMAGE]: {
+    entrypoint: [IMAGE_NODE_PATH, `${IMAGE_K8TS_DIR}/bin/k8ts.js`], cmd: ['--help'],
+    content: { fingerprint: fingerprintK8tsContent, populate: populateK8tsContent },
+  },
 };
+
+/** Archives of an image kept beside the newest, for builders of other k8ts trees on the machine. */
+const KEEP_OLDER_ARCHIVES = 3;
 
 export class ImageBuildError extends Error {}
 
@@ -45,8 +57,10 @@ export async function ensureImageArchive(image: BuiltinImage, opts: ImageCacheOp
   const cacheDir = opts.cacheDir ?? DEFAULT_IMAGE_CACHE_DIR;
   const recipe = RECIPES[image];
   if (!recipe) throw new ImageBuildError(`not a builtin image: ${image}`);
-  const key = createHash('sha256').update(readFileSync(BUSYBOX_BINARY)).update(JSON.stringify({ RECIPE_VERSION, image, recipe })).digest('hex').slice(0, 16);
-  const archive = join(cacheDir, `${image.replace(/[/:]/g, '_')}-${key}.tar`);
+  const hash = createHash('sha256').update(readFileSync(BUSYBOX_BINARY)).update(JSON.stringify({ RECIPE_VERSION, image, recipe }));
+  recipe.content?.fingerprint(hash);
+  const prefix = `${image.replace(/[/:]/g, '_')}-`;
+  const archive = join(cacheDir, `${prefix}${hash.digest('hex').slice(0, 16)}.tar`);
   if (existsSync(archive)) return archive;
 
   mkdirSync(cacheDir, { recursive: true });
@@ -58,7 +72,17 @@ export async function ensureImageArchive(image: BuiltinImage, opts: ImageCacheOp
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  pruneOlderArchives(cacheDir, prefix);
   return archive;
+}
+
+/** Removes all but the newest few archives of one image (each k8ts rebuild makes a new k8ts image). */
+function pruneOlderArchives(cacheDir: string, prefix: string): void {
+  const archives = readdirSync(cacheDir)
+    .filter(name => name.startsWith(prefix) && name.endsWith('.tar'))
+    .map(name => ({ path: join(cacheDir, name), mtime: statSync(join(cacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of archives.slice(1 + KEEP_OLDER_ARCHIVES)) rmSync(old.path, { force: true });
 }
 
 async function buildArchive(image: string, recipe: ImageRecipe, work: string, out: string): Promise<void> {
@@ -69,6 +93,7 @@ async function buildArchive(image: string, recipe: ImageRecipe, work: string, ou
   await tool('umoci', ['new', '--image', ref]);
   await tool('umoci', ['unpack', '--image', ref, bundle]);
   await populateRootfs(join(bundle, 'rootfs'));
+  await recipe.content?.populate(join(bundle, 'rootfs'));
   await tool('umoci', ['repack', '--image', ref, bundle]);
   // A fresh image has neither entrypoint nor cmd; set only what the recipe has.
   await tool('umoci', [

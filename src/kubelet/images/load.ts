@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NETNS_DIR } from '../../util/daemon.js';
 import { ImageClient } from '../cri/client.js';
-import { BUILTIN_REGISTRY, PAUSE_IMAGE, type BuiltinImage } from './builtin.js';
+import type { LocalImageSource } from '../images.js';
+import { BUILTIN_REGISTRY, isBuiltinImage, PAUSE_IMAGE, type BuiltinImage } from './builtin.js';
 import { ensureImageArchive, type ImageCacheOptions } from './build.js';
 
 const run = promisify(execFile);
@@ -29,21 +30,41 @@ export async function importImage(endpoint: string, archive: string): Promise<vo
   }
 }
 
-/** Builds (or takes from cache) and imports each image the runtime does not have yet. Returns those imported. */
+/** The image id (`sha256:` + digest of its config) of the one image in a docker-archive tar. */
+async function archiveImageId(archive: string): Promise<string> {
+  const { stdout } = await run('tar', ['-xOf', archive, 'manifest.json'], { maxBuffer: 1024 * 1024 });
+  const [manifest] = JSON.parse(stdout) as { Config: string }[];
+  return `sha256:${manifest.Config.replace(/\.json$/, '')}`;
+}
+
+/**
+ * Builds (or takes from cache) and imports each image the runtime does not have in its current
+ * build — absent, or left from an older k8ts under the same tag. Returns those imported.
+ */
 export async function ensureBuiltinImages(endpoint: string, images: readonly BuiltinImage[], opts: ImageCacheOptions = {}): Promise<BuiltinImage[]> {
   const client = new ImageClient(endpoint);
   const imported: BuiltinImage[] = [];
   try {
     for (const image of images) {
-      if (await client.imageStatus(image)) continue;
-      await importImage(endpoint, await ensureImageArchive(image, opts));
-      if (!(await client.imageStatus(image))) throw new ImageLoadError(`${image} was imported but the runtime does not list it`);
+      const archive = await ensureImageArchive(image, opts);
+      const id = await archiveImageId(archive);
+      if ((await client.imageStatus(image))?.id === id) continue;
+      await importImage(endpoint, archive);
+      if ((await client.imageStatus(image))?.id !== id) throw new ImageLoadError(`${image} was imported but the runtime does not list it`);
       imported.push(image);
     }
   } finally {
     client.close();
   }
   return imported;
+}
+
+/** k8ts's own images as the kubelet's node-provided images: imported (built first if need be) on use. */
+export function builtinImageSource(endpoint: string, opts: ImageCacheOptions = {}): LocalImageSource {
+  return {
+    provides: isBuiltinImage,
+    ensure: async image => { if (isBuiltinImage(image)) await ensureBuiltinImages(endpoint, [image], opts); },
+  };
 }
 
 /** Makes sure the sandbox image is present, so pods start on a machine without internet. */

@@ -5,7 +5,7 @@ import { isConflict } from '../../api/errors.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import { wellKnownLabels, type NodeObject } from '../../api/node-object.js';
-import { ANN_CONTROLLER_MANAGED_ATTACH } from '../../api/csi-names.js';
+import { ANN_CONTROLLER_MANAGED_ATTACH } from '../../api/csi-volume-names.js';
 
 export interface NodeRegistration {
   name: string;

@@ -27,6 +27,8 @@ export interface NodeStatusLoopOptions {
   /** Records "Starting kubelet." and each condition change (NodeReady, NodeNotReady, ...). */
   recorder?: EventRecorder;
   log: Logger;
+  /** Unique names of the PV-backed volumes the node's pods use (status.volumesInUse). */
+  volumesInUse?: () => string[];
   statusIntervalMs?: number;
   leaseIntervalMs?: number;
   reportIntervalMs?: number;
@@ -104,9 +106,13 @@ export class NodeStatusLoop {
       addresses: this.o.addresses,
       kubeletPort: this.o.kubeletPort,
     }, live.status?.conditions, nowTimestamp());
+    const inUse = this.o.volumesInUse?.() ?? [];
+    if (inUse.length) desired.volumesInUse = inUse;
+    // An empty list is left out, as upstream's omitempty does; the last volume going clears it.
+    const cleared = !inUse.length && !!live.status?.volumesInUse?.length;
     const due = Date.now() - this.lastPostAt >= (this.o.reportIntervalMs ?? 5 * 60_000);
-    if (!force && !due && !statusChanged(live.status, desired)) return;
-    this.node = await this.o.client.patch<NodeObject>(objectPath(R.nodes, undefined, this.name, 'status'), { status: desired }, 'merge');
+    if (!force && !due && !cleared && !statusChanged(live.status, desired)) return;
+    this.node = await this.o.client.patch<NodeObject>(objectPath(R.nodes, undefined, this.name, 'status'), { status: cleared ? { ...desired, volumesInUse: null } : desired }, 'merge');
     this.lastPostAt = Date.now();
     this.recordTransitions(live.status?.conditions ?? [], desired.conditions ?? []);
   }

@@ -17,6 +17,8 @@ import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
 import { podList, resourceMetrics, statsSummary } from './stats.js';
 import { MetricsRegistry } from '../../metrics/registry.js';
+import type { VolumeStatsSource } from '../volumes/volume-stats.js';
+import { renderVolumeStats } from './volume-metrics.js';
 
 export interface KubeletServerOptions {
   port: number;
@@ -33,6 +35,8 @@ export interface KubeletServerOptions {
   nodeName: string;
   /** The kubelet's view of a pod, for upstream's messages about containers still waiting. */
   pod?: PodLookup;
+  /** Usage of the claims' volumes on this node, exported as kubelet_volume_stats_* on /metrics. */
+  volumeStats?: VolumeStatsSource;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -91,7 +95,9 @@ export class KubeletServer {
       if (url.pathname === '/metrics/resource' && req.method === 'GET') {
         return prometheus(res, resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName)));
       }
-      if (url.pathname === '/metrics' && req.method === 'GET') return prometheus(res, this.metrics.render());
+      if (url.pathname === '/metrics' && req.method === 'GET') {
+        return prometheus(res, this.metrics.render() + renderVolumeStats(await this.opts.volumeStats?.() ?? []));
+      }
       throw new KubeletRequestError(404, '404 page not found');
     } catch (err) {
       this.fail(res, err, req);

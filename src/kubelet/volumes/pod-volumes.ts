@@ -5,18 +5,21 @@
 // lets each PV plugin tear down its volumes, unmounts what is still mounted, then removes the pod's
 // directory.
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import { expand, type Lookup } from '../expand.js';
 import { promisify } from 'node:util';
 import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { Container, PersistentVolume, Volume } from '../../api/types/generated.js';
 import type { PodObject } from '../types.js';
-import { mountsUnder } from '../../util/mountinfo.js';
+import { isMountPoint, mountsUnder } from '../../util/mountinfo.js';
 import { writeAtomically } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { setVolumeOwnership } from './ownership.js';
-import { claimNameOf, pluginDir, resolvePersistentVolume, type ClaimSource, type PersistentVolumeMount, type PersistentVolumePlugin } from './pv-plugin.js';
+import {
+  claimNameOf, isInlineVolumePlugin, pluginDir, resolvePersistentVolume, UnprocessedVolumeError,
+  type ClaimSource, type InlineVolumeMount, type InlineVolumePlugin, type MountedVolume, type PersistentVolumeMount, type PersistentVolumePlugin,
+} from './pv-plugin.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
 
 const run = promisify(execFile);
@@ -25,6 +28,15 @@ export interface HostMount {
   containerPath: string;
   hostPath: string;
   readonly: boolean;
+  /** The volumeMount's mountPropagation: None (default), HostToContainer or Bidirectional. */
+  propagation?: string;
+}
+
+export interface HostDevice {
+  containerPath: string;
+  hostPath: string;
+  /** cgroup device permissions: `mrw`, or `r` for a read-only volume. */
+  permissions: string;
 }
 
 /** A set-up volume: where it is on the host, whether containers must mount it read-only, and whether it is a block device. */
@@ -58,9 +70,15 @@ export class PodVolumes {
     const volumes = new Map<string, PodVolume>();
     for (const v of pod.spec.volumes ?? []) {
       try {
-        volumes.set(v.name, claimNameOf(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod) : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
+        const inline = this.plugins.filter(isInlineVolumePlugin).find(p => p.canSupportInline(v));
+        volumes.set(v.name, claimNameOf(pod, v) !== undefined ? await this.setUpPersistent(v, base, pod)
+          : inline ? await this.setUpInline(inline, v, base, pod)
+          : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
+        if (err instanceof UnprocessedVolumeError) {
+          throw new VolumeSetupError(`Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[], failed to process volumes=[${v.name}]: ${msg}`);
+        }
         throw new VolumeSetupError(`MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
       }
     }
@@ -83,13 +101,28 @@ export class PodVolumes {
     const set = this.inUse.get(uid) ?? new Set();
     this.inUse.set(uid, set.add(plugin.uniqueName(pv)));
     const mounted = await plugin.setUp(m);
+    this.applyFsGroup(pod, v, mounted, readOnly, () => plugin.appliesFsGroup(m));
+    return { path: mounted.path, readOnly, block: mounted.block };
+  }
+
+  /** A volume declared in the pod spec and served by a PV plugin (a CSI inline ephemeral volume). */
+  private async setUpInline(plugin: InlineVolumePlugin, v: Volume, base: string, pod: PodObject): Promise<PodVolume> {
+    const dirName = pluginDir(plugin.name);
+    const m: InlineVolumeMount = { pod, volume: v, dir: join(base, dirName, v.name), globalDir: join(this.root, 'plugins', dirName) };
+    const readOnly = !!v.csi?.readOnly;
+    const mounted = await plugin.setUpInline(m);
+    this.applyFsGroup(pod, v, mounted, readOnly, () => plugin.appliesFsGroupInline(m));
+    return { path: mounted.path, readOnly, block: mounted.block };
+  }
+
+  /** The pod's fsGroup on a freshly mounted volume, once per kubelet run (upstream does it at mount). */
+  private applyFsGroup(pod: PodObject, v: Volume, mounted: MountedVolume, readOnly: boolean, applies: () => boolean): void {
     const fsGroup = pod.spec.securityContext?.fsGroup;
-    const key = `${uid}/${v.name}`;
-    if (fsGroup !== undefined && !mounted.block && !this.owned.has(key) && plugin.appliesFsGroup(m)) {
+    const key = `${pod.metadata.uid}/${v.name}`;
+    if (fsGroup !== undefined && !mounted.block && !this.owned.has(key) && applies()) {
       setVolumeOwnership(mounted.path, fsGroup, readOnly, pod.spec.securityContext?.fsGroupChangePolicy);
       this.owned.add(key);
     }
-    return { path: mounted.path, readOnly, block: mounted.block };
   }
 
   private async setUpOne(v: Volume, base: string, ctx: ProjectionContext): Promise<string> {
@@ -182,10 +215,20 @@ export function containerMounts(c: Container, volumes: Map<string, PodVolume>, h
     if (vol.block) throw new VolumeSetupError(`volume ${m.name} has volumeMode Block, but is specified in volumeMounts`);
     const sub = m.subPathExpr ? expand(m.subPathExpr, env) : m.subPath;
     const hostPath = sub ? subPathOf(vol.path, sub) : vol.path;
-    mounts.push({ containerPath: m.mountPath, hostPath, readonly: !!m.readOnly || vol.readOnly });
+    mounts.push({ containerPath: m.mountPath, hostPath, readonly: !!m.readOnly || vol.readOnly, ...(m.mountPropagation ? { propagation: m.mountPropagation } : {}) });
   }
   if (hostsFile && !mounts.some(m => m.containerPath === '/etc/hosts')) mounts.push({ containerPath: '/etc/hosts', hostPath: hostsFile, readonly: false });
   return mounts;
+}
+
+/** The CRI devices of a container: its volumeDevices, each a block volume (volumeMode Block). */
+export function containerDevices(c: Container, volumes: Map<string, PodVolume>): HostDevice[] {
+  return (c.volumeDevices ?? []).map(d => {
+    const vol = volumes.get(d.name);
+    if (!vol) throw new VolumeSetupError(`cannot find volume "${d.name}" to pass into container "${c.name}"`);
+    if (!vol.block) throw new VolumeSetupError(`volume ${d.name} has volumeMode Filesystem, but is specified in volumeDevices`);
+    return { containerPath: d.devicePath, hostPath: vol.path, permissions: vol.readOnly ? 'r' : 'mrw' };
+  });
 }
 
 /**
@@ -198,13 +241,15 @@ export function subPathOf(base: string, sub: string): string {
   if (sub.split('/').includes('..')) throw new VolumeSetupError(`unable to provision SubPath \`${sub}\`: must not contain '..'`);
   const root = realpathSync(base);
   const within = (p: string) => p === root || p.startsWith(root + sep);
+  // New directories take the volume root's permissions, as upstream's kubelet makes them.
+  const mode = statSync(root).mode & 0o7777;
   // Walk down component by component so that no symlink leads a mkdir outside the volume.
   let at = root;
   for (const part of sub.split('/').filter(p => p && p !== '.')) {
     const next = join(at, part);
     if (!existsSync(next)) {
       if (lstatSafe(next)) throw new VolumeSetupError(`subPath "${sub}" is a dangling symlink in the volume`);
-      mkdirSync(next, { mode: 0o750 });
+      mkdirSync(next, { mode });
     }
     at = realpathSync(next);
     if (!within(at)) throw new VolumeSetupError(`subpath "${sub}" not within volume path "${base}": it resolves to "${at}"`);
@@ -224,8 +269,4 @@ function isApiData(v: Volume): boolean {
 function persistentSourceReadOnly(pv: PersistentVolume): boolean {
   const src = pv.spec as Record<string, { readOnly?: boolean } | undefined> | undefined;
   return Object.values(src ?? {}).some(s => typeof s === 'object' && s !== null && !Array.isArray(s) && s.readOnly === true);
-}
-
-function isMountPoint(dir: string): boolean {
-  return mountsUnder(dir).includes(dir);
 }

@@ -66,6 +66,31 @@ export interface PersistentVolumePlugin {
   tearDown(t: PersistentVolumeTearDown): Promise<void>;
 }
 
+/** One inline volume of a pod (a `csi:` volume source), for a plugin that also serves inline volumes. */
+export interface InlineVolumeMount {
+  pod: PodObject;
+  volume: Volume;
+  /** Per-pod directory `<root>/pods/<uid>/volumes/<plugin dir>/<volume name>`; not created yet. */
+  dir: string;
+  globalDir: string;
+}
+
+/**
+ * A PV plugin that also mounts volumes declared inline in the pod spec (upstream's CSI inline
+ * ephemeral volumes). They live under the same plugin directory, so the PV plugin's tearDown
+ * removes them too.
+ */
+export interface InlineVolumePlugin extends PersistentVolumePlugin {
+  canSupportInline(v: Volume): boolean;
+  /** Whether the kubelet applies the pod's fsGroup after setUpInline. */
+  appliesFsGroupInline(m: InlineVolumeMount): boolean;
+  setUpInline(m: InlineVolumeMount): Promise<MountedVolume>;
+}
+
+export function isInlineVolumePlugin(p: PersistentVolumePlugin): p is InlineVolumePlugin {
+  return typeof (p as Partial<InlineVolumePlugin>).setUpInline === 'function';
+}
+
 /** The directory name of a plugin under `volumes/` and `plugins/`: its name with `/` → `~`, as upstream. */
 export function pluginDir(name: string): string {
   return name.replace(/\//g, '~');
@@ -77,6 +102,9 @@ export function claimNameOf(pod: PodObject, v: Volume): string | undefined {
   if (v.ephemeral) return `${pod.metadata.name}-${v.name}`;
   return undefined;
 }
+
+/** The claim or PV of a pod volume is not (yet) usable: upstream's "failed to process volumes". */
+export class UnprocessedVolumeError extends VolumeSetupError {}
 
 export interface ClaimSource {
   persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
@@ -92,21 +120,22 @@ export async function resolvePersistentVolume(pod: PodObject, v: Volume, src: Cl
   const ns = pod.metadata.namespace ?? 'default';
   const name = claimNameOf(pod, v)!;
   const claim = await src.persistentVolumeClaim(ns, name);
-  if (!claim) throw new VolumeSetupError(`error processing PVC ${ns}/${name}: persistentvolumeclaim "${name}" not found`);
+  const fail = (msg: string) => new UnprocessedVolumeError(`error processing PVC ${ns}/${name}: ${msg}`);
+  if (!claim) throw fail(`failed to fetch PVC from API server: persistentvolumeclaims "${name}" not found`);
   if (v.ephemeral && !claim.metadata?.ownerReferences?.some(o => o.controller && o.uid === pod.metadata.uid)) {
-    throw new VolumeSetupError(`error processing PVC ${ns}/${name}: PVC ${ns}/${name} was not created for pod ${ns}/${pod.metadata.name} (pod is not owner)`);
+    throw fail(`PVC ${ns}/${name} was not created for pod ${ns}/${pod.metadata.name} (pod is not owner)`);
   }
-  if (claim.metadata?.deletionTimestamp) throw new VolumeSetupError(`error processing PVC ${ns}/${name}: can't start pod because PVC ${ns}/${name} is being deleted`);
+  if (claim.metadata?.deletionTimestamp) throw fail(`can't start pod because PVC ${ns}/${name} is being deleted`);
   const pvName = claim.spec?.volumeName ?? '';
   if (claim.status?.phase !== 'Bound' || !pvName) {
-    throw new VolumeSetupError(`error processing PVC ${ns}/${name}: PVC ${ns}/${name} has non-bound phase ("${claim.status?.phase ?? 'Pending'}") or empty pvc.Spec.VolumeName ("${pvName}")`);
+    throw fail(`PVC ${ns}/${name} has non-bound phase ("${claim.status?.phase ?? 'Pending'}") or empty pvc.Spec.VolumeName ("${pvName}")`);
   }
   const pv = await src.persistentVolume(pvName);
-  if (!pv) throw new VolumeSetupError(`error processing PVC ${ns}/${name}: failed to fetch PV ${pvName} from API server: persistentvolumes "${pvName}" not found`);
+  if (!pv) throw fail(`failed to fetch PV ${pvName} from API server: persistentvolumes "${pvName}" not found`);
   const ref = pv.spec?.claimRef;
-  if (!ref) throw new VolumeSetupError(`error processing PVC ${ns}/${name}: found PV object ${pvName} but it has a nil pv.Spec.ClaimRef indicating it is not yet bound to the claim`);
+  if (!ref) throw fail(`found PV object ${pvName} but it has a nil pv.Spec.ClaimRef indicating it is not yet bound to the claim`);
   if (ref.uid !== claim.metadata?.uid) {
-    throw new VolumeSetupError(`error processing PVC ${ns}/${name}: found PV object ${pvName} but its pv.Spec.ClaimRef.UID (${ref.uid ?? ''}) does not point to claim.UID (${claim.metadata?.uid ?? ''})`);
+    throw fail(`found PV object ${pvName} but its pv.Spec.ClaimRef.UID (${ref.uid ?? ''}) does not point to claim.UID (${claim.metadata?.uid ?? ''})`);
   }
   return { claim, pv };
 }

@@ -66,7 +66,7 @@ test('PV volumes: missing, unbound, deleting and mismatched claims are refused w
     const vols = new PodVolumes(root, src, [new LocalVolumePlugin()]);
     const setUp = (v: NonNullable<PodObject['spec']['volumes']>[number]) => vols.setUp({ pod: pod([v]), node: { hostIPs: [], allocatable: {} }, podIPs: [], objects, tokens });
     await assert.rejects(setUp({ name: 'v', persistentVolumeClaim: { claimName: 'missing' } }),
-      /MountVolume.SetUp failed for volume "v" : error processing PVC ns\/missing: persistentvolumeclaim "missing" not found/);
+      /^Error: Unable to attach or mount volumes: unmounted volumes=\[v\], unattached volumes=\[\], failed to process volumes=\[v\]: error processing PVC ns\/missing: failed to fetch PVC from API server: persistentvolumeclaims "missing" not found$/);
     await assert.rejects(setUp({ name: 'v', persistentVolumeClaim: { claimName: 'pending' } }),
       /PVC ns\/pending has non-bound phase \("Pending"\) or empty pvc.Spec.VolumeName \(""\)/);
     await assert.rejects(setUp({ name: 'v', persistentVolumeClaim: { claimName: 'gone' } }), /can't start pod because PVC ns\/gone is being deleted/);

@@ -28,6 +28,11 @@ export function pod(name: string, o: Partial<PodSpec> & { cpu?: string; memory?:
   };
 }
 
-export function handle(cache = new SchedulerCache()): Handle {
-  return { cache, namespaceLabels: () => ({}), defaultSelector: () => null, filter: () => null, nominatedPods: () => [] };
+/** A Handle without claims, PVs or classes and whose volume writes fail (tests of VolumeBinding pass their own). */
+export function handle(cache = new SchedulerCache(), volumes: Partial<Pick<Handle, 'volumes' | 'volumeWriter'>> = {}): Handle {
+  return {
+    cache, namespaceLabels: () => ({}), defaultSelector: () => null, filter: () => null, nominatedPods: () => [],
+    volumes: volumes.volumes ?? { claim: () => undefined, volume: () => undefined, volumes: () => [], storageClass: () => undefined },
+    volumeWriter: volumes.volumeWriter ?? { bindVolume: () => Promise.reject(new Error('no API in this test')), selectNode: () => Promise.reject(new Error('no API in this test')) },
+  };
 }

@@ -8,6 +8,7 @@ import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { RestClient } from '../../../src/client/rest-client.js';
 import { SharedInformers } from '../../../src/client/shared-informers.js';
 import { ImageClient, RuntimeClient } from '../../../src/kubelet/cri/client.js';
+import { builtinImageSource } from '../../../src/kubelet/images/load.js';
 import { Kubelet } from '../../../src/kubelet/kubelet.js';
 import { relayTcpToUnix } from './unix-relay.js';
 
@@ -32,7 +33,7 @@ const images = new ImageClient(config.criEndpoint);
 const informers = new SharedInformers(rest);
 const kubelet = new Kubelet({
   client: rest, informers, nodeName: config.nodeName, runtime, images, rootDir: config.rootDir, nodeIPs: config.nodeIPs,
-  cgroupParent: config.cgroupParent, resyncIntervalMs: 2000,
+  cgroupParent: config.cgroupParent, resyncIntervalMs: 2000, localImages: builtinImageSource(config.criEndpoint),
 });
 await kubelet.start();
 process.stdout.write('kubelet started\n');

@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanupContainerd, unmountUnder } from '../../../src/kubelet/containerd/cleanup.js';
 import { mountsUnder } from '../../../src/util/mountinfo.js';
 import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
-import { BUSYBOX_IMAGE } from '../../../src/kubelet/images/builtin.js';
+import { BUSYBOX_IMAGE, type BuiltinImage } from '../../../src/kubelet/images/builtin.js';
 import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
 import { cgroupExists, processesMentioning, removeCgroupTree } from './leftovers.js';
 import { TestNetns } from './netns.js';
@@ -52,6 +52,8 @@ export interface NetnsClusterOptions {
   nodeArgs?: string[] | ((node: { name: string; ip: string }) => string[]);
   /** Nodes (by name, e.g. 'agent-1') on a second subnet, reached from the first only through a router. */
   secondSubnet?: string[];
+  /** k8ts images the registry serves besides busybox (the pause image is imported on each node), e.g. the k8ts image. */
+  images?: BuiltinImage[];
 }
 
 export class NetnsClusterError extends Error {}
@@ -61,6 +63,7 @@ export class NetnsCluster {
   private lan?: TestNetns;
   private registry?: TestRegistry;
   private nodeArgs: NetnsClusterOptions['nodeArgs'];
+  private serverArgs: string[] = [];
 
   private constructor(readonly root: string) {}
 
@@ -143,6 +146,12 @@ export class NetnsCluster {
     await this.startAgent(n, extraArgs);
   }
 
+  /** Starts the stopped server (and its node) again with the same data dir and flags. */
+  async restartServer(extra: string[] = []): Promise<void> {
+    if (this.server.proc) throw new NetnsClusterError('the server is running');
+    await this.startServer([...this.serverArgs, ...extra]);
+  }
+
   private async build(o: NetnsClusterOptions): Promise<void> {
     this.lan = TestNetns.create('lan');
     this.lan.run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
@@ -163,9 +172,10 @@ export class NetnsCluster {
       this.addNode(name, i === 0 ? 'server' : 'agent', `${onSecond ? SECOND_SUBNET_PREFIX : SUBNET_PREFIX}.${i + 2}`, onSecond ? 'second' : second.size ? 'first' : 'only');
     });
     this.registry = await TestRegistry.start({ address: REGISTRY_ADDRESS, netns: this.lan.name });
-    await this.registry.push([BUSYBOX_IMAGE]);
+    await this.registry.push([BUSYBOX_IMAGE, ...(o.images ?? [])]);
 
-    await this.startServer(o.serverArgs ?? []);
+    this.serverArgs = o.serverArgs ?? [];
+    await this.startServer(this.serverArgs);
     await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
   }
 

@@ -1,7 +1,7 @@
 // Roles of k8ts's own node-side components, as k3s's system:k3s-controller: the agent's cluster
 // DNS, ingress controller, NetworkPolicy enforcer and pod network routes act as the user
 // `system:k8ts-controller`, with exactly what they read and write (src/dns, src/ingress, src/netpol,
-// src/agent/pod-routes.ts). The scheduler gets
+// src/local-path, src/agent/pod-routes.ts). The scheduler gets
 // upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
 import { clusterRole, clusterRoleBinding, groups, rule, serviceAccount, users } from './rule.js';
@@ -29,6 +29,12 @@ export function k8tsClusterRoles(): ClusterRole[] {
       // NetworkPolicy enforcer: policies, pods and namespaces (labels) to program the filters.
       rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
       rule(['list', 'watch'], [''], ['pods']),
+      // local-path provisioner: claims (and their status, for expansion), the PVs it makes,
+      // resizes and deletes, and the classes that name it.
+      rule(['list', 'watch'], [''], ['persistentvolumeclaims']),
+      rule(['patch'], [''], ['persistentvolumeclaims/status']),
+      rule(['list', 'watch', 'create', 'patch', 'delete'], [''], ['persistentvolumes']),
+      rule(['list', 'watch'], ['storage.k8s.io'], ['storageclasses']),
     ]),
     clusterRole(K8TS_SCHEDULER, [rule(['list', 'watch'], ['scheduling.k8s.io'], ['priorityclasses'])]),
     // Beyond upstream's certificate-controller: k8ts's approver also approves a node's serving

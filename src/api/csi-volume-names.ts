@@ -1,6 +1,6 @@
-// Names the kubelet and the controllers must compute alike for CSI volumes, spelled as upstream
-// (pkg/volume/csi): the VolumeAttachment of a volume on a node, and the unique volume name that
-// Node status.volumesInUse / volumesAttached carry.
+// Names the kubelet and the controller manager must compute alike for a CSI volume on a node
+// (upstream's pkg/volume/csi): the VolumeAttachment's name and the unique volume name reported in
+// Node status.volumesInUse / volumesAttached.
 import { createHash } from 'node:crypto';
 
 /** A VolumeAttachment's name: `csi-` + hex sha256 of volume handle, driver and node (upstream's getAttachmentName). */
@@ -8,7 +8,7 @@ export function attachmentName(volumeHandle: string, driver: string, node: strin
   return 'csi-' + createHash('sha256').update(volumeHandle + driver + node).digest('hex');
 }
 
-/** The unique volume name of a CSI volume in Node status (`kubernetes.io/csi/<driver>^<handle>`). */
+/** The unique volume name of a CSI volume: `kubernetes.io/csi/<driver>^<volume handle>`. */
 export const csiUniqueVolumeName = (driver: string, volumeHandle: string): string => `kubernetes.io/csi/${driver}^${volumeHandle}`;
 
 /** On a Node: the attach-detach controller manages its attachments (the kubelet sets it). */

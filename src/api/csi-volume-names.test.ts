@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attachmentName, csiUniqueVolumeName } from './csi-names.js';
+import { attachmentName, csiUniqueVolumeName } from './csi-volume-names.js';
 
 test('VolumeAttachment names are csi- and the sha256 of handle, driver and node', () => {
   // printf 'vol-1hostpath.csi.k8s.ionode-a' | sha256sum
