@@ -29,39 +29,41 @@ export function csiProvisionerController(endpoints: DriverEndpoints): Controller
     return identities.get(driver)!;
   };
 
+  /** Everything CreateVolume needs, read before the driver is asked. */
+  async function prepare(claim: PersistentVolumeClaim, cls: StorageClass, driver: string, selectedNode: string | undefined, ctx: ControllerContext) {
+    const params = splitClassParameters(cls.parameters);
+    const conn = await endpoints.connect(driver);
+    if (!conn.controller.has('CREATE_DELETE_VOLUME')) throw new Error(`driver ${driver} does not support dynamic provisioning: it has no CREATE_DELETE_VOLUME capability`);
+    const tctx = {
+      pvName: provisionedVolumeName(claim.metadata.uid!), claimNamespace: claim.metadata.namespace!, claimName: claim.metadata.name!,
+      claimAnnotations: claim.metadata.annotations ?? {},
+    };
+    const secretRefs: Partial<Record<SecretKind, SecretReference>> = {};
+    for (const [kind, tpl] of Object.entries(params.secretTemplates) as [SecretKind, { name: string; namespace: string }][]) {
+      secretRefs[kind] = resolveSecretRef(kind, tpl, tctx);
+    }
+    const topology = conn.plugin.has('VOLUME_ACCESSIBILITY_CONSTRAINTS') ? accessibilityRequirements(driver, nodesWithCsi(ctx), selectedNode, cls.allowedTopologies) : undefined;
+    const request = createVolumeRequest({
+      claim, params, mountOptions: cls.mountOptions, singleNodeMultiWriter: conn.controller.has('SINGLE_NODE_MULTI_WRITER'), topology,
+      secrets: await secretValues(ctx.client, secretRefs.provisioner),
+    });
+    return { params, conn, secretRefs, request };
+  }
+
   async function provision(claim: PersistentVolumeClaim, cls: StorageClass, driver: string, selectedNode: string | undefined, ctx: ControllerContext): Promise<void> {
     const ns = claim.metadata.namespace!;
     const name = claim.metadata.name!;
     const pvName = provisionedVolumeName(claim.metadata.uid!);
     ctx.recorder.event(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`);
     const failed = (message: string) => ctx.recorder.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${cls.metadata.name}": ${message}`);
-    let conn;
-    let request;
-    const secretRefs: Partial<Record<SecretKind, SecretReference>> = {};
-    const params = (() => {
-      try {
-        return splitClassParameters(cls.parameters);
-      } catch (err) {
-        failed((err as Error).message);
-        throw err;
-      }
-    })();
+    let prepared;
     try {
-      conn = await endpoints.connect(driver);
-      if (!conn.controller.has('CREATE_DELETE_VOLUME')) throw new Error(`driver ${driver} does not support dynamic provisioning: it has no CREATE_DELETE_VOLUME capability`);
-      const tctx = { pvName, claimNamespace: ns, claimName: name, claimAnnotations: claim.metadata.annotations ?? {} };
-      for (const [kind, tpl] of Object.entries(params.secretTemplates) as [SecretKind, { name: string; namespace: string }][]) {
-        secretRefs[kind] = resolveSecretRef(kind, tpl, tctx);
-      }
-      const topology = conn.plugin.has('VOLUME_ACCESSIBILITY_CONSTRAINTS') ? accessibilityRequirements(driver, nodesWithCsi(ctx), selectedNode, cls.allowedTopologies) : undefined;
-      request = createVolumeRequest({
-        claim, params, mountOptions: cls.mountOptions, singleNodeMultiWriter: conn.controller.has('SINGLE_NODE_MULTI_WRITER'), topology,
-        secrets: await secretValues(ctx.client, secretRefs.provisioner),
-      });
+      prepared = await prepare(claim, cls, driver, selectedNode, ctx);
     } catch (err) {
       failed((err as Error).message);
       throw err;
     }
+    const { params, conn, secretRefs, request } = prepared;
     let volume;
     try {
       volume = (await conn.client.controller.call('CreateVolume', request)).volume;
