@@ -10,3 +10,6 @@ export function attachmentName(volumeHandle: string, driver: string, node: strin
 
 /** The unique volume name of a CSI volume: `kubernetes.io/csi/<driver>^<volume handle>`. */
 export const csiUniqueVolumeName = (driver: string, volumeHandle: string): string => `kubernetes.io/csi/${driver}^${volumeHandle}`;
+
+/** On a Node: the attach-detach controller manages its attachments (the kubelet sets it). */
+export const ANN_CONTROLLER_MANAGED_ATTACH = 'volumes.kubernetes.io/controller-managed-attach-detach';

@@ -16,7 +16,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { attachmentName } from '../../src/controllers/csi/csi-names.js';
+import { attachmentName } from '../../src/api/csi-volume-names.js';
 import { K8TS_BIN, TestCluster, eventually } from './harness.js';
 
 const DRIVER = 'hostpath.csi.k8ts.io';
@@ -60,6 +60,12 @@ parameters: { csi.storage.k8s.io/fstype: ext4 }
 ---
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
+metadata: { name: csi-wffc }
+provisioner: ${DRIVER}
+volumeBindingMode: WaitForFirstConsumer
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
 metadata: { name: silent }
 provisioner: silent.csi.k8ts.io
 ---
@@ -69,17 +75,14 @@ metadata: { name: remote }
 provisioner: ${REMOTE}
 `;
 
-/** A claim as the PV controller leaves it for an external provisioner (annotated with the driver). */
-const claim = (name: string, cls: string, driver: string) => `
+const claim = (name: string, cls: string, size = '1Gi') => `
 apiVersion: v1
 kind: PersistentVolumeClaim
-metadata:
-  name: ${name}
-  annotations: { volume.kubernetes.io/storage-provisioner: ${driver} }
+metadata: { name: ${name} }
 spec:
   storageClassName: ${cls}
   accessModes: [ReadWriteOnce]
-  resources: { requests: { storage: 1Gi } }
+  resources: { requests: { storage: ${size} } }
 `;
 
 describe('CSI controllers (provisioner, attach-detach, attacher, resizer, deleter) with the reference driver', () => {
@@ -100,21 +103,13 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     return e;
   }, 30_000, `Event ${reason} on ${name}`);
 
-  /**
-   * The persistentvolume binder's part (helper storage-api's controller; not in this branch): bind
-   * the claim to its pre-bound PV, and mark the PV Released once the claim is gone.
-   */
-  async function bindAsPvController(name: string, pv: Obj): Promise<void> {
-    await c.k(['patch', 'pvc', name, '--type=merge', '-p', JSON.stringify({ spec: { volumeName: pv.metadata.name } })]);
-    await c.k(['patch', 'pvc', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { phase: 'Bound', accessModes: pv.spec.accessModes, capacity: pv.spec.capacity } })]);
-    await c.k(['patch', 'pv', pv.metadata.name, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Bound"}}']);
-  }
-
   before(async () => {
     c = await TestCluster.start();
     const plugins = join(c.dataDir, 'agent', 'kubelet', 'plugins');
     driverDir = mkdtempSync(join(tmpdir(), 'k8ts-csi-driver-'));
-    driver = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', '--endpoint', `unix://${join(plugins, DRIVER, 'csi.sock')}`,
+    // The socket directory is not named after the driver (as csi-driver-host-path's manifests put
+    // it): the controller manager finds it by GetPluginInfo.
+    driver = spawn(process.execPath, [K8TS_BIN, 'csi-hostpath', '--endpoint', `unix://${join(plugins, 'csi-hostpath', 'csi.sock')}`,
       '--nodeid', NODE, '--datadir', driverDir, '--enable-attach', '--capacity', '10Gi'], { stdio: ['ignore', 'ignore', 'pipe'] });
     processes.push(driver);
     // The "remote" driver and its sidecar, as the two containers of a driver pod sharing a socket dir.
@@ -127,7 +122,7 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     // A socket that accepts connections and never says a word.
     mkdirSync(join(plugins, 'silent.csi.k8ts.io'), { recursive: true });
     silent = createServer(s => silentConnections.push(s)).listen(join(plugins, 'silent.csi.k8ts.io', 'csi.sock'));
-    await eventually(() => existsSync(join(plugins, DRIVER, 'csi.sock')), 20_000, 'the driver socket');
+    await eventually(() => existsSync(join(plugins, 'csi-hostpath', 'csi.sock')), 20_000, 'the driver socket');
     await c.k(['apply', '-f', '-'], manifests);
   });
 
@@ -146,7 +141,7 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
   let pv: Obj;
 
   test('a claim is provisioned through CreateVolume into a PV pre-bound to it', async () => {
-    await c.k(['apply', '-f', '-'], claim('data', 'csi-hostpath', DRIVER));
+    await c.k(['apply', '-f', '-'], claim('data', 'csi-hostpath'));
     const pvc = await get(['pvc', 'data']);
     pv = await eventually(async () => (await exists(['pv', `pvc-${pvc.metadata.uid}`])) && get(['pv', `pvc-${pvc.metadata.uid}`]), 30_000, 'the provisioned PV');
     assert.equal(pv.metadata.annotations!['pv.kubernetes.io/provisioned-by'], DRIVER);
@@ -156,6 +151,7 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     assert.match(pv.spec.csi.volumeAttributes['storage.kubernetes.io/csiProvisionerIdentity'], new RegExp(`^\\d+-\\d+-${DRIVER}$`));
     assert.deepEqual(pv.spec.capacity, { storage: '1Gi' });
     assert.equal(pv.spec.persistentVolumeReclaimPolicy, 'Delete');
+    assert.ok(pv.metadata.finalizers?.includes('external-provisioner.volume.kubernetes.io/finalizer'));
     assert.deepEqual(pv.spec.claimRef, { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'default', name: 'data', uid: pvc.metadata.uid, resourceVersion: pv.spec.claimRef.resourceVersion });
     // The driver's accessible topology (its node) became the PV's node affinity.
     assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms, [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: [NODE] }] }]);
@@ -163,7 +159,8 @@ describe('CSI controllers (provisioner, attach-detach, attacher, resizer, delete
     await hasEvent('data', 'ProvisioningSucceeded', new RegExp(`^Successfully provisioned volume pvc-${pvc.metadata.uid}$`));
     // The volume exists at the driver: its data dir has something for it now.
     assert.ok(readdirSync(driverDir).length > 0);
-    await bindAsPvController('data', pv);
+    // The PV controller then completes the binding.
+    await eventually(async () => (await get(['pvc', 'data'])).status?.phase === 'Bound', 20_000, 'the claim to be Bound');
   });
 
   test('a pod on the node gets a VolumeAttachment that becomes attached; deleting the pod detaches it', async () => {
@@ -213,16 +210,42 @@ spec:
     await hasEvent('data', 'FileSystemResizeRequired', /^Require file system resize of volume on node$/);
   });
 
-  test('deleting the claim releases the PV, and the deleter calls DeleteVolume and removes the PV', async () => {
+  test('deleting the claim releases the PV (reclaim Delete): the deleter calls DeleteVolume and removes the PV', async () => {
     const before = readdirSync(driverDir, { recursive: true }).length;
     await c.k(['delete', 'pvc', 'data']);
-    await c.k(['patch', 'pv', pv.metadata.name, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Released"}}']);
     await eventually(async () => !(await exists(['pv', pv.metadata.name])), 30_000, 'the PV to be deleted');
     assert.ok(readdirSync(driverDir, { recursive: true }).length < before, 'the driver removed the volume');
   });
 
+  test('a PV deleted by hand while bound still gets DeleteVolume once its claim is gone', async () => {
+    await c.k(['apply', '-f', '-'], claim('byhand', 'csi-hostpath'));
+    const pvc = await get(['pvc', 'byhand']);
+    const name = `pvc-${pvc.metadata.uid}`;
+    await eventually(async () => (await get(['pvc', 'byhand'])).status?.phase === 'Bound', 30_000, 'the claim to be Bound');
+    const volumes = readdirSync(driverDir, { recursive: true }).length;
+    // pv-protection keeps the object while it is bound; the provisioner's finalizer keeps it until DeleteVolume.
+    await c.k(['delete', 'pv', name, '--wait=false']);
+    await c.k(['delete', 'pvc', 'byhand']);
+    await eventually(async () => !(await exists(['pv', name])), 30_000, 'the PV to go');
+    assert.ok(readdirSync(driverDir, { recursive: true }).length < volumes, 'the driver removed the volume');
+  });
+
+  test('WaitForFirstConsumer: provisioned for the selected node; a final failure gives the choice of node back', async () => {
+    await c.k(['apply', '-f', '-'], claim('late', 'csi-wffc') + '---' + claim('huge', 'csi-wffc', '20Gi'));
+    const late = await get(['pvc', 'late']);
+    await new Promise(r => setTimeout(r, 1500));
+    assert.equal(await exists(['pv', `pvc-${late.metadata.uid}`]), false, 'nothing before the scheduler picks a node');
+    // What the scheduler's VolumeBinding plugin does once it has chosen the node.
+    for (const name of ['late', 'huge']) await c.k(['annotate', 'pvc', name, `volume.kubernetes.io/selected-node=${NODE}`]);
+    const pv = await eventually(async () => (await exists(['pv', `pvc-${late.metadata.uid}`])) && get(['pv', `pvc-${late.metadata.uid}`]), 30_000, 'the PV for the selected node');
+    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms, [{ matchExpressions: [{ key: TOPOLOGY_KEY, operator: 'In', values: [NODE] }] }]);
+    // 20Gi is more than any volume of this driver (OutOfRange): not in progress, so the node is given back.
+    await hasEvent('huge', 'ProvisioningFailed', /^failed to provision volume with StorageClass "csi-wffc": rpc error: code = OutOfRange desc = /);
+    await eventually(async () => !(await get(['pvc', 'huge'])).metadata.annotations?.['volume.kubernetes.io/selected-node'], 20_000, 'selected-node removed');
+  });
+
   test('a driver socket that does not answer: ProvisioningFailed with the reason, and the server keeps going', async () => {
-    await c.k(['apply', '-f', '-'], claim('quiet', 'silent', 'silent.csi.k8ts.io'));
+    await c.k(['apply', '-f', '-'], claim('quiet', 'silent'));
     const failed = await hasEvent('quiet', 'ProvisioningFailed', /^failed to provision volume with StorageClass "silent": CSI driver silent.csi.k8ts.io does not answer on \S+csi.sock: rpc error: code = DeadlineExceeded/);
     assert.equal(failed.type, 'Warning');
     const pvc = await get(['pvc', 'quiet']);
@@ -232,7 +255,7 @@ spec:
   });
 
   test('k8ts csi-sidecar beside a driver serves it from anywhere, holding the driver\'s Lease', async () => {
-    await c.k(['apply', '-f', '-'], claim('far', 'remote', REMOTE));
+    await c.k(['apply', '-f', '-'], claim('far', 'remote'));
     const pvc = await get(['pvc', 'far']);
     const far = await eventually(async () => (await exists(['pv', `pvc-${pvc.metadata.uid}`])) && get(['pv', `pvc-${pvc.metadata.uid}`]), 30_000, 'the PV made through the sidecar');
     assert.equal(far.metadata.annotations!['pv.kubernetes.io/provisioned-by'], REMOTE);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CSIDriver, Node, PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } from '../../api/types/generated.js';
 import { MAX_WAIT_FOR_UNMOUNT_MS, planAttachDetach, podTerminated, type AttachDetachInputs } from './attach-detach-plan.js';
-import { attachmentName } from './csi-names.js';
+import { attachmentName } from '../../api/csi-volume-names.js';
 
 const D = 'hostpath.csi.k8s.io';
 const VA = attachmentName('vol-1', D, 'n1');

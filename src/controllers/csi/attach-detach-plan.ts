@@ -4,7 +4,7 @@
 // what the Node's status.volumesAttached must say.
 import type { AttachedVolume, CSIDriver, Node, PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } from '../../api/types/generated.js';
 import { podReferences } from '../../api/pod-references.js';
-import { ANN_CONTROLLER_MANAGED_ATTACH, attachmentName, csiUniqueVolumeName } from './csi-names.js';
+import { ANN_CONTROLLER_MANAGED_ATTACH, attachmentName, csiUniqueVolumeName } from '../../api/csi-volume-names.js';
 
 /** Upstream waits this long for the kubelet to unmount before it detaches anyway. */
 export const MAX_WAIT_FOR_UNMOUNT_MS = 6 * 60 * 1000;

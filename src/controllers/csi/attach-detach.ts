@@ -10,7 +10,7 @@ import { podReferences } from '../../api/pod-references.js';
 import { withIndex } from '../owner-index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { planAttachDetach, type DesiredAttachment } from './attach-detach-plan.js';
-import { csiUniqueVolumeName } from './csi-names.js';
+import { csiUniqueVolumeName } from '../../api/csi-volume-names.js';
 import type { CSIDriver, Node, PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } from './types.js';
 
 const BY_NODE = 'csi:nodeName';

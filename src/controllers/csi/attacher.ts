@@ -12,6 +12,7 @@ import { csiNodeId, csiSourceOf, planAttacher } from './attacher-plan.js';
 import { attacherFinalizer } from './csi-names.js';
 import type { DriverConnection, DriverEndpoints } from './driver-endpoints.js';
 import { secretValues } from './secrets.js';
+import { servedHere } from './served-here.js';
 import type { CSINode, PersistentVolume, VolumeAttachment } from './types.js';
 import { volumeCapability } from './volume-capability.js';
 
@@ -119,10 +120,10 @@ export function csiAttacherController(endpoints: DriverEndpoints): Controller {
     watches: [{ resource: R.volumeattachments }],
     async reconcile(key, ctx) {
       const va = ctx.informer<VolumeAttachment>(R.volumeattachments).get(key);
-      if (!va || !endpoints.serves(va.spec.attacher)) return;
+      if (!va) return;
       const step = planAttacher(va, va.spec.attacher);
+      if (step.action === 'none' || !(await servedHere(endpoints, va.spec.attacher, key, ctx))) return;
       switch (step.action) {
-        case 'none': return;
         case 'addFinalizer':
           await setFinalizers(ctx, vaPath(key), va, [...va.metadata.finalizers ?? [], attacherFinalizer(va.spec.attacher)]);
           return;

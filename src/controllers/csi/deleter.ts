@@ -4,17 +4,23 @@
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
-import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, ANN_PROVISIONED_BY } from './csi-names.js';
+import { ANN_PROVISIONED_BY } from '../../api/volume-binding.js';
+import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, PROVISIONER_FINALIZER } from './csi-names.js';
 import type { DriverEndpoints } from './driver-endpoints.js';
 import { secretValues } from './secrets.js';
+import { servedHere } from './served-here.js';
 import type { PersistentVolume, VolumeAttachment } from './types.js';
 
 const STILL_ATTACHED_RETRY_MS = 5_000;
 
-/** The driver that should delete this PV now, if any (upstream's shouldDelete). */
+/**
+ * The driver that should delete this PV's volume now, if any (upstream's shouldDelete): Released
+ * with reclaim policy Delete, and not already deleted by hand unless our finalizer still holds it.
+ */
 export function deletingDriver(pv: PersistentVolume): string | undefined {
   const driver = pv.metadata.annotations?.[ANN_PROVISIONED_BY];
-  const ready = pv.status?.phase === 'Released' && pv.spec?.persistentVolumeReclaimPolicy === 'Delete' && !pv.metadata.deletionTimestamp;
+  const held = !pv.metadata.deletionTimestamp || (pv.metadata.finalizers ?? []).includes(PROVISIONER_FINALIZER);
+  const ready = pv.status?.phase === 'Released' && pv.spec?.persistentVolumeReclaimPolicy === 'Delete' && held;
   return ready && driver && pv.spec?.csi?.driver === driver ? driver : undefined;
 }
 
@@ -28,7 +34,7 @@ export function csiDeleterController(endpoints: DriverEndpoints): Controller {
     async reconcile(key, ctx) {
       const pv = ctx.informer<PersistentVolume>(R.persistentvolumes).get(key);
       const driver = pv && deletingDriver(pv);
-      if (!pv || !driver || !endpoints.serves(driver)) return;
+      if (!pv || !driver || !(await servedHere(endpoints, driver, key, ctx))) return;
       const attached = ctx.informer<VolumeAttachment>(R.volumeattachments).list().find(va => va.spec.source.persistentVolumeName === key);
       if (attached) {
         ctx.log('waiting for detach before deleting volume', { pv: key, node: attached.spec.nodeName });
@@ -45,8 +51,14 @@ export function csiDeleterController(endpoints: DriverEndpoints): Controller {
         ctx.recorder.event(pv, 'Warning', 'VolumeFailedDelete', (err as Error).message);
         throw err;
       }
-      // Only this PV: a PV of the same name made since is another volume.
-      await ignoreNotFound(ctx.client.delete(objectPath(R.persistentvolumes, undefined, key), { preconditions: { uid: pv.metadata.uid } }));
+      // The volume is gone: the finalizer has done its job, then the object goes (only this PV: a
+      // PV of the same name made since is another volume).
+      const path = objectPath(R.persistentvolumes, undefined, key);
+      const finalizers = pv.metadata.finalizers ?? [];
+      if (finalizers.includes(PROVISIONER_FINALIZER)) {
+        await ignoreNotFound(ctx.client.patch(path, { metadata: { finalizers: finalizers.filter(f => f !== PROVISIONER_FINALIZER), resourceVersion: pv.metadata.resourceVersion } }));
+      }
+      if (!pv.metadata.deletionTimestamp) await ignoreNotFound(ctx.client.delete(path, { preconditions: { uid: pv.metadata.uid } }));
       ctx.log('deleted volume', { pv: key, driver });
     },
   };

@@ -25,15 +25,19 @@ export class DriverUnreachableError extends Error {}
 
 export interface DriverEndpoints {
   /** Whether this process serves `driver`: its socket is reachable from here. */
-  serves(driver: string): boolean;
+  serves(driver: string): Promise<boolean>;
   /** Connects (or reuses a connection) and reads the capabilities; throws DriverUnreachableError. */
   connect(driver: string): Promise<DriverConnection>;
   close(): void;
 }
 
 const CAPABILITY_TTL_MS = 30_000;
+/** How often work for a driver not served here is looked at again: its socket may appear (a driver pod starting). */
+export const NOT_SERVED_RETRY_MS = 15_000;
 const PROBE_TIMEOUT_MS = 5_000;
 const RESCAN_MS = 15_000;
+/** A socket that does not name its driver within this is skipped until the next scan. */
+const SCAN_PROBE_TIMEOUT_MS = 2_000;
 
 interface Cached { conn: DriverConnection; at: number }
 
@@ -43,14 +47,14 @@ abstract class SocketEndpoints implements DriverEndpoints {
 
   constructor(protected readonly callTimeoutMs: number) {}
 
-  abstract socketOf(driver: string): string | undefined;
+  abstract socketOf(driver: string): Promise<string | undefined>;
 
-  serves(driver: string): boolean {
-    return this.socketOf(driver) !== undefined;
+  async serves(driver: string): Promise<boolean> {
+    return (await this.socketOf(driver)) !== undefined;
   }
 
   async connect(driver: string): Promise<DriverConnection> {
-    const socket = this.socketOf(driver);
+    const socket = await this.socketOf(driver);
     if (!socket) throw new DriverUnreachableError(`no socket of CSI driver ${driver} on this machine`);
     const hit = this.cache.get(socket);
     if (hit && hit.conn.driver === driver && Date.now() - hit.at < CAPABILITY_TTL_MS) return hit.conn;
@@ -92,16 +96,16 @@ export class LocalPluginSockets extends SocketEndpoints {
     super(callTimeoutMs);
   }
 
-  socketOf(driver: string): string | undefined {
+  async socketOf(driver: string): Promise<string | undefined> {
     const conventional = join(this.pluginsDir, driver, 'csi.sock');
     if (existsSync(conventional)) return conventional;
-    if (Date.now() - this.scannedAt > RESCAN_MS) void this.rescan();
+    if (Date.now() - this.scannedAt > RESCAN_MS) await this.rescan();
     for (const [socket, name] of this.named) if (name === driver && existsSync(socket)) return socket;
     return undefined;
   }
 
-  /** Asks each other socket for its driver name (GetPluginInfo); the next lookup sees the answer. */
-  rescan(): Promise<void> {
+  /** Asks each other socket for its driver name (GetPluginInfo), at most every RESCAN_MS. */
+  private rescan(): Promise<void> {
     this.scanning ??= (async () => {
       this.scannedAt = Date.now();
       const found = new Map<string, string>();
@@ -111,7 +115,7 @@ export class LocalPluginSockets extends SocketEndpoints {
         if (!existsSync(socket)) return;
         const known = this.named.get(socket);
         if (known) { found.set(socket, known); return; }
-        const client = new CsiClient(socket, { timeoutMs: PROBE_TIMEOUT_MS });
+        const client = new CsiClient(socket, { timeoutMs: SCAN_PROBE_TIMEOUT_MS });
         try {
           const info = await client.identity.call('GetPluginInfo', {});
           if (info.name && info.name !== d.name) found.set(socket, info.name);
@@ -133,7 +137,7 @@ export class SingleDriverSocket extends SocketEndpoints {
     super(callTimeoutMs);
   }
 
-  socketOf(driver: string): string | undefined {
+  async socketOf(driver: string): Promise<string | undefined> {
     return driver === this.driver ? this.socket : undefined;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CSINode, Node, PersistentVolumeClaim, StorageClass } from '../../api/types/generated.js';
+import type { CSINode, Node, PersistentVolumeClaim, StorageClass } from './types.js';
 import { splitClassParameters } from './class-parameters.js';
 import {
   accessibilityRequirements, createVolumeRequest, provisionDecision, provisionedPersistentVolume, provisioningFailureState,
@@ -50,6 +50,10 @@ test('topology: every node\'s segment is requisite, the selected node\'s is pref
   assert.deepEqual(req.preferred!.map(t => t.segments), [{ 'topology.hostpath.csi/node': 'b' }, { 'topology.hostpath.csi/node': 'a' }]);
   assert.throws(() => accessibilityRequirements(DRIVER, [node('a', 'a'), node('x')], 'x'), /selected node "x"/);
   assert.equal(accessibilityRequirements(DRIVER, [], undefined), undefined);
+  // The class's allowedTopologies narrow the requisite, and a selected node outside them fails.
+  const onlyA = [{ matchLabelExpressions: [{ key: 'topology.hostpath.csi/node', values: ['a'] }] }];
+  assert.deepEqual(accessibilityRequirements(DRIVER, [node('a', 'a'), node('b', 'b')], undefined, onlyA)!.requisite!.map(t => t.segments), [{ 'topology.hostpath.csi/node': 'a' }]);
+  assert.throws(() => accessibilityRequirements(DRIVER, [node('a', 'a'), node('b', 'b')], 'b', onlyA), /allowedTopologies/);
 });
 
 test('the PV records the volume, binds to the claim and follows the accessible topology', () => {
@@ -68,6 +72,7 @@ test('the PV records the volume, binds to the claim and follows the accessible t
   assert.deepEqual(pv.spec!.capacity, { storage: '2Gi' });
   assert.deepEqual(pv.spec!.claimRef, { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'apps', name: 'data', uid: 'u-1', resourceVersion: '7' });
   assert.equal(pv.spec!.persistentVolumeReclaimPolicy, 'Retain');
+  assert.equal(pv.metadata.finalizers, undefined, 'Retain: nothing to delete, no finalizer');
   assert.deepEqual(pv.spec!.mountOptions, ['ro']);
   assert.deepEqual(pv.spec!.csi, {
     driver: DRIVER, volumeHandle: 'vol-9', fsType: 'xfs', nodePublishSecretRef: { name: 'np', namespace: 'apps' },
@@ -79,6 +84,7 @@ test('the PV records the volume, binds to the claim and follows the accessible t
   assert.deepEqual(noCap.spec!.capacity, { storage: '1Gi' });
   assert.equal(noCap.spec!.nodeAffinity, undefined);
   assert.equal(noCap.spec!.persistentVolumeReclaimPolicy, 'Delete');
+  assert.deepEqual(noCap.metadata.finalizers, ['external-provisioner.volume.kubernetes.io/finalizer']);
 });
 
 test('failed CreateVolume: in-progress codes retry, final ones give the node back when topology allows', () => {

@@ -1,15 +1,16 @@
 // external-provisioner's decisions as pure functions: whether a claim is this driver's to
 // provision now, the CreateVolume request for it, the PersistentVolume that records the result,
 // and what a failed CreateVolume means for the next attempt.
-import type { CSINode, Node, NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, SecretReference, StorageClass } from '../../api/types/generated.js';
+import type { NodeSelectorTerm, SecretReference, TopologySelectorTerm } from '../../api/types/generated.js';
+import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from './types.js';
 import { formatQuantity, parseQuantity, scaledValue } from '../../api/quantity.js';
 import type { CreateVolumeRequest } from '../../client/csi/generated/csi/v1/CreateVolumeRequest.js';
 import type { Topology, TopologyRequirement, Volume__Output } from '../../client/csi/types.js';
 import { type ClassParameters, SECRET_KINDS, type SecretKind } from './class-parameters.js';
 import {
-  ANN_BETA_STORAGE_PROVISIONER, ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, ANN_PROVISIONED_BY,
-  ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, PROVISIONER_IDENTITY_KEY, provisionedVolumeName,
-} from './csi-names.js';
+  ANN_BETA_STORAGE_PROVISIONER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimReference,
+} from '../../api/volume-binding.js';
+import { ANN_DELETION_SECRET_NAME, ANN_DELETION_SECRET_NAMESPACE, PROVISIONER_FINALIZER, PROVISIONER_IDENTITY_KEY, provisionedVolumeName } from './csi-names.js';
 import { claimCapabilities } from './volume-capability.js';
 
 export class ProvisioningError extends Error {}
@@ -19,16 +20,16 @@ export type ProvisionDecision = { action: 'ignore' } | { action: 'provision'; se
 
 /** The claim names `driver` as its provisioner and is not bound or being deleted (upstream's shouldProvision). */
 export function claimWantsDriver(claim: PersistentVolumeClaim, driver: string): boolean {
-  const ann = claim.metadata?.annotations ?? {};
+  const ann = claim.metadata.annotations ?? {};
   const provisioner = ann[ANN_STORAGE_PROVISIONER] ?? ann[ANN_BETA_STORAGE_PROVISIONER];
-  return provisioner === driver && !claim.spec?.volumeName && !claim.metadata?.deletionTimestamp;
+  return provisioner === driver && !claim.spec?.volumeName && !claim.metadata.deletionTimestamp;
 }
 
 export function provisionDecision(claim: PersistentVolumeClaim, cls: StorageClass | undefined, driver: string): ProvisionDecision {
   if (!claimWantsDriver(claim, driver)) return { action: 'ignore' };
   // A class that names another provisioner is not ours even if the annotation says so.
   if (cls && cls.provisioner !== driver) return { action: 'ignore' };
-  const selectedNode = claim.metadata?.annotations?.[ANN_SELECTED_NODE];
+  const selectedNode = claim.metadata.annotations?.[ANN_SELECTED_NODE];
   // WaitForFirstConsumer: nothing until the scheduler has picked a node.
   if (cls?.volumeBindingMode === 'WaitForFirstConsumer' && !selectedNode) return { action: 'ignore' };
   return { action: 'provision', selectedNode };
@@ -59,23 +60,29 @@ export function nodeSegment(node: Node, csiNode: CSINode | undefined, driver: st
 
 const segmentKey = (s: Record<string, string>): string => JSON.stringify(Object.entries(s).sort());
 
+/** A segment satisfies a class's allowedTopologies when some term's every expression holds for it. */
+function allowed(segment: Record<string, string>, terms: TopologySelectorTerm[] | undefined): boolean {
+  if (!terms?.length) return true;
+  return terms.some(t => (t.matchLabelExpressions ?? []).every(e => e.values.includes(segment[e.key])));
+}
+
 /**
  * CreateVolume's accessibility requirements (upstream's GenerateAccessibilityRequirements without
- * strict topology): requisite = every segment where the driver runs; preferred = the same, the
- * selected node's first. With a selected node whose topology is unknown, provisioning cannot
- * honour the scheduler's choice and fails.
+ * strict topology): requisite = every segment where the driver runs that the class's
+ * allowedTopologies admit; preferred = the same, the selected node's first. With a selected node
+ * whose topology is unknown or not allowed, provisioning cannot honour the scheduler's choice and fails.
  */
-export function accessibilityRequirements(driver: string, nodes: { node: Node; csiNode?: CSINode }[], selectedNode?: string): TopologyRequirement | undefined {
+export function accessibilityRequirements(driver: string, nodes: { node: Node; csiNode?: CSINode }[], selectedNode?: string, allowedTopologies?: TopologySelectorTerm[]): TopologyRequirement | undefined {
   const segments = new Map<string, Record<string, string>>();
   let selected: Record<string, string> | undefined;
   for (const { node, csiNode } of nodes) {
     const s = nodeSegment(node, csiNode, driver);
-    if (!s) continue;
+    if (!s || !allowed(s, allowedTopologies)) continue;
     if (node.metadata?.name === selectedNode) selected = s;
     segments.set(segmentKey(s), s);
   }
   if (selectedNode && !selected) {
-    throw new ProvisioningError(`topology labels from selected node "${selectedNode}" do not match the topology keys of driver "${driver}" in its CSINode`);
+    throw new ProvisioningError(`topology labels from selected node "${selectedNode}" do not match the topology keys of driver "${driver}" in its CSINode, or the class's allowedTopologies`);
   }
   if (segments.size === 0) return undefined;
   const all = [...segments.values()].sort((a, b) => segmentKey(a).localeCompare(segmentKey(b)));
@@ -100,7 +107,7 @@ export function createVolumeRequest(i: CreateVolumeInputs): CreateVolumeRequest 
   if (claim.spec?.dataSource || claim.spec?.dataSourceRef) throw new ProvisioningError('volume data sources (snapshots, clones, populators) are not supported by this provisioner');
   const block = claim.spec?.volumeMode === 'Block';
   return {
-    name: provisionedVolumeName(claim.metadata!.uid!),
+    name: provisionedVolumeName(claim.metadata.uid!),
     capacityRange: { requiredBytes: requestedBytes(claim), limitBytes: 0 },
     volumeCapabilities: claimCapabilities(claim.spec?.accessModes ?? [], {
       block, fsType: i.params.fsType, mountFlags: i.mountOptions, singleNodeMultiWriter: i.singleNodeMultiWriter,
@@ -147,19 +154,20 @@ export function provisionedPersistentVolume(i: PersistentVolumeInputs): Persiste
     if (field) csiRefs[field] = ref;
   }
   const terms = nodeAffinityTerms(volume.accessibleTopology);
+  const reclaimPolicy = cls.reclaimPolicy ?? 'Delete';
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: provisionedVolumeName(claim.metadata!.uid!), annotations },
+    metadata: {
+      name: provisionedVolumeName(claim.metadata.uid!), annotations,
+      ...(reclaimPolicy === 'Delete' ? { finalizers: [PROVISIONER_FINALIZER] } : {}),
+    },
     spec: {
       accessModes: claim.spec?.accessModes,
       capacity: { storage: bytesQuantity(bytes) },
-      claimRef: {
-        kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: claim.metadata!.namespace, name: claim.metadata!.name,
-        uid: claim.metadata!.uid, resourceVersion: claim.metadata!.resourceVersion,
-      },
-      persistentVolumeReclaimPolicy: cls.reclaimPolicy ?? 'Delete',
-      storageClassName: cls.metadata?.name,
+      claimRef: claimReference(claim),
+      persistentVolumeReclaimPolicy: reclaimPolicy,
+      storageClassName: cls.metadata.name,
       volumeMode: block ? 'Block' : 'Filesystem',
       ...(cls.mountOptions?.length ? { mountOptions: cls.mountOptions } : {}),
       ...(terms ? { nodeAffinity: { required: { nodeSelectorTerms: terms } } } : {}),

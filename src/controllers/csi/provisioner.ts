@@ -8,13 +8,15 @@ import { isCsiError } from '../../client/csi/client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { resolveSecretRef, type SecretKind, splitClassParameters } from './class-parameters.js';
-import { ANN_BETA_STORAGE_PROVISIONER, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, provisionedVolumeName } from './csi-names.js';
+import { ANN_BETA_STORAGE_PROVISIONER, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER } from '../../api/volume-binding.js';
+import { provisionedVolumeName } from './csi-names.js';
 import type { DriverEndpoints } from './driver-endpoints.js';
 import {
   accessibilityRequirements, claimWantsDriver, createVolumeRequest, provisionDecision, provisionedPersistentVolume,
   provisioningFailureState,
 } from './provision-plan.js';
 import { secretValues } from './secrets.js';
+import { servedHere } from './served-here.js';
 import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from './types.js';
 import type { SecretReference } from '../../api/types/generated.js';
 
@@ -27,39 +29,41 @@ export function csiProvisionerController(endpoints: DriverEndpoints): Controller
     return identities.get(driver)!;
   };
 
+  /** Everything CreateVolume needs, read before the driver is asked. */
+  async function prepare(claim: PersistentVolumeClaim, cls: StorageClass, driver: string, selectedNode: string | undefined, ctx: ControllerContext) {
+    const params = splitClassParameters(cls.parameters);
+    const conn = await endpoints.connect(driver);
+    if (!conn.controller.has('CREATE_DELETE_VOLUME')) throw new Error(`driver ${driver} does not support dynamic provisioning: it has no CREATE_DELETE_VOLUME capability`);
+    const tctx = {
+      pvName: provisionedVolumeName(claim.metadata.uid!), claimNamespace: claim.metadata.namespace!, claimName: claim.metadata.name!,
+      claimAnnotations: claim.metadata.annotations ?? {},
+    };
+    const secretRefs: Partial<Record<SecretKind, SecretReference>> = {};
+    for (const [kind, tpl] of Object.entries(params.secretTemplates) as [SecretKind, { name: string; namespace: string }][]) {
+      secretRefs[kind] = resolveSecretRef(kind, tpl, tctx);
+    }
+    const topology = conn.plugin.has('VOLUME_ACCESSIBILITY_CONSTRAINTS') ? accessibilityRequirements(driver, nodesWithCsi(ctx), selectedNode, cls.allowedTopologies) : undefined;
+    const request = createVolumeRequest({
+      claim, params, mountOptions: cls.mountOptions, singleNodeMultiWriter: conn.controller.has('SINGLE_NODE_MULTI_WRITER'), topology,
+      secrets: await secretValues(ctx.client, secretRefs.provisioner),
+    });
+    return { params, conn, secretRefs, request };
+  }
+
   async function provision(claim: PersistentVolumeClaim, cls: StorageClass, driver: string, selectedNode: string | undefined, ctx: ControllerContext): Promise<void> {
     const ns = claim.metadata.namespace!;
     const name = claim.metadata.name!;
     const pvName = provisionedVolumeName(claim.metadata.uid!);
     ctx.recorder.event(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`);
     const failed = (message: string) => ctx.recorder.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${cls.metadata.name}": ${message}`);
-    let conn;
-    let request;
-    const secretRefs: Partial<Record<SecretKind, SecretReference>> = {};
-    const params = (() => {
-      try {
-        return splitClassParameters(cls.parameters);
-      } catch (err) {
-        failed((err as Error).message);
-        throw err;
-      }
-    })();
+    let prepared;
     try {
-      conn = await endpoints.connect(driver);
-      if (!conn.controller.has('CREATE_DELETE_VOLUME')) throw new Error(`driver ${driver} does not support dynamic provisioning: it has no CREATE_DELETE_VOLUME capability`);
-      const tctx = { pvName, claimNamespace: ns, claimName: name, claimAnnotations: claim.metadata.annotations ?? {} };
-      for (const [kind, tpl] of Object.entries(params.secretTemplates) as [SecretKind, { name: string; namespace: string }][]) {
-        secretRefs[kind] = resolveSecretRef(kind, tpl, tctx);
-      }
-      const topology = conn.plugin.has('VOLUME_ACCESSIBILITY_CONSTRAINTS') ? accessibilityRequirements(driver, nodesWithCsi(ctx), selectedNode) : undefined;
-      request = createVolumeRequest({
-        claim, params, mountOptions: cls.mountOptions, singleNodeMultiWriter: conn.controller.has('SINGLE_NODE_MULTI_WRITER'), topology,
-        secrets: await secretValues(ctx.client, secretRefs.provisioner),
-      });
+      prepared = await prepare(claim, cls, driver, selectedNode, ctx);
     } catch (err) {
       failed((err as Error).message);
       throw err;
     }
+    const { params, conn, secretRefs, request } = prepared;
     let volume;
     try {
       volume = (await conn.client.controller.call('CreateVolume', request)).volume;
@@ -93,11 +97,11 @@ export function csiProvisionerController(endpoints: DriverEndpoints): Controller
       if (!claim) return;
       const ann = claim.metadata.annotations ?? {};
       const driver = ann[ANN_STORAGE_PROVISIONER] ?? ann[ANN_BETA_STORAGE_PROVISIONER];
-      if (!driver || !claimWantsDriver(claim, driver) || !endpoints.serves(driver)) return;
+      if (!driver || !claimWantsDriver(claim, driver)) return;
       const className = claim.spec?.storageClassName ?? '';
       const cls = ctx.informer<StorageClass>(R.storageclasses).get(className);
       const decision = provisionDecision(claim, cls, driver);
-      if (decision.action === 'ignore') return;
+      if (decision.action === 'ignore' || !(await servedHere(endpoints, driver, key, ctx))) return;
       if (!cls) {
         ctx.recorder.event(claim, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
         return;

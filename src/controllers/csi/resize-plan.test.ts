@@ -18,9 +18,9 @@ test('a claim asking for more than its capacity is expanded at the driver', () =
   assert.deepEqual(planResize({ ...claim('2Gi', '1Gi'), status: { phase: 'Pending' } }, pv('1Gi'), D), { action: 'none' });
 });
 
-test('a PV already grown: the node finishes, or an interrupted resize completes the claim', () => {
+test('a PV already grown: the node finishes, or an interrupted resize is asked of the driver again', () => {
   assert.deepEqual(planResize(claim('2Gi', '1Gi', ['FileSystemResizePending']), pv('2Gi'), D), { action: 'none' });
-  assert.deepEqual(planResize(claim('2Gi', '1Gi', ['Resizing']), pv('2Gi'), D), { action: 'finish', requested: '2Gi' });
+  assert.deepEqual(planResize(claim('2Gi', '1Gi', ['Resizing']), pv('2Gi'), D), { action: 'expand', requested: '2Gi' });
   assert.deepEqual(planResize(claim('2Gi', '1Gi'), pv('2Gi'), D), { action: 'none' });
 });
 

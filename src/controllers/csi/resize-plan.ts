@@ -7,13 +7,14 @@ import { compareQuantityText } from '../../api/quantity.js';
 import { findCondition, removeCondition, setCondition } from '../../api/conditions.js';
 
 type Quantity = string | number;
-export type ResizeDecision = { action: 'none' } | { action: 'expand'; requested: Quantity } | { action: 'finish'; requested: Quantity };
+export type ResizeDecision = { action: 'none' } | { action: 'expand'; requested: Quantity };
 
 const storageOf = (r: Record<string, Quantity> | undefined): Quantity | undefined => r?.storage;
 
 /**
- * `expand`: call the driver; `finish`: the PV already has the size (an earlier expansion that did
- * not need the node) and only the claim's status is behind.
+ * `expand`: call the driver. Also when the PV already has the size but the claim still says
+ * Resizing (an expansion interrupted after the PV update): ControllerExpandVolume is idempotent and
+ * says again whether the node must grow the filesystem, as upstream retries it.
  */
 export function planResize(claim: PersistentVolumeClaim, pv: PersistentVolume | undefined, driver: string): ResizeDecision {
   if (claim.status?.phase !== 'Bound' || !pv || pv.spec?.csi?.driver !== driver) return { action: 'none' };
@@ -23,10 +24,9 @@ export function planResize(claim: PersistentVolumeClaim, pv: PersistentVolume | 
   if (!requested || !current || compareQuantityText(requested, current) <= 0) return { action: 'none' };
   const pvSize = storageOf(pv.spec?.capacity);
   if (!pvSize || compareQuantityText(pvSize, requested) < 0) return { action: 'expand', requested };
-  // The PV is big enough: either the kubelet still has to grow the filesystem, or a controller
-  // expansion was interrupted after the PV update and the claim still says Resizing.
+  // The PV is big enough: the kubelet still has to grow the filesystem, or an expansion was interrupted.
   if (findCondition(claim.status?.conditions, 'FileSystemResizePending')) return { action: 'none' };
-  if (findCondition(claim.status?.conditions, 'Resizing')) return { action: 'finish', requested };
+  if (findCondition(claim.status?.conditions, 'Resizing')) return { action: 'expand', requested };
   return { action: 'none' };
 }
 

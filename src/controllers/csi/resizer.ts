@@ -15,6 +15,7 @@ import {
 } from './resize-plan.js';
 import { parseQuantity, scaledValue } from '../../api/quantity.js';
 import { secretValues } from './secrets.js';
+import { servedHere } from './served-here.js';
 import type { PersistentVolume, PersistentVolumeClaim } from './types.js';
 import { volumeCapability } from './volume-capability.js';
 
@@ -86,13 +87,9 @@ export function csiResizerController(endpoints: DriverEndpoints): Controller {
       const pvName = claim?.spec?.volumeName;
       const pv = pvName ? ctx.informer<PersistentVolume>(R.persistentvolumes).get(pvName) : undefined;
       const driver = pv?.spec?.csi?.driver;
-      if (!claim || !pv || !driver || !endpoints.serves(driver)) return;
+      if (!claim || !pv || !driver) return;
       const step = planResize(claim, pv, driver);
-      if (step.action === 'none') return;
-      if (step.action === 'finish') {
-        await writeClaim(ctx, claim, resizeFinishedStatus(claim, step.requested));
-        return;
-      }
+      if (step.action === 'none' || !(await servedHere(endpoints, driver, key, ctx))) return;
       let conn: DriverConnection;
       try {
         conn = await endpoints.connect(driver);

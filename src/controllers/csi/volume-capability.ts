@@ -1,9 +1,8 @@
 // Kubernetes access modes and volume modes → CSI VolumeCapability, as the sidecars translate them:
 // the provisioner asks CreateVolume for one capability per access mode of the claim; the attacher
 // and resizer describe an existing PV with one capability (its widest mode).
+import { csiAccessMode as csiMode, UnsupportedAccessModeError } from '../../client/csi/access-mode.js';
 import type { CsiAccessMode as Mode, VolumeCapability } from '../../client/csi/types.js';
-
-export class UnsupportedAccessModeError extends Error {}
 
 export interface CapabilityOptions {
   /** The driver has the SINGLE_NODE_MULTI_WRITER controller capability. */
@@ -11,16 +10,6 @@ export interface CapabilityOptions {
   block?: boolean;
   fsType?: string;
   mountFlags?: string[];
-}
-
-function csiMode(mode: string, singleNodeMultiWriter: boolean): Mode {
-  switch (mode) {
-    case 'ReadWriteOnce': return singleNodeMultiWriter ? 'SINGLE_NODE_MULTI_WRITER' : 'SINGLE_NODE_WRITER';
-    case 'ReadOnlyMany': return 'MULTI_NODE_READER_ONLY';
-    case 'ReadWriteMany': return 'MULTI_NODE_MULTI_WRITER';
-    case 'ReadWriteOncePod': return singleNodeMultiWriter ? 'SINGLE_NODE_SINGLE_WRITER' : 'SINGLE_NODE_WRITER';
-    default: throw new UnsupportedAccessModeError(`unknown access mode: ${mode}`);
-  }
 }
 
 function capability(mode: Mode, opts: CapabilityOptions): VolumeCapability {

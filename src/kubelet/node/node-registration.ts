@@ -5,6 +5,7 @@ import { isConflict } from '../../api/errors.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import { wellKnownLabels, type NodeObject } from '../../api/node-object.js';
+import { ANN_CONTROLLER_MANAGED_ATTACH } from '../../api/csi-volume-names.js';
 
 export interface NodeRegistration {
   name: string;
@@ -22,7 +23,7 @@ export function initialNode(r: NodeRegistration): NodeObject {
       labels: { ...wellKnownLabels(r.name), ...r.labels },
       annotations: {
         'node.alpha.kubernetes.io/ttl': '0',
-        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        [ANN_CONTROLLER_MANAGED_ATTACH]: 'true',
         ...r.annotations,
       },
     },

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { CSIDriver, PersistentVolume, PersistentVolumeClaim } from '../../api/types/generated.js';
+import { csiAccessMode as accessModeOf } from '../../client/csi/access-mode.js';
 import type { CsiAccessMode, VolumeCapability } from '../../client/csi/types.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 
@@ -28,12 +29,7 @@ export function stagingPath(globalDir: string, driver: string, volumeHandle: str
 
 /** The CSI access mode for a PV's (first) access mode, as upstream's asCSIAccessModeV1. */
 export function csiAccessMode(accessModes: string[] | undefined, singleNodeMultiWriter: boolean): CsiAccessMode {
-  switch (accessModes?.[0] ?? 'ReadWriteOnce') {
-    case 'ReadOnlyMany': return 'MULTI_NODE_READER_ONLY';
-    case 'ReadWriteMany': return 'MULTI_NODE_MULTI_WRITER';
-    case 'ReadWriteOncePod': return singleNodeMultiWriter ? 'SINGLE_NODE_SINGLE_WRITER' : 'SINGLE_NODE_WRITER';
-    default: return singleNodeMultiWriter ? 'SINGLE_NODE_MULTI_WRITER' : 'SINGLE_NODE_WRITER';
-  }
+  return accessModeOf(accessModes?.[0] ?? 'ReadWriteOnce', singleNodeMultiWriter);
 }
 
 /** What the kubelet asks of the driver for a PV: block or mount (fsType, the PV's mountOptions), and the access mode. */
