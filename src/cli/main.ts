@@ -1,6 +1,7 @@
 // The k8ts command line: one binary, one subcommand per component.
 import { runControllerManagerCommand } from './controller-manager-command.js';
 import { runSampleApiServerCommand } from './sample-apiserver-command.js';
+import { runSampleConversionWebhookCommand } from './sample-conversion-webhook-command.js';
 import { runCsiHostPathCommand } from './csi-hostpath-command.js';
 import { runCsiSidecarCommand } from './csi-sidecar-command.js';
 import { runSchedulerCommand } from './scheduler-command.js';
@@ -26,6 +27,7 @@ Commands:
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
   sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
+  sample-conversion-webhook  a small CRD conversion webhook (v1 spec.size <-> v2 spec.sizeBytes)
   kubectl              run kubectl against the local cluster
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   snapshot             save, list or restore snapshots of the SQLite state
@@ -64,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return runSimNodesCommand(args);
     case 'sample-apiserver':
       return runSampleApiServerCommand(args);
+    case 'sample-conversion-webhook':
+      return runSampleConversionWebhookCommand(args);
     case 'kubectl':
       return runKubectl(args);
     case 'etcd-snapshot':

@@ -4,26 +4,18 @@ import { after, before, test } from 'node:test';
 import type { KubeObject } from '../../api/object.js';
 import type { CustomResourceDefinition } from '../../api/types/generated.js';
 import { createCA, issueCertificate } from '../../pki/certificates.js';
+import { answerReview, convertSize, startSampleConversionWebhook } from '../../sample-apiserver/conversion-webhook.js';
 import { ConversionWebhookError, WebhookConverter } from './conversion-webhook.js';
 
-// A real HTTPS conversion webhook on loopback: v1 `spec.size: "2Gi"` <-> v2 `spec.sizeBytes`.
-// `answer` lets a test bend the response it gives.
+// A real HTTPS conversion webhook on loopback converting as the sample one does (v1 `spec.size:
+// "2Gi"` <-> v2 `spec.sizeBytes`); `answer` lets a test bend the response it gives.
 type Review = Record<string, any>;
-let answer: (review: Review, converted: Review[]) => Review = (review, converted) => ({
-  apiVersion: review.apiVersion, kind: 'ConversionReview', response: { uid: review.request.uid, result: { status: 'Success' }, convertedObjects: converted },
-});
+let answer: (review: Review, converted: Review[]) => Review = review => answerReview(review);
 const reviews: Review[] = [];
 let server: Server;
 let port = 0;
 let caBundle = '';
 
-function convertOne(obj: Review, to: string): Review {
-  const out = structuredClone(obj);
-  out.apiVersion = to;
-  if (to.endsWith('/v2')) out.spec = { sizeBytes: Number(/^(\d+)Gi$/.exec(obj.spec.size)![1]) * 2 ** 30 };
-  else out.spec = { size: `${obj.spec.sizeBytes / 2 ** 30}Gi` };
-  return out;
-}
 
 before(async () => {
   const ca = await createCA('conversion-test-ca');
@@ -35,7 +27,7 @@ before(async () => {
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       reviews.push(review);
-      const converted = review.request.objects.map((o: Review) => convertOne(o, review.request.desiredAPIVersion));
+      const converted = review.request.objects.map((o: Review) => convertSize(o, review.request.desiredAPIVersion));
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer(review, converted)));
     });
   });
@@ -95,7 +87,7 @@ test('only labels and annotations may change in metadata; the rest is restored f
   const saved = answer;
   answer = (review, converted) => {
     for (const c of converted) c.metadata = { ...c.metadata, resourceVersion: '99', labels: { c: 'd' }, finalizers: ['x'] };
-    return saved(review, converted);
+    return ok(review, converted);
   };
   try {
     const out = await new WebhookConverter(crd(), noServices).convert(disk('one', 'example.com/v1', { size: '1Gi' }), 'example.com/v2');
@@ -146,4 +138,24 @@ test('an unreachable webhook fails the conversion and the input is untouched', a
   const err = await failure(ok, c => c.convert(obj, 'example.com/v2'), crd(['v1'], 'https://127.0.0.1:1/convert'));
   assert.equal(err.message, 'Internal error occurred: conversion webhook for example.com/v1, Kind=Disk failed: Post "https://127.0.0.1:1/convert?timeout=30s": dial tcp 127.0.0.1:1: connect: connection refused');
   assert.deepEqual(obj, before);
+});
+
+test('the sample webhook (k8ts sample-conversion-webhook) converts both ways and reports what it cannot convert', async () => {
+  const ca = await createCA('sample-conversion-ca');
+  const leaf = await issueCertificate(ca, { commonName: 'sample', dnsNames: [], ipAddresses: ['127.0.0.1'], usage: 'server' });
+  const sample = await startSampleConversionWebhook({ cert: leaf.cert, key: leaf.key, port: 0, bindAddress: '127.0.0.1' });
+  try {
+    const c = crd(['v1'], `https://127.0.0.1:${sample.port}/convert`);
+    c.spec.conversion!.webhook!.clientConfig!.caBundle = Buffer.from(ca.cert).toString('base64');
+    const converter = new WebhookConverter(c, noServices);
+    const v2 = await converter.convert(disk('one', 'example.com/v1', { size: '1536Mi', tier: 'fast' }), 'example.com/v2');
+    assert.deepEqual((v2 as Review).spec, { tier: 'fast', sizeBytes: 1536 * 2 ** 20 });
+    const v1 = await converter.convert(v2, 'example.com/v1');
+    assert.deepEqual((v1 as Review).spec, { tier: 'fast', size: '1536Mi' });
+    await assert.rejects(converter.convert(disk('bad', 'example.com/v1', { size: 'lots' }), 'example.com/v2'), {
+      message: 'Internal error occurred: conversion webhook for example.com/v1, Kind=Disk failed: spec.size "lots": quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'',
+    });
+  } finally {
+    sample.server.close();
+  }
 });
