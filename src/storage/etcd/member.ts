@@ -103,14 +103,26 @@ export class EtcdMember {
   }
 }
 
-/** A port nobody listens on right now on `host` (for a member's URLs; etcd cannot take port 0). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now on `host` (for a member's URLs; etcd cannot take port 0).
+ * Chosen below the kernel's ephemeral range (ip_local_port_range starts at 32768), so the outgoing
+ * connections of other processes cannot take it before etcd binds it; a port that is in use is
+ * skipped.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = FREE_PORT_LOW + Math.floor(Math.random() * (FREE_PORT_HIGH - FREE_PORT_LOW));
+    if (await canListen(host, port)) return port;
+  }
+}
+
+const FREE_PORT_LOW = 20_000;
+const FREE_PORT_HIGH = 32_000;
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise(resolve => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
