@@ -8,6 +8,7 @@ import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
 import { runTeardown } from './teardown-command.js';
+import { runEtcdMember } from './etcd-member-command.js';
 import { runEtcdSnapshot } from './etcd-snapshot-command.js';
 import { runSqliteSnapshot } from './snapshot-command.js';
 import { StorageError } from '../storage/types.js';
@@ -24,6 +25,7 @@ Commands:
   sim-nodes            register simulated nodes that play the kubelet
   kubectl              run kubectl against the local cluster
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
+  etcd-member          list the embedded etcd cluster's members, or remove a retired server's
   snapshot             save, list or restore snapshots of the SQLite state
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
   uninstall            killall, then delete the data dir
@@ -60,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
       return runKubectl(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
+    case 'etcd-member':
+      return runEtcdMember(args);
     case 'snapshot':
       return runSqliteSnapshot(args);
     case 'killall':
