@@ -2,6 +2,7 @@
 import { parseFlags } from '../src/cli/flags.js';
 import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { etcdPuts } from './etcd-puts.js';
+import { failoverBench } from './failover.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
@@ -37,6 +38,12 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
+  },
+  async failover(args) {
+    const { flags } = parseFlags(args, {
+      nodes: { type: 'int', default: 20, help: 'simulated nodes whose Leases must renew after the kill' },
+    });
+    return failoverBench({ nodes: Number(flags.nodes) });
   },
   async scheduler(args) {
     const { flags } = parseFlags(args, {
