@@ -11,6 +11,7 @@ import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
 import { runTeardown } from './teardown-command.js';
+import { runEtcdMember } from './etcd-member-command.js';
 import { runEtcdSnapshot } from './etcd-snapshot-command.js';
 import { runSqliteSnapshot } from './snapshot-command.js';
 import { StorageError } from '../storage/types.js';
@@ -28,6 +29,7 @@ Commands:
   sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   kubectl              run kubectl against the local cluster
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
+  etcd-member          list the embedded etcd cluster's members, or remove a retired server's
   snapshot             save, list or restore snapshots of the SQLite state
   csi-hostpath         run the reference hostpath CSI driver (as a DaemonSet's container)
   csi-sidecar          provision, attach and resize for a CSI driver (as a container of its pod)
@@ -68,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
       return runKubectl(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
+    case 'etcd-member':
+      return runEtcdMember(args);
     case 'snapshot':
       return runSqliteSnapshot(args);
     case 'csi-hostpath':
