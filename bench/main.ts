@@ -3,6 +3,7 @@ import { parseFlags } from '../src/cli/flags.js';
 import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { crdBench } from './crd.js';
 import { etcdPuts } from './etcd-puts.js';
+import { failoverBench } from './failover.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
@@ -53,6 +54,12 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       kubeconfig: String(flags.kubeconfig), objects: Number(flags.objects), concurrency: Number(flags.concurrency),
       watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
     });
+  },
+  async failover(args) {
+    const { flags } = parseFlags(args, {
+      nodes: { type: 'int', default: 20, help: 'simulated nodes whose Leases must renew after the kill' },
+    });
+    return failoverBench({ nodes: Number(flags.nodes) });
   },
   async scheduler(args) {
     const { flags } = parseFlags(args, {

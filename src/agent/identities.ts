@@ -102,8 +102,8 @@ export interface NodeClients {
 export type IdentitySource = (identity: ClientIdentity, kubelet?: ClientConfig) => Promise<PemPair>;
 
 /** The three client identities, from the store or from `source` (then stored). */
-export async function ensureClientIdentities(store: CertificateStore, nodeName: string, server: { url: string; ca: string }, source: IdentitySource): Promise<NodeClients> {
-  const config = (p: PemPair): ClientConfig => ({ server: server.url.replace(/\/$/, ''), ca: server.ca, cert: p.cert, key: p.key });
+export async function ensureClientIdentities(store: CertificateStore, nodeName: string, server: { url: string; ca: string; failoverServers?: string[] }, source: IdentitySource): Promise<NodeClients> {
+  const config = (p: PemPair): ClientConfig => ({ server: server.url.replace(/\/$/, ''), failoverServers: server.failoverServers, ca: server.ca, cert: p.cert, key: p.key });
   const obtain = async (identity: ClientIdentity, kubelet?: ClientConfig) => {
     const existing = store.load(identity, identitySubject(identity, nodeName).commonName);
     if (existing) return existing;

@@ -26,6 +26,8 @@ export class JoinError extends Error {
 
 export interface JoinOptions {
   serverUrl: string;
+  /** The cluster's other servers: the agent's clients fail over to them (client/rest-client.ts). */
+  failoverServers?: string[];
   token: BootstrapToken;
   nodeName: string;
   /** The agent's own directory: server-ca.crt and the certificates go here. */
@@ -40,7 +42,7 @@ export async function joinCluster(o: JoinOptions): Promise<NodeClients> {
   if (!existsSync(caPath)) writeFileSync(caPath, ca, { mode: 0o644 });
   const server = o.serverUrl.replace(/\/$/, '');
   try {
-    return await ensureClientIdentities(new CertificateStore(o.agentDir), o.nodeName, { url: server, ca }, async (identity, kubelet) => {
+    return await ensureClientIdentities(new CertificateStore(o.agentDir), o.nodeName, { url: server, ca, failoverServers: o.failoverServers }, async (identity, kubelet) => {
       const config: ClientConfig = kubelet ?? { server, ca, token: formatBootstrapToken(o.token) };
       const client = new RestClient(config, `k8ts-agent/${o.nodeName}`);
       try {

@@ -17,6 +17,7 @@ import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { parseServerList } from './server-list.js';
 
 /** Flags of the node agent, shared by `k8ts agent` and `k8ts server`. */
 export const nodeAgentFlags: Record<string, FlagSpec> = {
@@ -45,7 +46,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
 };
 
 export const agentFlags: Record<string, FlagSpec> = {
-  'server': { type: 'string', help: 'URL of the API server to join (https://HOST:PORT)' },
+  'server': { type: 'string', help: 'URL of the API server to join (https://HOST:PORT); several, comma-separated, for a cluster of servers: the agent fails over between them' },
   'token': { type: 'string', help: 'bootstrap token to join with, <id>.<secret> (the server\'s <data-dir>/token, or one made with a bootstrap-token Secret); needed until the node has its certificate' },
   'token-file': { type: 'string', help: 'file holding the bootstrap token (keeps it out of the process list)' },
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'directory for the agent\'s state (under <data-dir>/agent)' },
@@ -132,8 +133,7 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   if (!flags.server) throw new FlagError('--server is required');
   if (!flags.token === !flags['token-file']) throw new FlagError('one of --token and --token-file is required');
   const tokenText = flags.token ? String(flags.token) : readToken(String(flags['token-file']));
-  const serverUrl = String(flags.server);
-  if (!/^https:\/\/[^/]+\/?$/.test(serverUrl)) throw new FlagError(`invalid value "${serverUrl}" for --server: must be https://HOST:PORT`);
+  const servers = parseServerList(String(flags.server));
   const settings = nodeAgentSettings(flags);
   const token = bootstrapToken(tokenText);
   const dataDir = String(flags['data-dir']);
@@ -145,9 +145,12 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   // Agents may start before their server: keep trying to reach it, but a CA that fails the token
   // check is an error, not a transient condition.
   let joined;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
+    // An unreachable server: the next attempt joins through the next one.
+    const first = attempt % servers.length;
+    const [serverUrl, ...failoverServers] = [...servers.slice(first), ...servers.slice(0, first)];
     try {
-      joined = await joinCluster({ serverUrl, token, agentDir, nodeName: settings.nodeName });
+      joined = await joinCluster({ serverUrl, failoverServers, token, agentDir, nodeName: settings.nodeName });
       break;
     } catch (err) {
       if (!(err instanceof JoinError) || !err.retriable) throw err;

@@ -1,7 +1,6 @@
 // `k8ts controller-manager --kubeconfig FILE`: the controllers as their own process, leader-elected
 // on the kube-system/kube-controller-manager Lease so that only one replica acts at a time.
 import { readFileSync } from 'node:fs';
-import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 import { logger } from '../util/log.js';
@@ -12,9 +11,11 @@ import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { waitForSignal } from './signals.js';
+import { kubeconfigWithServers, serversFlag } from './server-list.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+  server: serversFlag,
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network range split into per-node pod CIDRs' },
   'root-ca-file': { type: 'string', help: 'CA certificate published to every namespace as kube-root-ca.crt (default: the kubeconfig CA)' },
   'leader-elect': { type: 'bool', default: true, help: 'campaign for leadership before running controllers' },
@@ -36,7 +37,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
     return 0;
   }
   if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
-  const config = loadKubeconfig(String(f.kubeconfig));
+  const config = kubeconfigWithServers(String(f.kubeconfig), f.server);
   const client = new RestClient(config, 'k8ts-controller-manager');
   const caCert = f['root-ca-file'] ? readFileSync(String(f['root-ca-file']), 'utf8') : config.ca ?? '';
   const log = logger('controller-manager');

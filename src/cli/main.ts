@@ -12,6 +12,7 @@ import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
 import { runTeardown } from './teardown-command.js';
+import { runEtcdMember } from './etcd-member-command.js';
 import { runEtcdSnapshot } from './etcd-snapshot-command.js';
 import { runSqliteSnapshot } from './snapshot-command.js';
 import { StorageError } from '../storage/types.js';
@@ -30,6 +31,7 @@ Commands:
   sample-conversion-webhook  a small CRD conversion webhook (v1 spec.size <-> v2 spec.sizeBytes)
   kubectl              run kubectl against the local cluster
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
+  etcd-member          list the embedded etcd cluster's members, or remove a retired server's
   snapshot             save, list or restore snapshots of the SQLite state
   csi-hostpath         run the reference hostpath CSI driver (as a DaemonSet's container)
   csi-sidecar          provision, attach and resize for a CSI driver (as a container of its pod)
@@ -72,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
       return runKubectl(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
+    case 'etcd-member':
+      return runEtcdMember(args);
     case 'snapshot':
       return runSqliteSnapshot(args);
     case 'csi-hostpath':

@@ -1,15 +1,16 @@
 // `k8ts scheduler --kubeconfig FILE`: the scheduler as its own process, leader-elected on the
 // kube-system/kube-scheduler Lease so that of several replicas exactly one schedules.
-import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { leaderElected } from '../client/leader-election.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { logger } from '../util/log.js';
 import { commandFlags, FlagError, type FlagSpec } from './flags.js';
 import { waitForSignal } from './signals.js';
+import { kubeconfigWithServers, serversFlag } from './server-list.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+  server: serversFlag,
   'leader-elect': { type: 'bool', default: true, help: 'campaign for leadership before scheduling' },
   'lease-name': { type: 'string', default: 'kube-scheduler', help: 'name of the kube-system Lease used for leader election' },
   'leader-elect-lease-duration': { type: 'int', default: 15, help: 'seconds a leader lease lasts without renewal' },
@@ -25,7 +26,7 @@ export async function runSchedulerCommand(args: string[]): Promise<number> {
   if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
   const strategy = String(f['scoring-strategy']);
   if (strategy !== 'LeastAllocated' && strategy !== 'MostAllocated') throw new FlagError(`invalid value "${strategy}" for --scoring-strategy: must be LeastAllocated or MostAllocated`);
-  const client = new RestClient(loadKubeconfig(String(f.kubeconfig)), 'k8ts-scheduler');
+  const client = new RestClient(kubeconfigWithServers(String(f.kubeconfig), f.server), 'k8ts-scheduler');
   const log = logger('scheduler');
   const opts = {
     schedulerNames: String(f['scheduler-name']).split(',').map(s => s.trim()).filter(Boolean),

@@ -1,15 +1,16 @@
 // `k8ts sim-nodes --kubeconfig FILE --count N`: simulated nodes that register, heartbeat and run
 // pods through the API, for clusters without machines (tests, benchmarks, capacity what-ifs).
-import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import { DEFAULTS, OptionError, parseDurationMs, parseLabels, parseTaints, type SimNodeOptions } from '../simnodes/options.js';
 import { SimNodes } from '../simnodes/sim-nodes.js';
 import { logger } from '../util/log.js';
 import { commandFlags, FlagError, type FlagSpec } from './flags.js';
 import { waitForSignal } from './signals.js';
+import { kubeconfigWithServers, serversFlag } from './server-list.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+  server: serversFlag,
   count: { type: 'int', default: DEFAULTS.count, help: 'number of nodes' },
   'name-prefix': { type: 'string', default: DEFAULTS.namePrefix, help: 'node names are PREFIX0, PREFIX1, ...' },
   cpu: { type: 'string', default: DEFAULTS.cpu, help: 'cpu capacity per node' },
@@ -49,7 +50,7 @@ export async function runSimNodesCommand(args: string[]): Promise<number> {
   if (!f) return 0;
   if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
   const o = simNodeOptions(f);
-  const client = new RestClient(loadKubeconfig(String(f.kubeconfig)), 'k8ts-sim-nodes');
+  const client = new RestClient(kubeconfigWithServers(String(f.kubeconfig), f.server), 'k8ts-sim-nodes');
   const log = logger('sim-nodes');
   const sim = new SimNodes(client, o, log, f['stop-heartbeat-file'] as string | undefined);
   const signalled = waitForSignal();

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { formatColumns } from '../util/columns.js';
 
 export const ON_DEMAND_NAME = 'on-demand';
 export const SCHEDULED_NAME = 'etcd-snapshot';
@@ -59,7 +60,5 @@ export function pruneSnapshots(dir: string, name: string, retention: number): st
 
 /** `k8ts etcd-snapshot ls` / `k8ts snapshot ls` output, as k3s's table. */
 export function formatSnapshotTable(files: SnapshotFile[]): string {
-  const rows = [['Name', 'Location', 'Size', 'Created'], ...files.map(f => [f.name, `file://${f.path}`, String(f.size), new Date(f.createdMs).toISOString().replace(/\.\d+Z$/, 'Z')])];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
-  return rows.map(r => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join(' ')).join('\n');
+  return formatColumns([['Name', 'Location', 'Size', 'Created'], ...files.map(f => [f.name, `file://${f.path}`, String(f.size), new Date(f.createdMs).toISOString().replace(/\.\d+Z$/, 'Z')])]);
 }

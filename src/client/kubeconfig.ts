@@ -7,6 +7,11 @@ import type { PemPair } from '../pki/certificates.js';
 
 export interface ClientConfig {
   server: string;
+  /**
+   * Other API servers of the same cluster (same CA, same credentials). With them the client fails
+   * over on its own: a server it cannot connect to, or that does not answer, is left for the next.
+   */
+  failoverServers?: string[];
   ca?: string;
   cert?: string;
   key?: string;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { StatusError } from '../api/errors.js';
 import { createCA, issueCertificate } from '../pki/certificates.js';
-import { RestClient } from './rest-client.js';
+import { RESPONSE_TIMEOUT_MS, RestClient, ServerUnreachableError } from './rest-client.js';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string; socket: number }
 
@@ -137,6 +137,95 @@ describe('RestClient', () => {
     try {
       await assert.rejects(c.get('/api/v1/missing'), (e: unknown) => e instanceof StatusError && e.code === 404 && e.reason === 'NotFound' && e.message === 'pods "x" not found');
       await assert.rejects(c.get('/api/v1/broken'), (e: unknown) => e instanceof StatusError && e.code === 502 && e.reason === 'InternalError' && e.message === 'bad gateway');
+    } finally {
+      c.close();
+    }
+  });
+});
+
+describe('RestClient with failover servers', () => {
+  let ca: string;
+  let leaf: { cert: string; key: string };
+  const servers: Server[] = [];
+
+  before(async () => {
+    const authority = await createCA('failover-ca');
+    ca = authority.cert;
+    leaf = await issueCertificate(authority, { commonName: 'server', ipAddresses: ['127.0.0.1'], usage: 'server' });
+  });
+  after(() => {
+    for (const s of servers) s.close();
+  });
+
+  /** A server answering every request with its own name, or (hung) taking requests and never answering. */
+  async function serve(name: string, hung = false): Promise<{ url: string; requests: string[] }> {
+    const requests: string[] = [];
+    const server = createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      if (req.url!.includes('watch=true')) {
+        // A watch gets its headers, then nothing: held until the client goes.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        return;
+      }
+      if (hung) return;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'ConfigMap', metadata: { name } }));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  }
+
+  /** A port nothing listens on: connections are refused. */
+  async function closedPort(): Promise<string> {
+    const s = createServer();
+    await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve));
+    const port = (s.address() as AddressInfo).port;
+    await new Promise(resolve => s.close(resolve));
+    return `https://127.0.0.1:${port}`;
+  }
+
+  it('sends to the next server when the first refuses connections, writes included', async () => {
+    const down = await closedPort();
+    const up = await serve('up');
+    const c = new RestClient({ server: down, failoverServers: [up.url], ca });
+    try {
+      assert.equal((await c.create<{ metadata: { name: string } }>('/api/v1/namespaces/default/configmaps', { kind: 'ConfigMap' })).metadata.name, 'up');
+      assert.equal(c.server, up.url);
+      assert.equal((await c.get<{ metadata: { name: string } }>('/api/v1/namespaces/default/configmaps/x')).metadata.name, 'up');
+      assert.deepEqual(up.requests, ['POST /api/v1/namespaces/default/configmaps', 'GET /api/v1/namespaces/default/configmaps/x']);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a server that stops answering is left: its watches end, a read is retried elsewhere, a write is not', async () => {
+    const hung = await serve('hung', true);
+    const up = await serve('up');
+    const c = new RestClient({ server: hung.url, failoverServers: [up.url], ca });
+    try {
+      const watch = c.watch('/api/v1/pods', { resourceVersion: '5' }, () => undefined);
+      const watchEnd = watch.done.then(() => 'ended', () => 'broken');
+      // Wait until the watch is established on the hung server.
+      while (!hung.requests.some(r => r.includes('watch=true'))) await new Promise(r => setTimeout(r, 20));
+      const started = Date.now();
+      assert.equal((await c.get<{ metadata: { name: string } }>('/api/v1/pods/x')).metadata.name, 'up');
+      assert.ok(Date.now() - started >= RESPONSE_TIMEOUT_MS - 100, 'left after the response timeout');
+      assert.equal(await watchEnd, 'broken', 'the watch on the old server ends, for its informer to resume elsewhere');
+
+      // Back to the hung server (the list wraps around): a write there is not sent twice.
+      const c2 = new RestClient({ server: hung.url, failoverServers: [up.url], ca });
+      try {
+        await assert.rejects(c2.create('/api/v1/namespaces/default/configmaps', {}), (e: unknown) => e instanceof ServerUnreachableError && e.sent);
+        assert.equal(c2.server, up.url, 'the next request goes to the other server');
+        assert.ok(!up.requests.some(r => r.startsWith('POST')));
+      } finally {
+        c2.close();
+      }
     } finally {
       c.close();
     }

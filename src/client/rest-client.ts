@@ -1,5 +1,13 @@
 // A small typed REST client for the Kubernetes API: JSON requests over a keep-alive HTTPS agent,
 // Status errors turned back into typed StatusErrors, and streaming watches.
+// Given several servers of one cluster (ClientConfig.failoverServers) it is its own client-side load
+// balancer, as k3s's agent has in a local proxy: requests go to one server; when a connection to it
+// cannot be made within CONNECT_TIMEOUT_MS, or a request gets no answer within RESPONSE_TIMEOUT_MS,
+// the client moves to the next server and drops every connection to the old one — its watches end,
+// and informers resume them from their last resourceVersion on the new server. A request that never
+// reached the server (no connection) is retried on the next at once; one that may have been applied
+// is retried only when it is a read. Kept inside the client rather than a TCP proxy: no extra
+// listener, and the client knows which requests are safe to send twice.
 // Every controller, the scheduler and the kubelets send all their traffic through it, so the
 // per-request path avoids work that does not change between requests: the server URL is parsed
 // once, and the agent pools sockets under a constant name (see OriginAgent).
@@ -10,6 +18,20 @@ import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
 import type { ClientConfig } from './kubeconfig.js';
 
 const MAX_THROTTLED_ATTEMPTS = 10;
+/** With several servers: how long a connection may take before the server counts as down. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+/** With several servers: how long a request other than a watch may wait for its response headers. */
+export const RESPONSE_TIMEOUT_MS = 10_000;
+
+/** The server did not take a connection or did not answer in time (only with several servers). */
+export class ServerUnreachableError extends Error {
+  constructor(readonly server: string, message: string, readonly sent: boolean) {
+    super(`${server}: ${message}`);
+  }
+}
+
+// Errors of a connection that never carried the request: another server may take it.
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export interface RequestOptions {
   method?: string;
@@ -47,28 +69,46 @@ function agentsFor(config: ClientConfig): [Agent, Agent] {
 const PLAIN_PATH = /^\/[\w\-.~!$&'()*+,;=:@%/]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
-export class RestClient {
-  private agent: Agent;
+/** One server of the client: its URL's request fields and its own connection pools. */
+interface Origin {
+  url: string;
+  fields: Pick<HttpsRequestOptions, 'protocol' | 'hostname' | 'port' | 'auth'>;
+  /** What the server URL contributes before a request path (a proxy's prefix, usually nothing). */
+  pathPrefix: string;
+  agent: Agent;
   // Watches hold their connection for minutes; pooled with requests they would use up the pool's
   // sockets and leave ordinary requests waiting forever, so they get an unlimited agent of their own.
-  private watchAgent: Agent;
-  private readonly origin: Pick<HttpsRequestOptions, 'protocol' | 'hostname' | 'port' | 'auth'>;
-  private readonly pathPrefix: string;
+  watchAgent: Agent;
+}
+
+function originOf(url: string, config: ClientConfig): Origin {
+  const server = new URL(url);
+  // The host fields http.request would take from the URL on every call (urlToHttpOptions).
+  const fields: Origin['fields'] = { protocol: server.protocol, hostname: server.hostname.startsWith('[') ? server.hostname.slice(1, -1) : server.hostname };
+  if (server.port) fields.port = Number(server.port);
+  if (server.username || server.password) fields.auth = `${decodeURIComponent(server.username)}:${decodeURIComponent(server.password)}`;
+  const [agent, watchAgent] = agentsFor(config);
+  return { url, fields, pathPrefix: new URL(url + '/x').pathname.slice(0, -2), agent, watchAgent };
+}
+
+export class RestClient {
+  private readonly origins: Origin[];
+  private active = 0;
 
   constructor(public config: ClientConfig, readonly userAgent = 'k8ts') {
-    [this.agent, this.watchAgent] = agentsFor(config);
-    const server = new URL(config.server);
-    // The host fields http.request would take from the URL on every call (urlToHttpOptions).
-    this.origin = { protocol: server.protocol, hostname: server.hostname.startsWith('[') ? server.hostname.slice(1, -1) : server.hostname };
-    if (server.port) this.origin.port = Number(server.port);
-    if (server.username || server.password) this.origin.auth = `${decodeURIComponent(server.username)}:${decodeURIComponent(server.password)}`;
-    // What the server URL contributes before a request path (a proxy's prefix, usually nothing).
-    this.pathPrefix = new URL(config.server + '/x').pathname.slice(0, -2);
+    this.origins = [config.server, ...(config.failoverServers ?? [])].map(url => originOf(url, config));
+  }
+
+  /** The server requests go to now. */
+  get server(): string {
+    return this.origins[this.active].url;
   }
 
   close(): void {
-    this.agent.destroy();
-    this.watchAgent.destroy();
+    for (const o of this.origins) {
+      o.agent.destroy();
+      o.watchAgent.destroy();
+    }
   }
 
   /**
@@ -77,10 +117,8 @@ export class RestClient {
    * long-running watches reconnect under the new certificate too.
    */
   rotateCertificate(pair: { cert: string; key: string }): void {
-    const old = [this.agent, this.watchAgent];
     this.config = { ...this.config, cert: pair.cert, key: pair.key };
-    [this.agent, this.watchAgent] = agentsFor(this.config);
-    for (const a of old) a.destroy();
+    for (const o of this.origins) this.renewAgents(o);
   }
 
   async request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -134,7 +172,7 @@ export class RestClient {
     let res: IncomingMessage | undefined;
     let stopped = false;
     const done = (async () => {
-      res = await this.send(path, { query: { ...query, watch: 'true' } }, this.watchAgent);
+      res = await this.send(path, { query: { ...query, watch: 'true' } }, true);
       if (stopped) { res.destroy(); return; }
       if ((res.statusCode ?? 0) >= 300) throw toError(res.statusCode ?? 0, await readAll(res));
       res.setEncoding('utf8');
@@ -151,7 +189,40 @@ export class RestClient {
     };
   }
 
-  private send(path: string, opts: RequestOptions, agent = this.agent): Promise<IncomingMessage> {
+  /** Sends the request to the active server, moving to the next ones as failover allows. */
+  private async send(path: string, opts: RequestOptions, watch = false): Promise<IncomingMessage> {
+    if (this.origins.length === 1) return this.sendTo(this.origins[0], path, opts, watch);
+    const read = (opts.method ?? 'GET') === 'GET';
+    for (let attempt = 1; ; attempt++) {
+      const origin = this.origins[this.active];
+      try {
+        return await this.sendTo(origin, path, opts, watch);
+      } catch (err) {
+        const unreachable = toUnreachable(origin.url, err);
+        if (!unreachable) throw err;
+        this.failOver(origin);
+        if ((unreachable.sent && !read) || attempt >= this.origins.length) throw unreachable;
+      }
+    }
+  }
+
+  /**
+   * Leaves `origin` for the next server (unless another request already did) and closes every
+   * connection to it: pooled sockets would hang on a dead server, and its watches must resume elsewhere.
+   */
+  private failOver(origin: Origin): void {
+    if (this.origins[this.active] !== origin) return;
+    this.active = (this.active + 1) % this.origins.length;
+    this.renewAgents(origin);
+  }
+
+  private renewAgents(origin: Origin): void {
+    const old = [origin.agent, origin.watchAgent];
+    [origin.agent, origin.watchAgent] = agentsFor(this.config);
+    for (const a of old) a.destroy();
+  }
+
+  private sendTo(origin: Origin, path: string, opts: RequestOptions, watch: boolean): Promise<IncomingMessage> {
     const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json', 'User-Agent': this.userAgent };
     if (body !== undefined) {
@@ -159,23 +230,45 @@ export class RestClient {
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
-    const options: HttpsRequestOptions = { ...this.origin, path: this.requestPath(path, opts.query), method: opts.method ?? 'GET', headers, agent };
+    const agent = watch ? origin.watchAgent : origin.agent;
+    const options: HttpsRequestOptions = { ...origin.fields, path: this.requestPath(origin, path, opts.query), method: opts.method ?? 'GET', headers, agent };
+    const failover = this.origins.length > 1;
     return new Promise((resolve, reject) => {
-      const req = request(options, resolve);
-      req.on('error', reject);
+      let answered = false;
+      const req = request(options, res => {
+        answered = true;
+        clearTimeout(responseTimer);
+        resolve(res);
+      });
+      // Only with somewhere else to go: a single server is waited for, as before.
+      const responseTimer = failover && !watch
+        ? setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${RESPONSE_TIMEOUT_MS} ms`, true)), RESPONSE_TIMEOUT_MS)
+        : undefined;
+      if (failover) {
+        req.on('socket', socket => {
+          if (!socket.connecting) return;
+          const connectTimer = setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no connection within ${CONNECT_TIMEOUT_MS} ms`, false)), CONNECT_TIMEOUT_MS);
+          socket.once('connect', () => clearTimeout(connectTimer));
+          socket.once('close', () => clearTimeout(connectTimer));
+        });
+      }
+      req.on('error', err => {
+        clearTimeout(responseTimer);
+        if (!answered) reject(err);
+      });
       req.end(body);
     });
   }
 
   /** The request target: the server's prefix, the path and the query, as URL parsing makes it. */
-  private requestPath(path: string, query: RequestOptions['query']): string {
+  private requestPath(origin: Origin, path: string, query: RequestOptions['query']): string {
     let params: URLSearchParams | undefined;
     for (const k in query) {
       const v = query[k];
       if (v !== undefined) (params ??= new URLSearchParams()).set(k, String(v));
     }
-    if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return params ? `${this.pathPrefix}${path}?${params}` : this.pathPrefix + path;
-    const url = new URL(this.config.server + path);
+    if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) return params ? `${origin.pathPrefix}${path}?${params}` : origin.pathPrefix + path;
+    const url = new URL(origin.url + path);
     if (params) for (const [k, v] of params) url.searchParams.set(k, v);
     return url.pathname + url.search;
   }
@@ -226,6 +319,16 @@ function readAll(res: IncomingMessage): Promise<string> {
     res.on('error', reject);
     res.on('close', () => { if (!ended) reject(new Error('response closed before its end')); });
   });
+}
+
+/** The failure as a reason to try another server, or undefined when it is not one. */
+function toUnreachable(server: string, err: unknown): ServerUnreachableError | undefined {
+  if (err instanceof ServerUnreachableError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== undefined && NOT_SENT.has(code)) return new ServerUnreachableError(server, (err as Error).message, false);
+  // The connection broke under the request: it may have been applied.
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT') return new ServerUnreachableError(server, (err as Error).message, true);
+  return undefined;
 }
 
 function toError(code: number, text: string): StatusError {

@@ -57,7 +57,8 @@ export class ServiceAccountCredentials {
         await this.ensureAccount(name);
         const { token, expiresAt } = await this.requestToken(name);
         // The client reads its config's token on every request, so renewing replaces it in place.
-        const config: ClientConfig = { server: this.client.config.server, ca: this.client.config.ca, token };
+        const { server, failoverServers, ca } = this.client.config;
+        const config: ClientConfig = { server, failoverServers, ca, token };
         const account: Account = { client: new RestClient(config, `${this.userAgent}/${name}`), config };
         void this.keepRenewing(name, account, expiresAt);
         return account;

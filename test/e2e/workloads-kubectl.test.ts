@@ -120,6 +120,12 @@ describe('workload controllers with kubectl and simulated nodes', () => {
   });
 
   test('a StatefulSet creates its pods in order, with their claims', async () => {
+    // Simulated nodes run no provisioner: three static volumes of the default class serve the claims.
+    await c.k(['apply', '-f', '-'], [0, 1, 2].map(i => `apiVersion: v1
+kind: PersistentVolume
+metadata: {name: db-vol-${i}}
+spec: {storageClassName: local-path, capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /tmp/db-vol-${i}}}
+`).join('---\n'));
     await c.k(['apply', '-f', '-'], `apiVersion: v1
 kind: Service
 metadata: {name: db}

@@ -7,7 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 import { StorageError } from '../types.js';
 import {
-  ETCD_LOADER_OPTIONS, type DeleteRangeRequest, type PutRequest, type RangeRequest, type ResponseHeader, type RangeResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse,
+  ETCD_LOADER_OPTIONS, ETCD_MEMBER_LOADER_OPTIONS, type DeleteRangeRequest, type EtcdMemberInfo, type PutRequest, type RangeRequest, type ResponseHeader, type RangeResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse,
 } from './messages.js';
 
 // The .proto files ship in the package's source tree; compiled code runs from dist/src/storage/etcd/.
@@ -61,16 +61,22 @@ export class EtcdError extends StorageError {
 
 type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
 type Stub = grpc.Client & Record<string, (request: object, options: grpc.CallOptions, callback: Callback) => void>;
-type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Maintenance';
+type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Maintenance' | 'Cluster';
 
-let services: Record<ServiceName, grpc.ServiceClientConstructor> | undefined;
+type Services = Record<ServiceName, grpc.ServiceClientConstructor>;
+let services: Services | undefined;
+let clusterServices: Services | undefined;
+
+function loadServices(options: protoLoader.Options): Services {
+  const definition = protoLoader.loadSync(RPC_PROTO, { ...options, includeDirs: [PROTO_ROOT] });
+  return (grpc.loadPackageDefinition(definition) as unknown as { etcdserverpb: Services }).etcdserverpb;
+}
 
 function serviceConstructor(name: ServiceName): grpc.ServiceClientConstructor {
-  if (!services) {
-    const definition = protoLoader.loadSync(RPC_PROTO, { ...ETCD_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] });
-    services = (grpc.loadPackageDefinition(definition) as unknown as { etcdserverpb: typeof services }).etcdserverpb;
-  }
-  return services![name];
+  // Member IDs are random 64-bit numbers: the Cluster service is decoded with int64s as decimal
+  // strings (a JavaScript number would round most of them), the others with numbers.
+  if (name === 'Cluster') return (clusterServices ??= loadServices(ETCD_MEMBER_LOADER_OPTIONS)).Cluster;
+  return (services ??= loadServices(ETCD_LOADER_OPTIONS))[name];
 }
 
 interface Endpoint {
@@ -127,6 +133,25 @@ export class EtcdClient {
 
   async compact(revision: number): Promise<void> {
     await this.unary('KV', 'Compact', { revision, physical: false }, false);
+  }
+
+  /** The cluster's members (etcd's MemberList, answered by the member this client talks to). */
+  async memberList(): Promise<EtcdMemberInfo[]> {
+    return ((await this.unary('Cluster', 'MemberList', {}, true)) as { members: EtcdMemberInfo[] }).members;
+  }
+
+  /** Adds a member that will listen for peers on `peerUrls`; a learner does not vote until promoted. */
+  async memberAdd(peerUrls: string[], isLearner: boolean): Promise<{ member: EtcdMemberInfo; members: EtcdMemberInfo[] }> {
+    return (await this.unary('Cluster', 'MemberAdd', { peerURLs: peerUrls, isLearner }, false)) as { member: EtcdMemberInfo; members: EtcdMemberInfo[] };
+  }
+
+  /** Makes a learner a voting member; etcd refuses while its log is behind the leader's. */
+  async memberPromote(id: string): Promise<EtcdMemberInfo[]> {
+    return ((await this.unary('Cluster', 'MemberPromote', { ID: id }, false)) as { members: EtcdMemberInfo[] }).members;
+  }
+
+  async memberRemove(id: string): Promise<EtcdMemberInfo[]> {
+    return ((await this.unary('Cluster', 'MemberRemove', { ID: id }, false)) as { members: EtcdMemberInfo[] }).members;
   }
 
   /** Opens a Watch stream on the endpoint in use; the caller writes WatchRequests and reads WatchResponses. */

@@ -6,7 +6,10 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Daemon } from '../../util/daemon.js';
 import { StorageError } from '../types.js';
-import { EtcdClient, type EtcdTls } from './client.js';
+import { EtcdClient, EtcdError, type EtcdTls } from './client.js';
+
+/** etcd's ErrGRPCNotSupportedForLearner. */
+const LEARNER_REFUSAL = 'rpc not supported for learner';
 
 export const ETCD_BIN = process.env.K8TS_ETCD ?? '/usr/bin/etcd';
 
@@ -63,7 +66,7 @@ export function memberArgs(o: MemberOptions): string[] {
 export class EtcdMember {
   private constructor(readonly daemon: Daemon, readonly options: MemberOptions) {}
 
-  /** Starts the member and waits until it answers on its first client URL. */
+  /** Starts the member and waits until it answers on its first client URL (a learner: until it refuses as one). */
   static async start(o: MemberOptions, tls?: EtcdTls, readyTimeoutMs = 30_000): Promise<EtcdMember> {
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
     const daemon = Daemon.start({ command: ETCD_BIN, args: memberArgs(o), logFile: o.logFile });
@@ -93,6 +96,8 @@ export class EtcdMember {
           await client.range({ key: Buffer.from([0]) });
           return;
         } catch (err) {
+          // A learner refuses linearizable reads until promoted: that answer is its own, so it is up.
+          if (err instanceof EtcdError && err.details.includes(LEARNER_REFUSAL)) return;
           if (Date.now() > deadline) throw new StorageError(`etcd did not answer within ${timeoutMs} ms: ${(err as Error).message}`);
           await sleep(100);
         }
@@ -103,14 +108,26 @@ export class EtcdMember {
   }
 }
 
-/** A port nobody listens on right now on `host` (for a member's URLs; etcd cannot take port 0). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now on `host` (for a member's URLs; etcd cannot take port 0).
+ * Chosen below the kernel's ephemeral range (ip_local_port_range starts at 32768), so the outgoing
+ * connections of other processes cannot take it before etcd binds it; a port that is in use is
+ * skipped.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = FREE_PORT_LOW + Math.floor(Math.random() * (FREE_PORT_HIGH - FREE_PORT_LOW));
+    if (await canListen(host, port)) return port;
+  }
+}
+
+const FREE_PORT_LOW = 20_000;
+const FREE_PORT_HIGH = 32_000;
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise(resolve => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }

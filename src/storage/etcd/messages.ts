@@ -12,6 +12,19 @@ export const ETCD_LOADER_OPTIONS = {
   oneofs: false,
 } as const satisfies Options;
 
+/** For the Cluster service: the same, but int64s as decimal strings (member IDs use all 64 bits). */
+export const ETCD_MEMBER_LOADER_OPTIONS = { ...ETCD_LOADER_OPTIONS, longs: String } as const satisfies Options;
+
+/** etcdserverpb.Member; `ID` is a decimal string (see ETCD_MEMBER_LOADER_OPTIONS). */
+export interface EtcdMemberInfo {
+  ID: string;
+  /** Empty until the member has started and published itself. */
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+}
+
 export interface ResponseHeader {
   clusterId: number;
   memberId: number;

@@ -1,0 +1,79 @@
+// Clients fail over between servers: two k8ts servers share one etcd (the test starts it, with TLS)
+// and the cluster's credentials (the second server's data dir gets the first's tls/ and token, what
+// a joining server receives); `k8ts sim-nodes` is given both with --server. kubectl through either
+// server sees the same objects; the first server is killed (SIGKILL) and the nodes keep renewing
+// their Leases and stay Ready through the second.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCA, issueCertificate } from '../../src/pki/certificates.js';
+import { EtcdMember, freePort } from '../../src/storage/etcd/member.js';
+import { eventually, K8TS_BIN, TestCluster } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'k8ts-client-failover-'));
+let member: EtcdMember | undefined;
+const clusters: TestCluster[] = [];
+after(async () => {
+  for (const c of clusters) await c.stop('SIGTERM', true).catch(() => undefined);
+  await member?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startEtcd(): Promise<string[]> {
+  const tls = join(dir, 'etcd-tls');
+  mkdirSync(tls, { recursive: true });
+  const ca = await createCA('etcd-test-ca');
+  const server = await issueCertificate(ca, { commonName: 'etcd', usage: 'both', ipAddresses: ['127.0.0.1'] });
+  const client = await issueCertificate(ca, { commonName: 'k8ts', usage: 'client' });
+  const f = (name: string, pem: string) => { writeFileSync(join(tls, name), pem); return join(tls, name); };
+  const files = { ca: f('ca.crt', ca.cert), cert: f('server.crt', server.cert), key: f('server.key', server.key), clientCert: f('client.crt', client.cert), clientKey: f('client.key', client.key) };
+  const endpoint = `https://127.0.0.1:${await freePort()}`;
+  member = await EtcdMember.start({
+    name: 'failover', dataDir: join(dir, 'etcd'), logFile: join(dir, 'etcd.log'),
+    clientUrls: [endpoint], peerUrls: [`https://127.0.0.1:${await freePort()}`],
+    tls: { caFile: files.ca, certFile: files.cert, keyFile: files.key },
+  }, { ca: Buffer.from(ca.cert), cert: Buffer.from(client.cert), key: Buffer.from(client.key) });
+  return ['--datastore', 'etcd', '--etcd-servers', endpoint, '--etcd-cafile', files.ca, '--etcd-certfile', files.clientCert, '--etcd-keyfile', files.clientKey];
+}
+
+interface Lease { metadata: { name: string }; spec: { renewTime: string } }
+
+test('sim-nodes given two servers keep their Leases renewing and stay Ready when one is killed', { timeout: 170_000 }, async () => {
+  const etcdArgs = await startEtcd();
+  const a = await TestCluster.start({ dataDir: join(dir, 'a'), extraArgs: etcdArgs });
+  clusters.push(a);
+  // The second server gets the first one's credentials: the same CA, service-account key and join token.
+  const bDir = join(dir, 'b');
+  mkdirSync(bDir, { recursive: true, mode: 0o700 });
+  cpSync(join(a.dataDir, 'tls'), join(bDir, 'tls'), { recursive: true });
+  cpSync(join(a.dataDir, 'token'), join(bDir, 'token'));
+  const b = await TestCluster.start({ dataDir: bDir, extraArgs: etcdArgs });
+  clusters.push(b);
+
+  await a.k(['create', 'configmap', 'seen-by-both', '--from-literal=k=v']);
+  assert.equal(await b.k(['get', 'configmap', 'seen-by-both', '-o', 'jsonpath={.data.k}']), 'v');
+
+  const nodes = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', a.kubeconfig, '--server', `${a.url},${b.url}`, '--count', '2', '--name-prefix', 'fo-'], { stdio: 'ignore' });
+  try {
+    const ready = async (c: TestCluster) => (await c.k(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'])).trim();
+    await eventually(async () => (await ready(b)) === 'fo-0=True fo-1=True', 40_000, 'both simulated nodes Ready');
+
+    await a.stop('SIGKILL', true);
+    const killedAt = Date.now();
+    // Every Lease renewed after the kill, through the surviving server.
+    await eventually(async () => {
+      const leases = JSON.parse(await b.k(['get', 'leases', '-n', 'kube-node-lease', '-o', 'json'])).items as Lease[];
+      const renewed = leases.filter(l => l.metadata.name.startsWith('fo-') && Date.parse(l.spec.renewTime) > killedAt);
+      return renewed.length === 2;
+    }, 40_000, 'both nodes to renew their Leases through the second server');
+    assert.equal(await ready(b), 'fo-0=True fo-1=True', 'the nodes stay Ready');
+    await b.k(['create', 'configmap', 'after-failover']);
+  } finally {
+    const exited = new Promise(r => nodes.once('exit', r));
+    if (nodes.pid && nodes.exitCode === null) process.kill(nodes.pid, 'SIGTERM');
+    await exited;
+  }
+});
