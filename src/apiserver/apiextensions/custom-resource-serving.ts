@@ -10,7 +10,14 @@ import { MethodNotAllowedError } from '../../api/errors.js';
 import { setCustomResourceSchemas } from '../../api/openapi-docs.js';
 import type { CustomResourceDefinition } from '../../api/types/generated.js';
 import type { Registry } from '../registry/registry.js';
-import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
+import { customResourceCodec, customResourceStrategy, webhookConversion } from '../registry/strategies/customresources.js';
+import { registryServiceResolver } from '../admission/webhook/sources.js';
+import type { ServiceResolver } from '../admission/webhook/client.js';
+import type { VersionCodec } from '../../api/conversion/index.js';
+import { WebhookConverter } from './conversion-webhook.js';
+
+/** Webhook-converted stores and their caches keep objects exactly as stored (see store-conversion.ts). */
+const STORED_AS_IS: VersionCodec = { fromStorage: obj => obj, toStorage: obj => obj };
 
 export const CRD_GROUP = 'apiextensions.k8s.io';
 export const CRD_RESOURCE = 'customresourcedefinitions';
@@ -27,12 +34,15 @@ export class CustomResourceServing {
   private unsubscribe?: () => void;
   /** What the catalog and OpenAPI documents were last given (republished only on change). */
   private published = '';
+  private readonly resolveService: ServiceResolver;
 
   constructor(
     private readonly registry: Registry,
     private readonly catalog: ResourceCatalog,
     private readonly log: (msg: string, fields?: Record<string, unknown>) => void = () => {},
-  ) {}
+  ) {
+    this.resolveService = registryServiceResolver(() => registry);
+  }
 
   /** Serves what the stored CRDs define, then follows their changes. */
   async start(): Promise<void> {
@@ -60,9 +70,6 @@ export class CustomResourceServing {
     for (const crd of crds) {
       const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames, terminating(crd)]);
       for (const info of customResourceInfos(crd)) {
-        // Webhook conversion is not implemented: only the storage version is served, so no client
-        // ever reads an object converted other than by its CRD's own webhook.
-        if (crd.spec.conversion?.strategy === 'Webhook' && info.version !== storageVersionOf(crd)) continue;
         wanted.set(keyOf(info), { crd, info, signature });
       }
     }
@@ -103,8 +110,13 @@ export class CustomResourceServing {
       // Upstream refuses new objects while the CRD's objects are being deleted.
       strategy.prepareForCreate = () => { throw new MethodNotAllowedError('create not allowed while custom resource definition is terminating'); };
     }
-    const codec = customResourceCodec(crd, version.name, storageVersionOf(crd) ?? version.name, schema);
-    await this.registry.serveDynamic(info, strategy, codec);
+    const storageVersion = storageVersionOf(crd) ?? version.name;
+    if (crd.spec.conversion?.strategy === 'Webhook') {
+      const conversion = webhookConversion(crd, version.name, storageVersion, schema, new WebhookConverter(crd, this.resolveService));
+      await this.registry.serveDynamic(info, strategy, STORED_AS_IS, conversion);
+    } else {
+      await this.registry.serveDynamic(info, strategy, customResourceCodec(crd, version.name, storageVersion, schema));
+    }
     return schema.openAPIV3();
   }
 }

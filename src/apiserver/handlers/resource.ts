@@ -38,7 +38,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   switch (ri.verb) {
     case 'get': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);
-      return respondObject(res, 200, store, store.get(ri.namespace, ri.name), neg, q, ctx);
+      return respondObject(res, 200, store, await store.read(ri.namespace, ri.name), neg, q, ctx);
     }
     case 'list': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadataList']);

@@ -50,7 +50,7 @@ function customScale(obj: KubeObject, access: ScaleAccess): Scale {
 
 export async function handleScale(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, q: URLSearchParams, ctx: RequestContext, store: GenericStore): Promise<void> {
   const access = store.strategy.scale;
-  if (ri.verb === 'get') return sendJson(res, 200, scaleOf(store.get(ri.namespace, ri.name), access));
+  if (ri.verb === 'get') return sendJson(res, 200, scaleOf(await store.read(ri.namespace, ri.name), access));
   if (ri.verb !== 'update' && ri.verb !== 'patch') throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
   const body = await readBody(req);
   const contentType = mediaTypeOf(req);

@@ -8,7 +8,7 @@ import { toStatusError } from '../http/respond.js';
 import { namespacePrefix } from '../registry/keys.js';
 import type { Negotiated } from '../http/negotiate.js';
 import type { GenericStore, ListOptions } from '../registry/generic-store.js';
-import type { CacheEvent } from '../registry/watch-cache.js';
+import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
 import type { IncludeObject } from './render.js';
 import { WatchEncoder } from './watch-encoding.js';
 import { watchEventsFor } from './watch-events.js';
@@ -59,6 +59,31 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     }
   };
 
+  // A store that converts asynchronously (webhook conversion): events and the initial objects are
+  // converted in order, one call per delivery; a failed conversion ends the watch with its error.
+  let converting = Promise.resolve();
+  const inOrder = (step: () => Promise<void>): void => {
+    converting = converting.then(() => (closed ? undefined : step())).catch(err => {
+      send('ERROR', JSON.stringify(toStatusError(err).toStatus()));
+      close();
+    });
+  };
+  const receive = !store.conversion ? deliver : (events: CacheEvent[]): void => inOrder(async () => {
+    const converted = await convertedEvents(store, events);
+    if (!closed) deliver(converted);
+  });
+  const sendInitial = (items: CachedObject[], revision: number): void => {
+    const emit = (list: CachedObject[]): void => {
+      for (const c of list) if (match(c.object)) send('ADDED', encode.object(c));
+      if (p.sendInitialEvents) bookmark(revision, { 'k8s.io/initial-events-end': 'true' });
+    };
+    if (!store.conversion) return emit(items);
+    inOrder(async () => {
+      const converted = await store.present(items);
+      if (!closed) emit(converted);
+    });
+  };
+
   let unsubscribe: () => void = () => {};
   let closed = false;
   const timers: NodeJS.Timeout[] = [];
@@ -77,19 +102,17 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
 
   try {
     if (wantsInitial) {
-      const revision = store.cache.revision;
-      for (const c of store.cache.list(namespacePrefix(store.info, p.namespace))) if (match(c.object)) send('ADDED', encode.object(c));
-      if (p.sendInitialEvents) bookmark(revision, { 'k8s.io/initial-events-end': 'true' });
-      unsubscribe = store.cache.subscribe(deliver);
+      sendInitial(store.cache.list(namespacePrefix(store.info, p.namespace)), store.cache.revision);
+      unsubscribe = store.cache.subscribe(receive);
     } else {
       const from = Number(rv);
       if (!Number.isInteger(from) || from < 0) throw new GoneError(`invalid resource version: ${rv}`);
       const replay = store.cache.eventsSince(from);
       if (replay) {
-        unsubscribe = store.cache.subscribe(deliver);
-        deliver(replay);
+        unsubscribe = store.cache.subscribe(receive);
+        receive(replay);
       } else {
-        const watcher = store.watchFromStore(p.namespace, from, deliver);
+        const watcher = store.watchFromStore(p.namespace, from, receive);
         unsubscribe = () => watcher.close();
       }
     }
@@ -109,4 +132,12 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
   // Node's timers hold at most 2^31-1 ms (about 24 days); a longer delay would fire at once.
   timers[1] = setTimeout(close, Math.min(timeoutMs, MAX_TIMER_MS));
+}
+
+/** Events with their objects (current and previous) at the store's version, converted in one call. */
+async function convertedEvents(store: GenericStore, events: CacheEvent[]): Promise<CacheEvent[]> {
+  const objects = events.flatMap(e => (e.previous ? [e.current, e.previous] : [e.current]));
+  const converted = await store.present(objects);
+  let i = 0;
+  return events.map(e => ({ ...e, current: converted[i++], previous: e.previous ? converted[i++] : undefined }));
 }

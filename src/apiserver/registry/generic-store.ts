@@ -24,6 +24,7 @@ import { decodeContinue, encodeContinue } from './continue-token.js';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
 import { StoredText } from './object-json.js';
 import { shareEmptyFieldLeaves } from './shared-empty-fields.js';
+import type { StoreConversion } from './store-conversion.js';
 import type { ResourceStrategy } from './strategy.js';
 import { keepAllButStatus } from './strategy.js';
 import { WatchCache, type CacheEvent, type CachedObject } from './watch-cache.js';
@@ -62,6 +63,7 @@ export interface DeleteResult {
 export type PatchFunction = (live: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 const MAX_UPDATE_RETRIES = 16;
+const ALL = (): boolean => true;
 const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -79,6 +81,8 @@ export class GenericStore {
     readonly strategy: ResourceStrategy,
     private readonly admission: AdmissionChain,
     private readonly codec?: VersionCodec,
+    /** Set when reads and writes are converted asynchronously (see store-conversion.ts). */
+    readonly conversion?: StoreConversion,
   ) {
     this.apiVersion = apiVersionOf(info.group, info.version);
     this.fields = { ...metadataFields, ...strategy.fieldSelectors };
@@ -137,6 +141,22 @@ export class GenericStore {
     return found.object;
   }
 
+  /** An object as a client reads it: get, converted when this store converts asynchronously. */
+  async read(namespace: string, name: string): Promise<KubeObject> {
+    return this.presentOne(this.get(namespace, name));
+  }
+
+  /** Cached or stored objects at this store's version (see read). */
+  async present(items: CachedObject[]): Promise<CachedObject[]> {
+    if (!this.conversion || !items.length) return items;
+    const converted = await this.conversion.toVersionList(items.map(i => i.object));
+    return items.map((item, i) => ({ key: item.key, object: converted[i], revision: item.revision }));
+  }
+
+  private presentOne(obj: KubeObject): Promise<KubeObject> | KubeObject {
+    return this.conversion ? this.conversion.toVersion(obj) : obj;
+  }
+
   getCached(namespace: string, name: string): CachedObject | undefined {
     return this.cache.get(this.key(namespace, name));
   }
@@ -144,12 +164,21 @@ export class GenericStore {
   matcher(opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): (o: KubeObject) => boolean {
     opts.fieldSelector.check(this.fields);
     const { labelSelector: ls, fieldSelector: fs } = opts;
-    if (ls.empty && fs.empty) return () => true;
+    if (ls.empty && fs.empty) return ALL;
     return o => ls.matches(o.metadata.labels) && fs.matches(o, this.fields);
   }
 
   async list(namespace: string, opts: ListOptions): Promise<ListResult> {
+    if (!this.conversion) return this.listAsStored(namespace, opts, this.matcher(opts));
+    // Selectors apply to the converted objects: a page is read whole, converted, then filtered
+    // (so a filtered page may hold fewer items than the limit, as upstream allows).
     const match = this.matcher(opts);
+    const page = await this.listAsStored(namespace, opts, () => true);
+    const items = (await this.present(page.items)).filter(i => match(i.object));
+    return { ...page, items, remainingItemCount: match === ALL ? page.remainingItemCount : undefined };
+  }
+
+  private async listAsStored(namespace: string, opts: ListOptions, match: (o: KubeObject) => boolean): Promise<ListResult> {
     const prefix = namespacePrefix(this.info, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const filtered = !opts.labelSelector.empty || !opts.fieldSelector.empty;
@@ -309,9 +338,9 @@ export class GenericStore {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
       const cached = this.cache.get(key);
-      const live = cached?.object;
+      const live = cached && this.conversion ? await this.conversion.toVersion(cached.object) : cached?.object;
       const obj = await desired(live);
-      if (!live) {
+      if (!cached || !live) {
         obj.metadata = { ...obj.metadata, name };
         return { object: await this.create(ctx, namespace, obj, { ...opts, owned: true }), created: true };
       }
@@ -411,21 +440,23 @@ export class GenericStore {
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
       const cached = this.cache.get(key);
       if (!cached) throw new NotFoundError(this.target(name));
-      const live = cached.object;
+      // Admission and the answer see the object at this store's version; what is stored changes
+      // (deletion marks, finalizers) on the stored object, so nothing is converted back.
+      const live = this.conversion ? await this.conversion.toVersion(cached.object) : cached.object;
       this.checkPreconditions(live, options, name);
       await this.admission.admit({ ...this.attrs('DELETE', ctx, namespace, name, '', undefined, live), options });
       await this.admission.validate({ ...this.attrs('DELETE', ctx, namespace, name, '', undefined, live), options });
 
-      const next = this.markForDeletion(live, options);
+      const next = this.markForDeletion(cached.object, options);
       // A graceful deletion under way that this request does not shorten, or nothing to change:
       // nothing is written (as upstream's GuaranteedUpdate skips a write of the same object).
-      if (next === 'pending' || (next !== 'now' && sameObject(next, live))) return { object: live, deleted: false };
+      if (next === 'pending' || (next !== 'now' && sameObject(next, cached.object))) return { object: live, deleted: false };
       try {
         if (next !== 'now') {
-          if (ctx.dryRun) return { object: next, deleted: false };
+          if (ctx.dryRun) return { object: await this.presentOne(next), deleted: false };
           const rev = await this.store.update(key, this.encode(next), cached.revision);
           next.metadata.resourceVersion = String(rev);
-          return { object: next, deleted: false };
+          return { object: await this.presentOne(next), deleted: false };
         }
         if (ctx.dryRun) return { object: live, deleted: true };
         const { revision } = await this.store.delete(key, cached.revision);
@@ -509,6 +540,12 @@ export class GenericStore {
    * event with other text for the key (another write's) is decoded as usual.
    */
   private async write(key: string, obj: KubeObject, put: (value: string) => Promise<number>): Promise<KubeObject> {
+    if (this.conversion) {
+      // The cache holds the stored (unconverted) object: the answer is the one written.
+      const rev = await put(this.encode(await this.conversion.toStorage(obj)));
+      obj.metadata.resourceVersion = String(rev);
+      return obj;
+    }
     if (this.codec && !this.codec.storesAsIs) return this.committed(key, await put(this.encode(obj)), obj);
     const stored = new StoredText(obj);
     const writing = { object: obj, stored };

@@ -5,6 +5,7 @@ import type { Store } from '../../storage/types.js';
 import type { AdmissionChain } from '../admission/types.js';
 import { GenericStore } from './generic-store.js';
 import type { ResourceStrategy } from './strategy.js';
+import type { StoreConversion } from './store-conversion.js';
 
 export type StrategyFactory = (info: ResourceInfo, registry: Registry) => ResourceStrategy;
 
@@ -36,8 +37,8 @@ export class Registry {
    * Serves a resource defined at run time (a custom resource version) once its cache has loaded,
    * replacing the store that served it before; that one's watches end.
    */
-  async serveDynamic(info: ResourceInfo, strategy: ResourceStrategy, codec?: VersionCodec): Promise<GenericStore> {
-    const next = new GenericStore(info, this.store, strategy, this.admission, codec);
+  async serveDynamic(info: ResourceInfo, strategy: ResourceStrategy, codec?: VersionCodec, conversion?: StoreConversion): Promise<GenericStore> {
+    const next = new GenericStore(info, this.store, strategy, this.admission, codec, conversion);
     await next.start();
     const key = storeKey(info.group, info.version, info.resource);
     this.stores.get(key)?.cache.stop();
