@@ -12,6 +12,9 @@ import type { CustomResourceDefinition } from '../../api/types/generated.js';
 import { validateAnnotations, validateLabels } from '../../api/validation/object-meta.js';
 import type { Obj } from '../../api/validation/types.js';
 import { callWebhook, type ServiceResolver } from '../admission/webhook/client.js';
+import type { CompiledCustomResourceSchema } from '../../api/apiextensions/index.js';
+import { clone } from '../patch/json.js';
+import type { StoreConversion } from '../registry/store-conversion.js';
 
 /**
  * A conversion has no timeoutSeconds in its CRD; upstream's call is bounded only by its webhook
@@ -93,6 +96,27 @@ export class WebhookConverter {
     if (converted.length !== objects.length) throw new ConversionWebhookError(`conversion webhook for ${gvk} returned ${converted.length} objects, expected ${objects.length}`);
     return converted;
   }
+}
+
+/**
+ * A store's conversion by the CRD's webhook (strategy `Webhook`): stored objects converted to
+ * `version`, then defaulted by its schema; written objects converted to the storage version.
+ */
+export function webhookStoreConversion(crd: CustomResourceDefinition, version: string, storageVersion: string, schema: CompiledCustomResourceSchema, converter: WebhookConverter): StoreConversion {
+  const apiVersion = `${crd.spec.group}/${version}`;
+  const storageApiVersion = `${crd.spec.group}/${storageVersion}`;
+  const listGvk = gvkText(apiVersion, crd.spec.names.listKind ?? `${crd.spec.names.kind}List`);
+  const defaulted = (obj: KubeObject): KubeObject => {
+    schema.applyDefaults(obj);
+    return obj;
+  };
+  return {
+    // The converter answers the original for an object already at the version: a cached object,
+    // copied before it is defaulted.
+    toVersion: async stored => defaulted(clone(await converter.convert(stored, apiVersion))),
+    toVersionList: async stored => (await converter.convertList(stored, apiVersion, listGvk)).map(o => defaulted(clone(o))),
+    toStorage: obj => converter.convert(obj, storageApiVersion),
+  };
 }
 
 /** Upstream's getConvertedObjectsFromResponse; v1beta1 answers are not checked for kind or uid. */

@@ -5,16 +5,16 @@
 import { compileCustomResourceSchema } from '../../api/apiextensions/index.js';
 import type { ResourceCatalog, ResourceInfo } from '../../api/catalog.js';
 import { isTrue } from '../../api/conditions.js';
+import type { VersionCodec } from '../../api/conversion/index.js';
 import { customResourceGroups, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
 import { MethodNotAllowedError } from '../../api/errors.js';
 import { setCustomResourceSchemas } from '../../api/openapi-docs.js';
 import type { CustomResourceDefinition } from '../../api/types/generated.js';
-import type { Registry } from '../registry/registry.js';
-import { customResourceCodec, customResourceStrategy, webhookConversion } from '../registry/strategies/customresources.js';
-import { registryServiceResolver } from '../admission/webhook/sources.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
-import type { VersionCodec } from '../../api/conversion/index.js';
-import { WebhookConverter } from './conversion-webhook.js';
+import { registryServiceResolver } from '../admission/webhook/sources.js';
+import type { Registry } from '../registry/registry.js';
+import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
+import { WebhookConverter, webhookStoreConversion } from './conversion-webhook.js';
 
 /** Webhook-converted stores and their caches keep objects exactly as stored (see store-conversion.ts). */
 const STORED_AS_IS: VersionCodec = { fromStorage: obj => obj, toStorage: obj => obj };
@@ -112,7 +112,7 @@ export class CustomResourceServing {
     }
     const storageVersion = storageVersionOf(crd) ?? version.name;
     if (crd.spec.conversion?.strategy === 'Webhook') {
-      const conversion = webhookConversion(crd, version.name, storageVersion, schema, new WebhookConverter(crd, this.resolveService));
+      const conversion = webhookStoreConversion(crd, version.name, storageVersion, schema, new WebhookConverter(crd, this.resolveService));
       await this.registry.serveDynamic(info, strategy, STORED_AS_IS, conversion);
     } else {
       await this.registry.serveDynamic(info, strategy, customResourceCodec(crd, version.name, storageVersion, schema));

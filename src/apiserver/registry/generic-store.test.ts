@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ResourceCatalog } from '../../api/catalog.js';
-import { StatusError } from '../../api/errors.js';
+import { InternalError, StatusError } from '../../api/errors.js';
+import { FieldSelector } from '../../api/selectors/field-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { DeleteOptions, KubeObject } from '../../api/object.js';
 import { MemoryStore } from '../../storage/memory.js';
 import { aesGcmTransformer } from '../../storage/encryption/aes.js';
@@ -14,6 +16,7 @@ import { TransformingStore } from '../../storage/encryption/transforming-store.j
 import { AdmissionChain } from '../admission/types.js';
 import { systemContext } from '../context.js';
 import { GenericStore } from './generic-store.js';
+import type { StoreConversion } from './store-conversion.js';
 import { statusSplitStrategy, type ResourceStrategy } from './strategy.js';
 
 const ctx = systemContext('store-test');
@@ -277,4 +280,67 @@ test('an unchanged update of an object stored with an older encryption key write
   const again = await rotating.update(ctx, 'ns', 'c', structuredClone(rotating.get('ns', 'c')));
   assert.equal(again.object.metadata.resourceVersion, object.metadata.resourceVersion);
   rotating.cache.stop();
+});
+
+/**
+ * An asynchronous conversion as a webhook-converted CRD has (store-conversion.ts): ConfigMaps
+ * stored with `data.a` in lower case are read in upper case with a label saying so; `failing`
+ * makes every conversion fail, as an unreachable webhook does.
+ */
+function upperCaseConversion(): StoreConversion & { failing: boolean } {
+  const c = {
+    failing: false,
+    async convert(obj: KubeObject, up: boolean): Promise<KubeObject> {
+      if (c.failing) throw new InternalError('conversion webhook for /v1, Kind=ConfigMap failed: connection refused');
+      const data = obj.data as Record<string, string>;
+      const labels = { ...obj.metadata.labels };
+      if (up) labels.converted = 'yes'; else delete labels.converted;
+      return { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), labels }, data: { ...data, a: up ? data.a.toUpperCase() : data.a.toLowerCase() } };
+    },
+    toVersion: (obj: KubeObject) => c.convert(obj, true),
+    toVersionList: (objs: KubeObject[]) => Promise.all(objs.map(o => c.convert(o, true))),
+    toStorage: (obj: KubeObject) => c.convert(obj, false),
+  };
+  return c;
+}
+
+const dataOf = (o: KubeObject) => o.data as Record<string, string>;
+
+test('an asynchronously converting store keeps objects as stored; reads, selectors, updates and deletes see them converted', async () => {
+  const inner = new MemoryStore();
+  const info = ResourceCatalog.shared().find('', 'v1', 'configmaps')!;
+  const conversion = upperCaseConversion();
+  const store = new GenericStore(info, inner, {}, new AdmissionChain([]), undefined, conversion);
+  await store.start();
+  const created = await store.create(ctx, 'ns', configMap(undefined, { a: 'Mixed' }));
+  assert.equal(dataOf(created).a, 'Mixed', 'a create answers the object as written');
+  const stored = JSON.parse((await inner.get('/registry/configmaps/ns/c'))!.value);
+  assert.equal(stored.data.a, 'mixed');
+  assert.equal(dataOf(store.get('ns', 'c')).a, 'mixed', 'the cache holds the stored object');
+
+  const read = await store.read('ns', 'c');
+  assert.equal(dataOf(read).a, 'MIXED');
+  assert.equal(read.metadata.resourceVersion, created.metadata.resourceVersion);
+  // The label exists only on the converted object: selectors see what the client sees.
+  const selected = await store.list('ns', { labelSelector: LabelSelector.parse('converted=yes'), fieldSelector: FieldSelector.parse('') });
+  assert.deepEqual(selected.items.map(i => i.object.data), [{ a: 'MIXED' }]);
+
+  // A merge computed on the live object sees it converted.
+  const { object } = await store.patch(ctx, 'ns', 'c', live => ({ ...live!, data: { ...dataOf(live!), b: `${dataOf(live!).a}-2` } }));
+  assert.deepEqual(object.data, { a: 'MIXED', b: 'MIXED-2' });
+  assert.deepEqual(JSON.parse((await inner.get('/registry/configmaps/ns/c'))!.value).data, { a: 'mixed', b: 'MIXED-2' });
+
+  // Conversion failing: reads, writes and deletes fail with its error; nothing stored changes.
+  conversion.failing = true;
+  const before = (await inner.get('/registry/configmaps/ns/c'))!;
+  const failed = 'Internal error occurred: conversion webhook for /v1, Kind=ConfigMap failed: connection refused';
+  await rejects(store.read('ns', 'c'), 500, failed);
+  await rejects(store.update(ctx, 'ns', 'c', configMap(undefined, { a: 'x' })), 500, failed);
+  await rejects(store.delete(ctx, 'ns', 'c'), 500, failed);
+  assert.deepEqual(await inner.get('/registry/configmaps/ns/c'), before);
+
+  conversion.failing = false;
+  const deleted = await store.delete(ctx, 'ns', 'c');
+  assert.equal(dataOf(deleted.object).a, 'MIXED', 'the deleted object is answered converted');
+  store.cache.stop();
 });

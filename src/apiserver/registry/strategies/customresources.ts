@@ -12,8 +12,6 @@ import { OpenApiSpec, type SchemaObject } from '../../../api/schema.js';
 import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../../../api/types/generated.js';
 import { clone } from '../../patch/json.js';
-import type { WebhookConverter } from '../../apiextensions/conversion-webhook.js';
-import type { StoreConversion } from '../store-conversion.js';
 import { customResourcePrinter } from '../../tables/custom-resources.js';
 import type { ResourceStrategy, ScaleAccess } from '../strategy.js';
 
@@ -64,27 +62,6 @@ export function customResourceCodec(crd: CustomResourceDefinition, version: stri
       return version === storageVersion ? obj : { ...obj, apiVersion: storageApiVersion };
     },
     storesAsIs: version === storageVersion,
-  };
-}
-
-/**
- * Conversion by the CRD's webhook (strategy `Webhook`): stored objects are converted to `version`
- * and then defaulted by its schema; written objects are converted to the storage version.
- */
-export function webhookConversion(crd: CustomResourceDefinition, version: string, storageVersion: string, schema: CompiledCustomResourceSchema, converter: WebhookConverter): StoreConversion {
-  const apiVersion = `${crd.spec.group}/${version}`;
-  const storageApiVersion = `${crd.spec.group}/${storageVersion}`;
-  const listGvk = `${crd.spec.group}/${version}, Kind=${crd.spec.names.listKind ?? `${crd.spec.names.kind}List`}`;
-  const defaulted = (obj: KubeObject): KubeObject => {
-    schema.applyDefaults(obj);
-    return obj;
-  };
-  return {
-    // The stored (cached) objects are never changed: the converter answers new objects, or the
-    // originals when already at the version, which are then copied before defaulting.
-    toVersion: async stored => defaulted(clone(await converter.convert(stored, apiVersion))),
-    toVersionList: async stored => (await converter.convertList(stored, apiVersion, listGvk)).map(o => defaulted(clone(o))),
-    toStorage: obj => converter.convert(obj, storageApiVersion),
   };
 }
 
