@@ -173,7 +173,7 @@ export class GenericStore {
     // Selectors apply to the converted objects: a page is read whole, converted, then filtered
     // (so a filtered page may hold fewer items than the limit, as upstream allows).
     const match = this.matcher(opts);
-    const page = await this.listAsStored(namespace, opts, () => true);
+    const page = await this.listAsStored(namespace, opts, ALL);
     const items = (await this.present(page.items)).filter(i => match(i.object));
     return { ...page, items, remainingItemCount: match === ALL ? page.remainingItemCount : undefined };
   }
