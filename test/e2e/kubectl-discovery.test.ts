@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
+import { parseExposition, series } from '../../src/metrics/testing/prometheus-text.js';
 import { TestCluster } from './harness.js';
 
 describe('kubectl discovery and schema', () => {
@@ -123,6 +124,15 @@ describe('kubectl discovery and schema', () => {
     assert.equal((await c.k(['get', '--raw', '/healthz'])).trim(), 'ok');
     assert.equal((await c.k(['get', '--raw', '/readyz'])).trim(), 'ok');
     assert.equal((await c.k(['get', '--raw', '/livez'])).trim(), 'ok');
-    assert.match(await c.k(['get', '--raw', '/metrics']), /apiserver_request_total\{/);
+    await c.k(['get', 'configmaps', '-n', 'kube-system']);
+    const families = parseExposition(await c.k(['get', '--raw', '/metrics']));
+    // Upstream's names, types and labels, so the kube-apiserver dashboards work unchanged.
+    const lists = series(families, 'apiserver_request_total', { verb: 'LIST', group: '', version: 'v1', resource: 'configmaps', scope: 'namespace', component: 'apiserver', code: '200' });
+    assert.ok(lists.length === 1 && lists[0]!.value >= 1, 'LIST configmaps counted');
+    assert.equal(families.get('apiserver_request_duration_seconds')?.type, 'histogram');
+    assert.ok(series(families, 'apiserver_request_duration_seconds_bucket', { verb: 'LIST', resource: 'configmaps', scope: 'namespace', le: '60' }).length === 1);
+    assert.equal(series(families, 'apiserver_current_inflight_requests', { request_kind: 'readOnly' }).length, 1);
+    assert.ok(series(families, 'apiserver_storage_objects', { resource: 'namespaces' })[0]!.value >= 4);
+    assert.equal(series(families, 'process_start_time_seconds').length, 1);
   });
 });

@@ -7,6 +7,7 @@ import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersio
 import { parseAccept } from '../http/negotiate.js';
 import { sendJson } from '../http/respond.js';
 import { encodeOpenApiV2Document } from '../protobuf/openapi-v2.js';
+import { serveMetrics, type Registry } from '../../metrics/registry.js';
 
 export const VERSION_INFO = {
   major: '1',
@@ -24,7 +25,7 @@ export interface HealthSource {
   ready(): boolean;
 }
 
-export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: () => string): void {
+export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: Registry): void {
   if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\/.+/.test(path)) {
     const ok = !path.startsWith('/readyz') || health.ready();
     res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -32,11 +33,7 @@ export function handleNonResource(req: IncomingMessage, res: ServerResponse, pat
     return;
   }
   if (path === '/version') return sendJson(res, 200, VERSION_INFO);
-  if (path === '/metrics') {
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(metrics());
-    return;
-  }
+  if (path === '/metrics') return void serveMetrics(res, metrics);
   if (path === '/openapi/v2') return serveOpenApiV2(req, res);
   if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index());
   if (path.startsWith('/openapi/v3/')) {
