@@ -1,8 +1,8 @@
 // The cluster DNS's Prometheus metrics, named as CoreDNS's prometheus plugin names them (what
 // dashboards and alerts for kube-dns expect): requests by protocol and query type, responses by
 // rcode, and request durations, served at http://<node address>:9153/metrics.
-import { createServer, type Server } from 'node:http';
-import { componentRegistry, Counter, Histogram, serveMetrics } from '../metrics/registry.js';
+import type { Server } from 'node:http';
+import { componentRegistry, Counter, Histogram, listenMetrics } from '../metrics/registry.js';
 import type { Logger } from '../util/log.js';
 import type { Transport } from './dns-handler.js';
 
@@ -63,15 +63,6 @@ export class DnsMetrics {
 
   /** Serves /metrics; a failure to listen is logged, not fatal (DNS itself does not need it). */
   serve(address: string, port: number, log: Logger): Server {
-    const server = createServer((req, res) => {
-      if (new URL(req.url ?? '/', 'http://dns').pathname !== '/metrics') {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
-        return;
-      }
-      void serveMetrics(res, this.registry);
-    });
-    server.on('error', err => log('cluster DNS metrics server failed', { address, port, error: err.message }));
-    server.listen(port, address);
-    return server;
+    return listenMetrics(this.registry, address, port, err => log('cluster DNS metrics server failed', { address, port, error: err.message }));
   }
 }

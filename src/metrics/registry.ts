@@ -2,7 +2,7 @@
 // runs several in one process, each serving its own /metrics), the process and Node.js runtime
 // series prom-client collects by default, and the exposition written to an HTTP response.
 
-import type { ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export { Counter, Gauge, Histogram, Registry };
@@ -19,4 +19,21 @@ export async function serveMetrics(res: ServerResponse, registry: Registry): Pro
   const body = await registry.metrics();
   res.writeHead(200, { 'Content-Type': registry.contentType, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/**
+ * Serves GET /metrics (and /healthz) on a plain HTTP listener, for components without an HTTP server
+ * of their own; a failure to listen is reported through `onError`, not thrown (the component does
+ * its job without it).
+ */
+export function listenMetrics(registry: Registry, address: string, port: number, onError: (err: Error) => void): Server {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://metrics').pathname;
+    if (path === '/metrics' && req.method === 'GET') return void serveMetrics(res, registry);
+    if (path === '/healthz' && req.method === 'GET') return void res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
+  });
+  server.on('error', onError);
+  server.listen(port, address);
+  return server;
 }
