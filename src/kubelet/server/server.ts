@@ -16,6 +16,7 @@ import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
 import { podList, resourceMetrics, statsSummary } from './stats.js';
+import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { componentRegistry, serveMetrics } from '../../metrics/registry.js';
 
 export interface KubeletServerOptions {
@@ -51,6 +52,7 @@ export class KubeletServer {
 
   constructor(private readonly opts: KubeletServerOptions) {
     this.auth = new KubeletAuth(opts.reviews, opts.nodeName);
+    registerRuntimeMetrics(this.metrics, opts.runtime);
   }
 
   async start(): Promise<number> {
