@@ -10,7 +10,8 @@ import type { Store } from '../storage/types.js';
 import type { EncryptionConfig } from './encryption/config.js';
 import { requestAuditId, type Auditor, type RequestAudit } from './audit/auditor.js';
 import { encryptedStore } from './encryption/encrypted-store.js';
-import { MetricsRegistry } from '../metrics/registry.js';
+import { componentRegistry } from '../metrics/registry.js';
+import { RequestMetrics } from './request-metrics.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { BootstrapTokenAuthenticator } from './auth/bootstrap-tokens.js';
@@ -85,10 +86,8 @@ export class ApiServer {
   readonly registry: Registry;
   private readonly customResources: CustomResourceServing;
   private readonly crdController: CustomResourceDefinitionController;
-  readonly metrics = new MetricsRegistry().withProcessMetrics();
-  private readonly requests = this.metrics.counter('apiserver_request_total', 'Counter of apiserver requests broken out for each verb, group, version, resource and HTTP response code.');
-  private readonly latency = this.metrics.histogram('apiserver_request_duration_seconds', 'Response latency distribution in seconds for each verb, group, version and resource.');
-  private readonly inflight = this.metrics.gauge('apiserver_current_inflight_requests', 'Number of requests currently being served.');
+  readonly metrics = componentRegistry();
+  private readonly requestMetrics: RequestMetrics;
   private readonly authn: Authenticator;
   private readonly authz: Authorizer;
   private readonly bootstrapTokens: BootstrapTokenAuthenticator;
@@ -99,7 +98,6 @@ export class ApiServer {
   private readonly upgraded = new UpgradedSockets();
   private readonly limits: RequestLimits;
   private server?: Server;
-  private inflightCount = 0;
   private ready = false;
 
   constructor(private readonly opts: ApiServerOptions) {
@@ -121,7 +119,7 @@ export class ApiServer {
     });
     if (opts.proxyClient) this.aggregator = new Aggregator(this.registry, { proxyClient: opts.proxyClient, resolve: registryServiceResolver(() => this.registry), log: opts.log });
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
-    this.inflight.set(() => this.inflightCount);
+    this.requestMetrics = new RequestMetrics(this.metrics, () => this.registry.objectCounts());
     this.limits = new RequestLimits(opts.limits ?? DEFAULT_REQUEST_LIMITS);
   }
 
@@ -159,19 +157,9 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
-    this.inflightCount++;
     const url = new URL(req.url ?? '/', 'https://k8ts');
     const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    const labels = ri.isResourceRequest
-      ? { verb: ri.verb.toUpperCase(), group: ri.group, version: ri.version, resource: ri.resource, subresource: ri.subresource }
-      : { verb: (req.method ?? 'GET').toUpperCase(), group: '', version: '', resource: '', subresource: '' };
-    res.on('finish', () => {
-      this.inflightCount--;
-      this.requests.inc({ ...labels, code: String(res.statusCode) });
-      // Watches are long by design; their duration says nothing about latency.
-      if (!(ri.isResourceRequest && ri.verb === 'watch')) this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
-    });
+    this.requestMetrics.track(req, res, ri);
     const auditID = requestAuditId(req);
     res.setHeader('Audit-Id', auditID);
     const audit = this.opts.audit?.begin(req, res, auditID);
@@ -190,7 +178,7 @@ export class ApiServer {
           return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
         }
         if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
-        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render(), () => this.aggregator?.groups() ?? []);
+        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, this.metrics, () => this.aggregator?.groups() ?? []);
       }
       ctx = {
         user,

@@ -51,6 +51,9 @@ import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
 import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
 import { agentPaths } from '../agent/agent-paths.js';
+import { WorkQueueMetrics } from '../client/work-queue-metrics.js';
+import { SchedulerMetrics } from '../scheduler/scheduler-metrics.js';
+import type { Registry as MetricsRegistry } from '../metrics/registry.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -179,7 +182,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(settings.dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
-  const stopControlLoops = startControlLoops(settings, writeComponentKubeconfigs(settings.dataDir, url, creds), creds);
+  const stopControlLoops = startControlLoops(settings, writeComponentKubeconfigs(settings.dataDir, url, creds), creds, apiServer.metrics);
   const stopControlPlane = async () => {
     await stopControlLoops();
     stopHousekeeping();
@@ -424,7 +427,8 @@ function startHousekeeping(settings: ServerSettings, store: Store, apiServer: Ap
 }
 
 /** The controller manager and the scheduler, each under leader election; returns what stops them. */
-function startControlLoops(settings: ServerSettings, identities: { scheduler: ClientConfig; controllerManager: ClientConfig }, creds: Credentials): () => Promise<void> {
+/** Embedded, they record their series in the server's registry: its /metrics serves them too. */
+function startControlLoops(settings: ServerSettings, identities: { scheduler: ClientConfig; controllerManager: ClientConfig }, creds: Credentials, metrics: MetricsRegistry): () => Promise<void> {
   // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1),
   // each as its own identity; each keeps its own caches (they outlive a lost term of leadership).
   const managerClient = new RestClient(identities.controllerManager, 'kube-controller-manager');
@@ -434,18 +438,20 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   const options = settings.controllers;
   // Each controller writes as its own service account (upstream's --use-service-account-credentials).
   const credentials = options ? new ServiceAccountCredentials(managerClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
+  const queueMetrics = new WorkQueueMetrics(metrics);
+  const schedulerMetrics = new SchedulerMetrics(metrics);
   // CSI drivers whose controller socket is on this machine, under the embedded kubelet's plugins dir.
   const csiDrivers = options ? new LocalPluginSockets(join(agentPaths(join(settings.dataDir, 'agent')).kubelet, 'plugins')) : undefined;
   const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(managerClient, allControllers({
       ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds, csiDrivers,
-    }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)));
+    }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)), queueMetrics);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
   const scheduler = !options ? undefined : leaderElected(schedulerClient, 'kube-scheduler', true, 15, (() => {
     let current: Scheduler | undefined;
     return {
-      start: () => { current = new Scheduler(schedulerClient, { informers: schedulerInformers }); void current.start(); },
+      start: () => { current = new Scheduler(schedulerClient, { informers: schedulerInformers, metrics: schedulerMetrics }); void current.start(); },
       stop: () => { void current?.stop(); current = undefined; },
     };
   })());

@@ -70,6 +70,17 @@ export class Registry {
     this.preferred.set(key, s);
     return s;
   }
+
+  /** Stored objects per resource, named as upstream's apiserver_storage_objects names them ("pods", "deployments.apps"). */
+  objectCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    // Every served version of a resource caches the same objects; count each resource once.
+    for (const s of this.stores.values()) {
+      const { group, resource } = s.info;
+      out.set(group ? `${resource}.${group}` : resource, s.cache.size);
+    }
+    return out;
+  }
 }
 
 function storeKey(group: string, version: string, resource: string): string {
