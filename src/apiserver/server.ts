@@ -24,6 +24,8 @@ import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource } from './handlers/non-resource.js';
+import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
+import type { LogStore } from '../storage/logs/log-store.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
@@ -58,6 +60,8 @@ export interface ApiServerOptions {
   serviceAccountKey?: string;
   /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
   kubeletClient?: PemPair;
+  /** The cluster's container log store, served under /logs/v1/ (ingest from nodes, search). */
+  logStore?: LogStore;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** --encryption-provider-config: how values are encrypted at rest. */
   encryption?: EncryptionConfig;
@@ -125,10 +129,16 @@ export class ApiServer {
     return port;
   }
 
+  /** The container log store this server serves, if any. */
+  get logStore(): LogStore | undefined {
+    return this.opts.logStore;
+  }
+
   async stop(): Promise<void> {
     this.ready = false;
     this.registry.stop();
     if (this.server) await this.upgraded.closeWith(this.server);
+    this.opts.logStore?.close();
     this.opts.audit?.close();
   }
 
@@ -161,6 +171,7 @@ export class ApiServer {
         if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
           return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
         }
+        if (this.opts.logStore && url.pathname.startsWith(LOGS_PATH_PREFIX)) return await handleLogsRequest(req, res, url, user, this.authz, this.opts.logStore);
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render());
       }
       ctx = {

@@ -4,6 +4,7 @@ import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
+import { runLogsCommand } from './logs-command.js';
 import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
@@ -23,6 +24,7 @@ Commands:
   scheduler            run the scheduler against an API server
   sim-nodes            register simulated nodes that play the kubelet
   kubectl              run kubectl against the local cluster
+  logs search QUERY    search the collected container logs (also of deleted pods)
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   snapshot             save, list or restore snapshots of the SQLite state
   killall              stop this machine's node: k8ts, containerd, pods, pod network, mounts, cgroups
@@ -58,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return runSimNodesCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'logs':
+      return runLogsCommand(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
     case 'snapshot':

@@ -108,3 +108,9 @@ test('retention removes lines older than the age limit, then the oldest beyond t
 test('user words become quoted FTS5 terms', () => {
   assert.equal(ftsQuery(' disk  "full" OR '), '"disk" """full""" "OR"');
 });
+
+test('a line arriving late with an older time sorts by its time', () => withStore(s => {
+  s.ingest([batch(web, 'c1/1', 0, [[0, 'first'], [1, 'second']])]);
+  s.ingest([batch(db, 'c2/1', 0, [[0, 'late']])]);
+  assert.deepEqual(s.search({}).items.map(i => i.line), ['second', 'late', 'first']);
+}));

@@ -82,6 +82,8 @@ export class LogQueryError extends Error {}
 export class LogStore {
   private readonly db: Database.Database;
   private readonly sourceIds = new Map<string, number>();
+  /** The millisecond (× 2048) and id of the last line stored. */
+  private lastBase = -1;
   private lastId = -1;
   private readonly stmts;
 
@@ -135,6 +137,11 @@ export class LogStore {
       }
       return stored;
     })();
+  }
+
+  /** Namespaces with stored lines (of running or deleted pods). */
+  namespaces(): string[] {
+    return this.db.prepare('SELECT DISTINCT namespace FROM sources').pluck().all() as string[];
   }
 
   search(q: LogQuery): LogPage {
@@ -205,8 +212,9 @@ export class LogStore {
     const stream = l.stream === 'stderr' ? 1 : 0;
     // Lines of one millisecond take successive ids after the last one stored; a taken id moves on to
     // the next free one (at worst into the next millisecond).
-    let id = this.lastId >= base && this.lastId < base + 4 * SEQ_BITS ? this.lastId + 1 : base;
+    let id = base === this.lastBase ? this.lastId + 1 : base;
     while (!this.stmts.line.run(id, source, stream, l.line).changes) id++;
+    this.lastBase = base;
     this.lastId = id;
     return id;
   }
