@@ -4,6 +4,7 @@ import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { crdBench } from './crd.js';
 import { etcdPuts } from './etcd-puts.js';
 import { failoverBench } from './failover.js';
+import { logsBench } from './logs.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
@@ -91,6 +92,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), qps: Number(flags.qps),
       node: flags.node as string | undefined, agentPid: flags['agent-pid'] === undefined ? undefined : Number(flags['agent-pid']),
     });
+  },
+  async logs(args) {
+    const { flags } = parseFlags(args, {
+      lines: { type: 'int', default: 10_000_000, help: 'log lines to ingest' },
+      'batch-lines': { type: 'int', default: 1000, help: 'lines per ingested batch (one agent request)' },
+      searches: { type: 'int', default: 700, help: 'timed searches after the ingest' },
+    });
+    return logsBench({ lines: Number(flags.lines), batchLines: Number(flags['batch-lines']), searches: Number(flags.searches) });
   },
   async pvc(args) {
     const { flags } = parseFlags(args, {

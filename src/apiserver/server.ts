@@ -26,6 +26,8 @@ import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
 import { openapiV3Index } from '../api/openapi-docs.js';
+import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
+import type { LogStore } from '../storage/logs/log-store.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
@@ -66,6 +68,8 @@ export interface ApiServerOptions {
   serviceAccountKey?: string;
   /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
   kubeletClient?: PemPair;
+  /** The cluster's container log store, served under /logs/v1/ (ingest from nodes, search). */
+  logStore?: LogStore;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** --encryption-provider-config: how values are encrypted at rest. */
   encryption?: EncryptionConfig;
@@ -146,6 +150,11 @@ export class ApiServer {
     return port;
   }
 
+  /** The container log store this server serves, if any. */
+  get logStore(): LogStore | undefined {
+    return this.opts.logStore;
+  }
+
   async stop(): Promise<void> {
     this.ready = false;
     this.aggregator?.stop();
@@ -153,6 +162,7 @@ export class ApiServer {
     this.customResources.stop();
     this.registry.stop();
     if (this.server) await this.upgraded.closeWith(this.server);
+    this.opts.logStore?.close();
     this.opts.audit?.close();
   }
 
@@ -177,6 +187,7 @@ export class ApiServer {
         if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
           return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
         }
+        if (this.opts.logStore && url.pathname.startsWith(LOGS_PATH_PREFIX)) return await handleLogsRequest(req, res, url, user, this.authz, this.opts.logStore);
         if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, this.metrics, () => this.aggregator?.groups() ?? []);
       }

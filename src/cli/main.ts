@@ -7,6 +7,7 @@ import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
+import { runLogsCommand } from './logs-command.js';
 import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
@@ -28,6 +29,7 @@ Commands:
   sim-nodes            register simulated nodes that play the kubelet
   sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   kubectl              run kubectl against the local cluster
+  logs search QUERY    search the collected container logs (also of deleted pods)
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   etcd-member          list the embedded etcd cluster's members, or remove a retired server's
   snapshot             save, list or restore snapshots of the SQLite state
@@ -68,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
       return runSampleApiServerCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'logs':
+      return runLogsCommand(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
     case 'etcd-member':

@@ -64,6 +64,8 @@ import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { parseQuantity, scaledValue } from '../api/quantity.js';
+import { LogStore, type RetentionPolicy } from '../storage/logs/log-store.js';
 import { defaultDataDir } from './data-dir.js';
 import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings } from './datastore.js';
 import { resetEmbeddedEtcd } from './embedded-etcd.js';
@@ -86,6 +88,8 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, Node, RBAC); system:masters may always do anything' },
+  'log-retention': { type: 'string', default: '168h', help: 'how long collected container log lines stay searchable (e.g. 24h), also after their pod is deleted' },
+  'log-retention-size': { type: 'string', default: '1Gi', help: 'size (a quantity) the container log store may use in <data-dir>/logs; the oldest lines go first' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'admission-control-config-file': { type: 'string', help: 'AdmissionConfiguration file giving admission plugins their configuration (PodSecurity defaults and exemptions)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
@@ -127,6 +131,7 @@ interface ServerSettings {
   nodePortRange: { min: number; max: number };
   compactionMs: number;
   eventTtlMs: number;
+  logRetention: RetentionPolicy;
   datastore: DatastoreSettings;
   authorizationModes: AuthorizationMode[];
   /** Static tokens from --token-auth-file. */
@@ -264,6 +269,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
     throw err;
   }
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
+  const logRetention = logRetentionPolicy(flags);
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
   const limits = requestLimits(flags);
@@ -280,7 +286,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, logRetention, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
@@ -356,6 +362,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
   const store = datastore.store;
   const apiServer = new ApiServer({
     store,
+    logStore: new LogStore(join(settings.dataDir, 'logs', 'logs.db')),
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
     joinCA: { caPem: creds.ca.cert },
     kubeletClient: creds.kubeletClient,
@@ -420,9 +427,19 @@ function startHousekeeping(settings: ServerSettings, store: Store, apiServer: Ap
     ttlMs: settings.eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, settings.eventTtlMs / 10)),
     onError: err => log('event expiry failed', { error: err.message }),
   });
+  // A sweep a tenth of the retention apart (at most a minute) removes lines close to their age limit.
+  const logStore = apiServer.logStore!;
+  const logRetention = setInterval(() => {
+    try {
+      logStore.enforceRetention(settings.logRetention);
+    } catch (err) {
+      log('log retention failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }, Math.min(60_000, Math.max(1000, settings.logRetention.maxAgeMs / 10)));
   return () => {
     stopCompaction?.();
     stopEventExpiry?.();
+    clearInterval(logRetention);
   };
 }
 
@@ -482,6 +499,21 @@ function tokenFile(path: string): TokenEntry[] {
 }
 
 /** `30s`, `5m`, `1h` or `0`. */
+/** --log-retention and --log-retention-size. */
+function logRetentionPolicy(flags: FlagValues): RetentionPolicy {
+  const maxAgeMs = parseDuration(String(flags['log-retention']), 'log-retention');
+  if (maxAgeMs <= 0) throw new FlagError(`invalid value "${flags['log-retention']}" for --log-retention: must be a positive duration`);
+  const size = String(flags['log-retention-size']);
+  let maxBytes: number;
+  try {
+    maxBytes = Number(scaledValue(parseQuantity(size)));
+  } catch {
+    throw new FlagError(`invalid value "${size}" for --log-retention-size: must be a quantity, e.g. 1Gi`);
+  }
+  if (maxBytes <= 0) throw new FlagError(`invalid value "${size}" for --log-retention-size: must be positive`);
+  return { maxAgeMs, maxBytes };
+}
+
 function parseDuration(text: string, flag: string): number {
   const m = text.match(/^(\d+)(ms|s|m|h)?$/);
   if (!m) throw new FlagError(`invalid value "${text}" for --${flag}: must be a duration like 30s or 5m`);
