@@ -7,6 +7,7 @@ import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
+import { runHistoryCommand } from './history-command.js';
 import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
@@ -27,6 +28,7 @@ Commands:
   sim-nodes            register simulated nodes that play the kubelet
   sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   kubectl              run kubectl against the local cluster
+  history              the recorded writes of an object: who, when, how, and diffs
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   snapshot             save, list or restore snapshots of the SQLite state
   csi-hostpath         run the reference hostpath CSI driver (as a DaemonSet's container)
@@ -66,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       return runSampleApiServerCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'history':
+      return runHistoryCommand(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
     case 'snapshot':
