@@ -2,6 +2,7 @@
 import { parseFlags } from '../src/cli/flags.js';
 import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { crdBench } from './crd.js';
+import { historyBench } from './history.js';
 import { etcdPuts } from './etcd-puts.js';
 import { failoverBench } from './failover.js';
 import { logsBench } from './logs.js';
@@ -41,6 +42,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
+  },
+  async history(args) {
+    const { flags } = parseFlags(args, {
+      objects: { type: 'int', default: 3000, help: 'ConfigMaps created per round on each server' },
+      concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
+      rounds: { type: 'int', default: 4, help: 'alternating rounds on each server (the best counts)' },
+    });
+    return historyBench({ objects: Number(flags.objects), concurrency: Number(flags.concurrency), rounds: Number(flags.rounds) });
   },
   async crd(args) {
     const { flags } = parseFlags(args, {

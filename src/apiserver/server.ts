@@ -30,6 +30,9 @@ import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
 import type { LogStore } from '../storage/logs/log-store.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
+import { historyTarget, serveHistory } from './handlers/history.js';
+import type { HistoryStore } from './history/history-store.js';
+import { historyRecorder } from './history/recorder.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
 import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js';
 import { DEFAULT_REQUEST_LIMITS, RequestLimits, type RequestLimitOptions } from './http/limits.js';
@@ -81,6 +84,8 @@ export interface ApiServerOptions {
   requestHeader?: RequestHeaderConfig;
   /** API aggregation: the client certificate presented to extension API servers (--proxy-client-cert-file). */
   proxyClient?: PemPair;
+  /** --history-retention: every write is recorded here (absent: no history). */
+  history?: HistoryStore;
 }
 
 /** Upstream's ReadHeaderTimeout: a client that trickles its headers (slow loris) is dropped. */
@@ -125,6 +130,7 @@ export class ApiServer {
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
     this.requestMetrics = new RequestMetrics(this.metrics, () => this.registry.objectCounts());
     this.limits = new RequestLimits(opts.limits ?? DEFAULT_REQUEST_LIMITS);
+    if (opts.history) this.registry.observeWrites(historyRecorder(opts.history));
   }
 
   /** Loads every watch cache, then listens. Resolves with the bound port. */
@@ -164,6 +170,7 @@ export class ApiServer {
     if (this.server) await this.upgraded.closeWith(this.server);
     this.opts.logStore?.close();
     this.opts.audit?.close();
+    this.opts.history?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -177,6 +184,11 @@ export class ApiServer {
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
+      const historyOf = this.opts.history && historyTarget(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (historyOf) {
+        await this.admit(req, historyOf, audit);
+        return serveHistory(res, historyOf, url.searchParams, this.opts.history!);
+      }
       const user = await this.admit(req, ri, audit);
       this.limits.admit(ri, user, url, res);
       const q = url.searchParams;

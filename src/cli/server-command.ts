@@ -21,6 +21,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
 import { Auditor } from '../apiserver/audit/auditor.js';
+import { HistoryStore } from '../apiserver/history/history-store.js';
 import { RotatingLogFile, stdoutSink } from '../apiserver/audit/log-file.js';
 import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserver/audit/policy.js';
 import { eventKeyPrefixes, startEventExpiry } from '../apiserver/event-expiry.js';
@@ -97,6 +98,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
   'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
   'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
+  'history-retention': { type: 'string', default: '24h', help: 'how long the history of every object\'s writes is kept under <data-dir>/history (e.g. 1h, 24h; 0 disables)' },
   'audit-policy-file': { type: 'string', help: 'audit.k8s.io/v1 Policy file: which requests are audited, at which level' },
   'audit-log-path': { type: 'string', help: 'file the audit events are written to as JSON lines (- for standard output)' },
   'audit-log-maxage': { type: 'int', default: 0, help: 'days to keep rotated audit log files (0: no limit)' },
@@ -132,6 +134,8 @@ interface ServerSettings {
   compactionMs: number;
   eventTtlMs: number;
   logRetention: RetentionPolicy;
+  /** --history-retention; 0: no history is recorded. */
+  historyRetentionMs: number;
   datastore: DatastoreSettings;
   authorizationModes: AuthorizationMode[];
   /** Static tokens from --token-auth-file. */
@@ -286,7 +290,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, logRetention, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, logRetention, historyRetentionMs: parseDuration(String(flags['history-retention']), 'history-retention'), datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
@@ -359,6 +363,7 @@ type Credentials = Awaited<ReturnType<typeof ensureCredentials>>;
 async function startApiServer(settings: ServerSettings, creds: Credentials, datastore: { store: Store; close(): Promise<void> }, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
   const { bind, port } = settings;
   const audit = settings.audit && startAuditor(settings.audit);
+  const history = settings.historyRetentionMs > 0 ? new HistoryStore(join(settings.dataDir, 'history'), settings.historyRetentionMs) : undefined;
   const store = datastore.store;
   const apiServer = new ApiServer({
     store,
@@ -397,6 +402,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
     log,
     encryption: settings.encryption,
     audit,
+    history,
     requestHeader: requestHeaderConfig(creds),
     proxyClient: creds.frontProxyClient,
   });
@@ -405,6 +411,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
   } catch (err) {
     await datastore.close();
     audit?.close();
+    history?.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
     if (code === 'EADDRNOTAVAIL') throw new StartupError(`cannot listen on ${bind}: address not available`);

@@ -3,7 +3,7 @@ import { ResourceCatalog, type ResourceInfo } from '../../api/catalog.js';
 import { versionCodec, type VersionCodec } from '../../api/conversion/index.js';
 import type { Store } from '../../storage/types.js';
 import type { AdmissionChain } from '../admission/types.js';
-import { GenericStore } from './generic-store.js';
+import { GenericStore, type WriteObserver } from './generic-store.js';
 import type { ResourceStrategy } from './strategy.js';
 
 export type StrategyFactory = (info: ResourceInfo, registry: Registry) => ResourceStrategy;
@@ -11,6 +11,7 @@ export type StrategyFactory = (info: ResourceInfo, registry: Registry) => Resour
 export class Registry {
   private readonly stores = new Map<string, GenericStore>();
   private readonly preferred = new Map<string, GenericStore>();
+  private observer?: WriteObserver;
 
   constructor(
     readonly catalog: ResourceCatalog,
@@ -22,6 +23,12 @@ export class Registry {
       const codec = versionCodec(info.group, info.version, info.resource);
       this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, store, strategyFor(info, this), admission, codec));
     }
+  }
+
+  /** Tells `observer` of every successful write through any store, present or served later (the history). */
+  observeWrites(observer: WriteObserver): void {
+    this.observer = observer;
+    for (const s of this.stores.values()) s.observer = observer;
   }
 
   async start(): Promise<void> {
@@ -38,6 +45,7 @@ export class Registry {
    */
   async serveDynamic(info: ResourceInfo, strategy: ResourceStrategy, codec?: VersionCodec): Promise<GenericStore> {
     const next = new GenericStore(info, this.store, strategy, this.admission, codec);
+    next.observer = this.observer;
     await next.start();
     const key = storeKey(info.group, info.version, info.resource);
     this.stores.get(key)?.cache.stop();
