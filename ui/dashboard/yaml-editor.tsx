@@ -8,9 +8,12 @@ import { objectPath, type Kind } from './resources.js';
 
 export const FIELD_MANAGER = 'k8ts-dashboard';
 
-/** The object as the user edits it: no managedFields, resourceVersion or status (apply ignores or rejects them). */
+/**
+ * The object as the user edits it: without status and the metadata the server owns (applying
+ * them would claim fields no user sets, and an old resourceVersion would fail every save).
+ */
 function editable(obj: Obj): string {
-  const { managedFields: _m, resourceVersion: _rv, ...metadata } = obj.metadata;
+  const { managedFields: _m, resourceVersion: _rv, uid: _u, creationTimestamp: _c, generation: _g, ...metadata } = obj.metadata as Obj['metadata'] & { generation?: number };
   const { status: _s, ...rest } = obj;
   return stringify({ ...rest, metadata });
 }
