@@ -50,6 +50,7 @@ describe('dashboard (headless chromium)', { skip: existsSync(CHROMIUM) ? false :
   let dir: string;
   let browser: Browser;
   let base: string;
+  const pageErrors: string[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-dashboard-'));
@@ -72,12 +73,16 @@ describe('dashboard (headless chromium)', { skip: existsSync(CHROMIUM) ? false :
 
   async function signIn(token: string): Promise<Page> {
     const page = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+    // Script errors fail the test with their message rather than as a missing element later.
+    page.on('pageerror', err => pageErrors.push(err.message));
+    page.on('console', msg => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
     const response = await page.goto(base);
     assert.equal(response?.status(), 200);
     assert.match(response!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    await page.waitForSelector('textarea[name=token]').catch(async err => { throw new Error(`${err.message}\npage errors: ${pageErrors.join('\n')}\nbody: ${await page.content()}`); });
     await page.fill('textarea[name=token]', token);
     await page.click('button[type=submit]');
-    await page.waitForSelector('header');
+    await page.waitForSelector('header').catch(err => { throw new Error(`${err.message}\npage errors: ${pageErrors.join('\n')}\npage: ${page.url()}`); });
     return page;
   }
 

@@ -7,6 +7,7 @@ import { useWatch } from './use-watch.js';
 import { collectionPath, kindOf, NETWORK, WORKLOADS, type Kind } from './resources.js';
 import { Failure, Table, age } from './widgets.js';
 import { YamlEditor } from './yaml-editor.js';
+import { HistoryPanel } from './history.js';
 import { ScaleControl, RestartButton } from './actions.js';
 import { PodLogs } from './logs.js';
 import { Terminal } from './terminal.js';
@@ -173,6 +174,7 @@ function ObjectView({ ns, k, name }: { ns: string; k: Kind; name: string }) {
       {selector && <section><h3>Pods</h3>{pods.error ? <Failure error={pods.error} what="pods" /> : <Table head={['Name', 'Ready', 'Status', 'Restarts', 'Node', 'Age']} rows={podRows(pods.items, ns)} />}</section>}
       {k.kind === 'Pod' && <PodPanels pod={obj} />}
       <YamlEditor k={k} obj={obj} />
+      <HistoryPanel k={k} obj={obj} />
     </div>
   );
 }
