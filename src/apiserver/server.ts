@@ -25,6 +25,7 @@ import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
+import { DASHBOARD_PATH, DashboardAssets } from './handlers/dashboard-assets.js';
 import { openapiV3Index } from '../api/openapi-docs.js';
 import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
 import type { LogStore } from '../storage/logs/log-store.js';
@@ -102,6 +103,7 @@ export class ApiServer {
   private readonly bootstrapTokens: BootstrapTokenAuthenticator;
   private readonly serviceAccountTokens?: ServiceAccountTokens;
   private readonly kubelets?: KubeletProxy;
+  private readonly dashboard = new DashboardAssets();
   private readonly aggregator?: Aggregator;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
   private readonly upgraded = new UpgradedSockets();
@@ -184,6 +186,8 @@ export class ApiServer {
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
+      // The dashboard's page and bundle are public; every API call it makes carries the user's credentials.
+      if (url.pathname === '/dashboard' || url.pathname.startsWith(DASHBOARD_PATH)) return this.dashboard.serve(req, res, url.pathname);
       const historyOf = this.opts.history && historyTarget(req.method ?? 'GET', url.pathname, url.searchParams);
       if (historyOf) {
         await this.admit(req, historyOf, audit);
