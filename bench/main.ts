@@ -2,8 +2,10 @@
 import { parseFlags } from '../src/cli/flags.js';
 import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { crdBench } from './crd.js';
+import { historyBench } from './history.js';
 import { etcdPuts } from './etcd-puts.js';
 import { failoverBench } from './failover.js';
+import { logsBench } from './logs.js';
 import { dnsBench } from './dns.js';
 import { netProgrammingBench } from './net-programming.js';
 import { podStartupBench } from './pod-startup.js';
@@ -40,6 +42,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
+  },
+  async history(args) {
+    const { flags } = parseFlags(args, {
+      objects: { type: 'int', default: 3000, help: 'ConfigMaps created per round on each server' },
+      concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
+      rounds: { type: 'int', default: 4, help: 'alternating rounds on each server (the best counts)' },
+    });
+    return historyBench({ objects: Number(flags.objects), concurrency: Number(flags.concurrency), rounds: Number(flags.rounds) });
   },
   async crd(args) {
     const { flags } = parseFlags(args, {
@@ -91,6 +101,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       kubeconfig: String(flags.kubeconfig), pods: Number(flags.pods), qps: Number(flags.qps),
       node: flags.node as string | undefined, agentPid: flags['agent-pid'] === undefined ? undefined : Number(flags['agent-pid']),
     });
+  },
+  async logs(args) {
+    const { flags } = parseFlags(args, {
+      lines: { type: 'int', default: 10_000_000, help: 'log lines to ingest' },
+      'batch-lines': { type: 'int', default: 1000, help: 'lines per ingested batch (one agent request)' },
+      searches: { type: 'int', default: 700, help: 'timed searches after the ingest' },
+    });
+    return logsBench({ lines: Number(flags.lines), batchLines: Number(flags['batch-lines']), searches: Number(flags.searches) });
   },
   async pvc(args) {
     const { flags } = parseFlags(args, {

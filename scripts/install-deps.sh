@@ -16,6 +16,8 @@ PACKAGES=(
   etcd-server etcd-client
   # the official Python client, used by the compatibility tests
   python3 python3-kubernetes
+  # a headless browser, only for the dashboard's e2e test (driven by playwright-core)
+  chromium
 )
 
 missing=()

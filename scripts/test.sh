@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npx tsc -p tsconfig.json
+# The dashboard's bundle (its size and serving are tested; the e2e test loads it in chromium).
+node dist/scripts/build-dashboard.js
 # Stale compiled tests of deleted sources must not run.
 find dist -name '*.test.js' | while read -r f; do
   src="${f#dist/}"; src="${src%.js}.ts"

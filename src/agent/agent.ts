@@ -18,6 +18,7 @@ import { collectionPath, objectPath, R } from '../client/resources.js';
 import { BUILTIN_REGISTRY, IMPORTED_ON_START, PAUSE_IMAGE } from '../kubelet/images/builtin.js';
 import { builtinImageSource, ensureBuiltinImages } from '../kubelet/images/load.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import type { RotationPolicy } from '../kubelet/logs/rotation-plan.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
@@ -47,6 +48,8 @@ export interface AgentOptions {
   /** The node's client identities: the kubelet's (system:node:<name>), kube-proxy's and the node controllers'. */
   clients: NodeClients;
   nodeName: string;
+  /** containerLogMaxSize/containerLogMaxFiles of the kubelet (default upstream's 10Mi and 5). */
+  containerLogRotation?: RotationPolicy;
   /** InternalIP; default the first non-loopback IPv4. */
   nodeIP?: string;
   /** The agent's own directory (containerd, CNI state, kubelet root). */
@@ -209,6 +212,7 @@ export class Agent {
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
       localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
+      logRotation: o.containerLogRotation,
     });
     await this.kubelet.start();
     if (o.storageDir) {

@@ -10,7 +10,8 @@ import type { Store } from '../storage/types.js';
 import type { EncryptionConfig } from './encryption/config.js';
 import { requestAuditId, type Auditor, type RequestAudit } from './audit/auditor.js';
 import { encryptedStore } from './encryption/encrypted-store.js';
-import { MetricsRegistry } from '../metrics/registry.js';
+import { componentRegistry } from '../metrics/registry.js';
+import { RequestMetrics } from './request-metrics.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { BootstrapTokenAuthenticator } from './auth/bootstrap-tokens.js';
@@ -24,9 +25,15 @@ import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
+import { DASHBOARD_PATH, DashboardAssets } from './handlers/dashboard-assets.js';
 import { openapiV3Index } from '../api/openapi-docs.js';
+import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
+import type { LogStore } from '../storage/logs/log-store.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
+import { historyTarget, serveHistory } from './handlers/history.js';
+import type { HistoryStore } from './history/history-store.js';
+import { historyRecorder } from './history/recorder.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
 import { handleTokenRequest, isTokenRequest } from './handlers/token-request.js';
 import { DEFAULT_REQUEST_LIMITS, RequestLimits, type RequestLimitOptions } from './http/limits.js';
@@ -65,6 +72,8 @@ export interface ApiServerOptions {
   serviceAccountKey?: string;
   /** Client certificate for kubelets (logs, exec, attach, port-forward, node proxy). */
   kubeletClient?: PemPair;
+  /** The cluster's container log store, served under /logs/v1/ (ingest from nodes, search). */
+  logStore?: LogStore;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** --encryption-provider-config: how values are encrypted at rest. */
   encryption?: EncryptionConfig;
@@ -76,6 +85,8 @@ export interface ApiServerOptions {
   requestHeader?: RequestHeaderConfig;
   /** API aggregation: the client certificate presented to extension API servers (--proxy-client-cert-file). */
   proxyClient?: PemPair;
+  /** --history-retention: every write is recorded here (absent: no history). */
+  history?: HistoryStore;
 }
 
 /** Upstream's ReadHeaderTimeout: a client that trickles its headers (slow loris) is dropped. */
@@ -85,21 +96,19 @@ export class ApiServer {
   readonly registry: Registry;
   private readonly customResources: CustomResourceServing;
   private readonly crdController: CustomResourceDefinitionController;
-  readonly metrics = new MetricsRegistry().withProcessMetrics();
-  private readonly requests = this.metrics.counter('apiserver_request_total', 'Counter of apiserver requests broken out for each verb, group, version, resource and HTTP response code.');
-  private readonly latency = this.metrics.histogram('apiserver_request_duration_seconds', 'Response latency distribution in seconds for each verb, group, version and resource.');
-  private readonly inflight = this.metrics.gauge('apiserver_current_inflight_requests', 'Number of requests currently being served.');
+  readonly metrics = componentRegistry();
+  private readonly requestMetrics: RequestMetrics;
   private readonly authn: Authenticator;
   private readonly authz: Authorizer;
   private readonly bootstrapTokens: BootstrapTokenAuthenticator;
   private readonly serviceAccountTokens?: ServiceAccountTokens;
   private readonly kubelets?: KubeletProxy;
+  private readonly dashboard = new DashboardAssets();
   private readonly aggregator?: Aggregator;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
   private readonly upgraded = new UpgradedSockets();
   private readonly limits: RequestLimits;
   private server?: Server;
-  private inflightCount = 0;
   private ready = false;
 
   constructor(private readonly opts: ApiServerOptions) {
@@ -121,8 +130,9 @@ export class ApiServer {
     });
     if (opts.proxyClient) this.aggregator = new Aggregator(this.registry, { proxyClient: opts.proxyClient, resolve: registryServiceResolver(() => this.registry), log: opts.log });
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
-    this.inflight.set(() => this.inflightCount);
+    this.requestMetrics = new RequestMetrics(this.metrics, () => this.registry.objectCounts());
     this.limits = new RequestLimits(opts.limits ?? DEFAULT_REQUEST_LIMITS);
+    if (opts.history) this.registry.observeWrites(historyRecorder(opts.history));
   }
 
   /** Loads every watch cache, then listens. Resolves with the bound port. */
@@ -148,6 +158,11 @@ export class ApiServer {
     return port;
   }
 
+  /** The container log store this server serves, if any. */
+  get logStore(): LogStore | undefined {
+    return this.opts.logStore;
+  }
+
   async stop(): Promise<void> {
     this.ready = false;
     this.aggregator?.stop();
@@ -155,23 +170,15 @@ export class ApiServer {
     this.customResources.stop();
     this.registry.stop();
     if (this.server) await this.upgraded.closeWith(this.server);
+    this.opts.logStore?.close();
     this.opts.audit?.close();
+    this.opts.history?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
-    this.inflightCount++;
     const url = new URL(req.url ?? '/', 'https://k8ts');
     const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    const labels = ri.isResourceRequest
-      ? { verb: ri.verb.toUpperCase(), group: ri.group, version: ri.version, resource: ri.resource, subresource: ri.subresource }
-      : { verb: (req.method ?? 'GET').toUpperCase(), group: '', version: '', resource: '', subresource: '' };
-    res.on('finish', () => {
-      this.inflightCount--;
-      this.requests.inc({ ...labels, code: String(res.statusCode) });
-      // Watches are long by design; their duration says nothing about latency.
-      if (!(ri.isResourceRequest && ri.verb === 'watch')) this.latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
-    });
+    this.requestMetrics.track(req, res, ri);
     const auditID = requestAuditId(req);
     res.setHeader('Audit-Id', auditID);
     const audit = this.opts.audit?.begin(req, res, auditID);
@@ -179,6 +186,13 @@ export class ApiServer {
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
+      // The dashboard's page and bundle are public; every API call it makes carries the user's credentials.
+      if (url.pathname === '/dashboard' || url.pathname.startsWith(DASHBOARD_PATH)) return this.dashboard.serve(req, res, url.pathname);
+      const historyOf = this.opts.history && historyTarget(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (historyOf) {
+        await this.admit(req, historyOf, audit);
+        return serveHistory(res, historyOf, url.searchParams, this.opts.history!);
+      }
       const user = await this.admit(req, ri, audit);
       this.limits.admit(ri, user, url, res);
       const q = url.searchParams;
@@ -189,8 +203,9 @@ export class ApiServer {
         if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {
           return serveIssuerDiscovery(res, url.pathname, serverAddress, this.serviceAccountTokens);
         }
+        if (this.opts.logStore && url.pathname.startsWith(LOGS_PATH_PREFIX)) return await handleLogsRequest(req, res, url, user, this.authz, this.opts.logStore);
         if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
-        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, () => this.metrics.render(), () => this.aggregator?.groups() ?? []);
+        return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, this.metrics, () => this.aggregator?.groups() ?? []);
       }
       ctx = {
         user,

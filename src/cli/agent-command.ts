@@ -8,8 +8,10 @@ import { joinCluster, JoinError } from '../agent/join.js';
 import { POD_NETWORK_BACKENDS, type PodNetworkBackendName } from '../agent/vxlan-plan.js';
 import type { NodeClients } from '../agent/identities.js';
 import { parseBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
+import { parseQuantity, scaledValue } from '../api/quantity.js';
 import { dns1123Subdomain, isIPv4, isIPv6 } from '../api/validation/names.js';
 import { PAUSE_IMAGE } from '../kubelet/images/builtin.js';
+import type { RotationPolicy } from '../kubelet/logs/rotation-plan.js';
 import { PROXY_MODES, type ProxyMode } from '../proxy/backend.js';
 import { DEFAULT_HEALTHZ_PORT } from '../proxy/proxier-health.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF } from '../kubelet/pod-dns.js';
@@ -42,6 +44,8 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
   'disable-local-storage': { type: 'bool', default: false, help: 'do not run the built-in local-path provisioner on this node (on the server: nor create the default StorageClass local-path)' },
+  'container-log-max-size': { type: 'string', default: '10Mi', help: 'size (a quantity) at which the kubelet rotates a container\'s log, as KubeletConfiguration containerLogMaxSize' },
+  'container-log-max-files': { type: 'int', default: 5, help: 'log files kept per container, the live one included (at least 2), as KubeletConfiguration containerLogMaxFiles' },
   'default-local-storage-path': { type: 'string', help: 'where the local-path provisioner makes volume directories (default <data-dir>/storage)' },
 };
 
@@ -83,6 +87,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
   const domainErrors = dns1123Subdomain(clusterDomain);
   if (domainErrors.length) throw new FlagError(`invalid value "${clusterDomain}" for --cluster-domain: ${domainErrors.join('; ')}`);
   return {
+    containerLogRotation: containerLogRotation(flags),
     nodeName: String(flags['node-name'] ?? hostname()).toLowerCase(),
     nodeIP: flags['node-ip'] as string | undefined,
     runtimeEndpoint,
@@ -104,6 +109,21 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     // Both `k8ts agent` and `k8ts server` have --data-dir; the volumes live in its storage/, as k3s's.
     storageDir: flags['disable-local-storage'] ? undefined : resolve(String(flags['default-local-storage-path'] ?? join(String(flags['data-dir']), 'storage'))),
   };
+}
+
+/** --container-log-max-size and --container-log-max-files, checked as upstream's kubelet config validation. */
+function containerLogRotation(flags: FlagValues): RotationPolicy {
+  const text = String(flags['container-log-max-size']);
+  let maxSizeBytes: number;
+  try {
+    maxSizeBytes = Number(scaledValue(parseQuantity(text)));
+  } catch {
+    throw new FlagError(`invalid value "${text}" for --container-log-max-size: must be a quantity, e.g. 10Mi`);
+  }
+  if (maxSizeBytes <= 0) throw new FlagError(`invalid value "${text}" for --container-log-max-size: must be positive`);
+  const maxFiles = Number(flags['container-log-max-files']);
+  if (!(maxFiles > 1)) throw new FlagError(`invalid value "${maxFiles}" for --container-log-max-files: must be greater than 1`);
+  return { maxSizeBytes, maxFiles };
 }
 
 /** ADDRESS:PORT (an IPv4 address) for a listener; "" turns it off. */

@@ -8,6 +8,8 @@ import { runSchedulerCommand } from './scheduler-command.js';
 import { runSimNodesCommand } from './sim-nodes-command.js';
 import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
+import { runLogsCommand } from './logs-command.js';
+import { runHistoryCommand } from './history-command.js';
 import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
@@ -30,6 +32,8 @@ Commands:
   sample-apiserver     a small extension API server (echo.k8ts.io) to serve through API aggregation
   sample-conversion-webhook  a small CRD conversion webhook (v1 spec.size <-> v2 spec.sizeBytes)
   kubectl              run kubectl against the local cluster
+  logs search QUERY    search the collected container logs (also of deleted pods)
+  history              the recorded writes of an object: who, when, how, and diffs
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   etcd-member          list the embedded etcd cluster's members, or remove a retired server's
   snapshot             save, list or restore snapshots of the SQLite state
@@ -72,6 +76,10 @@ async function main(argv: string[]): Promise<number> {
       return runSampleConversionWebhookCommand(args);
     case 'kubectl':
       return runKubectl(args);
+    case 'logs':
+      return runLogsCommand(args);
+    case 'history':
+      return runHistoryCommand(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
     case 'etcd-member':

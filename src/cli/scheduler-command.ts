@@ -7,6 +7,9 @@ import { logger } from '../util/log.js';
 import { commandFlags, FlagError, type FlagSpec } from './flags.js';
 import { waitForSignal } from './signals.js';
 import { kubeconfigWithServers, serversFlag } from './server-list.js';
+import { METRICS_BIND_ADDRESS_FLAG, serveMetricsFlag } from './metrics-flag.js';
+import { componentRegistry } from '../metrics/registry.js';
+import { SchedulerMetrics } from '../scheduler/scheduler-metrics.js';
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
@@ -17,6 +20,7 @@ const flags: Record<string, FlagSpec> = {
   'scheduler-name': { type: 'string', default: 'default-scheduler', help: 'profiles to serve (spec.schedulerName), comma separated' },
   'scoring-strategy': { type: 'string', default: 'LeastAllocated', help: 'NodeResourcesFit scoring: LeastAllocated or MostAllocated' },
   'percentage-of-nodes-to-score': { type: 'int', default: 0, help: 'share of nodes to find feasible before scoring (0 = adaptive)' },
+  'metrics-bind-address': METRICS_BIND_ADDRESS_FLAG,
   help: { type: 'bool', help: 'show this help' },
 };
 
@@ -28,7 +32,10 @@ export async function runSchedulerCommand(args: string[]): Promise<number> {
   if (strategy !== 'LeastAllocated' && strategy !== 'MostAllocated') throw new FlagError(`invalid value "${strategy}" for --scoring-strategy: must be LeastAllocated or MostAllocated`);
   const client = new RestClient(kubeconfigWithServers(String(f.kubeconfig), f.server), 'k8ts-scheduler');
   const log = logger('scheduler');
+  const registry = componentRegistry();
+  const metricsServer = serveMetricsFlag(String(f['metrics-bind-address']), registry, log);
   const opts = {
+    metrics: new SchedulerMetrics(registry),
     schedulerNames: String(f['scheduler-name']).split(',').map(s => s.trim()).filter(Boolean),
     scoringStrategy: strategy as 'LeastAllocated' | 'MostAllocated',
     percentageOfNodesToScore: Number(f['percentage-of-nodes-to-score']),
@@ -51,6 +58,7 @@ export async function runSchedulerCommand(args: string[]): Promise<number> {
   await waitForSignal();
   await runner.stop();
   await current?.stop();
+  metricsServer?.close();
   client.close();
   return 0;
 }

@@ -21,6 +21,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
 import { Auditor } from '../apiserver/audit/auditor.js';
+import { HistoryStore } from '../apiserver/history/history-store.js';
 import { RotatingLogFile, stdoutSink } from '../apiserver/audit/log-file.js';
 import { AuditPolicyError, loadAuditPolicy, type AuditPolicy } from '../apiserver/audit/policy.js';
 import { eventKeyPrefixes, startEventExpiry } from '../apiserver/event-expiry.js';
@@ -51,6 +52,9 @@ import { allControllers } from '../controllers/index.js';
 import { ControllerManager } from '../controllers/manager.js';
 import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
 import { agentPaths } from '../agent/agent-paths.js';
+import { WorkQueueMetrics } from '../client/work-queue-metrics.js';
+import { SchedulerMetrics } from '../scheduler/scheduler-metrics.js';
+import type { Registry as MetricsRegistry } from '../metrics/registry.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -61,6 +65,8 @@ import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
 import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { parseQuantity, scaledValue } from '../api/quantity.js';
+import { LogStore, type RetentionPolicy } from '../storage/logs/log-store.js';
 import { defaultDataDir } from './data-dir.js';
 import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings } from './datastore.js';
 import { resetEmbeddedEtcd } from './embedded-etcd.js';
@@ -83,6 +89,8 @@ export const serverFlags: Record<string, FlagSpec> = {
   'disable-agent': { type: 'bool', default: false, help: 'do not run the embedded node agent (no kubelet or containerd on this machine)' },
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer (LoadBalancer Services stay pending unless another implementation serves them)' },
   'authorization-mode': { type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: 'ordered list of authorizers asked for each request (comma-separated: AlwaysAllow, AlwaysDeny, Node, RBAC); system:masters may always do anything' },
+  'log-retention': { type: 'string', default: '168h', help: 'how long collected container log lines stay searchable (e.g. 24h), also after their pod is deleted' },
+  'log-retention-size': { type: 'string', default: '1Gi', help: 'size (a quantity) the container log store may use in <data-dir>/logs; the oldest lines go first' },
   'event-ttl': { type: 'string', default: '1h', help: 'how long an Event is kept after its last write (e.g. 30m, 1h)' },
   'admission-control-config-file': { type: 'string', help: 'AdmissionConfiguration file giving admission plugins their configuration (PodSecurity defaults and exemptions)' },
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
@@ -90,6 +98,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
   'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
   'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
+  'history-retention': { type: 'string', default: '24h', help: 'how long the history of every object\'s writes is kept under <data-dir>/history (e.g. 1h, 24h; 0 disables)' },
   'audit-policy-file': { type: 'string', help: 'audit.k8s.io/v1 Policy file: which requests are audited, at which level' },
   'audit-log-path': { type: 'string', help: 'file the audit events are written to as JSON lines (- for standard output)' },
   'audit-log-maxage': { type: 'int', default: 0, help: 'days to keep rotated audit log files (0: no limit)' },
@@ -124,6 +133,9 @@ interface ServerSettings {
   nodePortRange: { min: number; max: number };
   compactionMs: number;
   eventTtlMs: number;
+  logRetention: RetentionPolicy;
+  /** --history-retention; 0: no history is recorded. */
+  historyRetentionMs: number;
   datastore: DatastoreSettings;
   authorizationModes: AuthorizationMode[];
   /** Static tokens from --token-auth-file. */
@@ -179,7 +191,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const url = `https://${serverHost}:${boundPort}`;
   const kubeconfigPath = writeAdminKubeconfig(settings.dataDir, url, creds);
   log('API server ready', { address: url, kubeconfig: kubeconfigPath });
-  const stopControlLoops = startControlLoops(settings, writeComponentKubeconfigs(settings.dataDir, url, creds), creds);
+  const stopControlLoops = startControlLoops(settings, writeComponentKubeconfigs(settings.dataDir, url, creds), creds, apiServer.metrics);
   const stopControlPlane = async () => {
     await stopControlLoops();
     stopHousekeeping();
@@ -261,6 +273,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
     throw err;
   }
   const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
+  const logRetention = logRetentionPolicy(flags);
   const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
   const limits = requestLimits(flags);
@@ -277,7 +290,7 @@ function serverSettings(flags: FlagValues): ServerSettings {
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, logRetention, historyRetentionMs: parseDuration(String(flags['history-retention']), 'history-retention'), datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
@@ -350,9 +363,11 @@ type Credentials = Awaited<ReturnType<typeof ensureCredentials>>;
 async function startApiServer(settings: ServerSettings, creds: Credentials, datastore: { store: Store; close(): Promise<void> }, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
   const { bind, port } = settings;
   const audit = settings.audit && startAuditor(settings.audit);
+  const history = settings.historyRetentionMs > 0 ? new HistoryStore(join(settings.dataDir, 'history'), settings.historyRetentionMs) : undefined;
   const store = datastore.store;
   const apiServer = new ApiServer({
     store,
+    logStore: new LogStore(join(settings.dataDir, 'logs', 'logs.db')),
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
     joinCA: { caPem: creds.ca.cert },
     kubeletClient: creds.kubeletClient,
@@ -387,6 +402,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
     log,
     encryption: settings.encryption,
     audit,
+    history,
     requestHeader: requestHeaderConfig(creds),
     proxyClient: creds.frontProxyClient,
   });
@@ -395,6 +411,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
   } catch (err) {
     await datastore.close();
     audit?.close();
+    history?.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${bind} is already in use`);
     if (code === 'EADDRNOTAVAIL') throw new StartupError(`cannot listen on ${bind}: address not available`);
@@ -417,14 +434,25 @@ function startHousekeeping(settings: ServerSettings, store: Store, apiServer: Ap
     ttlMs: settings.eventTtlMs, intervalMs: Math.min(60_000, Math.max(1000, settings.eventTtlMs / 10)),
     onError: err => log('event expiry failed', { error: err.message }),
   });
+  // A sweep a tenth of the retention apart (at most a minute) removes lines close to their age limit.
+  const logStore = apiServer.logStore!;
+  const logRetention = setInterval(() => {
+    try {
+      logStore.enforceRetention(settings.logRetention);
+    } catch (err) {
+      log('log retention failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }, Math.min(60_000, Math.max(1000, settings.logRetention.maxAgeMs / 10)));
   return () => {
     stopCompaction?.();
     stopEventExpiry?.();
+    clearInterval(logRetention);
   };
 }
 
 /** The controller manager and the scheduler, each under leader election; returns what stops them. */
-function startControlLoops(settings: ServerSettings, identities: { scheduler: ClientConfig; controllerManager: ClientConfig }, creds: Credentials): () => Promise<void> {
+/** Embedded, they record their series in the server's registry: its /metrics serves them too. */
+function startControlLoops(settings: ServerSettings, identities: { scheduler: ClientConfig; controllerManager: ClientConfig }, creds: Credentials, metrics: MetricsRegistry): () => Promise<void> {
   // The control loops talk to this server over HTTPS like any client (ARCHITECTURE principle 1),
   // each as its own identity; each keeps its own caches (they outlive a lost term of leadership).
   const managerClient = new RestClient(identities.controllerManager, 'kube-controller-manager');
@@ -434,18 +462,20 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   const options = settings.controllers;
   // Each controller writes as its own service account (upstream's --use-service-account-credentials).
   const credentials = options ? new ServiceAccountCredentials(managerClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
+  const queueMetrics = new WorkQueueMetrics(metrics);
+  const schedulerMetrics = new SchedulerMetrics(metrics);
   // CSI drivers whose controller socket is on this machine, under the embedded kubelet's plugins dir.
   const csiDrivers = options ? new LocalPluginSockets(join(agentPaths(join(settings.dataDir, 'agent')).kubelet, 'plugins')) : undefined;
   const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(managerClient, allControllers({
       ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds, csiDrivers,
-    }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)));
+    }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)), queueMetrics);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());
   const scheduler = !options ? undefined : leaderElected(schedulerClient, 'kube-scheduler', true, 15, (() => {
     let current: Scheduler | undefined;
     return {
-      start: () => { current = new Scheduler(schedulerClient, { informers: schedulerInformers }); void current.start(); },
+      start: () => { current = new Scheduler(schedulerClient, { informers: schedulerInformers, metrics: schedulerMetrics }); void current.start(); },
       stop: () => { void current?.stop(); current = undefined; },
     };
   })());
@@ -476,6 +506,21 @@ function tokenFile(path: string): TokenEntry[] {
 }
 
 /** `30s`, `5m`, `1h` or `0`. */
+/** --log-retention and --log-retention-size. */
+function logRetentionPolicy(flags: FlagValues): RetentionPolicy {
+  const maxAgeMs = parseDuration(String(flags['log-retention']), 'log-retention');
+  if (maxAgeMs <= 0) throw new FlagError(`invalid value "${flags['log-retention']}" for --log-retention: must be a positive duration`);
+  const size = String(flags['log-retention-size']);
+  let maxBytes: number;
+  try {
+    maxBytes = Number(scaledValue(parseQuantity(size)));
+  } catch {
+    throw new FlagError(`invalid value "${size}" for --log-retention-size: must be a quantity, e.g. 1Gi`);
+  }
+  if (maxBytes <= 0) throw new FlagError(`invalid value "${size}" for --log-retention-size: must be positive`);
+  return { maxAgeMs, maxBytes };
+}
+
 function parseDuration(text: string, flag: string): number {
   const m = text.match(/^(\d+)(ms|s|m|h)?$/);
   if (!m) throw new FlagError(`invalid value "${text}" for --${flag}: must be a duration like 30s or 5m`);

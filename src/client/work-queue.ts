@@ -1,10 +1,13 @@
 // A de-duplicating work queue with per-key exponential backoff, as client-go's rate-limited queue:
 // a key is never processed by two workers at once, and a key added while it is being processed is
-// processed again afterwards.
+// processed again afterwards. With metrics it records client-go's workqueue_* series.
+
+import type { QueueMetricsRecorder } from './work-queue-metrics.js';
 
 export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
+  metrics?: QueueMetricsRecorder;
 }
 
 export class WorkQueue<K = string> {
@@ -17,10 +20,16 @@ export class WorkQueue<K = string> {
   private shuttingDown = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly metrics?: QueueMetricsRecorder;
+  /** When each queued key was added, and each processed key taken (ms), kept only with metrics. */
+  private readonly addedAt = new Map<K, number>();
+  private readonly startedAt = new Map<K, number>();
 
   constructor(opts: WorkQueueOptions = {}) {
     this.baseDelayMs = opts.baseDelayMs ?? 5;
     this.maxDelayMs = opts.maxDelayMs ?? 1000_000;
+    this.metrics = opts.metrics;
+    this.metrics?.watchProcessing(() => this.startedAt.values());
   }
 
   get length(): number {
@@ -30,14 +39,36 @@ export class WorkQueue<K = string> {
   add(key: K): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
+    // As client-go: an add counts (and is queued time) from now, even if the key waits for its worker.
+    if (this.metrics) {
+      this.metrics.added();
+      this.metrics.depth(1);
+      this.addedAt.set(key, Date.now());
+    }
     if (this.processing.has(key)) return;
+    this.enqueue(key);
+  }
+
+  /** Hands a dirty key to a waiting worker, or queues it. */
+  private enqueue(key: K): void {
     const waiter = this.waiters.shift();
     if (waiter) {
-      this.dirty.delete(key);
-      this.processing.add(key);
+      this.take(key);
       waiter(key);
     } else {
       this.queue.push(key);
+    }
+  }
+
+  private take(key: K): void {
+    this.dirty.delete(key);
+    this.processing.add(key);
+    if (this.metrics) {
+      const now = Date.now();
+      this.metrics.depth(-1);
+      this.metrics.waited((now - (this.addedAt.get(key) ?? now)) / 1000);
+      this.addedAt.delete(key);
+      this.startedAt.set(key, now);
     }
   }
 
@@ -47,6 +78,8 @@ export class WorkQueue<K = string> {
    */
   addAfter(key: K, delayMs: number): void {
     if (this.shuttingDown) return;
+    // client-go counts every delayed add as a retry, whatever asked for it.
+    this.metrics?.retried();
     if (delayMs <= 0) return this.add(key);
     const readyAt = Date.now() + delayMs;
     const pending = this.timers.get(key);
@@ -82,8 +115,7 @@ export class WorkQueue<K = string> {
   get(): Promise<K | undefined> {
     const key = this.queue.shift();
     if (key !== undefined) {
-      this.dirty.delete(key);
-      this.processing.add(key);
+      this.take(key);
       return Promise.resolve(key);
     }
     if (this.shuttingDown) return Promise.resolve(undefined);
@@ -93,10 +125,12 @@ export class WorkQueue<K = string> {
   /** Marks the key processed; if it was re-added meanwhile it goes back in the queue. */
   done(key: K): void {
     this.processing.delete(key);
-    if (this.dirty.has(key)) {
-      this.dirty.delete(key);
-      this.add(key);
+    const started = this.startedAt.get(key);
+    if (started !== undefined) {
+      this.metrics?.worked((Date.now() - started) / 1000);
+      this.startedAt.delete(key);
     }
+    if (this.dirty.has(key)) this.enqueue(key);
   }
 
   shutdown(): void {

@@ -5,6 +5,7 @@ import { objectKey } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { HandlerRegistrations, SharedInformers } from '../client/shared-informers.js';
 import { WorkQueue } from '../client/work-queue.js';
+import type { WorkQueueMetrics } from '../client/work-queue-metrics.js';
 import { logger, type Logger } from '../util/log.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { Controller, ControllerContext } from './types.js';
@@ -25,10 +26,11 @@ export class ControllerManager {
    * `shared`: informers owned by the caller (the server's, shared with its scheduler); without
    * them each term of leadership starts its own and stops them when it ends. `clients`: each
    * controller's own client for its writes and events; without it every controller uses `client`,
-   * which always serves the informers.
+   * which always serves the informers. `queueMetrics`: where each controller's queue records its
+   * workqueue_* series (labelled with the controller's name, as upstream's).
    */
   constructor(private readonly client: RestClient, private readonly controllers: Controller[], private readonly component = 'controller-manager',
-    private readonly shared?: SharedInformers, private readonly clients?: ControllerClients) {
+    private readonly shared?: SharedInformers, private readonly clients?: ControllerClients, private readonly queueMetrics?: WorkQueueMetrics) {
     this.log = logger(component);
   }
 
@@ -59,7 +61,7 @@ export class ControllerManager {
   }
 
   private run(c: Controller, client: RestClient, recorder: ApiEventRecorder, informers: SharedInformers): void {
-    const queue = new WorkQueue();
+    const queue = new WorkQueue({ metrics: this.queueMetrics?.forQueue(c.name) });
     this.queues.push(queue);
     const ctx: ControllerContext = {
       client,

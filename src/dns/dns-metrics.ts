@@ -1,8 +1,8 @@
 // The cluster DNS's Prometheus metrics, named as CoreDNS's prometheus plugin names them (what
 // dashboards and alerts for kube-dns expect): requests by protocol and query type, responses by
 // rcode, and request durations, served at http://<node address>:9153/metrics.
-import { createServer, type Server } from 'node:http';
-import { MetricsRegistry } from '../metrics/registry.js';
+import type { Server } from 'node:http';
+import { componentRegistry, Counter, Histogram, listenMetrics } from '../metrics/registry.js';
 import type { Logger } from '../util/log.js';
 import type { Transport } from './dns-handler.js';
 
@@ -30,11 +30,20 @@ export function responseCode(msg: Buffer): string {
 }
 
 export class DnsMetrics {
-  readonly registry = new MetricsRegistry().withProcessMetrics();
-  private readonly requests = this.registry.counter('coredns_dns_requests_total', 'Counter of DNS requests made per zone, protocol and family.');
-  private readonly responses = this.registry.counter('coredns_dns_responses_total', 'Counter of response status codes.');
-  private readonly duration = this.registry.histogram('coredns_dns_request_duration_seconds', 'Histogram of the time (in seconds) each request took per zone.',
-    [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192]);
+  readonly registry = componentRegistry();
+  private readonly requests = new Counter({
+    name: 'coredns_dns_requests_total', help: 'Counter of DNS requests made per zone, protocol and family.',
+    labelNames: ['server', 'zone', 'view', 'proto', 'family', 'type'], registers: [this.registry],
+  });
+  private readonly responses = new Counter({
+    name: 'coredns_dns_responses_total', help: 'Counter of response status codes.',
+    labelNames: ['server', 'zone', 'view', 'rcode', 'plugin'], registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'coredns_dns_request_duration_seconds', help: 'Histogram of the time (in seconds) each request took per zone.',
+    labelNames: ['server', 'zone', 'view', 'type'], registers: [this.registry],
+    buckets: [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192],
+  });
 
   /** @param server CoreDNS's server label, e.g. dns://10.99.0.2:53 */
   constructor(private readonly server: string, private readonly family: '1' | '2') {}
@@ -47,22 +56,13 @@ export class DnsMetrics {
     const out = await answer;
     if (out) {
       this.responses.inc({ server: this.server, zone: '.', view: '', rcode: responseCode(out), plugin: '' });
-      this.duration.observe((performance.now() - started) / 1000, { server: this.server, zone: '.', view: '', type });
+      this.duration.observe({ server: this.server, zone: '.', view: '', type }, (performance.now() - started) / 1000);
     }
     return out;
   }
 
   /** Serves /metrics; a failure to listen is logged, not fatal (DNS itself does not need it). */
   serve(address: string, port: number, log: Logger): Server {
-    const server = createServer((req, res) => {
-      if (new URL(req.url ?? '/', 'http://dns').pathname !== '/metrics') {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(this.registry.render());
-    });
-    server.on('error', err => log('cluster DNS metrics server failed', { address, port, error: err.message }));
-    server.listen(port, address);
-    return server;
+    return listenMetrics(this.registry, address, port, err => log('cluster DNS metrics server failed', { address, port, error: err.message }));
   }
 }

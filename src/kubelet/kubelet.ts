@@ -24,6 +24,8 @@ import { PodDnsConfigurer, type KubeletDnsOptions } from './pod-dns.js';
 import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
+import { ContainerLogManager, DEFAULT_ROTATION_POLICY } from './logs/container-log-manager.js';
+import type { RotationPolicy } from './logs/rotation-plan.js';
 import { TokenManager } from './token/token-manager.js';
 import { CsiDrivers } from './csi/drivers.js';
 import { NodeInfoManager } from './csi/node-info.js';
@@ -64,6 +66,10 @@ export interface KubeletOptions {
   /** Images the node provides itself (k8ts's own) instead of pulling them. */
   localImages?: LocalImageSource;
   log?: Logger;
+  /** Container log rotation (default upstream's containerLogMaxSize 10Mi, containerLogMaxFiles 5). */
+  logRotation?: RotationPolicy;
+  /** How often logs are checked for rotation (default 10 s, as upstream's). */
+  logRotationPeriodMs?: number;
   /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
   volumePlugins?: PersistentVolumePlugin[];
 }
@@ -80,6 +86,7 @@ export class Kubelet {
   private readonly csiNodeInfo: NodeInfoManager;
   private readonly csiVolumes: CsiVolumePlugin;
   private readonly pluginWatcher: PluginWatcher;
+  private readonly logs: ContainerLogManager;
   private readonly log: Logger;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workers: Promise<void>[] = [];
@@ -107,6 +114,7 @@ export class Kubelet {
       failed: (pod, kind, output) => recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'Unhealthy', `${probeKindText(kind)} probe failed: ${output}`),
       changed: uid => this.queue.add(uid),
     });
+    this.logs = new ContainerLogManager(o.runtime, o.logRotation ?? DEFAULT_ROTATION_POLICY, this.log);
     this.syncer = new PodSyncer({
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
@@ -134,6 +142,7 @@ export class Kubelet {
     for (const uid of this.volumes.knownPods()) this.queue.add(uid);
     for (let i = 0; i < (this.o.workers ?? 16); i++) this.workers.push(this.work());
     this.every(this.o.relistIntervalMs ?? 1000, () => this.relist());
+    this.logs.start(this.o.logRotationPeriodMs);
     this.every(this.o.resyncIntervalMs ?? 10_000, async () => {
       await this.refreshNode();
       for (const p of this.pods.list()) this.queue.add(p.metadata.uid!);
@@ -162,6 +171,7 @@ export class Kubelet {
     await this.pluginWatcher.stop();
     this.pods.stop();
     this.prober.stop();
+    await this.logs.stop();
     this.queue.shutdown();
     await Promise.all(this.workers);
     this.csiDrivers.close();

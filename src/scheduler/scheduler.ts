@@ -23,6 +23,7 @@ import { Profile } from './profile.js';
 import { defaultProfile } from './profiles.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPodInfo } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, podKeyOf, type Node, type Pod } from './types.js';
+import type { SchedulerMetrics } from './scheduler-metrics.js';
 
 export interface SchedulerOptions {
   /** One profile per name (spec.schedulerName); default ["default-scheduler"]. */
@@ -38,6 +39,8 @@ export interface SchedulerOptions {
    * scheduler starts its own and stops them in stop().
    */
   informers?: SharedInformers;
+  /** Where the scheduler_* series are recorded; none without. */
+  metrics?: SchedulerMetrics;
 }
 
 /** A PreBind plugin failed; the pod is unreserved and retried after backoff. */
@@ -61,6 +64,7 @@ export class Scheduler {
   private readonly events: ApiEventRecorder;
   private readonly binds: Limiter;
   private readonly log: Logger;
+  private readonly metrics?: SchedulerMetrics;
   private running = false;
   private loopDone?: Promise<void>;
   /** Pods scheduled (bound) since start, for benchmarks and logs. */
@@ -68,6 +72,7 @@ export class Scheduler {
 
   constructor(private readonly client: RestClient, opts: SchedulerOptions = {}) {
     this.log = opts.log ?? logger('scheduler');
+    this.metrics = opts.metrics;
     this.ownsInformers = !opts.informers;
     this.informers = opts.informers ?? new SharedInformers(client);
     this.view = new ClusterView(this.informers);
@@ -94,6 +99,7 @@ export class Scheduler {
       preEnqueue: pod => this.preEnqueue(pod),
       interested: (plugin, event) => first.interested(plugin, event),
     });
+    this.metrics?.watchQueue(() => this.queue.lengths);
   }
 
   /** Starts informers and the scheduling loop; resolves once caches are synced. */
@@ -224,6 +230,7 @@ export class Scheduler {
   }
 
   private scheduleOne(q: QueuedPodInfo): void {
+    const started = performance.now();
     const pod = q.info;
     const profile = this.profileFor(pod.pod);
     const cycle = this.queue.schedulingCycle;
@@ -234,13 +241,17 @@ export class Scheduler {
       const rejected = profile.runReserve(state, pod, r.node);
       if (rejected) {
         this.cache.forget(pod.key);
+        this.metrics?.attempt('error', profile.name, started);
         return this.failed(q, cycle, 'SchedulerError', rejected.reasons.join(', '), new Set());
       }
       this.nominator.remove(pod.key);
-      void this.bind(q, profile, state, r.node);
+      void this.bind(q, profile, state, r.node, started);
       return;
     }
-    if (r.kind === 'error') return this.failed(q, cycle, 'SchedulerError', r.message, new Set());
+    if (r.kind === 'error') {
+      this.metrics?.attempt('error', profile.name, started);
+      return this.failed(q, cycle, 'SchedulerError', r.message, new Set());
+    }
     let nominated: string | undefined;
     for (const p of profile.plugins) {
       if (!p.postFilter) continue;
@@ -253,6 +264,7 @@ export class Scheduler {
         break;
       }
     }
+    this.metrics?.attempt('unschedulable', profile.name, started);
     this.failed(q, cycle, 'Unschedulable', unschedulableMessage(r), r.diagnosis.unschedulablePlugins, nominated);
   }
 
@@ -264,7 +276,8 @@ export class Scheduler {
     else this.queue.addBackoff(q);
   }
 
-  private async bind(q: QueuedPodInfo, profile: Profile, state: CycleState, node: string): Promise<void> {
+  /** `started`: when the attempt's scheduling cycle began (upstream's attempt duration includes binding). */
+  private async bind(q: QueuedPodInfo, profile: Profile, state: CycleState, node: string, started: number): Promise<void> {
     const pod = q.info.pod;
     const ns = pod.metadata.namespace ?? 'default';
     try {
@@ -275,11 +288,14 @@ export class Scheduler {
         target: { apiVersion: 'v1', kind: 'Node', name: node },
       }));
       this.scheduled++;
+      this.metrics?.attempt('scheduled', profile.name, started);
+      this.metrics?.podScheduled(q.attempts, q.initialAttemptTimestamp ?? q.timestamp);
       this.queue.done(q.info.key);
       this.events.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
     } catch (err) {
       this.cache.forget(q.info.key);
       profile.runUnreserve(state, q.info, node);
+      this.metrics?.attempt('error', profile.name, started);
       if (isNotFound(err)) return this.queue.done(q.info.key);
       const msg = err instanceof PreBindError ? err.message : `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
       this.events.event(pod, 'Warning', 'FailedScheduling', msg);

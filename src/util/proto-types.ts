@@ -19,6 +19,20 @@ export interface GeneratedLoaderOptions extends Options {
   oneofs: boolean;
 }
 
+/**
+ * How k8ts decodes the messages of every gRPC protocol it speaks (CRI, CSI, etcd): camelCase field
+ * names, 64-bit integers as numbers, enums as their names, `bytes` as Buffers, and every declared
+ * field present in responses (scalars default to 0/''/false, lists to [], maps to {}, unset
+ * sub-messages to null). A protocol that needs more (CSI's oneof member names) spreads these.
+ */
+export const PROTO_LOADER_OPTIONS = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: false,
+} as const satisfies GeneratedLoaderOptions;
+
 /** proto-loader-gen-types flags equivalent to `options`. */
 export function generatorFlags(options: GeneratedLoaderOptions): string[] {
   const flags = [`--longs=${options.longs.name}`, `--enums=${options.enums.name}`];

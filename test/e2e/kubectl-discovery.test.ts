@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
-import { TestCluster } from './harness.js';
+import { parseExposition, series } from '../../src/metrics/testing/prometheus-text.js';
+import { eventually, TestCluster } from './harness.js';
 
 describe('kubectl discovery and schema', () => {
   let c: TestCluster;
@@ -123,6 +124,32 @@ describe('kubectl discovery and schema', () => {
     assert.equal((await c.k(['get', '--raw', '/healthz'])).trim(), 'ok');
     assert.equal((await c.k(['get', '--raw', '/readyz'])).trim(), 'ok');
     assert.equal((await c.k(['get', '--raw', '/livez'])).trim(), 'ok');
-    assert.match(await c.k(['get', '--raw', '/metrics']), /apiserver_request_total\{/);
+    await c.k(['get', 'configmaps', '-n', 'kube-system']);
+    const families = parseExposition(await c.k(['get', '--raw', '/metrics']));
+    // Upstream's names, types and labels, so the kube-apiserver dashboards work unchanged.
+    const lists = series(families, 'apiserver_request_total', { verb: 'LIST', group: '', version: 'v1', resource: 'configmaps', scope: 'namespace', component: 'apiserver', code: '200' });
+    assert.ok(lists.length === 1 && lists[0]!.value >= 1, 'LIST configmaps counted');
+    assert.equal(families.get('apiserver_request_duration_seconds')?.type, 'histogram');
+    assert.ok(series(families, 'apiserver_request_duration_seconds_bucket', { verb: 'LIST', resource: 'configmaps', scope: 'namespace', le: '60' }).length === 1);
+    assert.equal(series(families, 'apiserver_current_inflight_requests', { request_kind: 'readOnly' }).length, 1);
+    assert.ok(series(families, 'apiserver_storage_objects', { resource: 'namespaces' })[0]!.value >= 4);
+    assert.equal(series(families, 'process_start_time_seconds').length, 1);
+  });
+
+  test('the embedded controller manager and scheduler record their series in the server\'s /metrics', async () => {
+    // No node joins this cluster: as upstream (no nodes is not a fit error), the attempt is an error.
+    await c.k(['run', 'metrics-probe', '--image=busybox', '--restart=Never']);
+    const families = await eventually(async () => {
+      const f = parseExposition(await c.k(['get', '--raw', '/metrics']));
+      return series(f, 'scheduler_schedule_attempts_total', { result: 'error', profile: 'default-scheduler' }).length ? f : undefined;
+    }, 20_000, 'a failed attempt in /metrics');
+    assert.ok(series(families, 'scheduler_scheduling_attempt_duration_seconds_count', { result: 'error' })[0]!.value >= 1);
+    for (const queue of ['active', 'backoff', 'unschedulable']) assert.equal(series(families, 'scheduler_pending_pods', { queue }).length, 1, queue);
+    for (const name of ['workqueue_adds_total', 'workqueue_depth', 'workqueue_retries_total', 'workqueue_unfinished_work_seconds', 'workqueue_longest_running_processor_seconds']) {
+      assert.ok(series(families, name, { name: 'deployment' }).length === 1, `${name}{name="deployment"}`);
+    }
+    assert.equal(families.get('workqueue_queue_duration_seconds')?.type, 'histogram');
+    assert.ok(series(families, 'workqueue_adds_total').some(s => s.value > 0), 'some controller queued work');
+    await c.k(['delete', 'pod', 'metrics-probe', '--wait=false']);
   });
 });

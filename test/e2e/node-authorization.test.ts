@@ -15,6 +15,7 @@ import { RuntimeClient } from '../../src/kubelet/cri/client.js';
 import { apiReviewClient } from '../../src/kubelet/server/review-client.js';
 import { KubeletServer } from '../../src/kubelet/server/server.js';
 import { issueCertificate, type PemPair } from '../../src/pki/certificates.js';
+import { parseExposition, series } from '../../src/metrics/testing/prometheus-text.js';
 import { eventually, TestCluster } from './harness.js';
 
 describe('node authorization', { timeout: 300_000 }, () => {
@@ -155,6 +156,12 @@ describe('node authorization', { timeout: 300_000 }, () => {
     assert.notEqual(bobProxy.code, 0);
     assert.match(bobProxy.stderr, /User "bob" cannot get resource "nodes\/proxy" in API group "" at the cluster scope/);
     assert.equal((await as('carol', ['get', '--raw', '/api/v1/nodes/a/proxy/healthz'])).stdout.trim(), 'ok');
+
+    // The kubelet's /metrics parses and carries its series, even with its runtime unreachable.
+    const metrics = parseExposition(await cluster.k(['get', '--raw', '/api/v1/nodes/a/proxy/metrics']));
+    assert.equal(metrics.get('kubelet_running_pods')?.type, 'gauge');
+    assert.equal(metrics.get('kubelet_running_containers')?.type, 'gauge');
+    assert.equal(series(metrics, 'process_resident_memory_bytes').length, 1);
   });
 
   test('controllers act as their own service accounts in kube-system', async () => {

@@ -29,3 +29,19 @@ test('a client certificate that does not chain to the CA is 401, not anonymous',
   const req = { headers: {}, socket: { authorized: false, getPeerCertificate: () => ({ subject: { CN: 'x' }, raw: Buffer.from('x') }) } } as unknown as IncomingMessage;
   assert.throws(() => a.authenticate(req), UnauthorizedError);
 });
+
+test('a WebSocket upgrade may carry its bearer token as a base64url.bearer.authorization.k8s.io subprotocol, removed once read', () => {
+  const a = new Authenticator({ tokens, anonymous: false });
+  const upgrade = (protocols: string) => ({
+    headers: { upgrade: 'websocket', 'sec-websocket-protocol': protocols },
+    socket: { authorized: false, getPeerCertificate: () => ({}) },
+  }) as unknown as IncomingMessage;
+  const req = upgrade(`v5.channel.k8s.io, base64url.bearer.authorization.k8s.io.${Buffer.from('tok').toString('base64url')}, v4.channel.k8s.io`);
+  assert.deepEqual(a.authenticate(req), { username: 'alice', groups: ['devs', 'system:authenticated'] });
+  assert.equal(req.headers['sec-websocket-protocol'], 'v5.channel.k8s.io, v4.channel.k8s.io');
+  assert.throws(() => a.authenticate(upgrade(`base64url.bearer.authorization.k8s.io.${Buffer.from('nope').toString('base64url')}`)), UnauthorizedError);
+  assert.throws(() => a.authenticate(upgrade('base64url.bearer.authorization.k8s.io.a+b=')), UnauthorizedError);
+  // Not an upgrade: the subprotocol header means nothing.
+  const plain = { headers: { 'sec-websocket-protocol': `base64url.bearer.authorization.k8s.io.${Buffer.from('tok').toString('base64url')}` }, socket: { authorized: false, getPeerCertificate: () => ({}) } } as unknown as IncomingMessage;
+  assert.throws(() => a.authenticate(plain), UnauthorizedError);
+});

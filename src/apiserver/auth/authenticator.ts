@@ -70,6 +70,12 @@ export class Authenticator {
       if ('error' in result) throw new UnauthorizedError();
       return result.user;
     }
+    const wsToken = takeWebSocketBearerToken(req);
+    if (wsToken !== undefined) {
+      const result = this.authenticateToken(wsToken);
+      if ('error' in result) throw new UnauthorizedError();
+      return result.user;
+    }
     if (this.o.anonymous) return ANONYMOUS_USER;
     throw new UnauthorizedError();
   }
@@ -121,4 +127,26 @@ function certificateUser(peer: PeerCertificate): UserInfo | null {
 
 function withAuthenticated(u: UserInfo): UserInfo {
   return u.groups.includes('system:authenticated') ? u : { ...u, groups: [...u.groups, 'system:authenticated'] };
+}
+
+const WEBSOCKET_BEARER_PREFIX = 'base64url.bearer.authorization.k8s.io.';
+
+/**
+ * Browsers cannot set headers on a WebSocket, so (as upstream's websocket protocol authenticator)
+ * a bearer token may come as the subprotocol `base64url.bearer.authorization.k8s.io.<token in
+ * unpadded base64url>` of an upgrade request. The entry is removed from the header so that the
+ * token travels no further (to a kubelet the stream is relayed to).
+ */
+function takeWebSocketBearerToken(req: IncomingMessage): string | undefined {
+  if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return undefined;
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map(p => p.trim()).filter(Boolean);
+  const entry = offered.find(p => p.startsWith(WEBSOCKET_BEARER_PREFIX));
+  if (entry === undefined) return undefined;
+  const encoded = entry.slice(WEBSOCKET_BEARER_PREFIX.length);
+  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) throw new UnauthorizedError();
+  const token = Buffer.from(encoded, 'base64url').toString('utf8');
+  const rest = offered.filter(p => p !== entry);
+  if (rest.length) req.headers['sec-websocket-protocol'] = rest.join(', ');
+  else delete req.headers['sec-websocket-protocol'];
+  return token;
 }

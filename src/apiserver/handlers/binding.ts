@@ -37,6 +37,6 @@ export async function handleBinding(req: IncomingMessage, res: ServerResponse, r
       spec: { ...spec, nodeName: target },
       status: { ...status, conditions: setCondition(status.conditions, scheduled) },
     };
-  });
+  }, 'binding');
   sendJson(res, 201, successStatus({}));
 }

@@ -8,6 +8,7 @@ import { aggregatedAPIGroup, withAggregatedDiscovery, withAggregatedGroups, type
 import { parseAccept } from '../http/negotiate.js';
 import { sendJson } from '../http/respond.js';
 import { encodeOpenApiV2Document } from '../protobuf/openapi-v2.js';
+import { serveMetrics, type Registry } from '../../metrics/registry.js';
 
 export const VERSION_INFO = {
   major: '1',
@@ -26,7 +27,7 @@ export interface HealthSource {
 }
 
 /** `aggregated`: the groups extension API servers serve, merged into /apis and served at /apis/<group>. */
-export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: () => string, aggregated: () => AggregatedGroup[] = () => []): void {
+export function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, serverAddress: string, health: HealthSource, metrics: Registry, aggregated: () => AggregatedGroup[] = () => []): void {
   if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\/.+/.test(path)) {
     const ok = !path.startsWith('/readyz') || health.ready();
     res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -34,11 +35,7 @@ export function handleNonResource(req: IncomingMessage, res: ServerResponse, pat
     return;
   }
   if (path === '/version') return sendJson(res, 200, VERSION_INFO);
-  if (path === '/metrics') {
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(metrics());
-    return;
-  }
+  if (path === '/metrics') return void serveMetrics(res, metrics);
   if (path === '/openapi/v2') return serveOpenApiV2(req, res);
   if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index());
   if (path.startsWith('/openapi/v3/')) {

@@ -53,6 +53,16 @@ export interface UpdateOptions {
   owned?: boolean;
 }
 
+/** How a write was asked for, as the history records it. */
+export type WriteOperation = 'create' | 'update' | 'patch' | 'apply' | 'delete';
+
+/** Told of every successful (not dry-run) write, after the store acknowledged it. */
+export type WriteObserver = (write: {
+  info: ResourceInfo; ctx: RequestContext; operation: WriteOperation; subresource: string;
+  /** The object as stored (for a delete, as it was last). */
+  object: KubeObject;
+}) => void;
+
 export interface DeleteResult {
   object: KubeObject;
   /** False when the object is only marked for deletion (finalizers, graceful deletion). */
@@ -74,6 +84,8 @@ export class GenericStore {
   private readonly apiVersion: string;
   /** Objects being written, by key, with their stored text (see write). */
   private readonly writing = new Map<string, { object: KubeObject; stored: StoredText }>();
+  /** The history's hook (see Registry.observeWrites). */
+  observer?: WriteObserver;
 
   constructor(
     readonly info: ResourceInfo,
@@ -293,7 +305,9 @@ export class GenericStore {
     if (ctx.dryRun) return stored;
     try {
       const key = this.key(namespace, meta.name!);
-      return await this.write(key, stored, value => this.store.create(key, value));
+      const created = await this.write(key, stored, value => this.store.create(key, value));
+      this.observe(ctx, opts.applied ? 'apply' : 'create', '', created);
+      return created;
     } catch (err) {
       if (err instanceof KeyExistsError) throw new AlreadyExistsError(this.target(meta.name!));
       throw err;
@@ -310,7 +324,7 @@ export class GenericStore {
     // A uid in the body is a precondition (upstream's defaultUpdatedObjectInfo), checked before
     // anything else: an object that is missing or was re-created fails it.
     const preconditionUID = input.metadata?.uid;
-    return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
+    return this.guaranteedUpdate(ctx, 'update', namespace, name, opts, async live => {
       if (preconditionUID && preconditionUID !== live?.metadata.uid) {
         throw new ConflictError(this.target(name), invalidObject(this.key(namespace, name), `Precondition failed: UID in precondition: ${preconditionUID}, UID in object meta: ${live?.metadata.uid ?? ''}`));
       }
@@ -325,7 +339,7 @@ export class GenericStore {
 
   /** PATCH and apply: `compute` produces the desired object from the live one. */
   async patch(ctx: RequestContext, namespace: string, name: string, compute: PatchFunction, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
-    return this.guaranteedUpdate(ctx, namespace, name, opts, async live => {
+    return this.guaranteedUpdate(ctx, opts.applied ? 'apply' : 'patch', namespace, name, opts, async live => {
       const next = await compute(live ? clone(live) : undefined);
       if (live && next.metadata?.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) {
         throw this.modifiedConflict(name);
@@ -334,7 +348,7 @@ export class GenericStore {
     });
   }
 
-  private async guaranteedUpdate(ctx: RequestContext, namespace: string, name: string, opts: UpdateOptions, desired: (live: KubeObject | undefined) => Promise<KubeObject>): Promise<{ object: KubeObject; created: boolean }> {
+  private async guaranteedUpdate(ctx: RequestContext, operation: WriteOperation, namespace: string, name: string, opts: UpdateOptions, desired: (live: KubeObject | undefined) => Promise<KubeObject>): Promise<{ object: KubeObject; created: boolean }> {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
       const cached = this.cache.get(key);
@@ -357,9 +371,12 @@ export class GenericStore {
           const { revision } = await this.store.delete(key, cached.revision);
           this.strategy.afterDelete?.(next);
           next.metadata.resourceVersion = String(revision);
+          this.observe(ctx, 'delete', opts.subresource ?? '', next);
           return { object: next, created: false };
         }
-        return { object: await this.write(key, next, value => this.store.update(key, value, cached.revision)), created: false };
+        const updated = await this.write(key, next, value => this.store.update(key, value, cached.revision));
+        this.observe(ctx, operation, opts.subresource ?? '', updated);
+        return { object: updated, created: false };
       } catch (err) {
         if (err instanceof CompareFailedError) continue;
         if (err instanceof KeyNotFoundError) continue;
@@ -376,7 +393,7 @@ export class GenericStore {
    * entry. `update` must not change the live (cached) object: it copies what it changes, with a new
    * top level and metadata, and may share the rest (a deep copy per write would cost more than the write).
    */
-  async updateInStorage(ctx: RequestContext, namespace: string, name: string, update: (live: KubeObject) => KubeObject): Promise<KubeObject> {
+  async updateInStorage(ctx: RequestContext, namespace: string, name: string, update: (live: KubeObject) => KubeObject, subresource = ''): Promise<KubeObject> {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
       const cached = this.cache.get(key);
@@ -384,7 +401,9 @@ export class GenericStore {
       const next = update(cached.object);
       if (ctx.dryRun) return next;
       try {
-        return await this.write(key, next, value => this.store.update(key, value, cached.revision));
+        const updated = await this.write(key, next, value => this.store.update(key, value, cached.revision));
+        this.observe(ctx, 'update', subresource, updated);
+        return updated;
       } catch (err) {
         if (err instanceof CompareFailedError || err instanceof KeyNotFoundError) continue;
         throw err;
@@ -456,12 +475,16 @@ export class GenericStore {
           if (ctx.dryRun) return { object: await this.presentOne(next), deleted: false };
           const rev = await this.store.update(key, this.encode(next), cached.revision);
           next.metadata.resourceVersion = String(rev);
-          return { object: await this.presentOne(next), deleted: false };
+          const marked = await this.presentOne(next);
+          this.observe(ctx, 'delete', '', marked);
+          return { object: marked, deleted: false };
         }
         if (ctx.dryRun) return { object: live, deleted: true };
         const { revision } = await this.store.delete(key, cached.revision);
         this.strategy.afterDelete?.(live);
-        return { object: { ...live, metadata: { ...live.metadata, resourceVersion: String(revision) } }, deleted: true };
+        const deleted = { ...live, metadata: { ...live.metadata, resourceVersion: String(revision) } };
+        this.observe(ctx, 'delete', '', deleted);
+        return { object: deleted, deleted: true };
       } catch (err) {
         if (err instanceof CompareFailedError || err instanceof KeyNotFoundError) continue;
         throw err;
@@ -532,6 +555,10 @@ export class GenericStore {
   }
 
   // ---- helpers ----
+
+  private observe(ctx: RequestContext, operation: WriteOperation, subresource: string, object: KubeObject): void {
+    this.observer?.({ info: this.info, ctx, operation, subresource, object });
+  }
 
   /**
    * Stores `obj` (which the caller hands over) and answers with the watch cache's copy. While the

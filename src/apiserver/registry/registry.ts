@@ -3,7 +3,7 @@ import { ResourceCatalog, type ResourceInfo } from '../../api/catalog.js';
 import { versionCodec, type VersionCodec } from '../../api/conversion/index.js';
 import type { Store } from '../../storage/types.js';
 import type { AdmissionChain } from '../admission/types.js';
-import { GenericStore } from './generic-store.js';
+import { GenericStore, type WriteObserver } from './generic-store.js';
 import type { ResourceStrategy } from './strategy.js';
 import type { StoreConversion } from './store-conversion.js';
 
@@ -12,6 +12,7 @@ export type StrategyFactory = (info: ResourceInfo, registry: Registry) => Resour
 export class Registry {
   private readonly stores = new Map<string, GenericStore>();
   private readonly preferred = new Map<string, GenericStore>();
+  private observer?: WriteObserver;
 
   constructor(
     readonly catalog: ResourceCatalog,
@@ -23,6 +24,12 @@ export class Registry {
       const codec = versionCodec(info.group, info.version, info.resource);
       this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, store, strategyFor(info, this), admission, codec));
     }
+  }
+
+  /** Tells `observer` of every successful write through any store, present or served later (the history). */
+  observeWrites(observer: WriteObserver): void {
+    this.observer = observer;
+    for (const s of this.stores.values()) s.observer = observer;
   }
 
   async start(): Promise<void> {
@@ -39,6 +46,7 @@ export class Registry {
    */
   async serveDynamic(info: ResourceInfo, strategy: ResourceStrategy, codec?: VersionCodec, conversion?: StoreConversion): Promise<GenericStore> {
     const next = new GenericStore(info, this.store, strategy, this.admission, codec, conversion);
+    next.observer = this.observer;
     await next.start();
     const key = storeKey(info.group, info.version, info.resource);
     this.stores.get(key)?.cache.stop();
@@ -70,6 +78,17 @@ export class Registry {
     if (!s) throw new Error(`no store for ${resource}.${group}`);
     this.preferred.set(key, s);
     return s;
+  }
+
+  /** Stored objects per resource, named as upstream's apiserver_storage_objects names them ("pods", "deployments.apps"). */
+  objectCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    // Every served version of a resource caches the same objects; count each resource once.
+    for (const s of this.stores.values()) {
+      const { group, resource } = s.info;
+      out.set(group ? `${resource}.${group}` : resource, s.cache.size);
+    }
+    return out;
   }
 }
 

@@ -1,14 +1,6 @@
-// How @grpc/proto-loader decodes CRI messages. The client loads api.proto with these options and the
-// type generator (generate.ts) derives its flags from them, so the generated types describe exactly
-// what the client receives: camelCase field names, 64-bit integers as numbers, enums as their
-// names, `bytes` as Buffers, and every declared field present in responses (scalars default to
-// 0/''/false, lists to [], maps to {}, unset sub-messages to null).
-import type { Options } from '@grpc/proto-loader';
+// How @grpc/proto-loader decodes CRI messages: k8ts's common options (util/proto-types.ts). The
+// client loads api.proto with these and the type generator (generate.ts) derives its flags from
+// them, so the generated types describe exactly what the client receives.
+import { PROTO_LOADER_OPTIONS } from '../../util/proto-types.js';
 
-export const CRI_LOADER_OPTIONS = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: false,
-} as const satisfies Options;
+export const CRI_LOADER_OPTIONS = PROTO_LOADER_OPTIONS;

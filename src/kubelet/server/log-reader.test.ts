@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRfc3339Nano, parseCriLogLine, parseRfc3339Ms } from './cri-log-format.js';
@@ -101,6 +101,38 @@ test('follow streams appended records and ends once the container stops', async 
     running = false;
     await within(done, 10_000, 'follow did not end once the container stopped');
     assert.equal(out.join(''), 'first\nsecond\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('follow goes on in the new file after the log is rotated', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-log-'));
+  try {
+    const path = join(dir, '0.log');
+    writeFileSync(path, '2026-11-23T10:00:00Z stdout F first\n');
+    let running = true;
+    const out: string[] = [];
+    let sawFirst!: () => void;
+    const first = new Promise<void>(r => (sawFirst = r));
+    let sawThird!: () => void;
+    const third = new Promise<void>(r => (sawThird = r));
+    const done = readContainerLog(path, { timestamps: false, follow: true }, {
+      write: async c => {
+        out.push(c.toString());
+        if (out.length === 1) sawFirst();
+        if (out.join('').includes('third')) sawThird();
+      },
+    }, { running: async () => running, signal: new AbortController().signal, checkIntervalMs: 50 });
+    await within(first, 10_000, 'the existing record was not streamed');
+    // What the runtime wrote before the kubelet's rename, then the reopened file.
+    appendFileSync(path, '2026-11-23T10:00:01Z stdout F second\n');
+    renameSync(path, `${path}.20261123-100001`);
+    writeFileSync(path, '2026-11-23T10:00:02Z stdout F third\n');
+    await within(third, 10_000, 'the record of the new file was not streamed');
+    running = false;
+    await within(done, 10_000, 'follow did not end once the container stopped');
+    assert.equal(out.join(''), 'first\nsecond\nthird\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,11 +36,12 @@ export interface FollowControl {
 const READ_BLOCK = 64 * 1024;
 
 export async function readContainerLog(path: string, opts: LogReadOptions, sink: LogSink, follow?: FollowControl): Promise<void> {
-  const fh = await open(path, 'r');
+  const copier = new LogCopier(path, await open(path, 'r'), opts, sink);
   try {
-    await new LogCopier(path, fh, opts, sink).run(follow);
+    await copier.run(follow);
   } finally {
-    await fh.close();
+    await copier.fh.close();
+    await copier.rotated?.close();
   }
 }
 
@@ -49,8 +50,10 @@ class LogCopier {
   private linesLeft: number;
   /** Whether the next record starts a new line (and so gets the timestamp prefix). */
   private atLineStart = true;
+  /** The new file at the path once a rotation is seen, read after the old one is finished. */
+  rotated?: FileHandle;
 
-  constructor(private readonly path: string, private readonly fh: FileHandle, private readonly opts: LogReadOptions, private readonly sink: LogSink) {
+  constructor(private readonly path: string, public fh: FileHandle, private readonly opts: LogReadOptions, private readonly sink: LogSink) {
     this.remaining = opts.limitBytes ?? Infinity;
     // With follow, tail only picks the starting point; without it, it also bounds the output.
     this.linesLeft = opts.tailLines !== undefined && !opts.follow ? opts.tailLines : Infinity;
@@ -89,10 +92,35 @@ class LogCopier {
         return;
       }
       if (lastPass) return;
+      // The kubelet rotated the log (renamed it and had the runtime reopen the path): once the old
+      // file is read to its end after the rename was seen, go on from the start of the new one, as
+      // upstream's follow does.
+      if (this.rotated) {
+        await this.fh.close();
+        this.fh = this.rotated;
+        this.rotated = undefined;
+        pos = 0;
+        continue;
+      }
+      if ((this.rotated = await this.newFileAtPath())) continue;
       const grew = await waitForChange(this.path, follow.signal, follow.checkIntervalMs ?? 1000);
       // A stopped container writes nothing more: read to the end once more, then finish.
       if (!grew && !follow.signal.aborted && !(await follow.running())) lastPass = true;
     }
+  }
+
+  /** The file now at the path when it is not the one being read (the log was rotated). */
+  private async newFileAtPath(): Promise<FileHandle | undefined> {
+    let next: FileHandle;
+    try {
+      next = await open(this.path, 'r');
+    } catch {
+      return undefined; // Between the rename and the runtime's reopen: a later pass sees the new file.
+    }
+    const [was, now] = await Promise.all([this.fh.stat(), next.stat()]);
+    if (was.ino !== now.ino || was.dev !== now.dev) return next;
+    await next.close();
+    return undefined;
   }
 
   /** Adds one record's output to `out`; false once the byte or line limit is reached. */

@@ -16,9 +16,10 @@ import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
 import { podList, resourceMetrics, statsSummary } from './stats.js';
-import { MetricsRegistry } from '../../metrics/registry.js';
 import type { VolumeStatsSource } from '../volumes/volume-stats.js';
-import { renderVolumeStats } from './volume-metrics.js';
+import { registerVolumeStatsMetrics } from './volume-metrics.js';
+import { registerRuntimeMetrics } from './runtime-metrics.js';
+import { componentRegistry, serveMetrics } from '../../metrics/registry.js';
 
 export interface KubeletServerOptions {
   port: number;
@@ -48,13 +49,15 @@ const STREAM_ROUTES: Record<string, { kind: StreamKind; parts: number }> = {
 
 export class KubeletServer {
   private server?: Server;
-  private readonly metrics = new MetricsRegistry().withProcessMetrics();
+  private readonly metrics = componentRegistry();
   /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
   private readonly upgraded = new UpgradedSockets();
   private readonly auth: KubeletAuth;
 
   constructor(private readonly opts: KubeletServerOptions) {
     this.auth = new KubeletAuth(opts.reviews, opts.nodeName);
+    registerRuntimeMetrics(this.metrics, opts.runtime);
+    if (opts.volumeStats) registerVolumeStatsMetrics(this.metrics, opts.volumeStats);
   }
 
   async start(): Promise<number> {
@@ -93,11 +96,9 @@ export class KubeletServer {
       if (url.pathname === '/pods' && req.method === 'GET') return json(res, await podList(this.opts.runtime));
       if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName));
       if (url.pathname === '/metrics/resource' && req.method === 'GET') {
-        return prometheus(res, resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName)));
+        return prometheus(res, await resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName)));
       }
-      if (url.pathname === '/metrics' && req.method === 'GET') {
-        return prometheus(res, this.metrics.render() + renderVolumeStats(await this.opts.volumeStats?.() ?? []));
-      }
+      if (url.pathname === '/metrics' && req.method === 'GET') return await serveMetrics(res, this.metrics);
       throw new KubeletRequestError(404, '404 page not found');
     } catch (err) {
       this.fail(res, err, req);

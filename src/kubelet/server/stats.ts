@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { RuntimeClient } from '../cri/client.js';
 import type { ContainerStats, UInt64Value } from '../cri/types.js';
-import { MetricsRegistry } from '../../metrics/registry.js';
+import { Counter, Gauge, Registry } from '../../metrics/registry.js';
 import { readMemory } from '../node/machine-info.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from '../labels.js';
 
@@ -71,30 +71,33 @@ export async function podList(runtime: RuntimeClient): Promise<unknown> {
 }
 
 /** /metrics/resource: the summary's CPU and memory in the series metrics-server scrapes (upstream's names). */
-export function resourceMetrics(summary: Summary): string {
-  const m = new MetricsRegistry();
-  const nodeCpu = m.counter('node_cpu_usage_seconds_total', '[STABLE] Cumulative cpu time consumed by the node in core-seconds');
-  const nodeMem = m.gauge('node_memory_working_set_bytes', '[STABLE] Current working set of the node in bytes');
-  const podCpu = m.counter('pod_cpu_usage_seconds_total', '[STABLE] Cumulative cpu time consumed by the pod in core-seconds');
-  const podMem = m.gauge('pod_memory_working_set_bytes', '[STABLE] Current working set of the pod in bytes');
-  const ctrCpu = m.counter('container_cpu_usage_seconds_total', '[STABLE] Cumulative cpu time consumed by the container in core-seconds');
-  const ctrMem = m.gauge('container_memory_working_set_bytes', '[STABLE] Current working set of the container in bytes');
+export async function resourceMetrics(summary: Summary): Promise<string> {
+  // A fresh registry per scrape: the figures are the runtime's current readings, not accumulated here.
+  const m = new Registry();
+  const POD = ['namespace', 'pod'];
+  const CONTAINER = ['container', 'namespace', 'pod'];
+  const nodeCpu = new Counter({ name: 'node_cpu_usage_seconds_total', help: '[STABLE] Cumulative cpu time consumed by the node in core-seconds', registers: [m] });
+  const nodeMem = new Gauge({ name: 'node_memory_working_set_bytes', help: '[STABLE] Current working set of the node in bytes', registers: [m] });
+  const podCpu = new Counter({ name: 'pod_cpu_usage_seconds_total', help: '[STABLE] Cumulative cpu time consumed by the pod in core-seconds', labelNames: POD, registers: [m] });
+  const podMem = new Gauge({ name: 'pod_memory_working_set_bytes', help: '[STABLE] Current working set of the pod in bytes', labelNames: POD, registers: [m] });
+  const ctrCpu = new Counter({ name: 'container_cpu_usage_seconds_total', help: '[STABLE] Cumulative cpu time consumed by the container in core-seconds', labelNames: CONTAINER, registers: [m] });
+  const ctrMem = new Gauge({ name: 'container_memory_working_set_bytes', help: '[STABLE] Current working set of the container in bytes', labelNames: CONTAINER, registers: [m] });
   // The kubelet always reports whether collecting the figures failed; this reads them directly.
-  m.gauge('scrape_error', '[ALPHA] 1 if there was an error while getting container metrics, 0 otherwise').set(0);
+  new Gauge({ name: 'scrape_error', help: '[ALPHA] 1 if there was an error while getting container metrics, 0 otherwise', registers: [m] }).set(0);
   const { node } = summary;
-  if (node.cpu.usageCoreNanoSeconds !== undefined) nodeCpu.inc({}, node.cpu.usageCoreNanoSeconds / 1e9);
+  if (node.cpu.usageCoreNanoSeconds !== undefined) nodeCpu.inc(node.cpu.usageCoreNanoSeconds / 1e9);
   if (node.memory.workingSetBytes !== undefined) nodeMem.set(node.memory.workingSetBytes);
   for (const pod of summary.pods) {
     const podLabels = { namespace: pod.podRef.namespace, pod: pod.podRef.name };
     if (pod.cpu?.usageCoreNanoSeconds !== undefined) podCpu.inc(podLabels, pod.cpu.usageCoreNanoSeconds / 1e9);
-    if (pod.memory?.workingSetBytes !== undefined) podMem.set(pod.memory.workingSetBytes, podLabels);
+    if (pod.memory?.workingSetBytes !== undefined) podMem.set(podLabels, pod.memory.workingSetBytes);
     for (const c of pod.containers) {
       const labels = { ...podLabels, container: c.name };
       if (c.cpu?.usageCoreNanoSeconds !== undefined) ctrCpu.inc(labels, c.cpu.usageCoreNanoSeconds / 1e9);
-      if (c.memory?.workingSetBytes !== undefined) ctrMem.set(c.memory.workingSetBytes, labels);
+      if (c.memory?.workingSetBytes !== undefined) ctrMem.set(labels, c.memory.workingSetBytes);
     }
   }
-  return m.render();
+  return m.metrics();
 }
 
 function containerUsage(c: ContainerStats): Pick<ContainerSummary, 'cpu' | 'memory'> {

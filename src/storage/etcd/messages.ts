@@ -1,16 +1,11 @@
 // The etcd v3 messages this package sends and receives, as @grpc/proto-loader decodes them with
-// ETCD_LOADER_OPTIONS (camelCase fields, int64 as numbers, enums as names, bytes as Buffers, every
-// declared field present in responses). Only the fields k8ts uses are listed; the wire format is
+// ETCD_LOADER_OPTIONS (k8ts's common options: camelCase fields, int64 as numbers, enums as names,
+// bytes as Buffers, every declared field present in responses). Only the fields k8ts uses are listed; the wire format is
 // the published rpc.proto/kv.proto under proto/.
 import type { Options } from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS } from '../../util/proto-types.js';
 
-export const ETCD_LOADER_OPTIONS = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: false,
-} as const satisfies Options;
+export const ETCD_LOADER_OPTIONS = PROTO_LOADER_OPTIONS;
 
 /** For the Cluster service: the same, but int64s as decimal strings (member IDs use all 64 bits). */
 export const ETCD_MEMBER_LOADER_OPTIONS = { ...ETCD_LOADER_OPTIONS, longs: String } as const satisfies Options;

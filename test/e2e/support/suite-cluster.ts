@@ -7,7 +7,7 @@ import { after, before } from 'node:test';
 import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { RestClient } from '../../../src/client/rest-client.js';
 import { startSimNodes, type SimNodes } from '../cluster-sim.js';
-import { TestCluster } from '../harness.js';
+import { TestCluster, type StartOptions } from '../harness.js';
 
 /** Set once the suite's `before` has run. */
 export interface SuiteCluster {
@@ -21,10 +21,10 @@ export interface SuiteCluster {
 }
 
 /** Registers the suite's before/after hooks; `scratch` is the temporary directory's name prefix. */
-export function suiteCluster(opts: { simNodes?: { count: number; prefix: string }; api?: boolean; scratch?: string } = {}): SuiteCluster {
+export function suiteCluster(opts: { simNodes?: { count: number; prefix: string }; api?: boolean; scratch?: string; start?: StartOptions } = {}): SuiteCluster {
   const s = {} as Partial<SuiteCluster>;
   before(async () => {
-    s.c = await TestCluster.start();
+    s.c = await TestCluster.start(opts.start);
     if (opts.simNodes) s.nodes = await startSimNodes(s.c, opts.simNodes.count, opts.simNodes.prefix);
     if (opts.api) s.api = new RestClient(loadKubeconfig(s.c.kubeconfig));
     if (opts.scratch) s.dir = mkdtempSync(join(tmpdir(), opts.scratch));

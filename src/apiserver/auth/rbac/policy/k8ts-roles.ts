@@ -4,11 +4,13 @@
 // src/local-path, src/agent/pod-routes.ts). The scheduler gets
 // upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
-import { clusterRole, clusterRoleBinding, groups, rule, serviceAccount, users } from './rule.js';
+import { clusterRole, clusterRoleBinding, groups, rule, serviceAccount, urls, users } from './rule.js';
 
 export const K8TS_CONTROLLER = 'system:k8ts-controller';
 /** What k8ts's scheduler reads beyond upstream's system:kube-scheduler: PriorityClasses (a pod's priority when admission left it unset). */
 export const K8TS_SCHEDULER = 'system:k8ts-kube-scheduler';
+export const K8TS_LOG_READER = 'system:k8ts-log-reader';
+export const K8TS_LOG_SHIPPER = 'system:k8ts-log-shipper';
 export const K8TS_CERTIFICATE_APPROVER = 'system:k8ts-certificate-approver';
 
 export function k8tsClusterRoles(): ClusterRole[] {
@@ -40,6 +42,10 @@ export function k8tsClusterRoles(): ClusterRole[] {
     // Beyond upstream's certificate-controller: k8ts's approver also approves a node's serving
     // certificate and the client certificates of its kube-proxy and k8ts-controller (as k3s signs them).
     clusterRole(K8TS_CERTIFICATE_APPROVER, [rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kubelet-serving'])]),
+    // The container log API (src/apiserver/handlers/logs.ts): anyone may search (results are limited
+    // to namespaces where the user may get pods/log); nodes ship their containers' lines.
+    clusterRole(K8TS_LOG_READER, [urls(['get'], ['/logs/v1/search'])]),
+    clusterRole(K8TS_LOG_SHIPPER, [urls(['get'], ['/logs/v1/offsets']), urls(['post'], ['/logs/v1/ingest'])]),
   ];
 }
 
@@ -53,5 +59,7 @@ export function k8tsClusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding('system:node-bootstrapper', groups('system:bootstrappers'), 'k8ts:kubelet-bootstrap'),
     clusterRoleBinding('system:certificates.k8s.io:certificatesigningrequests:nodeclient', groups('system:bootstrappers'), 'k8ts:node-autoapprove-bootstrap'),
     clusterRoleBinding('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', groups('system:nodes'), 'k8ts:node-autoapprove-certificate-rotation'),
+    clusterRoleBinding(K8TS_LOG_READER, groups('system:authenticated')),
+    clusterRoleBinding(K8TS_LOG_SHIPPER, groups('system:nodes')),
   ];
 }

@@ -1,0 +1,73 @@
+// `npm run bench -- logs`: the container log store's ingest rate and search latency. Lines are
+// generated straight into a store on disk through LogStore.ingest (the path the API's ingest
+// endpoint takes, minus the network), in batches as agents send them, from many pods and
+// containers; then word searches (rare and common words, with and without filters) are timed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LogStore, type LogBatch, type LogQuery, type LogSource } from '../src/storage/logs/log-store.js';
+import { nowMs, summarize } from './stats.js';
+
+export interface LogsBenchOptions {
+  lines: number;
+  batchLines: number;
+  searches: number;
+}
+
+const WORDS = ['GET', 'POST', 'request', 'served', 'status', 'user', 'cache', 'miss', 'hit', 'upstream', 'timeout', 'retry', 'db', 'query', 'ok', 'slow'];
+
+export async function logsBench(o: LogsBenchOptions): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-logs-'));
+  const store = new LogStore(join(dir, 'logs', 'logs.db'));
+  try {
+    const sources: LogSource[] = Array.from({ length: 200 }, (_, i) => ({
+      namespace: `ns-${i % 20}`, pod: `app-${i}`, podUid: `uid-${i}`, container: i % 2 ? 'main' : 'sidecar', node: `node-${i % 10}`, labels: { app: `app-${i % 40}` },
+    }));
+    const offsets = new Map<number, number>();
+    let rng = 12345;
+    const rand = (n: number) => ((rng = (rng * 1103515245 + 12345) & 0x7fffffff) % n);
+    const start = Date.now() - o.lines; // one line per ms on average, ending now
+    const t0 = nowMs();
+    for (let done = 0; done < o.lines;) {
+      const s = rand(sources.length);
+      const n = Math.min(o.batchLines, o.lines - done);
+      const lines = Array.from({ length: n }, (_, i) => {
+        const k = done + i;
+        // A rare token every 100,000 lines, so searches for it pick out few lines among many.
+        const rare = k % 100_000 === 0 ? ` needle${k / 100_000}` : '';
+        return { timeMs: start + k, stream: (k % 7 ? 'stdout' : 'stderr') as 'stdout' | 'stderr', line: `${WORDS[rand(16)]} /api/v1/items/${rand(100_000)} ${WORDS[rand(16)]} ${WORDS[rand(16)]} took ${rand(900)}ms id=${k}${rare}` };
+      });
+      const from = offsets.get(s) ?? 0;
+      const batch: LogBatch = { source: sources[s], file: `c-${s}/1`, fromOffset: from, toOffset: from + n * 100, lines };
+      offsets.set(s, batch.toOffset);
+      store.ingest([batch]);
+      done += n;
+    }
+    const ingestSeconds = (nowMs() - t0) / 1000;
+
+    const queries: LogQuery[] = [
+      { text: 'needle7' }, { text: 'timeout retry' }, { text: 'slow', namespaces: ['ns-3'] },
+      { text: 'GET', selector: 'app=app-5', limit: 100 }, { text: 'error' }, { namespaces: ['ns-1', 'ns-2'] },
+      { text: 'cache miss', sinceMs: Date.now() - 60_000 },
+    ];
+    const samples: number[] = [];
+    for (let i = 0; i < o.searches; i++) {
+      const q = queries[i % queries.length];
+      const t = nowMs();
+      store.search({ limit: 100, ...q });
+      samples.push(nowMs() - t);
+    }
+    const search = summarize(samples);
+    return {
+      lines: o.lines,
+      batch_lines: o.batchLines,
+      ingest_lines_per_second: Math.round(o.lines / ingestSeconds),
+      db_bytes: store.usedBytes(),
+      search_ms: search,
+      targets: { ingest_lines_per_second: 50_000, search_p99_ms: 200 },
+    };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
