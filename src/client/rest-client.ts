@@ -118,7 +118,7 @@ export class RestClient {
    */
   rotateCertificate(pair: { cert: string; key: string }): void {
     this.config = { ...this.config, cert: pair.cert, key: pair.key };
-    for (const o of this.origins) this.renewAgents(o);
+    for (const o of this.origins) this.renewAgents(o, true);
   }
 
   async request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -216,10 +216,19 @@ export class RestClient {
     this.renewAgents(origin);
   }
 
-  private renewAgents(origin: Origin): void {
-    const old = [origin.agent, origin.watchAgent];
+  /**
+   * New connection pools for `origin`. The old watch pool is closed at once (its watches resume on
+   * new connections). On a certificate rotation (`drain`) requests in flight on the old request pool
+   * finish first — closing their sockets would fail them with "socket hang up" — and each socket is
+   * closed as it comes free; on failover the server is gone, so everything is closed now.
+   */
+  private renewAgents(origin: Origin, drain = false): void {
+    const [oldAgent, oldWatchAgent] = [origin.agent, origin.watchAgent];
     [origin.agent, origin.watchAgent] = agentsFor(this.config);
-    for (const a of old) a.destroy();
+    oldWatchAgent.destroy();
+    if (!drain) return oldAgent.destroy();
+    for (const sockets of Object.values(oldAgent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+    oldAgent.on('free', socket => socket.destroy());
   }
 
   private sendTo(origin: Origin, path: string, opts: RequestOptions, watch: boolean): Promise<IncomingMessage> {
