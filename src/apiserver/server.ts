@@ -21,6 +21,7 @@ import { impersonate } from './auth/impersonation.js';
 import { registryClaimObjects, ServiceAccountTokens } from './auth/serviceaccount/tokens.js';
 import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH } from '../pki/ca-proof.js';
+import { SERVER_BOOTSTRAP_PATH, serveServerBootstrap, type ServerBootstrapSource } from './handlers/server-bootstrap.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
@@ -59,6 +60,8 @@ export interface ApiServerOptions {
   authorizer?: (registry: Registry) => Authorizer;
   /** Serves `/cacerts` to joining agents when set. */
   joinCA?: JoinCA;
+  /** Serves the server bootstrap data to joining servers when set. */
+  serverBootstrap?: ServerBootstrapSource;
   bindAddress: string;
   port: number;
   /** PEM private key signing service-account tokens; without it there is no TokenRequest API. */
@@ -178,6 +181,7 @@ export class ApiServer {
     let ctx: RequestContext | undefined;
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
+      if (url.pathname === SERVER_BOOTSTRAP_PATH && this.opts.serverBootstrap && req.method === 'GET') return await serveServerBootstrap(req, res, this.opts.serverBootstrap);
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
       const user = await this.admit(req, ri, audit);
       this.limits.admit(ri, user, url, res);

@@ -1,0 +1,65 @@
+// `k8ts server --server URL --token-file TOKEN --cluster-init` joins a running --cluster-init
+// server: it receives the cluster's CA, keys and token (sealed with the server token), its etcd
+// member joins as a learner and is promoted, and both API servers serve the same state. A bootstrap
+// token made for agents is refused the server bootstrap data.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddedEtcdPaths, stopLeftoverMember } from '../../src/storage/etcd/embedded-paths.js';
+import { freePort } from '../../src/storage/etcd/member.js';
+import { K8TS_BIN, run, TestCluster } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'k8ts-server-join-'));
+const clusters: TestCluster[] = [];
+after(async () => {
+  for (const c of clusters) await c.stop('SIGTERM', true).catch(() => undefined);
+  for (const name of ['a', 'b']) await stopLeftoverMember(join(dir, name));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const etcdPorts = async () => ['--cluster-init', '--etcd-client-port', String(await freePort()), '--etcd-peer-port', String(await freePort())];
+
+test('a second server joins with the server token: shared CA and keys, a promoted etcd member, one state', { timeout: 170_000 }, async () => {
+  const a = await TestCluster.start({ dataDir: join(dir, 'a'), extraArgs: await etcdPorts() });
+  clusters.push(a);
+
+  // An agent's bootstrap token (valid for /cacerts and for joining as a node) cannot join a server.
+  await a.k(['create', 'secret', 'generic', 'bootstrap-token-agent1', '-n', 'kube-system', '--type', 'bootstrap.kubernetes.io/token',
+    '--from-literal=token-id=agent1', '--from-literal=token-secret=0123456789abcdef', '--from-literal=usage-bootstrap-authentication=true']);
+  const refused = await run(process.execPath, [K8TS_BIN, 'server', '--data-dir', join(dir, 'refused'), '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--disable-agent',
+    ...await etcdPorts(), '--server', a.url, '--token', 'agent1.0123456789abcdef']);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /refused token agent1 for joining as a server: only the server token/);
+
+  const bArgs = [...await etcdPorts(), '--server', a.url, '--token-file', join(a.dataDir, 'token')];
+  const b = await TestCluster.start({ dataDir: join(dir, 'b'), extraArgs: bArgs });
+  clusters.push(b);
+  for (const file of ['tls/ca.crt', 'tls/ca.key', 'tls/service.key', 'tls/front-proxy-ca.key', 'token']) {
+    assert.equal(readFileSync(join(b.dataDir, file), 'utf8'), readFileSync(join(a.dataDir, file), 'utf8'), file);
+  }
+  assert.notEqual(readFileSync(join(b.dataDir, 'tls/serving.crt'), 'utf8'), readFileSync(join(a.dataDir, 'tls/serving.crt'), 'utf8'), 'each server has its own serving certificate');
+
+  const listed = await run(process.execPath, [K8TS_BIN, 'etcd-member', 'list', '--data-dir', a.dataDir]);
+  assert.equal(listed.code, 0, listed.stderr);
+  const rows = listed.stdout.trim().split('\n').slice(1).map(r => r.split(/ +/));
+  const names = [a.dataDir, b.dataDir].map(d => readFileSync(embeddedEtcdPaths(d).nameFile, 'utf8').trim());
+  assert.deepEqual(rows.map(r => r[2]).sort(), [...names].sort());
+  assert.deepEqual(rows.map(r => r[5]), ['false', 'false'], 'the joined member was promoted to a voter');
+
+  await a.k(['create', 'configmap', 'written-on-a', '--from-literal=k=v']);
+  assert.equal(await b.k(['get', 'configmap', 'written-on-a', '-o', 'jsonpath={.data.k}']), 'v');
+  // A service-account token signed by one server is accepted by the other (shared signing key).
+  const token = (await a.k(['create', 'token', 'default'])).trim();
+  const whoami = await run('kubectl', ['--kubeconfig', '/dev/null', '--server', b.url, '--certificate-authority', join(b.dataDir, 'tls/ca.crt'), '--token', token,
+    'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
+  assert.equal(whoami.stdout, 'system:serviceaccount:default:default', whoami.stderr);
+
+  // Restarted, the joined server runs from its own data (no second join).
+  await b.stop('SIGTERM', true);
+  clusters.pop();
+  const again = await TestCluster.start({ dataDir: b.dataDir, extraArgs: bArgs });
+  clusters.push(again);
+  assert.equal(await again.k(['get', 'configmap', 'written-on-a', '-o', 'jsonpath={.data.k}']), 'v');
+});
