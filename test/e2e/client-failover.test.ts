@@ -1,12 +1,12 @@
 // Clients fail over between servers: two k8ts servers share one etcd (the test starts it, with TLS)
-// and the cluster's credentials (the second server's data dir gets the first's tls/ and token, what
-// a joining server receives); `k8ts sim-nodes` is given both with --server. kubectl through either
+// and the cluster's credentials (the second joins the first with --server and its server token);
+// `k8ts sim-nodes` is given both with --server. kubectl through either
 // server sees the same objects; the first server is killed (SIGKILL) and the nodes keep renewing
 // their Leases and stay Ready through the second.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCA, issueCertificate } from '../../src/pki/certificates.js';
@@ -45,12 +45,8 @@ test('sim-nodes given two servers keep their Leases renewing and stay Ready when
   const etcdArgs = await startEtcd();
   const a = await TestCluster.start({ dataDir: join(dir, 'a'), extraArgs: etcdArgs });
   clusters.push(a);
-  // The second server gets the first one's credentials: the same CA, service-account key and join token.
-  const bDir = join(dir, 'b');
-  mkdirSync(bDir, { recursive: true, mode: 0o700 });
-  cpSync(join(a.dataDir, 'tls'), join(bDir, 'tls'), { recursive: true });
-  cpSync(join(a.dataDir, 'token'), join(bDir, 'token'));
-  const b = await TestCluster.start({ dataDir: bDir, extraArgs: etcdArgs });
+  // The second server joins the first: it receives the same CA, service-account key and join token.
+  const b = await TestCluster.start({ dataDir: join(dir, 'b'), extraArgs: [...etcdArgs, '--server', a.url, '--token-file', join(a.dataDir, 'token')] });
   clusters.push(b);
 
   await a.k(['create', 'configmap', 'seen-by-both', '--from-literal=k=v']);
