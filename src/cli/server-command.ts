@@ -18,6 +18,7 @@ import type { ClientConfig } from '../client/kubeconfig.js';
 import { issueCertificate } from '../pki/certificates.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimitOptions } from '../apiserver/http/limits.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { EndpointReconciler } from '../apiserver/endpoint-reconciler.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
 import { Auditor } from '../apiserver/audit/auditor.js';
@@ -184,9 +185,11 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const datastore = await openDatastore(settings.datastore, datastoreContext);
   const store = datastore.store;
   const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   await ensureAuthenticationTrust(apiServer.registry, creds.ca.cert, requestHeaderConfig(creds));
+  const endpointReconciler = new EndpointReconciler(apiServer.registry, { ip: advertise, port: boundPort, log });
+  await endpointReconciler.start();
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const url = `https://${serverHost}:${boundPort}`;
@@ -196,6 +199,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const stopControlPlane = async () => {
     await stopControlLoops();
     stopHousekeeping();
+    await endpointReconciler.stop().catch(err => log('could not take this server out of the kubernetes endpoints', { error: (err as Error).message }));
     await apiServer.stop();
     await datastore.close();
   };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedEtcdPaths, stopLeftoverMember } from '../../src/storage/etcd/embedded-paths.js';
 import { freePort } from '../../src/storage/etcd/member.js';
-import { K8TS_BIN, run, TestCluster } from './harness.js';
+import { eventually, K8TS_BIN, run, TestCluster } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-server-join-'));
 const clusters: TestCluster[] = [];
@@ -56,10 +56,25 @@ test('a second server joins with the server token: shared CA and keys, a promote
     'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
   assert.equal(whoami.stdout, 'system:serviceaccount:default:default', whoami.stderr);
 
-  // Restarted, the joined server runs from its own data (no second join).
+  // The kubernetes Service's endpoints list both servers (each its own Lease).
+  const endpointsOf = async (c: TestCluster) => (await c.k(['get', 'endpoints', 'kubernetes', '-o', 'jsonpath={range .subsets[*]}{.addresses[*].ip}:{.ports[0].port} {end}'])).trim().split(' ').filter(Boolean).sort();
+  const slicesOf = async (c: TestCluster) => (await c.k(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=kubernetes', '-o', 'jsonpath={range .items[*]}{.endpoints[*].addresses[0]}:{.ports[0].port} {end}'])).trim().split(' ').filter(Boolean).sort();
+  const both = [a.url, b.url].map(u => new URL(u).host).sort();
+  await eventually(async () => JSON.stringify(await endpointsOf(a)) === JSON.stringify(both), 20_000, 'both servers in the kubernetes Endpoints');
+  assert.deepEqual(await slicesOf(a), both);
+
+  // Stopped cleanly, a server takes itself out; restarted, it runs from its own data (no second join).
   await b.stop('SIGTERM', true);
   clusters.pop();
+  assert.deepEqual(await endpointsOf(a), [new URL(a.url).host]);
   const again = await TestCluster.start({ dataDir: b.dataDir, extraArgs: bArgs });
   clusters.push(again);
   assert.equal(await again.k(['get', 'configmap', 'written-on-a', '-o', 'jsonpath={.data.k}']), 'v');
+  await eventually(async () => (await endpointsOf(a)).length === 2, 20_000, 'the restarted server back in the Endpoints');
+
+  // Killed, its Lease expires (15 s) and the other server removes its address.
+  await again.stop('SIGKILL', true);
+  clusters.pop();
+  await eventually(async () => JSON.stringify(await endpointsOf(a)) === JSON.stringify([new URL(a.url).host]), 40_000, 'the killed server out of the Endpoints');
+  assert.deepEqual(await slicesOf(a), [new URL(a.url).host]);
 });
