@@ -359,7 +359,13 @@ async function votingMemberClientUrls(dataDir: string): Promise<string[]> {
   if (!record) return [];
   const client = embeddedEtcdClient(dataDir, record);
   try {
-    return (await client.memberList()).filter(m => !m.isLearner).flatMap(m => m.clientURLs);
+    // A member's loopback URL would reach the joiner's own machine: only members that have no
+    // other URL (every server on one machine) are given by it.
+    const reachable = (urls: string[]) => {
+      const outside = urls.filter(u => !/^https?:\/\/(127\.|\[::1\]|localhost[:/])/.test(u));
+      return outside.length ? outside : urls;
+    };
+    return (await client.memberList()).filter(m => !m.isLearner).flatMap(m => reachable(m.clientURLs));
   } finally {
     client.close();
   }
