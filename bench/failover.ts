@@ -5,7 +5,7 @@
 // acknowledged through another server, and every node's Lease renewed. Prints one JSON object.
 // (Servers joining each other with `--server --token` are not built yet: the credentials are copied.)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,11 +117,8 @@ export async function failoverBench(o: FailoverBenchOptions): Promise<Record<str
 
     servers.push(await startServer(join(dir, 's0'), serverArgs(0)));
     for (const i of [1, 2]) {
-      const d = join(dir, `s${i}`);
-      mkdirSync(d, { mode: 0o700 });
-      cpSync(join(servers[0].dataDir, 'tls'), join(d, 'tls'), { recursive: true });
-      cpSync(join(servers[0].dataDir, 'token'), join(d, 'token'));
-      servers.push(await startServer(d, serverArgs(i)));
+      // Joins the first server: the same CA, keys and token (k8ts server --server).
+      servers.push(await startServer(join(dir, `s${i}`), [...serverArgs(i), '--server', servers[0].url, '--token-file', join(servers[0].dataDir, 'token')]));
     }
     const allServers = servers.map(s => s.url).join(',');
     nodes = spawn(process.execPath, [K8TS, 'sim-nodes', '--kubeconfig', servers[0].kubeconfig, '--server', allServers, '--count', String(o.nodes), '--name-prefix', 'fo-'], { stdio: 'ignore' });

@@ -12,6 +12,8 @@ import { Informer } from '../client/informer.js';
 import { SharedInformers } from '../client/shared-informers.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import { RestClient } from '../client/rest-client.js';
+import type { ClientConfig } from '../client/kubeconfig.js';
+import { ServerList, startServerDiscovery } from '../client/server-discovery.js';
 import { IngressController } from '../ingress/controller.js';
 import { ingressNodeLabels } from '../ingress/status.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
@@ -101,6 +103,9 @@ export class Agent {
   private readonly certificates: CertificateStore;
   private readonly rotations: CertificateRotation[] = [];
   private readonly nodes: Informer<NodeObject>;
+  /** The cluster's API servers: the configured ones, then those learned (kube-proxy's identity reads Endpoints). */
+  private readonly servers: ServerList;
+  private stopServerDiscovery?: () => void;
   /** One informer per resource for each identity: the kubelet's, kube-proxy's, the node controllers'. */
   private readonly informers: SharedInformers;
   private readonly proxyInformers: SharedInformers;
@@ -122,9 +127,13 @@ export class Agent {
   private vtep?: Vtep;
 
   constructor(private readonly o: AgentOptions) {
-    this.client = new RestClient(o.clients.kubelet, `kubelet/${o.nodeName}`);
-    this.proxyClient = new RestClient(o.clients.kubeProxy, `kube-proxy/${o.nodeName}`);
-    this.controllerClient = new RestClient(o.clients.controller, `k8ts-controller/${o.nodeName}`);
+    // Every client of the node fails over to the servers learned from the kubernetes Endpoints too.
+    const { kubelet } = o.clients;
+    this.servers = new ServerList([kubelet.server, ...(kubelet.failoverServers ?? [])]);
+    const shared = (c: ClientConfig): ClientConfig => ({ ...c, serverList: this.servers });
+    this.client = new RestClient(shared(o.clients.kubelet), `kubelet/${o.nodeName}`);
+    this.proxyClient = new RestClient(shared(o.clients.kubeProxy), `kube-proxy/${o.nodeName}`);
+    this.controllerClient = new RestClient(shared(o.clients.controller), `k8ts-controller/${o.nodeName}`);
     this.certificates = new CertificateStore(o.agentDir);
     // Every node's pod CIDR and address, for the routes: the node controller's identity reads all
     // Nodes (as k3s's flannel does with system:k3s-controller); the kubelet's may read only its own.
@@ -149,6 +158,7 @@ export class Agent {
     const paths = agentPaths(o.agentDir);
     mkdirSync(o.agentDir, { recursive: true });
     this.rotateClientCertificates();
+    this.stopServerDiscovery = startServerDiscovery(this.proxyClient, this.servers, o.log);
     writeFileSync(paths.cgroupRootFile, `${o.cgroupRoot}\n`);
     writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
@@ -250,6 +260,7 @@ export class Agent {
 
   /** Stops the agent; pods keep running in their containers, and the next start adopts them. */
   async stop(): Promise<void> {
+    this.stopServerDiscovery?.();
     for (const r of this.rotations.splice(0)) r.stop();
     this.ingress?.stop();
     await this.localPath?.stop();

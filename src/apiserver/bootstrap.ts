@@ -1,7 +1,7 @@
 // Objects every cluster has from the start: the system namespaces, the system PriorityClasses,
 // the built-in IngressClass (unless the built-in ingress is disabled), the default StorageClass
 // `local-path` of the built-in provisioner (unless local storage is disabled), the `kubernetes` Service
-// (first address of the service range) with endpoints pointing at this API server, and the
+// (first address of the service range; its endpoints are kept by endpoint-reconciler.ts), and the
 // `kube-system/kube-dns` Service (tenth address, as k3s) whose endpoints are the nodes' DNS servers
 // (each node agent adds its own EndpointSlice). The RBAC bootstrap policy is reconciled too.
 import { AlreadyExistsError } from '../api/errors.js';
@@ -17,7 +17,7 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 
 export interface BootstrapOptions {
   kubernetesServiceIP: string;
-  advertiseAddress: string;
+  /** The `kubernetes` Service's targetPort (its endpoints are kept by endpoint-reconciler.ts). */
   securePort: number;
   /** Create the IngressClass of the built-in ingress controller (k3s's --disable traefik skips its class too). */
   ingressClass: boolean;
@@ -62,22 +62,6 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
       type: 'ClusterIP', clusterIP: o.clusterDNSIP, internalTrafficPolicy: 'Local', sessionAffinity: 'None',
       ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }],
     },
-  } as KubeObject));
-  const subsets = [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }] }];
-  const endpoints = registry.get('', 'endpoints');
-  const current = endpoints.getCached('default', 'kubernetes')?.object;
-  if (!current) {
-    await ensure(() => endpoints.create(ctx, 'default', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets } as KubeObject));
-  } else if (JSON.stringify(current.subsets) !== JSON.stringify(subsets)) {
-    await endpoints.update(ctx, 'default', 'kubernetes', { ...current, subsets });
-  }
-  const slices = registry.get('discovery.k8s.io', 'endpointslices');
-  await ensure(() => slices.create(ctx, 'default', {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'k8ts-apiserver' } },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
-    ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }],
   } as KubeObject));
 }
 

@@ -22,6 +22,7 @@ import { impersonate } from './auth/impersonation.js';
 import { registryClaimObjects, ServiceAccountTokens } from './auth/serviceaccount/tokens.js';
 import type { RequestContext, UserInfo } from './context.js';
 import { CACERTS_PATH } from '../pki/ca-proof.js';
+import { SERVER_BOOTSTRAP_PATH, serveServerBootstrap, type ServerBootstrapSource } from './handlers/server-bootstrap.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
 import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
@@ -66,6 +67,8 @@ export interface ApiServerOptions {
   authorizer?: (registry: Registry) => Authorizer;
   /** Serves `/cacerts` to joining agents when set. */
   joinCA?: JoinCA;
+  /** Serves the server bootstrap data to joining servers when set. */
+  serverBootstrap?: ServerBootstrapSource;
   bindAddress: string;
   port: number;
   /** PEM private key signing service-account tokens; without it there is no TokenRequest API. */
@@ -185,6 +188,7 @@ export class ApiServer {
     let ctx: RequestContext | undefined;
     try {
       // Joining agents do not trust our certificate yet, so they cannot authenticate either.
+      if (url.pathname === SERVER_BOOTSTRAP_PATH && this.opts.serverBootstrap && req.method === 'GET') return await serveServerBootstrap(req, res, this.opts.serverBootstrap);
       if (url.pathname === CACERTS_PATH && this.opts.joinCA && req.method === 'GET') return serveCaCerts(res, url.searchParams, this.opts.joinCA, id => this.bootstrapTokens.tokenFor(id));
       // The dashboard's page and bundle are public; every API call it makes carries the user's credentials.
       if (url.pathname === '/dashboard' || url.pathname.startsWith(DASHBOARD_PATH)) return this.dashboard.serve(req, res, url.pathname);

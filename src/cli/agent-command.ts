@@ -182,13 +182,13 @@ export async function startAgent(args: string[]): Promise<RunningAgent | undefin
   return { ...running, stop: async () => { await running.stop(); removePidFile(pidFileOf(dataDir)); } };
 }
 
-function bootstrapToken(text: string): BootstrapToken {
+export function bootstrapToken(text: string): BootstrapToken {
   const token = parseBootstrapToken(text);
   if (!token) throw new FlagError('invalid join token: must be a bootstrap token <6 characters [a-z0-9]>.<16 characters [a-z0-9]> (the server\'s <data-dir>/token)');
   return token;
 }
 
-function readToken(path: string): string {
+export function readToken(path: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (err) {

@@ -105,6 +105,8 @@ export interface DatastoreContext {
   log: Logger;
   /** Keys etcd expires with a lease (Events under --event-ttl); SQLite and memory leave them to a sweep. */
   expiring: { prefixes: string[]; ttlSeconds: number };
+  /** Client URLs of the etcd members of the cluster this server joins (k8ts server --server). */
+  joinEtcd?: string[];
 }
 
 /** Whether the store expires keys itself (etcd leases) rather than needing the Event sweep. */
@@ -130,7 +132,7 @@ export async function openDatastore(s: DatastoreSettings, ctx: DatastoreContext)
 }
 
 export function embeddedOptions(s: { clientPort: number; peerPort: number }, ctx: DatastoreContext): EmbeddedEtcdOptions {
-  return { dataDir: ctx.dataDir, ca: ctx.ca, advertise: ctx.advertise, clientPort: s.clientPort, peerPort: s.peerPort, log: ctx.log, expiring: ctx.expiring };
+  return { dataDir: ctx.dataDir, ca: ctx.ca, advertise: ctx.advertise, clientPort: s.clientPort, peerPort: s.peerPort, log: ctx.log, expiring: ctx.expiring, joinEndpoints: ctx.joinEtcd };
 }
 
 /** Where the SQLite store lives (and where --cluster-init looks for state to move into etcd). */

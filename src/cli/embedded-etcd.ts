@@ -12,6 +12,7 @@ import { issueCertificate, type PemPair } from '../pki/certificates.js';
 import { EtcdClient, type EtcdTls } from '../storage/etcd/client.js';
 import { EtcdStore, type EtcdStoreOptions } from '../storage/etcd/etcd-store.js';
 import { EtcdMember, type MemberOptions } from '../storage/etcd/member.js';
+import { addLearner, promoteWhenInSync, type AddedLearner } from '../storage/etcd/membership.js';
 import { restoreSnapshot, saveSnapshot } from '../storage/etcd/snapshot.js';
 import type { Schedule } from '../api/cron-schedule.js';
 import { startSnapshotSchedule } from './snapshot-schedule.js';
@@ -32,6 +33,8 @@ export interface EmbeddedEtcdOptions {
   peerPort: number;
   log: Logger;
   expiring?: EtcdStoreOptions['expiring'];
+  /** Client URLs of a running cluster's members: a member without data joins it (joining server). */
+  joinEndpoints?: string[];
 }
 
 /** The member's serving/peer certificate and the API server's client certificate, made once. */
@@ -105,6 +108,18 @@ export async function resetEmbeddedEtcd(o: EmbeddedEtcdOptions, restorePath?: st
   await member.stop();
 }
 
+/** Registers this member as a learner of the running cluster (membership.ts); the client stays open to promote it. */
+async function addAsLearner(client: EtcdClient, options: MemberOptions, log: Logger): Promise<{ client: EtcdClient; learner: AddedLearner }> {
+  try {
+    const learner = await addLearner(client, options.name, options.peerUrls[0]);
+    log('embedded etcd joining the cluster as a learner', { id: learner.id, initialCluster: learner.initialCluster });
+    return { client, learner };
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+}
+
 async function startMember(options: MemberOptions, tls: EtcdTls, pidFile: string): Promise<EtcdMember> {
   const member = await EtcdMember.start(options, tls);
   writePidFile(pidFile, member.pid);
@@ -114,11 +129,21 @@ async function startMember(options: MemberOptions, tls: EtcdTls, pidFile: string
 /** Starts the member, keeps it running, takes scheduled snapshots, and opens the store on it. */
 export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: string, snapshots?: { schedule: Schedule; retention: number; dir: string }): Promise<OpenDatastore> {
   const tls = await ensureEtcdCertificates(o);
-  const memberOptions = embeddedMemberOptions(o);
+  let memberOptions = embeddedMemberOptions(o);
   const { pidFile } = embeddedEtcdPaths(o.dataDir);
   const leftover = await stopLeftoverMember(o.dataDir);
   if (leftover !== undefined) o.log('stopped the etcd member a previous server left running', { pid: leftover });
-  let member = await startMember(memberOptions, tls, pidFile);
+  // Joining: only a member that has no data yet is added; later starts run from the member's own data.
+  const joining = o.joinEndpoints && !existsSync(join(memberOptions.dataDir, 'member'))
+    ? await addAsLearner(new EtcdClient({ endpoints: o.joinEndpoints, tls }), memberOptions, o.log) : undefined;
+  if (joining) memberOptions = { ...memberOptions, initialCluster: joining.learner.initialCluster, initialClusterState: 'existing' };
+  let member: EtcdMember;
+  try {
+    member = await startMember(memberOptions, tls, pidFile);
+  } catch (err) {
+    joining?.client.close();
+    throw err;
+  }
   const record: MemberRecord = { name: memberOptions.name, clientUrls: memberOptions.clientUrls, peerUrls: memberOptions.peerUrls };
   writeFileSync(embeddedEtcdPaths(o.dataDir).recordFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   o.log('embedded etcd started', { pid: member.pid, name: memberOptions.name, client: memberOptions.clientUrls.join(',') });
@@ -139,6 +164,10 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
   const supervision = supervise();
   let store: EtcdStore;
   try {
+    if (joining) {
+      await promoteWhenInSync(joining.client, joining.learner.id);
+      o.log('embedded etcd joined the cluster as a voting member', { id: joining.learner.id });
+    }
     store = await EtcdStore.open(new EtcdClient({ endpoints: [memberOptions.clientUrls[0]], tls }), { expiring: o.expiring });
     const moved = await moveSqliteIntoEtcd(sqlitePath, store);
     if (moved !== undefined) o.log('moved the SQLite state into etcd', { objects: moved, sqlite: `${sqlitePath} (renamed ${sqlitePath}.migrated)` });
@@ -147,6 +176,8 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
     await member.stop();
     removePidFile(pidFile);
     throw err;
+  } finally {
+    joining?.client.close();
   }
   const snapshotClient = snapshots && embeddedEtcdClient(o.dataDir, record);
   const stopSnapshots = snapshots && startSnapshotSchedule({ ...snapshots, save: path => saveSnapshot(snapshotClient!, path), log: o.log });

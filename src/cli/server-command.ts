@@ -2,7 +2,7 @@
 // data dir. First start creates the CA, certificates, join token and admin kubeconfig. Each
 // control-plane component talks to the API as its own identity (system:kube-scheduler,
 // system:kube-controller-manager, the embedded node's system:node:<name>, ...).
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { systemContext } from '../apiserver/context.js';
@@ -18,6 +18,7 @@ import type { ClientConfig } from '../client/kubeconfig.js';
 import { issueCertificate } from '../pki/certificates.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimitOptions } from '../apiserver/http/limits.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { EndpointReconciler } from '../apiserver/endpoint-reconciler.js';
 import { AuthorizationModeError, buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../apiserver/auth/authorization-mode.js';
 import { EncryptionConfig, EncryptionConfigError } from '../apiserver/encryption/config.js';
 import { Auditor } from '../apiserver/audit/auditor.js';
@@ -69,8 +70,13 @@ import { parseQuantity, scaledValue } from '../api/quantity.js';
 import { LogStore, type RetentionPolicy } from '../storage/logs/log-store.js';
 import { defaultDataDir } from './data-dir.js';
 import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings } from './datastore.js';
-import { resetEmbeddedEtcd } from './embedded-etcd.js';
-import { nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningAgent } from './agent-command.js';
+import { embeddedEtcdClient, readMemberRecord, resetEmbeddedEtcd } from './embedded-etcd.js';
+import { bootstrapToken, nodeAgentFlags, nodeAgentSettings, readToken, startNodeAgent, type RunningAgent } from './agent-command.js';
+import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SHARED_FILES, writeServerBootstrap, type ServerBootstrapData } from './server-join.js';
+import { parseServerList } from './server-list.js';
+import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
+import { JoinError } from '../agent/join.js';
+import type { ServerBootstrapSource } from '../apiserver/handlers/server-bootstrap.js';
 
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
@@ -107,6 +113,9 @@ export const serverFlags: Record<string, FlagSpec> = {
   'max-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxRequestsInflight, help: 'read-only requests served at once before others get 429 (0: no limit; watches and other long-running requests do not count)' },
   'max-mutating-requests-inflight': { type: 'int', default: DEFAULT_REQUEST_LIMITS.maxMutatingRequestsInflight, help: 'mutating requests served at once before others get 429 (0: no limit)' },
   'request-timeout': { type: 'string', default: '60s', help: 'the longest a request other than a watch, exec, attach, port-forward, proxy or log may take before a 504 (e.g. 30s, 2m)' },
+  'server': { type: 'string', help: 'join the cluster of this running server (https://HOST:PORT): its CA, keys and etcd members are shared (needs --cluster-init or --datastore etcd)' },
+  'token': { type: 'string', help: 'with --server: the server token (the first server\'s <data-dir>/token); bootstrap tokens made for agents cannot join servers' },
+  'token-file': { type: 'string', help: 'file holding the server token (keeps it out of the process list)' },
   ...datastoreFlags,
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -150,6 +159,10 @@ interface ServerSettings {
   agent?: ReturnType<typeof nodeAgentSettings>;
   podSecurity: PodSecurityConfig;
   encryption?: EncryptionConfig;
+  /** --server and its token: the running server this one joins. */
+  join?: { server: string; token: BootstrapToken };
+  /** --encryption-provider-config's file. */
+  encryptionConfigPath?: string;
   /** Undefined unless both --audit-policy-file and --audit-log-path are given. */
   audit?: { policy: AuditPolicy; path: string; maxAgeDays: number; maxBackups: number; maxSizeMB: number };
 }
@@ -163,6 +176,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   writePidFile(pidFileOf(settings.dataDir));
 
   const log = logger('apiserver');
+  const joinEtcd = settings.join && await joinServer(settings, log);
   const kubernetesServiceIP = nthAddress(settings.serviceCidr, 1);
   const { bind, advertise } = settings;
   const clusterDNSIP = nthAddress(settings.serviceCidr, 10);
@@ -173,7 +187,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     ipAddresses: [advertise, kubernetesServiceIP, ...(bind !== '0.0.0.0' && bind !== '::' ? [bind] : [])],
   });
   const expiring = { prefixes: eventKeyPrefixes(), ttlSeconds: Math.ceil(settings.eventTtlMs / 1000) };
-  const datastoreContext = { dataDir: settings.dataDir, ca: creds.ca, advertise, log, expiring };
+  const datastoreContext = { dataDir: settings.dataDir, ca: creds.ca, advertise, log, expiring, joinEtcd };
   if (settings.datastore.kind === 'embedded-etcd' && settings.datastore.reset) {
     await resetEmbeddedEtcd(embeddedOptions(settings.datastore, datastoreContext), settings.datastore.reset.restorePath);
     removePidFile(pidFileOf(settings.dataDir));
@@ -183,9 +197,11 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const datastore = await openDatastore(settings.datastore, datastoreContext);
   const store = datastore.store;
   const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
-  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, advertiseAddress: advertise, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
+  await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   await ensureAuthenticationTrust(apiServer.registry, creds.ca.cert, requestHeaderConfig(creds));
+  const endpointReconciler = new EndpointReconciler(apiServer.registry, { ip: advertise, port: boundPort, log });
+  await endpointReconciler.start();
   const stopHousekeeping = startHousekeeping(settings, store, apiServer, log);
   const serverHost = advertise.includes(':') ? `[${advertise}]` : advertise;
   const url = `https://${serverHost}:${boundPort}`;
@@ -195,6 +211,7 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
   const stopControlPlane = async () => {
     await stopControlLoops();
     stopHousekeeping();
+    await endpointReconciler.stop().catch(err => log('could not take this server out of the kubernetes endpoints', { error: (err as Error).message }));
     await apiServer.stop();
     await datastore.close();
   };
@@ -294,8 +311,77 @@ function serverSettings(flags: FlagValues): ServerSettings {
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
+    encryptionConfigPath: flags['encryption-provider-config'] as string | undefined,
+    join: joinSettings(flags, datastore),
     audit: auditSettings(flags),
   };
+}
+
+function joinSettings(flags: FlagValues, datastore: DatastoreSettings): ServerSettings['join'] {
+  if (flags.server === undefined) {
+    if (flags.token !== undefined || flags['token-file'] !== undefined) throw new FlagError('--token and --token-file are for joining: they need --server');
+    return undefined;
+  }
+  const [server] = parseServerList(String(flags.server));
+  if (!flags.token === !flags['token-file']) throw new FlagError('--server needs one of --token and --token-file');
+  if (datastore.kind !== 'embedded-etcd' && datastore.kind !== 'etcd') throw new FlagError('a joining server shares the cluster\'s state: it needs --cluster-init (an embedded etcd member) or --datastore etcd');
+  return { server, token: bootstrapToken(flags.token ? String(flags.token) : readToken(String(flags['token-file']))) };
+}
+
+/**
+ * Joins the cluster of --server (server-join.ts) unless this data dir joined already, and takes its
+ * encryption config when none is given here. Returns the etcd members an embedded member joins.
+ */
+async function joinServer(settings: ServerSettings, log: ReturnType<typeof logger>): Promise<string[] | undefined> {
+  const { join: target, dataDir } = settings;
+  let etcdClientUrls: string[] | undefined;
+  if (!SHARED_FILES.every(path => existsSync(join(dataDir, path)))) {
+    let data: ServerBootstrapData;
+    try {
+      data = await fetchServerBootstrap(target!.server, target!.token);
+      writeServerBootstrap(dataDir, data);
+    } catch (err) {
+      if (err instanceof JoinError) throw new StartupError(`cannot join ${target!.server}: ${err.message}`);
+      throw err;
+    }
+    log('received the cluster\'s bootstrap data', { server: target!.server });
+    etcdClientUrls = data.etcdClientUrls;
+  }
+  if (settings.encryption === undefined && existsSync(receivedEncryptionConfigPath(dataDir))) {
+    settings.encryption = loadEncryptionConfig(receivedEncryptionConfigPath(dataDir));
+  }
+  if (settings.datastore.kind !== 'embedded-etcd' || etcdClientUrls === undefined) return undefined;
+  if (!etcdClientUrls.length) throw new StartupError(`cannot join ${target!.server} with --cluster-init: its state is not in an embedded etcd`);
+  return etcdClientUrls;
+}
+
+/** What a server hands to a joining one (apiserver/handlers/server-bootstrap.ts). */
+function serverBootstrapSource(settings: ServerSettings, creds: Credentials): ServerBootstrapSource {
+  return {
+    token: formatBootstrapToken(creds.joinToken),
+    data: async (): Promise<ServerBootstrapData> => ({
+      files: readSharedFiles(settings.dataDir),
+      etcdClientUrls: settings.datastore.kind === 'embedded-etcd' ? await votingMemberClientUrls(settings.dataDir) : [],
+      encryptionConfig: settings.encryptionConfigPath === undefined ? undefined : readFileSync(settings.encryptionConfigPath, 'utf8'),
+    }),
+  };
+}
+
+async function votingMemberClientUrls(dataDir: string): Promise<string[]> {
+  const record = readMemberRecord(dataDir);
+  if (!record) return [];
+  const client = embeddedEtcdClient(dataDir, record);
+  try {
+    // A member's loopback URL would reach the joiner's own machine: only members that have no
+    // other URL (every server on one machine) are given by it.
+    const reachable = (urls: string[]) => {
+      const outside = urls.filter(u => !/^https?:\/\/(127\.|\[::1\]|localhost[:/])/.test(u));
+      return outside.length ? outside : urls;
+    };
+    return (await client.memberList()).filter(m => !m.isLearner).flatMap(m => reachable(m.clientURLs));
+  } finally {
+    client.close();
+  }
 }
 
 /** As upstream: auditing needs a policy and a log path; without either nothing is recorded. */
@@ -370,6 +456,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
     logStore: new LogStore(join(settings.dataDir, 'logs', 'logs.db')),
     tls: { cert: creds.serving.cert, key: creds.serving.key, ca: creds.ca.cert },
     joinCA: { caPem: creds.ca.cert },
+    serverBootstrap: serverBootstrapSource(settings, creds),
     kubeletClient: creds.kubeletClient,
     serviceAccountKey: creds.serviceAccountKey,
     tokens: settings.tokens,

@@ -1,5 +1,6 @@
 // `k8ts sim-nodes --kubeconfig FILE --count N`: simulated nodes that register, heartbeat and run
 // pods through the API, for clusters without machines (tests, benchmarks, capacity what-ifs).
+import { ServerList, startServerDiscovery } from '../client/server-discovery.js';
 import { RestClient } from '../client/rest-client.js';
 import { DEFAULTS, OptionError, parseDurationMs, parseLabels, parseTaints, type SimNodeOptions } from '../simnodes/options.js';
 import { SimNodes } from '../simnodes/sim-nodes.js';
@@ -50,14 +51,19 @@ export async function runSimNodesCommand(args: string[]): Promise<number> {
   if (!f) return 0;
   if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
   const o = simNodeOptions(f);
-  const client = new RestClient(kubeconfigWithServers(String(f.kubeconfig), f.server), 'k8ts-sim-nodes');
+  const config = kubeconfigWithServers(String(f.kubeconfig), f.server);
+  // The nodes fail over to the servers listed in the kubernetes Endpoints too.
+  const servers = new ServerList([config.server, ...(config.failoverServers ?? [])]);
+  const client = new RestClient({ ...config, serverList: servers }, 'k8ts-sim-nodes');
   const log = logger('sim-nodes');
+  const stopDiscovery = startServerDiscovery(client, servers, log);
   const sim = new SimNodes(client, o, log, f['stop-heartbeat-file'] as string | undefined);
   const signalled = waitForSignal();
   const started = Date.now();
   await Promise.race([sim.start(), signalled]);
   log('nodes registered', { count: o.count, prefix: o.namePrefix, ms: Date.now() - started });
   await signalled;
+  stopDiscovery();
   sim.stop();
   client.close();
   return 0;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import type { PemPair } from '../pki/certificates.js';
+import type { ServerList } from './server-discovery.js';
 
 export interface ClientConfig {
   server: string;
@@ -12,6 +13,8 @@ export interface ClientConfig {
    * over on its own: a server it cannot connect to, or that does not answer, is left for the next.
    */
   failoverServers?: string[];
+  /** Servers learned while running (client/server-discovery.ts), shared by the clients of one process. */
+  serverList?: ServerList;
   ca?: string;
   cert?: string;
   key?: string;

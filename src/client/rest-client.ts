@@ -92,11 +92,35 @@ function originOf(url: string, config: ClientConfig): Origin {
 }
 
 export class RestClient {
-  private readonly origins: Origin[];
+  private origins: Origin[];
   private active = 0;
+  private readonly unsubscribe?: () => void;
 
   constructor(public config: ClientConfig, readonly userAgent = 'k8ts') {
     this.origins = [config.server, ...(config.failoverServers ?? [])].map(url => originOf(url, config));
+    if (config.serverList) {
+      this.useServers(config.serverList.current);
+      this.unsubscribe = config.serverList.subscribe(urls => this.useServers(urls));
+    }
+  }
+
+  /**
+   * Adds the servers of `urls` not known yet (after the configured ones) and drops learned ones no
+   * longer listed; the active server stays active while it is listed.
+   */
+  private useServers(urls: string[]): void {
+    const configured = [this.config.server, ...(this.config.failoverServers ?? [])];
+    const wanted = [...new Set([...configured, ...urls])];
+    const byUrl = new Map(this.origins.map(o => [o.url, o]));
+    const active = this.origins[this.active];
+    for (const o of this.origins) {
+      if (!wanted.includes(o.url)) {
+        o.agent.destroy();
+        o.watchAgent.destroy();
+      }
+    }
+    this.origins = wanted.map(url => byUrl.get(url) ?? originOf(url, this.config));
+    this.active = Math.max(0, this.origins.indexOf(active));
   }
 
   /** The server requests go to now. */
@@ -105,6 +129,7 @@ export class RestClient {
   }
 
   close(): void {
+    this.unsubscribe?.();
     for (const o of this.origins) {
       o.agent.destroy();
       o.watchAgent.destroy();

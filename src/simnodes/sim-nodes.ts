@@ -77,8 +77,8 @@ export class SimNodes {
         signerName: SIGNER_KUBELET_CLIENT, usages: ['digital signature', 'client auth'],
         subject: { commonName: `system:node:${n.name}`, organizations: ['system:nodes'] }, pollMs: 250,
       }));
-      const { server, failoverServers, ca, insecureSkipTLSVerify } = this.client.config;
-      n.client = new RestClient({ server, failoverServers, ca, insecureSkipTLSVerify, cert: pair.cert, key: pair.key }, `k8ts-sim-nodes/${n.name}`);
+      const { server, failoverServers, serverList, ca, insecureSkipTLSVerify } = this.client.config;
+      n.client = new RestClient({ server, failoverServers, serverList, ca, insecureSkipTLSVerify, cert: pair.cert, key: pair.key }, `k8ts-sim-nodes/${n.name}`);
     }));
   }
 

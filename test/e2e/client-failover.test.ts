@@ -1,12 +1,13 @@
 // Clients fail over between servers: two k8ts servers share one etcd (the test starts it, with TLS)
-// and the cluster's credentials (the second server's data dir gets the first's tls/ and token, what
-// a joining server receives); `k8ts sim-nodes` is given both with --server. kubectl through either
+// and the cluster's credentials (the second joins the first with --server and its server token);
+// `k8ts sim-nodes` is given both with --server, and another only the first (it learns the second
+// from the kubernetes Endpoints). kubectl through either
 // server sees the same objects; the first server is killed (SIGKILL) and the nodes keep renewing
 // their Leases and stay Ready through the second.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCA, issueCertificate } from '../../src/pki/certificates.js';
@@ -41,39 +42,42 @@ async function startEtcd(): Promise<string[]> {
 
 interface Lease { metadata: { name: string }; spec: { renewTime: string } }
 
-test('sim-nodes given two servers keep their Leases renewing and stay Ready when one is killed', { timeout: 170_000 }, async () => {
+test('sim-nodes given two servers, or one and learning the other, keep their Leases renewing and stay Ready when one is killed', { timeout: 170_000 }, async () => {
   const etcdArgs = await startEtcd();
   const a = await TestCluster.start({ dataDir: join(dir, 'a'), extraArgs: etcdArgs });
   clusters.push(a);
-  // The second server gets the first one's credentials: the same CA, service-account key and join token.
-  const bDir = join(dir, 'b');
-  mkdirSync(bDir, { recursive: true, mode: 0o700 });
-  cpSync(join(a.dataDir, 'tls'), join(bDir, 'tls'), { recursive: true });
-  cpSync(join(a.dataDir, 'token'), join(bDir, 'token'));
-  const b = await TestCluster.start({ dataDir: bDir, extraArgs: etcdArgs });
+  // The second server joins the first: it receives the same CA, service-account key and join token.
+  const b = await TestCluster.start({ dataDir: join(dir, 'b'), extraArgs: [...etcdArgs, '--server', a.url, '--token-file', join(a.dataDir, 'token')] });
   clusters.push(b);
 
   await a.k(['create', 'configmap', 'seen-by-both', '--from-literal=k=v']);
   assert.equal(await b.k(['get', 'configmap', 'seen-by-both', '-o', 'jsonpath={.data.k}']), 'v');
 
+  // `fo-` nodes are given both servers; `one-` nodes only the first, and learn the second from the
+  // kubernetes Endpoints (which both servers keep).
   const nodes = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', a.kubeconfig, '--server', `${a.url},${b.url}`, '--count', '2', '--name-prefix', 'fo-'], { stdio: 'ignore' });
+  const learning = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', a.kubeconfig, '--server', a.url, '--count', '1', '--name-prefix', 'one-'], { stdio: 'ignore' });
   try {
     const ready = async (c: TestCluster) => (await c.k(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'])).trim();
-    await eventually(async () => (await ready(b)) === 'fo-0=True fo-1=True', 40_000, 'both simulated nodes Ready');
+    await eventually(async () => (await ready(b)) === 'fo-0=True fo-1=True one-0=True', 40_000, 'the simulated nodes Ready');
+    // sim-nodes reads the Endpoints every 10 s: let it have read the second server.
+    await new Promise(r => setTimeout(r, 11_000));
 
     await a.stop('SIGKILL', true);
     const killedAt = Date.now();
     // Every Lease renewed after the kill, through the surviving server.
     await eventually(async () => {
       const leases = JSON.parse(await b.k(['get', 'leases', '-n', 'kube-node-lease', '-o', 'json'])).items as Lease[];
-      const renewed = leases.filter(l => l.metadata.name.startsWith('fo-') && Date.parse(l.spec.renewTime) > killedAt);
-      return renewed.length === 2;
-    }, 40_000, 'both nodes to renew their Leases through the second server');
-    assert.equal(await ready(b), 'fo-0=True fo-1=True', 'the nodes stay Ready');
+      const renewed = leases.filter(l => /^(fo|one)-/.test(l.metadata.name) && Date.parse(l.spec.renewTime) > killedAt);
+      return renewed.length === 3;
+    }, 40_000, 'every node to renew its Lease through the second server');
+    assert.equal(await ready(b), 'fo-0=True fo-1=True one-0=True', 'the nodes stay Ready');
     await b.k(['create', 'configmap', 'after-failover']);
   } finally {
-    const exited = new Promise(r => nodes.once('exit', r));
-    if (nodes.pid && nodes.exitCode === null) process.kill(nodes.pid, 'SIGTERM');
-    await exited;
+    for (const p of [nodes, learning]) {
+      const exited = new Promise(r => p.once('exit', r));
+      if (p.pid && p.exitCode === null) process.kill(p.pid, 'SIGTERM');
+      await exited;
+    }
   }
 });

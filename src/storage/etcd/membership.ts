@@ -26,17 +26,35 @@ export interface AddedLearner {
 /**
  * Adds a learner listening for peers on `peerUrl`, named `name` once it starts. A member already
  * registered with that peer URL (a join that stopped before its member started) is reused, since
- * etcd refuses a second member on the same URL.
+ * etcd refuses a second member on the same URL. "unhealthy cluster" (just after another member
+ * joined) is waited out for up to `timeoutMs`.
  */
-export async function addLearner(client: EtcdClient, name: string, peerUrl: string): Promise<AddedLearner> {
+export async function addLearner(client: EtcdClient, name: string, peerUrl: string, timeoutMs = 30_000, retryMs = 500): Promise<AddedLearner> {
   const existing = (await client.memberList()).find(m => m.peerURLs.includes(peerUrl));
   if (existing && existing.name !== '' && existing.name !== name) {
     throw new MembershipError(`etcd member ${existing.name} (${existing.ID}) already uses peer URL ${peerUrl}`);
   }
   const { member, members } = existing
     ? { member: existing, members: await client.memberList() }
-    : await client.memberAdd([peerUrl], true);
+    : await whileUnhealthy(() => client.memberAdd([peerUrl], true), timeoutMs, retryMs);
   return { id: member.ID, initialCluster: initialCluster(members, member.ID, name) };
+}
+
+/**
+ * Runs a membership change, retrying etcd's "unhealthy cluster" refusal (its strict reconfiguration
+ * check: every member must have been connected for 5 s, which fails just after a member joined or
+ * restarted) for up to `timeoutMs`.
+ */
+async function whileUnhealthy<T>(change: () => Promise<T>, timeoutMs: number, retryMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await change();
+    } catch (err) {
+      if (!(err instanceof EtcdError) || err.details !== UNHEALTHY || Date.now() > deadline) throw err;
+      await sleep(retryMs);
+    }
+  }
 }
 
 function initialCluster(members: EtcdMemberInfo[], newId: string, newName: string): string {
@@ -71,14 +89,6 @@ export async function promoteWhenInSync(client: EtcdClient, id: string, timeoutM
 export async function removeMemberByName(client: EtcdClient, name: string, timeoutMs = 30_000, retryMs = 500): Promise<boolean> {
   const member = (await client.memberList()).find(m => m.name === name);
   if (!member) return false;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await client.memberRemove(member.ID);
-      return true;
-    } catch (err) {
-      if (!(err instanceof EtcdError) || err.details !== UNHEALTHY || Date.now() > deadline) throw err;
-      await sleep(retryMs);
-    }
-  }
+  await whileUnhealthy(() => client.memberRemove(member.ID), timeoutMs, retryMs);
+  return true;
 }
