@@ -14,9 +14,34 @@ export function componentRegistry(): Registry {
   return registry;
 }
 
-/** Writes the registry in the text exposition format (version 0.0.4, what Prometheus scrapes). */
+/**
+ * The registry in the text exposition format (version 0.0.4, what Prometheus scrapes), each
+ * sample's label pairs sorted by name as Go's client_golang writes them (prom-client keeps the order
+ * a caller passed), so every series reads exactly as upstream's component would write it.
+ */
+export async function exposition(registry: Registry): Promise<string> {
+  return (await registry.metrics()).split('\n').map(sortSampleLabels).join('\n');
+}
+
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}( .*)$/;
+const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/y;
+
+function sortSampleLabels(line: string): string {
+  const m = SAMPLE.exec(line);
+  if (!m) return line;
+  const pairs: [string, string][] = [];
+  let consumed = 0;
+  LABEL_PAIR.lastIndex = 0;
+  for (let pair; (pair = LABEL_PAIR.exec(m[2])); consumed = LABEL_PAIR.lastIndex) pairs.push([pair[1], pair[2]]);
+  // Not label pairs as prom-client writes them: leave the line as it is.
+  if (consumed !== m[2].length) return line;
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `${m[1]}{${pairs.map(([k, v]) => `${k}="${v}"`).join(',')}}${m[3]}`;
+}
+
+/** Writes the registry's exposition (see `exposition`) as an HTTP response. */
 export async function serveMetrics(res: ServerResponse, registry: Registry): Promise<void> {
-  const body = await registry.metrics();
+  const body = await exposition(registry);
   res.writeHead(200, { 'Content-Type': registry.contentType, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { RuntimeClient } from '../cri/client.js';
 import type { ContainerStats, UInt64Value } from '../cri/types.js';
-import { Counter, Gauge, Registry } from '../../metrics/registry.js';
+import { Counter, exposition, Gauge, Registry } from '../../metrics/registry.js';
 import { readMemory } from '../node/machine-info.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from '../labels.js';
 
@@ -97,7 +97,7 @@ export async function resourceMetrics(summary: Summary): Promise<string> {
       if (c.memory?.workingSetBytes !== undefined) ctrMem.set(labels, c.memory.workingSetBytes);
     }
   }
-  return m.metrics();
+  return exposition(m);
 }
 
 function containerUsage(c: ContainerStats): Pick<ContainerSummary, 'cpu' | 'memory'> {
