@@ -51,3 +51,13 @@ export async function renewNodeLease(r: LeaseRenewal, cached: KubeObject | undef
     spec: { holderIdentity: r.nodeName, leaseDurationSeconds: r.durationSeconds ?? NODE_LEASE_DURATION_SECONDS, renewTime },
   }));
 }
+
+/** Upstream's kubelet retries a failed Lease renewal after 200 ms, doubling up to 7 s. */
+export const LEASE_RETRY_FIRST_MS = 200;
+export const LEASE_RETRY_MAX_MS = 7_000;
+
+/** How long to wait before the next renewal: the interval after a success, backoff after failures. */
+export function nextLeaseRenewalMs(intervalMs: number, consecutiveFailures: number): number {
+  if (consecutiveFailures === 0) return intervalMs;
+  return Math.min(LEASE_RETRY_MAX_MS, LEASE_RETRY_FIRST_MS * 2 ** (consecutiveFailures - 1));
+}

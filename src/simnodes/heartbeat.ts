@@ -1,5 +1,8 @@
 // Node heartbeats: each node's Lease is renewed once per interval, the nodes spread evenly over
-// the interval (one slice per second) so 5,000 nodes cost a steady trickle, not a burst. Status is
+// the interval (one slice per second) so 5,000 nodes cost a steady trickle, not a burst. A node
+// whose renewal failed is retried at the next slice (about a second later, as upstream's kubelet
+// retries within 200 ms to 7 s), not a whole interval later: after a server fails over the nodes
+// stay fresh. Status is
 // re-posted every 5 minutes (upstream's nodeStatusReportFrequency) or at once when the node is
 // seen not Ready (the node lifecycle controller marked it Unknown while it was silent).
 import type { Logger } from '../util/log.js';
@@ -16,6 +19,8 @@ export class Heartbeats {
   private readonly posting = new Set<string>();
   /** Nodes whose last renewal is still in flight: a slow server gets no second, conflicting PUT. */
   private readonly renewing = new Set<string>();
+  /** Nodes whose last renewal failed: retried at every slice until one succeeds. */
+  private readonly retrying = new Set<string>();
 
   constructor(private readonly registry: NodeRegistry, private readonly o: SimNodeOptions, private readonly log: Logger) {}
 
@@ -25,10 +30,14 @@ export class Heartbeats {
     this.timer = setInterval(() => {
       const slice = this.tick++ % slices;
       for (const n of this.registry.nodes.values()) {
-        if (n.index % slices !== slice || !n.heartbeating || !n.node || this.renewing.has(n.name)) continue;
+        const due = n.index % slices === slice || this.retrying.has(n.name);
+        if (!due || !n.heartbeating || !n.node || this.renewing.has(n.name)) continue;
         this.renewing.add(n.name);
         this.registry.renewLease(n)
-          .catch(err => this.log('lease renewal failed', { node: n.name, error: String(err) }))
+          .then(() => this.retrying.delete(n.name), err => {
+            this.retrying.add(n.name);
+            this.log('lease renewal failed', { node: n.name, error: String(err) });
+          })
           .finally(() => this.renewing.delete(n.name));
         if (Date.now() - n.lastStatusAt > STATUS_REPORT_MS) this.postStatus(n);
       }

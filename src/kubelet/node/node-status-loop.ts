@@ -10,7 +10,7 @@ import { objectPath, R } from '../../client/resources.js';
 import type { Logger } from '../../util/log.js';
 import { filesystemUsage, readMachineInfo, readMemory, type MachineInfo } from './machine-info.js';
 import type { NodeAddress } from './node-addresses.js';
-import { renewNodeLease } from '../../client/node-lease.js';
+import { nextLeaseRenewalMs, renewNodeLease } from '../../client/node-lease.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { conditionEventReason, isReady, nodeEventRef, type NodeCondition, type NodeObject } from '../../api/node-object.js';
 import { registerNode, type NodeRegistration } from './node-registration.js';
@@ -60,7 +60,7 @@ export class NodeStatusLoop {
     this.node = await registerNode(this.o.client, this.o.registration);
     await this.syncStatus(true);
     await this.renewLease();
-    this.timers.push(setInterval(() => void this.renewLease().catch(err => this.o.log('lease renewal failed', { error: String(err) })), this.o.leaseIntervalMs ?? 10_000));
+    this.scheduleLeaseRenewal(0);
     this.timers.push(setInterval(() => void this.sync(), this.o.statusIntervalMs ?? 10_000));
     return this.node!;
   }
@@ -77,6 +77,25 @@ export class NodeStatusLoop {
       .catch(err => this.o.log('node status update failed', { error: String(err) }))
       .finally(() => { this.syncing = undefined; });
     return this.syncing;
+  }
+
+  /**
+   * Renews the Lease every interval; a failed renewal is retried soon (backoff from 200 ms, as
+   * upstream's kubelet), so a server that failed over costs the node a second, not a whole interval.
+   */
+  private scheduleLeaseRenewal(failures: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter(t => t !== timer);
+      void this.renewLease().then(
+        () => this.scheduleLeaseRenewal(0),
+        err => {
+          this.o.log('lease renewal failed', { error: String(err) });
+          this.scheduleLeaseRenewal(failures + 1);
+        },
+      );
+    }, nextLeaseRenewalMs(this.o.leaseIntervalMs ?? 10_000, failures));
+    this.timers.push(timer);
   }
 
   private async renewLease(): Promise<void> {
