@@ -37,20 +37,34 @@ async function archiveImageId(archive: string): Promise<string> {
   return `sha256:${manifest.Config.replace(/\.json$/, '')}`;
 }
 
+interface BuiltArchive {
+  path: string;
+  /** The id the runtime lists for the image once the archive is imported. */
+  id: string;
+}
+
+async function builtArchive(image: BuiltinImage, opts: ImageCacheOptions): Promise<BuiltArchive> {
+  const path = await ensureImageArchive(image, opts);
+  return { path, id: await archiveImageId(path) };
+}
+
 /**
  * Builds (or takes from cache) and imports each image the runtime does not have in its current
  * build — absent, or left from an older k8ts under the same tag. Returns those imported.
+ * `archiveOf` finds each image's archive (by default: fingerprints its contents, builds if need be).
  */
-export async function ensureBuiltinImages(endpoint: string, images: readonly BuiltinImage[], opts: ImageCacheOptions = {}): Promise<BuiltinImage[]> {
+export async function ensureBuiltinImages(
+  endpoint: string, images: readonly BuiltinImage[], opts: ImageCacheOptions = {},
+  archiveOf: (image: BuiltinImage) => Promise<BuiltArchive> = image => builtArchive(image, opts),
+): Promise<BuiltinImage[]> {
   const client = new ImageClient(endpoint);
   const imported: BuiltinImage[] = [];
   try {
     for (const image of images) {
-      const archive = await ensureImageArchive(image, opts);
-      const id = await archiveImageId(archive);
-      if ((await client.imageStatus(image))?.id === id) continue;
-      await importImage(endpoint, archive);
-      if ((await client.imageStatus(image))?.id !== id) throw new ImageLoadError(`${image} was imported but the runtime does not list it`);
+      const archive = await archiveOf(image);
+      if ((await client.imageStatus(image))?.id === archive.id) continue;
+      await importImage(endpoint, archive.path);
+      if ((await client.imageStatus(image))?.id !== archive.id) throw new ImageLoadError(`${image} was imported but the runtime does not list it`);
       imported.push(image);
     }
   } finally {
@@ -59,11 +73,27 @@ export async function ensureBuiltinImages(endpoint: string, images: readonly Bui
   return imported;
 }
 
-/** k8ts's own images as the kubelet's node-provided images: imported (built first if need be) on use. */
+/**
+ * k8ts's own images as the kubelet's node-provided images: imported (built first if need be) on use.
+ * Each image's archive is found once per process — fingerprinting the k8ts image reads node and the
+ * whole installation (~110 MB), too much for every container start — while the runtime is still
+ * asked each time whether it has that build (an image removed since is imported again).
+ */
 export function builtinImageSource(endpoint: string, opts: ImageCacheOptions = {}): LocalImageSource {
+  const archives = new Map<BuiltinImage, Promise<BuiltArchive>>();
+  const archiveOf = (image: BuiltinImage) => {
+    let archive = archives.get(image);
+    if (!archive) {
+      archive = builtArchive(image, opts);
+      archives.set(image, archive);
+      // A failed build is tried again on the next container start.
+      archive.catch(() => archives.delete(image));
+    }
+    return archive;
+  };
   return {
     provides: isBuiltinImage,
-    ensure: async image => { if (isBuiltinImage(image)) await ensureBuiltinImages(endpoint, [image], opts); },
+    ensure: async image => { if (isBuiltinImage(image)) await ensureBuiltinImages(endpoint, [image], opts, archiveOf); },
   };
 }
 
