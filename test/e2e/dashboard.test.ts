@@ -59,9 +59,12 @@ describe('dashboard (headless chromium)', { skip: existsSync(CHROMIUM) ? false :
     base = `https://${c.server.ip}:6443/dashboard/`;
     await c.k(['apply', '-f', '-'], WORKLOAD);
     await c.k(['-n', 'dash', 'rollout', 'status', 'deployment/web', '--timeout=120s']);
-    // The browser joins the server's network namespace; playwright talks to it over inherited pipes.
+    // The browser runs in the LAN namespace, as on another machine; playwright talks to it over
+    // inherited pipes. Not in the server's namespace: chromium aborts page loads with
+    // ERR_NETWORK_CHANGED whenever an address appears in its namespace, and every pod started on the
+    // server's node adds a veth (with its IPv6 link-local address) there.
     const wrapper = join(dir, 'chromium-in-netns');
-    writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${c.server.netns.path} -- ${CHROMIUM} "$@"\n`);
+    writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${c.lanNetnsPath} -- ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
     browser = await chromium.launch({ executablePath: wrapper });
   });

@@ -84,7 +84,9 @@ export class TestCluster {
 
   /** The command line running kubectl against this cluster (inside its netns, if any), for spawning. */
   kubectlCommand(args: string[]): string[] {
-    return [...inNetns(this.netns, KUBECTL), '--kubeconfig', this.kubeconfig, ...args];
+    // Its own discovery cache: kubectl's default one is keyed by host and port, and ports are reused
+    // by the servers of other tests, whose API lists differ.
+    return [...inNetns(this.netns, KUBECTL), '--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dataDir, 'kubectl-cache'), ...args];
   }
 
   /** kubectl that must succeed; returns stdout. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { eventually, KUBECTL, run } from './harness.js';
+import { eventually, run } from './harness.js';
 import { NetnsCluster } from './support/netns-cluster.js';
 
 const POD = JSON.stringify({
@@ -33,6 +33,11 @@ const POD = JSON.stringify({
 
 describe('streaming in a netns cluster: kubectl → API server → kubelet server → containerd', () => {
   let c: NetnsCluster;
+  /** kubectl in the server's namespace as spawn's (command, args), for the long-running ones. */
+  const command = (args: string[]): [string, string[]] => {
+    const [cmd, ...argv] = c.kubectlCommand(args);
+    return [cmd, argv];
+  };
 
   before(async () => {
     c = await NetnsCluster.start({ agents: 1 });
@@ -59,7 +64,7 @@ describe('streaming in a netns cluster: kubectl → API server → kubelet serve
   });
 
   test('logs -f streams a line written while following', async () => {
-    const follow = spawn('nsenter', [`--net=${c.server.netns.path}`, '--', KUBECTL, '--kubeconfig', c.kubeconfig, 'logs', '-f', 'streamer'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const follow = spawn(...command(['logs', '-f', 'streamer']), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     follow.stdout.on('data', d => (out += d));
     const exited = new Promise(resolve => follow.once('close', resolve));
@@ -84,7 +89,7 @@ describe('streaming in a netns cluster: kubectl → API server → kubelet serve
   });
 
   test('port-forward fetches the page from the pod on the other node', async () => {
-    const pf = spawn('nsenter', [`--net=${c.server.netns.path}`, '--', KUBECTL, '--kubeconfig', c.kubeconfig, 'port-forward', 'streamer', ':8080'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pf = spawn(...command(['port-forward', 'streamer', ':8080']), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     pf.stdout.on('data', d => (out += d));
     const exited = new Promise(resolve => pf.once('close', resolve));

@@ -111,7 +111,15 @@ export class NetnsCluster {
 
   /** kubectl inside the server's namespace. */
   kubectl(args: string[], input?: string): Promise<RunResult> {
-    return run('nsenter', [`--net=${this.server.netns.path}`, '--', KUBECTL, '--kubeconfig', this.kubeconfig, ...args], input);
+    const [cmd, ...argv] = this.kubectlCommand(args);
+    return run(cmd, argv, input);
+  }
+
+  /** The command line running kubectl inside the server's namespace, for spawning. Every cluster
+   * here serves at the same address, so each keeps its own discovery cache (kubectl's default one,
+   * keyed by host and port, would hand one cluster's API list to the next). */
+  kubectlCommand(args: string[]): string[] {
+    return ['nsenter', `--net=${this.server.netns.path}`, '--', KUBECTL, '--kubeconfig', this.kubeconfig, '--cache-dir', join(this.root, 'kubectl-cache'), ...args];
   }
 
   /** kubectl that must succeed; returns stdout. */
