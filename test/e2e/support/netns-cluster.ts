@@ -155,6 +155,18 @@ export class NetnsCluster {
     return r.stdout;
   }
 
+  /** Runs `k8ts ARGS` inside a node's namespace to its end (e.g. etcd-member list, etcd-snapshot save). */
+  k8ts(name: string, args: string[]): Promise<RunResult> {
+    return run('nsenter', [`--net=${this.node(name).netns.path}`, '--', process.execPath, K8TS_BIN, ...args]);
+  }
+
+  /** Runs a stopped server with its flags plus `extra` to its exit (a --cluster-reset run). */
+  runServerToExit(name: string, extra: string[]): Promise<RunResult> {
+    const n = this.node(name);
+    if (n.proc) throw new NetnsClusterError(`${name} is running`);
+    return this.k8ts(name, this.serverCommand(n, extra));
+  }
+
   /** Runs a command inside a node's namespace; returns stdout. */
   inNode(name: string, command: string, args: string[]): string {
     return this.node(name).netns.run(command, args);
@@ -236,8 +248,8 @@ export class NetnsCluster {
     // One at a time: a joiner's etcd member is added to the cluster as a learner and promoted once in sync.
     for (const n of this.servers) {
       const etcd = servers === 1 ? [] : ['--cluster-init'];
-      const join = n === this.server ? [] : ['--server', this.url(), '--token-file', join(this.server.dataDir, 'token')];
-      this.ownServerArgs.set(n.name, [...etcd, ...join]);
+      const joining = n === this.server ? [] : ['--server', this.url(), '--token-file', join(this.server.dataDir, 'token')];
+      this.ownServerArgs.set(n.name, [...etcd, ...joining]);
       await this.startServer(n);
     }
     await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
@@ -270,8 +282,12 @@ export class NetnsCluster {
 
   /** Starts a server with the cluster's and its own flags (plus `extra`); ready once it printed how to reach it. */
   private async startServer(n: ClusterNode, extra: string[] = []): Promise<void> {
-    await this.spawnNode(n, ['server', ...this.nodeFlags(n), '--bind-address', '0.0.0.0', '--advertise-address', n.ip,
-      '--https-listen-port', String(API_PORT), ...this.serverArgs, ...this.ownServerArgs.get(n.name) ?? [], ...extra], /^try: /m);
+    await this.spawnNode(n, this.serverCommand(n, extra), /^try: /m);
+  }
+
+  private serverCommand(n: ClusterNode, extra: string[]): string[] {
+    return ['server', ...this.nodeFlags(n), '--bind-address', '0.0.0.0', '--advertise-address', n.ip,
+      '--https-listen-port', String(API_PORT), ...this.serverArgs, ...this.ownServerArgs.get(n.name) ?? [], ...extra];
   }
 
   private async startAgent(n: ClusterNode, extraArgs: string[] = []): Promise<void> {
