@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { embeddedEtcdPaths } from '../../src/storage/etcd/embedded-paths.js';
 import { eventually, REPO_ROOT } from './harness.js';
-import { NetnsCluster } from './support/netns-cluster.js';
+import { leftoversOf, NetnsCluster } from './support/netns-cluster.js';
 
 const NS = 'ha';
 const HA_CLIENT = join(REPO_ROOT, 'dist', 'test', 'e2e', 'support', 'ha-client-main.js');
@@ -197,4 +197,10 @@ test('three servers and an agent, each its own machine: the etcd leader\'s dies,
   await c.restartServer([], 'server');
   const restored = await configMaps(c, 'server');
   assert.deepEqual([...restored].sort(), [...atSnapshot].sort(), 'exactly the objects saved, with their uids');
+
+  // Torn down here rather than after(), so what it left behind is checked: no etcd member, veth or namespace.
+  for (const p of processes.splice(0)) await p.stop();
+  cluster = undefined;
+  await c.destroy();
+  assert.deepEqual(leftoversOf(c), []);
 });
