@@ -60,7 +60,7 @@ export function startServerDiscovery(client: RestClient, list: ServerList, log: 
   const informer = new Informer(client, ENDPOINTS_PATH, {
     fieldSelector: 'metadata.name=kubernetes',
     onError: err => {
-      // Logged once per outage: the client is failing over meanwhile, and the informer retries.
+      // Logged once until the Endpoints are heard from again: the client is failing over meanwhile, and the informer retries.
       if (!failing) log('cannot watch the API servers in the kubernetes Endpoints', { error: (err as Error).message });
       failing = true;
     },
