@@ -1,18 +1,22 @@
 // Serves the custom resources of every established CRD (upstream's crdHandler): one registry store
 // per served version, with its strategy compiled from the CRD, and catalog entries so discovery,
 // RBAC, admission and the resource handlers see them. Kept in step with the CRDs' watch cache;
-// a store is rebuilt only when what it serves changes (spec, accepted names, terminating).
+// a store is rebuilt (ending its watches) only when what it serves changes — the CRD's spec or
+// accepted names, as upstream's crdHandler rebuilds its storage — never on other status changes
+// (conditions, Terminating, storedVersions) or metadata, so watchers of a deleted CRD see its
+// objects go.
 import { compileCustomResourceSchema } from '../../api/apiextensions/index.js';
 import type { ResourceCatalog, ResourceInfo } from '../../api/catalog.js';
 import { isTrue } from '../../api/conditions.js';
 import type { VersionCodec } from '../../api/conversion/index.js';
 import { customResourceGroups, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
-import { MethodNotAllowedError } from '../../api/errors.js';
+import { ForbiddenError } from '../../api/errors.js';
 import { setCustomResourceSchemas } from '../../api/openapi-docs.js';
 import type { CustomResourceDefinition } from '../../api/types/generated.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
 import { registryServiceResolver } from '../admission/webhook/sources.js';
 import type { Registry } from '../registry/registry.js';
+import type { ResourceStrategy } from '../registry/strategy.js';
 import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
 import { WebhookConverter, webhookStoreConversion } from './conversion-webhook.js';
 
@@ -68,7 +72,7 @@ export class CustomResourceServing {
     const crds = this.crds().cache.list().map(c => c.object as unknown as CustomResourceDefinition);
     const wanted = new Map<string, { crd: CustomResourceDefinition; info: ResourceInfo; signature: string }>();
     for (const crd of crds) {
-      const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames, terminating(crd)]);
+      const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames]);
       for (const info of customResourceInfos(crd)) {
         wanted.set(keyOf(info), { crd, info, signature });
       }
@@ -101,15 +105,28 @@ export class CustomResourceServing {
     })));
   }
 
+  /**
+   * Upstream refuses new objects (create, or apply/patch creating) while the CRD's objects are
+   * being deleted, judged by the CRD as it is at the request (the store outlives the change).
+   */
+  private refuseCreatesWhileTerminating(crd: CustomResourceDefinition, info: ResourceInfo, strategy: ResourceStrategy): void {
+    const prepare = strategy.prepareForCreate;
+    strategy.prepareForCreate = (obj, ctx) => {
+      const current = this.crds().getCached('', crd.metadata!.name!)?.object as unknown as CustomResourceDefinition | undefined;
+      if (!current || terminating(current)) {
+        const name = obj.metadata.name ?? '';
+        throw new ForbiddenError(`${info.resource}.${info.group} "${name}" is forbidden: create not allowed while custom resource definition is terminating`, { group: info.group, resource: info.resource, name });
+      }
+      return prepare?.(obj, ctx);
+    };
+  }
+
   /** Serves one version; returns its published OpenAPI v3 schema. */
   private async serve(crd: CustomResourceDefinition, info: ResourceInfo): Promise<Record<string, unknown>> {
     const version = crd.spec.versions.find(v => v.name === info.version)!;
     const schema = compileCustomResourceSchema(crd, version.name);
     const strategy = customResourceStrategy(crd, version, schema);
-    if (terminating(crd)) {
-      // Upstream refuses new objects while the CRD's objects are being deleted.
-      strategy.prepareForCreate = () => { throw new MethodNotAllowedError('create not allowed while custom resource definition is terminating'); };
-    }
+    this.refuseCreatesWhileTerminating(crd, info, strategy);
     const storageVersion = storageVersionOf(crd) ?? version.name;
     if (crd.spec.conversion?.strategy === 'Webhook') {
       const conversion = webhookStoreConversion(crd, version.name, storageVersion, schema, new WebhookConverter(crd, this.resolveService));
@@ -122,7 +139,7 @@ export class CustomResourceServing {
 }
 
 function terminating(crd: CustomResourceDefinition): boolean {
-  return isTrue(crd.status?.conditions, 'Terminating');
+  return !!crd.metadata?.deletionTimestamp || isTrue(crd.status?.conditions, 'Terminating');
 }
 
 function keyOf(info: ResourceInfo): string {
