@@ -13,6 +13,7 @@ import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../../../api/types/generated.js';
 import { clone } from '../../patch/json.js';
 import { customResourcePrinter } from '../../tables/custom-resources.js';
+import type { StoreConversion } from '../store-conversion.js';
 import type { ResourceStrategy, ScaleAccess } from '../strategy.js';
 
 /** Upstream refuses strategic merge patch for custom resources (they carry no patch metadata). */
@@ -62,6 +63,19 @@ export function customResourceCodec(crd: CustomResourceDefinition, version: stri
       return version === storageVersion ? obj : { ...obj, apiVersion: storageApiVersion };
     },
     storesAsIs: version === storageVersion,
+  };
+}
+
+/**
+ * `None` conversion for a version that reads the storage version's watch cache (objects at the
+ * storage version, defaulted): each object read is copied and given to `codec` (this version's).
+ */
+export function noneStoreConversion(codec: VersionCodec): StoreConversion {
+  const toVersion = (stored: KubeObject) => codec.fromStorage(clone(stored));
+  return {
+    toVersion: async stored => toVersion(stored),
+    toVersionList: async stored => stored.map(toVersion),
+    toStorage: async obj => codec.toStorage(obj),
   };
 }
 
