@@ -109,13 +109,47 @@ describe('CRD updates and their custom resources', () => {
     }
   });
 
+  test('server-side apply at two versions shares field ownership: conflicts across versions, forced takeover', async () => {
+    const applied = (version: string, spec: string) => `apiVersion: example.com/${version}\nkind: Gadget\nmetadata: {name: g4}\nspec: ${spec}\n`;
+    await eventually(async () => (await s.c.kubectl(['get', 'gadgets'])).code === 0, 15_000, 'gadgets served');
+    await s.c.k(['apply', '--server-side', '--field-manager=alpha', '-f', '-'], applied('v1', '{color: red, size: 1}'));
+
+    const refused = await s.c.kubectl(['apply', '--server-side', '--field-manager=beta', '-f', '-'], applied('v2', '{color: blue}'));
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Apply failed with 1 conflict: conflict with "alpha": \.spec\.color/);
+    // The same value is no conflict: both own it.
+    await s.c.k(['apply', '--server-side', '--field-manager=gamma', '-f', '-'], applied('v2', '{size: 1}'));
+
+    await s.c.k(['apply', '--server-side', '--field-manager=beta', '--force-conflicts', '-f', '-'], applied('v2', '{color: blue}'));
+    const obj = JSON.parse(await s.c.k(['get', 'gadgets.v1.example.com', 'g4', '-o', 'json', '--show-managed-fields']));
+    const owned = (manager: string) => {
+      const e = obj.metadata.managedFields.find((m: { manager: string }) => m.manager === manager);
+      return { apiVersion: e.apiVersion, fields: Object.keys(e.fieldsV1['f:spec'] ?? {}).sort() };
+    };
+    assert.deepEqual(owned('alpha'), { apiVersion: 'example.com/v1', fields: ['f:size'] });
+    assert.deepEqual(owned('beta'), { apiVersion: 'example.com/v2', fields: ['f:color'] });
+    assert.deepEqual(owned('gamma'), { apiVersion: 'example.com/v2', fields: ['f:size'] });
+
+    // alpha no longer declaring color leaves beta's value; gamma still owns size, so alpha dropping it keeps it.
+    await s.c.k(['apply', '--server-side', '--field-manager=alpha', '-f', '-'], applied('v1', '{}'));
+    assert.equal(await s.c.k(['get', 'gadgets.v2.example.com', 'g4', '-o', 'jsonpath={.spec.color} {.spec.size}']), 'blue 1');
+    // A non-apply update at v1 takes the field from its v2 owner.
+    await s.c.k(['patch', 'gadgets.v1.example.com', 'g4', '--type=merge', '--field-manager=delta', '-p', '{"spec":{"color":"green"}}']);
+    const after = JSON.parse(await s.c.k(['get', 'gadgets.v2.example.com', 'g4', '-o', 'json', '--show-managed-fields']));
+    const beta = after.metadata.managedFields.find((m: { manager: string }) => m.manager === 'beta');
+    assert.equal(beta, undefined, 'beta owned only color, taken by delta');
+    const delta = after.metadata.managedFields.find((m: { manager: string }) => m.manager === 'delta');
+    assert.equal(delta.apiVersion, 'example.com/v1');
+    assert.equal(delta.operation, 'Update');
+  });
+
   test('the watchers of a deleted CRD see its objects deleted', async () => {
     await eventually(async () => (await s.c.kubectl(['get', 'gadgets'])).code === 0, 15_000, 'gadgets served');
     const v1 = watchGadgets(s, 'v1');
     try {
       await new Promise(r => setTimeout(r, 1000));
       await s.c.k(['delete', 'crd', 'gadgets.example.com', '--wait=false']);
-      await eventually(() => /DELETED\s+g1/.test(v1.out()) && /DELETED\s+g2/.test(v1.out()) && /DELETED\s+g3/.test(v1.out()), 20_000, 'DELETED events of every gadget');
+      await eventually(() => /DELETED\s+g1/.test(v1.out()) && /DELETED\s+g2/.test(v1.out()) && /DELETED\s+g3/.test(v1.out()) && /DELETED\s+g4/.test(v1.out()), 20_000, 'DELETED events of every gadget');
     } finally {
       v1.proc.kill('SIGTERM');
     }

@@ -691,8 +691,15 @@ function specChanged(a: KubeObject, b: KubeObject, withStatus = false): boolean 
 }
 
 /** Equal but for bookkeeping that changes on every write (managedFields times). */
+/**
+ * Whether a write changes nothing, managedFields' timestamps aside (upstream's
+ * IgnoreManagedFieldsTimestampsTransformer): a new owner of an unchanged field (a second applier of
+ * the same value) is a change.
+ */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
+  const strip = (o: KubeObject) => JSON.stringify({
+    ...o, metadata: { ...o.metadata, managedFields: o.metadata.managedFields?.map(e => ({ ...e, time: undefined })), resourceVersion: undefined },
+  });
   return strip(a) === strip(b);
 }
 
