@@ -141,7 +141,8 @@ export class CustomResourceServing {
       if (webhook) return { info, strategy, codec: STORED_AS_IS, conversion: webhookStoreConversion(crd, version.name, storageVersion, schema, webhook), schema: published };
       const codec = customResourceCodec(crd, version.name, storageVersion, schema);
       if (version.name === storageVersion) return { info, strategy, codec, schema: published };
-      return { info, strategy, codec: STORED_AS_IS, conversion: noneStoreConversion(codec), schema: published };
+      const sameSchema = JSON.stringify(version.schema) === JSON.stringify(crd.spec.versions.find(v => v.name === storageVersion)?.schema);
+      return { info, strategy, codec: STORED_AS_IS, conversion: noneStoreConversion(codec, `${crd.spec.group}/${version.name}`, sameSchema), schema: published };
     };
     const served = infos.map(versionOf);
     const owner = served.find(v => v.info.version === storageVersion) ?? versionOf({ ...infos[0], version: storageVersion });

@@ -68,10 +68,15 @@ export function customResourceCodec(crd: CustomResourceDefinition, version: stri
 
 /**
  * `None` conversion for a version that reads the storage version's watch cache (objects at the
- * storage version, defaulted): each object read is copied and given to `codec` (this version's).
+ * storage version, defaulted). Each object read is given to `codec` (this version's) as a copy; when
+ * this version's schema is the storage version's, the object is already pruned of nulls and
+ * defaulted as this version would do it, and only apiVersion changes (the rest is shared with the
+ * cached object, which nothing writes in place).
  */
-export function noneStoreConversion(codec: VersionCodec): StoreConversion {
-  const toVersion = (stored: KubeObject) => codec.fromStorage(clone(stored));
+export function noneStoreConversion(codec: VersionCodec, apiVersion: string, sameSchemaAsStorage: boolean): StoreConversion {
+  const toVersion = sameSchemaAsStorage
+    ? (stored: KubeObject): KubeObject => ({ ...stored, apiVersion, metadata: { ...stored.metadata } })
+    : (stored: KubeObject): KubeObject => codec.fromStorage(clone(stored));
   return {
     toVersion: async stored => toVersion(stored),
     toVersionList: async stored => stored.map(toVersion),
