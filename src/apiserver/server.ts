@@ -25,7 +25,7 @@ import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { SERVER_BOOTSTRAP_PATH, serveServerBootstrap, type ServerBootstrapSource } from './handlers/server-bootstrap.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
-import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
+import { handleNonResource, resourceNotFound, serveOpenApiV2 } from './handlers/non-resource.js';
 import { DASHBOARD_PATH, DashboardAssets } from './handlers/dashboard-assets.js';
 import { openapiV3Index } from '../api/openapi-docs.js';
 import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
@@ -209,6 +209,7 @@ export class ApiServer {
         }
         if (this.opts.logStore && url.pathname.startsWith(LOGS_PATH_PREFIX)) return await handleLogsRequest(req, res, url, user, this.authz, this.opts.logStore);
         if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
+        if (this.aggregator && url.pathname === '/openapi/v2') return serveOpenApiV2(req, res, await this.aggregator.openapiV2());
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, this.metrics, () => this.aggregator?.groups() ?? []);
       }
       ctx = {
