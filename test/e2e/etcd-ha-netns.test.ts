@@ -131,12 +131,14 @@ test('three servers and an agent, each its own machine: the etcd leader\'s dies,
   await eventually(() => afterKill().length >= 15, 90_000, `writes after the kill (writer: ${writer.lines.slice(-3).join(' ')} ${writer.stderr})`);
   await writer.stop();
   // The outage: the longest pause between acknowledged writes from the last one before the kill on
-  // (a write in flight at the kill may still be acknowledged at once; the 15 s target is the failover benchmark's).
+  // (a write in flight at the kill may still be acknowledged at once). Writes in flight on the
+  // survivors wait out etcd's request timeout (~7 s) while a new leader is elected; the writer whose
+  // client started at the dead server waits out its response timeout (10 s) and fails over.
   const times = acks().map(a => a.at!).filter((t, i, all) => t > killedAt || all[i + 1] > killedAt);
   const outageMs = Math.max(...times.slice(1).map((t, i) => t - times[i]));
   const failed = writer.json<ClientLine>().filter(l => l.failed);
   console.log(`writes paused at most ${outageMs} ms across the kill; ${failed.length} attempts failed: ${failed.map(f => `${f.failed} ${f.error}`).join('; ')}`);
-  assert.ok(outageMs < 40_000, `writes paused ${outageMs} ms`);
+  assert.ok(outageMs < 15_000, `writes paused ${outageMs} ms (at most 15 s)`);
 
   // Every acknowledged write is there, with the uid its create returned.
   const stored = await configMaps(c, survivors[0]);
@@ -187,7 +189,7 @@ test('three servers and an agent, each its own machine: the etcd leader\'s dies,
   assert.ok(snapshot, saved.stdout + saved.stderr);
   const atSnapshot = await configMaps(c, 'server');
   await c.k(['create', 'configmap', 'after-snapshot', '-n', NS], undefined, 'server-2');
-  await c.k(['delete', 'configmap', 'w-0', '-n', NS], undefined, 'server-3');
+  await c.k(['delete', 'configmap', 'w-0-0', '-n', NS], undefined, 'server-3');
 
   // Every server stopped; the first restored from the snapshot as a one-member cluster.
   await Promise.all(servers.map(s => c.stopNode(s)));

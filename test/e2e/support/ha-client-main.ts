@@ -1,10 +1,10 @@
 // A k8ts API client of a highly available cluster, in its own process so a test can run it inside the
 // cluster's LAN namespace. Prints one JSON line per thing it saw; stops on SIGTERM. Usage:
 //   node ha-client-main.js write KUBECONFIG NAMESPACE URL,URL,...
-//     creates ConfigMaps w-0, w-1, ... one at a time, round-robin over one client per server (each
-//     starts at its server and fails over to the others): {"ack":NAME,"uid","rv","at"} per
-//     acknowledged create, {"failed":NAME,"error","at"} per failed attempt (the name is tried again
-//     on the next client; AlreadyExists then means the failed attempt had been applied).
+//     one writer per server, all at once, each through its own client (which starts at its server
+//     and fails over to the others), creating ConfigMaps w-C-0, w-C-1, ... one at a time:
+//     {"ack":NAME,"uid","rv","at"} per acknowledged create, {"failed":NAME,"error","at"} per failed
+//     attempt (the name is tried again; AlreadyExists then means the failed attempt had been applied).
 //   node ha-client-main.js informer KUBECONFIG NAMESPACE URL,URL,...
 //     a k8ts Informer over the namespace's ConfigMaps through one client that starts at the first
 //     URL and fails over to the others: {"event":"add"|"update"|"delete","name","rv"} per handler
@@ -32,11 +32,16 @@ function clientFrom(first: number): RestClient {
 
 async function write(): Promise<void> {
   const clients = urls.map((_, i) => clientFrom(i));
-  let attempt = 0;
+  await Promise.all(clients.map((client, c) => writeThrough(client, c)));
+  for (const c of clients) c.close();
+}
+
+/** One writer's loop: ConfigMaps w-C-0, w-C-1, ... one at a time through `client`; a failed attempt
+ * is tried again (AlreadyExists then means it had been applied). */
+async function writeThrough(client: RestClient, c: number): Promise<void> {
   for (let i = 0; !stopping; i++) {
-    const name = `w-${i}`;
+    const name = `w-${c}-${i}`;
     for (;;) {
-      const client = clients[attempt++ % clients.length];
       try {
         const made = await client.create<KubeObject>(path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { i: String(i) } });
         print({ ack: name, uid: made.metadata.uid, rv: made.metadata.resourceVersion, at: Date.now() });
@@ -52,7 +57,6 @@ async function write(): Promise<void> {
       }
     }
   }
-  for (const c of clients) c.close();
 }
 
 /** A RestClient that reports the lists and watches an informer sends through it, and what they returned. */
