@@ -38,6 +38,14 @@ test('a pending pod: the scheduler\'s message and each node\'s verdict from the 
   ]);
 });
 
+test('nodes\' verdicts from an earlier attempt than the condition\'s say which attempt they come from', () => {
+  const verdicts = encodeFilterVerdicts(1, [['w-0', { plugin: 'NodeUnschedulable', reasons: ['node(s) were unschedulable'] }]]);
+  const pod = base({ status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.' }] } });
+  const old = event('FailedScheduling', '0/1 nodes are available: 1 node(s) were unschedulable.', { metadata: { name: 'x', annotations: { [FILTER_VERDICTS_ANNOTATION]: verdicts } } });
+  const [, node] = section(explainPod(pod, { events: [old], owners: [], ownerEvents: [] }), 'Scheduling');
+  assert.equal(node.detail, 'rejected by the NodeUnschedulable filter; from the attempt at 2026-01-01T00:00:00Z: 0/1 nodes are available: 1 node(s) were unschedulable.');
+});
+
 test('a pod no scheduler has looked at yet, and one held by scheduling gates', () => {
   const fresh = explainPod(base(), { events: [], owners: [], ownerEvents: [] });
   assert.equal(fresh.summary, 'Pending: not scheduled yet');

@@ -6,7 +6,7 @@ import { isPodReady } from '../../api/pod-state.js';
 import type { ContainerStatus, Pod } from '../../api/types/generated.js';
 import type { Explanation, ExplanationSection, Finding, Severity } from '../../api/why.js';
 import type { KubeObject } from '../../api/object.js';
-import { conditionsSection, eventFinding, eventsSection, explanation, latest, named, ownerFindings, type Event, type OwnerLink } from './common.js';
+import { conditionsSection, eventFinding, eventsSection, eventTime, explanation, latest, named, ownerFindings, type Event, type OwnerLink } from './common.js';
 
 export interface PodContext {
   /** The pod's events. */
@@ -84,9 +84,11 @@ function schedulingFindings(pod: Pod, events: Event[]): Finding[] {
   }
   const findings: Finding[] = [{ severity: 'error', subject: 'scheduler', text: message }];
   const verdicts = decodeFilterVerdicts(failed?.metadata.annotations);
+  // The Event may trail the condition (events about one object are rate-limited): say so.
+  const earlier = failed && !failed.message?.endsWith(message) ? `; from the attempt at ${eventTime(failed)}: ${failed.message}` : '';
   for (const g of verdicts?.rejected ?? []) {
     const reasons = g.reasons.join(', ');
-    const detail = g.plugin ? `rejected by the ${g.plugin} filter` : undefined;
+    const detail = g.plugin || earlier ? `${g.plugin ? `rejected by the ${g.plugin} filter` : 'rejected'}${earlier}` : undefined;
     for (const node of g.nodes) findings.push({ severity: 'error', subject: named('Node', node), text: reasons, ...(detail ? { detail } : {}) });
     if (g.more) findings.push({ severity: 'error', subject: `${g.more} more nodes`, text: reasons, ...(detail ? { detail } : {}) });
   }
