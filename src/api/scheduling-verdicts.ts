@@ -26,15 +26,19 @@ export interface FilterVerdicts {
 
 /** Groups per-node rejections (node name → plugin and reasons) into the annotation's value. */
 export function encodeFilterVerdicts(nodeCount: number, rejections: Iterable<[string, { plugin?: string; reasons: string[] }]>): string {
-  const groups = new Map<string, { plugin: string; reasons: string[]; nodes: string[] }>();
+  // Runs on every failed attempt over every node: keyed by plugin, then by the reasons (nearly
+  // always one, used as it is), no key string is built per node.
+  const groups = new Map<string, Map<string, { plugin: string; reasons: string[]; nodes: string[] }>>();
   for (const [node, st] of rejections) {
     const plugin = st.plugin ?? '';
-    const key = `${plugin}\0${st.reasons.join('\0')}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, g = { plugin, reasons: st.reasons, nodes: [] });
+    let byReasons = groups.get(plugin);
+    if (!byReasons) groups.set(plugin, byReasons = new Map());
+    const key = st.reasons.length === 1 ? st.reasons[0] : st.reasons.join('\0');
+    let g = byReasons.get(key);
+    if (!g) byReasons.set(key, g = { plugin, reasons: st.reasons, nodes: [] });
     g.nodes.push(node);
   }
-  const rejected: VerdictGroup[] = [...groups.values()].map(g => {
+  const rejected: VerdictGroup[] = [...groups.values()].flatMap(byReasons => [...byReasons.values()]).map(g => {
     const nodes = g.nodes.sort();
     return nodes.length > MAX_NODES ? { ...g, nodes: nodes.slice(0, MAX_NODES), more: nodes.length - MAX_NODES } : { ...g, nodes };
   });
