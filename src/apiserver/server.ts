@@ -200,7 +200,8 @@ export class ApiServer {
       }
       const whyOf = whyTarget(req.method ?? 'GET', url.pathname, url.searchParams);
       if (whyOf) {
-        await this.admit(req, whyOf, audit);
+        // A read like any get: counted against --max-requests-inflight and bounded by the request timeout.
+        this.limits.admit(whyOf, await this.admit(req, whyOf, audit), url, res);
         return await serveWhy(res, whyOf, this.registry);
       }
       const user = await this.admit(req, ri, audit);
