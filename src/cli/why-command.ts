@@ -1,5 +1,6 @@
 // `k8ts why KIND/NAME [-n NS] [-o json]`: why an object is as it is, from the API server's why API
 // (GET /apis/why.k8ts.io/v1alpha1/<object path>), with the caller's own credentials.
+import { StatusError } from '../api/errors.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { objectPath, ref } from '../client/resources.js';
 import { RestClient } from '../client/rest-client.js';
@@ -32,6 +33,11 @@ export async function runWhyCommand(args: string[]): Promise<number> {
     const explanation = await client.request<Explanation>(path);
     process.stdout.write(f.output === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : explanationText(explanation));
     return 0;
+  } catch (err) {
+    if (!(err instanceof StatusError)) throw err;
+    // As kubectl words a refusal: `Error from server (NotFound): pods "x" not found`.
+    process.stderr.write(`Error from server (${err.reason}): ${err.message}\n`);
+    return 1;
   } finally {
     client.close();
   }

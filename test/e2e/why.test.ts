@@ -171,6 +171,6 @@ spec: {ports: [{port: 80}]}
     assert.match(denied.stderr, /forbidden/i);
     const missing = await why(c, ['pod/nope']);
     assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /NotFound|not found/);
+    assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');
   });
 });
