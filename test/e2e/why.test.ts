@@ -169,6 +169,10 @@ spec: {ports: [{port: 80}]}
     const denied = await c.kubectl(['--as', 'alice', 'get', '--raw', '/apis/why.k8ts.io/v1alpha1/api/v1/namespaces/front/services/ghost']);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /forbidden/i);
+    // Any other kind: its conditions (a cluster-scoped Node here, -n ignored).
+    const node = await explanation(c, ['node/hdd-0', '-n', 'shop']);
+    assert.match(node.summary, /^All \d+ conditions healthy$/);
+    assert.ok(findings(node, 'Conditions').some(f => f.subject === 'condition/Ready' && f.severity === 'ok'));
     const missing = await why(c, ['pod/nope']);
     assert.notEqual(missing.code, 0);
     assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');

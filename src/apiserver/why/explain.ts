@@ -42,6 +42,9 @@ export async function explain(registry: Registry, ri: ResourceRequest): Promise<
       const endpoints = registry.get('', 'endpoints').getCached(obj.metadata.namespace ?? '', obj.metadata.name!)?.object as Endpoints | undefined;
       return explainService(obj as Service, { pods: reads.list<Pod>('', 'pods'), endpoints, eventsOf });
     }
+    case '/nodes':
+      // The kubelet refers to its Node by the name as UID (upstream's convention); controllers by the real UID.
+      return explainObject(obj, { events: [...reads.eventsOf(obj.metadata.uid), ...reads.eventsOf(obj.metadata.name)], owners: [] });
     default:
       return explainObject(obj, { events: reads.eventsOf(obj.metadata.uid), owners: reads.ownerChain(obj) });
   }
