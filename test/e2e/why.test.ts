@@ -3,16 +3,26 @@
 // the scheduler's own reasons (node selector, taint, insufficient cpu); a Deployment whose pods can
 // never be ready is explained by its stuck rollout, its ReplicaSet's quota denial and its pending
 // pods; Services without endpoints by their selector, the near misses and the pods that match but
-// are not ready; the API answers only those who may get the object.
+// are not ready; the API answers only those who may get the object. On a real node (containerd,
+// the kubelet's probes): a Deployment whose container never passes its readiness probe, and a
+// crash-looping pod.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Explanation } from '../../src/api/why.js';
+import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
 import { startSimNodes, type SimNodes } from './cluster-sim.js';
 import { K8TS_BIN, TestCluster, eventually, run } from './harness.js';
+import { NetnsCluster } from './support/netns-cluster.js';
 
-const why = (c: TestCluster, args: string[]) => run(process.execPath, [K8TS_BIN, 'why', ...args, '--kubeconfig', c.kubeconfig]);
+/** A cluster `k8ts why` can reach: a server on the host, or one in a network namespace (`netns`: its path). */
+interface Reachable { kubeconfig: string; netns?: string }
 
-async function explanation(c: TestCluster, args: string[]): Promise<Explanation> {
+const why = (c: Reachable, args: string[]) => {
+  const argv = [process.execPath, K8TS_BIN, 'why', ...args, '--kubeconfig', c.kubeconfig];
+  return c.netns ? run('nsenter', [`--net=${c.netns}`, '--', ...argv]) : run(argv[0], argv.slice(1));
+};
+
+async function explanation(c: Reachable, args: string[]): Promise<Explanation> {
   const r = await why(c, [...args, '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Explanation;
@@ -176,5 +186,61 @@ spec: {ports: [{port: 80}]}
     const missing = await why(c, ['pod/nope']);
     assert.notEqual(missing.code, 0);
     assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+  });
+});
+
+describe('why on a real node', () => {
+  let c: NetnsCluster;
+
+  before(async () => {
+    c = await NetnsCluster.start({ agents: 0 });
+  });
+  after(async () => {
+    await c?.destroy();
+  });
+
+  test('a Deployment whose container never passes its readiness probe, and a crash-looping pod', async () => {
+    const server = { kubeconfig: c.kubeconfig, netns: c.server.netns.path };
+    await c.k(['apply', '-f', '-'], `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: unready}
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 8
+  selector: {matchLabels: {app: unready}}
+  template:
+    metadata: {labels: {app: unready}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: app
+        image: ${BUSYBOX_IMAGE}
+        command: [sleep, "3600"]
+        readinessProbe: {exec: {command: [sh, -c, 'echo warming up; exit 1']}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: crasher}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: app, image: ${BUSYBOX_IMAGE}, command: [sh, -c, 'echo boom; exit 3']}]
+`);
+    const d = await eventually(async () => {
+      const e = await explanation(server, ['deploy/unready']);
+      return e.summary.startsWith('Rollout stuck') && findings(e, 'Pods not ready').some(f => /Readiness probe failed/.test(f.text)) ? e : undefined;
+    }, 90_000, 'a stuck rollout whose pod fails its readiness probe');
+    assert.match(d.summary, /^Rollout stuck: ProgressDeadlineExceeded: ReplicaSet "unready-[a-z0-9]+" has timed out progressing\. \(1 of 1 updated, 0 available\)$/);
+    const [pod] = findings(d, 'Pods not ready');
+    assert.match(pod.subject!, /^pod\/unready-/);
+    assert.match(pod.text, /^Running, not ready: container app not ready \(Readiness probe failed: warming up/);
+
+    const crasher = await eventually(async () => {
+      const e = await explanation(server, ['pod/crasher']);
+      return findings(e, 'Containers').some(f => f.text === 'waiting: CrashLoopBackOff') ? e : undefined;
+    }, 60_000, 'crasher in CrashLoopBackOff');
+    assert.match(crasher.summary, /^Running: container app is waiting: CrashLoopBackOff \(back-off \d+s restarting failed container=app/, crasher.summary);
+    const last = findings(crasher, 'Containers').find(f => f.text.startsWith('last terminated'));
+    assert.match(last?.text ?? '', /^last terminated: Error \(exit code 3\)$/);
+    assert.match(last?.detail ?? '', /restarted [1-9]\d* times$/);
   });
 });
