@@ -2,7 +2,7 @@
 // ReplicaSets, pods and Endpoints — from the registry's watch caches (the server's current view,
 // no store round trip), handed to the pure builder of its kind.
 import type { KubeObject } from '../../api/object.js';
-import type { Deployment, Endpoints, Pod, ReplicaSet, Service } from '../../api/types/generated.js';
+import type { Deployment, Endpoints, Node, Pod, ReplicaSet, Service } from '../../api/types/generated.js';
 import type { Explanation } from '../../api/why.js';
 import { resourceNotFound } from '../handlers/non-resource.js';
 import type { Registry } from '../registry/registry.js';
@@ -27,8 +27,10 @@ export async function explain(registry: Registry, ri: ResourceRequest): Promise<
     case '/pods': {
       const owners = reads.ownerChain(obj);
       const owner = owners[0]?.object;
+      const nodeName = (obj as Pod).spec?.nodeName;
       return explainPod(obj as Pod, {
         events: reads.eventsOf(obj.metadata.uid), owners,
+        node: nodeName ? registry.get('', 'nodes').getCached('', nodeName)?.object as Node | undefined : undefined,
         ownerEvents: owner ? reads.eventsOf(owner.metadata.uid).filter(e => e.type === 'Warning' && e.reason === 'FailedCreate') : [],
       });
     }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeFilterVerdicts, FILTER_VERDICTS_ANNOTATION } from '../../api/scheduling-verdicts.js';
-import type { Pod } from '../../api/types/generated.js';
+import type { Node, Pod } from '../../api/types/generated.js';
 import type { Event } from './common.js';
 import { explainPod, podVerdict } from './pod.js';
 
@@ -92,6 +92,18 @@ test('the owner chain with the owner\'s quota denials, and a ready pod', () => {
     ['info', 'replicaset/web-rs', 'controlled by'],
     ['error', 'FailedCreate', denial.message],
   ]);
+});
+
+test('the bound node: Ready, not Ready with the kubelet\'s reason, or gone', () => {
+  const pod = base({ spec: { nodeName: 'n1', containers: [{ name: 'app' }] }, status: { phase: 'Running' } });
+  const scheduling = (node?: Node) => section(explainPod(pod, { events: [], owners: [], ownerEvents: [], node }), 'Scheduling');
+  const node = (status: string, reason?: string, message?: string): Node => ({ metadata: { name: 'n1' }, status: { conditions: [{ type: 'Ready', status, reason, message }] } });
+  assert.deepEqual(scheduling(node('True')).map(f => [f.severity, f.subject, f.text]), [['ok', 'node/n1', 'scheduled to this node, which is Ready']]);
+  assert.deepEqual(scheduling(node('Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.')).map(f => [f.severity, f.text, f.detail]),
+    [['error', 'scheduled to this node, which is not Ready (Ready=Unknown, NodeStatusUnknown)', 'Kubelet stopped posting node status.']]);
+  assert.equal(scheduling(undefined)[0].text, 'scheduled to this node, which does not exist (any more)');
+  const gated = { ...pod, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady', message: 'corresponding condition of pod readiness gate "x" does not exist.' }] } };
+  assert.equal(podVerdict(gated, []).text, 'Running, not ready: ReadinessGatesNotReady: corresponding condition of pod readiness gate "x" does not exist.');
 });
 
 test('terminating and finished pods', () => {

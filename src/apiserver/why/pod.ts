@@ -3,7 +3,7 @@
 // chain with the owner's failures to create pods (quota, admission), and the pod's events.
 import { decodeFilterVerdicts } from '../../api/scheduling-verdicts.js';
 import { isPodReady } from '../../api/pod-state.js';
-import type { ContainerStatus, Pod } from '../../api/types/generated.js';
+import type { ContainerStatus, Node, Pod } from '../../api/types/generated.js';
 import type { Explanation, ExplanationSection, Finding, Severity } from '../../api/why.js';
 import type { KubeObject } from '../../api/object.js';
 import { conditionsSection, eventFinding, eventsSection, eventTime, explanation, latest, named, ownerFindings, type Event, type OwnerLink } from './common.js';
@@ -15,6 +15,8 @@ export interface PodContext {
   owners: OwnerLink[];
   /** Warning events of the nearest owner (a ReplicaSet's FailedCreate: quota, admission). */
   ownerEvents: Event[];
+  /** The node the pod is bound to, when it exists. */
+  node?: Node;
 }
 
 /** Waiting reasons that do not pass by themselves: the pod needs a fix or waits on a backoff. */
@@ -26,7 +28,7 @@ const FAILED_WAITING = new Set([
 export function explainPod(pod: Pod, ctx: PodContext): Explanation {
   const verdict = podVerdict(pod, ctx.events);
   const sections: ExplanationSection[] = [
-    { title: 'Scheduling', findings: schedulingFindings(pod, ctx.events) },
+    { title: 'Scheduling', findings: schedulingFindings(pod, ctx.events, ctx.node) },
     { title: 'Containers', findings: containerFindings(pod, ctx.events) },
     conditionsSection(pod.status?.conditions),
     { title: 'Owners', findings: [...ownerFindings(ctx.owners), ...ctx.ownerEvents.map(e => ({ ...eventFinding(e), severity: 'error' as const }))] },
@@ -57,10 +59,11 @@ export function podVerdict(pod: Pod, events: Event[]): { severity: Severity; tex
   if (status.phase === 'Running') {
     const notReady = (status.containerStatuses ?? []).filter(s => !s.ready);
     const probe = notReady.map(s => readinessFailure(s.name, events)).find(Boolean);
-    return {
-      severity: 'warning',
-      text: `Running, not ready: ${notReady.length ? `container${notReady.length > 1 ? 's' : ''} ${notReady.map(s => s.name).join(', ')} not ready` : 'readiness gates not passed'}${probe ? ` (${probe})` : ''}`,
-    };
+    // With every container ready, the Ready condition says why (readiness gates, the node lost).
+    const ready = status.conditions?.find(c => c.type === 'Ready');
+    const cause = notReady.length ? `container${notReady.length > 1 ? 's' : ''} ${notReady.map(s => s.name).join(', ')} not ready`
+      : ready?.reason ? `${ready.reason}${ready.message ? `: ${ready.message}` : ''}` : 'the Ready condition is not True';
+    return { severity: 'warning', text: `Running, not ready: ${cause}${probe ? ` (${probe})` : ''}` };
   }
   const waiting = statuses.find(s => s.state?.waiting);
   return { severity: 'info', text: `${status.phase ?? 'Pending'} on node ${pod.spec.nodeName}${waiting ? `: container ${waiting.name} is waiting: ${waiting.state!.waiting!.reason ?? ''}` : ''}` };
@@ -72,8 +75,8 @@ function schedulingMessage(pod: Pod, events: Event[]): string | undefined {
   return cond?.message || latest(events, 'FailedScheduling')?.message;
 }
 
-function schedulingFindings(pod: Pod, events: Event[]): Finding[] {
-  if (pod.spec?.nodeName) return [{ severity: 'ok', subject: named('Node', pod.spec.nodeName), text: 'scheduled to this node' }];
+function schedulingFindings(pod: Pod, events: Event[], node: Node | undefined): Finding[] {
+  if (pod.spec?.nodeName) return [boundNodeFinding(pod.spec.nodeName, node)];
   const gates = pod.spec?.schedulingGates?.map(g => g.name) ?? [];
   if (gates.length) return [{ severity: 'warning', subject: 'scheduler', text: `waits for scheduling gates to be removed: ${gates.join(', ')}` }];
   const failed = latest(events, 'FailedScheduling');
@@ -93,6 +96,18 @@ function schedulingFindings(pod: Pod, events: Event[]): Finding[] {
     if (g.more) findings.push({ severity: 'error', subject: `${g.more} more nodes`, text: reasons, ...(detail ? { detail } : {}) });
   }
   return findings;
+}
+
+/** The bound node's health: a pod on a node that is gone or not Ready is not looked after. */
+function boundNodeFinding(name: string, node: Node | undefined): Finding {
+  const subject = named('Node', name);
+  if (!node) return { severity: 'error', subject, text: 'scheduled to this node, which does not exist (any more)' };
+  const ready = node.status?.conditions?.find(c => c.type === 'Ready');
+  if (ready?.status === 'True') return { severity: 'ok', subject, text: 'scheduled to this node, which is Ready' };
+  return {
+    severity: 'error', subject, text: `scheduled to this node, which is not Ready (Ready=${ready?.status ?? 'unknown'}${ready?.reason ? `, ${ready.reason}` : ''})`,
+    ...(ready?.message ? { detail: ready.message } : {}),
+  };
 }
 
 /** The latest readiness probe failure of a container, from the kubelet's Unhealthy events. */
