@@ -33,6 +33,7 @@ import type { LogStore } from '../storage/logs/log-store.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { historyTarget, serveHistory } from './handlers/history.js';
+import { serveWhy, whyTarget } from './handlers/why.js';
 import type { HistoryStore } from './history/history-store.js';
 import { historyRecorder } from './history/recorder.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
@@ -196,6 +197,12 @@ export class ApiServer {
       if (historyOf) {
         await this.admit(req, historyOf, audit);
         return serveHistory(res, historyOf, url.searchParams, this.opts.history!);
+      }
+      const whyOf = whyTarget(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (whyOf) {
+        // A read like any get: counted against --max-requests-inflight and bounded by the request timeout.
+        this.limits.admit(whyOf, await this.admit(req, whyOf, audit), url, res);
+        return await serveWhy(res, whyOf, this.registry);
       }
       const user = await this.admit(req, ri, audit);
       this.limits.admit(ri, user, url, res);
