@@ -12,6 +12,7 @@ import { requestAuditId, type Auditor, type RequestAudit } from './audit/auditor
 import { encryptedStore } from './encryption/encrypted-store.js';
 import { componentRegistry } from '../metrics/registry.js';
 import { RequestMetrics } from './request-metrics.js';
+import { StorageMetrics } from '../storage/storage-metrics.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { BootstrapTokenAuthenticator } from './auth/bootstrap-tokens.js';
@@ -120,7 +121,7 @@ export class ApiServer {
     const admission = new AdmissionChain(opts.admission(() => this.registry, authorizer));
     const catalog = ResourceCatalog.shared();
     const store = opts.encryption ? encryptedStore(opts.store, opts.encryption, catalog) : opts.store;
-    this.registry = new Registry(catalog, store, admission, opts.strategies);
+    this.registry = new Registry(catalog, store, admission, opts.strategies, new StorageMetrics(this.metrics, () => store.dbSize()));
     this.customResources = new CustomResourceServing(this.registry, catalog, opts.log);
     this.crdController = new CustomResourceDefinitionController(this.registry, () => this.customResources.sync(), opts.log);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
