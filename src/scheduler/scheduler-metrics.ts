@@ -1,12 +1,9 @@
 // kube-scheduler's series with upstream's names, labels and buckets: attempts by result and
 // profile, how long an attempt and a pod's whole scheduling took, and the pending pods per queue.
 
-import { Counter, Gauge, Histogram, type Registry } from '../metrics/registry.js';
+import { Counter, exponentialBuckets, Gauge, Histogram, type Registry } from '../metrics/registry.js';
 
 export type AttemptResult = 'scheduled' | 'unschedulable' | 'error';
-
-// prometheus.ExponentialBuckets(start, 2, count).
-const exponential = (start: number, count: number) => Array.from({ length: count }, (_, i) => start * 2 ** i);
 
 export class SchedulerMetrics {
   private readonly attempts: Counter<'result' | 'profile'>;
@@ -21,11 +18,11 @@ export class SchedulerMetrics {
       help: '[STABLE] Number of attempts to schedule pods, by the result. \'unschedulable\' means a pod could not be scheduled, while \'error\' means an internal scheduler problem.',
     });
     this.attemptDuration = new Histogram({
-      name: 'scheduler_scheduling_attempt_duration_seconds', labelNames: ['result', 'profile'], registers, buckets: exponential(0.001, 15),
+      name: 'scheduler_scheduling_attempt_duration_seconds', labelNames: ['result', 'profile'], registers, buckets: exponentialBuckets(0.001, 2, 15),
       help: '[STABLE] Scheduling attempt latency in seconds (scheduling algorithm + binding)',
     });
     this.sli = new Histogram({
-      name: 'scheduler_pod_scheduling_sli_duration_seconds', labelNames: ['attempts'], registers, buckets: exponential(0.01, 20),
+      name: 'scheduler_pod_scheduling_sli_duration_seconds', labelNames: ['attempts'], registers, buckets: exponentialBuckets(0.01, 2, 20),
       help: '[BETA] E2e latency for a pod being scheduled, from the time the pod enters the scheduling queue and might involve multiple scheduling attempts.',
     });
     const metrics = this;
