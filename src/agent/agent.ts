@@ -86,6 +86,8 @@ export interface AgentOptions {
   proxyMode?: ProxyMode;
   /** Where kube-proxy serves /healthz and /livez; undefined: nowhere. */
   proxyHealthz?: { address: string; port: number };
+  /** Where kube-proxy serves /metrics; undefined: nowhere. */
+  proxyMetrics?: { address: string; port: number };
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
   /** The local-path provisioner's volume directories (`<data-dir>/storage`, as k3s); undefined disables it on this node. */
@@ -214,7 +216,7 @@ export class Agent {
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {
-      this.proxy = new KubeProxy({ client: this.proxyClient, informers: this.proxyInformers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, log: logger('kube-proxy') });
+      this.proxy = new KubeProxy({ client: this.proxyClient, informers: this.proxyInformers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, metrics: o.proxyMetrics, log: logger('kube-proxy') });
       await this.proxy.start();
     }
     // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new
