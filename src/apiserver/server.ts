@@ -229,7 +229,7 @@ export class ApiServer {
         return await handleTokenRequest(req, res, ri, ctx, this.registry, this.serviceAccountTokens);
       }
       if (isKubeletSubresource(ri)) return await serveKubeletRequest(req, res, ri, url, registrySource(this.registry), this.kubeletProxy());
-      await handleResource(req, res, ri, q, ctx, this.registry);
+      await handleResource(req, res, ri, q, ctx, this.registry, (group, version, kind) => this.requestMetrics.watchEventsOf(group, version, kind));
     } catch (err) {
       const se = toStatusError(err);
       if (se.code >= 500) this.opts.log?.('request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
