@@ -7,9 +7,12 @@ import { Registry } from '../metrics/registry.js';
 import { parseExposition, series } from '../metrics/testing/prometheus-text.js';
 import { MemoryStore } from './memory.js';
 import { MeteredStore } from './metered-store.js';
+import { EtcdClient } from './etcd/client.js';
+import { EtcdStore } from './etcd/etcd-store.js';
+import { EtcdMember, freePort } from './etcd/member.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StorageMetrics } from './storage-metrics.js';
-import { KeyExistsError, prefixEnd, StoreClosedError } from './types.js';
+import { CompareFailedError, KeyExistsError, prefixEnd, StoreClosedError } from './types.js';
 
 test('each request is counted and timed by operation and resource type; only failures to answer are errors', async () => {
   const registry = new Registry();
@@ -59,6 +62,34 @@ test('apiserver_storage_size_bytes is the SQLite database file\'s size', async (
     assert.ok(size && size.value >= 100_000, `size ${size?.value}`);
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('on etcd: requests are measured the same way, and the size is etcd\'s own dbSize', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-metered-etcd-'));
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const member = await EtcdMember.start({
+    name: 'm0', dataDir: join(dir, 'm0'), logFile: join(dir, 'm0.log'),
+    clientUrls: [`http://127.0.0.1:${clientPort}`], peerUrls: [`http://127.0.0.1:${peerPort}`],
+  });
+  const store = await EtcdStore.open(new EtcdClient({ endpoints: member.options.clientUrls }));
+  try {
+    const registry = new Registry();
+    const metrics = new StorageMetrics(registry, () => store.dbSize());
+    const cms = new MeteredStore(store, metrics, 'configmaps');
+    const rev = await cms.create('/registry/configmaps/a/x', '{}');
+    await assert.rejects(cms.update('/registry/configmaps/a/x', '{}', rev + 100), CompareFailedError);
+    const families = parseExposition(await registry.metrics());
+    assert.deepEqual(series(families, 'etcd_requests_total', { operation: 'create', type: 'configmaps' }).map(s => s.value), [1]);
+    assert.deepEqual(series(families, 'etcd_requests_total', { operation: 'update', type: 'configmaps' }).map(s => s.value), [1]);
+    assert.deepEqual(series(families, 'etcd_request_errors_total'), [], 'a failed compare is an answer, not an error');
+    const [size] = series(families, 'apiserver_storage_size_bytes', { storage_cluster_id: 'etcd-0' });
+    // bbolt allocates its file in pages; a fresh member's is already several of them.
+    assert.ok(size && size.value >= 16_384, `dbSize ${size?.value}`);
+  } finally {
+    await store.close();
+    await member.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
