@@ -58,7 +58,7 @@ test('Running with a container still waiting counts the start, not the SLI yet',
   assert.deepEqual(start, [2]);
 });
 
-test('pods first seen already started (adopted after a restart) and forgotten pods are not measured', () => {
+test('pods first seen already started (adopted after a restart), forgotten or finished pods are not measured', () => {
   const { t, sli, start } = tracker();
   t.observed(pod(running()));
   t.observed(pod(running()));
@@ -68,4 +68,9 @@ test('pods first seen already started (adopted after a restart) and forgotten po
   other.t.forget('u1');
   other.t.observed(pod(running()));
   assert.deepEqual([other.sli, other.start], [[], []]);
+  const finished = tracker();
+  finished.t.observed(pod({ phase: 'Pending' }));
+  finished.t.observed(pod({ ...running(), phase: 'Succeeded' }));
+  finished.t.observed(pod(running()));
+  assert.deepEqual([finished.sli, finished.start], [[], []], 'a pod that finished is no longer tracked');
 });

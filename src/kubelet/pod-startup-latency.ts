@@ -31,8 +31,11 @@ export class PodStartupTracker {
       if (!pod.status?.startTime) this.pods.set(uid, { firstSeenMs: this.now(), startRecorded: false });
       return;
     }
+    const phase = pod.status?.phase;
+    // A pod that finished before every container was seen running (a quick Job) never started as the SLI means.
+    if (phase === 'Succeeded' || phase === 'Failed') return void this.pods.delete(uid);
     const now = this.now();
-    if (!state.startRecorded && pod.status?.phase === 'Running') {
+    if (!state.startRecorded && phase === 'Running') {
       state.startRecorded = true;
       this.sink.podStartDuration(Math.max(0, now - state.firstSeenMs) / 1000);
     }
