@@ -76,6 +76,7 @@ test('long-running requests are open long-running requests, not inflight ones; w
   endWatch();
   endExec();
   assert.deepEqual(await values('apiserver_longrunning_requests', { resource: 'pods' }), [0, 0]);
+  assert.deepEqual(await values('apiserver_request_duration_seconds_count', { verb: 'WATCH', resource: 'pods' }), [1], 'a watch\'s latency is its whole life, as upstream records it');
   assert.deepEqual(await values('apiserver_watch_events_total', { group: 'apps', version: 'v1', kind: 'Deployment' }), [2]);
   assert.deepEqual(await values('apiserver_watch_events_sizes_bucket', { kind: 'Deployment', le: '1024' }), [1]);
   assert.deepEqual(await values('apiserver_watch_events_sizes_bucket', { kind: 'Deployment', le: '4096' }), [2]);
