@@ -39,7 +39,7 @@ describe('Prometheus series of every component', { timeout: 180_000 }, () => {
   const kubelet = async () => parseExposition(await c.k(['get', '--raw', `/api/v1/nodes/${node}/proxy/metrics`]));
   const kubeProxy = () => parseExposition(c.inNode(node, 'curl', ['-sf', '-m', '5', 'http://127.0.0.1:10249/metrics']));
 
-  test('API server: storage requests by operation and resource, database size, long-running requests, watch events', async () => {
+  test('API server: storage requests by operation and resource, database size, long-running requests, watch events, node zones', async () => {
     const before = await apiserver();
     const creates = (f: Families) => value(f, 'etcd_request_duration_seconds_count', { operation: 'create', type: 'configmaps' });
     await c.k(['create', 'configmap', 'metrics-a', '--from-literal=k=v']);
@@ -61,6 +61,13 @@ describe('Prometheus series of every component', { timeout: 180_000 }, () => {
     assert.ok(value(f, 'apiserver_longrunning_requests', { verb: 'WATCH', group: '', version: 'v1', resource: 'pods', component: 'apiserver' }) >= 1);
     assert.ok(value(f, 'apiserver_watch_events_total', { group: '', version: 'v1', kind: 'ConfigMap' }) >= 2, 'the new ConfigMaps went out to watchers');
     assert.equal(series(f, 'apiserver_request_duration_seconds_bucket', { verb: 'POST', resource: 'configmaps', le: '0.005' }).length, 1);
+    // The embedded controller manager's node lifecycle controller: one node, in no zone, Ready.
+    const zones = await eventually(async () => {
+      const m = await apiserver();
+      return value(m, 'node_collector_zone_size', { zone: '' }) === 1 ? m : undefined;
+    }, 20_000, 'node_collector_zone_size{zone=""} = 1');
+    assert.equal(value(zones, 'node_collector_zone_health', { zone: '' }), 100);
+    assert.equal(value(zones, 'node_collector_unhealthy_nodes_in_zone', { zone: '' }), 0);
   });
 
   test('kubelet and scheduler: a pod scheduled and started is counted, timed and its CRI calls recorded', async () => {
