@@ -26,6 +26,8 @@ import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
+import { KubeletMetrics } from '../kubelet/kubelet-metrics.js';
+import { componentRegistry } from '../metrics/registry.js';
 import { apiReviewClient } from '../kubelet/server/review-client.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
 import { DNS_METRICS_PORT } from '../dns/dns-metrics.js';
@@ -84,6 +86,8 @@ export interface AgentOptions {
   proxyMode?: ProxyMode;
   /** Where kube-proxy serves /healthz and /livez; undefined: nowhere. */
   proxyHealthz?: { address: string; port: number };
+  /** Where kube-proxy serves /metrics; undefined: nowhere. */
+  proxyMetrics?: { address: string; port: number };
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
   /** The local-path provisioner's volume directories (`<data-dir>/storage`, as k3s); undefined disables it on this node. */
@@ -117,6 +121,9 @@ export class Agent {
   private routes?: PodRoutes;
   private kubelet?: Kubelet;
   private kubeletServer?: KubeletServer;
+  /** The kubelet's /metrics: its server's series and those the kubelet and its CRI clients record. */
+  private readonly kubeletRegistry = componentRegistry();
+  private readonly kubeletMetrics: KubeletMetrics;
   private ingress?: IngressController;
   private dns?: ClusterDns;
   private proxy?: KubeProxy;
@@ -142,6 +149,7 @@ export class Agent {
     this.proxyInformers = new SharedInformers(this.proxyClient);
     this.controllerInformers = new SharedInformers(this.controllerClient);
     this.recorder = new ApiEventRecorder(this.client, 'kubelet', { host: o.nodeName });
+    this.kubeletMetrics = new KubeletMetrics(this.kubeletRegistry, o.nodeName);
   }
 
   get cniConfDir(): string {
@@ -163,7 +171,7 @@ export class Agent {
     writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
       endpoint: o.runtimeEndpoint, containerdDir: paths.containerd, cniConfDir: this.cniConfDir,
-      registryMirrors: o.registryMirrors, sandboxImage: o.pauseImage, log: o.log,
+      registryMirrors: o.registryMirrors, sandboxImage: o.pauseImage, log: o.log, cri: { observer: this.kubeletMetrics.runtimeCall },
     });
     const runtime = this.runtime;
     // The VTEP exists before the Node is registered, so the Node carries its MAC from the start.
@@ -208,7 +216,7 @@ export class Agent {
       await this.dns.start();
     }
     if (!o.disableKubeProxy) {
-      this.proxy = new KubeProxy({ client: this.proxyClient, informers: this.proxyInformers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, log: logger('kube-proxy') });
+      this.proxy = new KubeProxy({ client: this.proxyClient, informers: this.proxyInformers, nodeName: o.nodeName, mode: o.proxyMode, healthz: o.proxyHealthz, metrics: o.proxyMetrics, log: logger('kube-proxy') });
       await this.proxy.start();
     }
     // Before the kubelet, so the pods it adopts after a restart are policed from the start; a new
@@ -222,7 +230,7 @@ export class Agent {
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
       localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
-      logRotation: o.containerLogRotation,
+      logRotation: o.containerLogRotation, metrics: this.kubeletMetrics,
     });
     await this.kubelet.start();
     if (o.storageDir) {
@@ -250,6 +258,7 @@ export class Agent {
         nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
         volumeStats: async () => this.kubelet?.volumeStats() ?? [],
+        metrics: this.kubeletRegistry,
       });
       await this.kubeletServer.start();
       this.rotateServingCertificate(serving, servingNames);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { containerdPaths } from '../kubelet/containerd/config.js';
 import { ContainerdProcess } from '../kubelet/containerd/process.js';
-import { ImageClient, RuntimeClient } from '../kubelet/cri/client.js';
+import { ImageClient, RuntimeClient, type CriClientOptions } from '../kubelet/cri/client.js';
 import type { Logger } from '../util/log.js';
 
 export interface NodeRuntimeOptions {
@@ -19,6 +19,8 @@ export interface NodeRuntimeOptions {
   cniConfDir: string;
   registryMirrors?: Record<string, string>;
   sandboxImage?: string;
+  /** Options of both CRI clients (the kubelet's runtime operation series observe their calls). */
+  cri?: CriClientOptions;
   log: Logger;
 }
 
@@ -34,9 +36,9 @@ export class NodeRuntime {
   ) {}
 
   static async start(o: NodeRuntimeOptions): Promise<NodeRuntime> {
-    if (o.endpoint) return new NodeRuntime(o, o.endpoint, new RuntimeClient(o.endpoint), new ImageClient(o.endpoint));
+    if (o.endpoint) return new NodeRuntime(o, o.endpoint, new RuntimeClient(o.endpoint, o.cri), new ImageClient(o.endpoint, o.cri));
     const containerd = await startContainerd(o);
-    const rt = new NodeRuntime(o, containerd.endpoint, new RuntimeClient(containerd.endpoint), new ImageClient(containerd.endpoint));
+    const rt = new NodeRuntime(o, containerd.endpoint, new RuntimeClient(containerd.endpoint, o.cri), new ImageClient(containerd.endpoint, o.cri));
     rt.supervise(containerd);
     return rt;
   }

@@ -1,9 +1,11 @@
 // The API server's request series, with upstream's names, labels and buckets (what the
 // kube-apiserver Grafana dashboards query): requests by verb/resource/scope/code, their latency,
-// the requests in flight, and the number of stored objects per resource.
+// the requests in flight (the most during the last second, long-running ones apart), the
+// long-running requests open now, the watch events sent, and the number of stored objects per resource.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Gauge, Histogram, type Registry } from '../metrics/registry.js';
+import { Counter, exponentialBuckets, Gauge, Histogram, type Registry } from '../metrics/registry.js';
+import { isLongRunning } from './http/limits.js';
 import type { RequestInfo } from './request-info.js';
 
 const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
@@ -20,11 +22,17 @@ const REPORTED_VERB: Record<string, string> = {
 
 const READ_ONLY = new Set(['get', 'list', 'watch']);
 
+/** Counts one watch event sent, of `bytes` encoded bytes. */
+export type WatchEventRecorder = (bytes: number) => void;
+
 export class RequestMetrics {
   private readonly requests: Counter<string>;
   private readonly duration: Histogram<string>;
-  private inflightReadOnly = 0;
-  private inflightMutating = 0;
+  private readonly longRunning: Gauge<string>;
+  private readonly watchEvents: Counter<'group' | 'version' | 'kind'>;
+  private readonly watchEventSizes: Histogram<'group' | 'version' | 'kind'>;
+  private readonly inflightReadOnly = new Watermark();
+  private readonly inflightMutating = new Watermark();
 
   /** @param objectCounts stored objects per resource ("pods", "deployments.apps"), read at scrape time. */
   constructor(registry: Registry, objectCounts: () => Map<string, number>) {
@@ -36,13 +44,25 @@ export class RequestMetrics {
       name: 'apiserver_request_duration_seconds', registers: [registry], labelNames: [...REQUEST_LABELS], buckets: DURATION_BUCKETS,
       help: '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
     });
+    this.longRunning = new Gauge({
+      name: 'apiserver_longrunning_requests', registers: [registry], labelNames: [...LONG_RUNNING_LABELS],
+      help: '[STABLE] Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.',
+    });
+    this.watchEvents = new Counter({
+      name: 'apiserver_watch_events_total', registers: [registry], labelNames: ['group', 'version', 'kind'],
+      help: '[ALPHA] Number of events sent in watch clients',
+    });
+    this.watchEventSizes = new Histogram({
+      name: 'apiserver_watch_events_sizes', registers: [registry], labelNames: ['group', 'version', 'kind'], buckets: exponentialBuckets(1024, 2, 8),
+      help: '[ALPHA] Watch event size distribution in bytes',
+    });
     const metrics = this;
     new Gauge({
       name: 'apiserver_current_inflight_requests', registers: [registry], labelNames: ['request_kind'],
       help: '[STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
       collect() {
-        this.set({ request_kind: 'readOnly' }, metrics.inflightReadOnly);
-        this.set({ request_kind: 'mutating' }, metrics.inflightMutating);
+        this.set({ request_kind: 'readOnly' }, metrics.inflightReadOnly.lastSecond());
+        this.set({ request_kind: 'mutating' }, metrics.inflightMutating.lastSecond());
       },
     });
     new Gauge({
@@ -55,18 +75,76 @@ export class RequestMetrics {
     });
   }
 
-  /** Counts a request in flight now and, when its response finishes, by code and latency. */
+  /**
+   * Counts a request in flight now (long-running ones, such as watches and exec, as open
+   * long-running requests instead) and, when its response finishes, by code and latency.
+   */
   track(req: IncomingMessage, res: ServerResponse, ri: RequestInfo): void {
     const started = process.hrtime.bigint();
-    const readOnly = READ_ONLY.has(ri.verb);
-    if (readOnly) this.inflightReadOnly++; else this.inflightMutating++;
     const labels = requestLabels(req, ri);
+    // Upstream's inflight limits leave long-running requests out; its watch, exec, attach,
+    // port-forward and proxy handlers count the resource ones as open long-running requests.
+    const longRunning = isLongRunning(ri);
+    const inflight = longRunning ? undefined : READ_ONLY.has(ri.verb) ? this.inflightReadOnly : this.inflightMutating;
+    const open = longRunning && ri.isResourceRequest ? longRunningLabels(labels) : undefined;
+    inflight?.add(1);
+    if (open) this.longRunning.inc(open);
     res.on('close', () => {
-      if (readOnly) this.inflightReadOnly--; else this.inflightMutating--;
+      inflight?.add(-1);
+      if (open) this.longRunning.dec(open);
       this.requests.inc({ ...labels, code: String(res.statusCode) });
-      // Watches and connections are long by design; upstream leaves them out of the latency too.
-      if (ri.verb !== 'watch' && ri.verb !== 'connect') this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      // Every request, as upstream's MonitorRequest: a watch or a connection when it ends, for its
+      // whole life (dashboards leave verb WATCH and CONNECT out of their latency panels).
+      this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });
+  }
+
+  /** The recorder of one watch's events, labelled with the group, version and kind it serves. */
+  watchEventsOf(group: string, version: string, kind: string): WatchEventRecorder {
+    const labels = { group, version, kind };
+    return bytes => {
+      this.watchEvents.inc(labels);
+      this.watchEventSizes.observe(labels, bytes);
+    };
+  }
+}
+
+const LONG_RUNNING_LABELS = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+
+function longRunningLabels(l: RequestLabels): Record<(typeof LONG_RUNNING_LABELS)[number], string> {
+  return { verb: l.verb, group: l.group, version: l.version, resource: l.resource, subresource: l.subresource, scope: l.scope, component: l.component };
+}
+
+/**
+ * A count of requests and the most it reached during the last whole second, as upstream's
+ * watermark that its maintenance loop publishes and resets every second.
+ */
+export class Watermark {
+  private current = 0;
+  private second = 0;
+  private peak = 0;
+  private previousPeak = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  add(delta: number): void {
+    this.roll();
+    this.current += delta;
+    if (this.current > this.peak) this.peak = this.current;
+  }
+
+  lastSecond(): number {
+    this.roll();
+    return this.previousPeak;
+  }
+
+  private roll(): void {
+    const second = Math.floor(this.now() / 1000);
+    if (second === this.second) return;
+    // Seconds without a change peaked at the count that held through them.
+    this.previousPeak = second === this.second + 1 ? this.peak : this.current;
+    this.peak = this.current;
+    this.second = second;
   }
 }
 

@@ -12,6 +12,7 @@ import { requestAuditId, type Auditor, type RequestAudit } from './audit/auditor
 import { encryptedStore } from './encryption/encrypted-store.js';
 import { componentRegistry } from '../metrics/registry.js';
 import { RequestMetrics } from './request-metrics.js';
+import { StorageMetrics } from '../storage/storage-metrics.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/types.js';
 import { Authenticator, type TokenEntry } from './auth/authenticator.js';
 import { BootstrapTokenAuthenticator } from './auth/bootstrap-tokens.js';
@@ -121,7 +122,7 @@ export class ApiServer {
     const admission = new AdmissionChain(opts.admission(() => this.registry, authorizer));
     const catalog = ResourceCatalog.shared();
     const store = opts.encryption ? encryptedStore(opts.store, opts.encryption, catalog) : opts.store;
-    this.registry = new Registry(catalog, store, admission, opts.strategies);
+    this.registry = new Registry(catalog, store, admission, opts.strategies, new StorageMetrics(this.metrics, () => store.dbSize()));
     this.customResources = new CustomResourceServing(this.registry, catalog, opts.log);
     this.crdController = new CustomResourceDefinitionController(this.registry, () => this.customResources.sync(), opts.log);
     if (opts.serviceAccountKey) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountKey, registryClaimObjects(() => this.registry));
@@ -235,7 +236,7 @@ export class ApiServer {
         return await handleTokenRequest(req, res, ri, ctx, this.registry, this.serviceAccountTokens);
       }
       if (isKubeletSubresource(ri)) return await serveKubeletRequest(req, res, ri, url, registrySource(this.registry), this.kubeletProxy());
-      await handleResource(req, res, ri, q, ctx, this.registry);
+      await handleResource(req, res, ri, q, ctx, this.registry, (group, version, kind) => this.requestMetrics.watchEventsOf(group, version, kind));
     } catch (err) {
       const se = toStatusError(err);
       if (se.code >= 500) this.opts.log?.('request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });

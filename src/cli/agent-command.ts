@@ -41,6 +41,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'disable-cluster-dns': { type: 'bool', default: false, help: 'do not serve cluster DNS on this node (pods still get --cluster-dns)' },
   'proxy-mode': { type: 'string', default: 'nftables', help: 'how kube-proxy programs Services: nftables (verdict maps, one transaction per sync) or iptables (upstream\'s chain layout)' },
   'kube-proxy-healthz-bind-address': { type: 'string', default: `0.0.0.0:${DEFAULT_HEALTHZ_PORT}`, help: 'where kube-proxy serves /healthz and /livez, ADDRESS:PORT ("" for nowhere), as upstream\'s --healthz-bind-address' },
+  'kube-proxy-metrics-bind-address': { type: 'string', default: '127.0.0.1:10249', help: 'where kube-proxy serves /metrics and /healthz over HTTP, ADDRESS:PORT ("" for nowhere), as upstream\'s --metrics-bind-address' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
   'disable-local-storage': { type: 'bool', default: false, help: 'do not run the built-in local-path provisioner on this node (on the server: nor create the default StorageClass local-path)' },
@@ -105,6 +106,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     disableKubeProxy: Boolean(flags['disable-kube-proxy']),
     proxyMode,
     proxyHealthz: parseBindAddress(String(flags['kube-proxy-healthz-bind-address']), 'kube-proxy-healthz-bind-address'),
+    proxyMetrics: parseBindAddress(String(flags['kube-proxy-metrics-bind-address']), 'kube-proxy-metrics-bind-address'),
     networkPolicy: !flags['disable-network-policy'],
     // Both `k8ts agent` and `k8ts server` have --data-dir; the volumes live in its storage/, as k3s's.
     storageDir: flags['disable-local-storage'] ? undefined : resolve(String(flags['default-local-storage-path'] ?? join(String(flags['data-dir']), 'storage'))),

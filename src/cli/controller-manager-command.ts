@@ -14,6 +14,7 @@ import { waitForSignal } from './signals.js';
 import { kubeconfigWithServers, serversFlag } from './server-list.js';
 import { METRICS_BIND_ADDRESS_FLAG, serveMetricsFlag } from './metrics-flag.js';
 import { WorkQueueMetrics } from '../client/work-queue-metrics.js';
+import { NodeCollectorMetrics } from '../controllers/cluster/node-collector-metrics.js';
 import { componentRegistry } from '../metrics/registry.js';
 
 const flags: Record<string, FlagSpec> = {
@@ -56,6 +57,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
     serviceLB: !f['disable-servicelb'], signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
+    nodeCollectorMetrics: new NodeCollectorMetrics(metrics),
   }), 'controller-manager', undefined, credentials && (name => credentials.clientFor(controllerServiceAccount(name))), new WorkQueueMetrics(metrics));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
     start: () => { log('started leading'); void manager.start(); },

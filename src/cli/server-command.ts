@@ -54,6 +54,7 @@ import { ControllerManager } from '../controllers/manager.js';
 import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
 import { agentPaths } from '../agent/agent-paths.js';
 import { WorkQueueMetrics } from '../client/work-queue-metrics.js';
+import { NodeCollectorMetrics } from '../controllers/cluster/node-collector-metrics.js';
 import { SchedulerMetrics } from '../scheduler/scheduler-metrics.js';
 import type { Registry as MetricsRegistry } from '../metrics/registry.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
@@ -556,6 +557,7 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(managerClient, allControllers({
       ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds, csiDrivers,
+      nodeCollectorMetrics: new NodeCollectorMetrics(metrics),
     }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)), queueMetrics);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());

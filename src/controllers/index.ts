@@ -5,6 +5,7 @@ import { csiControllers } from './csi/index.js';
 import type { DriverEndpoints } from './csi/driver-endpoints.js';
 import { storageControllers } from './storage/index.js';
 import type { Controller } from './types.js';
+import type { NodeCollectorMetrics } from './cluster/node-collector-metrics.js';
 import { workloadControllers } from './workloads/index.js';
 
 export interface ControllerOptions extends CertificateControllerOptions {
@@ -14,6 +15,8 @@ export interface ControllerOptions extends CertificateControllerOptions {
   serviceLB?: boolean;
   /** The CSI driver sockets this controller manager reaches (its machine's kubelet plugins dir); none: attach-detach only. */
   csiDrivers?: DriverEndpoints;
+  /** Where the node lifecycle controller keeps its node_collector_* series; absent: none. */
+  nodeCollectorMetrics?: NodeCollectorMetrics;
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {

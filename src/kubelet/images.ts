@@ -40,10 +40,16 @@ export interface LocalImageSource {
   ensure(image: string): Promise<void>;
 }
 
+/** Told when a pod's image pull starts and when one succeeds (pull time is left out of the startup SLI). */
+export interface PullRecorder {
+  pullStarted(podUid: string): void;
+  pullFinished(podUid: string): void;
+}
+
 export class ImageManager {
   private readonly backoff = new Backoff(10_000, 300_000);
 
-  constructor(private readonly images: ImageClient, private readonly objects: ObjectSource, private readonly local?: LocalImageSource) {}
+  constructor(private readonly images: ImageClient, private readonly objects: ObjectSource, private readonly local?: LocalImageSource, private readonly pulls?: PullRecorder) {}
 
   /** Ensures the container's image; returns the image reference to create the container with. */
   async ensure(pod: PodObject, c: Container, event: ImageEvent): Promise<string> {
@@ -70,6 +76,7 @@ export class ImageManager {
       throw new ImageError('ImagePullBackOff', msg);
     }
     event('Normal', 'Pulling', `Pulling image "${image}"`);
+    this.pulls?.pullStarted(pod.metadata.uid ?? '');
     const start = Date.now();
     try {
       const auths = await this.credentials(pod, image);
@@ -85,6 +92,7 @@ export class ImageManager {
         }
       }
       if (lastErr) throw lastErr;
+      this.pulls?.pullFinished(pod.metadata.uid ?? '');
       const took = durationText(Date.now() - start);
       const size = (await this.images.imageStatus(image))?.size;
       event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting).${size ? ` Image size: ${size} bytes.` : ''}`);

@@ -37,6 +37,8 @@ import { HostPathVolumePlugin, LocalVolumePlugin } from './volumes/local-pv.js';
 import type { ClaimVolumeStats } from './volumes/volume-stats.js';
 import { PodVolumes } from './volumes/pod-volumes.js';
 import type { PersistentVolumePlugin } from './volumes/pv-plugin.js';
+import type { KubeletMetrics, PodWorkerOperation } from './kubelet-metrics.js';
+import { PodStartupTracker } from './pod-startup-latency.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -72,6 +74,8 @@ export interface KubeletOptions {
   logRotationPeriodMs?: number;
   /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
   volumePlugins?: PersistentVolumePlugin[];
+  /** The kubelet's series (pod workers, pod startup, pods and containers started); absent: none kept. */
+  metrics?: KubeletMetrics;
 }
 
 export class Kubelet {
@@ -92,6 +96,11 @@ export class Kubelet {
   private readonly workers: Promise<void>[] = [];
   /** Container/sandbox id → state, from the last relist. */
   private lastRelist = new Map<string, string>();
+  /** Pods that changed (not only their status) since their last sync: the next one is an "update". */
+  private readonly changed = new Set<string>();
+  /** Pods synced at least once: a first sync is a "create". */
+  private readonly synced = new Set<string>();
+  private readonly startup?: PodStartupTracker;
   private nodeFacts: NodeFacts & { memoryBytes: number; labels?: Record<string, string> } = { hostIPs: [], allocatable: {}, memoryBytes: 0 };
   private stopped = false;
 
@@ -115,8 +124,10 @@ export class Kubelet {
       changed: uid => this.queue.add(uid),
     });
     this.logs = new ContainerLogManager(o.runtime, o.logRotation ?? DEFAULT_ROTATION_POLICY, this.log);
+    if (o.metrics) this.startup = new PodStartupTracker(o.metrics);
     this.syncer = new PodSyncer({
-      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
+      metrics: o.metrics,
+      client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages, this.startup), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
       prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
       dns: new PodDnsConfigurer({ ...o.dns, nodeName: o.nodeName, nodeIPs: () => this.nodeFacts.hostIPs, recorder }),
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],
@@ -130,9 +141,19 @@ export class Kubelet {
     await this.csiNodeInfo.initialize().catch(err => this.log('CSINode not initialized', { error: err instanceof Error ? err.message : String(err) }));
     await this.pluginWatcher.start();
     this.pods.on({
-      add: p => this.queue.add(p.metadata.uid!),
-      update: (_, p) => this.queue.add(p.metadata.uid!),
-      delete: p => this.queue.add(p.metadata.uid!),
+      add: p => {
+        this.startup?.observed(p);
+        this.queue.add(p.metadata.uid!);
+      },
+      update: (old, p) => {
+        this.startup?.observed(p);
+        if (!onlyStatusChanged(old, p)) this.changed.add(p.metadata.uid!);
+        this.queue.add(p.metadata.uid!);
+      },
+      delete: p => {
+        this.startup?.forget(p.metadata.uid!);
+        this.queue.add(p.metadata.uid!);
+      },
     });
     this.pods.start();
     await Promise.all([this.pods.waitForSync(), this.services.waitForSync()]);
@@ -181,8 +202,10 @@ export class Kubelet {
     for (;;) {
       const uid = await this.queue.get();
       if (uid === undefined) return;
+      const started = performance.now();
+      const pod = this.pods.byIndex('uid', uid)[0];
+      const operation = this.workerOperation(uid, pod);
       try {
-        const pod = this.pods.byIndex('uid', uid)[0];
         if (pod) {
           const r = await this.syncer.sync(pod);
           if (r.retryAfterMs !== undefined && !this.stopped) this.queue.addAfter(uid, r.retryAfterMs);
@@ -194,9 +217,25 @@ export class Kubelet {
         this.log('pod sync failed', { uid, error: err instanceof Error ? err.message : String(err) });
         if (!this.stopped) this.queue.addRateLimited(uid);
       } finally {
+        this.o.metrics?.podSynced(operation, started);
         this.queue.done(uid);
       }
     }
+  }
+
+  /** What upstream's pod worker would call this sync: a first one, after a change, periodic, or a kill. */
+  private workerOperation(uid: string, pod: PodObject | undefined): PodWorkerOperation {
+    const changed = this.changed.delete(uid);
+    if (!pod) {
+      this.synced.delete(uid);
+      return 'kill';
+    }
+    if (pod.metadata.deletionTimestamp) return 'kill';
+    if (!this.synced.has(uid)) {
+      this.synced.add(uid);
+      return 'create';
+    }
+    return changed ? 'update' : 'sync';
   }
 
   /** Lists CRI sandboxes and containers; pods whose runtime state changed are synced. */
@@ -250,4 +289,12 @@ export class Kubelet {
     }, ms);
     this.timers.push(t);
   }
+}
+
+/** A pod whose new version differs from the old only in status and bookkeeping (what the kubelet writes itself). */
+function onlyStatusChanged(old: PodObject, now: PodObject): boolean {
+  const a = old.metadata;
+  const b = now.metadata;
+  return a.deletionTimestamp === b.deletionTimestamp && JSON.stringify(old.spec) === JSON.stringify(now.spec)
+    && JSON.stringify(a.labels) === JSON.stringify(b.labels) && JSON.stringify(a.annotations) === JSON.stringify(b.annotations);
 }

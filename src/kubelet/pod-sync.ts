@@ -31,6 +31,7 @@ import { containerDevices, containerMounts, type PodVolume, type PodVolumes } fr
 import { VolumeSetupError } from './volumes/projections.js';
 import { ensureSharedMount } from './volumes/shared-mount.js';
 import type { TokenSource } from './token/token-manager.js';
+import type { ContainerType, KubeletMetrics } from './kubelet-metrics.js';
 
 /** Upstream never gives a container less than this to stop, even when the grace period is spent. */
 const MIN_GRACE_SECONDS = 2;
@@ -51,6 +52,8 @@ export interface SyncDeps {
   /** The pods bound to this node, as the informer has them. */
   pods(): PodObject[];
   services(): Service[];
+  /** Pods and containers started (kubelet_started_*); absent: not counted. */
+  metrics?: Pick<KubeletMetrics, 'podStarting' | 'podStartFailed' | 'containerStarting' | 'containerStartFailed'>;
 }
 
 /** What a sync asks of its caller: when to look at the pod again. */
@@ -189,10 +192,12 @@ export class PodSyncer {
     }
     if (sandboxPlan.killPod && !sandboxPlan.createSandbox) return state;
     if (sandboxPlan.createSandbox) {
+      this.d.metrics?.podStarting();
       try {
         const config = sandboxConfig(pod, sandboxPlan.attempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
         await this.d.runtime.runPodSandbox(config);
       } catch (err) {
+        this.d.metrics?.podStartFailed();
         this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(err)}`);
         result.retryAfterMs = 2000;
         return state;
@@ -257,11 +262,14 @@ export class PodSyncer {
 
   /** Pulls, creates and starts one container (attempt = its restart count), then runs postStart. */
   private async start(pod: PodObject, c: Container, attempt: number, waiting: Map<string, Waiting>, env: StartEnv): Promise<boolean> {
+    const type = containerType(pod, c);
+    this.d.metrics?.containerStarting(type);
     let imageRef: string;
     try {
       imageRef = await this.d.images.ensure(pod, c, (type, reason, message) => this.event(pod, type, reason, message));
     } catch (err) {
       if (!(err instanceof ImageError)) throw err;
+      this.d.metrics?.containerStartFailed(type, err.reason);
       waiting.set(c.name, { reason: err.reason, message: err.message });
       if (err.reason === 'ErrImagePull' || err.reason === 'ImagePullBackOff') this.event(pod, 'Warning', 'Failed', `Error: ${err.reason}`);
       return false;
@@ -284,6 +292,7 @@ export class PodSyncer {
       id = await this.d.runtime.createContainer(env.sandboxId, config, sandbox);
     } catch (err) {
       const reason = err instanceof ContainerConfigError || err instanceof VolumeSetupError || err instanceof DownwardApiError ? 'CreateContainerConfigError' : 'CreateContainerError';
+      this.d.metrics?.containerStartFailed(type, reason);
       waiting.set(c.name, { reason, message: errText(err) });
       this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
       return false;
@@ -292,6 +301,7 @@ export class PodSyncer {
     try {
       await this.d.runtime.startContainer(id);
     } catch (err) {
+      this.d.metrics?.containerStartFailed(type, 'RunContainerError');
       waiting.set(c.name, { reason: 'RunContainerError', message: errText(err) });
       this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
       return true;
@@ -302,6 +312,7 @@ export class PodSyncer {
       try {
         await runHook(c.lifecycle.postStart, c, id, env.podIPs[0] ?? '', this.d.runtime, pod.spec.terminationGracePeriodSeconds ?? 30);
       } catch (err) {
+        this.d.metrics?.containerStartFailed(type, 'PostStartHookError');
         const msg = errText(err);
         this.event(pod, 'Warning', 'FailedPostStartHook', msg);
         this.event(pod, 'Normal', 'Killing', `FailedPostStartHook`);
@@ -446,6 +457,12 @@ interface StartEnv {
   sandboxId: string;
   /** The runtime's state of the pod this sync works from. */
   state: PodRuntimeState;
+}
+
+/** The container_type label of upstream's started-containers series. */
+function containerType(pod: PodObject, c: Container): ContainerType {
+  if (pod.spec.initContainers?.some(i => i.name === c.name)) return 'init_container';
+  return pod.spec.ephemeralContainers?.some(e => e.name === c.name) ? 'ephemeral_container' : 'container';
 }
 
 /** When the pod's activeDeadlineSeconds runs out, counted from its startTime (epoch ms). */

@@ -3,9 +3,11 @@
 // series prom-client collects by default, and the exposition written to an HTTP response.
 
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, linearBuckets, Registry } from 'prom-client';
 
-export { Counter, Gauge, Histogram, Registry };
+// exponentialBuckets and linearBuckets compute bounds as client_golang's namesakes do, so the `le`
+// labels read the same.
+export { Counter, exponentialBuckets, Gauge, Histogram, linearBuckets, Registry };
 
 /** A registry for one component, with the process_* and nodejs_* series every component exposes. */
 export function componentRegistry(): Registry {

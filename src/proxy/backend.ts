@@ -12,6 +12,8 @@ export interface BackendSyncResult {
   chainsDeleted: number;
   /** healthCheckNodePort → what it reports. */
   healthChecks: Map<number, HealthCheckInfo>;
+  /** Rules kube-proxy owns per iptables table (kubeproxy_sync_proxy_rules_iptables_total); iptables mode only. */
+  iptablesRules?: Record<string, number>;
 }
 
 export interface ProxyBackend {

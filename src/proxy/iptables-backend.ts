@@ -6,7 +6,7 @@ import { nftDeleteTable } from './nft/nft.js';
 import { TABLE } from './nft/ruleset.js';
 import { PortRulesCache } from './port-rules-cache.js';
 import { restorePlan } from './restore-text.js';
-import { assembleRules, serviceRules, type RuleSet } from './rules.js';
+import { assembleRules, serviceRules, type RuleSet, type TableRules } from './rules.js';
 import type { ServicePortInfo } from './service-ports.js';
 import type { NodeFacts } from './types.js';
 
@@ -34,10 +34,17 @@ export class IptablesBackend implements ProxyBackend {
       chainsWritten: plan.written.nat.length + plan.written.filter.length,
       chainsDeleted: plan.deleted.nat.length + plan.deleted.filter.length,
       healthChecks: rules.healthChecks,
+      iptablesRules: { nat: ruleCount(rules.nat), filter: ruleCount(rules.filter) },
     };
   }
 
   async removeOtherModes(): Promise<string[]> {
     return (await nftDeleteTable(this.netns)) ? [`nftables table ip ${TABLE}`] : [];
   }
+}
+
+function ruleCount(table: TableRules): number {
+  let n = 0;
+  for (const rules of table.values()) n += rules.length;
+  return n;
 }

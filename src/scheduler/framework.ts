@@ -22,6 +22,12 @@ export const errorStatus = (reason: string): Status => ({ code: 'Error', reasons
 export const SKIP: Status = { code: 'Skip', reasons: [] };
 
 /** Data plugins compute in PreFilter/PreScore and read in Filter/Score, for one pod's cycle. */
+/** Upstream's scheduler_plugin_execution_duration_seconds: one plugin call at one extension point ended. */
+export interface PluginMetricsRecorder {
+  /** `status` null is Success; `startedMs` a performance.now() reading. */
+  observe(plugin: string, extensionPoint: string, status: Status | null, startedMs: number): void;
+}
+
 export class CycleState {
   private readonly data = new Map<string, unknown>();
   /**
@@ -30,6 +36,8 @@ export class CycleState {
    */
   filters?: readonly Plugin[];
   readonly skipScore = new Set<string>();
+  /** Set in the cycles whose plugin calls are timed (upstream samples 10%): every call then reports here. */
+  pluginMetrics?: PluginMetricsRecorder;
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;

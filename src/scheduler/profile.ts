@@ -49,9 +49,12 @@ export class Profile {
   /** PreFilter: the first rejection ends the cycle; SKIP drops that plugin's Filter. */
   runPreFilter(s: CycleState, pod: PodInfo, nodes: NodeInfo[]): Status | null {
     let skipped: Set<Plugin> | undefined;
+    const rec = s.pluginMetrics;
     for (const p of this.config.plugins) {
       if (!p.preFilter) continue;
+      const t = rec ? performance.now() : 0;
       const st = p.preFilter(s, pod, nodes);
+      rec?.observe(p.name, 'PreFilter', st, t);
       if (!st) continue;
       if (st.code === 'Skip') (skipped ??= new Set()).add(p);
       else return { ...st, plugin: p.name };
@@ -63,8 +66,11 @@ export class Profile {
   /** Filter: the first plugin to reject the node decides its status. */
   runFilter(s: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
     const filters = s.filters ?? this.filters;
+    const rec = s.pluginMetrics;
     for (let i = 0; i < filters.length; i++) {
+      const t = rec ? performance.now() : 0;
       const st = filters[i].filter!(s, pod, node);
+      rec?.observe(filters[i].name, 'Filter', st, t);
       if (st) return st.plugin ? st : { ...st, plugin: filters[i].name };
     }
     return null;
@@ -74,13 +80,28 @@ export class Profile {
   runScore(s: CycleState, pod: PodInfo, nodes: NodeInfo[]): Float64Array {
     const total = new Float64Array(nodes.length);
     const scores = new Float64Array(nodes.length);
+    const rec = s.pluginMetrics;
     for (const p of this.scorers) {
       if (p.preScore) {
+        const t = rec ? performance.now() : 0;
         const st = p.preScore(s, pod, nodes);
+        rec?.observe(p.name, 'PreScore', st, t);
         if (st?.code === 'Skip') continue;
       }
-      for (let i = 0; i < nodes.length; i++) scores[i] = p.score!(s, pod, nodes[i]);
-      p.normalizeScore?.(s, pod, scores, nodes);
+      if (rec) {
+        for (let i = 0; i < nodes.length; i++) {
+          const t = performance.now();
+          scores[i] = p.score!(s, pod, nodes[i]);
+          rec.observe(p.name, 'Score', null, t);
+        }
+      } else {
+        for (let i = 0; i < nodes.length; i++) scores[i] = p.score!(s, pod, nodes[i]);
+      }
+      if (p.normalizeScore) {
+        const t = rec ? performance.now() : 0;
+        p.normalizeScore(s, pod, scores, nodes);
+        rec?.observe(p.name, 'NormalizeScore', null, t);
+      }
       const w = this.config.weights[p.name] ?? 1;
       for (let i = 0; i < nodes.length; i++) total[i] += scores[i] * w;
     }
@@ -88,8 +109,12 @@ export class Profile {
   }
 
   runReserve(s: CycleState, pod: PodInfo, node: string): Status | null {
+    const rec = s.pluginMetrics;
     for (const p of this.config.plugins) {
-      const st = p.reserve?.(s, pod, node);
+      if (!p.reserve) continue;
+      const t = rec ? performance.now() : 0;
+      const st = p.reserve(s, pod, node);
+      rec?.observe(p.name, 'Reserve', st, t);
       if (st) {
         this.runUnreserve(s, pod, node);
         return { ...st, plugin: p.name };
@@ -100,8 +125,12 @@ export class Profile {
 
   /** PreBind: the first failure stops binding (the caller unreserves). */
   async runPreBind(s: CycleState, pod: PodInfo, node: string): Promise<Status | null> {
+    const rec = s.pluginMetrics;
     for (const p of this.config.plugins) {
-      const st = await p.preBind?.(s, pod, node);
+      if (!p.preBind) continue;
+      const t = rec ? performance.now() : 0;
+      const st = await p.preBind(s, pod, node);
+      rec?.observe(p.name, 'PreBind', st, t);
       if (st) return { ...st, plugin: p.name };
     }
     return null;

@@ -72,8 +72,11 @@ export class SchedulingQueue {
     return this.cycle;
   }
 
-  get lengths(): { active: number; backoff: number; unschedulable: number } {
-    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size };
+  /** Pending pods per queue as upstream's scheduler_pending_pods counts them: gated pods apart from unschedulable ones. */
+  get lengths(): { active: number; backoff: number; unschedulable: number; gated: number } {
+    let gated = 0;
+    for (const q of this.unschedulable.values()) if (q.gated) gated++;
+    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size - gated, gated };
   }
 
   has(key: string): boolean {

@@ -68,7 +68,7 @@ test('queue: priority first, then age; failed pods back off 1s doubling to 10s',
   assert.deepEqual([q.tryPop(), q.tryPop(), q.tryPop()].map(x => x?.info.pod.metadata.name), ['high', 'low', 'low2']);
   assert.equal(q.tryPop(), undefined);
   const first = q.lengths;
-  assert.equal(first.unschedulable, 1, 'gated pod waits');
+  assert.deepEqual([first.gated, first.unschedulable], [1, 0], 'the gated pod waits, counted as gated (scheduler_pending_pods{queue="gated"})');
 
   q.add(pod('b'));
   const b = q.tryPop()!;

@@ -236,6 +236,7 @@ export class Scheduler {
     const profile = this.profileFor(pod.pod);
     const cycle = this.queue.schedulingCycle;
     const state = new CycleState();
+    state.pluginMetrics = this.metrics?.sampleCycle();
     const r = this.algorithm.schedule(profile, state, pod);
     if (r.kind === 'scheduled') {
       this.cache.assume(pod, r.node);
@@ -256,7 +257,9 @@ export class Scheduler {
     let nominated: string | undefined;
     for (const p of profile.plugins) {
       if (!p.postFilter) continue;
+      const t = performance.now();
       const res = p.postFilter(state, pod, r.diagnosis.statuses);
+      state.pluginMetrics?.observe(p.name, 'PostFilter', res.nominatedNode ? null : { code: 'Unschedulable', reasons: [] }, t);
       if (res.message) r.diagnosis.postFilterMsg = res.message;
       if (res.nominatedNode) {
         nominated = res.nominatedNode;

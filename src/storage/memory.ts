@@ -74,6 +74,11 @@ export class MemoryStore implements Store {
     return this.watchers.add(prefix, opts, replay);
   }
 
+  /** Nothing is on disk. */
+  async dbSize(): Promise<number | undefined> {
+    return undefined;
+  }
+
   async compact(revision: number): Promise<void> {
     this.checkOpen();
     const target = Math.min(revision, this.rev);

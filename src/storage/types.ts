@@ -92,6 +92,11 @@ export interface Store {
    * watches below it then throw CompactedError. Current values always stay readable.
    */
   compact(revision: number): Promise<void>;
+  /**
+   * Bytes the backend's database physically takes (etcd's dbSize, the SQLite file), for
+   * apiserver_storage_size_bytes; undefined for a backend without one (memory).
+   */
+  dbSize(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

@@ -21,8 +21,11 @@ import { readObject, readOptionalBody } from './resource-body.js';
 import { patchResource } from './resource-patch.js';
 import { routeResourceRequest } from './resource-route.js';
 import { serveWatch } from './watch.js';
+import type { WatchEventRecorder } from '../request-metrics.js';
 
-export async function handleResource(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, q: URLSearchParams, ctx: RequestContext, registry: Registry): Promise<void> {
+/** `watchEventsOf` gives the recorder of a watch's events (the API server's request metrics). */
+export async function handleResource(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, q: URLSearchParams, ctx: RequestContext, registry: Registry,
+  watchEventsOf?: (group: string, version: string, kind: string) => WatchEventRecorder): Promise<void> {
   const store = registry.find(ri.group, ri.version, ri.resource);
   if (!store) throw new NotFoundError({ group: ri.group, resource: ri.resource, name: ri.name });
   const info = store.info;
@@ -55,7 +58,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
         allowBookmarks: boolParam(q, 'allowWatchBookmarks') === true,
         sendInitialEvents: boolParam(q, 'sendInitialEvents'),
         timeoutSeconds: int64Param(q, 'timeoutSeconds'),
-      }, neg, includeObjectParam(q));
+      }, neg, includeObjectParam(q), watchEventsOf?.(info.group, info.version, info.kind));
     }
     case 'create': {
       const neg = negotiate(req.headers.accept, ['Table', 'PartialObjectMetadata']);

@@ -10,6 +10,7 @@ import type { Negotiated } from '../http/negotiate.js';
 import type { GenericStore, ListOptions } from '../registry/generic-store.js';
 import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
 import type { IncludeObject } from './render.js';
+import type { WatchEventRecorder } from '../request-metrics.js';
 import { WatchEncoder } from './watch-encoding.js';
 import { watchEventsFor } from './watch-events.js';
 
@@ -27,7 +28,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A client that lets this much output pile up is too slow to keep up; its watch is ended. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject): void {
+/** `recordEvent` counts each event sent (apiserver_watch_events_total and _sizes). */
+export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject, recordEvent?: WatchEventRecorder): void {
   const match = store.matcher(p.list);
   const rv = p.list.resourceVersion;
   const wantsInitial = p.sendInitialEvents ?? (!rv || rv === '0');
@@ -40,6 +42,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   let pending: string[] | undefined;
   const send = (type: string, objectJson: string): void => {
     const line = `{"type":"${type}","object":${objectJson}}\n`;
+    recordEvent?.(Buffer.byteLength(line));
     if (pending) pending.push(line);
     else write(line);
   };

@@ -2,6 +2,8 @@
 import { ResourceCatalog, type ResourceInfo } from '../../api/catalog.js';
 import { versionCodec, type VersionCodec } from '../../api/conversion/index.js';
 import type { Store } from '../../storage/types.js';
+import { MeteredStore } from '../../storage/metered-store.js';
+import type { StorageMetrics } from '../../storage/storage-metrics.js';
 import type { AdmissionChain } from '../admission/types.js';
 import { GenericStore, type WriteObserver } from './generic-store.js';
 import type { ResourceStrategy } from './strategy.js';
@@ -28,11 +30,18 @@ export class Registry {
     private readonly store: Store,
     private readonly admission: AdmissionChain,
     strategyFor: StrategyFactory,
+    /** Where each resource's requests to the store are recorded (etcd_request_duration_seconds, ...). */
+    private readonly storageMetrics?: StorageMetrics,
   ) {
     for (const info of catalog.all()) {
       const codec = versionCodec(info.group, info.version, info.resource);
-      this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, store, strategyFor(info, this), admission, codec));
+      this.stores.set(storeKey(info.group, info.version, info.resource), new GenericStore(info, this.storeFor(info), strategyFor(info, this), admission, codec));
     }
+  }
+
+  /** The backend as one resource's store uses it: measured per resource when metrics are kept. */
+  private storeFor(info: ResourceInfo): Store {
+    return this.storageMetrics ? new MeteredStore(this.store, this.storageMetrics, groupResource(info)) : this.store;
   }
 
   /** Tells `observer` of every successful write through any store, present or served later (the history). */
@@ -69,7 +78,7 @@ export class Registry {
   }
 
   private dynamicStore(v: DynamicVersion, sharedCache?: WatchCache): GenericStore {
-    const store = new GenericStore(v.info, this.store, v.strategy, this.admission, v.codec, v.conversion, sharedCache);
+    const store = new GenericStore(v.info, this.storeFor(v.info), v.strategy, this.admission, v.codec, v.conversion, sharedCache);
     store.observer = this.observer;
     return store;
   }
@@ -103,12 +112,14 @@ export class Registry {
   objectCounts(): Map<string, number> {
     const out = new Map<string, number>();
     // Every served version of a resource holds the same objects; count each resource once.
-    for (const s of this.stores.values()) {
-      const { group, resource } = s.info;
-      out.set(group ? `${resource}.${group}` : resource, s.cache.size);
-    }
+    for (const s of this.stores.values()) out.set(groupResource(s.info), s.cache.size);
     return out;
   }
+}
+
+/** Upstream's GroupResource.String(): "pods", "deployments.apps" — how storage series name a resource. */
+function groupResource(info: Pick<ResourceInfo, 'group' | 'resource'>): string {
+  return info.group ? `${info.resource}.${info.group}` : info.resource;
 }
 
 function storeKey(group: string, version: string, resource: string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { desiredSubsets } from './endpoints.js';
-import { MANAGED_BY, desiredSlices, sliceLabels } from './endpointslice.js';
+import { MANAGED_BY, desiredSlices, lastChangeTriggerTime, sliceLabels } from './endpointslice.js';
 import type { Pod, Service } from './types.js';
 
 const svc = (spec: Service['spec']): Service => ({ metadata: { name: 'web', namespace: 'ns', uid: 's', labels: { tier: 'fe' } }, spec: { selector: { app: 'web' }, ...spec } });
@@ -58,4 +58,13 @@ test('endpoint slices hold at most 100 endpoints; an empty service still has one
   const pods = Array.from({ length: 250 }, (_, i) => pod(`p${i}`, `10.0.${Math.floor(i / 200)}.${i % 200}`, true));
   assert.deepEqual(desiredSlices(s, pods).map(x => x.endpoints.length), [100, 100, 50]);
   assert.deepEqual(desiredSlices(s, []), [{ ports: [], endpoints: [] }]);
+});
+
+test('the slices\' last-change trigger time is the newest of the Service\'s creation and its pods\' readiness changes', () => {
+  const s: Service = { ...svc({}), metadata: { ...svc({}).metadata, creationTimestamp: '2026-01-01T00:00:00Z' } };
+  const at = (p: Pod, ready?: string, created?: string): Pod => ({ ...p, metadata: { ...p.metadata, creationTimestamp: created }, status: { ...p.status, conditions: ready ? [{ type: 'Ready', status: 'True', lastTransitionTime: ready }] : [] } });
+  assert.equal(lastChangeTriggerTime(s, []), '2026-01-01T00:00:00Z');
+  assert.equal(lastChangeTriggerTime(s, [at(pod('a', '10.0.0.1', true), '2026-01-01T00:00:07Z'), at(pod('b', '10.0.0.2', true), '2026-01-01T00:00:05Z')]), '2026-01-01T00:00:07Z');
+  assert.equal(lastChangeTriggerTime(s, [at(pod('c', undefined, false), undefined, '2026-01-01T00:00:09Z')]), '2026-01-01T00:00:09Z', 'a pod without a Ready condition yet counts from its creation');
+  assert.equal(lastChangeTriggerTime(s, [at(pod('d', '10.0.0.4', true, { labels: { app: 'x' } }), '2026-01-01T00:01:00Z')]), '2026-01-01T00:00:00Z', 'pods the Service does not select do not count');
 });

@@ -2,7 +2,8 @@
 // (labelled with the service name and this controller as manager, owned by the Service) holding the
 // selected pods with ready/serving/terminating conditions, grouped by resolved ports, at most 100
 // endpoints per slice.
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/endpoint-slice-labels.js';
+import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/endpoint-slice-labels.js';
+import { nowTimestamp } from '../../api/object.js';
 import type { KubeObject } from '../../api/object.js';
 import { isPodReady } from '../../api/pod-state.js';
 import type { Informer } from '../../client/informer.js';
@@ -77,6 +78,20 @@ export function sliceLabels(svc: Service): Record<string, string> {
   };
 }
 
+/**
+ * The slices' last-change trigger time: the newest of the Service's creation and each selected pod's
+ * last Ready transition (its creation until it has one) — when the change being written happened.
+ */
+export function lastChangeTriggerTime(svc: Service, pods: Pod[]): string | undefined {
+  let newest = Date.parse(svc.metadata.creationTimestamp ?? '');
+  for (const pod of pods) {
+    if (!selects(svc, pod)) continue;
+    const changed = Date.parse(pod.status?.conditions?.find(c => c.type === 'Ready')?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? '');
+    if (Number.isNaN(newest) || changed > newest) newest = changed;
+  }
+  return Number.isNaN(newest) ? undefined : nowTimestamp(new Date(newest));
+}
+
 const same = (s: EndpointSlice, d: DesiredSlice, labels: Record<string, string>) =>
   JSON.stringify(s.endpoints ?? []) === JSON.stringify(d.endpoints) && JSON.stringify(s.ports ?? []) === JSON.stringify(d.ports)
   && JSON.stringify(s.metadata.labels ?? {}) === JSON.stringify(labels);
@@ -107,7 +122,9 @@ export function endpointSliceController(): Controller {
         await Promise.all(slices.map(remove));
         return;
       }
-      const desired = desiredSlices(svc, inNamespace(ctx.informer<Pod>(R.pods), namespace));
+      const pods = inNamespace(ctx.informer<Pod>(R.pods), namespace);
+      const desired = desiredSlices(svc, pods);
+      const triggerTime = lastChangeTriggerTime(svc, pods);
       const labels = sliceLabels(svc);
       // Reuse slices in name order; surplus ones go, missing ones are created.
       const existing = [...slices].sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
@@ -115,9 +132,10 @@ export function endpointSliceController(): Controller {
       await Promise.all(desired.map(async (d, i) => {
         const cur = existing[i];
         if (cur && same(cur, d, labels)) return;
+        const annotations = { ...cur?.metadata.annotations, ...(triggerTime ? { [LAST_CHANGE_TRIGGER_TIME_ANNOTATION]: triggerTime } : {}) };
         const body: EndpointSlice = {
           apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-          metadata: cur ? { ...cur.metadata, labels } : { generateName: `${name}-`, namespace, labels, ownerReferences: [owner] },
+          metadata: cur ? { ...cur.metadata, labels, annotations } : { generateName: `${name}-`, namespace, labels, annotations, ownerReferences: [owner] },
           addressType: 'IPv4', endpoints: d.endpoints, ports: d.ports,
         };
         if (cur) {

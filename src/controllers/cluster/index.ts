@@ -11,6 +11,7 @@ import { jobController } from './job.js';
 import { namespaceController } from './namespace.js';
 import { nodeIpamController } from './node-ipam.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
+import type { NodeCollectorMetrics } from './node-collector-metrics.js';
 import { resourceQuotaController } from './resource-quota.js';
 import { rootCaPublisher } from './root-ca-publisher.js';
 import { serviceLBController } from './service-lb.js';
@@ -27,6 +28,8 @@ export interface ClusterControllerOptions {
   nodeMonitorGracePeriodSeconds?: number;
   /** Run the built-in load balancer for LoadBalancer Services (default true; k3s's servicelb). */
   serviceLB?: boolean;
+  /** Where the node lifecycle controller keeps its node_collector_* series; absent: none. */
+  nodeCollectorMetrics?: NodeCollectorMetrics;
 }
 
 export function clusterControllers(opts: ClusterControllerOptions): Controller[] {
@@ -40,7 +43,7 @@ export function clusterControllers(opts: ClusterControllerOptions): Controller[]
     endpointSliceController(),
     serviceAccountController(),
     rootCaPublisher(opts.caCert),
-    nodeLifecycleController(opts.nodeMonitorGracePeriodSeconds),
+    nodeLifecycleController(opts.nodeMonitorGracePeriodSeconds, opts.nodeCollectorMetrics),
     taintEvictionController(),
     nodeIpamController(opts.clusterCidr),
     resourceQuotaController(),

@@ -11,7 +11,8 @@ import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { findCondition } from '../../api/conditions.js';
-import { desiredTaints } from '../../api/taints.js';
+import { desiredTaints, NOT_READY, UNREACHABLE } from '../../api/taints.js';
+import type { NodeCollectorMetrics } from './node-collector-metrics.js';
 import type { Condition, Lease, Node, Pod } from './types.js';
 
 const NODE_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
@@ -36,7 +37,8 @@ export const podsOnNode = (pods: Informer<Pod>, node: string): Pod[] => {
 const NODE_INDEX = 'cluster:nodeName';
 const indexed = new WeakSet<Informer<Pod>>();
 
-export function nodeLifecycleController(gracePeriodSeconds = 40): Controller {
+/** `metrics`: where the node_collector_* series are kept; absent: none. */
+export function nodeLifecycleController(gracePeriodSeconds = 40, metrics?: NodeCollectorMetrics): Controller {
   const graceMs = gracePeriodSeconds * 1000;
   const observed = new Map<string, Observed>();
 
@@ -57,6 +59,7 @@ export function nodeLifecycleController(gracePeriodSeconds = 40): Controller {
       { resource: R.leases, mapTo: l => (l.metadata.namespace === NODE_LEASE_NAMESPACE ? [l.metadata.name!] : []) },
     ],
     async reconcile(name, ctx) {
+      metrics?.watch(() => ctx.informer<Node>(R.nodes).list());
       let node = ctx.informer<Node>(R.nodes).get(name);
       if (!node) {
         observed.delete(name);
@@ -84,9 +87,15 @@ export function nodeLifecycleController(gracePeriodSeconds = 40): Controller {
       const taints = desiredTaints(node, nowTs);
       if (JSON.stringify(taints) !== JSON.stringify(node.spec?.taints ?? [])) {
         await ctx.client.patch(objectPath(R.nodes, undefined, name), { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints: taints.length ? taints : null } }, 'merge');
+        if (metrics && taints.some(t => isEvictionTaint(t) && !node!.spec?.taints?.some(o => o.key === t.key && isEvictionTaint(o)))) metrics.nodeTaintedForEviction(node);
       }
       // Re-check when the grace period would run out without a new heartbeat.
       ctx.requeueAfter(name, silentMs > graceMs ? graceMs : graceMs - silentMs + 100);
     },
   };
+}
+
+/** The NoExecute taints that evict a node's pods (upstream counts a node tainted so as an eviction). */
+function isEvictionTaint(t: { key: string; effect: string }): boolean {
+  return t.effect === 'NoExecute' && (t.key === NOT_READY || t.key === UNREACHABLE);
 }

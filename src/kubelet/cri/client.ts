@@ -53,7 +53,12 @@ export function isCriNotFound(err: unknown): boolean {
 export interface CriClientOptions {
   /** Deadline for each call (except pulls and ExecSync, which have their own). */
   requestTimeoutMs?: number;
+  /** Told of every call when it ends (the kubelet's runtime operation series). */
+  observer?: CriCallObserver;
 }
+
+/** `method` is the CRI method ("RunPodSandbox"); `startedMs` a performance.now() reading. */
+export type CriCallObserver = (method: string, startedMs: number, failed: boolean) => void;
 
 type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
 type UnaryMethod = (request: object, options: grpc.CallOptions, callback: Callback) => void;
@@ -86,6 +91,7 @@ export function criTarget(endpoint: string): string {
 abstract class CriService<D extends ServiceDefinition> {
   private readonly stub: ServiceStub;
   protected readonly timeoutMs: number;
+  private readonly observer?: CriCallObserver;
 
   protected constructor(service: ServiceName, endpoint: string, opts: CriClientOptions) {
     const Ctor = serviceConstructor(service);
@@ -96,13 +102,16 @@ abstract class CriService<D extends ServiceDefinition> {
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
     }) as ServiceStub;
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.observer = opts.observer;
   }
 
   /** Calls `method`; `timeoutMs` null means no deadline. */
   protected call<M extends keyof D & string>(method: M, request: RequestOf<D[M]>, timeoutMs: number | null = this.timeoutMs): Promise<ResponseOf<D[M]>> {
     const options: grpc.CallOptions = timeoutMs === null ? {} : { deadline: Date.now() + timeoutMs };
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       this.stub[method](request as object, options, (err, response) => {
+        this.observer?.(method, started, !!err);
         if (err) reject(new CriError(method, err.code, err.details || err.message));
         else resolve(response as ResponseOf<D[M]>);
       });

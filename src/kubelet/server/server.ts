@@ -19,7 +19,7 @@ import { podList, resourceMetrics, statsSummary } from './stats.js';
 import type { VolumeStatsSource } from '../volumes/volume-stats.js';
 import { registerVolumeStatsMetrics } from './volume-metrics.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
-import { componentRegistry, serveMetrics } from '../../metrics/registry.js';
+import { componentRegistry, serveMetrics, type Registry } from '../../metrics/registry.js';
 
 export interface KubeletServerOptions {
   port: number;
@@ -38,6 +38,8 @@ export interface KubeletServerOptions {
   pod?: PodLookup;
   /** Usage of the claims' volumes on this node, exported as kubelet_volume_stats_* on /metrics. */
   volumeStats?: VolumeStatsSource;
+  /** The kubelet's registry, served on /metrics (the kubelet records its own series in it); a new one when absent. */
+  metrics?: Registry;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -49,13 +51,14 @@ const STREAM_ROUTES: Record<string, { kind: StreamKind; parts: number }> = {
 
 export class KubeletServer {
   private server?: Server;
-  private readonly metrics = componentRegistry();
+  private readonly metrics: Registry;
   /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
   private readonly upgraded = new UpgradedSockets();
   private readonly auth: KubeletAuth;
 
   constructor(private readonly opts: KubeletServerOptions) {
     this.auth = new KubeletAuth(opts.reviews, opts.nodeName);
+    this.metrics = opts.metrics ?? componentRegistry();
     registerRuntimeMetrics(this.metrics, opts.runtime);
     if (opts.volumeStats) registerVolumeStatsMetrics(this.metrics, opts.volumeStats);
   }

@@ -71,6 +71,7 @@ export class TransformingStore implements Store {
   }
 
   compact(revision: number): Promise<void> { return this.inner.compact(revision); }
+  dbSize(): Promise<number | undefined> { return this.inner.dbSize(); }
   close(): Promise<void> { return this.inner.close(); }
 
   private read(kv: KeyValue): KeyValue {

@@ -154,6 +154,12 @@ export class EtcdClient {
     return ((await this.unary('Cluster', 'MemberRemove', { ID: id }, false)) as { members: EtcdMemberInfo[] }).members;
   }
 
+  /** The member's status (etcd's Maintenance.Status); dbSize is its backend database's size in bytes. */
+  async status(): Promise<{ dbSize: number }> {
+    const res = (await this.unary('Maintenance', 'Status', {}, true)) as { dbSize: number | string };
+    return { dbSize: Number(res.dbSize) };
+  }
+
   /** Opens a Watch stream on the endpoint in use; the caller writes WatchRequests and reads WatchResponses. */
   watchStream(): grpc.ClientDuplexStream<WatchRequest, WatchResponse> {
     const stub = this.stub('Watch', this.endpoints[this.active]);

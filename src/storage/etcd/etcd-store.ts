@@ -149,6 +149,12 @@ export class EtcdStore implements Store {
     this.forgetUpTo(target);
   }
 
+  /** The backend database's size on the member this store talks to (etcd's Status dbSize). */
+  async dbSize(): Promise<number | undefined> {
+    this.checkOpen();
+    return (await this.client.status()).dbSize;
+  }
+
   close(): Promise<void> {
     return (this.closing ??= this.shutdown());
   }

@@ -136,6 +136,12 @@ export class SqliteStore implements Store {
     await this.writer.compact(target);
   }
 
+  /** The database file's pages (what etcd's dbSize is for its bolt file); the WAL is left out. */
+  async dbSize(): Promise<number | undefined> {
+    this.checkOpen();
+    return Number(this.db.pragma('page_count', { simple: true })) * Number(this.db.pragma('page_size', { simple: true }));
+  }
+
   close(): Promise<void> {
     return (this.closing ??= this.shutdown());
   }
