@@ -132,7 +132,13 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
 
     const missing = await c.kubectl(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods/nope`]);
     assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /pods "nope" not found|NotFound/);
+    assert.match(missing.stderr, /\(NotFound\): pod "nope" not found/);
+    // A pod that never ran has no metrics.
+    await c.k(['apply', '-n', NS, '-f', '-'], pod('pending', { nodeSelector: { nowhere: 'true' }, containers: [sleeperContainer('nap')] }));
+    const pending = await c.kubectl(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods/pending`]);
+    assert.match(pending.stderr, /\(NotFound\): podmetrics.metrics.k8s.io "pending" not found/);
+    const watch = await c.kubectl(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/pods?watch=true`]);
+    assert.match(watch.stderr, /\(MethodNotAllowed\)/);
   });
 
   test('/metrics/cadvisor through the node proxy: cAdvisor\'s series, the spinner\'s CPU counting up', async () => {
