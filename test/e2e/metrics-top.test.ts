@@ -141,6 +141,15 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
     assert.match(watch.stderr, /\(MethodNotAllowed\)/);
   });
 
+  test('RBAC: whoever may view a namespace may read its pods\' metrics (system:aggregated-metrics-reader is part of view)', async () => {
+    await c.k(['create', 'serviceaccount', '-n', NS, 'viewer']);
+    await c.k(['create', 'rolebinding', '-n', NS, 'viewer-view', '--clusterrole=view', `--serviceaccount=${NS}:viewer`]);
+    const as = `--as=system:serviceaccount:${NS}:viewer`;
+    await eventually(async () => (await c.kubectl(['top', 'pods', '-n', NS, as])).code === 0, 20_000, 'view to include metrics.k8s.io');
+    const elsewhere = await c.kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods', as]);
+    assert.match(elsewhere.stderr, /\(Forbidden\).*cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "kube-system"/);
+  });
+
   test('/metrics/cadvisor through the node proxy: cAdvisor\'s series, the spinner\'s CPU counting up', async () => {
     const scrape = async () => parseExposition(await c.k(['get', '--raw', `/api/v1/nodes/${node}/proxy/metrics/cadvisor`]));
     const first = await scrape();
