@@ -43,6 +43,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'kube-proxy-healthz-bind-address': { type: 'string', default: `0.0.0.0:${DEFAULT_HEALTHZ_PORT}`, help: 'where kube-proxy serves /healthz and /livez, ADDRESS:PORT ("" for nowhere), as upstream\'s --healthz-bind-address' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
+  'disable-log-shipping': { type: 'bool', default: false, help: 'do not ship this node\'s container log lines to the cluster log store (`k8ts logs search`)' },
   'disable-local-storage': { type: 'bool', default: false, help: 'do not run the built-in local-path provisioner on this node (on the server: nor create the default StorageClass local-path)' },
   'container-log-max-size': { type: 'string', default: '10Mi', help: 'size (a quantity) at which the kubelet rotates a container\'s log, as KubeletConfiguration containerLogMaxSize' },
   'container-log-max-files': { type: 'int', default: 5, help: 'log files kept per container, the live one included (at least 2), as KubeletConfiguration containerLogMaxFiles' },
@@ -106,6 +107,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     proxyMode,
     proxyHealthz: parseBindAddress(String(flags['kube-proxy-healthz-bind-address']), 'kube-proxy-healthz-bind-address'),
     networkPolicy: !flags['disable-network-policy'],
+    logShipping: !flags['disable-log-shipping'],
     // Both `k8ts agent` and `k8ts server` have --data-dir; the volumes live in its storage/, as k3s's.
     storageDir: flags['disable-local-storage'] ? undefined : resolve(String(flags['default-local-storage-path'] ?? join(String(flags['data-dir']), 'storage'))),
   };
