@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { LogQueryError, LogStore, ftsQuery, type LogBatch, type LogSource } from './log-store.js';
 
 const T0 = Date.UTC(2026, 11, 6, 10, 0, 0);
@@ -114,3 +115,20 @@ test('a line arriving late with an older time sorts by its time', () => withStor
   s.ingest([batch(db, 'c2/1', 0, [[0, 'late']])]);
   assert.deepEqual(s.search({}).items.map(i => i.line), ['second', 'late', 'first']);
 }));
+
+test('a store made with the earlier index (contentless_delete) still removes lines by retention', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-logstore-'));
+  try {
+    const path = join(dir, 'logs.db');
+    const old = new Database(path);
+    old.exec("CREATE VIRTUAL TABLE lines_fts USING fts5(line, content='', contentless_delete=1)");
+    old.close();
+    const s = new LogStore(path);
+    s.ingest([batch(web, 'c1/1', 0, [[0, 'old line'], [60_000, 'new line']])]);
+    assert.equal(s.enforceRetention({ maxAgeMs: 30_000, maxBytes: Infinity }, T0 + 70_000), 1);
+    assert.deepEqual(s.search({ text: 'line' }).items.map(i => i.line), ['new line']);
+    s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
