@@ -8,10 +8,11 @@
 // 'delete' command and the text from `lines`.
 //
 // Ingest cost is nearly all the FTS index (measured with `npm run bench -- logs`, CPU time per
-// line): no per-row size table (columnsize=0: only bm25 ranking reads it, and search orders by
-// time), no contentless_delete (it needs that table and keeps per-segment tombstones), 8 KiB pages
-// with leaves to match, and merges of 8 segments at a time rather than 4 (fewer rewrites of the
-// same postings; a search reads a few more segments). Together about a third less CPU per line.
+// line): no token positions (detail=none; words of several tokens are checked on the candidate
+// lines instead, log-query-text.ts), no per-row size table (columnsize=0: only bm25 ranking reads
+// it, and search orders by time), no contentless_delete (it needs that table and keeps per-segment
+// tombstones), 8 KiB pages with leaves to match, and merges of 8 segments at a time rather than 4
+// (fewer rewrites of the same postings; a search reads a few more segments).
 // Each ingest is one transaction, durable when it returns: WAL with synchronous=NORMAL survives a
 // crash of the process (what the API acknowledges is in the WAL the OS holds).
 // Batches carry the shipping agent's file offset; one already stored is acknowledged without being
@@ -20,6 +21,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
+import { hasPhrases, textFilter } from './log-query-text.js';
 
 const SEQ_BITS = 2048;
 
@@ -109,12 +111,20 @@ export class LogStore {
       CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, namespace TEXT NOT NULL, pod TEXT NOT NULL,
         pod_uid TEXT NOT NULL, container TEXT NOT NULL, node TEXT NOT NULL, labels TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS lines (id INTEGER PRIMARY KEY, source INTEGER NOT NULL, stream INTEGER NOT NULL, line TEXT NOT NULL);
-      CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(line, content='', columnsize=0);
+      CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(line, content='', columnsize=0, detail=none);
       CREATE TABLE IF NOT EXISTS offsets (file TEXT PRIMARY KEY, node TEXT NOT NULL, offset INTEGER NOT NULL);
       INSERT INTO lines_fts (lines_fts, rank) VALUES ('pgsz', 8000);
       INSERT INTO lines_fts (lines_fts, rank) VALUES ('automerge', 8);
       INSERT INTO lines_fts (lines_fts, rank) VALUES ('crisismerge', 32);
     `);
+    // Words of several tokens are checked on the candidate lines (log-query-text.ts); the phrases
+    // come as one JSON parameter per search, parsed once.
+    let phrasesJson = '';
+    let phrases: string[][] = [];
+    this.db.function('k8ts_has_phrases', { deterministic: true }, (line, json) => {
+      if (json !== phrasesJson) phrases = JSON.parse(phrasesJson = json as string);
+      return hasPhrases(line as string, phrases) ? 1 : 0;
+    });
     // A store made before these settings deletes from its index by rowid (contentless_delete=1).
     const ftsSql = this.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'lines_fts'").pluck().get() as string;
     this.deleteFromIndex = /contentless_delete\s*=\s*1/.test(ftsSql)
@@ -173,11 +183,13 @@ export class LogStore {
     const params: unknown[] = [];
     const before = q.continue === undefined ? undefined : Number(q.continue);
     if (before !== undefined && !Number.isSafeInteger(before)) throw new LogQueryError(`invalid continue token ${JSON.stringify(q.continue)}`);
-    const match = ftsQuery(q.text ?? '');
+    const { match, phrases, matchesNothing } = textFilter(q.text ?? '');
+    if (matchesNothing) return { items: [] };
     const idCol = match ? 'f.rowid' : 'l.id';
     if (before !== undefined) where.push(`${idCol} < ?`), params.push(before);
     if (q.sinceMs !== undefined) where.push(`${idCol} >= ?`), params.push(q.sinceMs * SEQ_BITS);
     if (sources) where.push(`l.source IN (${sources.join(',')})`);
+    if (phrases.length) where.push('k8ts_has_phrases(l.line, ?)'), params.push(JSON.stringify(phrases));
     let sql: string;
     if (match) {
       sql = `SELECT l.id, l.source, l.stream, l.line FROM lines_fts f JOIN lines l ON l.id = f.rowid WHERE lines_fts MATCH ?${where.map(w => ' AND ' + w).join('')} ORDER BY f.rowid DESC LIMIT ?`;
@@ -273,9 +285,4 @@ export class LogStore {
     for (const r of rows) out.set(r.id, { namespace: r.namespace, pod: r.pod, podUid: r.pod_uid, container: r.container, node: r.node, labels: JSON.parse(r.labels) });
     return out;
   }
-}
-
-/** The user's words as an FTS5 query: each word a quoted phrase, all required. */
-export function ftsQuery(text: string): string {
-  return text.split(/\s+/).filter(Boolean).map(w => `"${w.replace(/"/g, '""')}"`).join(' ');
 }
