@@ -3,7 +3,8 @@
 // `k8ts sim-nodes` is given all three servers. The etcd leader and the server beside it are killed
 // (SIGKILL) together, as when the leader's machine dies; measured from the kill: the first write
 // acknowledged through another server, and every node's Lease renewed. Prints one JSON object.
-// (Servers joining each other with `--server --token` are not built yet: the credentials are copied.)
+// (The servers join the first with `--server --token-file`; etcd is external, so the members are
+// started here rather than by --cluster-init.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

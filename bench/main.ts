@@ -2,6 +2,7 @@
 import { parseFlags } from '../src/cli/flags.js';
 import { API_PAYLOAD_BYTES, apiBench } from './api.js';
 import { crdBench } from './crd.js';
+import { crdVersionsBench } from './crd-versions.js';
 import { historyBench } from './history.js';
 import { etcdPuts } from './etcd-puts.js';
 import { failoverBench } from './failover.js';
@@ -50,6 +51,13 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       rounds: { type: 'int', default: 4, help: 'alternating rounds on each server (the best counts)' },
     });
     return historyBench({ objects: Number(flags.objects), concurrency: Number(flags.concurrency), rounds: Number(flags.rounds) });
+  },
+  async 'crd-versions'(args) {
+    const { flags } = parseFlags(args, {
+      objects: { type: 'int', default: 20_000, help: 'custom resources to create (run node with --expose-gc for the heap figure)' },
+      lists: { type: 'int', default: 5, help: 'whole lists timed at each version' },
+    });
+    return crdVersionsBench({ objects: Number(flags.objects), lists: Number(flags.lists) });
   },
   async crd(args) {
     const { flags } = parseFlags(args, {

@@ -218,7 +218,8 @@ function rewriteRefs<T>(value: T): T {
   return walk(value) as T;
 }
 
-function collectRefs(value: unknown): string[] {
+/** The schema names `value` refers to (`#/definitions/X` or `#/components/schemas/X`), repeats included. */
+export function collectRefs(value: unknown): string[] {
   const out: string[] = [];
   const text = JSON.stringify(value);
   for (const m of text.matchAll(/"#\/(?:definitions|components\/schemas)\/([^"]+)"/g)) out.push(m[1]);

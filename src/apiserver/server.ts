@@ -25,7 +25,7 @@ import { CACERTS_PATH } from '../pki/ca-proof.js';
 import { SERVER_BOOTSTRAP_PATH, serveServerBootstrap, type ServerBootstrapSource } from './handlers/server-bootstrap.js';
 import { serveCaCerts, type JoinCA } from './handlers/cacerts.js';
 import { isIssuerDiscoveryPath, serveIssuerDiscovery } from './handlers/issuer-discovery.js';
-import { handleNonResource, resourceNotFound } from './handlers/non-resource.js';
+import { handleNonResource, resourceNotFound, serveOpenApiV2 } from './handlers/non-resource.js';
 import { DASHBOARD_PATH, DashboardAssets } from './handlers/dashboard-assets.js';
 import { openapiV3Index } from '../api/openapi-docs.js';
 import { handleLogsRequest, LOGS_PATH_PREFIX } from './handlers/logs.js';
@@ -33,6 +33,7 @@ import type { LogStore } from '../storage/logs/log-store.js';
 import { fieldValidation, isDryRun } from './handlers/query.js';
 import { handleResource } from './handlers/resource.js';
 import { historyTarget, serveHistory } from './handlers/history.js';
+import { serveWhy, whyTarget } from './handlers/why.js';
 import type { HistoryStore } from './history/history-store.js';
 import { historyRecorder } from './history/recorder.js';
 import { handleReview, isReviewRequest } from './handlers/reviews.js';
@@ -197,6 +198,12 @@ export class ApiServer {
         await this.admit(req, historyOf, audit);
         return serveHistory(res, historyOf, url.searchParams, this.opts.history!);
       }
+      const whyOf = whyTarget(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (whyOf) {
+        // A read like any get: counted against --max-requests-inflight and bounded by the request timeout.
+        this.limits.admit(whyOf, await this.admit(req, whyOf, audit), url, res);
+        return await serveWhy(res, whyOf, this.registry);
+      }
       const user = await this.admit(req, ri, audit);
       this.limits.admit(ri, user, url, res);
       const q = url.searchParams;
@@ -209,6 +216,7 @@ export class ApiServer {
         }
         if (this.opts.logStore && url.pathname.startsWith(LOGS_PATH_PREFIX)) return await handleLogsRequest(req, res, url, user, this.authz, this.opts.logStore);
         if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
+        if (this.aggregator && url.pathname === '/openapi/v2') return serveOpenApiV2(req, res, await this.aggregator.openapiV2());
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, this.metrics, () => this.aggregator?.groups() ?? []);
       }
       ctx = {

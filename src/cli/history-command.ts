@@ -8,7 +8,7 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { objectPath, ref } from '../client/resources.js';
 import { RestClient } from '../client/rest-client.js';
 import { runCommand } from '../util/command.js';
-import { defaultDataDir } from './data-dir.js';
+import { clientKubeconfig } from './data-dir.js';
 import { FlagError, parseFlags, usage } from './flags.js';
 import { revisionTable, revisionYaml, type RevisionView } from './history-view.js';
 
@@ -29,8 +29,7 @@ export async function runHistoryCommand(args: string[]): Promise<number> {
   if (rest.length !== 1 || !rest[0].includes('/')) throw new FlagError('expected one KIND/NAME argument');
   const [kind, name] = rest[0].split('/', 2);
   const info = resolveKind(kind);
-  const kubeconfig = String(f.kubeconfig ?? process.env.KUBECONFIG ?? join(process.env.K8TS_DATA_DIR ?? defaultDataDir(), 'kubeconfig.yaml'));
-  const client = new RestClient(loadKubeconfig(kubeconfig), 'k8ts-history');
+  const client = new RestClient(loadKubeconfig(clientKubeconfig(f.kubeconfig)), 'k8ts-history');
   const path = '/apis/history.k8ts.io/v1' + objectPath(ref(info.group ? `${info.group}/${info.version}` : info.version, info.resource, info.namespaced), info.namespaced ? String(f.namespace) : undefined, name);
   const withObjects = f.diff !== undefined || f.output !== undefined;
   const { revisions } = await client.request<{ revisions: RevisionView[] }>(path, { query: { objects: withObjects || undefined } });

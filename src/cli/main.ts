@@ -10,6 +10,7 @@ import { FlagError } from './flags.js';
 import { runKubectl } from './kubectl-command.js';
 import { runLogsCommand } from './logs-command.js';
 import { runHistoryCommand } from './history-command.js';
+import { runWhyCommand } from './why-command.js';
 import { JoinError } from '../agent/join.js';
 import { startAgent } from './agent-command.js';
 import { startServer, StartupError } from './server-command.js';
@@ -34,6 +35,7 @@ Commands:
   kubectl              run kubectl against the local cluster
   logs search QUERY    search the collected container logs (also of deleted pods)
   history              the recorded writes of an object: who, when, how, and diffs
+  why KIND/NAME        why an object is as it is: scheduling per node, containers, rollout, endpoints
   etcd-snapshot        save, list, delete or restore snapshots of the embedded etcd (--cluster-init)
   etcd-member          list the embedded etcd cluster's members, or remove a retired server's
   snapshot             save, list or restore snapshots of the SQLite state
@@ -80,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       return runLogsCommand(args);
     case 'history':
       return runHistoryCommand(args);
+    case 'why':
+      return runWhyCommand(args);
     case 'etcd-snapshot':
       return runEtcdSnapshot(args);
     case 'etcd-member':

@@ -18,9 +18,11 @@ export interface EventOccurrence {
   type: string;
   reason: string;
   message: string;
+  /** Annotations of the Event: the reporter's structured detail (the scheduler's per-node verdict). */
+  annotations?: Record<string, string>;
 }
 
-/** The Event to write: create it when `count` is 1, otherwise update `count`/`lastTimestamp`/`message` of `name`. */
+/** The Event to write: create it when `count` is 1, otherwise update `count`/`lastTimestamp`/`message` (and annotations) of `name`. */
 export interface CorrelatedEvent extends EventOccurrence {
   name: string;
   count: number;

@@ -13,7 +13,8 @@ import { EventCorrelator, type CorrelatedEvent } from './event-correlator.js';
 export type EventType = 'Normal' | 'Warning';
 
 export interface EventRecorder {
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void;
+  /** `annotations` go on the Event and replace the earlier ones when it repeats. */
+  event(obj: KubeObject, type: EventType, reason: string, message: string, annotations?: Record<string, string>): void;
 }
 
 export interface RecorderOptions {
@@ -43,12 +44,12 @@ export class ApiEventRecorder implements EventRecorder {
       `${e.involvedObject.name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 0xfff).toString(16).padStart(3, '0')}`);
   }
 
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+  event(obj: KubeObject, type: EventType, reason: string, message: string, annotations?: Record<string, string>): void {
     // Correlated when reported, so counts follow the order things happened in.
     const correlation = this.correlator.correlate({
       source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
       involvedObject: { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
-      type, reason, message,
+      type, reason, message, ...(annotations ? { annotations } : {}),
     });
     if (correlation.skip) return;
     if (this.backlog >= this.maxBacklog) {
@@ -75,10 +76,10 @@ export class ApiEventRecorder implements EventRecorder {
   private async write(e: CorrelatedEvent): Promise<void> {
     const namespace = e.involvedObject.namespace || 'default';
     const update = () => this.client.patch(objectPath(R.events, namespace, e.name),
-      { count: e.count, lastTimestamp: timestamp(e.lastTimestamp), message: e.message }, 'merge');
+      { count: e.count, lastTimestamp: timestamp(e.lastTimestamp), message: e.message, ...(e.annotations ? { metadata: { annotations: e.annotations } } : {}) }, 'merge');
     const create = () => this.client.create(collectionPath(R.events, namespace), {
       apiVersion: 'v1', kind: 'Event',
-      metadata: { name: e.name, namespace },
+      metadata: { name: e.name, namespace, ...(e.annotations ? { annotations: e.annotations } : {}) },
       involvedObject: e.involvedObject,
       reason: e.reason, message: e.message, type: e.type, source: e.source,
       firstTimestamp: timestamp(e.firstTimestamp), lastTimestamp: timestamp(e.lastTimestamp), count: e.count,

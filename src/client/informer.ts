@@ -20,6 +20,8 @@ export interface InformerOptions {
   retryDelayMs?: number;
   /** Applied to every object before it is cached (client-go's informer transform). */
   transform?: (obj: KubeObject) => KubeObject;
+  /** Told of each failed list or watch before it is retried (client-go's WatchErrorHandler). */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -128,7 +130,8 @@ export class Informer<T extends KubeObject = KubeObject> {
         for (const w of this.syncWaiters.splice(0)) w();
       }
       this.startWatch();
-    } catch {
+    } catch (err) {
+      this.opts.onError?.(err);
       this.retry(() => this.relist());
     }
   }
@@ -157,6 +160,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     handle.done.then(
       () => (gone ? this.relist() : this.startWatch()),
       err => {
+        this.opts.onError?.(err);
         if (err instanceof StatusError && err.code === 410) this.retry(() => this.relist());
         else this.retry(() => this.startWatch());
       },

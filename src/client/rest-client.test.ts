@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { StatusError } from '../api/errors.js';
 import { createCA, issueCertificate } from '../pki/certificates.js';
-import { RESPONSE_TIMEOUT_MS, RestClient, ServerUnreachableError } from './rest-client.js';
+import { PROBE_TIMEOUT_MS, RESPONSE_TIMEOUT_MS, RestClient, ServerUnreachableError, WATCH_IDLE_MS } from './rest-client.js';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string; socket: number }
 
@@ -228,6 +228,33 @@ describe('RestClient with failover servers', () => {
       }
     } finally {
       c.close();
+    }
+  });
+
+  it('a quiet watch has its server probed: one that answers keeps it, one gone silent (a dead machine) is left', async () => {
+    const hung = await serve('hung', true);
+    const up = await serve('up');
+    const other = await serve('other');
+    const onDead = new RestClient({ server: hung.url, failoverServers: [up.url], ca });
+    const onLive = new RestClient({ server: up.url, failoverServers: [other.url], ca });
+    try {
+      let liveEnded = false;
+      const live = onLive.watch('/api/v1/pods', {}, () => undefined);
+      live.done.then(() => { liveEnded = true; }, () => { liveEnded = true; });
+      const started = Date.now();
+      const deadEnd = await onDead.watch('/api/v1/pods', {}, () => undefined).done.then(() => 'ended', () => 'broken');
+      const took = Date.now() - started;
+      assert.equal(deadEnd, 'broken', 'the watch on the silent server ends, for its informer to resume elsewhere');
+      assert.ok(took >= WATCH_IDLE_MS + PROBE_TIMEOUT_MS - 100 && took < WATCH_IDLE_MS * 1.5 + PROBE_TIMEOUT_MS + 1_000, `left ${took} ms after the watch started`);
+      assert.equal(onDead.server, up.url);
+      assert.ok(hung.requests.includes('GET /livez'), 'the silent server was probed');
+      assert.ok(up.requests.includes('GET /livez'), 'the live server was probed');
+      assert.equal(liveEnded, false, 'the watch on the server that answers stays');
+      assert.equal(onLive.server, up.url);
+      live.stop();
+    } finally {
+      onDead.close();
+      onLive.close();
     }
   });
 });

@@ -4,7 +4,10 @@
 // balancer, as k3s's agent has in a local proxy: requests go to one server; when a connection to it
 // cannot be made within CONNECT_TIMEOUT_MS, or a request gets no answer within RESPONSE_TIMEOUT_MS,
 // the client moves to the next server and drops every connection to the old one — its watches end,
-// and informers resume them from their last resourceVersion on the new server. A request that never
+// and informers resume them from their last resourceVersion on the new server. A watch alone notices
+// nothing when its server's machine dies (no FIN or RST comes back), so a watch that heard nothing for
+// WATCH_IDLE_MS has its server probed, as client-go pings an idle HTTP/2 connection; a server that
+// does not answer the probe within PROBE_TIMEOUT_MS is left the same way. A request that never
 // reached the server (no connection) is retried on the next at once; one that may have been applied
 // is retried only when it is a read. Kept inside the client rather than a TCP proxy: no extra
 // listener, and the client knows which requests are safe to send twice.
@@ -20,8 +23,12 @@ import type { ClientConfig } from './kubeconfig.js';
 const MAX_THROTTLED_ATTEMPTS = 10;
 /** With several servers: how long a connection may take before the server counts as down. */
 export const CONNECT_TIMEOUT_MS = 3_000;
-/** With several servers: how long a request other than a watch may wait for its response headers. */
+/** With several servers: how long a request may wait for its response headers (a watch's come at once). */
 export const RESPONSE_TIMEOUT_MS = 10_000;
+/** With several servers: how long a watch may hear nothing before its server is probed. */
+export const WATCH_IDLE_MS = 5_000;
+/** How long that probe (a GET /livez) may take before the server counts as down. */
+export const PROBE_TIMEOUT_MS = 5_000;
 
 /** The server did not take a connection or did not answer in time (only with several servers). */
 export class ServerUnreachableError extends Error {
@@ -79,6 +86,8 @@ interface Origin {
   // Watches hold their connection for minutes; pooled with requests they would use up the pool's
   // sockets and leave ordinary requests waiting forever, so they get an unlimited agent of their own.
   watchAgent: Agent;
+  /** The probe of an idle watch's server under way, shared by its watches. */
+  probing?: Promise<void>;
 }
 
 function originOf(url: string, config: ClientConfig): Origin {
@@ -197,13 +206,16 @@ export class RestClient {
     let res: IncomingMessage | undefined;
     let stopped = false;
     const done = (async () => {
-      res = await this.send(path, { query: { ...query, watch: 'true' } }, true);
+      let origin: Origin;
+      [res, origin] = await this.sendWithOrigin(path, { query: { ...query, watch: 'true' } }, true);
       if (stopped) { res.destroy(); return; }
       if ((res.statusCode ?? 0) >= 300) throw toError(res.statusCode ?? 0, await readAll(res));
       res.setEncoding('utf8');
-      await decodeLines(res, line => onEvent(JSON.parse(line) as WatchEvent<T>)).catch(err => {
+      const decoded = decodeLines(res, line => onEvent(JSON.parse(line) as WatchEvent<T>));
+      const unguard = this.origins.length > 1 ? this.guardIdleWatch(origin, res) : undefined;
+      await decoded.catch(err => {
         if (!stopped) throw err;
-      });
+      }).finally(unguard);
     })();
     return {
       done,
@@ -215,13 +227,18 @@ export class RestClient {
   }
 
   /** Sends the request to the active server, moving to the next ones as failover allows. */
-  private async send(path: string, opts: RequestOptions, watch = false): Promise<IncomingMessage> {
-    if (this.origins.length === 1) return this.sendTo(this.origins[0], path, opts, watch);
+  private async send(path: string, opts: RequestOptions): Promise<IncomingMessage> {
+    return (await this.sendWithOrigin(path, opts, false))[0];
+  }
+
+  /** send(), also saying which server answered. */
+  private async sendWithOrigin(path: string, opts: RequestOptions, watch: boolean): Promise<[IncomingMessage, Origin]> {
+    if (this.origins.length === 1) return [await this.sendTo(this.origins[0], path, opts, watch), this.origins[0]];
     const read = (opts.method ?? 'GET') === 'GET';
     for (let attempt = 1; ; attempt++) {
       const origin = this.origins[this.active];
       try {
-        return await this.sendTo(origin, path, opts, watch);
+        return [await this.sendTo(origin, path, opts, watch), origin];
       } catch (err) {
         const unreachable = toUnreachable(origin.url, err);
         if (!unreachable) throw err;
@@ -229,6 +246,33 @@ export class RestClient {
         if ((unreachable.sent && !read) || attempt >= this.origins.length) throw unreachable;
       }
     }
+  }
+
+  /**
+   * Probes the server of a watch whenever the watch has heard nothing for WATCH_IDLE_MS (a quiet
+   * resource, or a dead machine); returns what stops it.
+   */
+  private guardIdleWatch(origin: Origin, res: IncomingMessage): () => void {
+    let heard = Date.now();
+    res.on('data', () => { heard = Date.now(); });
+    const timer = setInterval(() => {
+      if (Date.now() - heard >= WATCH_IDLE_MS) void this.probe(origin);
+    }, WATCH_IDLE_MS / 2);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Asks `origin` for /livez (any answer will do); one that cannot be reached is failed over from. */
+  private probe(origin: Origin): Promise<void> {
+    return (origin.probing ??= (async () => {
+      try {
+        (await this.sendTo(origin, '/livez', {}, false, PROBE_TIMEOUT_MS)).resume();
+      } catch (err) {
+        if (toUnreachable(origin.url, err)) this.failOver(origin);
+      } finally {
+        origin.probing = undefined;
+      }
+    })());
   }
 
   /**
@@ -256,7 +300,7 @@ export class RestClient {
     oldAgent.on('free', socket => socket.destroy());
   }
 
-  private sendTo(origin: Origin, path: string, opts: RequestOptions, watch: boolean): Promise<IncomingMessage> {
+  private sendTo(origin: Origin, path: string, opts: RequestOptions, watch: boolean, responseTimeoutMs = RESPONSE_TIMEOUT_MS): Promise<IncomingMessage> {
     const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json', 'User-Agent': this.userAgent };
     if (body !== undefined) {
@@ -274,9 +318,10 @@ export class RestClient {
         clearTimeout(responseTimer);
         resolve(res);
       });
-      // Only with somewhere else to go: a single server is waited for, as before.
-      const responseTimer = failover && !watch
-        ? setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${RESPONSE_TIMEOUT_MS} ms`, true)), RESPONSE_TIMEOUT_MS)
+      // Only with somewhere else to go: a single server is waited for, as before. A watch too gets
+      // its response headers at once (the stream's events are then watched by guardIdleWatch).
+      const responseTimer = failover
+        ? setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${responseTimeoutMs} ms`, true)), responseTimeoutMs)
         : undefined;
       if (failover) {
         req.on('socket', socket => {

@@ -5,9 +5,10 @@
 // never dropped (one may be a load balancer's address, not in the Endpoints).
 import type { KubeObject } from '../api/object.js';
 import { joinHostPort } from '../util/host-port.js';
+import { Informer } from './informer.js';
 import type { RestClient } from './rest-client.js';
 
-const POLL_MS = 10_000;
+const ENDPOINTS_PATH = '/api/v1/namespaces/default/endpoints';
 
 export class ServerList {
   private urls: string[];
@@ -44,22 +45,27 @@ export function serversFromEndpoints(endpoints: KubeObject): string[] {
   });
 }
 
-/** Reads the `kubernetes` Endpoints every 10 s into `list`; returns what stops it. */
+/**
+ * Watches the `kubernetes` Endpoints into `list` (an informer: a list, then a watch resumed from its
+ * last resourceVersion, re-listed on 410), so a server that joins is used and one that leaves is
+ * dropped as soon as the Endpoints say so. Returns what stops it.
+ */
 export function startServerDiscovery(client: RestClient, list: ServerList, log: (msg: string, fields?: Record<string, unknown>) => void): () => void {
-  let failures = 0;
-  const poll = async () => {
-    try {
-      // A list (kube-proxy's role may list Endpoints, not get them).
-      const { items } = await client.list('/api/v1/namespaces/default/endpoints', { fieldSelector: 'metadata.name=kubernetes' });
-      if (items.length) list.learn(items.flatMap(serversFromEndpoints));
-      failures = 0;
-    } catch (err) {
-      // Logged once per outage: the client is failing over meanwhile.
-      if (failures++ === 0) log('cannot read the API servers from the kubernetes Endpoints', { error: (err as Error).message });
-    }
+  let failing = false;
+  const learn = (endpoints: KubeObject) => {
+    failing = false;
+    list.learn(serversFromEndpoints(endpoints));
   };
-  void poll();
-  const timer = setInterval(() => void poll(), POLL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  // Field-selected by name: kube-proxy's role may list and watch Endpoints, not get them.
+  const informer = new Informer(client, ENDPOINTS_PATH, {
+    fieldSelector: 'metadata.name=kubernetes',
+    onError: err => {
+      // Logged once until the Endpoints are heard from again: the client is failing over meanwhile, and the informer retries.
+      if (!failing) log('cannot watch the API servers in the kubernetes Endpoints', { error: (err as Error).message });
+      failing = true;
+    },
+  });
+  informer.on({ add: learn, update: (_, endpoints) => learn(endpoints), delete: () => list.learn([]) });
+  informer.start();
+  return () => informer.stop();
 }

@@ -6,7 +6,7 @@
 // 401. It does no authorization of its own (upstream's asks the cluster with SubjectAccessReviews).
 // `echoes` can be watched (the object, then nothing until the client leaves), and
 // `echoes/<name>/stream` takes an HTTP upgrade and echoes bytes back, to show streams pass through.
-// Its OpenAPI v3 document describes Echo, for `kubectl explain`.
+// Its OpenAPI v3 and v2 documents describe Echo, for `kubectl explain`.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
@@ -29,11 +29,51 @@ const RESOURCES = {
     { name: 'echoes/stream', singularName: '', namespaced: false, kind: 'Echo', verbs: ['create'] },
   ],
 };
+/** Where each document keeps its schemas: OpenAPI v3 components, Swagger 2.0 definitions. */
+type SchemaRoot = '#/components/schemas/' | '#/definitions/';
+
 /** A GET operation as the API server's own documents describe one (kubectl finds resources by these extensions). */
-function operation(action: string, description: string, kind: string) {
+function operation(action: string, description: string, kind: string, root: SchemaRoot) {
+  const schema = { $ref: `${root}io.k8ts.echo.v1.${kind}` };
+  const gvk = { group: ECHO_GROUP, version: ECHO_VERSION, kind: 'Echo' };
+  if (root === '#/definitions/') {
+    return { description, produces: ['application/json'], 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, responses: { 200: { description: 'OK', schema } } };
+  }
+  return { description, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, responses: { 200: { description: 'OK', content: { 'application/json': { schema } } } } };
+}
+
+function paths(root: SchemaRoot) {
   return {
-    description, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { group: ECHO_GROUP, version: ECHO_VERSION, kind: 'Echo' },
-    responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/io.k8ts.echo.v1.${kind}` } } } } },
+    [`${BASE}/echoes`]: { get: operation('list', 'list Echoes: the one echo, of the caller', 'EchoList', root) },
+    [`${BASE}/echoes/{name}`]: { get: operation('get', 'read an Echo of the caller', 'Echo', root) },
+  };
+}
+
+/** Echo and EchoList, with references under `root`. */
+function schemas(root: SchemaRoot) {
+  return {
+    'io.k8ts.echo.v1.Echo': {
+      type: 'object', description: 'Echo names who called: the user the API server\'s front proxy passed on.',
+      properties: {
+        apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+        kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+        metadata: { type: 'object', description: "Standard object's metadata." },
+        spec: {
+          type: 'object', description: 'The caller.',
+          properties: {
+            user: { type: 'string', description: 'The user name from X-Remote-User.' },
+            groups: { type: 'array', items: { type: 'string' }, description: 'The groups from X-Remote-Group.' },
+            extra: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, description: 'Extra attributes from X-Remote-Extra-* headers.' },
+          },
+        },
+      },
+      'x-kubernetes-group-version-kind': [{ group: ECHO_GROUP, version: ECHO_VERSION, kind: 'Echo' }],
+    },
+    'io.k8ts.echo.v1.EchoList': {
+      type: 'object', description: 'A list of Echoes.',
+      properties: { items: { type: 'array', items: { $ref: `${root}io.k8ts.echo.v1.Echo` } } },
+      'x-kubernetes-group-version-kind': [{ group: ECHO_GROUP, version: ECHO_VERSION, kind: 'EchoList' }],
+    },
   };
 }
 
@@ -41,36 +81,15 @@ function operation(action: string, description: string, kind: string) {
 const OPENAPI = JSON.stringify({
   openapi: '3.0.0',
   info: { title: ECHO_GROUP, version: ECHO_VERSION },
-  paths: {
-    [`${BASE}/echoes`]: { get: operation('list', 'list Echoes: the one echo, of the caller', 'EchoList') },
-    [`${BASE}/echoes/{name}`]: { get: operation('get', 'read an Echo of the caller', 'Echo') },
-  },
-  components: {
-    schemas: {
-      'io.k8ts.echo.v1.Echo': {
-        type: 'object', description: 'Echo names who called: the user the API server\'s front proxy passed on.',
-        properties: {
-          apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-          kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
-          metadata: { type: 'object', description: "Standard object's metadata." },
-          spec: {
-            type: 'object', description: 'The caller.',
-            properties: {
-              user: { type: 'string', description: 'The user name from X-Remote-User.' },
-              groups: { type: 'array', items: { type: 'string' }, description: 'The groups from X-Remote-Group.' },
-              extra: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, description: 'Extra attributes from X-Remote-Extra-* headers.' },
-            },
-          },
-        },
-        'x-kubernetes-group-version-kind': [{ group: ECHO_GROUP, version: ECHO_VERSION, kind: 'Echo' }],
-      },
-      'io.k8ts.echo.v1.EchoList': {
-        type: 'object', description: 'A list of Echoes.',
-        properties: { items: { type: 'array', items: { $ref: '#/components/schemas/io.k8ts.echo.v1.Echo' } } },
-        'x-kubernetes-group-version-kind': [{ group: ECHO_GROUP, version: ECHO_VERSION, kind: 'EchoList' }],
-      },
-    },
-  },
+  paths: paths('#/components/schemas/'),
+  components: { schemas: schemas('#/components/schemas/') },
+});
+/** The same in Swagger 2.0, which the aggregator merges into the cluster's /openapi/v2. */
+const OPENAPI_V2 = JSON.stringify({
+  swagger: '2.0',
+  info: { title: ECHO_GROUP, version: ECHO_VERSION },
+  paths: paths('#/definitions/'),
+  definitions: schemas('#/definitions/'),
 });
 const OPENAPI_HASH = createHash('sha512').update(OPENAPI).digest('hex').toUpperCase();
 
@@ -158,6 +177,11 @@ function serve(req: IncomingMessage, res: ServerResponse, rh: RequestHeaderAuthe
   if (path === `/openapi/v3/apis/${GV}`) {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(OPENAPI);
+    return;
+  }
+  if (path === '/openapi/v2') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(OPENAPI_V2);
     return;
   }
   const asTable = /as=Table/.test(String(req.headers.accept ?? ''));

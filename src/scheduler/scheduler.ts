@@ -15,6 +15,7 @@ import { SchedulerCache } from './cache.js';
 import { ClusterView } from './cluster-view.js';
 import { ApiVolumeWriter } from './volume-writer.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
+import { encodeFilterVerdicts, FILTER_VERDICTS_ANNOTATION } from '../api/scheduling-verdicts.js';
 import { CycleState, type Handle } from './framework.js';
 import { Nominator } from './nominator.js';
 import type { PodInfo } from './pod-info.js';
@@ -265,12 +266,14 @@ export class Scheduler {
       }
     }
     this.metrics?.attempt('unschedulable', profile.name, started);
-    this.failed(q, cycle, 'Unschedulable', unschedulableMessage(r), r.diagnosis.unschedulablePlugins, nominated);
+    // The Event names which plugin rejected which node, for the why API (its message only counts them).
+    const verdicts = { [FILTER_VERDICTS_ANNOTATION]: encodeFilterVerdicts(r.numAllNodes, r.diagnosis.statuses) };
+    this.failed(q, cycle, 'Unschedulable', unschedulableMessage(r), r.diagnosis.unschedulablePlugins, nominated, verdicts);
   }
 
-  private failed(q: QueuedPodInfo, cycle: number, reason: string, message: string, plugins: Set<string>, nominatedNode?: string): void {
+  private failed(q: QueuedPodInfo, cycle: number, reason: string, message: string, plugins: Set<string>, nominatedNode?: string, annotations?: Record<string, string>): void {
     const pod = q.info.pod;
-    this.events.event(pod, 'Warning', 'FailedScheduling', message);
+    this.events.event(pod, 'Warning', 'FailedScheduling', message, annotations);
     this.setCondition(pod, reason, message, nominatedNode);
     if (reason === 'Unschedulable') this.queue.addUnschedulable({ ...q, unschedulablePlugins: plugins }, cycle);
     else this.queue.addBackoff(q);

@@ -139,6 +139,16 @@ describe('API aggregation with kubectl', () => {
     const explained = await c.k(['explain', 'echoes.spec']);
     assert.match(explained, /^GROUP:\s+echo\.k8ts\.io\nKIND:\s+Echo\nVERSION:\s+v1\n/);
     assert.match(explained, /^  user\t<string>\n    The user name from X-Remote-User\.$/m);
+
+    // OpenAPI v2: the server's Swagger document is merged into the cluster's, in JSON and protobuf.
+    const v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
+    assert.ok(v2.paths['/apis/echo.k8ts.io/v1/echoes'], 'the extension\'s paths are merged');
+    assert.ok(v2.paths['/api/v1/pods'], 'the cluster\'s own paths stay');
+    assert.deepEqual(v2.definitions['io.k8ts.echo.v1.Echo']['x-kubernetes-group-version-kind'], [{ group: 'echo.k8ts.io', version: 'v1', kind: 'Echo' }]);
+    assert.equal(v2.paths['/openapi/v2'], undefined, 'only /apis/ paths come from the extension');
+    const explainedV2 = await c.k(['explain', 'echoes.spec', '--output=plaintext-openapiv2']);
+    assert.match(explainedV2, /^KIND:\s+Echo\nVERSION:\s+echo\.k8ts\.io\/v1\n/);
+    assert.match(explainedV2, /^   user\t<string>\n     The user name from X-Remote-User\.$/m);
   });
 
   test('the API server authorizes first; impersonated users reach the server under their own name', async () => {

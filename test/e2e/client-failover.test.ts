@@ -60,8 +60,8 @@ test('sim-nodes given two servers, or one and learning the other, keep their Lea
   try {
     const ready = async (c: TestCluster) => (await c.k(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'])).trim();
     await eventually(async () => (await ready(b)) === 'fo-0=True fo-1=True one-0=True', 40_000, 'the simulated nodes Ready');
-    // sim-nodes reads the Endpoints every 10 s: let it have read the second server.
-    await new Promise(r => setTimeout(r, 11_000));
+    // sim-nodes watches the Endpoints, which listed both servers before it started (no more waiting
+    // out a 10 s poll): the `one-` node learned the second server with its first list.
 
     await a.stop('SIGKILL', true);
     const killedAt = Date.now();

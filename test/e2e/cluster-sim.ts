@@ -8,9 +8,12 @@ export interface SimNodes {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `k8ts sim-nodes` for `count` nodes named with `prefix`; waits until they are Ready. */
-export async function startSimNodes(c: TestCluster, count: number, prefix: string): Promise<SimNodes> {
-  const proc = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', c.kubeconfig, '--count', String(count), '--name-prefix', prefix], { stdio: 'ignore' });
+/**
+ * Starts `k8ts sim-nodes` for `count` nodes named with `prefix` (`extra`: more sim-nodes flags, e.g.
+ * --labels, --taints, --cpu); waits until they are Ready.
+ */
+export async function startSimNodes(c: TestCluster, count: number, prefix: string, extra: string[] = []): Promise<SimNodes> {
+  const proc = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', c.kubeconfig, '--count', String(count), '--name-prefix', prefix, ...extra], { stdio: 'ignore' });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise(r => proc.once('exit', r));

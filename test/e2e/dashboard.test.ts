@@ -2,8 +2,9 @@
 // against a cluster with a real node. Chromium runs inside the server's network namespace (through
 // an nsenter wrapper), so its traffic stays in namespaces the test created. An admin signs in with
 // a static token, goes namespaces → Deployment → its pod, follows the pod's log, runs `echo hi`
-// in the exec terminal, scales the Deployment and adds a label in the YAML editor; a user bound to
-// one namespace sees the 403 state for another, and finds the workload's line in the log search.
+// in the exec terminal, scales the Deployment and adds a label in the YAML editor; the Why panel of a
+// pending pod says why; a user bound to one namespace sees the 403 state for another, and finds the
+// workload's line in the log search.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,6 +151,22 @@ describe('dashboard (headless chromium)', { skip: existsSync(CHROMIUM) ? false :
     await page.click('.log-search button[type=submit]');
     const forbidden = await page.waitForSelector('.log-search [data-testid=forbidden]');
     assert.match(await forbidden.innerText(), /cannot get resource "pods\/log"/);
+    await page.context().close();
+  });
+
+  test('the Why panel of a pending pod shows the scheduler\'s reason, node by node', async () => {
+    await c.k(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: nowhere, namespace: dash}
+spec:
+  nodeSelector: {disk: none}
+  containers: [{name: c, image: ${BUSYBOX_IMAGE}}]
+`);
+    const page = await signIn(ADMIN_TOKEN);
+    await page.goto(`${base}#/ns/dash/pods/nowhere`);
+    const summary = await page.waitForSelector('[data-testid=why-summary]:has-text("nodes are available")', { timeout: 30_000 });
+    assert.match(await summary.innerText(), /^Pending: not scheduled: 0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
+    await page.waitForSelector('[data-testid=why] td:has-text("rejected by the NodeAffinity filter")', { timeout: 15_000 });
     await page.context().close();
   });
 

@@ -8,6 +8,7 @@ import { collectionPath, kindOf, NETWORK, WORKLOADS, type Kind } from './resourc
 import { Failure, Table, age } from './widgets.js';
 import { YamlEditor } from './yaml-editor.js';
 import { HistoryPanel } from './history.js';
+import { WhyPanel } from './why.js';
 import { ScaleControl, RestartButton } from './actions.js';
 import { PodLogs } from './logs.js';
 import { Terminal } from './terminal.js';
@@ -165,6 +166,7 @@ function ObjectView({ ns, k, name }: { ns: string; k: Kind; name: string }) {
     <div>
       <h2>{k.kind} {ns}/{name}</h2>
       {WORKLOADS.includes(k) && <p class="rollout" data-testid="rollout">{workloadState(k, obj)}</p>}
+      <WhyPanel k={k} obj={obj} />
       {(obj.status?.conditions ?? []).length > 0 && (
         <Table head={['Condition', 'Status', 'Reason', 'Message']} rows={obj.status.conditions.map((c: any) => [c.type, c.status, c.reason ?? '', c.message ?? ''])} />
       )}

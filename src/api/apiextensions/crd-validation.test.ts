@@ -153,6 +153,9 @@ test('CEL rules: shape, compile errors with cel-go wording, oldSelf placement', 
   assert.ok(next.some(e => e.startsWith('spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[2].rule: Invalid value: apiextensions.ValidationRule{Rule:"self.nope > 1"') && e.includes("compilation failed: ERROR: <input>:1:5: undefined field 'nope'")), next.join('\n'));
   assert.ok(next.includes('spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].optionalOldSelf: Invalid value: true: may not be set if oldSelf is not used in rule'), next.join('\n'));
   assert.ok(next.some(e => e.includes('x-kubernetes-validations[1].rule') && e.includes('compilation failed: ERROR: <input>:1:8: Syntax error')), next.join('\n'));
+  // Optional syntax, which Kubernetes 1.32 accepts, is refused with cel-go's message for it turned off.
+  const optional = errors(crd({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.?a.orValue(0) >= 0' }] } } }));
+  assert.ok(optional.some(e => e.includes('x-kubernetes-validations[0].rule') && e.includes("compilation failed: ERROR: <input>:1:5: unsupported syntax '.?'")), optional.join('\n'));
 });
 
 test('escaped property names and root metadata in rules', () => {

@@ -7,6 +7,7 @@ import { isCelError, parse, plan, type CelInput, type CelValue } from '@bufbuild
 import { CostBudget, CostTracker, PER_CALL_COST_LIMIT, withTracker } from './cost.js';
 import { COST_CONTINUE, COST_STEP, knownFunctions, kubernetesEnv, typeIdentifiers, UNORDERED_EQUALS, UNORDERED_NOT_EQUALS } from './environment.js';
 import { CelCompileError, CelCostLimitError, CelEvalError } from './errors.js';
+import { findOptionalSyntax } from './optional-syntax.js';
 
 type ParsedExpr = ReturnType<typeof parse>;
 type Expr = ParsedExpr['expr'];
@@ -104,6 +105,8 @@ export function compile(expression: string, variables: readonly string[], opts: 
     parsed = parse(expression);
   } catch (err) {
     if (err instanceof RangeError) throw new CelCompileError(RECURSION_ERROR);
+    const optional = findOptionalSyntax(expression);
+    if (optional) throw new CelCompileError(issueText(expression, optional.offset, `unsupported syntax '${optional.token}'`));
     throw new CelCompileError(`ERROR: ${(err as Error).message.replace(/^<input>:(\d+):(\d+): /, '<input>:$1:$2: Syntax error: ')}`);
   }
   // Every later pass recurses over the tree: its depth is bounded first, as cel-go's parser does.

@@ -2,13 +2,16 @@
 // kube-apiserver): which requests go to an extension API server, the controllers that keep
 // APIServices (local ones registered, every one's availability checked), and the aggregated groups
 // discovery lists.
+import { openapiGeneration, openapiV2 } from '../../api/openapi-docs.js';
 import type { APIService } from '../../api/types/generated.js';
+import type { OpenApiV2Source } from '../handlers/non-resource.js';
 import type { PemPair } from '../../pki/certificates.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
 import type { Registry } from '../registry/registry.js';
 import { AvailabilityController, type RemoteDiscovery } from './availability-controller.js';
 import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
 import { AggregatedOpenAPI } from './openapi.js';
+import { mergeSwaggerDocuments, type SwaggerDocument } from './openapi-v2-merge.js';
 import { APIServiceProxy } from './proxy.js';
 import { LocalAPIServiceRegistration } from './registration-controller.js';
 
@@ -25,6 +28,8 @@ export class Aggregator {
   private readonly discovered: RemoteDiscovery = new Map();
   private readonly availability: AvailabilityController;
   private readonly registration: LocalAPIServiceRegistration;
+  /** The last merged /openapi/v2, by the local document's generation and the merged documents' etags. */
+  private mergedV2?: OpenApiV2Source;
 
   constructor(private readonly registry: Registry, o: AggregatorOptions) {
     this.proxy = new APIServiceProxy(o.proxyClient, o.resolve);
@@ -72,5 +77,27 @@ export class Aggregator {
     const local = new Set(this.registry.catalog.groups().map(g => g.name));
     const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService);
     return aggregatedGroups(apiServices, this.discovered, local);
+  }
+
+  /**
+   * /openapi/v2: the cluster's own document with each available extension server's merged in,
+   * in APIService priority order (kube-aggregator's v2 aggregation); merged again only when a
+   * document changes.
+   */
+  async openapiV2(): Promise<OpenApiV2Source> {
+    const local = new Set(this.registry.catalog.groups().map(g => g.name));
+    const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService)
+      .filter(a => !local.has(a.spec?.group ?? ''))
+      .sort((x, y) => (y.spec?.groupPriorityMinimum ?? 0) - (x.spec?.groupPriorityMinimum ?? 0) || (y.spec?.versionPriority ?? 0) - (x.spec?.versionPriority ?? 0)
+        || (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
+    const specs = await this.openapi.specsV2(apiServices);
+    const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;
+    if (this.mergedV2?.key === key) return this.mergedV2;
+    let body: Buffer | undefined;
+    const json = (): Buffer => (body ??= specs.length
+      ? Buffer.from(JSON.stringify(mergeSwaggerDocuments(JSON.parse(openapiV2().toString('utf8')) as SwaggerDocument, specs.map(s => JSON.parse(s.body.toString('utf8'))))))
+      : openapiV2());
+    this.mergedV2 = { key, json };
+    return this.mergedV2;
   }
 }

@@ -1,7 +1,10 @@
 // OpenAPI v3 of the aggregated APIs, as upstream's v3 aggregation controller publishes it: the
 // /openapi/v3 index lists each available Service-backed APIService's `apis/<group>/<version>` with
 // its server's own hash, and that document is its server's, fetched when asked for (as
-// system:kube-aggregator, over the same verified TLS as proxied requests). Not aggregated: /openapi/v2.
+// system:kube-aggregator, over the same verified TLS as proxied requests). For /openapi/v2 each
+// server's Swagger document is downloaded (again after a minute, or when its APIService changes)
+// and merged into the cluster's (openapi-v2-merge.ts).
+import { createHash } from 'node:crypto';
 import { request } from 'node:https';
 import { isTrue } from '../../api/conditions.js';
 import type { APIService } from '../../api/types/generated.js';
@@ -11,9 +14,21 @@ import { proxyTls } from './backend.js';
 
 const TIMEOUT_MS = 5000;
 
+/** How long a server's /openapi/v2 is used before it is asked again (upstream's controller re-downloads every minute). */
+const V2_REFRESH_MS = 60_000;
+
+/** One extension server's /openapi/v2 as last downloaded; `etag` names its content. */
+export interface DownloadedSpec {
+  body: Buffer;
+  etag: string;
+}
+
 type IndexEntry = { serverRelativeURL: string };
 
 export class AggregatedOpenAPI {
+  /** Downloaded /openapi/v2 documents by APIService name, with the APIService version they are of. */
+  private readonly v2 = new Map<string, DownloadedSpec & { resourceVersion: string; fetched: number }>();
+
   constructor(private readonly client: PemPair, private readonly resolve: ServiceResolver) {}
 
   /** GET `path` from the APIService's server; undefined when it cannot answer 200. */
@@ -51,6 +66,33 @@ export class AggregatedOpenAPI {
       if (entry?.serverRelativeURL?.startsWith(`/openapi/v3/${key}`)) out[key] = { serverRelativeURL: entry.serverRelativeURL };
     }));
     return out;
+  }
+
+  /**
+   * The /openapi/v2 of each available Service-backed APIService, in the order given. A server that
+   * cannot answer keeps its last document (upstream serves the last good spec); one never
+   * downloaded is left out.
+   */
+  async specsV2(apiServices: APIService[]): Promise<DownloadedSpec[]> {
+    const present = new Set(apiServices.map(a => a.metadata?.name ?? ''));
+    for (const name of this.v2.keys()) if (!present.has(name)) this.v2.delete(name);
+    const available = apiServices.filter(a => a.spec?.service && isTrue(a.status?.conditions, 'Available'));
+    const specs = await Promise.all(available.map(a => this.specV2(a)));
+    return specs.filter((s): s is DownloadedSpec => s !== undefined);
+  }
+
+  /** The APIService's server's /openapi/v2, downloaded at most once a minute. */
+  private async specV2(apiService: APIService): Promise<DownloadedSpec | undefined> {
+    const name = apiService.metadata?.name ?? '';
+    const resourceVersion = apiService.metadata?.resourceVersion ?? '';
+    const known = this.v2.get(name);
+    if (known && known.resourceVersion === resourceVersion && Date.now() - known.fetched < V2_REFRESH_MS) return known;
+    const body = await this.fetch(apiService, '/openapi/v2');
+    if (!body || !parse(body)) return known;
+    const etag = createHash('sha256').update(body).digest('hex');
+    const spec = { body, etag, resourceVersion, fetched: Date.now() };
+    this.v2.set(name, spec);
+    return spec;
   }
 
   /** The APIService's server's document for its group-version. */

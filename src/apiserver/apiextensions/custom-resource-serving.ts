@@ -1,19 +1,23 @@
 // Serves the custom resources of every established CRD (upstream's crdHandler): one registry store
 // per served version, with its strategy compiled from the CRD, and catalog entries so discovery,
 // RBAC, admission and the resource handlers see them. Kept in step with the CRDs' watch cache;
-// a store is rebuilt only when what it serves changes (spec, accepted names, terminating).
+// a store is rebuilt (ending its watches) only when what it serves changes — the CRD's spec or
+// accepted names, as upstream's crdHandler rebuilds its storage — never on other status changes
+// (conditions, Terminating, storedVersions) or metadata, so watchers of a deleted CRD see its
+// objects go.
 import { compileCustomResourceSchema } from '../../api/apiextensions/index.js';
 import type { ResourceCatalog, ResourceInfo } from '../../api/catalog.js';
 import { isTrue } from '../../api/conditions.js';
 import type { VersionCodec } from '../../api/conversion/index.js';
 import { customResourceGroups, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
-import { MethodNotAllowedError } from '../../api/errors.js';
+import { ForbiddenError } from '../../api/errors.js';
 import { setCustomResourceSchemas } from '../../api/openapi-docs.js';
 import type { CustomResourceDefinition } from '../../api/types/generated.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
 import { registryServiceResolver } from '../admission/webhook/sources.js';
-import type { Registry } from '../registry/registry.js';
-import { customResourceCodec, customResourceStrategy } from '../registry/strategies/customresources.js';
+import type { DynamicVersion, Registry } from '../registry/registry.js';
+import type { ResourceStrategy } from '../registry/strategy.js';
+import { customResourceCodec, customResourceStrategy, noneStoreConversion } from '../registry/strategies/customresources.js';
 import { WebhookConverter, webhookStoreConversion } from './conversion-webhook.js';
 
 /** Webhook-converted stores and their caches keep objects exactly as stored (see store-conversion.ts). */
@@ -22,10 +26,10 @@ const STORED_AS_IS: VersionCodec = { fromStorage: obj => obj, toStorage: obj => 
 export const CRD_GROUP = 'apiextensions.k8s.io';
 export const CRD_RESOURCE = 'customresourcedefinitions';
 
+/** What one CRD's stores serve, and the CRD as it was when they were made. */
 interface Served {
-  info: ResourceInfo;
   signature: string;
-  schema: Record<string, unknown>;
+  versions: { info: ResourceInfo; schema: Record<string, unknown> }[];
 }
 
 export class CustomResourceServing {
@@ -66,32 +70,34 @@ export class CustomResourceServing {
 
   private async apply(): Promise<void> {
     const crds = this.crds().cache.list().map(c => c.object as unknown as CustomResourceDefinition);
-    const wanted = new Map<string, { crd: CustomResourceDefinition; info: ResourceInfo; signature: string }>();
+    const wanted = new Map<string, { crd: CustomResourceDefinition; infos: ResourceInfo[]; signature: string }>();
     for (const crd of crds) {
-      const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames, terminating(crd)]);
-      for (const info of customResourceInfos(crd)) {
-        wanted.set(keyOf(info), { crd, info, signature });
+      const infos = customResourceInfos(crd);
+      if (!infos.length) continue;
+      const signature = JSON.stringify([crd.metadata?.uid, crd.spec, crd.status?.acceptedNames]);
+      wanted.set(crd.metadata!.uid!, { crd, infos, signature });
+    }
+    // Versions no longer served go first: a re-created CRD's new stores may take their keys.
+    for (const [uid, s] of this.served) {
+      const w = wanted.get(uid);
+      if (w?.signature === s.signature) continue;
+      for (const { info } of s.versions) {
+        if (!w?.infos.some(i => keyOf(i) === keyOf(info))) this.registry.unserveDynamic(info.group, info.version, info.resource);
       }
+      this.served.delete(uid);
     }
-    for (const [key, s] of this.served) {
-      if (wanted.has(key)) continue;
-      this.registry.unserveDynamic(s.info.group, s.info.version, s.info.resource);
-      this.served.delete(key);
-    }
-    for (const [key, w] of wanted) {
-      if (this.served.get(key)?.signature === w.signature) continue;
+    for (const [uid, w] of wanted) {
+      if (this.served.has(uid)) continue;
       try {
-        const schema = await this.serve(w.crd, w.info);
-        this.served.set(key, { info: w.info, signature: w.signature, schema });
+        this.served.set(uid, { signature: w.signature, versions: await this.serve(w.crd, w.infos) });
       } catch (err) {
         // A CRD whose schema or columns do not compile serves nothing until it is fixed.
-        this.log('cannot serve custom resource', { resource: key, error: String(err) });
-        this.registry.unserveDynamic(w.info.group, w.info.version, w.info.resource);
-        this.served.delete(key);
+        this.log('cannot serve custom resource', { resource: `${w.crd.spec.names.plural}.${w.crd.spec.group}`, error: String(err) });
+        for (const info of w.infos) this.registry.unserveDynamic(info.group, info.version, info.resource);
       }
     }
-    const served = [...this.served.values()];
-    const published = JSON.stringify(served.map(s => s.signature));
+    const served = [...this.served.values()].flatMap(s => s.versions);
+    const published = JSON.stringify([...this.served.values()].map(s => s.signature));
     if (published === this.published) return;
     this.published = published;
     const infos = served.map(s => s.info);
@@ -101,28 +107,52 @@ export class CustomResourceServing {
     })));
   }
 
-  /** Serves one version; returns its published OpenAPI v3 schema. */
-  private async serve(crd: CustomResourceDefinition, info: ResourceInfo): Promise<Record<string, unknown>> {
-    const version = crd.spec.versions.find(v => v.name === info.version)!;
-    const schema = compileCustomResourceSchema(crd, version.name);
-    const strategy = customResourceStrategy(crd, version, schema);
-    if (terminating(crd)) {
-      // Upstream refuses new objects while the CRD's objects are being deleted.
-      strategy.prepareForCreate = () => { throw new MethodNotAllowedError('create not allowed while custom resource definition is terminating'); };
-    }
-    const storageVersion = storageVersionOf(crd) ?? version.name;
-    if (crd.spec.conversion?.strategy === 'Webhook') {
-      const conversion = webhookStoreConversion(crd, version.name, storageVersion, schema, new WebhookConverter(crd, this.resolveService));
-      await this.registry.serveDynamic(info, strategy, STORED_AS_IS, conversion);
-    } else {
-      await this.registry.serveDynamic(info, strategy, customResourceCodec(crd, version.name, storageVersion, schema));
-    }
-    return schema.openAPIV3();
+  /**
+   * Upstream refuses new objects (create, or apply/patch creating) while the CRD's objects are
+   * being deleted, judged by the CRD as it is at the request (the store outlives the change).
+   */
+  private refuseCreatesWhileTerminating(crd: CustomResourceDefinition, info: ResourceInfo, strategy: ResourceStrategy): void {
+    const prepare = strategy.prepareForCreate;
+    strategy.prepareForCreate = (obj, ctx) => {
+      const current = this.crds().getCached('', crd.metadata!.name!)?.object as unknown as CustomResourceDefinition | undefined;
+      if (!current || terminating(current)) {
+        const name = obj.metadata.name ?? '';
+        throw new ForbiddenError(`${info.resource}.${info.group} "${name}" is forbidden: create not allowed while custom resource definition is terminating`, { group: info.group, resource: info.resource, name });
+      }
+      return prepare?.(obj, ctx);
+    };
+  }
+
+  /**
+   * Serves a CRD's versions over one watch cache, its storage version's: with `None` conversion
+   * that cache holds objects at the storage version, defaulted, and the other versions convert
+   * what they read; with `Webhook` it holds objects as stored and every version converts.
+   * Returns each served version's published OpenAPI v3 schema.
+   */
+  private async serve(crd: CustomResourceDefinition, infos: ResourceInfo[]): Promise<Served['versions']> {
+    const storageVersion = storageVersionOf(crd) ?? infos[0].version;
+    const webhook = crd.spec.conversion?.strategy === 'Webhook' ? new WebhookConverter(crd, this.resolveService) : undefined;
+    const versionOf = (info: ResourceInfo): DynamicVersion & { schema: Record<string, unknown> } => {
+      const version = crd.spec.versions.find(v => v.name === info.version)!;
+      const schema = compileCustomResourceSchema(crd, version.name);
+      const strategy = customResourceStrategy(crd, version, schema);
+      this.refuseCreatesWhileTerminating(crd, info, strategy);
+      const published = schema.openAPIV3();
+      if (webhook) return { info, strategy, codec: STORED_AS_IS, conversion: webhookStoreConversion(crd, version.name, storageVersion, schema, webhook), schema: published };
+      const codec = customResourceCodec(crd, version.name, storageVersion, schema);
+      if (version.name === storageVersion) return { info, strategy, codec, schema: published };
+      const sameSchema = JSON.stringify(version.schema) === JSON.stringify(crd.spec.versions.find(v => v.name === storageVersion)?.schema);
+      return { info, strategy, codec: STORED_AS_IS, conversion: noneStoreConversion(codec, `${crd.spec.group}/${version.name}`, sameSchema), schema: published };
+    };
+    const served = infos.map(versionOf);
+    const owner = served.find(v => v.info.version === storageVersion) ?? versionOf({ ...infos[0], version: storageVersion });
+    await this.registry.serveDynamic(owner, served);
+    return served.map(({ info, schema }) => ({ info, schema }));
   }
 }
 
 function terminating(crd: CustomResourceDefinition): boolean {
-  return isTrue(crd.status?.conditions, 'Terminating');
+  return !!crd.metadata?.deletionTimestamp || isTrue(crd.status?.conditions, 'Terminating');
 }
 
 function keyOf(info: ResourceInfo): string {

@@ -36,7 +36,7 @@ export function handleNonResource(req: IncomingMessage, res: ServerResponse, pat
   }
   if (path === '/version') return sendJson(res, 200, VERSION_INFO);
   if (path === '/metrics') return void serveMetrics(res, metrics);
-  if (path === '/openapi/v2') return serveOpenApiV2(req, res);
+  if (path === '/openapi/v2') return serveOpenApiV2(req, res, { key: `local|${openapiGeneration()}`, json: openapiV2 });
   if (path === '/openapi/v3') return sendJson(res, 200, openapiV3Index());
   if (path.startsWith('/openapi/v3/')) {
     const doc = openapiV3Document(path.slice('/openapi/v3/'.length));
@@ -78,10 +78,16 @@ interface CachedBody {
   etag: string;
 }
 
+/** A Swagger 2.0 document to serve (the cluster's, or with extension servers' merged in); `key` changes whenever it does. */
+export interface OpenApiV2Source {
+  key: string;
+  json(): Buffer;
+}
+
 let openApiV2Json: CachedBody | undefined;
 let openApiV2Protobuf: CachedBody | undefined;
-/** The documents' generation the cached encodings are of. */
-let openApiV2Generation = -1;
+/** The document the cached encodings are of. */
+let openApiV2Key: string | undefined;
 
 function cachedBody(body: Buffer): CachedBody {
   return { body, etag: `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"` };
@@ -92,19 +98,19 @@ function cachedBody(body: Buffer): CachedBody {
  * on first request and kept). Like upstream: the first Accept entry that either encoding satisfies
  * wins, an ETag per body answers If-None-Match with 304, and nothing acceptable is a bare 406.
  */
-function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
-  if (openApiV2Generation !== openapiGeneration()) {
+export function serveOpenApiV2(req: IncomingMessage, res: ServerResponse, doc: OpenApiV2Source): void {
+  if (openApiV2Key !== doc.key) {
     openApiV2Json = openApiV2Protobuf = undefined;
-    openApiV2Generation = openapiGeneration();
+    openApiV2Key = doc.key;
   }
   let chosen: { type: string; cached: () => CachedBody } | undefined;
   for (const { type } of parseAccept(req.headers.accept)) {
     if (OPENAPI_V2_PROTOBUF_ACCEPTED.includes(type)) {
-      chosen = { type: OPENAPI_V2_PROTOBUF_CONTENT_TYPE, cached: () => (openApiV2Protobuf ??= cachedBody(encodeOpenApiV2Document(JSON.parse(openapiV2().toString('utf8'))))) };
+      chosen = { type: OPENAPI_V2_PROTOBUF_CONTENT_TYPE, cached: () => (openApiV2Protobuf ??= cachedBody(encodeOpenApiV2Document(JSON.parse(doc.json().toString('utf8'))))) };
       break;
     }
     if (type === 'application/json' || type === 'application/*' || type === '*/*') {
-      chosen = { type: 'application/json', cached: () => (openApiV2Json ??= cachedBody(openapiV2())) };
+      chosen = { type: 'application/json', cached: () => (openApiV2Json ??= cachedBody(doc.json())) };
       break;
     }
   }

@@ -86,6 +86,7 @@ export class GenericStore {
   private readonly writing = new Map<string, { object: KubeObject; stored: StoredText }>();
   /** The history's hook (see Registry.observeWrites). */
   observer?: WriteObserver;
+  private readonly ownsCache: boolean;
 
   constructor(
     readonly info: ResourceInfo,
@@ -95,14 +96,21 @@ export class GenericStore {
     private readonly codec?: VersionCodec,
     /** Set when reads and writes are converted asynchronously (see store-conversion.ts). */
     readonly conversion?: StoreConversion,
+    /**
+     * Another version's watch cache of the same objects, which this store reads through
+     * `conversion` rather than keep its own copy (a CRD's versions share its storage version's).
+     */
+    sharedCache?: WatchCache,
   ) {
     this.apiVersion = apiVersionOf(info.group, info.version);
     this.fields = { ...metadataFields, ...strategy.fieldSelectors };
-    this.cache = new WatchCache(store, resourcePrefix(info), kv => this.decodeForCache(kv));
+    this.ownsCache = !sharedCache;
+    this.cache = sharedCache ?? new WatchCache(store, resourcePrefix(info), kv => this.decodeForCache(kv));
   }
 
-  start(): Promise<void> {
-    return this.cache.start();
+  /** Loads the watch cache (a shared one is its owner's to load). */
+  async start(): Promise<void> {
+    if (this.ownsCache) await this.cache.start();
   }
 
   get qualifiedTarget() {
@@ -683,8 +691,15 @@ function specChanged(a: KubeObject, b: KubeObject, withStatus = false): boolean 
 }
 
 /** Equal but for bookkeeping that changes on every write (managedFields times). */
+/**
+ * Whether a write changes nothing, managedFields' timestamps aside (upstream's
+ * IgnoreManagedFieldsTimestampsTransformer): a new owner of an unchanged field (a second applier of
+ * the same value) is a change.
+ */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
+  const strip = (o: KubeObject) => JSON.stringify({
+    ...o, metadata: { ...o.metadata, managedFields: o.metadata.managedFields?.map(e => ({ ...e, time: undefined })), resourceVersion: undefined },
+  });
   return strip(a) === strip(b);
 }
 

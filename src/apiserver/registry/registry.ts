@@ -6,6 +6,15 @@ import type { AdmissionChain } from '../admission/types.js';
 import { GenericStore, type WriteObserver } from './generic-store.js';
 import type { ResourceStrategy } from './strategy.js';
 import type { StoreConversion } from './store-conversion.js';
+import type { WatchCache } from './watch-cache.js';
+
+/** One version of a resource defined at run time (see Registry.serveDynamic). */
+export interface DynamicVersion {
+  info: ResourceInfo;
+  strategy: ResourceStrategy;
+  codec?: VersionCodec;
+  conversion?: StoreConversion;
+}
 
 export type StrategyFactory = (info: ResourceInfo, registry: Registry) => ResourceStrategy;
 
@@ -41,18 +50,28 @@ export class Registry {
   }
 
   /**
-   * Serves a resource defined at run time (a custom resource version) once its cache has loaded,
-   * replacing the store that served it before; that one's watches end.
+   * Serves the versions of a resource defined at run time (a CRD's) once their watch cache has
+   * loaded, replacing the stores that served them before; those stores' watches end. The versions
+   * share one watch cache, `cacheOwner`'s (the storage version, served or not): the other versions
+   * read its objects through their `conversion`.
    */
-  async serveDynamic(info: ResourceInfo, strategy: ResourceStrategy, codec?: VersionCodec, conversion?: StoreConversion): Promise<GenericStore> {
-    const next = new GenericStore(info, this.store, strategy, this.admission, codec, conversion);
-    next.observer = this.observer;
-    await next.start();
-    const key = storeKey(info.group, info.version, info.resource);
-    this.stores.get(key)?.cache.stop();
-    this.stores.set(key, next);
+  async serveDynamic(cacheOwner: DynamicVersion, served: DynamicVersion[]): Promise<GenericStore[]> {
+    const owner = this.dynamicStore(cacheOwner);
+    await owner.start();
+    const stores = served.map(v => (v === cacheOwner ? owner : this.dynamicStore(v, owner.cache)));
+    for (const next of stores) {
+      const key = storeKey(next.info.group, next.info.version, next.info.resource);
+      this.stores.get(key)?.cache.stop();
+      this.stores.set(key, next);
+    }
     this.preferred.clear();
-    return next;
+    return stores;
+  }
+
+  private dynamicStore(v: DynamicVersion, sharedCache?: WatchCache): GenericStore {
+    const store = new GenericStore(v.info, this.store, v.strategy, this.admission, v.codec, v.conversion, sharedCache);
+    store.observer = this.observer;
+    return store;
   }
 
   /** Stops serving a resource added by serveDynamic. */
@@ -83,7 +102,7 @@ export class Registry {
   /** Stored objects per resource, named as upstream's apiserver_storage_objects names them ("pods", "deployments.apps"). */
   objectCounts(): Map<string, number> {
     const out = new Map<string, number>();
-    // Every served version of a resource caches the same objects; count each resource once.
+    // Every served version of a resource holds the same objects; count each resource once.
     for (const s of this.stores.values()) {
       const { group, resource } = s.info;
       out.set(group ? `${resource}.${group}` : resource, s.cache.size);

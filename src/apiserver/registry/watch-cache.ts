@@ -54,8 +54,10 @@ export class WatchCache {
     });
   }
 
+  /** Ends the store watch and every watcher; a cache shared by several stores may be stopped by each. */
   stop(): void {
     this.storeWatch?.close();
+    this.storeWatch = undefined;
     this.listeners.clear();
     for (const f of [...this.stopListeners]) f();
     this.stopListeners.clear();

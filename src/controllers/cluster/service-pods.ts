@@ -1,46 +1,14 @@
-// What the Endpoints and EndpointSlice controllers share: which pods back a Service, each pod's
-// target port for a service port (by number, or by container port name), and pod readiness.
+// What the Endpoints and EndpointSlice controllers share: which pods back a Service (the rules
+// themselves live in api/service-backends.ts, which the why API explains with), each pod's
+// resolved ports, and the watch mapping from pods to services.
 import type { KubeObject } from '../../api/object.js';
+import { managesEndpoints, resolveTargetPort, selects } from '../../api/service-backends.js';
 import { R } from '../../client/resources.js';
 import { inNamespace } from '../owner-index.js';
 import type { ControllerContext } from '../types.js';
-import type { Pod, Service, ServicePort } from './types.js';
+import type { Pod, Service } from './types.js';
 
-/** A service with a selector and not of type ExternalName is managed; the others are left to users. */
-export function managesEndpoints(svc: Service): boolean {
-  const sel = svc.spec?.selector;
-  return !!sel && Object.keys(sel).length > 0 && svc.spec?.type !== 'ExternalName';
-}
-
-export function selects(svc: Service, pod: KubeObject): boolean {
-  const sel = svc.spec?.selector ?? {};
-  const labels = pod.metadata.labels ?? {};
-  return Object.entries(sel).every(([k, v]) => labels[k] === v);
-}
-
-export function podIP(pod: Pod): string | undefined {
-  return pod.status?.podIP || pod.status?.podIPs?.[0]?.ip;
-}
-
-/** Upstream ShouldPodBeInEndpoints: has an IP, has not finished, and (unless included) not terminating. */
-export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
-  const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') return false;
-  if (!podIP(pod)) return false;
-  return includeTerminating || !pod.metadata.deletionTimestamp;
-}
-
-/** The pod's port for a service port: a number as is, a name looked up among container ports. */
-export function resolveTargetPort(port: ServicePort, pod: Pod): number | undefined {
-  const target = port.targetPort ?? port.port;
-  if (typeof target === 'number') return target;
-  if (/^\d+$/.test(target)) return Number(target);
-  const protocol = port.protocol ?? 'TCP';
-  for (const c of pod.spec?.containers ?? []) {
-    for (const cp of c.ports ?? []) if (cp.name === target && (cp.protocol ?? 'TCP') === protocol) return cp.containerPort;
-  }
-  return undefined;
-}
+export { managesEndpoints, podIP, selects, shouldPodBeInEndpoints } from '../../api/service-backends.js';
 
 export interface ResolvedPort { name?: string; port: number; protocol: string; appProtocol?: string }
 

@@ -3,12 +3,15 @@
 // and nothing has a route out. With `secondSubnet`, some nodes sit on a second bridge (10.98.0.0/24)
 // instead, and the lan namespace routes between the two subnets (ip_forward), so those nodes share
 // no L2 network with the others — as nodes in two racks or clouds. The server (`k8ts server`, whose embedded agent is the first node)
-// and each `k8ts agent` run inside their namespace with their own containerd and data dir; a local
+// and each `k8ts agent` run inside their namespace with their own containerd and data dir. With
+// `servers` > 1 the cluster is highly available: every server runs an embedded etcd member
+// (`--cluster-init`), the second and later ones joined to the first (`--server`, its token); agents
+// are given the first server and learn the others from the `kubernetes` Endpoints. A local
 // registry on the bridge (10.99.0.1:5000) is every containerd's mirror for `k8ts.local`. kubectl
 // runs inside the server's namespace, so no test traffic leaves namespaces the test created.
 //
 // destroy() removes everything whatever state the cluster is in: processes by PID (agents, the
-// server, orphaned containerds, shims and their containers), mounts under the data dirs, the
+// servers, orphaned etcd members and containerds, shims and their containers), mounts under the data dirs, the
 // registry, the namespaces and the temporary directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +21,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanupContainerd, unmountUnder } from '../../../src/kubelet/containerd/cleanup.js';
 import { mountsUnder } from '../../../src/util/mountinfo.js';
 import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
+import { embeddedEtcdPaths, stopLeftoverMember } from '../../../src/storage/etcd/embedded-paths.js';
+import { livePid } from '../../../src/util/pid-file.js';
 import { BUSYBOX_IMAGE, type BuiltinImage } from '../../../src/kubelet/images/builtin.js';
 import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
 import { cgroupExists, processesMentioning, removeCgroupTree } from './leftovers.js';
@@ -38,15 +43,19 @@ export interface ClusterNode {
   ip: string;
   netns: TestNetns;
   dataDir: string;
+  /** The veth end in the LAN namespace: down, the node is cut off the network. */
+  lanLink: string;
   proc?: ChildProcess;
   /** The process's stderr (JSON log lines), kept for failure messages. */
   log: string[];
 }
 
 export interface NetnsClusterOptions {
-  /** Agents besides the server's own node. */
+  /** Agents besides the servers' own nodes. */
   agents: number;
-  /** Extra `k8ts server` flags, e.g. a short --node-monitor-grace-period. */
+  /** Servers (default 1, kept in SQLite); more make one etcd cluster (nodes `server`, `server-2`, ...). */
+  servers?: number;
+  /** Extra flags for every `k8ts server`, e.g. a short --node-monitor-grace-period or --disable-agent. */
   serverArgs?: string[];
   /** Extra node flags for the server's node and each agent (e.g. --pod-network-backend vxlan, or per node its --cluster-dns). */
   nodeArgs?: string[] | ((node: { name: string; ip: string }) => string[]);
@@ -64,6 +73,8 @@ export class NetnsCluster {
   private registry?: TestRegistry;
   private nodeArgs: NetnsClusterOptions['nodeArgs'];
   private serverArgs: string[] = [];
+  /** Each server's own flags (a joiner's --server and token) besides serverArgs. */
+  private readonly ownServerArgs = new Map<string, string[]>();
 
   private constructor(readonly root: string) {}
 
@@ -78,12 +89,27 @@ export class NetnsCluster {
     }
   }
 
+  /** The first server. */
   get server(): ClusterNode {
     return this.nodes[0];
   }
 
+  get servers(): ClusterNode[] {
+    return this.nodes.filter(n => n.role === 'server');
+  }
+
+  /** A server's API URL. */
+  url(name = 'server'): string {
+    return `https://${this.node(name).ip}:${API_PORT}`;
+  }
+
+  /** The first server's admin kubeconfig (each server writes one naming itself). */
   get kubeconfig(): string {
-    return join(this.server.dataDir, 'kubeconfig.yaml');
+    return this.kubeconfigOf('server');
+  }
+
+  kubeconfigOf(name: string): string {
+    return join(this.node(name).dataDir, 'kubeconfig.yaml');
   }
 
   /** The LAN namespace: outside every node, where a client of the cluster's nodes would be. */
@@ -109,24 +135,36 @@ export class NetnsCluster {
     return this.lan.path;
   }
 
-  /** kubectl inside the server's namespace. */
-  kubectl(args: string[], input?: string): Promise<RunResult> {
-    const [cmd, ...argv] = this.kubectlCommand(args);
+  /** kubectl inside a server's namespace (the first one's by default), talking to that server. */
+  kubectl(args: string[], input?: string, server = 'server'): Promise<RunResult> {
+    const [cmd, ...argv] = this.kubectlCommand(args, server);
     return run(cmd, argv, input);
   }
 
-  /** The command line running kubectl inside the server's namespace, for spawning. Every cluster
+  /** The command line running kubectl inside a server's namespace, for spawning. Every cluster
    * here serves at the same address, so each keeps its own discovery cache (kubectl's default one,
    * keyed by host and port, would hand one cluster's API list to the next). */
-  kubectlCommand(args: string[]): string[] {
-    return ['nsenter', `--net=${this.server.netns.path}`, '--', KUBECTL, '--kubeconfig', this.kubeconfig, '--cache-dir', join(this.root, 'kubectl-cache'), ...args];
+  kubectlCommand(args: string[], server = 'server'): string[] {
+    return ['nsenter', `--net=${this.node(server).netns.path}`, '--', KUBECTL, '--kubeconfig', this.kubeconfigOf(server), '--cache-dir', join(this.root, `kubectl-cache-${server}`), ...args];
   }
 
   /** kubectl that must succeed; returns stdout. */
-  async k(args: string[], input?: string): Promise<string> {
-    const r = await this.kubectl(args, input);
-    if (r.code !== 0) throw new NetnsClusterError(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  async k(args: string[], input?: string, server = 'server'): Promise<string> {
+    const r = await this.kubectl(args, input, server);
+    if (r.code !== 0) throw new NetnsClusterError(`kubectl ${args.join(' ')} (server ${server}) failed (${r.code}): ${r.stderr}${r.stdout}`);
     return r.stdout;
+  }
+
+  /** Runs `k8ts ARGS` inside a node's namespace to its end (e.g. etcd-member list, etcd-snapshot save). */
+  k8ts(name: string, args: string[]): Promise<RunResult> {
+    return run('nsenter', [`--net=${this.node(name).netns.path}`, '--', process.execPath, K8TS_BIN, ...args]);
+  }
+
+  /** Runs a stopped server with its flags plus `extra` to its exit (a --cluster-reset run). */
+  runServerToExit(name: string, extra: string[]): Promise<RunResult> {
+    const n = this.node(name);
+    if (n.proc) throw new NetnsClusterError(`${name} is running`);
+    return this.k8ts(name, this.serverCommand(n, extra));
   }
 
   /** Runs a command inside a node's namespace; returns stdout. */
@@ -154,10 +192,32 @@ export class NetnsCluster {
     await this.startAgent(n, extraArgs);
   }
 
-  /** Starts the stopped server (and its node) again with the same data dir and flags. */
-  async restartServer(extra: string[] = []): Promise<void> {
-    if (this.server.proc) throw new NetnsClusterError('the server is running');
-    await this.startServer([...this.serverArgs, ...extra]);
+  /** Starts a stopped server (the first by default, with its node) again with the same data dir and flags. */
+  async restartServer(extra: string[] = [], name = 'server'): Promise<void> {
+    const n = this.node(name);
+    if (n.role !== 'server') throw new NetnsClusterError(`${name} is not a server`);
+    if (n.proc) throw new NetnsClusterError(`${name} is running`);
+    await this.startServer(n, extra);
+  }
+
+  /**
+   * Kills a server as if its machine died: SIGKILL to the server and to its etcd member (a process
+   * of its own, which would otherwise live on and keep its place in the etcd cluster).
+   */
+  async crashServer(name: string): Promise<void> {
+    const n = this.node(name);
+    const { pidFile } = embeddedEtcdPaths(n.dataDir);
+    const member = livePid(pidFile);
+    await this.stopNode(name, 'SIGKILL');
+    if (member === undefined) return;
+    process.kill(member, 'SIGKILL');
+    for (let i = 0; i < 200 && livePid(pidFile) === member; i++) await sleep(50);
+    if (livePid(pidFile) === member) throw new NetnsClusterError(`${name}'s etcd member (PID ${member}) did not die`);
+  }
+
+  /** Cuts a node off the network (its veth down, seen from the LAN) or plugs it back in. */
+  setLink(name: string, up: boolean): void {
+    this.lanNetns.run('ip', ['link', 'set', this.node(name).lanLink, up ? 'up' : 'down']);
   }
 
   private async build(o: NetnsClusterOptions): Promise<void> {
@@ -173,17 +233,25 @@ export class NetnsCluster {
       this.lan.run('ip', ['link', 'set', SECOND_BRIDGE, 'up']);
       this.lan.run('sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
     }
-    const names = ['server', ...Array.from({ length: o.agents }, (_, i) => `agent-${i + 1}`)];
-    if (second.has('server')) throw new NetnsClusterError('the server stays on the first subnet (the registry is there)');
+    const servers = o.servers ?? 1;
+    const serverNames = Array.from({ length: servers }, (_, i) => (i === 0 ? 'server' : `server-${i + 1}`));
+    const names = [...serverNames, ...Array.from({ length: o.agents }, (_, i) => `agent-${i + 1}`)];
+    if (serverNames.some(n => second.has(n))) throw new NetnsClusterError('the servers stay on the first subnet (the registry is there)');
     names.forEach((name, i) => {
       const onSecond = second.has(name);
-      this.addNode(name, i === 0 ? 'server' : 'agent', `${onSecond ? SECOND_SUBNET_PREFIX : SUBNET_PREFIX}.${i + 2}`, onSecond ? 'second' : second.size ? 'first' : 'only');
+      this.addNode(name, i < servers ? 'server' : 'agent', `${onSecond ? SECOND_SUBNET_PREFIX : SUBNET_PREFIX}.${i + 2}`, onSecond ? 'second' : second.size ? 'first' : 'only');
     });
     this.registry = await TestRegistry.start({ address: REGISTRY_ADDRESS, netns: this.lan.name });
     await this.registry.push([BUSYBOX_IMAGE, ...(o.images ?? [])]);
 
     this.serverArgs = o.serverArgs ?? [];
-    await this.startServer(this.serverArgs);
+    // One at a time: a joiner's etcd member is added to the cluster as a learner and promoted once in sync.
+    for (const n of this.servers) {
+      const etcd = servers === 1 ? [] : ['--cluster-init'];
+      const joining = n === this.server ? [] : ['--server', this.url(), '--token-file', join(this.server.dataDir, 'token')];
+      this.ownServerArgs.set(n.name, [...etcd, ...joining]);
+      await this.startServer(n);
+    }
     await Promise.all(this.nodes.filter(n => n.role === 'agent').map(n => this.startAgent(n)));
   }
 
@@ -192,8 +260,8 @@ export class NetnsCluster {
     const netns = TestNetns.create(role === 'server' ? 'srv' : 'agt');
     const dataDir = join(this.root, name);
     mkdirSync(dataDir);
-    this.nodes.push({ name, role, ip, netns, dataDir, log: [] });
-    const lanSide = `veth-${this.nodes.length}`;
+    const lanSide = `veth-${this.nodes.length + 1}`;
+    this.nodes.push({ name, role, ip, netns, dataDir, lanLink: lanSide, log: [] });
     this.lan!.run('ip', ['link', 'add', lanSide, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns.name]);
     this.lan!.run('ip', ['link', 'set', lanSide, 'master', subnet === 'second' ? SECOND_BRIDGE : BRIDGE, 'up']);
     netns.run('ip', ['addr', 'add', `${ip}/24`, 'dev', 'eth0']);
@@ -212,10 +280,14 @@ export class NetnsCluster {
     return `/k8ts-e2e-${process.pid}-${n.name}`;
   }
 
-  private async startServer(extra: string[]): Promise<void> {
-    const n = this.server;
-    await this.spawnNode(n, ['server', ...this.nodeFlags(n), '--bind-address', '0.0.0.0', '--advertise-address', n.ip,
-      '--https-listen-port', String(API_PORT), ...extra], /^node: /m);
+  /** Starts a server with the cluster's and its own flags (plus `extra`); ready once it printed how to reach it. */
+  private async startServer(n: ClusterNode, extra: string[] = []): Promise<void> {
+    await this.spawnNode(n, this.serverCommand(n, extra), /^try: /m);
+  }
+
+  private serverCommand(n: ClusterNode, extra: string[]): string[] {
+    return ['server', ...this.nodeFlags(n), '--bind-address', '0.0.0.0', '--advertise-address', n.ip,
+      '--https-listen-port', String(API_PORT), ...this.serverArgs, ...this.ownServerArgs.get(n.name) ?? [], ...extra];
   }
 
   private async startAgent(n: ClusterNode, extraArgs: string[] = []): Promise<void> {
@@ -262,6 +334,7 @@ export class NetnsCluster {
     for (const n of this.nodes) {
       const paths = containerdPaths(join(n.dataDir, 'agent', 'containerd'));
       await step(() => killOrphanContainerd(join(paths.dir, 'containerd.pid')));
+      if (n.role === 'server') await step(() => stopLeftoverMember(n.dataDir));
       await step(() => cleanupContainerd(paths));
       await step(() => unmountUnder(n.dataDir));
       await step(() => removeCgroupTree(this.cgroupRoot(n)));

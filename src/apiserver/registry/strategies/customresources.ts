@@ -13,6 +13,7 @@ import type { FieldGetter } from '../../../api/selectors/field-selector.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../../../api/types/generated.js';
 import { clone } from '../../patch/json.js';
 import { customResourcePrinter } from '../../tables/custom-resources.js';
+import type { StoreConversion } from '../store-conversion.js';
 import type { ResourceStrategy, ScaleAccess } from '../strategy.js';
 
 /** Upstream refuses strategic merge patch for custom resources (they carry no patch metadata). */
@@ -62,6 +63,24 @@ export function customResourceCodec(crd: CustomResourceDefinition, version: stri
       return version === storageVersion ? obj : { ...obj, apiVersion: storageApiVersion };
     },
     storesAsIs: version === storageVersion,
+  };
+}
+
+/**
+ * `None` conversion for a version that reads the storage version's watch cache (objects at the
+ * storage version, defaulted). Each object read is given to `codec` (this version's) as a copy; when
+ * this version's schema is the storage version's, the object is already pruned of nulls and
+ * defaulted as this version would do it, and only apiVersion changes (the rest is shared with the
+ * cached object, which nothing writes in place).
+ */
+export function noneStoreConversion(codec: VersionCodec, apiVersion: string, sameSchemaAsStorage: boolean): StoreConversion {
+  const toVersion = sameSchemaAsStorage
+    ? (stored: KubeObject): KubeObject => ({ ...stored, apiVersion, metadata: { ...stored.metadata } })
+    : (stored: KubeObject): KubeObject => codec.fromStorage(clone(stored));
+  return {
+    toVersion: async stored => toVersion(stored),
+    toVersionList: async stored => stored.map(toVersion),
+    toStorage: async obj => codec.toStorage(obj),
   };
 }
 
