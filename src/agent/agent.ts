@@ -6,6 +6,7 @@
 // the API server as its own identity (identities.ts), and their certificates are renewed before
 // they expire (certificate-rotation.ts).
 import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isNotFound } from '../api/errors.js';
 import { Informer } from '../client/informer.js';
@@ -21,6 +22,7 @@ import { BUILTIN_REGISTRY, IMPORTED_ON_START, PAUSE_IMAGE } from '../kubelet/ima
 import { builtinImageSource, ensureBuiltinImages } from '../kubelet/images/load.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import type { RotationPolicy } from '../kubelet/logs/rotation-plan.js';
+import { LogShipper } from '../kubelet/logs/log-shipper.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
@@ -90,6 +92,8 @@ export interface AgentOptions {
   proxyMetrics?: { address: string; port: number };
   /** Enforce NetworkPolicies for this node's pods (k3s's --disable-network-policy turns it off). */
   networkPolicy?: boolean;
+  /** Ship the containers' log lines to the cluster log store (default on; --disable-log-shipping). */
+  logShipping?: boolean;
   /** The local-path provisioner's volume directories (`<data-dir>/storage`, as k3s); undefined disables it on this node. */
   storageDir?: string;
   log: Logger;
@@ -120,6 +124,7 @@ export class Agent {
   private status?: NodeStatusLoop;
   private routes?: PodRoutes;
   private kubelet?: Kubelet;
+  private logShipper?: LogShipper;
   private kubeletServer?: KubeletServer;
   /** The kubelet's /metrics: its server's series and those the kubelet and its CRI clients record. */
   private readonly kubeletRegistry = componentRegistry();
@@ -233,6 +238,13 @@ export class Agent {
       logRotation: o.containerLogRotation, metrics: this.kubeletMetrics,
     });
     await this.kubelet.start();
+    if (o.logShipping !== false) {
+      const kubelet = this.kubelet;
+      this.logShipper = new LogShipper({
+        client: this.client, nodeName: o.nodeName, podLogRoot: join(paths.kubelet, 'pods'), podLabels: uid => kubelet.podLabels(uid), log: o.log,
+      });
+      this.logShipper.start();
+    }
     if (o.storageDir) {
       this.localPath = new LocalPathProvisioner({
         client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, storageDir: o.storageDir,
@@ -274,6 +286,7 @@ export class Agent {
     this.ingress?.stop();
     await this.localPath?.stop();
     await this.kubeletServer?.stop();
+    await this.logShipper?.stop();
     // The kubelet finishes the pod work in hand, which can be a whole termination grace period;
     // like upstream's kubelet we do not wait that long — the next start adopts and resumes.
     const kubeletStopped = this.kubelet?.stop().then(() => true);

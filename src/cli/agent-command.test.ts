@@ -8,3 +8,9 @@ test('network policy enforcement is on unless --disable-network-policy', () => {
   assert.equal(settings([]).networkPolicy, true);
   assert.equal(settings(['--disable-network-policy']).networkPolicy, false);
 });
+
+test('log shipping is on unless --disable-log-shipping', () => {
+  const settings = (args: string[]) => nodeAgentSettings(parseFlags(args, agentFlags).flags);
+  assert.equal(settings([]).logShipping, true);
+  assert.equal(settings(['--disable-log-shipping']).logShipping, false);
+});

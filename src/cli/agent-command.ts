@@ -44,6 +44,7 @@ export const nodeAgentFlags: Record<string, FlagSpec> = {
   'kube-proxy-metrics-bind-address': { type: 'string', default: '127.0.0.1:10249', help: 'where kube-proxy serves /metrics and /healthz over HTTP, ADDRESS:PORT ("" for nowhere), as upstream\'s --metrics-bind-address' },
   'disable-kube-proxy': { type: 'bool', default: false, help: 'do not run kube-proxy (Services, NodePorts and load balancer IPs in iptables)' },
   'disable-network-policy': { type: 'bool', default: false, help: 'do not enforce NetworkPolicies for this node\'s pods' },
+  'disable-log-shipping': { type: 'bool', default: false, help: 'do not ship this node\'s container log lines to the cluster log store (`k8ts logs search`)' },
   'disable-local-storage': { type: 'bool', default: false, help: 'do not run the built-in local-path provisioner on this node (on the server: nor create the default StorageClass local-path)' },
   'container-log-max-size': { type: 'string', default: '10Mi', help: 'size (a quantity) at which the kubelet rotates a container\'s log, as KubeletConfiguration containerLogMaxSize' },
   'container-log-max-files': { type: 'int', default: 5, help: 'log files kept per container, the live one included (at least 2), as KubeletConfiguration containerLogMaxFiles' },
@@ -108,6 +109,7 @@ export function nodeAgentSettings(flags: FlagValues): Omit<AgentOptions, 'client
     proxyHealthz: parseBindAddress(String(flags['kube-proxy-healthz-bind-address']), 'kube-proxy-healthz-bind-address'),
     proxyMetrics: parseBindAddress(String(flags['kube-proxy-metrics-bind-address']), 'kube-proxy-metrics-bind-address'),
     networkPolicy: !flags['disable-network-policy'],
+    logShipping: !flags['disable-log-shipping'],
     // Both `k8ts agent` and `k8ts server` have --data-dir; the volumes live in its storage/, as k3s's.
     storageDir: flags['disable-local-storage'] ? undefined : resolve(String(flags['default-local-storage-path'] ?? join(String(flags['data-dir']), 'storage'))),
   };

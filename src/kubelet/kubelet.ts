@@ -175,6 +175,12 @@ export class Kubelet {
     return this.pods.get(`${namespace}/${name}`);
   }
 
+  /** The labels of a pod bound to this node, by uid, as last seen in the API (the log shipper's source metadata). */
+  podLabels(uid: string): Record<string, string> | undefined {
+    const pod = this.pods.byIndex('uid', uid)[0];
+    return pod ? { ...pod.metadata.labels } : undefined;
+  }
+
   /** Usage of the claims' CSI volumes on this node (kubelet_volume_stats_* on /metrics). */
   volumeStats(): Promise<ClaimVolumeStats[]> {
     return this.csiVolumes.volumeStats();

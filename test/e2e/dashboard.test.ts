@@ -3,7 +3,8 @@
 // an nsenter wrapper), so its traffic stays in namespaces the test created. An admin signs in with
 // a static token, goes namespaces → Deployment → its pod, follows the pod's log, runs `echo hi`
 // in the exec terminal, scales the Deployment and adds a label in the YAML editor; the Why panel of a
-// pending pod says why; a user bound to one namespace sees the 403 state for another.
+// pending pod says why; a user bound to one namespace sees the 403 state for another, and finds the
+// workload's line in the log search.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,6 +130,27 @@ describe('dashboard (headless chromium)', { skip: existsSync(CHROMIUM) ? false :
     assert.equal((await c.k(['-n', 'dash', 'get', 'deployment', 'web', '-o', 'jsonpath={.metadata.labels.edited-in}'])).trim(), 'dashboard');
     const managers = await c.k(['-n', 'dash', 'get', 'deployment', 'web', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}']);
     assert.match(managers, /k8ts-dashboard/);
+    await page.context().close();
+  });
+
+  test('log search: the workload\'s line with its pod and container; a namespace the user may not read is a 403 state', async () => {
+    const pod = await podName();
+    const page = await signIn(LIMITED_TOKEN);
+    await page.click('a[href="#/logs"]');
+    await page.fill('.log-search input[name=q]', 'started');
+    await page.fill('.log-search input[name=namespace]', 'dash');
+    // The node ships a line about a second after it is written.
+    const row = await eventually(async () => {
+      await page.click('.log-search button[type=submit]');
+      await page.waitForTimeout(500);
+      const rows = await page.locator(`[data-testid=log-results] tr:has-text("${pod}")`).allInnerTexts();
+      return rows[0];
+    }, 30_000, 'the workload\'s line in the search results');
+    assert.deepEqual(row.split('\t').slice(1), ['dash', pod, 'web', 'started']);
+    await page.fill('.log-search input[name=namespace]', 'kube-system');
+    await page.click('.log-search button[type=submit]');
+    const forbidden = await page.waitForSelector('.log-search [data-testid=forbidden]');
+    assert.match(await forbidden.innerText(), /cannot get resource "pods\/log"/);
     await page.context().close();
   });
 

@@ -1,6 +1,6 @@
 // The cluster log API of the server: nodes ship lines (only their own), anyone searches but sees only
 // namespaces where they may get pods/log, `k8ts logs search` filters, and retention removes old lines.
-// (Shipping from real containers by the agent is not wired yet; here a node identity posts batches.)
+// (The agent shipping real containers' lines is logs-shipping.test.ts; here a node identity posts batches.)
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';

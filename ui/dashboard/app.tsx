@@ -13,6 +13,7 @@ import { ScaleControl, RestartButton } from './actions.js';
 import { PodLogs } from './logs.js';
 import { Terminal } from './terminal.js';
 import { NodesView } from './nodes.js';
+import { LogSearch } from './log-search.js';
 import './style.css';
 
 function useRoute(): string[] {
@@ -202,6 +203,7 @@ function App() {
   const signOut = () => { session.token = ''; sessionStorage.removeItem(SIGNED_IN); setSignedIn(false); };
   let view;
   if (route[0] === 'nodes') view = <NodesView />;
+  else if (route[0] === 'logs') view = <LogSearch />;
   else if (route[0] === 'ns' && route[1] && route[2] && route[3] && kindOf(route[2])) view = <ObjectView key={route.join('/')} ns={route[1]} k={kindOf(route[2])!} name={route[3]} />;
   else if (route[0] === 'ns' && route[1]) view = <NamespaceView key={route[1]} ns={route[1]} />;
   else view = <Namespaces />;
@@ -209,7 +211,7 @@ function App() {
     <div>
       <header>
         <strong>k8ts</strong>
-        <nav><a href="#/">Namespaces</a> <a href="#/nodes">Nodes</a></nav>
+        <nav><a href="#/">Namespaces</a> <a href="#/nodes">Nodes</a> <a href="#/logs">Logs</a></nav>
         <WhoAmI />
         <button class="signout" onClick={signOut}>Sign out</button>
       </header>

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LogQueryError, LogStore, ftsQuery, type LogBatch, type LogSource } from './log-store.js';
+import Database from 'better-sqlite3';
+import { LogQueryError, LogStore, type LogBatch, type LogSource } from './log-store.js';
 
 const T0 = Date.UTC(2026, 11, 6, 10, 0, 0);
 const web: LogSource = { namespace: 'shop', pod: 'web-1', podUid: 'u1', container: 'nginx', node: 'n1', labels: { app: 'web' } };
@@ -105,12 +106,35 @@ test('retention removes lines older than the age limit, then the oldest beyond t
   assert.ok(!left.some(i => i.line === 'new'), 'the oldest line goes first');
 }));
 
-test('user words become quoted FTS5 terms', () => {
-  assert.equal(ftsQuery(' disk  "full" OR '), '"disk" """full""" "OR"');
-});
+test('a word of several tokens matches them next to each other, in order; FTS5 syntax is plain words', () => withStore(s => {
+  s.ingest([batch(web, 'c1/1', 0, [[0, 'rot-line 5 ok'], [1, 'ROT LINE 6 ok'], [2, 'line rot 7'], [3, 'rot x line 8'], [4, 'disk "full" OR NOT']])]);
+  assert.deepEqual(s.search({ text: 'rot-line' }).items.map(i => i.line), ['ROT LINE 6 ok', 'rot-line 5 ok']);
+  assert.deepEqual(s.search({ text: 'rot-line ok 5' }).items.map(i => i.line), ['rot-line 5 ok']);
+  assert.equal(s.search({ text: 'rot line' }).items.length, 4);
+  assert.deepEqual(s.search({ text: '"full" OR NOT' }).items.map(i => i.line), ['disk "full" OR NOT']);
+  assert.deepEqual(s.search({ text: '---' }).items, [], 'a word without tokens alone matches nothing');
+  assert.equal(s.search({ text: 'disk ---' }).items.length, 1, 'beside others it is ignored');
+}));
 
 test('a line arriving late with an older time sorts by its time', () => withStore(s => {
   s.ingest([batch(web, 'c1/1', 0, [[0, 'first'], [1, 'second']])]);
   s.ingest([batch(db, 'c2/1', 0, [[0, 'late']])]);
   assert.deepEqual(s.search({}).items.map(i => i.line), ['second', 'late', 'first']);
 }));
+
+test('a store made with the earlier index (contentless_delete) still removes lines by retention', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-logstore-'));
+  try {
+    const path = join(dir, 'logs.db');
+    const old = new Database(path);
+    old.exec("CREATE VIRTUAL TABLE lines_fts USING fts5(line, content='', contentless_delete=1)");
+    old.close();
+    const s = new LogStore(path);
+    s.ingest([batch(web, 'c1/1', 0, [[0, 'old line'], [60_000, 'new line']])]);
+    assert.equal(s.enforceRetention({ maxAgeMs: 30_000, maxBytes: Infinity }, T0 + 70_000), 1);
+    assert.deepEqual(s.search({ text: 'line' }).items.map(i => i.line), ['new line']);
+    s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

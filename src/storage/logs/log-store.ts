@@ -4,13 +4,24 @@
 //
 // A line's rowid is its time in ms × 2048 plus a sequence, so the FTS index itself yields lines
 // newest first, `since` is a rowid range and age retention a rowid range delete. The index is
-// contentless (the text lives once, in `lines`) with contentless_delete, so deleting by rowid is cheap.
+// contentless (the text lives once, in `lines`); retention removes a line from it with FTS5's
+// 'delete' command and the text from `lines`.
+//
+// Ingest cost is nearly all the FTS index (measured with `npm run bench -- logs`, CPU time per
+// line): no token positions (detail=none; words of several tokens are checked on the candidate
+// lines instead, log-query-text.ts), no per-row size table (columnsize=0: only bm25 ranking reads
+// it, and search orders by time), no contentless_delete (it needs that table and keeps per-segment
+// tombstones), 8 KiB pages with leaves to match, and merges of 8 segments at a time rather than 4
+// (fewer rewrites of the same postings; a search reads a few more segments).
+// Each ingest is one transaction, durable when it returns: WAL with synchronous=NORMAL survives a
+// crash of the process (what the API acknowledges is in the WAL the OS holds).
 // Batches carry the shipping agent's file offset; one already stored is acknowledged without being
 // stored twice, so an agent that lost its own record of an offset neither duplicates nor loses lines.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
+import { hasPhrases, textFilter } from './log-query-text.js';
 
 const SEQ_BITS = 2048;
 
@@ -86,19 +97,39 @@ export class LogStore {
   private lastBase = -1;
   private lastId = -1;
   private readonly stmts;
+  /** SQL removing the lines with ids below its parameter from the FTS index. */
+  private readonly deleteFromIndex: string;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Takes effect only on a new database (before its first page is written).
+    this.db.pragma('page_size = 8192');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, namespace TEXT NOT NULL, pod TEXT NOT NULL,
         pod_uid TEXT NOT NULL, container TEXT NOT NULL, node TEXT NOT NULL, labels TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS lines (id INTEGER PRIMARY KEY, source INTEGER NOT NULL, stream INTEGER NOT NULL, line TEXT NOT NULL);
-      CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(line, content='', contentless_delete=1);
+      CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(line, content='', columnsize=0, detail=none);
       CREATE TABLE IF NOT EXISTS offsets (file TEXT PRIMARY KEY, node TEXT NOT NULL, offset INTEGER NOT NULL);
+      INSERT INTO lines_fts (lines_fts, rank) VALUES ('pgsz', 8000);
+      INSERT INTO lines_fts (lines_fts, rank) VALUES ('automerge', 8);
+      INSERT INTO lines_fts (lines_fts, rank) VALUES ('crisismerge', 32);
     `);
+    // Words of several tokens are checked on the candidate lines (log-query-text.ts); the phrases
+    // come as one JSON parameter per search, parsed once.
+    let phrasesJson = '';
+    let phrases: string[][] = [];
+    this.db.function('k8ts_has_phrases', { deterministic: true }, (line, json) => {
+      if (json !== phrasesJson) phrases = JSON.parse(phrasesJson = json as string);
+      return hasPhrases(line as string, phrases) ? 1 : 0;
+    });
+    // A store made before these settings deletes from its index by rowid (contentless_delete=1).
+    const ftsSql = this.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'lines_fts'").pluck().get() as string;
+    this.deleteFromIndex = /contentless_delete\s*=\s*1/.test(ftsSql)
+      ? 'DELETE FROM lines_fts WHERE rowid < ?'
+      : "INSERT INTO lines_fts (lines_fts, rowid, line) SELECT 'delete', id, line FROM lines WHERE id < ?";
     for (const r of this.db.prepare('SELECT id, key FROM sources').all() as { id: number; key: string }[]) this.sourceIds.set(r.key, r.id);
     this.stmts = {
       source: this.db.prepare('INSERT INTO sources (key, namespace, pod, pod_uid, container, node, labels) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -152,11 +183,13 @@ export class LogStore {
     const params: unknown[] = [];
     const before = q.continue === undefined ? undefined : Number(q.continue);
     if (before !== undefined && !Number.isSafeInteger(before)) throw new LogQueryError(`invalid continue token ${JSON.stringify(q.continue)}`);
-    const match = ftsQuery(q.text ?? '');
+    const { match, phrases, matchesNothing } = textFilter(q.text ?? '');
+    if (matchesNothing) return { items: [] };
     const idCol = match ? 'f.rowid' : 'l.id';
     if (before !== undefined) where.push(`${idCol} < ?`), params.push(before);
     if (q.sinceMs !== undefined) where.push(`${idCol} >= ?`), params.push(q.sinceMs * SEQ_BITS);
     if (sources) where.push(`l.source IN (${sources.join(',')})`);
+    if (phrases.length) where.push('k8ts_has_phrases(l.line, ?)'), params.push(JSON.stringify(phrases));
     let sql: string;
     if (match) {
       sql = `SELECT l.id, l.source, l.stream, l.line FROM lines_fts f JOIN lines l ON l.id = f.rowid WHERE lines_fts MATCH ?${where.map(w => ' AND ' + w).join('')} ORDER BY f.rowid DESC LIMIT ?`;
@@ -202,7 +235,7 @@ export class LogStore {
 
   private deleteBefore(id: number): number {
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM lines_fts WHERE rowid < ?').run(id);
+      this.db.prepare(this.deleteFromIndex).run(id);
       return this.db.prepare('DELETE FROM lines WHERE id < ?').run(id).changes;
     })();
   }
@@ -252,9 +285,4 @@ export class LogStore {
     for (const r of rows) out.set(r.id, { namespace: r.namespace, pod: r.pod, podUid: r.pod_uid, container: r.container, node: r.node, labels: JSON.parse(r.labels) });
     return out;
   }
-}
-
-/** The user's words as an FTS5 query: each word a quoted phrase, all required. */
-export function ftsQuery(text: string): string {
-  return text.split(/\s+/).filter(Boolean).map(w => `"${w.replace(/"/g, '""')}"`).join(' ');
 }
