@@ -74,6 +74,8 @@ import { embeddedEtcdClient, readMemberRecord, resetEmbeddedEtcd } from './embed
 import { bootstrapToken, nodeAgentFlags, nodeAgentSettings, readToken, startNodeAgent, type RunningAgent } from './agent-command.js';
 import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SHARED_FILES, writeServerBootstrap, type ServerBootstrapData } from './server-join.js';
 import { parseServerList } from './server-list.js';
+import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
 import { JoinError } from '../agent/join.js';
 import type { ServerBootstrapSource } from '../apiserver/handlers/server-bootstrap.js';
@@ -116,6 +118,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'server': { type: 'string', help: 'join the cluster of this running server (https://HOST:PORT): its CA, keys and etcd members are shared (needs --cluster-init or --datastore etcd)' },
   'token': { type: 'string', help: 'with --server: the server token (the first server\'s <data-dir>/token); bootstrap tokens made for agents cannot join servers' },
   'token-file': { type: 'string', help: 'file holding the server token (keeps it out of the process list)' },
+  ...hpaFlags,
   ...datastoreFlags,
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -154,7 +157,7 @@ interface ServerSettings {
   limits: RequestLimitOptions;
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
-  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
+  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean; horizontalPodAutoscaler: HorizontalPodAutoscalerOptions };
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
   podSecurity: PodSecurityConfig;
@@ -302,7 +305,10 @@ function serverSettings(flags: FlagValues): ServerSettings {
     unreachableSeconds: Number(flags['default-unreachable-toleration-seconds']),
   };
   const controllers = flags['disable-controllers'] ? undefined
-    : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
+    : {
+      clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'],
+      horizontalPodAutoscaler: hpaSettings(flags),
+    };
   const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {

@@ -1,4 +1,5 @@
 // Every built-in controller, as run by `k8ts server` and `k8ts controller-manager`.
+import { DEFAULT_HPA_OPTIONS, horizontalPodAutoscalerController, type HorizontalPodAutoscalerOptions } from './autoscaling/horizontal-pod-autoscaler.js';
 import { certificateControllers, type CertificateControllerOptions } from './certificates/index.js';
 import { clusterControllers } from './cluster/index.js';
 import { csiControllers } from './csi/index.js';
@@ -14,8 +15,11 @@ export interface ControllerOptions extends CertificateControllerOptions {
   serviceLB?: boolean;
   /** The CSI driver sockets this controller manager reaches (its machine's kubelet plugins dir); none: attach-detach only. */
   csiDrivers?: DriverEndpoints;
+  /** The horizontal pod autoscaler's --horizontal-pod-autoscaler-* settings (default: upstream's). */
+  horizontalPodAutoscaler?: HorizontalPodAutoscalerOptions;
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {
-  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts), ...csiControllers(opts.csiDrivers)];
+  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts), ...csiControllers(opts.csiDrivers),
+    horizontalPodAutoscalerController(opts.horizontalPodAutoscaler ?? DEFAULT_HPA_OPTIONS)];
 }
