@@ -193,7 +193,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       resourceMetrics: async (resource: string, container: string): Promise<PodMetricsInfo> => {
         let items: PodMetricsItem[];
         try {
-          items = (await ctx.client.list<PodMetricsItem>(`${METRICS_API}/namespaces/${namespace}/pods`, { labelSelector: selectorText })).items;
+          items = (await ctx.client.get<{ items: PodMetricsItem[] }>(`${METRICS_API}/namespaces/${namespace}/pods`, { labelSelector: selectorText })).items;
         } catch (err) {
           throw new MetricsFetchError(`unable to fetch metrics from resource metrics API: ${messageOf(err)}`);
         }
