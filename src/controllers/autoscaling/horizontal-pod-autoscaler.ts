@@ -205,6 +205,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
 
   return {
     name: 'horizontalpodautoscaling',
+    eventSource: 'horizontal-pod-autoscaler',
     watches: [{ resource: R.horizontalpodautoscalers }],
     async reconcile(key, ctx) {
       const shared = ctx.informer<HorizontalPodAutoscaler>(R.horizontalpodautoscalers).get(key);
