@@ -11,13 +11,13 @@ import { objectKey } from '../../client/informer.js';
 import { R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { replicasForMetrics, type MetricsOutcome } from './metric-replicas.js';
-import { MetricsFetchError, resourceMetricsOf, type PodMetricsItem } from './pod-metrics.js';
+import { apiMetricSource } from './metrics-client.js';
 import type { CalculatorOptions } from './replica-calculator.js';
 import {
   newScaleHistory, normalizeWithBehavior, normalizeWithoutBehavior, recordInitialRecommendation, recordScaleEvent, resolveBehavior, type ScaleHistory,
 } from './scale-normalization.js';
 import { ScaleTargets } from './scale-target.js';
-import type { ConditionUpdate, HorizontalPodAutoscaler, MetricStatus, Pod, PodMetricsInfo } from './types.js';
+import type { ConditionUpdate, HorizontalPodAutoscaler, MetricStatus, Pod, Scale } from './types.js';
 
 export interface HorizontalPodAutoscalerOptions extends CalculatorOptions {
   /** How often each HPA is synced (--horizontal-pod-autoscaler-sync-period). */
@@ -33,8 +33,6 @@ export const DEFAULT_HPA_OPTIONS: HorizontalPodAutoscalerOptions = {
   cpuInitializationPeriodMs: 5 * 60_000,
   delayOfInitialReadinessStatusMs: 30_000,
 };
-
-const METRICS_API = '/apis/metrics.k8s.io/v1beta1';
 
 /** A sync that could not finish; the HPA's status and events already say why. */
 class SyncFailure extends Error {}
@@ -118,7 +116,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       rescaleReason = 'Current number of replicas below Spec.MinReplicas';
       desiredReplicas = minReplicas;
     } else {
-      const outcome = await computeMetrics(key, hpa, scale.status?.selector ?? '', scale.spec?.replicas ?? 0, ctx, now);
+      const outcome = await computeMetrics(key, hpa, scale, ctx, now);
       metricStatuses = outcome.statuses;
       for (const e of outcome.events) warn(e.reason, e.message);
       condition(outcome.condition);
@@ -164,7 +162,8 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
   }
 
   /** The target's selector checked (upstream validateAndParseSelector), then every metric's proposal. */
-  async function computeMetrics(key: string, hpa: HorizontalPodAutoscaler, selectorText: string, specReplicas: number, ctx: ControllerContext, now: number): Promise<MetricsOutcome> {
+  async function computeMetrics(key: string, hpa: HorizontalPodAutoscaler, scale: Scale, ctx: ControllerContext, now: number): Promise<MetricsOutcome> {
+    const selectorText = scale.status?.selector ?? '';
     const failed = (reason: string, message: string, event: { reason: string; message: string }): MetricsOutcome => ({
       replicas: -1, metricName: '', statuses: [], events: [event], error: event.message,
       condition: { type: 'ScalingActive', status: 'False', reason, message },
@@ -189,18 +188,8 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       const message = `pods by selector ${selectorText} are controlled by multiple HPAs: [${selecting.join(' ')}]`;
       return failed('AmbiguousSelector', message, { reason: 'AmbiguousSelector', message });
     }
-    const source = {
-      resourceMetrics: async (resource: string, container: string): Promise<PodMetricsInfo> => {
-        let items: PodMetricsItem[];
-        try {
-          items = (await ctx.client.get<{ items: PodMetricsItem[] }>(`${METRICS_API}/namespaces/${namespace}/pods`, { labelSelector: selectorText })).items;
-        } catch (err) {
-          throw new MetricsFetchError(`unable to fetch metrics from resource metrics API: ${messageOf(err)}`);
-        }
-        return resourceMetricsOf(items, resource, container).metrics;
-      },
-    };
-    return replicasForMetrics({ specReplicas, pods, source, opts, now }, hpa.spec?.metrics ?? []);
+    const source = apiMetricSource(ctx.client, targets, namespace, selectorText);
+    return replicasForMetrics({ specReplicas: scale.spec?.replicas ?? 0, statusReplicas: scale.status?.replicas ?? 0, namespace, pods, source, opts, now }, hpa.spec?.metrics ?? []);
   }
 
   return {

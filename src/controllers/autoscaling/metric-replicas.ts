@@ -3,17 +3,38 @@
 // ScalingActive=False condition upstream words. Metric readings come through `MetricSource`, so
 // everything here but the fetching is pure.
 import { formatQuantity, milliValue, parseQuantity } from '../../api/quantity.js';
-import { ReplicaCalculationError, plainMetricReplicas, resourceReplicas, type CalculatorOptions } from './replica-calculator.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
+import type { LabelSelector as LabelSelectorSpec } from '../../api/types/generated.js';
+import {
+  ReplicaCalculationError, perReplicaReplicas, plainMetricReplicas, resourceReplicas, valueRatioReplicas, type CalculatorOptions,
+} from './replica-calculator.js';
 import type { ConditionUpdate, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, Pod, PodMetricsInfo } from './types.js';
 
+/** A described object of an Object metric. */
+export interface ObjectRef {
+  apiVersion?: string;
+  kind: string;
+  name: string;
+}
+
+/** Where readings come from; each method throws with upstream's message when it cannot answer. */
 export interface MetricSource {
-  /** Readings of `resource` for the target's pods (one container's, or the pods' sums with ''). */
+  /** Readings of `resource` for the target's pods (one container's, or the pods' sums with ''), from the resource metrics API. */
   resourceMetrics(resource: string, container: string): Promise<PodMetricsInfo>;
+  /** Readings of a custom metric for the target's pods (custom metrics API). */
+  podsMetric(metric: string, metricSelector: string): Promise<PodMetricsInfo>;
+  /** One object's custom metric, milli-units (custom metrics API). */
+  objectMetric(object: ObjectRef, metric: string, metricSelector: string): Promise<number>;
+  /** The values of an external metric, milli-units (external metrics API). */
+  externalMetric(metric: string, metricSelector: string): Promise<number[]>;
 }
 
 export interface MetricsInput {
   /** The target's spec.replicas. */
   specReplicas: number;
+  /** The target's status.replicas (per-replica Object and External targets divide by it). */
+  statusReplicas: number;
+  namespace: string;
   pods: Pod[];
   source: MetricSource;
   opts: CalculatorOptions;
@@ -107,14 +128,112 @@ async function metricProposal(input: MetricsInput, spec: MetricSpec): Promise<Pr
       throw new MetricError(`failed to get ${container} container metric value: ${messageOf(err)}`, 'FailedGetContainerResourceMetric', messageOf(err));
     }
   }
-  // Pods, Object and External metrics come from custom and external metrics adapters, which this
-  // autoscaler does not query (yet): such a metric fails with the reason upstream gives its kind.
-  const unqueried = UNQUERIED[spec.type];
-  if (unqueried) throw new MetricError(`${spec.type} metrics are not supported by this autoscaler: it reads only the resource metrics API`, unqueried);
+  if (spec.type === 'Pods' && spec.pods) return podsProposal(input, spec.pods.metric.name, spec.pods.metric.selector, spec.pods.target);
+  if (spec.type === 'Object' && spec.object) return objectProposal(input, spec.object);
+  if (spec.type === 'External' && spec.external) return externalProposal(input, spec.external);
   throw new MetricError(`unknown metric source type "${spec.type}"`, 'InvalidMetricSourceType');
 }
 
-const UNQUERIED: Record<string, string> = { Pods: 'FailedGetPodsMetric', Object: 'FailedGetObjectMetric', External: 'FailedGetExternalMetric' };
+/** A metric selector as a query parameter (nil and {} both select everything). */
+const selectorQuery = (sel: LabelSelectorSpec | undefined): string => LabelSelector.fromObject(sel)?.toString() ?? '';
+
+/** A *metav1.LabelSelector as Go's %+v prints it (its generated String()), for upstream's metric names. */
+function goSelector(sel: LabelSelectorSpec | undefined): string {
+  if (!sel) return 'nil';
+  const labels = Object.keys(sel.matchLabels ?? {}).sort().map(k => `${k}: ${sel.matchLabels![k]},`).join('');
+  const exprs = (sel.matchExpressions ?? []).map(e => `LabelSelectorRequirement{Key:${e.key},Operator:${e.operator},Values:[${(e.values ?? []).join(' ')}],},`).join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${exprs}},}`;
+}
+
+/** Wraps what a metric source or calculation threw as one metric's failure. */
+async function failing<T>(reason: string, outer: (cause: string) => string, inner: (cause: string) => string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    const cause = inner(messageOf(err));
+    throw new MetricError(outer(cause), reason, cause);
+  }
+}
+
+/** A per-pod custom metric against its average target (upstream computeStatusForPodsMetric). */
+function podsProposal(input: MetricsInput, name: string, selector: LabelSelectorSpec | undefined, target: MetricTarget): Promise<Proposal & { status: MetricStatus }> {
+  return failing('FailedGetPodsMetric', c => `failed to get pods metric value: ${c}`, c => c, async () => {
+    let metrics: PodMetricsInfo;
+    try {
+      metrics = await input.source.podsMetric(name, selectorQuery(selector));
+    } catch (err) {
+      throw new Error(`unable to get metric ${name}: ${messageOf(err)}`);
+    }
+    const calc = { currentReplicas: input.specReplicas, resource: '', container: '', pods: input.pods, metrics, now: input.now };
+    const { replicas, usage } = plainMetricReplicas(calc, milliOf(target.averageValue ?? 0), input.opts);
+    const current = { averageValue: milliQuantity(usage) };
+    const metric = { name, ...(selector ? { selector } : {}) };
+    return { replicas, metricName: `pods metric ${name}`, current, status: { type: 'Pods', pods: { metric, current } } };
+  });
+}
+
+/** One object's metric, as a value or an average per replica (upstream computeStatusForObjectMetric). */
+async function objectProposal(input: MetricsInput, spec: NonNullable<MetricSpec['object']>): Promise<Proposal & { status: MetricStatus }> {
+  const { describedObject, metric, target } = spec;
+  const metricId = { name: metric.name, ...(metric.selector ? { selector: metric.selector } : {}) };
+  const read = async () => {
+    try {
+      return await input.source.objectMetric(describedObject, metric.name, selectorQuery(metric.selector));
+    } catch (err) {
+      throw new Error(`unable to get metric ${metric.name}: ${messageOf(err)} on ${describedObject.kind} ${input.namespace}/${describedObject.name}`);
+    }
+  };
+  const outer = (c: string) => `failed to get object metric value: ${c}`;
+  if (target.type === 'Value' && target.value !== undefined && target.value !== null) {
+    return failing('FailedGetObjectMetric', outer, c => c, async () => {
+      const usage = await read();
+      const replicas = valueRatioReplicas(input.specReplicas, usage / milliOf(target.value!), input.pods, input.opts);
+      const current = { value: milliQuantity(usage) };
+      return { replicas, metricName: `${describedObject.kind} metric ${metric.name}`, current, status: { type: 'Object', object: { describedObject, metric: metricId, current } } };
+    });
+  }
+  if (target.type === 'AverageValue' && target.averageValue !== undefined && target.averageValue !== null) {
+    return failing('FailedGetObjectMetric', c => outer(`failed to get ${metric.name} object metric: ${c}`), c => c, async () => {
+      const { replicas, usage } = perReplicaReplicas(input.statusReplicas, await read(), milliOf(target.averageValue!), input.opts);
+      const current = { averageValue: milliQuantity(usage) };
+      return { replicas, metricName: `external metric ${metric.name}(${goSelector(metric.selector)})`, current, status: { type: 'Object', object: { describedObject, metric: metricId, current } } };
+    });
+  }
+  const message = 'invalid object metric source: neither a value target nor an average value target was set';
+  throw new MetricError(outer(message), 'FailedGetObjectMetric', message);
+}
+
+/** An external metric's total, as a value or an average per replica (upstream computeStatusForExternalMetric). */
+async function externalProposal(input: MetricsInput, spec: NonNullable<MetricSpec['external']>): Promise<Proposal & { status: MetricStatus }> {
+  const { metric, target } = spec;
+  const metricId = { name: metric.name, ...(metric.selector ? { selector: metric.selector } : {}) };
+  const total = async () => {
+    try {
+      return (await input.source.externalMetric(metric.name, selectorQuery(metric.selector))).reduce((a, b) => a + b, 0);
+    } catch (err) {
+      throw new Error(`unable to get external metric ${input.namespace}/${metric.name}/${goSelector(metric.selector)}: ${messageOf(err)}`);
+    }
+  };
+  const metricName = `external metric ${metric.name}(${goSelector(metric.selector)})`;
+  const outer = (inner: string) => (c: string) => `failed to get ${metric.name} external metric value: ${inner}${c}`;
+  if (target.averageValue !== undefined && target.averageValue !== null) {
+    return failing('FailedGetExternalMetric', outer(`failed to get ${metric.name} external metric: `), c => c, async () => {
+      const { replicas, usage } = perReplicaReplicas(input.statusReplicas, await total(), milliOf(target.averageValue!), input.opts);
+      const current = { averageValue: milliQuantity(usage) };
+      return { replicas, metricName, current, status: { type: 'External', external: { metric: metricId, current } } };
+    });
+  }
+  if (target.value !== undefined && target.value !== null) {
+    return failing('FailedGetExternalMetric', outer(`failed to get external metric ${metric.name}: `), c => c, async () => {
+      const usage = await total();
+      const replicas = valueRatioReplicas(input.specReplicas, usage / milliOf(target.value!), input.pods, input.opts);
+      const current = { value: milliQuantity(usage) };
+      return { replicas, metricName, current, status: { type: 'External', external: { metric: metricId, current } } };
+    });
+  }
+  const message = 'invalid external metric source: neither a value target nor an average value target was set';
+  throw new MetricError(outer('')(message), 'FailedGetExternalMetric', message);
+}
 
 /** Every metric's proposal, combined as upstream does. */
 export async function replicasForMetrics(input: MetricsInput, specs: MetricSpec[]): Promise<MetricsOutcome> {

@@ -194,3 +194,32 @@ export function plainMetricReplicas(input: ResourceInput, targetUsage: number, o
   const replicas = withLeftOutPods(input, opts, counted, current.ratio, m => metricUsageRatio(m, targetUsage).ratio, () => targetUsage);
   return { replicas, usage: current.usage };
 }
+
+/** Pods running and ready (upstream getReadyPodsCount). */
+export function readyPodCount(pods: Pod[]): number {
+  if (!pods.length) throw new ReplicaCalculationError('no pods returned by selector while calculating replica count');
+  return pods.filter(p => p.status?.phase === 'Running' && findCondition(p.status?.conditions, 'Ready')?.status === 'True').length;
+}
+
+/**
+ * Replicas for a ratio of one value (an object's or the external metrics' total) to its target:
+ * scaled from the ready pods, or — at zero replicas — straight from the ratio.
+ */
+export function valueRatioReplicas(currentReplicas: number, ratio: number, pods: Pod[], opts: CalculatorOptions): number {
+  if (currentReplicas === 0) return Math.ceil(ratio);
+  if (Math.abs(1 - ratio) <= opts.tolerance) return currentReplicas;
+  let ready: number;
+  try {
+    ready = readyPodCount(pods);
+  } catch (err) {
+    throw new ReplicaCalculationError(`unable to calculate ready pods: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return Math.ceil(ratio * ready);
+}
+
+/** Replicas for a total (milli-units) against a target average per replica, and the current average. */
+export function perReplicaReplicas(statusReplicas: number, total: number, targetAverage: number, opts: CalculatorOptions): { replicas: number; usage: number } {
+  const ratio = total / (targetAverage * statusReplicas);
+  const replicas = Math.abs(1 - ratio) > opts.tolerance ? Math.ceil(total / targetAverage) : statusReplicas;
+  return { replicas, usage: statusReplicas ? Math.ceil(total / statusReplicas) : total };
+}
