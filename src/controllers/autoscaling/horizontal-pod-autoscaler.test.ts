@@ -127,3 +127,13 @@ test('two HPAs whose targets share pods: AmbiguousSelector', async () => {
   await assert.rejects(controller.reconcile('ns/web2', ctx), /failed to compute desired number of replicas/);
   assert.ok(events.includes('Warning AmbiguousSelector pods by selector app=web are controlled by multiple HPAs: [ns/web ns/web2]'), events.join('\n'));
 });
+
+test('an HPA stored without metrics (autoscaling/v1 without a CPU target) scales on 80 % CPU', async () => {
+  const object = hpa();
+  delete object.spec!.metrics;
+  const state = { replicas: 2, cpu: { p1: '160m', p2: '160m' } };
+  const { ctx, events, controller } = setup(state, object);
+  await controller.reconcile('ns/web', ctx);
+  assert.equal(state.replicas, 4);
+  assert.deepEqual(events, ['Normal SuccessfulRescale New size: 4; reason: cpu resource utilization (percentage of request) above target']);
+});

@@ -5,6 +5,7 @@
 // HPA's status, conditions and events report what happened in upstream's words.
 import { isDeepStrictEqual } from 'node:util';
 import { setCondition } from '../../api/conditions.js';
+import { defaultHpaMetrics } from '../../api/defaults/autoscaling.js';
 import { nowTimestamp } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { objectKey } from '../../client/informer.js';
@@ -17,7 +18,7 @@ import {
   newScaleHistory, normalizeWithBehavior, normalizeWithoutBehavior, recordInitialRecommendation, recordScaleEvent, resolveBehavior, type ScaleHistory,
 } from './scale-normalization.js';
 import { ScaleTargets } from './scale-target.js';
-import type { ConditionUpdate, HorizontalPodAutoscaler, MetricStatus, Pod, Scale } from './types.js';
+import type { ConditionUpdate, HorizontalPodAutoscaler, MetricSpec, MetricStatus, Pod, Scale } from './types.js';
 
 export interface HorizontalPodAutoscalerOptions extends CalculatorOptions {
   /** How often each HPA is synced (--horizontal-pod-autoscaler-sync-period). */
@@ -189,7 +190,10 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       return failed('AmbiguousSelector', message, { reason: 'AmbiguousSelector', message });
     }
     const source = apiMetricSource(ctx.client, targets, namespace, selectorText);
-    return replicasForMetrics({ specReplicas: scale.spec?.replicas ?? 0, statusReplicas: scale.status?.replicas ?? 0, namespace, pods, source, opts, now }, hpa.spec?.metrics ?? []);
+    // An autoscaling/v1 HPA without targetCPUUtilizationPercentage is stored without metrics; it
+    // scales on the default v2 readers are given.
+    const metrics = hpa.spec?.metrics?.length ? hpa.spec.metrics : defaultHpaMetrics() as MetricSpec[];
+    return replicasForMetrics({ specReplicas: scale.spec?.replicas ?? 0, statusReplicas: scale.status?.replicas ?? 0, namespace, pods, source, opts, now }, metrics);
   }
 
   return {
