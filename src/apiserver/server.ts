@@ -45,6 +45,8 @@ import { CustomResourceServing } from './apiextensions/custom-resource-serving.j
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { isKubeletSubresource, registrySource, serveKubeletRequest, serveKubeletUpgrade } from './kubelet/handler.js';
 import { KubeletProxy } from './kubelet/proxy.js';
+import { nodeEndpoint } from './kubelet/location.js';
+import { ResourceMetricsAPI } from './metrics-api/metrics-api.js';
 import type { PemPair } from '../pki/certificates.js';
 import type { APIService } from '../api/types/generated.js';
 import { plainResponse, UpgradedSockets } from '../util/http-upgrade.js';
@@ -90,6 +92,11 @@ export interface ApiServerOptions {
   proxyClient?: PemPair;
   /** --history-retention: every write is recorded here (absent: no history). */
   history?: HistoryStore;
+  /**
+   * Serve the resource metrics API (metrics.k8s.io) in-process, scraping kubelets this often
+   * (--metric-resolution); absent, or without kubelet client and proxy credentials, it is not served.
+   */
+  metricResolutionMs?: number;
 }
 
 /** Upstream's ReadHeaderTimeout: a client that trickles its headers (slow loris) is dropped. */
@@ -108,6 +115,7 @@ export class ApiServer {
   private readonly kubelets?: KubeletProxy;
   private readonly dashboard = new DashboardAssets();
   private readonly aggregator?: Aggregator;
+  private readonly metricsAPI?: ResourceMetricsAPI;
   /** Upgraded connections (exec, attach, port-forward): the HTTP server no longer tracks them. */
   private readonly upgraded = new UpgradedSockets();
   private readonly limits: RequestLimits;
@@ -131,8 +139,19 @@ export class ApiServer {
       tokens: opts.tokens, serviceAccounts: this.serviceAccountTokens, bootstrapTokens: this.bootstrapTokens, anonymous: opts.anonymousAuth ?? true,
       requestHeader: opts.requestHeader && new RequestHeaderAuthenticator(opts.requestHeader),
     });
-    if (opts.proxyClient) this.aggregator = new Aggregator(this.registry, { proxyClient: opts.proxyClient, resolve: registryServiceResolver(() => this.registry), log: opts.log });
     if (opts.kubeletClient) this.kubelets = new KubeletProxy(opts.kubeletClient);
+    const kubelets = this.kubelets;
+    if (kubelets && opts.proxyClient && opts.metricResolutionMs) {
+      this.metricsAPI = new ResourceMetricsAPI(this.registry, {
+        resolutionMs: opts.metricResolutionMs, log: opts.log,
+        read: (node, timeoutMs) => kubelets.read({ ...nodeEndpoint(node), path: '/metrics/resource' }, timeoutMs),
+      });
+    }
+    if (opts.proxyClient) {
+      this.aggregator = new Aggregator(this.registry, {
+        proxyClient: opts.proxyClient, resolve: registryServiceResolver(() => this.registry), log: opts.log, inProcess: this.metricsAPI ? [this.metricsAPI] : [],
+      });
+    }
     this.requestMetrics = new RequestMetrics(this.metrics, () => this.registry.objectCounts());
     this.limits = new RequestLimits(opts.limits ?? DEFAULT_REQUEST_LIMITS);
     if (opts.history) this.registry.observeWrites(historyRecorder(opts.history));
@@ -145,6 +164,7 @@ export class ApiServer {
     await this.customResources.start();
     this.crdController.start();
     await this.aggregator?.start();
+    this.metricsAPI?.start();
     this.ready = true;
     const { requestTimeoutMs } = this.opts.limits ?? DEFAULT_REQUEST_LIMITS;
     // exec, attach, port-forward (and upgrades through nodes/proxy) arrive as HTTP upgrades.
@@ -168,6 +188,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.metricsAPI?.stop();
     this.aggregator?.stop();
     this.crdController.stop();
     this.customResources.stop();
@@ -202,6 +223,8 @@ export class ApiServer {
       const q = url.searchParams;
       const apiService = this.aggregator?.route(url.pathname);
       if (apiService) return await this.aggregator!.proxy.serve(req, res, url, apiService, user);
+      const inProcess = this.aggregator?.inProcessRoute(url.pathname);
+      if (inProcess) return await inProcess.serve(req, res, url, ri);
       if (!ri.isResourceRequest) {
         const serverAddress = joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0);
         if (this.serviceAccountTokens && isIssuerDiscoveryPath(url.pathname)) {

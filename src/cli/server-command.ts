@@ -106,6 +106,8 @@ export const serverFlags: Record<string, FlagSpec> = {
   'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
   'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
   'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
+  'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics API (metrics.k8s.io, what kubectl top and the HorizontalPodAutoscaler read) scrapes every Ready node\'s kubelet; at least 1s (metrics-server\'s --metric-resolution)' },
+  'disable-metrics-server': { type: 'bool', default: false, help: 'do not serve the built-in metrics API (deploy metrics-server instead, behind its own APIService v1beta1.metrics.k8s.io)' },
   'history-retention': { type: 'string', default: '24h', help: 'how long the history of every object\'s writes is kept under <data-dir>/history (e.g. 1h, 24h; 0 disables)' },
   'audit-policy-file': { type: 'string', help: 'audit.k8s.io/v1 Policy file: which requests are audited, at which level' },
   'audit-log-path': { type: 'string', help: 'file the audit events are written to as JSON lines (- for standard output)' },
@@ -148,6 +150,8 @@ interface ServerSettings {
   logRetention: RetentionPolicy;
   /** --history-retention; 0: no history is recorded. */
   historyRetentionMs: number;
+  /** How often the metrics API scrapes kubelets; undefined with --disable-metrics-server. */
+  metricResolutionMs?: number;
   datastore: DatastoreSettings;
   authorizationModes: AuthorizationMode[];
   /** Static tokens from --token-auth-file. */
@@ -309,11 +313,13 @@ function serverSettings(flags: FlagValues): ServerSettings {
       clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'],
       horizontalPodAutoscaler: hpaSettings(flags),
     };
+  const metricResolutionMs = flags['disable-metrics-server'] ? undefined : parseDuration(String(flags['metric-resolution']), 'metric-resolution');
+  if (metricResolutionMs !== undefined && metricResolutionMs < 1000) throw new FlagError(`invalid value "${flags['metric-resolution']}" for --metric-resolution: must be at least 1s`);
   const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, logRetention, historyRetentionMs: parseDuration(String(flags['history-retention']), 'history-retention'), datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, logRetention, historyRetentionMs: parseDuration(String(flags['history-retention']), 'history-retention'), metricResolutionMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
@@ -498,6 +504,7 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
     history,
     requestHeader: requestHeaderConfig(creds),
     proxyClient: creds.frontProxyClient,
+    metricResolutionMs: settings.metricResolutionMs,
   });
   try {
     return { apiServer, boundPort: await apiServer.start() };

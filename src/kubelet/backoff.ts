@@ -1,6 +1,7 @@
 // Per-key exponential backoff as upstream's flowcontrol.Backoff, used for container restarts
 // (CrashLoopBackOff: 10 s doubling to 5 min) and image pulls (ImagePullBackOff). A key left alone
 // for twice the cap starts over at the initial delay (10 minutes for restarts, as upstream).
+import { goDurationString } from '../util/go-duration.js';
 
 export class Backoff {
   private readonly entries = new Map<string, { delayMs: number; lastUpdate: number }>();
@@ -47,9 +48,5 @@ export class Backoff {
 
 /** Go's time.Duration text for whole seconds ("10s", "1m20s", "5m0s"), as upstream's messages print. */
 export function goDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return `${h ? `${h}h` : ''}${m}m${s % 60}s`;
+  return goDurationString(Math.round(ms / 1000) * 1000);
 }

@@ -17,10 +17,13 @@ export function componentRegistry(): Registry {
 /**
  * The registry in the text exposition format (version 0.0.4, what Prometheus scrapes), each
  * sample's label pairs sorted by name as Go's client_golang writes them (prom-client keeps the order
- * a caller passed), so every series reads exactly as upstream's component would write it.
+ * a caller passed), so every series reads exactly as upstream's component would write it. With
+ * `timestampMs`, every sample carries it: the moment figures read from elsewhere were taken (the
+ * kubelet's resource and cAdvisor metrics), which prom-client has no way to say.
  */
-export async function exposition(registry: Registry): Promise<string> {
-  return (await registry.metrics()).split('\n').map(sortSampleLabels).join('\n');
+export async function exposition(registry: Registry, timestampMs?: number): Promise<string> {
+  const stamp = timestampMs === undefined ? (line: string) => line : (line: string) => (line && !line.startsWith('#') ? `${line} ${Math.round(timestampMs)}` : line);
+  return (await registry.metrics()).split('\n').map(line => stamp(sortSampleLabels(line))).join('\n');
 }
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}( .*)$/;

@@ -1,7 +1,8 @@
 // The aggregation layer of the API server (upstream's kube-aggregator, which runs in front of
-// kube-apiserver): which requests go to an extension API server, the controllers that keep
-// APIServices (local ones registered, every one's availability checked), and the aggregated groups
-// discovery lists.
+// kube-apiserver): which requests go to an extension API server or to a server running in this
+// process (the metrics API), the controllers that keep APIServices (local ones registered, every
+// one's availability checked), and the aggregated groups discovery lists.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIService } from '../../api/types/generated.js';
 import type { PemPair } from '../../pki/certificates.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
@@ -11,11 +12,25 @@ import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
 import { AggregatedOpenAPI } from './openapi.js';
 import { APIServiceProxy } from './proxy.js';
 import { LocalAPIServiceRegistration } from './registration-controller.js';
+import type { InProcessGroupVersion } from './local-apiservices.js';
+import type { RequestInfo } from '../request-info.js';
+
+/**
+ * An extension API served inside this process, behind a local APIService (no `service`): requests
+ * for its group-version come to it authenticated and authorized, as a proxied request would.
+ */
+export interface InProcessAPI extends InProcessGroupVersion {
+  /** The group-version's APIResourceList entries, for discovery. */
+  resources(): Record<string, unknown>[];
+  serve(req: IncomingMessage, res: ServerResponse, url: URL, ri: RequestInfo): void | Promise<void>;
+}
 
 export interface AggregatorOptions {
   /** The front-proxy client certificate the aggregator presents to extension servers. */
   proxyClient: PemPair;
   resolve: ServiceResolver;
+  /** Group-versions this process serves itself. */
+  inProcess?: InProcessAPI[];
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -25,12 +40,14 @@ export class Aggregator {
   private readonly discovered: RemoteDiscovery = new Map();
   private readonly availability: AvailabilityController;
   private readonly registration: LocalAPIServiceRegistration;
+  private readonly inProcess: InProcessAPI[];
 
   constructor(private readonly registry: Registry, o: AggregatorOptions) {
+    this.inProcess = o.inProcess ?? [];
     this.proxy = new APIServiceProxy(o.proxyClient, o.resolve);
     this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve);
     this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
-    this.registration = new LocalAPIServiceRegistration(registry, o.log);
+    this.registration = new LocalAPIServiceRegistration(registry, this.inProcess, o.log);
   }
 
   async start(): Promise<void> {
@@ -47,6 +64,18 @@ export class Aggregator {
   route(pathname: string): APIService | undefined {
     const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
     return m ? this.remote(m[1], m[2]) : undefined;
+  }
+
+  /**
+   * The in-process API serving `/apis/<group>/<version>[/...]`, while its APIService is the local
+   * one (someone who replaced it by a Service-backed one, e.g. to run metrics-server, gets theirs).
+   */
+  inProcessRoute(pathname: string): InProcessAPI | undefined {
+    const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
+    const api = m ? this.inProcess.find(a => a.group === m[1] && a.version === m[2]) : undefined;
+    if (!api) return undefined;
+    const apiService = this.registry.get('apiregistration.k8s.io', 'apiservices').getCached('', `${api.version}.${api.group}`)?.object as APIService | undefined;
+    return apiService && !apiService.spec?.service ? api : undefined;
   }
 
   /** The Service-backed APIService whose OpenAPI v3 document `/openapi/v3/apis/<group>/<version>` is. */
@@ -71,6 +100,7 @@ export class Aggregator {
   groups(): AggregatedGroup[] {
     const local = new Set(this.registry.catalog.groups().map(g => g.name));
     const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService);
-    return aggregatedGroups(apiServices, this.discovered, local);
+    const inProcess = new Map(this.inProcess.map(a => [`${a.version}.${a.group}`, a.resources()]));
+    return aggregatedGroups(apiServices, this.discovered, local, inProcess);
   }
 }

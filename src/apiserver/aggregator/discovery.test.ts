@@ -37,3 +37,18 @@ test('aggregated discovery: described versions only, Stale when not available, s
     }],
   });
 });
+
+test('a local APIService served in-process is listed with its resources; one nothing serves is not', () => {
+  const local = (group: string): APIService => ({
+    metadata: { name: `v1beta1.${group}` }, spec: { group, version: 'v1beta1', groupPriorityMinimum: 100, versionPriority: 100 },
+    status: { conditions: [{ type: 'Available', status: 'True' }] },
+  });
+  const inProcess = new Map([['v1beta1.metrics.k8s.io', [{ name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] }]]]);
+  const groups = aggregatedGroups([local('metrics.k8s.io'), local('other.io')], new Map(), new Set(), inProcess);
+  assert.deepEqual(groups.map(g => g.name), ['metrics.k8s.io']);
+  const item = withAggregatedDiscovery(aggregatedDiscovery('apis', 'v2'), groups).items.find(i => i.metadata.name === 'metrics.k8s.io')!;
+  assert.deepEqual(item.versions, [{
+    version: 'v1beta1', freshness: 'Current',
+    resources: [{ resource: 'pods', responseKind: { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics' }, scope: 'Namespaced', singularResource: '', verbs: ['get', 'list'] }],
+  }]);
+});

@@ -1,5 +1,6 @@
 // Discovery with the aggregated APIs in it, as upstream's aggregator serves /apis, /apis/<group> and
-// the aggregated (apidiscovery.k8s.io) documents: every Service-backed APIService's group-version,
+// the aggregated (apidiscovery.k8s.io) documents: every Service-backed APIService's group-version and
+// every local one an in-process server serves,
 // groups ordered by their highest groupPriorityMinimum among the built-in ones, versions by
 // versionPriority then kube-aware version order. Resources come from what each server last answered to the availability check;
 // an APIService not Available keeps its last answer, marked Stale in aggregated discovery.
@@ -23,19 +24,23 @@ export interface AggregatedGroup {
   versions: AggregatedVersion[];
 }
 
-/** The Service-backed APIServices by group; a group this server serves itself is never taken over. */
-export function aggregatedGroups(apiServices: APIService[], discovered: RemoteDiscovery, localGroups: Set<string>): AggregatedGroup[] {
+/**
+ * The Service-backed APIServices, and the local ones served in-process (their resources by
+ * APIService name), by group; a group this server serves itself is never taken over.
+ */
+export function aggregatedGroups(apiServices: APIService[], discovered: RemoteDiscovery, localGroups: Set<string>, inProcess: Map<string, Record<string, unknown>[]> = new Map()): AggregatedGroup[] {
   const groups = new Map<string, AggregatedGroup>();
   for (const a of apiServices) {
     const spec = a.spec;
-    if (!spec?.service || !spec.group || localGroups.has(spec.group)) continue;
+    const name = a.metadata?.name ?? '';
+    if (!spec?.group || localGroups.has(spec.group) || (!spec.service && !inProcess.has(name))) continue;
     let g = groups.get(spec.group);
     if (!g) groups.set(spec.group, (g = { name: spec.group, priority: 0, versions: [] }));
     g.priority = Math.max(g.priority, spec.groupPriorityMinimum);
     g.versions.push({
       version: spec.version ?? '', versionPriority: spec.versionPriority,
       available: isTrue(a.status?.conditions, 'Available'),
-      resources: discovered.get(a.metadata?.name ?? '')?.resources,
+      resources: spec.service ? discovered.get(name)?.resources : inProcess.get(name),
     });
   }
   for (const g of groups.values()) g.versions.sort((x, y) => y.versionPriority - x.versionPriority || compareKubeAwareVersions(x.version, y.version));

@@ -33,3 +33,13 @@ test('create what is missing, fix what drifted, leave unlabelled ones alone, rem
   const created = planRegistration(want, [], true).find(a => a.op === 'create' && a.object.metadata?.name === 'v1.stable.example.com')!;
   assert.deepEqual('object' in created && created.object.metadata?.labels, { [AUTOMANAGED_LABEL]: 'true' });
 });
+
+test('a group-version served in-process gets its local APIService, onstart like the built-in ones', () => {
+  const want = desiredLocalAPIServices(groups, [], [{ group: 'metrics.k8s.io', version: 'v1beta1', priority: { group: 100, version: 100 } }]);
+  assert.deepEqual(want.get('v1beta1.metrics.k8s.io'), {
+    name: 'v1beta1.metrics.k8s.io', managed: 'onstart', spec: { group: 'metrics.k8s.io', version: 'v1beta1', groupPriorityMinimum: 100, versionPriority: 100 },
+  });
+  // Replaced by a Service-backed one without the label (metrics-server deployed instead): left alone.
+  const theirs = live('v1beta1.metrics.k8s.io', undefined, { service: { namespace: 'kube-system', name: 'metrics-server' } });
+  assert.deepEqual(planRegistration(want, [theirs], false).filter(a => a.op !== 'create' || a.object.metadata?.name === 'v1beta1.metrics.k8s.io'), []);
+});

@@ -1,7 +1,9 @@
 // Local APIServices, as upstream's autoregister and crdRegistration controllers keep them: one per
 // built-in group-version this server serves (label automanaged=onstart: removed only by a restart
 // that no longer serves it) and one per served version of every CRD group (automanaged=true:
-// removed as soon as no CRD serves it). An APIService without the label is someone else's.
+// removed as soon as no CRD serves it), and one per group-version an in-process server of this API
+// server serves (the metrics API; onstart, like the built-in ones). An APIService without the label
+// is someone else's.
 import type { GroupInfo } from '../../api/catalog.js';
 import type { APIService, APIServiceSpec, CustomResourceDefinition } from '../../api/types/generated.js';
 import { builtInPriority, CUSTOM_RESOURCE_PRIORITY, type APIServicePriority } from './priorities.js';
@@ -25,8 +27,15 @@ function desired(group: string, version: string, priority: APIServicePriority, m
   return { name: `${version}.${group}`, spec: { group, version, groupPriorityMinimum: priority.group, versionPriority: priority.version }, managed };
 }
 
-/** What should exist: the served built-in group-versions upstream registers, then every served CRD version. */
-export function desiredLocalAPIServices(groups: GroupInfo[], crds: CustomResourceDefinition[]): Map<string, DesiredAPIService> {
+/** A group-version served in-process by this API server, registered as a local APIService. */
+export interface InProcessGroupVersion {
+  group: string;
+  version: string;
+  priority: APIServicePriority;
+}
+
+/** What should exist: the served built-in group-versions upstream registers, the in-process ones, then every served CRD version. */
+export function desiredLocalAPIServices(groups: GroupInfo[], crds: CustomResourceDefinition[], inProcess: InProcessGroupVersion[] = []): Map<string, DesiredAPIService> {
   const out = new Map<string, DesiredAPIService>();
   for (const g of groups) {
     for (const v of g.versions) {
@@ -34,6 +43,7 @@ export function desiredLocalAPIServices(groups: GroupInfo[], crds: CustomResourc
       if (priority) out.set(`${v}.${g.name}`, desired(g.name, v, priority, 'onstart'));
     }
   }
+  for (const gv of inProcess) out.set(`${gv.version}.${gv.group}`, desired(gv.group, gv.version, gv.priority, 'onstart'));
   for (const crd of crds) {
     for (const v of crd.spec.versions ?? []) {
       const name = `${v.name}.${crd.spec.group}`;

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { APIService, CustomResourceDefinition } from '../../api/types/generated.js';
 import { systemContext } from '../context.js';
 import type { Registry } from '../registry/registry.js';
-import { desiredLocalAPIServices, planRegistration } from './local-apiservices.js';
+import { desiredLocalAPIServices, planRegistration, type InProcessGroupVersion } from './local-apiservices.js';
 
 export class LocalAPIServiceRegistration {
   private readonly unsubscribe: (() => void)[] = [];
@@ -13,7 +13,7 @@ export class LocalAPIServiceRegistration {
   private syncing?: Promise<void>;
   private again = false;
 
-  constructor(private readonly registry: Registry, private readonly log?: (msg: string, fields?: Record<string, unknown>) => void) {}
+  constructor(private readonly registry: Registry, private readonly inProcess: InProcessGroupVersion[], private readonly log?: (msg: string, fields?: Record<string, unknown>) => void) {}
 
   private get apiServices() {
     return this.registry.get('apiregistration.k8s.io', 'apiservices');
@@ -56,7 +56,7 @@ export class LocalAPIServiceRegistration {
 
   private async sync(): Promise<void> {
     const crds = (this.crds?.cache.list() ?? []).map(c => c.object as unknown as CustomResourceDefinition);
-    const want = desiredLocalAPIServices(this.registry.catalog.groups(), crds);
+    const want = desiredLocalAPIServices(this.registry.catalog.groups(), crds, this.inProcess);
     const current = this.apiServices.cache.list().map(c => c.object as unknown as APIService);
     const actions = planRegistration(want, current, this.firstSync);
     const ctx = systemContext('system:kube-aggregator');

@@ -26,6 +26,15 @@ export function kubeletResponseError(code: number, body: string, resource: { nam
 }
 
 const MAX_ERROR_BODY = 50_000;
+/** A /metrics/resource of a few thousand containers is well under this. */
+const MAX_READ_BODY = 64 * 1024 * 1024;
+
+/** A kubelet answered, but not with 200. */
+export class KubeletResponseError extends Error {
+  constructor(readonly code: number, readonly body: string) {
+    super(`kubelet answered ${code}: ${body.trim()}`);
+  }
+}
 
 export class KubeletProxy {
   constructor(private readonly client: PemPair) {}
@@ -86,12 +95,26 @@ export class KubeletProxy {
     });
   }
 
-  private open(method: string, loc: KubeletLocation, headers: Record<string, string | string[]>, body?: IncomingMessage): Promise<IncomingMessage> {
+  /**
+   * A kubelet GET read whole (what the metrics API scrapes), given up after `timeoutMs`. A non-200
+   * answer is a KubeletResponseError with the kubelet's own words.
+   */
+  async read(loc: KubeletLocation, timeoutMs: number): Promise<string> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const upstream = await this.open('GET', loc, {}, undefined, signal);
+    const body = await readLimited(upstream, MAX_READ_BODY);
+    if (upstream.statusCode !== 200) throw new KubeletResponseError(upstream.statusCode ?? 0, body.slice(0, MAX_ERROR_BODY));
+    // Cut off by the timeout or the network: a partial body would read as wrong numbers.
+    if (!upstream.complete) throw new Error(`the kubelet's answer from ${this.url(loc)} was cut short`);
+    return body;
+  }
+
+  private open(method: string, loc: KubeletLocation, headers: Record<string, string | string[]>, body?: IncomingMessage, signal?: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const r = httpsRequest({
         host: loc.host, port: loc.port, path: loc.path, method, headers,
         cert: this.client.cert, key: this.client.key, rejectUnauthorized: false, agent: false,
-        servername: isIp(loc.host) ? undefined : loc.host,
+        servername: isIp(loc.host) ? undefined : loc.host, signal,
       }, resolve);
       r.once('error', err => reject(new KubeletUnreachableError(method, this.url(loc), dialMessage(err, loc))));
       if (body && method !== 'GET' && method !== 'HEAD') body.pipe(r);

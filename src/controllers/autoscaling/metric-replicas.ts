@@ -2,9 +2,10 @@
 // one proposal per metric, the highest wins; a metric that fails gives its warning event and the
 // ScalingActive=False condition upstream words. Metric readings come through `MetricSource`, so
 // everything here but the fetching is pure.
-import { formatQuantity, milliValue, parseQuantity } from '../../api/quantity.js';
+import { formatQuantity } from '../../api/quantity.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { LabelSelector as LabelSelectorSpec } from '../../api/types/generated.js';
+import { milliOf } from './pod-metrics.js';
 import {
   ReplicaCalculationError, perReplicaReplicas, plainMetricReplicas, resourceReplicas, valueRatioReplicas, type CalculatorOptions,
 } from './replica-calculator.js';
@@ -67,7 +68,6 @@ class MetricError extends Error {
 }
 
 const milliQuantity = (milli: number): string => formatQuantity({ digits: BigInt(milli), scale: -3, format: 'DecimalSI' });
-const milliOf = (q: string | number): number => Number(milliValue(parseQuantity(q)));
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 interface Proposal {

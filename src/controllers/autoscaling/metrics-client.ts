@@ -2,10 +2,10 @@
 // metrics API for Resource and ContainerResource metrics, the custom metrics API (v1beta2) for
 // Pods and Object metrics, the external metrics API for External ones. Each is served by whatever
 // is registered for its group (an APIService), reached through the API server like any client.
-import { milliValue, parseQuantity } from '../../api/quantity.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { MetricSource, ObjectRef } from './metric-replicas.js';
-import { MetricsFetchError, resourceMetricsOf, type PodMetricsItem } from './pod-metrics.js';
+import type { PodMetrics } from '../../api/resource-metrics.js';
+import { MetricsFetchError, milliOf, resourceMetricsOf } from './pod-metrics.js';
 import type { ScaleTargets } from './scale-target.js';
 import type { PodMetricsInfo } from './types.js';
 
@@ -28,7 +28,6 @@ interface ExternalMetricValue {
   value: string | number;
 }
 
-const milli = (q: string | number): number => Number(milliValue(parseQuantity(q)));
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** `items` of a metrics list, or the error upstream gives for the API named. */
@@ -51,7 +50,7 @@ export function apiMetricSource(client: RestClient, targets: ScaleTargets, names
   const ns = encodeURIComponent(namespace);
   return {
     async resourceMetrics(resource, container) {
-      const list = await items('resource metrics API', () => client.get<{ items?: PodMetricsItem[] }>(`${RESOURCE_METRICS}/namespaces/${ns}/pods`, query({ labelSelector: podSelector })));
+      const list = await items('resource metrics API', () => client.get<{ items?: PodMetrics[] }>(`${RESOURCE_METRICS}/namespaces/${ns}/pods`, query({ labelSelector: podSelector })));
       return resourceMetricsOf(list, resource, container).metrics;
     },
     async podsMetric(metric, metricSelector) {
@@ -60,7 +59,7 @@ export function apiMetricSource(client: RestClient, targets: ScaleTargets, names
       const out: PodMetricsInfo = new Map();
       for (const m of list) {
         const windowMs = m.windowSeconds !== undefined ? m.windowSeconds * 1000 : DEFAULT_WINDOW_MS;
-        out.set(m.describedObject.name, { timestampMs: Date.parse(m.timestamp), windowMs, value: milli(m.value) });
+        out.set(m.describedObject.name, { timestampMs: Date.parse(m.timestamp), windowMs, value: milliOf(m.value) });
       }
       return out;
     },
@@ -81,12 +80,12 @@ export function apiMetricSource(client: RestClient, targets: ScaleTargets, names
       if (found.length !== 1) {
         throw new MetricsFetchError(`unable to fetch metrics from custom metrics API: the custom metrics API server returned ${found.length} results when we asked for exactly one`);
       }
-      return milli(found[0].value);
+      return milliOf(found[0].value);
     },
     async externalMetric(metric, metricSelector) {
       const path = `${EXTERNAL_METRICS}/namespaces/${ns}/${encodeURIComponent(metric)}`;
       const list = await items('external metrics API', () => client.get<{ items?: ExternalMetricValue[] }>(path, query({ labelSelector: metricSelector })));
-      return list.map(m => milli(m.value));
+      return list.map(m => milliOf(m.value));
     },
   };
 }

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resourceMetricsOf, type PodMetricsItem } from './pod-metrics.js';
+import type { PodMetrics } from '../../api/resource-metrics.js';
+import { resourceMetricsOf } from './pod-metrics.js';
 
-const item = (name: string, containers: [string, Record<string, string>][], timestamp = '2026-01-01T12:00:00Z'): PodMetricsItem => ({
-  metadata: { name, namespace: 'ns' }, timestamp, window: '15.5s', containers: containers.map(([n, usage]) => ({ name: n, usage })),
+/** A PodMetrics; usage left out of a container is absent, as from a server that does not measure it. */
+const item = (name: string, containers: [string, Record<string, string>][], timestamp = '2026-01-01T12:00:00Z'): PodMetrics => ({
+  kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1',
+  metadata: { name, namespace: 'ns' }, timestamp, window: '15.5s', containers: containers.map(([n, usage]) => ({ name: n, usage: usage as PodMetrics['containers'][number]['usage'] })),
 });
 
 test('a pod\'s reading is the sum of its containers, in milli-units, with its timestamp and window', () => {

@@ -2,24 +2,16 @@
 // upstream's resource metrics client does: a pod's value is the sum over its containers, or one
 // named container's value for ContainerResource metrics.
 import { parseGoDuration } from '../../api/cron-schedule.js';
-import { milliValue, parseQuantity } from '../../api/quantity.js';
+import { parseMilli } from '../../api/quantity.js';
+import type { PodMetrics } from '../../api/resource-metrics.js';
 import type { PodMetricsInfo } from './types.js';
 
-/**
- * What the autoscaler reads of a metrics.k8s.io/v1beta1 PodMetrics (that API is served by an
- * aggregated server and is not part of the OpenAPI the generated types come from).
- */
-export interface PodMetricsItem {
-  metadata: { name?: string; namespace?: string };
-  timestamp: string;
-  window: string;
-  containers: { name: string; usage: Record<string, string | number> }[];
-}
+/** A quantity in milli-units (rounded up, as Quantity.MilliValue), the unit every reading is kept in. */
+export const milliOf = (q: string | number): number => Number(parseMilli(q));
 
 /** Metrics could not be read from the API (the message is upstream's). */
 export class MetricsFetchError extends Error {}
 
-const milli = (q: string | number): number => Number(milliValue(parseQuantity(q)));
 
 /** Milliseconds of a metav1.Duration ("30s", "1m0s"). */
 const windowMs = (text: string): number => Number(parseGoDuration(text) / 1_000_000n);
@@ -28,20 +20,24 @@ const windowMs = (text: string): number => Number(parseGoDuration(text) / 1_000_
  * Per-pod readings of `resource` and the first item's timestamp. A pod lacking the resource in any
  * container is left out (so it counts as missing); a pod lacking the named container is an error.
  */
-export function resourceMetricsOf(items: PodMetricsItem[], resource: string, container = ''): { metrics: PodMetricsInfo; timestampMs: number } {
+export function resourceMetricsOf(items: PodMetrics[], resource: string, container = ''): { metrics: PodMetricsInfo; timestampMs: number } {
   if (!items.length) throw new MetricsFetchError('no metrics returned from resource metrics API');
   const metrics: PodMetricsInfo = new Map();
   for (const m of items) {
     const name = m.metadata.name ?? '';
     const reading = (value: number) => ({ timestampMs: Date.parse(m.timestamp), windowMs: windowMs(m.window), value });
+    // Usage names cpu and memory today; any other resource is simply absent.
+    const usage = (c: PodMetrics['containers'][number]) => (c.usage as Record<string, string | undefined>)[resource];
     if (container) {
       const c = m.containers.find(c => c.name === container);
       if (!c) throw new MetricsFetchError(`failed to get container metrics: container ${container} not present in metrics for pod ${m.metadata.namespace}/${name}`);
-      if (c.usage[resource] !== undefined) metrics.set(name, reading(milli(c.usage[resource])));
+      const value = usage(c);
+      if (value !== undefined) metrics.set(name, reading(milliOf(value)));
       continue;
     }
-    if (!m.containers.length || m.containers.some(c => c.usage[resource] === undefined)) continue;
-    metrics.set(name, reading(m.containers.reduce((sum, c) => sum + milli(c.usage[resource]), 0)));
+    const values = m.containers.map(usage);
+    if (!values.length || values.some(v => v === undefined)) continue;
+    metrics.set(name, reading(values.reduce((sum, v) => sum + milliOf(v!), 0)));
   }
   return { metrics, timestampMs: Date.parse(items[0].timestamp) };
 }

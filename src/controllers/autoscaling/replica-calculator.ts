@@ -4,7 +4,7 @@
 // counted in at the value least favourable to the move (0 % on a scale-up, 100 % of the request —
 // or the target if higher — on a scale-down), and a change of direction cancels the move.
 import { findCondition } from '../../api/conditions.js';
-import { milliValue, parseQuantity } from '../../api/quantity.js';
+import { milliOf } from './pod-metrics.js';
 import type { Pod, PodMetricsInfo } from './types.js';
 
 export interface CalculatorOptions {
@@ -87,7 +87,7 @@ export function podRequests(pods: Pod[], container: string, resource: string): M
       if (container && c.name !== container) continue;
       const request = c.resources?.requests?.[resource];
       if (request === undefined) throw new ReplicaCalculationError(`missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`);
-      sum += Number(milliValue(parseQuantity(request)));
+      sum += milliOf(request);
     }
     requests.set(pod.metadata.name ?? '', sum);
   }

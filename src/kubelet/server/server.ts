@@ -1,6 +1,6 @@
 // The kubelet's HTTPS server (upstream's port 10250): health, container logs, exec, attach,
-// port-forward, the runtime's pods, a stats summary and resource metrics (what metrics-server
-// reads). Every request is authenticated (a certificate from the cluster CA or a bearer token) and
+// port-forward, the runtime's pods, a stats summary, resource metrics (what the metrics API
+// reads) and cAdvisor's container metrics. Every request is authenticated (a certificate from the cluster CA or a bearer token) and
 // authorized by the API server, as upstream's kubelet with webhook authentication and authorization
 // (see auth.ts).
 import type { Server } from 'node:https';
@@ -20,6 +20,8 @@ import type { VolumeStatsSource } from '../volumes/volume-stats.js';
 import { registerVolumeStatsMetrics } from './volume-metrics.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { componentRegistry, serveMetrics } from '../../metrics/registry.js';
+import { CpuRates } from './cpu-rates.js';
+import { cadvisorMetrics, RuntimeDetailsCache, watchedCgroups } from './cadvisor-metrics.js';
 
 export interface KubeletServerOptions {
   port: number;
@@ -53,9 +55,13 @@ export class KubeletServer {
   /** Relayed exec/attach/port-forward connections, which the HTTP server no longer tracks. */
   private readonly upgraded = new UpgradedSockets();
   private readonly auth: KubeletAuth;
+  /** Previous CPU readings, for usageNanoCores. */
+  private readonly cpuRates = new CpuRates();
+  private readonly runtimeDetails: RuntimeDetailsCache;
 
   constructor(private readonly opts: KubeletServerOptions) {
     this.auth = new KubeletAuth(opts.reviews, opts.nodeName);
+    this.runtimeDetails = new RuntimeDetailsCache(opts.runtime);
     registerRuntimeMetrics(this.metrics, opts.runtime);
     if (opts.volumeStats) registerVolumeStatsMetrics(this.metrics, opts.volumeStats);
   }
@@ -94,9 +100,13 @@ export class KubeletServer {
       }
       if (root && STREAM_ROUTES[root]) throw new KubeletRequestError(400, 'Upgrade request required');
       if (url.pathname === '/pods' && req.method === 'GET') return json(res, await podList(this.opts.runtime));
-      if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName));
+      if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates));
       if (url.pathname === '/metrics/resource' && req.method === 'GET') {
-        return prometheus(res, await resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName)));
+        return prometheus(res, await resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates)));
+      }
+      if (url.pathname === '/metrics/cadvisor' && req.method === 'GET') {
+        const { cgroups, failed } = await watchedCgroups(this.opts.runtime, this.runtimeDetails);
+        return prometheus(res, await cadvisorMetrics(cgroups, failed, Date.now()));
       }
       if (url.pathname === '/metrics' && req.method === 'GET') return await serveMetrics(res, this.metrics);
       throw new KubeletRequestError(404, '404 page not found');

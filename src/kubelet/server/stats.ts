@@ -1,12 +1,17 @@
-// /stats/summary and /pods from what this kubelet can see without cAdvisor: the machine's /proc for
-// the node, CRI container stats for pods (the stats/v1alpha1 Summary shape, CPU and memory only),
-// and CRI sandboxes for the pod list.
+// /stats/summary and /metrics/resource without cAdvisor, as upstream's kubelet with its CRI stats
+// provider: the node from the root cgroup (the whole machine's CPU time and working set, as
+// cAdvisor's root container), each running container from CRI container stats (containerd reads
+// them from the container's cgroup: cpuacct usage, memory usage minus inactive file pages), pods as
+// the sum of their containers, and CPU usage rates computed here from two readings (cpu-rates.ts).
+// Also the runtime's pods (/pods).
 import { readFileSync } from 'node:fs';
 import type { RuntimeClient } from '../cri/client.js';
-import type { ContainerStats, UInt64Value } from '../cri/types.js';
+import type { Container, ContainerStats, PodSandbox, UInt64Value } from '../cri/types.js';
 import { Counter, exposition, Gauge, Registry } from '../../metrics/registry.js';
 import { readMemory } from '../node/machine-info.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from '../labels.js';
+import { readCgroupStats, type CgroupStats } from '../../util/cgroup-stats.js';
+import type { CpuRates } from './cpu-rates.js';
 
 interface CpuStats { time: string; usageNanoCores?: number; usageCoreNanoSeconds?: number }
 interface MemoryStats { time: string; availableBytes?: number; usageBytes?: number; workingSetBytes?: number; rssBytes?: number; pageFaults?: number; majorPageFaults?: number }
@@ -18,21 +23,50 @@ export interface Summary {
   pods: PodSummary[];
 }
 
-// Linux reports /proc/stat in USER_HZ ticks, 100 per second on every architecture Node runs on.
-const NS_PER_TICK = 10_000_000;
+/** What a summary is made of, read at one moment. */
+export interface SummaryReadings {
+  nodeName: string;
+  nowMs: number;
+  bootTime: string;
+  /** The root cgroup: the whole machine. */
+  machine: CgroupStats;
+  machineMemoryBytes: number;
+  sandboxes: PodSandbox[];
+  containers: Container[];
+  stats: ContainerStats[];
+}
 
-export async function statsSummary(runtime: RuntimeClient, nodeName: string): Promise<Summary> {
-  const now = new Date().toISOString();
+/** The rate key of the node's CPU (container keys are container IDs). */
+const NODE_KEY = '/';
+
+export async function statsSummary(runtime: RuntimeClient, nodeName: string, rates: CpuRates): Promise<Summary> {
+  const [sandboxes, containers, stats] = await Promise.all([runtime.listPodSandbox(), runtime.listContainers(), runtime.listContainerStats()]);
   const mem = readMemory();
+  const machine = readCgroupStats('/') ?? {};
+  // cgroup v2 keeps no memory figures at its root: the machine's come from /proc/meminfo.
+  if (!machine.memory) {
+    const used = mem.totalBytes - mem.availableBytes;
+    machine.memory = { usageBytes: used, workingSetBytes: used, rssBytes: 0, cacheBytes: 0, pageFaults: 0, majorPageFaults: 0 };
+  }
+  return assembleSummary({ nodeName, nowMs: Date.now(), bootTime: bootTime(), machine, machineMemoryBytes: mem.totalBytes, sandboxes, containers, stats }, rates);
+}
+
+/** The summary of one set of readings; `rates` turns cumulative CPU time into usageNanoCores. */
+export function assembleSummary(r: SummaryReadings, rates: CpuRates): Summary {
+  const now = new Date(r.nowMs).toISOString();
+  const cpuUsed = r.machine.cpuUsageNanoseconds;
+  const m = r.machine.memory;
   const node = {
-    nodeName,
-    startTime: bootTime(),
-    cpu: { time: now, usageCoreNanoSeconds: busyCpuNanoseconds() },
-    memory: { time: now, availableBytes: mem.availableBytes, usageBytes: mem.totalBytes - mem.availableBytes, workingSetBytes: mem.totalBytes - mem.availableBytes },
+    nodeName: r.nodeName,
+    startTime: r.bootTime,
+    cpu: { time: now, ...(cpuUsed !== undefined ? { usageCoreNanoSeconds: cpuUsed, usageNanoCores: rates.rate(NODE_KEY, cpuUsed, r.nowMs) } : {}) },
+    memory: { time: now, ...(m ? {
+      availableBytes: Math.max(0, r.machineMemoryBytes - m.workingSetBytes), usageBytes: m.usageBytes, workingSetBytes: m.workingSetBytes,
+      rssBytes: m.rssBytes, pageFaults: m.pageFaults, majorPageFaults: m.majorPageFaults,
+    } : {}) },
   };
-  const [sandboxes, stats] = await Promise.all([runtime.listPodSandbox(), runtime.listContainerStats()]);
   const pods = new Map<string, PodSummary>();
-  for (const s of sandboxes) {
+  for (const s of r.sandboxes) {
     const uid = s.labels[POD_UID] ?? s.metadata?.uid ?? '';
     if (s.state !== 'SANDBOX_READY') continue;
     pods.set(uid, {
@@ -41,12 +75,17 @@ export async function statsSummary(runtime: RuntimeClient, nodeName: string): Pr
       containers: [],
     });
   }
-  for (const c of stats) {
+  // Only running containers count: an exited one's last readings are not usage.
+  const running = new Map(r.containers.filter(c => c.state === 'CONTAINER_RUNNING').map(c => [c.id, c]));
+  for (const c of r.stats) {
+    const id = c.attributes?.id ?? '';
+    const container = running.get(id);
     const labels = c.attributes?.labels ?? {};
     const pod = pods.get(labels[POD_UID] ?? '');
-    if (!pod) continue;
-    pod.containers.push({ name: labels[CONTAINER_NAME] ?? c.attributes?.metadata?.name ?? '', ...containerUsage(c) });
+    if (!container || !pod) continue;
+    pod.containers.push({ name: labels[CONTAINER_NAME] ?? c.attributes?.metadata?.name ?? '', startTime: nsToIso(container.createdAt), ...containerUsage(c, id, rates) });
   }
+  rates.retain(new Set([NODE_KEY, ...running.keys()]));
   for (const pod of pods.values()) {
     pod.cpu = sum(pod.containers.map(c => c.cpu), now, ['usageNanoCores', 'usageCoreNanoSeconds']);
     pod.memory = sum(pod.containers.map(c => c.memory), now, ['usageBytes', 'workingSetBytes', 'rssBytes', 'pageFaults', 'majorPageFaults']);
@@ -70,7 +109,10 @@ export async function podList(runtime: RuntimeClient): Promise<unknown> {
   return { kind: 'PodList', apiVersion: 'v1', metadata: {}, items };
 }
 
-/** /metrics/resource: the summary's CPU and memory in the series metrics-server scrapes (upstream's names). */
+/**
+ * /metrics/resource: the summary's CPU and memory in the series metrics-server scrapes (upstream's
+ * names), each sample stamped with the time of the readings, as upstream's kubelet stamps them.
+ */
 export async function resourceMetrics(summary: Summary): Promise<string> {
   // A fresh registry per scrape: the figures are the runtime's current readings, not accumulated here.
   const m = new Registry();
@@ -82,6 +124,7 @@ export async function resourceMetrics(summary: Summary): Promise<string> {
   const podMem = new Gauge({ name: 'pod_memory_working_set_bytes', help: '[STABLE] Current working set of the pod in bytes', labelNames: POD, registers: [m] });
   const ctrCpu = new Counter({ name: 'container_cpu_usage_seconds_total', help: '[STABLE] Cumulative cpu time consumed by the container in core-seconds', labelNames: CONTAINER, registers: [m] });
   const ctrMem = new Gauge({ name: 'container_memory_working_set_bytes', help: '[STABLE] Current working set of the container in bytes', labelNames: CONTAINER, registers: [m] });
+  const ctrStart = new Gauge({ name: 'container_start_time_seconds', help: '[STABLE] Start time of the container since unix epoch in seconds', labelNames: CONTAINER, registers: [m] });
   // The kubelet always reports whether collecting the figures failed; this reads them directly.
   new Gauge({ name: 'scrape_error', help: '[ALPHA] 1 if there was an error while getting container metrics, 0 otherwise', registers: [m] }).set(0);
   const { node } = summary;
@@ -95,14 +138,17 @@ export async function resourceMetrics(summary: Summary): Promise<string> {
       const labels = { ...podLabels, container: c.name };
       if (c.cpu?.usageCoreNanoSeconds !== undefined) ctrCpu.inc(labels, c.cpu.usageCoreNanoSeconds / 1e9);
       if (c.memory?.workingSetBytes !== undefined) ctrMem.set(labels, c.memory.workingSetBytes);
+      if (c.startTime) ctrStart.set(labels, Date.parse(c.startTime) / 1000);
     }
   }
-  return exposition(m);
+  return exposition(m, Date.parse(node.cpu.time));
 }
 
-function containerUsage(c: ContainerStats): Pick<ContainerSummary, 'cpu' | 'memory'> {
+function containerUsage(c: ContainerStats, id: string, rates: CpuRates): Pick<ContainerSummary, 'cpu' | 'memory'> {
   const out: Pick<ContainerSummary, 'cpu' | 'memory'> = {};
-  if (c.cpu) out.cpu = { time: nsToIso(c.cpu.timestamp), usageNanoCores: val(c.cpu.usageNanoCores), usageCoreNanoSeconds: val(c.cpu.usageCoreNanoSeconds) };
+  const used = val(c.cpu?.usageCoreNanoSeconds ?? null);
+  // containerd's own usageNanoCores is over the time since whoever last asked it: ours is over our readings.
+  if (c.cpu) out.cpu = { time: nsToIso(c.cpu.timestamp), usageCoreNanoSeconds: used, usageNanoCores: used !== undefined ? rates.rate(id, used, c.cpu.timestamp / 1e6) : undefined };
   if (c.memory) {
     out.memory = {
       time: nsToIso(c.memory.timestamp), availableBytes: val(c.memory.availableBytes), usageBytes: val(c.memory.usageBytes),
@@ -127,14 +173,6 @@ function val(v: UInt64Value | null): number | undefined {
 
 function nsToIso(ns: number): string {
   return new Date(Math.floor(ns / 1e6)).toISOString();
-}
-
-/** Time all CPUs spent not idle since boot (the `cpu` line of /proc/stat minus idle and iowait). */
-function busyCpuNanoseconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
-  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
-  return (user + nice + system + irq + softirq + steal) * NS_PER_TICK;
 }
 
 function bootTime(): string {

@@ -2,7 +2,8 @@
 // DNS, ingress controller, NetworkPolicy enforcer and pod network routes act as the user
 // `system:k8ts-controller`, with exactly what they read and write (src/dns, src/ingress, src/netpol,
 // src/local-path, src/agent/pod-routes.ts). The scheduler gets
-// upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings.
+// upstream's roles plus what k8ts's reads besides. Bootstrap tokens get kubeadm's bindings; metrics-server's
+// aggregated reader role comes with the built-in metrics API.
 import type { ClusterRole, ClusterRoleBinding } from '../../../../api/types/generated.js';
 import { clusterRole, clusterRoleBinding, groups, rule, serviceAccount, urls, users } from './rule.js';
 
@@ -12,6 +13,7 @@ export const K8TS_SCHEDULER = 'system:k8ts-kube-scheduler';
 export const K8TS_LOG_READER = 'system:k8ts-log-reader';
 export const K8TS_LOG_SHIPPER = 'system:k8ts-log-shipper';
 export const K8TS_CERTIFICATE_APPROVER = 'system:k8ts-certificate-approver';
+export const AGGREGATED_METRICS_READER = 'system:aggregated-metrics-reader';
 
 export function k8tsClusterRoles(): ClusterRole[] {
   return [
@@ -46,6 +48,11 @@ export function k8tsClusterRoles(): ClusterRole[] {
     // to namespaces where the user may get pods/log); nodes ship their containers' lines.
     clusterRole(K8TS_LOG_READER, [urls(['get'], ['/logs/v1/search'])]),
     clusterRole(K8TS_LOG_SHIPPER, [urls(['get'], ['/logs/v1/offsets']), urls(['post'], ['/logs/v1/ingest'])]),
+    // The built-in metrics API (src/apiserver/metrics-api): metrics-server's reader role, aggregated
+    // into view, edit and admin so whoever may read pods may also `kubectl top` them.
+    clusterRole(AGGREGATED_METRICS_READER, [rule(['get', 'list', 'watch'], ['metrics.k8s.io'], ['pods', 'nodes'])], {
+      labels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'rbac.authorization.k8s.io/aggregate-to-view': 'true' },
+    }),
   ];
 }
 
