@@ -29,7 +29,7 @@ interface Hpa {
   status: { currentReplicas?: number; desiredReplicas: number; lastScaleTime?: string; conditions?: { type: string; status: string; reason: string; message: string }[] };
 }
 
-describe('HorizontalPodAutoscaler on CPU utilization', { timeout: 240_000, skip: 'needs metrics.k8s.io from branch metrics-api' }, () => {
+describe('HorizontalPodAutoscaler on CPU utilization', { timeout: 240_000 }, () => {
   let c: NetnsCluster;
   let dir: string;
 
@@ -84,7 +84,7 @@ describe('HorizontalPodAutoscaler on CPU utilization', { timeout: 240_000, skip:
     assert.ok(scaledUp.status.lastScaleTime);
     assert.ok(scaledUp.status.desiredReplicas > 1);
     // autoscaling/v1 reads the same object with the CPU percentage.
-    const v1 = JSON.parse(await c.k(['get', 'hpa.v1.autoscaling', '-n', NS, 'burner', '-o', 'json']));
+    const v1 = JSON.parse(await c.k(['get', '--raw', `/apis/autoscaling/v1/namespaces/${NS}/horizontalpodautoscalers/burner`]));
     assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
     assert.equal(typeof v1.status.currentCPUUtilizationPercentage, 'number');
 
