@@ -23,6 +23,12 @@ function groupOf(apiVersion: string): string {
   return parts.length === 2 ? parts[0] : '';
 }
 
+/**
+ * How long discovered resources are trusted: a kind not among them triggers a fresh look at once
+ * (a new CRD is found on the next sync), so this only bounds the cost of many HPAs' syncs.
+ */
+const DISCOVERY_MAX_AGE_MS = 60_000;
+
 export class ScaleTargets {
   private readonly discoveries = new WeakMap<RestClient, Discovery>();
 
@@ -30,7 +36,7 @@ export class ScaleTargets {
   async resourceOf(client: RestClient, ref: TargetRef): Promise<ResourceRef> {
     const group = groupOf(ref.apiVersion ?? '');
     let discovery = this.discoveries.get(client);
-    if (!discovery) this.discoveries.set(client, discovery = new Discovery(client));
+    if (!discovery) this.discoveries.set(client, discovery = new Discovery(client, DISCOVERY_MAX_AGE_MS));
     const found = await discovery.forKind(ref.apiVersion ?? '', ref.kind);
     if (!found) throw new ScaleTargetError(`no matches for kind "${ref.kind}" in group "${group}"`);
     return found.ref;
