@@ -8,8 +8,7 @@ import { setCondition } from '../../api/conditions.js';
 import { defaultHpaMetrics } from '../../api/defaults/autoscaling.js';
 import { nowTimestamp } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
-import { objectKey } from '../../client/informer.js';
-import { R } from '../../client/resources.js';
+import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { replicasForMetrics, type MetricsOutcome } from './metric-replicas.js';
 import { apiMetricSource } from './metrics-client.js';
@@ -76,7 +75,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
     const writeStatus = async () => {
       if (isDeepStrictEqual(original, hpa.status)) return;
       try {
-        await ctx.client.update(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${encodeURIComponent(hpa.metadata.name ?? '')}/status`, hpa);
+        await ctx.client.update(objectPath(R.horizontalpodautoscalers, namespace, hpa.metadata.name ?? '', 'status'), hpa);
       } catch (err) {
         warn('FailedUpdateStatus', messageOf(err));
         throw new SyncFailure(`failed to update status for ${hpa.metadata.name}: ${messageOf(err)}`);
@@ -210,7 +209,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       if (last !== undefined && now - last < opts.syncPeriodMs) return ctx.requeueAfter(key, last + opts.syncPeriodMs - now);
       lastSync.set(key, now);
       ctx.requeueAfter(key, opts.syncPeriodMs);
-      await sync(objectKey(shared), shared, ctx);
+      await sync(key, shared, ctx);
     },
   };
 }
