@@ -12,6 +12,7 @@ import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/s
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { waitForSignal } from './signals.js';
 import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { kubeconfigWithServers, serversFlag } from './server-list.js';
 import { METRICS_BIND_ADDRESS_FLAG, serveMetricsFlag } from './metrics-flag.js';
 import { WorkQueueMetrics } from '../client/work-queue-metrics.js';
@@ -58,7 +59,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const csiDrivers = f['csi-plugins-dir'] ? new LocalPluginSockets(String(f['csi-plugins-dir'])) : undefined;
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
-    serviceLB: !f['disable-servicelb'], horizontalPodAutoscaler, signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
+    serviceLB: !f['disable-servicelb'], horizontalPodAutoscaler: { ...horizontalPodAutoscaler, monitor: new HpaMetrics(metrics) }, signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
   }), 'controller-manager', undefined, credentials && (name => credentials.clientFor(controllerServiceAccount(name))), new WorkQueueMetrics(metrics));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {
     start: () => { log('started leading'); void manager.start(); },

@@ -76,6 +76,7 @@ import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SH
 import { parseServerList } from './server-list.js';
 import { hpaFlags, hpaSettings } from './hpa-flags.js';
 import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
+import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
 import { JoinError } from '../agent/join.js';
 import type { ServerBootstrapSource } from '../apiserver/handlers/server-bootstrap.js';
@@ -563,12 +564,14 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   // Each controller writes as its own service account (upstream's --use-service-account-credentials).
   const credentials = options ? new ServiceAccountCredentials(managerClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
   const queueMetrics = new WorkQueueMetrics(metrics);
+  const hpaMonitor = new HpaMetrics(metrics);
   const schedulerMetrics = new SchedulerMetrics(metrics);
   // CSI drivers whose controller socket is on this machine, under the embedded kubelet's plugins dir.
   const csiDrivers = options ? new LocalPluginSockets(join(agentPaths(join(settings.dataDir, 'agent')).kubelet, 'plugins')) : undefined;
   const controllers = !options ? undefined : leaderElected(managerClient, 'kube-controller-manager', true, 15, (() => {
     const manager = new ControllerManager(managerClient, allControllers({
       ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds, csiDrivers,
+      horizontalPodAutoscaler: { ...options.horizontalPodAutoscaler, monitor: hpaMonitor },
     }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)), queueMetrics);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());

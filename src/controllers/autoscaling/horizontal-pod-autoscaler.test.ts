@@ -4,6 +4,8 @@ import { StatusError } from '../../api/errors.js';
 import { collectionPath, R } from '../../client/resources.js';
 import { fakeContext, FakeInformer, type Call } from '../cluster/fake-context.js';
 import { DEFAULT_HPA_OPTIONS, horizontalPodAutoscalerController } from './horizontal-pod-autoscaler.js';
+import { componentRegistry, exposition } from '../../metrics/registry.js';
+import { HpaMetrics, type HpaMonitor } from './hpa-metrics.js';
 import type { HorizontalPodAutoscaler, Pod } from './types.js';
 
 const hour = new Date(Date.now() - 3_600_000).toISOString();
@@ -45,11 +47,11 @@ function api(state: { replicas: number; cpu?: Record<string, string> }) {
   };
 }
 
-function setup(state: { replicas: number; cpu?: Record<string, string> }, object = hpa()) {
+function setup(state: { replicas: number; cpu?: Record<string, string> }, object = hpa(), monitor?: HpaMonitor) {
   const informers = new Map<string, FakeInformer>();
   informers.set(collectionPath(R.horizontalpodautoscalers), new FakeInformer().set(object));
   informers.set(collectionPath(R.pods), new FakeInformer().set(pod('p1'), pod('p2'), { ...pod('other'), metadata: { name: 'other', namespace: 'ns', labels: { app: 'db' } } }));
-  return { ...fakeContext(informers, api(state)), controller: horizontalPodAutoscalerController(DEFAULT_HPA_OPTIONS) };
+  return { ...fakeContext(informers, api(state)), controller: horizontalPodAutoscalerController({ ...DEFAULT_HPA_OPTIONS, monitor }) };
 }
 
 const statusWrites = (calls: Call[]) => calls.filter(c => c.method === 'PUT' && c.path.endsWith('/status')).map(c => (c.body as HorizontalPodAutoscaler).status!);
@@ -136,4 +138,25 @@ test('an HPA stored without metrics (autoscaling/v1 without a CPU target) scales
   await controller.reconcile('ns/web', ctx);
   assert.equal(state.replicas, 4);
   assert.deepEqual(events, ['Normal SuccessfulRescale New size: 4; reason: cpu resource utilization (percentage of request) above target']);
+});
+
+test('reconciliations and metric computations are counted by action and error, under upstream\'s names', async () => {
+  const registry = componentRegistry();
+  const monitor = new HpaMetrics(registry);
+  const up = setup({ replicas: 2, cpu: { p1: '150m', p2: '150m' } }, hpa(), monitor);
+  await up.controller.reconcile('ns/web', up.ctx);
+  const failing = setup({ replicas: 2 }, hpa(), monitor);
+  await assert.rejects(failing.controller.reconcile('ns/web', failing.ctx));
+  const ghost = hpa();
+  ghost.spec!.scaleTargetRef = { apiVersion: 'a/b/c', kind: 'Ghost', name: 'g' };
+  const spec = setup({ replicas: 2 }, ghost, monitor);
+  await assert.rejects(spec.controller.reconcile('ns/web', spec.ctx), /unexpected GroupVersion string: a\/b\/c/);
+  const text = await exposition(registry);
+  assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliations_total\{action="scale_up",error="none"\} 1$/m);
+  assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliations_total\{action="none",error="internal"\} 1$/m);
+  assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliations_total\{action="none",error="spec"\} 1$/m);
+  assert.match(text, /^horizontal_pod_autoscaler_controller_metric_computation_total\{action="scale_up",error="none",metric_type="Resource"\} 1$/m);
+  assert.match(text, /^horizontal_pod_autoscaler_controller_metric_computation_total\{action="none",error="internal",metric_type="Resource"\} 1$/m);
+  assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliation_duration_seconds_bucket\{action="scale_up",error="none",le="16.384"\} 1$/m);
+  assert.match(text, /^# HELP horizontal_pod_autoscaler_controller_reconciliations_total \[ALPHA\] Number of reconciliations of HPA controller\./m);
 });

@@ -16,7 +16,8 @@ import type { CalculatorOptions } from './replica-calculator.js';
 import {
   newScaleHistory, normalizeWithBehavior, normalizeWithoutBehavior, recordInitialRecommendation, recordScaleEvent, resolveBehavior, type ScaleHistory,
 } from './scale-normalization.js';
-import { ScaleTargets } from './scale-target.js';
+import { actionOf, type ActionLabel, type ErrorLabel, type HpaMonitor } from './hpa-metrics.js';
+import { InvalidTargetRefError, ScaleTargets } from './scale-target.js';
 import type { ConditionUpdate, HorizontalPodAutoscaler, MetricSpec, MetricStatus, Pod, Scale } from './types.js';
 
 export interface HorizontalPodAutoscalerOptions extends CalculatorOptions {
@@ -24,6 +25,8 @@ export interface HorizontalPodAutoscalerOptions extends CalculatorOptions {
   syncPeriodMs: number;
   /** Scale-down window of HPAs that set none (--horizontal-pod-autoscaler-downscale-stabilization). */
   downscaleStabilizationMs: number;
+  /** Where reconciliations and metric computations are counted (the controller manager's registry). */
+  monitor?: HpaMonitor;
 }
 
 export const DEFAULT_HPA_OPTIONS: HorizontalPodAutoscalerOptions = {
@@ -35,7 +38,12 @@ export const DEFAULT_HPA_OPTIONS: HorizontalPodAutoscalerOptions = {
 };
 
 /** A sync that could not finish; the HPA's status and events already say why. */
-class SyncFailure extends Error {}
+class SyncFailure extends Error {
+  /** The HPA's spec is at fault (its metrics say `spec`, not `internal`). */
+  constructor(message: string, readonly spec = false) {
+    super(message);
+  }
+}
 
 export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerOptions = DEFAULT_HPA_OPTIONS): Controller {
   const histories = new Map<string, ScaleHistory>();
@@ -60,7 +68,8 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
     return out.sort();
   }
 
-  async function sync(key: string, shared: HorizontalPodAutoscaler, ctx: ControllerContext): Promise<void> {
+  /** `done.action` says what a sync did, even one that then fails. */
+  async function sync(key: string, shared: HorizontalPodAutoscaler, ctx: ControllerContext, done: { action: ActionLabel }): Promise<void> {
     const hpa: HorizontalPodAutoscaler = { ...structuredClone(shared), apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' };
     const original = structuredClone(hpa.status);
     hpa.status ??= { desiredReplicas: 0 };
@@ -93,7 +102,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       warn('FailedGetScale', messageOf(err));
       condition({ type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message: `the HPA controller was unable to get the target's current scale: ${messageOf(err)}` });
       await writeStatus().catch(e => ctx.log('status update failed', { key, error: messageOf(e) }));
-      throw new SyncFailure(`failed to query scale subresource for ${reference}: ${messageOf(err)}`);
+      throw new SyncFailure(`failed to query scale subresource for ${reference}: ${messageOf(err)}`, err instanceof InvalidTargetRefError);
     }
     condition({ type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: 'the HPA controller was able to get the target\'s current scale' });
     const currentReplicas = scale.spec?.replicas ?? 0;
@@ -117,6 +126,10 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       desiredReplicas = minReplicas;
     } else {
       const outcome = await computeMetrics(key, hpa, scale, ctx, now);
+      for (const m of outcome.computations) {
+        const action = m.replicas === undefined ? 'none' : actionOf(shared.status?.currentReplicas ?? 0, m.replicas);
+        opts.monitor?.metricComputed(action, m.replicas !== undefined ? 'none' : m.specError ? 'spec' : 'internal', m.seconds, m.metricType);
+      }
       metricStatuses = outcome.statuses;
       for (const e of outcome.events) warn(e.reason, e.message);
       condition(outcome.condition);
@@ -151,6 +164,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       }
       condition({ type: 'AbleToScale', status: 'True', reason: 'SucceededRescale', message: `the HPA controller was able to update the target scale to ${desiredReplicas}` });
       ctx.recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}`);
+      done.action = actionOf(currentReplicas, desiredReplicas);
       if (spec.behavior) recordScaleEvent(history, resolveBehavior(spec.behavior, opts.downscaleStabilizationMs), currentReplicas, desiredReplicas, now);
       ctx.log('rescaled', { hpa: key, currentReplicas, desiredReplicas, reason: rescaleReason });
     } else {
@@ -165,7 +179,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
   async function computeMetrics(key: string, hpa: HorizontalPodAutoscaler, scale: Scale, ctx: ControllerContext, now: number): Promise<MetricsOutcome> {
     const selectorText = scale.status?.selector ?? '';
     const failed = (reason: string, message: string, event: { reason: string; message: string }): MetricsOutcome => ({
-      replicas: -1, metricName: '', statuses: [], events: [event], error: event.message,
+      replicas: -1, metricName: '', statuses: [], events: [event], error: event.message, computations: [],
       condition: { type: 'ScalingActive', status: 'False', reason, message },
     });
     if (!selectorText) {
@@ -209,7 +223,17 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       if (last !== undefined && now - last < opts.syncPeriodMs) return ctx.requeueAfter(key, last + opts.syncPeriodMs - now);
       lastSync.set(key, now);
       ctx.requeueAfter(key, opts.syncPeriodMs);
-      await sync(key, shared, ctx);
+      const started = performance.now();
+      const done = { action: 'none' as ActionLabel };
+      let error: ErrorLabel = 'none';
+      try {
+        await sync(key, shared, ctx, done);
+      } catch (err) {
+        error = err instanceof SyncFailure && err.spec ? 'spec' : 'internal';
+        throw err;
+      } finally {
+        opts.monitor?.reconciled(done.action, error, (performance.now() - started) / 1000);
+      }
     },
   };
 }

@@ -58,6 +58,16 @@ export interface MetricsOutcome {
   events: WarningEvent[];
   /** Set when some metric failed, even if the others still decide. */
   error?: string;
+  /** Each metric's computation, for the autoscaler's metrics: its proposal (none if it failed) and time taken. */
+  computations: MetricComputation[];
+}
+
+export interface MetricComputation {
+  metricType: string;
+  replicas?: number;
+  /** The failure lies in the HPA's spec (a metric type nobody knows), not in reading or computing. */
+  specError: boolean;
+  seconds: number;
 }
 
 /** A metric that could not be computed: the error, and the condition reason that names its kind. */
@@ -243,11 +253,15 @@ export async function replicasForMetrics(input: MetricsInput, specs: MetricSpec[
   let metricName = '';
   let invalid = 0;
   let firstError: MetricError | undefined;
+  const computations: MetricComputation[] = [];
   for (const [i, spec] of specs.entries()) {
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       const p = await metricProposal(input, spec);
       statuses[i] = p.status;
       if (replicas === 0 || p.replicas > replicas) [replicas, metricName] = [p.replicas, p.metricName];
+      computations.push({ metricType: spec.type, replicas: p.replicas, specError: false, seconds: took() });
     } catch (err) {
       const e = err instanceof MetricError ? err : new MetricError(messageOf(err), 'FailedGetResourceMetric');
       // Upstream leaves a failed metric's entry empty; printers show it as <unknown>.
@@ -255,13 +269,14 @@ export async function replicasForMetrics(input: MetricsInput, specs: MetricSpec[
       events.push({ reason: e.reason, message: e.conditionMessage });
       invalid++;
       firstError ??= e;
+      computations.push({ metricType: spec.type, specError: e.reason === 'InvalidMetricSourceType', seconds: took() });
     }
   }
   const error = firstError && `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError.message}`;
   if (firstError && (invalid >= specs.length || replicas < input.specReplicas)) {
     const condition = { type: 'ScalingActive', status: 'False', reason: firstError.reason, message: `the HPA was unable to compute the replica count: ${firstError.conditionMessage}` };
-    return { replicas: -1, metricName: '', statuses, condition, events, error };
+    return { replicas: -1, metricName: '', statuses, condition, events, error, computations };
   }
   const condition = { type: 'ScalingActive', status: 'True', reason: 'ValidMetricFound', message: `the HPA was able to successfully calculate a replica count from ${metricName}` };
-  return { replicas, metricName, statuses, condition, events, ...(error ? { error } : {}) };
+  return { replicas, metricName, statuses, condition, events, computations, ...(error ? { error } : {}) };
 }

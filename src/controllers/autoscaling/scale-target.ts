@@ -10,6 +10,9 @@ import type { Scale } from './types.js';
 /** The target could not be found or read (the message is upstream's). */
 export class ScaleTargetError extends Error {}
 
+/** The reference itself is wrong: its apiVersion cannot be parsed. */
+export class InvalidTargetRefError extends ScaleTargetError {}
+
 export interface TargetRef {
   apiVersion?: string;
   kind: string;
@@ -19,7 +22,7 @@ export interface TargetRef {
 /** The group of an apiVersion, refusing what schema.ParseGroupVersion refuses. */
 function groupOf(apiVersion: string): string {
   const parts = apiVersion.split('/');
-  if (parts.length > 2) throw new ScaleTargetError(`unexpected GroupVersion string: ${apiVersion}`);
+  if (parts.length > 2) throw new InvalidTargetRefError(`unexpected GroupVersion string: ${apiVersion}`);
   return parts.length === 2 ? parts[0] : '';
 }
 
