@@ -5,7 +5,8 @@
 // stabilization window — and `kubectl get hpa`, the status and the events say so as upstream's do.
 // The metrics come from the built-in metrics API (metrics.k8s.io), scraped every 2 s here; the
 // autoscaler syncs every 3 s. Without nodes or metrics, the scale targets: a custom resource and a
-// StatefulSet brought within min/max through their scale subresources, and a kind nobody serves.
+// StatefulSet brought within min/max through their scale subresources, a kind nobody serves, and
+// the autoscaler's series on the server's /metrics.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +143,13 @@ describe('HorizontalPodAutoscaler scale targets', { timeout: 120_000 }, () => {
     await s.c.k(['autoscale', 'statefulset', 'db', '--min=3', '--max=5']);
     await eventually(async () => (await s.c.k(['get', 'statefulset', 'db', '-o', 'jsonpath={.spec.replicas}'])) === '3', 30_000, 'StatefulSet db scaled to 3');
     assert.ok((await events('db')).includes('horizontal-pod-autoscaler Normal SuccessfulRescale: New size: 3; reason: Current number of replicas below Spec.MinReplicas'));
+  });
+
+  test('the server\'s /metrics counts the autoscaler\'s reconciliations', async () => {
+    const text = await s.c.k(['get', '--raw', '/metrics']);
+    assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliations_total\{action="scale_down",error="none"\} [1-9]\d*$/m);
+    assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliations_total\{action="scale_up",error="none"\} [1-9]\d*$/m);
+    assert.match(text, /^horizontal_pod_autoscaler_controller_reconciliations_total\{action="none",error="internal"\} [1-9]\d*$/m);
   });
 
   test('a target kind nobody serves: AbleToScale=False/FailedGetScale', async () => {
