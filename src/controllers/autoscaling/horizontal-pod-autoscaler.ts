@@ -12,7 +12,7 @@ import { objectPath, R } from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { replicasForMetrics, type MetricsOutcome } from './metric-replicas.js';
 import { apiMetricSource } from './metrics-client.js';
-import type { CalculatorOptions } from './replica-calculator.js';
+import { DEFAULT_CALCULATOR_OPTIONS, type CalculatorOptions } from './replica-calculator.js';
 import {
   newScaleHistory, normalizeWithBehavior, normalizeWithoutBehavior, recordInitialRecommendation, recordScaleEvent, resolveBehavior, type ScaleHistory,
 } from './scale-normalization.js';
@@ -30,11 +30,9 @@ export interface HorizontalPodAutoscalerOptions extends CalculatorOptions {
 }
 
 export const DEFAULT_HPA_OPTIONS: HorizontalPodAutoscalerOptions = {
+  ...DEFAULT_CALCULATOR_OPTIONS,
   syncPeriodMs: 15_000,
   downscaleStabilizationMs: 5 * 60_000,
-  tolerance: 0.1,
-  cpuInitializationPeriodMs: 5 * 60_000,
-  delayOfInitialReadinessStatusMs: 30_000,
 };
 
 /** A sync that could not finish; the HPA's status and events already say why. */
