@@ -5,6 +5,9 @@ import type { NodeSpec, NodeStatus } from './types/generated.js';
 
 export const KUBELET_VERSION = 'v1.32.0';
 
+/** Marks a Node that `k8ts sim-nodes` keeps: nothing listens at its addresses (no kubelet to scrape). */
+export const SIMULATED_NODE_ANNOTATION = 'k8ts.io/simulated';
+
 export interface NodeCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';

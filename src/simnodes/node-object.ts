@@ -2,7 +2,7 @@
 // allocatable (nothing reserved), and the status conditions of a healthy node.
 import { createHash } from 'node:crypto';
 import { intToIp } from '../api/cidr.js';
-import { KUBELET_VERSION, wellKnownLabels, type NodeCondition, type NodeObject } from '../api/node-object.js';
+import { KUBELET_VERSION, SIMULATED_NODE_ANNOTATION, wellKnownLabels, type NodeCondition, type NodeObject } from '../api/node-object.js';
 import type { SimNodeOptions } from './options.js';
 
 /** Simulated nodes' InternalIPs: 172.16.0.0/12 is private and wide enough for 10^6 nodes. */
@@ -34,7 +34,7 @@ export function newNode(o: SimNodeOptions, index: number, extraLabels = true): N
   const name = nodeName(o, index);
   return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name, labels: nodeLabels(o, name, index, extraLabels), annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'k8ts.io/simulated': 'true' } },
+    metadata: { name, labels: nodeLabels(o, name, index, extraLabels), annotations: { 'node.alpha.kubernetes.io/ttl': '0', [SIMULATED_NODE_ANNOTATION]: 'true' } },
     spec: o.taints.length ? { taints: o.taints } : {},
   };
 }

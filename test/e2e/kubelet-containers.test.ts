@@ -86,7 +86,8 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     containerd = await ContainerdProcess.start({ dir: join(dir, 'containerd'), netns: netns.name, cniConfDir: join(dir, 'cni') });
     await ensureBuiltinImages(containerd.endpoint, IMPORTED_ON_START);
     runtime = new RuntimeClient(containerd.endpoint);
-    cluster = await TestCluster.start();
+    // The node's address is inside the test's namespace, out of the server's reach: no metrics scraping.
+    cluster = await TestCluster.start({ extraArgs: ['--disable-metrics-server'] });
     const port = Number(new URL(cluster.url).port);
     relay = await relayUnixToTcp(join(dir, 'api.sock'), port);
     rest = new RestClient(loadKubeconfig(cluster.kubeconfig));

@@ -1,6 +1,6 @@
-// Resource metrics on a real node: a busybox pod that spins (`while :; do :; done`) and one that
-// sleeps, on the server's embedded node (containerd in a test network namespace). The built-in
-// metrics API (metrics.k8s.io, scraped every 2 s here) shows, through the real `kubectl top`, the
+// Resource metrics on real nodes: a busybox pod that spins (`while :; do :; done`) on the server's
+// embedded node and one that sleeps on an agent (each node with its containerd in a test network
+// namespace). The built-in metrics API (metrics.k8s.io, scraping both kubelets every 2 s here) shows, through the real `kubectl top`, the
 // spinner at the CPU its cgroup says it used (near a whole core on a machine with one to spare) and
 // the sleeper near nothing; the kubelet's /metrics/cadvisor, read through the API server's node
 // proxy, parses strictly and counts the spinner's CPU time up exactly as its cgroup does.
@@ -28,19 +28,22 @@ function rows(out: string): Map<string, string[]> {
 
 describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
   let c: NetnsCluster;
+  /** The server's node, where the spinner runs, and an agent, where the sleeper runs. */
   let node: string;
+  let agent: string;
 
   let burnerCgroup: string;
   /** The spinner's CPU time as its cgroup counts it, and when it was read. */
   const burnerCpuSeconds = () => ({ seconds: Number(readFileSync(`/sys/fs/cgroup/cpuacct${burnerCgroup}/cpuacct.usage`, 'utf8')) / 1e9, atMs: Date.now() });
 
   before(async () => {
-    c = await NetnsCluster.start({ agents: 0, serverArgs: ['--metric-resolution', '2s'] });
+    c = await NetnsCluster.start({ agents: 1, serverArgs: ['--metric-resolution', '2s'] });
     node = c.nodes[0].name;
+    agent = c.nodes[1].name;
     await c.k(['create', 'namespace', NS]);
     await c.k(['apply', '-n', NS, '-f', '-'], [
-      pod('burner', { terminationGracePeriodSeconds: 0, containers: [{ name: 'spin', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'while :; do :; done'], resources: { requests: { cpu: '1' } } }] }, { labels: { role: 'burner' } }),
-      pod('idler', { terminationGracePeriodSeconds: 0, containers: [sleeperContainer('nap'), sleeperContainer('second')] }, { labels: { role: 'idler' } }),
+      pod('burner', { nodeName: node, terminationGracePeriodSeconds: 0, containers: [{ name: 'spin', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'while :; do :; done'], resources: { requests: { cpu: '1' } } }] }, { labels: { role: 'burner' } }),
+      pod('idler', { nodeName: agent, terminationGracePeriodSeconds: 0, containers: [sleeperContainer('nap'), sleeperContainer('second')] }, { labels: { role: 'idler' } }),
     ].join('---\n'));
     await c.k(['wait', '-n', NS, '--for=condition=Ready', 'pod/burner', 'pod/idler', '--timeout=90s']);
     const id = (await c.k(['get', 'pod', '-n', NS, 'burner', '-o', 'jsonpath={.status.containerStatuses[0].containerID}'])).replace('containerd://', '');
@@ -94,10 +97,10 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
     assert.match(all, new RegExp(`^${NS}\\s+burner\\s`, 'm'));
   });
 
-  test('kubectl top nodes: usage against the node\'s allocatable', async () => {
+  test('kubectl top nodes: every node, usage against the node\'s allocatable', async () => {
     const out = await eventually(async () => {
       const r = await c.kubectl(['top', 'nodes']);
-      return r.code === 0 && r.stdout.includes(node) ? r.stdout : undefined;
+      return r.code === 0 && rows(r.stdout).has(node) && rows(r.stdout).has(agent) ? r.stdout : undefined;
     }, 30_000, 'kubectl top nodes');
     assert.match(out, /^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)/);
     const [cpu, cpuPercent, memory, memoryPercent] = rows(out).get(node)!;
@@ -132,7 +135,22 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
 
     const missing = await c.kubectl(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods/nope`]);
     assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /pods "nope" not found|NotFound/);
+    assert.match(missing.stderr, /\(NotFound\): pod "nope" not found/);
+    // A pod that never ran has no metrics.
+    await c.k(['apply', '-n', NS, '-f', '-'], pod('pending', { nodeSelector: { nowhere: 'true' }, containers: [sleeperContainer('nap')] }));
+    const pending = await c.kubectl(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods/pending`]);
+    assert.match(pending.stderr, /\(NotFound\): podmetrics.metrics.k8s.io "pending" not found/);
+    const watch = await c.kubectl(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/pods?watch=true`]);
+    assert.match(watch.stderr, /\(MethodNotAllowed\)/);
+  });
+
+  test('RBAC: whoever may view a namespace may read its pods\' metrics (system:aggregated-metrics-reader is part of view)', async () => {
+    await c.k(['create', 'serviceaccount', '-n', NS, 'viewer']);
+    await c.k(['create', 'rolebinding', '-n', NS, 'viewer-view', '--clusterrole=view', `--serviceaccount=${NS}:viewer`]);
+    const as = `--as=system:serviceaccount:${NS}:viewer`;
+    await eventually(async () => (await c.kubectl(['top', 'pods', '-n', NS, as])).code === 0, 20_000, 'view to include metrics.k8s.io');
+    const elsewhere = await c.kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods', as]);
+    assert.match(elsewhere.stderr, /\(Forbidden\).*cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "kube-system"/);
   });
 
   test('/metrics/cadvisor through the node proxy: cAdvisor\'s series, the spinner\'s CPU counting up', async () => {

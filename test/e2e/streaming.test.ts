@@ -291,7 +291,8 @@ describe('streaming through the API server: logs, exec, attach, port-forward, cp
     const web = summary.pods.find((p: { podRef: { name: string } }) => p.podRef.name === 'web');
     assert.ok(web.containers.some((c: { name: string; memory?: { workingSetBytes?: number } }) => c.name === 'httpd' && (c.memory?.workingSetBytes ?? 0) > 0), JSON.stringify(web));
     const metrics = await cluster!.k(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/metrics/resource`]);
-    assert.match(metrics, /^container_memory_working_set_bytes\{container="httpd",namespace="default",pod="web"\} [1-9]\d*$/m);
+    // Each sample carries the time of its reading (milliseconds), as upstream's kubelet writes it.
+    assert.match(metrics, /^container_memory_working_set_bytes\{container="httpd",namespace="default",pod="web"\} [1-9]\d* \d{13}$/m);
     assert.match(metrics, /^node_cpu_usage_seconds_total \d/m);
   });
 

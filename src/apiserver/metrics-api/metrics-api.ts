@@ -110,7 +110,8 @@ export class ResourceMetricsAPI {
 
   private nodeMetrics(name: string, now: Date): Record<string, unknown> {
     const node = this.registry.get('', 'nodes').getCached('', name)?.object as Node | undefined;
-    if (!node) throw new NotFoundError({ group: '', resource: 'nodes', name });
+    // metrics-server's listers answer for a missing object, naming the resource in the singular.
+    if (!node) throw new NotFoundError({ group: '', resource: 'node', name });
     const usage = this.store.node(name);
     if (!usage) throw new NotFoundError({ group: METRICS_GROUP, resource: 'nodemetrics', name });
     return nodeMetrics(node, usage, now) as unknown as Record<string, unknown>;
@@ -118,7 +119,7 @@ export class ResourceMetricsAPI {
 
   private podMetrics(namespace: string, name: string, now: Date): Record<string, unknown> {
     const pod = this.registry.get('', 'pods').getCached(namespace, name)?.object as Pod | undefined;
-    if (!pod) throw new NotFoundError({ group: '', resource: 'pods', name });
+    if (!pod) throw new NotFoundError({ group: '', resource: 'pod', name });
     const usage = pod.status?.phase === 'Running' ? this.store.pod(namespace, name) : undefined;
     if (!usage) throw new NotFoundError({ group: METRICS_GROUP, resource: 'podmetrics', name });
     return podMetrics(pod, usage, now) as unknown as Record<string, unknown>;
