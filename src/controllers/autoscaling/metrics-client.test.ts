@@ -21,6 +21,8 @@ test('resource metrics: PodMetrics of the target\'s pods by label selector', asy
   });
   assert.equal((await source.resourceMetrics('cpu', '')).get('a')?.value, 20);
   assert.deepEqual(calls[0], { method: 'GET', path: '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods', body: { labelSelector: 'app=web' } });
+  const empty = client({ '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods': { items: [] } });
+  await assert.rejects(empty.source.resourceMetrics('cpu', ''), /^Error: no metrics returned from resource metrics API$/);
 });
 
 test('custom metrics: every pod\'s under pods/*, an object\'s under its qualified resource, a namespace\'s under metrics', async () => {

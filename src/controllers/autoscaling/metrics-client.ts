@@ -51,7 +51,7 @@ export function apiMetricSource(client: RestClient, targets: ScaleTargets, names
   return {
     async resourceMetrics(resource, container) {
       const list = await items('resource metrics API', () => client.get<{ items?: PodMetrics[] }>(`${RESOURCE_METRICS}/namespaces/${ns}/pods`, query({ labelSelector: podSelector })));
-      return resourceMetricsOf(list, resource, container).metrics;
+      return resourceMetricsOf(list, resource, container);
     },
     async podsMetric(metric, metricSelector) {
       const path = `${CUSTOM_METRICS}/namespaces/${ns}/pods/*/${encodeURIComponent(metric)}`;

@@ -17,11 +17,10 @@ export class MetricsFetchError extends Error {}
 const windowMs = (text: string): number => Number(parseGoDuration(text) / 1_000_000n);
 
 /**
- * Per-pod readings of `resource` and the first item's timestamp. A pod lacking the resource in any
- * container is left out (so it counts as missing); a pod lacking the named container is an error.
+ * Per-pod readings of `resource`. A pod lacking the resource in any container is left out (so it
+ * counts as missing); a pod lacking the named container is an error.
  */
-export function resourceMetricsOf(items: PodMetrics[], resource: string, container = ''): { metrics: PodMetricsInfo; timestampMs: number } {
-  if (!items.length) throw new MetricsFetchError('no metrics returned from resource metrics API');
+export function resourceMetricsOf(items: PodMetrics[], resource: string, container = ''): PodMetricsInfo {
   const metrics: PodMetricsInfo = new Map();
   for (const m of items) {
     const name = m.metadata.name ?? '';
@@ -39,5 +38,5 @@ export function resourceMetricsOf(items: PodMetrics[], resource: string, contain
     if (!values.length || values.some(v => v === undefined)) continue;
     metrics.set(name, reading(values.reduce((sum, v) => sum + milliOf(v!), 0)));
   }
-  return { metrics, timestampMs: Date.parse(items[0].timestamp) };
+  return metrics;
 }
