@@ -11,6 +11,8 @@ import { LocalPluginSockets } from '../controllers/csi/driver-endpoints.js';
 import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/service-accounts.js';
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { waitForSignal } from './signals.js';
+import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { kubeconfigWithServers, serversFlag } from './server-list.js';
 import { METRICS_BIND_ADDRESS_FLAG, serveMetricsFlag } from './metrics-flag.js';
 import { WorkQueueMetrics } from '../client/work-queue-metrics.js';
@@ -31,6 +33,7 @@ const flags: Record<string, FlagSpec> = {
   'cluster-signing-duration': { type: 'int', default: 365 * 24 * 3600, help: 'longest certificate the CSR signer issues, in seconds' },
   'use-service-account-credentials': { type: 'bool', default: true, help: 'each controller acts as its own service account kube-system/<controller> (tokens from TokenRequest); otherwise all use the kubeconfig\'s identity' },
   'csi-plugins-dir': { type: 'string', help: 'the kubelet plugins dir of this machine (<kubelet-root>/plugins): CSI drivers whose socket is there get the provisioner, attacher and resizer from this process' },
+  ...hpaFlags,
   'metrics-bind-address': METRICS_BIND_ADDRESS_FLAG,
   help: { type: 'bool', help: 'show this help' },
 };
@@ -50,13 +53,14 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const signingCA = f['cluster-signing-cert-file']
     ? { cert: readFileSync(String(f['cluster-signing-cert-file']), 'utf8'), key: readFileSync(String(f['cluster-signing-key-file']), 'utf8') }
     : undefined;
+  const horizontalPodAutoscaler = hpaSettings(f);
   const metrics = componentRegistry();
   const metricsServer = serveMetricsFlag(String(f['metrics-bind-address']), metrics, log);
   const credentials = f['use-service-account-credentials'] ? new ServiceAccountCredentials(client, CONTROLLER_NAMESPACE, 'k8ts-controller-manager', log) : undefined;
   const csiDrivers = f['csi-plugins-dir'] ? new LocalPluginSockets(String(f['csi-plugins-dir'])) : undefined;
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
-    serviceLB: !f['disable-servicelb'], signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
+    serviceLB: !f['disable-servicelb'], horizontalPodAutoscaler: { ...horizontalPodAutoscaler, monitor: new HpaMetrics(metrics) }, signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
     nodeCollectorMetrics: new NodeCollectorMetrics(metrics),
   }), 'controller-manager', undefined, credentials && (name => credentials.clientFor(controllerServiceAccount(name))), new WorkQueueMetrics(metrics));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {

@@ -75,6 +75,9 @@ import { embeddedEtcdClient, readMemberRecord, resetEmbeddedEtcd } from './embed
 import { bootstrapToken, nodeAgentFlags, nodeAgentSettings, readToken, startNodeAgent, type RunningAgent } from './agent-command.js';
 import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SHARED_FILES, writeServerBootstrap, type ServerBootstrapData } from './server-join.js';
 import { parseServerList } from './server-list.js';
+import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
+import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
 import { JoinError } from '../agent/join.js';
 import type { ServerBootstrapSource } from '../apiserver/handlers/server-bootstrap.js';
@@ -119,6 +122,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'server': { type: 'string', help: 'join the cluster of this running server (https://HOST:PORT): its CA, keys and etcd members are shared (needs --cluster-init or --datastore etcd)' },
   'token': { type: 'string', help: 'with --server: the server token (the first server\'s <data-dir>/token); bootstrap tokens made for agents cannot join servers' },
   'token-file': { type: 'string', help: 'file holding the server token (keeps it out of the process list)' },
+  ...hpaFlags,
   ...datastoreFlags,
   ...nodeAgentFlags,
   'help': { type: 'bool', help: 'show this help' },
@@ -159,7 +163,7 @@ interface ServerSettings {
   limits: RequestLimitOptions;
   tolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
   /** Undefined with --disable-controllers. */
-  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean };
+  controllers?: { clusterCidr: string; nodeMonitorGracePeriodSeconds: number; serviceLB: boolean; horizontalPodAutoscaler: HorizontalPodAutoscalerOptions };
   /** Undefined with --disable-agent. */
   agent?: ReturnType<typeof nodeAgentSettings>;
   podSecurity: PodSecurityConfig;
@@ -307,7 +311,10 @@ function serverSettings(flags: FlagValues): ServerSettings {
     unreachableSeconds: Number(flags['default-unreachable-toleration-seconds']),
   };
   const controllers = flags['disable-controllers'] ? undefined
-    : { clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'] };
+    : {
+      clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'],
+      horizontalPodAutoscaler: hpaSettings(flags),
+    };
   const metricResolutionMs = flags['disable-metrics-server'] ? undefined : parseDuration(String(flags['metric-resolution']), 'metric-resolution');
   if (metricResolutionMs !== undefined && metricResolutionMs < 1000) throw new FlagError(`invalid value "${flags['metric-resolution']}" for --metric-resolution: must be at least 1s`);
   const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
@@ -558,6 +565,7 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
   // Each controller writes as its own service account (upstream's --use-service-account-credentials).
   const credentials = options ? new ServiceAccountCredentials(managerClient, CONTROLLER_NAMESPACE, 'k8ts-server', logger('controller-manager')) : undefined;
   const queueMetrics = new WorkQueueMetrics(metrics);
+  const hpaMonitor = new HpaMetrics(metrics);
   const schedulerMetrics = new SchedulerMetrics(metrics);
   // CSI drivers whose controller socket is on this machine, under the embedded kubelet's plugins dir.
   const csiDrivers = options ? new LocalPluginSockets(join(agentPaths(join(settings.dataDir, 'agent')).kubelet, 'plugins')) : undefined;
@@ -565,6 +573,7 @@ function startControlLoops(settings: ServerSettings, identities: { scheduler: Cl
     const manager = new ControllerManager(managerClient, allControllers({
       ...options, caCert: creds.ca.cert, signingCA: creds.ca, signingDurationSeconds: settings.signingDurationSeconds, csiDrivers,
       nodeCollectorMetrics: new NodeCollectorMetrics(metrics),
+      horizontalPodAutoscaler: { ...options.horizontalPodAutoscaler, monitor: hpaMonitor },
     }), 'controller-manager', managerInformers, name => credentials!.clientFor(controllerServiceAccount(name)), queueMetrics);
     return { start: () => void manager.start(), stop: () => manager.stop() };
   })());

@@ -1,4 +1,5 @@
 // Every built-in controller, as run by `k8ts server` and `k8ts controller-manager`.
+import { DEFAULT_HPA_OPTIONS, horizontalPodAutoscalerController, type HorizontalPodAutoscalerOptions } from './autoscaling/horizontal-pod-autoscaler.js';
 import { certificateControllers, type CertificateControllerOptions } from './certificates/index.js';
 import { clusterControllers } from './cluster/index.js';
 import { csiControllers } from './csi/index.js';
@@ -17,8 +18,11 @@ export interface ControllerOptions extends CertificateControllerOptions {
   csiDrivers?: DriverEndpoints;
   /** Where the node lifecycle controller keeps its node_collector_* series; absent: none. */
   nodeCollectorMetrics?: NodeCollectorMetrics;
+  /** The horizontal pod autoscaler's --horizontal-pod-autoscaler-* settings (default: upstream's). */
+  horizontalPodAutoscaler?: HorizontalPodAutoscalerOptions;
 }
 
 export function allControllers(opts: ControllerOptions): Controller[] {
-  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts), ...csiControllers(opts.csiDrivers)];
+  return [...workloadControllers, ...clusterControllers(opts), ...storageControllers, ...certificateControllers(opts), ...csiControllers(opts.csiDrivers),
+    horizontalPodAutoscalerController(opts.horizontalPodAutoscaler ?? DEFAULT_HPA_OPTIONS)];
 }

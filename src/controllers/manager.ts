@@ -39,7 +39,7 @@ export class ControllerManager {
     const term = ++this.term;
     const informers = this.shared ?? new SharedInformers(this.client);
     this.informers = informers;
-    const recorders = new Map<RestClient, ApiEventRecorder>();
+    const recorders = new Map<RestClient, Map<string, ApiEventRecorder>>();
     // Each controller starts as soon as its own credentials are ready, not after everyone's.
     await Promise.all(this.controllers.map(async c => {
       let client = this.client;
@@ -52,9 +52,12 @@ export class ControllerManager {
         }
       }
       if (this.stopped || term !== this.term) return;
-      // Events go out with the controller's own credentials too (one recorder per client).
-      let recorder = recorders.get(client);
-      if (!recorder) recorders.set(client, recorder = new ApiEventRecorder(client, this.component));
+      // Events go out with the controller's own credentials too (one recorder per client and source).
+      const source = c.eventSource ?? this.component;
+      let byClient = recorders.get(client);
+      if (!byClient) recorders.set(client, byClient = new Map());
+      let recorder = byClient.get(source);
+      if (!recorder) byClient.set(source, recorder = new ApiEventRecorder(client, source));
       this.run(c, client, recorder, informers);
     }));
     if (!this.stopped) await informers.waitForSync();

@@ -35,6 +35,7 @@ const SERVICE_ACCOUNTS: Record<string, string> = {
   'ephemeral-volume': 'ephemeral-volume-controller',
   'validatingadmissionpolicy-status-controller': 'validatingadmissionpolicy-status-controller',
   'attachdetach': 'attachdetach-controller',
+  'horizontalpodautoscaling': 'horizontal-pod-autoscaler',
   // k8ts only: the CSI sidecars' work (external-provisioner, -attacher, -resizer); the deleter is
   // the provisioner's other half upstream and shares its account.
   'csi-provisioner': 'csi-external-provisioner',

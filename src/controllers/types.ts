@@ -29,6 +29,8 @@ export interface Controller {
   name: string;
   watches: WatchSpec[];
   workers?: number;
+  /** The component its events name as their source (upstream's per-controller recorders); default: the manager's. */
+  eventSource?: string;
   /** Level-triggered: must be safe to call any number of times for any key. */
   reconcile(key: string, ctx: ControllerContext): Promise<void>;
 }

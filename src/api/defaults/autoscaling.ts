@@ -3,6 +3,10 @@ import type { Defaulter, Obj } from './types.js';
 
 const DEFAULT_CPU_UTILIZATION = 80;
 
+/** The metrics of a v2 HPA that names none: 80 % CPU utilization. */
+export const defaultHpaMetrics = (): Obj[] =>
+  [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: DEFAULT_CPU_UTILIZATION } } }];
+
 // The v2 controller's historical behaviour: scale up by max(4 pods, 100%) per 15s at once, scale
 // down by up to 100% per 15s. The scale-down window stays unset so the controller's flag applies.
 const scaleUpRules = (): Obj => ({
@@ -26,7 +30,7 @@ export const autoscalingDefaults: Record<string, Defaulter> = {
     // autoscaling/v1 has only targetCPUUtilizationPercentage, read by the controller as 80 when unset.
     if (version === 'v1') return;
     if (!spec.metrics?.length) {
-      spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: DEFAULT_CPU_UTILIZATION } } }];
+      spec.metrics = defaultHpaMetrics();
     }
     if (spec.behavior) {
       spec.behavior.scaleUp = fillRules(spec.behavior.scaleUp, scaleUpRules());

@@ -19,6 +19,7 @@ export class FakeInformer<T extends KubeObject = KubeObject> {
 
   get(key: string): T | undefined { return this.items.get(key); }
   list(): T[] { return [...this.items.values()]; }
+  waitForSync(): Promise<void> { return Promise.resolve(); }
   on(): this { return this; }
   addIndex(name: string, fn: (o: T) => string[]): this { this.indexers.set(name, fn); return this; }
   byIndex(name: string, value: string): T[] { return this.list().filter(o => this.indexers.get(name)!(o).includes(value)); }
