@@ -7,7 +7,7 @@ import { requestLabels } from './request-metrics.js';
 const labelsOf = (method: string, url: string, contentType?: string) => {
   const u = new URL(url, 'https://k8ts');
   const req = { method, url, headers: contentType ? { 'content-type': contentType } : {} } as IncomingMessage;
-  return requestLabels(req, parseRequestInfo(method, u.pathname, u.searchParams));
+  return requestLabels(req, parseRequestInfo(method, u.pathname, u.searchParams), u.searchParams);
 };
 
 test('verbs are reported as upstream\'s installer names them', () => {
