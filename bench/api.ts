@@ -8,7 +8,7 @@ import type { KubeObject } from '../src/api/object.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { concurrently } from './concurrently.js';
-import { nowMs, summarize } from './stats.js';
+import { cpuPerOperation, cpuSample, nowMs, summarize } from './stats.js';
 
 export interface ApiBenchOptions {
   kubeconfig: string;
@@ -18,6 +18,9 @@ export interface ApiBenchOptions {
   concurrency: number;
   watchers: number;
   watchUpdates: number;
+  /** Local processes whose CPU time per create is reported (steadier than creates/s on a shared machine). */
+  serverPid?: number;
+  etcdPid?: number;
 }
 
 /** Size of each created ConfigMap's payload. */
@@ -34,6 +37,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
     const payload = 'x'.repeat(API_PAYLOAD_BYTES);
     // Creates: `concurrency` clients in closed loops until `objects` are created.
     const createLatencies: number[] = [];
+    const cpu0 = cpuSample(o);
     const t0 = nowMs();
     await concurrently(o.objects, o.concurrency, async i => {
       const s = nowMs();
@@ -41,6 +45,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
       createLatencies.push(nowMs() - s);
     });
     const createSeconds = (nowMs() - t0) / 1000;
+    const createCpu = cpuPerOperation(cpu0, o, o.objects);
 
     const getLatencies: number[] = [];
     const gets = Math.min(2000, o.objects);
@@ -70,6 +75,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
       concurrency: o.concurrency,
       creates_per_second: Math.round(o.objects / createSeconds),
       create_latency_ms: summarize(createLatencies),
+      ...(createCpu ? { create_cpu_ms: createCpu } : {}),
       get_latency_ms: summarize(getLatencies),
       list_10k_ms: summarize(listTimes),
       watch: watch,

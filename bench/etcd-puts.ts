@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { EtcdClient } from '../src/storage/etcd/client.js';
 import { concurrently } from './concurrently.js';
-import { nowMs, summarize } from './stats.js';
+import { cpuPerOperation, cpuSample, nowMs, summarize } from './stats.js';
 
 export interface EtcdPutsOptions {
   endpoints: string[];
@@ -14,6 +14,8 @@ export interface EtcdPutsOptions {
   puts: number;
   concurrency: number;
   payloadBytes: number;
+  /** The etcd member's process, whose CPU time per put is reported. */
+  etcdPid?: number;
 }
 
 export async function etcdPuts(o: EtcdPutsOptions): Promise<Record<string, unknown>> {
@@ -24,6 +26,7 @@ export async function etcdPuts(o: EtcdPutsOptions): Promise<Record<string, unkno
   const value = Buffer.alloc(o.payloadBytes, 'x');
   const latencies: number[] = [];
   try {
+    const cpu0 = cpuSample(o);
     const t0 = nowMs();
     await concurrently(o.puts, o.concurrency, async i => {
       const s = nowMs();
@@ -31,7 +34,11 @@ export async function etcdPuts(o: EtcdPutsOptions): Promise<Record<string, unkno
       latencies.push(nowMs() - s);
     });
     const seconds = (nowMs() - t0) / 1000;
-    return { puts: o.puts, concurrency: o.concurrency, payload_bytes: o.payloadBytes, puts_per_second: Math.round(o.puts / seconds), put_latency_ms: summarize(latencies) };
+    const cpu = cpuPerOperation(cpu0, o, o.puts);
+    return {
+      puts: o.puts, concurrency: o.concurrency, payload_bytes: o.payloadBytes, puts_per_second: Math.round(o.puts / seconds), put_latency_ms: summarize(latencies),
+      ...(cpu ? { put_cpu_ms: cpu } : {}),
+    };
   } finally {
     await client.deleteRange({ key: Buffer.from(prefix), rangeEnd: Buffer.from(prefix.slice(0, -1) + '0') }).catch(() => undefined);
     client.close();

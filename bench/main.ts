@@ -29,17 +29,21 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       'etcd-cafile': { type: 'string', help: 'CA of the etcd servers' },
       'etcd-certfile': { type: 'string', help: 'client certificate for etcd' },
       'etcd-keyfile': { type: 'string', help: 'key of --etcd-certfile' },
+      'server-pid': { type: 'int', help: 'PID of the API server: report its CPU time per create' },
+      'etcd-pid': { type: 'int', help: "PID of the server's etcd member: report its CPU time per create (and per raw put)" },
     });
+    const pid = (name: string) => (flags[name] === undefined ? undefined : Number(flags[name]));
     if (!flags.kubeconfig) throw new Error('api: --kubeconfig FILE is required');
     const api = await apiBench({
       kubeconfig: String(flags.kubeconfig), userKubeconfig: flags['user-kubeconfig'] ? String(flags['user-kubeconfig']) : undefined,
       objects: Number(flags.objects), concurrency: Number(flags.concurrency), watchers: Number(flags.watchers), watchUpdates: Number(flags['watch-updates']),
+      serverPid: pid('server-pid'), etcdPid: pid('etcd-pid'),
     });
     if (!flags['etcd-servers']) return api;
     const file = (name: string) => flags[name] as string | undefined;
     const raw = await etcdPuts({
       endpoints: String(flags['etcd-servers']).split(','), caFile: file('etcd-cafile'), certFile: file('etcd-certfile'), keyFile: file('etcd-keyfile'),
-      puts: Number(flags.objects), concurrency: Number(flags.concurrency), payloadBytes: API_PAYLOAD_BYTES,
+      puts: Number(flags.objects), concurrency: Number(flags.concurrency), payloadBytes: API_PAYLOAD_BYTES, etcdPid: pid('etcd-pid'),
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };

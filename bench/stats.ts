@@ -42,3 +42,25 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/** CPU used so far by this process and (seconds) by the server and etcd processes given. */
+interface CpuSample { bench: NodeJS.CpuUsage; server?: number; etcd?: number }
+
+export function cpuSample(pids: { serverPid?: number; etcdPid?: number }): CpuSample {
+  return { bench: process.cpuUsage(), server: cpuSeconds(pids.serverPid), etcd: cpuSeconds(pids.etcdPid) };
+}
+
+/**
+ * CPU milliseconds per operation since `start` of this process (the load generator) and of the
+ * given server and etcd processes; undefined when no process ID was given.
+ */
+export function cpuPerOperation(start: CpuSample, pids: { serverPid?: number; etcdPid?: number }, operations: number): Record<string, number> | undefined {
+  if (pids.serverPid === undefined && pids.etcdPid === undefined) return undefined;
+  const now = cpuSample(pids);
+  const perOp = (seconds: number) => Math.round((seconds * 1000 / operations) * 1000) / 1000;
+  const bench = process.cpuUsage(start.bench);
+  const out: Record<string, number> = { bench: perOp((bench.user + bench.system) / 1e6) };
+  if (start.server !== undefined && now.server !== undefined) out.server = perOp(now.server - start.server);
+  if (start.etcd !== undefined && now.etcd !== undefined) out.etcd = perOp(now.etcd - start.etcd);
+  return out;
+}

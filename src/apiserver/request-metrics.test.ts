@@ -10,7 +10,7 @@ import { RequestMetrics, requestLabels, Watermark } from './request-metrics.js';
 const labelsOf = (method: string, url: string, contentType?: string) => {
   const u = new URL(url, 'https://k8ts');
   const req = { method, url, headers: contentType ? { 'content-type': contentType } : {} } as IncomingMessage;
-  return requestLabels(req, parseRequestInfo(method, u.pathname, u.searchParams));
+  return requestLabels(req, parseRequestInfo(method, u.pathname, u.searchParams), u.searchParams);
 };
 
 test('verbs are reported as upstream\'s installer names them', () => {
@@ -62,7 +62,7 @@ test('long-running requests are open long-running requests, not inflight ones; w
   const request = (method: string, url: string) => {
     const u = new URL(url, 'https://k8ts');
     const res = Object.assign(new EventEmitter(), { statusCode: 200 }) as unknown as ServerResponse;
-    metrics.track({ method, url, headers: {} } as IncomingMessage, res, parseRequestInfo(method, u.pathname, u.searchParams));
+    metrics.track({ method, url, headers: {} } as IncomingMessage, res, parseRequestInfo(method, u.pathname, u.searchParams), u.searchParams);
     return () => res.emit('close');
   };
   const values = async (name: string, labels: Record<string, string> = {}) => series(parseExposition(await registry.metrics()), name, labels).map(s => s.value);

@@ -77,11 +77,12 @@ export class RequestMetrics {
 
   /**
    * Counts a request in flight now (long-running ones, such as watches and exec, as open
-   * long-running requests instead) and, when its response finishes, by code and latency.
+   * long-running requests instead) and, when its response finishes, by code and latency. `query`
+   * is the request's, as the server parsed it (parsing the URL again cost as much as the labels).
    */
-  track(req: IncomingMessage, res: ServerResponse, ri: RequestInfo): void {
+  track(req: IncomingMessage, res: ServerResponse, ri: RequestInfo, query: URLSearchParams): void {
     const started = process.hrtime.bigint();
-    const labels = requestLabels(req, ri);
+    const labels = requestLabels(req, ri, query);
     // Upstream's inflight limits leave long-running requests out; its watch, exec, attach,
     // port-forward and proxy handlers count the resource ones as open long-running requests.
     const longRunning = isLongRunning(ri);
@@ -149,13 +150,13 @@ export class Watermark {
 }
 
 /** Upstream's cleaned labels: the reported verb (APPLY for server-side apply), dry run, and scope. */
-export function requestLabels(req: IncomingMessage, ri: RequestInfo): RequestLabels {
+export function requestLabels(req: IncomingMessage, ri: RequestInfo, query: URLSearchParams): RequestLabels {
   if (!ri.isResourceRequest) {
     return { verb: (req.method ?? 'GET').toUpperCase(), dry_run: '', group: '', version: '', resource: '', subresource: '', scope: '', component: 'apiserver' };
   }
   let verb = REPORTED_VERB[ri.verb] ?? ri.verb.toUpperCase();
   if (verb === 'PATCH' && req.headers['content-type']?.split(';')[0]?.trim() === 'application/apply-patch+yaml') verb = 'APPLY';
-  const dryRun = new URL(req.url ?? '/', 'https://k8ts').searchParams.getAll('dryRun').sort().join(',');
+  const dryRun = query.getAll('dryRun').sort().join(',');
   const scope = ri.name || ri.verb === 'create' ? 'resource' : ri.namespace ? 'namespace' : 'cluster';
   return { verb, dry_run: dryRun, group: ri.group, version: ri.version, resource: ri.resource, subresource: ri.subresource, scope, component: 'apiserver' };
 }

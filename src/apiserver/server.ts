@@ -204,7 +204,7 @@ export class ApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://k8ts');
     const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    this.requestMetrics.track(req, res, ri);
+    this.requestMetrics.track(req, res, ri, url.searchParams);
     const auditID = requestAuditId(req);
     res.setHeader('Audit-Id', auditID);
     const audit = this.opts.audit?.begin(req, res, auditID);

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.js';
+import { knownObjectJson } from '../registry/object-json.js';
 
 export type HistoryOperation = 'create' | 'update' | 'patch' | 'apply' | 'delete';
 
@@ -83,7 +84,7 @@ export class HistoryStore {
     this.db.transaction(() => {
       for (const w of batch) {
         this.insert.run(w.group, w.resource, w.namespace, w.name, w.uid, w.subresource, w.operation, w.resourceVersion,
-          w.user, JSON.stringify(w.groups), w.userAgent, w.fieldManager, w.time, JSON.stringify(w.object));
+          w.user, JSON.stringify(w.groups), w.userAgent, w.fieldManager, w.time, objectText(w.object));
       }
     })();
   }
@@ -117,6 +118,14 @@ export class HistoryStore {
     this.flush();
     this.db.close();
   }
+}
+
+/**
+ * An object's JSON: a written object's is usually still kept from its response (the write's stored
+ * text with its revision), so the flush does not encode every recorded object a second time.
+ */
+function objectText(obj: KubeObject): string {
+  return knownObjectJson(obj) ?? JSON.stringify(obj);
 }
 
 interface Row {

@@ -123,6 +123,9 @@ test('defaultFieldManager: the user agent up to its first slash', () => {
   assert.equal(defaultFieldManager('with space/1'), 'with space');
   assert.equal(defaultFieldManager('a'.repeat(200)).length, 128);
   assert.equal(defaultFieldManager(''), '');
+  // Answers are kept per user agent; many distinct ones (more than are kept) are each still right.
+  for (let i = 0; i < 600; i++) assert.equal(defaultFieldManager(`agent-${i}/1.0`), `agent-${i}`);
+  assert.equal(defaultFieldManager('kubectl/v1.32.0 (linux/amd64) kubernetes/70d3cc9'), 'kubectl');
 });
 
 test('managed fields: a create records what the general comparison would, for every kind of position', async () => {

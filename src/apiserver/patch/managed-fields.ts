@@ -36,6 +36,20 @@ const FIELD_MANAGER_MAX_LENGTH = 128;
  * (`kubectl/v1.32.0 (linux/amd64)` → `kubectl`), printable characters only, at most 128 bytes.
  */
 export function defaultFieldManager(userAgent: string): string {
+  // Every write without fieldManager asks (twice: managedFields and the history), and a server
+  // sees few user agents: the answers are kept, up to a bound a client cannot outgrow.
+  let manager = defaultManagers.get(userAgent);
+  if (manager === undefined) {
+    if (defaultManagers.size >= DEFAULT_MANAGERS_KEPT) defaultManagers.clear();
+    defaultManagers.set(userAgent, manager = managerFromUserAgent(userAgent));
+  }
+  return manager;
+}
+
+const DEFAULT_MANAGERS_KEPT = 256;
+const defaultManagers = new Map<string, string>();
+
+function managerFromUserAgent(userAgent: string): string {
   let out = '';
   for (const ch of userAgent.split('/')[0]) {
     if (/[\p{C}]/u.test(ch) || (/\s/u.test(ch) && ch !== ' ')) continue;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../api/object.js';
-import { objectJson, StoredText } from './object-json.js';
+import { knownObjectJson, objectJson, StoredText } from './object-json.js';
 
 const objects = (): KubeObject[] => [
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '4', labels: { a: '"q"' }, uid: undefined }, spec: { x: [1, null, 'y'] }, status: undefined },
@@ -23,4 +23,13 @@ test('the stored text is the JSON without resourceVersion; the remembered JSON i
     obj.metadata.labels = { changed: 'after' };
     assert.equal(objectJson(obj), expected);
   }
+});
+
+test('knownObjectJson gives the JSON objectJson kept for an object, and makes none', () => {
+  const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', resourceVersion: '3' }, data: { k: 'v' } } as KubeObject;
+  assert.equal(knownObjectJson(obj), undefined);
+  assert.equal(knownObjectJson(obj), undefined);
+  const json = objectJson(obj);
+  assert.equal(json, JSON.stringify(obj));
+  assert.equal(knownObjectJson(obj), json);
 });

@@ -14,6 +14,11 @@ export function objectJson(obj: KubeObject): string {
   return json;
 }
 
+/** The JSON `objectJson` already made of `obj`, if it is still kept; encodes nothing. */
+export function knownObjectJson(obj: KubeObject): string | undefined {
+  return encoded.get(obj);
+}
+
 function remember(obj: KubeObject, json: string): void {
   encoded.set(obj, json);
   if (encoded.size > RECENT_ENCODINGS) encoded.delete(encoded.keys().next().value!);
