@@ -26,6 +26,9 @@ import { LogShipper } from '../kubelet/logs/log-shipper.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
+import { filesystemUsage, readMachineInfo } from '../kubelet/node/machine-info.js';
+import { nodeAllocatable } from '../kubelet/node/node-resources.js';
+import { configurePodsCgroup } from '../kubelet/node/pods-cgroup.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import { KubeletMetrics } from '../kubelet/kubelet-metrics.js';
@@ -173,6 +176,8 @@ export class Agent {
     this.rotateClientCertificates();
     this.stopServerDiscovery = startServerDiscovery(this.proxyClient, this.servers, o.log);
     writeFileSync(paths.cgroupRootFile, `${o.cgroupRoot}\n`);
+    const podsCpuShares = configurePodsCgroup(o.cgroupRoot, nodeAllocatable(readMachineInfo(), filesystemUsage(o.agentDir)));
+    if (podsCpuShares !== undefined) o.log('pods cgroup configured', { cgroup: o.cgroupRoot, cpuShares: podsCpuShares });
     writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
       endpoint: o.runtimeEndpoint, containerdDir: paths.containerd, cniConfDir: this.cniConfDir,

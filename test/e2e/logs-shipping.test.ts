@@ -5,7 +5,7 @@
 // --container-log-max-size) is shipped exactly once; lines written while the server is down, and
 // across an agent restart, are shipped once it is back (resumed from the server's offsets).
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
@@ -87,6 +87,13 @@ describe('log shipping from a real node', { timeout: 240_000 }, () => {
     await c.k(['delete', 'pod', '-n', 'shop', 'speaker', '--wait=true']);
     const after = await cliSearch('parrotword');
     assert.deepEqual(after.map(i => `${i.namespace}/${i.pod}/${i.container}`), ['shop/speaker/writer', 'shop/speaker/writer', 'shop/speaker/writer']);
+  });
+
+  test('the pods\' cgroup has the cpu.shares of the node\'s allocatable CPU', async () => {
+    const node = JSON.parse(await c.k(['get', 'node', NODE, '-o', 'json'])) as { status: { allocatable: { cpu: string } } };
+    const cores = Number(node.status.allocatable.cpu);
+    const shares = readFileSync(join('/sys/fs/cgroup/cpu', c.cgroupRoot(c.node(NODE)), 'cpu.shares'), 'utf8').trim();
+    assert.equal(shares, String(cores * 1024));
   });
 
   test('a log rotated while it is written is shipped exactly once', async () => {
