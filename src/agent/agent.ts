@@ -235,21 +235,21 @@ export class Agent {
       this.networkPolicy = new NetworkPolicyEnforcer({ client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, log: o.log });
       await this.networkPolicy.start();
     }
+    // Made before the kubelet, whose log GC waits for it; started once the kubelet knows its pods.
+    if (o.logShipping !== false) {
+      this.logShipper = new LogShipper({
+        client: this.client, nodeName: o.nodeName, podLogRoot: join(paths.kubelet, 'pods'), podLabels: uid => this.kubelet?.podLabels(uid), log: o.log,
+      });
+    }
     this.kubelet = new Kubelet({
       client: this.client, informers: this.informers, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
       localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
-      logRotation: o.containerLogRotation, metrics: this.kubeletMetrics,
+      logRotation: o.containerLogRotation, metrics: this.kubeletMetrics, logsShipped: this.logShipper,
     });
     await this.kubelet.start();
-    if (o.logShipping !== false) {
-      const kubelet = this.kubelet;
-      this.logShipper = new LogShipper({
-        client: this.client, nodeName: o.nodeName, podLogRoot: join(paths.kubelet, 'pods'), podLabels: uid => kubelet.podLabels(uid), log: o.log,
-      });
-      this.logShipper.start();
-    }
+    this.logShipper?.start();
     if (o.storageDir) {
       this.localPath = new LocalPathProvisioner({
         client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, storageDir: o.storageDir,

@@ -3,7 +3,9 @@
 // pods run on the agent's node. Lines are found by `k8ts logs search` with their namespace, pod and
 // container, also after the pod is deleted; a log rotated while being written (a tiny
 // --container-log-max-size) is shipped exactly once; lines written while the server is down, and
-// across an agent restart, are shipped once it is back (resumed from the server's offsets).
+// across an agent restart, are shipped once it is back (resumed from the server's offsets). A
+// deleted pod's log directory is removed once its lines are shipped; the pods' cgroup has the
+// cpu.shares of the node's allocatable CPU.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,9 +86,14 @@ describe('log shipping from a real node', { timeout: 240_000 }, () => {
     assert.equal((await cliSearch('parrotword', '--selector', 'app=speaker')).length, 3, 'by the pod\'s labels');
     assert.equal((await cliSearch('parrotword', '--selector', 'app=other')).length, 0);
 
+    const podsDir = join(c.node(NODE).dataDir, 'agent', 'kubelet', 'pods');
+    const logDir = () => readdirSync(podsDir).find(d => d.startsWith('shop_speaker_'));
+    assert.ok(logDir(), 'the speaker\'s log directory');
     await c.k(['delete', 'pod', '-n', 'shop', 'speaker', '--wait=true']);
     const after = await cliSearch('parrotword');
     assert.deepEqual(after.map(i => `${i.namespace}/${i.pod}/${i.container}`), ['shop/speaker/writer', 'shop/speaker/writer', 'shop/speaker/writer']);
+    // Shipped to its end and the pod gone: the kubelet's log GC (every 10 s) removes its directory.
+    await eventually(() => logDir() === undefined, 40_000, 'the deleted pod\'s log directory removed');
   });
 
   test('the pods\' cgroup has the cpu.shares of the node\'s allocatable CPU', async () => {
