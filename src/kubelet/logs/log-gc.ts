@@ -19,7 +19,7 @@ export interface ShippedLogs {
 export interface LogGcOptions {
   /** `<kubelet root>/pods`. */
   podLogRoot: string;
-  runtime: RuntimeClient;
+  runtime: Pick<RuntimeClient, 'listPodSandbox' | 'listContainers'>;
   podExists(uid: string): boolean;
   /** The shipper to wait for; undefined when logs are not shipped (removed at once). */
   shipped?: ShippedLogs;
