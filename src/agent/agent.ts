@@ -26,6 +26,9 @@ import { LogShipper } from '../kubelet/logs/log-shipper.js';
 import { nodeAddresses } from '../kubelet/node/node-addresses.js';
 import type { NodeObject } from '../api/node-object.js';
 import { NodeStatusLoop } from '../kubelet/node/node-status-loop.js';
+import { filesystemUsage, readMachineInfo } from '../kubelet/node/machine-info.js';
+import { nodeAllocatable } from '../kubelet/node/node-resources.js';
+import { configurePodsCgroup } from '../kubelet/node/pods-cgroup.js';
 import { readRuntimeFacts } from '../kubelet/node/runtime-facts.js';
 import { KubeletServer } from '../kubelet/server/server.js';
 import { KubeletMetrics } from '../kubelet/kubelet-metrics.js';
@@ -173,6 +176,8 @@ export class Agent {
     this.rotateClientCertificates();
     this.stopServerDiscovery = startServerDiscovery(this.proxyClient, this.servers, o.log);
     writeFileSync(paths.cgroupRootFile, `${o.cgroupRoot}\n`);
+    const podsCpuShares = configurePodsCgroup(o.cgroupRoot, nodeAllocatable(readMachineInfo(), filesystemUsage(o.agentDir)));
+    if (podsCpuShares !== undefined) o.log('pods cgroup configured', { cgroup: o.cgroupRoot, cpuShares: podsCpuShares });
     writeFileSync(paths.netnsFile, `${readlinkSync('/proc/self/ns/net')}\n`);
     this.runtime = await NodeRuntime.start({
       endpoint: o.runtimeEndpoint, containerdDir: paths.containerd, cniConfDir: this.cniConfDir,
@@ -230,21 +235,21 @@ export class Agent {
       this.networkPolicy = new NetworkPolicyEnforcer({ client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, log: o.log });
       await this.networkPolicy.start();
     }
+    // Made before the kubelet, whose log GC waits for it; started once the kubelet knows its pods.
+    if (o.logShipping !== false) {
+      this.logShipper = new LogShipper({
+        client: this.client, nodeName: o.nodeName, podLogRoot: join(paths.kubelet, 'pods'), podLabels: uid => this.kubelet?.podLabels(uid), log: o.log,
+      });
+    }
     this.kubelet = new Kubelet({
       client: this.client, informers: this.informers, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
       rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
       localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
-      logRotation: o.containerLogRotation, metrics: this.kubeletMetrics,
+      logRotation: o.containerLogRotation, metrics: this.kubeletMetrics, logsShipped: this.logShipper,
     });
     await this.kubelet.start();
-    if (o.logShipping !== false) {
-      const kubelet = this.kubelet;
-      this.logShipper = new LogShipper({
-        client: this.client, nodeName: o.nodeName, podLogRoot: join(paths.kubelet, 'pods'), podLabels: uid => kubelet.podLabels(uid), log: o.log,
-      });
-      this.logShipper.start();
-    }
+    this.logShipper?.start();
     if (o.storageDir) {
       this.localPath = new LocalPathProvisioner({
         client: this.controllerClient, informers: this.controllerInformers, nodeName: o.nodeName, storageDir: o.storageDir,

@@ -8,6 +8,7 @@ import type { Container, SecurityContext } from '../api/types/generated.js';
 import type {
   ContainerConfig, DNSConfig, KeyValue, LinuxContainerResources, LinuxContainerSecurityContext, Mount, NamespaceOption, PodSandboxConfig, PortMapping, Protocol,
 } from './cri/types.js';
+import { milliCpuToShares } from './cpu-shares.js';
 import * as L from './labels.js';
 import type { PodObject } from './types.js';
 import type { HostDevice, HostMount } from './volumes/pod-volumes.js';
@@ -128,8 +129,6 @@ export function containerConfig(pod: PodObject, c: Container, inputs: ContainerR
   };
 }
 
-const MIN_SHARES = 2;
-const MAX_SHARES = 262144;
 const QUOTA_PERIOD = 100_000;
 const MIN_QUOTA = 1000;
 
@@ -143,8 +142,7 @@ export function linuxResources(c: Container, qosClass: string, nodeMemory: numbe
   const cpuLimit = milli(c.resources?.limits?.cpu);
   const memLimit = milli(c.resources?.limits?.memory);
   const memRequest = milli(c.resources?.requests?.memory) ?? memLimit;
-  const shares = cpuRequest === undefined || cpuRequest === 0 ? MIN_SHARES : Math.min(MAX_SHARES, Math.max(MIN_SHARES, Math.floor((cpuRequest * 1024) / 1000)));
-  const r: LinuxContainerResources = { cpuShares: shares, cpuPeriod: QUOTA_PERIOD };
+  const r: LinuxContainerResources = { cpuShares: milliCpuToShares(cpuRequest), cpuPeriod: QUOTA_PERIOD };
   if (cpuLimit !== undefined && cpuLimit > 0) r.cpuQuota = Math.max(MIN_QUOTA, Math.floor((cpuLimit * QUOTA_PERIOD) / 1000));
   if (memLimit !== undefined) r.memoryLimitInBytes = Math.floor(memLimit / 1000);
   r.oomScoreAdj = oomScoreAdj(qosClass, memRequest === undefined ? 0 : memRequest / 1000, nodeMemory);

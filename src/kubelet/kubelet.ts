@@ -25,6 +25,7 @@ import { PodSyncer } from './pod-sync.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
 import { ContainerLogManager, DEFAULT_ROTATION_POLICY } from './logs/container-log-manager.js';
+import { LogGarbageCollector, type ShippedLogs } from './logs/log-gc.js';
 import type { RotationPolicy } from './logs/rotation-plan.js';
 import { TokenManager } from './token/token-manager.js';
 import { CsiDrivers } from './csi/drivers.js';
@@ -72,6 +73,13 @@ export interface KubeletOptions {
   logRotation?: RotationPolicy;
   /** How often logs are checked for rotation (default 10 s, as upstream's). */
   logRotationPeriodMs?: number;
+  /**
+   * The log shipper: log GC removes no container log before it is shipped (or a minute has
+   * passed). Undefined when logs are not shipped: garbage logs are removed at once.
+   */
+  logsShipped?: ShippedLogs;
+  /** How often container log garbage is looked for (default 10 s). */
+  logGcPeriodMs?: number;
   /** PV plugins beyond the built-in local and hostPath ones (e.g. CSI); see volumes/pv-plugin.ts. */
   volumePlugins?: PersistentVolumePlugin[];
   /** The kubelet's series (pod workers, pod startup, pods and containers started); absent: none kept. */
@@ -91,6 +99,7 @@ export class Kubelet {
   private readonly csiVolumes: CsiVolumePlugin;
   private readonly pluginWatcher: PluginWatcher;
   private readonly logs: ContainerLogManager;
+  private readonly logGc: LogGarbageCollector;
   private readonly log: Logger;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workers: Promise<void>[] = [];
@@ -124,6 +133,10 @@ export class Kubelet {
       changed: uid => this.queue.add(uid),
     });
     this.logs = new ContainerLogManager(o.runtime, o.logRotation ?? DEFAULT_ROTATION_POLICY, this.log);
+    this.logGc = new LogGarbageCollector({
+      podLogRoot: join(o.rootDir, 'pods'), runtime: o.runtime, shipped: o.logsShipped, log: this.log,
+      podExists: uid => this.pods.byIndex('uid', uid).length > 0,
+    });
     if (o.metrics) this.startup = new PodStartupTracker(o.metrics);
     this.syncer = new PodSyncer({
       metrics: o.metrics,
@@ -164,6 +177,9 @@ export class Kubelet {
     for (let i = 0; i < (this.o.workers ?? 16); i++) this.workers.push(this.work());
     this.every(this.o.relistIntervalMs ?? 1000, () => this.relist());
     this.logs.start(this.o.logRotationPeriodMs);
+    this.every(this.o.logGcPeriodMs ?? 10_000, async () => {
+      for (const path of await this.logGc.collect()) this.log('container logs removed', { path });
+    });
     this.every(this.o.resyncIntervalMs ?? 10_000, async () => {
       await this.refreshNode();
       for (const p of this.pods.list()) this.queue.add(p.metadata.uid!);

@@ -3,9 +3,11 @@
 // pods run on the agent's node. Lines are found by `k8ts logs search` with their namespace, pod and
 // container, also after the pod is deleted; a log rotated while being written (a tiny
 // --container-log-max-size) is shipped exactly once; lines written while the server is down, and
-// across an agent restart, are shipped once it is back (resumed from the server's offsets).
+// across an agent restart, are shipped once it is back (resumed from the server's offsets). A
+// deleted pod's log directory is removed once its lines are shipped; the pods' cgroup has the
+// cpu.shares of the node's allocatable CPU.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
@@ -84,9 +86,21 @@ describe('log shipping from a real node', { timeout: 240_000 }, () => {
     assert.equal((await cliSearch('parrotword', '--selector', 'app=speaker')).length, 3, 'by the pod\'s labels');
     assert.equal((await cliSearch('parrotword', '--selector', 'app=other')).length, 0);
 
+    const podsDir = join(c.node(NODE).dataDir, 'agent', 'kubelet', 'pods');
+    const logDir = () => readdirSync(podsDir).find(d => d.startsWith('shop_speaker_'));
+    assert.ok(logDir(), 'the speaker\'s log directory');
     await c.k(['delete', 'pod', '-n', 'shop', 'speaker', '--wait=true']);
     const after = await cliSearch('parrotword');
     assert.deepEqual(after.map(i => `${i.namespace}/${i.pod}/${i.container}`), ['shop/speaker/writer', 'shop/speaker/writer', 'shop/speaker/writer']);
+    // Shipped to its end and the pod gone: the kubelet's log GC (every 10 s) removes its directory.
+    await eventually(() => logDir() === undefined, 40_000, 'the deleted pod\'s log directory removed');
+  });
+
+  test('the pods\' cgroup has the cpu.shares of the node\'s allocatable CPU', async () => {
+    const node = JSON.parse(await c.k(['get', 'node', NODE, '-o', 'json'])) as { status: { allocatable: { cpu: string } } };
+    const cores = Number(node.status.allocatable.cpu);
+    const shares = readFileSync(join('/sys/fs/cgroup/cpu', c.cgroupRoot(c.node(NODE)), 'cpu.shares'), 'utf8').trim();
+    assert.equal(shares, String(cores * 1024));
   });
 
   test('a log rotated while it is written is shipped exactly once', async () => {

@@ -76,6 +76,20 @@ export class LogShipper {
     await this.loop;
   }
 
+  /**
+   * Whether every line the file holds now is stored (log GC waits for it before removing the
+   * file). Known only for files a scan found, at offsets learned since this start; a file holding
+   * no whole record has nothing to ship.
+   */
+  async shippedToEnd(path: string): Promise<boolean> {
+    const st = await stat(path).catch(() => undefined);
+    if (!st) return true;
+    const known = this.identities.get(path);
+    if (known?.ino !== st.ino) return st.size === 0;
+    const offset = this.offsets.get(known.key);
+    return offset !== undefined && offset >= st.size;
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
