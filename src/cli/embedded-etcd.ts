@@ -137,15 +137,15 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
   const joining = o.joinEndpoints && !existsSync(join(memberOptions.dataDir, 'member'))
     ? await addAsLearner(new EtcdClient({ endpoints: o.joinEndpoints, tls }), memberOptions, o.log) : undefined;
   if (joining) memberOptions = { ...memberOptions, initialCluster: joining.learner.initialCluster, initialClusterState: 'existing' };
+  const record: MemberRecord = { name: memberOptions.name, clientUrls: memberOptions.clientUrls, peerUrls: memberOptions.peerUrls };
   let member: EtcdMember;
   try {
+    writeFileSync(embeddedEtcdPaths(o.dataDir).recordFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
     member = await startMember(memberOptions, tls, pidFile);
   } catch (err) {
     joining?.client.close();
     throw err;
   }
-  const record: MemberRecord = { name: memberOptions.name, clientUrls: memberOptions.clientUrls, peerUrls: memberOptions.peerUrls };
-  writeFileSync(embeddedEtcdPaths(o.dataDir).recordFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   o.log('embedded etcd started', { pid: member.pid, name: memberOptions.name, client: memberOptions.clientUrls.join(',') });
   let stopping = false;
   const supervise = async (): Promise<void> => {
@@ -155,14 +155,21 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
       o.log('embedded etcd exited; restarting', { exit: String(exit), log: member.daemon.logTail(500) });
       await sleep(RESTART_DELAY_MS);
       try {
-        if (!stopping) member = await startMember(memberOptions, tls, pidFile);
+        if (stopping) return;
+        const restarted = await startMember(memberOptions, tls, pidFile);
+        // close() may have come while it started: it stopped the old member and waits for this loop.
+        if (stopping) return await restarted.stop();
+        member = restarted;
       } catch (err) {
         o.log('embedded etcd did not start', { error: (err as Error).message });
       }
     }
   };
   const supervision = supervise();
+  // From here on every failure stops the member before the error goes on: no member outlives a failed start.
   let store: EtcdStore;
+  let snapshotClient: EtcdClient | undefined;
+  let stopSnapshots: (() => void) | undefined;
   try {
     if (joining) {
       await promoteWhenInSync(joining.client, joining.learner.id);
@@ -171,26 +178,32 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions, sqlitePath: stri
     store = await EtcdStore.open(new EtcdClient({ endpoints: [memberOptions.clientUrls[0]], tls }), { expiring: o.expiring });
     const moved = await moveSqliteIntoEtcd(sqlitePath, store);
     if (moved !== undefined) o.log('moved the SQLite state into etcd', { objects: moved, sqlite: `${sqlitePath} (renamed ${sqlitePath}.migrated)` });
+    snapshotClient = snapshots && embeddedEtcdClient(o.dataDir, record);
+    stopSnapshots = snapshots && startSnapshotSchedule({ ...snapshots, save: path => saveSnapshot(snapshotClient!, path), log: o.log });
   } catch (err) {
+    snapshotClient?.close();
     stopping = true;
     await member.stop();
+    await supervision;
     removePidFile(pidFile);
     throw err;
   } finally {
     joining?.client.close();
   }
-  const snapshotClient = snapshots && embeddedEtcdClient(o.dataDir, record);
-  const stopSnapshots = snapshots && startSnapshotSchedule({ ...snapshots, save: path => saveSnapshot(snapshotClient!, path), log: o.log });
   return {
     store,
     async close() {
-      stopSnapshots?.();
-      snapshotClient?.close();
-      await store.close();
-      stopping = true;
-      await member.stop();
-      await supervision;
-      removePidFile(pidFile);
+      try {
+        stopSnapshots?.();
+        snapshotClient?.close();
+        await store.close();
+      } finally {
+        // Whatever failed above, the member is stopped and has exited before close() returns.
+        stopping = true;
+        await member.stop();
+        await supervision;
+        removePidFile(pidFile);
+      }
     },
   };
 }

@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
 /** Waits for SIGINT or SIGTERM, then stops gracefully. */
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise<void>(resolve => {
-    const shutdown = () => void stop().then(resolve, resolve);
+    const shutdown = () => void stop().catch((err: unknown) => process.stderr.write(`k8ts: stopping: ${err instanceof Error ? err.message : String(err)}\n`)).finally(resolve);
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });

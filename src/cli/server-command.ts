@@ -70,7 +70,7 @@ import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags
 import { parseQuantity, scaledValue } from '../api/quantity.js';
 import { LogStore, type RetentionPolicy } from '../storage/logs/log-store.js';
 import { defaultDataDir } from './data-dir.js';
-import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings } from './datastore.js';
+import { datastoreFlags, datastoreSettings, embeddedOptions, expiresKeys, openDatastore, type DatastoreSettings, type OpenDatastore } from './datastore.js';
 import { embeddedEtcdClient, readMemberRecord, resetEmbeddedEtcd } from './embedded-etcd.js';
 import { bootstrapToken, nodeAgentFlags, nodeAgentSettings, readToken, startNodeAgent, type RunningAgent } from './agent-command.js';
 import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SHARED_FILES, writeServerBootstrap, type ServerBootstrapData } from './server-join.js';
@@ -204,8 +204,23 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     return undefined;
   }
   const datastore = await openDatastore(settings.datastore, datastoreContext);
+  try {
+    return await serveOn(datastore, settings, flags, creds, { kubernetesServiceIP, clusterDNSIP }, log);
+  } catch (err) {
+    // A failed start leaves nothing running that outlives this process: above all not the embedded etcd.
+    await datastore.close().catch(closeErr => log('could not close the datastore after a failed start', { error: (closeErr as Error).message }));
+    throw err;
+  }
+}
+
+/** Everything that runs on the open datastore: the API server, control plane and embedded agent. The caller closes the datastore if this throws. */
+async function serveOn(
+  datastore: OpenDatastore, settings: ServerSettings, flags: FlagValues, creds: Credentials,
+  { kubernetesServiceIP, clusterDNSIP }: { kubernetesServiceIP: string; clusterDNSIP: string }, log: ReturnType<typeof logger>,
+): Promise<RunningServer> {
+  const { advertise } = settings;
   const store = datastore.store;
-  const { apiServer, boundPort } = await startApiServer(settings, creds, datastore, log);
+  const { apiServer, boundPort } = await startApiServer(settings, creds, store, log);
   await bootstrapCluster(apiServer.registry, { kubernetesServiceIP, securePort: boundPort, clusterDNSIP, ingressClass: !flags['disable-ingress'], localStorageClass: !flags['disable-local-storage'] });
   await ensureNodeBootstrap(apiServer.registry, creds.joinToken);
   await ensureAuthenticationTrust(apiServer.registry, creds.ca.cert, requestHeaderConfig(creds));
@@ -222,7 +237,6 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     stopHousekeeping();
     await endpointReconciler.stop().catch(err => log('could not take this server out of the kubernetes endpoints', { error: (err as Error).message }));
     await apiServer.stop();
-    await datastore.close();
   };
   // This machine is the cluster's first node (k3s's embedded agent), reaching the API like any agent.
   let agent: RunningAgent | undefined;
@@ -246,9 +260,14 @@ export async function startServer(args: string[]): Promise<RunningServer | undef
     kubeconfigPath,
     nodeName: agent?.nodeName,
     async stop() {
-      await agent?.stop();
-      await stopControlPlane();
-      removePidFile(pidFileOf(settings.dataDir));
+      try {
+        await agent?.stop();
+        await stopControlPlane();
+      } finally {
+        // Last, and whatever failed before: the embedded etcd has exited when this returns.
+        await datastore.close();
+        removePidFile(pidFileOf(settings.dataDir));
+      }
     },
   };
 }
@@ -459,12 +478,11 @@ function ensureDataDir(dataDir: string): void {
 
 type Credentials = Awaited<ReturnType<typeof ensureCredentials>>;
 
-/** The API server with its strategies and admission plugins, listening; the store is closed if it cannot listen. */
-async function startApiServer(settings: ServerSettings, creds: Credentials, datastore: { store: Store; close(): Promise<void> }, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
+/** The API server with its strategies and admission plugins, listening (the caller closes the store if it cannot listen). */
+async function startApiServer(settings: ServerSettings, creds: Credentials, store: Store, log: ReturnType<typeof logger>): Promise<{ apiServer: ApiServer; boundPort: number }> {
   const { bind, port } = settings;
   const audit = settings.audit && startAuditor(settings.audit);
   const history = settings.historyRetentionMs > 0 ? new HistoryStore(join(settings.dataDir, 'history'), settings.historyRetentionMs) : undefined;
-  const store = datastore.store;
   const apiServer = new ApiServer({
     store,
     logStore: new LogStore(join(settings.dataDir, 'logs', 'logs.db')),
@@ -511,7 +529,6 @@ async function startApiServer(settings: ServerSettings, creds: Credentials, data
   try {
     return { apiServer, boundPort: await apiServer.start() };
   } catch (err) {
-    await datastore.close();
     audit?.close();
     history?.close();
     const code = (err as NodeJS.ErrnoException).code;

@@ -13,6 +13,13 @@ export interface DaemonOptions {
   /** Name of a network namespace under /var/run/netns to run in. */
   netns?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The kernel kills the daemon (SIGKILL) when this process dies, even by SIGKILL or a crash
+   * (util-linux `setpriv --pdeathsig`, which sets it and execs, so the PID stays the daemon's).
+   * The death signal follows the spawning thread: Node spawns from its main thread, which lives as
+   * long as the process.
+   */
+  dieWithParent?: boolean;
 }
 
 export class Daemon {
@@ -29,9 +36,8 @@ export class Daemon {
   static start(opts: DaemonOptions): Daemon {
     // Enter only the network namespace (nsenter --net). `ip netns exec` would also remount /sys,
     // which hides the cgroup mounts from runc. nsenter execs the command, so the PID is the daemon's.
-    const [command, args] = opts.netns
-      ? ['nsenter', [`--net=${NETNS_DIR}/${opts.netns}`, '--', opts.command, ...opts.args]]
-      : [opts.command, opts.args];
+    const daemonArgv = [...(opts.dieWithParent ? ['setpriv', '--pdeathsig', 'KILL', '--'] : []), opts.command, ...opts.args];
+    const [command, ...args] = opts.netns ? ['nsenter', `--net=${NETNS_DIR}/${opts.netns}`, '--', ...daemonArgv] : daemonArgv;
     const log = openSync(opts.logFile, 'a');
     try {
       const child = spawn(command, args, { stdio: ['ignore', log, log], env: opts.env ?? process.env });

@@ -1,13 +1,13 @@
 // `k8ts server --cluster-init`: a SQLite cluster restarted with --cluster-init moves its objects
-// (uids and all) into the embedded etcd member once; the member is restarted when it dies; a server
-// killed with SIGKILL leaves a member that the next start stops and replaces; a clean stop stops it.
+// (uids and all) into the embedded etcd member once; the member is restarted when it dies; it lives
+// no longer than its server: a failed start, a clean stop and a SIGKILL of the server all end it.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopLeftoverMember } from '../../src/storage/etcd/embedded-paths.js';
-import { freePort } from '../../src/storage/etcd/member.js';
+import { canListen, freePort } from '../../src/storage/etcd/member.js';
 import { livePid, processStartTime } from '../../src/util/pid-file.js';
 import { eventually, TestCluster } from './harness.js';
 
@@ -15,6 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'k8ts-cluster-init-'));
 after(async () => {
   // A member left by a failed run (its server killed) is stopped by its PID file.
   await stopLeftoverMember(join(dir, 'server'));
+  await stopLeftoverMember(join(dir, 'failed-start'));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -48,11 +49,10 @@ test('--cluster-init: SQLite state moves into the embedded etcd once; the member
     }, 30_000, 'the member to be restarted and writes to work');
     memberPid = livePid(memberPidFile);
 
-    // A killed server leaves its member running; the next start replaces it and has everything.
+    // A killed server takes its member along (the kernel's parent-death signal); the next start has everything.
     await cluster.stop('SIGKILL', true);
-    assert.ok(memberPid && processStartTime(memberPid), 'the member outlives a killed server');
+    await eventually(async () => processStartTime(memberPid!) === undefined, 5_000, 'the member of a killed server to die');
     cluster = await TestCluster.start({ dataDir, extraArgs: etcdArgs });
-    assert.equal(processStartTime(memberPid!), undefined, 'the leftover member was stopped');
     assert.match(await cluster.k(['get', 'configmaps', '-n', 'moved', '-o', 'name']), /configmap\/after-restart\n/);
     assert.equal(await cluster.k(['get', 'configmap', 'cm', '-n', 'moved', '-o', 'jsonpath={.data.k}']), 'v');
     memberPid = livePid(memberPidFile);
@@ -60,5 +60,34 @@ test('--cluster-init: SQLite state moves into the embedded etcd once; the member
     await cluster.stop('SIGTERM', true);
   }
   assert.ok(memberPid);
-  assert.equal(processStartTime(memberPid), undefined, 'a clean stop stops the member');
+  assert.equal(processStartTime(memberPid), undefined, 'a clean stop stops the member before the server exits');
 });
+
+test('--cluster-init: a start that fails after etcd started leaves no etcd behind', { timeout: 60_000 }, async () => {
+  const dataDir = join(dir, 'failed-start');
+  mkdirSync(dataDir, { recursive: true });
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const policy = join(dir, 'audit-policy.yaml');
+  writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
+  // The audit log's directory is a regular file: the API server cannot open it, after etcd is up.
+  const notADir = join(dir, 'not-a-dir');
+  writeFileSync(notADir, '');
+  await assert.rejects(TestCluster.start({ dataDir, extraArgs: [
+    '--cluster-init', '--etcd-client-port', String(clientPort), '--etcd-peer-port', String(peerPort),
+    '--audit-policy-file', policy, '--audit-log-path', join(notADir, 'audit.log'),
+  ] }), /exited with 1[\s\S]*embedded etcd started[\s\S]*--audit-log-path: cannot open/);
+  assert.deepEqual(processesMentioning(join(dataDir, 'etcd', 'data')), [], 'no etcd of this data dir runs');
+  assert.equal(existsSync(join(dataDir, 'etcd', 'etcd.pid')), false);
+  assert.ok(await canListen('127.0.0.1', clientPort) && await canListen('127.0.0.1', peerPort), 'the etcd ports are free');
+});
+
+/** PIDs of the processes whose command line mentions `text`. */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc').filter(d => /^\d+$/.test(d)).filter(pid => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false; // exited meanwhile
+    }
+  }).map(Number);
+}

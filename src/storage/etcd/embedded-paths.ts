@@ -32,11 +32,20 @@ export async function stopLeftoverMember(dataDir: string): Promise<number | unde
   const { pidFile } = embeddedEtcdPaths(dataDir);
   const pid = livePid(pidFile);
   if (pid === undefined) return undefined;
-  process.kill(pid, 'SIGTERM');
+  signal(pid, 'SIGTERM');
   for (let waited = 0; livePid(pidFile) !== undefined; waited += 100) {
-    if (waited >= 10_000) process.kill(pid, 'SIGKILL');
+    if (waited >= 10_000) signal(pid, 'SIGKILL');
     await sleep(100);
   }
   removePidFile(pidFile);
   return pid;
+}
+
+/** Signals a process that may have exited meanwhile (its parent-death signal can take it any moment). */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }

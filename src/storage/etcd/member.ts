@@ -1,6 +1,6 @@
 // Runs one etcd member: Debian's `etcd` (3.4) as a child process with its flags spelled as etcd's
-// own, its log in a file, stopped by its PID. Used by `k8ts server --cluster-init` for its embedded
-// member and by the tests that need a real etcd.
+// own, its log in a file, stopped by its PID, and killed by the kernel if its parent dies first.
+// Used by `k8ts server --cluster-init` for its embedded member and by the tests that need a real etcd.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -69,7 +69,7 @@ export class EtcdMember {
   /** Starts the member and waits until it answers on its first client URL (a learner: until it refuses as one). */
   static async start(o: MemberOptions, tls?: EtcdTls, readyTimeoutMs = 30_000): Promise<EtcdMember> {
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-    const daemon = Daemon.start({ command: ETCD_BIN, args: memberArgs(o), logFile: o.logFile });
+    const daemon = Daemon.start({ command: ETCD_BIN, args: memberArgs(o), logFile: o.logFile, dieWithParent: true });
     const member = new EtcdMember(daemon, o);
     try {
       await member.waitReady(tls, readyTimeoutMs);
@@ -124,7 +124,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 const FREE_PORT_LOW = 20_000;
 const FREE_PORT_HIGH = 32_000;
 
-function canListen(host: string, port: number): Promise<boolean> {
+/** Whether a listener could bind `host:port` right now (nobody else holds it). */
+export function canListen(host: string, port: number): Promise<boolean> {
   return new Promise(resolve => {
     const server = createServer();
     server.once('error', () => resolve(false));

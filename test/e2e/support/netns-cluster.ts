@@ -210,7 +210,13 @@ export class NetnsCluster {
     const member = livePid(pidFile);
     await this.stopNode(name, 'SIGKILL');
     if (member === undefined) return;
-    process.kill(member, 'SIGKILL');
+    // The kernel kills the member with its server (its parent-death signal); this is for a member
+    // that outlived it all the same.
+    try {
+      process.kill(member, 'SIGKILL');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
     for (let i = 0; i < 200 && livePid(pidFile) === member; i++) await sleep(50);
     if (livePid(pidFile) === member) throw new NetnsClusterError(`${name}'s etcd member (PID ${member}) did not die`);
   }
