@@ -17,6 +17,9 @@ export interface DnsServerOptions {
   log: Logger;
 }
 
+/** Ports tried for UDP and TCP together when the caller asked for any (port 0). */
+const PICK_PORT_ATTEMPTS = 5;
+
 export class DnsServer {
   private udp?: Socket;
   private tcp?: Server;
@@ -24,8 +27,29 @@ export class DnsServer {
 
   constructor(private readonly o: DnsServerOptions) {}
 
-  /** Listens on UDP and TCP; resolves with the port (the UDP one, for port 0). */
+  /**
+   * Listens on UDP and TCP on one port; resolves with it. For port 0 the UDP socket picks it, and
+   * when TCP finds that number taken (another process's connection may hold it) both are tried
+   * again on a new one.
+   */
   async start(): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const port = await this.bindUdp();
+      this.tcp = createServer(sock => this.serveTcp(sock));
+      try {
+        await listen(this.tcp, port, this.o.address);
+        return port;
+      } catch (err) {
+        if (this.o.port !== 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === PICK_PORT_ATTEMPTS) {
+          await this.stop();
+          throw err;
+        }
+        await new Promise<void>(resolve => this.udp!.close(() => resolve()));
+      }
+    }
+  }
+
+  private async bindUdp(): Promise<number> {
     const udp = createSocket({ type: this.o.address.includes(':') ? 'udp6' : 'udp4' });
     this.udp = udp;
     await new Promise<void>((resolve, reject) => {
@@ -42,10 +66,7 @@ export class DnsServer {
         err => this.o.log('dns query failed', { error: (err as Error).message }),
       );
     });
-    const port = udp.address().port;
-    this.tcp = createServer(sock => this.serveTcp(sock));
-    await listen(this.tcp, port, this.o.address);
-    return port;
+    return udp.address().port;
   }
 
   async stop(): Promise<void> {
