@@ -123,6 +123,12 @@ test('three servers and an agent, each its own machine: the etcd leader\'s dies,
   const acks = () => writer.json<ClientLine>().filter(l => l.ack);
   await eventually(() => acks().length >= 12, 60_000, 'writes before the kill');
 
+  // Every server's address is in the kubernetes Endpoints (each holds its Lease).
+  const kubernetesEndpoints = async () => (await c.k(['get', 'endpoints', 'kubernetes', '-o', 'jsonpath={range .subsets[*].addresses[*]}{.ip} {end}'], undefined, survivors[0]))
+    .trim().split(/\s+/).filter(Boolean).sort();
+  const allServers = servers.map(s => c.node(s).ip).sort();
+  await eventually(async () => JSON.stringify(await kubernetesEndpoints()) === JSON.stringify(allServers), 30_000, 'every server in the kubernetes Endpoints');
+
   // The leader's machine dies: cut off first, so no FIN or RST tells anyone, then killed with its member.
   const killedAt = Date.now();
   c.setLink(leader, false);
@@ -174,6 +180,10 @@ test('three servers and an agent, each its own machine: the etcd leader\'s dies,
   const ready = await readyCondition();
   assert.equal(ready?.status, 'True', 'the agent\'s node stays Ready');
   assert.equal(ready?.lastTransitionTime, readySince, 'and never left Ready');
+
+  // The dead server's Lease expires and a survivor takes its address out of the kubernetes Endpoints.
+  const serving = survivors.map(s => c.node(s).ip).sort();
+  await eventually(async () => JSON.stringify(await kubernetesEndpoints()) === JSON.stringify(serving), 60_000, 'the killed server out of the kubernetes Endpoints');
 
   // Plugged back in and restarted over its data dir, the dead server rejoins and catches up.
   c.setLink(leader, true);
