@@ -26,8 +26,6 @@ export class ProxyMetrics {
   private readonly restoreFailures: Counter;
   /** Trigger times of slice changes not yet programmed (epoch ms). */
   private triggers: number[] = [];
-  private pendingEndpoints = 0;
-  private pendingServices = 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -49,14 +47,14 @@ export class ProxyMetrics {
   /** An EndpointSlice was added, changed or deleted; `triggerMs` is its new trigger time, if it has a new one. */
   endpointsChanged(triggerMs?: number): void {
     this.endpointChanges.inc();
-    this.endpointPending.set(++this.pendingEndpoints);
+    this.endpointPending.inc();
     if (triggerMs !== undefined) this.triggers.push(triggerMs);
     this.queued();
   }
 
   serviceChanged(): void {
     this.serviceChanges.inc();
-    this.servicePending.set(++this.pendingServices);
+    this.servicePending.inc();
     this.queued();
   }
 
@@ -69,7 +67,6 @@ export class ProxyMetrics {
   syncStarting(): { triggers: number[] } {
     const taken = { triggers: this.triggers };
     this.triggers = [];
-    this.pendingEndpoints = this.pendingServices = 0;
     this.endpointPending.set(0);
     this.servicePending.set(0);
     return taken;
