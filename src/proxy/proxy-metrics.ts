@@ -87,7 +87,7 @@ export class ProxyMetrics {
 
   /** A sync failed: the changes it took are still to be programmed (the retry takes them). */
   syncFailed(taken: { triggers: number[] }, restoreFailed: boolean): void {
-    this.triggers.unshift(...taken.triggers);
+    this.triggers = taken.triggers.concat(this.triggers);
     if (restoreFailed) this.restoreFailures.inc();
   }
 }
