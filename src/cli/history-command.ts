@@ -27,10 +27,8 @@ export async function runHistoryCommand(args: string[]): Promise<number> {
   const { flags: f, rest } = parseFlags(expandShortFlags(args), flags);
   if (f.help) { console.log(usage('history KIND/NAME', SUMMARY, flags)); return 0; }
   if (rest.length !== 1 || !rest[0].includes('/')) throw new FlagError('expected one KIND/NAME argument');
-  const [kind, name] = rest[0].split('/', 2);
-  const info = resolveKind(kind);
+  const path = kindNamePath('/apis/history.k8ts.io/v1', rest[0], String(f.namespace));
   const client = new RestClient(loadKubeconfig(clientKubeconfig(f.kubeconfig)), 'k8ts-history');
-  const path = '/apis/history.k8ts.io/v1' + objectPath(ref(info.group ? `${info.group}/${info.version}` : info.version, info.resource, info.namespaced), info.namespaced ? String(f.namespace) : undefined, name);
   const withObjects = f.diff !== undefined || f.output !== undefined;
   const { revisions } = await client.request<{ revisions: RevisionView[] }>(path, { query: { objects: withObjects || undefined } });
   const find = (r: string) => {
@@ -67,6 +65,13 @@ function expandShortFlags(args: string[]): string[] {
     } else out.push(arg);
   }
   return out;
+}
+
+/** `prefix` and the API path of the object KIND/NAME names (in `namespace` when its kind is namespaced). */
+export function kindNamePath(prefix: string, kindName: string, namespace: string): string {
+  const [kind, name] = kindName.split('/', 2);
+  const info = resolveKind(kind);
+  return prefix + objectPath(ref(info.group ? `${info.group}/${info.version}` : info.version, info.resource, info.namespaced), info.namespaced ? namespace : undefined, name);
 }
 
 /** A built-in kind by kind, plural, singular or short name, case-insensitive, preferred version first. */

@@ -2,12 +2,11 @@
 // searches the cluster's collected container logs (also those of deleted pods) through the API
 // server's /logs/v1/search, as the kubeconfig's user; newest lines first.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseGoDuration } from '../api/cron-schedule.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import type { LogPage } from '../storage/logs/log-store.js';
-import { defaultDataDir } from './data-dir.js';
+import { clientKubeconfig } from './data-dir.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 
 const searchFlags: Record<string, FlagSpec> = {
@@ -44,7 +43,7 @@ export async function runLogsCommand(args: string[]): Promise<number> {
     }
     q.set('sinceSeconds', String(ns / 1_000_000_000n));
   }
-  const kubeconfig = String(flags.kubeconfig ?? process.env.KUBECONFIG ?? join(process.env.K8TS_DATA_DIR ?? defaultDataDir(), 'kubeconfig.yaml'));
+  const kubeconfig = clientKubeconfig(flags.kubeconfig);
   if (!existsSync(kubeconfig)) throw new FlagError(`no kubeconfig at ${kubeconfig}: pass --kubeconfig`);
   const client = new RestClient(loadKubeconfig(kubeconfig), 'k8ts-logs');
   try {

@@ -2,12 +2,11 @@
 // (GET /apis/why.k8ts.io/v1alpha1/<object path>), with the caller's own credentials.
 import { StatusError } from '../api/errors.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
-import { objectPath, ref } from '../client/resources.js';
 import { RestClient } from '../client/rest-client.js';
 import { WHY_GROUP, WHY_VERSION, type Explanation } from '../api/why.js';
 import { clientKubeconfig } from './data-dir.js';
 import { FlagError, parseFlags, usage } from './flags.js';
-import { resolveKind } from './history-command.js';
+import { kindNamePath } from './history-command.js';
 import { explanationText } from './why-view.js';
 
 const flags = {
@@ -24,12 +23,9 @@ export async function runWhyCommand(args: string[]): Promise<number> {
   if (f.help) { console.log(usage('why KIND/NAME', SUMMARY, flags)); return 0; }
   if (rest.length !== 1 || !rest[0].includes('/')) throw new FlagError('expected one KIND/NAME argument');
   if (f.output !== undefined && f.output !== 'json') throw new FlagError(`unsupported output format "${f.output}": only json`);
-  const [kind, name] = rest[0].split('/', 2);
-  const info = resolveKind(kind);
+  const path = kindNamePath(`/apis/${WHY_GROUP}/${WHY_VERSION}`, rest[0], String(f.namespace));
   const client = new RestClient(loadKubeconfig(clientKubeconfig(f.kubeconfig)), 'k8ts-why');
   try {
-    const resource = ref(info.group ? `${info.group}/${info.version}` : info.version, info.resource, info.namespaced);
-    const path = `/apis/${WHY_GROUP}/${WHY_VERSION}` + objectPath(resource, info.namespaced ? String(f.namespace) : undefined, name);
     const explanation = await client.request<Explanation>(path);
     process.stdout.write(f.output === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : explanationText(explanation));
     return 0;

@@ -3,18 +3,16 @@
 // server's `continue` token fetches the next (older) page. The server shows only namespaces where
 // the user may get pods/log.
 import { useState } from 'preact/hooks';
+import type { LogPage, LogResult } from '../../src/storage/logs/log-store.js';
 import { ApiError, request } from './api.js';
 import { Failure, Table } from './widgets.js';
-
-interface Found { time: string; namespace: string; pod: string; container: string; node: string; stream: string; line: string }
-interface Page { items: Found[]; continue?: string }
 
 const PAGE_SIZE = 100;
 
 export function LogSearch() {
   const [query, setQuery] = useState('');
   const [namespace, setNamespace] = useState('');
-  const [results, setResults] = useState<Found[]>();
+  const [results, setResults] = useState<LogResult[]>();
   const [next, setNext] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
@@ -26,7 +24,7 @@ export function LogSearch() {
     setBusy(true);
     setError(undefined);
     try {
-      const page = await request<Page>('GET', `/logs/v1/search?${q}`);
+      const page = await request<LogPage>('GET', `/logs/v1/search?${q}`);
       setResults(prev => (token ? [...(prev ?? []), ...page.items] : page.items));
       setNext(page.continue);
     } catch (err) {

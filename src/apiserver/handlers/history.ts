@@ -12,10 +12,19 @@ export const HISTORY_PREFIX = '/apis/history.k8ts.io/v1/';
 
 /** The request for the object whose history `path` asks for, or undefined when it is not a history path. */
 export function historyTarget(method: string, path: string, query: URLSearchParams): ResourceRequest | undefined {
-  if (!path.startsWith(HISTORY_PREFIX)) return undefined;
-  if (method !== 'GET') throw new MethodNotAllowedError(`${method} is not supported on object history`);
-  const ri = parseRequestInfo('GET', '/' + path.slice(HISTORY_PREFIX.length), query);
-  if (!ri.isResourceRequest || ri.verb !== 'get' || ri.subresource) throw new BadRequestError(`${path} does not name an object: expected ${HISTORY_PREFIX}<api path of the object>`);
+  return objectPathTarget(HISTORY_PREFIX, 'object history', method, path, query);
+}
+
+/**
+ * The `get` of the object whose API path follows `prefix` in `path` (also the why API's
+ * addressing), or undefined when `path` is not under `prefix`; only GET is served (`what` names
+ * the API in the refusal).
+ */
+export function objectPathTarget(prefix: string, what: string, method: string, path: string, query: URLSearchParams): ResourceRequest | undefined {
+  if (!path.startsWith(prefix)) return undefined;
+  if (method !== 'GET') throw new MethodNotAllowedError(`${method} is not supported on ${what}`);
+  const ri = parseRequestInfo('GET', '/' + path.slice(prefix.length), query);
+  if (!ri.isResourceRequest || ri.verb !== 'get' || ri.subresource) throw new BadRequestError(`${path} does not name an object: expected ${prefix}<api path of the object>`);
   return ri;
 }
 

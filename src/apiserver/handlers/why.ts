@@ -2,22 +2,18 @@
 // the object's own API path (api/v1/namespaces/NS/pods/NAME, apis/apps/v1/namespaces/NS/deployments/NAME),
 // the same addressing as the history API. The request is authorised as a `get` of that object.
 import type { ServerResponse } from 'node:http';
-import { BadRequestError, MethodNotAllowedError } from '../../api/errors.js';
 import { WHY_GROUP, WHY_VERSION } from '../../api/why.js';
 import { sendJson } from '../http/respond.js';
 import type { Registry } from '../registry/registry.js';
-import { parseRequestInfo, type ResourceRequest } from '../request-info.js';
+import type { ResourceRequest } from '../request-info.js';
 import { explain } from '../why/explain.js';
+import { objectPathTarget } from './history.js';
 
 export const WHY_PREFIX = `/apis/${WHY_GROUP}/${WHY_VERSION}/`;
 
 /** The request for the object `path` asks about, or undefined when it is not a why path. */
 export function whyTarget(method: string, path: string, query: URLSearchParams): ResourceRequest | undefined {
-  if (!path.startsWith(WHY_PREFIX)) return undefined;
-  if (method !== 'GET') throw new MethodNotAllowedError(`${method} is not supported on explanations`);
-  const ri = parseRequestInfo('GET', '/' + path.slice(WHY_PREFIX.length), query);
-  if (!ri.isResourceRequest || ri.verb !== 'get' || ri.subresource) throw new BadRequestError(`${path} does not name an object: expected ${WHY_PREFIX}<api path of the object>`);
-  return ri;
+  return objectPathTarget(WHY_PREFIX, 'explanations', method, path, query);
 }
 
 export async function serveWhy(res: ServerResponse, ri: ResourceRequest, registry: Registry): Promise<void> {
