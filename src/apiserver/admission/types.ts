@@ -53,26 +53,23 @@ export interface AdmissionPlugin {
 export class AdmissionChain {
   constructor(private readonly plugins: AdmissionPlugin[]) {}
 
-  // Most plugins answer at once for most writes: only a promise is awaited, as a suspension per
-  // plugin and phase (two dozen per write) cost more than the plugins' own checks.
   async admit(attrs: AdmissionAttributes): Promise<void> {
     const reinvocation = (attrs.reinvocation ??= new ReinvocationContext());
-    await this.admitRound(attrs);
+    await this.run('admit', attrs);
     if (!reinvocation.shouldReinvoke) return;
     reinvocation.isReinvoke = true;
-    await this.admitRound(attrs);
+    await this.run('admit', attrs);
   }
 
-  private async admitRound(attrs: AdmissionAttributes): Promise<void> {
-    for (const p of this.plugins) {
-      const pending = p.admit?.(attrs);
-      if (pending) await pending;
-    }
+  validate(attrs: AdmissionAttributes): Promise<void> {
+    return this.run('validate', attrs);
   }
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  // Most plugins answer at once for most writes: only a promise is awaited, as a suspension per
+  // plugin and phase (two dozen per write) cost more than the plugins' own checks.
+  private async run(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> {
     for (const p of this.plugins) {
-      const pending = p.validate?.(attrs);
+      const pending = p[phase]?.(attrs);
       if (pending) await pending;
     }
   }

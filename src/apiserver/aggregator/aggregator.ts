@@ -78,8 +78,7 @@ export class Aggregator {
   inProcessRoute(pathname: string): InProcessAPI | undefined {
     const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
     const api = m ? this.inProcess.find(a => a.group === m[1] && a.version === m[2]) : undefined;
-    if (!api) return undefined;
-    const apiService = this.registry.get('apiregistration.k8s.io', 'apiservices').getCached('', `${api.version}.${api.group}`)?.object as APIService | undefined;
+    const apiService = api && this.apiService(api.group, api.version);
     return apiService && !apiService.spec?.service ? api : undefined;
   }
 
@@ -90,15 +89,24 @@ export class Aggregator {
   }
 
   private remote(group: string, version: string): APIService | undefined {
-    const apiService = this.registry.get('apiregistration.k8s.io', 'apiservices').getCached('', `${version}.${group}`)?.object as APIService | undefined;
+    const apiService = this.apiService(group, version);
     return apiService?.spec?.service ? apiService : undefined;
+  }
+
+  private apiService(group: string, version: string): APIService | undefined {
+    return this.registry.get('apiregistration.k8s.io', 'apiservices').getCached('', `${version}.${group}`)?.object as APIService | undefined;
+  }
+
+  /** The APIServices of groups this server does not serve itself. */
+  private extensionAPIServices(): APIService[] {
+    const local = new Set(this.registry.catalog.groups().map(g => g.name));
+    return this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService)
+      .filter(a => !local.has(a.spec?.group ?? ''));
   }
 
   /** The aggregated servers' entries of the /openapi/v3 index. */
   openapiIndex(): Promise<Record<string, { serverRelativeURL: string }>> {
-    const local = new Set(this.registry.catalog.groups().map(g => g.name));
-    const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService);
-    return this.openapi.index(apiServices.filter(a => !local.has(a.spec?.group ?? '')));
+    return this.openapi.index(this.extensionAPIServices());
   }
 
   /** The groups served by extension servers, in discovery order. */
@@ -115,11 +123,9 @@ export class Aggregator {
    * document changes.
    */
   async openapiV2(): Promise<OpenApiV2Source> {
-    const local = new Set(this.registry.catalog.groups().map(g => g.name));
-    const apiServices = this.registry.get('apiregistration.k8s.io', 'apiservices').cache.list().map(c => c.object as APIService)
-      .filter(a => !local.has(a.spec?.group ?? ''))
-      .sort((x, y) => (y.spec?.groupPriorityMinimum ?? 0) - (x.spec?.groupPriorityMinimum ?? 0) || (y.spec?.versionPriority ?? 0) - (x.spec?.versionPriority ?? 0)
-        || (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
+    const apiServices = this.extensionAPIServices().sort((x, y) =>
+      (y.spec?.groupPriorityMinimum ?? 0) - (x.spec?.groupPriorityMinimum ?? 0) || (y.spec?.versionPriority ?? 0) - (x.spec?.versionPriority ?? 0)
+      || (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
     const specs = await this.openapi.specsV2(apiServices);
     const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;
     if (this.mergedV2?.key === key) return this.mergedV2;

@@ -59,7 +59,7 @@ export class AggregatedOpenAPI {
   /** Each available APIService's entry in its server's own index, keyed `apis/<group>/<version>`. */
   async index(apiServices: APIService[]): Promise<Record<string, IndexEntry>> {
     const out: Record<string, IndexEntry> = {};
-    await Promise.all(apiServices.filter(a => a.spec?.service && isTrue(a.status?.conditions, 'Available')).map(async a => {
+    await Promise.all(apiServices.filter(availableRemote).map(async a => {
       const key = `apis/${a.spec!.group}/${a.spec!.version}`;
       const body = await this.fetch(a, '/openapi/v3');
       const entry = body && (parse(body) as { paths?: Record<string, IndexEntry> } | undefined)?.paths?.[key];
@@ -76,8 +76,7 @@ export class AggregatedOpenAPI {
   async specsV2(apiServices: APIService[]): Promise<DownloadedSpec[]> {
     const present = new Set(apiServices.map(a => a.metadata?.name ?? ''));
     for (const name of this.v2.keys()) if (!present.has(name)) this.v2.delete(name);
-    const available = apiServices.filter(a => a.spec?.service && isTrue(a.status?.conditions, 'Available'));
-    const specs = await Promise.all(available.map(a => this.specV2(a)));
+    const specs = await Promise.all(apiServices.filter(availableRemote).map(a => this.specV2(a)));
     return specs.filter((s): s is DownloadedSpec => s !== undefined);
   }
 
@@ -99,6 +98,11 @@ export class AggregatedOpenAPI {
   document(apiService: APIService, search: string): Promise<Buffer | undefined> {
     return this.fetch(apiService, `/openapi/v3/apis/${apiService.spec!.group}/${apiService.spec!.version}${search}`);
   }
+}
+
+/** A Service-backed APIService whose server answered its availability check: one whose documents are published. */
+function availableRemote(a: APIService): boolean {
+  return !!a.spec?.service && isTrue(a.status?.conditions, 'Available');
 }
 
 function parse(body: Buffer): unknown {

@@ -690,7 +690,6 @@ function specChanged(a: KubeObject, b: KubeObject, withStatus = false): boolean 
   return strip(a) !== strip(b);
 }
 
-/** Equal but for bookkeeping that changes on every write (managedFields times). */
 /**
  * Whether a write changes nothing, managedFields' timestamps aside (upstream's
  * IgnoreManagedFieldsTimestampsTransformer): a new owner of an unchanged field (a second applier of
