@@ -113,3 +113,18 @@ test('status-only and metadata-only CRD updates keep the stores and their watche
   serving.stop();
   registry.stop();
 });
+
+test('a version unserved leaves the shared watch cache running for the versions still served', async () => {
+  const { registry, serving } = await served();
+  const v1 = registry.find('example.com', 'v1', 'gadgets')!;
+  let stopped = false;
+  v1.cache.onStop(() => { stopped = true; });
+  registry.unserveDynamic('example.com', 'v2', 'gadgets');
+  assert.equal(stopped, false, 'v1 still reads the cache');
+  await v1.create(systemContext(), 'default', { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'after' }, spec: {} } as KubeObject);
+  assert.ok(v1.getCached('default', 'after'), 'the cache still follows the store');
+  registry.unserveDynamic('example.com', 'v1', 'gadgets');
+  assert.equal(stopped, true, 'no served store reads it any more');
+  serving.stop();
+  registry.stop();
+});

@@ -68,11 +68,13 @@ export class Registry {
     const owner = this.dynamicStore(cacheOwner);
     await owner.start();
     const stores = served.map(v => (v === cacheOwner ? owner : this.dynamicStore(v, owner.cache)));
-    for (const next of stores) {
+    const replaced = stores.map(next => {
       const key = storeKey(next.info.group, next.info.version, next.info.resource);
-      this.stores.get(key)?.cache.stop();
+      const old = this.stores.get(key);
       this.stores.set(key, next);
-    }
+      return old;
+    });
+    for (const old of replaced) if (old) this.stopCacheIfUnused(old.cache);
     this.preferred.clear();
     return stores;
   }
@@ -86,9 +88,19 @@ export class Registry {
   /** Stops serving a resource added by serveDynamic. */
   unserveDynamic(group: string, version: string, resource: string): void {
     const key = storeKey(group, version, resource);
-    this.stores.get(key)?.cache.stop();
+    const old = this.stores.get(key);
     this.stores.delete(key);
+    if (old) this.stopCacheIfUnused(old.cache);
     this.preferred.clear();
+  }
+
+  /**
+   * Stops a watch cache no served store reads any more. A CRD's versions share one cache, so the
+   * versions still served keep it when another is unserved, until serveDynamic replaces them all.
+   */
+  private stopCacheIfUnused(cache: WatchCache): void {
+    for (const s of this.stores.values()) if (s.cache === cache) return;
+    cache.stop();
   }
 
   find(group: string, version: string, resource: string): GenericStore | undefined {
