@@ -156,18 +156,18 @@ function goSelector(sel: LabelSelectorSpec | undefined): string {
 }
 
 /** Wraps what a metric source or calculation threw as one metric's failure. */
-async function failing<T>(reason: string, outer: (cause: string) => string, inner: (cause: string) => string, f: () => Promise<T>): Promise<T> {
+async function failing<T>(reason: string, outer: (cause: string) => string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (err) {
-    const cause = inner(errorMessage(err));
+    const cause = errorMessage(err);
     throw new MetricError(outer(cause), reason, cause);
   }
 }
 
 /** A per-pod custom metric against its average target (upstream computeStatusForPodsMetric). */
 function podsProposal(input: MetricsInput, name: string, selector: LabelSelectorSpec | undefined, target: MetricTarget): Promise<Proposal & { status: MetricStatus }> {
-  return failing('FailedGetPodsMetric', c => `failed to get pods metric value: ${c}`, c => c, async () => {
+  return failing('FailedGetPodsMetric', c => `failed to get pods metric value: ${c}`, async () => {
     let metrics: PodMetricsInfo;
     try {
       metrics = await input.source.podsMetric(name, selectorQuery(selector));
@@ -195,7 +195,7 @@ async function objectProposal(input: MetricsInput, spec: NonNullable<MetricSpec[
   };
   const outer = (c: string) => `failed to get object metric value: ${c}`;
   if (target.type === 'Value' && target.value !== undefined && target.value !== null) {
-    return failing('FailedGetObjectMetric', outer, c => c, async () => {
+    return failing('FailedGetObjectMetric', outer, async () => {
       const usage = await read();
       const replicas = valueRatioReplicas(input.specReplicas, usage / milliOf(target.value!), input.pods, input.opts);
       const current = { value: milliQuantity(usage) };
@@ -203,7 +203,7 @@ async function objectProposal(input: MetricsInput, spec: NonNullable<MetricSpec[
     });
   }
   if (target.type === 'AverageValue' && target.averageValue !== undefined && target.averageValue !== null) {
-    return failing('FailedGetObjectMetric', c => outer(`failed to get ${metric.name} object metric: ${c}`), c => c, async () => {
+    return failing('FailedGetObjectMetric', c => outer(`failed to get ${metric.name} object metric: ${c}`), async () => {
       const { replicas, usage } = perReplicaReplicas(input.statusReplicas, await read(), milliOf(target.averageValue!), input.opts);
       const current = { averageValue: milliQuantity(usage) };
       return { replicas, metricName: `external metric ${metric.name}(${goSelector(metric.selector)})`, current, status: { type: 'Object', object: { describedObject, metric: metricId, current } } };
@@ -227,14 +227,14 @@ async function externalProposal(input: MetricsInput, spec: NonNullable<MetricSpe
   const metricName = `external metric ${metric.name}(${goSelector(metric.selector)})`;
   const outer = (inner: string) => (c: string) => `failed to get ${metric.name} external metric value: ${inner}${c}`;
   if (target.averageValue !== undefined && target.averageValue !== null) {
-    return failing('FailedGetExternalMetric', outer(`failed to get ${metric.name} external metric: `), c => c, async () => {
+    return failing('FailedGetExternalMetric', outer(`failed to get ${metric.name} external metric: `), async () => {
       const { replicas, usage } = perReplicaReplicas(input.statusReplicas, await total(), milliOf(target.averageValue!), input.opts);
       const current = { averageValue: milliQuantity(usage) };
       return { replicas, metricName, current, status: { type: 'External', external: { metric: metricId, current } } };
     });
   }
   if (target.value !== undefined && target.value !== null) {
-    return failing('FailedGetExternalMetric', outer(`failed to get external metric ${metric.name}: `), c => c, async () => {
+    return failing('FailedGetExternalMetric', outer(`failed to get external metric ${metric.name}: `), async () => {
       const usage = await total();
       const replicas = valueRatioReplicas(input.specReplicas, usage / milliOf(target.value!), input.pods, input.opts);
       const current = { value: milliQuantity(usage) };
