@@ -63,14 +63,9 @@ export function apiMetricSource(client: RestClient, targets: ScaleTargets, names
       return out;
     },
     async objectMetric(object: ObjectRef, metric, metricSelector) {
-      let path: string;
-      try {
-        path = await objectMetricPath(client, targets, ns, object, metric);
-      } catch (err) {
-        throw new MetricsFetchError(`unable to fetch metrics from custom metrics API: ${errorMessage(err)}`);
-      }
       let list: { items?: CustomMetricValue[] };
       try {
+        const path = await objectMetricPath(client, targets, ns, object, metric);
         list = await client.get<{ items?: CustomMetricValue[] }>(path, query({ metricLabelSelector: metricSelector }));
       } catch (err) {
         throw new MetricsFetchError(`unable to fetch metrics from custom metrics API: ${errorMessage(err)}`);
