@@ -2,10 +2,9 @@
 // memory.usage_in_bytes / memory.stat / memory.limit_in_bytes (hierarchical `total_*` counters), or
 // cgroup v2's cpu.stat and memory.current / memory.stat / memory.max. The working set is usage
 // minus inactive file pages (what the kernel can drop first), cAdvisor's and the kubelet's figure.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const CGROUP_FS = '/sys/fs/cgroup';
+import { CGROUP_FS, isCgroupV2 } from './cgroups.js';
 
 export interface CgroupStats {
   /** CPU time used, in nanoseconds. */
@@ -25,11 +24,9 @@ export interface CgroupStats {
 /** Larger than any machine's memory: the kernel's "no limit" in v1 (page-aligned LLONG_MAX). */
 const UNLIMITED_V1 = 2 ** 62;
 
-const isV2 = (): boolean => existsSync(join(CGROUP_FS, 'cgroup.controllers'));
-
 /** The readings of `cgroupPath` (e.g. `/kubepods/<id>`, `/` for the whole machine); undefined if it is gone. */
 export function readCgroupStats(cgroupPath: string): CgroupStats | undefined {
-  return isV2() ? readV2(cgroupPath) : readV1(cgroupPath);
+  return isCgroupV2() ? readV2(cgroupPath) : readV1(cgroupPath);
 }
 
 function readV1(path: string): CgroupStats | undefined {

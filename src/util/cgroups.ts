@@ -4,12 +4,17 @@ import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const CGROUP_FS = '/sys/fs/cgroup';
+export const CGROUP_FS = '/sys/fs/cgroup';
 
 export class CgroupError extends Error {}
 
+/** Whether this machine mounts the single cgroup v2 tree (rather than v1's per-controller trees). */
+export function isCgroupV2(): boolean {
+  return existsSync(join(CGROUP_FS, 'cgroup.controllers'));
+}
+
 function hierarchies(): string[] {
-  if (existsSync(join(CGROUP_FS, 'cgroup.controllers'))) return [CGROUP_FS];
+  if (isCgroupV2()) return [CGROUP_FS];
   return readdirSync(CGROUP_FS, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => join(CGROUP_FS, e.name));
 }
 

@@ -2,6 +2,7 @@
 // writes them: CPU in nanocores and memory in bytes as canonical quantities, the window as a Go
 // duration, the object's labels, and a creationTimestamp of the moment it was asked for.
 import { addQuantities, formatQuantity, parseQuantity } from '../../api/quantity.js';
+import { nowTimestamp } from '../../api/object.js';
 import { METRICS_GROUP, METRICS_VERSION, type NodeMetrics, type PodMetrics, type ResourceUsage } from '../../api/resource-metrics.js';
 import type { Node, Pod } from '../../api/types/generated.js';
 import { goDurationString } from '../../util/go-duration.js';
@@ -19,13 +20,13 @@ export function usageQuantities(u: Usage): ResourceUsage {
 }
 
 function timing(u: NodeUsage | PodUsage): { timestamp: string; window: string } {
-  return { timestamp: rfc3339(u.timestampMs), window: goDurationString(u.windowMs) };
+  return { timestamp: nowTimestamp(new Date(u.timestampMs)), window: goDurationString(u.windowMs) };
 }
 
 export function nodeMetrics(node: Node, usage: NodeUsage, now: Date): NodeMetrics {
   return {
     kind: 'NodeMetrics', apiVersion: API_VERSION,
-    metadata: { name: node.metadata?.name, labels: node.metadata?.labels, creationTimestamp: rfc3339(now.getTime()) },
+    metadata: { name: node.metadata?.name, labels: node.metadata?.labels, creationTimestamp: nowTimestamp(now) },
     ...timing(usage),
     usage: usageQuantities(usage.usage),
   };
@@ -34,15 +35,10 @@ export function nodeMetrics(node: Node, usage: NodeUsage, now: Date): NodeMetric
 export function podMetrics(pod: Pod, usage: PodUsage, now: Date): PodMetrics {
   return {
     kind: 'PodMetrics', apiVersion: API_VERSION,
-    metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, labels: pod.metadata?.labels, creationTimestamp: rfc3339(now.getTime()) },
+    metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, labels: pod.metadata?.labels, creationTimestamp: nowTimestamp(now) },
     ...timing(usage),
     containers: usage.containers.map(c => ({ name: c.name, usage: usageQuantities(c.usage) })),
   };
-}
-
-/** Seconds precision, as metav1.Time marshals. */
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 const COLUMNS: TableColumnDefinition[] = [

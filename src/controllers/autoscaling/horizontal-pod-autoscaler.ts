@@ -9,6 +9,7 @@ import { defaultHpaMetrics } from '../../api/defaults/autoscaling.js';
 import { nowTimestamp } from '../../api/object.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { objectPath, R } from '../../client/resources.js';
+import { errorMessage } from '../../util/error-message.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { replicasForMetrics, type MetricsOutcome } from './metric-replicas.js';
 import { apiMetricSource } from './metrics-client.js';
@@ -84,8 +85,8 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       try {
         await ctx.client.update(objectPath(R.horizontalpodautoscalers, namespace, hpa.metadata.name ?? '', 'status'), hpa);
       } catch (err) {
-        warn('FailedUpdateStatus', messageOf(err));
-        throw new SyncFailure(`failed to update status for ${hpa.metadata.name}: ${messageOf(err)}`);
+        warn('FailedUpdateStatus', errorMessage(err));
+        throw new SyncFailure(`failed to update status for ${hpa.metadata.name}: ${errorMessage(err)}`);
       }
     };
     /** Records the current replicas and metrics but keeps the last decision (upstream setCurrentReplicasAndMetricsInStatus). */
@@ -97,10 +98,10 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       resource = await targets.resourceOf(ctx.client, ref);
       scale = await targets.get(ctx.client, resource, namespace, ref.name);
     } catch (err) {
-      warn('FailedGetScale', messageOf(err));
-      condition({ type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message: `the HPA controller was unable to get the target's current scale: ${messageOf(err)}` });
-      await writeStatus().catch(e => ctx.log('status update failed', { key, error: messageOf(e) }));
-      throw new SyncFailure(`failed to query scale subresource for ${reference}: ${messageOf(err)}`, err instanceof InvalidTargetRefError);
+      warn('FailedGetScale', errorMessage(err));
+      condition({ type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message: `the HPA controller was unable to get the target's current scale: ${errorMessage(err)}` });
+      await writeStatus().catch(e => ctx.log('status update failed', { key, error: errorMessage(e) }));
+      throw new SyncFailure(`failed to query scale subresource for ${reference}: ${errorMessage(err)}`, err instanceof InvalidTargetRefError);
     }
     condition({ type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: 'the HPA controller was able to get the target\'s current scale' });
     const currentReplicas = scale.spec?.replicas ?? 0;
@@ -133,7 +134,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       condition(outcome.condition);
       if (outcome.replicas === -1) {
         keepDecision(currentReplicas, metricStatuses);
-        await writeStatus().catch(e => ctx.log('status update failed', { key, error: messageOf(e) }));
+        await writeStatus().catch(e => ctx.log('status update failed', { key, error: errorMessage(e) }));
         if (outcome.error) warn('FailedComputeMetricsReplicas', outcome.error);
         throw new SyncFailure(`failed to compute desired number of replicas based on listed metrics for ${reference}: ${outcome.error}`);
       }
@@ -154,11 +155,11 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
       try {
         await targets.update(ctx.client, resource, { ...scale, spec: { ...scale.spec, replicas: desiredReplicas } });
       } catch (err) {
-        warn('FailedRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}; error: ${messageOf(err)}`);
-        condition({ type: 'AbleToScale', status: 'False', reason: 'FailedUpdateScale', message: `the HPA controller was unable to update the target scale: ${messageOf(err)}` });
+        warn('FailedRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}; error: ${errorMessage(err)}`);
+        condition({ type: 'AbleToScale', status: 'False', reason: 'FailedUpdateScale', message: `the HPA controller was unable to update the target scale: ${errorMessage(err)}` });
         keepDecision(currentReplicas, metricStatuses);
-        await writeStatus().catch(e => ctx.log('status update failed', { key, error: messageOf(e) }));
-        throw new SyncFailure(`failed to rescale ${reference}: ${messageOf(err)}`);
+        await writeStatus().catch(e => ctx.log('status update failed', { key, error: errorMessage(e) }));
+        throw new SyncFailure(`failed to rescale ${reference}: ${errorMessage(err)}`);
       }
       condition({ type: 'AbleToScale', status: 'True', reason: 'SucceededRescale', message: `the HPA controller was able to update the target scale to ${desiredReplicas}` });
       ctx.recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}`);
@@ -187,7 +188,7 @@ export function horizontalPodAutoscalerController(opts: HorizontalPodAutoscalerO
     try {
       selector = LabelSelector.parse(selectorText);
     } catch (err) {
-      const message = `couldn't convert selector into a corresponding internal selector object: ${messageOf(err)}`;
+      const message = `couldn't convert selector into a corresponding internal selector object: ${errorMessage(err)}`;
       return failed('InvalidSelector', message, { reason: 'InvalidSelector', message });
     }
     selectors.set(key, selector);
@@ -248,5 +249,3 @@ function setStatus(hpa: HorizontalPodAutoscaler, currentReplicas: number, desire
     ...(prior.conditions ? { conditions: prior.conditions } : {}),
   };
 }
-
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,6 +1,6 @@
 // The autoscaler's Prometheus series, as upstream's podautoscaler/monitor names them: reconciliations
 // and metric computations, counted and timed by the action they led to and the kind of error.
-import { Counter, Histogram, type Registry } from '../../metrics/registry.js';
+import { Counter, exponentialBuckets, Histogram, type Registry } from '../../metrics/registry.js';
 
 export type ActionLabel = 'scale_up' | 'scale_down' | 'none';
 /** `spec`: the HPA asks for something impossible (a bad apiVersion, an unknown metric type). */
@@ -12,7 +12,7 @@ export interface HpaMonitor {
 }
 
 // prometheus.ExponentialBuckets(0.001, 2, 15): 1 ms to about 16 s.
-const BUCKETS = Array.from({ length: 15 }, (_, i) => 0.001 * 2 ** i);
+const BUCKETS = exponentialBuckets(0.001, 2, 15);
 const LABELS = "The label 'action' should be either 'scale_down', 'scale_up', or 'none'. Also, the label 'error' should be either 'spec', 'internal', or 'none'.";
 const FIRST_ERROR = 'Note that if both spec and internal errors happen during a reconciliation, the first one to occur is reported in `error` label.';
 

@@ -5,6 +5,7 @@
 import { formatQuantity } from '../../api/quantity.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { LabelSelector as LabelSelectorSpec } from '../../api/types/generated.js';
+import { errorMessage } from '../../util/error-message.js';
 import { milliOf } from './pod-metrics.js';
 import {
   ReplicaCalculationError, perReplicaReplicas, plainMetricReplicas, resourceReplicas, valueRatioReplicas, type CalculatorOptions,
@@ -78,7 +79,6 @@ class MetricError extends Error {
 }
 
 const milliQuantity = (milli: number): string => formatQuantity({ digits: BigInt(milli), scale: -3, format: 'DecimalSI' });
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 interface Proposal {
   replicas: number;
@@ -92,7 +92,7 @@ async function resourceProposal(input: MetricsInput, resource: string, container
     try {
       return await input.source.resourceMetrics(resource, container);
     } catch (err) {
-      throw new ReplicaCalculationError(`unable to get metrics for resource ${resource}: ${messageOf(err)}`);
+      throw new ReplicaCalculationError(`unable to get metrics for resource ${resource}: ${errorMessage(err)}`);
     }
   };
   const calcInput = async () => ({ currentReplicas: input.specReplicas, resource, container, pods: input.pods, metrics: await readings(), now: input.now });
@@ -101,7 +101,7 @@ async function resourceProposal(input: MetricsInput, resource: string, container
       const { replicas, usage } = plainMetricReplicas(await calcInput(), milliOf(target.averageValue), input.opts);
       return { replicas, metricName: `${resource} resource`, current: { averageValue: milliQuantity(usage) } };
     } catch (err) {
-      throw new Error(`failed to get ${resource} usage: ${messageOf(err)}`);
+      throw new Error(`failed to get ${resource} usage: ${errorMessage(err)}`);
     }
   }
   if (target.averageUtilization === undefined || target.averageUtilization === null) {
@@ -114,7 +114,7 @@ async function resourceProposal(input: MetricsInput, resource: string, container
       : `${resource} resource utilization (percentage of request)`;
     return { replicas: r.replicas, metricName, current: { averageUtilization: r.utilization, averageValue: milliQuantity(r.rawAverage) } };
   } catch (err) {
-    throw new Error(`failed to get ${resource} utilization: ${messageOf(err)}`);
+    throw new Error(`failed to get ${resource} utilization: ${errorMessage(err)}`);
   }
 }
 
@@ -126,7 +126,7 @@ async function metricProposal(input: MetricsInput, spec: MetricSpec): Promise<Pr
       const p = await resourceProposal(input, name, '', target, 'Resource');
       return { ...p, status: { type: 'Resource', resource: { name, current: p.current } } };
     } catch (err) {
-      throw new MetricError(`failed to get ${name} resource metric value: ${messageOf(err)}`, 'FailedGetResourceMetric', messageOf(err));
+      throw new MetricError(`failed to get ${name} resource metric value: ${errorMessage(err)}`, 'FailedGetResourceMetric', errorMessage(err));
     }
   }
   if (spec.type === 'ContainerResource' && spec.containerResource) {
@@ -135,7 +135,7 @@ async function metricProposal(input: MetricsInput, spec: MetricSpec): Promise<Pr
       const p = await resourceProposal(input, name, container, target, 'ContainerResource');
       return { ...p, status: { type: 'ContainerResource', containerResource: { name, container, current: p.current } } };
     } catch (err) {
-      throw new MetricError(`failed to get ${container} container metric value: ${messageOf(err)}`, 'FailedGetContainerResourceMetric', messageOf(err));
+      throw new MetricError(`failed to get ${container} container metric value: ${errorMessage(err)}`, 'FailedGetContainerResourceMetric', errorMessage(err));
     }
   }
   if (spec.type === 'Pods' && spec.pods) return podsProposal(input, spec.pods.metric.name, spec.pods.metric.selector, spec.pods.target);
@@ -156,23 +156,23 @@ function goSelector(sel: LabelSelectorSpec | undefined): string {
 }
 
 /** Wraps what a metric source or calculation threw as one metric's failure. */
-async function failing<T>(reason: string, outer: (cause: string) => string, inner: (cause: string) => string, f: () => Promise<T>): Promise<T> {
+async function failing<T>(reason: string, outer: (cause: string) => string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (err) {
-    const cause = inner(messageOf(err));
+    const cause = errorMessage(err);
     throw new MetricError(outer(cause), reason, cause);
   }
 }
 
 /** A per-pod custom metric against its average target (upstream computeStatusForPodsMetric). */
 function podsProposal(input: MetricsInput, name: string, selector: LabelSelectorSpec | undefined, target: MetricTarget): Promise<Proposal & { status: MetricStatus }> {
-  return failing('FailedGetPodsMetric', c => `failed to get pods metric value: ${c}`, c => c, async () => {
+  return failing('FailedGetPodsMetric', c => `failed to get pods metric value: ${c}`, async () => {
     let metrics: PodMetricsInfo;
     try {
       metrics = await input.source.podsMetric(name, selectorQuery(selector));
     } catch (err) {
-      throw new Error(`unable to get metric ${name}: ${messageOf(err)}`);
+      throw new Error(`unable to get metric ${name}: ${errorMessage(err)}`);
     }
     const calc = { currentReplicas: input.specReplicas, resource: '', container: '', pods: input.pods, metrics, now: input.now };
     const { replicas, usage } = plainMetricReplicas(calc, milliOf(target.averageValue ?? 0), input.opts);
@@ -190,12 +190,12 @@ async function objectProposal(input: MetricsInput, spec: NonNullable<MetricSpec[
     try {
       return await input.source.objectMetric(describedObject, metric.name, selectorQuery(metric.selector));
     } catch (err) {
-      throw new Error(`unable to get metric ${metric.name}: ${messageOf(err)} on ${describedObject.kind} ${input.namespace}/${describedObject.name}`);
+      throw new Error(`unable to get metric ${metric.name}: ${errorMessage(err)} on ${describedObject.kind} ${input.namespace}/${describedObject.name}`);
     }
   };
   const outer = (c: string) => `failed to get object metric value: ${c}`;
   if (target.type === 'Value' && target.value !== undefined && target.value !== null) {
-    return failing('FailedGetObjectMetric', outer, c => c, async () => {
+    return failing('FailedGetObjectMetric', outer, async () => {
       const usage = await read();
       const replicas = valueRatioReplicas(input.specReplicas, usage / milliOf(target.value!), input.pods, input.opts);
       const current = { value: milliQuantity(usage) };
@@ -203,7 +203,7 @@ async function objectProposal(input: MetricsInput, spec: NonNullable<MetricSpec[
     });
   }
   if (target.type === 'AverageValue' && target.averageValue !== undefined && target.averageValue !== null) {
-    return failing('FailedGetObjectMetric', c => outer(`failed to get ${metric.name} object metric: ${c}`), c => c, async () => {
+    return failing('FailedGetObjectMetric', c => outer(`failed to get ${metric.name} object metric: ${c}`), async () => {
       const { replicas, usage } = perReplicaReplicas(input.statusReplicas, await read(), milliOf(target.averageValue!), input.opts);
       const current = { averageValue: milliQuantity(usage) };
       return { replicas, metricName: `external metric ${metric.name}(${goSelector(metric.selector)})`, current, status: { type: 'Object', object: { describedObject, metric: metricId, current } } };
@@ -221,20 +221,20 @@ async function externalProposal(input: MetricsInput, spec: NonNullable<MetricSpe
     try {
       return (await input.source.externalMetric(metric.name, selectorQuery(metric.selector))).reduce((a, b) => a + b, 0);
     } catch (err) {
-      throw new Error(`unable to get external metric ${input.namespace}/${metric.name}/${goSelector(metric.selector)}: ${messageOf(err)}`);
+      throw new Error(`unable to get external metric ${input.namespace}/${metric.name}/${goSelector(metric.selector)}: ${errorMessage(err)}`);
     }
   };
   const metricName = `external metric ${metric.name}(${goSelector(metric.selector)})`;
   const outer = (inner: string) => (c: string) => `failed to get ${metric.name} external metric value: ${inner}${c}`;
   if (target.averageValue !== undefined && target.averageValue !== null) {
-    return failing('FailedGetExternalMetric', outer(`failed to get ${metric.name} external metric: `), c => c, async () => {
+    return failing('FailedGetExternalMetric', outer(`failed to get ${metric.name} external metric: `), async () => {
       const { replicas, usage } = perReplicaReplicas(input.statusReplicas, await total(), milliOf(target.averageValue!), input.opts);
       const current = { averageValue: milliQuantity(usage) };
       return { replicas, metricName, current, status: { type: 'External', external: { metric: metricId, current } } };
     });
   }
   if (target.value !== undefined && target.value !== null) {
-    return failing('FailedGetExternalMetric', outer(`failed to get external metric ${metric.name}: `), c => c, async () => {
+    return failing('FailedGetExternalMetric', outer(`failed to get external metric ${metric.name}: `), async () => {
       const usage = await total();
       const replicas = valueRatioReplicas(input.specReplicas, usage / milliOf(target.value!), input.pods, input.opts);
       const current = { value: milliQuantity(usage) };
@@ -263,7 +263,7 @@ export async function replicasForMetrics(input: MetricsInput, specs: MetricSpec[
       if (replicas === 0 || p.replicas > replicas) [replicas, metricName] = [p.replicas, p.metricName];
       computations.push({ metricType: spec.type, replicas: p.replicas, specError: false, seconds: took() });
     } catch (err) {
-      const e = err instanceof MetricError ? err : new MetricError(messageOf(err), 'FailedGetResourceMetric');
+      const e = err instanceof MetricError ? err : new MetricError(errorMessage(err), 'FailedGetResourceMetric');
       // Upstream leaves a failed metric's entry empty; printers show it as <unknown>.
       statuses[i] = { type: '' };
       events.push({ reason: e.reason, message: e.conditionMessage });

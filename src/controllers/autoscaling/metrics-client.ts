@@ -5,6 +5,7 @@
 import type { RestClient } from '../../client/rest-client.js';
 import type { MetricSource, ObjectRef } from './metric-replicas.js';
 import type { PodMetrics } from '../../api/resource-metrics.js';
+import { errorMessage } from '../../util/error-message.js';
 import { MetricsFetchError, milliOf, resourceMetricsOf } from './pod-metrics.js';
 import type { ScaleTargets } from './scale-target.js';
 import type { PodMetricsInfo } from './types.js';
@@ -28,15 +29,13 @@ interface ExternalMetricValue {
   value: string | number;
 }
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 /** `items` of a metrics list, or the error upstream gives for the API named. */
 async function items<T>(api: string, fetch: () => Promise<{ items?: T[] }>): Promise<T[]> {
   let list: { items?: T[] };
   try {
     list = await fetch();
   } catch (err) {
-    throw new MetricsFetchError(`unable to fetch metrics from ${api}: ${messageOf(err)}`);
+    throw new MetricsFetchError(`unable to fetch metrics from ${api}: ${errorMessage(err)}`);
   }
   if (!list.items?.length) throw new MetricsFetchError(`no metrics returned from ${api}`);
   return list.items;
@@ -64,17 +63,12 @@ export function apiMetricSource(client: RestClient, targets: ScaleTargets, names
       return out;
     },
     async objectMetric(object: ObjectRef, metric, metricSelector) {
-      let path: string;
-      try {
-        path = await objectMetricPath(client, targets, ns, object, metric);
-      } catch (err) {
-        throw new MetricsFetchError(`unable to fetch metrics from custom metrics API: ${messageOf(err)}`);
-      }
       let list: { items?: CustomMetricValue[] };
       try {
+        const path = await objectMetricPath(client, targets, ns, object, metric);
         list = await client.get<{ items?: CustomMetricValue[] }>(path, query({ metricLabelSelector: metricSelector }));
       } catch (err) {
-        throw new MetricsFetchError(`unable to fetch metrics from custom metrics API: ${messageOf(err)}`);
+        throw new MetricsFetchError(`unable to fetch metrics from custom metrics API: ${errorMessage(err)}`);
       }
       const found = list.items ?? [];
       if (found.length !== 1) {

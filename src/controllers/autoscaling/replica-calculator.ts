@@ -4,6 +4,7 @@
 // counted in at the value least favourable to the move (0 % on a scale-up, 100 % of the request —
 // or the target if higher — on a scale-down), and a change of direction cancels the move.
 import { findCondition } from '../../api/conditions.js';
+import { errorMessage } from '../../util/error-message.js';
 import { milliOf } from './pod-metrics.js';
 import type { Pod, PodMetricsInfo } from './types.js';
 
@@ -212,7 +213,7 @@ export function valueRatioReplicas(currentReplicas: number, ratio: number, pods:
   try {
     ready = readyPodCount(pods);
   } catch (err) {
-    throw new ReplicaCalculationError(`unable to calculate ready pods: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ReplicaCalculationError(`unable to calculate ready pods: ${errorMessage(err)}`);
   }
   return Math.ceil(ratio * ready);
 }

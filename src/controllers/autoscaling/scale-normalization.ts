@@ -112,13 +112,18 @@ function changeWithin(periodSeconds: number, events: ScaleEvent[], now: number):
   return events.reduce((sum, e) => (e.at > cutoff ? sum + e.change : sum), 0);
 }
 
+/** The replica count `periodSeconds` ago: the current one less the scale-ups since, plus the scale-downs. */
+function replicasAtPeriodStart(currentReplicas: number, history: ScaleHistory, periodSeconds: number, now: number): number {
+  return currentReplicas - changeWithin(periodSeconds, history.scaleUpEvents, now) + changeWithin(periodSeconds, history.scaleDownEvents, now);
+}
+
 /** The most replicas the scale-up policies allow now. */
 export function scaleUpLimit(currentReplicas: number, history: ScaleHistory, rules: ResolvedRules, now: number): number {
   if (rules.selectPolicy === 'Disabled') return currentReplicas;
   const pick = rules.selectPolicy === 'Min' ? Math.min : Math.max;
   let result = rules.selectPolicy === 'Min' ? Infinity : -Infinity;
   for (const p of rules.policies) {
-    const periodStart = currentReplicas - changeWithin(p.periodSeconds, history.scaleUpEvents, now) + changeWithin(p.periodSeconds, history.scaleDownEvents, now);
+    const periodStart = replicasAtPeriodStart(currentReplicas, history, p.periodSeconds, now);
     // Rounded up: a small percentage of a few pods must still allow one more.
     const proposed = p.type === 'Pods' ? periodStart + p.value : Math.ceil(periodStart * (1 + p.value / 100));
     result = pick(result, proposed);
@@ -132,7 +137,7 @@ export function scaleDownLimit(currentReplicas: number, history: ScaleHistory, r
   const pick = rules.selectPolicy === 'Min' ? Math.max : Math.min;
   let result = rules.selectPolicy === 'Min' ? -Infinity : Infinity;
   for (const p of rules.policies) {
-    const periodStart = currentReplicas - changeWithin(p.periodSeconds, history.scaleUpEvents, now) + changeWithin(p.periodSeconds, history.scaleDownEvents, now);
+    const periodStart = replicasAtPeriodStart(currentReplicas, history, p.periodSeconds, now);
     const proposed = p.type === 'Pods' ? periodStart - p.value : Math.trunc(periodStart * (1 - p.value / 100));
     result = pick(result, proposed);
   }
