@@ -9,8 +9,8 @@ export const CGROUP_FS = '/sys/fs/cgroup';
 export class CgroupError extends Error {}
 
 /** Whether this machine mounts the single cgroup v2 tree (rather than v1's per-controller trees). */
-export function isCgroupV2(): boolean {
-  return existsSync(join(CGROUP_FS, 'cgroup.controllers'));
+export function isCgroupV2(fsRoot = CGROUP_FS): boolean {
+  return existsSync(join(fsRoot, 'cgroup.controllers'));
 }
 
 function hierarchies(): string[] {

@@ -4,14 +4,12 @@
 // host processes (each with the default 1024) instead of competing as one process would. Without
 // it the cgroup runc creates gets 1024 shares whatever the node's size. Cgroup v1 (this project's
 // runtime setup); on cgroup v2 the weights runc derives are left as they are.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { milliValue, parseQuantity } from '../../api/quantity.js';
-import { CgroupError } from '../../util/cgroups.js';
+import { CGROUP_FS, CgroupError, isCgroupV2 } from '../../util/cgroups.js';
 import { milliCpuToShares } from '../cpu-shares.js';
 import type { ResourceList } from './node-resources.js';
-
-const CGROUP_FS = '/sys/fs/cgroup';
 
 /** cpu.shares of the pods' cgroup for a node's allocatable resources. */
 export function podsCgroupCpuShares(allocatable: ResourceList): number {
@@ -23,7 +21,7 @@ export function podsCgroupCpuShares(allocatable: ResourceList): number {
  * shares written, or undefined on cgroup v2.
  */
 export function configurePodsCgroup(cgroupRoot: string, allocatable: ResourceList, fsRoot = CGROUP_FS): number | undefined {
-  if (existsSync(join(fsRoot, 'cgroup.controllers'))) return undefined;
+  if (isCgroupV2(fsRoot)) return undefined;
   const dir = join(fsRoot, 'cpu', cgroupRoot);
   const shares = podsCgroupCpuShares(allocatable);
   try {
