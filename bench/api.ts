@@ -1,4 +1,4 @@
-// API server benchmark against any Kubernetes API server (kubeconfig): create throughput and
+// API server benchmark against any Kubernetes API server (kubeconfig): create throughput (after untimed warm-up creates) and
 // latency with 16 concurrent clients, GET latency, LIST of 10,000 objects, and watch delivery
 // latency to 100 watchers. Prints one JSON object. Cleans up its namespace. With a user kubeconfig
 // the measured requests run as that user (e.g. one without system:masters, to see what
@@ -15,6 +15,8 @@ export interface ApiBenchOptions {
   /** Run the measured requests as this kubeconfig's user. */
   userKubeconfig?: string;
   objects: number;
+  /** Creates before the timed ones (not counted): the server's JIT settles, as in a server that has run a while. */
+  warmup: number;
   concurrency: number;
   watchers: number;
   watchUpdates: number;
@@ -35,6 +37,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
   try {
     const user = client === admin ? undefined : await grantEdit(admin, client, ns);
     const payload = 'x'.repeat(API_PAYLOAD_BYTES);
+    await concurrently(o.warmup, o.concurrency, i => client.create(cms, { metadata: { name: `warmup-${i}`, labels: { 'k8ts-bench': 'warmup' } }, data: { payload } }));
     // Creates: `concurrency` clients in closed loops until `objects` are created.
     const createLatencies: number[] = [];
     const cpu0 = cpuSample(o);
@@ -72,6 +75,7 @@ export async function apiBench(o: ApiBenchOptions): Promise<Record<string, unkno
       target: client.config.server,
       ...(user ? { user } : {}),
       objects: o.objects,
+      warmup: o.warmup,
       concurrency: o.concurrency,
       creates_per_second: Math.round(o.objects / createSeconds),
       create_latency_ms: summarize(createLatencies),
