@@ -1,6 +1,6 @@
 // The horizontal pod autoscaler's flags, as kube-controller-manager names them, shared by
 // `k8ts server` and `k8ts controller-manager`. Durations are Go durations (15s, 5m0s).
-import { parseGoDuration } from '../api/cron-schedule.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
 
