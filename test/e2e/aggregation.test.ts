@@ -140,9 +140,13 @@ describe('API aggregation with kubectl', () => {
     assert.match(explained, /^GROUP:\s+echo\.k8ts\.io\nKIND:\s+Echo\nVERSION:\s+v1\n/);
     assert.match(explained, /^  user\t<string>\n    The user name from X-Remote-User\.$/m);
 
-    // OpenAPI v2: the server's Swagger document is merged into the cluster's, in JSON and protobuf.
-    const v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
-    assert.ok(v2.paths['/apis/echo.k8ts.io/v1/echoes'], 'the extension\'s paths are merged');
+    // OpenAPI v2: the server's Swagger document, downloaded in the background once the APIService
+    // is Available, is merged into the cluster's, in JSON and protobuf.
+    let v2: { paths: Record<string, unknown>; definitions: Record<string, Record<string, unknown>> } = { paths: {}, definitions: {} };
+    await eventually(async () => {
+      v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
+      return v2.paths['/apis/echo.k8ts.io/v1/echoes'] !== undefined;
+    }, 10_000, 'the extension\'s paths to be merged into /openapi/v2');
     assert.ok(v2.paths['/api/v1/pods'], 'the cluster\'s own paths stay');
     assert.deepEqual(v2.definitions['io.k8ts.echo.v1.Echo']['x-kubernetes-group-version-kind'], [{ group: 'echo.k8ts.io', version: 'v1', kind: 'Echo' }]);
     assert.equal(v2.paths['/openapi/v2'], undefined, 'only /apis/ paths come from the extension');

@@ -12,6 +12,7 @@ import type { Registry } from '../registry/registry.js';
 import { AvailabilityController, type RemoteDiscovery } from './availability-controller.js';
 import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
 import { AggregatedOpenAPI } from './openapi.js';
+import { OpenAPIV2Downloads } from './openapi-v2-downloads.js';
 import { mergeSwaggerDocuments, type SwaggerDocument } from './openapi-v2-merge.js';
 import { APIServiceProxy } from './proxy.js';
 import { LocalAPIServiceRegistration } from './registration-controller.js';
@@ -43,6 +44,7 @@ export class Aggregator {
   private readonly discovered: RemoteDiscovery = new Map();
   private readonly availability: AvailabilityController;
   private readonly registration: LocalAPIServiceRegistration;
+  private readonly openapiV2Downloads: OpenAPIV2Downloads;
   /** The last merged /openapi/v2, by the local document's generation and the merged documents' etags. */
   private mergedV2?: OpenApiV2Source;
   private readonly inProcess: InProcessAPI[];
@@ -53,16 +55,19 @@ export class Aggregator {
     this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve);
     this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
     this.registration = new LocalAPIServiceRegistration(registry, this.inProcess, o.log);
+    this.openapiV2Downloads = new OpenAPIV2Downloads(registry, (a, path) => this.openapi.fetch(a, path), o.log);
   }
 
   async start(): Promise<void> {
     await this.registration.start();
     this.availability.start();
+    this.openapiV2Downloads.start();
   }
 
   stop(): void {
     this.registration.stop();
     this.availability.stop();
+    this.openapiV2Downloads.stop();
   }
 
   /** The Service-backed APIService serving `/apis/<group>/<version>[/...]`, if the path is one's. */
@@ -119,14 +124,14 @@ export class Aggregator {
 
   /**
    * /openapi/v2: the cluster's own document with each available extension server's merged in,
-   * in APIService priority order (kube-aggregator's v2 aggregation); merged again only when a
-   * document changes.
+   * in APIService priority order (kube-aggregator's v2 aggregation), from the documents downloaded
+   * in the background; merged again only when a document changes.
    */
-  async openapiV2(): Promise<OpenApiV2Source> {
+  openapiV2(): OpenApiV2Source {
     const apiServices = this.extensionAPIServices().sort((x, y) =>
       (y.spec?.groupPriorityMinimum ?? 0) - (x.spec?.groupPriorityMinimum ?? 0) || (y.spec?.versionPriority ?? 0) - (x.spec?.versionPriority ?? 0)
       || (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
-    const specs = await this.openapi.specsV2(apiServices);
+    const specs = this.openapiV2Downloads.documents(apiServices);
     const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;
     if (this.mergedV2?.key === key) return this.mergedV2;
     let body: Buffer | undefined;
