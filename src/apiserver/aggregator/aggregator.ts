@@ -14,9 +14,10 @@ import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
 import { AggregatedOpenAPI } from './openapi.js';
 import { OpenAPIV2Downloads } from './openapi-v2-downloads.js';
 import { mergeSwaggerDocuments, type SwaggerDocument } from './openapi-v2-merge.js';
+import type { JsonValue } from '../patch/json.js';
 import { APIServiceProxy } from './proxy.js';
 import { LocalAPIServiceRegistration } from './registration-controller.js';
-import type { InProcessGroupVersion } from './local-apiservices.js';
+import { inProcessServerOf, type InProcessGroupVersion } from './local-apiservices.js';
 import type { RequestInfo } from '../request-info.js';
 
 /**
@@ -26,6 +27,8 @@ import type { RequestInfo } from '../request-info.js';
 export interface InProcessAPI extends InProcessGroupVersion {
   /** The group-version's APIResourceList entries, for discovery. */
   resources(): Record<string, unknown>[];
+  /** Its OpenAPI documents (Swagger 2 for /openapi/v2, OpenAPI 3 for /openapi/v3), as an extension server publishes them. */
+  openapi?: { v2(): Record<string, unknown>; v3(): Buffer };
   serve(req: IncomingMessage, res: ServerResponse, url: URL, ri: RequestInfo): void | Promise<void>;
 }
 
@@ -52,7 +55,7 @@ export class Aggregator {
   constructor(private readonly registry: Registry, o: AggregatorOptions) {
     this.inProcess = o.inProcess ?? [];
     this.proxy = new APIServiceProxy(o.proxyClient, o.resolve);
-    this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve);
+    this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve, this.inProcess);
     this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
     this.registration = new LocalAPIServiceRegistration(registry, this.inProcess, o.log);
     this.openapiV2Downloads = new OpenAPIV2Downloads(registry, (a, path) => this.openapi.fetch(a, path), o.log);
@@ -82,15 +85,18 @@ export class Aggregator {
    */
   inProcessRoute(pathname: string): InProcessAPI | undefined {
     const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
-    const api = m ? this.inProcess.find(a => a.group === m[1] && a.version === m[2]) : undefined;
-    const apiService = api && this.apiService(api.group, api.version);
-    return apiService && !apiService.spec?.service ? api : undefined;
+    const apiService = m ? this.apiService(m[1], m[2]) : undefined;
+    return apiService && inProcessServerOf(apiService, this.inProcess);
   }
 
-  /** The Service-backed APIService whose OpenAPI v3 document `/openapi/v3/apis/<group>/<version>` is. */
+  /**
+   * The APIService whose OpenAPI v3 document `/openapi/v3/apis/<group>/<version>` is: a
+   * Service-backed one, or a local one an in-process API with documents serves.
+   */
   openapiRoute(pathname: string): APIService | undefined {
     const m = /^\/openapi\/v3\/apis\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
-    return m ? this.remote(m[1], m[2]) : undefined;
+    const apiService = m ? this.apiService(m[1], m[2]) : undefined;
+    return apiService?.spec?.service || (apiService && inProcessServerOf(apiService, this.inProcess)?.openapi) ? apiService : undefined;
   }
 
   private remote(group: string, version: string): APIService | undefined {
@@ -131,12 +137,17 @@ export class Aggregator {
     const apiServices = this.extensionAPIServices().sort((x, y) =>
       (y.spec?.groupPriorityMinimum ?? 0) - (x.spec?.groupPriorityMinimum ?? 0) || (y.spec?.versionPriority ?? 0) - (x.spec?.versionPriority ?? 0)
       || (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
-    const specs = this.openapiV2Downloads.documents(apiServices);
+    const specs = apiServices.flatMap((a): { etag: string; document(): JsonValue }[] => {
+      const local = inProcessServerOf(a, this.inProcess)?.openapi;
+      if (local) return [{ etag: `in-process ${a.metadata?.name}`, document: () => local.v2() as JsonValue }];
+      const downloaded = this.openapiV2Downloads.document(a);
+      return downloaded ? [{ etag: downloaded.etag, document: () => JSON.parse(downloaded.body.toString('utf8')) as JsonValue }] : [];
+    });
     const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;
     if (this.mergedV2?.key === key) return this.mergedV2;
     let body: Buffer | undefined;
     const json = (): Buffer => (body ??= specs.length
-      ? Buffer.from(JSON.stringify(mergeSwaggerDocuments(JSON.parse(openapiV2().toString('utf8')) as SwaggerDocument, specs.map(s => JSON.parse(s.body.toString('utf8'))))))
+      ? Buffer.from(JSON.stringify(mergeSwaggerDocuments(JSON.parse(openapiV2().toString('utf8')) as SwaggerDocument, specs.map(s => s.document()))))
       : openapiV2());
     this.mergedV2 = { key, json };
     return this.mergedV2;

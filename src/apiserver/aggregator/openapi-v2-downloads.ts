@@ -56,9 +56,9 @@ export class OpenAPIV2Downloads {
     this.queue.shutdown();
   }
 
-  /** The held documents of those of `apiServices` that are available, in the order given. */
-  documents(apiServices: APIService[]): DownloadedSpec[] {
-    return apiServices.filter(availableRemote).map(a => this.specs.get(a.metadata?.name ?? '')).filter((s): s is DownloadedSpec => s !== undefined);
+  /** The held document of an available Service-backed APIService. */
+  document(apiService: APIService): DownloadedSpec | undefined {
+    return availableRemote(apiService) ? this.specs.get(apiService.metadata?.name ?? '') : undefined;
   }
 
   private async work(): Promise<void> {
