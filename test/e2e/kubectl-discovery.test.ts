@@ -66,6 +66,22 @@ describe('kubectl discovery and schema', () => {
     assert.ok(doc.paths['/api/v1/pods'], 'the cluster\'s own paths stay');
   });
 
+  test('api-resources lists the why and history APIs, each behind a local APIService', async () => {
+    const why = await c.k(['api-resources', '--api-group=why.k8ts.io', '--no-headers']);
+    assert.match(why, /^explanations\s+why\.k8ts\.io\/v1alpha1\s+false\s+Explanation$/m);
+    const history = await c.k(['api-resources', '--api-group=history.k8ts.io', '--no-headers']);
+    assert.match(history, /^objecthistories\s+history\.k8ts\.io\/v1\s+false\s+ObjectHistory$/m);
+    const versions = (await c.k(['api-versions'])).trim().split('\n');
+    assert.ok(versions.includes('why.k8ts.io/v1alpha1') && versions.includes('history.k8ts.io/v1'), versions.join(' '));
+    const groups = JSON.parse(await c.k(['get', '--raw', '/apis'])).groups;
+    assert.deepEqual(groups.find((g: { name: string }) => g.name === 'why.k8ts.io').preferredVersion, { groupVersion: 'why.k8ts.io/v1alpha1', version: 'v1alpha1' });
+    const list = JSON.parse(await c.k(['get', '--raw', '/apis/history.k8ts.io/v1']));
+    assert.deepEqual(list.resources.map((r: { name: string }) => r.name), ['objecthistories']);
+    const apiServices = await c.k(['get', 'apiservices', 'v1alpha1.why.k8ts.io', 'v1.history.k8ts.io', '--no-headers']);
+    assert.match(apiServices, /^v1alpha1\.why\.k8ts\.io\s+Local\s+True\s+/m);
+    assert.match(apiServices, /^v1\.history\.k8ts\.io\s+Local\s+True\s+/m);
+  });
+
   test('client-side validation reads /openapi/v2 as protobuf: a List replaces, a typo in it is refused by kubectl', async () => {
     await c.k(['create', 'configmap', 'v2-list', '--from-literal=k=v']);
     // A List has no endpoint whose OpenAPI says it takes fieldValidation, so kubectl validates it

@@ -1,7 +1,8 @@
 // The aggregation layer of the API server (upstream's kube-aggregator, which runs in front of
 // kube-apiserver): which requests go to an extension API server or to a server running in this
 // process (the metrics API), the controllers that keep APIServices (local ones registered, every
-// one's availability checked), and the aggregated groups discovery lists.
+// one's availability checked), and the aggregated groups discovery lists (with k8ts's own why and
+// history APIs, object-path-apis.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openapiGeneration, openapiV2 } from '../../api/openapi-docs.js';
 import type { APIService } from '../../api/types/generated.js';
@@ -16,6 +17,7 @@ import { OpenAPIV2Downloads } from './openapi-v2-downloads.js';
 import { mergeSwaggerDocuments, type SwaggerDocument } from './openapi-v2-merge.js';
 import type { JsonValue } from '../patch/json.js';
 import { APIServiceProxy } from './proxy.js';
+import { HISTORY_API, WHY_API } from './object-path-apis.js';
 import { LocalAPIServiceRegistration } from './registration-controller.js';
 import { inProcessServerOf, type InProcessGroupVersion } from './local-apiservices.js';
 import type { RequestInfo } from '../request-info.js';
@@ -38,6 +40,11 @@ export interface AggregatorOptions {
   resolve: ServiceResolver;
   /** Group-versions this process serves itself. */
   inProcess?: InProcessAPI[];
+  /**
+   * Whether the history API is served (the server's --history-retention is not 0); it is listed
+   * in discovery only then. The why API is always served, so always listed.
+   */
+  historyServed?: boolean;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -53,7 +60,7 @@ export class Aggregator {
   private readonly inProcess: InProcessAPI[];
 
   constructor(private readonly registry: Registry, o: AggregatorOptions) {
-    this.inProcess = o.inProcess ?? [];
+    this.inProcess = [...o.inProcess ?? [], WHY_API, ...o.historyServed === false ? [] : [HISTORY_API]];
     this.proxy = new APIServiceProxy(o.proxyClient, o.resolve);
     this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve, this.inProcess);
     this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
