@@ -132,8 +132,13 @@ describe('API aggregation with kubectl', () => {
     const you = JSON.parse(await c.k(['get', 'echo', 'you', '-o', 'json']));
     assert.deepEqual(you.spec, { user: 'admin', groups: ['system:masters', 'system:authenticated'] });
 
-    // OpenAPI v3: the index lists the server's document, which kubectl explain reads through us.
-    const index = JSON.parse(await c.k(['get', '--raw', '/openapi/v3'])).paths;
+    // OpenAPI v3: the index lists the server's document (its entry downloaded in the background
+    // once the APIService is Available), which kubectl explain reads through us.
+    let index: Record<string, { serverRelativeURL: string }> = {};
+    await eventually(async () => {
+      index = JSON.parse(await c.k(['get', '--raw', '/openapi/v3'])).paths;
+      return index['apis/echo.k8ts.io/v1'] !== undefined;
+    }, 10_000, 'the extension\'s document in the /openapi/v3 index');
     assert.match(index['apis/echo.k8ts.io/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/echo\.k8ts\.io\/v1\?hash=[0-9A-F]{128}$/);
     assert.ok(index['apis/apps/v1'], 'the built-in documents are still listed');
     const explained = await c.k(['explain', 'echoes.spec']);

@@ -13,7 +13,7 @@ import type { Registry } from '../registry/registry.js';
 import { AvailabilityController, type RemoteDiscovery } from './availability-controller.js';
 import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
 import { AggregatedOpenAPI } from './openapi.js';
-import { OpenAPIV2Downloads } from './openapi-v2-downloads.js';
+import { OpenAPIDownloads, type IndexEntry } from './openapi-downloads.js';
 import { mergeSwaggerDocuments, type SwaggerDocument } from './openapi-v2-merge.js';
 import type { JsonValue } from '../patch/json.js';
 import { APIServiceProxy } from './proxy.js';
@@ -54,7 +54,7 @@ export class Aggregator {
   private readonly discovered: RemoteDiscovery = new Map();
   private readonly availability: AvailabilityController;
   private readonly registration: LocalAPIServiceRegistration;
-  private readonly openapiV2Downloads: OpenAPIV2Downloads;
+  private readonly openapiDownloads: OpenAPIDownloads;
   /** The last merged /openapi/v2, by the local document's generation and the merged documents' etags. */
   private mergedV2?: OpenApiV2Source;
   private readonly inProcess: InProcessAPI[];
@@ -65,19 +65,19 @@ export class Aggregator {
     this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve, this.inProcess);
     this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
     this.registration = new LocalAPIServiceRegistration(registry, this.inProcess, o.log);
-    this.openapiV2Downloads = new OpenAPIV2Downloads(registry, (a, path) => this.openapi.fetch(a, path), o.log);
+    this.openapiDownloads = new OpenAPIDownloads(registry, (a, path) => this.openapi.fetch(a, path), o.log);
   }
 
   async start(): Promise<void> {
     await this.registration.start();
     this.availability.start();
-    this.openapiV2Downloads.start();
+    this.openapiDownloads.start();
   }
 
   stop(): void {
     this.registration.stop();
     this.availability.stop();
-    this.openapiV2Downloads.stop();
+    this.openapiDownloads.stop();
   }
 
   /** The Service-backed APIService serving `/apis/<group>/<version>[/...]`, if the path is one's. */
@@ -122,9 +122,14 @@ export class Aggregator {
       .filter(a => !local.has(a.spec?.group ?? ''));
   }
 
-  /** The aggregated servers' entries of the /openapi/v3 index. */
-  openapiIndex(): Promise<Record<string, { serverRelativeURL: string }>> {
-    return this.openapi.index(this.extensionAPIServices());
+  /** The aggregated servers' entries of the /openapi/v3 index, as last downloaded (in-process APIs' at once). */
+  async openapiIndex(): Promise<Record<string, IndexEntry>> {
+    const out: Record<string, IndexEntry> = {};
+    for (const a of this.extensionAPIServices()) {
+      const entry = this.openapi.inProcessIndexEntry(a) ?? this.openapiDownloads.v3IndexEntry(a);
+      if (entry) out[`apis/${a.spec?.group}/${a.spec?.version}`] = entry;
+    }
+    return out;
   }
 
   /** The groups served by extension servers, in discovery order. */
@@ -147,7 +152,7 @@ export class Aggregator {
     const specs = apiServices.flatMap((a): { etag: string; document(): JsonValue }[] => {
       const local = inProcessServerOf(a, this.inProcess)?.openapi;
       if (local) return [{ etag: `in-process ${a.metadata?.name}`, document: () => local.v2() as JsonValue }];
-      const downloaded = this.openapiV2Downloads.document(a);
+      const downloaded = this.openapiDownloads.v2Document(a);
       return downloaded ? [{ etag: downloaded.etag, document: () => JSON.parse(downloaded.body.toString('utf8')) as JsonValue }] : [];
     });
     const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;

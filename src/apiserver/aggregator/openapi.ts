@@ -1,10 +1,9 @@
-// OpenAPI v3 of the aggregated APIs, as upstream's v3 aggregation controller publishes it: the
-// /openapi/v3 index lists each available Service-backed APIService's `apis/<group>/<version>` with
-// its server's own hash, and that document is its server's, fetched when asked for (as
-// system:kube-aggregator, over the same verified TLS as proxied requests). An in-process API
-// behind its local APIService (the metrics API) is listed with its own document. For /openapi/v2 each
-// server's Swagger document is downloaded in the background (openapi-v2-downloads.ts) and merged
-// into the cluster's (openapi-v2-merge.ts).
+// Reaching the aggregated APIs' OpenAPI documents, as upstream's aggregation controllers do: GETs
+// to an extension server (as system:kube-aggregator, over the same verified TLS as proxied
+// requests), which openapi-downloads.ts makes in the background for /openapi/v2 and the
+// /openapi/v3 index, and which a request for a group-version's v3 document is passed on as (that
+// document is its server's own). An in-process API behind its local APIService (the metrics API)
+// publishes its own documents.
 import { request } from 'node:https';
 import type { APIService } from '../../api/types/generated.js';
 import type { PemPair } from '../../pki/certificates.js';
@@ -12,12 +11,10 @@ import type { ServiceResolver } from '../admission/webhook/client.js';
 import { proxyTls } from './backend.js';
 import { v3Hash } from '../../api/openapi-docs.js';
 import type { InProcessAPI } from './aggregator.js';
-import { availableRemote } from './availability.js';
 import { inProcessServerOf } from './local-apiservices.js';
+import type { IndexEntry } from './openapi-downloads.js';
 
 const TIMEOUT_MS = 5000;
-
-type IndexEntry = { serverRelativeURL: string };
 
 export class AggregatedOpenAPI {
   constructor(private readonly client: PemPair, private readonly resolve: ServiceResolver, private readonly inProcess: InProcessAPI[]) {}
@@ -47,21 +44,11 @@ export class AggregatedOpenAPI {
     });
   }
 
-  /** Each available APIService's entry in its server's own index, keyed `apis/<group>/<version>`. */
-  async index(apiServices: APIService[]): Promise<Record<string, IndexEntry>> {
-    const out: Record<string, IndexEntry> = {};
-    for (const a of apiServices) {
-      const doc = inProcessServerOf(a, this.inProcess)?.openapi?.v3();
-      const key = `apis/${a.spec?.group}/${a.spec?.version}`;
-      if (doc) out[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${v3Hash(doc)}` };
-    }
-    await Promise.all(apiServices.filter(availableRemote).map(async a => {
-      const key = `apis/${a.spec!.group}/${a.spec!.version}`;
-      const body = await this.fetch(a, '/openapi/v3');
-      const entry = body && (parse(body) as { paths?: Record<string, IndexEntry> } | undefined)?.paths?.[key];
-      if (entry?.serverRelativeURL?.startsWith(`/openapi/v3/${key}`)) out[key] = { serverRelativeURL: entry.serverRelativeURL };
-    }));
-    return out;
+  /** The /openapi/v3 index entry of an in-process API's group-version behind the local APIService. */
+  inProcessIndexEntry(apiService: APIService): IndexEntry | undefined {
+    const doc = inProcessServerOf(apiService, this.inProcess)?.openapi?.v3();
+    const key = `apis/${apiService.spec?.group}/${apiService.spec?.version}`;
+    return doc && { serverRelativeURL: `/openapi/v3/${key}?hash=${v3Hash(doc)}` };
   }
 
   /** The APIService's server's document for its group-version (an in-process API's own). */
@@ -69,13 +56,5 @@ export class AggregatedOpenAPI {
     const local = inProcessServerOf(apiService, this.inProcess);
     if (local) return Promise.resolve(local.openapi?.v3());
     return this.fetch(apiService, `/openapi/v3/apis/${apiService.spec!.group}/${apiService.spec!.version}${search}`);
-  }
-}
-
-function parse(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }
