@@ -42,7 +42,8 @@ export interface AggregatorOptions {
   inProcess?: InProcessAPI[];
   /**
    * Whether the history API is served (the server's --history-retention is not 0); it is listed
-   * in discovery only then. The why API is always served, so always listed.
+   * in discovery only then. Unset means served, as the flag's default is. The why API is always
+   * served, so always listed.
    */
   historyServed?: boolean;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
