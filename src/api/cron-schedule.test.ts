@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CronSyntaxError, cronScheduleError, formatInZone, nextTime, parseGoDuration, parseSchedule, type FieldSchedule } from './cron-schedule.js';
+import { CronSyntaxError, cronScheduleError, formatInZone, nextTime, parseSchedule, type FieldSchedule } from './cron-schedule.js';
 
 const at = (iso: string) => Date.parse(iso);
 const next = (spec: string, after: string, tz?: string) => {
@@ -46,17 +46,6 @@ test('syntax errors, in robfig/cron\'s words', () => {
   assert.equal(cronScheduleError('@every h'), 'failed to parse duration @every h: time: invalid duration "h"');
   assert.equal(cronScheduleError('TZ=Mars/Olympus 0 * * * *'), 'provided bad location Mars/Olympus: unknown time zone Mars/Olympus');
   assert.equal(cronScheduleError(''), 'empty spec string');
-});
-
-test('Go durations', () => {
-  assert.equal(parseGoDuration('1h30m'), 5_400_000_000_000n);
-  assert.equal(parseGoDuration('1.5h'), 5_400_000_000_000n);
-  assert.equal(parseGoDuration('2m0.5s'), 120_500_000_000n);
-  assert.equal(parseGoDuration('300ms'), 300_000_000n);
-  assert.equal(parseGoDuration('1µs1ns'), 1001n);
-  assert.equal(parseGoDuration('-2m'), -120_000_000_000n);
-  assert.equal(parseGoDuration('0'), 0n);
-  assert.throws(() => parseGoDuration('3000000h'), /invalid duration/);
 });
 
 test('@every: the delay after the previous activation, whole seconds and at least one', () => {

@@ -4,6 +4,7 @@
 // error texts. Activation times are computed in an IANA time zone by walking real instants and
 // reading the zone's wall clock through Intl, so DST gaps are skipped and repeated wall-clock times
 // occur twice, as upstream.
+import { GoDurationError, parseGoDuration } from '../util/go-duration.js';
 
 export class CronSyntaxError extends Error {}
 
@@ -80,7 +81,7 @@ function parseDescriptor(spec: string): Schedule {
     try {
       ns = parseGoDuration(spec.slice(EVERY.length));
     } catch (err) {
-      if (err instanceof CronSyntaxError) throw new CronSyntaxError(`failed to parse duration ${spec}: ${err.message}`);
+      if (err instanceof GoDurationError) throw new CronSyntaxError(`failed to parse duration ${spec}: ${err.message}`);
       throw err;
     }
     // robfig's Every: at least a second, and whole seconds.
@@ -154,41 +155,6 @@ function mustParseInt(expr: string): number {
   const n = Number(expr);
   if (n < 0) throw new CronSyntaxError(`negative number (${n}) not allowed: ${expr}`);
   return n;
-}
-
-const NS_PER_UNIT: Record<string, bigint> = {
-  ns: 1n, us: 1_000n, 'µs': 1_000n, 'μs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
-};
-const MAX_DURATION_NS = 2n ** 63n - 1n;
-
-/** Go's time.ParseDuration ("1h30m", "1.5s", "-2m", "0") in nanoseconds, with its error texts. */
-export function parseGoDuration(text: string): bigint {
-  const invalid = () => new CronSyntaxError(`time: invalid duration ${JSON.stringify(text)}`);
-  let s = text;
-  let negative = false;
-  if (s[0] === '-' || s[0] === '+') {
-    negative = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0n;
-  if (s === '') throw invalid();
-  let total = 0n;
-  while (s !== '') {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-    const [whole, frac] = [m[1], m[2]];
-    if (!whole && !frac) throw invalid();
-    s = s.slice(m[0].length);
-    const unitText = /^[^\d.]*/.exec(s)![0];
-    if (!unitText) throw new CronSyntaxError(`time: missing unit in duration ${JSON.stringify(text)}`);
-    s = s.slice(unitText.length);
-    const unit = NS_PER_UNIT[unitText];
-    if (unit === undefined) throw new CronSyntaxError(`time: unknown unit ${JSON.stringify(unitText)} in duration ${JSON.stringify(text)}`);
-    // Go keeps the fraction's digits only as far as they still change the result.
-    const fraction = frac ? (BigInt(frac) * unit) / 10n ** BigInt(frac.length) : 0n;
-    total += BigInt(whole || '0') * unit + fraction;
-    if (total > MAX_DURATION_NS + (negative ? 1n : 0n)) throw invalid();
-  }
-  return negative ? -total : total;
 }
 
 /** Whether Go's time.LoadLocation knows a zone name ("" is UTC). */

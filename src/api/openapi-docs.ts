@@ -98,29 +98,50 @@ function build(): void {
   v3Docs = new Map();
   v3Hashes = new Map();
   for (const [gv, paths] of byGv) {
-    const schemas: Record<string, unknown> = { ...customSchemas.get(gv) };
-    const pending = [...collectRefs(paths), ...collectRefs(schemas)];
-    while (pending.length) {
-      const name = pending.pop()!;
-      if (schemas[name]) continue;
-      const def = spec.definition(name);
-      if (!def) continue;
-      schemas[name] = rewriteRefs(ONE_OF_TYPES[name] ? withOneOf(def, ONE_OF_TYPES[name]) : def);
-      pending.push(...collectRefs(def));
-    }
-    const doc = {
-      openapi: '3.0.0',
-      info: { title: 'Kubernetes', version: 'v1.32.0' },
-      paths,
-      components: {
-        schemas,
-        securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
-      },
-    };
-    const body = Buffer.from(JSON.stringify(doc));
+    const body = v3Document(paths, { ...customSchemas.get(gv) }, spec);
     v3Docs.set(gv, body);
-    v3Hashes.set(gv, createHash('sha512').update(body).digest('hex').toUpperCase());
+    v3Hashes.set(gv, v3Hash(body));
   }
+}
+
+/**
+ * The OpenAPI 3 document of a group-version the shared spec does not hold (one an in-process server
+ * of this API server serves), from its Swagger 2 paths and definitions; the shared definitions it
+ * reaches (ObjectMeta, Quantity, ...) are added, as to every other document.
+ */
+export function openapiV3DocumentOf(paths: Record<string, unknown>, definitions: Record<string, SchemaObject>): Buffer {
+  const spec = OpenApiSpec.shared();
+  const converted = Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, convertPathItem(item as Record<string, unknown>, spec)]));
+  const schemas = Object.fromEntries(Object.entries(definitions).map(([name, def]) => [name, rewriteRefs(def)]));
+  return v3Document(converted, schemas, spec);
+}
+
+/** The hash a /openapi/v3 index entry's serverRelativeURL carries for a document. */
+export function v3Hash(body: Buffer): string {
+  return createHash('sha512').update(body).digest('hex').toUpperCase();
+}
+
+/** A document of converted `paths` and `schemas`, with every shared definition they reach. */
+function v3Document(paths: Record<string, unknown>, schemas: Record<string, unknown>, spec: OpenApiSpec): Buffer {
+  const pending = [...collectRefs(paths), ...collectRefs(schemas)];
+  while (pending.length) {
+    const name = pending.pop()!;
+    if (schemas[name]) continue;
+    const def = spec.definition(name);
+    if (!def) continue;
+    schemas[name] = rewriteRefs(ONE_OF_TYPES[name] ? withOneOf(def, ONE_OF_TYPES[name]) : def);
+    pending.push(...collectRefs(def));
+  }
+  const doc = {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0' },
+    paths,
+    components: {
+      schemas,
+      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+    },
+  };
+  return Buffer.from(JSON.stringify(doc));
 }
 
 /**

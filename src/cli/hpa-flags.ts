@@ -1,8 +1,9 @@
 // The horizontal pod autoscaler's flags, as kube-controller-manager names them, shared by
 // `k8ts server` and `k8ts controller-manager`. Durations are Go durations (15s, 5m0s).
-import { parseGoDuration } from '../api/cron-schedule.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const hpaFlags: Record<string, FlagSpec> = {
   'horizontal-pod-autoscaler-sync-period': { type: 'string', default: '15s', help: 'how often each HorizontalPodAutoscaler is synced (a duration)' },
@@ -18,7 +19,7 @@ function durationMs(flags: FlagValues, name: string): number {
   try {
     ns = parseGoDuration(text);
   } catch (err) {
-    throw new FlagError(`invalid value "${text}" for --${name}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new FlagError(`invalid value "${text}" for --${name}: ${errorMessage(err)}`);
   }
   if (ns < 0n) throw new FlagError(`invalid value "${text}" for --${name}: must not be negative`);
   return Number(ns / 1_000_000n);

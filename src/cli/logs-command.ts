@@ -2,7 +2,7 @@
 // searches the cluster's collected container logs (also those of deleted pods) through the API
 // server's /logs/v1/search, as the kubeconfig's user; newest lines first.
 import { existsSync } from 'node:fs';
-import { parseGoDuration } from '../api/cron-schedule.js';
+import { parseGoDuration } from '../util/go-duration.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
 import type { LogPage } from '../storage/logs/log-store.js';

@@ -19,6 +19,7 @@ import { runEtcdMember } from './etcd-member-command.js';
 import { runEtcdSnapshot } from './etcd-snapshot-command.js';
 import { runSqliteSnapshot } from './snapshot-command.js';
 import { StorageError } from '../storage/types.js';
+import { errorMessage } from '../util/error-message.js';
 
 const HELP = `k8ts — Kubernetes in TypeScript
 
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
 /** Waits for SIGINT or SIGTERM, then stops gracefully. */
 function untilSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise<void>(resolve => {
-    const shutdown = () => void stop().catch((err: unknown) => process.stderr.write(`k8ts: stopping: ${err instanceof Error ? err.message : String(err)}\n`)).finally(resolve);
+    const shutdown = () => void stop().catch((err: unknown) => process.stderr.write(`k8ts: stopping: ${errorMessage(err)}\n`)).finally(resolve);
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });

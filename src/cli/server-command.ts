@@ -81,6 +81,7 @@ import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
 import { JoinError } from '../agent/join.js';
 import type { ServerBootstrapSource } from '../apiserver/handlers/server-bootstrap.js';
+import { errorMessage } from '../util/error-message.js';
 
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
@@ -559,7 +560,7 @@ function startHousekeeping(settings: ServerSettings, store: Store, apiServer: Ap
     try {
       logStore.enforceRetention(settings.logRetention);
     } catch (err) {
-      log('log retention failed', { error: err instanceof Error ? err.message : String(err) });
+      log('log retention failed', { error: errorMessage(err) });
     }
   }, Math.min(60_000, Math.max(1000, settings.logRetention.maxAgeMs / 10)));
   return () => {

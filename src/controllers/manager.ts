@@ -9,6 +9,7 @@ import type { WorkQueueMetrics } from '../client/work-queue-metrics.js';
 import { logger, type Logger } from '../util/log.js';
 import { ApiEventRecorder } from '../client/event-recorder.js';
 import type { Controller, ControllerContext } from './types.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The client a controller writes with (upstream's --use-service-account-credentials); rejects once the manager should stop. */
 export type ControllerClients = (controller: string) => Promise<RestClient>;
@@ -98,7 +99,7 @@ export class ControllerManager {
         queue.forget(key);
       } catch (err) {
         if (queue.retries(key) < 3 || queue.retries(key) % 10 === 0) {
-          ctx.log('reconcile failed', { key, error: err instanceof Error ? err.message : String(err) });
+          ctx.log('reconcile failed', { key, error: errorMessage(err) });
         }
         queue.addRateLimited(key);
       } finally {

@@ -3,6 +3,7 @@
 // `unary` turns a handler's result or error into the gRPC reply. Anything else thrown is a bug or a
 // host failure and goes back as INTERNAL with its message.
 import * as grpc from '@grpc/grpc-js';
+import { errorMessage } from '../util/error-message.js';
 
 export class DriverError extends Error {
   constructor(readonly code: grpc.status, message: string) {
@@ -34,7 +35,7 @@ export function unary<Req, Res>(method: string, log: Log, fn: (request: Req) => 
       res => callback(null, res),
       (err: unknown) => {
         const code = err instanceof DriverError ? err.code : grpc.status.INTERNAL;
-        const details = err instanceof Error ? err.message : String(err);
+        const details = errorMessage(err);
         log('request failed', { method, code: grpc.status[code], error: details });
         callback({ code, details });
       },

@@ -7,6 +7,7 @@ import type { ImageClient } from './cri/client.js';
 import type { AuthConfig } from './cri/types.js';
 import type { ObjectSource } from './object-source.js';
 import type { PodObject, SecretObject } from './types.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** An image that could not be made present; `reason` is the container's waiting reason. */
 export class ImageError extends Error {
@@ -100,7 +101,7 @@ export class ImageManager {
       return ref;
     } catch (err) {
       this.backoff.next(key, Date.now());
-      const msg = `Failed to pull image "${image}": ${err instanceof Error ? err.message : String(err)}`;
+      const msg = `Failed to pull image "${image}": ${errorMessage(err)}`;
       event('Warning', 'Failed', msg);
       throw new ImageError('ErrImagePull', msg);
     }
@@ -111,7 +112,7 @@ export class ImageManager {
     try {
       await this.local!.ensure(image);
     } catch (err) {
-      const msg = `Failed to import image "${image}": ${err instanceof Error ? err.message : String(err)}`;
+      const msg = `Failed to import image "${image}": ${errorMessage(err)}`;
       event('Warning', 'Failed', msg);
       throw new ImageError('ErrImagePull', msg);
     }

@@ -40,6 +40,7 @@ import { PodVolumes } from './volumes/pod-volumes.js';
 import type { PersistentVolumePlugin } from './volumes/pv-plugin.js';
 import type { KubeletMetrics, PodWorkerOperation } from './kubelet-metrics.js';
 import { PodStartupTracker } from './pod-startup-latency.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -151,7 +152,7 @@ export class Kubelet {
   async start(): Promise<void> {
     await this.refreshNode();
     // Drivers register before pods are adopted, so the CSI volumes of running pods can be torn down.
-    await this.csiNodeInfo.initialize().catch(err => this.log('CSINode not initialized', { error: err instanceof Error ? err.message : String(err) }));
+    await this.csiNodeInfo.initialize().catch(err => this.log('CSINode not initialized', { error: errorMessage(err) }));
     await this.pluginWatcher.start();
     this.pods.on({
       add: p => {
@@ -236,7 +237,7 @@ export class Kubelet {
         }
         this.queue.forget(uid);
       } catch (err) {
-        this.log('pod sync failed', { uid, error: err instanceof Error ? err.message : String(err) });
+        this.log('pod sync failed', { uid, error: errorMessage(err) });
         if (!this.stopped) this.queue.addRateLimited(uid);
       } finally {
         this.o.metrics?.podSynced(operation, started);
@@ -307,7 +308,7 @@ export class Kubelet {
     const t = setInterval(() => {
       if (running || this.stopped) return;
       running = true;
-      fn().catch(err => this.log('periodic task failed', { error: err instanceof Error ? err.message : String(err) })).finally(() => (running = false));
+      fn().catch(err => this.log('periodic task failed', { error: errorMessage(err) })).finally(() => (running = false));
     }, ms);
     this.timers.push(t);
   }

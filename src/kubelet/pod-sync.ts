@@ -32,6 +32,7 @@ import { VolumeSetupError } from './volumes/projections.js';
 import { ensureSharedMount } from './volumes/shared-mount.js';
 import type { TokenSource } from './token/token-manager.js';
 import type { ContainerType, KubeletMetrics } from './kubelet-metrics.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** Upstream never gives a container less than this to stop, even when the grace period is spent. */
 const MIN_GRACE_SECONDS = 2;
@@ -198,7 +199,7 @@ export class PodSyncer {
         await this.d.runtime.runPodSandbox(config);
       } catch (err) {
         this.d.metrics?.podStartFailed();
-        this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(err)}`);
+        this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorMessage(err)}`);
         result.retryAfterMs = 2000;
         return state;
       }
@@ -293,8 +294,8 @@ export class PodSyncer {
     } catch (err) {
       const reason = err instanceof ContainerConfigError || err instanceof VolumeSetupError || err instanceof DownwardApiError ? 'CreateContainerConfigError' : 'CreateContainerError';
       this.d.metrics?.containerStartFailed(type, reason);
-      waiting.set(c.name, { reason, message: errText(err) });
-      this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
+      waiting.set(c.name, { reason, message: errorMessage(err) });
+      this.event(pod, 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
       return false;
     }
     this.event(pod, 'Normal', 'Created', `Created container ${c.name}`);
@@ -302,8 +303,8 @@ export class PodSyncer {
       await this.d.runtime.startContainer(id);
     } catch (err) {
       this.d.metrics?.containerStartFailed(type, 'RunContainerError');
-      waiting.set(c.name, { reason: 'RunContainerError', message: errText(err) });
-      this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
+      waiting.set(c.name, { reason: 'RunContainerError', message: errorMessage(err) });
+      this.event(pod, 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
       return true;
     }
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
@@ -313,7 +314,7 @@ export class PodSyncer {
         await runHook(c.lifecycle.postStart, c, id, env.podIPs[0] ?? '', this.d.runtime, pod.spec.terminationGracePeriodSeconds ?? 30);
       } catch (err) {
         this.d.metrics?.containerStartFailed(type, 'PostStartHookError');
-        const msg = errText(err);
+        const msg = errorMessage(err);
         this.event(pod, 'Warning', 'FailedPostStartHook', msg);
         this.event(pod, 'Normal', 'Killing', `FailedPostStartHook`);
         await this.stopContainer(id, pod.spec.terminationGracePeriodSeconds ?? 30);
@@ -330,8 +331,8 @@ export class PodSyncer {
       this.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
       return true;
     } catch (err) {
-      waiting.set(c.name, { reason: 'RunContainerError', message: errText(err) });
-      this.event(pod, 'Warning', 'Failed', `Error: ${errText(err)}`);
+      waiting.set(c.name, { reason: 'RunContainerError', message: errorMessage(err) });
+      this.event(pod, 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
       await ignoreNotFound(this.d.runtime.removeContainer(rec.id));
       return true;
     }
@@ -377,7 +378,7 @@ export class PodSyncer {
       try {
         await withTimeout(runHook(c.lifecycle.preStop, c, rec.id, podIP, this.d.runtime, graceSeconds), graceSeconds * 1000);
       } catch (err) {
-        this.event(pod, 'Warning', 'FailedPreStopHook', errText(err));
+        this.event(pod, 'Warning', 'FailedPreStopHook', errorMessage(err));
       }
     }
     const left = Math.max(MIN_GRACE_SECONDS, graceSeconds - Math.floor((Date.now() - start) / 1000));
@@ -494,8 +495,4 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new HookError(`hook did not finish within ${Math.round(ms / 1000)}s`)), ms);
     p.then(v => { clearTimeout(t); resolve(v); }, e => { clearTimeout(t); reject(e); });
   });
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -21,6 +21,7 @@ import type { KubeObject } from '../api/object.js';
 import type { Logger } from '../util/log.js';
 import { LOCAL_PATH_PROVISIONER } from '../api/local-path-class.js';
 import { planDelete, planProvision, planResize } from './plan.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface LocalPathOptions {
   client: RestClient;
@@ -78,7 +79,7 @@ export class LocalPathProvisioner {
         else await this.syncVolume(rest[0]);
         this.queue.forget(key);
       } catch (err) {
-        this.o.log('local-path: sync failed, retrying', { key, error: err instanceof Error ? err.message : String(err) });
+        this.o.log('local-path: sync failed, retrying', { key, error: errorMessage(err) });
         this.queue.addRateLimited(key);
       } finally {
         this.queue.done(key);
@@ -102,7 +103,7 @@ export class LocalPathProvisioner {
         makeVolumeDir(decision.dir);
         await ignoreAlreadyExists(this.o.client.create(collectionPath(R.persistentvolumes), decision.pv));
       } catch (err) {
-        this.claimEvent(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClass(claim)}": ${errText(err)}`);
+        this.claimEvent(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${claimClass(claim)}": ${errorMessage(err)}`);
         throw err;
       }
       this.claimEvent(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${decision.pv.metadata!.name}`);
@@ -138,7 +139,7 @@ export class LocalPathProvisioner {
       } }, 'merge');
     } catch (err) {
       if (isNotFound(err)) return;
-      this.claimEvent(claim, 'Warning', 'VolumeResizeFailed', `resize volume "${pv.metadata!.name}" by resizer "${LOCAL_PATH_PROVISIONER}" failed: ${errText(err)}`);
+      this.claimEvent(claim, 'Warning', 'VolumeResizeFailed', `resize volume "${pv.metadata!.name}" by resizer "${LOCAL_PATH_PROVISIONER}" failed: ${errorMessage(err)}`);
       throw err;
     }
     this.claimEvent(claim, 'Normal', 'VolumeResizeSuccessful', 'Resize volume succeeded');
@@ -159,7 +160,7 @@ export class LocalPathProvisioner {
       await this.o.client.delete(objectPath(R.persistentvolumes, undefined, name), { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: pv.metadata!.uid } });
     } catch (err) {
       if (isNotFound(err)) return;
-      this.o.recorder.event(ref, 'Warning', 'VolumeFailedDelete', errText(err));
+      this.o.recorder.event(ref, 'Warning', 'VolumeFailedDelete', errorMessage(err));
       throw err;
     }
     this.o.log('local-path: deleted', { pv: name, dir: decision.dir });
@@ -176,5 +177,3 @@ function makeVolumeDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
 }
-
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));

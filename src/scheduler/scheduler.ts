@@ -25,6 +25,7 @@ import { defaultProfile } from './profiles.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPodInfo } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, podKeyOf, type Node, type Pod } from './types.js';
 import type { SchedulerMetrics } from './scheduler-metrics.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface SchedulerOptions {
   /** One profile per name (spec.schedulerName); default ["default-scheduler"]. */
@@ -303,7 +304,7 @@ export class Scheduler {
       profile.runUnreserve(state, q.info, node);
       this.metrics?.attempt('error', profile.name, started);
       if (isNotFound(err)) return this.queue.done(q.info.key);
-      const msg = err instanceof PreBindError ? err.message : `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
+      const msg = err instanceof PreBindError ? err.message : `Binding rejected: ${errorMessage(err)}`;
       this.events.event(pod, 'Warning', 'FailedScheduling', msg);
       this.queue.addBackoff(q);
     }

@@ -11,6 +11,7 @@ import type { Limiter } from '../util/limiter.js';
 import type { SimNodeOptions } from './options.js';
 import { podKey, runningStatus, runsToCompletion, terminatedStatus, type PodObject } from './pod-status.js';
 import type { NodeRegistry, SimNode } from './registry.js';
+import { errorMessage } from '../util/error-message.js';
 
 const RETRY_MS = 1000;
 
@@ -118,7 +119,7 @@ export class SimKubelet {
         this.busy.delete(key);
         // Gone, replaced by a namesake (uid precondition) or changed under us: the watch brings news.
         if (isNotFound(err) || isConflict(err) || (err instanceof StatusError && err.code === 422)) return;
-        this.log('pod update failed; retrying', { pod: key, error: err instanceof Error ? err.message : String(err) });
+        this.log('pod update failed; retrying', { pod: key, error: errorMessage(err) });
         this.later(key, RETRY_MS);
       },
     );

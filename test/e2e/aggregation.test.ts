@@ -132,17 +132,26 @@ describe('API aggregation with kubectl', () => {
     const you = JSON.parse(await c.k(['get', 'echo', 'you', '-o', 'json']));
     assert.deepEqual(you.spec, { user: 'admin', groups: ['system:masters', 'system:authenticated'] });
 
-    // OpenAPI v3: the index lists the server's document, which kubectl explain reads through us.
-    const index = JSON.parse(await c.k(['get', '--raw', '/openapi/v3'])).paths;
+    // OpenAPI v3: the index lists the server's document (its entry downloaded in the background
+    // once the APIService is Available), which kubectl explain reads through us.
+    let index: Record<string, { serverRelativeURL: string }> = {};
+    await eventually(async () => {
+      index = JSON.parse(await c.k(['get', '--raw', '/openapi/v3'])).paths;
+      return index['apis/echo.k8ts.io/v1'] !== undefined;
+    }, 10_000, 'the extension\'s document in the /openapi/v3 index');
     assert.match(index['apis/echo.k8ts.io/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/echo\.k8ts\.io\/v1\?hash=[0-9A-F]{128}$/);
     assert.ok(index['apis/apps/v1'], 'the built-in documents are still listed');
     const explained = await c.k(['explain', 'echoes.spec']);
     assert.match(explained, /^GROUP:\s+echo\.k8ts\.io\nKIND:\s+Echo\nVERSION:\s+v1\n/);
     assert.match(explained, /^  user\t<string>\n    The user name from X-Remote-User\.$/m);
 
-    // OpenAPI v2: the server's Swagger document is merged into the cluster's, in JSON and protobuf.
-    const v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
-    assert.ok(v2.paths['/apis/echo.k8ts.io/v1/echoes'], 'the extension\'s paths are merged');
+    // OpenAPI v2: the server's Swagger document, downloaded in the background once the APIService
+    // is Available, is merged into the cluster's, in JSON and protobuf.
+    let v2: { paths: Record<string, unknown>; definitions: Record<string, Record<string, unknown>> } = { paths: {}, definitions: {} };
+    await eventually(async () => {
+      v2 = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
+      return v2.paths['/apis/echo.k8ts.io/v1/echoes'] !== undefined;
+    }, 10_000, 'the extension\'s paths to be merged into /openapi/v2');
     assert.ok(v2.paths['/api/v1/pods'], 'the cluster\'s own paths stay');
     assert.deepEqual(v2.definitions['io.k8ts.echo.v1.Echo']['x-kubernetes-group-version-kind'], [{ group: 'echo.k8ts.io', version: 'v1', kind: 'Echo' }]);
     assert.equal(v2.paths['/openapi/v2'], undefined, 'only /apis/ paths come from the extension');

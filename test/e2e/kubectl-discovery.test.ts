@@ -45,6 +45,43 @@ describe('kubectl discovery and schema', () => {
     assert.match(dep, /type\s+<string>/);
   });
 
+  test('explain podmetrics and nodemetrics read the metrics API\'s OpenAPI, v3 and v2', async () => {
+    const index = JSON.parse(await c.k(['get', '--raw', '/openapi/v3'])).paths;
+    assert.match(index['apis/metrics.k8s.io/v1beta1'].serverRelativeURL, /^\/openapi\/v3\/apis\/metrics\.k8s\.io\/v1beta1\?hash=[0-9A-F]{128}$/);
+    const pod = await c.k(['explain', 'podmetrics']);
+    assert.match(pod, /^GROUP:\s+metrics\.k8s\.io\nKIND:\s+PodMetrics\nVERSION:\s+v1beta1\n/);
+    assert.match(pod, /^  containers\t<\[\]ContainerMetrics> -required-$/m);
+    assert.match(pod, /^  metadata\t<ObjectMeta>$/m);
+    assert.match(pod, /^  window\t<string> -required-$/m);
+    const usage = await c.k(['explain', 'podmetrics.containers.usage']);
+    assert.match(usage, /^FIELD:\s+usage <map\[string\]Quantity>$/m);
+    const node = await c.k(['explain', 'nodemetrics.metadata.labels']);
+    assert.match(node, /^KIND:\s+NodeMetrics$/m);
+    assert.match(node, /^FIELD:\s+labels <map\[string\]string>$/m);
+    const v2 = await c.k(['explain', 'nodemetrics', '--output=plaintext-openapiv2']);
+    assert.match(v2, /^KIND:\s+NodeMetrics\nVERSION:\s+metrics\.k8s\.io\/v1beta1\n/);
+    assert.match(v2, /^   usage\t<map\[string\]string> -required-$/m);
+    const doc = JSON.parse(await c.k(['get', '--raw', '/openapi/v2']));
+    assert.ok(doc.paths['/apis/metrics.k8s.io/v1beta1/namespaces/{namespace}/pods/{name}'], 'the metrics paths are merged into /openapi/v2');
+    assert.ok(doc.paths['/api/v1/pods'], 'the cluster\'s own paths stay');
+  });
+
+  test('api-resources lists the why and history APIs, each behind a local APIService', async () => {
+    const why = await c.k(['api-resources', '--api-group=why.k8ts.io', '--no-headers']);
+    assert.match(why, /^explanations\s+why\.k8ts\.io\/v1alpha1\s+false\s+Explanation$/m);
+    const history = await c.k(['api-resources', '--api-group=history.k8ts.io', '--no-headers']);
+    assert.match(history, /^objecthistories\s+history\.k8ts\.io\/v1\s+false\s+ObjectHistory$/m);
+    const versions = (await c.k(['api-versions'])).trim().split('\n');
+    assert.ok(versions.includes('why.k8ts.io/v1alpha1') && versions.includes('history.k8ts.io/v1'), versions.join(' '));
+    const groups = JSON.parse(await c.k(['get', '--raw', '/apis'])).groups;
+    assert.deepEqual(groups.find((g: { name: string }) => g.name === 'why.k8ts.io').preferredVersion, { groupVersion: 'why.k8ts.io/v1alpha1', version: 'v1alpha1' });
+    const list = JSON.parse(await c.k(['get', '--raw', '/apis/history.k8ts.io/v1']));
+    assert.deepEqual(list.resources.map((r: { name: string }) => r.name), ['objecthistories']);
+    const apiServices = await c.k(['get', 'apiservices', 'v1alpha1.why.k8ts.io', 'v1.history.k8ts.io', '--no-headers']);
+    assert.match(apiServices, /^v1alpha1\.why\.k8ts\.io\s+Local\s+True\s+/m);
+    assert.match(apiServices, /^v1\.history\.k8ts\.io\s+Local\s+True\s+/m);
+  });
+
   test('client-side validation reads /openapi/v2 as protobuf: a List replaces, a typo in it is refused by kubectl', async () => {
     await c.k(['create', 'configmap', 'v2-list', '--from-literal=k=v']);
     // A List has no endpoint whose OpenAPI says it takes fieldValidation, so kubectl validates it

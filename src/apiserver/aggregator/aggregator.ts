@@ -1,7 +1,8 @@
 // The aggregation layer of the API server (upstream's kube-aggregator, which runs in front of
 // kube-apiserver): which requests go to an extension API server or to a server running in this
 // process (the metrics API), the controllers that keep APIServices (local ones registered, every
-// one's availability checked), and the aggregated groups discovery lists.
+// one's availability checked), and the aggregated groups discovery lists (with k8ts's own why and
+// history APIs, object-path-apis.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openapiGeneration, openapiV2 } from '../../api/openapi-docs.js';
 import type { APIService } from '../../api/types/generated.js';
@@ -12,10 +13,13 @@ import type { Registry } from '../registry/registry.js';
 import { AvailabilityController, type RemoteDiscovery } from './availability-controller.js';
 import { aggregatedGroups, type AggregatedGroup } from './discovery.js';
 import { AggregatedOpenAPI } from './openapi.js';
+import { OpenAPIDownloads, type IndexEntry } from './openapi-downloads.js';
 import { mergeSwaggerDocuments, type SwaggerDocument } from './openapi-v2-merge.js';
+import type { JsonValue } from '../patch/json.js';
 import { APIServiceProxy } from './proxy.js';
+import { HISTORY_API, WHY_API } from './object-path-apis.js';
 import { LocalAPIServiceRegistration } from './registration-controller.js';
-import type { InProcessGroupVersion } from './local-apiservices.js';
+import { inProcessServerOf, type InProcessGroupVersion } from './local-apiservices.js';
 import type { RequestInfo } from '../request-info.js';
 
 /**
@@ -25,6 +29,8 @@ import type { RequestInfo } from '../request-info.js';
 export interface InProcessAPI extends InProcessGroupVersion {
   /** The group-version's APIResourceList entries, for discovery. */
   resources(): Record<string, unknown>[];
+  /** Its OpenAPI documents (Swagger 2 for /openapi/v2, OpenAPI 3 for /openapi/v3), as an extension server publishes them. */
+  openapi?: { v2(): Record<string, unknown>; v3(): Buffer };
   serve(req: IncomingMessage, res: ServerResponse, url: URL, ri: RequestInfo): void | Promise<void>;
 }
 
@@ -34,6 +40,12 @@ export interface AggregatorOptions {
   resolve: ServiceResolver;
   /** Group-versions this process serves itself. */
   inProcess?: InProcessAPI[];
+  /**
+   * Whether the history API is served (the server's --history-retention is not 0); it is listed
+   * in discovery only then. Unset means served, as the flag's default is. The why API is always
+   * served, so always listed.
+   */
+  historyServed?: boolean;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -43,26 +55,30 @@ export class Aggregator {
   private readonly discovered: RemoteDiscovery = new Map();
   private readonly availability: AvailabilityController;
   private readonly registration: LocalAPIServiceRegistration;
+  private readonly openapiDownloads: OpenAPIDownloads;
   /** The last merged /openapi/v2, by the local document's generation and the merged documents' etags. */
   private mergedV2?: OpenApiV2Source;
   private readonly inProcess: InProcessAPI[];
 
   constructor(private readonly registry: Registry, o: AggregatorOptions) {
-    this.inProcess = o.inProcess ?? [];
+    this.inProcess = [...o.inProcess ?? [], WHY_API, ...o.historyServed === false ? [] : [HISTORY_API]];
     this.proxy = new APIServiceProxy(o.proxyClient, o.resolve);
-    this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve);
+    this.openapi = new AggregatedOpenAPI(o.proxyClient, o.resolve, this.inProcess);
     this.availability = new AvailabilityController(registry, o.resolve, o.proxyClient, this.discovered, o.log);
     this.registration = new LocalAPIServiceRegistration(registry, this.inProcess, o.log);
+    this.openapiDownloads = new OpenAPIDownloads(registry, (a, path) => this.openapi.fetch(a, path), o.log);
   }
 
   async start(): Promise<void> {
     await this.registration.start();
     this.availability.start();
+    this.openapiDownloads.start();
   }
 
   stop(): void {
     this.registration.stop();
     this.availability.stop();
+    this.openapiDownloads.stop();
   }
 
   /** The Service-backed APIService serving `/apis/<group>/<version>[/...]`, if the path is one's. */
@@ -77,15 +93,18 @@ export class Aggregator {
    */
   inProcessRoute(pathname: string): InProcessAPI | undefined {
     const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
-    const api = m ? this.inProcess.find(a => a.group === m[1] && a.version === m[2]) : undefined;
-    const apiService = api && this.apiService(api.group, api.version);
-    return apiService && !apiService.spec?.service ? api : undefined;
+    const apiService = m ? this.apiService(m[1], m[2]) : undefined;
+    return apiService && inProcessServerOf(apiService, this.inProcess);
   }
 
-  /** The Service-backed APIService whose OpenAPI v3 document `/openapi/v3/apis/<group>/<version>` is. */
+  /**
+   * The APIService whose OpenAPI v3 document `/openapi/v3/apis/<group>/<version>` is: a
+   * Service-backed one, or a local one an in-process API with documents serves.
+   */
   openapiRoute(pathname: string): APIService | undefined {
     const m = /^\/openapi\/v3\/apis\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
-    return m ? this.remote(m[1], m[2]) : undefined;
+    const apiService = m ? this.apiService(m[1], m[2]) : undefined;
+    return apiService?.spec?.service || (apiService && inProcessServerOf(apiService, this.inProcess)?.openapi) ? apiService : undefined;
   }
 
   private remote(group: string, version: string): APIService | undefined {
@@ -104,9 +123,14 @@ export class Aggregator {
       .filter(a => !local.has(a.spec?.group ?? ''));
   }
 
-  /** The aggregated servers' entries of the /openapi/v3 index. */
-  openapiIndex(): Promise<Record<string, { serverRelativeURL: string }>> {
-    return this.openapi.index(this.extensionAPIServices());
+  /** The aggregated servers' entries of the /openapi/v3 index, as last downloaded (in-process APIs' at once). */
+  async openapiIndex(): Promise<Record<string, IndexEntry>> {
+    const out: Record<string, IndexEntry> = {};
+    for (const a of this.extensionAPIServices()) {
+      const entry = this.openapi.inProcessIndexEntry(a) ?? this.openapiDownloads.v3IndexEntry(a);
+      if (entry) out[`apis/${a.spec?.group}/${a.spec?.version}`] = entry;
+    }
+    return out;
   }
 
   /** The groups served by extension servers, in discovery order. */
@@ -119,19 +143,24 @@ export class Aggregator {
 
   /**
    * /openapi/v2: the cluster's own document with each available extension server's merged in,
-   * in APIService priority order (kube-aggregator's v2 aggregation); merged again only when a
-   * document changes.
+   * in APIService priority order (kube-aggregator's v2 aggregation), from the documents downloaded
+   * in the background; merged again only when a document changes.
    */
-  async openapiV2(): Promise<OpenApiV2Source> {
+  openapiV2(): OpenApiV2Source {
     const apiServices = this.extensionAPIServices().sort((x, y) =>
       (y.spec?.groupPriorityMinimum ?? 0) - (x.spec?.groupPriorityMinimum ?? 0) || (y.spec?.versionPriority ?? 0) - (x.spec?.versionPriority ?? 0)
       || (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''));
-    const specs = await this.openapi.specsV2(apiServices);
+    const specs = apiServices.flatMap((a): { etag: string; document(): JsonValue }[] => {
+      const local = inProcessServerOf(a, this.inProcess)?.openapi;
+      if (local) return [{ etag: `in-process ${a.metadata?.name}`, document: () => local.v2() as JsonValue }];
+      const downloaded = this.openapiDownloads.v2Document(a);
+      return downloaded ? [{ etag: downloaded.etag, document: () => JSON.parse(downloaded.body.toString('utf8')) as JsonValue }] : [];
+    });
     const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;
     if (this.mergedV2?.key === key) return this.mergedV2;
     let body: Buffer | undefined;
     const json = (): Buffer => (body ??= specs.length
-      ? Buffer.from(JSON.stringify(mergeSwaggerDocuments(JSON.parse(openapiV2().toString('utf8')) as SwaggerDocument, specs.map(s => JSON.parse(s.body.toString('utf8'))))))
+      ? Buffer.from(JSON.stringify(mergeSwaggerDocuments(JSON.parse(openapiV2().toString('utf8')) as SwaggerDocument, specs.map(s => s.document()))))
       : openapiV2());
     this.mergedV2 = { key, json };
     return this.mergedV2;

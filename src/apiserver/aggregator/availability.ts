@@ -2,7 +2,13 @@
 // AvailableConditionController decides it: the Service exists, listens on the port, has ready
 // endpoints for that port, and its server answers discovery for the group-version. Pure: the
 // discovery request itself is made by discovery-check.ts.
+import { isTrue } from '../../api/conditions.js';
 import type { APIService, APIServiceCondition, EndpointSlice, Service } from '../../api/types/generated.js';
+
+/** A Service-backed APIService whose server answered its availability check: one whose documents are published. */
+export function availableRemote(a: APIService): boolean {
+  return !!a.spec?.service && isTrue(a.status?.conditions, 'Available');
+}
 
 /** The first check that fails, or undefined when only the discovery request is left to make. */
 export function preflightCondition(apiService: APIService, service: Service | undefined, slices: EndpointSlice[]): APIServiceCondition | undefined {

@@ -34,6 +34,12 @@ export interface InProcessGroupVersion {
   priority: APIServicePriority;
 }
 
+/** The in-process server of a local APIService's group-version (none when the APIService is Service-backed). */
+export function inProcessServerOf<T extends InProcessGroupVersion>(apiService: APIService, inProcess: T[]): T | undefined {
+  if (apiService.spec?.service) return undefined;
+  return inProcess.find(a => a.group === apiService.spec?.group && a.version === apiService.spec?.version);
+}
+
 /** What should exist: the served built-in group-versions upstream registers, the in-process ones, then every served CRD version. */
 export function desiredLocalAPIServices(groups: GroupInfo[], crds: CustomResourceDefinition[], inProcess: InProcessGroupVersion[] = []): Map<string, DesiredAPIService> {
   const out = new Map<string, DesiredAPIService>();

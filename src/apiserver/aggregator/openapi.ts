@@ -1,38 +1,26 @@
-// OpenAPI v3 of the aggregated APIs, as upstream's v3 aggregation controller publishes it: the
-// /openapi/v3 index lists each available Service-backed APIService's `apis/<group>/<version>` with
-// its server's own hash, and that document is its server's, fetched when asked for (as
-// system:kube-aggregator, over the same verified TLS as proxied requests). For /openapi/v2 each
-// server's Swagger document is downloaded (again after a minute, or when its APIService changes)
-// and merged into the cluster's (openapi-v2-merge.ts).
-import { createHash } from 'node:crypto';
+// Reaching the aggregated APIs' OpenAPI documents, as upstream's aggregation controllers do: GETs
+// to an extension server (as system:kube-aggregator, over the same verified TLS as proxied
+// requests), which openapi-downloads.ts makes in the background for /openapi/v2 and the
+// /openapi/v3 index, and which a request for a group-version's v3 document is passed on as (that
+// document is its server's own). An in-process API behind its local APIService (the metrics API)
+// publishes its own documents.
 import { request } from 'node:https';
-import { isTrue } from '../../api/conditions.js';
 import type { APIService } from '../../api/types/generated.js';
 import type { PemPair } from '../../pki/certificates.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
 import { proxyTls } from './backend.js';
+import { v3Hash } from '../../api/openapi-docs.js';
+import type { InProcessAPI } from './aggregator.js';
+import { inProcessServerOf } from './local-apiservices.js';
+import type { IndexEntry } from './openapi-downloads.js';
 
 const TIMEOUT_MS = 5000;
 
-/** How long a server's /openapi/v2 is used before it is asked again (upstream's controller re-downloads every minute). */
-const V2_REFRESH_MS = 60_000;
-
-/** One extension server's /openapi/v2 as last downloaded; `etag` names its content. */
-export interface DownloadedSpec {
-  body: Buffer;
-  etag: string;
-}
-
-type IndexEntry = { serverRelativeURL: string };
-
 export class AggregatedOpenAPI {
-  /** Downloaded /openapi/v2 documents by APIService name, with the APIService version they are of. */
-  private readonly v2 = new Map<string, DownloadedSpec & { resourceVersion: string; fetched: number }>();
-
-  constructor(private readonly client: PemPair, private readonly resolve: ServiceResolver) {}
+  constructor(private readonly client: PemPair, private readonly resolve: ServiceResolver, private readonly inProcess: InProcessAPI[]) {}
 
   /** GET `path` from the APIService's server; undefined when it cannot answer 200. */
-  private fetch(apiService: APIService, path: string): Promise<Buffer | undefined> {
+  fetch(apiService: APIService, path: string): Promise<Buffer | undefined> {
     const ref = apiService.spec!.service!;
     let endpoint: { host: string; port: number };
     try {
@@ -56,59 +44,17 @@ export class AggregatedOpenAPI {
     });
   }
 
-  /** Each available APIService's entry in its server's own index, keyed `apis/<group>/<version>`. */
-  async index(apiServices: APIService[]): Promise<Record<string, IndexEntry>> {
-    const out: Record<string, IndexEntry> = {};
-    await Promise.all(apiServices.filter(availableRemote).map(async a => {
-      const key = `apis/${a.spec!.group}/${a.spec!.version}`;
-      const body = await this.fetch(a, '/openapi/v3');
-      const entry = body && (parse(body) as { paths?: Record<string, IndexEntry> } | undefined)?.paths?.[key];
-      if (entry?.serverRelativeURL?.startsWith(`/openapi/v3/${key}`)) out[key] = { serverRelativeURL: entry.serverRelativeURL };
-    }));
-    return out;
+  /** The /openapi/v3 index entry of an in-process API's group-version behind the local APIService. */
+  inProcessIndexEntry(apiService: APIService): IndexEntry | undefined {
+    const doc = inProcessServerOf(apiService, this.inProcess)?.openapi?.v3();
+    const key = `apis/${apiService.spec?.group}/${apiService.spec?.version}`;
+    return doc && { serverRelativeURL: `/openapi/v3/${key}?hash=${v3Hash(doc)}` };
   }
 
-  /**
-   * The /openapi/v2 of each available Service-backed APIService, in the order given. A server that
-   * cannot answer keeps its last document (upstream serves the last good spec); one never
-   * downloaded is left out.
-   */
-  async specsV2(apiServices: APIService[]): Promise<DownloadedSpec[]> {
-    const present = new Set(apiServices.map(a => a.metadata?.name ?? ''));
-    for (const name of this.v2.keys()) if (!present.has(name)) this.v2.delete(name);
-    const specs = await Promise.all(apiServices.filter(availableRemote).map(a => this.specV2(a)));
-    return specs.filter((s): s is DownloadedSpec => s !== undefined);
-  }
-
-  /** The APIService's server's /openapi/v2, downloaded at most once a minute. */
-  private async specV2(apiService: APIService): Promise<DownloadedSpec | undefined> {
-    const name = apiService.metadata?.name ?? '';
-    const resourceVersion = apiService.metadata?.resourceVersion ?? '';
-    const known = this.v2.get(name);
-    if (known && known.resourceVersion === resourceVersion && Date.now() - known.fetched < V2_REFRESH_MS) return known;
-    const body = await this.fetch(apiService, '/openapi/v2');
-    if (!body || !parse(body)) return known;
-    const etag = createHash('sha256').update(body).digest('hex');
-    const spec = { body, etag, resourceVersion, fetched: Date.now() };
-    this.v2.set(name, spec);
-    return spec;
-  }
-
-  /** The APIService's server's document for its group-version. */
+  /** The APIService's server's document for its group-version (an in-process API's own). */
   document(apiService: APIService, search: string): Promise<Buffer | undefined> {
+    const local = inProcessServerOf(apiService, this.inProcess);
+    if (local) return Promise.resolve(local.openapi?.v3());
     return this.fetch(apiService, `/openapi/v3/apis/${apiService.spec!.group}/${apiService.spec!.version}${search}`);
-  }
-}
-
-/** A Service-backed APIService whose server answered its availability check: one whose documents are published. */
-function availableRemote(a: APIService): boolean {
-  return !!a.spec?.service && isTrue(a.status?.conditions, 'Available');
-}
-
-function parse(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }

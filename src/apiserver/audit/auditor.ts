@@ -17,6 +17,7 @@ import {
 } from './event.js';
 import type { AuditSink } from './log-file.js';
 import { evaluatePolicy, levelAtLeast, type AuditPolicy, type RequestAuditConfig, type Stage } from './policy.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export const DECISION_ANNOTATION = 'authorization.k8s.io/decision';
 export const REASON_ANNOTATION = 'authorization.k8s.io/reason';
@@ -152,7 +153,7 @@ export class RequestAudit {
   panicked(err: unknown): void {
     if (!this.event || this.finished) return;
     this.finished = true;
-    this.event.responseStatus = { metadata: {}, status: 'Failure', message: `APIServer panic'd: ${err instanceof Error ? err.message : String(err)}`, reason: 'InternalError', code: 500 };
+    this.event.responseStatus = { metadata: {}, status: 'Failure', message: `APIServer panic'd: ${errorMessage(err)}`, reason: 'InternalError', code: 500 };
     this.emit('Panic');
   }
 

@@ -5,6 +5,7 @@
 // system:masters (loopback and super-admin clients) is never turned away, as upstream.
 import type { ServerResponse } from 'node:http';
 import { BadRequestError, TimeoutError, TooManyRequestsError } from '../../api/errors.js';
+import { GoDurationError, parseGoDuration } from '../../util/go-duration.js';
 import type { UserInfo } from '../context.js';
 import type { RequestInfo } from '../request-info.js';
 import { sendError } from './respond.js';
@@ -66,20 +67,13 @@ export class RequestLimits {
   private deadline(url: URL): number {
     const raw = url.searchParams.get('timeout');
     if (!raw) return this.opts.requestTimeoutMs;
-    const ms = parseGoDuration(raw);
-    if (ms === undefined) throw new BadRequestError(`invalid timeout specified in the request URL - time: invalid duration ${JSON.stringify(raw)}`);
+    let ms: number;
+    try {
+      ms = Number(parseGoDuration(raw)) / 1e6;
+    } catch (err) {
+      if (err instanceof GoDurationError) throw new BadRequestError(`invalid timeout specified in the request URL - ${err.message}`);
+      throw err;
+    }
     return ms > 0 && ms < this.opts.requestTimeoutMs ? ms : this.opts.requestTimeoutMs;
   }
-}
-
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration ("1m30s", "500ms", "-1.5h", "0"), in milliseconds; undefined if invalid. */
-export function parseGoDuration(text: string): number | undefined {
-  const m = /^([-+]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(text);
-  if (!m) return undefined;
-  if (m[2] === '0') return 0;
-  let total = 0;
-  for (const part of m[2].matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(part[1]) * UNIT_MS[part[2]];
-  return m[1] === '-' ? -total : total;
 }

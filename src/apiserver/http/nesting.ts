@@ -3,6 +3,8 @@
 // at about 4,000 levels, the yaml library at about 650 — and a stored object that cannot be
 // encoded again would fail every later read of it. So bodies are refused from 500 levels on, with
 // upstream's wording; no Kubernetes object comes anywhere near that.
+import { errorMessage } from '../../util/error-message.js';
+
 export const MAX_NESTING_DEPTH = 500;
 
 /** Go's scanner error for the first bracket that nests deeper than `max`, or undefined. */
@@ -43,7 +45,7 @@ export function valueDepthError(value: unknown, max = MAX_NESTING_DEPTH): string
  * parser's recursion ran out of stack (flow or block nesting deeper than it can follow).
  */
 export function yamlErrorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   // The yaml library reports its own stack overflow as a parse error at the position it reached.
   if (err instanceof RangeError || message.startsWith('Maximum call stack size exceeded')) return `yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`;
   return message.split('\n')[0];

@@ -20,6 +20,7 @@ import type { RequestInfo } from '../request-info.js';
 import { buildTable } from '../tables/index.js';
 import type { Printer } from '../tables/types.js';
 import { nodeMetrics, nodeMetricsPrinter, podMetrics, podMetricsPrinter } from './metrics-objects.js';
+import { metricsOpenAPIV2, metricsOpenAPIV3 } from './metrics-openapi.js';
 import { ResourceScraper } from './scraper.js';
 import { UsageStore } from './usage-store.js';
 
@@ -47,6 +48,8 @@ export class ResourceMetricsAPI {
   readonly version = METRICS_VERSION;
   /** metrics-server's APIService's groupPriorityMinimum and versionPriority: listed after every built-in group. */
   readonly priority = { group: 100, version: 100 };
+  /** The documents metrics-server publishes through the aggregator. */
+  readonly openapi = { v2: metricsOpenAPIV2, v3: metricsOpenAPIV3 };
   private readonly store = new UsageStore();
   private readonly scraper: ResourceScraper;
 

@@ -1,7 +1,7 @@
 // Reading the resource metrics API (metrics.k8s.io/v1beta1 PodMetrics) into per-pod readings, as
 // upstream's resource metrics client does: a pod's value is the sum over its containers, or one
 // named container's value for ContainerResource metrics.
-import { parseGoDuration } from '../../api/cron-schedule.js';
+import { parseGoDuration } from '../../util/go-duration.js';
 import { parseMilli } from '../../api/quantity.js';
 import type { PodMetrics } from '../../api/resource-metrics.js';
 import type { PodMetricsInfo } from './types.js';

@@ -10,6 +10,7 @@ import { setCondition } from '../../api/conditions.js';
 import { Discovery, type DiscoveredResource } from './discovery.js';
 import type { Condition } from './types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
+import { errorMessage } from '../../util/error-message.js';
 
 const FINALIZER = 'kubernetes';
 const RECHECK_MS = 1_000;
@@ -79,7 +80,7 @@ async function deleteContent(client: RestClient, discovery: Discovery, namespace
   try {
     resources = (await discovery.resources()).filter(r => r.ref.namespaced && r.verbs.includes('list') && (r.verbs.includes('delete') || r.verbs.includes('deletecollection')));
   } catch (err) {
-    report.discoveryError = err instanceof Error ? err.message : String(err);
+    report.discoveryError = errorMessage(err);
     return report;
   }
   await Promise.all(resources.map(async r => {
@@ -99,7 +100,7 @@ async function deleteContent(client: RestClient, discovery: Discovery, namespace
       for (const o of after.items) for (const f of o.metadata.finalizers ?? []) report.finalizers.set(f, (report.finalizers.get(f) ?? 0) + 1);
     } catch (err) {
       if (isNotFound(err) || (err instanceof StatusError && err.code === 405)) return;
-      report.deleteErrors.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+      report.deleteErrors.push(`${label}: ${errorMessage(err)}`);
     }
   }));
   return report;

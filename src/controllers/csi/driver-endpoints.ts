@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsiClient, isCsiError } from '../../client/csi/client.js';
 import type { ControllerCapability, PluginCapability } from '../../client/csi/types.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** What the sidecars need of a driver: its client and what it can do. */
 export interface DriverConnection {
@@ -74,7 +75,7 @@ abstract class SocketEndpoints implements DriverEndpoints {
     } catch (err) {
       client.close();
       this.cache.delete(socket);
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       throw new DriverUnreachableError(`CSI driver ${driver} does not answer on ${socket}: ${why}`);
     }
   }

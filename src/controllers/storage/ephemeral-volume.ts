@@ -7,6 +7,7 @@ import { collectionPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import type { Pod } from '../workloads/types.js';
 import { ephemeralClaimsToCreate } from './ephemeral-volume-plan.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export const ephemeralVolumeController: Controller = {
   name: 'ephemeral-volume',
@@ -27,7 +28,7 @@ export const ephemeralVolumeController: Controller = {
       } catch (err) {
         // Our cache has not seen a claim created a moment ago: its event brings the pod back.
         if (isConflict(err)) continue;
-        const why = err instanceof Error ? err.message : String(err);
+        const why = errorMessage(err);
         const message = error ?? `create PVC ${claim?.metadata.name}: ${why}`;
         ctx.recorder.event(pod, 'Warning', 'FailedBinding', `ephemeral volume ${volume}: ${message}`);
         throw err;

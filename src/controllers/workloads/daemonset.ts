@@ -23,6 +23,7 @@ import { ownedObjectsWatch, selectorOf, type OwnerKind } from './selecting-owner
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Affinity, ControllerRevision, DaemonSet, Node, Pod } from './types.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** Upstream's burstReplicas for DaemonSets. */
 const BURST_REPLICAS = 250;
@@ -182,7 +183,7 @@ class DaemonSetSync {
         created.push(`${this.ns}/${pod.metadata.name}`);
         this.ctx.recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
       } catch (err) {
-        this.ctx.recorder.event(ds, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+        this.ctx.recorder.event(ds, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
         throw err;
       }
     });
@@ -196,7 +197,7 @@ class DaemonSetSync {
         this.ctx.recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
         if (isNotFound(err)) return;
-        this.ctx.recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
+        this.ctx.recorder.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
         throw err;
       }
     }));

@@ -25,6 +25,7 @@ import { controllerOrAdopters, ownedObjectsWatch, selectorOf, type OwnerKind } f
 import { writeStatus } from './status-writer.js';
 import { canonicalJson, computeHash } from './template-hash.js';
 import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from './types.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export const deploymentController: Controller = {
   name: 'deployment',
@@ -240,7 +241,7 @@ class DeploymentSync {
         created = found;
         alreadyExisted = true;
       } else {
-        const message = `Failed to create new replica set "${rs.metadata.name}": ${err instanceof Error ? err.message : String(err)}`;
+        const message = `Failed to create new replica set "${rs.metadata.name}": ${errorMessage(err)}`;
         if (progressDeadlineSeconds(d) !== undefined) {
           await this.writeStatus({ ...d.status, conditions: setCondition(d.status?.conditions, newCondition('Progressing', 'False', Reason.ReplicaSetCreateError, message, true)) });
         }

@@ -19,6 +19,7 @@ import { replicaStatus } from './replica-status.js';
 import { slowStartBatch } from './slow-start.js';
 import { writeStatus } from './status-writer.js';
 import type { Pod, PodTemplateSpec, ReplicaSetStatus } from './types.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** Upstream's burstReplicas: the most pods created or deleted in one sync. */
 const BURST_REPLICAS = 500;
@@ -110,7 +111,7 @@ async function manageReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner:
         created.push(`${ns}/${pod.metadata.name}`);
         ctx.recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
       } catch (err) {
-        ctx.recorder.event(owner, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+        ctx.recorder.event(owner, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
         throw err;
       }
     });
@@ -128,7 +129,7 @@ async function manageReplicas<T extends KubeObject>(kind: ReplicaKind<T>, owner:
         ctx.recorder.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
         if (isNotFound(err)) return;
-        ctx.recorder.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
+        ctx.recorder.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
         throw err;
       }
     }));

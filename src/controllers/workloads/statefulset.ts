@@ -24,6 +24,7 @@ import { ownedObjectsWatch, selectorOf, type OwnerKind } from './selecting-owner
 import { writeStatus } from './status-writer.js';
 import { canonicalJson } from './template-hash.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet, StatefulSetStatus } from './types.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export const statefulSetController: Controller = {
   name: 'statefulset',
@@ -225,7 +226,7 @@ class StatefulSetSync {
         this.ctx.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claimObj.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
       } catch (err) {
         if (isConflict(err)) continue;
-        this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claimObj.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`);
+        this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claimObj.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorMessage(err)}`);
         throw err;
       }
     }
@@ -236,7 +237,7 @@ class StatefulSetSync {
     } catch (err) {
       // Our cache has not seen it yet; its add event brings us back.
       if (isConflict(err)) return undefined;
-      this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`);
+      this.ctx.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorMessage(err)}`);
       throw err;
     }
   }
@@ -247,7 +248,7 @@ class StatefulSetSync {
       this.ctx.recorder.event(this.set, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} successful`);
     } catch (err) {
       if (isNotFound(err) || isConflict(err)) return;
-      this.ctx.recorder.event(this.set, 'Warning', 'FailedDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} failed error: ${messageOf(err)}`);
+      this.ctx.recorder.event(this.set, 'Warning', 'FailedDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${this.set.metadata.name} failed error: ${errorMessage(err)}`);
       throw err;
     }
   }
@@ -316,8 +317,4 @@ class StatefulSetSync {
     const excess = history.length - (this.set.spec.revisionHistoryLimit ?? 10);
     for (const r of history.slice(0, Math.max(0, excess))) await deleteRevision(this.ctx.client, r);
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -9,6 +9,7 @@ import { createGzip } from 'node:zlib';
 import type { RuntimeClient } from '../cri/client.js';
 import type { Logger } from '../../util/log.js';
 import { COMPRESS_SUFFIX, TMP_SUFFIX, needsRotation, planRotation, type RotationPolicy } from './rotation-plan.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** Upstream's defaults (KubeletConfiguration containerLogMaxSize 10Mi, containerLogMaxFiles 5). */
 export const DEFAULT_ROTATION_POLICY: RotationPolicy = { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 5 };
@@ -39,7 +40,7 @@ export class ContainerLogManager {
         const status = await this.runtime.containerStatus(c.id);
         if (status.logPath) await this.rotateIfNeeded(c.id, status.logPath, now);
       } catch (err) {
-        this.log('container log rotation failed', { container: c.id, error: err instanceof Error ? err.message : String(err) });
+        this.log('container log rotation failed', { container: c.id, error: errorMessage(err) });
       }
     }
   }

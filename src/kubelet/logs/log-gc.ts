@@ -10,6 +10,7 @@ import * as L from '../labels.js';
 import type { Logger } from '../../util/log.js';
 import { containerLogFiles, parsePodLogDirName } from './pod-log-files.js';
 import { attemptFiles, attemptsIn, containerKey, logGarbage, mayRemove, type FoundPodLogs, type LogGarbage } from './log-gc-plan.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** The log shipper, as log GC asks it. */
 export interface ShippedLogs {
@@ -61,7 +62,7 @@ export class LogGarbageCollector {
         removed.push(path);
         this.since.delete(path);
       } catch (err) {
-        this.o.log('container log removal failed', { path, error: err instanceof Error ? err.message : String(err) });
+        this.o.log('container log removal failed', { path, error: errorMessage(err) });
       }
     }
     for (const p of this.since.keys()) if (!seen.has(p)) this.since.delete(p);

@@ -17,6 +17,7 @@ import type { LogBatch, LogSource } from '../../storage/logs/log-store.js';
 import type { Logger } from '../../util/log.js';
 import { parseCriChunk } from './cri-log-chunk.js';
 import { containerLogFiles, parsePodLogDirName, type PodLogDirName } from './pod-log-files.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export interface LogShipperOptions {
   /** The node's client (system:node:<name>; RBAC system:k8ts-log-shipper). */
@@ -100,7 +101,7 @@ export class LogShipper {
         failures = 0;
       } catch (err) {
         if (this.stopped) break;
-        if (!failures) this.o.log('log shipping failed; retrying with backoff', { node: this.o.nodeName, error: err instanceof Error ? err.message : String(err) });
+        if (!failures) this.o.log('log shipping failed; retrying with backoff', { node: this.o.nodeName, error: errorMessage(err) });
         failures++;
       }
       const wait = failures ? Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (failures - 1)) : backlog ? 0 : this.interval;

@@ -9,6 +9,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, watch, type FSWatcher } 
 import { join } from 'node:path';
 import { RegistrationClient } from '../../client/csi/client.js';
 import type { Logger } from '../../util/log.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** What a plugin type's handler does with plugins of that type (upstream's PluginHandler). */
 export interface PluginHandler {
@@ -154,7 +155,7 @@ export class PluginWatcher {
       try {
         await handler.register(info.name, endpoint, info.supportedVersions);
       } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
+        const msg = errorMessage(err);
         this.o.log('plugin registration failed', { socket, name: info.name, error: msg });
         await notify(false, `RegisterPlugin error -- plugin registration failed with err: ${msg}`);
         return false;

@@ -7,6 +7,7 @@ import type { Container, Probe } from '../../api/types/generated.js';
 import type { RuntimeClient } from '../cri/client.js';
 import type { PodObject } from '../types.js';
 import { execAction, grpcAction, httpGetAction, tcpSocketAction, type ProbeOutcome, type Target } from './handlers.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
@@ -146,7 +147,7 @@ export class ProberManager {
         timeoutSeconds: w.probe.timeoutSeconds ?? 1,
       });
     } catch (err) {
-      outcome = { ok: false, output: err instanceof Error ? err.message : String(err) };
+      outcome = { ok: false, output: errorMessage(err) };
     } finally {
       w.busy = false;
     }

@@ -22,6 +22,7 @@ import { registerRuntimeMetrics } from './runtime-metrics.js';
 import { componentRegistry, serveMetrics, type Registry } from '../../metrics/registry.js';
 import { CpuRates } from './cpu-rates.js';
 import { cadvisorMetrics, RuntimeDetailsCache, watchedCgroups } from './cadvisor-metrics.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export interface KubeletServerOptions {
   port: number;
@@ -139,7 +140,7 @@ export class KubeletServer {
 
   private fail(res: ServerResponse, err: unknown, req: IncomingMessage): void {
     const code = err instanceof KubeletRequestError ? err.code : criHttpCode(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (code >= 500) this.opts.log?.('kubelet server request failed', { method: req.method, url: req.url, error: message });
     if (res.headersSent) {
       res.destroy();

@@ -31,6 +31,7 @@ import {
 import { VolumeSetupError } from './projections.js';
 import { pluginDir, type InlineVolumeMount, type InlineVolumePlugin, type MountedVolume, type PersistentVolumeMount, type PersistentVolumeTearDown } from './pv-plugin.js';
 import type { ClaimVolumeStats } from './volume-stats.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** What the plugin reads and writes through the API. */
 export interface CsiVolumeApi {
@@ -107,7 +108,7 @@ function failure(operation: string, driver: RegisteredDriver, err: unknown): Vol
   if (err instanceof CsiError && err.unreachable) {
     return new VolumeSetupError(`${CSI_LOG_PREFIX}${operation} failed: CSI driver ${driver.name} did not answer on ${driver.endpoint}: ${err.message}`);
   }
-  return new VolumeSetupError(`${CSI_LOG_PREFIX}${operation} failed: ${err instanceof Error ? err.message : String(err)}`);
+  return new VolumeSetupError(`${CSI_LOG_PREFIX}${operation} failed: ${errorMessage(err)}`);
 }
 
 export class CsiVolumePlugin implements InlineVolumePlugin {

@@ -22,6 +22,7 @@ import {
   type ClaimSource, type InlineVolumeMount, type InlineVolumePlugin, type MountedVolume, type PersistentVolumeMount, type PersistentVolumePlugin,
 } from './pv-plugin.js';
 import { volumeFiles, VolumeSetupError, type ProjectionContext } from './projections.js';
+import { errorMessage } from '../../util/error-message.js';
 
 const run = promisify(execFile);
 
@@ -76,7 +77,7 @@ export class PodVolumes {
           : inline ? await this.setUpInline(inline, v, base, pod)
           : { path: await this.setUpOne(v, base, ctx), readOnly: isApiData(v), block: false });
       } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
+        const msg = errorMessage(err);
         if (err instanceof UnprocessedVolumeError) {
           throw new VolumeSetupError(`Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[], failed to process volumes=[${v.name}]: ${msg}`);
         }

@@ -11,6 +11,7 @@ import type { ObjectSource } from '../object-source.js';
 import type { TokenSource } from '../token/token-manager.js';
 import type { PodObject } from '../types.js';
 import type { FileProjection } from './atomic-writer.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** A volume that cannot be set up yet; reported as a FailedMount event and retried. */
 export class VolumeSetupError extends Error {}
@@ -94,7 +95,7 @@ async function addToken(files: Files, p: ServiceAccountTokenProjection, mode: nu
   try {
     token = await ctx.tokens.podToken(ctx.pod, p);
   } catch (err) {
-    throw new VolumeSetupError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
+    throw new VolumeSetupError(`failed to fetch token: ${errorMessage(err)}`);
   }
   // With an fsGroup the token is 0600 and gets the group bit for it, as upstream.
   files.set(p.path, { data: Buffer.from(token, 'utf8'), mode: ctx.pod.spec.securityContext?.fsGroup !== undefined ? 0o600 : mode });

@@ -19,6 +19,7 @@ import { volumeNodeAffinityMatches } from '../../api/volume-node-affinity.js';
 import { SKIP, unresolvable, type CycleState, type Handle, type Plugin, type Status, type VolumeListers } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../pod-info.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** The class provisioner that means "static PVs only" (upstream's notSupportedProvisioner). */
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
@@ -205,7 +206,7 @@ export function volumeBinding(h: Handle, o: VolumeBindingOptions = {}): Plugin {
           await new Promise(r => setTimeout(r, pollMs));
         }
       } catch (err) {
-        return { code: 'Error', reasons: [err instanceof Error ? err.message : String(err)] };
+        return { code: 'Error', reasons: [errorMessage(err)] };
       } finally {
         for (const { pv } of plan.static) promised.delete(pv.metadata!.name!);
       }

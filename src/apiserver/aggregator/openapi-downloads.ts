@@ -1,0 +1,132 @@
+// Each aggregated server's /openapi/v2 document and its entry in its own /openapi/v3 index, held
+// in memory, as upstream's v2 and v3 OpenAPI aggregation controllers keep them: a Service-backed
+// APIService's are downloaded in the background when the APIService changes (becoming Available is
+// a change) and again a minute after each download, with backoff after a failure. /openapi/v2 and
+// the /openapi/v3 index are served from what is held here and so never wait on, nor fail with, an
+// extension server; a server that stops answering keeps what it last gave.
+import { createHash } from 'node:crypto';
+import type { APIService } from '../../api/types/generated.js';
+import { WorkQueue } from '../../client/work-queue.js';
+import type { Registry } from '../registry/registry.js';
+import { availableRemote } from './availability.js';
+
+/** How long a downloaded document is used before it is downloaded again (upstream's successfulUpdateDelay). */
+const REFRESH_MS = 60_000;
+/** The first retry after a failed download; the backoff doubles up to REFRESH_MS. */
+const RETRY_MS = 1000;
+
+/** One extension server's /openapi/v2 as last downloaded; `etag` names its content. */
+export interface DownloadedSpec {
+  body: Buffer;
+  etag: string;
+}
+
+/** An /openapi/v3 index entry: where the group-version's document is, with its hash. */
+export type IndexEntry = { serverRelativeURL: string };
+
+/** GETs `path` from the APIService's server; undefined unless it answers 200. */
+export type BackendFetch = (apiService: APIService, path: string) => Promise<Buffer | undefined>;
+
+type Outcome = 'refresh' | 'retry' | 'idle';
+
+export class OpenAPIDownloads {
+  /** By APIService name. */
+  private readonly held = new Map<string, { v2?: DownloadedSpec; v3?: IndexEntry }>();
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: RETRY_MS, maxDelayMs: REFRESH_MS });
+  private unsubscribe?: () => void;
+  private running = false;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly fetch: BackendFetch,
+    private readonly log?: (msg: string, fields?: Record<string, unknown>) => void,
+  ) {}
+
+  private get apiServices() {
+    return this.registry.get('apiregistration.k8s.io', 'apiservices');
+  }
+
+  start(): void {
+    this.running = true;
+    this.unsubscribe = this.apiServices.cache.subscribe(events => {
+      for (const e of events) this.queue.add(e.current.object.metadata.name ?? '');
+    });
+    for (const { object } of this.apiServices.cache.list()) this.queue.add(object.metadata.name ?? '');
+    void this.work();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.unsubscribe?.();
+    this.queue.shutdown();
+  }
+
+  /** The held /openapi/v2 of an available Service-backed APIService. */
+  v2Document(apiService: APIService): DownloadedSpec | undefined {
+    return availableRemote(apiService) ? this.held.get(apiService.metadata?.name ?? '')?.v2 : undefined;
+  }
+
+  /** The held /openapi/v3 index entry of an available Service-backed APIService's group-version. */
+  v3IndexEntry(apiService: APIService): IndexEntry | undefined {
+    return availableRemote(apiService) ? this.held.get(apiService.metadata?.name ?? '')?.v3 : undefined;
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const name = await this.queue.get();
+      if (name === undefined || !this.running) return;
+      try {
+        const outcome = await this.sync(name);
+        if (outcome === 'retry') {
+          this.queue.addRateLimited(name);
+        } else {
+          this.queue.forget(name);
+          if (outcome === 'refresh') this.queue.addAfter(name, REFRESH_MS);
+        }
+      } finally {
+        this.queue.done(name);
+      }
+    }
+  }
+
+  private async sync(name: string): Promise<Outcome> {
+    const apiService = this.apiServices.getCached('', name)?.object as APIService | undefined;
+    if (!apiService?.spec?.service) {
+      this.held.delete(name);
+      return 'idle';
+    }
+    // An unavailable server is not asked (upstream's proxy would answer 503 for it); the change
+    // that makes it available brings it back here.
+    if (!availableRemote(apiService)) return 'idle';
+    const [v2, v3] = await Promise.all([this.fetch(apiService, '/openapi/v2'), this.fetch(apiService, '/openapi/v3')]);
+    const held = this.held.get(name) ?? {};
+    this.held.set(name, held);
+    if (v2 && isJson(v2)) held.v2 = { body: v2, etag: createHash('sha256').update(v2).digest('hex') };
+    const entry = v3 && indexEntryOf(v3, `apis/${apiService.spec.group}/${apiService.spec.version}`);
+    if (entry) held.v3 = entry;
+    if (v2 && isJson(v2) && entry) return 'refresh';
+    if (this.queue.retries(name) === 0) this.log?.('loading OpenAPI spec failed', { apiService: name, v2: !!held.v2, v3: !!held.v3 });
+    return 'retry';
+  }
+}
+
+/** The group-version's entry in a server's /openapi/v3 index, when the index is one and names it. */
+function indexEntryOf(body: Buffer, key: string): IndexEntry | undefined {
+  let index: { paths?: Record<string, IndexEntry> } | undefined;
+  try {
+    index = JSON.parse(body.toString('utf8')) as typeof index;
+  } catch {
+    return undefined;
+  }
+  const url = index?.paths?.[key]?.serverRelativeURL;
+  return typeof url === 'string' && url.startsWith(`/openapi/v3/${key}`) ? { serverRelativeURL: url } : undefined;
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
