@@ -152,6 +152,7 @@ export class ApiServer {
     if (opts.proxyClient) {
       this.aggregator = new Aggregator(this.registry, {
         proxyClient: opts.proxyClient, resolve: registryServiceResolver(() => this.registry), log: opts.log, inProcess: this.metricsAPI ? [this.metricsAPI] : [],
+        historyServed: opts.history !== undefined,
       });
     }
     this.requestMetrics = new RequestMetrics(this.metrics, () => this.registry.objectCounts());
