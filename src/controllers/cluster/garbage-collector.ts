@@ -31,7 +31,9 @@ export function garbageCollector(): Controller {
       if (node.owners.length || isDeletingDependents(node) || isOrphaning(node)) enqueue(node.uid);
       // Dependents learn when their owner starts deleting; owners waiting on this object re-check.
       if (node.deleting && !prev?.deleting) for (const d of graph.dependents(node.uid)) enqueue(d.uid);
-      for (const o of [...node.owners, ...(prev?.owners ?? [])]) enqueue(o.uid);
+      // Every event of every monitored resource passes here: no array is built to join the two lists.
+      for (const o of node.owners) enqueue(o.uid);
+      for (const o of prev?.owners ?? []) enqueue(o.uid);
     };
     ctx.informer(ref).on({
       add: observe,
