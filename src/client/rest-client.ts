@@ -121,7 +121,7 @@ export class RestClient {
         config.serverList.subscribe(urls => this.useServers(urls)),
         config.serverList.onServerDown(url => {
           const origin = this.origins[this.active];
-          if (origin.url === url) this.leave(origin);
+          if (origin.url === url && this.origins.length > 1) this.leave(origin);
         }),
       );
     }
@@ -357,12 +357,13 @@ export class RestClient {
       // Only with somewhere else to go: a single server is waited for, as before. A watch too gets
       // its response headers at once (the stream's events are then watched by guardIdleWatch). One
       // timer: at STALL_PROBE_MS it probes the server and is replaced by the response deadline's.
-      const timeout = () => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${responseTimeoutMs} ms`, true));
-      let responseTimer = !failover ? undefined : responseTimeoutMs <= STALL_PROBE_MS ? setTimeout(timeout, responseTimeoutMs) : setTimeout(() => {
-        void this.probe(origin, true);
-        responseTimer = setTimeout(timeout, responseTimeoutMs - STALL_PROBE_MS);
-      }, STALL_PROBE_MS);
+      let responseTimer: NodeJS.Timeout | undefined;
       if (failover) {
+        const timeout = () => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${responseTimeoutMs} ms`, true));
+        responseTimer = responseTimeoutMs <= STALL_PROBE_MS ? setTimeout(timeout, responseTimeoutMs) : setTimeout(() => {
+          void this.probe(origin, true);
+          responseTimer = setTimeout(timeout, responseTimeoutMs - STALL_PROBE_MS);
+        }, STALL_PROBE_MS);
         req.on('socket', socket => {
           if (!socket.connecting) return;
           const connectTimer = setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no connection within ${CONNECT_TIMEOUT_MS} ms`, false)), CONNECT_TIMEOUT_MS);
