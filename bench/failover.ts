@@ -1,8 +1,10 @@
 // Failover benchmark: a three-member etcd cluster (TLS, on loopback) and three k8ts servers, server i
 // on etcd member i first (then the others), sharing the cluster's credentials as joined servers do;
-// `k8ts sim-nodes` is given all three servers. The etcd leader and the server beside it are killed
-// (SIGKILL) together, as when the leader's machine dies; measured from the kill: the first write
-// acknowledged through another server, and every node's Lease renewed. Prints one JSON object.
+// `k8ts sim-nodes` is given all three servers, the etcd leader's first: the nodes talk to the machine
+// that dies. The etcd leader and the server beside it are killed (SIGKILL) together, as when the
+// leader's machine dies; measured from the kill: the first write acknowledged through another
+// server, and every node's Lease renewed (through another server: the nodes' client fails over).
+// Prints one JSON object.
 // (The servers join the first with `--server --token-file`; etcd is external, so the members are
 // started here rather than by --cluster-init.)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -121,7 +123,8 @@ export async function failoverBench(o: FailoverBenchOptions): Promise<Record<str
       // Joins the first server: the same CA, keys and token (k8ts server --server).
       servers.push(await startServer(join(dir, `s${i}`), [...serverArgs(i), '--server', servers[0].url, '--token-file', join(servers[0].dataDir, 'token')]));
     }
-    const allServers = servers.map(s => s.url).join(',');
+    const leader = await leaderIndex(clientUrls, ['--cacert', files.ca, '--cert', files.clientCert, '--key', files.clientKey]);
+    const allServers = [...servers.slice(leader), ...servers.slice(0, leader)].map(s => s.url).join(',');
     nodes = spawn(process.execPath, [K8TS, 'sim-nodes', '--kubeconfig', servers[0].kubeconfig, '--server', allServers, '--count', String(o.nodes), '--name-prefix', 'fo-'], { stdio: 'ignore' });
     // Reads the Leases through whichever server is alive (it fails over like the nodes).
     const watcher = new RestClient({ ...loadKubeconfig(servers[0].kubeconfig), failoverServers: servers.slice(1).map(s => s.url) }, 'k8ts-bench');
@@ -129,7 +132,6 @@ export async function failoverBench(o: FailoverBenchOptions): Promise<Record<str
       .filter(l => l.metadata.name.startsWith('fo-')).map(l => Date.parse(l.spec.renewTime));
     await until('every simulated node has a Lease', 60_000, async () => (await leaseRenewals()).length === o.nodes);
 
-    const leader = await leaderIndex(clientUrls, ['--cacert', files.ca, '--cert', files.clientCert, '--key', files.clientKey]);
     const survivors = servers.filter((_, i) => i !== leader);
     const writers = survivors.map(s => new RestClient(loadKubeconfig(s.kubeconfig), 'k8ts-bench'));
     // Kill the leader's machine: its etcd member and its server at once.

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { StatusError } from '../api/errors.js';
 import { createCA, issueCertificate } from '../pki/certificates.js';
-import { PROBE_TIMEOUT_MS, RESPONSE_TIMEOUT_MS, RestClient, ServerUnreachableError, WATCH_IDLE_MS } from './rest-client.js';
+import { PROBE_TIMEOUT_MS, RESPONSE_TIMEOUT_MS, RestClient, ServerUnreachableError, STALL_PROBE_MS, WATCH_IDLE_MS } from './rest-client.js';
+import { ServerList } from './server-discovery.js';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string; socket: number }
 
@@ -157,11 +158,16 @@ describe('RestClient with failover servers', () => {
     for (const s of servers) s.close();
   });
 
-  /** A server answering every request with its own name, or (hung) taking requests and never answering. */
-  async function serve(name: string, hung = false): Promise<{ url: string; requests: string[] }> {
+  /**
+   * A server answering every request with its own name (after `delayMs`, /livez at once), or (hung)
+   * taking requests and never answering.
+   */
+  async function serve(name: string, hung = false, delayMs = 0): Promise<{ url: string; requests: string[]; sockets: Set<unknown> }> {
     const requests: string[] = [];
+    const sockets = new Set<unknown>();
     const server = createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
       requests.push(`${req.method} ${req.url}`);
+      sockets.add(req.socket);
       if (req.url!.includes('watch=true')) {
         // A watch gets its headers, then nothing: held until the client goes.
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -170,14 +176,14 @@ describe('RestClient with failover servers', () => {
       }
       if (hung) return;
       req.resume();
-      req.on('end', () => {
+      req.on('end', () => setTimeout(() => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ kind: 'ConfigMap', metadata: { name } }));
-      });
+      }, req.url === '/livez' ? 0 : delayMs));
     });
     servers.push(server);
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, sockets };
   }
 
   /** A port nothing listens on: connections are refused. */
@@ -214,7 +220,10 @@ describe('RestClient with failover servers', () => {
       while (!hung.requests.some(r => r.includes('watch=true'))) await new Promise(r => setTimeout(r, 20));
       const started = Date.now();
       assert.equal((await c.get<{ metadata: { name: string } }>('/api/v1/pods/x')).metadata.name, 'up');
-      assert.ok(Date.now() - started >= RESPONSE_TIMEOUT_MS - 100, 'left after the response timeout');
+      const took = Date.now() - started;
+      assert.ok(took >= STALL_PROBE_MS + PROBE_TIMEOUT_MS - 100 && took < RESPONSE_TIMEOUT_MS,
+        `left ${took} ms later: when the probe of the stalled request went unanswered, before the response timeout`);
+      assert.ok(hung.requests.includes('GET /livez'), 'the server of the stalled request was probed');
       assert.equal(await watchEnd, 'broken', 'the watch on the old server ends, for its informer to resume elsewhere');
 
       // Back to the hung server (the list wraps around): a write there is not sent twice.
@@ -228,6 +237,47 @@ describe('RestClient with failover servers', () => {
       }
     } finally {
       c.close();
+    }
+  });
+
+  it('a slow answer has its server probed on a new connection; a server that answers the probe keeps the request', async () => {
+    const slow = await serve('slow', false, STALL_PROBE_MS + 1_000);
+    const other = await serve('other');
+    const c = new RestClient({ server: slow.url, failoverServers: [other.url], ca });
+    const heard: string[] = [];
+    c.onFailover(from => heard.push(from));
+    try {
+      assert.equal((await c.get<{ metadata: { name: string } }>('/api/v1/pods/x')).metadata.name, 'slow');
+      assert.deepEqual(slow.requests, ['GET /api/v1/pods/x', 'GET /livez']);
+      assert.equal(slow.sockets.size, 2, 'the probe did not wait behind a pooled socket');
+      assert.equal(c.server, slow.url);
+      assert.deepEqual(heard, []);
+      assert.deepEqual(other.requests, []);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('clients sharing a server list leave a server together, and tell their onFailover listeners where they went', async () => {
+    const down = await closedPort();
+    const up = await serve('up');
+    const list = new ServerList([down, up.url]);
+    const finder = new RestClient({ server: down, failoverServers: [up.url], ca, serverList: list });
+    const idle = new RestClient({ server: down, failoverServers: [up.url], ca, serverList: list });
+    const alone = new RestClient({ server: down, failoverServers: [up.url], ca });
+    const heard: string[] = [];
+    finder.onFailover((from, to) => heard.push(`finder ${from} -> ${to}`));
+    idle.onFailover((from, to) => heard.push(`idle ${from} -> ${to}`));
+    try {
+      await finder.get('/api/v1/pods/x');
+      assert.deepEqual(heard, [`finder ${down} -> ${up.url}`, `idle ${down} -> ${up.url}`]);
+      assert.equal(idle.server, up.url, 'the client that sent nothing moved too');
+      assert.equal(alone.server, down, 'a client of another list did not');
+      assert.deepEqual(up.requests, ['GET /api/v1/pods/x']);
+    } finally {
+      finder.close();
+      idle.close();
+      alone.close();
     }
   });
 

@@ -7,7 +7,12 @@
 // and informers resume them from their last resourceVersion on the new server. A watch alone notices
 // nothing when its server's machine dies (no FIN or RST comes back), so a watch that heard nothing for
 // WATCH_IDLE_MS has its server probed, as client-go pings an idle HTTP/2 connection; a server that
-// does not answer the probe within PROBE_TIMEOUT_MS is left the same way. A request that never
+// does not answer the probe within PROBE_TIMEOUT_MS is left the same way. A request unanswered for
+// STALL_PROBE_MS has its server probed too, on a new connection (a pooled socket to a machine whose
+// link was cut would hang as the request does): a dead server is left after about
+// STALL_PROBE_MS + CONNECT_TIMEOUT_MS, not RESPONSE_TIMEOUT_MS. Clients sharing a ServerList
+// (every client of one process) leave a server together, as k3s's one load balancer per process
+// does, and onFailover tells their users (the node lease renews at once). A request that never
 // reached the server (no connection) is retried on the next at once; one that may have been applied
 // is retried only when it is a read. Kept inside the client rather than a TCP proxy: no extra
 // listener, and the client knows which requests are safe to send twice.
@@ -29,6 +34,8 @@ export const RESPONSE_TIMEOUT_MS = 10_000;
 export const WATCH_IDLE_MS = 5_000;
 /** How long that probe (a GET /livez) may take before the server counts as down. */
 export const PROBE_TIMEOUT_MS = 5_000;
+/** With several servers: how long a request may wait for its response headers before its server is probed. */
+export const STALL_PROBE_MS = 2_000;
 
 /** The server did not take a connection or did not answer in time (only with several servers). */
 export class ServerUnreachableError extends Error {
@@ -103,13 +110,20 @@ function originOf(url: string, config: ClientConfig): Origin {
 export class RestClient {
   private origins: Origin[];
   private active = 0;
-  private readonly unsubscribe?: () => void;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly failoverListeners = new Set<(from: string, to: string) => void>();
 
   constructor(public config: ClientConfig, readonly userAgent = 'k8ts') {
     this.origins = [config.server, ...(config.failoverServers ?? [])].map(url => originOf(url, config));
     if (config.serverList) {
       this.useServers(config.serverList.current);
-      this.unsubscribe = config.serverList.subscribe(urls => this.useServers(urls));
+      this.unsubscribe.push(
+        config.serverList.subscribe(urls => this.useServers(urls)),
+        config.serverList.onServerDown(url => {
+          const origin = this.origins[this.active];
+          if (origin.url === url && this.origins.length > 1) this.leave(origin);
+        }),
+      );
     }
   }
 
@@ -137,8 +151,17 @@ export class RestClient {
     return this.origins[this.active].url;
   }
 
+  /**
+   * Calls `listener` each time this client leaves a server for another (`to` is where requests go
+   * now); returns what unsubscribes it.
+   */
+  onFailover(listener: (from: string, to: string) => void): () => void {
+    this.failoverListeners.add(listener);
+    return () => this.failoverListeners.delete(listener);
+  }
+
   close(): void {
-    this.unsubscribe?.();
+    for (const u of this.unsubscribe) u();
     for (const o of this.origins) {
       o.agent.destroy();
       o.watchAgent.destroy();
@@ -267,11 +290,14 @@ export class RestClient {
     return () => clearInterval(timer);
   }
 
-  /** Asks `origin` for /livez (any answer will do); one that cannot be reached is failed over from. */
-  private probe(origin: Origin): Promise<void> {
+  /**
+   * Asks `origin` for /livez (any answer will do); one that cannot be reached is failed over from.
+   * `fresh`: on a new connection (the watch agent pools none), not a pooled one that may be dead.
+   */
+  private probe(origin: Origin, fresh = false): Promise<void> {
     return (origin.probing ??= (async () => {
       try {
-        (await this.sendTo(origin, '/livez', {}, false, PROBE_TIMEOUT_MS)).resume();
+        (await this.sendTo(origin, '/livez', {}, fresh, PROBE_TIMEOUT_MS)).resume();
       } catch (err) {
         if (toUnreachable(origin.url, err)) this.failOver(origin);
       } finally {
@@ -281,13 +307,23 @@ export class RestClient {
   }
 
   /**
-   * Leaves `origin` for the next server (unless another request already did) and closes every
-   * connection to it: pooled sockets would hang on a dead server, and its watches must resume elsewhere.
+   * Leaves `origin` for the next server (unless another request already did), and has every client
+   * sharing the server list leave it too.
    */
   private failOver(origin: Origin): void {
-    if (this.origins[this.active] !== origin) return;
+    if (this.leave(origin)) this.config.serverList?.reportDown(origin.url);
+  }
+
+  /**
+   * Moves to the next server if `origin` is the active one and closes every connection to it:
+   * pooled sockets would hang on a dead server, and its watches must resume elsewhere. Whether it moved.
+   */
+  private leave(origin: Origin): boolean {
+    if (this.origins[this.active] !== origin) return false;
     this.active = (this.active + 1) % this.origins.length;
     this.renewAgents(origin);
+    for (const listener of this.failoverListeners) listener(origin.url, this.server);
+    return true;
   }
 
   /**
@@ -324,11 +360,15 @@ export class RestClient {
         resolve(res);
       });
       // Only with somewhere else to go: a single server is waited for, as before. A watch too gets
-      // its response headers at once (the stream's events are then watched by guardIdleWatch).
-      const responseTimer = failover
-        ? setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${responseTimeoutMs} ms`, true)), responseTimeoutMs)
-        : undefined;
+      // its response headers at once (the stream's events are then watched by guardIdleWatch). One
+      // timer: at STALL_PROBE_MS it probes the server and is replaced by the response deadline's.
+      let responseTimer: NodeJS.Timeout | undefined;
       if (failover) {
+        const timeout = () => req.destroy(new ServerUnreachableError(origin.url, `no answer within ${responseTimeoutMs} ms`, true));
+        responseTimer = responseTimeoutMs <= STALL_PROBE_MS ? setTimeout(timeout, responseTimeoutMs) : setTimeout(() => {
+          void this.probe(origin, true);
+          responseTimer = setTimeout(timeout, responseTimeoutMs - STALL_PROBE_MS);
+        }, STALL_PROBE_MS);
         req.on('socket', socket => {
           if (!socket.connecting) return;
           const connectTimer = setTimeout(() => req.destroy(new ServerUnreachableError(origin.url, `no connection within ${CONNECT_TIMEOUT_MS} ms`, false)), CONNECT_TIMEOUT_MS);

@@ -2,7 +2,10 @@
 // (kept by every server, apiserver/endpoint-reconciler.ts), as k3s's agent load balancer does: a
 // client given one server also fails over to the others it learned. A ServerList is shared by every
 // client of one process through ClientConfig.serverList; the configured servers stay first and are
-// never dropped (one may be a load balancer's address, not in the Endpoints).
+// never dropped (one may be a load balancer's address, not in the Endpoints). It also carries the
+// news of a server found down from the client that found it to the others, so the process leaves it
+// at once, as k3s's agent load balancer closes every connection of a server that failed its check:
+// a node's Lease client learns of it from the informers' broken watches, not its next renewal.
 import type { KubeObject } from '../api/object.js';
 import { joinHostPort } from '../util/host-port.js';
 import { Informer } from './informer.js';
@@ -13,6 +16,7 @@ const ENDPOINTS_PATH = '/api/v1/namespaces/default/endpoints';
 export class ServerList {
   private urls: string[];
   private readonly listeners = new Set<(urls: string[]) => void>();
+  private readonly downListeners = new Set<(url: string) => void>();
 
   constructor(readonly configured: string[]) {
     this.urls = [...configured];
@@ -33,6 +37,16 @@ export class ServerList {
   subscribe(listener: (urls: string[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Tells every client sharing the list that `url` could not be reached (they move off it). */
+  reportDown(url: string): void {
+    for (const l of this.downListeners) l(url);
+  }
+
+  onServerDown(listener: (url: string) => void): () => void {
+    this.downListeners.add(listener);
+    return () => this.downListeners.delete(listener);
   }
 }
 

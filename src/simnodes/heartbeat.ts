@@ -1,10 +1,11 @@
 // Node heartbeats: each node's Lease is renewed once per interval, the nodes spread evenly over
 // the interval (one slice per second) so 5,000 nodes cost a steady trickle, not a burst. A node
 // whose renewal failed is retried at the next slice (about a second later, as upstream's kubelet
-// retries within 200 ms to 7 s), not a whole interval later: after a server fails over the nodes
-// stay fresh. Status is
-// re-posted every 5 minutes (upstream's nodeStatusReportFrequency) or at once when the node is
+// retries within 200 ms to 7 s), not a whole interval later; and when a node's client leaves its
+// server for another (RestClient.onFailover), the node renews at once through the new one. Status
+// is re-posted every 5 minutes (upstream's nodeStatusReportFrequency) or at once when the node is
 // seen not Ready (the node lifecycle controller marked it Unknown while it was silent).
+import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../util/log.js';
 import { isReady } from '../api/node-object.js';
 import type { SimNodeOptions } from './options.js';
@@ -15,6 +16,7 @@ const SLICE_MS = 1000;
 
 export class Heartbeats {
   private timer?: NodeJS.Timeout;
+  private unsubscribe: (() => void)[] = [];
   private tick = 0;
   private readonly posting = new Set<string>();
   /** Nodes whose last renewal is still in flight: a slow server gets no second, conflicting PUT. */
@@ -30,22 +32,40 @@ export class Heartbeats {
     this.timer = setInterval(() => {
       const slice = this.tick++ % slices;
       for (const n of this.registry.nodes.values()) {
-        const due = n.index % slices === slice || this.retrying.has(n.name);
-        if (!due || !n.heartbeating || !n.node || this.renewing.has(n.name)) continue;
-        this.renewing.add(n.name);
-        this.registry.renewLease(n)
-          .then(() => this.retrying.delete(n.name), err => {
-            this.retrying.add(n.name);
-            this.log('lease renewal failed', { node: n.name, error: String(err) });
-          })
-          .finally(() => this.renewing.delete(n.name));
-        if (Date.now() - n.lastStatusAt > STATUS_REPORT_MS) this.postStatus(n);
+        if (n.index % slices !== slice && !this.retrying.has(n.name)) continue;
+        this.renew(n);
+        if (n.heartbeating && n.node && Date.now() - n.lastStatusAt > STATUS_REPORT_MS) this.postStatus(n);
       }
     }, sliceMs);
+    const byClient = new Map<RestClient, SimNode[]>();
+    for (const n of this.registry.nodes.values()) {
+      const client = this.registry.clientOf(n);
+      const group = byClient.get(client);
+      if (group) group.push(n);
+      else byClient.set(client, [n]);
+    }
+    for (const [client, nodes] of byClient) this.unsubscribe.push(client.onFailover(() => nodes.forEach(n => this.renew(n))));
   }
 
   stop(): void {
     clearInterval(this.timer);
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+  }
+
+  /**
+   * Renews the node's Lease unless it plays dead, is not registered yet, or a renewal is in flight
+   * (one on a server just left fails with it, and is retried at the next slice).
+   */
+  private renew(n: SimNode): void {
+    if (!n.heartbeating || !n.node || this.renewing.has(n.name)) return;
+    this.renewing.add(n.name);
+    this.registry.renewLease(n)
+      .then(() => this.retrying.delete(n.name), err => {
+        this.retrying.add(n.name);
+        this.log('lease renewal failed', { node: n.name, error: String(err) });
+      })
+      .finally(() => this.renewing.delete(n.name));
   }
 
   /** Called with each update of one of our Nodes. */

@@ -40,6 +40,9 @@ export class NodeStatusLoop {
   private node?: NodeObject;
   private lastPostAt = 0;
   private timers: NodeJS.Timeout[] = [];
+  private leaseTimer?: NodeJS.Timeout;
+  private leaseInFlight = false;
+  private unsubscribeFailover?: () => void;
   private syncing?: Promise<void>;
   private stopped = false;
 
@@ -61,6 +64,7 @@ export class NodeStatusLoop {
     await this.syncStatus(true);
     await this.renewLease();
     this.scheduleLeaseRenewal(0);
+    this.unsubscribeFailover = this.o.client.onFailover(() => this.renewLeaseNow());
     this.timers.push(setInterval(() => void this.sync(), this.o.statusIntervalMs ?? 10_000));
     return this.node!;
   }
@@ -69,6 +73,8 @@ export class NodeStatusLoop {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    clearTimeout(this.leaseTimer);
+    this.unsubscribeFailover?.();
   }
 
   /** Recomputes the status now (e.g. after the CNI config appeared); never runs twice at once. */
@@ -83,19 +89,29 @@ export class NodeStatusLoop {
    * Renews the Lease every interval; a failed renewal is retried soon (backoff from 200 ms, as
    * upstream's kubelet), so a server that failed over costs the node a second, not a whole interval.
    */
-  private scheduleLeaseRenewal(failures: number): void {
+  private scheduleLeaseRenewal(failures: number, delayMs = nextLeaseRenewalMs(this.o.leaseIntervalMs ?? 10_000, failures)): void {
     if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers = this.timers.filter(t => t !== timer);
-      void this.renewLease().then(
+    this.leaseTimer = setTimeout(() => {
+      this.leaseInFlight = true;
+      void this.renewLease().finally(() => { this.leaseInFlight = false; }).then(
         () => this.scheduleLeaseRenewal(0),
         err => {
           this.o.log('lease renewal failed', { error: String(err) });
           this.scheduleLeaseRenewal(failures + 1);
         },
       );
-    }, nextLeaseRenewalMs(this.o.leaseIntervalMs ?? 10_000, failures));
-    this.timers.push(timer);
+    }, delayMs);
+  }
+
+  /**
+   * The client left its server for another: the Lease is renewed through the new one at once, not
+   * up to an interval later. A renewal in flight is left to finish (one on the old server fails with
+   * its connections, and is retried after 200 ms).
+   */
+  private renewLeaseNow(): void {
+    if (this.stopped || this.leaseInFlight) return;
+    clearTimeout(this.leaseTimer);
+    this.scheduleLeaseRenewal(0, 0);
   }
 
   private async renewLease(): Promise<void> {
