@@ -364,7 +364,15 @@ export class GenericStore {
       const obj = await desired(live);
       if (!cached || !live) {
         obj.metadata = { ...obj.metadata, name };
-        return { object: await this.create(ctx, namespace, obj, { ...opts, owned: true }), created: true };
+        try {
+          return { object: await this.create(ctx, namespace, obj, { ...opts, owned: true }), created: true };
+        } catch (err) {
+          // Another writer (another server) created it first: read the key through the store, which
+          // waits until this server's cache holds what etcd has, and update what is there instead.
+          if (!(err instanceof AlreadyExistsError)) throw err;
+          await this.store.get(key);
+          continue;
+        }
       }
       let next = await this.prepareUpdate(ctx, namespace, name, obj, live, opts);
       if (sameObject(next, live)) {
