@@ -231,11 +231,20 @@ export class EtcdClient {
     return new Promise((resolve, reject) => {
       const pending: PendingCall = { method, deadline: Date.now() + this.timeoutMs, reject };
       this.pending.add(pending);
-      pending.call = stub[method](request, (err, response) => {
-        this.pending.delete(pending);
-        if (err) reject(new EtcdError(method, err.code, err.details));
-        else resolve(response);
-      });
+      // grpc-js captures the caller's stack at every call, for the stack of an error it may
+      // return; an EtcdError keeps only the status, so the capture (frames walked and kept) is
+      // switched off for the call's start.
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        pending.call = stub[method](request, (err, response) => {
+          this.pending.delete(pending);
+          if (err) reject(new EtcdError(method, err.code, err.details));
+          else resolve(response);
+        });
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
     });
   }
 
