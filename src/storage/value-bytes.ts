@@ -12,7 +12,11 @@ export function valueToBytes(value: string): Buffer {
   return Buffer.from(value, isBinaryValue(value) ? 'latin1' : 'utf8');
 }
 
+const BINARY_PREFIX_BYTES = Buffer.from(BINARY_PREFIX, 'latin1');
+
 export function valueFromBytes(bytes: Buffer): string {
-  const binary = bytes.subarray(0, BINARY_PREFIX.length).toString('latin1') === BINARY_PREFIX;
+  // Compared in place (every value read or watched comes through here; JSON fails at the first byte).
+  const n = BINARY_PREFIX_BYTES.length;
+  const binary = bytes[0] === BINARY_PREFIX_BYTES[0] && bytes.length >= n && bytes.compare(BINARY_PREFIX_BYTES, 0, n, 0, n) === 0;
   return bytes.toString(binary ? 'latin1' : 'utf8');
 }

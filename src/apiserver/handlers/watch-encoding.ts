@@ -7,6 +7,7 @@ import type { GenericStore } from '../registry/generic-store.js';
 import type { CachedObject } from '../registry/watch-cache.js';
 import { buildTable } from '../tables/index.js';
 import type { Printer } from '../tables/types.js';
+import { objectJsonBytes } from '../registry/object-json.js';
 import { cachedJson, partialMetadata, type IncludeObject } from './render.js';
 
 export class WatchEncoder {
@@ -23,6 +24,11 @@ export class WatchEncoder {
     }
     if (this.neg.transform !== 'none') return JSON.stringify(partialMetadata(c.object));
     return cachedJson(c);
+  }
+
+  /** The UTF-8 length of `json`, which `object(c)` made: as stored, measured once for every watcher. */
+  objectBytes(c: CachedObject, json: string): number {
+    return this.neg.transform === 'none' ? objectJsonBytes(c.object) : Buffer.byteLength(json);
   }
 
   bookmark(revision: number, annotations?: Record<string, string>): string {

@@ -11,6 +11,7 @@ import type { GenericStore, ListOptions } from '../registry/generic-store.js';
 import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
 import type { IncludeObject } from './render.js';
 import type { WatchEventRecorder } from '../request-metrics.js';
+import { scheduleBookmarks } from './watch-bookmarks.js';
 import { WatchEncoder } from './watch-encoding.js';
 import { watchEventsFor } from './watch-events.js';
 
@@ -22,8 +23,10 @@ export interface WatchParams {
   timeoutSeconds?: number;
 }
 
-const BOOKMARK_INTERVAL_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A watch line's bytes besides its type and object: `{"type":"","object":}` and the newline. */
+const LINE_OVERHEAD_BYTES = '{"type":"","object":}\n'.length;
 
 /** A client that lets this much output pile up is too slow to keep up; its watch is ended. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -40,9 +43,10 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
 
   // Lines of one delivery go out in one write: one TLS record and chunk for a whole commit batch.
   let pending: string[] | undefined;
-  const send = (type: string, objectJson: string): void => {
+  // `objectBytes`: the UTF-8 length of objectJson when known (an event's object is measured once).
+  const send = (type: string, objectJson: string, objectBytes?: number): void => {
     const line = `{"type":"${type}","object":${objectJson}}\n`;
-    recordEvent?.(Buffer.byteLength(line));
+    recordEvent?.(LINE_OVERHEAD_BYTES + type.length + (objectBytes ?? Buffer.byteLength(objectJson)));
     if (pending) pending.push(line);
     else write(line);
   };
@@ -50,11 +54,15 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     if (res.writableLength > MAX_BUFFERED_BYTES) return close();
     res.write(text);
   };
+  const sendObject = (type: string, c: CachedObject): void => {
+    const json = encode.object(c);
+    send(type, json, recordEvent && encode.objectBytes(c, json));
+  };
   const bookmark = (revision: number, annotations?: Record<string, string>): void => send('BOOKMARK', encode.bookmark(revision, annotations));
   const deliver = (events: CacheEvent[]): void => {
     pending = [];
     try {
-      for (const e of watchEventsFor(events, p.namespace, match)) send(e.type, encode.object(e.object));
+      for (const e of watchEventsFor(events, p.namespace, match)) sendObject(e.type, e.object);
     } finally {
       const lines = pending;
       pending = undefined;
@@ -77,7 +85,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   });
   const sendInitial = (items: CachedObject[], revision: number): void => {
     const emit = (list: CachedObject[]): void => {
-      for (const c of list) if (match(c.object)) send('ADDED', encode.object(c));
+      for (const c of list) if (match(c.object)) sendObject('ADDED', c);
       if (p.sendInitialEvents) bookmark(revision, { 'k8s.io/initial-events-end': 'true' });
     };
     if (!store.conversion) return emit(items);
@@ -88,14 +96,16 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   };
 
   let unsubscribe: () => void = () => {};
+  let unschedule: () => void = () => {};
   let closed = false;
-  const timers: NodeJS.Timeout[] = [];
+  let timeout: NodeJS.Timeout | undefined;
   function close(): void {
     if (closed) return;
     closed = true;
     unsubscribe();
     offStop();
-    for (const t of timers) clearTimeout(t);
+    unschedule();
+    clearTimeout(timeout);
     res.end();
   }
   // The resource stops being served (its CRD changed or went): the watch ends, as upstream's do.
@@ -124,17 +134,13 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     return close();
   }
 
-  if (p.allowBookmarks) {
-    const tick = (): void => {
-      bookmark(store.cache.revision);
-      timers[0] = setTimeout(tick, BOOKMARK_INTERVAL_MS);
-    };
-    timers[0] = setTimeout(tick, BOOKMARK_INTERVAL_MS);
-  }
+  // Ended already (e.g. a client too slow for its initial events): nothing to schedule.
+  if (closed) return;
+  if (p.allowBookmarks) unschedule = scheduleBookmarks(() => bookmark(store.cache.revision));
   // Without a client timeout, end after 30–60 minutes as upstream does, so clients re-list eventually.
   const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
   // Node's timers hold at most 2^31-1 ms (about 24 days); a longer delay would fire at once.
-  timers[1] = setTimeout(close, Math.min(timeoutMs, MAX_TIMER_MS));
+  timeout = setTimeout(close, Math.min(timeoutMs, MAX_TIMER_MS));
 }
 
 /** Events with their objects (current and previous) at the store's version, converted in one call. */

@@ -23,6 +23,9 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 2_000,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  // No channelz server is ever asked: its per-call bookkeeping (closures, timestamps, counters on
+  // the channel, subchannel and transport) would be paid by every request for nothing.
+  'grpc.enable_channelz': 0,
 };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -60,7 +63,15 @@ export class EtcdError extends StorageError {
 }
 
 type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
-type Stub = grpc.Client & Record<string, (request: object, options: grpc.CallOptions, callback: Callback) => void>;
+type Stub = grpc.Client & Record<string, (request: object, callback: Callback) => grpc.ClientUnaryCall>;
+
+/** A unary call under way, failed with DEADLINE_EXCEEDED by the client's sweep once past `deadline`. */
+interface PendingCall {
+  call?: grpc.ClientUnaryCall;
+  method: string;
+  deadline: number;
+  reject: (err: EtcdError) => void;
+}
 type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Maintenance' | 'Cluster';
 
 type Services = Record<ServiceName, grpc.ServiceClientConstructor>;
@@ -96,6 +107,13 @@ export class EtcdClient {
   private readonly endpoints: Endpoint[];
   private active = 0;
   private readonly timeoutMs: number;
+  /**
+   * Unary calls under way. Their timeout is enforced here, by one sweep, rather than by a gRPC
+   * deadline per call: a deadline costs every call a timer in grpc-js and a grpc-timeout header,
+   * which etcd turns into a timer of its own.
+   */
+  private readonly pending = new Set<PendingCall>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(readonly options: EtcdClientOptions) {
     if (!options.endpoints.length) throw new StorageError('no etcd endpoints given');
@@ -108,6 +126,9 @@ export class EtcdClient {
       return { target, credentials, stubs: new Map() };
     });
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    // Expired calls are found to within a quarter of the timeout (at most a second).
+    this.sweeper = setInterval(() => this.expire(), Math.max(10, Math.min(1_000, this.timeoutMs / 4)));
+    this.sweeper.unref();
   }
 
   range(request: RangeRequest): Promise<RangeResponse> {
@@ -178,6 +199,7 @@ export class EtcdClient {
   }
 
   close(): void {
+    clearInterval(this.sweeper);
     for (const e of this.endpoints) for (const stub of e.stubs.values()) stub.close();
   }
 
@@ -207,10 +229,33 @@ export class EtcdClient {
   private callOnce(service: ServiceName, method: string, request: object): Promise<unknown> {
     const stub = this.stub(service, this.endpoints[this.active]);
     return new Promise((resolve, reject) => {
-      stub[method](request, { deadline: Date.now() + this.timeoutMs }, (err, response) => {
-        if (err) reject(new EtcdError(method, err.code, err.details));
-        else resolve(response);
-      });
+      const pending: PendingCall = { method, deadline: Date.now() + this.timeoutMs, reject };
+      this.pending.add(pending);
+      // grpc-js captures the caller's stack at every call, for the stack of an error it may
+      // return; an EtcdError keeps only the status, so the capture (frames walked and kept) is
+      // switched off for the call's start.
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        pending.call = stub[method](request, (err, response) => {
+          this.pending.delete(pending);
+          if (err) reject(new EtcdError(method, err.code, err.details));
+          else resolve(response);
+        });
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
     });
+  }
+
+  /** Fails the calls past their deadline as gRPC would (DEADLINE_EXCEEDED) and cancels them on the wire. */
+  private expire(): void {
+    const now = Date.now();
+    for (const p of this.pending) {
+      if (p.deadline > now) continue;
+      this.pending.delete(p);
+      p.reject(new EtcdError(p.method, grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+      p.call?.cancel();
+    }
   }
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreContract } from '../contract.js';
 import { CompactedError, prefixEnd, type StoreEvent } from '../types.js';
-import { EtcdClient } from './client.js';
+import * as grpc from '@grpc/grpc-js';
+import { EtcdClient, EtcdError } from './client.js';
 import { EtcdStore } from './etcd-store.js';
 import { EtcdMember, freePort } from './member.js';
 
@@ -190,5 +191,27 @@ test('etcd: a three-member cluster; the store moves to another member when its o
   } finally {
     await s.close();
     await Promise.all(members.map(m => m.stop()));
+  }
+});
+
+test('etcd client: a call etcd does not answer within the request timeout fails with DEADLINE_EXCEEDED', async () => {
+  const m = await freshMember();
+  const client = new EtcdClient({ endpoints: m.options.clientUrls, requestTimeoutMs: 400 });
+  try {
+    await client.put({ key: Buffer.from('/t/a'), value: Buffer.from('1') });
+    // A member that hangs (stopped, its connection open): nothing answers, nothing fails.
+    process.kill(m.pid, 'SIGSTOP');
+    const started = Date.now();
+    try {
+      await assert.rejects(client.range({ key: Buffer.from('/t/a') }), (err: EtcdError) => err instanceof EtcdError && err.code === grpc.status.DEADLINE_EXCEEDED && err.method === 'Range');
+      const took = Date.now() - started;
+      assert.ok(took >= 400 && took < 2_000, `failed after ${took} ms`);
+    } finally {
+      process.kill(m.pid, 'SIGCONT');
+    }
+    // The call was cancelled, not the connection: the next one is answered.
+    assert.equal((await client.range({ key: Buffer.from('/t/a') })).kvs[0].value.toString(), '1');
+  } finally {
+    client.close();
   }
 });

@@ -101,9 +101,10 @@ export class EtcdStore implements Store {
 
   async create(key: string, value: string): Promise<number> {
     return this.write(key, async () => {
+      const put = await this.put(key, value);
       const res = await this.client.txn({
-        compare: [{ key: keyBytes(key), target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
-        success: [{ requestPut: await this.put(key, value) }],
+        compare: [{ key: put.key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
+        success: [{ requestPut: put }],
         failure: [],
       });
       if (!res.succeeded) throw new KeyExistsError(key);
@@ -190,18 +191,19 @@ export class EtcdStore implements Store {
     }
   }
 
-  /** A put of `key`, with a lease when the key expires. */
-  private async put(key: string, value: string): Promise<PutRequest> {
+  /** A put of `key`, with a lease when the key expires (only those writes wait for one). */
+  private put(key: string, value: string): PutRequest | Promise<PutRequest> {
     const put: PutRequest = { key: keyBytes(key), value: valueToBytes(value) };
-    if (this.expiring?.prefixes.some(p => key.startsWith(p))) put.lease = await this.leases.lease(this.expiring.ttlSeconds);
-    return put;
+    if (!this.expiring?.prefixes.some(p => key.startsWith(p))) return put;
+    return this.leases.lease(this.expiring.ttlSeconds).then(lease => ({ ...put, lease }));
   }
 
   /** A put or delete of `key` if it exists (at `expected`, when given); the failure reads it back. */
   private async txnOnKey(key: string, expected: number | undefined, op: RequestOp): Promise<TxnResponse> {
-    const compare: Compare[] = [{ key: keyBytes(key), target: 'CREATE', result: 'GREATER', createRevision: 0 }];
-    if (expected !== undefined) compare.push({ key: keyBytes(key), target: 'MOD', result: 'EQUAL', modRevision: expected });
-    const res = await this.client.txn({ compare, success: [op], failure: [{ requestRange: { key: keyBytes(key) } }] });
+    const k = keyBytes(key);
+    const compare: Compare[] = [{ key: k, target: 'CREATE', result: 'GREATER', createRevision: 0 }];
+    if (expected !== undefined) compare.push({ key: k, target: 'MOD', result: 'EQUAL', modRevision: expected });
+    const res = await this.client.txn({ compare, success: [op], failure: [{ requestRange: { key: k } }] });
     if (res.succeeded) return res;
     const current = res.responses[0].responseRange?.kvs[0];
     if (!current) throw new KeyNotFoundError(key);
@@ -215,19 +217,22 @@ export class EtcdStore implements Store {
   private write<T extends number | { revision: number }>(key: string, send: () => Promise<T>): Promise<T> {
     this.checkOpen();
     const previous = this.keyTails.get(key);
+    // Set below, before `run` can reach its finally (that takes at least one await).
+    let tail: Promise<unknown>;
     const run = async (): Promise<T> => {
-      const result = await send();
-      await this.waitFor(typeof result === 'number' ? result : result.revision);
-      return result;
+      try {
+        const result = await send();
+        await this.waitFor(typeof result === 'number' ? result : result.revision);
+        return result;
+      } finally {
+        this.inFlight.delete(tail);
+        if (this.keyTails.get(key) === tail) this.keyTails.delete(key);
+      }
     };
     const done = previous ? previous.then(run, run) : run();
-    const tail = done.catch(() => undefined);
+    tail = done.catch(() => undefined);
     this.keyTails.set(key, tail);
     this.inFlight.add(tail);
-    void tail.then(() => {
-      this.inFlight.delete(tail);
-      if (this.keyTails.get(key) === tail) this.keyTails.delete(key);
-    });
     return done;
   }
 
@@ -278,10 +283,16 @@ export class EtcdStore implements Store {
     if (revision > this.rev) this.rev = revision;
   }
 
+  /** Settles the waiters the history has reached; one pass, called at every commit. */
   private wake(): void {
-    if (!this.waiters.some(w => w.revision <= this.rev)) return;
-    const ready = this.waiters.filter(w => w.revision <= this.rev);
-    this.waiters = this.waiters.filter(w => w.revision > this.rev);
+    let ready: Waiter[] | undefined;
+    let kept = 0;
+    for (const w of this.waiters) {
+      if (w.revision <= this.rev) (ready ??= []).push(w);
+      else this.waiters[kept++] = w;
+    }
+    if (!ready) return;
+    this.waiters.length = kept;
     for (const w of ready) w.resolve();
   }
 
