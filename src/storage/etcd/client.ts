@@ -193,9 +193,16 @@ export class EtcdClient {
     return (stub as unknown as { Snapshot(req: object): grpc.ClientReadableStream<{ remainingBytes: number; blob: Buffer }> }).Snapshot({});
   }
 
-  /** The stream (or call) failed because its endpoint is gone: the next call uses another one. */
-  failOver(): void {
-    this.active = (this.active + 1) % this.endpoints.length;
+  /** The endpoint calls and new streams go to (an index into the endpoints given). */
+  get activeEndpoint(): number { return this.active; }
+
+  /**
+   * The stream (or call) on endpoint `failed` broke because the endpoint is gone: the next call uses
+   * another one. Calls failing together on one endpoint move the client once, not once each (which
+   * could bring it back round to the dead one).
+   */
+  failOver(failed: number): void {
+    if (failed === this.active) this.active = (this.active + 1) % this.endpoints.length;
   }
 
   close(): void {
@@ -216,11 +223,12 @@ export class EtcdClient {
   /** One call; `retry` lets a read try every endpoint before giving up. */
   private async unary(service: ServiceName, method: string, request: object, retry: boolean): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
+      const endpoint = this.active;
       try {
         return await this.callOnce(service, method, request);
       } catch (err) {
         if (!(err instanceof EtcdError) || err.code !== grpc.status.UNAVAILABLE) throw err;
-        if (this.endpoints.length > 1) this.failOver();
+        if (this.endpoints.length > 1) this.failOver(endpoint);
         if (!retry || attempt + 1 >= this.endpoints.length) throw err;
       }
     }

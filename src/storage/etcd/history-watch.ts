@@ -35,6 +35,8 @@ export class HistoryWatch {
   private next: number;
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
+  /** The client's endpoint the stream was opened on. */
+  private endpoint = 0;
 
   constructor(private readonly client: EtcdClient, fromRevision: number, private readonly listener: HistoryListener) {
     this.next = fromRevision;
@@ -49,6 +51,7 @@ export class HistoryWatch {
   }
 
   private open(): void {
+    this.endpoint = this.client.activeEndpoint;
     const stream = this.client.watchStream();
     this.stream = stream;
     stream.on('data', (res: WatchResponse) => this.receive(stream, res));
@@ -92,7 +95,7 @@ export class HistoryWatch {
 
   private broken(stream: grpc.ClientDuplexStream<WatchRequest, WatchResponse>): void {
     if (stream !== this.stream || this.closed) return;
-    this.client.failOver();
+    this.client.failOver(this.endpoint);
     this.restart(stream, RECONNECT_DELAY_MS);
   }
 
