@@ -51,7 +51,12 @@ export interface AdmissionPlugin {
 }
 
 export class AdmissionChain {
-  constructor(private readonly plugins: AdmissionPlugin[]) {}
+  /** The plugins with each phase, in chain order: most plugins take part in one phase only. */
+  private readonly phases: Record<'admit' | 'validate', AdmissionPlugin[]>;
+
+  constructor(plugins: AdmissionPlugin[]) {
+    this.phases = { admit: plugins.filter(p => p.admit), validate: plugins.filter(p => p.validate) };
+  }
 
   async admit(attrs: AdmissionAttributes): Promise<void> {
     const reinvocation = (attrs.reinvocation ??= new ReinvocationContext());
@@ -68,8 +73,8 @@ export class AdmissionChain {
   // Most plugins answer at once for most writes: only a promise is awaited, as a suspension per
   // plugin and phase (two dozen per write) cost more than the plugins' own checks.
   private async run(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> {
-    for (const p of this.plugins) {
-      const pending = p[phase]?.(attrs);
+    for (const p of this.phases[phase]) {
+      const pending = p[phase]!(attrs);
       if (pending) await pending;
     }
   }
