@@ -29,11 +29,13 @@ export interface AdmissionAttributes {
 export class ReinvocationContext {
   isReinvoke = false;
   shouldReinvoke = false;
-  private readonly values = new Map<string, unknown>();
+  /** Made when a plugin first keeps something: most writes pass no plugin that does. */
+  private values?: Map<string, unknown>;
 
   value<T>(plugin: string, init: () => T): T {
-    if (!this.values.has(plugin)) this.values.set(plugin, init());
-    return this.values.get(plugin) as T;
+    const values = (this.values ??= new Map());
+    if (!values.has(plugin)) values.set(plugin, init());
+    return values.get(plugin) as T;
   }
 }
 
