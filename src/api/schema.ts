@@ -48,6 +48,8 @@ const REF_PREFIX = '#/definitions/';
 
 export class OpenApiSpec {
   private readonly byGvk = new Map<string, string>();
+  /** Definition names by $ref ('' for a $ref outside the definitions). */
+  private readonly refNames = new Map<string, string>();
 
   constructor(readonly doc: SwaggerDocument) {
     for (const [name, def] of Object.entries(doc.definitions)) {
@@ -83,14 +85,21 @@ export class OpenApiSpec {
   resolve(schema: SchemaObject | undefined): SchemaObject | undefined {
     let s = schema;
     for (let hops = 0; s?.$ref && hops < 32; hops++) {
-      s = s.$ref.startsWith(REF_PREFIX) ? this.doc.definitions[s.$ref.slice(REF_PREFIX.length)] : undefined;
+      const name = this.refName(s);
+      s = name === undefined ? undefined : this.doc.definitions[name];
     }
     return s;
   }
 
   /** Definition name a schema refers to, e.g. for `$ref: #/definitions/io.k8s...Container`. */
   refName(schema: SchemaObject | undefined): string | undefined {
-    return schema?.$ref?.startsWith(REF_PREFIX) ? schema.$ref.slice(REF_PREFIX.length) : undefined;
+    const ref = schema?.$ref;
+    if (ref === undefined) return undefined;
+    // Request bodies are walked along their schema on every write: each $ref is cut to its name
+    // once, rather than into a new string at every field that has one.
+    let name = this.refNames.get(ref);
+    if (name === undefined) this.refNames.set(ref, name = ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : '');
+    return name || undefined;
   }
 
   /** The resolved schema of a named property (undefined for free-form objects or unknown fields). */

@@ -130,7 +130,7 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
       if (schema.properties) return checkStruct(w, schema, ref, value, schemaRef);
       if (typeof schema.additionalProperties === 'object') {
         if (!isPlainObject(value)) return save(w, value, schemaRef);
-        for (const v of Object.values(value)) checkValue(w, schema.additionalProperties, v);
+        for (const k in value) checkValue(w, schema.additionalProperties, value[k]);
       }
       return;
     case 'array':
@@ -152,18 +152,20 @@ function checkValue(w: TypeWalk, schemaRef: SchemaObject, value: unknown): void 
   }
 }
 
+// Every write walks its body here: the walk keeps to plain loops, without per-object temporaries.
 function checkStruct(w: TypeWalk, schema: SchemaObject, ref: string | undefined, value: unknown, schemaRef: SchemaObject): void {
   if (!isPlainObject(value)) return save(w, value, schemaRef);
-  const outer = { struct: w.struct, depth: w.fields.length };
-  const struct = ref ? shortName(ref) : w.struct;
-  for (const [k, v] of Object.entries(value)) {
-    if (!Object.hasOwn(schema.properties!, k)) continue; // unknown fields are findUnknownFields' business
-    const child = schema.properties![k];
+  const outerStruct = w.struct;
+  const depth = w.fields.length;
+  const struct = ref ? shortName(ref) : outerStruct;
+  const properties = schema.properties!;
+  for (const k in value) {
+    if (!Object.hasOwn(properties, k)) continue; // unknown fields are findUnknownFields' business
     w.struct = struct;
     w.fields.push(k);
-    checkValue(w, child, v);
-    w.struct = outer.struct;
-    w.fields.length = outer.depth;
+    checkValue(w, properties[k], value[k]);
+    w.struct = outerStruct;
+    w.fields.length = depth;
   }
 }
 

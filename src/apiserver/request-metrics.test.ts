@@ -85,3 +85,27 @@ test('long-running requests are open long-running requests, not inflight ones; w
   await new Promise(resolve => setTimeout(resolve, 1100));
   assert.deepEqual(await values('apiserver_current_inflight_requests'), [0, 0]);
 });
+
+test('finished requests are counted by series and code, also for series whose values spell the same key', async () => {
+  const registry = new Registry();
+  const metrics = new RequestMetrics(registry, () => new Map());
+  const finish = (method: string, url: string, code: number) => {
+    const u = new URL(url, 'https://k8ts');
+    const res = Object.assign(new EventEmitter(), { statusCode: code }) as unknown as ServerResponse;
+    metrics.track({ method, url, headers: {} } as IncomingMessage, res, parseRequestInfo(method, u.pathname, u.searchParams), u.searchParams);
+    res.emit('close');
+  };
+  const total = async (labels: Record<string, string>) => series(parseExposition(await registry.metrics()), 'apiserver_request_total', labels).map(s => s.value);
+  finish('POST', '/api/v1/namespaces/a/configmaps', 201);
+  finish('POST', '/api/v1/namespaces/a/configmaps', 201);
+  finish('POST', '/api/v1/namespaces/a/configmaps', 409);
+  assert.deepEqual(await total({ verb: 'POST', resource: 'configmaps', code: '201' }), [2]);
+  assert.deepEqual(await total({ verb: 'POST', resource: 'configmaps', code: '409' }), [1]);
+  finish('POST', '/api/v1/namespaces/a/configmaps', 201);
+  assert.deepEqual(await total({ verb: 'POST', resource: 'configmaps', code: '201' }), [3], 'counts go on across scrapes');
+  // Group "a b", version "v1" and group "a", version "b v1" would share a key spelled with spaces.
+  finish('GET', '/apis/a%20b/v1/things', 200);
+  finish('GET', '/apis/a/b%20v1/things', 200);
+  assert.deepEqual(await total({ group: 'a b', version: 'v1', resource: 'things' }), [1]);
+  assert.deepEqual(await total({ group: 'a', version: 'b v1', resource: 'things' }), [1]);
+});

@@ -33,12 +33,24 @@ export class RequestMetrics {
   private readonly watchEventSizes: Histogram<'group' | 'version' | 'kind'>;
   private readonly inflightReadOnly = new Watermark();
   private readonly inflightMutating = new Watermark();
+  /**
+   * Requests finished since the counter was last read, by series and code. The counter catches up
+   * when read (its collect), rather than hash its nine labels for every request that ends.
+   */
+  private readonly finished = new Map<string, { labels: RequestLabels; codes: Map<number, number> }>();
 
   /** @param objectCounts stored objects per resource ("pods", "deployments.apps"), read at scrape time. */
   constructor(registry: Registry, objectCounts: () => Map<string, number>) {
+    const finished = this.finished;
     this.requests = new Counter({
       name: 'apiserver_request_total', registers: [registry], labelNames: [...REQUEST_LABELS, 'code'],
       help: '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+      collect() {
+        for (const { labels, codes } of finished.values()) {
+          for (const [code, n] of codes) this.inc({ ...labels, code: String(code) }, n);
+        }
+        finished.clear();
+      },
     });
     this.duration = new Histogram({
       name: 'apiserver_request_duration_seconds', registers: [registry], labelNames: [...REQUEST_LABELS], buckets: DURATION_BUCKETS,
@@ -93,11 +105,21 @@ export class RequestMetrics {
     res.on('close', () => {
       inflight?.add(-1);
       if (open) this.longRunning.dec(open);
-      this.requests.inc({ ...labels, code: String(res.statusCode) });
+      this.countFinished(labels, res.statusCode);
       // Every request, as upstream's MonitorRequest: a watch or a connection when it ends, for its
       // whole life (dashboards leave verb WATCH and CONNECT out of their latency panels).
       this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });
+  }
+
+  private countFinished(labels: RequestLabels, code: number): void {
+    const key = `${labels.verb} ${labels.dry_run} ${labels.group} ${labels.version} ${labels.resource} ${labels.subresource} ${labels.scope} ${labels.component}`;
+    let series = this.finished.get(key);
+    if (!series) this.finished.set(key, series = { labels, codes: new Map() });
+    // Values from the URL may hold the key's spaces: another series that spells the same key is
+    // counted at once instead.
+    else if (!sameLabels(series.labels, labels)) return void this.requests.inc({ ...labels, code: String(code) });
+    series.codes.set(code, (series.codes.get(code) ?? 0) + 1);
   }
 
   /** The recorder of one watch's events, labelled with the group, version and kind it serves. */
@@ -108,6 +130,11 @@ export class RequestMetrics {
       this.watchEventSizes.observe(labels, bytes);
     };
   }
+}
+
+function sameLabels(a: RequestLabels, b: RequestLabels): boolean {
+  for (const l of REQUEST_LABELS) if (a[l] !== b[l]) return false;
+  return true;
 }
 
 const LONG_RUNNING_LABELS = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;

@@ -24,6 +24,14 @@ async function mayOnSigner(authz: Authorizer, user: UserInfo, verb: string, sign
   return slash > 0 && (await ask(`${signerName.slice(0, slash)}/*`)).allowed;
 }
 
+/**
+ * Refuses unless the requester may `verb` the signer. The plugins check whether a write concerns
+ * them at once and only then return a promise: the chain awaits no plugin that has nothing to do.
+ */
+async function requireOnSigner(authz: Authorizer, a: AdmissionAttributes, verb: string, signerName: string): Promise<void> {
+  if (!(await mayOnSigner(authz, a.ctx.user, verb, signerName))) throw forbidden(a, verb, signerName);
+}
+
 function forbidden(a: AdmissionAttributes, verb: string, signerName: string): ForbiddenError {
   return new ForbiddenError(`certificatesigningrequests.certificates.k8s.io "${a.name}" is forbidden: user not permitted to ${verb} requests with signerName "${signerName}"`);
 }
@@ -31,10 +39,10 @@ function forbidden(a: AdmissionAttributes, verb: string, signerName: string): Fo
 export function certificateApproval(authz: Authorizer): AdmissionPlugin {
   return {
     name: 'CertificateApproval',
-    async validate(a) {
+    validate(a) {
       if (!isCsr(a) || a.operation !== 'UPDATE' || a.subresource !== 'approval') return;
       const signer = (a.object as CsrObject).spec.signerName;
-      if (!(await mayOnSigner(authz, a.ctx.user, 'approve', signer))) throw forbidden(a, 'approve', signer);
+      return requireOnSigner(authz, a, 'approve', signer);
     },
   };
 }
@@ -42,13 +50,13 @@ export function certificateApproval(authz: Authorizer): AdmissionPlugin {
 export function certificateSigning(authz: Authorizer): AdmissionPlugin {
   return {
     name: 'CertificateSigning',
-    async validate(a) {
+    validate(a) {
       if (!isCsr(a) || a.operation !== 'UPDATE' || a.subresource !== 'status') return;
       const csr = a.object as CsrObject;
       const old = a.oldObject as CsrObject | undefined;
       // Only a change of the certificate or of the conditions is the signer's business.
       if (csr.status?.certificate === old?.status?.certificate && JSON.stringify(csr.status?.conditions) === JSON.stringify(old?.status?.conditions)) return;
-      if (!(await mayOnSigner(authz, a.ctx.user, 'sign', csr.spec.signerName))) throw forbidden(a, 'sign', csr.spec.signerName);
+      return requireOnSigner(authz, a, 'sign', csr.spec.signerName);
     },
   };
 }
@@ -56,20 +64,25 @@ export function certificateSigning(authz: Authorizer): AdmissionPlugin {
 export function certificateSubjectRestriction(): AdmissionPlugin {
   return {
     name: 'CertificateSubjectRestriction',
-    async validate(a) {
+    validate(a) {
       if (!isCsr(a) || a.operation !== 'CREATE' || a.subresource) return;
       const csr = a.object as CsrObject;
       if (csr.spec.signerName !== SIGNER_KUBE_APISERVER_CLIENT) return;
-      let organizations: string[];
-      try {
-        organizations = (await parseCertificateRequest(requestPem(csr))).organizations;
-      } catch (err) {
-        if (err instanceof InvalidRequestError) return; // validation reports it
-        throw err;
-      }
-      if (organizations.includes('system:masters')) {
-        throw new ForbiddenError(`certificatesigningrequests.certificates.k8s.io "${a.name}" is forbidden: use of ${SIGNER_KUBE_APISERVER_CLIENT} signer with system:masters group is not allowed`);
-      }
+      return refuseMasters(a, csr);
     },
   };
+}
+
+/** A kube-apiserver-client request may not ask for group system:masters. */
+async function refuseMasters(a: AdmissionAttributes, csr: CsrObject): Promise<void> {
+  let organizations: string[];
+  try {
+    organizations = (await parseCertificateRequest(requestPem(csr))).organizations;
+  } catch (err) {
+    if (err instanceof InvalidRequestError) return; // validation reports it
+    throw err;
+  }
+  if (organizations.includes('system:masters')) {
+    throw new ForbiddenError(`certificatesigningrequests.certificates.k8s.io "${a.name}" is forbidden: use of ${SIGNER_KUBE_APISERVER_CLIENT} signer with system:masters group is not allowed`);
+  }
 }

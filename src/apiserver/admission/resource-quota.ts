@@ -10,6 +10,8 @@ import { matchesScopes, resourceForKey, sumUsage, usageOf, type GroupResource, t
 import { systemContext } from '../context.js';
 import { namespacePrefix } from '../registry/keys.js';
 import type { Registry } from '../registry/registry.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import type { CachedObject } from '../registry/watch-cache.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
 const MAX_CHARGE_ATTEMPTS = 8;
@@ -47,9 +49,59 @@ export function resourceQuotaAdmission(registry: () => Registry): AdmissionPlugi
     return sumUsage([key], items, scopes).get(key) ?? 0n;
   }
 
+  /** Charges the write to the namespace's quotas that cover what it asks for, or refuses it. */
+  async function charge(a: AdmissionAttributes, gr: GroupResource, quotas: GenericStore, inNamespace: CachedObject[]): Promise<void> {
+    const requested = requestedUsage(gr, a);
+    if (![...requested.values()].some(v => v > 0n)) return;
+    for (const { object } of inNamespace) {
+      const quota = object as ResourceQuota;
+      if (!matchesScopes(gr, a.object!, quota.spec?.scopes)) continue;
+      const covered = Object.keys(quota.spec?.hard ?? {}).filter(k => (requested.get(k) ?? 0n) > 0n);
+      if (!covered.length) continue;
+      await chargeOne(quota.metadata.name!, covered);
+    }
+
+    /** Checks one quota and records the charge, re-reading the quota on conflicting writes. */
+    async function chargeOne(name: string, covered: string[]): Promise<void> {
+      for (let attempt = 0; attempt < MAX_CHARGE_ATTEMPTS; attempt++) {
+        // After a conflict, give the watch cache a moment to show the other writer's charge.
+        if (attempt) await new Promise(r => setTimeout(r, 5 * attempt));
+        const live = quotas.getCached(a.namespace, name)?.object as ResourceQuota | undefined;
+        if (!live) return;
+        const hard = live.spec?.hard ?? {};
+        const usedText = live.status?.used ?? {};
+        const exceeded = new Map<string, { req: bigint; used: bigint; hard: string }>();
+        const nextUsed: Record<string, string> = { ...usedText };
+        for (const k of covered) {
+          if (hard[k] === undefined) continue;
+          const used = usedText[k] !== undefined ? parseMilli(usedText[k]) : observedUsage(a.namespace, k, live.spec?.scopes);
+          const req = requested.get(k)!;
+          if (used + req > parseMilli(hard[k])) exceeded.set(k, { req, used, hard: hard[k] });
+          nextUsed[k] = formatMilli(used + req);
+        }
+        if (exceeded.size) {
+          const field = (f: (e: { req: bigint; used: bigint; hard: string }) => string) => pretty(new Map([...exceeded].map(([k, e]) => [k, f(e)])));
+          const objName = a.object!.metadata.name || a.object!.metadata.generateName || a.name;
+          throw new ForbiddenError(
+            `${gr.resource}${gr.group ? '.' + gr.group : ''} "${objName}" is forbidden: exceeded quota: ${name}, requested: ${field(e => formatMilli(e.req))}, used: ${field(e => formatMilli(e.used))}, limited: ${field(e => e.hard)}`,
+            { group: gr.group, resource: gr.resource, name: objName });
+        }
+        if (a.ctx.dryRun) return;
+        try {
+          await quotas.update(systemContext('system:admission:resourcequota'), a.namespace, name, { ...live, status: { hard, ...live.status, used: nextUsed } }, { subresource: 'status' });
+          return;
+        } catch (err) {
+          if (!isConflict(err)) throw err;
+        }
+      }
+      throw new StatusError(500, 'InternalError', `Internal error occurred: resource quota ${name} could not be charged: too many concurrent updates`);
+    }
+  }
+
   return {
     name: 'ResourceQuota',
-    async validate(a: AdmissionAttributes): Promise<void> {
+    // Only writes in a namespace with quotas wait on a promise (see AdmissionChain.run).
+    validate(a: AdmissionAttributes): Promise<void> | undefined {
       if (a.subresource || !a.object || !a.resource.namespaced || (a.operation !== 'CREATE' && a.operation !== 'UPDATE')) return;
       const gr = { group: a.resource.group, resource: a.resource.resource };
       if (gr.group === '' && gr.resource === 'resourcequotas' && a.operation === 'UPDATE') return;
@@ -57,51 +109,7 @@ export function resourceQuotaAdmission(registry: () => Registry): AdmissionPlugi
       // Most namespaces have no quota: nothing to weigh the request against.
       const inNamespace = quotas.cache.list(namespacePrefix(quotas.info, a.namespace));
       if (!inNamespace.length) return;
-      const requested = requestedUsage(gr, a);
-      if (![...requested.values()].some(v => v > 0n)) return;
-      for (const { object } of inNamespace) {
-        const quota = object as ResourceQuota;
-        if (!matchesScopes(gr, a.object, quota.spec?.scopes)) continue;
-        const covered = Object.keys(quota.spec?.hard ?? {}).filter(k => (requested.get(k) ?? 0n) > 0n);
-        if (!covered.length) continue;
-        await charge(quota.metadata.name!, covered);
-      }
-
-      /** Checks one quota and records the charge, re-reading the quota on conflicting writes. */
-      async function charge(name: string, covered: string[]): Promise<void> {
-        for (let attempt = 0; attempt < MAX_CHARGE_ATTEMPTS; attempt++) {
-          // After a conflict, give the watch cache a moment to show the other writer's charge.
-          if (attempt) await new Promise(r => setTimeout(r, 5 * attempt));
-          const live = quotas.getCached(a.namespace, name)?.object as ResourceQuota | undefined;
-          if (!live) return;
-          const hard = live.spec?.hard ?? {};
-          const usedText = live.status?.used ?? {};
-          const exceeded = new Map<string, { req: bigint; used: bigint; hard: string }>();
-          const nextUsed: Record<string, string> = { ...usedText };
-          for (const k of covered) {
-            if (hard[k] === undefined) continue;
-            const used = usedText[k] !== undefined ? parseMilli(usedText[k]) : observedUsage(a.namespace, k, live.spec?.scopes);
-            const req = requested.get(k)!;
-            if (used + req > parseMilli(hard[k])) exceeded.set(k, { req, used, hard: hard[k] });
-            nextUsed[k] = formatMilli(used + req);
-          }
-          if (exceeded.size) {
-            const field = (f: (e: { req: bigint; used: bigint; hard: string }) => string) => pretty(new Map([...exceeded].map(([k, e]) => [k, f(e)])));
-            const objName = a.object!.metadata.name || a.object!.metadata.generateName || a.name;
-            throw new ForbiddenError(
-              `${gr.resource}${gr.group ? '.' + gr.group : ''} "${objName}" is forbidden: exceeded quota: ${name}, requested: ${field(e => formatMilli(e.req))}, used: ${field(e => formatMilli(e.used))}, limited: ${field(e => e.hard)}`,
-              { group: gr.group, resource: gr.resource, name: objName });
-          }
-          if (a.ctx.dryRun) return;
-          try {
-            await quotas.update(systemContext('system:admission:resourcequota'), a.namespace, name, { ...live, status: { hard, ...live.status, used: nextUsed } }, { subresource: 'status' });
-            return;
-          } catch (err) {
-            if (!isConflict(err)) throw err;
-          }
-        }
-        throw new StatusError(500, 'InternalError', `Internal error occurred: resource quota ${name} could not be charged: too many concurrent updates`);
-      }
+      return charge(a, gr, quotas, inNamespace);
     },
   };
 }

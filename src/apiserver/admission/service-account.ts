@@ -41,26 +41,32 @@ export function serviceAccountAdmission(registry: () => Registry): AdmissionPlug
     return !!ns && !ns.metadata.deletionTimestamp;
   }
 
+  /** Gives a new pod its service account and that account's token volume. */
+  async function admitPod(a: AdmissionAttributes & { object: KubeObject }): Promise<void> {
+    const pod = a.object as KubeObject & { spec: PodSpec };
+    if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
+    if (!namespaceUsable(a.namespace)) return;
+    const spec = pod.spec;
+    spec.serviceAccountName ||= DEFAULT_SERVICE_ACCOUNT;
+    // Defaulting ran before this plugin, so the deprecated alias is kept in step here.
+    spec.serviceAccount = spec.serviceAccountName;
+    const sa = await lookUp(a.namespace, spec.serviceAccountName);
+    if (!sa) {
+      const name = pod.metadata.name || pod.metadata.generateName || a.name;
+      throw new ForbiddenError(
+        `pods "${name}" is forbidden: error looking up service account ${a.namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
+        { group: '', resource: 'pods', name });
+    }
+    if (spec.automountServiceAccountToken ?? sa.automountServiceAccountToken ?? true) mountToken(spec);
+    if (!spec.imagePullSecrets?.length && sa.imagePullSecrets?.length) spec.imagePullSecrets = sa.imagePullSecrets.map(s => ({ name: s.name }));
+  }
+
   return {
     name: 'ServiceAccount',
-    async admit(a: AdmissionAttributes): Promise<void> {
+    // Only pods wait on a promise (see AdmissionChain.run).
+    admit(a: AdmissionAttributes): Promise<void> | undefined {
       if (!isPodCreate(a)) return;
-      const pod = a.object as KubeObject & { spec: PodSpec };
-      if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
-      if (!namespaceUsable(a.namespace)) return;
-      const spec = pod.spec;
-      spec.serviceAccountName ||= DEFAULT_SERVICE_ACCOUNT;
-      // Defaulting ran before this plugin, so the deprecated alias is kept in step here.
-      spec.serviceAccount = spec.serviceAccountName;
-      const sa = await lookUp(a.namespace, spec.serviceAccountName);
-      if (!sa) {
-        const name = pod.metadata.name || pod.metadata.generateName || a.name;
-        throw new ForbiddenError(
-          `pods "${name}" is forbidden: error looking up service account ${a.namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
-          { group: '', resource: 'pods', name });
-      }
-      if (spec.automountServiceAccountToken ?? sa.automountServiceAccountToken ?? true) mountToken(spec);
-      if (!spec.imagePullSecrets?.length && sa.imagePullSecrets?.length) spec.imagePullSecrets = sa.imagePullSecrets.map(s => ({ name: s.name }));
+      return admitPod(a);
     },
   };
 }

@@ -29,11 +29,13 @@ export interface AdmissionAttributes {
 export class ReinvocationContext {
   isReinvoke = false;
   shouldReinvoke = false;
-  private readonly values = new Map<string, unknown>();
+  /** Made when a plugin first keeps something: most writes pass no plugin that does. */
+  private values?: Map<string, unknown>;
 
   value<T>(plugin: string, init: () => T): T {
-    if (!this.values.has(plugin)) this.values.set(plugin, init());
-    return this.values.get(plugin) as T;
+    const values = (this.values ??= new Map());
+    if (!values.has(plugin)) values.set(plugin, init());
+    return values.get(plugin) as T;
   }
 }
 
@@ -51,7 +53,12 @@ export interface AdmissionPlugin {
 }
 
 export class AdmissionChain {
-  constructor(private readonly plugins: AdmissionPlugin[]) {}
+  /** The plugins with each phase, in chain order: most plugins take part in one phase only. */
+  private readonly phases: Record<'admit' | 'validate', AdmissionPlugin[]>;
+
+  constructor(plugins: AdmissionPlugin[]) {
+    this.phases = { admit: plugins.filter(p => p.admit), validate: plugins.filter(p => p.validate) };
+  }
 
   async admit(attrs: AdmissionAttributes): Promise<void> {
     const reinvocation = (attrs.reinvocation ??= new ReinvocationContext());
@@ -68,8 +75,8 @@ export class AdmissionChain {
   // Most plugins answer at once for most writes: only a promise is awaited, as a suspension per
   // plugin and phase (two dozen per write) cost more than the plugins' own checks.
   private async run(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> {
-    for (const p of this.plugins) {
-      const pending = p[phase]?.(attrs);
+    for (const p of this.phases[phase]) {
+      const pending = p[phase]!(attrs);
       if (pending) await pending;
     }
   }

@@ -15,7 +15,7 @@ import type { Registry } from '../registry/registry.js';
 import type { PolicyDecision, PolicyInput } from './policy/compiled-policy.js';
 import { matchResources, type MatchContext } from './policy/matching.js';
 import { collectParams, ParamError } from './policy/params.js';
-import { PolicySource } from './policy/policy-source.js';
+import { PolicySource, type PolicyHook } from './policy/policy-source.js';
 import { celAuthorizeFn } from './cel-authorize.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 
@@ -85,65 +85,71 @@ export function validatingAdmissionPolicy(registry: () => Registry, authorizer: 
   };
   const authorizeFn = celAuthorizeFn(authorizer);
 
-  return {
-    name: 'ValidatingAdmissionPolicy',
-    async validate(a) {
-      if (a.resource.group === 'admissionregistration.k8s.io' && EXEMPT.has(a.resource.resource)) return;
-      const hooks = source.current();
-      if (!hooks.length) return;
-      const denials: Denial[] = [];
-      let celObjects: { object: CelInput; oldObject: CelInput } | undefined;
-      const authz = new CelAuthorizer(authorizeFn, a.ctx.user);
-      for (const hook of hooks) {
-        const matched = matchResources(hook.compiled.policy.spec?.matchConstraints, a, match);
-        if (!matched) continue;
-        const policyName = hook.compiled.name;
-        const failClosed = hook.compiled.policy.spec?.failurePolicy !== 'Ignore';
-        if (hook.configError) {
-          if (failClosed) denials.push({ policy: policyName, message: `failed to configure policy: ${hook.configError}` });
+  /** Evaluates the policies bound to the write and acts on their denials. */
+  async function validateWith(hooks: PolicyHook[], a: AdmissionAttributes): Promise<void> {
+    const denials: Denial[] = [];
+    let celObjects: { object: CelInput; oldObject: CelInput } | undefined;
+    const authz = new CelAuthorizer(authorizeFn, a.ctx.user);
+    for (const hook of hooks) {
+      const matched = matchResources(hook.compiled.policy.spec?.matchConstraints, a, match);
+      if (!matched) continue;
+      const policyName = hook.compiled.name;
+      const failClosed = hook.compiled.policy.spec?.failurePolicy !== 'Ignore';
+      if (hook.configError) {
+        if (failClosed) denials.push({ policy: policyName, message: `failed to configure policy: ${hook.configError}` });
+        continue;
+      }
+      const annotations = new Map<string, string[]>();
+      for (const binding of hook.bindings) {
+        if (!matchResources(binding.spec?.matchResources, a, match)) continue;
+        const bindingName = binding.metadata?.name ?? '';
+        let params: (KubeObject | null)[];
+        try {
+          params = collectParams(registry(), hook.compiled.policy, binding, a.namespace);
+        } catch (err) {
+          if (!(err instanceof ParamError)) throw err;
+          if (failClosed) denials.push({ policy: policyName, binding: bindingName, message: `failed to configure binding: ${err.message}` });
           continue;
         }
-        const annotations = new Map<string, string[]>();
-        for (const binding of hook.bindings) {
-          if (!matchResources(binding.spec?.matchResources, a, match)) continue;
-          const bindingName = binding.metadata?.name ?? '';
-          let params: (KubeObject | null)[];
-          try {
-            params = collectParams(registry(), hook.compiled.policy, binding, a.namespace);
-          } catch (err) {
-            if (!(err instanceof ParamError)) throw err;
-            if (failClosed) denials.push({ policy: policyName, binding: bindingName, message: `failed to configure binding: ${err.message}` });
-            continue;
-          }
-          if (!params.length) continue;
-          celObjects ??= { object: toCelInput(a.operation === 'DELETE' ? null : a.object), oldObject: toCelInput(a.operation === 'CREATE' ? null : a.oldObject) };
-          const isNamespace = a.resource.group === '' && a.resource.resource === 'namespaces';
-          const input: PolicyInput = {
-            ...celObjects,
-            request: toCelInput(requestVariable(a, matched.resource)),
-            namespaceObject: toCelInput(a.namespace && !isNamespace ? namespaceVariable(registry().get('', 'namespaces').getCached('', a.namespace)?.object) : null),
-            authorizer: authz,
-            requestResource: authz.requestResource({ group: a.resource.group, resource: a.resource.resource, subresource: a.subresource, namespace: a.namespace, name: a.name }),
-          };
-          for (const param of params) {
-            const celParam = toCelInput(param);
-            let result = hook.compiled.validate(input, celParam);
-            for (let round = 0; round < MAX_AUTHZ_ROUNDS && (await authz.settle()); round++) result = hook.compiled.validate(input, celParam);
-            result.decisions.forEach((d, i) => enforce(a.ctx, d, i, policyName, binding, denials));
-            for (const ann of result.auditAnnotations) {
-              if (ann.action === 'publish') {
-                const values = annotations.get(ann.key) ?? [];
-                const value = ann.value!.slice(0, MAX_AUDIT_VALUE);
-                if (!values.includes(value)) annotations.set(ann.key, [...values, value]);
-              } else if (ann.action === 'error') {
-                denials.push({ policy: policyName, binding: bindingName, message: ann.error! });
-              }
+        if (!params.length) continue;
+        celObjects ??= { object: toCelInput(a.operation === 'DELETE' ? null : a.object), oldObject: toCelInput(a.operation === 'CREATE' ? null : a.oldObject) };
+        const isNamespace = a.resource.group === '' && a.resource.resource === 'namespaces';
+        const input: PolicyInput = {
+          ...celObjects,
+          request: toCelInput(requestVariable(a, matched.resource)),
+          namespaceObject: toCelInput(a.namespace && !isNamespace ? namespaceVariable(registry().get('', 'namespaces').getCached('', a.namespace)?.object) : null),
+          authorizer: authz,
+          requestResource: authz.requestResource({ group: a.resource.group, resource: a.resource.resource, subresource: a.subresource, namespace: a.namespace, name: a.name }),
+        };
+        for (const param of params) {
+          const celParam = toCelInput(param);
+          let result = hook.compiled.validate(input, celParam);
+          for (let round = 0; round < MAX_AUTHZ_ROUNDS && (await authz.settle()); round++) result = hook.compiled.validate(input, celParam);
+          result.decisions.forEach((d, i) => enforce(a.ctx, d, i, policyName, binding, denials));
+          for (const ann of result.auditAnnotations) {
+            if (ann.action === 'publish') {
+              const values = annotations.get(ann.key) ?? [];
+              const value = ann.value!.slice(0, MAX_AUDIT_VALUE);
+              if (!values.includes(value)) annotations.set(ann.key, [...values, value]);
+            } else if (ann.action === 'error') {
+              denials.push({ policy: policyName, binding: bindingName, message: ann.error! });
             }
           }
         }
-        for (const [key, values] of annotations) addAuditAnnotation(a.ctx, `${policyName}/${key}`, values.join(', '));
       }
-      if (denials.length) throw new PolicyDeniedError(a, denials[0]!);
+      for (const [key, values] of annotations) addAuditAnnotation(a.ctx, `${policyName}/${key}`, values.join(', '));
+    }
+    if (denials.length) throw new PolicyDeniedError(a, denials[0]!);
+  }
+
+  return {
+    name: 'ValidatingAdmissionPolicy',
+    // Only writes while some policy is bound wait on a promise (see AdmissionChain.run).
+    validate(a) {
+      if (a.resource.group === 'admissionregistration.k8s.io' && EXEMPT.has(a.resource.resource)) return;
+      const hooks = source.current();
+      if (!hooks.length) return;
+      return validateWith(hooks, a);
     },
   };
 }

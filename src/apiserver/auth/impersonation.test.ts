@@ -6,7 +6,9 @@ import type { Authorizer } from './authorizer.js';
 import { impersonate } from './impersonation.js';
 import type { Attributes } from './attributes.js';
 
-const request = (headers: Record<string, string[]>) => ({ url: '/api/v1/pods', headersDistinct: headers }) as unknown as IncomingMessage;
+const request = (headers: Record<string, string[]>) => ({
+  url: '/api/v1/pods', headersDistinct: headers, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')])),
+}) as unknown as IncomingMessage;
 const admin = { username: 'admin', groups: ['system:authenticated'] };
 
 /** Allows what `allow` says and records every question. */

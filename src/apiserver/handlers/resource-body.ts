@@ -7,7 +7,7 @@ import { checkTypes, findUnknownFields, strictDecodingError, strictDecodingProbl
 import type { OpenApiSpec } from '../../api/schema.js';
 import type { RequestContext } from '../context.js';
 import { BadRequestError } from '../../api/errors.js';
-import { BodyDecodeError, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
+import { BodyDecodeError, decodeJsonObject, decodeObject, mediaTypeOf, readBody } from '../http/body.js';
 import { duplicateFields } from '../http/duplicate-fields.js';
 
 /**
@@ -16,15 +16,18 @@ import { duplicateFields } from '../http/duplicate-fields.js';
  */
 export async function readObject(req: IncomingMessage, info: ResourceInfo, ctx: RequestContext, spec?: OpenApiSpec): Promise<KubeObject> {
   const body = await readBody(req);
+  const mediaType = mediaTypeOf(req);
+  // A JSON body's text is also scanned for repeated fields: it is made once.
+  const json = mediaType === 'application/json' ? body.toString('utf8') : undefined;
   let obj: KubeObject;
   try {
-    obj = decodeObject(body, mediaTypeOf(req)) as KubeObject;
+    obj = (json === undefined ? decodeObject(body, mediaType) : decodeJsonObject(json)) as KubeObject;
   } catch (err) {
     // Upstream's transformDecodeError for a body whose kind could not even be found.
     if (err instanceof BodyDecodeError) throw new BadRequestError(`the object provided is unrecognized (must be of type ${info.kind}): ${err.detail} (${summarizeData(body)})`);
     throw err;
   }
-  checkDecodable(info, obj, ctx, mediaTypeOf(req) === 'application/json' ? body : undefined, spec);
+  checkDecodable(info, obj, ctx, json, spec);
   return obj;
 }
 
@@ -40,13 +43,13 @@ function summarizeData(body: Buffer, max = 30): string {
  * What decoding into the Go type would reject: wrong JSON types always; duplicate fields (of a
  * JSON body) and unknown fields per fieldValidation.
  */
-function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext, json: Buffer | undefined, spec?: OpenApiSpec): void {
+function checkDecodable(info: ResourceInfo, obj: KubeObject, ctx: RequestContext, json: string | undefined, spec?: OpenApiSpec): void {
   const gvk = { group: info.group, version: info.version, kind: info.kind };
   const typeError = checkTypes(gvk, obj);
   if (typeError) throw typeError;
   if (ctx.fieldValidation === 'Ignore') return;
   const unknown = findUnknownFields(gvk, obj, spec);
-  const duplicates = json ? duplicateFields(json.toString('utf8')) : [];
+  const duplicates = json ? duplicateFields(json, obj) : [];
   if (!unknown.length && !duplicates.length) return;
   if (ctx.fieldValidation === 'Strict') throw strictDecodingError(gvk, unknown, duplicates);
   ctx.warnings.push(...strictDecodingProblems(unknown, duplicates));

@@ -62,17 +62,10 @@ export function mediaTypeOf(req: IncomingMessage): string {
 export function decodeObject(body: Buffer, mediaType: string): Record<string, any> {
   // kubectl's typed clients send protobuf; the envelope always holds an object.
   if (mediaType === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(body);
-  let value: unknown;
   const text = body.toString('utf8');
-  if (mediaType === 'application/json' || mediaType === '' || mediaType === '*/*') {
-    const tooDeep = jsonDepthError(text);
-    if (tooDeep) throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${tooDeep}`);
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
-    }
-  } else if (mediaType === 'application/yaml' || mediaType === 'text/yaml') {
+  if (mediaType === 'application/json' || mediaType === '' || mediaType === '*/*') return decodeJsonObject(text);
+  let value: unknown;
+  if (mediaType === 'application/yaml' || mediaType === 'text/yaml') {
     try {
       // logLevel: a body's odd keys are the client's problem, not warnings on the server's stderr.
       value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
@@ -84,6 +77,23 @@ export function decodeObject(body: Buffer, mediaType: string): Record<string, an
   } else {
     throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
+  return asObject(value, text);
+}
+
+/** A JSON body's text (which callers that look at it again decode only once) as a plain object. */
+export function decodeJsonObject(text: string): Record<string, any> {
+  const tooDeep = jsonDepthError(text);
+  if (tooDeep) throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${tooDeep}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new BodyDecodeError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  return asObject(value, text);
+}
+
+function asObject(value: unknown, text: string): Record<string, any> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadRequestError(`Object 'Kind' is missing in '${text.slice(0, 200)}'`);
   }

@@ -4,20 +4,17 @@
 // encoded again would fail every later read of it. So bodies are refused from 500 levels on, with
 // upstream's wording; no Kubernetes object comes anywhere near that.
 import { errorMessage } from '../../util/error-message.js';
+import { closingQuote } from './json-text.js';
 
 export const MAX_NESTING_DEPTH = 500;
 
 /** Go's scanner error for the first bracket that nests deeper than `max`, or undefined. */
 export function jsonDepthError(text: string, max = MAX_NESTING_DEPTH): string | undefined {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
+    if (c === 0x22) {
+      i = closingQuote(text, i);
     } else if (c === 0x5b || c === 0x7b) {
       if (++depth > max) return `invalid character '${text[i]}' exceeded max depth`;
     } else if (c === 0x5d || c === 0x7d) {

@@ -10,7 +10,9 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, encod
 
 /**
  * Sends text that is already JSON (e.g. cached object encodings) or YAML. JSON ends with a newline,
- * as Go's encoder writes it: clients that show error bodies verbatim print it.
+ * as Go's encoder writes it: clients that show error bodies verbatim print it. The whole body is
+ * at hand, so it goes with its Content-Length (as upstream's responses do) rather than chunked,
+ * which also lets Node write headers and body in one piece.
  */
 export function sendText(res: ServerResponse, code: number, text: string, encoding: Encoding, warnings: string[] = []): void {
   if (res.headersSent) return;
@@ -18,6 +20,7 @@ export function sendText(res: ServerResponse, code: number, text: string, encodi
   const headers: Record<string, string | string[]> = {
     'Content-Type': encoding === 'yaml' ? 'application/yaml' : 'application/json',
     'Cache-Control': 'no-cache, private',
+    'Content-Length': String(Buffer.byteLength(text)),
   };
   if (warnings.length) headers['Warning'] = warnings.map(w => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);

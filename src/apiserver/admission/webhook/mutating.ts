@@ -11,7 +11,7 @@ import { clone, deepEqual, isJsonObject, type JsonValue } from '../../patch/json
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 import { addAuditAnnotation, callHook, CandidateWebhooks, convert, failsOpen, invocationFor, versionedObjects, type WebhookSources } from './dispatch.js';
 import { CallingWebhookError, internalError } from './errors.js';
-import type { Invocation } from './matching.js';
+import type { Invocation, WebhookAccessor } from './matching.js';
 
 export const MUTATING_PLUGIN_NAME = 'MutatingAdmissionWebhook';
 const MUTATION_PREFIX = 'mutation.webhook.admission.k8s.io/';
@@ -43,50 +43,56 @@ class ReinvokeState {
 
 export function mutatingAdmissionWebhook(sources: WebhookSources): AdmissionPlugin {
   const candidates = new CandidateWebhooks(sources);
+  /** Calls the webhooks that apply to the write, in order (reinvoking them as upstream does). */
+  async function callWebhooks(webhooks: WebhookAccessor[], a: AdmissionAttributes): Promise<void> {
+    const rc = a.reinvocation;
+    const state = rc ? rc.value(MUTATING_PLUGIN_NAME, () => new ReinvokeState()) : new ReinvokeState();
+    const isReinvoke = rc?.isReinvoke ?? false;
+    // In-tree plugins changed the object in the second round: every reinvocable webhook goes again.
+    if (isReinvoke && state.outputChangedSince(a.object)) state.requireReinvokingPreviouslyInvoked();
+    try {
+      for (const [index, w] of webhooks.entries()) {
+        const invocation = await invocationFor(sources, w, a);
+        if (!invocation) continue;
+        // A webhook is never called for the first time in the second round.
+        if (isReinvoke && !state.shouldReinvoke(w.uid)) continue;
+        const hook = w.hook;
+        const round = isReinvoke ? 1 : 0;
+        let changed = false;
+        let failure: unknown;
+        try {
+          changed = await callMutatingHook(sources, invocation, a);
+        } catch (err) {
+          failure = err;
+        }
+        addAuditAnnotation(a.ctx, `${MUTATION_PREFIX}round_${round}_index_${index}`, JSON.stringify({ configuration: w.configurationName, webhook: hook.name, mutated: changed }));
+        if (changed) {
+          state.requireReinvokingPreviouslyInvoked();
+          if (rc) rc.shouldReinvoke = true;
+        }
+        if (hook.reinvocationPolicy === 'IfNeeded') state.addReinvocable(w.uid);
+        if (failure === undefined) continue;
+        if (failure instanceof CallingWebhookError) {
+          if (failsOpen(hook)) {
+            addAuditAnnotation(a.ctx, `${FAILED_OPEN_PREFIX}round_${round}_index_${index}`, hook.name);
+            continue;
+          }
+          throw internalError(failure);
+        }
+        throw failure;
+      }
+    } finally {
+      state.lastOutput = a.object ? clone(a.object) : undefined;
+    }
+  }
+
   return {
     name: MUTATING_PLUGIN_NAME,
-    async admit(a: AdmissionAttributes): Promise<void> {
+    // Only writes some webhook matches wait on a promise (see AdmissionChain.run).
+    admit(a: AdmissionAttributes): Promise<void> | undefined {
       const webhooks = candidates.for(a);
       if (!webhooks.length) return;
-      const rc = a.reinvocation;
-      const state = rc ? rc.value(MUTATING_PLUGIN_NAME, () => new ReinvokeState()) : new ReinvokeState();
-      const isReinvoke = rc?.isReinvoke ?? false;
-      // In-tree plugins changed the object in the second round: every reinvocable webhook goes again.
-      if (isReinvoke && state.outputChangedSince(a.object)) state.requireReinvokingPreviouslyInvoked();
-      try {
-        for (const [index, w] of webhooks.entries()) {
-          const invocation = await invocationFor(sources, w, a);
-          if (!invocation) continue;
-          // A webhook is never called for the first time in the second round.
-          if (isReinvoke && !state.shouldReinvoke(w.uid)) continue;
-          const hook = w.hook;
-          const round = isReinvoke ? 1 : 0;
-          let changed = false;
-          let failure: unknown;
-          try {
-            changed = await callMutatingHook(sources, invocation, a);
-          } catch (err) {
-            failure = err;
-          }
-          addAuditAnnotation(a.ctx, `${MUTATION_PREFIX}round_${round}_index_${index}`, JSON.stringify({ configuration: w.configurationName, webhook: hook.name, mutated: changed }));
-          if (changed) {
-            state.requireReinvokingPreviouslyInvoked();
-            if (rc) rc.shouldReinvoke = true;
-          }
-          if (hook.reinvocationPolicy === 'IfNeeded') state.addReinvocable(w.uid);
-          if (failure === undefined) continue;
-          if (failure instanceof CallingWebhookError) {
-            if (failsOpen(hook)) {
-              addAuditAnnotation(a.ctx, `${FAILED_OPEN_PREFIX}round_${round}_index_${index}`, hook.name);
-              continue;
-            }
-            throw internalError(failure);
-          }
-          throw failure;
-        }
-      } finally {
-        state.lastOutput = a.object ? clone(a.object) : undefined;
-      }
+      return callWebhooks(webhooks, a);
     },
   };
 }

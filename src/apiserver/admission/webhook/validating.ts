@@ -7,46 +7,52 @@ import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 import type { VersionedObjects } from './admission-review.js';
 import { addAuditAnnotation, callHook, CandidateWebhooks, failsOpen, invocationFor, versionedObjects, type WebhookSources } from './dispatch.js';
 import { CallingWebhookError, internalError } from './errors.js';
-import type { Invocation } from './matching.js';
+import type { Invocation, WebhookAccessor } from './matching.js';
 
 const FAILED_OPEN_PREFIX = 'failed-open.validating.webhook.admission.k8s.io/';
 
 export function validatingAdmissionWebhook(sources: WebhookSources): AdmissionPlugin {
   const candidates = new CandidateWebhooks(sources);
-  return {
-    name: 'ValidatingAdmissionWebhook',
-    async validate(a: AdmissionAttributes): Promise<void> {
-      const webhooks = candidates.for(a);
-      if (!webhooks.length) return;
-      const invocations: Invocation[] = [];
-      for (const w of webhooks) {
-        const invocation = await invocationFor(sources, w, a);
-        if (invocation) invocations.push(invocation);
-      }
-      // One conversion per version the webhooks asked for.
-      const byVersion = new Map<string, VersionedObjects>();
-      const versioned = (inv: Invocation) => {
-        const key = `${inv.kind.group}/${inv.kind.version}/${inv.kind.kind}`;
-        if (!byVersion.has(key)) byVersion.set(key, versionedObjects(a, inv));
-        return byVersion.get(key)!;
-      };
-      const errors: (StatusError | Error)[] = [];
-      await Promise.all(invocations.map(async (inv, index) => {
-        try {
-          await callHook(sources, inv, a, versioned(inv), false);
-        } catch (err) {
-          if (err instanceof CallingWebhookError) {
-            if (failsOpen(inv.webhook.hook)) {
-              addAuditAnnotation(a.ctx, `${FAILED_OPEN_PREFIX}round_0_index_${index}`, inv.webhook.hook.name);
-              return;
-            }
-            errors.push(internalError(err));
+  /** Calls the webhooks that apply to the write, all at once. */
+  async function callWebhooks(webhooks: WebhookAccessor[], a: AdmissionAttributes): Promise<void> {
+    const invocations: Invocation[] = [];
+    for (const w of webhooks) {
+      const invocation = await invocationFor(sources, w, a);
+      if (invocation) invocations.push(invocation);
+    }
+    // One conversion per version the webhooks asked for.
+    const byVersion = new Map<string, VersionedObjects>();
+    const versioned = (inv: Invocation) => {
+      const key = `${inv.kind.group}/${inv.kind.version}/${inv.kind.kind}`;
+      if (!byVersion.has(key)) byVersion.set(key, versionedObjects(a, inv));
+      return byVersion.get(key)!;
+    };
+    const errors: (StatusError | Error)[] = [];
+    await Promise.all(invocations.map(async (inv, index) => {
+      try {
+        await callHook(sources, inv, a, versioned(inv), false);
+      } catch (err) {
+        if (err instanceof CallingWebhookError) {
+          if (failsOpen(inv.webhook.hook)) {
+            addAuditAnnotation(a.ctx, `${FAILED_OPEN_PREFIX}round_0_index_${index}`, inv.webhook.hook.name);
             return;
           }
-          errors.push(err as Error);
+          errors.push(internalError(err));
+          return;
         }
-      }));
-      if (errors.length) throw errors[0];
+        errors.push(err as Error);
+      }
+    }));
+    if (errors.length) throw errors[0];
+  }
+
+  return {
+    name: 'ValidatingAdmissionWebhook',
+    // Only writes some webhook matches wait on a promise (see AdmissionChain.run).
+    validate(a: AdmissionAttributes): Promise<void> | undefined {
+      const webhooks = candidates.for(a);
+      if (!webhooks.length) return;
+      return callWebhooks(webhooks, a);
     },
   };
 }
