@@ -5,6 +5,7 @@ import { crdBench } from './crd.js';
 import { crdVersionsBench } from './crd-versions.js';
 import { historyBench } from './history.js';
 import { etcdPuts } from './etcd-puts.js';
+import { etcdFloorBench } from './etcd-floor.js';
 import { failoverBench } from './failover.js';
 import { logsBench } from './logs.js';
 import { dnsBench } from './dns.js';
@@ -48,6 +49,22 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
+  },
+  async 'etcd-floor'(args) {
+    const { flags } = parseFlags(args, {
+      'etcd-servers': { type: 'string', help: 'etcd endpoints (https://host:port, comma-separated)' },
+      'etcd-cafile': { type: 'string', help: 'CA of the etcd servers' },
+      'etcd-certfile': { type: 'string', help: 'client certificate for etcd' },
+      'etcd-keyfile': { type: 'string', help: 'key of --etcd-certfile' },
+      objects: { type: 'int', default: 10_000, help: 'creates timed (and as many raw puts), as api' },
+      warmup: { type: 'int', default: 1000, help: 'untimed creates and puts first, as api' },
+      concurrency: { type: 'int', default: 16, help: 'concurrent clients' },
+    });
+    for (const f of ['etcd-servers', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile']) if (!flags[f]) throw new Error(`etcd-floor: --${f} is required`);
+    return etcdFloorBench({
+      endpoints: String(flags['etcd-servers']).split(','), caFile: String(flags['etcd-cafile']), certFile: String(flags['etcd-certfile']), keyFile: String(flags['etcd-keyfile']),
+      objects: Number(flags.objects), warmup: Number(flags.warmup), concurrency: Number(flags.concurrency),
+    });
   },
   async history(args) {
     const { flags } = parseFlags(args, {
