@@ -14,6 +14,7 @@ import { podStartupBench } from './pod-startup.js';
 import { proxySyncBench } from './proxy-sync.js';
 import { pvcBench } from './pvc.js';
 import { PROXY_MODES, type ProxyMode } from '../src/proxy/backend.js';
+import { errorMessage } from '../src/util/error-message.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
 
@@ -217,6 +218,6 @@ async function main(): Promise<void> {
 }
 
 main().catch(err => {
-  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`bench: ${errorMessage(err)}\n`);
   process.exit(1);
 });

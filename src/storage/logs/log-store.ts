@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
+import { errorMessage } from '../../util/error-message.js';
 import { hasPhrases, textFilter } from './log-query-text.js';
 
 const SEQ_BITS = 2048;
@@ -269,7 +270,7 @@ export class LogStore {
     try {
       selector = q.selector ? LabelSelector.parse(q.selector) : undefined;
     } catch (err) {
-      throw new LogQueryError(`invalid selector: ${err instanceof Error ? err.message : String(err)}`);
+      throw new LogQueryError(`invalid selector: ${errorMessage(err)}`);
     }
     const allowed = q.namespaces ? new Set(q.namespaces) : undefined;
     const rows = this.db.prepare('SELECT id, namespace, pod, container, labels FROM sources').all() as { id: number; namespace: string; pod: string; container: string; labels: string }[];
