@@ -5,7 +5,6 @@
 // server for another (RestClient.onFailover), the node renews at once through the new one. Status
 // is re-posted every 5 minutes (upstream's nodeStatusReportFrequency) or at once when the node is
 // seen not Ready (the node lifecycle controller marked it Unknown while it was silent).
-import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../util/log.js';
 import { isReady } from '../api/node-object.js';
 import type { SimNodeOptions } from './options.js';
@@ -37,14 +36,7 @@ export class Heartbeats {
         if (n.heartbeating && n.node && Date.now() - n.lastStatusAt > STATUS_REPORT_MS) this.postStatus(n);
       }
     }, sliceMs);
-    const byClient = new Map<RestClient, SimNode[]>();
-    for (const n of this.registry.nodes.values()) {
-      const client = this.registry.clientOf(n);
-      const group = byClient.get(client);
-      if (group) group.push(n);
-      else byClient.set(client, [n]);
-    }
-    for (const [client, nodes] of byClient) this.unsubscribe.push(client.onFailover(() => nodes.forEach(n => this.renew(n))));
+    for (const n of this.registry.nodes.values()) this.unsubscribe.push(this.registry.clientOf(n).onFailover(() => this.renew(n)));
   }
 
   stop(): void {
