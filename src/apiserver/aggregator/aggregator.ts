@@ -124,7 +124,7 @@ export class Aggregator {
   }
 
   /** The aggregated servers' entries of the /openapi/v3 index, as last downloaded (in-process APIs' at once). */
-  async openapiIndex(): Promise<Record<string, IndexEntry>> {
+  openapiIndex(): Record<string, IndexEntry> {
     const out: Record<string, IndexEntry> = {};
     for (const a of this.extensionAPIServices()) {
       const entry = this.openapi.inProcessIndexEntry(a) ?? this.openapiDownloads.v3IndexEntry(a);
