@@ -241,7 +241,7 @@ export class ApiServer {
         }
         if (this.opts.logStore && url.pathname.startsWith(LOGS_PATH_PREFIX)) return await handleLogsRequest(req, res, url, user, this.authz, this.opts.logStore);
         if (this.aggregator && url.pathname.startsWith('/openapi/v3') && await this.serveAggregatedOpenAPI(res, url)) return;
-        if (this.aggregator && url.pathname === '/openapi/v2') return serveOpenApiV2(req, res, await this.aggregator.openapiV2());
+        if (this.aggregator && url.pathname === '/openapi/v2') return serveOpenApiV2(req, res, this.aggregator.openapiV2());
         return handleNonResource(req, res, url.pathname, serverAddress, { ready: () => this.ready }, this.metrics, () => this.aggregator?.groups() ?? []);
       }
       ctx = {
@@ -321,7 +321,7 @@ export class ApiServer {
   private async serveAggregatedOpenAPI(res: ServerResponse, url: URL): Promise<boolean> {
     const aggregator = this.aggregator!;
     if (url.pathname === '/openapi/v3' || url.pathname === '/openapi/v3/') {
-      const paths = { ...openapiV3Index().paths, ...(await aggregator.openapiIndex()) };
+      const paths = { ...openapiV3Index().paths, ...aggregator.openapiIndex() };
       sendJson(res, 200, { paths: Object.fromEntries(Object.keys(paths).sort().map(k => [k, paths[k]])) });
       return true;
     }

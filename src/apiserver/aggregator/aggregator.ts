@@ -93,8 +93,10 @@ export class Aggregator {
    */
   inProcessRoute(pathname: string): InProcessAPI | undefined {
     const m = /^\/apis\/([^/]+)\/([^/]+)(?:\/|$)/.exec(pathname);
-    const apiService = m ? this.apiService(m[1], m[2]) : undefined;
-    return apiService && inProcessServerOf(apiService, this.inProcess);
+    // Every request to a group's path asks: its APIService is read only when an in-process API serves the path.
+    const api = m ? this.inProcess.find(a => a.group === m[1] && a.version === m[2]) : undefined;
+    const apiService = api && this.apiService(api.group, api.version);
+    return apiService && !apiService.spec?.service ? api : undefined;
   }
 
   /**
@@ -124,7 +126,7 @@ export class Aggregator {
   }
 
   /** The aggregated servers' entries of the /openapi/v3 index, as last downloaded (in-process APIs' at once). */
-  async openapiIndex(): Promise<Record<string, IndexEntry>> {
+  openapiIndex(): Record<string, IndexEntry> {
     const out: Record<string, IndexEntry> = {};
     for (const a of this.extensionAPIServices()) {
       const entry = this.openapi.inProcessIndexEntry(a) ?? this.openapiDownloads.v3IndexEntry(a);

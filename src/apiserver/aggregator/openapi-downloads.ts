@@ -101,10 +101,11 @@ export class OpenAPIDownloads {
     const [v2, v3] = await Promise.all([this.fetch(apiService, '/openapi/v2'), this.fetch(apiService, '/openapi/v3')]);
     const held = this.held.get(name) ?? {};
     this.held.set(name, held);
-    if (v2 && isJson(v2)) held.v2 = { body: v2, etag: createHash('sha256').update(v2).digest('hex') };
+    const v2Valid = !!v2 && isJson(v2);
+    if (v2Valid) held.v2 = { body: v2, etag: createHash('sha256').update(v2).digest('hex') };
     const entry = v3 && indexEntryOf(v3, `apis/${apiService.spec.group}/${apiService.spec.version}`);
     if (entry) held.v3 = entry;
-    if (v2 && isJson(v2) && entry) return 'refresh';
+    if (v2Valid && entry) return 'refresh';
     if (this.queue.retries(name) === 0) this.log?.('loading OpenAPI spec failed', { apiService: name, v2: !!held.v2, v3: !!held.v3 });
     return 'retry';
   }

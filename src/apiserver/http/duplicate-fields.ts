@@ -19,7 +19,7 @@ export function duplicateFields(text: string, decoded?: unknown): string[] {
     const c = text[i];
     if (c === '"') {
       const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      i = closingQuote(text, i);
       const keys = open[open.length - 1];
       if (expectKey && keys) {
         const name = decodeString(text.slice(start, i + 1));
