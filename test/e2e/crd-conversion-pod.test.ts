@@ -28,10 +28,7 @@ describe('CRD conversion webhook in a pod', { timeout: 240_000 }, () => {
     writeFileSync(join(dir, 'tls.crt'), serving.cert);
     writeFileSync(join(dir, 'tls.key'), serving.key);
     c = await NetnsCluster.start({ agents: 0, images: [K8TS_IMAGE] });
-    await eventually(async () => {
-      const nodes = JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])).items as { status?: { conditions?: { type: string; status: string }[] } }[];
-      return nodes.length === 1 && nodes[0].status?.conditions?.some(x => x.type === 'Ready' && x.status === 'True');
-    }, 90_000, 'a Ready node');
+    await c.waitForReadyNodes(1);
   });
 
   after(async () => {

@@ -62,10 +62,7 @@ describe('log shipping from a real node', { timeout: 240_000 }, () => {
 
   before(async () => {
     c = await NetnsCluster.start({ agents: 1, nodeArgs: ['--container-log-max-size', '16Ki'] });
-    await eventually(async () => {
-      const nodes = JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])).items as { status?: { conditions?: { type: string; status: string }[] } }[];
-      return nodes.length === 2 && nodes.every(n => n.status?.conditions?.some(x => x.type === 'Ready' && x.status === 'True'));
-    }, 90_000, 'two Ready nodes');
+    await c.waitForReadyNodes(2);
     // ~10 KB a second for 25 s: rotated (checked every 10 s) while it is written.
     await c.k(['apply', '-f', '-'], writer('chatter', 'chatmark', 2500, 100));
   });

@@ -25,10 +25,7 @@ describe('Prometheus series of every component', { timeout: 180_000 }, () => {
   before(async () => {
     c = await NetnsCluster.start({ agents: 0 });
     node = c.server.name;
-    await eventually(async () => {
-      const nodes = JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])).items as { status?: { conditions?: { type: string; status: string }[] } }[];
-      return nodes.length === 1 && nodes[0].status?.conditions?.some(x => x.type === 'Ready' && x.status === 'True');
-    }, 90_000, 'a Ready node');
+    await c.waitForReadyNodes(1);
   });
 
   after(async () => {

@@ -41,10 +41,7 @@ describe('streaming in a netns cluster: kubectl → API server → kubelet serve
 
   before(async () => {
     c = await NetnsCluster.start({ agents: 1 });
-    await eventually(async () => {
-      const nodes = JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])).items as { status?: { conditions?: { type: string; status: string }[] } }[];
-      return nodes.length === 2 && nodes.every(n => n.status?.conditions?.some(x => x.type === 'Ready' && x.status === 'True'));
-    }, 90_000, 'two Ready nodes');
+    await c.waitForReadyNodes(2);
     await c.k(['apply', '-f', '-'], POD);
     await eventually(async () => {
       const p = JSON.parse(await c.k(['get', 'pod', 'streamer', '-o', 'json']));

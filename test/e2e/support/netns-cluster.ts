@@ -24,7 +24,7 @@ import { containerdPaths } from '../../../src/kubelet/containerd/config.js';
 import { embeddedEtcdPaths, stopLeftoverMember } from '../../../src/storage/etcd/embedded-paths.js';
 import { livePid } from '../../../src/util/pid-file.js';
 import { BUSYBOX_IMAGE, type BuiltinImage } from '../../../src/kubelet/images/builtin.js';
-import { K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
+import { eventually, K8TS_BIN, KUBECTL, run, type RunResult } from '../harness.js';
 import { cgroupExists, processesMentioning, removeCgroupTree } from './leftovers.js';
 import { TestNetns } from './netns.js';
 import { TestRegistry } from './registry.js';
@@ -153,6 +153,14 @@ export class NetnsCluster {
     const r = await this.kubectl(args, input, server);
     if (r.code !== 0) throw new NetnsClusterError(`kubectl ${args.join(' ')} (server ${server}) failed (${r.code}): ${r.stderr}${r.stdout}`);
     return r.stdout;
+  }
+
+  /** Waits (up to 90 s) until the cluster has exactly `count` nodes, all Ready. */
+  async waitForReadyNodes(count: number): Promise<void> {
+    await eventually(async () => {
+      const nodes = JSON.parse(await this.k(['get', 'nodes', '-o', 'json'])).items as { status?: { conditions?: { type: string; status: string }[] } }[];
+      return nodes.length === count && nodes.every(n => n.status?.conditions?.some(x => x.type === 'Ready' && x.status === 'True'));
+    }, 90_000, `${count} Ready node(s)`);
   }
 
   /** Runs `k8ts ARGS` inside a node's namespace to its end (e.g. etcd-member list, etcd-snapshot save). */
