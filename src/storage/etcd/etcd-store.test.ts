@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreContract } from '../contract.js';
@@ -24,6 +24,22 @@ async function freshMember(): Promise<EtcdMember> {
     clientUrls: [`http://127.0.0.1:${client}`], peerUrls: [`http://127.0.0.1:${peer}`],
   });
   return running;
+}
+
+/**
+ * Stops a process and waits until every thread of it is stopped. kill() only queues SIGSTOP: the
+ * group stop begins when one of the process's threads next runs, and on a loaded machine another
+ * thread woken by network input can answer a request first.
+ */
+async function stopProcess(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  const stopped = () => readdirSync(`/proc/${pid}/task`).every(tid => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+  });
+  for (const deadline = Date.now() + 5_000; !stopped(); await new Promise(r => setTimeout(r, 5))) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop within 5 s of SIGSTOP`);
+  }
 }
 
 const clientOf = (m: EtcdMember) => new EtcdClient({ endpoints: m.options.clientUrls });
@@ -200,7 +216,7 @@ test('etcd client: a call etcd does not answer within the request timeout fails 
   try {
     await client.put({ key: Buffer.from('/t/a'), value: Buffer.from('1') });
     // A member that hangs (stopped, its connection open): nothing answers, nothing fails.
-    process.kill(m.pid, 'SIGSTOP');
+    await stopProcess(m.pid);
     const started = Date.now();
     try {
       await assert.rejects(client.range({ key: Buffer.from('/t/a') }), (err: EtcdError) => err instanceof EtcdError && err.code === grpc.status.DEADLINE_EXCEEDED && err.method === 'Range');
