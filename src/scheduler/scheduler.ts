@@ -21,6 +21,7 @@ import { Nominator } from './nominator.js';
 import type { PodInfo } from './pod-info.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
 import { Profile } from './profile.js';
+import { unschedulableStatusPatch } from './pod-scheduled-condition.js';
 import { defaultProfile } from './profiles.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPodInfo } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, podKeyOf, type Node, type Pod } from './types.js';
@@ -332,14 +333,9 @@ export class Scheduler {
 
   /** PodScheduled=False with reason and message (and nominatedNodeName), written only on change. */
   private setCondition(pod: Pod, reason: string, message: string, nominatedNode?: string): void {
-    const cur = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
-    const nominatedChanged = nominatedNode !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominatedNode;
-    if (cur && cur.status === 'False' && cur.reason === reason && cur.message === message && !nominatedChanged) return;
-    // lastProbeTime goes as null, as upstream's zero metav1.Time does (the API type has no null).
-    const condition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: nowTimestamp() };
-    const status: Record<string, unknown> = { conditions: [condition] };
-    if (nominatedChanged) status.nominatedNodeName = nominatedNode || null;
-    void this.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { status }, 'strategic')
+    const patch = unschedulableStatusPatch(pod, reason, message, nominatedNode);
+    if (!patch) return;
+    void this.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), patch, 'strategic')
       .catch(err => { if (!isNotFound(err)) this.log('pod status update failed', { pod: podKeyOf(pod), error: String(err) }); });
   }
 }
