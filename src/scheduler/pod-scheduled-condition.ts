@@ -2,7 +2,7 @@
 // reason and message of the attempt, and the node nominated for it. As upstream's updatePod with
 // podutil.UpdatePodCondition: lastTransitionTime moves only when the status changes, and a pod
 // whose condition and nominated node already say so gets no write at all.
-import { findCondition, setCondition } from '../api/conditions.js';
+import { changedCondition } from '../api/conditions.js';
 import type { Pod } from './types.js';
 
 /**
@@ -10,15 +10,12 @@ import type { Pod } from './types.js';
  * `nominatedNode`: '' clears the nomination, undefined leaves it as it is.
  */
 export function unschedulableStatusPatch(pod: Pod, reason: string, message: string, nominatedNode?: string, now?: string): { status: Record<string, unknown> } | undefined {
-  const prior = findCondition(pod.status?.conditions, 'PodScheduled');
-  // setCondition leaves the recorded condition itself in the list when only timestamps would change.
-  const next = findCondition(setCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'False', reason, message }, now), 'PodScheduled')!;
-  const conditionChanged = next !== prior;
+  const condition = changedCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'False', reason, message }, now);
   const nominatedChanged = nominatedNode !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominatedNode;
-  if (!conditionChanged && !nominatedChanged) return undefined;
+  if (!condition && !nominatedChanged) return undefined;
   const status: Record<string, unknown> = {};
   // lastProbeTime goes as null, as upstream's zero metav1.Time does (the API type has no null).
-  if (conditionChanged) status.conditions = [{ ...next, lastProbeTime: null }];
+  if (condition) status.conditions = [{ ...condition, lastProbeTime: null }];
   if (nominatedChanged) status.nominatedNodeName = nominatedNode || null;
   return { status };
 }

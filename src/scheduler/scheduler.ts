@@ -3,7 +3,7 @@
 // binding runs concurrently behind it on pods already assumed in the cache.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { isNotFound } from '../api/errors.js';
-import { nowTimestamp } from '../api/object.js';
+import { changedCondition } from '../api/conditions.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
@@ -316,9 +316,14 @@ export class Scheduler {
     for (const v of victims) {
       const p = v.pod;
       this.events.event(p, 'Normal', 'Preempted', `Preempted by pod ${preemptor.pod.metadata.uid} on node ${node}`);
-      void this.client.patch(objectPath(R.pods, p.metadata.namespace, p.metadata.name!, 'status'), {
-        status: { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod`, lastTransitionTime: nowTimestamp() }] },
-      }, 'strategic').catch(() => undefined)
+      // A victim already marked (an earlier attempt whose deletion failed) keeps its condition as it is.
+      const target = changedCondition(p.status?.conditions, {
+        type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod`,
+      });
+      const marked = target
+        ? this.client.patch(objectPath(R.pods, p.metadata.namespace, p.metadata.name!, 'status'), { status: { conditions: [target] } }, 'strategic').catch(() => undefined)
+        : Promise.resolve();
+      void marked
         .then(() => this.client.delete(objectPath(R.pods, p.metadata.namespace, p.metadata.name!), { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: p.metadata.uid } }))
         .catch(err => this.log('preemption victim deletion failed', { pod: v.key, error: String(err) }));
     }
