@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findCondition, isTrue, removeCondition, setCondition, type ConditionLike } from './conditions.js';
+import { changedCondition, findCondition, isTrue, removeCondition, setCondition, type ConditionLike } from './conditions.js';
 
 type C = ConditionLike & { lastUpdateTime?: string };
 
@@ -45,4 +45,13 @@ test('find, isTrue and remove', () => {
   assert.equal(isTrue(undefined, 'A'), false);
   assert.deepEqual(removeCondition(list, 'A'), [{ type: 'B', status: 'False' }]);
   assert.equal(removeCondition([{ type: 'A', status: 'True' }], 'A'), undefined);
+});
+
+test('changedCondition: the condition to write, or undefined when only timestamps would change', () => {
+  const prior: C[] = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'a', lastTransitionTime: T0 }];
+  assert.equal(changedCondition(prior, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'a', lastTransitionTime: T1 }, T1), undefined);
+  assert.deepEqual(changedCondition(prior, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'b' }, T1),
+    { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'b', lastTransitionTime: T0 });
+  assert.deepEqual(changedCondition(prior, { type: 'PodScheduled', status: 'True' }, T1), { type: 'PodScheduled', status: 'True', lastTransitionTime: T1 });
+  assert.deepEqual(changedCondition<C>(undefined, { type: 'DisruptionTarget', status: 'True' }, T1), { type: 'DisruptionTarget', status: 'True', lastTransitionTime: T1 });
 });

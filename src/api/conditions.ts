@@ -35,6 +35,18 @@ export function setCondition<C extends ConditionLike>(list: C[] | undefined, con
   return out;
 }
 
+/**
+ * The condition to write so that `list` holds `cond` (by setCondition's rules), or undefined when
+ * the recorded one already says the same apart from timestamps: upstream's callers of
+ * podutil.UpdatePodCondition skip the status write then.
+ */
+export function changedCondition<C extends ConditionLike>(list: C[] | undefined, cond: C, now = nowTimestamp()): C | undefined {
+  const prior = findCondition(list, cond.type);
+  // setCondition keeps the recorded object itself when nothing but timestamps would change.
+  const next = findCondition(setCondition(list, cond, now), cond.type)!;
+  return next === prior ? undefined : next;
+}
+
 export function findCondition<C extends ConditionLike>(list: C[] | undefined, type: string): C | undefined {
   return list?.find(c => c.type === type);
 }

@@ -3,7 +3,7 @@
 // binding runs concurrently behind it on pods already assumed in the cache.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { isNotFound } from '../api/errors.js';
-import { nowTimestamp } from '../api/object.js';
+import { changedCondition } from '../api/conditions.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
@@ -21,6 +21,7 @@ import { Nominator } from './nominator.js';
 import type { PodInfo } from './pod-info.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
 import { Profile } from './profile.js';
+import { unschedulableStatusPatch } from './pod-scheduled-condition.js';
 import { defaultProfile } from './profiles.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPodInfo } from './queue.js';
 import { DEFAULT_SCHEDULER_NAME, podKeyOf, type Node, type Pod } from './types.js';
@@ -315,9 +316,14 @@ export class Scheduler {
     for (const v of victims) {
       const p = v.pod;
       this.events.event(p, 'Normal', 'Preempted', `Preempted by pod ${preemptor.pod.metadata.uid} on node ${node}`);
-      void this.client.patch(objectPath(R.pods, p.metadata.namespace, p.metadata.name!, 'status'), {
-        status: { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod`, lastTransitionTime: nowTimestamp() }] },
-      }, 'strategic').catch(() => undefined)
+      // A victim already marked (an earlier attempt whose deletion failed) keeps its condition as it is.
+      const target = changedCondition(p.status?.conditions, {
+        type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod`,
+      });
+      const marked = target
+        ? this.client.patch(objectPath(R.pods, p.metadata.namespace, p.metadata.name!, 'status'), { status: { conditions: [target] } }, 'strategic').catch(() => undefined)
+        : Promise.resolve();
+      void marked
         .then(() => this.client.delete(objectPath(R.pods, p.metadata.namespace, p.metadata.name!), { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: p.metadata.uid } }))
         .catch(err => this.log('preemption victim deletion failed', { pod: v.key, error: String(err) }));
     }
@@ -332,14 +338,9 @@ export class Scheduler {
 
   /** PodScheduled=False with reason and message (and nominatedNodeName), written only on change. */
   private setCondition(pod: Pod, reason: string, message: string, nominatedNode?: string): void {
-    const cur = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
-    const nominatedChanged = nominatedNode !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominatedNode;
-    if (cur && cur.status === 'False' && cur.reason === reason && cur.message === message && !nominatedChanged) return;
-    // lastProbeTime goes as null, as upstream's zero metav1.Time does (the API type has no null).
-    const condition = { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: nowTimestamp() };
-    const status: Record<string, unknown> = { conditions: [condition] };
-    if (nominatedChanged) status.nominatedNodeName = nominatedNode || null;
-    void this.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { status }, 'strategic')
+    const patch = unschedulableStatusPatch(pod, reason, message, nominatedNode);
+    if (!patch) return;
+    void this.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), patch, 'strategic')
       .catch(err => { if (!isNotFound(err)) this.log('pod status update failed', { pod: podKeyOf(pod), error: String(err) }); });
   }
 }

@@ -1,6 +1,7 @@
 // Jobs and CronJobs end to end: a Job runs its pods on simulated nodes to its completions (Indexed
-// too), a finished Job with ttlSecondsAfterFinished is deleted, and a CronJob fires on schedule
-// with upstream's job names and scheduled-time annotation.
+// too), adopts bare pods its selector matches and releases pods relabelled away, a finished Job
+// with ttlSecondsAfterFinished is deleted, and a CronJob fires on schedule with upstream's job
+// names and scheduled-time annotation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -12,7 +13,11 @@ interface JobLike {
   metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
   status?: { succeeded?: number; failed?: number; active?: number; completedIndexes?: string; completionTime?: string; conditions?: { type: string; status: string }[] };
 }
-interface PodLike { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] }; status?: { phase?: string } }
+interface PodLike {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; ownerReferences?: Record<string, unknown>[] };
+  status?: { phase?: string };
+}
+const TRACKING = 'batch.kubernetes.io/job-tracking';
 
 const job = (name: string, extra: string) => `apiVersion: batch/v1
 kind: Job
@@ -40,7 +45,7 @@ describe('Job and CronJob controllers', () => {
     for (const p of pods) {
       assert.match(p.metadata.name, /^pi-[a-z0-9]{5}$/);
       assert.equal(p.metadata.labels?.['job-name'], 'pi');
-      assert.ok(!p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'tracking finalizer removed');
+      assert.ok(!p.metadata.finalizers?.includes(TRACKING), 'tracking finalizer removed');
     }
     assert.match(await s.c.k(['get', 'job', 'pi']), /pi\s+(Complete\s+)?4\/4/);
   });
@@ -68,6 +73,48 @@ describe('Job and CronJob controllers', () => {
     // A Job that chooses its own selector must give one.
     const manual = await s.c.kubectl(['apply', '-n', 'jobsel', '-f', '-'], job('manual', '  manualSelector: true'));
     assert.match(manual.stderr, /spec\.selector: Required value/);
+  });
+
+  test('a Job adopts a bare pod its manual selector matches and releases an owned pod relabelled away', async () => {
+    const ns = ['-n', 'jobadopt'];
+    await s.c.k(['create', 'namespace', 'jobadopt']);
+    // restartPolicy Always: the simulated node keeps it running, so it stays the job's one active pod.
+    await s.c.k(['run', 'bare', ...ns, '--image=busybox', '--labels=app=adoptee', '--', 'sleep', '3600']);
+    await s.c.k(['wait', ...ns, '--for=condition=Ready', 'pod/bare', '--timeout=60s']);
+    await s.c.k(['apply', ...ns, '-f', '-'], `apiVersion: batch/v1
+kind: Job
+metadata: {name: adopter}
+spec:
+  manualSelector: true
+  selector: {matchLabels: {app: adoptee}}
+  parallelism: 1
+  completions: 1
+  template:
+    metadata: {labels: {app: adoptee}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox, command: [sh, -c, "exit 0"]}]
+`);
+    const uid = await s.c.k(['get', 'job', 'adopter', ...ns, '-o', 'jsonpath={.metadata.uid}']);
+    const adopted = await eventually(async () => {
+      const p = await getJson<PodLike>(s.c, ['get', 'pod', 'bare', ...ns]);
+      return p.metadata.ownerReferences?.length ? p : undefined;
+    }, 30_000, 'the bare pod adopted');
+    assert.deepEqual(adopted.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'adopter', uid, controller: true, blockOwnerDeletion: true }]);
+    assert.ok(adopted.metadata.finalizers?.includes(TRACKING), 'adoption adds the tracking finalizer');
+    await eventually(async () => (await getJson<JobLike>(s.c, ['get', 'job', 'adopter', ...ns])).status?.active === 1, 30_000, 'the adopted pod counted active');
+    assert.equal((await s.c.k(['get', 'pods', ...ns, '-o', 'name'])).trim(), 'pod/bare', 'no pod created beside the adopted one');
+
+    await s.c.k(['label', 'pod', 'bare', ...ns, 'app=gone', '--overwrite']);
+    const released = await eventually(async () => {
+      const p = await getJson<PodLike>(s.c, ['get', 'pod', 'bare', ...ns]);
+      return p.metadata.ownerReferences?.length ? undefined : p;
+    }, 30_000, 'the relabelled pod released');
+    assert.ok(!released.metadata.finalizers?.includes(TRACKING), 'release removes the tracking finalizer');
+    assert.equal(released.status?.phase, 'Running', 'a released pod is left running');
+    // Without the released pod the job runs one of its own to completion.
+    await s.c.k(['wait', ...ns, '--for=condition=complete', 'job/adopter', '--timeout=120s']);
+    assert.equal((await getJson<JobLike>(s.c, ['get', 'job', 'adopter', ...ns])).status?.succeeded, 1);
   });
 
   test('an Indexed Job completes every index', async () => {

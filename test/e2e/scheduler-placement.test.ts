@@ -1,6 +1,7 @@
 // Scheduler end to end: a real `k8ts server`, simulated nodes with zones and taints, the real
 // kubectl. Taints, node selectors, anti-affinity and spreading place pods where they must; an
-// impossible pod gets upstream's FailedScheduling text; a high-priority pod preempts; of two
+// impossible pod gets upstream's FailedScheduling text (and keeps its PodScheduled transition time
+// when a retry only changes the message); a high-priority pod preempts; of two
 // leader-elected schedulers the standby takes over when the leader dies. The server's own
 // in-process scheduler places the pods of the first tests; the failover pair serves a profile of
 // its own on a Lease of its own, so the server's scheduler stays out of that test.
@@ -11,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT, TestCluster, eventually } from './harness.js';
 import { getJson } from './cluster-sim.js';
 
+interface ConditionLike { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }
 interface PodLike { metadata: { name: string; labels?: Record<string, string> }; spec: { nodeName?: string }; status?: { phase?: string } }
 
 /** Runs one of our commands in a child process straight from the build (no CLI dispatch needed). */
@@ -90,8 +92,24 @@ spec:
     }, 30_000, 'FailedScheduling event');
     assert.equal(msg, '0/5 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 4 Insufficient cpu. ' +
       'preemption: 0/5 nodes are available: 1 Preemption is not helpful for scheduling, 4 No preemption victims found for incoming pod.');
-    const cond = await c.k(['get', 'pod', 'huge', '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].reason}']);
-    assert.equal(cond, 'Unschedulable');
+    const condition = async () => (await getJson<{ status?: { conditions?: ConditionLike[] } }>(c, ['get', 'pod', 'huge'])).status?.conditions?.find(x => x.type === 'PodScheduled');
+    const first = await condition();
+    assert.equal(first?.reason, 'Unschedulable');
+    // A retry that only changes the message keeps lastTransitionTime: the status stays False, as
+    // upstream's UpdatePodCondition. Cordoning a node is a cluster event that retries the pod.
+    await new Promise(r => setTimeout(r, 1100)); // the timestamps have second resolution
+    const [worker] = (await c.k(['get', 'nodes', '-o', 'name'])).trim().split('\n').filter(n => n.startsWith('node/w-'));
+    await c.k(['cordon', worker]);
+    try {
+      const retried = await eventually(async () => {
+        const x = await condition();
+        return x?.message !== first?.message ? x : undefined;
+      }, 30_000, 'a retry with a new message');
+      assert.equal(retried.status, 'False');
+      assert.equal(retried.lastTransitionTime, first?.lastTransitionTime);
+    } finally {
+      await c.k(['uncordon', worker]);
+    }
     await c.k(['delete', 'pod', 'huge', '--wait=false']);
   });
 

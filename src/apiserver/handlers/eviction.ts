@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, ForbiddenError, isConflict, MethodNotAllowedError, StatusError } from '../../api/errors.js';
 import { nowTimestamp, type DeleteOptions, type KubeObject } from '../../api/object.js';
 import { isPodReady } from '../../api/pod-state.js';
+import { setCondition } from '../../api/conditions.js';
 import type { PodDisruptionBudget as PdbResource, PodDisruptionBudgetStatus, Pod as PodResource, PodStatus } from '../../api/types/generated.js';
 import type { RequestContext } from '../context.js';
 import { decodeObject, mediaTypeOf, readBody } from '../http/body.js';
@@ -108,8 +109,8 @@ async function markDisruptionTarget(pods: GenericStore, pod: Pod, ctx: RequestCo
   await pods.patch(ctx, pod.metadata.namespace!, pod.metadata.name!, live => {
     if (!live) throw new StatusError(404, 'NotFound', `pods "${pod.metadata.name}" not found`);
     const status = (live.status ?? {}) as PodStatus;
-    status.conditions = [...(status.conditions ?? []).filter(c => c.type !== 'DisruptionTarget'),
-      { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: nowTimestamp() }];
+    // As upstream's UpdatePodCondition: a pod already a disruption target keeps its transition time.
+    status.conditions = setCondition(status.conditions, { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' });
     live.status = status;
     return live;
   }, { subresource: 'status' });

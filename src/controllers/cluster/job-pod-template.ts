@@ -4,6 +4,7 @@
 import { LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME } from '../../api/job-labels.js';
 import { COMPLETION_INDEX, CONTROLLER_UID, JOB_NAME, JOB_TRACKING_FINALIZER, type Job } from './job-types.js';
 import type { Pod } from './types.js';
+import { controllerRefTo } from '../workloads/controller-ref.js';
 
 export function podForJob(job: Job, index?: number): Pod {
   const name = job.metadata.name!;
@@ -33,7 +34,7 @@ export function podForJob(job: Job, index?: number): Pod {
       labels,
       ...(Object.keys(annotations).length ? { annotations } : {}),
       finalizers: [JOB_TRACKING_FINALIZER],
-      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [controllerRefTo(job, 'batch/v1', 'Job')],
     },
     spec,
   };

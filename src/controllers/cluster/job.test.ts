@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { StatusError } from '../../api/errors.js';
 import { collectionPath, R } from '../../client/resources.js';
 import { FakeInformer, fakeContext } from './fake-context.js';
 import { jobController, strayPods } from './job.js';
@@ -23,12 +24,28 @@ const podOf = (j: Job, phase: NonNullable<Pod['status']>['phase'], opts: { index
   return p;
 };
 
-function harness(j: Job, pods: Pod[]) {
+/**
+ * The API server's answers: created pods get names, a GET of the job returns `fresh` (null: not
+ * found), an adoption patch the adopted pod.
+ */
+function harness(j: Job, pods: Pod[], fresh: Job | null = j) {
   const informers = new Map<string, FakeInformer>();
   informers.set(collectionPath(R.jobs), new FakeInformer().set(j));
   informers.set(collectionPath(R.pods), new FakeInformer().set(...pods));
   let created = 0;
-  const h = fakeContext(informers, c => (c.method === 'POST' ? { ...(c.body as object), metadata: { ...(c.body as Pod).metadata, name: `new-${created++}` } } : c.body));
+  const h = fakeContext(informers, c => {
+    if (c.method === 'POST') return { ...(c.body as object), metadata: { ...(c.body as Pod).metadata, name: `new-${created++}` } };
+    if (c.method === 'GET') {
+      if (!fresh) throw new StatusError(404, 'NotFound', `jobs.batch "${j.metadata.name}" not found`);
+      return fresh;
+    }
+    const patch = (c.body as Pod | undefined)?.metadata;
+    const pod = pods.find(p => c.path.endsWith(`/pods/${p.metadata.name}`));
+    if (c.method === 'PATCH' && pod && patch?.ownerReferences?.[0]?.controller) {
+      return { ...pod, metadata: { ...pod.metadata, ownerReferences: patch.ownerReferences, finalizers: [...(pod.metadata.finalizers ?? []), ...(patch.finalizers ?? [])] } };
+    }
+    return c.body;
+  });
   const statuses = () => h.calls.filter(c => c.method === 'PUT' && c.path.endsWith('/status')).map(c => (c.body as Job).status!);
   return { ...h, statuses, run: () => jobController().reconcile('ns/pi', h.ctx) };
 }
@@ -90,14 +107,68 @@ test('reconcile: a new job gets startTime, pods up to parallelism, and active co
   assert.ok(status.startTime);
 });
 
-test('reconcile: only pods its selector selects are the job\'s', async () => {
-  const j = job({ completions: 1, parallelism: 1, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'job-uid' } } }, { startTime: '2024-01-01T00:00:00Z' });
+const JOB_REF = { apiVersion: 'batch/v1', kind: 'Job', name: 'pi', uid: 'job-uid', controller: true, blockOwnerDeletion: true };
+const JOB_PATH = '/apis/batch/v1/namespaces/ns/jobs/pi';
+const podPath = (p: Pod) => `/api/v1/namespaces/ns/pods/${p.metadata.name}`;
+
+/** A pod no controller owns, with the labels the job's selector asks for unless told otherwise. */
+function bare(name: string, labels: Record<string, string> = { 'batch.kubernetes.io/controller-uid': 'job-uid' }): Pod {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', uid: `${name}-uid`, labels, creationTimestamp: '2024-01-01T00:00:00Z' },
+    spec: { containers: [{ name: 'c' }] }, status: { phase: 'Running' },
+  };
+}
+
+test('reconcile: an orphan the selector matches is adopted with the tracking finalizer, after a fresh read of the job', async () => {
+  const j = job({ completions: 1, parallelism: 1 }, { startTime: '2024-01-01T00:00:00Z' });
+  const orphan = bare('orphan');
+  const h = harness(j, [orphan, bare('unmatched', { app: 'other' })]);
+  await h.run();
+  assert.deepEqual(h.calls.filter(c => c.method !== 'PUT').map(c => `${c.method} ${c.path}`), [`GET ${JOB_PATH}`, `PATCH ${podPath(orphan)}`],
+    'the adopted pod is the job\'s one active pod: nothing created, the unmatched orphan left alone');
+  assert.deepEqual(h.calls[1].body, { metadata: { ownerReferences: [JOB_REF], uid: 'orphan-uid', finalizers: [JOB_TRACKING_FINALIZER] } });
+  assert.equal(h.statuses()[0].active, 1);
+});
+
+test('reconcile: a job being deleted, replaced by a namesake or gone on the fresh read adopts nothing', async () => {
+  const j = job({ completions: 1, parallelism: 1 }, { startTime: '2024-01-01T00:00:00Z' });
+  const deleting = { ...j, metadata: { ...j.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } };
+  const cases: [string, Job, Job | null][] = [
+    ['being deleted', deleting, deleting],
+    ['deleted since the cache saw it', j, deleting],
+    ['replaced by a namesake', j, { ...j, metadata: { ...j.metadata, uid: 'other-uid' } }],
+    ['gone', j, null],
+  ];
+  for (const [why, cached, fresh] of cases) {
+    const h = harness(cached, [bare('orphan')], fresh);
+    await h.run();
+    assert.ok(!h.calls.some(c => c.method === 'PATCH'), why);
+  }
+});
+
+test('reconcile: owned pods the selector no longer matches are released with their finalizer; other controllers\' pods are ignored', async () => {
+  const j = job({ completions: 1, parallelism: 1 }, { startTime: '2024-01-01T00:00:00Z' });
   const relabelled = podOf(j, 'Running');
   relabelled.metadata.labels = { app: 'elsewhere' };
-  const h = harness(j, [relabelled]);
+  const foreign = bare('foreign');
+  foreign.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true }];
+  const h = harness(j, [relabelled, foreign]);
   await h.run();
-  assert.equal(h.calls.filter(c => c.method === 'POST').length, 1, 'a pod for the job is created');
+  const patches = h.calls.filter(c => c.method === 'PATCH');
+  assert.deepEqual(patches.map(c => c.path), [podPath(relabelled)]);
+  assert.deepEqual(patches[0].body, { metadata: {
+    ownerReferences: [{ $patch: 'delete', uid: 'job-uid' }], uid: relabelled.metadata.uid,
+    '$deleteFromPrimitiveList/finalizers': [JOB_TRACKING_FINALIZER],
+  } });
+  assert.ok(!h.calls.some(c => c.method === 'GET'), 'releasing needs no fresh read');
+  assert.equal(h.calls.filter(c => c.method === 'POST').length, 1, 'a pod for the job is created in its place');
   assert.equal(h.statuses()[0].active, 1);
+
+  // A job being deleted keeps what it owns as it is.
+  const deleting = { ...j, metadata: { ...j.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } };
+  const h2 = harness(deleting, [relabelled]);
+  await h2.run();
+  assert.ok(!h2.calls.some(c => c.method === 'PATCH'));
 });
 
 test('reconcile: finished pods go through uncountedTerminatedPods, lose the finalizer, then count', async () => {

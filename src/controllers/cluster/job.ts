@@ -4,16 +4,20 @@
 // recorded in status.uncountedTerminatedPods, then released, then moved into the counters, so no
 // pod is counted twice or lost across restarts. Finishing goes through FailureTarget or
 // SuccessCriteriaMet (active pods are terminated) before the final Failed or Complete.
+// Its pods are claimed as upstream's getPodsForJob does: matching orphans are adopted (with the
+// tracking finalizer), owned pods its selector no longer matches are released (without it).
 // What to do is decided in job-plan.ts; this file gathers its inputs and carries it out.
 import { nowTimestamp } from '../../api/object.js';
-import { selectorMatches } from '../../api/validation/selector.js';
+import type { LabelSelector } from '../../api/selectors/label-selector.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { objectKey, type Informer } from '../../client/informer.js';
 import { objectPath, collectionPath, R } from '../../client/resources.js';
 import { Expectations, expectationsFor } from '../expectations.js';
-import { controlledBy, controllerOf, inNamespace } from '../owner-index.js';
+import { candidatesFor, controlledBy, controllerOf, inNamespace } from '../owner-index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { ownerKey, splitKey } from '../types.js';
+import { splitKey } from '../types.js';
+import { claim, controllerRefTo, ownerIsCurrent } from '../workloads/controller-ref.js';
+import { ownedObjectsWatch, selectorOf, type OwnerKind } from '../workloads/selecting-owners.js';
 import { podForJob } from './job-pod-template.js';
 import { hasTrackingFinalizer as hasFinalizer, planJob, type Backoff, type JobActions } from './job-plan.js';
 import { JOB_NAME, JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
@@ -65,26 +69,44 @@ export function jobController(): Controller {
     if (JSON.stringify(actions.status) !== JSON.stringify(job.status ?? {})) await writeStatus(ctx, job, actions.status);
   }
 
+  /** The pods a running job controls after adopting and releasing as upstream's getPodsForJob. */
+  function claimPods(ctx: ControllerContext, job: Job, selector: LabelSelector): Promise<Pod[]> {
+    const ns = job.metadata.namespace!;
+    return claim({
+      client: ctx.client, owner: job, ownerRef: controllerRefTo(job, 'batch/v1', 'Job'), selector,
+      candidates: candidatesFor(ctx.informer<Pod>(R.pods), job),
+      pathOf: p => objectPath(R.pods, ns, p.metadata.name!),
+      ownerStillValid: () => ownerIsCurrent(ctx.client, objectPath(R.jobs, ns, job.metadata.name!), job.metadata.uid!),
+      finalizers: [JOB_TRACKING_FINALIZER],
+    });
+  }
+
   return {
     name: 'job',
-    watches: [{ resource: R.jobs }, { resource: R.pods, mapTo: ownerKey('Job') }],
+    watches: [{ resource: R.jobs }, ownedObjectsWatch(R.pods, jobs)],
     workers: 4,
     async reconcile(key, ctx) {
       let job = ctx.informer<Job>(R.jobs).get(key);
       const podInformer = ctx.informer<Pod>(R.pods);
       const exp = expectationsFor(expectations, podInformer as unknown as Informer);
-      // Pods of a deleted job (or orphaned from it) would keep the tracking finalizer forever.
-      await releaseFinalizers(ctx, strayPods(inNamespace(podInformer, splitKey(key).namespace), splitKey(key).name, job?.metadata.uid));
+      // An unparseable selector selects nothing (validation rejects it); a finished job claims nothing more.
+      const selector = job && selectorOf(job.spec.selector);
+      const running = job && selector && !finishedCondition(job) ? job : undefined;
+      const pods = running ? await claimPods(ctx, running, selector!) : [];
+      // Pods of a deleted job (or orphaned from it) would keep the tracking finalizer forever; an
+      // orphan just adopted keeps it.
+      const claimed = new Set(pods.map(p => p.metadata.uid));
+      const stray = strayPods(inNamespace(podInformer, splitKey(key).namespace), splitKey(key).name, job?.metadata.uid);
+      await releaseFinalizers(ctx, stray.filter(p => !claimed.has(p.metadata.uid)));
       if (!job) {
         exp.forget(key);
         backoff.delete(key);
         return;
       }
-      // Its pods are those it controls that its selector selects, as upstream claims them.
-      const selector = job.spec.selector;
-      const pods = controlledBy(podInformer, job.metadata.uid!).filter(p => !selector || selectorMatches(selector, p.metadata.labels));
-      if (finishedCondition(job)) {
-        await releaseFinalizers(ctx, pods.filter(hasFinalizer));
+      if (!selector) return;
+      if (!running) {
+        const owned = controlledBy(podInformer, job.metadata.uid!).filter(p => selector.matches(p.metadata.labels));
+        await releaseFinalizers(ctx, owned.filter(hasFinalizer));
         return;
       }
       const now = Date.now();
@@ -101,6 +123,11 @@ export function jobController(): Controller {
       await execute(ctx, exp, key, job, actions);
     },
   };
+}
+
+/** Jobs in the pod watch: a pod's controlling Job, or the Jobs that may adopt an orphan. */
+function jobs(ctx: ControllerContext): OwnerKind<Job> {
+  return { kind: 'Job', owners: ctx.informer<Job>(R.jobs), selector: j => selectorOf(j.spec.selector) };
 }
 
 /** Tracked pods of the named job that it does not (or no longer) control. */

@@ -1,7 +1,7 @@
 // NoExecute taint manager: pods on a node with a NoExecute taint they do not tolerate are deleted
 // at once; pods tolerating it for tolerationSeconds are deleted when that time has passed since the
 // taint was added. Each eviction first marks the pod with the DisruptionTarget condition.
-import { nowTimestamp } from '../../api/object.js';
+import { changedCondition } from '../../api/conditions.js';
 import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
@@ -31,9 +31,10 @@ export function taintEvictionController(): Controller {
           continue;
         }
         const path = objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!);
-        const conditions = [...(pod.status?.conditions ?? []).filter(c => c.type !== 'DisruptionTarget'),
-          { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: nowTimestamp() }];
-        await ignoreNotFound(ctx.client.patch(`${path}/status`, { status: { conditions } }, 'merge'));
+        // As upstream's addConditionAndDeletePod: a pod already marked (a deletion that failed
+        // before) is not written again; the patch names only this condition (merged by type).
+        const target = changedCondition(pod.status?.conditions, { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' });
+        if (target) await ignoreNotFound(ctx.client.patch(`${path}/status`, { status: { conditions: [target] } }, 'strategic'));
         ctx.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`);
         await ignoreNotFound(ctx.client.delete(path, { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: pod.metadata.uid } }));
       }

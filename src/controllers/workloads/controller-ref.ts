@@ -1,6 +1,7 @@
 // Ownership: the controllerRef a controller stamps on what it creates, and claiming — keeping what
 // it owns and still selects, adopting matching orphans, releasing owned objects it no longer
-// selects — with upstream's patches (strategic merge on ownerReferences, guarded by the UID).
+// selects — with upstream's patches (strategic merge on ownerReferences, guarded by the UID; the
+// owner's finalizers, if it keeps any on what it controls, added and removed in the same patch).
 import { isConflict, isNotFound, StatusError } from '../../api/errors.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
@@ -27,6 +28,11 @@ export interface ClaimOptions<T extends KubeObject> {
    * be deleted or replaced by a namesake, and adopting into it would leak the orphan.
    */
   ownerStillValid(): Promise<boolean>;
+  /**
+   * Finalizers the owner keeps on what it controls (the Job's tracking finalizer): put on in the
+   * adoption patch and taken off in the release patch, as upstream's ControllerRefManager does.
+   */
+  finalizers?: string[];
 }
 
 /** Returns the candidates the owner controls after adopting and releasing as needed. */
@@ -42,7 +48,10 @@ export async function claim<T extends KubeObject>(o: ClaimOptions<T>): Promise<T
       if (matches) { claimed.push(obj); continue; }
       if (ownerDeleting) continue;
       await ignoreGone(o.client.patch(o.pathOf(obj), {
-        metadata: { ownerReferences: [{ $patch: 'delete', uid: o.ownerRef.uid }], uid: obj.metadata.uid },
+        metadata: {
+          ownerReferences: [{ $patch: 'delete', uid: o.ownerRef.uid }], uid: obj.metadata.uid,
+          ...(o.finalizers?.length ? { '$deleteFromPrimitiveList/finalizers': o.finalizers } : {}),
+        },
       }, 'strategic'));
       continue;
     }
@@ -50,7 +59,7 @@ export async function claim<T extends KubeObject>(o: ClaimOptions<T>): Promise<T
     canAdopt ??= await o.ownerStillValid();
     if (!canAdopt) continue;
     const adopted = await ignoreGone(o.client.patch<T>(o.pathOf(obj), {
-      metadata: { ownerReferences: [o.ownerRef], uid: obj.metadata.uid },
+      metadata: { ownerReferences: [o.ownerRef], uid: obj.metadata.uid, ...(o.finalizers?.length ? { finalizers: o.finalizers } : {}) },
     }, 'strategic'));
     if (adopted) claimed.push(adopted);
   }
