@@ -33,31 +33,51 @@ function maxInto(into: ResourceList, other: ResourceList): void {
 }
 
 const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
+const limitsOf = (c: Container) => toResourceList(c.resources?.limits);
 
 /**
- * What a pod asks of a node, as upstream's PodRequests: the containers' sum, raised to any single
- * init container's need (restartable "sidecar" init containers run alongside and add up), plus
- * the pod overhead.
+ * A pod's containers' amounts as upstream's PodRequests/PodLimits add them up: the containers'
+ * sum, raised to any single init container's need (restartable "sidecar" init containers run
+ * alongside and add up). `seen` gets each container's amounts, an init container's with the
+ * sidecars started before it, as upstream's ContainerFn does.
  */
-export function podRequests(pod: Pod): ResourceList {
+function containersTotal(pod: Pod, of: (c: Container) => ResourceList, seen?: (amounts: ResourceList) => void): ResourceList {
   const total: ResourceList = new Map();
-  for (const c of pod.spec?.containers ?? []) addInto(total, requestsOf(c));
+  for (const c of pod.spec?.containers ?? []) {
+    const r = of(c);
+    seen?.(r);
+    addInto(total, r);
+  }
   const sidecars: ResourceList = new Map();
   const initMax: ResourceList = new Map();
   for (const c of pod.spec?.initContainers ?? []) {
-    const r = requestsOf(c);
-    if (c.restartPolicy === 'Always') {
-      addInto(sidecars, r);
-      maxInto(initMax, sidecars);
-    } else {
-      const withSidecars = new Map(sidecars);
-      addInto(withSidecars, r);
-      maxInto(initMax, withSidecars);
-    }
+    const r = of(c);
+    if (c.restartPolicy === 'Always') addInto(sidecars, r);
+    const running = new Map(sidecars);
+    if (c.restartPolicy !== 'Always') addInto(running, r);
+    seen?.(running);
+    maxInto(initMax, running);
   }
   addInto(total, sidecars);
   maxInto(total, initMax);
+  return total;
+}
+
+/** What a pod asks of a node, as upstream's PodRequests: its containers' total plus the pod overhead. */
+export function podRequests(pod: Pod): ResourceList {
+  const total = containersTotal(pod, requestsOf);
   addInto(total, toResourceList(pod.spec?.overhead));
+  return total;
+}
+
+/**
+ * A pod's limits, as upstream's PodLimits: its containers' total, plus the pod overhead for the
+ * resources some container limits. `seen` as for the total above (the kubelet asks whether every
+ * container limits a resource).
+ */
+export function podLimits(pod: Pod, seen?: (limits: ResourceList) => void): ResourceList {
+  const total = containersTotal(pod, limitsOf, seen);
+  for (const [name, v] of toResourceList(pod.spec?.overhead)) if (total.has(name)) total.set(name, total.get(name)! + v);
   return total;
 }
 
