@@ -275,6 +275,7 @@ export class Agent {
         nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
         volumeStats: async () => this.kubelet?.volumeStats() ?? [],
+        podCgroups: () => this.kubelet?.podCgroups() ?? new Map(),
         metrics: this.kubeletRegistry,
       });
       await this.kubeletServer.start();
