@@ -2,7 +2,8 @@
 // upstream's cgroupsPerQOS): a Guaranteed, a Burstable and a BestEffort pod each get `pod<uid>`
 // under the pods' cgroup or their class's, with upstream's cpu.shares, CFS quota and memory limit
 // read back from the host; their containers run below it; the Burstable class's shares follow its
-// pods; deleting the pods removes their cgroups, and a pod cgroup of no pod is removed too.
+// pods; deleting the pods removes their cgroups, so does finishing, and a pod cgroup of no pod is
+// removed too.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
@@ -155,6 +156,20 @@ describe('pod and QoS cgroups', { timeout: 180_000 }, () => {
     await eventually(() => paths.every(p => !cgroupExists(p)), 30_000, 'pod cgroups removed from every hierarchy');
     assert.equal(read('cpu', `${ROOT}/burstable`, 'cpu.shares'), '2');
     assert.ok(cgroupExists(`${ROOT}/besteffort`), 'the QoS cgroups stay');
+  });
+
+  test('a finished pod keeps its object but loses its cgroup', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'once' },
+      spec: { nodeName: NODE, restartPolicy: 'Never', containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '2'], resources: { requests: { cpu: '50m' } } }] },
+    }));
+    const uid = (JSON.parse(await k(['get', 'pod', 'once', '-o', 'json'])) as { metadata: { uid: string } }).metadata.uid;
+    const path = `${ROOT}/burstable/pod${uid}`;
+    await eventually(() => cgroupExists(path), 30_000, 'its cgroup made');
+    await eventually(async () => (await k(['get', 'pod', 'once', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded', 60_000, 'once Succeeded');
+    await eventually(() => !cgroupExists(path), 30_000, 'the finished pod\'s cgroup removed');
+    assert.equal(read('cpu', `${ROOT}/burstable`, 'cpu.shares'), '2', 'a finished pod\'s requests no longer count');
+    await k(['delete', 'pod', 'once', '--wait=true']);
   });
 
   test('a pod cgroup of no pod on the node is removed', async () => {

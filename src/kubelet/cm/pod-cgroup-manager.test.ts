@@ -33,8 +33,10 @@ test('start makes the QoS cgroups in each managed controller with their shares',
   assert.equal(existsSync(join(fs, 'cpuset', 'kubepods')), false, 'left to the runtime');
   assert.equal(read('cpu', 'kubepods', 'besteffort', 'cpu.shares'), '2');
   assert.equal(read('cpu', 'kubepods', 'burstable', 'cpu.shares'), '1536');
+  writeFileSync(join(fs, 'cpu', 'kubepods', 'besteffort', 'cpu.shares'), '1024\n');
   assert.equal(m.updateQos([pod('b', 'Burstable', '1500m'), pod('c', 'Burstable', '500m')]), 2048);
   assert.equal(read('cpu', 'kubepods', 'burstable', 'cpu.shares'), '2048');
+  assert.equal(read('cpu', 'kubepods', 'besteffort', 'cpu.shares'), '2', 'BestEffort is put back to the minimum');
 });
 
 test('a pod cgroup is made under its class with its settings, once', () => {

@@ -28,17 +28,21 @@ export class PodCgroupManager {
     return this.controllers.length > 0;
   }
 
-  /** Makes the QoS classes' cgroups: BestEffort gets the minimum shares, Burstable its pods' requests. */
+  /** Makes the QoS classes' cgroups with their shares. */
   start(pods: PodObject[]): void {
     if (!this.enabled) return;
-    this.make(qosCgroup(this.root, 'BestEffort'), { cpuShares: MIN_SHARES });
-    this.make(qosCgroup(this.root, 'Burstable'), { cpuShares: burstableCpuShares(pods) });
+    for (const qos of ['BestEffort', 'Burstable'] as const) this.make(qosCgroup(this.root, qos), {});
+    this.updateQos(pods);
   }
 
-  /** Sets the Burstable cgroup's cpu.shares from the node's pods (upstream's UpdateCgroups); returns them. */
+  /**
+   * Sets the QoS classes' cpu.shares, as upstream's UpdateCgroups: BestEffort the minimum,
+   * Burstable its pods' requests (returned).
+   */
   updateQos(pods: PodObject[]): number | undefined {
     if (!this.enabled) return undefined;
     const cpuShares = burstableCpuShares(pods);
+    this.write(qosCgroup(this.root, 'BestEffort'), { cpuShares: MIN_SHARES });
     this.write(qosCgroup(this.root, 'Burstable'), { cpuShares });
     return cpuShares;
   }

@@ -9,8 +9,9 @@ import { milliCpuToQuota, milliCpuToShares, MIN_SHARES, QUOTA_PERIOD } from '../
 import type { PodObject } from '../types.js';
 import { podQos } from './cgroup-names.js';
 
+/** Settings of a cgroup; those absent are not written. */
 export interface CgroupResourceConfig {
-  cpuShares: number;
+  cpuShares?: number;
   /** With cpuPeriod: cpu.cfs_quota_us; absent, the pod's CPU time is not capped at its level. */
   cpuQuota?: number;
   cpuPeriod?: number;
