@@ -1,8 +1,12 @@
-// Resource arithmetic as plain numbers: cpu in millicores (upstream's MilliValue), everything else
-// in whole units (bytes, pods, devices; its Value), both rounded up. Quantities are parsed once per
-// pod or node with the one exact parser, never in the hot loop, which adds plain numbers.
-import { parseQuantity, QuantityParseError, scaledValue } from '../api/quantity.js';
-import type { Container, Pod, Quantity } from './types.js';
+// A pod's resources as upstream's PodRequests and PodLimits total them (the scheduler and the
+// kubelet's admission and cgroups use them), as plain numbers: cpu in millicores (upstream's
+// MilliValue), everything else in whole units (bytes, pods, devices; its Value), both rounded up.
+// Quantities are parsed once per pod or node with the one exact parser, never in the hot loop,
+// which adds plain numbers.
+import { parseQuantity, QuantityParseError, scaledValue } from './quantity.js';
+import type { Container, Pod, Quantity } from './types/generated.js';
+
+type PodLike = Pick<Pod, 'spec'>;
 
 export const CPU = 'cpu';
 export const MEMORY = 'memory';
@@ -32,7 +36,7 @@ function maxInto(into: ResourceList, other: ResourceList): void {
   for (const [k, v] of other) if (v > (into.get(k) ?? 0)) into.set(k, v);
 }
 
-const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
+export const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
 const limitsOf = (c: Container) => toResourceList(c.resources?.limits);
 
 /**
@@ -41,7 +45,7 @@ const limitsOf = (c: Container) => toResourceList(c.resources?.limits);
  * alongside and add up). `seen` gets each container's amounts, an init container's with the
  * sidecars started before it, as upstream's ContainerFn does.
  */
-function containersTotal(pod: Pod, of: (c: Container) => ResourceList, seen?: (amounts: ResourceList) => void): ResourceList {
+function containersTotal(pod: PodLike, of: (c: Container) => ResourceList, seen?: (amounts: ResourceList) => void): ResourceList {
   const total: ResourceList = new Map();
   for (const c of pod.spec?.containers ?? []) {
     const r = of(c);
@@ -64,7 +68,7 @@ function containersTotal(pod: Pod, of: (c: Container) => ResourceList, seen?: (a
 }
 
 /** What a pod asks of a node, as upstream's PodRequests: its containers' total plus the pod overhead. */
-export function podRequests(pod: Pod): ResourceList {
+export function podRequests(pod: PodLike): ResourceList {
   const total = containersTotal(pod, requestsOf);
   addInto(total, toResourceList(pod.spec?.overhead));
   return total;
@@ -75,31 +79,8 @@ export function podRequests(pod: Pod): ResourceList {
  * resources some container limits. `seen` as for the total above (the kubelet asks whether every
  * container limits a resource).
  */
-export function podLimits(pod: Pod, seen?: (limits: ResourceList) => void): ResourceList {
+export function podLimits(pod: PodLike, seen?: (limits: ResourceList) => void): ResourceList {
   const total = containersTotal(pod, limitsOf, seen);
   for (const [name, v] of toResourceList(pod.spec?.overhead)) if (total.has(name)) total.set(name, total.get(name)! + v);
   return total;
-}
-
-// Scoring counts a container without requests as if it asked for this much (upstream's
-// DefaultMilliCPURequest / DefaultMemoryRequest), so best-effort pods still spread out.
-export const DEFAULT_MILLI_CPU = 100;
-export const DEFAULT_MEMORY = 200 * 1024 * 1024;
-
-/** cpu and memory for scoring: like podRequests, with the non-zero defaults per container. */
-export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
-  let cpu = 0;
-  let memory = 0;
-  for (const c of pod.spec?.containers ?? []) {
-    const r = requestsOf(c);
-    cpu += r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU;
-    memory += r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY;
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    const r = requestsOf(c);
-    cpu = Math.max(cpu, r.has(CPU) ? r.get(CPU)! : DEFAULT_MILLI_CPU);
-    memory = Math.max(memory, r.has(MEMORY) ? r.get(MEMORY)! : DEFAULT_MEMORY);
-  }
-  const overhead = toResourceList(pod.spec?.overhead);
-  return { cpu: cpu + (overhead.get(CPU) ?? 0), memory: memory + (overhead.get(MEMORY) ?? 0) };
 }
