@@ -175,8 +175,8 @@ export class Kubelet {
     });
     this.pods.start();
     await Promise.all([this.pods.waitForSync(), this.services.waitForSync()]);
-    this.cgroups.start(this.pods.list());
-    if (this.cgroups.enabled) this.log('QoS cgroups ready', { root: this.o.cgroupRoot });
+    const burstableShares = this.cgroups.updateQos(this.pods.list());
+    if (burstableShares !== undefined) this.log('QoS cgroups ready', { root: this.o.cgroupRoot, burstableCpuShares: burstableShares });
     // Adoption: every pod the runtime or the disk knows of gets a sync; pods still in the API keep
     // their running containers, the rest are cleaned up.
     await this.relist();

@@ -23,9 +23,9 @@ function pod(uid: string, qosClass: string, cpu?: string, memory?: string): PodO
   return { metadata: { name: uid, namespace: 'default', uid }, spec: { containers: [{ name: 'c', resources }] }, status: { phase: 'Running', qosClass } };
 }
 
-test('start makes the QoS cgroups in each managed controller with their shares', () => {
+test('the QoS cgroups are made in each managed controller with their shares, and kept so', () => {
   const m = new PodCgroupManager('/kubepods', fs);
-  m.start([pod('b', 'Burstable', '1500m')]);
+  assert.equal(m.updateQos([pod('b', 'Burstable', '1500m')]), 1536);
   for (const c of ['cpu', 'cpuacct', 'memory', 'pids']) {
     assert.ok(existsSync(join(fs, c, 'kubepods', 'burstable')), c);
     assert.ok(existsSync(join(fs, c, 'kubepods', 'besteffort')), c);
@@ -37,11 +37,14 @@ test('start makes the QoS cgroups in each managed controller with their shares',
   assert.equal(m.updateQos([pod('b', 'Burstable', '1500m'), pod('c', 'Burstable', '500m')]), 2048);
   assert.equal(read('cpu', 'kubepods', 'burstable', 'cpu.shares'), '2048');
   assert.equal(read('cpu', 'kubepods', 'besteffort', 'cpu.shares'), '2', 'BestEffort is put back to the minimum');
+  rmSync(join(fs, 'memory', 'kubepods', 'burstable'), { recursive: true });
+  m.updateQos([]);
+  assert.ok(existsSync(join(fs, 'memory', 'kubepods', 'burstable')), 'a removed QoS cgroup is made again');
 });
 
 test('a pod cgroup is made under its class with its settings, once', () => {
   const m = new PodCgroupManager('/kubepods', fs);
-  m.start([]);
+  m.updateQos([]);
   const g = pod('g1', 'Guaranteed', '250m', '64Mi');
   assert.equal(m.parentOf(g), '/kubepods/podg1');
   assert.equal(m.ensurePod(g), true);
@@ -74,7 +77,7 @@ test('removing a pod cgroup removes it and what the runtime made below it from e
 test('cgroup v2: nothing is made, pods keep the pods cgroup as parent', () => {
   writeFileSync(join(fs, 'cgroup.controllers'), 'cpu memory\n');
   const m = new PodCgroupManager('/kubepods', fs);
-  m.start([]);
+  m.updateQos([]);
   assert.equal(m.enabled, false);
   assert.equal(m.parentOf(pod('g1', 'Guaranteed', '1', '1Mi')), '/kubepods');
   assert.equal(m.ensurePod(pod('g1', 'Guaranteed', '1', '1Mi')), false);

@@ -1,6 +1,6 @@
 // The pods' cgroup tree on a cgroup v1 node (upstream's QoS and pod container managers with the
 // cgroupfs driver): the QoS classes' cgroups under the pods' cgroup, made at start, the Burstable
-// one's cpu.shares kept at its pods' requests; a cgroup per pod, made with the pod's settings
+// one's cpu.shares kept at its pods' requests (both remade should they go); a cgroup per pod, made with the pod's settings
 // before its sandbox (whose cgroup parent it is) and removed, with anything left running in it,
 // once the pod's sandbox and containers are gone. Only the controllers whose settings the kubelet
 // owns (cpu, cpuacct, memory, pids) get the cgroups made here; the runtime adds the levels it
@@ -28,22 +28,15 @@ export class PodCgroupManager {
     return this.controllers.length > 0;
   }
 
-  /** Makes the QoS classes' cgroups with their shares. */
-  start(pods: PodObject[]): void {
-    if (!this.enabled) return;
-    for (const qos of ['BestEffort', 'Burstable'] as const) this.make(qosCgroup(this.root, qos), {});
-    this.updateQos(pods);
-  }
-
   /**
-   * Sets the QoS classes' cpu.shares, as upstream's UpdateCgroups: BestEffort the minimum,
-   * Burstable its pods' requests (returned).
+   * Makes the QoS classes' cgroups if missing and sets their cpu.shares, as upstream's
+   * UpdateCgroups: BestEffort the minimum, Burstable its pods' requests (returned).
    */
   updateQos(pods: PodObject[]): number | undefined {
     if (!this.enabled) return undefined;
     const cpuShares = burstableCpuShares(pods);
-    this.write(qosCgroup(this.root, 'BestEffort'), { cpuShares: MIN_SHARES });
-    this.write(qosCgroup(this.root, 'Burstable'), { cpuShares });
+    this.make(qosCgroup(this.root, 'BestEffort'), { cpuShares: MIN_SHARES });
+    this.make(qosCgroup(this.root, 'Burstable'), { cpuShares });
     return cpuShares;
   }
 
