@@ -243,7 +243,7 @@ export class Agent {
     }
     this.kubelet = new Kubelet({
       client: this.client, informers: this.informers, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images,
-      rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupParent: o.cgroupRoot, recorder: this.recorder,
+      rootDir: paths.kubelet, nodeIPs: [addresses[0].address], cgroupRoot: o.cgroupRoot, recorder: this.recorder,
       dns: { clusterDNS: o.clusterDNS ?? await this.kubeDnsIPs(), clusterDomain: o.clusterDomain, resolvConf: o.resolvConf },
       localImages: o.registryMirrors?.[BUILTIN_REGISTRY] ? undefined : builtinImageSource(runtime.endpoint),
       logRotation: o.containerLogRotation, metrics: this.kubeletMetrics, logsShipped: this.logShipper,
@@ -275,6 +275,7 @@ export class Agent {
         nodeName: o.nodeName, servingAddresses: servingNames, log: o.log, tls: serving, reviews: apiReviewClient(this.client),
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
         volumeStats: async () => this.kubelet?.volumeStats() ?? [],
+        podCgroups: () => this.kubelet?.podCgroups() ?? new Map(),
         metrics: this.kubeletRegistry,
       });
       await this.kubeletServer.start();

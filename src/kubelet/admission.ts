@@ -2,7 +2,7 @@
 // runs anything: the node's labels must match the pod's nodeSelector, and its allocatable resources
 // (and pod count) must hold the pod beside the pods already admitted. A rejected pod fails with
 // reason OutOf<resource> or NodeAffinity and the message "Pod was rejected: ...".
-import { podRequests, toResourceList } from '../scheduler/resources.js';
+import { podRequests, toResourceList } from '../api/pod-resources.js';
 import type { PodObject } from './types.js';
 
 export interface Rejection { reason: string; message: string }

@@ -8,7 +8,7 @@ import type { Container, SecurityContext } from '../api/types/generated.js';
 import type {
   ContainerConfig, DNSConfig, KeyValue, LinuxContainerResources, LinuxContainerSecurityContext, Mount, NamespaceOption, PodSandboxConfig, PortMapping, Protocol,
 } from './cri/types.js';
-import { milliCpuToShares } from './cpu-shares.js';
+import { milliCpuToQuota, milliCpuToShares, QUOTA_PERIOD } from './cpu-shares.js';
 import * as L from './labels.js';
 import type { PodObject } from './types.js';
 import type { HostDevice, HostMount } from './volumes/pod-volumes.js';
@@ -129,9 +129,6 @@ export function containerConfig(pod: PodObject, c: Container, inputs: ContainerR
   };
 }
 
-const QUOTA_PERIOD = 100_000;
-const MIN_QUOTA = 1000;
-
 function milli(q: string | number | undefined): number | undefined {
   return q === undefined ? undefined : Number(milliValue(parseQuantity(q)));
 }
@@ -143,7 +140,8 @@ export function linuxResources(c: Container, qosClass: string, nodeMemory: numbe
   const memLimit = milli(c.resources?.limits?.memory);
   const memRequest = milli(c.resources?.requests?.memory) ?? memLimit;
   const r: LinuxContainerResources = { cpuShares: milliCpuToShares(cpuRequest), cpuPeriod: QUOTA_PERIOD };
-  if (cpuLimit !== undefined && cpuLimit > 0) r.cpuQuota = Math.max(MIN_QUOTA, Math.floor((cpuLimit * QUOTA_PERIOD) / 1000));
+  const quota = milliCpuToQuota(cpuLimit);
+  if (quota !== undefined) r.cpuQuota = quota;
   if (memLimit !== undefined) r.memoryLimitInBytes = Math.floor(memLimit / 1000);
   r.oomScoreAdj = oomScoreAdj(qosClass, memRequest === undefined ? 0 : memRequest / 1000, nodeMemory);
   return r;

@@ -22,6 +22,7 @@ import * as L from './labels.js';
 import { ApiObjectSource } from './object-source.js';
 import { PodDnsConfigurer, type KubeletDnsOptions } from './pod-dns.js';
 import { PodSyncer } from './pod-sync.js';
+import { PodCgroupManager } from './cm/pod-cgroup-manager.js';
 import { probeKindText, ProberManager } from './prober/prober-manager.js';
 import type { NodeObject, PodObject, ServiceObject } from './types.js';
 import { ContainerLogManager, DEFAULT_ROTATION_POLICY } from './logs/container-log-manager.js';
@@ -57,7 +58,8 @@ export interface KubeletOptions {
   dns?: KubeletDnsOptions;
   /** The node's IPs (status.hostIP(s)); defaults to the Node object's InternalIP addresses. */
   nodeIPs?: string[];
-  cgroupParent?: string;
+  /** The pods' cgroup (--cgroup-root): the QoS classes' and pods' cgroups are made below it. */
+  cgroupRoot: string;
   /**
    * Periodic sync of every pod (default 10 s): refreshes API-data volumes and node facts. Exits,
    * probe results, backoff ends and deadlines trigger syncs of their own, so this can be slow.
@@ -101,6 +103,7 @@ export class Kubelet {
   private readonly pluginWatcher: PluginWatcher;
   private readonly logs: ContainerLogManager;
   private readonly logGc: LogGarbageCollector;
+  private readonly cgroups: PodCgroupManager;
   private readonly log: Logger;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly workers: Promise<void>[] = [];
@@ -116,6 +119,7 @@ export class Kubelet {
 
   constructor(private readonly o: KubeletOptions) {
     this.log = o.log ?? logger('kubelet');
+    this.cgroups = new PodCgroupManager(o.cgroupRoot);
     const recorder = o.recorder ?? new ApiEventRecorder(o.client, 'kubelet', { host: o.nodeName });
     this.pods = new Informer<PodObject>(o.client, collectionPath(R.pods), { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.pods.addIndex('uid', p => [p.metadata.uid ?? '']);
@@ -142,7 +146,7 @@ export class Kubelet {
     this.syncer = new PodSyncer({
       metrics: o.metrics,
       client: o.client, runtime: o.runtime, images: new ImageManager(o.images, objects, o.localImages, this.startup), objects, tokens: new TokenManager(o.client), volumes: this.volumes,
-      prober: this.prober, recorder, rootDir: o.rootDir, cgroupParent: o.cgroupParent,
+      prober: this.prober, recorder, rootDir: o.rootDir, cgroups: this.cgroups,
       dns: new PodDnsConfigurer({ ...o.dns, nodeName: o.nodeName, nodeIPs: () => this.nodeFacts.hostIPs, recorder }),
       node: () => this.nodeFacts, pods: () => this.pods.list(), services: () => this.services.list() as unknown as Service[],
     });
@@ -171,10 +175,13 @@ export class Kubelet {
     });
     this.pods.start();
     await Promise.all([this.pods.waitForSync(), this.services.waitForSync()]);
+    const burstableShares = this.cgroups.updateQos(this.pods.list());
+    if (burstableShares !== undefined) this.log('QoS cgroups ready', { root: this.o.cgroupRoot, burstableCpuShares: burstableShares });
     // Adoption: every pod the runtime or the disk knows of gets a sync; pods still in the API keep
     // their running containers, the rest are cleaned up.
     await this.relist();
     for (const uid of this.volumes.knownPods()) this.queue.add(uid);
+    this.queueOrphanedCgroups();
     for (let i = 0; i < (this.o.workers ?? 16); i++) this.workers.push(this.work());
     this.every(this.o.relistIntervalMs ?? 1000, () => this.relist());
     this.logs.start(this.o.logRotationPeriodMs);
@@ -184,6 +191,8 @@ export class Kubelet {
     this.every(this.o.resyncIntervalMs ?? 10_000, async () => {
       await this.refreshNode();
       for (const p of this.pods.list()) this.queue.add(p.metadata.uid!);
+      this.cgroups.updateQos(this.pods.list());
+      this.queueOrphanedCgroups();
     });
   }
 
@@ -196,6 +205,11 @@ export class Kubelet {
   podLabels(uid: string): Record<string, string> | undefined {
     const pod = this.pods.byIndex('uid', uid)[0];
     return pod ? { ...pod.metadata.labels } : undefined;
+  }
+
+  /** The pods' own cgroups on this node, by pod uid (the kubelet server's pod-level usage). */
+  podCgroups(): Map<string, string> {
+    return this.cgroups.podCgroups();
   }
 
   /** Usage of the claims' CSI volumes on this node (kubelet_volume_stats_* on /metrics). */
@@ -259,6 +273,14 @@ export class Kubelet {
       return 'create';
     }
     return changed ? 'update' : 'sync';
+  }
+
+  /**
+   * Pod cgroups of no pod bound here (left by a pod deleted while the kubelet was down) are
+   * cleaned up like any unknown pod's remains, as upstream's cleanupOrphanedPodCgroups.
+   */
+  private queueOrphanedCgroups(): void {
+    for (const uid of this.cgroups.podCgroups().keys()) if (!this.pods.byIndex('uid', uid).length) this.queue.add(uid);
   }
 
   /** Lists CRI sandboxes and containers; pods whose runtime state changed are synced. */

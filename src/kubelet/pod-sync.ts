@@ -33,6 +33,8 @@ import { ensureSharedMount } from './volumes/shared-mount.js';
 import type { TokenSource } from './token/token-manager.js';
 import type { ContainerType, KubeletMetrics } from './kubelet-metrics.js';
 import { errorMessage } from '../util/error-message.js';
+import { CgroupError } from '../util/cgroups.js';
+import type { PodCgroupManager } from './cm/pod-cgroup-manager.js';
 
 /** Upstream never gives a container less than this to stop, even when the grace period is spent. */
 const MIN_GRACE_SECONDS = 2;
@@ -48,7 +50,8 @@ export interface SyncDeps {
   recorder: EventRecorder;
   rootDir: string;
   dns?: DnsSettings;
-  cgroupParent?: string;
+  /** The pods' cgroups: each pod's is made before its sandbox, whose cgroup parent it is. */
+  cgroups: PodCgroupManager;
   node(): NodeFacts & { memoryBytes: number; labels?: Record<string, string> };
   /** The pods bound to this node, as the informer has them. */
   pods(): PodObject[];
@@ -90,6 +93,8 @@ export class PodSyncer {
       // Finished pods run nothing; their last status stands.
       await this.stopAll(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
       this.d.prober.removePod(uid);
+      // Nothing of it runs any more: its cgroup goes, as upstream's cleanup of terminated pods' cgroups.
+      if (await this.d.cgroups.removePod(uid)) this.d.cgroups.updateQos(this.d.pods());
       return {};
     }
 
@@ -162,6 +167,8 @@ export class PodSyncer {
       await ignoreNotFound(this.d.runtime.removePodSandbox(s.id));
     }
     await this.d.volumes.tearDown(uid);
+    // Its sandbox and containers are gone: so goes its cgroup (with anything still running in it).
+    if (await this.d.cgroups.removePod(uid)) this.d.cgroups.updateQos(this.d.pods());
     this.d.tokens.forgetPod(uid);
     this.waiting.delete(uid);
     this.written.delete(uid);
@@ -175,7 +182,13 @@ export class PodSyncer {
     const uid = pod.metadata.uid!;
     const node = this.d.node();
 
-    // Volumes come first (upstream waits for them before the sandbox) and are refreshed every sync.
+    // The pod's cgroup comes first (upstream makes it before the data dirs and volumes).
+    if (!this.ensurePodCgroup(pod)) {
+      result.retryAfterMs = 2000;
+      return state;
+    }
+
+    // Volumes come next (upstream waits for them before the sandbox) and are refreshed every sync.
     let volumes: Map<string, PodVolume>;
     try {
       volumes = await this.d.volumes.setUp({ pod, node, podIPs: state.sandboxes[0]?.ips ?? [], objects, tokens: this.d.tokens });
@@ -195,7 +208,7 @@ export class PodSyncer {
     if (sandboxPlan.createSandbox) {
       this.d.metrics?.podStarting();
       try {
-        const config = sandboxConfig(pod, sandboxPlan.attempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
+        const config = sandboxConfig(pod, sandboxPlan.attempt, this.d.rootDir, this.d.dns, this.d.cgroups.parentOf(pod));
         await this.d.runtime.runPodSandbox(config);
       } catch (err) {
         this.d.metrics?.podStartFailed();
@@ -233,6 +246,21 @@ export class PodSyncer {
       changed = did || changed;
     }
     return changed ? readPodState(this.d.runtime, uid) : state;
+  }
+
+  /**
+   * Makes the pod's cgroup if it is missing, and then the Burstable class's shares count its
+   * requests. False (with upstream's event) when the cgroup cannot be made.
+   */
+  private ensurePodCgroup(pod: PodObject): boolean {
+    try {
+      if (this.d.cgroups.ensurePod(pod)) this.d.cgroups.updateQos(this.d.pods());
+      return true;
+    } catch (err) {
+      if (!(err instanceof CgroupError)) throw err;
+      this.event(pod, 'Warning', 'FailedCreatePodContainer', `unable to ensure pod container exists: ${err.message}`);
+      return false;
+    }
   }
 
   private syncProbes(pod: PodObject, state: PodRuntimeState, podIP: string): void {
@@ -289,7 +317,7 @@ export class PodSyncer {
       const node = this.d.node();
       const devices = containerDevices(c, env.volumes);
       const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, devices, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
-      const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroupParent);
+      const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroups.parentOf(pod));
       id = await this.d.runtime.createContainer(env.sandboxId, config, sandbox);
     } catch (err) {
       const reason = err instanceof ContainerConfigError || err instanceof VolumeSetupError || err instanceof DownwardApiError ? 'CreateContainerConfigError' : 'CreateContainerError';

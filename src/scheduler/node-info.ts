@@ -2,7 +2,7 @@
 // ports, images, and the pods themselves (assumed ones included). Kept up to date incrementally
 // so a Filter or Score is a few number comparisons.
 import type { PodInfo } from './pod-info.js';
-import { CPU, EPHEMERAL, MEMORY, PODS, toResourceList, type ResourceList } from './resources.js';
+import { CPU, EPHEMERAL, MEMORY, PODS, toResourceList, type ResourceList } from '../api/pod-resources.js';
 import type { Node, Taint } from './types.js';
 
 // Not frozen: frozen arrays miss V8's fast paths (a for-of over one allocates an iterator).

@@ -1,7 +1,8 @@
 // Everything the plugins need from a pod, computed once when the pod is seen: requests, host ports,
 // tolerations and compiled affinity terms. Plugins never re-parse a pod inside the node loop.
 import { LabelSelector } from '../api/selectors/label-selector.js';
-import { CPU, EPHEMERAL, MEMORY, nonZeroRequests, PODS, podRequests, type ResourceList } from './resources.js';
+import { CPU, EPHEMERAL, MEMORY, PODS, podRequests, type ResourceList } from '../api/pod-resources.js';
+import { nonZeroRequests } from './non-zero-requests.js';
 import { podKeyOf, type Pod, type PodAffinityTerm, type PodSpec } from './types.js';
 
 export interface AffinityTerm {

@@ -8,7 +8,7 @@ import { PodInfo } from './pod-info.js';
 import { Profile } from './profile.js';
 import { defaultProfile } from './profiles.js';
 import { SchedulingQueue } from './queue.js';
-import { podRequests } from './resources.js';
+import { podRequests } from '../api/pod-resources.js';
 import { handle, node, pod } from './testing/fixtures.js';
 import { pickCandidate, selectVictimsOnNode } from './plugins/default-preemption.js';
 import type { Handle } from './framework.js';

@@ -2,7 +2,7 @@
 // memory.usage_in_bytes / memory.stat / memory.limit_in_bytes (hierarchical `total_*` counters), or
 // cgroup v2's cpu.stat and memory.current / memory.stat / memory.max. The working set is usage
 // minus inactive file pages (what the kernel can drop first), cAdvisor's and the kubelet's figure.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CGROUP_FS, isCgroupV2 } from './cgroups.js';
 
@@ -27,6 +27,22 @@ const UNLIMITED_V1 = 2 ** 62;
 /** The readings of `cgroupPath` (e.g. `/kubepods/<id>`, `/` for the whole machine); undefined if it is gone. */
 export function readCgroupStats(cgroupPath: string): CgroupStats | undefined {
   return isCgroupV2() ? readV2(cgroupPath) : readV1(cgroupPath);
+}
+
+/**
+ * When the cgroup was made, as cAdvisor takes it (its directory's modification time, the earliest
+ * over the v1 controllers holding it); undefined if it is gone.
+ */
+export function cgroupCreatedAtMs(cgroupPath: string): number | undefined {
+  const dirs = isCgroupV2() ? [join(CGROUP_FS, cgroupPath)] : ['cpu', 'cpuacct', 'memory'].map(c => join(CGROUP_FS, c, cgroupPath));
+  const times = dirs.flatMap(d => {
+    try {
+      return [statSync(d).mtimeMs];
+    } catch {
+      return [];
+    }
+  });
+  return times.length ? Math.min(...times) : undefined;
 }
 
 function readV1(path: string): CgroupStats | undefined {

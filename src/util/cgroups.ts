@@ -13,13 +13,13 @@ export function isCgroupV2(fsRoot = CGROUP_FS): boolean {
   return existsSync(join(fsRoot, 'cgroup.controllers'));
 }
 
-function hierarchies(): string[] {
-  if (isCgroupV2()) return [CGROUP_FS];
-  return readdirSync(CGROUP_FS, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => join(CGROUP_FS, e.name));
+function hierarchies(fsRoot: string): string[] {
+  if (isCgroupV2(fsRoot)) return [fsRoot];
+  return readdirSync(fsRoot, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => join(fsRoot, e.name));
 }
 
-export function cgroupExists(cgroupPath: string): boolean {
-  return hierarchies().some(h => existsSync(join(h, cgroupPath)));
+export function cgroupExists(cgroupPath: string, fsRoot = CGROUP_FS): boolean {
+  return hierarchies(fsRoot).some(h => existsSync(join(h, cgroupPath)));
 }
 
 /** The cgroup and every cgroup below it, deepest first, as paths relative to the hierarchy root. */
@@ -47,9 +47,9 @@ function pidsIn(dir: string): number[] {
  * Kills whatever still runs in the cgroup tree (containers runc no longer knows of), then removes
  * it, deepest first, from every hierarchy. Returns the cgroup paths removed (each once).
  */
-export async function removeCgroupTree(cgroupPath: string): Promise<string[]> {
+export async function removeCgroupTree(cgroupPath: string, fsRoot = CGROUP_FS): Promise<string[]> {
   const removed = new Set<string>();
-  for (const h of hierarchies()) {
+  for (const h of hierarchies(fsRoot)) {
     const tree = treeOf(h, cgroupPath);
     for (const rel of tree) {
       for (const pid of pidsIn(join(h, rel))) {

@@ -32,6 +32,7 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
   let node: string;
   let agent: string;
 
+  let burnerPodCgroup: string;
   let burnerCgroup: string;
   /** The spinner's CPU time as its cgroup counts it, and when it was read. */
   const burnerCpuSeconds = () => ({ seconds: Number(readFileSync(`/sys/fs/cgroup/cpuacct${burnerCgroup}/cpuacct.usage`, 'utf8')) / 1e9, atMs: Date.now() });
@@ -46,8 +47,10 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
       pod('idler', { nodeName: agent, terminationGracePeriodSeconds: 0, containers: [sleeperContainer('nap'), sleeperContainer('second')] }, { labels: { role: 'idler' } }),
     ].join('---\n'));
     await c.k(['wait', '-n', NS, '--for=condition=Ready', 'pod/burner', 'pod/idler', '--timeout=90s']);
-    const id = (await c.k(['get', 'pod', '-n', NS, 'burner', '-o', 'jsonpath={.status.containerStatuses[0].containerID}'])).replace('containerd://', '');
-    burnerCgroup = `${c.cgroupRoot(c.nodes[0])}/${id}`;
+    const [uid, id] = (await c.k(['get', 'pod', '-n', NS, 'burner', '-o', 'jsonpath={.metadata.uid} {.status.containerStatuses[0].containerID}'])).replace('containerd://', '').split(' ');
+    // A CPU request without limits: a Burstable pod, in its own cgroup under the Burstable class's.
+    burnerPodCgroup = `${c.cgroupRoot(c.nodes[0])}/burstable/pod${uid}`;
+    burnerCgroup = `${burnerPodCgroup}/${id}`;
   });
 
   after(async () => {
@@ -172,5 +175,10 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
     assert.ok(lower <= cpu(second) && cpu(second) <= upper, `${lower} <= ${cpu(second)} <= ${upper}`);
     const [burnerId] = series(second, 'container_start_time_seconds', { namespace: NS, pod: 'burner', container: 'spin' });
     assert.equal(burnerId.labels.id, burnerCgroup);
+    // The pod's own cgroup: no container, image nor runtime ID; its CPU time holds the spinner's.
+    const [podCpu] = series(second, 'container_cpu_usage_seconds_total', { namespace: NS, pod: 'burner', id: burnerPodCgroup });
+    assert.deepEqual([podCpu?.labels.container, podCpu?.labels.image, podCpu?.labels.name], ['', '', '']);
+    assert.ok(podCpu.value >= cpu(second), `pod CPU ${podCpu.value} >= spinner's ${cpu(second)}`);
+    assert.equal(series(second, 'container_start_time_seconds', { namespace: NS, pod: 'burner', id: burnerPodCgroup }).length, 1);
   });
 });

@@ -1,14 +1,15 @@
 // /metrics/cadvisor without cAdvisor: the series cAdvisor's Prometheus collector writes for each
-// cgroup it watches (the machine's root cgroup, every running pod sandbox and container), read
-// straight from the cgroups (util/cgroup-stats.ts) with cAdvisor's names, help and labels:
-// container, id (the cgroup path), image, name (the runtime's ID), namespace, pod. Usage samples
-// carry the time they were read; spec samples (limit, start time) carry none, as cAdvisor's.
-// Pods here have no cgroup of their own: the sandbox's cgroup stands for the pod, as cAdvisor
-// reports a sandbox (container "" with the sandbox image).
+// cgroup it watches (the machine's root cgroup, every running pod's own cgroup, sandbox and
+// container), read straight from the cgroups (util/cgroup-stats.ts) with cAdvisor's names, help and
+// labels: container, id (the cgroup path), image, name (the runtime's ID), namespace, pod. Usage
+// samples carry the time they were read; spec samples (limit, start time) carry none, as
+// cAdvisor's. A pod's cgroup has no runtime ID nor image: its series have container, image and
+// name empty and the pod's namespace and name, as upstream's kubelet labels them; a sandbox's have
+// container "" and the sandbox image.
 import { Counter, exposition, Gauge, Registry } from '../../metrics/registry.js';
 import type { RuntimeClient } from '../cri/client.js';
-import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE } from '../labels.js';
-import { readCgroupStats, type CgroupStats } from '../../util/cgroup-stats.js';
+import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from '../labels.js';
+import { cgroupCreatedAtMs, readCgroupStats, type CgroupStats } from '../../util/cgroup-stats.js';
 
 /** One cgroup as cAdvisor labels it. */
 export interface WatchedCgroup {
@@ -67,8 +68,11 @@ function details(info: Record<string, string> | undefined, image: string): Runti
   }
 }
 
-/** The machine's root cgroup and those of the running sandboxes and containers, read now. */
-export async function watchedCgroups(runtime: RuntimeClient, cache: RuntimeDetailsCache): Promise<{ cgroups: WatchedCgroup[]; failed: boolean }> {
+/**
+ * The machine's root cgroup and those of the running pods (`podCgroups`: their own cgroups by
+ * uid), sandboxes and containers, read now.
+ */
+export async function watchedCgroups(runtime: RuntimeClient, cache: RuntimeDetailsCache, podCgroups = new Map<string, string>()): Promise<{ cgroups: WatchedCgroup[]; failed: boolean }> {
   const [sandboxes, containers] = await Promise.all([runtime.listPodSandbox(), runtime.listContainers()]);
   const ready = sandboxes.filter(s => s.state === 'SANDBOX_READY');
   const running = containers.filter(c => c.state === 'CONTAINER_RUNNING');
@@ -84,6 +88,11 @@ export async function watchedCgroups(runtime: RuntimeClient, cache: RuntimeDetai
     out.push({ labels: { ...labels, id: d.cgroupPath, image: d.image }, startTimeSeconds: createdAtNs / 1e9, stats });
   };
   for (const s of ready) {
+    const path = podCgroups.get(s.labels[POD_UID] ?? '');
+    const createdAtMs = path === undefined ? undefined : cgroupCreatedAtMs(path);
+    if (path !== undefined && createdAtMs !== undefined) {
+      add({ cgroupPath: path, image: '' }, { container: '', name: '', namespace: s.labels[POD_NAMESPACE] ?? '', pod: s.labels[POD_NAME] ?? '' }, createdAtMs * 1e6);
+    }
     add(await cache.sandbox(s.id), { container: '', name: s.id, namespace: s.labels[POD_NAMESPACE] ?? '', pod: s.labels[POD_NAME] ?? '' }, s.createdAt);
   }
   for (const c of running) {

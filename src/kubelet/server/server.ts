@@ -15,7 +15,7 @@ import { KubeletAuth, type ReviewClient } from './auth.js';
 import { serveContainerLogs, type PodLookup } from './container-logs.js';
 import { KubeletRequestError } from './pod-containers.js';
 import { relayToRuntime, runtimeStreamUrl, type StreamKind } from './streaming.js';
-import { podList, resourceMetrics, statsSummary } from './stats.js';
+import { podList, resourceMetrics, statsSummary, type PodCgroupPaths } from './stats.js';
 import type { VolumeStatsSource } from '../volumes/volume-stats.js';
 import { registerVolumeStatsMetrics } from './volume-metrics.js';
 import { registerRuntimeMetrics } from './runtime-metrics.js';
@@ -39,6 +39,8 @@ export interface KubeletServerOptions {
   nodeName: string;
   /** The kubelet's view of a pod, for upstream's messages about containers still waiting. */
   pod?: PodLookup;
+  /** The pods' own cgroups, by pod uid: pod-level usage in the stats summary and cAdvisor metrics. */
+  podCgroups?: PodCgroupPaths;
   /** Usage of the claims' volumes on this node, exported as kubelet_volume_stats_* on /metrics. */
   volumeStats?: VolumeStatsSource;
   /** The kubelet's registry, served on /metrics (the kubelet records its own series in it); a new one when absent. */
@@ -104,12 +106,12 @@ export class KubeletServer {
       }
       if (root && STREAM_ROUTES[root]) throw new KubeletRequestError(400, 'Upgrade request required');
       if (url.pathname === '/pods' && req.method === 'GET') return json(res, await podList(this.opts.runtime));
-      if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates));
+      if (url.pathname === '/stats/summary' && req.method === 'GET') return json(res, await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates, this.opts.podCgroups));
       if (url.pathname === '/metrics/resource' && req.method === 'GET') {
-        return prometheus(res, await resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates)));
+        return prometheus(res, await resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates, this.opts.podCgroups)));
       }
       if (url.pathname === '/metrics/cadvisor' && req.method === 'GET') {
-        const { cgroups, failed } = await watchedCgroups(this.opts.runtime, this.runtimeDetails);
+        const { cgroups, failed } = await watchedCgroups(this.opts.runtime, this.runtimeDetails, this.opts.podCgroups?.());
         return prometheus(res, await cadvisorMetrics(cgroups, failed, Date.now()));
       }
       if (url.pathname === '/metrics' && req.method === 'GET') return await serveMetrics(res, this.metrics);

@@ -69,3 +69,16 @@ test('the summary: the machine from its root cgroup, running containers from CRI
   assert.equal(pod.cpu?.usageCoreNanoSeconds, 4.1e9);
   assert.equal(pod.memory?.workingSetBytes, 150);
 });
+
+test('a pod with its own cgroup reports that cgroup\'s usage, its CPU rate over two readings', () => {
+  const rates = new CpuRates();
+  const own = (cpuNs: number) => new Map([['u1', { cpuUsageNanoseconds: cpuNs, memory: { usageBytes: 400, workingSetBytes: 300, rssBytes: 200, cacheBytes: 100, pageFaults: 5, majorPageFaults: 2, limitBytes: 1000 } }]]);
+  assembleSummary({ ...readings(10_000, { machine: 50e9, a: 1e9, b: 2e9, gone: 5e9 }), podCgroups: own(4e9) }, rates);
+  const s = assembleSummary({ ...readings(12_000, { machine: 52e9, a: 2e9, b: 2.1e9, gone: 6e9 }), podCgroups: own(5.5e9) }, rates);
+  const [pod] = s.pods;
+  const time = new Date(12_000).toISOString();
+  // Not the containers' sum (4.1e9, 150 bytes): the pod cgroup also holds the sandbox's usage.
+  assert.deepEqual(pod.cpu, { time, usageCoreNanoSeconds: 5.5e9, usageNanoCores: 750_000_000 });
+  assert.deepEqual(pod.memory, { time, availableBytes: 700, usageBytes: 400, workingSetBytes: 300, rssBytes: 200, pageFaults: 5, majorPageFaults: 2 });
+  assert.equal(pod.containers.length, 2);
+});

@@ -1,8 +1,10 @@
 // /stats/summary and /metrics/resource without cAdvisor, as upstream's kubelet with its CRI stats
 // provider: the node from the root cgroup (the whole machine's CPU time and working set, as
 // cAdvisor's root container), each running container from CRI container stats (containerd reads
-// them from the container's cgroup: cpuacct usage, memory usage minus inactive file pages), pods as
-// the sum of their containers, and CPU usage rates computed here from two readings (cpu-rates.ts).
+// them from the container's cgroup: cpuacct usage, memory usage minus inactive file pages), pods
+// from their own cgroup (as upstream's CRI provider takes them from cAdvisor's pod cgroup; the sum
+// of their containers for a pod without one), and CPU usage rates computed here from two readings
+// (cpu-rates.ts).
 // Also the runtime's pods (/pods).
 import { readFileSync } from 'node:fs';
 import type { RuntimeClient } from '../cri/client.js';
@@ -34,12 +36,17 @@ export interface SummaryReadings {
   sandboxes: PodSandbox[];
   containers: Container[];
   stats: ContainerStats[];
+  /** The readings of the pods' own cgroups, by pod uid. */
+  podCgroups?: Map<string, CgroupStats>;
 }
 
 /** The rate key of the node's CPU (container keys are container IDs). */
 const NODE_KEY = '/';
 
-export async function statsSummary(runtime: RuntimeClient, nodeName: string, rates: CpuRates): Promise<Summary> {
+/** The pods' own cgroups on the node, by pod uid (the kubelet's pod cgroup manager). */
+export type PodCgroupPaths = () => Map<string, string>;
+
+export async function statsSummary(runtime: RuntimeClient, nodeName: string, rates: CpuRates, podCgroupPaths?: PodCgroupPaths): Promise<Summary> {
   const [sandboxes, containers, stats] = await Promise.all([runtime.listPodSandbox(), runtime.listContainers(), runtime.listContainerStats()]);
   const mem = readMemory();
   const machine = readCgroupStats('/') ?? {};
@@ -48,7 +55,12 @@ export async function statsSummary(runtime: RuntimeClient, nodeName: string, rat
     const used = mem.totalBytes - mem.availableBytes;
     machine.memory = { usageBytes: used, workingSetBytes: used, rssBytes: 0, cacheBytes: 0, pageFaults: 0, majorPageFaults: 0 };
   }
-  return assembleSummary({ nodeName, nowMs: Date.now(), bootTime: bootTime(), machine, machineMemoryBytes: mem.totalBytes, sandboxes, containers, stats }, rates);
+  const podCgroups = new Map<string, CgroupStats>();
+  for (const [uid, path] of podCgroupPaths?.() ?? []) {
+    const read = readCgroupStats(path);
+    if (read) podCgroups.set(uid, read);
+  }
+  return assembleSummary({ nodeName, nowMs: Date.now(), bootTime: bootTime(), machine, machineMemoryBytes: mem.totalBytes, sandboxes, containers, stats, podCgroups }, rates);
 }
 
 /** The summary of one set of readings; `rates` turns cumulative CPU time into usageNanoCores. */
@@ -85,11 +97,19 @@ export function assembleSummary(r: SummaryReadings, rates: CpuRates): Summary {
     if (!container || !pod) continue;
     pod.containers.push({ name: labels[CONTAINER_NAME] ?? c.attributes?.metadata?.name ?? '', startTime: nsToIso(container.createdAt), ...containerUsage(c, id, rates) });
   }
-  rates.retain(new Set([NODE_KEY, ...running.keys()]));
-  for (const pod of pods.values()) {
+  const podKeys: string[] = [];
+  for (const [uid, pod] of pods) {
+    const own = r.podCgroups?.get(uid);
+    if (own) {
+      const key = `pod/${uid}`;
+      podKeys.push(key);
+      Object.assign(pod, cgroupUsage(own, now, r.nowMs, rates.rate.bind(rates, key)));
+      continue;
+    }
     pod.cpu = sum(pod.containers.map(c => c.cpu), now, ['usageNanoCores', 'usageCoreNanoSeconds']);
     pod.memory = sum(pod.containers.map(c => c.memory), now, ['usageBytes', 'workingSetBytes', 'rssBytes', 'pageFaults', 'majorPageFaults']);
   }
+  rates.retain(new Set([NODE_KEY, ...running.keys(), ...podKeys]));
   return { node, pods: [...pods.values()] };
 }
 
@@ -156,6 +176,19 @@ function containerUsage(c: ContainerStats, id: string, rates: CpuRates): Pick<Co
     };
   }
   return out;
+}
+
+/** A cgroup's readings as summary CPU and memory stats (available: what its limit leaves, if it has one). */
+function cgroupUsage(c: CgroupStats, time: string, nowMs: number, rate: (used: number, atMs: number) => number | undefined): { cpu: CpuStats; memory: MemoryStats } {
+  const used = c.cpuUsageNanoseconds;
+  const m = c.memory;
+  return {
+    cpu: { time, ...(used !== undefined ? { usageCoreNanoSeconds: used, usageNanoCores: rate(used, nowMs) } : {}) },
+    memory: { time, ...(m ? {
+      ...(m.limitBytes !== undefined ? { availableBytes: Math.max(0, m.limitBytes - m.workingSetBytes) } : {}),
+      usageBytes: m.usageBytes, workingSetBytes: m.workingSetBytes, rssBytes: m.rssBytes, pageFaults: m.pageFaults, majorPageFaults: m.majorPageFaults,
+    } : {}) },
+  };
 }
 
 function sum(parts: (object | undefined)[], time: string, keys: string[]): { time: string } & Record<string, number | string> {

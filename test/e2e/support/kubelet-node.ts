@@ -19,7 +19,7 @@ export interface KubeletNodeConfig {
   nodeName: string;
   nodeIPs: string[];
   rootDir: string;
-  /** The sandboxes' cgroup parent (the test's own; without one containerd uses /k8s.io). */
+  /** The pods' cgroup root (the test's own, ours to remove): QoS and pod cgroups are made below it. */
   cgroupParent: string;
 }
 
@@ -33,7 +33,7 @@ const images = new ImageClient(config.criEndpoint);
 const informers = new SharedInformers(rest);
 const kubelet = new Kubelet({
   client: rest, informers, nodeName: config.nodeName, runtime, images, rootDir: config.rootDir, nodeIPs: config.nodeIPs,
-  cgroupParent: config.cgroupParent, resyncIntervalMs: 2000, localImages: builtinImageSource(config.criEndpoint),
+  cgroupRoot: config.cgroupParent, resyncIntervalMs: 2000, localImages: builtinImageSource(config.criEndpoint),
 });
 await kubelet.start();
 process.stdout.write('kubelet started\n');

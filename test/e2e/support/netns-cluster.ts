@@ -397,7 +397,7 @@ export function leftoversOf(c: NetnsCluster): string[] {
     ...mountsUnder(c.root).map(m => `mount ${m}`),
     ...(existsSync(c.root) ? [`directory ${c.root}`] : []),
     ...[...c.nodes.map(n => n.netns), c.lanNetns].filter(ns => ns.exists).map(ns => `netns ${ns.name}`),
-    ...c.nodes.map(n => c.cgroupRoot(n)).filter(cgroupExists).map(g => `cgroup ${g}`),
+    ...c.nodes.map(n => c.cgroupRoot(n)).filter(g => cgroupExists(g)).map(g => `cgroup ${g}`),
   ];
 }
 
