@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResourceCatalog, type ResourceInfo } from '../api/catalog.js';
+import { HISTORY_GROUP, HISTORY_VERSION } from '../api/history.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { objectPath, ref } from '../client/resources.js';
 import { RestClient } from '../client/rest-client.js';
@@ -27,7 +28,7 @@ export async function runHistoryCommand(args: string[]): Promise<number> {
   const { flags: f, rest } = parseFlags(expandShortFlags(args), flags);
   if (f.help) { console.log(usage('history KIND/NAME', SUMMARY, flags)); return 0; }
   if (rest.length !== 1 || !rest[0].includes('/')) throw new FlagError('expected one KIND/NAME argument');
-  const path = kindNamePath('/apis/history.k8ts.io/v1', rest[0], String(f.namespace));
+  const path = kindNamePath(`/apis/${HISTORY_GROUP}/${HISTORY_VERSION}`, rest[0], String(f.namespace));
   const client = new RestClient(loadKubeconfig(clientKubeconfig(f.kubeconfig)), 'k8ts-history');
   const withObjects = f.diff !== undefined || f.output !== undefined;
   const { revisions } = await client.request<{ revisions: RevisionView[] }>(path, { query: { objects: withObjects || undefined } });
