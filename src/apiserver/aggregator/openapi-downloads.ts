@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { APIService } from '../../api/types/generated.js';
 import { runQueueWorker, type SyncResult } from '../../client/queue-worker.js';
 import { WorkQueue } from '../../client/work-queue.js';
+import type { JsonValue } from '../patch/json.js';
 import type { Registry } from '../registry/registry.js';
 import { availableRemote } from './availability.js';
 
@@ -16,9 +17,12 @@ const REFRESH_MS = 60_000;
 /** The first retry after a failed download; the backoff doubles up to REFRESH_MS. */
 const RETRY_MS = 1000;
 
-/** One extension server's /openapi/v2 as last downloaded; `etag` names its content. */
+/**
+ * One extension server's /openapi/v2 as last downloaded, parsed once here (the merge reads it
+ * whenever another document changes, never changing it); `etag` names the bytes it came from.
+ */
 export interface DownloadedSpec {
-  body: Buffer;
+  document: JsonValue;
   etag: string;
 }
 
@@ -81,11 +85,11 @@ export class OpenAPIDownloads {
     const [v2, v3] = await Promise.all([this.fetch(apiService, '/openapi/v2'), this.fetch(apiService, '/openapi/v3')]);
     const held = this.held.get(name) ?? {};
     this.held.set(name, held);
-    const v2Valid = !!v2 && isJson(v2);
-    if (v2Valid) held.v2 = { body: v2, etag: createHash('sha256').update(v2).digest('hex') };
+    const document = v2 && parseJson(v2);
+    if (v2 && document !== undefined) held.v2 = { document, etag: createHash('sha256').update(v2).digest('hex') };
     const entry = v3 && indexEntryOf(v3, `apis/${apiService.spec.group}/${apiService.spec.version}`);
     if (entry) held.v3 = entry;
-    if (v2Valid && entry) return { requeueAfterMs: REFRESH_MS };
+    if (document !== undefined && entry) return { requeueAfterMs: REFRESH_MS };
     if (this.queue.retries(name) === 0) this.log?.('loading OpenAPI spec failed', { apiService: name, v2: !!held.v2, v3: !!held.v3 });
     return { requeue: true };
   }
@@ -93,21 +97,16 @@ export class OpenAPIDownloads {
 
 /** The group-version's entry in a server's /openapi/v3 index, when the index is one and names it. */
 function indexEntryOf(body: Buffer, key: string): IndexEntry | undefined {
-  let index: { paths?: Record<string, IndexEntry> } | undefined;
-  try {
-    index = JSON.parse(body.toString('utf8')) as typeof index;
-  } catch {
-    return undefined;
-  }
+  const index = parseJson(body) as { paths?: Record<string, IndexEntry> } | null | undefined;
   const url = index?.paths?.[key]?.serverRelativeURL;
   return typeof url === 'string' && url.startsWith(`/openapi/v3/${key}`) ? { serverRelativeURL: url } : undefined;
 }
 
-function isJson(body: Buffer): boolean {
+/** The body as JSON; undefined when it is none. */
+function parseJson(body: Buffer): JsonValue | undefined {
   try {
-    JSON.parse(body.toString('utf8'));
-    return true;
+    return JSON.parse(body.toString('utf8')) as JsonValue;
   } catch {
-    return false;
+    return undefined;
   }
 }
