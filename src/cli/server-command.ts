@@ -66,7 +66,7 @@ import { startAutoCompaction, type Store } from '../storage/index.js';
 import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
-import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { commandFlags, durationFlagMs, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { parseQuantity, scaledValue } from '../api/quantity.js';
 import { LogStore, type RetentionPolicy } from '../storage/logs/log-store.js';
 import { defaultDataDir } from './data-dir.js';
@@ -318,9 +318,9 @@ function serverSettings(flags: FlagValues): ServerSettings {
     if (err instanceof AuthorizationModeError) throw new FlagError(`invalid value for --authorization-mode: ${err.message}`);
     throw err;
   }
-  const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
+  const compactionMs = durationFlagMs(flags, 'etcd-compaction-interval');
   const logRetention = logRetentionPolicy(flags);
-  const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
+  const eventTtlMs = durationFlagMs(flags, 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
   const limits = requestLimits(flags);
   const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
@@ -335,13 +335,13 @@ function serverSettings(flags: FlagValues): ServerSettings {
       clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'],
       horizontalPodAutoscaler: hpaSettings(flags),
     };
-  const metricResolutionMs = flags['disable-metrics-server'] ? undefined : parseDuration(String(flags['metric-resolution']), 'metric-resolution');
+  const metricResolutionMs = flags['disable-metrics-server'] ? undefined : durationFlagMs(flags, 'metric-resolution');
   if (metricResolutionMs !== undefined && metricResolutionMs < 1000) throw new FlagError(`invalid value "${flags['metric-resolution']}" for --metric-resolution: must be at least 1s`);
-  const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
+  const signingMs = durationFlagMs(flags, 'cluster-signing-duration');
   if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, logRetention, historyRetentionMs: parseDuration(String(flags['history-retention']), 'history-retention'), metricResolutionMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, logRetention, historyRetentionMs: durationFlagMs(flags, 'history-retention'), metricResolutionMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
     signingDurationSeconds: Math.floor(signingMs / 1000),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
@@ -463,7 +463,7 @@ function requestLimits(flags: FlagValues): RequestLimitOptions {
     if (!Number.isInteger(n) || n < 0) throw new FlagError(`invalid value "${flags[flag]}" for --${flag}: must be 0 or more`);
     return n;
   };
-  const requestTimeoutMs = parseDuration(String(flags['request-timeout']), 'request-timeout');
+  const requestTimeoutMs = durationFlagMs(flags, 'request-timeout');
   if (requestTimeoutMs <= 0) throw new FlagError(`invalid value "${flags['request-timeout']}" for --request-timeout: must be a positive duration`);
   return { maxRequestsInflight: count('max-requests-inflight'), maxMutatingRequestsInflight: count('max-mutating-requests-inflight'), requestTimeoutMs };
 }
@@ -628,10 +628,9 @@ function tokenFile(path: string): TokenEntry[] {
   }
 }
 
-/** `30s`, `5m`, `1h` or `0`. */
 /** --log-retention and --log-retention-size. */
 function logRetentionPolicy(flags: FlagValues): RetentionPolicy {
-  const maxAgeMs = parseDuration(String(flags['log-retention']), 'log-retention');
+  const maxAgeMs = durationFlagMs(flags, 'log-retention');
   if (maxAgeMs <= 0) throw new FlagError(`invalid value "${flags['log-retention']}" for --log-retention: must be a positive duration`);
   const size = String(flags['log-retention-size']);
   let maxBytes: number;
