@@ -76,6 +76,7 @@ import { bootstrapToken, nodeAgentFlags, nodeAgentSettings, readToken, startNode
 import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SHARED_FILES, writeServerBootstrap, type ServerBootstrapData } from './server-join.js';
 import { parseServerList } from './server-list.js';
 import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import { signingDurationFlag, signingDurationSeconds } from './signing-duration-flag.js';
 import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
 import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
@@ -107,7 +108,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'token-auth-file': { type: 'string', help: 'CSV file of static bearer tokens: token,user,uid,"group1,group2"' },
   'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
-  'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
+  'cluster-signing-duration': signingDurationFlag,
   'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
   'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics API (metrics.k8s.io, what kubectl top and the HorizontalPodAutoscaler read) scrapes every Ready node\'s kubelet; at least 1s (metrics-server\'s --metric-resolution)' },
   'disable-metrics-server': { type: 'bool', default: false, help: 'do not serve the built-in metrics API (deploy metrics-server instead, behind its own APIService v1beta1.metrics.k8s.io)' },
@@ -337,13 +338,11 @@ function serverSettings(flags: FlagValues): ServerSettings {
     };
   const metricResolutionMs = flags['disable-metrics-server'] ? undefined : durationFlagMs(flags, 'metric-resolution');
   if (metricResolutionMs !== undefined && metricResolutionMs < 1000) throw new FlagError(`invalid value "${flags['metric-resolution']}" for --metric-resolution: must be at least 1s`);
-  const signingMs = durationFlagMs(flags, 'cluster-signing-duration');
-  if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     compactionMs, eventTtlMs, logRetention, historyRetentionMs: durationFlagMs(flags, 'history-retention'), metricResolutionMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
-    signingDurationSeconds: Math.floor(signingMs / 1000),
+    signingDurationSeconds: signingDurationSeconds(flags),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
     encryptionConfigPath: flags['encryption-provider-config'] as string | undefined,
     join: joinSettings(flags, datastore),
