@@ -6,7 +6,8 @@
 // other identities (identities.ts); the certificates are kept and reused on later starts, so the
 // token is needed only until the first join succeeds.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
@@ -59,30 +60,39 @@ export async function joinCluster(o: JoinOptions): Promise<NodeClients> {
 }
 
 /** GET /cacerts over TLS we cannot verify yet; the HMAC proof is what makes the answer trustworthy. */
-export function fetchClusterCA(serverUrl: string, token: BootstrapToken, timeoutMs: number): Promise<string> {
+export async function fetchClusterCA(serverUrl: string, token: BootstrapToken, timeoutMs: number): Promise<string> {
   const nonce = newNonce();
   const url = new URL(CACERTS_PATH, serverUrl);
   url.searchParams.set('nonce', nonce);
   url.searchParams.set('id', token.id);
+  const { status, headers, body } = await joinGet(url, { rejectUnauthorized: false }, timeoutMs);
+  // 404: the server knows no live token by that id (mistyped, expired or deleted).
+  if (status !== 200) throw new JoinError(`${url.origin}${CACERTS_PATH} answered ${status}: ${body.slice(0, 200)}`, status >= 500);
+  const proof = String(headers[CA_PROOF_HEADER] ?? '');
+  if (!isValidCaProof(formatBootstrapToken(token), nonce, body, proof)) {
+    throw new JoinError(`the CA served by ${url.origin} does not match the join token (wrong token, or not the cluster's server)`, false);
+  }
+  let isCA: boolean;
+  try {
+    isCA = new X509Certificate(body).ca;
+  } catch (err) {
+    throw new JoinError(`${url.origin} served no valid certificate: ${(err as Error).message}`, false);
+  }
+  if (!isCA) throw new JoinError(`${url.origin} served a certificate that is not a CA`, false);
+  return body;
+}
+
+/**
+ * A GET of the join (the CA, a server's bootstrap data): the answer's status, headers and body.
+ * No connection, or no answer within `timeoutMs`, is a JoinError worth retrying.
+ */
+export function joinGet(url: URL, options: RequestOptions, timeoutMs: number): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', rejectUnauthorized: false, timeout: timeoutMs }, res => {
+    const req = request(url, { ...options, method: 'GET', timeout: timeoutMs }, res => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', d => (body += d));
-      res.on('end', () => {
-        // 404: the server knows no live token by that id (mistyped, expired or deleted).
-        if (res.statusCode !== 200) return reject(new JoinError(`${url.origin}${CACERTS_PATH} answered ${res.statusCode}: ${body.slice(0, 200)}`, (res.statusCode ?? 0) >= 500));
-        const proof = String(res.headers[CA_PROOF_HEADER] ?? '');
-        if (!isValidCaProof(formatBootstrapToken(token), nonce, body, proof)) {
-          return reject(new JoinError(`the CA served by ${url.origin} does not match the join token (wrong token, or not the cluster's server)`, false));
-        }
-        try {
-          if (!new X509Certificate(body).ca) return reject(new JoinError(`${url.origin} served a certificate that is not a CA`, false));
-        } catch (err) {
-          return reject(new JoinError(`${url.origin} served no valid certificate: ${(err as Error).message}`, false));
-        }
-        resolve(body);
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new JoinError(`no answer from ${url.origin} within ${timeoutMs} ms`, true)));

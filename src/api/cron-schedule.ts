@@ -5,6 +5,7 @@
 // reading the zone's wall clock through Intl, so DST gaps are skipped and repeated wall-clock times
 // occur twice, as upstream.
 import { GoDurationError, parseGoDuration } from '../util/go-duration.js';
+import { succeeds } from '../util/succeeds.js';
 
 export class CronSyntaxError extends Error {}
 
@@ -159,13 +160,7 @@ function mustParseInt(expr: string): number {
 
 /** Whether Go's time.LoadLocation knows a zone name ("" is UTC). */
 export function isTimeZone(zone: string): boolean {
-  if (zone === '' || zone === 'UTC' || zone === 'Local') return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return zone === '' || zone === 'UTC' || zone === 'Local' || succeeds(() => new Intl.DateTimeFormat('en-US', { timeZone: zone }));
 }
 
 export interface WallClock { year: number; month: number; day: number; hour: number; minute: number; weekday: number }

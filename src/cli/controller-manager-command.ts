@@ -12,6 +12,7 @@ import { CONTROLLER_NAMESPACE, controllerServiceAccount } from '../controllers/s
 import { ServiceAccountCredentials } from '../client/service-account-credentials.js';
 import { waitForSignal } from './signals.js';
 import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import { signingDurationFlag, signingDurationSeconds } from './signing-duration-flag.js';
 import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { kubeconfigWithServers, serversFlag } from './server-list.js';
 import { METRICS_BIND_ADDRESS_FLAG, serveMetricsFlag } from './metrics-flag.js';
@@ -30,7 +31,7 @@ const flags: Record<string, FlagSpec> = {
   'disable-servicelb': { type: 'bool', default: false, help: 'do not run the built-in load balancer for LoadBalancer Services' },
   'cluster-signing-cert-file': { type: 'string', help: 'CA certificate the CSR signer signs with (with --cluster-signing-key-file; without them nothing is signed)' },
   'cluster-signing-key-file': { type: 'string', help: 'private key of --cluster-signing-cert-file' },
-  'cluster-signing-duration': { type: 'int', default: 365 * 24 * 3600, help: 'longest certificate the CSR signer issues, in seconds' },
+  'cluster-signing-duration': signingDurationFlag,
   'use-service-account-credentials': { type: 'bool', default: true, help: 'each controller acts as its own service account kube-system/<controller> (tokens from TokenRequest); otherwise all use the kubeconfig\'s identity' },
   'csi-plugins-dir': { type: 'string', help: 'the kubelet plugins dir of this machine (<kubelet-root>/plugins): CSI drivers whose socket is there get the provisioner, attacher and resizer from this process' },
   ...hpaFlags,
@@ -60,7 +61,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const csiDrivers = f['csi-plugins-dir'] ? new LocalPluginSockets(String(f['csi-plugins-dir'])) : undefined;
   const manager = new ControllerManager(client, allControllers({
     clusterCidr: String(f['cluster-cidr']), caCert, nodeMonitorGracePeriodSeconds: Number(f['node-monitor-grace-period']),
-    serviceLB: !f['disable-servicelb'], horizontalPodAutoscaler: { ...horizontalPodAutoscaler, monitor: new HpaMetrics(metrics) }, signingCA, signingDurationSeconds: Number(f['cluster-signing-duration']), csiDrivers,
+    serviceLB: !f['disable-servicelb'], horizontalPodAutoscaler: { ...horizontalPodAutoscaler, monitor: new HpaMetrics(metrics) }, signingCA, signingDurationSeconds: signingDurationSeconds(f), csiDrivers,
     nodeCollectorMetrics: new NodeCollectorMetrics(metrics),
   }), 'controller-manager', undefined, credentials && (name => credentials.clientFor(controllerServiceAccount(name))), new WorkQueueMetrics(metrics));
   const runner = leaderElected(client, 'kube-controller-manager', Boolean(f['leader-elect']), Number(f['leader-elect-lease-duration']), {

@@ -15,6 +15,7 @@ import { EtcdMember, type MemberOptions } from '../storage/etcd/member.js';
 import { addLearner, promoteWhenInSync, type AddedLearner } from '../storage/etcd/membership.js';
 import { restoreSnapshot, saveSnapshot } from '../storage/etcd/snapshot.js';
 import type { Schedule } from '../api/cron-schedule.js';
+import { FlagError } from './flags.js';
 import { startSnapshotSchedule } from './snapshot-schedule.js';
 import type { Logger } from '../util/log.js';
 import { joinHostPort } from '../util/host-port.js';
@@ -83,6 +84,13 @@ export function readMemberRecord(dataDir: string): MemberRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The data dir's member record, for the commands that work on it (etcd-snapshot, etcd-member). */
+export function requireMemberRecord(dataDir: string): MemberRecord {
+  const record = readMemberRecord(dataDir);
+  if (!record) throw new FlagError(`no embedded etcd in ${dataDir} (is it the data dir of a server started with --cluster-init?)`);
+  return record;
 }
 
 /** A client of the data dir's embedded member, with the server's own client certificate. */

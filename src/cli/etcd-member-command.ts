@@ -7,7 +7,7 @@ import type { EtcdMemberInfo } from '../storage/etcd/messages.js';
 import { removeMemberByName } from '../storage/etcd/membership.js';
 import { formatColumns } from '../util/columns.js';
 import { defaultDataDir } from './data-dir.js';
-import { embeddedEtcdClient, readMemberRecord } from './embedded-etcd.js';
+import { embeddedEtcdClient, requireMemberRecord } from './embedded-etcd.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
 
 export const etcdMemberFlags: Record<string, FlagSpec> = {
@@ -33,8 +33,7 @@ export async function runEtcdMember(args: string[]): Promise<number> {
     return flags.help ? 0 : 1;
   }
   const dataDir = String(flags['data-dir']);
-  const record = readMemberRecord(dataDir);
-  if (!record) throw new FlagError(`no embedded etcd in ${dataDir} (is it the data dir of a server started with --cluster-init?)`);
+  const record = requireMemberRecord(dataDir);
   if (sub !== 'list' && sub !== 'ls' && sub !== 'remove' && sub !== 'rm') throw new FlagError(`unknown etcd-member command "${sub}": must be list or remove`);
   if ((sub === 'remove' || sub === 'rm') && names.length !== 1) throw new FlagError('remove: name exactly one member (see `k8ts etcd-member list`)');
   const client = embeddedEtcdClient(dataDir, record);

@@ -7,13 +7,13 @@ import { saveSnapshot, restoreSnapshot } from '../storage/etcd/snapshot.js';
 import { livePid, pidFileOf } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
 import { embeddedEtcdPaths, stopLeftoverMember } from '../storage/etcd/embedded-paths.js';
-import { embeddedEtcdClient, readMemberRecord } from './embedded-etcd.js';
+import { embeddedEtcdClient, requireMemberRecord } from './embedded-etcd.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
-import { formatSnapshotTable, listSnapshots, newSnapshotPath, ON_DEMAND_NAME, snapshotDir, snapshotPath } from './snapshot-files.js';
+import { formatSnapshotTable, listSnapshots, newSnapshotPath, ON_DEMAND_NAME, SNAPSHOT_NAME_FLAG, snapshotDir, snapshotPath } from './snapshot-files.js';
 
 export const etcdSnapshotFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'the data dir of the server (started with --cluster-init)' },
-  'name': { type: 'string', help: `save: the snapshot's name prefix (default "${ON_DEMAND_NAME}"); restore: the snapshot (a name in the snapshot dir, or a path)` },
+  'name': SNAPSHOT_NAME_FLAG,
   'etcd-snapshot-dir': { type: 'string', help: 'directory of the snapshots (default <data-dir>/db/snapshots)' },
   'help': { type: 'bool', help: 'show this help' },
 };
@@ -29,8 +29,7 @@ export async function runEtcdSnapshot(args: string[]): Promise<number> {
   }
   const dataDir = String(flags['data-dir']);
   const dir = snapshotDir(dataDir, flags['etcd-snapshot-dir'] as string | undefined);
-  const record = readMemberRecord(dataDir);
-  if (!record) throw new FlagError(`no embedded etcd in ${dataDir} (is it the data dir of a server started with --cluster-init?)`);
+  const record = requireMemberRecord(dataDir);
   switch (sub) {
     case 'save': {
       const path = newSnapshotPath(dir, String(flags.name ?? ON_DEMAND_NAME));

@@ -1,5 +1,7 @@
 // Command-line flags: `--name value`, `--name=value` and bare booleans, checked against a spec so
 // a typo is one clear error line instead of silently ignored.
+import { errorMessage } from '../util/error-message.js';
+import { parseGoDuration } from '../util/go-duration.js';
 
 export type FlagType = 'string' | 'int' | 'bool';
 
@@ -12,6 +14,23 @@ export interface FlagSpec {
 export type FlagValues = Record<string, string | number | boolean | undefined>;
 
 export class FlagError extends Error {}
+
+/**
+ * A duration flag in milliseconds, read as upstream's duration flags are (pflag's DurationVar, that
+ * is Go's time.ParseDuration): "90s", "1h30m", "1.5h", "0"; a bare number other than 0 has no unit
+ * and is refused, as Go refuses it. Never negative.
+ */
+export function durationFlagMs(flags: FlagValues, name: string): number {
+  const text = String(flags[name]);
+  let ns: bigint;
+  try {
+    ns = parseGoDuration(text);
+  } catch (err) {
+    throw new FlagError(`invalid value "${text}" for --${name}: ${errorMessage(err)}`);
+  }
+  if (ns < 0n) throw new FlagError(`invalid value "${text}" for --${name}: must not be negative`);
+  return Number(ns / 1_000_000n);
+}
 
 export function parseFlags(args: string[], spec: Record<string, FlagSpec>): { flags: FlagValues; rest: string[] } {
   const flags: FlagValues = {};

@@ -3,18 +3,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResourceCatalog, type ResourceInfo } from '../api/catalog.js';
+import { HISTORY_GROUP, HISTORY_VERSION } from '../api/history.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
-import { objectPath, ref } from '../client/resources.js';
 import { RestClient } from '../client/rest-client.js';
 import { runCommand } from '../util/command.js';
 import { clientKubeconfig } from './data-dir.js';
 import { FlagError, parseFlags, usage } from './flags.js';
 import { revisionTable, revisionYaml, type RevisionView } from './history-view.js';
+import { kindNamePath, kubectlShortFlag, objectFlags } from './object-path-command.js';
 
 const flags = {
-  namespace: { type: 'string', default: 'default', help: 'namespace of the object (also -n)' },
-  kubeconfig: { type: 'string', help: 'kubeconfig to use (default $KUBECONFIG, else the local cluster\'s admin kubeconfig)' },
+  ...objectFlags,
   diff: { type: 'string', help: 'R1 R2: a unified diff of the YAML of two revisions' },
   revision: { type: 'string', help: 'the revision -o yaml prints' },
   output: { type: 'string', help: 'yaml: print one revision (--revision) as YAML (also -o)' },
@@ -27,7 +26,7 @@ export async function runHistoryCommand(args: string[]): Promise<number> {
   const { flags: f, rest } = parseFlags(expandShortFlags(args), flags);
   if (f.help) { console.log(usage('history KIND/NAME', SUMMARY, flags)); return 0; }
   if (rest.length !== 1 || !rest[0].includes('/')) throw new FlagError('expected one KIND/NAME argument');
-  const path = kindNamePath('/apis/history.k8ts.io/v1', rest[0], String(f.namespace));
+  const path = kindNamePath(`/apis/${HISTORY_GROUP}/${HISTORY_VERSION}`, rest[0], String(f.namespace));
   const client = new RestClient(loadKubeconfig(clientKubeconfig(f.kubeconfig)), 'k8ts-history');
   const withObjects = f.diff !== undefined || f.output !== undefined;
   const { revisions } = await client.request<{ revisions: RevisionView[] }>(path, { query: { objects: withObjects || undefined } });
@@ -56,39 +55,13 @@ function expandShortFlags(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '-n') out.push('--namespace');
-    else if (arg === '-o') out.push('--output');
-    else if (arg === '--diff') {
+    if (arg === '--diff') {
       if (args[i + 2] === undefined) throw new FlagError('--diff needs two revisions: --diff R1 R2');
       out.push('--diff', `${args[i + 1]} ${args[i + 2]}`);
       i += 2;
-    } else out.push(arg);
+    } else out.push(kubectlShortFlag(arg));
   }
   return out;
-}
-
-/** `prefix` and the API path of the object KIND/NAME names (in `namespace` when its kind is namespaced). */
-export function kindNamePath(prefix: string, kindName: string, namespace: string): string {
-  const [kind, name] = kindName.split('/', 2);
-  const info = resolveKind(kind);
-  return prefix + objectPath(ref(info.group ? `${info.group}/${info.version}` : info.version, info.resource, info.namespaced), info.namespaced ? namespace : undefined, name);
-}
-
-/** A built-in kind by kind, plural, singular or short name, case-insensitive, preferred version first. */
-export function resolveKind(kind: string): ResourceInfo {
-  const k = kind.toLowerCase();
-  const [head, ...groupParts] = k.split('.');
-  const group = groupParts.join('.');
-  const catalog = ResourceCatalog.shared();
-  for (const g of catalog.groups()) {
-    if (groupParts.length && g.name !== group) continue;
-    for (const version of g.versions) {
-      const found = catalog.all().find(r => r.group === g.name && r.version === version && !r.resource.includes('/') &&
-        (r.resource === head || r.singularName === head || r.kind.toLowerCase() === head || r.shortNames.includes(head)));
-      if (found) return found;
-    }
-  }
-  throw new FlagError(`the server doesn't have a resource type "${kind}"`);
 }
 
 /** `diff -u` of two texts; diff's exit status 1 only says they differ. */

@@ -1,9 +1,7 @@
 // The horizontal pod autoscaler's flags, as kube-controller-manager names them, shared by
 // `k8ts server` and `k8ts controller-manager`. Durations are Go durations (15s, 5m0s).
-import { parseGoDuration } from '../util/go-duration.js';
 import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
-import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
-import { errorMessage } from '../util/error-message.js';
+import { durationFlagMs, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 
 export const hpaFlags: Record<string, FlagSpec> = {
   'horizontal-pod-autoscaler-sync-period': { type: 'string', default: '15s', help: 'how often each HorizontalPodAutoscaler is synced (a duration)' },
@@ -13,18 +11,6 @@ export const hpaFlags: Record<string, FlagSpec> = {
   'horizontal-pod-autoscaler-initial-readiness-delay': { type: 'string', default: '30s', help: 'how long after a pod starts an unready pod is taken as never having been ready (a duration)' },
 };
 
-function durationMs(flags: FlagValues, name: string): number {
-  const text = String(flags[name]);
-  let ns: bigint;
-  try {
-    ns = parseGoDuration(text);
-  } catch (err) {
-    throw new FlagError(`invalid value "${text}" for --${name}: ${errorMessage(err)}`);
-  }
-  if (ns < 0n) throw new FlagError(`invalid value "${text}" for --${name}: must not be negative`);
-  return Number(ns / 1_000_000n);
-}
-
 /** The autoscaler's settings from the flags, checked. */
 export function hpaSettings(flags: FlagValues): HorizontalPodAutoscalerOptions {
   const toleranceText = String(flags['horizontal-pod-autoscaler-tolerance']);
@@ -32,13 +18,13 @@ export function hpaSettings(flags: FlagValues): HorizontalPodAutoscalerOptions {
   if (toleranceText.trim() === '' || !Number.isFinite(tolerance) || tolerance < 0) {
     throw new FlagError(`invalid value "${toleranceText}" for --horizontal-pod-autoscaler-tolerance: must be a non-negative number`);
   }
-  const syncPeriodMs = durationMs(flags, 'horizontal-pod-autoscaler-sync-period');
+  const syncPeriodMs = durationFlagMs(flags, 'horizontal-pod-autoscaler-sync-period');
   if (syncPeriodMs <= 0) throw new FlagError(`invalid value "${flags['horizontal-pod-autoscaler-sync-period']}" for --horizontal-pod-autoscaler-sync-period: must be positive`);
   return {
     syncPeriodMs,
     tolerance,
-    downscaleStabilizationMs: durationMs(flags, 'horizontal-pod-autoscaler-downscale-stabilization'),
-    cpuInitializationPeriodMs: durationMs(flags, 'horizontal-pod-autoscaler-cpu-initialization-period'),
-    delayOfInitialReadinessStatusMs: durationMs(flags, 'horizontal-pod-autoscaler-initial-readiness-delay'),
+    downscaleStabilizationMs: durationFlagMs(flags, 'horizontal-pod-autoscaler-downscale-stabilization'),
+    cpuInitializationPeriodMs: durationFlagMs(flags, 'horizontal-pod-autoscaler-cpu-initialization-period'),
+    delayOfInitialReadinessStatusMs: durationFlagMs(flags, 'horizontal-pod-autoscaler-initial-readiness-delay'),
   };
 }

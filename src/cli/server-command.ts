@@ -66,7 +66,7 @@ import { startAutoCompaction, type Store } from '../storage/index.js';
 import { TransformError } from '../storage/encryption/transformer.js';
 import { logger } from '../util/log.js';
 import { pidFileOf, removePidFile, writePidFile } from '../util/pid-file.js';
-import { commandFlags, FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { commandFlags, durationFlagMs, FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { parseQuantity, scaledValue } from '../api/quantity.js';
 import { LogStore, type RetentionPolicy } from '../storage/logs/log-store.js';
 import { defaultDataDir } from './data-dir.js';
@@ -76,6 +76,7 @@ import { bootstrapToken, nodeAgentFlags, nodeAgentSettings, readToken, startNode
 import { fetchServerBootstrap, readSharedFiles, receivedEncryptionConfigPath, SHARED_FILES, writeServerBootstrap, type ServerBootstrapData } from './server-join.js';
 import { parseServerList } from './server-list.js';
 import { hpaFlags, hpaSettings } from './hpa-flags.js';
+import { signingDurationFlag, signingDurationSeconds } from './signing-duration-flag.js';
 import type { HorizontalPodAutoscalerOptions } from '../controllers/autoscaling/horizontal-pod-autoscaler.js';
 import { HpaMetrics } from '../controllers/autoscaling/hpa-metrics.js';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
@@ -107,7 +108,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'etcd-compaction-interval': { type: 'string', default: '5m', help: 'how often superseded revisions are compacted (e.g. 30s, 5m; 0 disables)' },
   'token-auth-file': { type: 'string', help: 'CSV file of static bearer tokens: token,user,uid,"group1,group2"' },
   'anonymous-auth': { type: 'bool', default: true, help: 'requests without credentials are system:anonymous (authorized like any user); false answers them 401' },
-  'cluster-signing-duration': { type: 'string', default: '8760h', help: 'longest certificate the CSR signer issues (e.g. 720h); a CSR\'s expirationSeconds may ask for less' },
+  'cluster-signing-duration': signingDurationFlag,
   'encryption-provider-config': { type: 'string', help: 'EncryptionConfiguration file: how resources (e.g. Secrets) are encrypted at rest' },
   'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics API (metrics.k8s.io, what kubectl top and the HorizontalPodAutoscaler read) scrapes every Ready node\'s kubelet; at least 1s (metrics-server\'s --metric-resolution)' },
   'disable-metrics-server': { type: 'bool', default: false, help: 'do not serve the built-in metrics API (deploy metrics-server instead, behind its own APIService v1beta1.metrics.k8s.io)' },
@@ -318,9 +319,9 @@ function serverSettings(flags: FlagValues): ServerSettings {
     if (err instanceof AuthorizationModeError) throw new FlagError(`invalid value for --authorization-mode: ${err.message}`);
     throw err;
   }
-  const compactionMs = parseDuration(String(flags['etcd-compaction-interval']), 'etcd-compaction-interval');
+  const compactionMs = durationFlagMs(flags, 'etcd-compaction-interval');
   const logRetention = logRetentionPolicy(flags);
-  const eventTtlMs = parseDuration(String(flags['event-ttl']), 'event-ttl');
+  const eventTtlMs = durationFlagMs(flags, 'event-ttl');
   if (eventTtlMs <= 0) throw new FlagError(`invalid value "${flags['event-ttl']}" for --event-ttl: must be a positive duration`);
   const limits = requestLimits(flags);
   const agent = flags['disable-agent'] ? undefined : nodeAgentSettings(flags);
@@ -335,15 +336,13 @@ function serverSettings(flags: FlagValues): ServerSettings {
       clusterCidr: String(flags['cluster-cidr']), nodeMonitorGracePeriodSeconds: Number(flags['node-monitor-grace-period']), serviceLB: !flags['disable-servicelb'],
       horizontalPodAutoscaler: hpaSettings(flags),
     };
-  const metricResolutionMs = flags['disable-metrics-server'] ? undefined : parseDuration(String(flags['metric-resolution']), 'metric-resolution');
+  const metricResolutionMs = flags['disable-metrics-server'] ? undefined : durationFlagMs(flags, 'metric-resolution');
   if (metricResolutionMs !== undefined && metricResolutionMs < 1000) throw new FlagError(`invalid value "${flags['metric-resolution']}" for --metric-resolution: must be at least 1s`);
-  const signingMs = parseDuration(String(flags['cluster-signing-duration']), 'cluster-signing-duration');
-  if (signingMs < 1000) throw new FlagError(`invalid value "${flags['cluster-signing-duration']}" for --cluster-signing-duration: must be at least 1s`);
   return {
     dataDir, port, bind, advertise, serviceCidr, nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
-    compactionMs, eventTtlMs, logRetention, historyRetentionMs: parseDuration(String(flags['history-retention']), 'history-retention'), metricResolutionMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
+    compactionMs, eventTtlMs, logRetention, historyRetentionMs: durationFlagMs(flags, 'history-retention'), metricResolutionMs, datastore, limits, authorizationModes, tolerationSeconds, controllers, agent, podSecurity,
     tokens: flags['token-auth-file'] ? tokenFile(String(flags['token-auth-file'])) : [], anonymousAuth: flags['anonymous-auth'] !== false,
-    signingDurationSeconds: Math.floor(signingMs / 1000),
+    signingDurationSeconds: signingDurationSeconds(flags),
     encryption: flags['encryption-provider-config'] === undefined ? undefined : loadEncryptionConfig(String(flags['encryption-provider-config'])),
     encryptionConfigPath: flags['encryption-provider-config'] as string | undefined,
     join: joinSettings(flags, datastore),
@@ -463,7 +462,7 @@ function requestLimits(flags: FlagValues): RequestLimitOptions {
     if (!Number.isInteger(n) || n < 0) throw new FlagError(`invalid value "${flags[flag]}" for --${flag}: must be 0 or more`);
     return n;
   };
-  const requestTimeoutMs = parseDuration(String(flags['request-timeout']), 'request-timeout');
+  const requestTimeoutMs = durationFlagMs(flags, 'request-timeout');
   if (requestTimeoutMs <= 0) throw new FlagError(`invalid value "${flags['request-timeout']}" for --request-timeout: must be a positive duration`);
   return { maxRequestsInflight: count('max-requests-inflight'), maxMutatingRequestsInflight: count('max-mutating-requests-inflight'), requestTimeoutMs };
 }
@@ -628,10 +627,9 @@ function tokenFile(path: string): TokenEntry[] {
   }
 }
 
-/** `30s`, `5m`, `1h` or `0`. */
 /** --log-retention and --log-retention-size. */
 function logRetentionPolicy(flags: FlagValues): RetentionPolicy {
-  const maxAgeMs = parseDuration(String(flags['log-retention']), 'log-retention');
+  const maxAgeMs = durationFlagMs(flags, 'log-retention');
   if (maxAgeMs <= 0) throw new FlagError(`invalid value "${flags['log-retention']}" for --log-retention: must be a positive duration`);
   const size = String(flags['log-retention-size']);
   let maxBytes: number;

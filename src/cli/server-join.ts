@@ -4,10 +4,9 @@
 // server token over TLS verified with that CA, opened with the token, and written into this
 // server's data dir, so it signs and verifies with the same keys as the others.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { dirname, join } from 'node:path';
 import { formatBootstrapToken, type BootstrapToken } from '../api/bootstrap-token.js';
-import { fetchClusterCA, JoinError } from '../agent/join.js';
+import { fetchClusterCA, joinGet, JoinError } from '../agent/join.js';
 import { SERVER_BOOTSTRAP_PATH } from '../apiserver/handlers/server-bootstrap.js';
 import { openWithToken, SealError } from '../pki/token-seal.js';
 
@@ -33,22 +32,9 @@ export async function fetchServerBootstrap(serverUrl: string, token: BootstrapTo
   const ca = await fetchClusterCA(serverUrl, token, timeoutMs);
   const tokenText = formatBootstrapToken(token);
   const url = new URL(SERVER_BOOTSTRAP_PATH, serverUrl);
-  const sealed = await new Promise<string>((resolve, reject) => {
-    const req = request(url, { method: 'GET', ca, timeout: timeoutMs, headers: { authorization: `Bearer ${tokenText}` } }, res => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', d => (body += d));
-      res.on('end', () => {
-        if (res.statusCode === 401) return reject(new JoinError(`${url.origin} refused token ${token.id} for joining as a server: only the server token (the first server's <data-dir>/token) may join servers`, false));
-        if (res.statusCode !== 200) return reject(new JoinError(`${url.origin}${SERVER_BOOTSTRAP_PATH} answered ${res.statusCode}: ${body.slice(0, 200)}`, (res.statusCode ?? 0) >= 500));
-        resolve(body);
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new JoinError(`no answer from ${url.origin} within ${timeoutMs} ms`, true)));
-    req.on('error', err => reject(err instanceof JoinError ? err : new JoinError(`cannot reach ${url.origin}: ${err.message}`, true)));
-    req.end();
-  });
+  const { status, body: sealed } = await joinGet(url, { ca, headers: { authorization: `Bearer ${tokenText}` } }, timeoutMs);
+  if (status === 401) throw new JoinError(`${url.origin} refused token ${token.id} for joining as a server: only the server token (the first server's <data-dir>/token) may join servers`, false);
+  if (status !== 200) throw new JoinError(`${url.origin}${SERVER_BOOTSTRAP_PATH} answered ${status}: ${sealed.slice(0, 200)}`, status >= 500);
   try {
     return JSON.parse((await openWithToken(tokenText, sealed)).toString('utf8')) as ServerBootstrapData;
   } catch (err) {

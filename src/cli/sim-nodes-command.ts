@@ -2,10 +2,10 @@
 // pods through the API, for clusters without machines (tests, benchmarks, capacity what-ifs).
 import { ServerList, startServerDiscovery } from '../client/server-discovery.js';
 import { RestClient } from '../client/rest-client.js';
-import { DEFAULTS, OptionError, parseDurationMs, parseLabels, parseTaints, type SimNodeOptions } from '../simnodes/options.js';
+import { DEFAULTS, OptionError, parseLabels, parseTaints, type SimNodeOptions } from '../simnodes/options.js';
 import { SimNodes } from '../simnodes/sim-nodes.js';
 import { logger } from '../util/log.js';
-import { commandFlags, FlagError, type FlagSpec } from './flags.js';
+import { commandFlags, durationFlagMs, FlagError, type FlagSpec } from './flags.js';
 import { waitForSignal } from './signals.js';
 import { kubeconfigWithServers, serversFlag } from './server-list.js';
 
@@ -37,7 +37,7 @@ export function simNodeOptions(f: Record<string, string | number | boolean | und
       ...DEFAULTS, count, namePrefix: String(f['name-prefix']),
       cpu: String(f.cpu), memory: String(f.memory), pods: String(f.pods), ephemeralStorage: String(f['ephemeral-storage']),
       labels: parseLabels(String(f.labels)), taints: parseTaints(String(f.taints)),
-      zones: zones.length ? zones : DEFAULTS.zones, jobDurationMs: parseDurationMs(String(f['job-duration'])),
+      zones: zones.length ? zones : DEFAULTS.zones, jobDurationMs: durationFlagMs(f, 'job-duration'),
       concurrency: Math.max(1, Number(f.concurrency)), nodeIdentities: !f['shared-identity'],
     };
   } catch (err) {

@@ -5,11 +5,11 @@ import { livePid, pidFileOf } from '../util/pid-file.js';
 import { defaultDataDir } from './data-dir.js';
 import { sqlitePath } from './datastore.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
-import { formatSnapshotTable, listSnapshots, newSnapshotPath, ON_DEMAND_NAME, snapshotDir, snapshotPath } from './snapshot-files.js';
+import { formatSnapshotTable, listSnapshots, newSnapshotPath, ON_DEMAND_NAME, SNAPSHOT_NAME_FLAG, snapshotDir, snapshotPath } from './snapshot-files.js';
 
 export const snapshotFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: defaultDataDir(), help: 'the data dir of the server' },
-  'name': { type: 'string', help: `save: the snapshot's name prefix (default "${ON_DEMAND_NAME}"); restore: the snapshot (a name in the snapshot dir, or a path)` },
+  'name': SNAPSHOT_NAME_FLAG,
   'snapshot-dir': { type: 'string', help: 'directory of the snapshots (default <data-dir>/db/snapshots)' },
   'help': { type: 'bool', help: 'show this help' },
 };

@@ -6,9 +6,15 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { formatColumns } from '../util/columns.js';
+import type { FlagSpec } from './flags.js';
 
 export const ON_DEMAND_NAME = 'on-demand';
 export const SCHEDULED_NAME = 'etcd-snapshot';
+
+/** --name of `k8ts snapshot` and `k8ts etcd-snapshot`. */
+export const SNAPSHOT_NAME_FLAG: FlagSpec = {
+  type: 'string', help: `save: the snapshot's name prefix (default "${ON_DEMAND_NAME}"); restore: the snapshot (a name in the snapshot dir, or a path)`,
+};
 
 export interface SnapshotFile {
   name: string;

@@ -6,12 +6,11 @@ import { RestClient } from '../client/rest-client.js';
 import { WHY_GROUP, WHY_VERSION, type Explanation } from '../api/why.js';
 import { clientKubeconfig } from './data-dir.js';
 import { FlagError, parseFlags, usage } from './flags.js';
-import { kindNamePath } from './history-command.js';
+import { kindNamePath, kubectlShortFlag, objectFlags } from './object-path-command.js';
 import { explanationText } from './why-view.js';
 
 const flags = {
-  namespace: { type: 'string', default: 'default', help: 'namespace of the object (also -n)' },
-  kubeconfig: { type: 'string', help: 'kubeconfig to use (default $KUBECONFIG, else the local cluster\'s admin kubeconfig)' },
+  ...objectFlags,
   output: { type: 'string', help: 'json: print the explanation document as the API returns it (also -o)' },
   help: { type: 'bool', help: 'print this help' },
 } as const;
@@ -19,7 +18,7 @@ const flags = {
 const SUMMARY = 'Explains why an object (KIND/NAME: pod/x, deploy/x, svc/x, deployment.apps/x) is as it is.';
 
 export async function runWhyCommand(args: string[]): Promise<number> {
-  const { flags: f, rest } = parseFlags(args.map(a => a === '-n' ? '--namespace' : a === '-o' ? '--output' : a), flags);
+  const { flags: f, rest } = parseFlags(args.map(kubectlShortFlag), flags);
   if (f.help) { console.log(usage('why KIND/NAME', SUMMARY, flags)); return 0; }
   if (rest.length !== 1 || !rest[0].includes('/')) throw new FlagError('expected one KIND/NAME argument');
   if (f.output !== undefined && f.output !== 'json') throw new FlagError(`unsupported output format "${f.output}": only json`);

@@ -107,6 +107,11 @@ export class WorkQueue<K = string> {
     this.failures.delete(key);
   }
 
+  /** True once shut down: a key get() still hands out after that is left unprocessed by our workers. */
+  get isShutDown(): boolean {
+    return this.shuttingDown;
+  }
+
   retries(key: K): number {
     return this.failures.get(key) ?? 0;
   }

@@ -31,3 +31,33 @@ export function categorizeEndpoints(p: ServicePortInfo): EndpointCategories {
   const hasAny = cluster.length > 0 || p.endpoints.some(e => e.ready || servingTerminating(e));
   return { cluster, local, hasAny };
 }
+
+/**
+ * Which of a service port's two chains (the cluster one, to every usable endpoint; the local one,
+ * to this node's) its traffic enters, by its traffic policies, as both upstream proxiers choose;
+ * `names` are the data plane's names for the two.
+ */
+export interface PolicyChains {
+  /** There are cluster-wide endpoints: the cluster chain exists. */
+  usesClusterChain: boolean;
+  /** There are endpoints on this node for a Local policy: the local chain exists. */
+  usesLocalChain: boolean;
+  /** Where ClusterIP traffic goes (internalTrafficPolicy), and whether that chain has endpoints. */
+  internalChain: string;
+  hasInternal: boolean;
+  /** Where external traffic goes after the external chain (externalTrafficPolicy), and whether it has endpoints. */
+  externalPolicyChain: string;
+  hasExternal: boolean;
+}
+
+export function policyChains(p: ServicePortInfo, { cluster, local }: EndpointCategories, names: { cluster: string; local: string }): PolicyChains {
+  const usesClusterChain = cluster.length > 0;
+  const usesLocalChain = local.length > 0;
+  return {
+    usesClusterChain, usesLocalChain,
+    internalChain: p.internalPolicyLocal ? names.local : names.cluster,
+    hasInternal: p.internalPolicyLocal ? usesLocalChain : usesClusterChain,
+    externalPolicyChain: p.externalPolicyLocal ? names.local : names.cluster,
+    hasExternal: p.externalPolicyLocal ? usesLocalChain : usesClusterChain,
+  };
+}

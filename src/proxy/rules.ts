@@ -19,7 +19,7 @@
 // Pure: the same input gives the same text, so a sync can compare chains with the last applied set
 // and write only those that changed.
 import { createHash } from 'node:crypto';
-import { categorizeEndpoints, isExternallyAccessible, usesClusterEndpoints } from './endpoint-categories.js';
+import { categorizeEndpoints, isExternallyAccessible, policyChains, usesClusterEndpoints } from './endpoint-categories.js';
 import { allowedSources } from './source-ranges.js';
 import type { ProxyEndpoint, ServicePortInfo } from './service-ports.js';
 import { healthCheckOf, type HealthCheckInfo, type NodeFacts } from './types.js';
@@ -122,14 +122,11 @@ export function serviceRules(p: ServicePortInfo, node: NodeFacts): ServiceRules 
     r.chains.push([name, rules]);
     return (rule: string) => rules.push(`-A ${name} ${rule}`);
   };
-  const { cluster, local, hasAny } = categorizeEndpoints(p);
+  const categories = categorizeEndpoints(p);
+  const { cluster, local, hasAny } = categories;
   const external = isExternallyAccessible(p);
-  const usesClusterChain = cluster.length > 0;
-  const usesLocalChain = local.length > 0;
-  const internalChain = p.internalPolicyLocal ? svlChain(p) : svcChain(p);
-  const externalPolicyChain = p.externalPolicyLocal ? svlChain(p) : svcChain(p);
-  const hasInternal = p.internalPolicyLocal ? usesLocalChain : usesClusterChain;
-  const hasExternal = p.externalPolicyLocal ? usesLocalChain : usesClusterChain;
+  const { usesClusterChain, usesLocalChain, internalChain, hasInternal, externalPolicyChain, hasExternal } =
+    policyChains(p, categories, { cluster: svcChain(p), local: svlChain(p) });
   // No endpoint at all: refuse at once. Endpoints elsewhere but none for a Local policy: drop,
   // as upstream (the client's load balancer is expected to use a node with endpoints).
   const refuse = hasAny

@@ -58,11 +58,3 @@ export function parseTaints(text: string): Taint[] {
     return { key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] as Taint['effect'] };
   });
 }
-
-/** `500ms`, `2s`, `1m` or a bare number of seconds. */
-export function parseDurationMs(text: string): number {
-  const m = text.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)?$/);
-  if (!m) throw new OptionError(`invalid duration "${text}": use e.g. 500ms, 2s, 1m`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
-}

@@ -2,20 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HEALTHY, nodeConditions } from '../api/node-object.js';
 import { newNode, nodeStatus } from './node-object.js';
-import { DEFAULTS, parseDurationMs, parseLabels, parseTaints } from './options.js';
+import { DEFAULTS, parseLabels, parseTaints } from './options.js';
 import { fallbackCidr, PodIpPool } from './pod-ips.js';
 import { runningStatus, terminatedStatus, type PodObject } from './pod-status.js';
 
-test('labels, taints and durations parse as the flags document them', () => {
+test('labels and taints parse as the flags document them', () => {
   assert.deepEqual(parseLabels('a=b, tier=gpu'), { a: 'b', tier: 'gpu' });
   assert.throws(() => parseLabels('novalue'));
   assert.deepEqual(parseTaints('dedicated=gpu:NoSchedule,spot:PreferNoSchedule'), [
     { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'spot', effect: 'PreferNoSchedule' },
   ]);
   assert.throws(() => parseTaints('a=b:Sometimes'));
-  assert.equal(parseDurationMs('2s'), 2000);
-  assert.equal(parseDurationMs('500ms'), 500);
-  assert.equal(parseDurationMs('1m'), 60_000);
 });
 
 test('nodes carry hostname, os and zone labels spread round-robin, and the given taints', () => {

@@ -4,74 +4,39 @@
 // sample-apiserver is), and serves behind an ordinary Service. The real kubectl finds and reaches
 // it through the API server; scaled to zero, its APIService turns unavailable.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
 import { K8TS_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { createCA, issueCertificate } from '../../src/pki/certificates.js';
 import { eventually } from './harness.js';
+import { k8tsServerPod, type K8tsServerPod } from './support/k8ts-server-pod.js';
 import { NetnsCluster } from './support/netns-cluster.js';
 
 const NS = 'echo-system';
 
 describe('API aggregation: an extension API server in a pod', { timeout: 240_000 }, () => {
   let c: NetnsCluster;
-  let dir: string;
-  let caPem: string;
+  let server: K8tsServerPod;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-aggregation-pod-'));
-    const ca = await createCA('echo-ca');
-    caPem = ca.cert;
-    const serving = await issueCertificate(ca, { commonName: 'echo-api', usage: 'server', dnsNames: [`echo-api.${NS}.svc`] });
-    writeFileSync(join(dir, 'tls.crt'), serving.cert);
-    writeFileSync(join(dir, 'tls.key'), serving.key);
+    server = await k8tsServerPod({ name: 'echo-api', namespace: NS, command: 'sample-apiserver', serviceAccountName: 'echo-api' });
     c = await NetnsCluster.start({ agents: 0, images: [K8TS_IMAGE] });
     await c.waitForReadyNodes(1);
   });
 
   after(async () => {
     await c?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const row = async () => (await c.k(['get', 'apiservice', 'v1.echo.k8ts.io', '--no-headers'])).trim().split(/\s{2,}/);
 
   test('deployed like any extension server: Available, discovered, reached as the caller; gone with its pods', async () => {
     await c.k(['create', 'namespace', NS]);
-    await c.k(['create', 'secret', 'tls', 'echo-serving', '-n', NS, `--cert=${join(dir, 'tls.crt')}`, `--key=${join(dir, 'tls.key')}`]);
     await c.k(['create', 'serviceaccount', 'echo-api', '-n', NS]);
     await c.k(['create', 'rolebinding', 'echo-api-auth-reader', '-n', 'kube-system', '--role=extension-apiserver-authentication-reader', `--serviceaccount=${NS}:echo-api`]);
-    await c.k(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'List', items: [
-        {
-          apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'echo-api', namespace: NS },
-          spec: {
-            replicas: 1, selector: { matchLabels: { app: 'echo-api' } },
-            template: {
-              metadata: { labels: { app: 'echo-api' } },
-              spec: {
-                serviceAccountName: 'echo-api', terminationGracePeriodSeconds: 1,
-                volumes: [{ name: 'tls', secret: { secretName: 'echo-serving' } }],
-                containers: [{
-                  name: 'api', image: K8TS_IMAGE,
-                  args: ['sample-apiserver', '--tls-cert-file=/tls/tls.crt', '--tls-private-key-file=/tls/tls.key', '--secure-port=8443'],
-                  ports: [{ containerPort: 8443 }],
-                  readinessProbe: { tcpSocket: { port: 8443 }, periodSeconds: 1 },
-                  volumeMounts: [{ name: 'tls', mountPath: '/tls', readOnly: true }],
-                }],
-              },
-            },
-          },
-        },
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo-api', namespace: NS }, spec: { selector: { app: 'echo-api' }, ports: [{ port: 443, targetPort: 8443 }] } },
-        {
-          apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.echo.k8ts.io' },
-          spec: { group: 'echo.k8ts.io', version: 'v1', groupPriorityMinimum: 1000, versionPriority: 15, service: { namespace: NS, name: 'echo-api' }, caBundle: Buffer.from(caPem).toString('base64') },
-        },
-      ],
-    }));
+    await c.k(['apply', '-f', '-'], [server.manifests, stringify({
+      apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.echo.k8ts.io' },
+      spec: { group: 'echo.k8ts.io', version: 'v1', groupPriorityMinimum: 1000, versionPriority: 15, service: { namespace: NS, name: 'echo-api' }, caBundle: server.caBundle },
+    })].join('---\n'));
     await eventually(async () => (await row())[2] === 'True', 150_000, 'the APIService to become Available');
     assert.equal((await row())[1], `${NS}/echo-api`);
     assert.match(await c.k(['api-resources', '--api-group=echo.k8ts.io']), /^echoes\s+echo\.k8ts\.io\/v1\s+false\s+Echo$/m);

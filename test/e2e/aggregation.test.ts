@@ -5,7 +5,7 @@
 // X-Remote-* headers signed off by the front-proxy certificate), watches it, and sees the
 // APIService's Available condition follow the backend.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,39 +13,16 @@ import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { createCA, issueCertificate } from '../../src/pki/certificates.js';
-import { K8TS_BIN, TestCluster, eventually } from './harness.js';
+import { TestCluster, eventually } from './harness.js';
+import { startSampleServer, stopSampleServer, type SampleServer } from './support/sample-server.js';
 
 const NS = 'echo-system';
 const APISERVICE = 'v1.echo.k8ts.io';
 
-/** Starts `k8ts sample-apiserver` on a free loopback port; resolves with the process and the port. */
-async function startSampleServer(dir: string, kubeconfig: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, [K8TS_BIN, 'sample-apiserver', '--kubeconfig', kubeconfig, '--tls-cert-file', join(dir, 'tls.crt'),
-    '--tls-private-key-file', join(dir, 'tls.key'), '--secure-port', '0', '--bind-address', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.stderr!.on('data', d => {
-      err += String(d);
-      const m = /"msg":"serving","port":(\d+)/.exec(err);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.once('exit', code => reject(new Error(`sample-apiserver exited with ${code}: ${err}`)));
-  });
-  return { proc, port };
-}
-
-function stopProcess(proc: ChildProcess | undefined): Promise<void> {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise(resolve => {
-    proc.once('exit', () => resolve());
-    process.kill(proc.pid!, 'SIGTERM');
-  });
-}
-
 describe('API aggregation with kubectl', () => {
   let c: TestCluster;
   let dir: string;
-  let sample: { proc: ChildProcess; port: number } | undefined;
+  let sample: SampleServer | undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-aggregation-'));
@@ -55,11 +32,11 @@ describe('API aggregation with kubectl', () => {
     writeFileSync(join(dir, 'tls.crt'), serving.cert);
     writeFileSync(join(dir, 'tls.key'), serving.key);
     c = await TestCluster.start();
-    sample = await startSampleServer(dir, c.kubeconfig);
+    sample = await startSampleServer('sample-apiserver', dir, 0, ['--kubeconfig', c.kubeconfig]);
   });
 
   after(async () => {
-    await stopProcess(sample?.proc);
+    await stopSampleServer(sample);
     await c?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -209,7 +186,7 @@ describe('API aggregation with kubectl', () => {
   });
 
   test('the backend goes away: Available turns False with upstream reasons; requests get 503', async () => {
-    await stopProcess(sample?.proc);
+    await stopSampleServer(sample);
     // Nothing watched changed: the periodic recheck (or any change to the APIService) notices.
     await c.k(['label', 'apiservice', APISERVICE, 'recheck=1']);
     const failed = await eventually(async () => {

@@ -3,13 +3,11 @@
 // (support/netns-cluster.ts) behind an ordinary Service; the real kubectl writes a Disk at v1 and
 // reads it at v2 through it. (crd-conversion.test.ts covers the conversion paths on loopback.)
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
 import { K8TS_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { createCA, issueCertificate } from '../../src/pki/certificates.js';
 import { eventually } from './harness.js';
+import { k8tsServerPod, type K8tsServerPod } from './support/k8ts-server-pod.js';
 import { NetnsCluster } from './support/netns-cluster.js';
 
 const NS = 'conversion-system';
@@ -17,68 +15,35 @@ const GROUP = 'storage.k8ts.test';
 
 describe('CRD conversion webhook in a pod', { timeout: 240_000 }, () => {
   let c: NetnsCluster;
-  let dir: string;
-  let caPem: string;
+  let server: K8tsServerPod;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-crd-conversion-pod-'));
-    const ca = await createCA('conversion-ca');
-    caPem = ca.cert;
-    const serving = await issueCertificate(ca, { commonName: 'convert', usage: 'server', dnsNames: [`convert.${NS}.svc`] });
-    writeFileSync(join(dir, 'tls.crt'), serving.cert);
-    writeFileSync(join(dir, 'tls.key'), serving.key);
+    server = await k8tsServerPod({ name: 'convert', namespace: NS, command: 'sample-conversion-webhook' });
     c = await NetnsCluster.start({ agents: 0, images: [K8TS_IMAGE] });
     await c.waitForReadyNodes(1);
   });
 
   after(async () => {
     await c?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('a Disk written at v1 is read at v2 through the webhook Deployment', async () => {
     await c.k(['create', 'namespace', NS]);
-    await c.k(['create', 'secret', 'tls', 'convert-serving', '-n', NS, `--cert=${join(dir, 'tls.crt')}`, `--key=${join(dir, 'tls.key')}`]);
     const schema = (spec: Record<string, unknown>) => ({ openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: spec } } } });
-    await c.k(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'List', items: [
-        {
-          apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'convert', namespace: NS },
-          spec: {
-            replicas: 1, selector: { matchLabels: { app: 'convert' } },
-            template: {
-              metadata: { labels: { app: 'convert' } },
-              spec: {
-                terminationGracePeriodSeconds: 1,
-                volumes: [{ name: 'tls', secret: { secretName: 'convert-serving' } }],
-                containers: [{
-                  name: 'webhook', image: K8TS_IMAGE,
-                  args: ['sample-conversion-webhook', '--tls-cert-file=/tls/tls.crt', '--tls-private-key-file=/tls/tls.key', '--secure-port=8443'],
-                  ports: [{ containerPort: 8443 }],
-                  readinessProbe: { tcpSocket: { port: 8443 }, periodSeconds: 1 },
-                  volumeMounts: [{ name: 'tls', mountPath: '/tls', readOnly: true }],
-                }],
-              },
-            },
-          },
+    await c.k(['apply', '-f', '-'], [server.manifests, stringify({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `disks.${GROUP}` },
+      spec: {
+        group: GROUP, scope: 'Namespaced', names: { plural: 'disks', singular: 'disk', kind: 'Disk', listKind: 'DiskList' },
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: schema({ size: { type: 'string' } }) },
+          { name: 'v2', served: true, storage: false, schema: schema({ sizeBytes: { type: 'integer' } }) },
+        ],
+        conversion: {
+          strategy: 'Webhook',
+          webhook: { conversionReviewVersions: ['v1'], clientConfig: { caBundle: server.caBundle, service: { namespace: NS, name: 'convert', path: '/convert' } } },
         },
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'convert', namespace: NS }, spec: { selector: { app: 'convert' }, ports: [{ port: 443, targetPort: 8443 }] } },
-        {
-          apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `disks.${GROUP}` },
-          spec: {
-            group: GROUP, scope: 'Namespaced', names: { plural: 'disks', singular: 'disk', kind: 'Disk', listKind: 'DiskList' },
-            versions: [
-              { name: 'v1', served: true, storage: true, schema: schema({ size: { type: 'string' } }) },
-              { name: 'v2', served: true, storage: false, schema: schema({ sizeBytes: { type: 'integer' } }) },
-            ],
-            conversion: {
-              strategy: 'Webhook',
-              webhook: { conversionReviewVersions: ['v1'], clientConfig: { caBundle: Buffer.from(caPem).toString('base64'), service: { namespace: NS, name: 'convert', path: '/convert' } } },
-            },
-          },
-        },
-      ],
-    }));
+      },
+    })].join('---\n'));
     await c.k(['wait', '--for=condition=Established', `crd/disks.${GROUP}`, '--timeout=30s']);
     await c.k(['rollout', 'status', 'deployment/convert', '-n', NS, '--timeout=150s']);
     await eventually(async () => (await c.kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: `${GROUP}/v1`, kind: 'Disk', metadata: { name: 'd1' }, spec: { size: '3Gi' } }))).code === 0, 30_000, 'the v1 store');

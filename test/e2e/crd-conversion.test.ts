@@ -5,41 +5,18 @@
 // storage-version switch, and while the webhook is down reads that need it fail with its error —
 // the stored objects unchanged once it is back.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createCA, issueCertificate } from '../../src/pki/certificates.js';
-import { K8TS_BIN, TestCluster, eventually } from './harness.js';
+import { TestCluster, eventually } from './harness.js';
+import { startSampleServer, stopSampleServer, type SampleServer } from './support/sample-server.js';
 
 const NS = 'conversion-system';
 const GROUP = 'storage.k8ts.test';
 const GIB = 1024 ** 3;
-
-/** Starts `k8ts sample-conversion-webhook` on loopback (port 0: any free one); resolves once it serves. */
-async function startWebhook(dir: string, port: number): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, [K8TS_BIN, 'sample-conversion-webhook', '--tls-cert-file', join(dir, 'tls.crt'),
-    '--tls-private-key-file', join(dir, 'tls.key'), '--secure-port', String(port), '--bind-address', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const served = await new Promise<number>((resolve, reject) => {
-    proc.stderr!.on('data', d => {
-      err += String(d);
-      const m = /"msg":"serving","port":(\d+)/.exec(err);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.once('exit', code => reject(new Error(`sample-conversion-webhook exited with ${code}: ${err}`)));
-  });
-  return { proc, port: served };
-}
-
-function stopProcess(proc: ChildProcess | undefined): Promise<void> {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise(resolve => {
-    proc.once('exit', () => resolve());
-    process.kill(proc.pid!, 'SIGTERM');
-  });
-}
 
 function crd(caBundle: string, storage: 'v1' | 'v2'): string {
   const version = (name: string, spec: Record<string, unknown>) => ({
@@ -67,7 +44,7 @@ describe('CRD conversion webhook with kubectl', () => {
   let c: TestCluster;
   let dir: string;
   let caBundle: string;
-  let hook: { proc: ChildProcess; port: number } | undefined;
+  let hook: SampleServer | undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-crd-conversion-'));
@@ -76,7 +53,7 @@ describe('CRD conversion webhook with kubectl', () => {
     writeFileSync(join(dir, 'tls.crt'), serving.cert);
     writeFileSync(join(dir, 'tls.key'), serving.key);
     caBundle = Buffer.from(ca.cert).toString('base64');
-    hook = await startWebhook(dir, 0);
+    hook = await startSampleServer('sample-conversion-webhook', dir, 0);
     c = await TestCluster.start();
     await c.k(['create', 'namespace', NS]);
     await c.k(['create', '-f', '-'], JSON.stringify({
@@ -95,7 +72,7 @@ describe('CRD conversion webhook with kubectl', () => {
 
   after(async () => {
     await c?.stop();
-    await stopProcess(hook?.proc);
+    await stopSampleServer(hook);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -161,7 +138,7 @@ describe('CRD conversion webhook with kubectl', () => {
 
   test('with the webhook down, reads and writes that need it fail with its error; nothing stored changes', async () => {
     const port = hook!.port;
-    await stopProcess(hook!.proc);
+    await stopSampleServer(hook);
     const d3Before = JSON.stringify((await c.k(['get', `disks.v2.${GROUP}`, 'd3', '-o', 'json'])));
 
     const read = await c.kubectl(['get', `disks.v2.${GROUP}`, 'd1']);
@@ -175,7 +152,7 @@ describe('CRD conversion webhook with kubectl', () => {
     assert.notEqual(written.code, 0);
     assert.match(written.stderr, /conversion webhook for storage\.k8ts\.test\/v1, Kind=Disk failed: /);
 
-    hook = await startWebhook(dir, port);
+    hook = await startSampleServer('sample-conversion-webhook', dir, port);
     await eventually(async () => (await c.kubectl(['get', `disks.v2.${GROUP}`, 'd1'])).code === 0, 20_000, 'reads after the webhook is back');
     assert.equal((await getJson('v2', 'd1')).spec.sizeBytes, 4 * GIB);
     assert.equal((await getJson('v1', 'd1')).spec.size, '4Gi');

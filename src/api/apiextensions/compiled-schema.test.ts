@@ -12,21 +12,18 @@ function compiled(schema: JSONSchemaProps) {
   return compileCustomResourceSchema(crd, 'v1');
 }
 
+/** A schema whose only field is `spec`, an object of the given schema. */
+const compiledSpec = (spec: Omit<JSONSchemaProps, 'type'>) => compiled({ type: 'object', properties: { spec: { type: 'object', ...spec } } });
+
 const base = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', labels: { a: 'b' } } };
 
 test('pruning drops unknown fields, keeps type and object meta, honours preserve-unknown-fields and embedded resources', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
     properties: {
-      spec: {
-        type: 'object',
-        properties: {
-          a: { type: 'string' },
-          free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'object', properties: { x: { type: 'string' } } } } },
-          tmpl: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object' } } },
-          m: { type: 'object', additionalProperties: { type: 'object', properties: { v: { type: 'integer' } } } },
-        },
-      },
+      a: { type: 'string' },
+      free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'object', properties: { x: { type: 'string' } } } } },
+      tmpl: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object' } } },
+      m: { type: 'object', additionalProperties: { type: 'object', properties: { v: { type: 'integer' } } } },
     },
   });
   const obj: Record<string, any> = {
@@ -42,19 +39,13 @@ test('pruning drops unknown fields, keeps type and object meta, honours preserve
 });
 
 test('defaulting: missing fields and non-nullable nulls get defaults, nested; nulls without defaults are dropped', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
+    default: {},
     properties: {
-      spec: {
-        type: 'object',
-        default: {},
-        properties: {
-          replicas: { type: 'integer', default: 1 },
-          opt: { type: 'string', nullable: true, default: 'd' },
-          gone: { type: 'string' },
-          ports: { type: 'array', items: { type: 'object', properties: { protocol: { type: 'string', default: 'TCP' } } } },
-        },
-      },
+      replicas: { type: 'integer', default: 1 },
+      opt: { type: 'string', nullable: true, default: 'd' },
+      gone: { type: 'string' },
+      ports: { type: 'array', items: { type: 'object', properties: { protocol: { type: 'string', default: 'TCP' } } } },
     },
   });
   const empty: Record<string, any> = structuredClone(base);
@@ -66,24 +57,18 @@ test('defaulting: missing fields and non-nullable nulls get defaults, nested; nu
 });
 
 test('OpenAPI value validation with upstream messages', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
+    required: ['name'],
     properties: {
-      spec: {
-        type: 'object',
-        required: ['name'],
-        properties: {
-          name: { type: 'string', minLength: 2, maxLength: 4, pattern: '^[a-z]+$' },
-          n: { type: 'integer', minimum: 1, maximum: 10, exclusiveMaximum: true, multipleOf: 3 },
-          mode: { type: 'string', enum: ['A', 'B'] },
-          when: { type: 'string', format: 'date-time' },
-          data: { type: 'string', format: 'byte' },
-          tags: { type: 'array', maxItems: 1, items: { type: 'string' } },
-          size: { 'x-kubernetes-int-or-string': true },
-          kv: { type: 'object', maxProperties: 1, additionalProperties: { type: 'string' } },
-          one: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, oneOf: [{ required: ['a'] }, { required: ['b'] }] },
-        },
-      },
+      name: { type: 'string', minLength: 2, maxLength: 4, pattern: '^[a-z]+$' },
+      n: { type: 'integer', minimum: 1, maximum: 10, exclusiveMaximum: true, multipleOf: 3 },
+      mode: { type: 'string', enum: ['A', 'B'] },
+      when: { type: 'string', format: 'date-time' },
+      data: { type: 'string', format: 'byte' },
+      tags: { type: 'array', maxItems: 1, items: { type: 'string' } },
+      size: { 'x-kubernetes-int-or-string': true },
+      kv: { type: 'object', maxProperties: 1, additionalProperties: { type: 'string' } },
+      one: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, oneOf: [{ required: ['a'] }, { required: ['b'] }] },
     },
   });
   const errs = s.validate({ ...base, spec: { name: 'ABCDE', n: 10, mode: 'C', when: 'yesterday', data: 'a', tags: ['x', 'y'], size: true, kv: { a: 'b', c: 'd' }, one: { a: 'x', b: 'y' } } }).map(String);
@@ -145,20 +130,14 @@ test('CEL rules: self, messageExpression, reason, fieldPath, root rules and cost
 });
 
 test('transition rules run on update only, with correlated old values; unchanged values ratchet', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
     properties: {
-      spec: {
-        type: 'object',
-        properties: {
-          id: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'id is immutable' }] },
-          grow: { type: 'integer', 'x-kubernetes-validations': [{ rule: '!oldSelf.hasValue() || self >= oldSelf.value()', optionalOldSelf: true, message: 'may only grow' }] },
-          legacy: { type: 'string', 'x-kubernetes-validations': [{ rule: "self != 'old'" }] },
-          items: {
-            type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
-            items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, v: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self >= oldSelf', message: 'no decrease' }] } } },
-          },
-        },
+      id: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'id is immutable' }] },
+      grow: { type: 'integer', 'x-kubernetes-validations': [{ rule: '!oldSelf.hasValue() || self >= oldSelf.value()', optionalOldSelf: true, message: 'may only grow' }] },
+      legacy: { type: 'string', 'x-kubernetes-validations': [{ rule: "self != 'old'" }] },
+      items: {
+        type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
+        items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, v: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self >= oldSelf', message: 'no decrease' }] } } },
       },
     },
   });
@@ -216,18 +195,12 @@ test('property: defaulting is idempotent', () => {
 });
 
 test('ratcheting: values unchanged by an update keep passing the schema', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
     properties: {
-      spec: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', maxLength: 3 },
-          other: { type: 'string', maxLength: 3 },
-          ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', maximum: 10 } } } },
-          plain: { type: 'array', items: { type: 'integer', maximum: 10 } },
-        },
-      },
+      name: { type: 'string', maxLength: 3 },
+      other: { type: 'string', maxLength: 3 },
+      ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', maximum: 10 } } } },
+      plain: { type: 'array', items: { type: 'integer', maximum: 10 } },
     },
   });
   const old = { ...base, spec: { name: 'toolong', ports: [{ name: 'a', port: 99 }, { name: 'b', port: 1 }], plain: [99] } };
@@ -245,26 +218,20 @@ test('ratcheting: values unchanged by an update keep passing the schema', () => 
 });
 
 test('rules see schema-typed values: number as double, date-time as timestamp, duration as duration', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
     properties: {
-      spec: {
-        type: 'object',
-        properties: {
-          ratio: { type: 'number' },
-          ratios: { type: 'array', items: { type: 'number' } },
-          at: { type: 'string', format: 'date-time' },
-          day: { type: 'string', format: 'date' },
-          ttl: { type: 'string', format: 'duration' },
-        },
-        'x-kubernetes-validations': [
-          { rule: 'self.ratio + 0.5 == 1.5', message: 'ratio' },
-          { rule: 'self.ratios.all(r, r * 2.0 > 1.0)', message: 'ratios' },
-          { rule: "self.at + self.ttl < timestamp('2030-01-01T00:00:00Z') && self.at.getFullYear() == 2024", message: 'at' },
-          { rule: "self.day < self.at && self.ttl > duration('1m')", message: 'day' },
-        ],
-      },
+      ratio: { type: 'number' },
+      ratios: { type: 'array', items: { type: 'number' } },
+      at: { type: 'string', format: 'date-time' },
+      day: { type: 'string', format: 'date' },
+      ttl: { type: 'string', format: 'duration' },
     },
+    'x-kubernetes-validations': [
+      { rule: 'self.ratio + 0.5 == 1.5', message: 'ratio' },
+      { rule: 'self.ratios.all(r, r * 2.0 > 1.0)', message: 'ratios' },
+      { rule: "self.at + self.ttl < timestamp('2030-01-01T00:00:00Z') && self.at.getFullYear() == 2024", message: 'at' },
+      { rule: "self.day < self.at && self.ttl > duration('1m')", message: 'day' },
+    ],
   });
   const spec = { ratio: 1, ratios: [1, 2.5], at: '2024-05-01T10:00:00.5Z', day: '2024-04-30', ttl: '1h30m' };
   assert.deepEqual(s.validate({ ...base, spec }).map(String), []);
@@ -276,22 +243,16 @@ test('rules see schema-typed values: number as double, date-time as timestamp, d
 });
 
 test('set and map lists compare without regard to order; atomic lists in order', () => {
-  const s = compiled({
-    type: 'object',
+  const s = compiledSpec({
     properties: {
-      spec: {
-        type: 'object',
-        properties: {
-          set: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' }, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'set is immutable' }] },
-          map: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['k'], items: { type: 'object', required: ['k'], properties: { k: { type: 'string' }, v: { type: 'integer' } } }, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'map is immutable' }] },
-          atomic: { type: 'array', items: { type: 'string' } },
-        },
-        'x-kubernetes-validations': [
-          { rule: "self.set == ['a', 'b'] && self.set != ['a', 'c']", message: 'set' },
-          { rule: "self.atomic == ['a', 'b']", message: 'atomic' },
-        ],
-      },
+      set: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' }, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'set is immutable' }] },
+      map: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['k'], items: { type: 'object', required: ['k'], properties: { k: { type: 'string' }, v: { type: 'integer' } } }, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'map is immutable' }] },
+      atomic: { type: 'array', items: { type: 'string' } },
     },
+    'x-kubernetes-validations': [
+      { rule: "self.set == ['a', 'b'] && self.set != ['a', 'c']", message: 'set' },
+      { rule: "self.atomic == ['a', 'b']", message: 'atomic' },
+    ],
   });
   const obj = { ...base, spec: { set: ['b', 'a'], map: [{ k: 'y', v: 2 }, { k: 'x', v: 1 }], atomic: ['b', 'a'] } };
   assert.deepEqual(s.validate(obj).map(String), ['spec: Invalid value: "object": atomic']);

@@ -2,6 +2,7 @@
 // Upstream keeps only these (StripUnsupportedFormatsPostProcess): any other format — int32, int64,
 // float, ... — is documentation and not validated. Names compare without '-' (date-time = datetime).
 import { isCIDR, isIPv4, isIPv6 } from '../validation/names.js';
+import { succeeds } from '../../util/succeeds.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(z|[+-]\d{2}:\d{2})$/;
@@ -39,13 +40,7 @@ function isDateTime(s: string): boolean {
 
 function isURI(s: string): boolean {
   if (s.startsWith('/')) return !/\s/.test(s);
-  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)) return false;
-  try {
-    new URL(s);
-    return true;
-  } catch {
-    return false;
-  }
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s) && succeeds(() => new URL(s));
 }
 
 const checks: Record<string, (s: string) => boolean> = {

@@ -28,32 +28,28 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
 
 const maxLen = (n: number) => `must be no more than ${n} characters`;
 
-export function dns1123Label(v: string): string[] {
+/** A value at most `max` characters long that matches `re` (written `fmt`, with upstream's message and examples). */
+function lengthAndFormat(v: string, max: number, re: RegExp, msg: string, fmt: string, ...examples: string[]): string[] {
   const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLen(63));
-  if (!DNS1123_LABEL.test(v)) errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  if (v.length > max) errs.push(maxLen(max));
+  if (!re.test(v)) errs.push(regexError(msg, fmt, ...examples));
   return errs;
+}
+
+export function dns1123Label(v: string): string[] {
+  return lengthAndFormat(v, 63, DNS1123_LABEL, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, 'my-name', '123-abc');
 }
 
 export function dns1123Subdomain(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push(maxLen(253));
-  if (!DNS1123_SUBDOMAIN.test(v)) errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com'));
-  return errs;
+  return lengthAndFormat(v, 253, DNS1123_SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com');
 }
 
 export function dns1035Label(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLen(63));
-  if (!DNS1035_LABEL.test(v)) errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
-  return errs;
+  return lengthAndFormat(v, 63, DNS1035_LABEL, "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123');
 }
 
 export function wildcardDns1123Subdomain(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push(maxLen(253));
-  if (!WILDCARD_SUBDOMAIN.test(v)) errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", WILDCARD_SUBDOMAIN_FMT, '*.example.com'));
-  return errs;
+  return lengthAndFormat(v, 253, WILDCARD_SUBDOMAIN, "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", WILDCARD_SUBDOMAIN_FMT, '*.example.com');
 }
 
 /** Names that only need to be usable as one URL path segment (RBAC objects, ...). */
@@ -87,10 +83,7 @@ export function qualifiedName(v: string): string[] {
 }
 
 export function labelValue(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLen(63));
-  if (!LABEL_VALUE.test(v)) errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  return errs;
+  return lengthAndFormat(v, 63, LABEL_VALUE, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345');
 }
 
 /** Environment variable names, under RelaxedEnvironmentVariableValidation (on by default in 1.32). */
@@ -106,10 +99,7 @@ function chDirPrefix(v: string): string[] {
 }
 
 export function configMapKey(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push(maxLen(253));
-  if (!CONFIG_KEY.test(v)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
-  return [...errs, ...chDirPrefix(v)];
+  return [...lengthAndFormat(v, 253, CONFIG_KEY, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'), ...chDirPrefix(v)];
 }
 
 /** An IANA_SVC_NAME: how container, service and endpoint ports are named. */

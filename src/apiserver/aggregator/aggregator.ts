@@ -156,7 +156,7 @@ export class Aggregator {
       const local = inProcessServerOf(a, this.inProcess)?.openapi;
       if (local) return [{ etag: `in-process ${a.metadata?.name}`, document: () => local.v2() as JsonValue }];
       const downloaded = this.openapiDownloads.v2Document(a);
-      return downloaded ? [{ etag: downloaded.etag, document: () => JSON.parse(downloaded.body.toString('utf8')) as JsonValue }] : [];
+      return downloaded ? [{ etag: downloaded.etag, document: () => downloaded.document }] : [];
     });
     const key = `${openapiGeneration()}|${specs.map(s => s.etag).join(',')}`;
     if (this.mergedV2?.key === key) return this.mergedV2;

@@ -3,10 +3,10 @@
 // Service-backed one is checked (availability.ts, then discovery-check.ts) whenever it, its Service
 // or its EndpointSlices change, every 30 s besides (the network can fail without an event), and
 // with backoff after a failure. A successful check's answer is the group-version's discovery.
-import { ConflictError, NotFoundError } from '../../api/errors.js';
 import { setCondition } from '../../api/conditions.js';
 import type { KubeObject } from '../../api/object.js';
 import type { APIService, EndpointSlice, Service } from '../../api/types/generated.js';
+import { runQueueWorker, type SyncResult } from '../../client/queue-worker.js';
 import { WorkQueue } from '../../client/work-queue.js';
 import type { PemPair } from '../../pki/certificates.js';
 import type { ServiceResolver } from '../admission/webhook/client.js';
@@ -33,7 +33,6 @@ export class AvailabilityController {
   private readonly queue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: RESYNC_MS });
   private readonly unsubscribe: (() => void)[] = [];
   private resync?: NodeJS.Timeout;
-  private running = false;
 
   constructor(
     private readonly registry: Registry,
@@ -48,7 +47,6 @@ export class AvailabilityController {
   }
 
   start(): void {
-    this.running = true;
     const enqueueAll = () => {
       for (const { object } of this.apiServices.cache.list()) this.queue.add(object.metadata.name ?? '');
     };
@@ -71,45 +69,28 @@ export class AvailabilityController {
     enqueueAll();
     this.resync = setInterval(enqueueAll, RESYNC_MS);
     this.resync.unref();
-    void this.work();
+    void runQueueWorker(this.queue, name => this.sync(name),
+      (name, err) => this.log?.('APIService availability sync failed', { name, error: (err as Error).message }));
   }
 
   stop(): void {
-    this.running = false;
     for (const u of this.unsubscribe.splice(0)) u();
     clearInterval(this.resync);
     this.queue.shutdown();
   }
 
-  private async work(): Promise<void> {
-    for (;;) {
-      const name = await this.queue.get();
-      if (name === undefined || !this.running) return;
-      try {
-        if (await this.sync(name)) this.queue.forget(name);
-        else this.queue.addRateLimited(name);
-      } catch (err) {
-        // Written meanwhile: the event it caused brings the key back.
-        if (!(err instanceof ConflictError || err instanceof NotFoundError)) this.log?.('APIService availability sync failed', { name, error: (err as Error).message });
-        this.queue.addRateLimited(name);
-      } finally {
-        this.queue.done(name);
-      }
-    }
-  }
-
-  /** Returns false when the APIService is unavailable (checked again with backoff). */
-  private async sync(name: string): Promise<boolean> {
+  /** An unavailable APIService is checked again with backoff. */
+  private async sync(name: string): Promise<SyncResult | undefined> {
     const apiService = this.apiServices.getCached('', name)?.object as (KubeObject & APIService) | undefined;
     if (!apiService) {
       this.discovery.delete(name);
-      return true;
+      return undefined;
     }
     const ref = apiService.spec?.service;
     if (!ref) {
       this.discovery.delete(name);
       await this.writeCondition(apiService, localAvailableCondition());
-      return true;
+      return undefined;
     }
     const service = this.registry.get('', 'services').getCached(ref.namespace ?? '', ref.name ?? '')?.object as Service | undefined;
     const slices = this.registry.get('discovery.k8s.io', 'endpointslices');
@@ -123,7 +104,7 @@ export class AvailabilityController {
       condition = discoveryCondition(check.ok ? undefined : check.error);
     }
     await this.writeCondition(apiService, condition);
-    return condition.status === 'True';
+    return condition.status === 'True' ? undefined : { requeue: true };
   }
 
   private remember(name: string, body: string): void {

@@ -5,6 +5,7 @@
 // answers their object paths itself (handlers/why.ts, handlers/history.ts) before any request
 // reaches the aggregator; only the group-version's own discovery document is answered here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HISTORY_GROUP, HISTORY_VERSION } from '../../api/history.js';
 import { WHY_GROUP, WHY_VERSION } from '../../api/why.js';
 import { resourceNotFound } from '../handlers/non-resource.js';
 import { sendJson } from '../http/respond.js';
@@ -28,4 +29,4 @@ function objectPathAPI(group: string, version: string, resource: { name: string;
 
 export const WHY_API = objectPathAPI(WHY_GROUP, WHY_VERSION, { name: 'explanations', singularName: 'explanation', kind: 'Explanation' });
 
-export const HISTORY_API = objectPathAPI('history.k8ts.io', 'v1', { name: 'objecthistories', singularName: 'objecthistory', kind: 'ObjectHistory' });
+export const HISTORY_API = objectPathAPI(HISTORY_GROUP, HISTORY_VERSION, { name: 'objecthistories', singularName: 'objecthistory', kind: 'ObjectHistory' });

@@ -53,7 +53,7 @@ test('documents are downloaded once the APIService is Available, kept when the s
     const available = { type: 'Available', status: 'True', reason: 'Passed', message: 'all checks passed', lastTransitionTime: new Date().toISOString() };
     await apiServices.update(ctx, '', NAME, { ...current()!, status: { conditions: [available] } } as KubeObject, { subresource: 'status' });
     const v2 = await eventually(() => downloads.v2Document(current()!), 'the v2 document');
-    assert.deepEqual(JSON.parse(v2.body.toString('utf8')), { swagger: '2.0', paths: {}, definitions: {} });
+    assert.deepEqual(v2.document, { swagger: '2.0', paths: {}, definitions: {} });
     assert.deepEqual(downloads.v3IndexEntry(current()!), { serverRelativeURL: '/openapi/v3/apis/echo.k8ts.io/v1?hash=AB' });
 
     // The server stops answering; a change to the APIService asks again, and the last documents stay.

@@ -6,7 +6,9 @@
 // extension server; a server that stops answering keeps what it last gave.
 import { createHash } from 'node:crypto';
 import type { APIService } from '../../api/types/generated.js';
+import { runQueueWorker, type SyncResult } from '../../client/queue-worker.js';
 import { WorkQueue } from '../../client/work-queue.js';
+import type { JsonValue } from '../patch/json.js';
 import type { Registry } from '../registry/registry.js';
 import { availableRemote } from './availability.js';
 
@@ -15,9 +17,12 @@ const REFRESH_MS = 60_000;
 /** The first retry after a failed download; the backoff doubles up to REFRESH_MS. */
 const RETRY_MS = 1000;
 
-/** One extension server's /openapi/v2 as last downloaded; `etag` names its content. */
+/**
+ * One extension server's /openapi/v2 as last downloaded, parsed once here (the merge reads it
+ * whenever another document changes, never changing it); `etag` names the bytes it came from.
+ */
 export interface DownloadedSpec {
-  body: Buffer;
+  document: JsonValue;
   etag: string;
 }
 
@@ -27,14 +32,11 @@ export type IndexEntry = { serverRelativeURL: string };
 /** GETs `path` from the APIService's server; undefined unless it answers 200. */
 export type BackendFetch = (apiService: APIService, path: string) => Promise<Buffer | undefined>;
 
-type Outcome = 'refresh' | 'retry' | 'idle';
-
 export class OpenAPIDownloads {
   /** By APIService name. */
   private readonly held = new Map<string, { v2?: DownloadedSpec; v3?: IndexEntry }>();
   private readonly queue = new WorkQueue<string>({ baseDelayMs: RETRY_MS, maxDelayMs: REFRESH_MS });
   private unsubscribe?: () => void;
-  private running = false;
 
   constructor(
     private readonly registry: Registry,
@@ -47,16 +49,15 @@ export class OpenAPIDownloads {
   }
 
   start(): void {
-    this.running = true;
     this.unsubscribe = this.apiServices.cache.subscribe(events => {
       for (const e of events) this.queue.add(e.current.object.metadata.name ?? '');
     });
     for (const { object } of this.apiServices.cache.list()) this.queue.add(object.metadata.name ?? '');
-    void this.work();
+    void runQueueWorker(this.queue, name => this.sync(name),
+      (name, err) => this.log?.('loading OpenAPI spec failed', { apiService: name, error: (err as Error).message }));
   }
 
   stop(): void {
-    this.running = false;
     this.unsubscribe?.();
     this.queue.shutdown();
   }
@@ -71,63 +72,41 @@ export class OpenAPIDownloads {
     return availableRemote(apiService) ? this.held.get(apiService.metadata?.name ?? '')?.v3 : undefined;
   }
 
-  private async work(): Promise<void> {
-    for (;;) {
-      const name = await this.queue.get();
-      if (name === undefined || !this.running) return;
-      try {
-        const outcome = await this.sync(name);
-        if (outcome === 'retry') {
-          this.queue.addRateLimited(name);
-        } else {
-          this.queue.forget(name);
-          if (outcome === 'refresh') this.queue.addAfter(name, REFRESH_MS);
-        }
-      } finally {
-        this.queue.done(name);
-      }
-    }
-  }
-
-  private async sync(name: string): Promise<Outcome> {
+  /** A complete download is refreshed after REFRESH_MS; an incomplete one is retried with backoff. */
+  private async sync(name: string): Promise<SyncResult | undefined> {
     const apiService = this.apiServices.getCached('', name)?.object as APIService | undefined;
     if (!apiService?.spec?.service) {
       this.held.delete(name);
-      return 'idle';
+      return undefined;
     }
     // An unavailable server is not asked (upstream's proxy would answer 503 for it); the change
     // that makes it available brings it back here.
-    if (!availableRemote(apiService)) return 'idle';
+    if (!availableRemote(apiService)) return undefined;
     const [v2, v3] = await Promise.all([this.fetch(apiService, '/openapi/v2'), this.fetch(apiService, '/openapi/v3')]);
     const held = this.held.get(name) ?? {};
     this.held.set(name, held);
-    const v2Valid = !!v2 && isJson(v2);
-    if (v2Valid) held.v2 = { body: v2, etag: createHash('sha256').update(v2).digest('hex') };
+    const document = v2 && parseJson(v2);
+    if (v2 && document !== undefined) held.v2 = { document, etag: createHash('sha256').update(v2).digest('hex') };
     const entry = v3 && indexEntryOf(v3, `apis/${apiService.spec.group}/${apiService.spec.version}`);
     if (entry) held.v3 = entry;
-    if (v2Valid && entry) return 'refresh';
+    if (document !== undefined && entry) return { requeueAfterMs: REFRESH_MS };
     if (this.queue.retries(name) === 0) this.log?.('loading OpenAPI spec failed', { apiService: name, v2: !!held.v2, v3: !!held.v3 });
-    return 'retry';
+    return { requeue: true };
   }
 }
 
 /** The group-version's entry in a server's /openapi/v3 index, when the index is one and names it. */
 function indexEntryOf(body: Buffer, key: string): IndexEntry | undefined {
-  let index: { paths?: Record<string, IndexEntry> } | undefined;
-  try {
-    index = JSON.parse(body.toString('utf8')) as typeof index;
-  } catch {
-    return undefined;
-  }
+  const index = parseJson(body) as { paths?: Record<string, IndexEntry> } | null | undefined;
   const url = index?.paths?.[key]?.serverRelativeURL;
   return typeof url === 'string' && url.startsWith(`/openapi/v3/${key}`) ? { serverRelativeURL: url } : undefined;
 }
 
-function isJson(body: Buffer): boolean {
+/** The body as JSON; undefined when it is none. */
+function parseJson(body: Buffer): JsonValue | undefined {
   try {
-    JSON.parse(body.toString('utf8'));
-    return true;
+    return JSON.parse(body.toString('utf8')) as JsonValue;
   } catch {
-    return false;
+    return undefined;
   }
 }

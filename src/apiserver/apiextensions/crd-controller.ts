@@ -4,11 +4,12 @@
 // so the CRD itself goes). One work queue of CRD names, level-triggered.
 import { setCondition } from '../../api/conditions.js';
 import { CUSTOM_RESOURCE_CLEANUP_FINALIZER, customResourceInfos, storageVersionOf } from '../../api/custom-resources.js';
-import { ConflictError, NotFoundError } from '../../api/errors.js';
+import { NotFoundError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { FieldSelector } from '../../api/selectors/field-selector.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionCondition } from '../../api/types/generated.js';
+import { runQueueWorker, type SyncResult } from '../../client/queue-worker.js';
 import { WorkQueue } from '../../client/work-queue.js';
 import { systemContext } from '../context.js';
 import { clone } from '../patch/json.js';
@@ -24,7 +25,6 @@ const CLEANUP_RECHECK_MS = 1000;
 export class CustomResourceDefinitionController {
   private readonly queue = new WorkQueue<string>();
   private unsubscribe?: () => void;
-  private running = false;
 
   constructor(
     private readonly registry: Registry,
@@ -39,12 +39,11 @@ export class CustomResourceDefinitionController {
       for (const e of events) this.enqueueGroup(e.current.object as Crd);
     });
     for (const c of cache.list()) this.queue.add(c.object.metadata.name!);
-    this.running = true;
-    void this.work();
+    void runQueueWorker(this.queue, name => this.reconcile(name),
+      (name, err) => this.log('CRD reconcile failed', { crd: name, error: String(err) }));
   }
 
   stop(): void {
-    this.running = false;
     this.unsubscribe?.();
     this.queue.shutdown();
   }
@@ -62,25 +61,8 @@ export class CustomResourceDefinitionController {
     return this.registry.get(CRD_GROUP, CRD_RESOURCE);
   }
 
-  private async work(): Promise<void> {
-    while (this.running) {
-      const name = await this.queue.get();
-      if (name === undefined) return;
-      try {
-        const retryAfter = await this.reconcile(name);
-        this.queue.forget(name);
-        if (retryAfter !== undefined) this.queue.addAfter(name, retryAfter);
-      } catch (err) {
-        if (!(err instanceof ConflictError || err instanceof NotFoundError)) this.log('CRD reconcile failed', { crd: name, error: String(err) });
-        this.queue.addRateLimited(name);
-      } finally {
-        this.queue.done(name);
-      }
-    }
-  }
-
-  /** Returns a delay when the CRD must be looked at again. */
-  private async reconcile(name: string): Promise<number | undefined> {
+  /** Asks for another look when the CRD's objects are still going. */
+  private async reconcile(name: string): Promise<SyncResult | undefined> {
     const crd = this.store().getCached('', name)?.object as Crd | undefined;
     if (!crd) return undefined;
     if (crd.metadata.deletionTimestamp) {
@@ -96,7 +78,7 @@ export class CustomResourceDefinitionController {
   }
 
   /** Deletes every object of the CRD; once none is left, the finalizer goes and so does the CRD. */
-  private async finalize(crd: Crd): Promise<number | undefined> {
+  private async finalize(crd: Crd): Promise<SyncResult | undefined> {
     await this.writeStatus(crd, { ...crd.status, conditions: setCondition(crd.status?.conditions, terminatingCondition('True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress')) });
     await this.served();
     const store = this.objectStore(crd);
@@ -108,7 +90,7 @@ export class CustomResourceDefinitionController {
     }
     if (remaining > 0) {
       await this.writeStatus(this.current(crd), { ...crd.status, conditions: setCondition(this.current(crd).status?.conditions, terminatingCondition('True', 'InstanceDeletionCheck', `could not confirm zero CustomResources remaining: ${remaining} remaining`)) });
-      return CLEANUP_RECHECK_MS;
+      return { requeueAfterMs: CLEANUP_RECHECK_MS };
     }
     const latest = this.current(crd);
     await this.writeStatus(latest, { ...latest.status, conditions: setCondition(latest.status?.conditions, terminatingCondition('False', 'InstanceDeletionCompleted', 'removed all instances')) });

@@ -4,11 +4,12 @@
 // object, so a user sees the history only of objects they may read.
 import type { ServerResponse } from 'node:http';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../../api/errors.js';
+import { HISTORY_GROUP, HISTORY_VERSION } from '../../api/history.js';
 import type { HistoryStore } from '../history/history-store.js';
 import { sendJson } from '../http/respond.js';
 import { parseRequestInfo, type ResourceRequest } from '../request-info.js';
 
-export const HISTORY_PREFIX = '/apis/history.k8ts.io/v1/';
+export const HISTORY_PREFIX = `/apis/${HISTORY_GROUP}/${HISTORY_VERSION}/`;
 
 /** The request for the object whose history `path` asks for, or undefined when it is not a history path. */
 export function historyTarget(method: string, path: string, query: URLSearchParams): ResourceRequest | undefined {
@@ -34,10 +35,10 @@ export function serveHistory(res: ServerResponse, ri: ResourceRequest, query: UR
   let revisions = history.revisions(ri.group, ri.resource, ri.namespace, ri.name, wanted !== null || query.get('objects') === 'true');
   if (wanted !== null) {
     revisions = revisions.filter(r => String(r.revision) === wanted);
-    if (!revisions.length) throw new NotFoundError({ group: 'history.k8ts.io', resource: 'revisions', name: wanted });
+    if (!revisions.length) throw new NotFoundError({ group: HISTORY_GROUP, resource: 'revisions', name: wanted });
   }
   sendJson(res, 200, {
-    kind: 'ObjectHistory', apiVersion: 'history.k8ts.io/v1',
+    kind: 'ObjectHistory', apiVersion: `${HISTORY_GROUP}/${HISTORY_VERSION}`,
     target: { group: ri.group, resource: ri.resource, namespace: ri.namespace, name: ri.name },
     revisions: revisions.map(r => ({ ...r, time: new Date(r.time).toISOString() })),
   });

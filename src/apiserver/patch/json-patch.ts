@@ -2,9 +2,9 @@
 // it is not a list of operations) and then applies it; any failure while applying (unknown op,
 // missing path, failed test) is a 422 with a generic message.
 import { setKey } from '../../util/data-keys.js';
+import { parsePatchJson } from './decode.js';
 import { badPatch, MAX_JSON_PATCH_OPERATIONS, PatchApplyError, tooManyOperations } from './errors.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
-import { jsonDepthError } from '../http/nesting.js';
 
 export interface JsonPatchOperation {
   op: string;
@@ -15,14 +15,7 @@ export interface JsonPatchOperation {
 
 /** Parses a JSON Patch body; only the shape "array of objects" is checked here, as upstream does. */
 export function decodeJsonPatch(body: string): JsonPatchOperation[] {
-  const tooDeep = jsonDepthError(body);
-  if (tooDeep) throw badPatch(tooDeep);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (err) {
-    throw badPatch((err as Error).message);
-  }
+  const doc = parsePatchJson(body);
   if (!Array.isArray(doc) || !doc.every(isJsonObject)) {
     throw badPatch('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   }

@@ -9,10 +9,10 @@
 // lists of lists, which upstream (and we) answer with 422.
 import { OpenApiSpec, type GroupVersionKind } from '../../api/schema.js';
 import { getKey, hasKey, setKey } from '../../util/data-keys.js';
+import { parsePatchJson } from './decode.js';
 import { badPatch, PatchApplyError } from './errors.js';
 import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { PatchMetaCursor } from './patch-meta.js';
-import { jsonDepthError } from '../http/nesting.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -21,14 +21,7 @@ const SET_ELEMENT_ORDER = '$setElementOrder';
 
 /** Parses a strategic merge patch body, which must be a JSON object. */
 export function decodeStrategicMergePatch(body: string): JsonObject {
-  const tooDeep = jsonDepthError(body);
-  if (tooDeep) throw badPatch(tooDeep);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (err) {
-    throw badPatch((err as Error).message);
-  }
+  const doc = parsePatchJson(body);
   if (!isJsonObject(doc)) throw badPatch('json: cannot unmarshal array into Go value of type map[string]interface {}');
   return doc;
 }

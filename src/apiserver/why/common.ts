@@ -2,7 +2,7 @@
 // document's envelope. Pure functions over objects the handler has gathered.
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import type { CoreV1Event } from '../../api/types/generated.js';
-import { worstSeverity, type Explanation, type ExplanationSection, type Finding, type Severity } from '../../api/why.js';
+import { WHY_GROUP, WHY_VERSION, worstSeverity, type Explanation, type ExplanationSection, type Finding, type Severity } from '../../api/why.js';
 
 export type Event = CoreV1Event;
 
@@ -76,7 +76,7 @@ export function ownerFindings(chain: OwnerLink[]): Finding[] {
 export function explanation(obj: KubeObject, summary: string, sections: ExplanationSection[], severity?: Severity): Explanation {
   const kept = sections.filter(s => s.findings.length);
   return {
-    apiVersion: 'why.k8ts.io/v1alpha1', kind: 'Explanation',
+    apiVersion: `${WHY_GROUP}/${WHY_VERSION}`, kind: 'Explanation',
     target: {
       apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', name: obj.metadata.name ?? '',
       ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),

@@ -19,7 +19,7 @@
 // element and one or two chains instead of a chain per endpoint: a full sync of 1,000 Services ×
 // 10 endpoints is one `nft -f` of ~2,000 chains. Pure: the same input gives the same output.
 import { createHash } from 'node:crypto';
-import { categorizeEndpoints, isExternallyAccessible, usesClusterEndpoints } from '../endpoint-categories.js';
+import { categorizeEndpoints, isExternallyAccessible, policyChains, usesClusterEndpoints } from '../endpoint-categories.js';
 import type { ProxyEndpoint, ServicePortInfo } from '../service-ports.js';
 import { allowedSources } from '../source-ranges.js';
 import { healthCheckOf, type HealthCheckInfo, type NodeFacts } from '../types.js';
@@ -131,13 +131,10 @@ export function assembleNftRules(parts: ServiceNftRules[], ports: ServicePortInf
 /** The rules of one service port on this node. */
 export function serviceNftRules(p: ServicePortInfo, node: NodeFacts): ServiceNftRules {
   const r: ServiceNftRules = { elements: [], chains: [], affinitySets: [], healthCheck: healthCheckOf(p) };
-  const { cluster, local, hasAny } = categorizeEndpoints(p);
-  const usesClusterChain = cluster.length > 0;
-  const usesLocalChain = local.length > 0;
-  const internalChain = p.internalPolicyLocal ? svlChain(p) : svcChain(p);
-  const externalPolicyChain = p.externalPolicyLocal ? svlChain(p) : svcChain(p);
-  const hasInternal = p.internalPolicyLocal ? usesLocalChain : usesClusterChain;
-  const hasExternal = p.externalPolicyLocal ? usesLocalChain : usesClusterChain;
+  const categories = categorizeEndpoints(p);
+  const { cluster, local, hasAny } = categories;
+  const { usesClusterChain, usesLocalChain, internalChain, hasInternal, externalPolicyChain, hasExternal } =
+    policyChains(p, categories, { cluster: svcChain(p), local: svlChain(p) });
   // No endpoint at all: refuse at once. Endpoints elsewhere but none for a Local policy: drop,
   // as upstream (the client's load balancer is expected to use a node with endpoints).
   const refuse = hasAny ? 'drop' : 'goto reject-chain';

@@ -3,6 +3,7 @@
 import { celFunc, celMethod, CelScalar, type CelFunc } from '@bufbuild/cel';
 import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { opaqueType } from '../opaque.js';
+import { succeeds } from '../../../util/succeeds.js';
 
 const { STRING, BOOL, INT } = CelScalar;
 
@@ -144,15 +145,6 @@ function cidrFromString(s: string): Prefix {
     throw new Error(`network address parse error during conversion from string: ${(err as Error).message}`);
   }
 }
-
-const succeeds = (f: () => unknown) => {
-  try {
-    f();
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function containsCIDR(outer: Prefix, inner: Prefix): boolean {
   return inner.bits >= outer.bits && prefixContains(outer, inner.addr);

@@ -5,6 +5,7 @@ import { celFunc, celMethod, CelScalar, type CelFunc } from '@bufbuild/cel';
 import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../quantity.js';
 import { opaqueType } from '../opaque.js';
+import { succeeds } from '../../../util/succeeds.js';
 
 const { STRING, BOOL, INT, DOUBLE } = CelScalar;
 const QuantityType = opaqueType<Quantity>('kubernetes.Quantity');
@@ -59,14 +60,7 @@ const fromInt = (n: bigint): Quantity => ({ digits: n, scale: 0, format: 'Decima
 
 export const quantityLibrary: CelFunc[] = [
   celFunc('quantity', [STRING], Q, s => makeQuantity(parse(s))),
-  celFunc('isQuantity', [STRING], BOOL, s => {
-    try {
-      parseQuantity(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }),
+  celFunc('isQuantity', [STRING], BOOL, s => succeeds(() => parseQuantity(s))),
   celFunc('string', [Q], STRING, v => formatQuantity(q(v))),
   celMethod('sign', Q, [], INT, function () { const d = q(this).digits; return d > 0n ? 1n : d < 0n ? -1n : 0n; }),
   celMethod('isInteger', Q, [], BOOL, function () { return asInt64(q(this)) !== undefined; }),

@@ -6,6 +6,7 @@
 import { celFunc, celMethod, CelScalar, listType, mapType, type CelFunc } from '@bufbuild/cel';
 import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { opaqueType } from '../opaque.js';
+import { succeeds } from '../../../util/succeeds.js';
 
 const { STRING, BOOL } = CelScalar;
 
@@ -119,14 +120,7 @@ export const urlsLibrary: CelFunc[] = [
     }
     return URLType.make(s, parsed);
   }),
-  celFunc('isURL', [STRING], BOOL, s => {
-    try {
-      parseRequestUrl(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }),
+  celFunc('isURL', [STRING], BOOL, s => succeeds(() => parseRequestUrl(s))),
   celFunc('string', [URL_T], STRING, v => URLType.payload(v) && String((v.message as { key?: string }).key)),
   celMethod('getScheme', URL_T, [], STRING, function () { return u(this).scheme; }),
   celMethod('getHost', URL_T, [], STRING, function () { return u(this).host; }),
