@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { CGROUP_FS, CgroupError, isCgroupV2, removeCgroupTree } from '../../util/cgroups.js';
 import { MIN_SHARES } from '../cpu-shares.js';
 import type { PodObject } from '../types.js';
-import { podCgroup, podQos, podUidOf, QOS_CLASSES, qosCgroup } from './cgroup-names.js';
+import { podQos, QOS_CLASSES } from '../../api/pod-qos.js';
+import { podCgroup, podUidOf, qosCgroup } from './cgroup-names.js';
 import { burstableCpuShares, podResourceConfig, type CgroupResourceConfig } from './pod-resource-config.js';
 
 const MANAGED_CONTROLLERS = ['cpu', 'cpuacct', 'memory', 'pids'];
