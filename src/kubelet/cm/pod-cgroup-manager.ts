@@ -58,6 +58,11 @@ export class PodCgroupManager {
     return true;
   }
 
+  /** The pods' cgroup and the QoS classes' cgroups below it (none on cgroup v2, where none is made). */
+  qosCgroups(): string[] {
+    return this.enabled ? [...new Set(QOS_CLASSES.map(q => qosCgroup(this.root, q)))] : [];
+  }
+
   /** The pod cgroups on the node, by pod uid (in any managed controller: a partial one counts). */
   podCgroups(): Map<string, string> {
     const out = new Map<string, string>();
