@@ -294,3 +294,13 @@ test('a deleted or replaced job\'s pods are released when its name is reconciled
   assert.deepEqual(h.calls.map(c => `${c.method} ${c.path}`), [`PATCH ${podPath(ofOld)}`]);
   assert.deepEqual((h.calls[0].body as { value?: string }[])[0], { op: 'test', path: '/metadata/resourceVersion', value: '3' });
 });
+
+test('a finished job\'s pods still carrying the tracking finalizer lose it through the orphan path', async () => {
+  const done = job({}, { conditions: [{ type: 'Complete', status: 'True' }] });
+  const pod = podOf(done, 'Succeeded');
+  pod.metadata.resourceVersion = '5';
+  const h = harness(done, [pod, podOf(done, 'Succeeded', { finalizer: false })]);
+  await h.run();
+  assert.deepEqual(h.calls.map(c => `${c.method} ${c.path}`), [`PATCH ${podPath(pod)}`]);
+  assert.deepEqual((h.calls[0].body as { value?: string }[])[0], { op: 'test', path: '/metadata/resourceVersion', value: '5' });
+});

@@ -6,8 +6,9 @@
 // SuccessCriteriaMet (active pods are terminated) before the final Failed or Complete.
 // Its pods are claimed as upstream's getPodsForJob does: matching orphans are adopted (with the
 // tracking finalizer), owned pods its selector no longer matches are released (without it). As
-// upstream's orphan queue, any pod with the tracking finalizer that no current Job controls (none
-// at all, or a Job since deleted or replaced) loses it, keyed apart from the jobs (orphanPodKey).
+// upstream's orphan queue, any pod with the tracking finalizer that no running Job controls (none
+// at all, or a Job since deleted, replaced or finished) loses it, keyed apart from the jobs
+// (orphanPodKey).
 // What to do is decided in job-plan.ts; this file gathers its inputs and carries it out.
 import { nowTimestamp } from '../../api/object.js';
 import type { LabelSelector } from '../../api/selectors/label-selector.js';
@@ -117,8 +118,9 @@ export function jobController(): Controller {
       }
       if (!selector) return;
       if (!running) {
+        // A finished job keeps no finalizer: its pods take the orphan path, which its pods' events take too.
         const owned = controlledBy(podInformer, job.metadata.uid!).filter(p => selector.matches(p.metadata.labels));
-        await releaseFinalizers(ctx, owned.filter(hasFinalizer));
+        await Promise.all(owned.map(p => releaseOrphan(ctx, p)));
         return;
       }
       const now = Date.now();
