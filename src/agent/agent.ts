@@ -276,6 +276,7 @@ export class Agent {
         pod: (namespace, name) => this.kubelet?.pod(namespace, name),
         volumeStats: async () => this.kubelet?.volumeStats() ?? [],
         podCgroups: () => this.kubelet?.podCgroups() ?? new Map(),
+        qosCgroups: () => this.kubelet?.qosCgroups() ?? [],
         metrics: this.kubeletRegistry,
       });
       await this.kubeletServer.start();

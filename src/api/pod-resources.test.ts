@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { podLimits, podRequests, type ResourceList } from './pod-resources.js';
+import { podLimits, podRequests, type MilliResourceList } from './pod-resources.js';
 import type { Container, PodSpec } from './types/generated.js';
 
 const c = (name: string, requests: Record<string, string>, limits: Record<string, string>, restartPolicy?: string): Container =>
@@ -18,7 +18,7 @@ test('sidecars run beside later init containers and the app containers: they add
 });
 
 test('limits: the overhead is added only to what some container limits; each container\'s limits are shown', () => {
-  const seen: ResourceList[] = [];
+  const seen: MilliResourceList[] = [];
   const p = pod({
     containers: [c('a', {}, { memory: '64Mi' }), c('b', {}, { memory: '32Mi' })],
     initContainers: [c('i', {}, { cpu: '1', memory: '16Mi' })],
@@ -26,7 +26,13 @@ test('limits: the overhead is added only to what some container limits; each con
   });
   const limits = podLimits(p, l => seen.push(l));
   assert.deepEqual(Object.fromEntries(limits), { memory: 97 * 2 ** 20, cpu: 1050 });
-  assert.deepEqual(seen.map(l => Object.fromEntries(l)), [{ memory: 64 * 2 ** 20 }, { memory: 32 * 2 ** 20 }, { cpu: 1000, memory: 16 * 2 ** 20 }]);
+  // Exact, in milli-units.
+  assert.deepEqual(seen.map(l => Object.fromEntries(l)), [{ memory: 64n * 2n ** 20n * 1000n }, { memory: 32n * 2n ** 20n * 1000n }, { cpu: 1000n, memory: 16n * 2n ** 20n * 1000n }]);
   const noCpu = pod({ containers: [c('a', {}, { memory: '64Mi' })], overhead: { cpu: '50m', memory: '1Mi' } });
   assert.deepEqual(Object.fromEntries(podLimits(noCpu)), { memory: 65 * 2 ** 20 });
+});
+
+test('the total is rounded up once, as upstream takes the Value of the summed quantities', () => {
+  const p = pod({ containers: [c('a', { memory: '0.5' }, {}), c('b', { memory: '0.5' }, {}), c('d', { cpu: '0.1m' }, {})] });
+  assert.deepEqual(Object.fromEntries(podRequests(p)), { memory: 1, cpu: 1 });
 });

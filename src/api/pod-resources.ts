@@ -1,9 +1,10 @@
-// A pod's resources as upstream's PodRequests and PodLimits total them (the scheduler and the
-// kubelet's admission and cgroups use them), as plain numbers: cpu in millicores (upstream's
-// MilliValue), everything else in whole units (bytes, pods, devices; its Value), both rounded up.
-// Quantities are parsed once per pod or node with the one exact parser, never in the hot loop,
-// which adds plain numbers.
-import { parseQuantity, QuantityParseError, scaledValue } from './quantity.js';
+// A pod's resources as upstream's PodRequests and PodLimits total them (the scheduler, the kubelet's
+// admission and cgroups, and the ResourceQuota's pod usage use them). Totals are made exactly, in
+// milli-units (the quota charges them so); the scheduler and the kubelet take them as plain numbers:
+// cpu in millicores (upstream's MilliValue), everything else in whole units (bytes, pods, devices;
+// its Value), both rounded up, as upstream rounds the pod's total. Quantities are parsed once per
+// pod or node with the one exact parser, never in the hot loop, which adds plain numbers.
+import { milliValue, parseQuantity, QuantityParseError } from './quantity.js';
 import type { Container, Pod, Quantity } from './types/generated.js';
 
 type PodLike = Pick<Pod, 'spec'>;
@@ -16,11 +17,15 @@ export const PODS = 'pods';
 /** A resource amount per name; cpu in millicores. */
 export type ResourceList = Map<string, number>;
 
-export function toResourceList(list: Record<string, Quantity> | undefined): ResourceList {
-  const out: ResourceList = new Map();
+/** Exact amounts per name, in milli-units of each resource's unit (1 cpu is 1000n, 1 byte 1000n). */
+export type MilliResourceList = Map<string, bigint>;
+
+/** A resource list's amounts, exactly; an unparseable one (validation rejects it) is left out. */
+export function toMilliResourceList(list: Record<string, Quantity> | undefined): MilliResourceList {
+  const out: MilliResourceList = new Map();
   for (const [name, q] of Object.entries(list ?? {})) {
     try {
-      out.set(name, Number(scaledValue(parseQuantity(q), name === CPU ? -3 : 0)));
+      out.set(name, milliValue(parseQuantity(q)));
     } catch (err) {
       if (!(err instanceof QuantityParseError)) throw err;
     }
@@ -28,16 +33,26 @@ export function toResourceList(list: Record<string, Quantity> | undefined): Reso
   return out;
 }
 
-function addInto(into: ResourceList, add: ResourceList): void {
-  for (const [k, v] of add) into.set(k, (into.get(k) ?? 0) + v);
+/** Exact amounts as the scheduler's and kubelet's numbers: millicores for cpu, whole units (rounded up) for the rest. */
+function toUnits(milli: MilliResourceList): ResourceList {
+  const out: ResourceList = new Map();
+  for (const [name, m] of milli) out.set(name, Number(name === CPU ? m : m >= 0n ? (m + 999n) / 1000n : m / 1000n));
+  return out;
 }
 
-function maxInto(into: ResourceList, other: ResourceList): void {
-  for (const [k, v] of other) if (v > (into.get(k) ?? 0)) into.set(k, v);
+export const toResourceList = (list: Record<string, Quantity> | undefined): ResourceList => toUnits(toMilliResourceList(list));
+
+function addInto(into: MilliResourceList, add: MilliResourceList): void {
+  for (const [k, v] of add) into.set(k, (into.get(k) ?? 0n) + v);
+}
+
+function maxInto(into: MilliResourceList, other: MilliResourceList): void {
+  for (const [k, v] of other) if (v > (into.get(k) ?? 0n)) into.set(k, v);
 }
 
 export const requestsOf = (c: Container) => toResourceList(c.resources?.requests);
-const limitsOf = (c: Container) => toResourceList(c.resources?.limits);
+const milliRequestsOf = (c: Container) => toMilliResourceList(c.resources?.requests);
+const milliLimitsOf = (c: Container) => toMilliResourceList(c.resources?.limits);
 
 /**
  * A pod's containers' amounts as upstream's PodRequests/PodLimits add them up: the containers'
@@ -45,15 +60,15 @@ const limitsOf = (c: Container) => toResourceList(c.resources?.limits);
  * alongside and add up). `seen` gets each container's amounts, an init container's with the
  * sidecars started before it, as upstream's ContainerFn does.
  */
-function containersTotal(pod: PodLike, of: (c: Container) => ResourceList, seen?: (amounts: ResourceList) => void): ResourceList {
-  const total: ResourceList = new Map();
+function containersTotal(pod: PodLike, of: (c: Container) => MilliResourceList, seen?: (amounts: MilliResourceList) => void): MilliResourceList {
+  const total: MilliResourceList = new Map();
   for (const c of pod.spec?.containers ?? []) {
     const r = of(c);
     seen?.(r);
     addInto(total, r);
   }
-  const sidecars: ResourceList = new Map();
-  const initMax: ResourceList = new Map();
+  const sidecars: MilliResourceList = new Map();
+  const initMax: MilliResourceList = new Map();
   for (const c of pod.spec?.initContainers ?? []) {
     const r = of(c);
     if (c.restartPolicy === 'Always') addInto(sidecars, r);
@@ -67,20 +82,26 @@ function containersTotal(pod: PodLike, of: (c: Container) => ResourceList, seen?
   return total;
 }
 
-/** What a pod asks of a node, as upstream's PodRequests: its containers' total plus the pod overhead. */
-export function podRequests(pod: PodLike): ResourceList {
-  const total = containersTotal(pod, requestsOf);
-  addInto(total, toResourceList(pod.spec?.overhead));
+/** What a pod asks of a node, exactly, as upstream's PodRequests: its containers' total plus the pod overhead. */
+export function podRequestsMilli(pod: PodLike): MilliResourceList {
+  const total = containersTotal(pod, milliRequestsOf);
+  addInto(total, toMilliResourceList(pod.spec?.overhead));
   return total;
 }
 
 /**
- * A pod's limits, as upstream's PodLimits: its containers' total, plus the pod overhead for the
- * resources some container limits. `seen` as for the total above (the kubelet asks whether every
- * container limits a resource).
+ * A pod's limits, exactly, as upstream's PodLimits: its containers' total, plus the pod overhead
+ * for the resources some container limits. `seen` as for the total above (the kubelet asks whether
+ * every container limits a resource).
  */
-export function podLimits(pod: PodLike, seen?: (limits: ResourceList) => void): ResourceList {
-  const total = containersTotal(pod, limitsOf, seen);
-  for (const [name, v] of toResourceList(pod.spec?.overhead)) if (total.has(name)) total.set(name, total.get(name)! + v);
+export function podLimitsMilli(pod: PodLike, seen?: (limits: MilliResourceList) => void): MilliResourceList {
+  const total = containersTotal(pod, milliLimitsOf, seen);
+  for (const [name, v] of toMilliResourceList(pod.spec?.overhead)) if (total.has(name)) total.set(name, total.get(name)! + v);
   return total;
 }
+
+/** podRequestsMilli in the scheduler's and kubelet's units. */
+export const podRequests = (pod: PodLike): ResourceList => toUnits(podRequestsMilli(pod));
+
+/** podLimitsMilli in the scheduler's and kubelet's units. */
+export const podLimits = (pod: PodLike, seen?: (limits: MilliResourceList) => void): ResourceList => toUnits(podLimitsMilli(pod, seen));

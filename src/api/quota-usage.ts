@@ -1,10 +1,14 @@
 // What an object counts against a ResourceQuota, as upstream's quota evaluators: object counts
-// (`pods`, `services`, `count/<resource>.<group>`...), pod compute requests and limits, NodePorts and
-// load balancers, PVC storage; and the pod scopes (Terminating, BestEffort, ...). Values are
-// milli-units (see quantity.ts).
+// (`pods`, `services`, `count/<resource>.<group>`...), pod compute requests and limits (the pod's
+// totals as upstream's PodRequests/PodLimits make them, pod-resources.ts), NodePorts and load
+// balancers, PVC storage; and the pod scopes (Terminating, BestEffort, ...). Values are milli-units
+// (see quantity.ts).
 import type { KubeObject } from './object.js';
+import { podQos } from './pod-qos.js';
+import { podLimitsMilli, podRequestsMilli } from './pod-resources.js';
 import { parseMilli } from './quantity.js';
-import type { Container, Pod } from './types/generated.js';
+import type { Pod } from './types/generated.js';
+import { isExtendedResourceName, isHugePages } from './validation/resources.js';
 
 export type Usage = Map<string, bigint>;
 
@@ -27,31 +31,32 @@ export function isTerminalPod(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
-/** Requests or limits of a pod: max(sum of containers, each init container) plus overhead. */
-function podResources(pod: Pod, kind: 'requests' | 'limits'): Usage {
-  const sum: Usage = new Map();
-  const of = (c: Container) => Object.entries(c.resources?.[kind] ?? {});
-  for (const c of pod.spec?.containers ?? []) for (const [r, q] of of(c)) add(sum, r, parseMilli(q));
-  for (const c of pod.spec?.initContainers ?? []) {
-    for (const [r, q] of of(c)) {
-      const v = parseMilli(q);
-      if (v > (sum.get(r) ?? 0n)) sum.set(r, v);
-    }
-  }
-  for (const [r, q] of Object.entries(pod.spec?.overhead ?? {})) if (sum.has(r) || kind === 'requests') add(sum, r, parseMilli(q));
-  return sum;
+/**
+ * Whether a pod is charged compute resources (and `pods`), as upstream's QuotaV1Pod: not once it
+ * has finished, nor once its deletion's grace period is over (a pod stuck terminating on a lost
+ * node would otherwise hold its quota).
+ */
+function chargesCompute(pod: Pod, nowMs: number): boolean {
+  if (isTerminalPod(pod)) return false;
+  const { deletionTimestamp, deletionGracePeriodSeconds } = pod.metadata ?? {};
+  return !deletionTimestamp || deletionGracePeriodSeconds === undefined || Date.parse(deletionTimestamp) + deletionGracePeriodSeconds * 1000 >= nowMs;
 }
 
-export function podUsage(pod: Pod): Usage {
-  const u: Usage = new Map();
-  if (isTerminalPod(pod)) return u;
+/**
+ * A pod's usage, as upstream's PodUsageFunc: `count/pods` always (object counts track every pod
+ * stored); while it is charged, `pods`, its requests of cpu, memory and ephemeral-storage under
+ * both their plain and `requests.` names, their limits under `limits.`, huge pages under both
+ * names, and extended resources' requests under `requests.` only.
+ */
+export function podUsage(pod: Pod, nowMs = Date.now()): Usage {
+  const u: Usage = new Map([['count/pods', countOf(1)]]);
+  if (!chargesCompute(pod, nowMs)) return u;
   u.set('pods', countOf(1));
-  u.set('count/pods', countOf(1));
-  for (const [r, v] of podResources(pod, 'requests')) {
-    add(u, `requests.${r}`, v);
-    if (COMPUTE_ALIASES.has(r)) add(u, r, v);
+  for (const [r, v] of podRequestsMilli(pod)) {
+    if (COMPUTE_ALIASES.has(r) || isHugePages(r)) u.set(r, v);
+    if (COMPUTE_ALIASES.has(r) || isHugePages(r) || isExtendedResourceName(r)) u.set(`requests.${r}`, v);
   }
-  for (const [r, v] of podResources(pod, 'limits')) add(u, `limits.${r}`, v);
+  for (const [r, v] of podLimitsMilli(pod)) if (COMPUTE_ALIASES.has(r)) u.set(`limits.${r}`, v);
   return u;
 }
 
@@ -74,10 +79,7 @@ export function usageOf(gr: GroupResource, obj: KubeObject): Usage {
 
 export type QuotaScope = 'Terminating' | 'NotTerminating' | 'BestEffort' | 'NotBestEffort';
 
-function isBestEffort(pod: Pod): boolean {
-  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]
-    .every(c => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length);
-}
+const isBestEffort = (pod: Pod) => podQos(pod) === 'BestEffort';
 
 /** Whether an object falls under a quota's scopes; scopes only ever select pods. */
 export function matchesScopes(gr: GroupResource, obj: KubeObject, scopes: string[] | undefined): boolean {

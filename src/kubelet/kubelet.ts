@@ -212,6 +212,11 @@ export class Kubelet {
     return this.cgroups.podCgroups();
   }
 
+  /** The pods' cgroup and its QoS classes' cgroups (the kubelet server's cAdvisor series). */
+  qosCgroups(): string[] {
+    return this.cgroups.qosCgroups();
+  }
+
   /** Usage of the claims' CSI volumes on this node (kubelet_volume_stats_* on /metrics). */
   volumeStats(): Promise<ClaimVolumeStats[]> {
     return this.csiVolumes.volumeStats();

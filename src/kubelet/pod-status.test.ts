@@ -47,6 +47,11 @@ test('a running ready pod: phase, conditions, IPs, container state', () => {
   assert.equal(s.qosClass, 'BestEffort');
 });
 
+test('a pod without a recorded QoS class gets the one its spec gives, as upstream\'s kubelet writes it', () => {
+  const limited = pod({ containers: [{ name: 'app', image: 'busybox', resources: { limits: { cpu: '1', memory: '1Gi' } } }] }, { phase: 'Pending' });
+  assert.equal(compute(limited, [rec('app', {})]).qosClass, 'Guaranteed');
+});
+
 test('not ready: ContainersNotReady with the container names', () => {
   const s = compute(pod(), [rec('app', {})], { ready: false });
   assert.deepEqual([cond(s, 'Ready')?.status, cond(s, 'Ready')?.reason, cond(s, 'Ready')?.message], ['False', 'ContainersNotReady', 'containers with unready status: [app]']);

@@ -3,6 +3,7 @@
 // upstream's reasons, messages and phase rules. Each part has its module: container statuses
 // (container-statuses.ts), the phase (pod-phase.ts), the conditions (pod-conditions.ts).
 import { nowTimestamp } from '../api/object.js';
+import { podQos } from '../api/pod-qos.js';
 import type { PodStatus } from '../api/types/generated.js';
 import { containerStatus, type Waiting } from './container-statuses.js';
 import { initProgress } from './init-progress.js';
@@ -64,7 +65,8 @@ export function computePodStatus(inp: StatusInputs): PodStatus {
     ...(podIPs.length ? { podIP: podIPs[0], podIPs: podIPs.map(ip => ({ ip })) } : {}),
     startTime: old.startTime ?? now,
     ...(inp.reason ? { reason: inp.reason.reason, message: inp.reason.message } : {}),
-    qosClass: old.qosClass,
+    // As upstream's generateAPIPodStatus: GetPodQOS (the recorded class, else computed).
+    qosClass: podQos(pod),
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
   };

@@ -4,6 +4,7 @@
 // scratch. Deleted pods are killed within their grace period and removed from the API; pods whose
 // object is gone have everything of theirs removed from the node.
 import { isConflict, isNotFound } from '../api/errors.js';
+import { podQos } from '../api/pod-qos.js';
 import type { Container, PodStatus, Service } from '../api/types/generated.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
@@ -103,7 +104,7 @@ export class PodSyncer {
       if (rejection) {
         // As upstream's rejectPod: only the phase, reason and message; no container ever ran.
         this.event(pod, 'Warning', rejection.reason, rejection.message);
-        const status = { phase: 'Failed', reason: rejection.reason, message: `Pod was rejected: ${rejection.message}`, qosClass: pod.status?.qosClass };
+        const status = { phase: 'Failed', reason: rejection.reason, message: `Pod was rejected: ${rejection.message}`, qosClass: podQos(pod) };
         await this.ignoreGone(this.d.client.patch(objectPath(R.pods, pod.metadata.namespace, pod.metadata.name!, 'status'), { metadata: { uid }, status }, 'merge'));
         return {};
       }
@@ -316,7 +317,7 @@ export class PodSyncer {
       }
       const node = this.d.node();
       const devices = containerDevices(c, env.volumes);
-      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, devices, attempt, nodeMemory: node.memoryBytes, qosClass: pod.status?.qosClass ?? 'BestEffort' });
+      const config = containerConfig(pod, c, { image: imageRef, command, args, env: vars, mounts, devices, attempt, nodeMemory: node.memoryBytes, qosClass: podQos(pod) });
       const sandbox = sandboxConfig(pod, env.sandboxAttempt, this.d.rootDir, this.d.dns, this.d.cgroups.parentOf(pod));
       id = await this.d.runtime.createContainer(env.sandboxId, config, sandbox);
     } catch (err) {

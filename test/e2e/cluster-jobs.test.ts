@@ -1,5 +1,6 @@
 // Jobs and CronJobs end to end: a Job runs its pods on simulated nodes to its completions (Indexed
-// too), adopts bare pods its selector matches and releases pods relabelled away, a finished Job
+// too), adopts bare pods its selector matches and releases pods relabelled away, an orphan pod
+// loses the tracking finalizer, a finished Job
 // with ttlSecondsAfterFinished is deleted, and a CronJob fires on schedule with upstream's job
 // names and scheduled-time annotation.
 import assert from 'node:assert/strict';
@@ -115,6 +116,23 @@ spec:
     // Without the released pod the job runs one of its own to completion.
     await s.c.k(['wait', ...ns, '--for=condition=complete', 'job/adopter', '--timeout=120s']);
     assert.equal((await getJson<JobLike>(s.c, ['get', 'job', 'adopter', ...ns])).status?.succeeded, 1);
+  });
+
+  test('an orphan pod with the tracking finalizer loses it, whatever its labels (upstream\'s orphan pod cleanup)', async () => {
+    const ns = ['-n', 'joborphan'];
+    await s.c.k(['create', 'namespace', 'joborphan']);
+    await s.c.k(['apply', ...ns, '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: stray, labels: {app: none}, finalizers: [${TRACKING}, example.com/keep]}
+spec:
+  containers: [{name: c, image: busybox, command: [sleep, "3600"]}]
+`);
+    const p = await eventually(async () => {
+      const pod = await getJson<PodLike>(s.c, ['get', 'pod', 'stray', ...ns]);
+      return pod.metadata.finalizers?.includes(TRACKING) ? undefined : pod;
+    }, 30_000, 'the tracking finalizer removed');
+    assert.deepEqual(p.metadata.finalizers, ['example.com/keep'], 'other finalizers stay');
+    await s.c.k(['patch', 'pod', 'stray', ...ns, '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
   });
 
   test('an Indexed Job completes every index', async () => {

@@ -180,5 +180,11 @@ describe('resource metrics and kubectl top', { timeout: 240_000 }, () => {
     assert.deepEqual([podCpu?.labels.container, podCpu?.labels.image, podCpu?.labels.name], ['', '', '']);
     assert.ok(podCpu.value >= cpu(second), `pod CPU ${podCpu.value} >= spinner's ${cpu(second)}`);
     assert.equal(series(second, 'container_start_time_seconds', { namespace: NS, pod: 'burner', id: burnerPodCgroup }).length, 1);
+    // The pods' cgroup and its QoS classes' cgroups, without pod or container labels; Burstable's CPU holds the burner's.
+    const root = c.cgroupRoot(c.nodes[0]);
+    for (const id of [root, `${root}/burstable`, `${root}/besteffort`]) {
+      assert.deepEqual(series(second, 'container_memory_working_set_bytes', { id }).map(s => [s.labels.namespace, s.labels.pod, s.labels.container]), [['', '', '']], id);
+    }
+    assert.ok(series(second, 'container_cpu_usage_seconds_total', { id: `${root}/burstable` })[0].value >= podCpu.value);
   });
 });

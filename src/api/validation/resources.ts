@@ -5,11 +5,16 @@ import { qualifiedName } from './names.js';
 import { compareQuantities, formatQuantity, parseQuantity, quantityError, scaledValue, type Quantity } from '../quantity.js';
 import type { Obj } from './types.js';
 
+const REQUESTS_PREFIX = 'requests.';
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
 /** Native resources are unprefixed or kubernetes.io-prefixed; everything else is extended. */
 const isNative = (name: string) => !name.includes('/') || name.includes('kubernetes.io/');
-const isHugePages = (name: string) => name.startsWith('hugepages-');
+export const isHugePages = (name: string) => name.startsWith('hugepages-');
+
+/** Upstream's IsExtendedResourceName: not native, and `requests.<name>` is a qualified name (its quota key). */
+export const isExtendedResourceName = (name: string) =>
+  !isNative(name) && !name.startsWith(REQUESTS_PREFIX) && qualifiedName(`${REQUESTS_PREFIX}${name}`).length === 0;
 // Extended resources and huge pages cannot be overcommitted: requests must equal limits.
 export const isOvercommitAllowed = (name: string) => isNative(name) && !isHugePages(name);
 
@@ -57,7 +62,7 @@ export function validateContainerResourceName(name: string, path: string): Field
   const errs = qualifiedName(name).map(msg => fieldErrors.invalid(path, name, msg));
   if (!name.includes('/')) {
     if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) errs.push(fieldErrors.invalid(path, name, 'must be a standard resource for containers'));
-  } else if (!isNative(name) && name.startsWith('requests.')) {
+  } else if (!isNative(name) && name.startsWith(REQUESTS_PREFIX)) {
     errs.push(fieldErrors.invalid(path, name, "doesn't follow extended resource name standard"));
   }
   return errs;

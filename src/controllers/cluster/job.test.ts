@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StatusError } from '../../api/errors.js';
+import type { Informer } from '../../client/informer.js';
 import { collectionPath, R } from '../../client/resources.js';
 import { FakeInformer, fakeContext } from './fake-context.js';
-import { jobController, strayPods } from './job.js';
+import { jobController, orphanedFromJobs, podsOfFormerJob } from './job.js';
 import { testJob } from './job-fixtures.js';
 import { podForJob } from './job-pod-template.js';
 import { backoffDelayMs, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes } from './job-pods.js';
@@ -243,16 +244,63 @@ test('reconcile: Indexed job records completedIndexes and succeeds when all inde
   assert.ok(last.conditions!.some(c => c.type === 'Complete'));
 });
 
-test('pods of a deleted or replaced job, and orphaned ones, are released from the tracking finalizer', async () => {
+test('the tracking finalizer is no Job\'s to keep on pods without a controller or whose Job is gone, replaced or finished', () => {
+  const running = job();
+  const jobs = new FakeInformer<Job>().set(running);
+  const tracked = (refs: Pod['metadata']['ownerReferences'], finalizers = [JOB_TRACKING_FINALIZER]): Pod =>
+    ({ ...bare('p'), metadata: { ...bare('p').metadata, ownerReferences: refs, finalizers } });
+  assert.equal(orphanedFromJobs(tracked(undefined), jobs as unknown as Informer<Job>), true, 'no controller, no job-name label');
+  assert.equal(orphanedFromJobs(tracked(undefined, []), jobs as unknown as Informer<Job>), false, 'nothing to remove');
+  assert.equal(orphanedFromJobs(tracked([JOB_REF]), jobs as unknown as Informer<Job>), false, 'its running Job keeps it');
+  assert.equal(orphanedFromJobs(tracked([{ ...JOB_REF, uid: 'old-uid' }]), jobs as unknown as Informer<Job>), true, 'a replaced Job');
+  assert.equal(orphanedFromJobs(tracked([{ ...JOB_REF, name: 'gone' }]), jobs as unknown as Informer<Job>), true, 'a deleted Job');
+  assert.equal(orphanedFromJobs(tracked([{ ...JOB_REF, kind: 'ReplicaSet', apiVersion: 'apps/v1' }]), jobs as unknown as Informer<Job>), false, 'another kind\'s pod');
+  jobs.set(job({}, { conditions: [{ type: 'Complete', status: 'True' }] }));
+  assert.equal(orphanedFromJobs(tracked([JOB_REF]), jobs as unknown as Informer<Job>), true, 'a finished Job');
+});
+
+test('an orphan pod with the tracking finalizer loses it, guarded by the version the cache read; a pod of a running job keeps it', async () => {
+  const orphan: Pod = { ...bare('stray', { app: 'elsewhere' }), metadata: { ...bare('stray', { app: 'elsewhere' }).metadata, resourceVersion: '7', finalizers: ['other', JOB_TRACKING_FINALIZER] } };
+  const owned = podOf(job(), 'Running');
+  const h = harness(job(), [orphan, owned]);
+  await jobController().reconcile(`orphan-pod:ns/${orphan.metadata.name}`, h.ctx);
+  await jobController().reconcile(`orphan-pod:ns/${owned.metadata.name}`, h.ctx);
+  await jobController().reconcile('orphan-pod:ns/vanished', h.ctx);
+  assert.deepEqual(h.calls, [{ method: 'PATCH', path: podPath(orphan), body: [
+    { op: 'test', path: '/metadata/resourceVersion', value: '7' },
+    { op: 'test', path: '/metadata/finalizers/1', value: JOB_TRACKING_FINALIZER },
+    { op: 'remove', path: '/metadata/finalizers/1' },
+  ] }]);
+});
+
+test('an orphan changed since the cache read (a 422 on the guard) is left for its next event', async () => {
+  const orphan: Pod = { ...bare('stray'), metadata: { ...bare('stray').metadata, resourceVersion: '7', finalizers: [JOB_TRACKING_FINALIZER] } };
+  const informers = new Map([[collectionPath(R.jobs), new FakeInformer()], [collectionPath(R.pods), new FakeInformer().set(orphan)]]);
+  const h = fakeContext(informers, () => { throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request'); });
+  await jobController().reconcile('orphan-pod:ns/stray', h.ctx);
+  assert.equal(h.calls.length, 1);
+});
+
+test('a deleted or replaced job\'s pods are released when its name is reconciled (they get no event of their own)', async () => {
   const old = job();
-  const orphan = podOf(old, 'Running');
-  orphan.metadata.ownerReferences = [];
   const ofOld = podOf(old, 'Running');
+  ofOld.metadata.resourceVersion = '3';
   const replacement = { ...job(), metadata: { ...job().metadata, uid: 'new-uid' } };
   const current = podOf(replacement, 'Running');
-  assert.deepEqual(strayPods([orphan, ofOld, current], 'pi', 'new-uid'), [orphan, ofOld]);
+  assert.deepEqual(podsOfFormerJob([ofOld, current, bare('untracked')], 'pi', 'new-uid'), [ofOld]);
   const h = harness(old, [ofOld]);
   (h.ctx.informer(R.jobs) as unknown as FakeInformer).items.clear();
   await h.run();
-  assert.deepEqual(h.calls.map(c => `${c.method} ${c.path}`), [`PATCH /api/v1/namespaces/ns/pods/${ofOld.metadata.name}`]);
+  assert.deepEqual(h.calls.map(c => `${c.method} ${c.path}`), [`PATCH ${podPath(ofOld)}`]);
+  assert.deepEqual((h.calls[0].body as { value?: string }[])[0], { op: 'test', path: '/metadata/resourceVersion', value: '3' });
+});
+
+test('a finished job\'s pods still carrying the tracking finalizer lose it through the orphan path', async () => {
+  const done = job({}, { conditions: [{ type: 'Complete', status: 'True' }] });
+  const pod = podOf(done, 'Succeeded');
+  pod.metadata.resourceVersion = '5';
+  const h = harness(done, [pod, podOf(done, 'Succeeded', { finalizer: false })]);
+  await h.run();
+  assert.deepEqual(h.calls.map(c => `${c.method} ${c.path}`), [`PATCH ${podPath(pod)}`]);
+  assert.deepEqual((h.calls[0].body as { value?: string }[])[0], { op: 'test', path: '/metadata/resourceVersion', value: '5' });
 });

@@ -5,7 +5,10 @@
 // pod is counted twice or lost across restarts. Finishing goes through FailureTarget or
 // SuccessCriteriaMet (active pods are terminated) before the final Failed or Complete.
 // Its pods are claimed as upstream's getPodsForJob does: matching orphans are adopted (with the
-// tracking finalizer), owned pods its selector no longer matches are released (without it).
+// tracking finalizer), owned pods its selector no longer matches are released (without it). As
+// upstream's orphan queue, any pod with the tracking finalizer that no running Job controls (none
+// at all, or a Job since deleted, replaced or finished) loses it, keyed apart from the jobs
+// (orphanPodKey).
 // What to do is decided in job-plan.ts; this file gathers its inputs and carries it out.
 import { nowTimestamp } from '../../api/object.js';
 import type { LabelSelector } from '../../api/selectors/label-selector.js';
@@ -16,11 +19,11 @@ import { Expectations, expectationsFor } from '../expectations.js';
 import { candidatesFor, controlledBy, controllerOf, inNamespace } from '../owner-index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { splitKey } from '../types.js';
-import { claim, controllerRefTo, ownerIsCurrent } from '../workloads/controller-ref.js';
+import { claim, controllerRefTo, ignoreGone, ownerIsCurrent } from '../workloads/controller-ref.js';
 import { ownedObjectsWatch, selectorOf, type OwnerKind } from '../workloads/selecting-owners.js';
 import { podForJob } from './job-pod-template.js';
 import { hasTrackingFinalizer as hasFinalizer, planJob, type Backoff, type JobActions } from './job-plan.js';
-import { JOB_NAME, JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
+import { JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
 import type { Pod } from './types.js';
 
 export function jobController(): Controller {
@@ -33,13 +36,19 @@ export function jobController(): Controller {
   }
 
   async function releaseFinalizers(ctx: ControllerContext, pods: Pod[]): Promise<void> {
-    await Promise.all(pods.map(p => {
-      const i = p.metadata.finalizers!.indexOf(JOB_TRACKING_FINALIZER);
-      return ignoreNotFound(ctx.client.patch(objectPath(R.pods, p.metadata.namespace, p.metadata.name!), [
-        { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
-        { op: 'remove', path: `/metadata/finalizers/${i}` },
-      ], 'json'));
-    }));
+    await Promise.all(pods.map(p => ignoreNotFound(ctx.client.patch(podPath(p), finalizerRemoval(p), 'json'))));
+  }
+
+  /**
+   * Upstream's syncOrphanPod. The patch holds only if the pod is as the cache read it: a job
+   * adopting it meanwhile keeps the finalizer (the changed pod comes back through its watch).
+   */
+  async function releaseOrphan(ctx: ControllerContext, pod: Pod | undefined): Promise<void> {
+    if (!pod || !orphanedFromJobs(pod, ctx.informer<Job>(R.jobs))) return;
+    await ignoreGone(ctx.client.patch(podPath(pod), [
+      { op: 'test', path: '/metadata/resourceVersion', value: pod.metadata.resourceVersion },
+      ...finalizerRemoval(pod),
+    ], 'json'));
   }
 
   async function deletePods(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, pods: Pod[]): Promise<void> {
@@ -83,9 +92,14 @@ export function jobController(): Controller {
 
   return {
     name: 'job',
-    watches: [{ resource: R.jobs }, ownedObjectsWatch(R.pods, jobs)],
+    watches: [
+      { resource: R.jobs },
+      ownedObjectsWatch(R.pods, jobs),
+      { resource: R.pods, mapTo: (pod, ctx) => orphanedFromJobs(pod as Pod, ctx.informer<Job>(R.jobs)) ? [orphanPodKey(pod as Pod)] : [] },
+    ],
     workers: 4,
     async reconcile(key, ctx) {
+      if (key.startsWith(ORPHAN_POD)) return releaseOrphan(ctx, ctx.informer<Pod>(R.pods).get(key.slice(ORPHAN_POD.length)));
       let job = ctx.informer<Job>(R.jobs).get(key);
       const podInformer = ctx.informer<Pod>(R.pods);
       const exp = expectationsFor(expectations, podInformer as unknown as Informer);
@@ -93,11 +107,10 @@ export function jobController(): Controller {
       const selector = job && selectorOf(job.spec.selector);
       const running = job && selector && !finishedCondition(job) ? job : undefined;
       const pods = running ? await claimPods(ctx, running, selector!) : [];
-      // Pods of a deleted job (or orphaned from it) would keep the tracking finalizer forever; an
-      // orphan just adopted keeps it.
-      const claimed = new Set(pods.map(p => p.metadata.uid));
-      const stray = strayPods(inNamespace(podInformer, splitKey(key).namespace), splitKey(key).name, job?.metadata.uid);
-      await releaseFinalizers(ctx, stray.filter(p => !claimed.has(p.metadata.uid)));
+      // As upstream's deleteJob: the pods a deleted (or replaced) job of this name controlled get
+      // no event of their own, so they go through the orphan path from here.
+      const { namespace, name } = splitKey(key);
+      await Promise.all(podsOfFormerJob(inNamespace(podInformer, namespace), name, job?.metadata.uid).map(p => releaseOrphan(ctx, p)));
       if (!job) {
         exp.forget(key);
         backoff.delete(key);
@@ -105,8 +118,9 @@ export function jobController(): Controller {
       }
       if (!selector) return;
       if (!running) {
+        // A finished job keeps no finalizer: its pods take the orphan path, which its pods' events take too.
         const owned = controlledBy(podInformer, job.metadata.uid!).filter(p => selector.matches(p.metadata.labels));
-        await releaseFinalizers(ctx, owned.filter(hasFinalizer));
+        await Promise.all(owned.map(p => releaseOrphan(ctx, p)));
         return;
       }
       const now = Date.now();
@@ -130,12 +144,39 @@ function jobs(ctx: ControllerContext): OwnerKind<Job> {
   return { kind: 'Job', owners: ctx.informer<Job>(R.jobs), selector: j => selectorOf(j.spec.selector) };
 }
 
-/** Tracked pods of the named job that it does not (or no longer) control. */
-export function strayPods(podsInNamespace: Pod[], jobName: string, jobUid: string | undefined): Pod[] {
+/** Keys of orphan pods, apart from jobs' keys (namespaces hold no ':'). */
+const ORPHAN_POD = 'orphan-pod:';
+const orphanPodKey = (pod: Pod) => `${ORPHAN_POD}${objectKey(pod)}`;
+
+const podPath = (p: Pod) => objectPath(R.pods, p.metadata.namespace, p.metadata.name!);
+
+/** JSON patch operations taking the tracking finalizer off, if it is still where the pod had it. */
+function finalizerRemoval(p: Pod): { op: string; path: string; value?: unknown }[] {
+  const i = p.metadata.finalizers!.indexOf(JOB_TRACKING_FINALIZER);
+  return [
+    { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
+    { op: 'remove', path: `/metadata/finalizers/${i}` },
+  ];
+}
+
+/**
+ * Whether a pod's tracking finalizer is no Job's to keep, as upstream's syncOrphanPod decides: it
+ * has no controller, or its controller is a batch/v1 Job that is gone, replaced (another uid) or
+ * finished. Pods another kind controls are left alone.
+ */
+export function orphanedFromJobs(pod: Pod, jobs: Informer<Job>): boolean {
+  if (!hasFinalizer(pod)) return false;
+  const ref = controllerOf(pod);
+  if (!ref) return true;
+  if (ref.kind !== 'Job' || ref.apiVersion !== 'batch/v1') return false;
+  const job = jobs.get(`${pod.metadata.namespace}/${ref.name}`);
+  return !job || job.metadata.uid !== ref.uid || Boolean(finishedCondition(job));
+}
+
+/** Tracked pods a Job of this name controlled that is not the current one (`jobUid`, if any). */
+export function podsOfFormerJob(podsInNamespace: Pod[], jobName: string, jobUid: string | undefined): Pod[] {
   return podsInNamespace.filter(p => {
-    if (!hasFinalizer(p)) return false;
     const ref = controllerOf(p);
-    if (ref) return ref.kind === 'Job' && ref.name === jobName && ref.uid !== jobUid;
-    return p.metadata.labels?.[JOB_NAME] === jobName;
+    return hasFinalizer(p) && ref?.kind === 'Job' && ref.name === jobName && ref.uid !== jobUid;
   });
 }

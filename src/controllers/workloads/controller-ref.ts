@@ -66,8 +66,8 @@ export async function claim<T extends KubeObject>(o: ClaimOptions<T>): Promise<T
   return claimed;
 }
 
-/** A write whose target vanished (404) or changed identity (409/422 on the uid guard) is moot. */
-async function ignoreGone<T>(p: Promise<T>): Promise<T | undefined> {
+/** A write whose target vanished (404) or changed (409, or 422 on a uid or `test` guard) is moot. */
+export async function ignoreGone<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (err) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { podCgroup, podQos, podUidOf, qosCgroup } from './cgroup-names.js';
+import { podCgroup, podUidOf, qosCgroup } from './cgroup-names.js';
 
 test('Guaranteed pods sit under the pods cgroup, the others under their class', () => {
   assert.equal(qosCgroup('/kubepods', 'Guaranteed'), '/kubepods');
@@ -16,10 +16,4 @@ test('a pod cgroup directory names its pod uid; other directories none', () => {
   assert.equal(podUidOf('burstable'), undefined);
   assert.equal(podUidOf('pod'), undefined);
   assert.equal(podUidOf('4b1e0c9d'), undefined);
-});
-
-test('the QoS class is the one the API server recorded; none recorded is BestEffort', () => {
-  assert.equal(podQos({ status: { qosClass: 'Guaranteed' } }), 'Guaranteed');
-  assert.equal(podQos({ status: { qosClass: 'Burstable' } }), 'Burstable');
-  assert.equal(podQos({ status: {} }), 'BestEffort');
 });

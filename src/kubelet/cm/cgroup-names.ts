@@ -3,9 +3,7 @@
 // ones under a cgroup per QoS class, each pod in `pod<uid>`; the pod's sandbox and containers in
 // cgroups the runtime makes below that.
 import { posix } from 'node:path';
-
-export const QOS_CLASSES = ['Guaranteed', 'Burstable', 'BestEffort'] as const;
-export type QosClass = typeof QOS_CLASSES[number];
+import type { QosClass } from '../../api/pod-qos.js';
 
 /** The QoS classes with a cgroup of their own, and its name. */
 export const QOS_CGROUP_NAMES: Readonly<Record<Exclude<QosClass, 'Guaranteed'>, string>> = { Burstable: 'burstable', BestEffort: 'besteffort' };
@@ -24,10 +22,4 @@ export function podCgroup(root: string, qos: QosClass, uid: string): string {
 /** The pod uid a cgroup directory's name stands for (`pod<uid>`), or undefined for any other name. */
 export function podUidOf(dirName: string): string | undefined {
   return dirName.startsWith(POD_PREFIX) && dirName.length > POD_PREFIX.length ? dirName.slice(POD_PREFIX.length) : undefined;
-}
-
-/** A pod's QoS class as the API server recorded it (status.qosClass is set on create and never changes). */
-export function podQos(pod: { status?: { qosClass?: string } }): QosClass {
-  const q = pod.status?.qosClass;
-  return q === 'Guaranteed' || q === 'Burstable' ? q : 'BestEffort';
 }

@@ -63,6 +63,17 @@ test('a pod cgroup is made under its class with its settings, once', () => {
   assert.deepEqual(Object.fromEntries(m.podCgroups()), { g1: '/kubepods/podg1', b1: '/kubepods/burstable/podb1', e1: '/kubepods/besteffort/pode1' });
 });
 
+test('a pod without a recorded QoS class is placed by the class its spec gives (upstream\'s GetPodQOS)', () => {
+  const m = new PodCgroupManager('/kubepods', fs);
+  const unrecorded = (p: PodObject): PodObject => ({ ...p, status: { phase: 'Pending' } });
+  assert.equal(m.parentOf(unrecorded(pod('g2', 'Guaranteed', '250m', '64Mi'))), '/kubepods/podg2');
+  assert.equal(m.parentOf(unrecorded(pod('b2', 'Burstable', '100m'))), '/kubepods/burstable/podb2');
+  assert.equal(m.parentOf(unrecorded(pod('e2', 'BestEffort'))), '/kubepods/besteffort/pode2');
+  assert.equal(m.ensurePod(unrecorded(pod('g2', 'Guaranteed', '250m', '64Mi'))), true);
+  assert.equal(read('cpu', 'kubepods', 'podg2', 'cpu.cfs_quota_us'), '25000');
+  assert.equal(m.updateQos([unrecorded(pod('b2', 'Burstable', '1500m'))]), 1536, 'its requests count for the Burstable cgroup');
+});
+
 test('removing a pod cgroup removes it and what the runtime made below it from every hierarchy', async () => {
   const m = new PodCgroupManager('/kubepods', fs);
   // Directories only: a fake cgroup fs keeps written files, which a real cgroup's rmdir ignores.

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { CGROUP_FS, CgroupError, isCgroupV2, removeCgroupTree } from '../../util/cgroups.js';
 import { MIN_SHARES } from '../cpu-shares.js';
 import type { PodObject } from '../types.js';
-import { podCgroup, podQos, podUidOf, QOS_CLASSES, qosCgroup } from './cgroup-names.js';
+import { podQos, QOS_CLASSES } from '../../api/pod-qos.js';
+import { podCgroup, podUidOf, qosCgroup } from './cgroup-names.js';
 import { burstableCpuShares, podResourceConfig, type CgroupResourceConfig } from './pod-resource-config.js';
 
 const MANAGED_CONTROLLERS = ['cpu', 'cpuacct', 'memory', 'pids'];
@@ -55,6 +56,11 @@ export class PodCgroupManager {
     if (this.controllers.every(c => existsSync(join(this.fsRoot, c, path)))) return false;
     this.make(path, podResourceConfig(pod));
     return true;
+  }
+
+  /** The pods' cgroup and the QoS classes' cgroups below it (none on cgroup v2, where none is made). */
+  qosCgroups(): string[] {
+    return this.enabled ? [...new Set(QOS_CLASSES.map(q => qosCgroup(this.root, q)))] : [];
   }
 
   /** The pod cgroups on the node, by pod uid (in any managed controller: a partial one counts). */

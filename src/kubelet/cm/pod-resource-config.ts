@@ -4,10 +4,10 @@
 // limits CPU, a memory limit only when every container limits memory (a Guaranteed pod's
 // containers all limit both). Init containers count as upstream's PodRequests/PodLimits count
 // them, with the pod overhead. The Burstable cgroup's shares are its pods' summed CPU requests.
+import { podQos } from '../../api/pod-qos.js';
 import { CPU, MEMORY, podLimits, podRequests } from '../../api/pod-resources.js';
 import { milliCpuToQuota, milliCpuToShares, MIN_SHARES, QUOTA_PERIOD } from '../cpu-shares.js';
 import type { PodObject } from '../types.js';
-import { podQos } from './cgroup-names.js';
 
 /** Settings of a cgroup; those absent are not written. */
 export interface CgroupResourceConfig {

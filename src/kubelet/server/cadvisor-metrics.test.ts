@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExposition, series } from '../../metrics/testing/prometheus-text.js';
-import { cadvisorMetrics, type WatchedCgroup } from './cadvisor-metrics.js';
+import { removeCgroupTree } from '../../util/cgroups.js';
+import { PodCgroupManager } from '../cm/pod-cgroup-manager.js';
+import type { RuntimeClient } from '../cri/client.js';
+import { cadvisorMetrics, RuntimeDetailsCache, watchedCgroups, type WatchedCgroup } from './cadvisor-metrics.js';
 
 const memory = (workingSet: number, limitBytes?: number) => ({ usageBytes: workingSet + 100, workingSetBytes: workingSet, rssBytes: 40, cacheBytes: 60, pageFaults: 0, majorPageFaults: 0, ...(limitBytes ? { limitBytes } : {}) });
 
@@ -27,4 +30,27 @@ test('cgroup readings become cAdvisor series with its labels; usage stamped, spe
   assert.deepEqual(series(families, 'container_spec_memory_limit_bytes', { id: '/' }).map(s => s.value), [0]);
   assert.deepEqual(series(families, 'container_cpu_usage_seconds_total', { id: '/kubepods/sb' }), []);
   assert.deepEqual(series(families, 'container_scrape_error').map(s => s.value), [0]);
+});
+
+test('the pods cgroup and its QoS classes\' cgroups, read from this machine, have series with every label empty but id', async () => {
+  // Real cgroups under a root of the test's own; a runtime running nothing.
+  const root = `/k8ts-cadvisor-test-${process.pid}`;
+  const manager = new PodCgroupManager(root);
+  const runtime = { listPodSandbox: async () => [], listContainers: async () => [] } as unknown as RuntimeClient;
+  try {
+    manager.updateQos([]);
+    const { cgroups, failed } = await watchedCgroups(runtime, new RuntimeDetailsCache(runtime), new Map(), manager.qosCgroups());
+    assert.equal(failed, false);
+    const families = parseExposition(await cadvisorMetrics(cgroups, failed, Date.now()));
+    const ids = [root, `${root}/burstable`, `${root}/besteffort`];
+    for (const id of ['/', ...ids]) {
+      const [s] = series(families, 'container_memory_working_set_bytes', { id });
+      assert.deepEqual(s?.labels, { container: '', id, image: '', name: '', namespace: '', pod: '' }, id);
+    }
+    for (const id of ids) assert.equal(series(families, 'container_start_time_seconds', { id }).length, 1, id);
+    await removeCgroupTree(`${root}/besteffort`);
+    assert.equal((await watchedCgroups(runtime, new RuntimeDetailsCache(runtime), new Map(), manager.qosCgroups())).failed, true, 'a QoS cgroup gone is a scrape error');
+  } finally {
+    await removeCgroupTree(root);
+  }
 });

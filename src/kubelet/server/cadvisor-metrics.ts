@@ -1,7 +1,8 @@
 // /metrics/cadvisor without cAdvisor: the series cAdvisor's Prometheus collector writes for each
-// cgroup it watches (the machine's root cgroup, every running pod's own cgroup, sandbox and
-// container), read straight from the cgroups (util/cgroup-stats.ts) with cAdvisor's names, help and
-// labels: container, id (the cgroup path), image, name (the runtime's ID), namespace, pod. Usage
+// cgroup it watches (the machine's root cgroup, the pods' cgroup and its QoS classes' cgroups,
+// every running pod's own cgroup, sandbox and container), read straight from the cgroups (util/cgroup-stats.ts) with cAdvisor's names, help and
+// labels: container, id (the cgroup path), image, name (the runtime's ID), namespace, pod (all but
+// id empty for the root, pods and QoS cgroups). Usage
 // samples carry the time they were read; spec samples (limit, start time) carry none, as
 // cAdvisor's. A pod's cgroup has no runtime ID nor image: its series have container, image and
 // name empty and the pod's namespace and name, as upstream's kubelet labels them; a sandbox's have
@@ -68,11 +69,15 @@ function details(info: Record<string, string> | undefined, image: string): Runti
   }
 }
 
+/** A cgroup no pod or container is: the machine's root, the pods' cgroup, a QoS class's. */
+const unlabelled = (id: string): WatchedCgroup['labels'] => ({ container: '', id, image: '', name: '', namespace: '', pod: '' });
+
 /**
- * The machine's root cgroup and those of the running pods (`podCgroups`: their own cgroups by
- * uid), sandboxes and containers, read now.
+ * The machine's root cgroup, the pods' cgroup and its QoS classes' (`qosCgroups`, as upstream's
+ * cAdvisor watches `/kubepods`, `/kubepods/burstable`, `/kubepods/besteffort`), and those of the
+ * running pods (`podCgroups`: their own cgroups by uid), sandboxes and containers, read now.
  */
-export async function watchedCgroups(runtime: RuntimeClient, cache: RuntimeDetailsCache, podCgroups = new Map<string, string>()): Promise<{ cgroups: WatchedCgroup[]; failed: boolean }> {
+export async function watchedCgroups(runtime: RuntimeClient, cache: RuntimeDetailsCache, podCgroups = new Map<string, string>(), qosCgroups: string[] = []): Promise<{ cgroups: WatchedCgroup[]; failed: boolean }> {
   const [sandboxes, containers] = await Promise.all([runtime.listPodSandbox(), runtime.listContainers()]);
   const ready = sandboxes.filter(s => s.state === 'SANDBOX_READY');
   const running = containers.filter(c => c.state === 'CONTAINER_RUNNING');
@@ -80,7 +85,14 @@ export async function watchedCgroups(runtime: RuntimeClient, cache: RuntimeDetai
   const out: WatchedCgroup[] = [];
   let failed = false;
   const root = readCgroupStats('/');
-  if (root) out.push({ labels: { container: '', id: '/', image: '', name: '', namespace: '', pod: '' }, stats: root });
+  if (root) out.push({ labels: unlabelled('/'), stats: root });
+  for (const path of qosCgroups) {
+    const stats = readCgroupStats(path);
+    const createdAtMs = cgroupCreatedAtMs(path);
+    // The kubelet remakes a missing one at its next resync; until then it is a failed read.
+    if (!stats) failed = true;
+    else out.push({ labels: unlabelled(path), ...(createdAtMs === undefined ? {} : { startTimeSeconds: createdAtMs / 1000 }), stats });
+  }
   const add = (d: RuntimeDetails | undefined, labels: Omit<WatchedCgroup['labels'], 'id' | 'image'>, createdAtNs: number) => {
     const stats = d && readCgroupStats(d.cgroupPath);
     // Gone between the listing and the read (or unreadable): left out, and said so in container_scrape_error.

@@ -41,6 +41,8 @@ export interface KubeletServerOptions {
   pod?: PodLookup;
   /** The pods' own cgroups, by pod uid: pod-level usage in the stats summary and cAdvisor metrics. */
   podCgroups?: PodCgroupPaths;
+  /** The pods' cgroup and its QoS classes' cgroups, for their cAdvisor series; none when the kubelet makes none. */
+  qosCgroups?: () => string[];
   /** Usage of the claims' volumes on this node, exported as kubelet_volume_stats_* on /metrics. */
   volumeStats?: VolumeStatsSource;
   /** The kubelet's registry, served on /metrics (the kubelet records its own series in it); a new one when absent. */
@@ -111,7 +113,7 @@ export class KubeletServer {
         return prometheus(res, await resourceMetrics(await statsSummary(this.opts.runtime, this.opts.nodeName, this.cpuRates, this.opts.podCgroups)));
       }
       if (url.pathname === '/metrics/cadvisor' && req.method === 'GET') {
-        const { cgroups, failed } = await watchedCgroups(this.opts.runtime, this.runtimeDetails, this.opts.podCgroups?.());
+        const { cgroups, failed } = await watchedCgroups(this.opts.runtime, this.runtimeDetails, this.opts.podCgroups?.(), this.opts.qosCgroups?.());
         return prometheus(res, await cadvisorMetrics(cgroups, failed, Date.now()));
       }
       if (url.pathname === '/metrics' && req.method === 'GET') return await serveMetrics(res, this.metrics);
