@@ -60,11 +60,13 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
       concurrency: { type: 'int', default: 16, help: 'concurrent creates' },
       warmup: { type: 'int', default: 500, help: 'ConfigMaps created and delivered first, not measured (a JIT-compiled server is measured warm)' },
       rounds: { type: 'int', default: 3, help: 'measured rounds (the median is reported)' },
+      'server-pid': { type: 'int', help: 'PID of the API server, when local: report its write syscalls per delivered event' },
     });
     if (!flags.kubeconfig) throw new Error('watch-fanout: --kubeconfig FILE is required');
     return watchFanoutBench({
       kubeconfig: String(flags.kubeconfig), watchers: Number(flags.watchers), objects: Number(flags.objects),
       concurrency: Number(flags.concurrency), warmup: Number(flags.warmup), rounds: Number(flags.rounds),
+      serverPid: flags['server-pid'] === undefined ? undefined : Number(flags['server-pid']),
     });
   },
   async 'etcd-floor'(args) {

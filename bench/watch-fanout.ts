@@ -6,6 +6,7 @@
 // delivered event is what fan-out costs. Each round does both; the median round is reported.
 // Prints one JSON object; removes its namespaces.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { RestClient } from '../src/client/rest-client.js';
@@ -22,6 +23,8 @@ export interface WatchFanoutOptions {
   concurrency: number;
   warmup: number;
   rounds: number;
+  /** The server's PID, when local: its write syscalls per delivered event are reported (/proc/PID/io). */
+  serverPid?: number;
 }
 
 const WATCHERS = fileURLToPath(new URL('./watch-fanout-watchers.js', import.meta.url));
@@ -33,7 +36,12 @@ interface Round {
   server_cpu_us_per_event?: number;
   server_cpu_us_per_unwatched_create?: number;
   fanout_cpu_us_per_event?: number;
+  /** Of which in user space (the server's JavaScript, TLS) and in the kernel (syscalls, TCP). */
+  fanout_user_cpu_us_per_event?: number;
+  fanout_system_cpu_us_per_event?: number;
   watcher_cpu_us_per_event: number;
+  /** Write syscalls of the server per delivered event, beyond those of the same creates unwatched. */
+  fanout_writes_per_event?: number;
 }
 
 export async function watchFanoutBench(o: WatchFanoutOptions): Promise<Record<string, unknown>> {
@@ -56,18 +64,24 @@ export async function watchFanoutBench(o: WatchFanoutOptions): Promise<Record<st
     const rounds: Round[] = [];
     for (let r = 1; r <= o.rounds; r++) {
       const events = o.watchers * o.objects;
-      const idle0 = await serverCpuSeconds(client);
+      const [idle0, idleWrites0] = [await serverCpuSeconds(client), writeSyscalls(o.serverPid)];
       await create(unwatched, `round${r}`, o.objects);
-      const idle1 = await serverCpuSeconds(client);
+      const [idle1, idleWrites1] = [await serverCpuSeconds(client), writeSyscalls(o.serverPid)];
       const t0 = nowMs();
       const seen = await watchers.phase({ phase: `round${r}`, count: o.objects }, () => create(ns, `round${r}`, o.objects));
       const seconds = (nowMs() - t0) / 1000;
-      const watched1 = await serverCpuSeconds(client);
+      const [watched1, watchedWrites1] = [await serverCpuSeconds(client), writeSyscalls(o.serverPid)];
       const round: Round = { events_per_second: Math.round(events / seconds), watcher_cpu_us_per_event: us(seen.cpuMs / 1000 / events) };
-      if (idle0 !== undefined && idle1 !== undefined && watched1 !== undefined) {
-        round.server_cpu_us_per_event = us((watched1 - idle1) / events);
-        round.server_cpu_us_per_unwatched_create = us((idle1 - idle0) / o.objects);
-        round.fanout_cpu_us_per_event = us((watched1 - idle1 - (idle1 - idle0)) / events);
+      if (idleWrites0 !== undefined && idleWrites1 !== undefined && watchedWrites1 !== undefined) {
+        round.fanout_writes_per_event = Math.round((watchedWrites1 - idleWrites1 - (idleWrites1 - idleWrites0)) / events * 1000) / 1000;
+      }
+      if (idle0 && idle1 && watched1) {
+        const fanout = (k: keyof ServerCpu) => us((watched1[k] - idle1[k] - (idle1[k] - idle0[k])) / events);
+        round.server_cpu_us_per_event = us((watched1.total - idle1.total) / events);
+        round.server_cpu_us_per_unwatched_create = us((idle1.total - idle0.total) / o.objects);
+        round.fanout_cpu_us_per_event = fanout('total');
+        round.fanout_user_cpu_us_per_event = fanout('user');
+        round.fanout_system_cpu_us_per_event = fanout('system');
       }
       if (seen.outOfOrder) throw new Error(`${seen.outOfOrder} events reached a watcher out of resourceVersion order`);
       rounds.push(round);
@@ -125,10 +139,21 @@ class Watchers {
   }
 }
 
-/** The server's process_cpu_seconds_total, if its /metrics has it. */
-async function serverCpuSeconds(client: RestClient): Promise<number | undefined> {
+interface ServerCpu { total: number; user: number; system: number }
+
+/** The server's CPU seconds so far (process_cpu_*seconds_total), if its /metrics has them. */
+async function serverCpuSeconds(client: RestClient): Promise<ServerCpu | undefined> {
   const families = parseExposition(await client.text('/metrics'));
-  return families.get('process_cpu_seconds_total')?.samples[0]?.value;
+  const value = (name: string) => families.get(name)?.samples[0]?.value;
+  const [total, user, system] = [value('process_cpu_seconds_total'), value('process_cpu_user_seconds_total'), value('process_cpu_system_seconds_total')];
+  return total === undefined || user === undefined || system === undefined ? undefined : { total, user, system };
+}
+
+/** Write syscalls a local process has made so far (syscw of /proc/PID/io). */
+function writeSyscalls(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const m = /^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Seconds as microseconds, to 0.01. */

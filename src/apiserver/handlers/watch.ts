@@ -13,7 +13,7 @@ import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
 import type { IncludeObject } from './render.js';
 import type { WatchEventRecorder } from '../request-metrics.js';
 import { scheduleBookmarks } from './watch-bookmarks.js';
-import { WatchEncoder, watchLine, type WatchEventType } from './watch-encoding.js';
+import { WatchEncoder, watchLine } from './watch-encoding.js';
 import { watchEventsFor } from './watch-events.js';
 import { WatchWriter } from './watch-writer.js';
 
@@ -30,8 +30,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A client that lets this much output pile up is too slow to keep up; its watch is ended. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-/** `recordEvent` counts each event sent (apiserver_watch_events_total and _sizes). */
-export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject, recordEvent?: WatchEventRecorder): void {
+/** `recordEvents` counts the events sent (apiserver_watch_events_total and _sizes). */
+export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject, recordEvents?: WatchEventRecorder): void {
   const match = store.matcher(p.list);
   const rv = p.list.resourceVersion;
   const wantsInitial = p.sendInitialEvents ?? (!rv || rv === '0');
@@ -42,25 +42,17 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
 
   const writer = new WatchWriter(res, MAX_BUFFERED_BYTES, () => close());
   // The lines of one delivery (a commit's events, the initial objects) are sent together.
-  const withLine = (lines: Buffer[], line: Buffer): void => {
-    recordEvent?.(line.length);
-    lines.push(line);
-  };
-  const objectLine = (lines: Buffer[], type: WatchEventType, c: CachedObject): void => withLine(lines, encode.line(type, c));
-  const bookmark = (revision: number, annotations?: Record<string, string>): void => {
-    const lines: Buffer[] = [];
-    withLine(lines, encode.bookmark(revision, annotations));
+  const send = (lines: Buffer[]): void => {
+    if (!lines.length) return;
+    recordEvents?.(lines);
     writer.send(lines);
   };
-  const sendError = (err: unknown): void => {
-    const lines: Buffer[] = [];
-    withLine(lines, watchLine('ERROR', JSON.stringify(toStatusError(err).toStatus())));
-    writer.send(lines);
-  };
+  const bookmark = (revision: number, annotations?: Record<string, string>): void => send([encode.bookmark(revision, annotations)]);
+  const sendError = (err: unknown): void => send([watchLine('ERROR', JSON.stringify(toStatusError(err).toStatus()))]);
   const deliver = (events: CacheEvent[]): void => {
     const lines: Buffer[] = [];
-    for (const e of watchEventsFor(events, p.namespace, match)) objectLine(lines, e.type, e.object);
-    writer.send(lines);
+    for (const e of watchEventsFor(events, p.namespace, match)) lines.push(encode.line(e.type, e.object));
+    send(lines);
   };
 
   // A store that converts asynchronously (webhook conversion): events and the initial objects are
@@ -79,9 +71,9 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   const sendInitial = (items: CachedObject[], revision: number): void => {
     const emit = (list: CachedObject[]): void => {
       const lines: Buffer[] = [];
-      for (const c of list) if (match(c.object)) objectLine(lines, 'ADDED', c);
-      if (p.sendInitialEvents) withLine(lines, encode.bookmark(revision, { 'k8s.io/initial-events-end': 'true' }));
-      writer.send(lines);
+      for (const c of list) if (match(c.object)) lines.push(encode.line('ADDED', c));
+      if (p.sendInitialEvents) lines.push(encode.bookmark(revision, { 'k8s.io/initial-events-end': 'true' }));
+      send(lines);
     };
     if (!store.conversion) return emit(items);
     inOrder(async () => {
