@@ -34,7 +34,11 @@ export class WatchEncoder {
    */
   constructor(private readonly info: GenericStore['info'], private readonly neg: Negotiated, private readonly includeObject: IncludeObject, private readonly printer: Printer | undefined, private readonly shared: boolean) {}
 
-  line(type: WatchEventType, c: CachedObject): Buffer {
+  /**
+   * `c`'s line. `recent`: an event's object, which other watchers send too; a watch's initial
+   * objects are not (kept, they would push the recent events' lines out).
+   */
+  line(type: WatchEventType, c: CachedObject, recent = true): Buffer {
     if (this.neg.transform === 'Table') {
       const table = buildTable(this.info.group, this.info.resource, [c.object], { includeObject: this.includeObject, printer: this.printer });
       if (this.tableHeaderSent) table.columnDefinitions = [];
@@ -42,7 +46,7 @@ export class WatchEncoder {
       return watchLine(type, JSON.stringify(table));
     }
     if (this.neg.transform !== 'none') return watchLine(type, JSON.stringify(partialMetadata(c.object)));
-    if (!this.shared) return watchLine(type, cachedJson(c));
+    if (!this.shared || !recent) return watchLine(type, cachedJson(c));
     let lines = storedLines.get(c);
     if (!lines) {
       storedLines.set(c, (lines = {}));

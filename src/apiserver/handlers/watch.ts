@@ -71,7 +71,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   const sendInitial = (items: CachedObject[], revision: number): void => {
     const emit = (list: CachedObject[]): void => {
       const lines: Buffer[] = [];
-      for (const c of list) if (match(c.object)) lines.push(encode.line('ADDED', c));
+      for (const c of list) if (match(c.object)) lines.push(encode.line('ADDED', c, false));
       if (p.sendInitialEvents) lines.push(encode.bookmark(revision, { 'k8s.io/initial-events-end': 'true' }));
       send(lines);
     };
