@@ -17,6 +17,7 @@ import { PROXY_MODES, type ProxyMode } from '../src/proxy/backend.js';
 import { errorMessage } from '../src/util/error-message.js';
 import { scaleBench } from './scale.js';
 import { schedulerBench } from './scheduler.js';
+import { watchFanoutBench } from './watch-fanout.js';
 
 const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
   async api(args) {
@@ -50,6 +51,23 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     });
     const ratio = Number(api.creates_per_second) / Number(raw.puts_per_second);
     return { ...api, raw_etcd: raw, creates_vs_raw_etcd_puts: Math.round(ratio * 100) / 100, targets: { ...(api.targets as object), creates_vs_raw_etcd_puts: 0.6 } };
+  },
+  async 'watch-fanout'(args) {
+    const { flags } = parseFlags(args, {
+      kubeconfig: { type: 'string', help: 'kubeconfig of the API server' },
+      watchers: { type: 'int', default: 100, help: 'watches on the ConfigMaps of the benchmark namespace' },
+      objects: { type: 'int', default: 1000, help: 'ConfigMaps created per round (each an event for every watcher)' },
+      concurrency: { type: 'int', default: 16, help: 'concurrent creates' },
+      warmup: { type: 'int', default: 500, help: 'ConfigMaps created and delivered first, not measured (a JIT-compiled server is measured warm)' },
+      rounds: { type: 'int', default: 3, help: 'measured rounds (the median is reported)' },
+      'server-pid': { type: 'int', help: 'PID of the API server, when local: report its write syscalls per delivered event' },
+    });
+    if (!flags.kubeconfig) throw new Error('watch-fanout: --kubeconfig FILE is required');
+    return watchFanoutBench({
+      kubeconfig: String(flags.kubeconfig), watchers: Number(flags.watchers), objects: Number(flags.objects),
+      concurrency: Number(flags.concurrency), warmup: Number(flags.warmup), rounds: Number(flags.rounds),
+      serverPid: flags['server-pid'] === undefined ? undefined : Number(flags['server-pid']),
+    });
   },
   async 'etcd-floor'(args) {
     const { flags } = parseFlags(args, {

@@ -71,8 +71,8 @@ test('long-running requests are open long-running requests, not inflight ones; w
   assert.deepEqual(await values('apiserver_longrunning_requests', { verb: 'WATCH', resource: 'pods', scope: 'namespace', group: '', version: 'v1', subresource: '', component: 'apiserver' }), [1]);
   assert.deepEqual(await values('apiserver_longrunning_requests', { resource: 'pods', subresource: 'exec' }), [1]);
   const record = metrics.watchEventsOf('apps', 'v1', 'Deployment');
-  record(800);
-  record(3000);
+  record([Buffer.alloc(800)]);
+  record([Buffer.alloc(3000)]);
   endWatch();
   endExec();
   assert.deepEqual(await values('apiserver_longrunning_requests', { resource: 'pods' }), [0, 0]);

@@ -22,8 +22,8 @@ const REPORTED_VERB: Record<string, string> = {
 
 const READ_ONLY = new Set(['get', 'list', 'watch']);
 
-/** Counts one watch event sent, of `bytes` encoded bytes. */
-export type WatchEventRecorder = (bytes: number) => void;
+/** Counts the watch events sent together, one encoded line each (the size is the line's length). */
+export type WatchEventRecorder = (lines: readonly Uint8Array[]) => void;
 
 export class RequestMetrics {
   private readonly requests: Counter<string>;
@@ -125,9 +125,11 @@ export class RequestMetrics {
   /** The recorder of one watch's events, labelled with the group, version and kind it serves. */
   watchEventsOf(group: string, version: string, kind: string): WatchEventRecorder {
     const labels = { group, version, kind };
-    return bytes => {
-      this.watchEvents.inc(labels);
-      this.watchEventSizes.observe(labels, bytes);
+    // The counter once per write (its labels are hashed on every call), the sizes one by one.
+    const size = this.watchEventSizes.labels(labels);
+    return lines => {
+      this.watchEvents.inc(labels, lines.length);
+      for (const line of lines) size.observe(line.length);
     };
   }
 }

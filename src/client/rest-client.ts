@@ -194,6 +194,14 @@ export class RestClient {
     }
   }
 
+  /** The response body as text, as `kubectl get --raw` prints it (e.g. /metrics, which is not JSON). */
+  async text(path: string): Promise<string> {
+    const res = await this.send(path, { accept: '*/*' });
+    const text = await readAll(res);
+    if ((res.statusCode ?? 0) >= 300) throw toError(res.statusCode ?? 0, text);
+    return text;
+  }
+
   get<T = KubeObject>(path: string, query?: RequestOptions['query']): Promise<T> {
     return this.request<T>(path, { query });
   }

@@ -1,7 +1,8 @@
 // Watch streams: newline-delimited JSON events. Initial state (when asked for), then changes from
 // the watch cache — or from the store's history when resuming from before the cache's window —
 // filtered by selectors, with periodic bookmarks and a server-side timeout.
-// Which events a watcher sees is decided in watch-events.ts, how objects are encoded in watch-encoding.ts.
+// Which events a watcher sees is decided in watch-events.ts, how they are encoded in watch-encoding.ts,
+// how they go out (writes, backpressure) in watch-writer.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GoneError } from '../../api/errors.js';
 import { toStatusError } from '../http/respond.js';
@@ -12,8 +13,9 @@ import type { CacheEvent, CachedObject } from '../registry/watch-cache.js';
 import type { IncludeObject } from './render.js';
 import type { WatchEventRecorder } from '../request-metrics.js';
 import { scheduleBookmarks } from './watch-bookmarks.js';
-import { WatchEncoder } from './watch-encoding.js';
+import { WatchEncoder, watchLine } from './watch-encoding.js';
 import { watchEventsFor } from './watch-events.js';
+import { WatchWriter } from './watch-writer.js';
 
 export interface WatchParams {
   namespace: string;
@@ -25,49 +27,32 @@ export interface WatchParams {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A watch line's bytes besides its type and object: `{"type":"","object":}` and the newline. */
-const LINE_OVERHEAD_BYTES = '{"type":"","object":}\n'.length;
-
 /** A client that lets this much output pile up is too slow to keep up; its watch is ended. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-/** `recordEvent` counts each event sent (apiserver_watch_events_total and _sizes). */
-export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject, recordEvent?: WatchEventRecorder): void {
+/** `recordEvents` counts the events sent (apiserver_watch_events_total and _sizes). */
+export function serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, p: WatchParams, neg: Negotiated, includeObject: IncludeObject, recordEvents?: WatchEventRecorder): void {
   const match = store.matcher(p.list);
   const rv = p.list.resourceVersion;
   const wantsInitial = p.sendInitialEvents ?? (!rv || rv === '0');
-  const encode = new WatchEncoder(store.info, neg, includeObject, store.strategy.printer);
+  const encode = new WatchEncoder(store.info, neg, includeObject, store.strategy.printer, !store.conversion);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
 
-  // Lines of one delivery go out in one write: one TLS record and chunk for a whole commit batch.
-  let pending: string[] | undefined;
-  // `objectBytes`: the UTF-8 length of objectJson when known (an event's object is measured once).
-  const send = (type: string, objectJson: string, objectBytes?: number): void => {
-    const line = `{"type":"${type}","object":${objectJson}}\n`;
-    recordEvent?.(LINE_OVERHEAD_BYTES + type.length + (objectBytes ?? Buffer.byteLength(objectJson)));
-    if (pending) pending.push(line);
-    else write(line);
+  const writer = new WatchWriter(res, MAX_BUFFERED_BYTES, () => close());
+  // The lines of one delivery (a commit's events, the initial objects) are sent together.
+  const send = (lines: Buffer[]): void => {
+    if (!lines.length) return;
+    recordEvents?.(lines);
+    writer.send(lines);
   };
-  const write = (text: string): void => {
-    if (res.writableLength > MAX_BUFFERED_BYTES) return close();
-    res.write(text);
-  };
-  const sendObject = (type: string, c: CachedObject): void => {
-    const json = encode.object(c);
-    send(type, json, recordEvent && encode.objectBytes(c, json));
-  };
-  const bookmark = (revision: number, annotations?: Record<string, string>): void => send('BOOKMARK', encode.bookmark(revision, annotations));
+  const bookmark = (revision: number, annotations?: Record<string, string>): void => send([encode.bookmark(revision, annotations)]);
+  const sendError = (err: unknown): void => send([watchLine('ERROR', JSON.stringify(toStatusError(err).toStatus()))]);
   const deliver = (events: CacheEvent[]): void => {
-    pending = [];
-    try {
-      for (const e of watchEventsFor(events, p.namespace, match)) sendObject(e.type, e.object);
-    } finally {
-      const lines = pending;
-      pending = undefined;
-      if (lines.length) write(lines.join(''));
-    }
+    const lines: Buffer[] = [];
+    for (const e of watchEventsFor(events, p.namespace, match)) lines.push(encode.line(e.type, e.object));
+    send(lines);
   };
 
   // A store that converts asynchronously (webhook conversion): events and the initial objects are
@@ -75,7 +60,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   let converting = Promise.resolve();
   const inOrder = (step: () => Promise<void>): void => {
     converting = converting.then(() => (closed ? undefined : step())).catch(err => {
-      send('ERROR', JSON.stringify(toStatusError(err).toStatus()));
+      sendError(err);
       close();
     });
   };
@@ -85,8 +70,10 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
   });
   const sendInitial = (items: CachedObject[], revision: number): void => {
     const emit = (list: CachedObject[]): void => {
-      for (const c of list) if (match(c.object)) sendObject('ADDED', c);
-      if (p.sendInitialEvents) bookmark(revision, { 'k8s.io/initial-events-end': 'true' });
+      const lines: Buffer[] = [];
+      for (const c of list) if (match(c.object)) lines.push(encode.line('ADDED', c, false));
+      if (p.sendInitialEvents) lines.push(encode.bookmark(revision, { 'k8s.io/initial-events-end': 'true' }));
+      send(lines);
     };
     if (!store.conversion) return emit(items);
     inOrder(async () => {
@@ -106,7 +93,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
     offStop();
     unschedule();
     clearTimeout(timeout);
-    res.end();
+    writer.end();
   }
   // The resource stops being served (its CRD changed or went): the watch ends, as upstream's do.
   const offStop = store.cache.onStop(close);
@@ -130,7 +117,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Gen
       }
     }
   } catch (err) {
-    send('ERROR', JSON.stringify(toStatusError(err).toStatus()));
+    sendError(err);
     return close();
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../api/object.js';
-import { knownObjectJson, objectJson, objectJsonBytes, StoredText } from './object-json.js';
+import { knownObjectJson, objectJson, StoredText } from './object-json.js';
 
 const objects = (): KubeObject[] => [
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '4', labels: { a: '"q"' }, uid: undefined }, spec: { x: [1, null, 'y'] }, status: undefined },
@@ -32,14 +32,4 @@ test('knownObjectJson gives the JSON objectJson kept for an object, and makes no
   const json = objectJson(obj);
   assert.equal(json, JSON.stringify(obj));
   assert.equal(knownObjectJson(obj), json);
-});
-
-test('objectJsonBytes is the UTF-8 length of the object\'s JSON, remembered or made', () => {
-  const obj: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ü' }, data: { k: '日本 ✓' } };
-  assert.equal(objectJsonBytes(obj), Buffer.byteLength(JSON.stringify(obj)));
-  assert.ok(objectJsonBytes(obj) > objectJson(obj).length);
-  const stored = new StoredText(obj);
-  const read: KubeObject = { ...obj, metadata: { name: 'ü', resourceVersion: '7' } };
-  stored.rememberAs(read, 7);
-  assert.equal(objectJsonBytes(read), Buffer.byteLength(JSON.stringify(read)));
 });

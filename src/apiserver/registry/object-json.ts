@@ -6,38 +6,21 @@
 import type { KubeObject } from '../../api/object.js';
 
 const RECENT_ENCODINGS = 4096;
-
-interface Encoding {
-  json: string;
-  /** Its UTF-8 length, once asked for (watch events count their bytes; every watcher sends the same text). */
-  bytes?: number;
-}
-
-const encoded = new Map<KubeObject, Encoding>();
+const encoded = new Map<KubeObject, string>();
 
 export function objectJson(obj: KubeObject): string {
-  return encoding(obj).json;
-}
-
-/** The UTF-8 length of `objectJson(obj)`, measured once per kept encoding. */
-export function objectJsonBytes(obj: KubeObject): number {
-  const e = encoding(obj);
-  return (e.bytes ??= Buffer.byteLength(e.json));
+  let json = encoded.get(obj);
+  if (json === undefined) remember(obj, json = JSON.stringify(obj));
+  return json;
 }
 
 /** The JSON `objectJson` already made of `obj`, if it is still kept; encodes nothing. */
 export function knownObjectJson(obj: KubeObject): string | undefined {
-  return encoded.get(obj)?.json;
+  return encoded.get(obj);
 }
 
-function encoding(obj: KubeObject): Encoding {
-  let e = encoded.get(obj);
-  if (e === undefined) remember(obj, e = { json: JSON.stringify(obj) });
-  return e;
-}
-
-function remember(obj: KubeObject, e: Encoding): void {
-  encoded.set(obj, e);
+function remember(obj: KubeObject, json: string): void {
+  encoded.set(obj, json);
   if (encoded.size > RECENT_ENCODINGS) encoded.delete(encoded.keys().next().value!);
 }
 
@@ -79,6 +62,6 @@ export class StoredText {
   rememberAs(obj: KubeObject, revision: number): void {
     if (this.metadataEnd < 0) return;
     const rv = `"resourceVersion":${JSON.stringify(String(revision))}`;
-    remember(obj, { json: this.text.slice(0, this.metadataEnd) + (this.emptyMetadata ? '' : ',') + rv + this.text.slice(this.metadataEnd) });
+    remember(obj, this.text.slice(0, this.metadataEnd) + (this.emptyMetadata ? '' : ',') + rv + this.text.slice(this.metadataEnd));
   }
 }
