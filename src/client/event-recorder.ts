@@ -2,8 +2,10 @@
 // an earlier one, a combined event, or nothing when a source floods one object) is the
 // EventCorrelator's call, as in upstream's event broadcaster. Posting is bounded: beyond a
 // backlog, events are dropped (as upstream's broadcaster drops when its queue is full), so a busy
-// component never waits behind its own bookkeeping.
-import { isNotFound } from '../api/errors.js';
+// component never waits behind its own bookkeeping. A write the server never answered (no
+// connection, reset, timeout) is tried again, up to 12 times ten seconds apart, as upstream's
+// recordToSink does; one the server answered with an error is dropped, as upstream's is.
+import { isNotFound, StatusError } from '../api/errors.js';
 import { nowTimestamp as timestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from './rest-client.js';
 import { collectionPath, objectPath, R } from './resources.js';
@@ -21,7 +23,12 @@ export interface RecorderOptions {
   host?: string;
   maxInFlight?: number;
   maxBacklog?: number;
+  /** Between tries of a write the server did not answer (upstream: 10 s; the first wait is a random part of it). */
+  retryDelayMs?: number;
 }
+
+/** Tries per Event write, as upstream's maxTriesPerEvent. */
+const MAX_TRIES = 12;
 
 export class ApiEventRecorder implements EventRecorder {
   /** Events dropped because the backlog was full. */
@@ -31,12 +38,14 @@ export class ApiEventRecorder implements EventRecorder {
   private readonly limiter: Limiter;
   private readonly host?: string;
   private readonly maxBacklog: number;
+  private readonly retryDelayMs: number;
   /** The last write queued per Event name. */
   private readonly writing = new Map<string, Promise<void>>();
 
   constructor(private readonly client: RestClient, private readonly component: string, opts: RecorderOptions = {}) {
     this.host = opts.host;
     this.maxBacklog = opts.maxBacklog ?? 1000;
+    this.retryDelayMs = opts.retryDelayMs ?? 10_000;
     this.limiter = new Limiter(opts.maxInFlight ?? 16);
     // Upstream names an Event after its object and the time; the random tail keeps two names
     // made in one millisecond (no nanoseconds here) apart.
@@ -60,13 +69,26 @@ export class ApiEventRecorder implements EventRecorder {
     const e = correlation.event;
     // Writes to one Event go in order (create, then each higher count); different Events in parallel.
     const write = (this.writing.get(e.name) ?? Promise.resolve())
-      .then(() => this.limiter.run(() => this.write(e)))
+      .then(() => this.writeWithRetries(e))
       .catch(() => undefined)
       .finally(() => {
         this.backlog--;
         if (this.writing.get(e.name) === write) this.writing.delete(e.name);
       });
     this.writing.set(e.name, write);
+  }
+
+  private async writeWithRetries(e: CorrelatedEvent): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.limiter.run(() => this.write(e));
+      } catch (err) {
+        if (err instanceof StatusError || tries >= MAX_TRIES) throw err;
+        // The first wait is random so that many components cut off together do not come back together.
+        const delay = tries === 1 ? Math.random() * this.retryDelayMs : this.retryDelayMs;
+        await new Promise(resolve => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 
   /**
