@@ -146,7 +146,7 @@ describe('API aggregation with kubectl', () => {
     await eventually(async () => {
       const r = await c.kubectl(['get', 'echo', 'you', '--as=jane', '--as-group=devs', '-o', 'jsonpath={.spec.user}/{.spec.groups}']);
       return r.code === 0 && r.stdout === 'jane/["devs","system:authenticated"]';
-    }, 10_000, 'jane to read the echo');
+    }, 30_000, 'jane to read the echo');
   });
 
   test('watches and upgraded streams pass through', async () => {
@@ -155,7 +155,7 @@ describe('API aggregation with kubectl', () => {
     let out = '';
     watch.stdout!.on('data', d => { out += String(d); });
     try {
-      await eventually(() => /ADDED\s+you\s+admin/.test(out), 15_000, `the watch event (got ${JSON.stringify(out)})`);
+      await eventually(() => /ADDED\s+you\s+admin/.test(out), 30_000, `the watch event (got ${JSON.stringify(out)})`);
       // Still streaming: the watch has not ended.
       await new Promise(r => setTimeout(r, 500));
       assert.equal(watch.exitCode, null);
@@ -201,9 +201,9 @@ describe('API aggregation with kubectl', () => {
     assert.match(unavailable.stderr, /the server is currently unable to handle the request/);
 
     await c.k(['delete', 'endpointslice', 'echo-api-local', '-n', NS]);
-    await eventually(async () => (await apiServiceRow())[2] === 'False (EndpointsNotFound)', 10_000, 'EndpointsNotFound');
+    await eventually(async () => (await apiServiceRow())[2] === 'False (EndpointsNotFound)', 30_000, 'EndpointsNotFound');
     await c.k(['delete', 'service', 'echo-api', '-n', NS]);
-    await eventually(async () => (await apiServiceRow())[2] === 'False (ServiceNotFound)', 10_000, 'ServiceNotFound');
+    await eventually(async () => (await apiServiceRow())[2] === 'False (ServiceNotFound)', 30_000, 'ServiceNotFound');
     const message2 = await c.k(['get', 'apiservice', APISERVICE, '-o', 'jsonpath={.status.conditions[0].message}']);
     assert.equal(message2, `service/echo-api in "${NS}" is not present`);
   });

@@ -99,14 +99,21 @@ describe('CRD conversion webhook with kubectl', () => {
     // (--raw: kubectl's own -o json list carries no resourceVersion.)
     const list = JSON.parse(await c.k(['get', '--raw', `/apis/${GROUP}/v2/namespaces/default/disks?labelSelector=app%3Ddb`]));
     assert.deepEqual(list.items.map((i: any) => [i.apiVersion, i.metadata.name, i.spec.sizeBytes]), [[`${GROUP}/v2`, 'd1', 2 * GIB]]);
-    const [cmd, ...argv] = c.kubectlCommand(['get', '--raw', `/apis/${GROUP}/v2/namespaces/default/disks?watch=1&resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=4`]);
+    // From the list's resourceVersion the watch sees the create however late kubectl gets to the
+    // server; it ends after the event (and a little more, for any event that should not be there).
+    const [cmd, ...argv] = c.kubectlCommand(['get', '--raw', `/apis/${GROUP}/v2/namespaces/default/disks?watch=1&resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=60`]);
     const watcher = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     watcher.stdout!.on('data', d => { out += String(d); });
     const ended = new Promise(resolve => watcher.once('exit', resolve));
-    await new Promise(resolve => setTimeout(resolve, 1000));
     await c.k(['create', '-f', '-'], JSON.stringify({ apiVersion: `${GROUP}/v1`, kind: 'Disk', metadata: { name: 'd2' }, spec: { size: '512Mi' } }));
-    await ended;
+    try {
+      await eventually(() => out.includes('\n'), 30_000, `the watch event (got ${JSON.stringify(out)})`);
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    } finally {
+      watcher.kill('SIGTERM');
+      await ended;
+    }
     const events = out.trim().split('\n').map(l => JSON.parse(l));
     assert.deepEqual(events.map(e => [e.type, e.object.apiVersion, e.object.metadata.name, e.object.spec.sizeBytes]), [['ADDED', `${GROUP}/v2`, 'd2', 512 * 1024 ** 2]]);
 

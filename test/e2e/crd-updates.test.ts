@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { eventually } from './harness.js';
 import { suiteCluster } from './support/suite-cluster.js';
+import { untilWatchIsLive } from './support/watch-live.js';
 
 const GADGETS = `
 apiVersion: apiextensions.k8s.io/v1
@@ -65,16 +66,20 @@ function watchGadgets(s: ReturnType<typeof suiteCluster>, version: string): { pr
 
 describe('CRD updates and their custom resources', () => {
   const s = suiteCluster({ scratch: 'k8ts-crd-updates-' });
+  /** g0 is a gadget the tests change only to learn that a watch is live. */
+  const touchProbe = (n: number) => s.c.k(['annotate', 'gadget', 'g0', `probe=${n}`, '--overwrite']);
+  const probed = (w: ReturnType<typeof watchGadgets>) => /MODIFIED\s+g0\s/.test(w.out());
 
   test('status-only and metadata-only CRD updates keep watches on its objects open', async () => {
     await s.c.k(['apply', '-f', '-'], GADGETS);
     await s.c.k(['wait', '--for=condition=Established', 'crd/gadgets.example.com', '--timeout=20s']);
+    await s.c.k(['create', '-f', '-'], gadget('g0', 'white'));
     const v1 = watchGadgets(s, 'v1');
     const v2 = watchGadgets(s, 'v2');
     try {
-      await new Promise(r => setTimeout(r, 1000));
+      await untilWatchIsLive(touchProbe, () => probed(v1) && probed(v2));
       await s.c.k(['create', '-f', '-'], gadget('g1', 'red'));
-      await eventually(() => /ADDED\s+g1/.test(v1.out()) && /ADDED\s+g1/.test(v2.out()), 15_000, `g1 ADDED at both versions: ${v1.out()} | ${v2.out()}`);
+      await eventually(() => /ADDED\s+g1/.test(v1.out()) && /ADDED\s+g1/.test(v2.out()), 30_000, `g1 ADDED at both versions: ${v1.out()} | ${v2.out()}`);
 
       // A condition of the CRD's status (as a controller of the CRD's own would write it) and a label.
       await s.c.k(['patch', 'crd', 'gadgets.example.com', '--subresource=status', '--type=json', '-p',
@@ -83,7 +88,7 @@ describe('CRD updates and their custom resources', () => {
       await s.c.k(['annotate', 'crd', 'gadgets.example.com', 'note=kept']);
 
       await s.c.k(['create', '-f', '-'], gadget('g2', 'blue', 'v2'));
-      await eventually(() => /ADDED\s+g2/.test(v1.out()) && /ADDED\s+g2/.test(v2.out()), 15_000, 'g2 ADDED at both versions after the CRD updates');
+      await eventually(() => /ADDED\s+g2/.test(v1.out()) && /ADDED\s+g2/.test(v2.out()), 30_000, 'g2 ADDED at both versions after the CRD updates');
       assert.equal(v1.exited(), false, 'the v1 watch is still open');
       assert.equal(v2.exited(), false, 'the v2 watch is still open');
       // Each watcher sees the object at its own version.
@@ -98,12 +103,12 @@ describe('CRD updates and their custom resources', () => {
   test('a spec change ends the watches, as upstream rebuilds the storage; a new watch sees the new version', async () => {
     const v1 = watchGadgets(s, 'v1');
     try {
-      await new Promise(r => setTimeout(r, 1000));
+      await untilWatchIsLive(touchProbe, () => probed(v1));
       await s.c.k(['create', '-f', '-'], gadget('g3', 'green'));
-      await eventually(() => /ADDED\s+g3/.test(v1.out()), 15_000, 'g3 ADDED');
+      await eventually(() => /ADDED\s+g3/.test(v1.out()), 30_000, 'g3 ADDED');
       await s.c.k(['patch', 'crd', 'gadgets.example.com', '--type=json', '-p',
         '[{"op":"add","path":"/spec/versions/1/schema/openAPIV3Schema/properties/spec/properties/shape","value":{"type":"string"}}]']);
-      await eventually(() => v1.exited(), 15_000, 'the watch ends when the CRD spec changes');
+      await eventually(() => v1.exited(), 30_000, 'the watch ends when the CRD spec changes');
     } finally {
       v1.proc.kill('SIGTERM');
     }
@@ -111,7 +116,7 @@ describe('CRD updates and their custom resources', () => {
 
   test('server-side apply at two versions shares field ownership: conflicts across versions, forced takeover', async () => {
     const applied = (version: string, spec: string) => `apiVersion: example.com/${version}\nkind: Gadget\nmetadata: {name: g4}\nspec: ${spec}\n`;
-    await eventually(async () => (await s.c.kubectl(['get', 'gadgets'])).code === 0, 15_000, 'gadgets served');
+    await eventually(async () => (await s.c.kubectl(['get', 'gadgets'])).code === 0, 30_000, 'gadgets served');
     await s.c.k(['apply', '--server-side', '--field-manager=alpha', '-f', '-'], applied('v1', '{color: red, size: 1}'));
 
     const refused = await s.c.kubectl(['apply', '--server-side', '--field-manager=beta', '-f', '-'], applied('v2', '{color: blue}'));
@@ -144,10 +149,10 @@ describe('CRD updates and their custom resources', () => {
   });
 
   test('the watchers of a deleted CRD see its objects deleted', async () => {
-    await eventually(async () => (await s.c.kubectl(['get', 'gadgets'])).code === 0, 15_000, 'gadgets served');
+    await eventually(async () => (await s.c.kubectl(['get', 'gadgets'])).code === 0, 30_000, 'gadgets served');
     const v1 = watchGadgets(s, 'v1');
     try {
-      await new Promise(r => setTimeout(r, 1000));
+      await untilWatchIsLive(touchProbe, () => probed(v1));
       await s.c.k(['delete', 'crd', 'gadgets.example.com', '--wait=false']);
       await eventually(() => /DELETED\s+g1/.test(v1.out()) && /DELETED\s+g2/.test(v1.out()) && /DELETED\s+g3/.test(v1.out()) && /DELETED\s+g4/.test(v1.out()), 20_000, 'DELETED events of every gadget');
     } finally {

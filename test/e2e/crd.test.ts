@@ -10,6 +10,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from './harness.js';
 import { suiteCluster } from './support/suite-cluster.js';
+import { untilWatchIsLive } from './support/watch-live.js';
 
 const WIDGETS = `
 apiVersion: apiextensions.k8s.io/v1
@@ -192,11 +193,11 @@ describe('CustomResourceDefinitions', () => {
     let out = '';
     watcher.stdout.on('data', d => (out += d));
     try {
-      await new Promise(r => setTimeout(r, 1000));
+      await untilWatchIsLive(n => s.c.k(['annotate', 'widget', 'w1', `watch-probe=${n}`, '--overwrite']), () => /MODIFIED\s+w1\s/.test(out));
       await s.c.k(['create', '-f', '-'], widget('w3', 'teal'));
       await s.c.k(['patch', 'widget', 'w3', '--type', 'merge', '-p', '{"spec":{"color":"navy"}}']);
       await s.c.k(['delete', 'widget', 'w3']);
-      await eventually(() => /DELETED\s+w3/.test(out), 15_000, 'the DELETED event');
+      await eventually(() => /DELETED\s+w3/.test(out), 30_000, 'the DELETED event');
       assert.match(out, /ADDED\s+w3\s+1\s+teal[\s\S]*MODIFIED\s+w3\s+1\s+navy[\s\S]*DELETED\s+w3/);
     } finally {
       watcher.kill('SIGTERM');
@@ -221,7 +222,7 @@ describe('CustomResourceDefinitions', () => {
     await s.c.k(['patch', 'crd', 'widgets.example.com', '--type', 'json', '-p',
       '[{"op":"replace","path":"/spec/versions/0/storage","value":true},{"op":"replace","path":"/spec/versions/1/storage","value":false}]']);
     assert.equal(await s.c.k(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.status.storedVersions}']), '["v1","v1beta1"]');
-    await eventually(async () => (await s.c.k(['get', 'widgets.v1beta1.example.com', 'w2', '-o', 'jsonpath={.apiVersion} {.spec.color}'])) === 'example.com/v1beta1 blue', 10_000, 'w2 at v1beta1');
+    await eventually(async () => (await s.c.k(['get', 'widgets.v1beta1.example.com', 'w2', '-o', 'jsonpath={.apiVersion} {.spec.color}'])) === 'example.com/v1beta1 blue', 30_000, 'w2 at v1beta1');
     assert.equal(await s.c.k(['get', 'widgets.v1.example.com', 'w2', '-o', 'jsonpath={.apiVersion} {.spec.color}']), 'example.com/v1 blue');
     await s.c.k(['create', '-f', '-'], widget('w6', 'white'));
     assert.equal(await s.c.k(['get', 'widgets.v1.example.com', 'w6', '-o', 'jsonpath={.apiVersion} {.spec.color}']), 'example.com/v1 white');
@@ -271,7 +272,7 @@ spec:
   test('RBAC authorizes custom resources like any resource', async () => {
     await s.c.k(['create', 'role', 'widget-reader', '--verb=get,list', '--resource=widgets.example.com']);
     await s.c.k(['create', 'rolebinding', 'jane-reads-widgets', '--role=widget-reader', '--user=jane']);
-    await eventually(async () => (await s.c.kubectl(['get', 'widgets', '--as=jane', '-o', 'name'])).code === 0, 10_000, 'jane may list widgets');
+    await eventually(async () => (await s.c.kubectl(['get', 'widgets', '--as=jane', '-o', 'name'])).code === 0, 30_000, 'jane may list widgets');
     const denied = await s.c.kubectl(['delete', 'widget', 'w2', '--as=jane']);
     assert.match(denied.stderr, /widgets\.example\.com "w2" is forbidden: User "jane" cannot delete resource "widgets" in API group "example\.com" in the namespace "default"/);
   });
@@ -310,7 +311,7 @@ spec:
     assert.match(refused.stderr, /create not allowed while custom resource definition is terminating/);
 
     await s.c.k(['patch', 'gadget', 'g1', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']);
-    await eventually(async () => (await s.c.kubectl(['get', 'crd', 'gadgets.example.com'])).code !== 0, 15_000, 'the CRD to go');
+    await eventually(async () => (await s.c.kubectl(['get', 'crd', 'gadgets.example.com'])).code !== 0, 30_000, 'the CRD to go');
   });
 
   test('a kind without its CRD: kubectl reports no match and suggests installing CRDs', async () => {

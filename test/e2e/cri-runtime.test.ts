@@ -208,7 +208,7 @@ describe('CRI runtime: containerd in a netns, offline images, a busybox pod', ()
     await runtime.startContainer(webId);
     const podIp = (await runtime.podSandboxStatus(sandboxId)).network!.ip;
     // From the node (the test's netns), to the pod IP and to the hostPort on the bridge's gateway address.
-    const direct = await eventually(() => netns.run('busybox', ['wget', '-q', '-O', '-', `http://${podIp}:80/`]), 10_000, 'httpd on the pod IP');
+    const direct = await eventually(() => netns.run('busybox', ['wget', '-q', '-O', '-', `http://${podIp}:80/`]), 30_000, 'httpd on the pod IP');
     assert.equal(direct, 'served by the pod\n');
     assert.equal(netns.run('busybox', ['wget', '-q', '-O', '-', 'http://10.244.7.1:8080/']), 'served by the pod\n');
     await runtime.stopContainer(webId, 0);

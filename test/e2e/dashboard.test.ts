@@ -111,13 +111,13 @@ describe('dashboard (headless chromium)', { skip: existsSync(CHROMIUM) ? false :
     await page.waitForSelector('[data-testid=exec-status]:has-text("connected")');
     await page.click('[data-testid=terminal]');
     await page.keyboard.type('echo hi\r');
-    await eventually(async () => /(^|\n)hi\s*(\n|$)/.test(await page.innerText('[data-testid=terminal] .xterm-rows')), 15_000, 'hi in the terminal');
+    await eventually(async () => /(^|\n)hi\s*(\n|$)/.test(await page.innerText('[data-testid=terminal] .xterm-rows')), 30_000, 'hi in the terminal');
 
     // Scale through the scale subresource.
     await page.goto(`${base}#/ns/dash/deployments/web`);
     await page.fill('input[name=replicas]', '2');
     await page.click('form.scale button[type=submit]');
-    await eventually(async () => (await c.k(['-n', 'dash', 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'])).trim() === '2', 15_000, 'replicas 2');
+    await eventually(async () => (await c.k(['-n', 'dash', 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'])).trim() === '2', 30_000, 'replicas 2');
     await page.waitForSelector('[data-testid=rollout]:has-text("/2 ready")');
 
     // YAML: add a label in the editor and apply it.

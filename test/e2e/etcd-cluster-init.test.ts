@@ -51,7 +51,7 @@ test('--cluster-init: SQLite state moves into the embedded etcd once; the member
 
     // A killed server takes its member along (the kernel's parent-death signal); the next start has everything.
     await cluster.stop('SIGKILL', true);
-    await eventually(async () => processStartTime(memberPid!) === undefined, 5_000, 'the member of a killed server to die');
+    await eventually(async () => processStartTime(memberPid!) === undefined, 20_000, 'the member of a killed server to die');
     cluster = await TestCluster.start({ dataDir, extraArgs: etcdArgs });
     assert.match(await cluster.k(['get', 'configmaps', '-n', 'moved', '-o', 'name']), /configmap\/after-restart\n/);
     assert.equal(await cluster.k(['get', 'configmap', 'cm', '-n', 'moved', '-o', 'jsonpath={.data.k}']), 'v');

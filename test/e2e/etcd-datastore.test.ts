@@ -49,7 +49,8 @@ after(async () => {
 const testClient = () => new EtcdClient({ endpoints: [endpoint], tls: { ca: readFileSync(files.ca), cert: readFileSync(files.clientCert), key: readFileSync(files.clientKey) } });
 
 const serverArgs = () => [
-  '--event-ttl', '4s', '--datastore', 'etcd', '--etcd-servers', endpoint,
+  // Long against a kubectl call on a loaded machine: the test reads the Event's lease after creating it.
+  '--event-ttl', '10s', '--datastore', 'etcd', '--etcd-servers', endpoint,
   '--etcd-cafile', files.ca, '--etcd-certfile', files.clientCert, '--etcd-keyfile', files.clientKey,
 ];
 
@@ -66,9 +67,12 @@ test('a server on an external TLS etcd: create, get, watch, delete with kubectl;
       await cluster.k(['create', 'configmap', 'one', '-n', 'default', '--from-literal=v=1']);
       await cluster.k(['create', 'namespace', 'kept']);
       await cluster.k(['create', 'configmap', 'two', '-n', 'kept', '--from-literal=v=2']);
+      // The first version seen (as a watch event, or in the list of a kubectl that started late)
+      // before the patch, so that the watch has both to show.
+      await eventually(() => /one\s+1\n/.test(watched), 30_000, `the watch to see the first version (saw ${JSON.stringify(watched)})`);
       await cluster.k(['patch', 'configmap', 'one', '-n', 'default', '-p', '{"data":{"v":"1b"}}']);
       assert.equal(await cluster.k(['get', 'configmap', 'one', '-n', 'default', '-o', 'jsonpath={.data.v}']), '1b');
-      await eventually(() => /one\s+1\n/.test(watched) && /one\s+1b\n/.test(watched), 20_000, `the watch to see both versions (saw ${JSON.stringify(watched)})`);
+      await eventually(() => /one\s+1b\n/.test(watched), 30_000, `the watch to see the patched version (saw ${JSON.stringify(watched)})`);
     } finally {
       watcher.kill('SIGTERM');
     }
@@ -107,7 +111,7 @@ test('a server on an external TLS etcd: create, get, watch, delete with kubectl;
     } finally {
       etcdAgain.close();
     }
-    await eventually(async () => (await cluster.kubectl(['get', 'event', 'short-lived', '-n', 'default'])).code !== 0, 20_000, 'the Event to expire');
+    await eventually(async () => (await cluster.kubectl(['get', 'event', 'short-lived', '-n', 'default'])).code !== 0, 40_000, 'the Event to expire');
   } finally {
     await cluster.stop('SIGTERM', true);
   }

@@ -8,7 +8,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { loadKubeconfig, type ClientConfig } from '../../src/client/kubeconfig.js';
-import { TestCluster } from './harness.js';
+import { TestCluster, eventually } from './harness.js';
 import { raw, type RawResponse } from './support/raw-https.js';
 import { suiteCluster } from './support/suite-cluster.js';
 
@@ -149,7 +149,7 @@ describe('request limits', () => {
   let config: ClientConfig;
   let token: string;
   before(async () => {
-    c = await TestCluster.start({ extraArgs: ['--disable-controllers', '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1', '--request-timeout', '8s'] });
+    c = await TestCluster.start({ extraArgs: ['--disable-controllers', '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1', '--request-timeout', '30s'] });
     config = loadKubeconfig(c.kubeconfig);
     // A client outside system:masters, which upstream never refuses.
     await c.k(['create', 'serviceaccount', 'limited']);
@@ -165,9 +165,11 @@ describe('request limits', () => {
   test('a full server answers 429 with Retry-After; watches and system:masters still get through', async () => {
     const CMS = '/api/v1/namespaces/default/configmaps';
     const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'slow' } });
-    // A create whose body trickles holds the one mutating slot for a few seconds.
-    const slow = raw(config, 'POST', CMS, [body.slice(0, 10), body.slice(10)], { gap: 3000 });
-    await new Promise(r => setTimeout(r, 1000));
+    // A create whose body trickles holds the one mutating slot for a while (long against the
+    // requests below on a loaded machine; well inside --request-timeout).
+    const slow = raw(config, 'POST', CMS, [body.slice(0, 10), body.slice(10)], { gap: 8_000 });
+    // It holds the slot once the server has its headers: dry runs (mutating requests too) tell when.
+    await eventually(async () => (await raw(config, 'POST', `${CMS}?dryRun=All`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' } }), { token })).code === 429, 5_000, 'the slow create to hold the slot');
     const refused = await raw(config, 'POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'refused' } }), { token });
     assert.equal(refused.code, 429);
     assert.equal(refused.headers['retry-after'], '1');

@@ -212,11 +212,11 @@ describe('kubectl CRUD against k8ts server', () => {
     let out = '';
     w.stdout.on('data', d => (out += d));
     try {
-      await eventually(() => /ADDED\s+cfg/.test(out), 15_000, 'initial list in watch');
+      await eventually(() => /ADDED\s+cfg/.test(out), 30_000, 'initial list in watch');
       await s.c.k(['create', 'configmap', 'watched', '-n', 'extra']);
-      await eventually(() => /ADDED\s+watched/.test(out), 15_000, 'ADDED event');
+      await eventually(() => /ADDED\s+watched/.test(out), 30_000, 'ADDED event');
       await s.c.k(['delete', 'configmap', 'watched', '-n', 'extra']);
-      await eventually(() => /DELETED\s+watched/.test(out), 15_000, 'DELETED event');
+      await eventually(() => /DELETED\s+watched/.test(out), 30_000, 'DELETED event');
     } finally {
       w.kill();
     }

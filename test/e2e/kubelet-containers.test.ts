@@ -273,20 +273,26 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
       spec: { selector: { app: 'flappy' }, ports: [{ port: 80 }] },
     }));
     const endpoints = async () => JSON.parse(await k(['get', 'endpoints', 'flappy', '-o', 'json'])) as { subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[] }[] };
+    // The probe reads a file of the test's: ready until the test has seen it ready, however slowly.
+    const switchDir = join(dir, 'flappy');
+    mkdirSync(switchDir);
+    writeFileSync(join(switchDir, 'ready'), '');
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'flappy', labels: { app: 'flappy' } },
       spec: {
         nodeName: NODE, terminationGracePeriodSeconds: 1,
         containers: [{
-          name: 'c', image: BUSYBOX_IMAGE,
-          command: ['sh', '-c', 'touch /tmp/ready; sleep 8; rm /tmp/ready; exec sleep 600'],
-          readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 },
+          name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '600'],
+          readinessProbe: { exec: { command: ['cat', '/switch/ready'] }, periodSeconds: 1 },
+          volumeMounts: [{ name: 'switch', mountPath: '/switch', readOnly: true }],
         }],
+        volumes: [{ name: 'switch', hostPath: { path: switchDir, type: 'Directory' } }],
       },
     }));
     const ready = await eventually(async () => { const p = await pod('flappy'); return cond(p, 'Ready') === 'True' && p; }, 60_000, 'flappy Ready');
     const ip = ready.status!.podIP!;
     await eventually(async () => (await endpoints()).subsets?.[0]?.addresses?.[0]?.ip === ip, 30_000, 'ready endpoint');
+    rmSync(join(switchDir, 'ready'));
     const p = await eventually(async () => { const p = await pod('flappy'); return cond(p, 'Ready') === 'False' && p; }, 30_000, 'flappy unready');
     assert.equal(p.status?.phase, 'Running');
     assert.equal(p.status?.conditions?.find(c => c.type === 'Ready')?.reason, 'ContainersNotReady');
@@ -385,7 +391,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     const r = await cluster!.kubectl(['get', 'pod', 'doomed']);
     assert.match(r.stderr, /NotFound/);
     await eventually(async () => (await podsOfUid(p.metadata.uid)).length === 0, 30_000, 'containers removed');
-    await eventually(() => !existsSync(podDir), 10_000, 'pod directory removed');
+    await eventually(() => !existsSync(podDir), 30_000, 'pod directory removed');
     assert.deepEqual(mountsUnder(podDir), []);
   });
 
@@ -407,7 +413,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     const p = await eventually(async () => { const p = await pod('hostnet'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'hostnet Ready');
     assert.equal(p.status?.podIP, NODE_IP);
     const log = join(dir, 'kubelet', 'pods', `default_hostnet_${p.metadata.uid}`, 'c', '0.log');
-    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('rootfs='), 10_000, 'the pod\'s output');
+    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('rootfs='), 30_000, 'the pod\'s output');
     const out = readFileSync(log, 'utf8');
     assert.ok(out.includes(`inet ${NODE_IP}/24`), out);
     assert.ok(out.includes('uid=1234 gid=2345 groups=2345 5555'), out);

@@ -81,7 +81,7 @@ test('a second server joins with the server token: shared CA and keys, a promote
   assert.ok(livePid(memberPidFile), 'the restarted server runs its etcd member');
   await again.stop('SIGKILL', true);
   clusters.pop();
-  await eventually(() => livePid(memberPidFile) === undefined, 10_000, 'the killed server\'s etcd member gone with it');
+  await eventually(() => livePid(memberPidFile) === undefined, 20_000, 'the killed server\'s etcd member gone with it');
   const restarted = await TestCluster.start({ dataDir: b.dataDir, extraArgs: bArgs });
   clusters.push(restarted);
   // Its new address (a new port) is listed; the killed instance's goes when its Lease expires.

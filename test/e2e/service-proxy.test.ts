@@ -204,16 +204,16 @@ for (const [mode, view] of Object.entries(MODES)) describe(`Service networking: 
     // The port freed, the pending Service is served.
     await c.k(['delete', 'service', 'lb1']);
     await eventually(async () => ((await svc('lb2')).status?.loadBalancer?.ingress ?? []).length === 3, 20_000, 'lb2 served after lb1 is gone');
-    await eventually(async () => (await fromLan(`http://${nodeIPs[0]}:8081/`)).status === '200', 10_000, 'lb2 answering');
+    await eventually(async () => (await fromLan(`http://${nodeIPs[0]}:8081/`)).status === '200', 30_000, 'lb2 answering');
   });
 
   test('loadBalancerSourceRanges: the load balancer IPs answer only clients in the ranges; the NodePort stays open', async () => {
     await c.k(['create', '-f', '-'], service('lb-fw', { type: 'LoadBalancer', ports: [{ port: 8083, targetPort: 'http' }], loadBalancerSourceRanges: ['10.99.0.1/32'] }));
     await eventually(async () => ((await svc('lb-fw')).status?.loadBalancer?.ingress ?? []).length === 3, 20_000, 'lb-fw ingress');
     // The LAN namespace is 10.99.0.1: allowed.
-    for (const ip of nodeIPs) await eventually(async () => (await fromLan(`http://${ip}:8083/`)).status === '200', 10_000, `lb-fw on ${ip} from the LAN`);
+    for (const ip of nodeIPs) await eventually(async () => (await fromLan(`http://${ip}:8083/`)).status === '200', 30_000, `lb-fw on ${ip} from the LAN`);
     await c.k(['patch', 'service', 'lb-fw', '--type', 'merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: ['192.0.2.0/24'] } })]);
-    for (const ip of nodeIPs) await eventually(async () => (await fromLan(`http://${ip}:8083/`)).status === '000', 10_000, `lb-fw on ${ip} closed to the LAN`);
+    for (const ip of nodeIPs) await eventually(async () => (await fromLan(`http://${ip}:8083/`)).status === '000', 30_000, `lb-fw on ${ip} closed to the LAN`);
     // Only the load balancer IPs are firewalled, as upstream: the Service's NodePort still answers.
     const nodePort = (await svc('lb-fw')).spec.ports[0].nodePort!;
     assert.equal((await fromLan(`http://${nodeIPs[0]}:${nodePort}/`)).status, '200');

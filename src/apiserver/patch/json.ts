@@ -11,20 +11,7 @@ export function isJsonObject(v: unknown): v is JsonObject {
 }
 
 /** Structural equality: key order of objects does not matter, array order does. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao);
-  if (ak.length !== Object.keys(bo).length) return false;
-  return ak.every(k => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]));
-}
+export { jsonEqual as deepEqual } from '../../util/json-equal.js';
 
 /**
  * A deep copy of a JSON value, so that patch functions never mutate what they were given. Plain

@@ -12,6 +12,7 @@ import { TOO_MANY_MISSED, checkSchedule, jobNameFor } from './cronjob-schedule.j
 import { finishedCondition, type Job, type JobSpec } from './job-types.js';
 import { controlledBy } from '../owner-index.js';
 import type { ObjectReference } from './types.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 // Requeue a little after the activation so that it is in the past when the reconcile runs.
@@ -96,7 +97,7 @@ export function cronJobController(): Controller {
       await pruneHistory(children, cj.spec.failedJobsHistoryLimit ?? 1, 'Failed', j => deleteJob(ctx, cj, j.metadata));
 
       const write = async () => {
-        if (JSON.stringify(status) === JSON.stringify(cj.status ?? {})) return;
+        if (jsonEqual(status, cj.status ?? {})) return;
         await ctx.client.update(objectPath(R.cronjobs, cj.metadata.namespace, cj.metadata.name!, 'status'), { ...cj, status });
       };
       if (cj.metadata.deletionTimestamp || cj.spec.suspend) return write();

@@ -13,6 +13,7 @@ import {
 } from './disruption-budget.js';
 import { controllerOf, inNamespace } from '../owner-index.js';
 import type { Pod } from './types.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 interface Scalable extends KubeObject { spec?: { replicas?: number } }
 
@@ -83,7 +84,7 @@ export function disruptionController(): Controller {
       status.conditions = conditions;
       status.observedGeneration = pdb.metadata.generation;
       if (!status.disruptedPods) delete status.disruptedPods;
-      if (JSON.stringify(status) === JSON.stringify(pdb.status ?? {})) return;
+      if (jsonEqual(status, pdb.status ?? {})) return;
       await ignoreNotFound(ctx.client.update(objectPath(R.poddisruptionbudgets, namespace, pdb.metadata.name!, 'status'), { ...pdb, status }));
     },
   };

@@ -13,6 +13,7 @@ import {
   type ResolvedPort,
 } from './service-pods.js';
 import type { ObjectReference, Pod, Service } from './types.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 interface EndpointAddress { ip: string; hostname?: string; nodeName?: string; targetRef: ObjectReference }
 export interface EndpointSubset { addresses?: EndpointAddress[]; notReadyAddresses?: EndpointAddress[]; ports?: ResolvedPort[] }
@@ -74,7 +75,7 @@ export function endpointsController(): Controller {
       const subsets = desiredSubsets(svc, inNamespace(ctx.informer<Pod>(R.pods), namespace));
       const labels = endpointsLabels(svc);
       written.add(key);
-      if (current && JSON.stringify(current.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels)) return;
+      if (current && jsonEqual(current.subsets ?? [], subsets) && jsonEqual(current.metadata.labels ?? {}, labels)) return;
       const next: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { ...(current?.metadata ?? { name, namespace }), labels }, subsets };
       if (current) await ctx.client.update(objectPath(R.endpoints, namespace, name), next);
       else await ignoreAlreadyExists(ctx.client.create(collectionPath(R.endpoints, namespace), next));

@@ -16,6 +16,7 @@ import {
   isHeadless, managesEndpoints, podHostname, podIP, podPorts, portsKey, selects, servicesSelecting, shouldPodBeInEndpoints,
 } from './service-pods.js';
 import type { ObjectReference, Pod, Service } from './types.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 export { SERVICE_NAME_LABEL, MANAGED_BY_LABEL };
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';
@@ -93,8 +94,8 @@ export function lastChangeTriggerTime(svc: Service, pods: Pod[]): string | undef
 }
 
 const same = (s: EndpointSlice, d: DesiredSlice, labels: Record<string, string>) =>
-  JSON.stringify(s.endpoints ?? []) === JSON.stringify(d.endpoints) && JSON.stringify(s.ports ?? []) === JSON.stringify(d.ports)
-  && JSON.stringify(s.metadata.labels ?? {}) === JSON.stringify(labels);
+  jsonEqual(s.endpoints ?? [], d.endpoints) && jsonEqual(s.ports ?? [], d.ports)
+  && jsonEqual(s.metadata.labels ?? {}, labels);
 
 export function endpointSliceController(): Controller {
   const expectations = new WeakMap<Informer, Expectations>();

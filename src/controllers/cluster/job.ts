@@ -25,6 +25,7 @@ import { podForJob } from './job-pod-template.js';
 import { hasTrackingFinalizer as hasFinalizer, planJob, type Backoff, type JobActions } from './job-plan.js';
 import { JOB_TRACKING_FINALIZER, finishedCondition, type Job, type JobStatus } from './job-types.js';
 import type { Pod } from './types.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 export function jobController(): Controller {
   /** Creations remember the completion index of an Indexed job's pod. */
@@ -75,7 +76,7 @@ export function jobController(): Controller {
     for (const ms of actions.requeueAfterMs) ctx.requeueAfter(key, ms);
     if (actions.remove.length) await deletePods(ctx, exp, key, job, actions.remove);
     if (actions.create.length) await createPods(ctx, exp, key, job, actions.create);
-    if (JSON.stringify(actions.status) !== JSON.stringify(job.status ?? {})) await writeStatus(ctx, job, actions.status);
+    if (!jsonEqual(actions.status, job.status ?? {})) await writeStatus(ctx, job, actions.status);
   }
 
   /** The pods a running job controls after adopting and releasing as upstream's getPodsForJob. */

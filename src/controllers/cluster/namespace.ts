@@ -11,6 +11,7 @@ import { Discovery, type DiscoveredResource } from './discovery.js';
 import type { Condition } from './types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { errorMessage } from '../../util/error-message.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 const FINALIZER = 'kubernetes';
 const RECHECK_MS = 1_000;
@@ -61,7 +62,7 @@ export function namespaceController(): Controller {
       discovery ??= new Discovery(ctx.client);
       const report = await deleteContent(ctx.client, discovery, key);
       const conditions = namespaceConditions(ns.status?.conditions, report);
-      if (JSON.stringify(conditions) !== JSON.stringify(ns.status?.conditions ?? [])) {
+      if (!jsonEqual(conditions, ns.status?.conditions ?? [])) {
         // An update, as upstream's UpdateStatus: the namespace controller's role may update, not patch, the status.
         await ctx.client.update(objectPath(R.namespaces, undefined, key, 'status'), { ...ns, status: { ...ns.status, conditions } });
       }

@@ -14,6 +14,7 @@ import { findCondition } from '../../api/conditions.js';
 import { desiredTaints, NOT_READY, UNREACHABLE } from '../../api/taints.js';
 import type { NodeCollectorMetrics } from './node-collector-metrics.js';
 import type { Condition, Lease, Node, Pod } from './types.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 const NODE_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
@@ -85,7 +86,7 @@ export function nodeLifecycleController(gracePeriodSeconds = 40, metrics?: NodeC
         observed.set(name, { signature: `${lease?.spec?.renewTime ?? ''}|${r?.lastHeartbeatTime ?? ''}|${r?.status ?? ''}`, at: seen.at });
       }
       const taints = desiredTaints(node, nowTs);
-      if (JSON.stringify(taints) !== JSON.stringify(node.spec?.taints ?? [])) {
+      if (!jsonEqual(taints, node.spec?.taints ?? [])) {
         await ctx.client.patch(objectPath(R.nodes, undefined, name), { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints: taints.length ? taints : null } }, 'merge');
         if (metrics && taints.some(t => isEvictionTaint(t) && !node!.spec?.taints?.some(o => o.key === t.key && isEvictionTaint(o)))) metrics.nodeTaintedForEviction(node);
       }

@@ -8,6 +8,7 @@ import { ignoreNotFound } from '../../client/api-errors.js';
 import { inNamespace } from '../owner-index.js';
 import { formatMilli } from '../../api/quantity.js';
 import { resourceForKey, sumUsage, type GroupResource } from '../../api/quota-usage.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 /** Resources whose objects quotas count here; `count/` keys for others are not computed. */
 const TRACKED: ResourceRef[] = [
@@ -48,7 +49,7 @@ export function resourceQuotaController(): Controller {
       const used: Record<string, string> = {};
       for (const k of keys.sort()) used[k] = formatMilli(usage.get(k) ?? 0n);
       const status = { hard, used };
-      if (JSON.stringify(status) === JSON.stringify(quota.status ?? {})) return;
+      if (jsonEqual(status, quota.status ?? {})) return;
       await ignoreNotFound(ctx.client.update(objectPath(R.resourcequotas, namespace, quota.metadata.name!, 'status'), { ...quota, status }));
     },
   };

@@ -5,6 +5,7 @@ import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists } from '../../client/api-errors.js';
 import { isNamespaceActive, perNamespaceObjectWatches } from './namespace-active.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
@@ -27,7 +28,7 @@ export function rootCaPublisher(caCert: string): Controller {
         }));
         return;
       }
-      if (JSON.stringify(current.data ?? {}) === JSON.stringify(data)) return;
+      if (jsonEqual(current.data ?? {}, data)) return;
       await ctx.client.update(objectPath(R.configmaps, namespace, ROOT_CA_CONFIGMAP), { ...current, data });
     },
   };

@@ -8,6 +8,7 @@ import { objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreNotFound } from '../../client/api-errors.js';
 import { isLoadBalancer, ownsService, planServiceLB, type LbNode, type LbService } from './service-lb-plan.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 export const PORT_CONFLICT_REASON = 'PortAlreadyAllocated';
 
@@ -44,7 +45,7 @@ export function serviceLBController(): Controller {
       } else if (isLoadBalancer(svc)) {
         return; // another implementation's Service
       }
-      if (JSON.stringify(current) === JSON.stringify(ingress.map(ip => ({ ip, ipMode: 'VIP' })))) return;
+      if (jsonEqual(current, ingress.map(ip => ({ ip, ipMode: 'VIP' })))) return;
       if (!current.length && !ingress.length) return;
       await ignoreNotFound(ctx.client.update(objectPath(R.services, svc.metadata.namespace, svc.metadata.name!, 'status'), {
         ...svc, apiVersion: 'v1', kind: 'Service',

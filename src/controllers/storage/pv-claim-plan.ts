@@ -6,6 +6,7 @@ import {
   ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, findBestMatchForClaim, hasAnnotation, isVolumeBoundToClaim,
   volumeUnfitForClaim, type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
 } from '../../api/volume-binding.js';
+import { jsonEqual } from '../../util/json-equal.js';
 
 export interface PlannedEvent {
   type: 'Normal' | 'Warning';
@@ -140,5 +141,5 @@ export function claimStatusFor(claim: PersistentVolumeClaim, phase: string, volu
       next.capacity = { ...volume.spec.capacity };
     }
   }
-  return JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+  return jsonEqual(next, current) ? undefined : next;
 }

@@ -117,7 +117,8 @@ test('etcd: values are stored as upstream\'s bytes (UTF-8 JSON; encrypted values
 
 test('etcd: keys under an expiring prefix get a lease: etcd deletes them after the TTL (a DELETE event)', async () => {
   const m = await freshMember();
-  const s = await EtcdStore.open(clientOf(m), { expiring: { prefixes: ['/ev/'], ttlSeconds: 2 } });
+  // Long against three writes and a read on a loaded machine: the first key must still be there to read.
+  const s = await EtcdStore.open(clientOf(m), { expiring: { prefixes: ['/ev/'], ttlSeconds: 5 } });
   try {
     const events: StoreEvent[] = [];
     s.watch('/', { afterRevision: s.revision, onEvents: evs => events.push(...evs) });
@@ -126,7 +127,7 @@ test('etcd: keys under an expiring prefix get a lease: etcd deletes them after t
     await s.create('/kept/c', 'c');
     assert.ok((await rawRange(m, '/ev/a')).kvs[0].lease > 0, 'written with a lease');
     assert.equal((await rawRange(m, '/kept/c')).kvs[0].lease, 0);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     while (events.filter(e => e.type === 'DELETE').length < 2 && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
     assert.deepEqual(events.filter(e => e.type === 'DELETE').map(e => `${e.kv.key}=${e.prevKv?.value}`).sort(), ['/ev/a=a', '/ev/b=b']);
     assert.equal(await s.get('/ev/a'), undefined);
