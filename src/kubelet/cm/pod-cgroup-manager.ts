@@ -60,13 +60,13 @@ export class PodCgroupManager {
 
   /** The pods' cgroup and the QoS classes' cgroups below it (none on cgroup v2, where none is made). */
   qosCgroups(): string[] {
-    return this.enabled ? [...new Set(QOS_CLASSES.map(q => qosCgroup(this.root, q)))] : [];
+    return this.enabled ? QOS_CLASSES.map(q => qosCgroup(this.root, q)) : [];
   }
 
   /** The pod cgroups on the node, by pod uid (in any managed controller: a partial one counts). */
   podCgroups(): Map<string, string> {
     const out = new Map<string, string>();
-    const parents = QOS_CLASSES.map(q => qosCgroup(this.root, q));
+    const parents = this.qosCgroups();
     for (const c of this.controllers) {
       for (const parent of parents) {
         const dir = join(this.fsRoot, c, parent);
