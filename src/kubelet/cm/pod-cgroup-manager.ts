@@ -86,10 +86,20 @@ export class PodCgroupManager {
    * Returns whether there was one.
    */
   async removePod(uid: string): Promise<boolean> {
-    const path = this.podCgroups().get(uid);
+    const path = this.podCgroupOf(uid);
     if (!path) return false;
     await removeCgroupTree(path, this.fsRoot);
     return true;
+  }
+
+  /**
+   * The pod's cgroup, as podCgroups would find it, looked up by name rather than by listing every
+   * pod's (finished pods are cleaned up at each resync).
+   */
+  private podCgroupOf(uid: string): string | undefined {
+    const candidates = QOS_CLASSES.map(q => podCgroup(this.root, q, uid));
+    for (const c of this.controllers) for (const path of candidates) if (existsSync(join(this.fsRoot, c, path))) return path;
+    return undefined;
   }
 
   private make(path: string, config: CgroupResourceConfig): void {
