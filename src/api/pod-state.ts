@@ -8,10 +8,15 @@ interface Pod {
   status?: { phase?: string; conditions?: ConditionLike[] };
 }
 
+/** Finished for good: Succeeded or Failed (upstream's IsPodTerminal). */
+export function isPodTerminal(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
 /** Not finished and not being deleted: the pod counts towards its owner's replicas. */
 export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata?.deletionTimestamp;
+  return !isPodTerminal(pod) && !pod.metadata?.deletionTimestamp;
 }
 
 export function isPodTerminating(pod: Pod): boolean {

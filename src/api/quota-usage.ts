@@ -5,6 +5,7 @@
 // (see quantity.ts).
 import type { KubeObject } from './object.js';
 import { podQos } from './pod-qos.js';
+import { isPodTerminal } from './pod-state.js';
 import { podLimitsMilli, podRequestsMilli } from './pod-resources.js';
 import { parseMilli } from './quantity.js';
 import type { Pod } from './types/generated.js';
@@ -27,17 +28,13 @@ function add(u: Usage, key: string, v: bigint): void {
   u.set(key, (u.get(key) ?? 0n) + v);
 }
 
-export function isTerminalPod(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
-
 /**
  * Whether a pod is charged compute resources (and `pods`), as upstream's QuotaV1Pod: not once it
  * has finished, nor once its deletion's grace period is over (a pod stuck terminating on a lost
  * node would otherwise hold its quota).
  */
 function chargesCompute(pod: Pod, nowMs: number): boolean {
-  if (isTerminalPod(pod)) return false;
+  if (isPodTerminal(pod)) return false;
   const { deletionTimestamp, deletionGracePeriodSeconds } = pod.metadata ?? {};
   return !deletionTimestamp || deletionGracePeriodSeconds === undefined || Date.parse(deletionTimestamp) + deletionGracePeriodSeconds * 1000 >= nowMs;
 }

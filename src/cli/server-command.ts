@@ -641,10 +641,3 @@ function logRetentionPolicy(flags: FlagValues): RetentionPolicy {
   if (maxBytes <= 0) throw new FlagError(`invalid value "${size}" for --log-retention-size: must be positive`);
   return { maxAgeMs, maxBytes };
 }
-
-function parseDuration(text: string, flag: string): number {
-  const m = text.match(/^(\d+)(ms|s|m|h)?$/);
-  if (!m) throw new FlagError(`invalid value "${text}" for --${flag}: must be a duration like 30s or 5m`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
-  return Number(m[1]) * unit;
-}

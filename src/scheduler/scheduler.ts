@@ -4,6 +4,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { isNotFound } from '../api/errors.js';
 import { changedCondition } from '../api/conditions.js';
+import { isPodTerminal } from '../api/pod-state.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import { objectPath, R } from '../client/resources.js';
@@ -49,7 +50,6 @@ export interface SchedulerOptions {
 /** A PreBind plugin failed; the pod is unreserved and retried after backoff. */
 class PreBindError extends Error {}
 
-const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const ev = (resource: ClusterEvent['resource'], action: ClusterEvent['action']): ClusterEvent => ({ resource, action, label: `${resource}${action}` });
 
 export class Scheduler {
@@ -148,7 +148,7 @@ export class Scheduler {
   // --- informer events -------------------------------------------------------------------------
 
   private responsible(pod: Pod): boolean {
-    return this.profiles.has(pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) && !pod.metadata.deletionTimestamp && !isTerminal(pod);
+    return this.profiles.has(pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) && !pod.metadata.deletionTimestamp && !isPodTerminal(pod);
   }
 
   /** Fills in spec.priority from the PriorityClass when admission did not. */
@@ -159,7 +159,7 @@ export class Scheduler {
 
   private podAdded(pod: Pod): void {
     if (pod.spec?.nodeName) {
-      if (isTerminal(pod)) return;
+      if (isPodTerminal(pod)) return;
       this.cache.setPod(this.withPriority(pod));
       this.queue.moveOnEvent(ev('AssignedPod', 'Add'));
     } else if (this.responsible(pod)) {
@@ -170,7 +170,7 @@ export class Scheduler {
   private podUpdated(old: Pod, pod: Pod): void {
     const key = podKeyOf(pod);
     if (pod.spec?.nodeName) {
-      if (isTerminal(pod)) return this.podDeleted(pod);
+      if (isPodTerminal(pod)) return this.podDeleted(pod);
       this.queue.delete(key);
       this.nominator.remove(key);
       this.cache.setPod(this.withPriority(pod));

@@ -3,7 +3,7 @@
 // newly finished pods, release their tracking finalizers, delete and create pods, emit events and
 // write the status with its conditions. `job.ts` only gathers the inputs and carries out the plan.
 import { isTrue, setCondition } from '../../api/conditions.js';
-import { isPodActive, isPodReady } from '../../api/pod-state.js';
+import { isPodActive, isPodReady, isPodTerminal } from '../../api/pod-state.js';
 import {
   backoffDelayMs, deletionOrder, formatIndexes, isPodFailed, matchPodFailurePolicy, parseIndexes, podIndex,
 } from './job-pods.js';
@@ -14,7 +14,6 @@ import type { Condition, Pod } from './types.js';
 export const MAX_BURST = 500;
 
 export const hasTrackingFinalizer = (p: Pod) => p.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) ?? false;
-const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** Failed attempts since the last success, for the delay before the next pod. */
 export interface Backoff { failures: number; lastFailureAt: number }
@@ -85,7 +84,7 @@ export function planJob(o: JobObservation): JobActions {
   const activeCount = active.length + o.pendingCreates.size;
   status.active = activeCount;
   status.ready = active.filter(isPodReady).length;
-  status.terminating = pods.filter(p => p.metadata.deletionTimestamp && !isTerminal(p)).length;
+  status.terminating = pods.filter(p => p.metadata.deletionTimestamp && !isPodTerminal(p)).length;
 
   let conditions: Condition[] = status.conditions ?? [];
   if (!finishing) {

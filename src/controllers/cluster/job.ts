@@ -55,7 +55,7 @@ export function jobController(): Controller {
   async function deletePods(ctx: ControllerContext, exp: Expectations<number>, key: string, job: Job, pods: Pod[]): Promise<void> {
     await Promise.all(pods.map(async p => {
       exp.expectDeletions(key, [objectKey(p)]);
-      await ignoreNotFound(ctx.client.delete(objectPath(R.pods, p.metadata.namespace, p.metadata.name!)));
+      await ignoreNotFound(ctx.client.delete(podPath(p)));
       ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     }));
   }

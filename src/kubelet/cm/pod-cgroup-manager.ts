@@ -60,13 +60,13 @@ export class PodCgroupManager {
 
   /** The pods' cgroup and the QoS classes' cgroups below it (none on cgroup v2, where none is made). */
   qosCgroups(): string[] {
-    return this.enabled ? [...new Set(QOS_CLASSES.map(q => qosCgroup(this.root, q)))] : [];
+    return this.enabled ? QOS_CLASSES.map(q => qosCgroup(this.root, q)) : [];
   }
 
   /** The pod cgroups on the node, by pod uid (in any managed controller: a partial one counts). */
   podCgroups(): Map<string, string> {
     const out = new Map<string, string>();
-    const parents = QOS_CLASSES.map(q => qosCgroup(this.root, q));
+    const parents = this.qosCgroups();
     for (const c of this.controllers) {
       for (const parent of parents) {
         const dir = join(this.fsRoot, c, parent);
@@ -86,10 +86,20 @@ export class PodCgroupManager {
    * Returns whether there was one.
    */
   async removePod(uid: string): Promise<boolean> {
-    const path = this.podCgroups().get(uid);
+    const path = this.podCgroupOf(uid);
     if (!path) return false;
     await removeCgroupTree(path, this.fsRoot);
     return true;
+  }
+
+  /**
+   * The pod's cgroup, as podCgroups would find it, looked up by name rather than by listing every
+   * pod's (finished pods are cleaned up at each resync).
+   */
+  private podCgroupOf(uid: string): string | undefined {
+    const candidates = QOS_CLASSES.map(q => podCgroup(this.root, q, uid));
+    for (const c of this.controllers) for (const path of candidates) if (existsSync(join(this.fsRoot, c, path))) return path;
+    return undefined;
   }
 
   private make(path: string, config: CgroupResourceConfig): void {

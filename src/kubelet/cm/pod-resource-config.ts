@@ -6,6 +6,7 @@
 // them, with the pod overhead. The Burstable cgroup's shares are its pods' summed CPU requests.
 import { podQos } from '../../api/pod-qos.js';
 import { CPU, MEMORY, podLimits, podRequests } from '../../api/pod-resources.js';
+import { isPodTerminal } from '../../api/pod-state.js';
 import { milliCpuToQuota, milliCpuToShares, MIN_SHARES, QUOTA_PERIOD } from '../cpu-shares.js';
 import type { PodObject } from '../types.js';
 
@@ -41,7 +42,7 @@ export function podResourceConfig(pod: PodObject): CgroupResourceConfig {
 export function burstableCpuShares(pods: PodObject[]): number {
   let milliCpu = 0;
   for (const p of pods) {
-    if (podQos(p) !== 'Burstable' || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+    if (podQos(p) !== 'Burstable' || isPodTerminal(p)) continue;
     milliCpu += podRequests(p).get(CPU) ?? 0;
   }
   return milliCpuToShares(milliCpu);

@@ -66,17 +66,8 @@ export async function statsSummary(runtime: RuntimeClient, nodeName: string, rat
 /** The summary of one set of readings; `rates` turns cumulative CPU time into usageNanoCores. */
 export function assembleSummary(r: SummaryReadings, rates: CpuRates): Summary {
   const now = new Date(r.nowMs).toISOString();
-  const cpuUsed = r.machine.cpuUsageNanoseconds;
-  const m = r.machine.memory;
-  const node = {
-    nodeName: r.nodeName,
-    startTime: r.bootTime,
-    cpu: { time: now, ...(cpuUsed !== undefined ? { usageCoreNanoSeconds: cpuUsed, usageNanoCores: rates.rate(NODE_KEY, cpuUsed, r.nowMs) } : {}) },
-    memory: { time: now, ...(m ? {
-      availableBytes: Math.max(0, r.machineMemoryBytes - m.workingSetBytes), usageBytes: m.usageBytes, workingSetBytes: m.workingSetBytes,
-      rssBytes: m.rssBytes, pageFaults: m.pageFaults, majorPageFaults: m.majorPageFaults,
-    } : {}) },
-  };
+  // The machine's memory is the root cgroup's limit: what it leaves is available.
+  const node = { nodeName: r.nodeName, startTime: r.bootTime, ...cgroupUsage(r.machine, NODE_KEY, now, r.nowMs, rates, r.machineMemoryBytes) };
   const pods = new Map<string, PodSummary>();
   for (const s of r.sandboxes) {
     const uid = s.labels[POD_UID] ?? s.metadata?.uid ?? '';
@@ -103,7 +94,7 @@ export function assembleSummary(r: SummaryReadings, rates: CpuRates): Summary {
     if (own) {
       const key = `pod/${uid}`;
       podKeys.push(key);
-      Object.assign(pod, cgroupUsage(own, now, r.nowMs, rates.rate.bind(rates, key)));
+      Object.assign(pod, cgroupUsage(own, key, now, r.nowMs, rates, own.memory?.limitBytes));
       continue;
     }
     pod.cpu = sum(pod.containers.map(c => c.cpu), now, ['usageNanoCores', 'usageCoreNanoSeconds']);
@@ -178,14 +169,17 @@ function containerUsage(c: ContainerStats, id: string, rates: CpuRates): Pick<Co
   return out;
 }
 
-/** A cgroup's readings as summary CPU and memory stats (available: what its limit leaves, if it has one). */
-function cgroupUsage(c: CgroupStats, time: string, nowMs: number, rate: (used: number, atMs: number) => number | undefined): { cpu: CpuStats; memory: MemoryStats } {
+/**
+ * A cgroup's readings as summary CPU and memory stats, its CPU rate under `rateKey`; available
+ * memory is what `limitBytes` leaves, when there is a limit.
+ */
+function cgroupUsage(c: CgroupStats, rateKey: string, time: string, nowMs: number, rates: CpuRates, limitBytes: number | undefined): { cpu: CpuStats; memory: MemoryStats } {
   const used = c.cpuUsageNanoseconds;
   const m = c.memory;
   return {
-    cpu: { time, ...(used !== undefined ? { usageCoreNanoSeconds: used, usageNanoCores: rate(used, nowMs) } : {}) },
+    cpu: { time, ...(used !== undefined ? { usageCoreNanoSeconds: used, usageNanoCores: rates.rate(rateKey, used, nowMs) } : {}) },
     memory: { time, ...(m ? {
-      ...(m.limitBytes !== undefined ? { availableBytes: Math.max(0, m.limitBytes - m.workingSetBytes) } : {}),
+      ...(limitBytes !== undefined ? { availableBytes: Math.max(0, limitBytes - m.workingSetBytes) } : {}),
       usageBytes: m.usageBytes, workingSetBytes: m.workingSetBytes, rssBytes: m.rssBytes, pageFaults: m.pageFaults, majorPageFaults: m.majorPageFaults,
     } : {}) },
   };
