@@ -2,7 +2,6 @@
 // free or expired, renew well within the lease duration, and step down (stop leading) as soon as a
 // renewal fails past the deadline. Optimistic concurrency on the Lease makes it safe.
 import { hostname } from 'node:os';
-import { StatusError } from '../api/errors.js';
 import { isConflict } from '../api/errors.js';
 import { ignoreNotFound } from '../client/api-errors.js';
 import { type KubeObject } from '../api/object.js';

@@ -28,7 +28,7 @@ export class Registrar {
   private readonly grpc: UnixGrpcServer;
   private current: RegistrationState = { state: 'waiting' };
 
-  constructor(private readonly o: RegistrarOptions) {
+  constructor(o: RegistrarOptions) {
     this.grpc = new UnixGrpcServer(join(o.registrationDir, `${o.driverName}-reg.sock`));
     const handlers: RegistrationHandlers = {
       GetInfo: unary('GetInfo', o.log, async () => ({

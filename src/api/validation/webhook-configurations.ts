@@ -24,7 +24,6 @@ interface Options {
   requireRecognizedAdmissionReviewVersion: boolean;
 }
 
-
 /** utilvalidation.IsFullyQualifiedName: a DNS subdomain of at least three segments. */
 function fullyQualifiedName(path: string, name: string): FieldError[] {
   if (!name) return [fieldErrors.required(path)];
@@ -115,7 +114,7 @@ function validateAdmissionReviewVersions(versions: string[], requireRecognized: 
   return errs;
 }
 
-function validateWebhook(hook: Obj, mutating: boolean, path: string, opts: Options): FieldError[] {
+function validateWebhook(hook: Obj, mutating: boolean, path: string): FieldError[] {
   const errs = fullyQualifiedName(`${path}.name`, hook.name ?? '');
   ((hook.rules ?? []) as Obj[]).forEach((r, i) => errs.push(...validateRuleWithOperations(r, `${path}.rules[${i}]`)));
   if (hook.failurePolicy != null && !FAILURE_POLICIES.includes(hook.failurePolicy)) errs.push(fieldErrors.notSupported(`${path}.failurePolicy`, hook.failurePolicy, FAILURE_POLICIES));
@@ -145,7 +144,7 @@ function validateConfiguration(config: Obj, mutating: boolean, opts: Options): F
   const names = new Set<string>();
   ((config.webhooks ?? []) as Obj[]).forEach((hook, i) => {
     const path = `webhooks[${i}]`;
-    errs.push(...validateWebhook(hook, mutating, path, opts));
+    errs.push(...validateWebhook(hook, mutating, path));
     errs.push(...validateAdmissionReviewVersions(hook.admissionReviewVersions ?? [], opts.requireRecognizedAdmissionReviewVersion, `${path}.admissionReviewVersions`));
     if (opts.requireUniqueWebhookNames && hook.name) {
       if (names.has(hook.name)) errs.push(fieldErrors.duplicate(`${path}.name`, hook.name));

@@ -4,7 +4,7 @@
 import { setKey } from '../../util/data-keys.js';
 import { parsePatchJson } from './decode.js';
 import { badPatch, MAX_JSON_PATCH_OPERATIONS, PatchApplyError, tooManyOperations } from './errors.js';
-import { clone, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { clone, deepEqual, isJsonObject, type JsonValue } from './json.js';
 
 export interface JsonPatchOperation {
   op: string;

@@ -3,7 +3,6 @@
 // (all in addresses with publishNotReadyAddresses) — grouped by their resolved ports.
 import type { KubeObject } from '../../api/object.js';
 import { isPodReady } from '../../api/pod-state.js';
-import type { Informer } from '../../client/informer.js';
 import { collectionPath, objectPath, R } from '../../client/resources.js';
 import type { Controller } from '../types.js';
 import { ignoreAlreadyExists, ignoreNotFound } from '../../client/api-errors.js';

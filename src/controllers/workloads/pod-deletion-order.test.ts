@@ -6,7 +6,7 @@ import type { Pod } from './types.js';
 const NOW = Date.parse('2024-01-01T12:00:00Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
 
-function pod(name: string, o: { node?: string; phase?: Pod['status'] extends infer S ? any : never; readySince?: number; created?: number; restarts?: number; cost?: number } = {}): Pod {
+function pod(name: string, o: { node?: string; phase?: string; readySince?: number; created?: number; restarts?: number; cost?: number } = {}): Pod {
   return {
     metadata: { name, uid: name, creationTimestamp: ago(o.created ?? 1000), annotations: o.cost !== undefined ? { 'controller.kubernetes.io/pod-deletion-cost': String(o.cost) } : undefined },
     spec: { nodeName: o.node, containers: [] },
