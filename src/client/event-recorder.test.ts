@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCA, issueCertificate } from '../pki/certificates.js';
+import { startLoopbackHttps } from '../pki/loopback-https.js';
 import { ApiEventRecorder } from './event-recorder.js';
 import { RestClient } from './rest-client.js';
 
@@ -17,10 +16,7 @@ describe('ApiEventRecorder', () => {
   const plan = new Map<string, ('cut' | number)[]>();
 
   before(async () => {
-    const authority = await createCA('test-ca');
-    const leaf = await issueCertificate(authority, { commonName: 'server', ipAddresses: ['127.0.0.1'], usage: 'server' });
-    ca = authority.cert;
-    server = createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+    ({ server, url: base, ca } = await startLoopbackHttps((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
@@ -36,9 +32,7 @@ describe('ApiEventRecorder', () => {
         res.end(answer === 201 ? JSON.stringify(event)
           : JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Invalid', message: 'Event is invalid', code: answer }));
       });
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }));
   });
 
   after(() => server.close());

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { StatusError } from '../api/errors.js';
 import { createCA, issueCertificate } from '../pki/certificates.js';
+import { startLoopbackHttps } from '../pki/loopback-https.js';
 import { PROBE_TIMEOUT_MS, RESPONSE_TIMEOUT_MS, RestClient, ServerUnreachableError, STALL_PROBE_MS, WATCH_IDLE_MS } from './rest-client.js';
 import { ServerList } from './server-discovery.js';
 
@@ -19,10 +20,7 @@ describe('RestClient', () => {
   let nextSocket = 0;
 
   before(async () => {
-    const authority = await createCA('test-ca');
-    const leaf = await issueCertificate(authority, { commonName: 'server', ipAddresses: ['127.0.0.1'], usage: 'server' });
-    ca = authority.cert;
-    server = createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+    ({ server, url: base, ca } = await startLoopbackHttps((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
@@ -56,9 +54,7 @@ describe('RestClient', () => {
           res.end(JSON.stringify({ ok: true, url: req.url }));
         }
       });
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }));
   });
 
   after(() => server.close());

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../api/object.js';
-import { createCA, issueCertificate } from '../pki/certificates.js';
+import { startLoopbackHttps } from '../pki/loopback-https.js';
 import { RestClient } from './rest-client.js';
 import { ServerList, serversFromEndpoints, startServerDiscovery } from './server-discovery.js';
 
@@ -30,13 +28,11 @@ test('a server list keeps its configured servers first and tells listeners of ch
 });
 
 test('discovery watches the kubernetes Endpoints: a joining server is used and a leaving one dropped at once, with no polling', async () => {
-  const authority = await createCA('discovery-ca');
-  const leaf = await issueCertificate(authority, { commonName: 'server', ipAddresses: ['127.0.0.1'], usage: 'server' });
   const requests: string[] = [];
   let watch: ServerResponse | undefined;
   const endpoints = (ips: string[], rv: string) => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', resourceVersion: rv },
     subsets: [{ addresses: ips.map(ip => ({ ip })), ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] });
-  const server = createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+  const { server, url: base, ca } = await startLoopbackHttps((req, res) => {
     requests.push(req.url!);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     if (req.url!.includes('watch=true')) {
@@ -46,10 +42,8 @@ test('discovery watches the kubernetes Endpoints: a joining server is used and a
       res.end(JSON.stringify({ apiVersion: 'v1', kind: 'EndpointsList', metadata: { resourceVersion: '5' }, items: [endpoints(['10.0.0.1'], '4')] }));
     }
   });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const list = new ServerList([base]);
-  const client = new RestClient({ server: base, ca: authority.cert });
+  const client = new RestClient({ server: base, ca });
   const stop = startServerDiscovery(client, list, () => undefined);
   const until = async (what: string, ok: () => boolean) => {
     for (const started = Date.now(); !ok(); await sleep(20)) assert.ok(Date.now() - started < 5_000, `${what} within 5 s (the old poll took 10 s; the requests show there is no poll): ${list.current}`);
