@@ -3,35 +3,21 @@
 // CrashLoopBackOff, get OOMKilled, complete as Job pods, see their configMap/secret volumes and env,
 // stop on deletion, and keep running across a kubelet restart.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { writeCniConfig } from '../../src/agent/cni-config.js';
-import { loadKubeconfig } from '../../src/client/kubeconfig.js';
-import { RestClient } from '../../src/client/rest-client.js';
-import { collectionPath, objectPath, R } from '../../src/client/resources.js';
-import { ImageClient, RuntimeClient } from '../../src/kubelet/cri/client.js';
-import { cleanupContainerd, removeAllPodSandboxes } from '../../src/kubelet/containerd/cleanup.js';
+import { ImageClient } from '../../src/kubelet/cri/client.js';
 import { mountsUnder } from '../../src/util/mountinfo.js';
-import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
-import { BUSYBOX_IMAGE, IMPORTED_ON_START, K8TS_IMAGE } from '../../src/kubelet/images/builtin.js';
-import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
-import { Daemon } from '../../src/util/daemon.js';
-import { eventually, TestCluster } from './harness.js';
-import type { KubeletNodeConfig } from './support/kubelet-node.js';
-import { cgroupExists, removeCgroupTree, watchRuntimeDefaultCgroup } from './support/leftovers.js';
-import { TestNetns } from './support/netns.js';
-import { relayUnixToTcp } from './support/unix-relay.js';
+import { BUSYBOX_IMAGE, K8TS_IMAGE } from '../../src/kubelet/images/builtin.js';
+import { eventually } from './harness.js';
+import { KubeletRig } from './support/kubelet-rig.js';
+import { watchRuntimeDefaultCgroup } from './support/leftovers.js';
 
 const NODE = 'kubelet-e2e';
 const POD_CIDR = '10.244.9.0/24';
 const NODE_IP = '10.244.9.1'; // the cni0 bridge: the node's address inside its namespace
 // The pods' cgroup parent, ours to remove (the kubelet of a real node has --cgroup-root).
 const CGROUP_PARENT = `/k8ts-kubelet-test-${process.pid}`;
-const KUBELET_MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'support', 'kubelet-node.js');
 
 interface PodJson {
   metadata: { uid: string; name: string };
@@ -47,90 +33,28 @@ interface PodJson {
 }
 
 describe('kubelet on containerd', { timeout: 300_000 }, () => {
+  let rig: KubeletRig | undefined;
   let dir: string;
-  let netns: TestNetns;
-  let containerd: ContainerdProcess | undefined;
-  let cluster: TestCluster | undefined;
-  let relay: Server | undefined;
-  let kubelet: Daemon | undefined;
-  let runtime: RuntimeClient | undefined;
-  let rest: RestClient | undefined;
-  let heartbeat: NodeJS.Timeout | undefined;
-  let kubeletConfigPath: string;
 
-  const k = (args: string[], input?: string) => cluster!.k(args, input);
+  const k = (args: string[], input?: string) => rig!.k(args, input);
   const pod = async (name: string) => JSON.parse(await k(['get', 'pod', name, '-o', 'json'])) as PodJson;
   const cond = (p: PodJson, type: string) => p.status?.conditions?.find(c => c.type === type)?.status;
   const cs = (p: PodJson, name?: string) => p.status?.containerStatuses?.find(c => !name || c.name === name);
   const events = async (name: string) => (await k(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}'])).trim().split('\n');
 
-  async function startKubelet(): Promise<Daemon> {
-    const d = Daemon.start({ command: process.execPath, args: [KUBELET_MAIN, kubeletConfigPath], logFile: join(dir, 'kubelet.log'), netns: netns.name });
-    await eventually(() => readFileSync(join(dir, 'kubelet.log'), 'utf8').split('\n').filter(l => l === 'kubelet started').length > kubeletStarts || !d.running, 30_000, 'kubelet start');
-    assert.ok(d.running, readFileSync(join(dir, 'kubelet.log'), 'utf8'));
-    kubeletStarts++;
-    return d;
-  }
-  let kubeletStarts = 0;
-
   async function podsOfUid(uid: string) {
-    return (await runtime!.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } }));
+    return (await rig!.runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } }));
   }
 
   const defaultCgroup = watchRuntimeDefaultCgroup();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-e2e-'));
-    netns = TestNetns.create('kubelet');
-    writeCniConfig(join(dir, 'cni'), POD_CIDR, join(dir, 'ipam'));
-    containerd = await ContainerdProcess.start({ dir: join(dir, 'containerd'), netns: netns.name, cniConfDir: join(dir, 'cni') });
-    await ensureBuiltinImages(containerd.endpoint, IMPORTED_ON_START);
-    runtime = new RuntimeClient(containerd.endpoint);
-    // The node's address is inside the test's namespace, out of the server's reach: no metrics scraping.
-    cluster = await TestCluster.start({ extraArgs: ['--disable-metrics-server'] });
-    const port = Number(new URL(cluster.url).port);
-    relay = await relayUnixToTcp(join(dir, 'api.sock'), port);
-    rest = new RestClient(loadKubeconfig(cluster.kubeconfig));
-    await rest.create(collectionPath(R.nodes), { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE } }, spec: { podCIDR: POD_CIDR } });
-    // The node's status and heartbeat, as the agent would keep them (this test runs no agent).
-    const beat = () => rest!.patch(objectPath(R.nodes, undefined, NODE, 'status'), {
-      status: {
-        addresses: [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE }],
-        capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' },
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z/, 'Z'), lastTransitionTime: '2026-01-01T00:00:00Z' }],
-      },
-    }, 'merge');
-    await beat();
-    heartbeat = setInterval(() => void beat().catch(() => undefined), 10_000);
-    const config: KubeletNodeConfig = {
-      kubeconfig: cluster.kubeconfig, apiSocket: join(dir, 'api.sock'), criEndpoint: containerd.endpoint,
-      nodeName: NODE, nodeIPs: [NODE_IP], rootDir: join(dir, 'kubelet'), cgroupParent: CGROUP_PARENT,
-    };
-    kubeletConfigPath = join(dir, 'kubelet.json');
-    writeFileSync(kubeletConfigPath, JSON.stringify(config));
-    mkdirSync(config.rootDir, { recursive: true });
-    kubelet = await startKubelet();
+    rig = await KubeletRig.start({ purpose: 'kubelet', nodeName: NODE, podCIDR: POD_CIDR, nodeIP: NODE_IP, cgroupRoot: CGROUP_PARENT, heartbeat: true });
+    dir = rig.dir;
   });
 
   after(async () => {
-    clearInterval(heartbeat);
-    await kubelet?.stop(5_000);
-    if (runtime) {
-      await removeAllPodSandboxes(runtime).catch(() => undefined);
-      runtime.close();
-    }
-    rest?.close();
-    await containerd?.stop(5_000);
-    if (containerd) await cleanupContainerd(containerd.paths, { removeDir: true });
-    relay?.close();
-    await cluster?.stop();
-    netns?.delete();
-    await removeCgroupTree(CGROUP_PARENT);
-    if (dir) {
-      if (process.env.K8TS_KEEP_LOGS) process.stderr.write(readFileSync(join(dir, 'kubelet.log'), 'utf8'));
-      rmSync(dir, { recursive: true, force: true });
-    }
-    assert.equal(cgroupExists(CGROUP_PARENT), false);
+    await rig?.stop();
     assert.equal(defaultCgroup.createdSince(), false, 'a sandbox without our cgroup parent left containerd\'s /k8s.io cgroup');
   });
 
@@ -164,7 +88,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
   });
 
   test('the k8ts image is imported when a pod first asks for it and runs k8ts itself', async () => {
-    const images = new ImageClient(containerd!.endpoint);
+    const images = new ImageClient(rig!.criEndpoint);
     try {
       assert.equal(await images.imageStatus(K8TS_IMAGE), null, 'not imported with the images a node starts with');
     } finally {
@@ -243,7 +167,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.equal(caLine, '-----BEGIN CERTIFICATE-----');
     assert.equal(mode, '644');
     // The kubelet asked for a token bound to this pod; the API server takes it from anyone holding it.
-    const r = await cluster!.kubectl(['--kubeconfig', '/dev/null', '--server', cluster!.url, '--certificate-authority', join(cluster!.dataDir, 'tls', 'ca.crt'),
+    const r = await rig!.cluster.kubectl(['--kubeconfig', '/dev/null', '--server', rig!.cluster.url, '--certificate-authority', join(rig!.cluster.dataDir, 'tls', 'ca.crt'),
       '--token', token, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/pod-uid[0]}']);
     assert.equal(r.stdout, `system:serviceaccount:default:default ${p.metadata.uid}`, r.stderr);
   });
@@ -388,7 +312,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     assert.deepEqual(mountsUnder(podDir), [join(podDir, 'volumes', 'kubernetes.io~empty-dir', 'mem')], 'a Memory emptyDir is a tmpfs');
     await k(['delete', 'pod', 'doomed', '--timeout=60s']);
     assert.equal(readFileSync(join(dir, 'hooks', 'prestop'), 'utf8'), 'stopping\n');
-    const r = await cluster!.kubectl(['get', 'pod', 'doomed']);
+    const r = await rig!.cluster.kubectl(['get', 'pod', 'doomed']);
     assert.match(r.stderr, /NotFound/);
     await eventually(async () => (await podsOfUid(p.metadata.uid)).length === 0, 30_000, 'containers removed');
     await eventually(() => !existsSync(podDir), 30_000, 'pod directory removed');
@@ -477,12 +401,12 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
       },
     }));
     const p = await eventually(async () => { const p = await pod('phoenix'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'phoenix Ready');
-    const [sandbox] = await runtime!.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
-    const info = JSON.parse((await runtime!.podSandboxStatusVerbose(sandbox.id)).info.info) as { pid: number };
+    const [sandbox] = await rig!.runtime.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
+    const info = JSON.parse((await rig!.runtime.podSandboxStatusVerbose(sandbox.id)).info.info) as { pid: number };
     process.kill(info.pid, 'SIGKILL');
     const again = await eventually(async () => { const p = await pod('phoenix'); return cs(p)?.restartCount === 1 && cond(p, 'Ready') === 'True' && p; }, 30_000, 'phoenix back');
     assert.notEqual(cs(again)?.containerID, cs(p)?.containerID);
-    const sandboxes = await runtime!.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
+    const sandboxes = await rig!.runtime.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': p.metadata.uid } });
     assert.deepEqual(sandboxes.filter(s => s.state === 'SANDBOX_READY').map(s => s.metadata?.attempt), [1]);
     // The old sandbox stays while it holds the dead instance kept for logs --previous.
     assert.deepEqual(sandboxes.map(s => s.metadata?.attempt).sort(), [0, 1]);
@@ -500,8 +424,7 @@ describe('kubelet on containerd', { timeout: 300_000 }, () => {
     const before = await pod('web');
     const id = cs(before)?.containerID;
     assert.ok(id);
-    await kubelet!.stop(5_000);
-    kubelet = await startKubelet();
+    await rig!.restartKubelet();
     // The new kubelet has synced the pod (probes run again) without replacing its container.
     const after = await eventually(async () => { const p = await pod('web'); return cond(p, 'Ready') === 'True' && p; }, 30_000, 'web Ready again');
     assert.equal(cs(after)?.containerID, id);

@@ -5,33 +5,18 @@
 // pods; deleting the pods removes their cgroups, so does finishing, and a pod cgroup of no pod is
 // removed too.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { writeCniConfig } from '../../src/agent/cni-config.js';
-import { loadKubeconfig } from '../../src/client/kubeconfig.js';
-import { RestClient } from '../../src/client/rest-client.js';
-import { collectionPath, objectPath, R } from '../../src/client/resources.js';
-import { RuntimeClient } from '../../src/kubelet/cri/client.js';
-import { cleanupContainerd, removeAllPodSandboxes } from '../../src/kubelet/containerd/cleanup.js';
-import { ContainerdProcess } from '../../src/kubelet/containerd/process.js';
-import { BUSYBOX_IMAGE, IMPORTED_ON_START } from '../../src/kubelet/images/builtin.js';
-import { ensureBuiltinImages } from '../../src/kubelet/images/load.js';
-import { Daemon } from '../../src/util/daemon.js';
-import { eventually, TestCluster } from './harness.js';
-import type { KubeletNodeConfig } from './support/kubelet-node.js';
-import { cgroupExists, removeCgroupTree } from './support/leftovers.js';
-import { TestNetns } from './support/netns.js';
-import { relayUnixToTcp } from './support/unix-relay.js';
+import { BUSYBOX_IMAGE } from '../../src/kubelet/images/builtin.js';
+import { eventually } from './harness.js';
+import { KubeletRig } from './support/kubelet-rig.js';
+import { cgroupExists } from './support/leftovers.js';
 
 const NODE = 'cgroups-e2e';
 const POD_CIDR = '10.244.11.0/24';
 const NODE_IP = '10.244.11.1';
 const ROOT = `/k8ts-pod-cgroups-test-${process.pid}`;
-const KUBELET_MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'support', 'kubelet-node.js');
 const CGROUP_FS = '/sys/fs/cgroup';
 /** memory.limit_in_bytes of a cgroup without a limit (the page-aligned maximum). */
 const UNLIMITED = '9223372036854771712';
@@ -39,65 +24,17 @@ const UNLIMITED = '9223372036854771712';
 const read = (controller: string, path: string, file: string) => readFileSync(join(CGROUP_FS, controller, path, file), 'utf8').trim();
 
 describe('pod and QoS cgroups', { timeout: 180_000 }, () => {
-  let dir: string;
-  let netns: TestNetns;
-  let containerd: ContainerdProcess | undefined;
-  let cluster: TestCluster | undefined;
-  let relay: Server | undefined;
-  let kubelet: Daemon | undefined;
-  let runtime: RuntimeClient | undefined;
-  let rest: RestClient | undefined;
+  let rig: KubeletRig | undefined;
   const uids = new Map<string, string>();
 
-  const k = (args: string[], input?: string) => cluster!.k(args, input);
+  const k = (args: string[], input?: string) => rig!.k(args, input);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-pod-cgroups-e2e-'));
-    netns = TestNetns.create('cgroups');
-    writeCniConfig(join(dir, 'cni'), POD_CIDR, join(dir, 'ipam'));
-    containerd = await ContainerdProcess.start({ dir: join(dir, 'containerd'), netns: netns.name, cniConfDir: join(dir, 'cni') });
-    await ensureBuiltinImages(containerd.endpoint, IMPORTED_ON_START);
-    runtime = new RuntimeClient(containerd.endpoint);
-    cluster = await TestCluster.start({ extraArgs: ['--disable-metrics-server'] });
-    relay = await relayUnixToTcp(join(dir, 'api.sock'), Number(new URL(cluster.url).port));
-    rest = new RestClient(loadKubeconfig(cluster.kubeconfig));
-    await rest.create(collectionPath(R.nodes), { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE } }, spec: { podCIDR: POD_CIDR } });
-    await rest.patch(objectPath(R.nodes, undefined, NODE, 'status'), {
-      status: {
-        addresses: [{ type: 'InternalIP', address: NODE_IP }],
-        capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' },
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z/, 'Z'), lastTransitionTime: '2026-01-01T00:00:00Z' }],
-      },
-    }, 'merge');
-    const config: KubeletNodeConfig = {
-      kubeconfig: cluster.kubeconfig, apiSocket: join(dir, 'api.sock'), criEndpoint: containerd.endpoint,
-      nodeName: NODE, nodeIPs: [NODE_IP], rootDir: join(dir, 'kubelet'), cgroupParent: ROOT,
-    };
-    writeFileSync(join(dir, 'kubelet.json'), JSON.stringify(config));
-    mkdirSync(config.rootDir, { recursive: true });
-    kubelet = Daemon.start({ command: process.execPath, args: [KUBELET_MAIN, join(dir, 'kubelet.json')], logFile: join(dir, 'kubelet.log'), netns: netns.name });
-    await eventually(() => readFileSync(join(dir, 'kubelet.log'), 'utf8').includes('kubelet started\n') || !kubelet!.running, 30_000, 'kubelet start');
-    assert.ok(kubelet.running, readFileSync(join(dir, 'kubelet.log'), 'utf8'));
+    rig = await KubeletRig.start({ purpose: 'pod-cgroups', nodeName: NODE, podCIDR: POD_CIDR, nodeIP: NODE_IP, cgroupRoot: ROOT });
   });
 
   after(async () => {
-    await kubelet?.stop(5_000);
-    if (runtime) {
-      await removeAllPodSandboxes(runtime).catch(() => undefined);
-      runtime.close();
-    }
-    rest?.close();
-    await containerd?.stop(5_000);
-    if (containerd) await cleanupContainerd(containerd.paths, { removeDir: true });
-    relay?.close();
-    await cluster?.stop();
-    netns?.delete();
-    await removeCgroupTree(ROOT);
-    if (dir) {
-      if (process.env.K8TS_KEEP_LOGS) process.stderr.write(readFileSync(join(dir, 'kubelet.log'), 'utf8'));
-      rmSync(dir, { recursive: true, force: true });
-    }
-    assert.equal(cgroupExists(ROOT), false);
+    await rig?.stop();
   });
 
   const sleeper = (name: string, resources: object) => ({
@@ -107,8 +44,8 @@ describe('pod and QoS cgroups', { timeout: 180_000 }, () => {
 
   /** The cgroup path (in the memory hierarchy) of the pod's running container, from its process. */
   async function containerCgroup(uid: string): Promise<string> {
-    const [c] = await runtime!.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } });
-    const info = JSON.parse((await runtime!.containerStatusVerbose(c.id)).info?.info ?? '{}') as { pid?: number };
+    const [c] = await rig!.runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } });
+    const info = JSON.parse((await rig!.runtime.containerStatusVerbose(c.id)).info?.info ?? '{}') as { pid?: number };
     const line = readFileSync(`/proc/${info.pid}/cgroup`, 'utf8').split('\n').find(l => /^\d+:memory:/.test(l));
     return line!.split(':')[2];
   }
