@@ -54,6 +54,11 @@ export const requestsOf = (c: Container) => toResourceList(c.resources?.requests
 const milliRequestsOf = (c: Container) => toMilliResourceList(c.resources?.requests);
 const milliLimitsOf = (c: Container) => toMilliResourceList(c.resources?.limits);
 
+function withNonMissing(requests: MilliResourceList, nonMissing: MilliResourceList): MilliResourceList {
+  for (const [name, v] of nonMissing) if (!requests.has(name)) requests.set(name, v);
+  return requests;
+}
+
 /**
  * A pod's containers' amounts as upstream's PodRequests/PodLimits add them up: the containers'
  * sum, raised to any single init container's need (restartable "sidecar" init containers run
@@ -82,9 +87,14 @@ function containersTotal(pod: PodLike, of: (c: Container) => MilliResourceList, 
   return total;
 }
 
-/** What a pod asks of a node, exactly, as upstream's PodRequests: its containers' total plus the pod overhead. */
-export function podRequestsMilli(pod: PodLike): MilliResourceList {
-  const total = containersTotal(pod, milliRequestsOf);
+/**
+ * What a pod asks of a node, exactly, as upstream's PodRequests: its containers' total plus the pod
+ * overhead. `nonMissing` is upstream's NonMissingContainerRequests: what a container (init
+ * containers too) that requests none of a resource counts as asking.
+ */
+export function podRequestsMilli(pod: PodLike, nonMissing?: MilliResourceList): MilliResourceList {
+  const of = nonMissing ? (c: Container) => withNonMissing(milliRequestsOf(c), nonMissing) : milliRequestsOf;
+  const total = containersTotal(pod, of);
   addInto(total, toMilliResourceList(pod.spec?.overhead));
   return total;
 }
@@ -101,7 +111,7 @@ export function podLimitsMilli(pod: PodLike, seen?: (limits: MilliResourceList) 
 }
 
 /** podRequestsMilli in the scheduler's and kubelet's units. */
-export const podRequests = (pod: PodLike): ResourceList => toUnits(podRequestsMilli(pod));
+export const podRequests = (pod: PodLike, nonMissing?: MilliResourceList): ResourceList => toUnits(podRequestsMilli(pod, nonMissing));
 
 /** podLimitsMilli in the scheduler's and kubelet's units. */
 export const podLimits = (pod: PodLike, seen?: (limits: MilliResourceList) => void): ResourceList => toUnits(podLimitsMilli(pod, seen));
