@@ -7,7 +7,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCA, issueCertificate } from '../../src/pki/certificates.js';
@@ -55,8 +55,17 @@ test('sim-nodes given two servers, or one and learning the other, keep their Lea
 
   // `fo-` nodes are given both servers; `one-` nodes only the first, and learn the second from the
   // kubernetes Endpoints (which both servers keep).
-  const nodes = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', a.kubeconfig, '--server', `${a.url},${b.url}`, '--count', '2', '--name-prefix', 'fo-'], { stdio: 'ignore' });
-  const learning = spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', a.kubeconfig, '--server', a.url, '--count', '1', '--name-prefix', 'one-'], { stdio: 'ignore' });
+  // Their logs go to files, shown should a step fail.
+  const simNodes = (prefix: string, servers: string, count: number) => {
+    const log = openSync(join(dir, `${prefix}sim-nodes.log`), 'w');
+    try {
+      return spawn(process.execPath, [K8TS_BIN, 'sim-nodes', '--kubeconfig', a.kubeconfig, '--server', servers, '--count', String(count), '--name-prefix', prefix], { stdio: ['ignore', log, log] });
+    } finally {
+      closeSync(log);
+    }
+  };
+  const nodes = simNodes('fo-', `${a.url},${b.url}`, 2);
+  const learning = simNodes('one-', a.url, 1);
   try {
     const ready = async (c: TestCluster) => (await c.k(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'])).trim();
     await eventually(async () => (await ready(b)) === 'fo-0=True fo-1=True one-0=True', 40_000, 'the simulated nodes Ready');
@@ -73,10 +82,16 @@ test('sim-nodes given two servers, or one and learning the other, keep their Lea
     }, 40_000, 'every node to renew its Lease through the second server');
     assert.equal(await ready(b), 'fo-0=True fo-1=True one-0=True', 'the nodes stay Ready');
     await b.k(['create', 'configmap', 'after-failover']);
+  } catch (err) {
+    const logs = ([['fo-', nodes], ['one-', learning]] as const).map(([prefix, p]) =>
+      `${prefix}sim-nodes (exit ${p.exitCode ?? p.signalCode ?? 'running'}):\n${readFileSync(join(dir, `${prefix}sim-nodes.log`), 'utf8').slice(-3000)}`);
+    throw new Error(`${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
   } finally {
     for (const p of [nodes, learning]) {
+      // One that already exited has no exit event to come.
+      if (p.exitCode !== null || p.signalCode !== null) continue;
       const exited = new Promise(r => p.once('exit', r));
-      if (p.pid && p.exitCode === null) process.kill(p.pid, 'SIGTERM');
+      process.kill(p.pid!, 'SIGTERM');
       await exited;
     }
   }
