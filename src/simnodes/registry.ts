@@ -1,6 +1,7 @@
 // The simulated nodes of this process: registration through the API (create, or adopt a Node left
 // by an earlier run), their latest Node object, Lease, pod IP pool and whether they heartbeat.
-import { isConflict } from '../api/errors.js';
+import { isConflict, StatusError } from '../api/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { nowTimestamp, type KubeObject } from '../api/object.js';
 import type { RestClient } from '../client/rest-client.js';
 import { collectionPath, objectPath, R } from '../client/resources.js';
@@ -45,8 +46,23 @@ export class NodeRegistry {
     return name === undefined ? undefined : this.nodes.get(name);
   }
 
-  registerAll(): Promise<void[]> {
-    return Promise.all([...this.nodes.values()].map(n => this.register(n)));
+  /**
+   * Registers every node. A registration cut off on the way (no answer, a connection reset) is
+   * tried again, as the kubelet's registerWithAPIServer does: after 100 ms, doubling up to 7 s.
+   * One the server answered with an error ends it.
+   */
+  registerAll(onRetry: (node: string, err: unknown) => void): Promise<void[]> {
+    return Promise.all([...this.nodes.values()].map(async n => {
+      for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 7_000)) {
+        try {
+          return await this.register(n);
+        } catch (err) {
+          if (err instanceof StatusError) throw err;
+          onRetry(n.name, err);
+          await sleep(delayMs);
+        }
+      }
+    }));
   }
 
   /** Creates (or adopts) the Node, posts its status and creates its Lease. */

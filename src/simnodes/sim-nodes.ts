@@ -8,6 +8,7 @@ import { requestCertificate } from '../client/certificate-request.js';
 import { SIGNER_KUBELET_CLIENT } from '../api/csr.js';
 import { collectionPath, R } from '../client/resources.js';
 import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/error-message.js';
 import { Heartbeats } from './heartbeat.js';
 import { HeartbeatSwitch } from './heartbeat-switch.js';
 import { SimKubelet } from './kubelet.js';
@@ -26,7 +27,7 @@ export class SimNodes {
   private readonly heartbeats: Heartbeats;
   private readonly switch: HeartbeatSwitch;
 
-  constructor(private readonly client: RestClient, private readonly o: SimNodeOptions, log: Logger, stopHeartbeatFile?: string) {
+  constructor(private readonly client: RestClient, private readonly o: SimNodeOptions, private readonly log: Logger, stopHeartbeatFile?: string) {
     this.limiter = new Limiter(o.concurrency);
     this.registry = new NodeRegistry(client, o, this.limiter);
     this.nodeInformer = new Informer<NodeObject>(client, collectionPath(R.nodes), { transform: stripManagedFields });
@@ -39,7 +40,7 @@ export class SimNodes {
   /** Registers every node, then starts heartbeats and pod handling; resolves once registered. */
   async start(): Promise<void> {
     if (this.o.nodeIdentities) await this.obtainIdentities();
-    await this.registry.registerAll();
+    await this.registry.registerAll((node, err) => this.log('registering the node again', { node, error: errorMessage(err) }));
     this.nodeInformer.on({
       add: n => this.nodeSeen(n),
       update: (_, n) => this.nodeSeen(n),
